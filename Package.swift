@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "bilag",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "bilag", targets: ["bilag"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // The canonical invoice model, money, identifiers and typed errors: no I/O.
+        .target(name: "BilagCore"),
+        // Parsing: libxml2 reader, UBL and CII mapping into the canonical model.
+        .target(name: "BilagFormats", dependencies: ["BilagCore", "CLibXML2"]),
+        // Business rules per profile (EN 16931, PEPPOL BIS 3, EHF, OIOUBL).
+        .target(name: "BilagValidation", dependencies: ["BilagCore"]),
+        // Durable state: invoices, outcomes, events, journal entries (SQLite via GRDB).
+        .target(name: "BilagStore", dependencies: [
+            "BilagCore", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Inbox watching, readiness rules and the atomic claim.
+        .target(name: "BilagIntake", dependencies: [
+            "BilagCore", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The Outbox: the posting journal written by atomic rename.
+        .target(name: "BilagOutbox", dependencies: ["BilagCore", "BilagStore"]),
+        // The pipeline: intake → parse → validate → route → decide → book/queue.
+        .target(name: "BilagEngine", dependencies: [
+            "BilagCore", "BilagFormats", "BilagValidation", "BilagStore", "BilagIntake", "BilagOutbox",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // The long-running service: signals, systemd notify, reload.
+        .target(name: "BilagDaemon", dependencies: [
+            "BilagEngine", "BilagCore",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "bilag", dependencies: [
+            "BilagDaemon", "BilagEngine", "BilagFormats", "BilagValidation", "BilagStore", "BilagCore", "CLibXML2",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Builders for invoices, temporary roots and a handle on the built binary, for tests.
+        .target(name: "BilagTestKit", dependencies: ["BilagCore", "BilagEngine", "BilagStore"]),
+        .testTarget(name: "BilagTests", dependencies: [
+            "BilagTestKit", "BilagCore", "BilagFormats", "BilagValidation", "BilagStore",
+            "BilagIntake", "BilagOutbox", "BilagEngine", "BilagDaemon",
+        ]),
+    ],
+    swiftLanguageModes: [.v5]
+)

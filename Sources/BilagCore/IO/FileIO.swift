@@ -1,0 +1,67 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Small, explicit file operations: whole-file reads, streaming hashes, fsync.
+public enum FileIO {
+    /// Reads a whole file; nil when it cannot be opened.
+    public static func read(_ path: String) -> Data? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        var data = Data(count: Int(st.st_size))
+        var done = 0
+        let ok = data.withUnsafeMutableBytes { raw -> Bool in
+            while done < raw.count {
+                let n = Glibc.read(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                if n == 0 { break }
+                done += n
+            }
+            return true
+        }
+        guard ok else { return nil }
+        if done < data.count { data.removeSubrange(done...) }
+        return data
+    }
+
+    /// fsync a file or folder by path (folders make renames and creations durable).
+    public static func sync(_ path: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
+    }
+
+    /// Creates a folder and its parents.
+    public static func makeDirectory(_ path: String) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    /// Writes a file atomically: a temporary name in the same folder, fsync, rename, fsync of the folder.
+    public static func writeAtomically(_ data: Data, to path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        let tmp = dir + "/.tmp-" + UUID().uuidString
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        var written = 0
+        let ok = data.withUnsafeBytes { raw -> Bool in
+            while written < raw.count {
+                let n = write(fd, raw.baseAddress! + written, raw.count - written)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                written += n
+            }
+            return fsync(fd) == 0
+        }
+        close(fd)
+        guard ok, rename(tmp, path) == 0 else {
+            let e = errno
+            unlink(tmp)
+            throw POSIXError(POSIXErrorCode(rawValue: e) ?? .EIO)
+        }
+        sync(dir)
+    }
+}

@@ -1,0 +1,76 @@
+/// Check digits and shapes of the identifiers Danish and Norwegian invoices carry.
+public enum Identifiers {
+    /// GS1 GLN/EAN-13 (also GTIN-8/12/14): the last digit is the mod-10 check digit with weights 3,1 from the right.
+    public static func isValidGLN(_ raw: String) -> Bool {
+        let s = raw.trimmingCharacters(in: .whitespaces)
+        guard [8, 12, 13, 14].contains(s.count), let digits = digits(s) else { return false }
+        var sum = 0
+        for (i, d) in digits.dropLast().reversed().enumerated() { sum += d * (i % 2 == 0 ? 3 : 1) }
+        return (10 - sum % 10) % 10 == digits.last!
+    }
+
+    /// Danish CVR: 8 digits, modulus 11 with weights 2,7,6,5,4,3,2,1. Accepts a `DK` prefix and spaces.
+    public static func isValidCVR(_ raw: String) -> Bool {
+        let s = stripCountry(raw, "DK")
+        guard s.count == 8, let d = digits(s), d[0] != 0 else { return false }
+        let w = [2, 7, 6, 5, 4, 3, 2, 1]
+        return zip(d, w).map(*).reduce(0, +) % 11 == 0
+    }
+
+    /// Norwegian organisation number: 9 digits, modulus 11 with weights 3,2,7,6,5,4,3,2 (a `NO` prefix and `MVA` suffix are allowed).
+    public static func isValidNorwegianOrgNumber(_ raw: String) -> Bool {
+        var s = stripCountry(raw, "NO")
+        if s.uppercased().hasSuffix("MVA") { s = String(s.dropLast(3)) }
+        guard s.count == 9, let d = digits(s) else { return false }
+        let w = [3, 2, 7, 6, 5, 4, 3, 2]
+        let r = zip(d.prefix(8), w).map(*).reduce(0, +) % 11
+        let check = r == 0 ? 0 : 11 - r
+        return check != 10 && check == d[8]
+    }
+
+    /// Danish CPR: `DDMMYY-SSSS` or 10 digits, whose first six digits are a real date.
+    /// The modulus-11 check was given up in 2007, so it is not required.
+    public static func isValidCPR(_ raw: String) -> Bool { cprBirthDate(raw) != nil }
+
+    /// The birth date a CPR number encodes (century from the 7th digit), or nil when it is no CPR.
+    public static func cprBirthDate(_ raw: String) -> LocalDate? {
+        var s = raw.trimmingCharacters(in: .whitespaces)
+        if s.count == 11, s[s.index(s.startIndex, offsetBy: 6)] == "-" { s.remove(at: s.index(s.startIndex, offsetBy: 6)) }
+        guard s.count == 10, let d = digits(s) else { return nil }
+        let day = d[0] * 10 + d[1], month = d[2] * 10 + d[3], yy = d[4] * 10 + d[5], c = d[6]
+        let century: Int
+        switch c {
+        case 0...3: century = 1900
+        case 4, 9: century = yy <= 36 ? 2000 : 1900
+        case 5...8: century = yy <= 57 ? 2000 : 1800
+        default: return nil
+        }
+        return LocalDate(year: century + yy, month: month, day: day)
+    }
+
+    /// A party identifier reduced to what identifies it: no spaces, no `DK`/`NO` prefix, no `MVA` suffix.
+    public static func normalizedPartyKey(_ raw: String) -> String {
+        var s = raw.filter { !$0.isWhitespace }.uppercased()
+        for prefix in ["DK", "NO", "SE"] where s.hasPrefix(prefix) && s.dropFirst(2).first?.isNumber == true { s = String(s.dropFirst(2)) }
+        if s.hasSuffix("MVA") { s = String(s.dropLast(3)) }
+        return s
+    }
+
+    static func stripCountry(_ raw: String, _ cc: String) -> String {
+        var s = raw.filter { !$0.isWhitespace }
+        if s.uppercased().hasPrefix(cc) { s = String(s.dropFirst(cc.count)) }
+        return s
+    }
+
+    static func digits(_ s: String) -> [Int]? {
+        var out: [Int] = []
+        out.reserveCapacity(s.utf8.count)
+        for b in s.utf8 {
+            guard b >= 48, b <= 57 else { return nil }
+            out.append(Int(b - 48))
+        }
+        return out
+    }
+}
+
+import Foundation

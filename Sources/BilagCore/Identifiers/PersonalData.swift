@@ -1,0 +1,33 @@
+/// Keeps CPR numbers out of logs, metrics and screens.
+public enum PersonalData {
+    /// Replaces every CPR-shaped number (a real date in its first six digits, with or without the dash) by `DDMMYY-XXXX`.
+    ///
+    /// Used on every log line and on CLI/UI output unless the operator opened the invoice.
+    public static func maskCPR(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 10 else { return text }
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        func isDigit(_ j: Int) -> Bool { j < bytes.count && bytes[j] >= 48 && bytes[j] <= 57 }
+        while i < bytes.count {
+            let boundaryBefore = i == 0 || !isDigit(i - 1)
+            if boundaryBefore, (0..<6).allSatisfy({ isDigit(i + $0) }) {
+                let dash = i + 6 < bytes.count && bytes[i + 6] == UInt8(ascii: "-")
+                let tail = dash ? i + 7 : i + 6
+                if (0..<4).allSatisfy({ isDigit(tail + $0) }), !isDigit(tail + 4) {
+                    let candidate = String(decoding: bytes[i..<i + 6] + bytes[tail..<tail + 4], as: UTF8.self)
+                    if Identifiers.cprBirthDate(candidate) != nil {
+                        out.append(contentsOf: bytes[i..<i + 6])
+                        out.append(contentsOf: Array("-XXXX".utf8))
+                        i = tail + 4
+                        continue
+                    }
+                }
+            }
+            out.append(bytes[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

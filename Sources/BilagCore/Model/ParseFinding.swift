@@ -1,0 +1,17 @@
+/// Something the parser could read only in part: a field whose text is not of its type.
+///
+/// Findings do not stop parsing; validation reports them as rule `BILAG-FORMAT` with the path.
+public struct ParseFinding: Hashable, Codable, Sendable {
+    /// The element path, e.g. `cac:LegalMonetaryTotal/cbc:PayableAmount`.
+    public var path: String
+    /// What is wrong, for a person.
+    public var message: String
+    public init(path: String, message: String) { self.path = path; self.message = message }
+}
+
+/// A parsed document: the canonical invoice plus what could not be read cleanly.
+public struct ParsedDocument: Sendable {
+    public var invoice: Invoice
+    public var findings: [ParseFinding]
+    public init(invoice: Invoice, findings: [ParseFinding] = []) { self.invoice = invoice; self.findings = findings }
+}

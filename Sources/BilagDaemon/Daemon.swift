@@ -1,0 +1,36 @@
+import BilagCore
+import BilagEngine
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `bilag run`: the services of the daemon started together and stopped together.
+///
+/// SIGTERM/SIGINT: the batch in hand is finished, then exit 0. SIGHUP: configuration reloaded.
+/// With `$NOTIFY_SOCKET` set, systemd hears READY=1, RELOADING=1, STOPPING=1 and watchdog pings.
+public enum Daemon {
+    public static func run(config: BilagConfig, reloadConfig: @escaping @Sendable () throws -> BilagConfig, decider: Decider) async throws {
+        let logger = Logger(label: "bilag")
+        let notifier = SystemdNotifier()
+        let pipeline = try Pipeline(config: config, decider: decider, logger: Logger(label: "bilag.pipeline"))
+        let intake = IntakeService(pipeline: pipeline, logger: Logger(label: "bilag.intake"))
+        let reload = ReloadService(notifier: notifier, logger: logger) {
+            try await intake.reload(try reloadConfig())
+        }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: intake, serviceName: "intake"),
+            .init(service: reload, successTerminationBehavior: .ignore, serviceName: "reload"),
+        ]
+        if let interval = SystemdNotifier.watchdogInterval() {
+            services.append(.init(service: WatchdogService(notifier: notifier, interval: interval), successTerminationBehavior: .ignore, serviceName: "watchdog"))
+        }
+        var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)
+        groupConfig.gracefulShutdownSignals = [.sigterm, .sigint]
+        let group = ServiceGroup(configuration: groupConfig)
+        logger.notice("bilag started", metadata: ["root": "\(config.root)", "state": "\(config.statePath)", "workers": "\(config.effectiveWorkers)"])
+        notifier.notify("READY=1\nSTATUS=watching \(config.inboxPath)")
+        try await group.run()
+        notifier.notify("STOPPING=1")
+        logger.notice("bilag stopped")
+    }
+}

@@ -1,0 +1,62 @@
+import BilagEngine
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Watches the Inbox: a pass over every ready file, then a pause, until shutdown. SIGTERM finishes the batch in hand.
+public final class IntakeService: Service, @unchecked Sendable {
+    let pipeline: Pipeline
+    let logger: Logger
+    let queue = DispatchQueue(label: "bilag.pipeline")
+
+    public init(pipeline: Pipeline, logger: Logger) {
+        self.pipeline = pipeline
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let stop = StopFlag()
+        try await withGracefulShutdownHandler {
+            try await loop(stop)
+        } onGracefulShutdown: {
+            stop.raise()
+        }
+    }
+
+    /// Applies a new configuration between passes, on the pipeline's own thread.
+    public func reload(_ config: BilagConfig) async throws {
+        try await runBlocking { try self.pipeline.reload(config) }
+    }
+
+    func loop(_ stop: StopFlag) async throws {
+        try await runBlocking { try self.pipeline.recover() }
+        while !stop.isRaised && !Task.isCancelled {
+            do {
+                let n = try await runBlocking { try self.pipeline.pass(shouldStop: { stop.isRaised }) }
+                if n > 0 { logger.debug("pass done", metadata: ["processed": "\(n)"]) }
+            } catch {
+                // A failing pass (disk full, database locked) must not end the daemon: report, wait, try again.
+                logger.error("intake pass failed; retrying after the poll interval", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown {
+                try await Task.sleep(for: .milliseconds(self.pipeline.config.pollIntervalMilliseconds))
+            }
+        }
+        logger.notice("intake stopped")
+    }
+
+    /// Runs blocking pipeline work on its own thread, off the cooperative pool.
+    func runBlocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { cont in
+            queue.async { cont.resume(with: Result { try work() }) }
+        }
+    }
+}
+
+/// A stop flag the pipeline thread can read between batches.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var raised = false
+    func raise() { lock.lock(); raised = true; lock.unlock() }
+    var isRaised: Bool { lock.lock(); defer { lock.unlock() }; return raised }
+}

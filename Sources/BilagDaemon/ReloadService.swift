@@ -1,0 +1,32 @@
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Reloads configuration and robots on SIGHUP; a reload that fails keeps what runs now.
+public struct ReloadService: Service {
+    let reload: @Sendable () async throws -> Void
+    let logger: Logger
+    let notifier: SystemdNotifier
+
+    public init(notifier: SystemdNotifier, logger: Logger, reload: @escaping @Sendable () async throws -> Void) {
+        self.reload = reload
+        self.logger = logger
+        self.notifier = notifier
+    }
+
+    public func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        try? await cancelWhenGracefulShutdown {
+            for await _ in signals {
+                notifier.notify("RELOADING=1")
+                do {
+                    try await reload()
+                    logger.notice("reloaded configuration and robots")
+                } catch {
+                    logger.error("reload failed; the running configuration stays active", metadata: ["error": "\(error)"])
+                }
+                notifier.notify("READY=1")
+            }
+        }
+    }
+}

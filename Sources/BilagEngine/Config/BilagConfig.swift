@@ -1,0 +1,37 @@
+import BilagIntake
+import Foundation
+
+/// bilag's configuration: one YAML file (`bilag.yaml` in the root by default), overridden by `BILAG_*`
+/// environment variables, overridden by command-line flags. Every setting has a default that works.
+public struct BilagConfig: Sendable, Equatable {
+    /// The folder that holds `Inbox/`, `Outbox/` and `Robots/`.
+    public var root: String
+    /// The state folder: database, kept originals, claim log. Relative paths are taken from `root`.
+    public var state: String = "var"
+    /// Parse and validate threads; 0 means one per core.
+    public var workers: Int = 0
+    /// How often the Inbox is scanned when idle.
+    public var pollIntervalMilliseconds: Int = 1000
+    /// How many files are claimed and committed together.
+    public var batchSize: Int = 256
+    /// Larger files are quarantined unread (reason `too-large`).
+    public var maxFileBytes: Int64 = 50 * 1024 * 1024
+    /// The readiness rule for channels without their own.
+    public var defaultReadiness: ReadinessRule = .quiet(milliseconds: 2000)
+    /// Per-channel readiness rules, keyed by the folder name under `Inbox/`.
+    public var channels: [String: ChannelConfig] = [:]
+    /// Lines per journal file at most.
+    public var journalMaxLinesPerFile: Int = 10_000
+    /// `trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical`.
+    public var logLevel: String = "info"
+
+    public init(root: String) { self.root = root }
+
+    public var rootURL: URL { URL(fileURLWithPath: root) }
+    public var inboxPath: String { root + "/Inbox" }
+    public var outboxPath: String { root + "/Outbox" }
+    public var robotsPath: String { root + "/Robots" }
+    public var statePath: String { state.hasPrefix("/") ? state : root + "/" + state }
+    public var databasePath: String { statePath + "/bilag.sqlite" }
+    public var effectiveWorkers: Int { workers > 0 ? workers : max(1, ProcessInfo.processInfo.activeProcessorCount) }
+}

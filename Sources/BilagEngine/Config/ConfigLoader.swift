@@ -1,0 +1,122 @@
+import BilagCore
+import BilagIntake
+import Foundation
+import Yams
+
+/// Reads `bilag.yaml`, then the environment, into a `BilagConfig`. Unknown keys are errors, so a typo never goes unnoticed.
+public enum ConfigLoader {
+    /// The keys the file may hold, by section.
+    static let known: [String: Set<String>] = [
+        "": ["state", "workers", "intake", "journal", "log"],
+        "intake": ["poll_interval_ms", "batch_size", "max_file_bytes", "readiness", "quiet_period_ms", "channels"],
+        "journal": ["max_lines_per_file"],
+        "log": ["level"],
+        "channel": ["readiness", "quiet_period_ms", "document_suffix", "receipt_suffix"],
+    ]
+
+    /// Loads the configuration for `root`: `configPath` if given, else `ROOT/bilag.yaml` if present, then `environment`.
+    public static func load(root: String, configPath: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> BilagConfig {
+        let rootPath = URL(fileURLWithPath: root).standardizedFileURL.path
+        var config = BilagConfig(root: rootPath)
+        let path = configPath ?? environment["BILAG_CONFIG"] ?? rootPath + "/bilag.yaml"
+        if FileManager.default.fileExists(atPath: path) {
+            let text: String
+            do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw BilagError("config-unreadable", "cannot read \(path): \(error.localizedDescription)", remedy: "check the file's permissions")
+            }
+            try apply(yaml: text, file: path, to: &config)
+        } else if configPath != nil {
+            throw BilagError("config-missing", "the configuration file \(path) does not exist", remedy: "give an existing file with --config, or leave it out to use the defaults")
+        }
+        try applyEnvironment(environment, to: &config)
+        return config
+    }
+
+    static func apply(yaml text: String, file: String, to config: inout BilagConfig) throws {
+        let node: Any?
+        do { node = try Yams.load(yaml: text) } catch {
+            throw BilagError("config-invalid", "\(file): \(error)", remedy: "fix the YAML syntax")
+        }
+        guard let top = node as? [String: Any] ?? (node == nil ? [:] : nil) else {
+            throw BilagError("config-invalid", "\(file): the top level must be a mapping of settings")
+        }
+        try check(top, section: "", file: file)
+        if let v = top["state"] { config.state = try string(v, "state", file) }
+        if let v = top["workers"] { config.workers = try int(v, "workers", file) }
+        if let intake = top["intake"] as? [String: Any] {
+            try check(intake, section: "intake", file: file)
+            if let v = intake["poll_interval_ms"] { config.pollIntervalMilliseconds = try int(v, "intake.poll_interval_ms", file) }
+            if let v = intake["batch_size"] { config.batchSize = max(1, try int(v, "intake.batch_size", file)) }
+            if let v = intake["max_file_bytes"] { config.maxFileBytes = Int64(try int(v, "intake.max_file_bytes", file)) }
+            config.defaultReadiness = try readiness(intake, "intake", file, fallback: config.defaultReadiness)
+            if let channels = intake["channels"] as? [String: Any] {
+                for (name, value) in channels {
+                    let section = value as? [String: Any] ?? [:]
+                    try check(section, section: "channel", file: file, prefix: "intake.channels.\(name)")
+                    config.channels[name] = ChannelConfig(name: name, readiness: try readiness(section, "intake.channels.\(name)", file, fallback: config.defaultReadiness))
+                }
+            }
+        }
+        if let journal = top["journal"] as? [String: Any] {
+            try check(journal, section: "journal", file: file)
+            if let v = journal["max_lines_per_file"] { config.journalMaxLinesPerFile = max(1, try int(v, "journal.max_lines_per_file", file)) }
+        }
+        if let log = top["log"] as? [String: Any] {
+            try check(log, section: "log", file: file)
+            if let v = log["level"] { config.logLevel = try string(v, "log.level", file) }
+        }
+    }
+
+    static func readiness(_ section: [String: Any], _ name: String, _ file: String, fallback: ReadinessRule) throws -> ReadinessRule {
+        let quiet = try section["quiet_period_ms"].map { try int($0, name + ".quiet_period_ms", file) }
+        guard let kind = section["readiness"] else {
+            if let quiet, case .quiet = fallback { return .quiet(milliseconds: quiet) }
+            return fallback
+        }
+        switch try string(kind, name + ".readiness", file) {
+        case "rename": return .rename
+        case "quiet": return .quiet(milliseconds: quiet ?? 2000)
+        case "receipt":
+            let doc = try section["document_suffix"].map { try string($0, name + ".document_suffix", file) } ?? ".doc.xml"
+            let rec = try section["receipt_suffix"].map { try string($0, name + ".receipt_suffix", file) } ?? ".receipt.dat"
+            return .receipt(documentSuffix: doc, receiptSuffix: rec)
+        case let other:
+            throw BilagError("config-invalid", "\(file): \(name).readiness is '\(other)'", remedy: "use rename, receipt or quiet")
+        }
+    }
+
+    static func applyEnvironment(_ env: [String: String], to config: inout BilagConfig) throws {
+        func int(_ key: String) throws -> Int? {
+            guard let v = env[key] else { return nil }
+            guard let i = Int(v) else { throw BilagError("config-invalid", "environment \(key)=\(v) is not a whole number") }
+            return i
+        }
+        if let v = env["BILAG_STATE"] { config.state = v }
+        if let v = try int("BILAG_WORKERS") { config.workers = v }
+        if let v = try int("BILAG_POLL_INTERVAL_MS") { config.pollIntervalMilliseconds = v }
+        if let v = try int("BILAG_BATCH_SIZE") { config.batchSize = max(1, v) }
+        if let v = try int("BILAG_MAX_FILE_BYTES") { config.maxFileBytes = Int64(v) }
+        if let v = try int("BILAG_QUIET_PERIOD_MS") { config.defaultReadiness = .quiet(milliseconds: v) }
+        if let v = env["BILAG_LOG_LEVEL"] { config.logLevel = v }
+    }
+
+    static func check(_ map: [String: Any], section: String, file: String, prefix: String? = nil) throws {
+        let allowed = known[section] ?? []
+        for key in map.keys where !allowed.contains(key) {
+            let where_ = prefix ?? (section.isEmpty ? "the top level" : section)
+            throw BilagError("config-invalid", "\(file): unknown setting '\(key)' in \(where_)", remedy: "known settings there: \(allowed.sorted().joined(separator: ", "))")
+        }
+    }
+
+    static func string(_ v: Any, _ key: String, _ file: String) throws -> String {
+        if let s = v as? String { return s }
+        if let i = v as? Int { return String(i) }
+        throw BilagError("config-invalid", "\(file): \(key) must be text")
+    }
+
+    static func int(_ v: Any, _ key: String, _ file: String) throws -> Int {
+        if let i = v as? Int { return i }
+        if let s = v as? String, let i = Int(s) { return i }
+        throw BilagError("config-invalid", "\(file): \(key) must be a whole number")
+    }
+}

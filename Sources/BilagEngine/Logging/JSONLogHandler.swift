@@ -1,0 +1,75 @@
+import BilagCore
+import Foundation
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A swift-log handler that writes one JSON object per line to stderr, for journald.
+///
+/// Every message and metadata value passes through `PersonalData.maskCPR`, so a CPR number that slipped into a
+/// message never reaches the log.
+public struct JSONLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level
+    let label: String
+    static let lock = NSLock()
+
+    public init(label: String, level: Logger.Level) {
+        self.label = label
+        self.logLevel = level
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        write(level: event.level, message: event.message, metadata: event.metadata)
+    }
+
+    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        write(level: level, message: message, metadata: explicit)
+    }
+
+    func write(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?) {
+        var fields: [(String, String)] = [("ts", Timestamp.string()), ("level", level.rawValue), ("logger", label), ("event", message.description)]
+        var all = metadata
+        if let explicit { all.merge(explicit) { _, new in new } }
+        for (k, v) in all.sorted(by: { $0.key < $1.key }) { fields.append((k, "\(v)")) }
+        var out = "{"
+        for (i, (k, v)) in fields.enumerated() {
+            if i > 0 { out += "," }
+            out += "\"" + Self.escape(k) + "\":\"" + Self.escape(PersonalData.maskCPR(v)) + "\""
+        }
+        out += "}\n"
+        Self.lock.lock()
+        defer { Self.lock.unlock() }
+        out.withCString { p in _ = fputs(p, stderr) }
+        fflush(stderr)
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if ch.value < 0x20 { out += String(format: "\\u%04x", ch.value) } else { out.unicodeScalars.append(ch) }
+            }
+        }
+        return out
+    }
+
+    /// Sets up swift-log once for the process.
+    public static func bootstrap(level: String) {
+        let lvl = Logger.Level(rawValue: level) ?? .info
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: lvl) }
+    }
+}

@@ -1,0 +1,63 @@
+import BilagCore
+import BilagStore
+import BilagValidation
+
+/// What the decide stage concluded for one invoice.
+public enum Decision: Sendable {
+    /// Book (and pay) with these postings.
+    case book(Booking)
+    /// Send to the manual queue with a reason code and a message an operator understands.
+    case manual(reason: String, message: String)
+}
+
+/// One step of a decision, for the trace the operator and the auditor read.
+public struct TraceStep: Codable, Sendable {
+    public var step: String
+    public var result: String
+    public var detail: String?
+    public var micros: Int?
+    public init(step: String, result: String, detail: String? = nil, micros: Int? = nil) {
+        self.step = step; self.result = result; self.detail = detail; self.micros = micros
+    }
+}
+
+/// A decision with who made it and how.
+public struct DecisionRecord: Sendable {
+    public var decision: Decision
+    /// `system`, or `robot:NAME@HASH` for robots.
+    public var actor: String
+    public var trace: [TraceStep]
+    public init(decision: Decision, actor: String, trace: [TraceStep]) { self.decision = decision; self.actor = actor; self.trace = trace }
+}
+
+/// Everything a decider may look at.
+public struct DecisionInput: Sendable {
+    public var invoiceID: String
+    public var channel: String
+    public var invoice: Invoice
+    public var validation: ValidationReport
+}
+
+/// The seam where robots plug in: given a valid, non-duplicate invoice, decide.
+public protocol Decider: Sendable {
+    func decide(_ input: DecisionInput) -> DecisionRecord
+}
+
+/// The decider when no robot claims an invoice: every invoice goes to the manual queue with reason `no-robot`.
+public struct NoRobotDecider: Decider {
+    public init() {}
+    public func decide(_ input: DecisionInput) -> DecisionRecord {
+        DecisionRecord(
+            decision: .manual(reason: ReasonCode.noRobot, message: "no robot handles invoices like this one; book it by hand"),
+            actor: "system",
+            trace: [TraceStep(step: "route", result: "no robot matched")])
+    }
+}
+
+/// The reason codes the pipeline itself gives (robots add their own).
+public enum ReasonCode {
+    public static let noRobot = "no-robot"
+    public static let validationFailed = "validation-failed"
+    public static let duplicateFile = "duplicate-file"
+    public static let duplicateInvoice = "duplicate-invoice"
+}

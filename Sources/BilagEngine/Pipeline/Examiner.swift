@@ -1,0 +1,41 @@
+import BilagCore
+import BilagFormats
+import BilagIntake
+import BilagValidation
+import Foundation
+
+/// The parse and validate stages for one claimed file; pure and thread-safe, so batches run in parallel.
+public struct Examiner: Sendable {
+    let validator = Validator()
+    public init() {}
+
+    /// What examining one file gave.
+    public enum Result: Sendable {
+        case quarantine(code: String, message: String)
+        case parsed(ParsedDocument, ValidationReport)
+    }
+
+    public func examine(_ file: ClaimedFile) -> Result {
+        switch file.readProblem {
+        case let .tooLarge(size, limit)?:
+            let e = DocumentError.tooLarge(size: size, limit: limit)
+            return .quarantine(code: e.code, message: e.description)
+        case let .unreadable(why)?:
+            return .quarantine(code: "unreadable", message: why)
+        case nil: break
+        }
+        guard let bytes = file.bytes else { return .quarantine(code: "unreadable", message: "the kept original could not be read") }
+        return examine(bytes)
+    }
+
+    public func examine(_ bytes: Data) -> Result {
+        do {
+            let doc = try DocumentParser.parse(bytes)
+            return .parsed(doc, validator.validate(doc))
+        } catch let e as DocumentError {
+            return .quarantine(code: e.code, message: e.description)
+        } catch {
+            return .quarantine(code: "unreadable", message: "\(error)")
+        }
+    }
+}

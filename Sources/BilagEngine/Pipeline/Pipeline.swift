@@ -1,0 +1,208 @@
+import BilagCore
+import BilagFormats
+import BilagIntake
+import BilagOutbox
+import BilagStore
+import BilagValidation
+import Foundation
+import Logging
+
+/// intake → parse → validate → route → decide → book/queue → outbox, one batch at a time.
+///
+/// A batch is claimed (atomic renames), recorded, examined in parallel, decided, committed in one transaction,
+/// and its bookings written to the journal. A crash anywhere leaves every file in one known state, and `recover`
+/// finishes what was in hand.
+public final class Pipeline: @unchecked Sendable {
+    public private(set) var config: BilagConfig
+    public let store: Store
+    let claimer: Claimer
+    let journal: JournalWriter
+    let examiner = Examiner()
+    public var decider: Decider
+    let logger: Logger
+    let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    public init(config: BilagConfig, decider: Decider = NoRobotDecider(), logger: Logger = Logger(label: "bilag.pipeline")) throws {
+        self.config = config
+        for dir in [config.inboxPath, config.outboxPath, config.statePath] { try FileIO.makeDirectory(dir) }
+        store = try Store(path: config.databasePath)
+        claimer = try Claimer(stateDirectory: config.statePath, maxFileBytes: config.maxFileBytes)
+        journal = try JournalWriter(outbox: config.outboxPath, maxLinesPerFile: config.journalMaxLinesPerFile)
+        self.decider = decider
+        self.logger = logger
+    }
+
+    /// Takes a reloaded configuration. Intake settings apply from the next pass; root and state need a restart.
+    public func reload(_ new: BilagConfig) throws {
+        if new.root != config.root || new.statePath != config.statePath {
+            logger.warning("root and state folder changes need a restart; keeping the current ones")
+        }
+        var next = new
+        next.root = config.root
+        next.state = config.state
+        claimer.maxFileBytes = next.maxFileBytes
+        config = next
+    }
+
+    // MARK: passes
+
+    /// Finishes work a stop or crash left in hand: claims not yet recorded, invoices not yet decided, journal lines not yet written.
+    public func recover() throws {
+        var lost = try claimer.recoverUnrecorded(isRecorded: store.existingIDs)
+        if !lost.isEmpty {
+            logger.notice("recovering claimed files that were not recorded", metadata: ["count": "\(lost.count)"])
+            loadAll(&lost)
+            try store.recordClaims(lost.map(Self.record))
+        }
+        claimer.clearLog()
+        while true {
+            let open = try store.unfinished(limit: config.batchSize)
+            if open.isEmpty { break }
+            logger.notice("finishing invoices left undecided", metadata: ["count": "\(open.count)"])
+            var files = open.map { ClaimedFile(id: $0.id, channel: $0.channel, sourcePath: $0.sourcePath, storedPath: $0.storedPath, receivedAt: $0.receivedAt, size: $0.size, sha256: $0.sha256) }
+            loadAll(&files)
+            try decideAndCommit(files)
+        }
+        try journal.reconcile(with: store)
+        try journal.flush(store)
+    }
+
+    /// Scans the Inbox once and processes every ready file, batch by batch. Returns how many were processed.
+    /// `shouldStop` is asked between batches, so a stop request finishes the batch in hand and no more.
+    @discardableResult
+    public func pass(shouldStop: () -> Bool = { false }) throws -> Int {
+        let scanner = InboxScanner(inbox: config.inboxPath, channels: config.channels, defaultReadiness: config.defaultReadiness)
+        var iterator = scanner.makeIterator()
+        var total = 0
+        while !shouldStop() {
+            var candidates: [InboxCandidate] = []
+            candidates.reserveCapacity(config.batchSize)
+            while candidates.count < config.batchSize, let c = iterator.next() { candidates.append(c) }
+            if candidates.isEmpty { break }
+            total += try process(candidates)
+        }
+        return total
+    }
+
+    /// Runs passes until the Inbox holds nothing more that is ready (for `bilag run --once`), waiting out quiet periods.
+    public func drain() throws -> Int {
+        try recover()
+        var total = 0
+        while true {
+            let n = try pass()
+            total += n
+            if n > 0 { continue }
+            guard waitingNotReady() else { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return total
+    }
+
+    /// True while files sit in the Inbox that are not ready yet (still being written, or waiting for a receipt with a quiet period).
+    func waitingNotReady() -> Bool {
+        if case .quiet = config.defaultReadiness {} else if !config.channels.values.contains(where: { if case .quiet = $0.readiness { return true }; return false }) { return false }
+        let all = InboxScanner(inbox: config.inboxPath, channels: [:], defaultReadiness: .rename)
+        for c in all {
+            let rule = config.channels[c.channel]?.readiness ?? config.defaultReadiness
+            if case .quiet = rule { return true }
+        }
+        return false
+    }
+
+    // MARK: one batch
+
+    func process(_ candidates: [InboxCandidate]) throws -> Int {
+        var files = try claimer.claim(candidates)
+        guard !files.isEmpty else { return 0 }
+        loadAll(&files)
+        try store.recordClaims(files.map(Self.record))
+        claimer.clearLog()
+        try decideAndCommit(files)
+        return files.count
+    }
+
+    static func record(_ f: ClaimedFile) -> ClaimRecord {
+        ClaimRecord(id: f.id, channel: f.channel, sourcePath: f.sourcePath, storedPath: f.storedPath, sha256: f.sha256, size: f.size, receivedAt: f.receivedAt)
+    }
+
+    func loadAll(_ files: inout [ClaimedFile]) {
+        let claimer = self.claimer
+        files.withUnsafeMutableBufferPointer { buf in
+            let base = buf.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: buf.count) { i in claimer.load(&base[i]) }
+        }
+    }
+
+    /// Examines in parallel, then routes, decides and commits in order.
+    func decideAndCommit(_ files: [ClaimedFile]) throws {
+        let examined = examineAll(files)
+        var router = Router(store: store)
+        var outcomes: [Outcome] = []
+        outcomes.reserveCapacity(files.count)
+        for (file, result) in zip(files, examined) {
+            outcomes.append(try outcome(for: file, result, router: &router))
+        }
+        try store.apply(outcomes)
+        for o in outcomes { log(o) }
+        try journal.flush(store)
+    }
+
+    func examineAll(_ files: [ClaimedFile]) -> [Examiner.Result] {
+        var results = [Examiner.Result?](repeating: nil, count: files.count)
+        let examiner = self.examiner
+        let chunk = max(1, files.count / (config.effectiveWorkers * 4))
+        results.withUnsafeMutableBufferPointer { buf in
+            let base = buf.baseAddress!
+            let chunks = (files.count + chunk - 1) / chunk
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                for i in (c * chunk)..<min(files.count, (c + 1) * chunk) { base[i] = examiner.examine(files[i]) }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    func outcome(for file: ClaimedFile, _ result: Examiner.Result, router: inout Router) throws -> Outcome {
+        switch result {
+        case let .quarantine(code, message):
+            return Outcome(invoiceID: file.id, state: .quarantined, reasonCode: code, reasonMessage: message, actor: "system", action: "quarantined")
+        case let .parsed(doc, report):
+            var o: Outcome
+            var trace: [TraceStep] = [TraceStep(step: "parse", result: "\(doc.invoice.syntax.rawValue) \(doc.invoice.documentKind.rawValue), profile \(doc.invoice.profile.rawValue)"),
+                                      TraceStep(step: "validate", result: report.isValid ? "valid" : "invalid", detail: "\(report.issues.count) issue(s) under \(report.ruleSet)")]
+            if let routed = try router.route(id: file.id, sha256: file.sha256, invoice: doc.invoice, report: report) {
+                trace.append(TraceStep(step: "route", result: routed.reason))
+                o = Outcome(invoiceID: file.id, state: .manual, reasonCode: routed.reason, reasonMessage: routed.message, actor: "system", action: "decided")
+                o.duplicateOf = routed.duplicateOf
+            } else {
+                let record = decider.decide(DecisionInput(invoiceID: file.id, channel: file.channel, invoice: doc.invoice, validation: report))
+                trace.append(contentsOf: record.trace)
+                switch record.decision {
+                case let .book(booking):
+                    o = Outcome(invoiceID: file.id, state: .booked, actor: record.actor, action: "booked")
+                    o.booking = booking
+                case let .manual(reason, message):
+                    o = Outcome(invoiceID: file.id, state: .manual, reasonCode: reason, reasonMessage: message, actor: record.actor, action: "decided")
+                }
+            }
+            o.summary = InvoiceSummary(invoice: doc.invoice)
+            if !report.issues.isEmpty { o.validationJSON = String(decoding: try encoder.encode(report), as: UTF8.self) }
+            o.traceJSON = String(decoding: try encoder.encode(trace), as: UTF8.self)
+            return o
+        }
+    }
+
+    func log(_ o: Outcome) {
+        var meta: Logger.Metadata = ["invoice": "\(o.invoiceID)", "state": "\(o.state.rawValue)", "actor": "\(o.actor)"]
+        if let r = o.reasonCode { meta["reason"] = "\(r)" }
+        switch o.state {
+        case .quarantined: logger.warning("quarantined", metadata: meta)
+        case .manual: logger.info("queued for manual handling", metadata: meta)
+        case .booked: logger.info("booked", metadata: meta)
+        default: logger.info("decided", metadata: meta)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import BilagCore
+import BilagStore
+import BilagValidation
+
+/// The route stage: what must not reach a robot. Duplicates (the same bytes, or the same supplier + invoice
+/// number + issue date) and invoices that fail their profile's rules go to the manual queue with a reason.
+struct Router {
+    let store: Store
+    /// First-seen ids within the batch in hand, which the database does not hold yet.
+    var bytesSeen: [String: String] = [:]
+    var keysSeen: [String: String] = [:]
+
+    init(store: Store) { self.store = store }
+
+    /// A manual-queue outcome, or nil when the invoice may go on to the deciders.
+    mutating func route(id: String, sha256: String, invoice: Invoice, report: ValidationReport) throws -> (reason: String, message: String, duplicateOf: String?)? {
+        let firstBytes = try bytesSeen[sha256] ?? store.firstWithSameBytes(sha256, before: id)
+        if bytesSeen[sha256] == nil { bytesSeen[sha256] = firstBytes ?? id }
+        if let first = firstBytes, first != id {
+            return (ReasonCode.duplicateFile, "the same file arrived before as invoice \(first); reject it as a duplicate unless the supplier says otherwise", first)
+        }
+        if let seller = invoice.sellerKey, let number = invoice.invoiceNumber, let date = invoice.issueDate?.description {
+            let key = seller + "\u{1F}" + number + "\u{1F}" + date
+            let firstKey = try keysSeen[key] ?? store.firstWithSameKey(sellerKey: seller, invoiceNumber: number, issueDate: date, before: id)
+            if keysSeen[key] == nil { keysSeen[key] = firstKey ?? id }
+            if let first = firstKey, first != id {
+                return (ReasonCode.duplicateInvoice, "supplier \(seller) sent invoice number \(number) of \(date) before, as invoice \(first); check whether this is a copy", first)
+            }
+        }
+        if !report.isValid {
+            let fatal = report.issues.filter { $0.severity == .fatal }
+            let list = fatal.prefix(5).map { "\($0.ruleID): \($0.message)" }.joined(separator: "; ")
+            let more = fatal.count > 5 ? " (and \(fatal.count - 5) more)" : ""
+            return (ReasonCode.validationFailed, "the invoice breaks \(fatal.count) rule(s) of \(report.ruleSet): \(list)\(more)", nil)
+        }
+        return nil
+    }
+}

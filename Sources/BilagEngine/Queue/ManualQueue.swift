@@ -1,0 +1,121 @@
+import BilagCore
+import BilagStore
+import Foundation
+import Logging
+
+/// The operators' actions on the manual queue: approve, correct, reject, retry. Every action is audited with
+/// who and when; whoever corrected an invoice's posting cannot also approve it (segregation of duties).
+public struct ManualQueue {
+    public let pipeline: Pipeline
+    var store: Store { pipeline.store }
+    let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    public init(pipeline: Pipeline) { self.pipeline = pipeline }
+
+    /// The posting an operator gives: account, dimensions and VAT code; amounts come from the invoice.
+    public struct PostingInput: Codable, Equatable, Sendable {
+        public var account: String
+        public var dimensions: [String: String]
+        public var vatCode: String?
+        public init(account: String, dimensions: [String: String] = [:], vatCode: String? = nil) {
+            self.account = account; self.dimensions = dimensions; self.vatCode = vatCode
+        }
+    }
+
+    /// Finds an invoice by id or unique prefix, or says what to do.
+    public func find(_ id: String) throws -> InvoiceRecord {
+        guard let r = try store.invoice(id) else {
+            throw BilagError("invoice-not-found", "no invoice has the id \(id)", remedy: "list the queue with `bilag queue list` and use an id from it")
+        }
+        return r
+    }
+
+    /// Books a manual invoice with the given posting, or with the correction another operator proposed.
+    public func approve(_ id: String, posting: PostingInput?, by user: String, note: String? = nil) throws -> InvoiceRecord {
+        let r = try find(id)
+        try expect(r, in: [.manual], action: "approve")
+        let correctors = try store.actors(r.id, action: "corrected")
+        if correctors.contains(Self.actor(user)) {
+            throw BilagError("segregation-of-duties", "\(user) corrected invoice \(r.id) and so cannot also approve it", remedy: "ask another operator to approve it")
+        }
+        guard let input = try posting ?? latestCorrection(r.id) else {
+            throw BilagError("posting-missing", "approving needs a posting: an account and dimensions", remedy: "give --account (and --dim name=value), or let a colleague `bilag queue correct` it first")
+        }
+        guard let (net, vat) = try? totals(r) else {
+            throw BilagError("amounts-missing", "invoice \(r.id) has no readable totals, so it cannot be booked", remedy: "reject it with code returned-to-supplier and ask for a corrected invoice")
+        }
+        var o = Outcome(invoiceID: r.id, state: .booked, actor: Self.actor(user), action: "approved")
+        o.booking = Booking(postings: [Posting(account: input.account, dimensions: input.dimensions, netAmount: net, vatAmount: vat, vatCode: input.vatCode, text: r.invoiceNumber.map { "Invoice \($0)" })])
+        o.detail = try json(["posting": try json(input), "note": note ?? ""])
+        try applyOne(o, expecting: .manual)
+        try pipeline.journal.flush(store)
+        pipeline.logger.info("approved by operator", metadata: ["invoice": "\(r.id)", "operator": "\(user)"])
+        return try find(r.id)
+    }
+
+    /// Records a proposed posting for another operator to approve; the invoice stays in the queue.
+    public func correct(_ id: String, posting: PostingInput, by user: String, note: String? = nil) throws -> InvoiceRecord {
+        let r = try find(id)
+        try expect(r, in: [.manual], action: "correct")
+        try store.audit(r.id, actor: Self.actor(user), action: "corrected", detail: try json(["posting": try json(posting), "note": note ?? ""]))
+        return try find(r.id)
+    }
+
+    /// Rejects an invoice with a deletion code; it will never be booked or paid.
+    public func reject(_ id: String, code: RejectionCode, by user: String, note: String? = nil) throws -> InvoiceRecord {
+        let r = try find(id)
+        try expect(r, in: [.manual, .quarantined], action: "reject")
+        var o = Outcome(invoiceID: r.id, state: .rejected, reasonCode: code.rawValue, reasonMessage: note.map { "\(code.label): \($0)" } ?? code.label, actor: Self.actor(user), action: "rejected")
+        o.detail = try json(["code": code.rawValue, "note": note ?? ""])
+        try applyOne(o, expecting: r.state)
+        pipeline.logger.info("rejected by operator", metadata: ["invoice": "\(r.id)", "operator": "\(user)", "code": "\(code.rawValue)"])
+        return try find(r.id)
+    }
+
+    /// Runs the invoice through the pipeline again from its kept original (after a fix in master data, robots or bilag).
+    public func retry(_ id: String, by user: String, note: String? = nil) throws -> InvoiceRecord {
+        let r = try find(id)
+        try expect(r, in: [.manual, .quarantined], action: "retry")
+        var o = Outcome(invoiceID: r.id, state: .received, actor: Self.actor(user), action: "retried")
+        o.detail = try json(["note": note ?? "", "previous_reason": r.reasonCode ?? ""])
+        try applyOne(o, expecting: r.state)
+        try pipeline.recover()
+        return try find(r.id)
+    }
+
+    static func actor(_ user: String) -> String { "operator:\(user)" }
+
+    func expect(_ r: InvoiceRecord, in states: [InvoiceState], action: String) throws {
+        guard states.contains(r.state) else {
+            throw BilagError("invalid-state", "invoice \(r.id) is \(r.state.rawValue); only \(states.map(\.rawValue).joined(separator: " or ")) invoices can be \(action == "retry" ? "retried" : action + "d")", remedy: "show it with `bilag queue show \(r.id)`")
+        }
+    }
+
+    func applyOne(_ o: Outcome, expecting state: InvoiceState) throws {
+        let refused = try store.apply([o], expecting: [o.invoiceID: state])
+        if !refused.isEmpty {
+            throw BilagError("concurrent-change", "invoice \(o.invoiceID) changed while you acted on it", remedy: "show it again and repeat the action if it still applies")
+        }
+    }
+
+    func latestCorrection(_ id: String) throws -> PostingInput? {
+        guard let detail = try store.events(id).last(where: { $0.action == "corrected" })?.detail,
+              let outer = try? JSONDecoder().decode([String: String].self, from: Data(detail.utf8)),
+              let posting = outer["posting"] else { return nil }
+        return try JSONDecoder().decode(PostingInput.self, from: Data(posting.utf8))
+    }
+
+    func totals(_ r: InvoiceRecord) throws -> (net: Amount, vat: Amount) {
+        let due = r.amountDue.flatMap { Amount(parsing: $0) }
+        let row = try pipeline.store.amounts(r.id)
+        let vat = row.vat ?? .zero
+        guard let net = row.net ?? due.map({ $0 - vat }) else { throw BilagError("amounts-missing", "no totals") }
+        return (net, vat)
+    }
+
+    func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+}

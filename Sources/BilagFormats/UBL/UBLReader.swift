@@ -1,0 +1,210 @@
+import BilagCore
+
+/// Maps a UBL 2.1 `Invoice` or `CreditNote` (OIOUBL 2.x, PEPPOL BIS 3, EHF 3, EN 16931) into the canonical model.
+struct UBLReader {
+    var fields = FieldReader()
+
+    mutating func read(root: XMLElement, kind: DocumentKind) -> ParsedDocument {
+        let customization = root.text(.cbc, "CustomizationID")
+        var inv = Invoice(syntax: .ubl, documentKind: kind, profile: Profile.detect(customizationID: customization))
+        inv.specificationIdentifier = customization
+        inv.businessProcessType = root.text(.cbc, "ProfileID")
+        inv.invoiceNumber = root.text(.cbc, "ID")
+        inv.issueDate = fields.date(root.first(.cbc, "IssueDate"), "cbc:IssueDate")
+        inv.paymentDueDate = fields.date(root.first(.cbc, "DueDate"), "cbc:DueDate")
+        inv.invoiceTypeCode = kind == .invoice ? root.text(.cbc, "InvoiceTypeCode") : root.text(.cbc, "CreditNoteTypeCode")
+        if kind == .invoice, let code = inv.invoiceTypeCode, DocumentKind.creditNoteTypeCodes.contains(code) { inv.documentKind = .creditNote }
+        for n in root.all(.cbc, "Note") { if let t = n.trimmedText { inv.notes.append(Self.note(t)) } }
+        inv.valueAddedTaxPointDate = fields.date(root.first(.cbc, "TaxPointDate"), "cbc:TaxPointDate")
+        inv.documentCurrencyCode = root.text(.cbc, "DocumentCurrencyCode").map { CurrencyCode($0) }
+        inv.vatAccountingCurrencyCode = root.text(.cbc, "TaxCurrencyCode").map { CurrencyCode($0) }
+        inv.buyerAccountingReference = root.text(.cbc, "AccountingCost")
+        inv.buyerReference = root.text(.cbc, "BuyerReference")
+        inv.invoicingPeriod = period(root.first(.cac, "InvoicePeriod"), "cac:InvoicePeriod")
+        if let order = root.first(.cac, "OrderReference") {
+            inv.purchaseOrderReference = order.text(.cbc, "ID")
+            inv.salesOrderReference = order.text(.cbc, "SalesOrderID")
+        }
+        for billing in root.all(.cac, "BillingReference") {
+            guard let ref = billing.first(.cac, "InvoiceDocumentReference") ?? billing.first(.cac, "CreditNoteDocumentReference"), let id = ref.text(.cbc, "ID") else { continue }
+            var p = PrecedingInvoiceReference(reference: id)
+            p.issueDate = fields.date(ref.first(.cbc, "IssueDate"), "cac:BillingReference/cbc:IssueDate")
+            inv.precedingInvoiceReferences.append(p)
+        }
+        inv.despatchAdviceReference = root.first(.cac, "DespatchDocumentReference")?.text(.cbc, "ID")
+        inv.receivingAdviceReference = root.first(.cac, "ReceiptDocumentReference")?.text(.cbc, "ID")
+        inv.tenderOrLotReference = root.first(.cac, "OriginatorDocumentReference")?.text(.cbc, "ID")
+        inv.contractReference = root.first(.cac, "ContractDocumentReference")?.text(.cbc, "ID")
+        inv.projectReference = root.first(.cac, "ProjectReference")?.text(.cbc, "ID")
+        for doc in root.all(.cac, "AdditionalDocumentReference") {
+            let typeCode = doc.text(.cbc, "DocumentTypeCode")
+            if typeCode == "130" {
+                inv.invoicedObjectIdentifier = fields.identifier(doc.first(.cbc, "ID"))
+                continue
+            }
+            var s = SupportingDocument()
+            s.reference = doc.text(.cbc, "ID")
+            s.typeCode = typeCode
+            s.description = doc.text(.cbc, "DocumentDescription")
+            if let att = doc.first(.cac, "Attachment") {
+                s.externalLocation = att.first(.cac, "ExternalReference")?.text(.cbc, "URI")
+                if let bin = att.first(.cbc, "EmbeddedDocumentBinaryObject") {
+                    s.attachmentMimeCode = bin.attribute("mimeCode")
+                    s.attachmentFilename = bin.attribute("filename")
+                }
+            }
+            inv.supportingDocuments.append(s)
+        }
+        inv.seller = party(root.first(.cac, "AccountingSupplierParty")?.first(.cac, "Party"))
+        inv.buyer = party(root.first(.cac, "AccountingCustomerParty")?.first(.cac, "Party"))
+        if let payee = root.first(.cac, "PayeeParty") {
+            var p = Payee()
+            p.name = payee.first(.cac, "PartyName")?.text(.cbc, "Name")
+            p.identifier = fields.identifier(payee.first(.cac, "PartyIdentification")?.first(.cbc, "ID"))
+            p.legalRegistrationIdentifier = fields.identifier(payee.first(.cac, "PartyLegalEntity")?.first(.cbc, "CompanyID"))
+            inv.payee = p
+        }
+        if let rep = root.first(.cac, "TaxRepresentativeParty") {
+            var r = TaxRepresentative()
+            r.name = rep.first(.cac, "PartyName")?.text(.cbc, "Name")
+            r.vatIdentifier = rep.first(.cac, "PartyTaxScheme")?.text(.cbc, "CompanyID")
+            r.postalAddress = address(rep.first(.cac, "PostalAddress"))
+            inv.sellerTaxRepresentative = r
+        }
+        if let d = root.first(.cac, "Delivery") {
+            var del = Delivery()
+            del.actualDeliveryDate = fields.date(d.first(.cbc, "ActualDeliveryDate"), "cac:Delivery/cbc:ActualDeliveryDate")
+            if let loc = d.first(.cac, "DeliveryLocation") {
+                del.locationIdentifier = fields.identifier(loc.first(.cbc, "ID"))
+                del.address = address(loc.first(.cac, "Address"))
+            }
+            del.deliverToName = d.first(.cac, "DeliveryParty")?.first(.cac, "PartyName")?.text(.cbc, "Name")
+            inv.delivery = del
+        }
+        for pm in root.all(.cac, "PaymentMeans") { inv.paymentInstructions.append(paymentMeans(pm)) }
+        if inv.paymentDueDate == nil { inv.paymentDueDate = inv.paymentInstructions.lazy.compactMap(\.paymentDueDate).first }
+        let terms = root.all(.cac, "PaymentTerms").compactMap { $0.text(.cbc, "Note") }
+        if !terms.isEmpty { inv.paymentTerms = terms.joined(separator: "\n") }
+        for ac in root.all(.cac, "AllowanceCharge") { inv.allowanceCharges.append(allowanceCharge(ac, documentLevel: true)) }
+        readTaxTotals(root, into: &inv)
+        if let t = root.first(.cac, "LegalMonetaryTotal") {
+            inv.totals.sumOfInvoiceLineNetAmount = fields.amount(t.first(.cbc, "LineExtensionAmount"), "cac:LegalMonetaryTotal/cbc:LineExtensionAmount")
+            inv.totals.invoiceTotalAmountWithoutVAT = fields.amount(t.first(.cbc, "TaxExclusiveAmount"), "cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount")
+            inv.totals.invoiceTotalAmountWithVAT = fields.amount(t.first(.cbc, "TaxInclusiveAmount"), "cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount")
+            inv.totals.sumOfAllowancesOnDocumentLevel = fields.amount(t.first(.cbc, "AllowanceTotalAmount"), "cac:LegalMonetaryTotal/cbc:AllowanceTotalAmount")
+            inv.totals.sumOfChargesOnDocumentLevel = fields.amount(t.first(.cbc, "ChargeTotalAmount"), "cac:LegalMonetaryTotal/cbc:ChargeTotalAmount")
+            inv.totals.paidAmount = fields.amount(t.first(.cbc, "PrepaidAmount"), "cac:LegalMonetaryTotal/cbc:PrepaidAmount")
+            inv.totals.roundingAmount = fields.amount(t.first(.cbc, "PayableRoundingAmount"), "cac:LegalMonetaryTotal/cbc:PayableRoundingAmount")
+            inv.totals.amountDueForPayment = fields.amount(t.first(.cbc, "PayableAmount"), "cac:LegalMonetaryTotal/cbc:PayableAmount")
+        }
+        if inv.profile == .oioubl { Self.applyOIOUBLTotals(&inv) }
+        let lineName: StaticString = kind == .invoice ? "InvoiceLine" : "CreditNoteLine"
+        for l in root.all(.cac, lineName) { inv.lines.append(line(l, kind: kind)) }
+        return ParsedDocument(invoice: inv, findings: fields.findings)
+    }
+
+    /// OIOUBL 2.x writes the total VAT in `TaxExclusiveAmount` (its own meaning of the element), so BT-109 is
+    /// the line total less allowances plus charges, as EN 16931 defines it.
+    static func applyOIOUBLTotals(_ inv: inout Invoice) {
+        guard let lines = inv.totals.sumOfInvoiceLineNetAmount else { return }
+        inv.totals.invoiceTotalAmountWithoutVAT = lines - (inv.totals.sumOfAllowancesOnDocumentLevel ?? .zero) + (inv.totals.sumOfChargesOnDocumentLevel ?? .zero)
+    }
+
+    /// BIS 3 writes a subject code as `#AAI#text`.
+    static func note(_ t: String) -> Note {
+        if t.hasPrefix("#"), let end = t.dropFirst().firstIndex(of: "#") {
+            let code = String(t[t.index(after: t.startIndex)..<end])
+            if (1...3).contains(code.count), code.allSatisfy({ $0.isLetter }) {
+                return Note(text: String(t[t.index(after: end)...]), subjectCode: code)
+            }
+        }
+        return Note(text: t)
+    }
+
+    mutating func period(_ p: XMLElement?, _ path: String) -> Period? {
+        guard let p else { return nil }
+        var out = Period()
+        out.startDate = fields.date(p.first(.cbc, "StartDate"), path + "/cbc:StartDate")
+        out.endDate = fields.date(p.first(.cbc, "EndDate"), path + "/cbc:EndDate")
+        out.descriptionCode = p.text(.cbc, "DescriptionCode")
+        return out
+    }
+
+    mutating func paymentMeans(_ pm: XMLElement) -> PaymentInstructions {
+        var out = PaymentInstructions()
+        if let code = pm.first(.cbc, "PaymentMeansCode") {
+            out.paymentMeansTypeCode = code.trimmedText
+            out.paymentMeansText = code.attribute("name")
+        }
+        out.remittanceInformation = pm.text(.cbc, "PaymentID")
+        out.paymentDueDate = fields.date(pm.first(.cbc, "PaymentDueDate"), "cac:PaymentMeans/cbc:PaymentDueDate")
+        out.paymentChannelCode = pm.text(.cbc, "PaymentChannelCode")
+        out.instructionIdentifier = pm.text(.cbc, "InstructionID")
+        for acct in pm.all(.cac, "PayeeFinancialAccount") {
+            var ct = CreditTransfer()
+            ct.paymentAccountIdentifier = fields.identifier(acct.first(.cbc, "ID"))
+            ct.paymentAccountName = acct.text(.cbc, "Name")
+            let branch = acct.first(.cac, "FinancialInstitutionBranch")
+            ct.paymentServiceProviderIdentifier = branch?.text(.cbc, "ID") ?? branch?.first(.cac, "FinancialInstitution")?.text(.cbc, "ID")
+            out.creditTransfers.append(ct)
+        }
+        if let card = pm.first(.cac, "CardAccount") {
+            var c = PaymentCard()
+            c.primaryAccountNumber = card.text(.cbc, "PrimaryAccountNumberID")
+            c.holderName = card.text(.cbc, "HolderName")
+            out.paymentCard = c
+        }
+        if let mandate = pm.first(.cac, "PaymentMandate") {
+            var dd = DirectDebit()
+            dd.mandateReferenceIdentifier = mandate.text(.cbc, "ID")
+            dd.debitedAccountIdentifier = mandate.first(.cac, "PayerFinancialAccount")?.text(.cbc, "ID")
+            out.directDebit = dd
+        }
+        return out
+    }
+
+    mutating func allowanceCharge(_ ac: XMLElement, documentLevel: Bool) -> AllowanceCharge {
+        let path = "cac:AllowanceCharge"
+        var out = AllowanceCharge(isCharge: fields.bool(ac.first(.cbc, "ChargeIndicator"), path + "/cbc:ChargeIndicator") ?? false)
+        out.reasonCode = ac.text(.cbc, "AllowanceChargeReasonCode")
+        out.reason = ac.text(.cbc, "AllowanceChargeReason")
+        out.percentage = fields.amount(ac.first(.cbc, "MultiplierFactorNumeric"), path + "/cbc:MultiplierFactorNumeric")
+        out.amount = fields.amount(ac.first(.cbc, "Amount"), path + "/cbc:Amount")
+        out.baseAmount = fields.amount(ac.first(.cbc, "BaseAmount"), path + "/cbc:BaseAmount")
+        if documentLevel, let cat = ac.first(.cac, "TaxCategory") {
+            out.vatCategoryCode = cat.text(.cbc, "ID")
+            out.vatRate = fields.amount(cat.first(.cbc, "Percent"), path + "/cac:TaxCategory/cbc:Percent")
+        }
+        return out
+    }
+
+    /// BT-110 is the TaxTotal in the document currency; BT-111 the one in the VAT accounting currency (BT-6).
+    mutating func readTaxTotals(_ root: XMLElement, into inv: inout Invoice) {
+        let totals = root.all(.cac, "TaxTotal")
+        let docCurrency = inv.documentCurrencyCode?.code
+        let taxCurrency = inv.vatAccountingCurrencyCode?.code
+        for tt in totals {
+            let amountEl = tt.first(.cbc, "TaxAmount")
+            let currency = amountEl?.attribute("currencyID")
+            let amount = fields.amount(amountEl, "cac:TaxTotal/cbc:TaxAmount")
+            if let taxCurrency, taxCurrency != docCurrency, currency == taxCurrency {
+                inv.totals.invoiceTotalVATAmountInAccountingCurrency = amount
+                continue
+            }
+            if inv.totals.invoiceTotalVATAmount == nil { inv.totals.invoiceTotalVATAmount = amount }
+            for sub in tt.all(.cac, "TaxSubtotal") {
+                var b = VATBreakdown()
+                b.taxableAmount = fields.amount(sub.first(.cbc, "TaxableAmount"), "cac:TaxSubtotal/cbc:TaxableAmount")
+                b.taxAmount = fields.amount(sub.first(.cbc, "TaxAmount"), "cac:TaxSubtotal/cbc:TaxAmount")
+                if let cat = sub.first(.cac, "TaxCategory") {
+                    b.categoryCode = cat.text(.cbc, "ID")
+                    b.rate = fields.amount(cat.first(.cbc, "Percent"), "cac:TaxSubtotal/cac:TaxCategory/cbc:Percent")
+                    b.exemptionReasonCode = cat.text(.cbc, "TaxExemptionReasonCode")
+                    b.exemptionReasonText = cat.text(.cbc, "TaxExemptionReason")
+                }
+                if b.rate == nil { b.rate = fields.amount(sub.first(.cbc, "Percent"), "cac:TaxSubtotal/cbc:Percent") }
+                inv.vatBreakdown.append(b)
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import BilagCore
+
+/// Reads typed values from elements and notes what could not be read, instead of failing the document.
+struct FieldReader {
+    var findings: [ParseFinding] = []
+
+    mutating func amount(_ e: XMLElement?, _ path: @autoclosure () -> String) -> Amount? {
+        guard let e, let t = e.text else { return nil }
+        if let d = DecimalText.parse(t) { return Amount(d) }
+        findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))' is not a decimal number"))
+        return nil
+    }
+
+    mutating func date(_ e: XMLElement?, _ path: @autoclosure () -> String) -> LocalDate? {
+        guard let e, let t = e.trimmedText else { return nil }
+        if let d = LocalDate(parsing: t) { return d }
+        findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))' is not a date"))
+        return nil
+    }
+
+    mutating func bool(_ e: XMLElement?, _ path: @autoclosure () -> String) -> Bool? {
+        guard let t = e?.trimmedText else { return nil }
+        switch t.lowercased() {
+        case "true", "1": return true
+        case "false", "0": return false
+        default:
+            findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))' is not true or false"))
+            return nil
+        }
+    }
+
+    func identifier(_ e: XMLElement?, schemeAttribute: StaticString = "schemeID") -> Identifier? {
+        guard let e, let v = e.trimmedText else { return nil }
+        return Identifier(v, scheme: e.attribute(schemeAttribute))
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// nil stays nil; otherwise the string.
+    var nonEmpty: String? { self.flatMap { $0.isEmpty ? nil : $0 } }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// A file moved out of the Inbox into the state folder: from now on bilag owns it.
+public struct ClaimedFile: Sendable {
+    public var id: String
+    public var channel: String
+    /// Where it was, relative to `Inbox/`.
+    public var sourcePath: String
+    /// Where it is kept, relative to the state folder.
+    public var storedPath: String
+    public var receivedAt: String
+    public var size: Int64 = 0
+    public var sha256: String = ""
+    /// The bytes, when they fit the size limit.
+    public var bytes: Data?
+    /// Set when the file could not be read or is over the size limit.
+    public var readProblem: ReadProblem?
+
+    public init(id: String, channel: String, sourcePath: String, storedPath: String, receivedAt: String, size: Int64 = 0, sha256: String = "") {
+        self.id = id; self.channel = channel; self.sourcePath = sourcePath; self.storedPath = storedPath; self.receivedAt = receivedAt; self.size = size; self.sha256 = sha256
+    }
+
+    public enum ReadProblem: Sendable, Equatable {
+        case tooLarge(size: Int64, limit: Int64)
+        case unreadable(String)
+    }
+}

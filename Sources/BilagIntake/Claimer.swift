@@ -1,0 +1,111 @@
+import BilagCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Claims Inbox files by atomic rename into `STATE/originals/DAY/ID.ext`, where they are kept for as long as the invoice exists.
+///
+/// Before renaming, the intended claims are appended to `STATE/claims.log`; after the batch is recorded in the
+/// database the log is emptied. A crash between rename and record leaves a file in `originals/` that the log names,
+/// and `recoverUnrecorded` picks it up on restart: nothing is lost, nothing is claimed twice.
+public final class Claimer: @unchecked Sendable {
+    public let stateDirectory: String
+    public var maxFileBytes: Int64
+    let ids = ClaimIDGenerator()
+    var logPath: String { stateDirectory + "/claims.log" }
+
+    public init(stateDirectory: String, maxFileBytes: Int64) throws {
+        self.stateDirectory = stateDirectory
+        self.maxFileBytes = maxFileBytes
+        try FileIO.makeDirectory(stateDirectory + "/originals")
+    }
+
+    /// Moves each candidate into the state folder. Candidates that vanished (claimed by someone else) are skipped.
+    public func claim(_ candidates: [InboxCandidate], now: Date = Date()) throws -> [ClaimedFile] {
+        guard !candidates.isEmpty else { return [] }
+        let receivedAt = Timestamp.string(now)
+        var planned: [(InboxCandidate, ClaimedFile)] = []
+        var intents = ""
+        for c in candidates {
+            let id = ids.next(now: now)
+            let stored = "originals/\(ClaimIDGenerator.dayFolder(of: id))/\(id)\(Self.extensionOf(c.relativePath))"
+            planned.append((c, ClaimedFile(id: id, channel: c.channel, sourcePath: c.relativePath, storedPath: stored, receivedAt: receivedAt)))
+            intents += "\(id)\t\(c.channel)\t\(Self.escape(c.relativePath))\t\(receivedAt)\t\(stored)\n"
+        }
+        try appendLog(intents)
+        var claimed: [ClaimedFile] = []
+        var folders = Set<String>()
+        for (c, f) in planned {
+            let target = stateDirectory + "/" + f.storedPath
+            let folder = (target as NSString).deletingLastPathComponent
+            if !folders.contains(folder) { try FileIO.makeDirectory(folder); folders.insert(folder) }
+            if rename(c.path, target) == 0 {
+                if let receipt = c.receiptPath { _ = rename(receipt, target + ".receipt") }
+                claimed.append(f)
+            } else if errno != ENOENT {
+                throw BilagError("claim-failed", "cannot move \(c.relativePath) into the state folder: \(String(cString: strerror(errno)))", remedy: "check that the Inbox and the state folder are on the same file system and writable")
+            }
+        }
+        for folder in folders { FileIO.sync(folder) }
+        return claimed
+    }
+
+    /// Reads a claimed file's bytes and hash (safe to call from several threads at once).
+    public func load(_ file: inout ClaimedFile) {
+        let path = stateDirectory + "/" + file.storedPath
+        var st = stat()
+        guard stat(path, &st) == 0 else { file.readProblem = .unreadable("the kept original is missing"); return }
+        file.size = Int64(st.st_size)
+        if file.size > maxFileBytes {
+            file.readProblem = .tooLarge(size: file.size, limit: maxFileBytes)
+            if let (h, _) = ContentHash.sha256(file: path) { file.sha256 = h }
+            return
+        }
+        guard let data = FileIO.read(path) else { file.readProblem = .unreadable("the kept original cannot be read"); return }
+        file.bytes = data
+        file.size = Int64(data.count)
+        file.sha256 = ContentHash.sha256(data)
+    }
+
+    /// Empties the intent log once the claims it names are recorded.
+    public func clearLog() {
+        _ = truncate(logPath, 0)
+    }
+
+    /// Claims whose file was moved but whose record never committed (a crash in between), rebuilt from the log.
+    public func recoverUnrecorded(isRecorded: ([String]) throws -> Set<String>) throws -> [ClaimedFile] {
+        guard let text = try? String(contentsOfFile: logPath, encoding: .utf8), !text.isEmpty else { return [] }
+        var found: [ClaimedFile] = []
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 5 else { continue }
+            let f = ClaimedFile(id: parts[0], channel: parts[1], sourcePath: Self.unescape(parts[2]), storedPath: parts[4], receivedAt: parts[3])
+            if access(stateDirectory + "/" + f.storedPath, F_OK) == 0 { found.append(f) }
+        }
+        let recorded = try isRecorded(found.map(\.id))
+        return found.filter { !recorded.contains($0.id) }
+    }
+
+    func appendLog(_ text: String) throws {
+        let fd = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw BilagError("state-unwritable", "cannot write \(logPath)", remedy: "check permissions of the state folder") }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
+            if n < 0 { if errno == EINTR { continue }; throw BilagError("state-unwritable", "cannot write \(logPath)", remedy: "check the disk") }
+            done += n
+        }
+    }
+
+    static func extensionOf(_ path: String) -> String {
+        let ext = (path as NSString).pathExtension
+        guard !ext.isEmpty, ext.count <= 5, ext.allSatisfy({ $0.isLetter || $0.isNumber }) else { return "" }
+        return "." + ext.lowercased()
+    }
+
+    static func escape(_ s: String) -> String { s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n") }
+    static func unescape(_ s: String) -> String { s.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\t", with: "\t").replacingOccurrences(of: "\\\\", with: "\\") }
+}

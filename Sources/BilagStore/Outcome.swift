@@ -1,0 +1,63 @@
+import BilagCore
+
+/// What the pipeline or an operator decided for one invoice; applied by `Store.apply` in one transaction.
+public struct Outcome: Sendable {
+    public var invoiceID: String
+    public var state: InvoiceState
+    public var reasonCode: String?
+    public var reasonMessage: String?
+    /// `system`, `robot:NAME@HASH`, `operator:USER`
+    public var actor: String
+    /// The audit action, e.g. `decided`, `approved`, `rejected`, `retried`.
+    public var action: String
+    public var summary: InvoiceSummary?
+    public var duplicateOf: String?
+    /// Present when the outcome books the invoice.
+    public var booking: Booking?
+    /// JSON of the validation report and the decision trace, kept for the operator.
+    public var validationJSON: String?
+    public var traceJSON: String?
+    /// Extra audit detail (JSON), e.g. the operator's note.
+    public var detail: String?
+
+    public init(invoiceID: String, state: InvoiceState, reasonCode: String? = nil, reasonMessage: String? = nil, actor: String, action: String) {
+        self.invoiceID = invoiceID; self.state = state; self.reasonCode = reasonCode; self.reasonMessage = reasonMessage; self.actor = actor; self.action = action
+    }
+}
+
+/// The key fields of a parsed invoice, stored in columns for search and duplicate checks.
+public struct InvoiceSummary: Sendable {
+    public var syntax: String
+    public var profile: String
+    public var documentKind: DocumentKind
+    public var invoiceNumber: String?
+    public var issueDate: String?
+    public var dueDate: String?
+    public var sellerKey: String?
+    public var sellerName: String?
+    public var currency: String?
+    public var amountDue: Amount?
+    public var totalWithoutVAT: Amount?
+    public var totalVAT: Amount?
+    public init(invoice: Invoice) {
+        syntax = invoice.syntax.rawValue
+        profile = invoice.profile.rawValue
+        documentKind = invoice.documentKind
+        invoiceNumber = invoice.invoiceNumber
+        issueDate = invoice.issueDate?.description
+        dueDate = invoice.paymentDueDate?.description
+        sellerKey = invoice.sellerKey
+        sellerName = invoice.seller.name ?? invoice.seller.tradingName
+        currency = invoice.documentCurrencyCode?.code
+        amountDue = invoice.signedAmountDue
+        totalWithoutVAT = invoice.signedTotalWithoutVAT
+        totalVAT = invoice.signedTotalVAT
+    }
+}
+
+/// A booking: the posting lines and whether to pay.
+public struct Booking: Sendable {
+    public var postings: [Posting]
+    public var pay: Bool
+    public init(postings: [Posting], pay: Bool = true) { self.postings = postings; self.pay = pay }
+}

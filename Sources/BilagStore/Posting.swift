@@ -1,0 +1,49 @@
+import BilagCore
+
+/// One posting line of a booking: where the expense goes in the ledger.
+public struct Posting: Codable, Hashable, Sendable {
+    /// The general-ledger account (DK artskonto / NO konto).
+    public var account: String
+    /// Dimensions such as cost centre, project, activity: name → value.
+    public var dimensions: [String: String]
+    /// The amount excluding VAT, signed (negative for a credit note).
+    public var netAmount: Amount
+    /// The VAT amount, signed.
+    public var vatAmount: Amount
+    /// The VAT code the ERP applies (e.g. `I25` input VAT 25 %), if any.
+    public var vatCode: String?
+    /// Free text for the ledger line.
+    public var text: String?
+
+    public init(account: String, dimensions: [String: String] = [:], netAmount: Amount, vatAmount: Amount, vatCode: String? = nil, text: String? = nil) {
+        self.account = account; self.dimensions = dimensions; self.netAmount = netAmount; self.vatAmount = vatAmount; self.vatCode = vatCode; self.text = text
+    }
+}
+
+/// A line of the posting journal: one per booked invoice.
+public struct JournalLine: Codable, Hashable, Sendable {
+    public var seq: Int64
+    public var invoiceID: String
+    public var bookedAt: String
+    /// `robot:NAME@HASH`, `operator:USER`
+    public var bookedBy: String
+    public var supplierKey: String?
+    public var supplierName: String?
+    public var invoiceNumber: String?
+    public var issueDate: String?
+    public var dueDate: String?
+    public var documentKind: DocumentKind
+    public var currency: String?
+    /// BT-115 signed: what is paid (negative for a credit note).
+    public var amountDue: Amount
+    public var totalWithoutVAT: Amount?
+    public var totalVAT: Amount?
+    public var postings: [Posting]
+    public var pay: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case seq, invoiceID = "invoice_id", bookedAt = "booked_at", bookedBy = "booked_by", supplierKey = "supplier_key", supplierName = "supplier_name"
+        case invoiceNumber = "invoice_number", issueDate = "issue_date", dueDate = "due_date", documentKind = "document_kind", currency
+        case amountDue = "amount_due", totalWithoutVAT = "total_without_vat", totalVAT = "total_vat", postings, pay
+    }
+}

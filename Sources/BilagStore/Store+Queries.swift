@@ -1,0 +1,104 @@
+import BilagCore
+import GRDB
+
+/// Read-side queries for the CLI, the queue and the status.
+extension Store {
+    /// One invoice by id (or unique id prefix).
+    public func invoice(_ idOrPrefix: String) throws -> InvoiceRecord? {
+        try pool.read { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT \(InvoiceRecord.columns) FROM invoice WHERE id = ?", arguments: [idOrPrefix]) { return InvoiceRecord(row: row) }
+            let rows = try Row.fetchAll(db, sql: "SELECT \(InvoiceRecord.columns) FROM invoice WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 2", arguments: [idOrPrefix.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"])
+            return rows.count == 1 ? InvoiceRecord(row: rows[0]) : nil
+        }
+    }
+
+    /// Invoices, newest first, optionally in one state and/or with one reason.
+    public func invoices(state: InvoiceState? = nil, reason: String? = nil, limit: Int = 1000, offset: Int = 0) throws -> [InvoiceRecord] {
+        try pool.read { db in
+            var sql = "SELECT \(InvoiceRecord.columns) FROM invoice"
+            var args: [DatabaseValueConvertible?] = []
+            var conds: [String] = []
+            if let state { conds.append("state = ?"); args.append(state.rawValue) }
+            if let reason { conds.append("reason_code = ?"); args.append(reason) }
+            if !conds.isEmpty { sql += " WHERE " + conds.joined(separator: " AND ") }
+            sql += " ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?"
+            args.append(limit); args.append(offset)
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(InvoiceRecord.init(row:))
+        }
+    }
+
+    /// Every invoice still in `received` (work interrupted by a stop or a crash), oldest first.
+    public func unfinished(limit: Int = 1000) throws -> [InvoiceRecord] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(InvoiceRecord.columns) FROM invoice WHERE state = 'received' ORDER BY id LIMIT ?", arguments: [limit]).map(InvoiceRecord.init(row:))
+        }
+    }
+
+    /// The audit trail of one invoice, oldest first.
+    public func events(_ id: String) throws -> [InvoiceEvent] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, invoice_id, at, actor, action, from_state, to_state, detail FROM event WHERE invoice_id = ? ORDER BY id", arguments: [id]).map {
+                InvoiceEvent(id: $0[0], invoiceID: $0[1], at: $0[2], actor: $0[3], action: $0[4], fromState: $0[5], toState: $0[6], detail: $0[7])
+            }
+        }
+    }
+
+    /// The stored validation report and decision trace (JSON texts). The invoice itself is re-read from the kept original.
+    public func documents(_ id: String) throws -> (validation: String?, trace: String?) {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT validation_json, trace_json FROM invoice WHERE id = ?", arguments: [id]) else { return (nil, nil) }
+            return (row[0], row[1])
+        }
+    }
+
+    /// Counts per state, and per reason within the manual and quarantined states.
+    public func counts() throws -> StatusCounts {
+        try pool.read { db in
+            var c = StatusCounts()
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM invoice GROUP BY state") { c.byState[row[0]] = row[1] }
+            for row in try Row.fetchAll(db, sql: "SELECT state, reason_code, COUNT(*) FROM invoice WHERE state IN ('manual', 'quarantined', 'rejected') GROUP BY state, reason_code") {
+                let state: String = row[0]
+                c.byReason[state, default: [:]][(row[1] as String?) ?? "-"] = row[2]
+            }
+            c.total = c.byState.values.reduce(0, +)
+            c.journalEntries = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal_entry") ?? 0
+            c.journalUnflushed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal_entry WHERE file IS NULL") ?? 0
+            return c
+        }
+    }
+
+    /// Who changed an invoice's booking proposal, for segregation of duties.
+    public func actors(_ id: String, action: String) throws -> Set<String> {
+        try pool.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT actor FROM event WHERE invoice_id = ? AND action = ?", arguments: [id, action]))
+        }
+    }
+
+    /// Adds an audit event without a state change (e.g. an operator's correction).
+    public func audit(_ id: String, actor: String, action: String, detail: String?) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO event (invoice_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)", arguments: [id, Timestamp.string(), actor, action, detail])
+        }
+    }
+}
+
+/// Counts for `bilag status`.
+public struct StatusCounts: Codable, Sendable {
+    public var total = 0
+    public var byState: [String: Int] = [:]
+    public var byReason: [String: [String: Int]] = [:]
+    public var journalEntries = 0
+    public var journalUnflushed = 0
+
+    enum CodingKeys: String, CodingKey { case total, byState = "by_state", byReason = "by_reason", journalEntries = "journal_entries", journalUnflushed = "journal_unflushed" }
+}
+
+extension Store {
+    /// The signed totals without VAT and of VAT stored for an invoice.
+    public func amounts(_ id: String) throws -> (net: Amount?, vat: Amount?) {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT total_without_vat, total_vat FROM invoice WHERE id = ?", arguments: [id]) else { return (nil, nil) }
+            return ((row[0] as String?).flatMap { Amount(parsing: $0) }, (row[1] as String?).flatMap { Amount(parsing: $0) })
+        }
+    }
+}

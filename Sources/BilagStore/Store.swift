@@ -1,0 +1,139 @@
+import BilagCore
+import Foundation
+import GRDB
+
+/// The durable state of bilag in SQLite: invoices, their outcomes, the audit trail and the journal to flush.
+///
+/// All state transitions go through `apply`, in one transaction per batch.
+public final class Store: @unchecked Sendable {
+    let pool: DatabasePool
+    let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    /// Opens (and creates or migrates) the database at `path`.
+    public init(path: String) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(30)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw BilagError("database-unavailable", "cannot open the database at \(path): \(error)", remedy: "check that the state folder exists and is writable, and that the disk has room")
+        }
+    }
+
+    // MARK: intake
+
+    /// Records freshly claimed files (state `received`) with a `claimed` event.
+    public func recordClaims(_ claims: [ClaimRecord]) throws {
+        guard !claims.isEmpty else { return }
+        try pool.write { db in
+            let ins = try db.cachedStatement(sql: "INSERT OR IGNORE INTO invoice (id, channel, source_path, stored_path, sha256, size, received_at, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'received', ?)")
+            let ev = try db.cachedStatement(sql: "INSERT INTO event (invoice_id, at, actor, action, to_state, detail) VALUES (?, ?, 'system', 'claimed', 'received', ?)")
+            for c in claims {
+                try ins.execute(arguments: [c.id, c.channel, c.sourcePath, c.storedPath, c.sha256, c.size, c.receivedAt, c.receivedAt])
+                if db.changesCount > 0 { try ev.execute(arguments: [c.id, c.receivedAt, "from \(c.sourcePath)"]) }
+            }
+        }
+    }
+
+    /// The ids already recorded among `ids` (for recovery of claims whose record did not commit).
+    public func existingIDs(_ ids: [String]) throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        return try pool.read { db in
+            var found = Set<String>()
+            for chunk in stride(from: 0, to: ids.count, by: 500) {
+                let part = Array(ids[chunk..<min(chunk + 500, ids.count)])
+                let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+                for id in try String.fetchAll(db, sql: "SELECT id FROM invoice WHERE id IN (\(marks))", arguments: StatementArguments(part)) { found.insert(id) }
+            }
+            return found
+        }
+    }
+
+    // MARK: decisions
+
+    /// Why an outcome could not be applied.
+    public struct TransitionError: OperatorFacingError {
+        public let code = "invalid-transition"
+        public let message: String
+        public let remedy = "show the invoice to see its current state; another operator or the daemon may have acted first"
+    }
+
+    /// Applies outcomes in one transaction: state change, audit event, and a journal entry for each booking.
+    /// An outcome whose invoice is no longer in a state that allows the move is refused and listed in the result.
+    @discardableResult
+    public func apply(_ outcomes: [Outcome], expecting from: [String: InvoiceState] = [:]) throws -> [String] {
+        guard !outcomes.isEmpty else { return [] }
+        let now = Timestamp.string()
+        return try pool.write { db in
+            var refused: [String] = []
+            let getState = try db.cachedStatement(sql: "SELECT state FROM invoice WHERE id = ?")
+            for o in outcomes {
+                guard let current = try String.fetchOne(getState, arguments: [o.invoiceID]).flatMap(InvoiceState.init(rawValue:)) else {
+                    refused.append(o.invoiceID); continue
+                }
+                if let expected = from[o.invoiceID], expected != current { refused.append(o.invoiceID); continue }
+                guard current.canMove(to: o.state) else { refused.append(o.invoiceID); continue }
+                try write(o, from: current, now: now, db: db)
+            }
+            return refused
+        }
+    }
+
+    private func write(_ o: Outcome, from current: InvoiceState, now: String, db: Database) throws {
+        if let s = o.summary {
+            try db.cachedStatement(sql: """
+                UPDATE invoice SET syntax = ?, profile = ?, document_kind = ?, invoice_number = ?, issue_date = ?, due_date = ?, seller_key = ?, seller_name = ?, currency = ?, amount_due = ?, total_without_vat = ?, total_vat = ? WHERE id = ?
+                """).execute(arguments: [s.syntax, s.profile, s.documentKind.rawValue, s.invoiceNumber, s.issueDate, s.dueDate, s.sellerKey, s.sellerName, s.currency, s.amountDue?.description, s.totalWithoutVAT?.description, s.totalVAT?.description, o.invoiceID])
+        }
+        let decided = o.state == .received ? nil as String? : now
+        try db.cachedStatement(sql: """
+            UPDATE invoice SET state = ?, reason_code = ?, reason_message = ?, duplicate_of = COALESCE(?, duplicate_of), decided_by = ?, decided_at = ?, updated_at = ?,
+              validation_json = COALESCE(?, validation_json), trace_json = COALESCE(?, trace_json), attempts = attempts + ? WHERE id = ?
+            """).execute(arguments: [o.state.rawValue, o.reasonCode, o.reasonMessage, o.duplicateOf, o.state == .received ? nil : o.actor, decided, now, o.validationJSON, o.traceJSON, o.state == .received ? 0 : 1, o.invoiceID])
+        var detail = o.detail
+        if detail == nil, o.reasonCode != nil || o.reasonMessage != nil {
+            detail = try String(decoding: encoder.encode(["reason_code": o.reasonCode ?? "", "reason": PersonalData.maskCPR(o.reasonMessage ?? "")]), as: UTF8.self)
+        }
+        try db.cachedStatement(sql: "INSERT INTO event (invoice_id, at, actor, action, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [o.invoiceID, now, o.actor, o.action, current.rawValue, o.state.rawValue, detail])
+        if o.state == .booked, let booking = o.booking {
+            let line = try journalLine(for: o.invoiceID, booking: booking, actor: o.actor, now: now, db: db)
+            try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").execute(arguments: [o.invoiceID, now, line])
+        }
+    }
+
+    private func journalLine(for id: String, booking: Booking, actor: String, now: String, db: Database) throws -> String {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seller_key, seller_name, invoice_number, issue_date, due_date, document_kind, currency, amount_due, total_without_vat, total_vat FROM invoice WHERE id = ?"), arguments: [id]) else {
+            throw BilagError("invoice-missing", "invoice \(id) vanished during booking")
+        }
+        let kind = DocumentKind(rawValue: row[5] ?? "invoice") ?? .invoice
+        let amountDue = (row[7] as String?).flatMap { Amount(parsing: $0) } ?? booking.postings.reduce(Amount.zero) { $0 + $1.netAmount + $1.vatAmount }
+        let line = JournalLine(seq: 0, invoiceID: id, bookedAt: now, bookedBy: actor, supplierKey: row[0], supplierName: row[1], invoiceNumber: row[2], issueDate: row[3], dueDate: row[4], documentKind: kind, currency: row[6], amountDue: amountDue, totalWithoutVAT: (row[8] as String?).flatMap { Amount(parsing: $0) }, totalVAT: (row[9] as String?).flatMap { Amount(parsing: $0) }, postings: booking.postings, pay: booking.pay)
+        return String(decoding: try encoder.encode(line), as: UTF8.self)
+    }
+
+    // MARK: duplicates
+
+    /// The first earlier invoice with the same bytes (quarantined files excluded), if any.
+    public func firstWithSameBytes(_ sha256: String, before id: String) throws -> String? {
+        try pool.read { db in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM invoice WHERE sha256 = ? AND id < ? AND state NOT IN ('quarantined') ORDER BY id LIMIT 1"), arguments: [sha256, id])
+        }
+    }
+
+    /// The first earlier invoice with the same supplier, number and issue date that was not rejected, if any.
+    public func firstWithSameKey(sellerKey: String, invoiceNumber: String, issueDate: String, before id: String) throws -> String? {
+        try pool.read { db in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM invoice WHERE seller_key = ? AND invoice_number = ? AND issue_date = ? AND id < ? AND state NOT IN ('rejected', 'quarantined') ORDER BY id LIMIT 1"), arguments: [sellerKey, invoiceNumber, issueDate, id])
+        }
+    }
+}

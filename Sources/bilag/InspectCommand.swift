@@ -1,0 +1,61 @@
+import ArgumentParser
+import BilagCore
+import BilagEngine
+import BilagFormats
+import BilagValidation
+import Foundation
+
+/// `bilag inspect FILE`: the canonical invoice and its validation, without touching any state.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Parse one file and print the canonical invoice and its validation.")
+
+    @Argument(help: "An invoice file (UBL, OIOUBL, PEPPOL BIS 3, EHF, CII).")
+    var file: String
+
+    @Flag(help: "Print JSON whose field names are the canonical model's.")
+    var json = false
+
+    @Flag(help: "Show CPR numbers unmasked.")
+    var reveal = false
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ValidationError("cannot read \(file)")
+        }
+        switch Examiner().examine(data) {
+        case let .quarantine(code, message):
+            if json { try Output.json(["error": code, "message": message]) } else { Output.line("not an invoice bilag can read (\(code)): \(message)") }
+            throw ExitCode(3)
+        case let .parsed(doc, report):
+            if json {
+                struct Inspection: Encodable { let invoice: Invoice; let findings: [ParseFinding]; let validation: ValidationReport }
+                try Output.json(Inspection(invoice: doc.invoice, findings: doc.findings, validation: report), reveal: reveal)
+            } else {
+                Output.line(InvoiceText.render(doc.invoice), reveal: reveal)
+                Output.line("validation (\(report.ruleSet)): " + (report.isValid ? "valid" : "INVALID") + (report.issues.isEmpty ? "" : ", \(report.issues.count) issue(s)"), reveal: reveal)
+                for i in report.issues { Output.line("  \(i.severity.rawValue) \(i.ruleID): \(i.message)", reveal: reveal) }
+            }
+        }
+    }
+}
+
+/// A short human rendering of a canonical invoice.
+enum InvoiceText {
+    static func render(_ inv: Invoice) -> String {
+        var out: [String] = []
+        out.append("\(inv.documentKind == .creditNote ? "Credit note" : "Invoice") \(inv.invoiceNumber ?? "?") of \(inv.issueDate?.description ?? "?") — \(inv.syntax.rawValue.uppercased()), profile \(inv.profile.rawValue)")
+        out.append("  seller: \(inv.seller.name ?? inv.seller.tradingName ?? "?") [\(inv.seller.legalRegistrationIdentifier?.description ?? inv.seller.vatIdentifier ?? "-")] endpoint \(inv.seller.electronicAddress?.description ?? "-")")
+        out.append("  buyer:  \(inv.buyer.name ?? inv.buyer.tradingName ?? "?") endpoint \(inv.buyer.electronicAddress?.description ?? "-") reference \(inv.buyerReference ?? "-")")
+        if let po = inv.purchaseOrderReference { out.append("  order:  \(po)") }
+        let cur = inv.documentCurrencyCode?.code ?? ""
+        let t = inv.totals
+        out.append("  totals: lines \(t.sumOfInvoiceLineNetAmount?.description ?? "-"), without VAT \(t.invoiceTotalAmountWithoutVAT?.description ?? "-"), VAT \(t.invoiceTotalVATAmount?.description ?? "-"), with VAT \(t.invoiceTotalAmountWithVAT?.description ?? "-"), due \(t.amountDueForPayment?.description ?? "-") \(cur)")
+        if let due = inv.paymentDueDate { out.append("  due date: \(due)") }
+        for l in inv.lines.prefix(20) {
+            out.append("  line \(l.identifier ?? "?"): \(l.invoicedQuantity?.description ?? "") \(l.invoicedQuantityUnitCode ?? "") \(l.itemName ?? "") = \(l.netAmount?.description ?? "-") (VAT \(l.vatCategoryCode ?? "-") \(l.vatRate?.description ?? ""))")
+        }
+        if inv.lines.count > 20 { out.append("  … \(inv.lines.count - 20) more lines") }
+        for n in inv.notes.prefix(5) { out.append("  note: \(n.text)") }
+        return out.joined(separator: "\n")
+    }
+}

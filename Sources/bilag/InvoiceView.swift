@@ -1,0 +1,72 @@
+import BilagCore
+import BilagEngine
+import BilagStore
+import Foundation
+
+/// Everything an operator needs to judge one invoice: the record, the re-read invoice, the reason, the trace and the audit trail.
+struct InvoiceView: Encodable {
+    let record: InvoiceRecord
+    let invoice: Invoice?
+    let validation: JSONText?
+    let trace: JSONText?
+    let events: [InvoiceEvent]
+    let originalPath: String
+
+    /// Raw JSON kept as it was stored.
+    struct JSONText: Encodable {
+        let text: String
+        func encode(to encoder: Encoder) throws {
+            let value = try JSONSerialization.jsonObject(with: Data(text.utf8))
+            var c = encoder.singleValueContainer()
+            try c.encode(AnyJSON(value))
+        }
+    }
+
+    static func load(_ q: ManualQueue, id: String) throws -> InvoiceView {
+        let r = try q.find(id)
+        let docs = try q.pipeline.store.documents(r.id)
+        let path = q.pipeline.config.statePath + "/" + r.storedPath
+        var invoice: Invoice?
+        if let data = FileManager.default.contents(atPath: path), case let .parsed(doc, _) = Examiner().examine(data) { invoice = doc.invoice }
+        return InvoiceView(record: r, invoice: invoice, validation: docs.validation.map(JSONText.init), trace: docs.trace.map(JSONText.init), events: try q.pipeline.store.events(r.id), originalPath: path)
+    }
+
+    var text: String {
+        var out: [String] = []
+        out.append("invoice \(record.id): \(record.state.rawValue)" + (record.reasonCode.map { " — \($0)" } ?? ""))
+        if let m = record.reasonMessage { out.append("reason: \(m)") }
+        if let d = record.duplicateOf { out.append("duplicate of: \(d)") }
+        out.append("received \(record.receivedAt) on channel \(record.channel) as \(record.sourcePath) (\(record.size) bytes, sha256 \(record.sha256.prefix(16))…)")
+        out.append("original kept at \(originalPath)")
+        if let invoice { out.append(""); out.append(InvoiceText.render(invoice)) }
+        if let trace, let steps = try? JSONDecoder().decode([TraceStep].self, from: Data(trace.text.utf8)) {
+            out.append(""); out.append("decision trace:")
+            for s in steps { out.append("  \(s.step): \(s.result)" + (s.detail.map { " — \($0)" } ?? "") + (s.micros.map { " (\($0) µs)" } ?? "")) }
+        }
+        if let validation, let obj = try? JSONSerialization.jsonObject(with: Data(validation.text.utf8)) as? [String: Any], let issues = obj["issues"] as? [[String: Any]] {
+            out.append(""); out.append("validation issues:")
+            for i in issues { out.append("  \(i["severity"] ?? "") \(i["ruleID"] ?? i["rule_id"] ?? ""): \(i["message"] ?? "")") }
+        }
+        out.append(""); out.append("audit trail:")
+        for e in events { out.append("  \(e.at) \(e.actor) \(e.action)" + (e.toState.map { " → \($0)" } ?? "") + (e.detail.map { " \($0)" } ?? "")) }
+        return out.joined(separator: "\n")
+    }
+}
+
+/// Encodes a JSONSerialization value.
+struct AnyJSON: Encodable {
+    let value: Any
+    init(_ value: Any) { self.value = value }
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch value {
+        case let v as String: try c.encode(v)
+        case let v as Bool: try c.encode(v)
+        case let v as Int: try c.encode(v)
+        case let v as Double: try c.encode(v)
+        case let v as [Any]: try c.encode(v.map(AnyJSON.init))
+        case let v as [String: Any]: try c.encode(v.mapValues(AnyJSON.init))
+        default: try c.encodeNil()
+        }
+    }
+}

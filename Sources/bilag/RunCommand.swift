@@ -1,0 +1,29 @@
+import ArgumentParser
+import BilagDaemon
+import BilagEngine
+import Foundation
+
+/// `bilag run`: the daemon, or one batch run with `--once`.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Watch the Inbox and process every invoice that arrives.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Process everything present in the Inbox, then exit (batch runs, tests, benchmarks).")
+    var once = false
+
+    func run() async throws {
+        let config = try global.load()
+        JSONLogHandler.bootstrap(level: config.logLevel)
+        let decider = NoRobotDecider()
+        if once {
+            let pipeline = try Bilag.guarded { try Pipeline(config: config, decider: decider) }
+            let n = try Bilag.guarded { try pipeline.drain() }
+            let counts = try pipeline.store.counts()
+            print("processed \(n) file(s); " + counts.byState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            return
+        }
+        let global = self.global
+        try await Daemon.run(config: config, reloadConfig: { try global.load() }, decider: decider)
+    }
+}
