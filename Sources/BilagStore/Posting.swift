@@ -18,6 +18,10 @@ public struct Posting: Codable, Hashable, Sendable {
     public init(account: String, dimensions: [String: String] = [:], netAmount: Amount, vatAmount: Amount, vatCode: String? = nil, text: String? = nil) {
         self.account = account; self.dimensions = dimensions; self.netAmount = netAmount; self.vatAmount = vatAmount; self.vatCode = vatCode; self.text = text
     }
+
+    enum CodingKeys: String, CodingKey {
+        case account, dimensions, netAmount = "net_amount", vatAmount = "vat_amount", vatCode = "vat_code", text
+    }
 }
 
 /// A line of the posting journal: one per booked invoice.

@@ -24,6 +24,8 @@ public struct ManualQueue {
         public init(account: String, dimensions: [String: String] = [:], vatCode: String? = nil) {
             self.account = account; self.dimensions = dimensions; self.vatCode = vatCode
         }
+
+        enum CodingKeys: String, CodingKey { case account, dimensions, vatCode = "vat_code" }
     }
 
     /// Finds an invoice by id or unique prefix, or says what to do.

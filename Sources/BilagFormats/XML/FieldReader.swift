@@ -6,7 +6,7 @@ struct FieldReader {
 
     mutating func amount(_ e: XMLElement?, _ path: @autoclosure () -> String) -> Amount? {
         guard let e, let t = e.text else { return nil }
-        if let d = DecimalText.parse(t) { return Amount(d) }
+        if let a = Amount(parsing: t) { return a }
         findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))' is not a decimal number"))
         return nil
     }
