@@ -33,9 +33,11 @@ let package = Package(
         ]),
         // The Outbox: the posting journal written by atomic rename.
         .target(name: "BilagOutbox", dependencies: ["BilagCore", "BilagStore"]),
+        // The robot expression language: lexer, parser, type checker, evaluator. Pure, no I/O.
+        .target(name: "BilagRobotLanguage", dependencies: ["BilagCore"]),
         // The pipeline: intake → parse → validate → route → decide → book/queue.
         .target(name: "BilagEngine", dependencies: [
-            "BilagCore", "BilagFormats", "BilagValidation", "BilagStore", "BilagIntake", "BilagOutbox",
+            "BilagCore", "BilagFormats", "BilagValidation", "BilagStore", "BilagIntake", "BilagOutbox", "BilagRobotLanguage",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -55,7 +57,7 @@ let package = Package(
         .target(name: "BilagTestKit", dependencies: ["BilagCore", "BilagEngine", "BilagStore"]),
         .testTarget(name: "BilagTests", dependencies: [
             "BilagTestKit", "BilagCore", "BilagFormats", "BilagValidation", "BilagStore",
-            "BilagIntake", "BilagOutbox", "BilagEngine", "BilagDaemon",
+            "BilagIntake", "BilagOutbox", "BilagEngine", "BilagDaemon", "BilagRobotLanguage",
         ]),
     ],
     swiftLanguageModes: [.v5]

@@ -14,7 +14,7 @@ public enum InvoiceState: String, Codable, Sendable, CaseIterable {
     /// The transitions the store allows; everything else is refused.
     public func canMove(to next: InvoiceState) -> Bool {
         switch (self, next) {
-        case (.received, .booked), (.received, .manual), (.received, .quarantined): return true
+        case (.received, .booked), (.received, .manual), (.received, .quarantined), (.received, .received): return true
         case (.manual, .booked), (.manual, .rejected), (.manual, .received): return true
         case (.quarantined, .received), (.quarantined, .rejected): return true
         default: return false

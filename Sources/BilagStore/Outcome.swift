@@ -19,6 +19,12 @@ public struct Outcome: Sendable {
     public var traceJSON: String?
     /// Extra audit detail (JSON), e.g. the operator's note.
     public var detail: String?
+    /// Robot decisions to record (the acting one, and any shadow robots').
+    public var decisions: [StoredDecision] = []
+    /// Case-system updates to send once this commits.
+    public var caseUpdates: [NewCaseUpdate] = []
+    /// For an invoice left `received` to wait for a case system: when to try again.
+    public var retryAt: String?
 
     public init(invoiceID: String, state: InvoiceState, reasonCode: String? = nil, reasonMessage: String? = nil, actor: String, action: String) {
         self.invoiceID = invoiceID; self.state = state; self.reasonCode = reasonCode; self.reasonMessage = reasonMessage; self.actor = actor; self.action = action
@@ -60,4 +66,16 @@ public struct Booking: Sendable {
     public var postings: [Posting]
     public var pay: Bool
     public init(postings: [Posting], pay: Bool = true) { self.postings = postings; self.pay = pay }
+}
+
+/// A case-system update to queue with the booking.
+public struct NewCaseUpdate: Sendable {
+    public var connector: String
+    public var action: String
+    /// JSON of the update (params, idempotency key).
+    public var payload: String
+    public var idempotencyKey: String
+    public init(connector: String, action: String, payload: String, idempotencyKey: String) {
+        self.connector = connector; self.action = action; self.payload = payload; self.idempotencyKey = idempotencyKey
+    }
 }

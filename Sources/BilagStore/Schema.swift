@@ -61,6 +61,77 @@ enum Schema {
             CREATE INDEX journal_unflushed ON journal_entry(file, seq);
             """)
         }
+        m.registerMigration("v2-robots") { db in
+            try db.execute(sql: """
+            ALTER TABLE invoice ADD COLUMN retry_at TEXT;
+            ALTER TABLE invoice ADD COLUMN waiting_since TEXT;
+            CREATE TABLE decision (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              invoice_id TEXT NOT NULL REFERENCES invoice(id),
+              decided_at TEXT NOT NULL,
+              robot TEXT NOT NULL,
+              robot_hash TEXT NOT NULL,
+              legal_basis TEXT,
+              mode TEXT NOT NULL,
+              outcome TEXT NOT NULL,
+              reason_code TEXT,
+              message TEXT,
+              history_key TEXT,
+              amount TEXT,
+              issue_date TEXT,
+              invoice_number TEXT,
+              period_key TEXT,
+              trace_json TEXT NOT NULL
+            );
+            CREATE INDEX decision_invoice ON decision(invoice_id, id);
+            CREATE INDEX decision_history ON decision(robot, history_key, outcome, mode, id);
+            CREATE INDEX decision_time ON decision(decided_at);
+            CREATE INDEX decision_robot ON decision(robot, mode, id);
+            CREATE TABLE case_update (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              invoice_id TEXT NOT NULL REFERENCES invoice(id),
+              connector TEXT NOT NULL,
+              action TEXT NOT NULL,
+              payload TEXT NOT NULL,
+              idempotency_key TEXT NOT NULL UNIQUE,
+              state TEXT NOT NULL DEFAULT 'pending',
+              attempts INTEGER NOT NULL DEFAULT 0,
+              last_error TEXT,
+              created_at TEXT NOT NULL,
+              sent_at TEXT
+            );
+            CREATE INDEX case_update_pending ON case_update(state, id);
+            CREATE TABLE robot_state (
+              robot TEXT PRIMARY KEY NOT NULL,
+              paused INTEGER NOT NULL DEFAULT 0,
+              paused_at TEXT,
+              paused_reason TEXT
+            );
+            CREATE TABLE plan (
+              id TEXT PRIMARY KEY NOT NULL,
+              name TEXT,
+              kind TEXT NOT NULL,
+              supplier_cvr TEXT NOT NULL,
+              receiver_ean TEXT NOT NULL,
+              min_amount TEXT,
+              max_amount TEXT,
+              cadence TEXT,
+              order_number TEXT,
+              invoice_prefix TEXT,
+              identifier TEXT,
+              account TEXT NOT NULL,
+              dimensions TEXT NOT NULL DEFAULT '{}',
+              vat_code TEXT,
+              valid_from TEXT NOT NULL,
+              valid_to TEXT NOT NULL,
+              ended_at TEXT,
+              created_at TEXT NOT NULL,
+              created_by TEXT NOT NULL,
+              note TEXT
+            );
+            CREATE INDEX plan_key ON plan(supplier_cvr, receiver_ean);
+            """)
+        }
         return m
     }
 }

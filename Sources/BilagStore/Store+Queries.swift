@@ -27,11 +27,17 @@ extension Store {
         }
     }
 
-    /// Every invoice still in `received` (work interrupted by a stop or a crash), oldest first.
-    public func unfinished(limit: Int = 1000) throws -> [InvoiceRecord] {
+    /// Every invoice still in `received` and due (work interrupted by a stop or a crash, or waiting for a case system
+    /// whose retry time has come), oldest first.
+    public func unfinished(limit: Int = 1000, now: String = Timestamp.string()) throws -> [InvoiceRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(InvoiceRecord.columns) FROM invoice WHERE state = 'received' ORDER BY id LIMIT ?", arguments: [limit]).map(InvoiceRecord.init(row:))
+            try Row.fetchAll(db, sql: "SELECT \(InvoiceRecord.columns) FROM invoice WHERE state = 'received' AND (retry_at IS NULL OR retry_at <= ?) ORDER BY id LIMIT ?", arguments: [now, limit]).map(InvoiceRecord.init(row:))
         }
+    }
+
+    /// When an invoice started waiting for a case system, if it is waiting.
+    public func waitingSince(_ id: String) throws -> String? {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT waiting_since FROM invoice WHERE id = ?", arguments: [id]) }
     }
 
     /// The audit trail of one invoice, oldest first.

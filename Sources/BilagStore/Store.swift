@@ -97,8 +97,19 @@ public final class Store: @unchecked Sendable {
         let decided = o.state == .received ? nil as String? : now
         try db.cachedStatement(sql: """
             UPDATE invoice SET state = ?, reason_code = ?, reason_message = ?, duplicate_of = COALESCE(?, duplicate_of), decided_by = ?, decided_at = ?, updated_at = ?,
-              validation_json = COALESCE(?, validation_json), trace_json = COALESCE(?, trace_json), attempts = attempts + ? WHERE id = ?
-            """).execute(arguments: [o.state.rawValue, o.reasonCode, o.reasonMessage, o.duplicateOf, o.state == .received ? nil : o.actor, decided, now, o.validationJSON, o.traceJSON, o.state == .received ? 0 : 1, o.invoiceID])
+              validation_json = COALESCE(?, validation_json), trace_json = COALESCE(?, trace_json), attempts = attempts + ?,
+              retry_at = ?, waiting_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(waiting_since, ?) END WHERE id = ?
+            """).execute(arguments: [o.state.rawValue, o.reasonCode, o.reasonMessage, o.duplicateOf, o.state == .received ? nil : o.actor, decided, now, o.validationJSON, o.traceJSON, o.state == .received ? 0 : 1, o.retryAt, o.retryAt, now, o.invoiceID])
+        for d in o.decisions {
+            try db.cachedStatement(sql: "INSERT INTO decision (invoice_id, decided_at, robot, robot_hash, legal_basis, mode, outcome, reason_code, message, history_key, amount, issue_date, invoice_number, period_key, trace_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [o.invoiceID, now, d.robot, d.robotHash, d.legalBasis, d.mode, d.outcome, d.reasonCode, d.message, d.historyKey, d.amount, d.issueDate, d.invoiceNumber, d.periodKey, d.traceJSON])
+        }
+        if o.state == .booked {
+            for u in o.caseUpdates {
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO case_update (invoice_id, connector, action, payload, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+                    .execute(arguments: [o.invoiceID, u.connector, u.action, u.payload, u.idempotencyKey, now])
+            }
+        }
         var detail = o.detail
         if detail == nil, o.reasonCode != nil || o.reasonMessage != nil {
             detail = try String(decoding: encoder.encode(["reason_code": o.reasonCode ?? "", "reason": PersonalData.maskCPR(o.reasonMessage ?? "")]), as: UTF8.self)

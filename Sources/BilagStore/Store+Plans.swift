@@ -1,0 +1,68 @@
+import BilagCore
+import Foundation
+import GRDB
+
+/// Payment plans, invoice plans and pre-postings.
+extension Store {
+    static let planColumns = "id, name, kind, supplier_cvr, receiver_ean, min_amount, max_amount, cadence, order_number, invoice_prefix, identifier, account, dimensions, vat_code, valid_from, valid_to, ended_at, created_at, created_by, note"
+
+    static func plan(_ r: Row) -> PaymentPlan {
+        var p = PaymentPlan(id: r[0], name: r[1], kind: r[2], supplierCVR: r[3], receiverEAN: r[4],
+                            minAmount: (r[5] as String?).flatMap { Amount(parsing: $0) }, maxAmount: (r[6] as String?).flatMap { Amount(parsing: $0) },
+                            cadence: r[7], orderNumber: r[8], invoicePrefix: r[9], identifier: r[10], account: r[11],
+                            dimensions: (try? JSONDecoder().decode([String: String].self, from: Data(((r[12] as String?) ?? "{}").utf8))) ?? [:],
+                            vatCode: r[13], validFrom: LocalDate(parsing: r[14]) ?? LocalDate(dayNumber: 0), validTo: LocalDate(parsing: r[15]) ?? LocalDate(dayNumber: 0), createdBy: r[18], note: r[19])
+        p.endedAt = r[16]
+        p.createdAt = r[17]
+        return p
+    }
+
+    /// Adds a plan; an existing id is an error (plans are ended and re-added, never silently overwritten).
+    public func addPlan(_ p: PaymentPlan) throws {
+        let dims = String(decoding: try JSONEncoder().encode(p.dimensions), as: UTF8.self)
+        do {
+            try pool.write { db in
+                try db.execute(sql: "INSERT INTO plan (\(Self.planColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", arguments: [
+                    p.id, p.name, p.kind, p.supplierCVR, p.receiverEAN, p.minAmount?.description, p.maxAmount?.description, p.cadence, p.orderNumber, p.invoicePrefix,
+                    p.identifier, p.account, dims, p.vatCode, p.validFrom.description, p.validTo.description, p.endedAt, p.createdAt, p.createdBy, p.note,
+                ])
+            }
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
+            throw BilagError("plan-exists", "a plan with id \(p.id) exists already", remedy: "end it with `bilag plans end \(p.id)` and add the renewed plan under a new id")
+        }
+    }
+
+    public func plans(includeEnded: Bool = false) throws -> [PaymentPlan] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.planColumns) FROM plan" + (includeEnded ? "" : " WHERE ended_at IS NULL") + " ORDER BY supplier_cvr, receiver_ean, id").map(Self.plan)
+        }
+    }
+
+    public func plan(_ id: String) throws -> PaymentPlan? {
+        try pool.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.planColumns) FROM plan WHERE id = ?", arguments: [id]).map(Self.plan) }
+    }
+
+    /// Plans for a supplier and receiver, not ended (expired ones included: the robot reports them as expired).
+    public func plans(supplierCVR: String, receiverEAN: String) throws -> [PaymentPlan] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.planColumns) FROM plan WHERE supplier_cvr = ? AND receiver_ean = ? AND ended_at IS NULL ORDER BY id", arguments: [supplierCVR, receiverEAN]).map(Self.plan)
+        }
+    }
+
+    /// Ends a plan now.
+    public func endPlan(_ id: String) throws {
+        let changed = try pool.write { db -> Int in
+            try db.execute(sql: "UPDATE plan SET ended_at = ? WHERE id = ? AND ended_at IS NULL", arguments: [Timestamp.string(), id])
+            return db.changesCount
+        }
+        if changed == 0 { throw BilagError("plan-not-found", "no open plan has the id \(id)", remedy: "list the plans with `bilag plans list`") }
+    }
+
+    /// Plans whose validity ends within `days` days of `today` (or has ended), for renewal.
+    public func plansDue(within days: Int, today: LocalDate) throws -> [PaymentPlan] {
+        let limit = today.adding(days: days).description
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.planColumns) FROM plan WHERE ended_at IS NULL AND valid_to <= ? ORDER BY valid_to, id", arguments: [limit]).map(Self.plan)
+        }
+    }
+}

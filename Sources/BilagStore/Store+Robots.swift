@@ -1,0 +1,104 @@
+import BilagCore
+import Foundation
+import GRDB
+
+/// What robots need from the store: history, decisions, case updates, pause state.
+extension Store {
+    /// A robot's live bookings with this history key whose invoices are still booked, newest first.
+    public func bookedHistory(robot: String, key: String, limit: Int) throws -> [(invoiceID: String, amount: String?, issueDate: String?, invoiceNumber: String?, periodKey: String?)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.invoice_id, d.amount, d.issue_date, d.invoice_number, d.period_key FROM decision d JOIN invoice i ON i.id = d.invoice_id
+                WHERE d.robot = ? AND d.history_key = ? AND d.outcome = 'book' AND d.mode = 'live' AND i.state = 'booked'
+                ORDER BY d.id DESC LIMIT ?
+                """, arguments: [robot, key, limit]).map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
+        }
+    }
+
+    /// The decisions recorded for one invoice, oldest first.
+    public func decisions(invoice id: String) throws -> [StoredDecision] {
+        try pool.read { db in try Row.fetchAll(db, sql: "SELECT \(Self.decisionColumns) FROM decision WHERE invoice_id = ? ORDER BY id", arguments: [id]).map(Self.decision) }
+    }
+
+    /// Decisions made in `[from, to)` (ISO timestamps or dates), for the auditor.
+    public func decisions(from: String, to: String, robot: String? = nil) throws -> [StoredDecision] {
+        try pool.read { db in
+            var sql = "SELECT \(Self.decisionColumns) FROM decision WHERE decided_at >= ? AND decided_at < ?"
+            var args: [DatabaseValueConvertible] = [from, to]
+            if let robot { sql += " AND robot = ?"; args.append(robot) }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: StatementArguments(args)).map(Self.decision)
+        }
+    }
+
+    /// The outcomes of a robot's most recent live decisions, newest first (`book` or the reason code).
+    public func recentOutcomes(robot: String, limit: Int) throws -> [String] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT outcome, reason_code FROM decision WHERE robot = ? AND mode = 'live' AND outcome IN ('book', 'manual') ORDER BY id DESC LIMIT ?", arguments: [robot, limit]).map { row in
+                let outcome: String = row[0]
+                return outcome == "book" ? "book" : ((row[1] as String?) ?? "manual")
+            }
+        }
+    }
+
+    /// Invoices that have a final or manual outcome since `date`, with their stored original, for replays.
+    public func decidedSince(_ date: String, limit: Int = 100_000) throws -> [InvoiceRecord] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(InvoiceRecord.columns) FROM invoice WHERE state IN ('booked', 'manual', 'rejected') AND decided_at >= ? ORDER BY id LIMIT ?", arguments: [date, limit]).map(InvoiceRecord.init(row:))
+        }
+    }
+
+    static let decisionColumns = "id, invoice_id, decided_at, robot, robot_hash, legal_basis, mode, outcome, reason_code, message, history_key, amount, issue_date, invoice_number, period_key, trace_json"
+
+    static func decision(_ r: Row) -> StoredDecision {
+        var d = StoredDecision(invoiceID: r[1], robot: r[3], robotHash: r[4], legalBasis: r[5], mode: r[6], outcome: r[7], reasonCode: r[8], message: r[9], historyKey: r[10], amount: r[11], issueDate: r[12], invoiceNumber: r[13], periodKey: r[14], traceJSON: r[15])
+        d.id = r[0]
+        d.decidedAt = r[2]
+        return d
+    }
+
+    // MARK: case updates
+
+    /// Updates not yet sent, oldest first.
+    public func pendingCaseUpdates(limit: Int) throws -> [PendingCaseUpdate] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, invoice_id, connector, action, payload, idempotency_key, attempts FROM case_update WHERE state = 'pending' ORDER BY id LIMIT ?", arguments: [limit]).map {
+                PendingCaseUpdate(id: $0[0], invoiceID: $0[1], connector: $0[2], action: $0[3], payload: $0[4], idempotencyKey: $0[5], attempts: $0[6])
+            }
+        }
+    }
+
+    public func markCaseUpdateSent(_ id: Int64) throws {
+        try pool.write { db in try db.execute(sql: "UPDATE case_update SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?", arguments: [Timestamp.string(), id]) }
+    }
+
+    public func markCaseUpdateFailed(_ id: Int64, error: String) throws {
+        try pool.write { db in try db.execute(sql: "UPDATE case_update SET attempts = attempts + 1, last_error = ? WHERE id = ?", arguments: [error, id]) }
+    }
+
+    // MARK: robot pause
+
+    /// Robots paused because their deviation rate jumped, with why.
+    public func pausedRobots() throws -> [String: String] {
+        try pool.read { db in
+            var out: [String: String] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT robot, paused_reason FROM robot_state WHERE paused = 1") { out[r[0]] = (r[1] as String?) ?? "" }
+            return out
+        }
+    }
+
+    public func setRobotPaused(_ robot: String, paused: Bool, reason: String?) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO robot_state (robot, paused, paused_at, paused_reason) VALUES (?, ?, ?, ?) ON CONFLICT(robot) DO UPDATE SET paused = excluded.paused, paused_at = excluded.paused_at, paused_reason = excluded.paused_reason",
+                           arguments: [robot, paused ? 1 : 0, paused ? Timestamp.string() : nil, reason])
+        }
+    }
+
+    /// Invoices in the manual queue for one of these reasons (for re-evaluation when a table changes).
+    public func manual(reasons: [String]) throws -> [InvoiceRecord] {
+        guard !reasons.isEmpty else { return [] }
+        return try pool.read { db in
+            let marks = Array(repeating: "?", count: reasons.count).joined(separator: ",")
+            return try Row.fetchAll(db, sql: "SELECT \(InvoiceRecord.columns) FROM invoice WHERE state = 'manual' AND reason_code IN (\(marks)) ORDER BY id", arguments: StatementArguments(reasons)).map(InvoiceRecord.init(row:))
+        }
+    }
+}
