@@ -35,9 +35,15 @@ let package = Package(
         .target(name: "BilagOutbox", dependencies: ["BilagCore", "BilagStore"]),
         // The robot expression language: lexer, parser, type checker, evaluator. Pure, no I/O.
         .target(name: "BilagRobotLanguage", dependencies: ["BilagCore"]),
+        // Robot files: loader, tables, connectors, and the step runner.
+        .target(name: "BilagRobots", dependencies: [
+            "BilagCore", "BilagRobotLanguage",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The pipeline: intake → parse → validate → route → decide → book/queue.
         .target(name: "BilagEngine", dependencies: [
-            "BilagCore", "BilagFormats", "BilagValidation", "BilagStore", "BilagIntake", "BilagOutbox", "BilagRobotLanguage",
+            "BilagCore", "BilagFormats", "BilagValidation", "BilagStore", "BilagIntake", "BilagOutbox", "BilagRobots", "BilagRobotLanguage",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -48,8 +54,13 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
+        // `bilag bench`: a deterministic invoice generator and the end-to-end benchmark against the real binary.
+        .target(name: "BilagBench", dependencies: [
+            "BilagCore", "BilagEngine", "CLibXML2", "BilagFormats",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .executableTarget(name: "bilag", dependencies: [
-            "BilagDaemon", "BilagEngine", "BilagFormats", "BilagValidation", "BilagStore", "BilagCore", "CLibXML2",
+            "BilagDaemon", "BilagEngine", "BilagFormats", "BilagValidation", "BilagStore", "BilagCore", "CLibXML2", "BilagBench", "BilagRobots",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -57,7 +68,7 @@ let package = Package(
         .target(name: "BilagTestKit", dependencies: ["BilagCore", "BilagEngine", "BilagStore"]),
         .testTarget(name: "BilagTests", dependencies: [
             "BilagTestKit", "BilagCore", "BilagFormats", "BilagValidation", "BilagStore",
-            "BilagIntake", "BilagOutbox", "BilagEngine", "BilagDaemon", "BilagRobotLanguage",
+            "BilagIntake", "BilagOutbox", "BilagEngine", "BilagDaemon", "BilagRobots", "BilagRobotLanguage", "BilagBench",
         ]),
     ],
     swiftLanguageModes: [.v5]

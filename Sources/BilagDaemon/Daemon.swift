@@ -9,10 +9,10 @@ import ServiceLifecycle
 /// SIGTERM/SIGINT: the batch in hand is finished, then exit 0. SIGHUP: configuration reloaded.
 /// With `$NOTIFY_SOCKET` set, systemd hears READY=1, RELOADING=1, STOPPING=1 and watchdog pings.
 public enum Daemon {
-    public static func run(config: BilagConfig, reloadConfig: @escaping @Sendable () throws -> BilagConfig, decider: Decider) async throws {
+    public static func run(config: BilagConfig, reloadConfig: @escaping @Sendable () throws -> BilagConfig) async throws {
         let logger = Logger(label: "bilag")
         let notifier = SystemdNotifier()
-        let pipeline = try Pipeline(config: config, decider: decider, logger: Logger(label: "bilag.pipeline"))
+        let pipeline = try Pipeline.withRobots(config: config, logger: Logger(label: "bilag.pipeline"))
         let intake = IntakeService(pipeline: pipeline, logger: Logger(label: "bilag.intake"))
         let reload = ReloadService(notifier: notifier, logger: logger) {
             try await intake.reload(try reloadConfig())

@@ -1,11 +1,18 @@
 import BilagCore
 import Foundation
 
-/// Makes claim ids that sort by arrival and never repeat: `20261123-082512-000042-9f3a`.
+/// Makes claim ids that sort by arrival and never repeat: `20261123-082512-345678-9f3a`.
+///
+/// The third part is the microsecond within the second, kept strictly increasing per generator (ids made at one
+/// instant, as a claimed batch is, or after the clock stepped back, take the next microsecond). So a daemon restarted
+/// within the same second gives later files larger ids than its predecessor gave earlier ones — with a counter that
+/// restarted at 1 they sorted before them, and the duplicate check (`the same bytes arrived *before* this id`) missed
+/// copies in both directions. The last part tells apart processes claiming at the same instant.
 ///
 /// The date part also names the folder the original is kept in.
 public final class ClaimIDGenerator: @unchecked Sendable {
-    private var counter: UInt64 = 0
+    private var lastSecond: Int64 = .min
+    private var lastMicrosecond = 0
     private let lock = NSLock()
     private let salt: String
 
@@ -14,12 +21,23 @@ public final class ClaimIDGenerator: @unchecked Sendable {
     }
 
     public func next(now: Date = Date()) -> String {
-        lock.lock(); counter += 1; let n = counter; lock.unlock()
-        let ts = Timestamp.string(now) // 2026-11-23T08:25:12.345Z
+        let t = now.timeIntervalSince1970
+        var second = Int64(t.rounded(.down))
+        var micro = min(999_999, max(0, Int(((t - Double(second)) * 1_000_000).rounded(.down))))
+        lock.lock()
+        if second < lastSecond || (second == lastSecond && micro <= lastMicrosecond) {
+            second = lastSecond
+            micro = lastMicrosecond + 1
+            if micro > 999_999 { second += 1; micro = 0 }
+        }
+        lastSecond = second
+        lastMicrosecond = micro
+        lock.unlock()
+        let ts = Timestamp.string(Date(timeIntervalSince1970: TimeInterval(second))) // 2026-11-23T08:25:12.000Z
         let u = Array(ts.utf8)
         let date = String(decoding: u[0..<4] + u[5..<7] + u[8..<10], as: UTF8.self)
         let time = String(decoding: u[11..<13] + u[14..<16] + u[17..<19], as: UTF8.self)
-        return "\(date)-\(time)-\(String(n).leftPadded(6))-\(salt)"
+        return "\(date)-\(time)-\(String(micro).leftPadded(6))-\(salt)"
     }
 
     /// The day folder (`2026-11-23`) a claim id's original lives in.

@@ -34,6 +34,11 @@ public final class JournalWriter: @unchecked Sendable {
     }
 
     /// Writes every unflushed entry; returns how many lines were written.
+    ///
+    /// Before writing, and under the lock, it takes over what a writer killed mid-flush left: a file renamed into
+    /// place whose entries were not yet marked (they are marked now, never written again — whoever flushes next,
+    /// the daemon after a batch or `bilag queue approve`, which never runs `recover`), and temporary files of a
+    /// writer killed before its rename (removed; no live writer can own one while the lock is held).
     @discardableResult
     public func flush(_ store: Store, now: Date = Date()) throws -> Int {
         // The daemon and an operator's CLI may flush at once: one writer at a time.
@@ -43,9 +48,14 @@ public final class JournalWriter: @unchecked Sendable {
         while flock(lock, LOCK_EX) != 0 { if errno != EINTR { throw BilagError("outbox-unwritable", "cannot lock the journal") } }
         defer { flock(lock, LOCK_UN) }
         var written = 0
+        var checkedForCrashedWriter = false
         while true {
             let pending = try store.unflushedJournal(limit: maxLinesPerFile)
             guard let first = pending.first?.seq, let last = pending.last?.seq else { return written }
+            if !checkedForCrashedWriter {
+                checkedForCrashedWriter = true
+                if try takeOverCrashedWrite(store, from: first) { continue }
+            }
             var data = Data()
             data.reserveCapacity(pending.count * 600)
             for entry in pending {
@@ -59,6 +69,22 @@ public final class JournalWriter: @unchecked Sendable {
             try store.markJournalFlushed(first: first, last: last, file: name)
             written += pending.count
         }
+    }
+
+    /// Marks the entries from `first` on that a journal file already holds, and removes dead writers' temporary
+    /// files; call only under the lock. True when a file holding unflushed entries was found.
+    ///
+    /// Entries are written in sequence order, so a file left by a writer killed between rename and mark starts at
+    /// the first unflushed entry; files ending before it are fully marked already and are skipped.
+    func takeOverCrashedWrite(_ store: Store, from first: Int64) throws -> Bool {
+        var found = false
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+            if name.hasPrefix(".tmp-") { unlink(directory + "/" + name); continue }
+            guard let (lo, hi) = Self.range(of: name), hi >= first else { continue }
+            try store.markJournalFlushed(first: lo, last: hi, file: name)
+            found = true
+        }
+        return found
     }
 
     static func pad(_ n: Int64) -> String { let s = String(n); return String(repeating: "0", count: max(0, 12 - s.count)) + s }

@@ -4,12 +4,13 @@ import GRDB
 
 /// What robots need from the store: history, decisions, case updates, pause state.
 extension Store {
-    /// A robot's live bookings with this history key whose invoices are still booked, newest first.
+    /// Invoices this robot filed under this history key that are booked now (by the robot or by an operator), newest first.
     public func bookedHistory(robot: String, key: String, limit: Int) throws -> [(invoiceID: String, amount: String?, issueDate: String?, invoiceNumber: String?, periodKey: String?)] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT d.invoice_id, d.amount, d.issue_date, d.invoice_number, d.period_key FROM decision d JOIN invoice i ON i.id = d.invoice_id
-                WHERE d.robot = ? AND d.history_key = ? AND d.outcome = 'book' AND d.mode = 'live' AND i.state = 'booked'
+                WHERE d.robot = ? AND d.history_key = ? AND d.mode = 'live' AND i.state = 'booked'
+                  AND d.id = (SELECT MAX(id) FROM decision WHERE invoice_id = d.invoice_id AND robot = d.robot AND mode = 'live')
                 ORDER BY d.id DESC LIMIT ?
                 """, arguments: [robot, key, limit]).map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
         }

@@ -1,6 +1,9 @@
 import BilagCore
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The durable state of bilag in SQLite: invoices, their outcomes, the audit trail and the journal to flush.
 ///
@@ -21,7 +24,15 @@ public final class Store: @unchecked Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
+        // Opening creates the file, switches it to WAL and migrates. Two processes doing that at the same moment (the
+        // daemon starting while an operator runs a command on a fresh state folder, or after an upgrade) collide:
+        // `PRAGMA journal_mode = WAL` fails at once with "database is locked" (SQLite does not wait there), and the
+        // migrator may re-run a migration the other process just applied. Openers take turns on a lock file.
+        let turn = open(path + ".open-lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if turn >= 0 { while flock(turn, LOCK_EX) != 0, errno == EINTR {} }
+        defer { if turn >= 0 { flock(turn, LOCK_UN); close(turn) } }
         do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             pool = try DatabasePool(path: path, configuration: config)
             try Schema.migrator.migrate(pool)
         } catch {

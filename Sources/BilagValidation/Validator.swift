@@ -1,10 +1,81 @@
 import BilagCore
 
-// PROVISIONAL (lead): replaced by the rule engine; only parser findings for now.
-/// Validates a parsed document by the rules of its own profile.
+/// Validates a parsed document by the rules of its own profile (BT-24 `CustomizationID`):
+///
+/// - EN 16931, XRechnung and unknown profiles: the EN 16931 core rules (BR-*, BR-CO-*, BR-DEC-*, BR-CL-*, the VAT
+///   category rules) and bilag's identifier checks (`BILAG-ID-*`);
+/// - PEPPOL BIS 3 / EHF 3: the EN 16931 core rules, the PEPPOL rules (PEPPOL-EN16931-*, PEPPOL-COMMON-*), the
+///   Danish rules (DK-R-*) for a Danish seller and the Norwegian rules (NO-R-*) for a Norwegian seller;
+/// - OIOUBL 2.x: bilag's OIOUBL rule set (`OIOUBL-*`: mandatory elements, arithmetic, VAT) and identifier checks.
+///
+/// Parser findings become fatal `BILAG-FORMAT` issues under every profile. `docs/validation.md` lists the rules.
 public struct Validator: Sendable {
     public init() {}
+
+    /// Validates under the document's own profile.
     public func validate(_ doc: ParsedDocument) -> ValidationReport {
-        ValidationReport(profile: doc.invoice.profile, issues: doc.findings.map { ValidationIssue(ruleID: "BILAG-FORMAT", severity: .fatal, message: $0.message, location: $0.path) }, ruleSet: doc.invoice.profile.rawValue)
+        validate(doc, as: doc.invoice.profile)
     }
+
+    /// Validates under `profile`, whatever the document declares (the agreement tests use it for unit-test
+    /// documents that carry no CustomizationID).
+    public func validate(_ doc: ParsedDocument, as profile: Profile) -> ValidationReport {
+        var issues = IssueList()
+        FormatFindings.add(doc.findings, into: &issues)
+        let context = ValidationContext(doc.invoice, profile: profile)
+        for rule in Self.rules(for: profile) {
+            rule.check(context, into: &issues)
+        }
+        return ValidationReport(profile: profile, issues: issues.issues, ruleSet: Self.ruleSetName(for: profile))
+    }
+
+    /// Every rule id bilag checks, under any profile.
+    public static var implementedRuleIDs: Set<String> { allRuleIDs }
+
+    /// The rule ids checked for documents of `profile`.
+    public static func implementedRuleIDs(for profile: Profile) -> Set<String> {
+        switch profile {
+        case .oioubl: return oioublIDs
+        case .peppolBis3: return peppolIDs
+        case .en16931, .xrechnung, .unknown: return en16931IDs
+        }
+    }
+
+    /// The rules applied to documents of `profile`, in the order they run.
+    public static func rules(for profile: Profile) -> [any Rule] {
+        switch profile {
+        case .oioubl: return oioublRules
+        case .peppolBis3: return peppolRules
+        case .en16931, .xrechnung, .unknown: return en16931Rules
+        }
+    }
+
+    /// A readable name of the rule set applied to `profile`.
+    public static func ruleSetName(for profile: Profile) -> String {
+        switch profile {
+        case .oioubl: return "OIOUBL 2.x (bilag OIOUBL rules)"
+        case .peppolBis3: return "EN 16931 + PEPPOL BIS 3 (+ DK/NO national rules)"
+        case .xrechnung: return "EN 16931 (XRechnung CIUS rules not checked)"
+        case .en16931: return "EN 16931"
+        case .unknown: return "EN 16931 (no known CustomizationID)"
+        }
+    }
+
+    // MARK: - The rule tables, built once.
+
+    static let allRules: [any Rule] =
+        CoreRules.all
+        + PeppolDocumentRules.all + PeppolLineRules.all + PeppolCodeRules.all
+        + DKRules.all + NORules.all
+        + IdentifierRules.peppol + IdentifierRules.bilag
+        + OIOUBLMandatoryRules.all + OIOUBLArithmeticRules.all + OIOUBLVATRules.all
+
+    static let en16931Rules = allRules.filter { $0.profiles.contains(.en16931) }
+    static let peppolRules = allRules.filter { $0.profiles.contains(.peppolBis3) }
+    static let oioublRules = allRules.filter { $0.profiles.contains(.oioubl) }
+
+    static let en16931IDs = Set(en16931Rules.map(\.id)).union([FormatFindings.ruleID])
+    static let peppolIDs = Set(peppolRules.map(\.id)).union([FormatFindings.ruleID])
+    static let oioublIDs = Set(oioublRules.map(\.id)).union([FormatFindings.ruleID])
+    static let allRuleIDs = Set(allRules.map(\.id)).union([FormatFindings.ruleID])
 }

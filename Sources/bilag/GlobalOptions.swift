@@ -10,7 +10,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "The configuration file (default: $BILAG_CONFIG or ROOT/bilag.yaml when present).")
     var config: String?
 
-    @Option(help: "The state folder for the database and kept originals (default: ROOT/var, or $BILAG_STATE).")
+    @Option(name: .customLong("state-dir"), help: "The state folder for the database and kept originals (default: ROOT/var, or $BILAG_STATE).")
     var state: String?
 
     var resolvedRoot: String {

@@ -15,14 +15,14 @@ struct QueueCommand: ParsableCommand {
     static func open(_ global: GlobalOptions) throws -> ManualQueue {
         let config = try global.load()
         JSONLogHandler.bootstrap(level: "warning")
-        return try Bilag.guarded { ManualQueue(pipeline: try Pipeline(config: config)) }
+        return try Bilag.guarded { ManualQueue(pipeline: try Pipeline.withRobots(config: config)) }
     }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the invoices waiting for a human, newest first.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this reason code (e.g. no-robot, validation-failed, duplicate-invoice).") var reason: String?
-        @Option(help: "Show quarantined files instead of the manual queue.") var quarantined = false
+        @Flag(help: "Show quarantined files instead of the manual queue.") var quarantined = false
         @Option(help: "At most this many.") var limit = 100
         @Flag(help: "JSON for scripts.") var json = false
 

@@ -15,15 +15,14 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try global.load()
         JSONLogHandler.bootstrap(level: config.logLevel)
-        let decider = NoRobotDecider()
         if once {
-            let pipeline = try Bilag.guarded { try Pipeline(config: config, decider: decider) }
+            let pipeline = try Bilag.guarded { try Pipeline.withRobots(config: config) }
             let n = try Bilag.guarded { try pipeline.drain() }
             let counts = try pipeline.store.counts()
             print("processed \(n) file(s); " + counts.byState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             return
         }
         let global = self.global
-        try await Daemon.run(config: config, reloadConfig: { try global.load() }, decider: decider)
+        try await Daemon.run(config: config, reloadConfig: { try global.load() })
     }
 }

@@ -1,4 +1,5 @@
 import BilagIntake
+import BilagRobots
 import Foundation
 
 /// bilag's configuration: one YAML file (`bilag.yaml` in the root by default), overridden by `BILAG_*`
@@ -22,6 +23,15 @@ public struct BilagConfig: Sendable, Equatable {
     public var channels: [String: ChannelConfig] = [:]
     /// Lines per journal file at most.
     public var journalMaxLinesPerFile: Int = 10_000
+    /// How long an invoice may wait for a case system that is down before it goes to manual.
+    public var caseSystemDeadlineSeconds: Int = 24 * 3600
+    /// The first retry delay for a case system that is down; doubled per attempt up to `retryMaxSeconds`.
+    public var retryBaseSeconds: Int = 30
+    public var retryMaxSeconds: Int = 1800
+    /// Case-system connectors robots may name. The demo's `files` connectors read `casedata/`.
+    public var connectors: [String: ConnectorConfig] = [:]
+    /// Global stop rules for what robots would book.
+    public var preControl = PreControl()
     /// `trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical`.
     public var logLevel: String = "info"
 

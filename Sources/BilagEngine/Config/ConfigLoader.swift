@@ -1,5 +1,6 @@
 import BilagCore
 import BilagIntake
+import BilagRobots
 import Foundation
 import Yams
 
@@ -7,7 +8,11 @@ import Yams
 public enum ConfigLoader {
     /// The keys the file may hold, by section.
     static let known: [String: Set<String>] = [
-        "": ["state", "workers", "intake", "journal", "log"],
+        "": ["state", "workers", "intake", "journal", "log", "connectors", "precontrol", "case_systems"],
+        "connector": ["kind", "folder", "actions"],
+        "action": ["query", "match", "set"],
+        "precontrol": ["max_amount", "currency", "stop_suppliers", "due_date_passed", "sample_percent", "sample_seed"],
+        "case_systems": ["deadline_minutes", "retry_base_seconds", "retry_max_seconds"],
         "intake": ["poll_interval_ms", "batch_size", "max_file_bytes", "readiness", "quiet_period_ms", "channels"],
         "journal": ["max_lines_per_file"],
         "log": ["level"],
@@ -60,6 +65,47 @@ public enum ConfigLoader {
         if let journal = top["journal"] as? [String: Any] {
             try check(journal, section: "journal", file: file)
             if let v = journal["max_lines_per_file"] { config.journalMaxLinesPerFile = max(1, try int(v, "journal.max_lines_per_file", file)) }
+        }
+        if let connectors = top["connectors"] as? [String: Any] {
+            for (name, value) in connectors {
+                guard let c = value as? [String: Any] else { throw BilagError("config-invalid", "\(file): connectors.\(name) must be a mapping") }
+                try check(c, section: "connector", file: file, prefix: "connectors.\(name)")
+                let kind = try c["kind"].map { try string($0, "connectors.\(name).kind", file) } ?? "files"
+                guard kind == "files" else {
+                    throw BilagError("config-invalid", "\(file): connectors.\(name).kind is '\(kind)'", remedy: "this version has the `files` connector (case data in a folder); the HTTP connector comes with the case-system integration")
+                }
+                let folder = try c["folder"].map { try string($0, "connectors.\(name).folder", file) } ?? "casedata/\(name)"
+                var actions: [String: FilesConnector.ActionMapping] = [:]
+                for (action, spec) in (c["actions"] as? [String: Any]) ?? [:] {
+                    guard let a = spec as? [String: Any] else { throw BilagError("config-invalid", "\(file): connectors.\(name).actions.\(action) must be a mapping") }
+                    try check(a, section: "action", file: file, prefix: "connectors.\(name).actions.\(action)")
+                    guard let q = a["query"] as? String else { throw BilagError("config-invalid", "\(file): connectors.\(name).actions.\(action) needs query") }
+                    let match = ((a["match"] as? [String: Any]) ?? [:]).mapValues { "\($0)" }
+                    let set = ((a["set"] as? [String: Any]) ?? [:]).mapValues { "\($0)" }
+                    actions[action] = FilesConnector.ActionMapping(query: q, match: match, set: set)
+                }
+                config.connectors[name] = ConnectorConfig(name: name, kind: kind, folder: folder, actions: actions)
+            }
+        }
+        if let pc = top["precontrol"] as? [String: Any] {
+            try check(pc, section: "precontrol", file: file)
+            func amount(_ key: String) throws -> Amount? {
+                guard let v = pc[key] else { return nil }
+                guard let a = Amount(parsing: "\(v)") else { throw BilagError("config-invalid", "\(file): precontrol.\(key) must be a number") }
+                return a
+            }
+            config.preControl.maxAmount = try amount("max_amount")
+            config.preControl.localCurrency = try pc["currency"].map { try string($0, "precontrol.currency", file) }
+            config.preControl.stopSuppliers = Set(((pc["stop_suppliers"] as? [Any]) ?? []).map { Identifiers.normalizedPartyKey("\($0)") })
+            config.preControl.stopWhenDueDatePassed = (pc["due_date_passed"] as? Bool) ?? false
+            config.preControl.samplePercent = try amount("sample_percent") ?? .zero
+            if let seed = pc["sample_seed"] { config.preControl.sampleSeed = "\(seed)" }
+        }
+        if let cs = top["case_systems"] as? [String: Any] {
+            try check(cs, section: "case_systems", file: file)
+            if let v = cs["deadline_minutes"] { config.caseSystemDeadlineSeconds = try int(v, "case_systems.deadline_minutes", file) * 60 }
+            if let v = cs["retry_base_seconds"] { config.retryBaseSeconds = try int(v, "case_systems.retry_base_seconds", file) }
+            if let v = cs["retry_max_seconds"] { config.retryMaxSeconds = try int(v, "case_systems.retry_max_seconds", file) }
         }
         if let log = top["log"] as? [String: Any] {
             try check(log, section: "log", file: file)

@@ -8,6 +8,8 @@ public enum Decision: Sendable {
     case book(Booking)
     /// Send to the manual queue with a reason code and a message an operator understands.
     case manual(reason: String, message: String)
+    /// A case system could not answer: the invoice waits (state `received`) and is tried again with backoff.
+    case wait(connector: String, message: String)
 }
 
 /// One step of a decision, for the trace the operator and the auditor read.
@@ -27,7 +29,13 @@ public struct DecisionRecord: Sendable {
     /// `system`, or `robot:NAME@HASH` for robots.
     public var actor: String
     public var trace: [TraceStep]
-    public init(decision: Decision, actor: String, trace: [TraceStep]) { self.decision = decision; self.actor = actor; self.trace = trace }
+    /// The robot decisions to store (the acting robot's and any shadow robots').
+    public var decisions: [StoredDecision]
+    /// Case-system updates to queue with a booking.
+    public var caseUpdates: [NewCaseUpdate]
+    public init(decision: Decision, actor: String, trace: [TraceStep], decisions: [StoredDecision] = [], caseUpdates: [NewCaseUpdate] = []) {
+        self.decision = decision; self.actor = actor; self.trace = trace; self.decisions = decisions; self.caseUpdates = caseUpdates
+    }
 }
 
 /// Everything a decider may look at.
@@ -41,6 +49,15 @@ public struct DecisionInput: Sendable {
 /// The seam where robots plug in: given a valid, non-duplicate invoice, decide.
 public protocol Decider: Sendable {
     func decide(_ input: DecisionInput) -> DecisionRecord
+    /// Called after a batch's outcomes committed (send queued case updates, drop in-batch state).
+    func batchCommitted()
+    /// Called before each pass (reload changed robots, re-queue what a changed table may now decide).
+    func refresh()
+}
+
+extension Decider {
+    public func batchCommitted() {}
+    public func refresh() {}
 }
 
 /// The decider when no robot claims an invoice: every invoice goes to the manual queue with reason `no-robot`.
@@ -60,4 +77,5 @@ public enum ReasonCode {
     public static let validationFailed = "validation-failed"
     public static let duplicateFile = "duplicate-file"
     public static let duplicateInvoice = "duplicate-invoice"
+    public static let caseSystemUnavailable = "case-system-unavailable"
 }

@@ -2,6 +2,7 @@ import BilagCore
 import BilagFormats
 import BilagIntake
 import BilagOutbox
+import BilagRobots
 import BilagStore
 import BilagValidation
 import Foundation
@@ -46,6 +47,10 @@ public final class Pipeline: @unchecked Sendable {
         next.state = config.state
         claimer.maxFileBytes = next.maxFileBytes
         config = next
+        if let robots = decider as? RobotDecider {
+            robots.reconfigure(connectors: ConnectorConfig.build(next.connectors, root: next.root), preControl: next.preControl)
+            robots.catalog.reload(force: true, connectors: Set(next.connectors.keys))
+        }
     }
 
     // MARK: passes
@@ -59,16 +64,28 @@ public final class Pipeline: @unchecked Sendable {
             try store.recordClaims(lost.map(Self.record))
         }
         claimer.clearLog()
+        let n = try finishUnfinished()
+        if n > 0 { logger.notice("finished invoices left undecided or waiting", metadata: ["count": "\(n)"]) }
+        try journal.reconcile(with: store)
+        try journal.flush(store)
+    }
+
+    /// Decides every invoice still `received` whose time has come: interrupted work, re-runs, and invoices
+    /// waiting for a case system. Returns how many.
+    @discardableResult
+    public func finishUnfinished() throws -> Int {
+        var total = 0
+        var seen = Set<String>()
         while true {
-            let open = try store.unfinished(limit: config.batchSize)
+            let open = try store.unfinished(limit: config.batchSize).filter { !seen.contains($0.id) }
             if open.isEmpty { break }
-            logger.notice("finishing invoices left undecided", metadata: ["count": "\(open.count)"])
+            for r in open { seen.insert(r.id) }
             var files = open.map { ClaimedFile(id: $0.id, channel: $0.channel, sourcePath: $0.sourcePath, storedPath: $0.storedPath, receivedAt: $0.receivedAt, size: $0.size, sha256: $0.sha256) }
             loadAll(&files)
             try decideAndCommit(files)
+            total += files.count
         }
-        try journal.reconcile(with: store)
-        try journal.flush(store)
+        return total
     }
 
     /// Scans the Inbox once and processes every ready file, batch by batch. Returns how many were processed.
@@ -77,7 +94,8 @@ public final class Pipeline: @unchecked Sendable {
     public func pass(shouldStop: () -> Bool = { false }) throws -> Int {
         let scanner = InboxScanner(inbox: config.inboxPath, channels: config.channels, defaultReadiness: config.defaultReadiness)
         var iterator = scanner.makeIterator()
-        var total = 0
+        decider.refresh()
+        var total = try finishUnfinished()
         while !shouldStop() {
             var candidates: [InboxCandidate] = []
             candidates.reserveCapacity(config.batchSize)
@@ -148,7 +166,24 @@ public final class Pipeline: @unchecked Sendable {
         }
         try store.apply(outcomes)
         for o in outcomes { log(o) }
+        decider.batchCommitted()
         try journal.flush(store)
+    }
+
+    /// A case system is down: the invoice stays `received` and is tried again with exponential backoff, until the
+    /// configured deadline sends it to manual with reason `case-system-unavailable`.
+    func waitOutcome(_ file: ClaimedFile, connector: String, message: String, actor: String) throws -> Outcome {
+        let since = try store.waitingSince(file.id).flatMap(Timestamp.date) ?? Date()
+        let waited = Date().timeIntervalSince(since)
+        if waited >= Double(config.caseSystemDeadlineSeconds) {
+            return Outcome(invoiceID: file.id, state: .manual, reasonCode: ReasonCode.caseSystemUnavailable,
+                           reasonMessage: "case system \(connector) has not answered since \(Timestamp.string(since)): \(message)", actor: actor, action: "decided")
+        }
+        let attempt = max(1.0, waited / Double(config.retryBaseSeconds))
+        let delay = min(Double(config.retryMaxSeconds), Double(config.retryBaseSeconds) * pow(2, log2(attempt).rounded(.down))) * Double.random(in: 0.8...1.2)
+        var o = Outcome(invoiceID: file.id, state: .received, reasonCode: "waiting-for-\(connector)", reasonMessage: "waiting for case system \(connector) since \(Timestamp.string(since)): \(message)", actor: actor, action: "waiting")
+        o.retryAt = Timestamp.string(Date().addingTimeInterval(delay))
+        return o
     }
 
     func examineAll(_ files: [ClaimedFile]) -> [Examiner.Result] {
@@ -186,7 +221,11 @@ public final class Pipeline: @unchecked Sendable {
                     o.booking = booking
                 case let .manual(reason, message):
                     o = Outcome(invoiceID: file.id, state: .manual, reasonCode: reason, reasonMessage: message, actor: record.actor, action: "decided")
+                case let .wait(connector, message):
+                    o = try waitOutcome(file, connector: connector, message: message, actor: record.actor)
                 }
+                o.decisions = record.decisions
+                o.caseUpdates = record.caseUpdates
             }
             o.summary = InvoiceSummary(invoice: doc.invoice)
             if !report.issues.isEmpty { o.validationJSON = String(decoding: try encoder.encode(report), as: UTF8.self) }
@@ -202,6 +241,7 @@ public final class Pipeline: @unchecked Sendable {
         case .quarantined: logger.warning("quarantined", metadata: meta)
         case .manual: logger.info("queued for manual handling", metadata: meta)
         case .booked: logger.info("booked", metadata: meta)
+        case .received: logger.warning("waiting for a case system", metadata: meta)
         default: logger.info("decided", metadata: meta)
         }
     }

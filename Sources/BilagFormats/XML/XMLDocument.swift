@@ -9,7 +9,7 @@ public final class XMLDocument {
     /// libxml2's options for every document bilag reads.
     /// NONET: never fetch anything; no NOENT/DTDLOAD/DTDATTR/DTDVALID: entities stay unexpanded and no DTD is read;
     /// no HUGE: libxml2's built-in size and depth limits stay in force.
-    static let options: Int32 = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOCDATA.rawValue)
+    public static let options: Int32 = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOCDATA.rawValue)
 
     private static let initOnce: Void = { xmlInitParser() }()
 

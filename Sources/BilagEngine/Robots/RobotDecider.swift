@@ -1,0 +1,177 @@
+import BilagCore
+import BilagRobotLanguage
+import BilagRobots
+import BilagStore
+import Foundation
+import Logging
+
+/// The decide stage with robots: picks the robot that takes the invoice (explicit priority; a tie is
+/// `ambiguous-robot`), runs it, applies pre-control to what it would book, runs shadow robots beside it,
+/// and records every robot decision with the robot's name, file version and legal basis.
+public final class RobotDecider: Decider, @unchecked Sendable {
+    public let catalog: RobotCatalog
+    public private(set) var connectors: [String: Connector]
+    let store: Store
+    let history: StoreHistory
+    let plans: StorePlans
+    public var preControl: PreControl
+    let pause: PauseMonitor
+    let logger: Logger
+    let clock: @Sendable () -> LocalDate
+    let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    public init(catalog: RobotCatalog, connectors: [String: Connector], store: Store, preControl: PreControl, logger: Logger, clock: @escaping @Sendable () -> LocalDate = { LocalDate.today() }) {
+        self.catalog = catalog
+        self.connectors = connectors
+        self.store = store
+        self.history = StoreHistory(store: store)
+        self.plans = StorePlans(store: store)
+        self.preControl = preControl
+        self.pause = PauseMonitor(store: store)
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public func batchCommitted() {
+        history.clear()
+        _ = try? CaseUpdateSender(store: store, connectors: connectors, logger: logger).flush()
+    }
+
+    public func reconfigure(connectors: [String: Connector], preControl: PreControl) {
+        self.connectors = connectors
+        self.preControl = preControl
+        pause.refresh()
+    }
+
+    public func decide(_ input: DecisionInput) -> DecisionRecord {
+        let today = clock()
+        let ctx = RobotContext(invoiceID: input.invoiceID, channel: input.channel, invoice: input.invoice, today: today, connectors: connectors, history: history, plans: plans)
+        let base = InvoiceVariables.values(input.invoice, channel: input.channel, today: today)
+        var live: [Robot] = []
+        var stored: [StoredDecision] = []
+        var trace: [TraceStep] = []
+        for robot in catalog.robots {
+            var values = base
+            for (n, t) in robot.tables { values[n] = t.columnValues }
+            guard RobotRunner(robot: robot).matches(Environment(values)) else { continue }
+            if robot.mode == .shadow {
+                let r = RobotRunner(robot: robot).run(ctx)
+                stored.append(record(robot, r, input, mode: "shadow"))
+                trace.append(TraceStep(step: "shadow \(robot.versionTag)", result: Self.describe(r.outcome)))
+            } else {
+                live.append(robot)
+            }
+        }
+        guard let robot = live.first else {
+            trace.insert(TraceStep(step: "route", result: "no robot matched"), at: 0)
+            return DecisionRecord(decision: .manual(reason: ReasonCode.noRobot, message: "no robot handles invoices like this one; book it by hand"), actor: "system", trace: trace, decisions: stored)
+        }
+        if live.count > 1, live[1].priority == robot.priority {
+            let tied = live.filter { $0.priority == robot.priority }.map(\.name)
+            trace.insert(TraceStep(step: "route", result: "ambiguous", detail: "robots \(tied.joined(separator: ", ")) all match with priority \(robot.priority)"), at: 0)
+            return DecisionRecord(decision: .manual(reason: "ambiguous-robot", message: "several robots take this invoice with the same priority (\(tied.joined(separator: ", "))); give one a higher priority"), actor: "system", trace: trace, decisions: stored)
+        }
+        let actor = "robot:\(robot.versionTag)"
+        trace.insert(TraceStep(step: "route", result: "robot \(robot.versionTag)", detail: robot.legalBasis.map { "legal basis: \($0)" }), at: 0)
+        if let why = pause.isPaused(robot.name) {
+            trace.append(TraceStep(step: "robot", result: "paused", detail: why))
+            return DecisionRecord(decision: .manual(reason: "robot-paused", message: "robot \(robot.name) is paused (\(why)); handle by hand or resume it with `bilag robots resume \(robot.name)`"), actor: actor, trace: trace, decisions: stored)
+        }
+        let result = RobotRunner(robot: robot).run(ctx)
+        trace += result.trace.map { TraceStep(step: "\($0.step) (line \($0.line))", result: $0.result, detail: $0.inputs, micros: $0.micros) }
+        var decision: Decision
+        var updates: [NewCaseUpdate] = []
+        var outcomeForRecord = result
+        switch result.outcome {
+        case .notMatched:
+            decision = .manual(reason: ReasonCode.noRobot, message: "no robot handles invoices like this one")
+        case let .deviation(reason, message):
+            decision = .manual(reason: reason, message: message)
+        case let .systemFailure(connector, message):
+            decision = .wait(connector: connector, message: message)
+        case let .book(draft):
+            let pc = preControl.evaluate(input.invoice, invoiceID: input.invoiceID, today: today)
+            trace.append(TraceStep(step: "pre-control", result: pc.stop == nil ? "passed" : "stopped", detail: pc.trace))
+            if let stop = pc.stop {
+                decision = .manual(reason: stop.reason, message: stop.message)
+                outcomeForRecord.outcome = .deviation(reason: stop.reason, message: stop.message)
+            } else if let net = input.invoice.signedTotalWithoutVAT ?? input.invoice.signedAmountDue.map({ $0 - (input.invoice.signedTotalVAT ?? .zero) }) {
+                let posting = Posting(account: draft.account, dimensions: draft.dimensions, netAmount: net, vatAmount: input.invoice.signedTotalVAT ?? .zero, vatCode: draft.vatCode, text: draft.text)
+                decision = .book(Booking(postings: [posting], pay: draft.pay))
+                updates = draft.caseUpdates.map { u in
+                    NewCaseUpdate(connector: u.connector, action: u.action, payload: (try? String(decoding: encoder.encode(u), as: UTF8.self)) ?? "{}", idempotencyKey: u.idempotencyKey)
+                }
+                if let key = result.historyKey, let amount = input.invoice.signedAmountDue {
+                    history.add(robot: robot.name, key: key, entry: HistoryEntry(invoiceID: input.invoiceID, amount: amount, issueDate: input.invoice.issueDate, invoiceNumber: input.invoice.invoiceNumber))
+                }
+            } else {
+                decision = .manual(reason: "amounts-missing", message: "the invoice has no totals to post")
+                outcomeForRecord.outcome = .deviation(reason: "amounts-missing", message: "the invoice has no totals to post")
+            }
+        }
+        stored.insert(record(robot, outcomeForRecord, input, mode: "live"), at: 0)
+        if case .wait = decision {} else {
+            let deviation: Bool
+            if case .book = decision { deviation = false } else { deviation = true }
+            if let why = pause.record(robot: robot.name, deviation: deviation) {
+                logger.critical("robot paused: its deviation rate jumped; its invoices go to manual until resumed", metadata: ["robot": "\(robot.name)", "why": "\(why)"])
+            }
+        }
+        return DecisionRecord(decision: decision, actor: actor, trace: trace, decisions: stored, caseUpdates: updates)
+    }
+
+    func record(_ robot: Robot, _ r: RobotResult, _ input: DecisionInput, mode: String) -> StoredDecision {
+        let (outcome, reason, message): (String, String?, String?) = {
+            switch r.outcome {
+            case .book: return ("book", nil, nil)
+            case let .deviation(reason, message): return ("manual", reason, message)
+            case let .systemFailure(c, m): return ("waiting", "case-system-unavailable", "\(c): \(m)")
+            case .notMatched: return ("no-match", nil, nil)
+            }
+        }()
+        let traceJSON = (try? String(decoding: encoder.encode(r.trace), as: UTF8.self)) ?? "[]"
+        return StoredDecision(invoiceID: input.invoiceID, robot: robot.name, robotHash: robot.hash, legalBasis: robot.legalBasis, mode: mode, outcome: outcome, reasonCode: reason, message: message,
+                              historyKey: r.historyKey, amount: input.invoice.signedAmountDue?.description, issueDate: input.invoice.issueDate?.description,
+                              invoiceNumber: input.invoice.invoiceNumber, periodKey: nil, traceJSON: traceJSON)
+    }
+
+    static func describe(_ o: RobotResult.Outcome) -> String {
+        switch o {
+        case .notMatched: return "no match"
+        case .book: return "would book"
+        case let .deviation(reason, _): return "would route to manual: \(reason)"
+        case let .systemFailure(c, _): return "case system \(c) unavailable"
+        }
+    }
+}
+
+extension RobotDecider {
+    /// Reloads robots whose files changed (a broken file keeps its last good version), sends pending case updates,
+    /// and re-queues manual invoices a changed table may now decide.
+    public func refresh() {
+        let changed = catalog.reload()
+        for (file, e) in catalog.loadErrors {
+            logger.error("robot file refused; the last good version stays active", metadata: ["file": "\(file)", "error": "\(e)"])
+        }
+        for (new, old) in changed {
+            logger.notice("robot loaded", metadata: ["robot": "\(new.name)", "version": "\(new.hash.prefix(12))", "mode": "\(new.mode.rawValue)"])
+            guard let old, old.dataFiles != new.dataFiles else { continue }
+            let reasons = Array(new.tableDependentReasons)
+            guard let waiting = try? store.manual(reasons: reasons), !waiting.isEmpty else { continue }
+            let ids = waiting.filter { r in (try? store.decisions(invoice: r.id).last?.robot) == new.name }.map(\.id)
+            let outcomes = ids.map { id -> Outcome in
+                var o = Outcome(invoiceID: id, state: .received, actor: "system", action: "re-evaluate")
+                o.detail = "{\"why\":\"table data of robot \(new.name) changed\"}"
+                return o
+            }
+            if (try? store.apply(outcomes)) != nil, !ids.isEmpty {
+                logger.notice("re-evaluating manual invoices after a table change", metadata: ["robot": "\(new.name)", "count": "\(ids.count)"])
+            }
+        }
+        _ = try? CaseUpdateSender(store: store, connectors: connectors, logger: logger).flush()
+    }
+}

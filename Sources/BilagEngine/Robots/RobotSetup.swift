@@ -1,0 +1,34 @@
+import BilagCore
+import BilagRobots
+import BilagStore
+import Logging
+
+/// Wires robots for a configuration: the catalog of `Robots/`, the connectors, pre-control.
+public enum RobotSetup {
+    /// The decider the daemon runs with: robots when `Robots/` holds any, else every invoice to `no-robot`.
+    public static func decider(config: BilagConfig, store: Store, logger: Logger = Logger(label: "bilag.robots"), clock: @escaping @Sendable () -> LocalDate = { LocalDate.today() }) -> RobotDecider {
+        let connectors = ConnectorConfig.build(config.connectors, root: config.root)
+        let catalog = RobotCatalog(folder: config.robotsPath, connectors: Set(connectors.keys))
+        catalog.reload(force: true)
+        for (file, e) in catalog.loadErrors {
+            logger.error("robot file refused", metadata: ["file": "\(file)", "error": "\(e)"])
+        }
+        return RobotDecider(catalog: catalog, connectors: connectors, store: store, preControl: config.preControl, logger: logger, clock: clock)
+    }
+}
+
+extension Pipeline {
+    /// A pipeline deciding with the robots of its configuration.
+    public static func withRobots(config: BilagConfig, logger: Logger = Logger(label: "bilag.pipeline"), clock: @escaping @Sendable () -> LocalDate = { LocalDate.today() }) throws -> Pipeline {
+        let pipeline = try Pipeline(config: config, logger: logger)
+        pipeline.decider = RobotSetup.decider(config: config, store: pipeline.store, clock: clock)
+        return pipeline
+    }
+}
+
+extension RobotSetup {
+    /// History from the store, for dry runs and replays.
+    public static func history(_ store: Store) -> HistoryProvider { StoreHistory(store: store) }
+    /// Plans from the store, for dry runs and replays.
+    public static func plans(_ store: Store) -> PlanProvider { StorePlans(store: store) }
+}

@@ -1,0 +1,30 @@
+import BilagCore
+import BilagRobots
+import BilagStore
+import Foundation
+
+/// History for robots from the store, plus the bookings decided in the batch in hand (not yet committed),
+/// so two invoices for the same order in one batch are seen as such.
+final class StoreHistory: HistoryProvider, @unchecked Sendable {
+    let store: Store
+    private let lock = NSLock()
+    private var pending: [String: [HistoryEntry]] = [:]
+
+    init(store: Store) { self.store = store }
+
+    func booked(robot: String, key: String, limit: Int) throws -> [HistoryEntry] {
+        lock.lock()
+        let fresh = pending[robot + "\u{1F}" + key] ?? []
+        lock.unlock()
+        let stored = try store.bookedHistory(robot: robot, key: key, limit: limit).map {
+            HistoryEntry(invoiceID: $0.invoiceID, amount: $0.amount.flatMap { Amount(parsing: $0) } ?? .zero, issueDate: $0.issueDate.flatMap { LocalDate(parsing: $0) }, invoiceNumber: $0.invoiceNumber, periodKey: $0.periodKey)
+        }
+        return Array((fresh.reversed() + stored).prefix(limit))
+    }
+
+    func add(robot: String, key: String, entry: HistoryEntry) {
+        lock.lock(); pending[robot + "\u{1F}" + key, default: []].append(entry); lock.unlock()
+    }
+
+    func clear() { lock.lock(); pending = [:]; lock.unlock() }
+}

@@ -1,0 +1,65 @@
+import BilagCore
+import BilagRobotLanguage
+import BilagRobots
+import BilagStore
+import Foundation
+
+/// Finds the payment plan that covers an invoice: supplier CVR + receiver EAN, then the most specific criteria —
+/// a buyer order number, an invoice-number prefix, or an identifier printed on the invoice (metering point,
+/// phone or contract number) — before a plan with no extra criteria.
+struct StorePlans: PlanProvider {
+    let store: Store
+
+    func plan(for invoice: Invoice, variables: [String: Value], on date: LocalDate) throws -> [String: Value]? {
+        guard case let .record(seller)? = variables["seller"], case let .string(cvr)? = seller["cvr"],
+              case let .record(buyer)? = variables["buyer"], case let .string(ean)? = buyer["ean"] else { return nil }
+        let candidates = try store.plans(supplierCVR: cvr, receiverEAN: ean)
+        guard !candidates.isEmpty else { return nil }
+        var texts: [String] = []
+        if case let .record(inv)? = variables["invoice"] {
+            for key in ["identifiers", "texts"] { if case let .list(l)? = inv[key] { for case let .string(s) in l { texts.append(s) } } }
+        }
+        let compactTexts = texts.map(Self.compact)
+        func matchedBy(_ p: PaymentPlan) -> (rank: Int, how: String)? {
+            var how: [String] = []
+            if let order = p.orderNumber {
+                guard invoice.purchaseOrderReference?.trimmingCharacters(in: .whitespaces) == order else { return nil }
+                how.append("order number")
+            }
+            if let prefix = p.invoicePrefix {
+                guard invoice.invoiceNumber?.hasPrefix(prefix) == true else { return nil }
+                how.append("invoice-number prefix")
+            }
+            if let ident = p.identifier {
+                let needle = Self.compact(ident)
+                guard !needle.isEmpty, compactTexts.contains(where: { $0.contains(needle) }) else { return nil }
+                how.append("identifier \(ident)")
+            }
+            return (how.count, how.isEmpty ? "supplier and receiver" : how.joined(separator: " + "))
+        }
+        let scored = candidates.compactMap { p in matchedBy(p).map { (p, $0) } }
+        guard let best = scored.max(by: { a, b in (a.1.rank, a.0.validTo) < (b.1.rank, b.0.validTo) }) else { return nil }
+        let p = best.0
+        let asOf = invoice.issueDate ?? date
+        return [
+            "id": .string(p.id), "name": p.name.map { .string($0) } ?? .null, "kind": .string(p.kind), "account": .string(p.account),
+            "vat_code": p.vatCode.map { .string($0) } ?? .null, "dimensions": .record(p.dimensions.mapValues { .string($0) }),
+            "min_amount": p.minAmount.map { .number($0) } ?? .null, "max_amount": p.maxAmount.map { .number($0) } ?? .null,
+            "cadence": p.cadence.map { .string($0) } ?? .null, "valid_from": .date(p.validFrom), "valid_to": .date(p.validTo),
+            "expired": .bool(asOf > p.validTo || asOf < p.validFrom),
+            "period_key": .string(Self.periodKey(asOf, p.cadence)), "matched_by": .string(best.1.how),
+        ]
+    }
+
+    /// `2026-11`, `2026-Q4`, `2026` by cadence; the issue date otherwise.
+    static func periodKey(_ d: LocalDate, _ cadence: String?) -> String {
+        switch cadence {
+        case "monthly": return String(d.description.prefix(7))
+        case "quarterly": return "\(d.year)-Q\((d.month - 1) / 3 + 1)"
+        case "yearly": return "\(d.year)"
+        default: return d.description
+        }
+    }
+
+    static func compact(_ s: String) -> String { s.filter { $0.isLetter || $0.isNumber }.uppercased() }
+}

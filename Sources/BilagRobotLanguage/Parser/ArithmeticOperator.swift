@@ -1,0 +1,4 @@
+/// The arithmetic operators `+ - * /`.
+enum ArithmeticOperator: String, Sendable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/"
+}

@@ -1,0 +1,4 @@
+/// The logical operators `and` and `or` (three-valued: null is "unknown").
+enum LogicalOperator: String, Sendable {
+    case and, or
+}

@@ -1,0 +1,5 @@
+/// A piece of a message template: literal text or an `{expression}`.
+enum TemplatePart: Sendable {
+    case text(String)
+    case expression(Expression)
+}

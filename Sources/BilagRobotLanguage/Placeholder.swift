@@ -1,1 +1,0 @@
-// placeholder until the expression language lands

@@ -1,0 +1,41 @@
+/// Compact renderings of values: `description` for traces, `displayText` for messages.
+extension Value: CustomStringConvertible {
+    /// The value for a decision trace: texts quoted, lists `[a, b]`, records `{key: value}` with keys sorted.
+    public var description: String {
+        switch self {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let n): return n.description
+        case .string(let s): return Value.quoted(s)
+        case .date(let d): return d.description
+        case .list(let items): return "[" + items.map(\.description).joined(separator: ", ") + "]"
+        case .record(let fields):
+            return "{" + fields.keys.sorted().map { "\($0): \(fields[$0]!.description)" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    /// The value as a message shows it: texts as they are, null as nothing, lists as `a, b, c`.
+    public var displayText: String {
+        switch self {
+        case .null: return ""
+        case .string(let s): return s
+        case .list(let items): return items.map(\.displayText).joined(separator: ", ")
+        default: return description
+        }
+    }
+
+    /// `s` in double quotes with `"`, `\` and line breaks escaped, as an expression would write it.
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,48 @@
+import BilagRobotLanguage
+
+/// A case system robots look facts up in and write back to, named in configuration.
+///
+/// The same robot runs against local files (the embedded default) or a municipality's systems over HTTP:
+/// both answer the same queries with the same record shapes.
+public protocol Connector: Sendable {
+    var name: String { get }
+    /// Records answering `query` with `params`. An empty answer is a business answer (nothing found);
+    /// a system failure throws `ConnectorError.unavailable`.
+    func lookup(query: String, params: [String: Value]) throws -> [[String: Value]]
+    /// Sends one update. Must be idempotent by `update.idempotencyKey`: the same key twice changes nothing twice.
+    func send(_ update: CaseUpdate) throws
+}
+
+/// An update to a case system, created when an invoice is booked and sent after the booking commits.
+public struct CaseUpdate: Sendable, Codable, Equatable {
+    public var connector: String
+    public var action: String
+    public var params: [String: Value]
+    /// Derived from the invoice, the robot and the action: a retried or repeated write changes nothing twice.
+    public var idempotencyKey: String
+    public var invoiceID: String
+
+    public init(connector: String, action: String, params: [String: Value], idempotencyKey: String, invoiceID: String) {
+        self.connector = connector; self.action = action; self.params = params; self.idempotencyKey = idempotencyKey; self.invoiceID = invoiceID
+    }
+
+    enum CodingKeys: String, CodingKey { case connector, action, params, idempotencyKey = "idempotency_key", invoiceID = "invoice_id" }
+}
+
+/// Why a connector could not answer.
+public enum ConnectorError: Error, CustomStringConvertible, Sendable {
+    /// A system failure (down, timeout, unreadable): retry later; the invoice waits.
+    case unavailable(connector: String, message: String)
+    /// The answer does not have the shape the robot expects: a deviation naming the connector and the field.
+    case badAnswer(connector: String, field: String, message: String)
+    /// The robot names a connector or query the configuration does not have.
+    case unknown(connector: String, message: String)
+
+    public var description: String {
+        switch self {
+        case let .unavailable(c, m): return "case system \(c) unavailable: \(m)"
+        case let .badAnswer(c, f, m): return "case system \(c) answered without a usable \(f): \(m)"
+        case let .unknown(c, m): return "connector \(c): \(m)"
+        }
+    }
+}

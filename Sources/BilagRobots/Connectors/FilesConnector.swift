@@ -1,0 +1,122 @@
+import BilagCore
+import BilagRobotLanguage
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The embedded default connector: case data as JSON or CSV files in a folder.
+///
+/// A query `orders` reads `FOLDER/orders.json` (an array of objects) or `FOLDER/orders.csv`, and answers the records
+/// whose fields equal every parameter. Write-backs are appended to `FOLDER/updates.jsonl` (once per idempotency key)
+/// and, where configuration maps an action to a record update, are seen by later lookups — as a case system would.
+public final class FilesConnector: Connector, @unchecked Sendable {
+    public let name: String
+    public let folder: String
+    /// action → (query, key field in the records ← param name, fields to set ← param names or literals)
+    public let actions: [String: ActionMapping]
+    private let lock = NSLock()
+    private var cache: [String: (mtime: Double, records: [[String: Value]])] = [:]
+
+    /// How an action changes the records a query answers.
+    public struct ActionMapping: Sendable, Equatable {
+        public var query: String
+        /// record field → param name identifying the record
+        public var match: [String: String]
+        /// record field → param name (`=literal` for a fixed text)
+        public var set: [String: String]
+        public init(query: String, match: [String: String], set: [String: String]) { self.query = query; self.match = match; self.set = set }
+    }
+
+    public init(name: String, folder: String, actions: [String: ActionMapping] = [:]) {
+        self.name = name; self.folder = folder; self.actions = actions
+    }
+
+    public func lookup(query: String, params: [String: Value]) throws -> [[String: Value]] {
+        let records = try load(query)
+        let updated = try applyUpdates(to: records, query: query)
+        return updated.filter { r in params.allSatisfy { Table.same(r[$0.key] ?? .null, $0.value) } }
+    }
+
+    public func send(_ update: CaseUpdate) throws {
+        lock.lock(); defer { lock.unlock() }
+        let path = folder + "/updates.jsonl"
+        let existing = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        if existing.contains("\"idempotency_key\":\"\(update.idempotencyKey)\"") { return }
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var line = try enc.encode(update)
+        line.append(0x0A)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ConnectorError.unavailable(connector: name, message: "cannot write \(path)") }
+        defer { close(fd) }
+        let ok = line.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) == $0.count }
+        guard ok, fsync(fd) == 0 else { throw ConnectorError.unavailable(connector: name, message: "cannot write \(path)") }
+    }
+
+    func load(_ query: String) throws -> [[String: Value]] {
+        guard query.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw ConnectorError.unknown(connector: name, message: "query '\(query)' is not a plain name")
+        }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
+            throw ConnectorError.unavailable(connector: name, message: "the case-data folder \(folder) is missing")
+        }
+        for ext in ["json", "csv"] {
+            let path = "\(folder)/\(query).\(ext)"
+            var st = stat()
+            guard stat(path, &st) == 0 else { continue }
+            let mtime = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
+            lock.lock()
+            if let c = cache[path], c.mtime == mtime { lock.unlock(); return c.records }
+            lock.unlock()
+            guard let data = FileManager.default.contents(atPath: path) else { throw ConnectorError.unavailable(connector: name, message: "cannot read \(path)") }
+            let records: [[String: Value]]
+            if ext == "json" {
+                guard let arr = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
+                    throw ConnectorError.unavailable(connector: name, message: "\(path) is not a JSON array of objects")
+                }
+                records = arr.map { $0.mapValues(Self.value) }
+            } else {
+                records = try CSV.records(String(decoding: data, as: UTF8.self), file: path).map { $0.mapValues { $0.isEmpty ? Value.null : .string($0) } }
+            }
+            lock.lock(); cache[path] = (mtime, records); lock.unlock()
+            return records
+        }
+        throw ConnectorError.unknown(connector: name, message: "no data for query '\(query)' (expected \(folder)/\(query).json or .csv)")
+    }
+
+    func applyUpdates(to records: [[String: Value]], query: String) throws -> [[String: Value]] {
+        let relevant = actions.filter { $0.value.query == query }
+        guard !relevant.isEmpty, let text = try? String(contentsOfFile: folder + "/updates.jsonl", encoding: .utf8) else { return records }
+        var out = records
+        for line in text.split(separator: "\n") {
+            guard let u = try? JSONDecoder().decode(CaseUpdate.self, from: Data(line.utf8)), let mapping = relevant[u.action] else { continue }
+            for i in out.indices where mapping.match.allSatisfy({ Table.same(out[i][$0.key] ?? .null, u.params[$0.value] ?? .null) }) {
+                for (field, source) in mapping.set {
+                    out[i][field] = source.hasPrefix("=") ? .string(String(source.dropFirst())) : (u.params[source] ?? .null)
+                }
+            }
+        }
+        return out
+    }
+
+    static func value(_ any: Any) -> Value {
+        switch any {
+        case let s as String:
+            return .string(s)
+        case let n as NSNumber:
+            // JSON true/false arrive as NSNumber of type char; amounts are best given as strings ("1250.50").
+            if String(cString: n.objCType) == "c" { return .bool(n.boolValue) }
+            return Amount(parsing: n.stringValue).map(Value.number) ?? .null
+        case let b as Bool:
+            return .bool(b)
+        case let a as [Any]:
+            return .list(a.map(value))
+        case let d as [String: Any]:
+            return .record(d.mapValues(value))
+        default:
+            return .null
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import BilagRobotLanguage
+
+/// The robot language's expression (Foundation also has a type of this name).
+public typealias Expression = BilagRobotLanguage.Expression

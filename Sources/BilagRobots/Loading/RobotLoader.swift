@@ -1,0 +1,137 @@
+import BilagCore
+import BilagRobotLanguage
+import Foundation
+import Yams
+
+/// Loads and checks one robot file: YAML shape, expressions, types, tables and connector names.
+/// Every error names `file:line:column`.
+public struct RobotLoader {
+    /// The connectors configuration offers; a robot naming another is refused.
+    public var connectors: Set<String>
+
+    public init(connectors: Set<String>) { self.connectors = connectors }
+
+    static let topKeys: Set<String> = ["robot", "description", "legal_basis", "priority", "mode", "tables", "match", "steps"]
+
+    public func load(path: String, displayPath: String? = nil) throws -> Robot {
+        let shown = displayPath ?? path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RobotLanguageError(location: SourceLocation(file: shown, line: 1, column: 1), message: "cannot read the robot file")
+        }
+        return try load(data: data, path: path, displayPath: shown)
+    }
+
+    public func load(data: Data, path: String, displayPath: String) throws -> Robot {
+        let y = YAMLReader(file: displayPath)
+        let text = String(decoding: data, as: UTF8.self)
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else { throw y.error(nil, "the robot file is empty") }
+            root = node
+        } catch let e as RobotLanguageError { throw e } catch let e as YamlError {
+            throw Self.yamlError(e, file: displayPath)
+        }
+        let top = try y.mapping(root, "a robot file")
+        try y.onlyKnown(top, Self.topKeys, in: "the robot file")
+        func field(_ k: String) -> (key: String, keyNode: Node, value: Node)? { top.first { $0.key == k } }
+        guard let nameNode = field("robot") else { throw y.error(root, "a robot file needs `robot: NAME`") }
+        let name = try y.string(nameNode.value, "robot")
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw y.error(nameNode.value, "the robot's name may hold letters, digits, '-' and '_' only")
+        }
+        let mode: Robot.Mode
+        if let m = field("mode") {
+            guard let parsed = Robot.Mode(rawValue: try y.string(m.value, "mode")) else { throw y.error(m.value, "mode must be live, shadow or off") }
+            mode = parsed
+        } else { mode = .live }
+        let folder = (path as NSString).deletingLastPathComponent
+        let displayFolder = (displayPath as NSString).deletingLastPathComponent
+        var tables: [String: Table] = [:]
+        var dataFiles: [String: String] = [:]
+        if let t = field("tables") {
+            for entry in try y.mapping(t.value, "tables") {
+                let (table, hash) = try loadTable(entry.key, entry.value, y: y, folder: folder, displayFolder: displayFolder)
+                tables[entry.key] = table
+                dataFiles[table.file] = hash
+            }
+        }
+        var env = TypeEnvironment(InvoiceVariables.types)
+        for (n, t) in tables { env = env.adding(n, t.columnType) }
+        guard let matchNode = field("match") else { throw y.error(root, "a robot needs `match:` — which invoices it takes") }
+        let match = try y.expression(matchNode.value, "match")
+        try expectBool(match, env, y, matchNode.value, "match")
+        guard let stepsNode = field("steps") else { throw y.error(root, "a robot needs `steps:`") }
+        var steps: [Step] = []
+        var booked = false
+        for node in try y.sequence(stepsNode.value, "steps") {
+            if booked { throw y.error(node, "no step may follow `book`: booking ends the robot") }
+            let step = try StepLoader(y: y, connectors: connectors, tables: tables).load(node, env: &env)
+            if case .book = step { booked = true }
+            steps.append(step)
+        }
+        guard booked || steps.contains(where: { if case .manual = $0 { return true }; return false }) else {
+            throw y.error(stepsNode.value, "the steps never book: end them with a `book:` step (or route everything with `manual:`)")
+        }
+        var hashInput = data
+        for (file, h) in dataFiles.sorted(by: { $0.key < $1.key }) { hashInput.append(Data("\n\(file)=\(h)".utf8)) }
+        return Robot(
+            name: name,
+            description: try field("description").map { try y.string($0.value, "description") } ?? "",
+            legalBasis: try field("legal_basis").map { try y.string($0.value, "legal_basis") },
+            priority: try field("priority").map { try y.int($0.value, "priority") } ?? 0,
+            mode: mode, file: displayPath, hash: RobotHash.sha256(hashInput), tables: tables, match: match, matchLocation: y.location(matchNode.value), steps: steps, dataFiles: dataFiles)
+    }
+
+    func loadTable(_ name: String, _ node: Node, y: YAMLReader, folder: String, displayFolder: String) throws -> (Table, String) {
+        let entries = try y.mapping(node, "table \(name)")
+        try y.onlyKnown(entries, ["file", "columns", "effective"], in: "table \(name)")
+        guard let fileNode = entries.first(where: { $0.key == "file" }) else { throw y.error(node, "table \(name) needs `file:`") }
+        let rel = try y.string(fileNode.value, "file")
+        guard !rel.hasPrefix("/"), !rel.split(separator: "/").contains("..") else { throw y.error(fileNode.value, "table files live beside the robot: give a relative path without '..'") }
+        guard let colNode = entries.first(where: { $0.key == "columns" }) else { throw y.error(node, "table \(name) needs `columns:` with a type per column (string, number, date, bool)") }
+        var columns: [(name: String, type: FieldType)] = []
+        for c in try y.mapping(colNode.value, "columns") {
+            guard let t = FieldType(rawValue: try y.string(c.value, "column type")) else { throw y.error(c.value, "column \(c.key): type must be string, number, date or bool") }
+            columns.append((c.key, t))
+        }
+        var effective: (from: String, to: String?)?
+        if let eff = entries.first(where: { $0.key == "effective" }) {
+            let e = try y.mapping(eff.value, "effective")
+            try y.onlyKnown(e, ["from", "to"], in: "effective")
+            guard let from = try e.first(where: { $0.key == "from" }).map({ try y.string($0.value, "from") }) else { throw y.error(eff.value, "effective needs `from: COLUMN`") }
+            let to = try e.first(where: { $0.key == "to" }).map { try y.string($0.value, "to") }
+            for c in [from] + [to].compactMap({ $0 }) where !columns.contains(where: { $0.name == c && $0.type == .date }) {
+                throw y.error(eff.value, "effective column \(c) must be one of the table's date columns")
+            }
+            effective = (from, to)
+        }
+        let display = displayFolder.isEmpty ? rel : displayFolder + "/" + rel
+        let table = try TableLoader.load(name: name, path: folder + "/" + rel, displayPath: display, columns: columns, effective: effective, at: y.location(fileNode.value))
+        return (table, RobotHash.sha256(FileManager.default.contents(atPath: folder + "/" + rel) ?? Data()))
+    }
+
+    func expectBool(_ e: Expression, _ env: TypeEnvironment, _ y: YAMLReader, _ node: Node, _ what: String) throws {
+        let t = try e.check(in: env)
+        if !ValueTypes.isBoolean(t) { throw y.error(node, "\(what) must be a condition (true/false), but it is \(t)") }
+    }
+
+    static func yamlError(_ e: YamlError, file: String) -> RobotLanguageError {
+        switch e {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            return RobotLanguageError(location: SourceLocation(file: file, line: mark.line, column: mark.column), message: "YAML: \(problem)\(context.map { " \($0.text)" } ?? "")")
+        default:
+            return RobotLanguageError(location: SourceLocation(file: file, line: 1, column: 1), message: "YAML: \(e)")
+        }
+    }
+}
+
+/// Helpers on types the loader needs.
+enum ValueTypes {
+    static func isBoolean(_ t: ValueType) -> Bool {
+        switch t {
+        case .bool, .any: return true
+        case let .optional(inner): return isBoolean(inner)
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import BilagCore
+import BilagRobotLanguage
+
+/// Earlier invoices a robot booked, by key (e.g. a tenancy), for `history` steps.
+public protocol HistoryProvider: Sendable {
+    /// The robot's booked invoices with this key, newest first.
+    func booked(robot: String, key: String, limit: Int) throws -> [HistoryEntry]
+}
+
+/// One earlier booking.
+public struct HistoryEntry: Sendable, Equatable {
+    public var invoiceID: String
+    public var amount: Amount
+    public var issueDate: LocalDate?
+    public var invoiceNumber: String?
+    public var periodKey: String?
+    public init(invoiceID: String, amount: Amount, issueDate: LocalDate?, invoiceNumber: String?, periodKey: String? = nil) {
+        self.invoiceID = invoiceID; self.amount = amount; self.issueDate = issueDate; self.invoiceNumber = invoiceNumber; self.periodKey = periodKey
+    }
+}
+
+/// The payment plans a `plan` step consults.
+public protocol PlanProvider: Sendable {
+    /// The plan covering this invoice (a record shaped like `PlanRecord.type`), or nil.
+    func plan(for invoice: Invoice, variables: [String: Value], on date: LocalDate) throws -> [String: Value]?
+}
+
+/// Everything a robot run may touch: the invoice, the connectors named in configuration, history and plans.
+public struct RobotContext: Sendable {
+    public var invoiceID: String
+    public var channel: String
+    public var invoice: Invoice
+    /// The decision date (`today` in expressions); fixed per run so replays are reproducible.
+    public var today: LocalDate
+    public var connectors: [String: Connector]
+    public var history: HistoryProvider
+    public var plans: PlanProvider
+
+    public init(invoiceID: String, channel: String, invoice: Invoice, today: LocalDate, connectors: [String: Connector], history: HistoryProvider, plans: PlanProvider) {
+        self.invoiceID = invoiceID; self.channel = channel; self.invoice = invoice; self.today = today; self.connectors = connectors; self.history = history; self.plans = plans
+    }
+}
+
+/// No history (for dry runs without a database).
+public struct NoHistory: HistoryProvider {
+    public init() {}
+    public func booked(robot: String, key: String, limit: Int) throws -> [HistoryEntry] { [] }
+}
+
+/// No plans.
+public struct NoPlans: PlanProvider {
+    public init() {}
+    public func plan(for invoice: Invoice, variables: [String: Value], on date: LocalDate) throws -> [String: Value]? { nil }
+}

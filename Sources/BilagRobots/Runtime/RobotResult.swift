@@ -1,0 +1,40 @@
+import BilagRobotLanguage
+
+/// What running one robot on one invoice gave.
+public struct RobotResult: Sendable {
+    public var outcome: Outcome
+    public var trace: [RobotTraceStep]
+    /// The history key the decision is filed under (the last `history` step's key, or `book`'s `key`):
+    /// later `history` steps find this invoice by it once it is booked, by the robot or by an operator.
+    public var historyKey: String?
+
+    public enum Outcome: Sendable {
+        /// The robot's `match` did not hold.
+        case notMatched
+        /// Book with this posting and send these case updates after the booking commits.
+        case book(BookingDraft)
+        /// A business deviation: the manual queue with this reason.
+        case deviation(reason: String, message: String)
+        /// A case system could not answer: the invoice waits and is tried again.
+        case systemFailure(connector: String, message: String)
+    }
+}
+
+/// The posting a robot's `book` step produced.
+public struct BookingDraft: Sendable {
+    public var account: String
+    public var dimensions: [String: String]
+    public var vatCode: String?
+    public var text: String?
+    public var pay: Bool
+    public var caseUpdates: [CaseUpdate]
+}
+
+/// One step of a robot run, as the trace shows it.
+public struct RobotTraceStep: Codable, Sendable {
+    public var step: String
+    public var line: Int
+    public var inputs: String?
+    public var result: String
+    public var micros: Int
+}

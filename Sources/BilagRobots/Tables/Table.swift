@@ -1,0 +1,66 @@
+import BilagCore
+import BilagRobotLanguage
+
+/// A table a robot reads: rows of typed columns from a CSV or JSON file beside the robot (approved CVRs,
+/// reserved EANs, tariff intervals…). Effective-dated tables carry a validity period per row, so a yearly
+/// tariff change is a new row, not a new robot.
+public struct Table: Sendable {
+    public var name: String
+    public var file: String
+    /// Column names in file order, with their types.
+    public var columns: [(name: String, type: FieldType)]
+    public var rows: [[String: Value]]
+    /// The columns that bound each row's validity (`valid_from` inclusive, `valid_to` inclusive, either may be empty).
+    public var effective: (from: String, to: String?)?
+
+    /// The table as expressions see it: a record of columns, each the list of its values
+    /// (so `buyer.ean in reserved_eans.ean` reads naturally).
+    public var columnValues: Value {
+        var rec: [String: Value] = [:]
+        for c in columns { rec[c.name] = .list(rows.map { $0[c.name] ?? .null }) }
+        return .record(rec)
+    }
+
+    /// The type of `columnValues`.
+    public var columnType: ValueType {
+        var rec: [String: ValueType] = [:]
+        for c in columns { rec[c.name] = .list(c.type.valueType) }
+        return .record(rec)
+    }
+
+    /// The type of one row.
+    public var rowType: ValueType {
+        var rec: [String: ValueType] = [:]
+        for c in columns { rec[c.name] = c.type.valueType }
+        return .record(rec)
+    }
+
+    /// Rows whose columns equal the given values and which are in force on `date` (when the table is effective-dated).
+    /// The row with the latest start wins when several are in force.
+    public func rows(matching criteria: [String: Value], on date: LocalDate?) -> [[String: Value]] {
+        var found = rows.filter { row in criteria.allSatisfy { Self.same(row[$0.key] ?? .null, $0.value) } }
+        if let effective, let date {
+            found = found.filter { row in
+                if case let .date(from)? = row[effective.from], date < from { return false }
+                if let toCol = effective.to, case let .date(to)? = row[toCol], date > to { return false }
+                return true
+            }
+            found.sort { a, b in
+                guard case let .date(x)? = a[effective.from], case let .date(y)? = b[effective.from] else { return false }
+                return x > y
+            }
+        }
+        return found
+    }
+
+    /// Equality that forgives representation: a CVR in a CSV is text, in an invoice too, but numbers compare by value.
+    static func same(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case let (.string(x), .string(y)): return x.trimmingCharacters(in: .whitespaces) == y.trimmingCharacters(in: .whitespaces)
+        case let (.number(x), .string(y)), let (.string(y), .number(x)): return Amount(parsing: y).map { $0 == x } ?? false
+        default: return a == b
+        }
+    }
+}
+
+import Foundation

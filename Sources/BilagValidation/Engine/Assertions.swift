@@ -1,0 +1,133 @@
+import BilagCore
+
+// Small rule shapes for the many one-line rules ("shall have", "shall not"); rules with real logic are types of
+// their own. Each shape reports one issue per failing place, like a Schematron assert per context node.
+
+/// A document-level assertion.
+struct Assert: Rule {
+    let id: String
+    let severity: Severity
+    let profiles: Set<Profile>
+    let message: String
+    let location: String?
+    let holds: @Sendable (ValidationContext) -> Bool
+
+    init(_ id: String, _ profiles: Set<Profile>, severity: Severity = .fatal, at location: String? = nil, _ message: String,
+         _ holds: @escaping @Sendable (ValidationContext) -> Bool) {
+        self.id = id; self.profiles = profiles; self.severity = severity; self.location = location; self.message = message; self.holds = holds
+    }
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        if !holds(c) { issues.add(self, message, at: location) }
+    }
+}
+
+/// An assertion on every invoice line (BG-25).
+struct EachLine: Rule {
+    let id: String
+    let severity: Severity
+    let profiles: Set<Profile>
+    let message: String
+    let holds: @Sendable (InvoiceLine, ValidationContext) -> Bool
+
+    init(_ id: String, _ profiles: Set<Profile>, severity: Severity = .fatal, _ message: String,
+         _ holds: @escaping @Sendable (InvoiceLine, ValidationContext) -> Bool) {
+        self.id = id; self.profiles = profiles; self.severity = severity; self.message = message; self.holds = holds
+    }
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        for (i, line) in c.invoice.lines.enumerated() where !holds(line, c) {
+            issues.add(self, message, at: Location.line(i, line))
+        }
+    }
+}
+
+/// An assertion on every document-level allowance (BG-20) and/or charge (BG-21).
+struct EachAllowanceCharge: Rule {
+    enum Kind: Sendable { case allowances, charges, both }
+    let id: String
+    let severity: Severity
+    let profiles: Set<Profile>
+    let kind: Kind
+    let message: String
+    let holds: @Sendable (AllowanceCharge, ValidationContext) -> Bool
+
+    init(_ id: String, _ profiles: Set<Profile>, _ kind: Kind, severity: Severity = .fatal, _ message: String,
+         _ holds: @escaping @Sendable (AllowanceCharge, ValidationContext) -> Bool) {
+        self.id = id; self.profiles = profiles; self.kind = kind; self.severity = severity; self.message = message; self.holds = holds
+    }
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        for (i, ac) in c.invoice.allowanceCharges.enumerated() where kind.includes(ac) && !holds(ac, c) {
+            issues.add(self, message, at: Location.allowanceCharge(i, ac))
+        }
+    }
+}
+
+/// An assertion on every line-level allowance (BG-27) and/or charge (BG-28).
+struct EachLineAllowanceCharge: Rule {
+    let id: String
+    let severity: Severity
+    let profiles: Set<Profile>
+    let kind: EachAllowanceCharge.Kind
+    let message: String
+    let holds: @Sendable (AllowanceCharge, ValidationContext) -> Bool
+
+    init(_ id: String, _ profiles: Set<Profile>, _ kind: EachAllowanceCharge.Kind, severity: Severity = .fatal, _ message: String,
+         _ holds: @escaping @Sendable (AllowanceCharge, ValidationContext) -> Bool) {
+        self.id = id; self.profiles = profiles; self.kind = kind; self.severity = severity; self.message = message; self.holds = holds
+    }
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        for (i, line) in c.invoice.lines.enumerated() {
+            for (j, ac) in line.allowanceCharges.enumerated() where kind.includes(ac) && !holds(ac, c) {
+                issues.add(self, message, at: Location.line(i, line) + "/" + Location.allowanceCharge(j, ac))
+            }
+        }
+    }
+}
+
+/// An assertion on every VAT breakdown (BG-23).
+struct EachBreakdown: Rule {
+    let id: String
+    let severity: Severity
+    let profiles: Set<Profile>
+    let message: String
+    let holds: @Sendable (VATBreakdown, ValidationContext) -> Bool
+
+    init(_ id: String, _ profiles: Set<Profile>, severity: Severity = .fatal, _ message: String,
+         _ holds: @escaping @Sendable (VATBreakdown, ValidationContext) -> Bool) {
+        self.id = id; self.profiles = profiles; self.severity = severity; self.message = message; self.holds = holds
+    }
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        for (i, b) in c.invoice.vatBreakdown.enumerated() where !holds(b, c) {
+            issues.add(self, message, at: Location.breakdown(i, b))
+        }
+    }
+}
+
+extension EachAllowanceCharge.Kind {
+    @inline(__always)
+    func includes(_ ac: AllowanceCharge) -> Bool {
+        switch self {
+        case .allowances: return !ac.isCharge
+        case .charges: return ac.isCharge
+        case .both: return true
+        }
+    }
+}
+
+/// Where in the document an issue is, in the terms of the model (line numbers count from 1).
+enum Location {
+    static func line(_ index: Int, _ line: InvoiceLine) -> String {
+        if let id = line.identifier, !id.isEmpty { return "line \(index + 1) (BT-126 \(id))" }
+        return "line \(index + 1)"
+    }
+    static func allowanceCharge(_ index: Int, _ ac: AllowanceCharge) -> String {
+        "\(ac.isCharge ? "charge" : "allowance") \(index + 1)"
+    }
+    static func breakdown(_ index: Int, _ b: VATBreakdown) -> String {
+        "VAT breakdown \(index + 1) (\(b.categoryCode ?? "no category")\(b.rate.map { " \($0)%" } ?? ""))"
+    }
+}

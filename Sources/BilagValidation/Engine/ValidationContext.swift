@@ -1,0 +1,181 @@
+import BilagCore
+import Foundation
+
+/// The document under validation plus the facts several rules need, computed once per document.
+///
+/// Everything here is exact `Decimal` arithmetic; nothing is cached across documents.
+public struct ValidationContext: Sendable {
+    /// The invoice as parsed.
+    public let invoice: Invoice
+    /// The profile whose rules are applied (the document's own unless the caller asked for another).
+    public let profile: Profile
+
+    /// Σ BT-131 over the lines that state a net amount.
+    public let lineNetSum: Decimal
+    /// Σ BT-92 (document-level allowances that state an amount).
+    public let allowanceSum: Decimal
+    /// Σ BT-99 (document-level charges that state an amount).
+    public let chargeSum: Decimal
+    /// Whether the document has any document-level allowance / charge.
+    public let hasAllowances: Bool
+    public let hasCharges: Bool
+
+    /// The UNCL 5305 VAT categories used on lines (BT-151), document allowances (BT-95), charges (BT-102) and in
+    /// the VAT breakdown (BT-118), as bit sets: most rules about a category can stop at once when it is absent.
+    public let lineCategories: CategorySet
+    public let allowanceCategories: CategorySet
+    public let chargeCategories: CategorySet
+    public let breakdownCategories: CategorySet
+
+    /// BT-31 (seller VAT identifier).
+    public let sellerHasVATIdentifier: Bool
+    /// BT-31 or BT-32: any tax registration of the seller (UBL `PartyTaxScheme/CompanyID` of any scheme).
+    public let sellerHasTaxRegistration: Bool
+    /// BT-63.
+    public let taxRepresentativeHasVATIdentifier: Bool
+    /// BT-48.
+    public let buyerHasVATIdentifier: Bool
+    /// BT-47.
+    public let buyerHasLegalRegistration: Bool
+
+    /// BT-40, trimmed and upper-cased, or "".
+    public let sellerCountry: String
+    /// BT-55, trimmed and upper-cased, or "".
+    public let buyerCountry: String
+    /// The seller's country as the PEPPOL rules derive it: the first two letters of the seller VAT id, else of the
+    /// tax representative's VAT id, else the seller's postal country, else `XX`.
+    public let peppolSupplierCountry: String
+
+    public init(_ invoice: Invoice, profile: Profile? = nil) {
+        self.invoice = invoice
+        self.profile = profile ?? invoice.profile
+        var lines = Decimal.zero
+        for l in invoice.lines { if let n = l.netAmount { lines += n.value } }
+        lineNetSum = lines
+        var allowances = Decimal.zero, charges = Decimal.zero
+        var hasA = false, hasC = false
+        for ac in invoice.allowanceCharges {
+            if ac.isCharge { hasC = true; if let a = ac.amount { charges += a.value } } else { hasA = true; if let a = ac.amount { allowances += a.value } }
+        }
+        allowanceSum = allowances; chargeSum = charges; hasAllowances = hasA; hasCharges = hasC
+        var lc = CategorySet(), ac = CategorySet(), cc = CategorySet(), bc = CategorySet()
+        for l in invoice.lines { lc.insert(CategorySet(code: l.vatCategoryCode)) }
+        for x in invoice.allowanceCharges {
+            if x.isCharge { cc.insert(CategorySet(code: x.vatCategoryCode)) } else { ac.insert(CategorySet(code: x.vatCategoryCode)) }
+        }
+        for b in invoice.vatBreakdown { bc.insert(CategorySet(code: b.categoryCode)) }
+        lineCategories = lc; allowanceCategories = ac; chargeCategories = cc; breakdownCategories = bc
+        let seller = invoice.seller
+        sellerHasVATIdentifier = seller.vatIdentifier.isPresent
+        sellerHasTaxRegistration = seller.vatIdentifier.isPresent || seller.taxRegistrationIdentifier.isPresent
+        taxRepresentativeHasVATIdentifier = invoice.sellerTaxRepresentative?.vatIdentifier.isPresent ?? false
+        buyerHasVATIdentifier = invoice.buyer.vatIdentifier.isPresent
+        buyerHasLegalRegistration = invoice.buyer.legalRegistrationIdentifier?.value.isPresent ?? false
+        sellerCountry = Text.upperTrimmed(seller.postalAddress?.countryCode)
+        buyerCountry = Text.upperTrimmed(invoice.buyer.postalAddress?.countryCode)
+        if let vat = seller.vatIdentifier, vat.utf8.count >= 2 {
+            peppolSupplierCountry = Text.upperTrimmed(String(vat.prefix(2)))
+        } else if let vat = invoice.sellerTaxRepresentative?.vatIdentifier, vat.utf8.count >= 2 {
+            peppolSupplierCountry = Text.upperTrimmed(String(vat.prefix(2)))
+        } else if !sellerCountry.isEmpty {
+            peppolSupplierCountry = sellerCountry
+        } else {
+            peppolSupplierCountry = "XX"
+        }
+    }
+
+    /// Whether the document was written as a credit note (UBL `CreditNote` root or a credit-note type code).
+    public var isCreditNote: Bool { invoice.documentKind == .creditNote }
+}
+
+/// A set of UNCL 5305 VAT category codes (plus "other" for anything else, "none" for a missing code).
+public struct CategorySet: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt16
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    public static let S = CategorySet(rawValue: 1 << 0)
+    public static let Z = CategorySet(rawValue: 1 << 1)
+    public static let E = CategorySet(rawValue: 1 << 2)
+    public static let AE = CategorySet(rawValue: 1 << 3)
+    public static let K = CategorySet(rawValue: 1 << 4)
+    public static let G = CategorySet(rawValue: 1 << 5)
+    public static let O = CategorySet(rawValue: 1 << 6)
+    public static let L = CategorySet(rawValue: 1 << 7)
+    public static let M = CategorySet(rawValue: 1 << 8)
+    public static let B = CategorySet(rawValue: 1 << 9)
+    public static let other = CategorySet(rawValue: 1 << 14)
+    public static let none = CategorySet(rawValue: 1 << 15)
+
+    /// The set holding the category `code` (trimmed) stands for.
+    public init(code: String?) {
+        guard let code else { self = .none; return }
+        switch code {
+        case "S": self = .S
+        case "Z": self = .Z
+        case "E": self = .E
+        case "AE": self = .AE
+        case "K": self = .K
+        case "G": self = .G
+        case "O": self = .O
+        case "L": self = .L
+        case "M": self = .M
+        case "B": self = .B
+        default:
+            let t = code.trimmingCharacters(in: .whitespacesAndNewlines)
+            self = t == code ? .other : CategorySet(code: t)
+        }
+    }
+}
+
+/// Small text helpers that allocate only when they must.
+enum Text {
+    /// Trimmed and upper-cased, "" for nil.
+    static func upperTrimmed(_ s: String?) -> String {
+        guard let s else { return "" }
+        return s.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+    }
+
+    /// True when every byte is an ASCII digit (and there is at least one).
+    static func isDigits(_ s: Substring.UTF8View) -> Bool {
+        guard !s.isEmpty else { return false }
+        for b in s where b < 48 || b > 57 { return false }
+        return true
+    }
+    static func isDigits(_ s: String) -> Bool { isDigits(Substring(s).utf8) }
+
+    /// The digits of an all-digit string, or nil.
+    static func digits(_ s: some StringProtocol) -> [Int]? {
+        var out: [Int] = []
+        out.reserveCapacity(s.utf8.count)
+        for b in s.utf8 {
+            guard b >= 48, b <= 57 else { return nil }
+            out.append(Int(b &- 48))
+        }
+        return out.isEmpty ? nil : out
+    }
+
+    /// XPath `normalize-space(.) = code`, without allocating for the common already-trimmed case.
+    @inline(__always)
+    static func equals(_ s: String?, _ code: String) -> Bool {
+        guard let s else { return false }
+        if s == code { return true }
+        return s.trimmingCharacters(in: .whitespacesAndNewlines) == code
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// Present and not only whitespace (XPath `normalize-space(x) != ''`).
+    @inline(__always)
+    var isPresent: Bool {
+        guard let s = self else { return false }
+        return s.isPresent
+    }
+}
+
+extension String {
+    /// Not empty and not only whitespace.
+    @inline(__always)
+    var isPresent: Bool {
+        for b in utf8 where b != 0x20 && b != 0x09 && b != 0x0A && b != 0x0D { return true }
+        return false
+    }
+}

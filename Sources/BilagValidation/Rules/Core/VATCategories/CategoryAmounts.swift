@@ -1,0 +1,110 @@
+import BilagCore
+import Foundation
+
+/// BR-x-08: the taxable amount (BT-116) of a category's VAT breakdown is the sum of its line net amounts plus its
+/// document charges minus its document allowances.
+///
+/// As the official rules have it: for S, L and M per rate, UBL within a strict ±1 tolerance, CII exactly after
+/// rounding each of the three sums to cents; for the other categories over the whole category, UBL exactly,
+/// CII within ±1 of the rounded sums (except O, exactly).
+struct CategoryTaxableAmount: Rule {
+    let family: VATCategoryFamily
+    let id: String
+    let severity = Severity.fatal
+    let profiles = Profiles.en16931
+
+    init(_ family: VATCategoryFamily) { self.family = family; self.id = family.id(8) }
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        guard c.breakdownCategories.contains(family.set) else { return }
+        let cii = c.invoice.syntax == .cii
+        for (i, b) in c.invoice.vatBreakdown.enumerated() where b.categoryCode == family.code {
+            if family.rated {
+                guard let rate = b.rate else { continue } // "every $rate in Percent": nothing to check without a rate
+                let sums = Self.sums(c, family.code, rate: rate)
+                let ok: Bool
+                if cii {
+                    ok = b.taxableAmount.map { $0.value == sums.roundedTotal } ?? false
+                } else {
+                    ok = sums.used && (b.taxableAmount.map { Arith.within($0.value, sums.total, strictly: Arith.one) } ?? false)
+                }
+                if !ok {
+                    issues.add(self, "For VAT category \"\(family.name)\" at \(rate)% the VAT category taxable amount (BT-116) \(Arith.text(b.taxableAmount)) shall equal the sum of Invoice line net amounts (BT-131) plus document level charges (BT-99) minus document level allowances (BT-92) at that category and rate: \(Arith.text(cii ? sums.roundedTotal : sums.total)).", at: Location.breakdown(i, b))
+                }
+            } else {
+                let sums = Self.sums(c, family.code, rate: nil)
+                let ok: Bool
+                if cii {
+                    if family.code == "O" {
+                        ok = b.taxableAmount.map { $0.value == sums.roundedTotal } ?? false
+                    } else {
+                        ok = b.taxableAmount.map { Arith.within($0.value, sums.roundedTotal, strictly: Arith.one) } ?? false
+                    }
+                } else {
+                    ok = !c.invoice.lines.isEmpty && (b.taxableAmount.map { $0.value == sums.total } ?? false)
+                }
+                if !ok {
+                    issues.add(self, "In a VAT breakdown (BG-23) where the VAT category code (BT-118) is \"\(family.name)\" the VAT category taxable amount (BT-116) \(Arith.text(b.taxableAmount)) shall equal the sum of Invoice line net amounts (BT-131) minus document level allowances (BT-92) plus document level charges (BT-99) of that category: \(Arith.text(cii ? sums.roundedTotal : sums.total)).", at: Location.breakdown(i, b))
+                }
+            }
+        }
+    }
+
+    struct Sums {
+        var lines = Decimal.zero, charges = Decimal.zero, allowances = Decimal.zero
+        /// Whether any line, allowance or charge has the category (and rate).
+        var used = false
+        var total: Decimal { lines + charges - allowances }
+        var roundedTotal: Decimal { Arith.xround(lines) + Arith.xround(charges) - Arith.xround(allowances) }
+    }
+
+    /// The sums of one category (and, when given, one rate).
+    static func sums(_ c: ValidationContext, _ code: String, rate: Amount?) -> Sums {
+        var s = Sums()
+        if c.lineCategories.contains(CategorySet(code: code)) {
+            for l in c.invoice.lines where l.vatCategoryCode == code && (rate == nil || l.vatRate == rate) {
+                s.used = true
+                if let n = l.netAmount { s.lines += n.value }
+            }
+        }
+        for ac in c.invoice.allowanceCharges where ac.vatCategoryCode == code && (rate == nil || ac.vatRate == rate) {
+            s.used = true
+            guard let a = ac.amount else { continue }
+            if ac.isCharge { s.charges += a.value } else { s.allowances += a.value }
+        }
+        return s
+    }
+}
+
+/// BR-x-09: the VAT amount (BT-117) of a category's breakdown: taxable × rate within a strict ±1 (S, L, M), or zero.
+struct CategoryTaxAmount: Rule {
+    let family: VATCategoryFamily
+    let id: String
+    let severity = Severity.fatal
+    let profiles = Profiles.en16931
+
+    init(_ family: VATCategoryFamily) { self.family = family; self.id = family.id(9) }
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        guard c.breakdownCategories.contains(family.set) else { return }
+        for (i, b) in c.invoice.vatBreakdown.enumerated() where b.categoryCode == family.code {
+            if family.rated {
+                var expected: Decimal?
+                if let taxable = b.taxableAmount, let rate = b.rate {
+                    expected = Arith.xround(Arith.abs(taxable.value) * rate.value / Arith.hundred)
+                }
+                let ok: Bool
+                if let expected, let tax = b.taxAmount {
+                    ok = Arith.within(Arith.abs(tax.value), expected, strictly: Arith.one)
+                } else {
+                    ok = false
+                }
+                if !ok {
+                    issues.add(self, "The VAT category tax amount (BT-117) \(Arith.text(b.taxAmount)) in a VAT breakdown (BG-23) where VAT category code (BT-118) is \"\(family.name)\" shall equal the VAT category taxable amount (BT-116) multiplied by the VAT category rate (BT-119)\(expected.map { ": \(Arith.text($0))" } ?? "").", at: Location.breakdown(i, b))
+                }
+            } else if !(b.taxAmount.map { $0.value == 0 } ?? false) {
+                issues.add(self, "The VAT category tax amount (BT-117) in a VAT breakdown (BG-23) where the VAT category code (BT-118) is \"\(family.name)\" shall equal 0 (zero); found \(Arith.text(b.taxAmount)).", at: Location.breakdown(i, b))
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import BilagCore
+
+/// The VAT category rules of EN 16931: BR-S-*, BR-Z-*, BR-E-*, BR-AE-*, BR-IC-*, BR-G-*, BR-O-*, BR-AF-*, BR-AG-*.
+enum VATCategoryRules {
+    static let p = Profiles.en16931
+
+    static let all: [any Rule] = VATCategoryFamily.all.flatMap { f -> [any Rule] in
+        [
+            CategoryBreakdownPresence(f),
+            CategoryParties(f, .lines), CategoryParties(f, .allowances), CategoryParties(f, .charges),
+            CategoryRate(f, .lines), CategoryRate(f, .allowances), CategoryRate(f, .charges),
+            CategoryTaxableAmount(f),
+            CategoryTaxAmount(f),
+            CategoryExemptionReason(f),
+        ]
+    } + specific
+
+    static let specific: [any Rule] = [
+        Assert("BR-IC-11", p, "In an Invoice with a VAT breakdown (BG-23) where the VAT category code (BT-118) is \"Intra-community supply\" the Actual delivery date (BT-72) or the Invoicing period (BG-14) shall not be blank.") { c in
+            guard c.breakdownCategories.contains(.K) else { return true }
+            if c.invoice.delivery?.actualDeliveryDate != nil { return true }
+            guard let p = c.invoice.invoicingPeriod else { return false }
+            return p.startDate != nil || p.endDate != nil || p.descriptionCode != nil
+        },
+        Assert("BR-IC-12", p, "In an Invoice with a VAT breakdown (BG-23) where the VAT category code (BT-118) is \"Intra-community supply\" the Deliver to country code (BT-80) shall not be blank.") { c in
+            guard c.breakdownCategories.contains(.K) else { return true }
+            return (c.invoice.delivery?.address?.countryCode?.utf8.count ?? 0) > 1
+        },
+        Assert("BR-O-11", p, "An Invoice that contains a VAT breakdown group (BG-23) with a VAT category code (BT-118) \"Not subject to VAT\" shall not contain other VAT breakdown groups (BG-23).") { c in
+            !c.breakdownCategories.contains(.O) || c.breakdownCategories.subtracting(.O).isEmpty
+        },
+        Assert("BR-O-12", p, "An Invoice that contains a VAT breakdown group (BG-23) with a VAT category code (BT-118) \"Not subject to VAT\" shall not contain an Invoice line (BG-25) where the Invoiced item VAT category code (BT-151) is not \"Not subject to VAT\".") { c in
+            !c.breakdownCategories.contains(.O) || c.lineCategories.subtracting([.O, .none]).isEmpty
+        },
+        Assert("BR-O-13", p, "An Invoice that contains a VAT breakdown group (BG-23) with a VAT category code (BT-118) \"Not subject to VAT\" shall not contain Document level allowances (BG-20) where Document level allowance VAT category code (BT-95) is not \"Not subject to VAT\".") { c in
+            !c.breakdownCategories.contains(.O) || c.allowanceCategories.subtracting([.O, .none]).isEmpty
+        },
+        Assert("BR-O-14", p, "An Invoice that contains a VAT breakdown group (BG-23) with a VAT category code (BT-118) \"Not subject to VAT\" shall not contain Document level charges (BG-21) where Document level charge VAT category code (BT-102) is not \"Not subject to VAT\".") { c in
+            !c.breakdownCategories.contains(.O) || c.chargeCategories.subtracting([.O, .none]).isEmpty
+        },
+    ]
+}

@@ -1,0 +1,55 @@
+import BilagCore
+
+/// The scheme-qualified identifiers of the parties, the places where the official rules check identifiers by
+/// scheme: electronic addresses (BT-34, BT-49), party identifiers (BT-29, BT-46, BT-60) and legal registration
+/// identifiers (BT-30, BT-47, BT-61). For CII the PEPPOL rules also look at every other `GlobalID`/`ID` with a
+/// scheme: the deliver-to location (BT-71) and the item standard identifiers (BT-157).
+enum PartyIdentifiers {
+    /// Calls `body` for each identifier with a scheme, with where it is.
+    static func forEach(_ c: ValidationContext, includingCIIExtras: Bool = false, _ body: (Identifier, String) -> Void) {
+        let inv = c.invoice
+        if let e = inv.seller.electronicAddress { body(e, "BT-34 seller electronic address") }
+        for i in inv.seller.identifiers { body(i, "BT-29 seller identifier") }
+        if let l = inv.seller.legalRegistrationIdentifier { body(l, "BT-30 seller legal registration") }
+        if let e = inv.buyer.electronicAddress { body(e, "BT-49 buyer electronic address") }
+        for i in inv.buyer.identifiers { body(i, "BT-46 buyer identifier") }
+        if let l = inv.buyer.legalRegistrationIdentifier { body(l, "BT-47 buyer legal registration") }
+        if let payee = inv.payee {
+            if let i = payee.identifier { body(i, "BT-60 payee identifier") }
+            if let l = payee.legalRegistrationIdentifier { body(l, "BT-61 payee legal registration") }
+        }
+        if includingCIIExtras && inv.syntax == .cii {
+            if let d = inv.delivery?.locationIdentifier { body(d, "BT-71 deliver-to location") }
+            for (i, l) in inv.lines.enumerated() { if let s = l.itemStandardIdentifier { body(s, "BT-157 item standard identifier, line \(i + 1)") } }
+        }
+    }
+}
+
+/// An identifier rule: every party identifier with one of `schemes` must pass `valid`.
+struct SchemeIdentifierRule: Rule {
+    let id: String
+    let severity: Severity
+    let profiles: Set<Profile>
+    let schemes: [String]
+    let what: String
+    /// Whether the value is trimmed first (XPath `normalize-space()`); PEPPOL-COMMON-R042 uses `string()` untrimmed.
+    let trims: Bool
+    let includesCIIExtras: Bool
+    let valid: @Sendable (String) -> Bool
+
+    init(_ id: String, _ profiles: Set<Profile>, severity: Severity = .fatal, schemes: [String], _ what: String,
+         trims: Bool = true, includesCIIExtras: Bool = false, _ valid: @escaping @Sendable (String) -> Bool) {
+        self.id = id; self.profiles = profiles; self.severity = severity; self.schemes = schemes; self.what = what
+        self.trims = trims; self.includesCIIExtras = includesCIIExtras; self.valid = valid
+    }
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        PartyIdentifiers.forEach(c, includingCIIExtras: includesCIIExtras) { ident, place in
+            guard let scheme = ident.scheme, schemes.contains(scheme) else { return }
+            let value = trims ? ident.value.trimmingCharacters(in: .whitespacesAndNewlines) : ident.value
+            if !valid(value) {
+                issues.add(self, "\(what): '\(PersonalData.maskCPR(ident.value))' (scheme \(scheme)) is not valid.", at: place)
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import BilagCore
+import Foundation
+
+/// OIOUBL 2.x arithmetic (`OIOUBL-ARITH-*`), in OIOUBL's own meaning of the totals:
+///
+/// - `LineExtensionAmount` = Σ line `LineExtensionAmount`;
+/// - `AllowanceTotalAmount` / `ChargeTotalAmount` = Σ document-level allowances / charges;
+/// - `TaxExclusiveAmount` holds the total of *all* taxes (VAT and excise duties), not BT-109;
+/// - `TaxInclusiveAmount` = `LineExtensionAmount` − allowances + charges + all taxes + `PayableRoundingAmount`;
+/// - `PayableAmount` = `TaxInclusiveAmount` − `PrepaidAmount`;
+/// - each VAT `TaxSubtotal`: `TaxAmount` = `TaxableAmount` × `Percent` / 100.
+///
+/// The parser keeps BT-109 as EN 16931 defines it (lines − allowances + charges) and puts every TaxSubtotal
+/// (VAT and excise) in the VAT breakdown; the rules below work from those. Sums are exact and compared after
+/// rounding to cents (half up, as the Schematron rounds).
+enum OIOUBLArithmeticRules {
+    static let p = Profiles.oioubl
+
+    static let all: [any Rule] = [
+        OIOUBLLineTotal(),
+        OIOUBLAllowanceChargeTotal(charges: false),
+        OIOUBLAllowanceChargeTotal(charges: true),
+        OIOUBLTaxSubtotalAmount(),
+        OIOUBLTaxInclusiveAmount(),
+        OIOUBLPayableAmount(),
+        Assert("OIOUBL-ARITH-07", p, at: "cac:LegalMonetaryTotal/cbc:PayableAmount", "PayableAmount shall not be negative (a negative amount is sent as a credit note).") { c in
+            (c.invoice.totals.amountDueForPayment?.value ?? 0) >= 0
+        },
+    ]
+
+    /// The OIOUBL VAT categories (TaxScheme 63/VAT); other TaxSubtotals (`Excise`…) are duties.
+    static let vatCategories: Set<String> = ["StandardRated", "ZeroRated", "ReverseCharge"]
+}
+
+/// OIOUBL-ARITH-01: `LegalMonetaryTotal/LineExtensionAmount` = Σ line `LineExtensionAmount`.
+struct OIOUBLLineTotal: Rule {
+    let id = "OIOUBL-ARITH-01"
+    let severity = Severity.fatal
+    let profiles = Profiles.oioubl
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        guard let stated = c.invoice.totals.sumOfInvoiceLineNetAmount else { return } // OIOUBL-MAND-14
+        let expected = Arith.xround(c.lineNetSum)
+        if stated.value != expected {
+            issues.add(self, "LineExtensionAmount \(stated) ≠ Σ line LineExtensionAmount \(Arith.text(expected)).", at: "cac:LegalMonetaryTotal/cbc:LineExtensionAmount")
+        }
+    }
+}
+
+/// OIOUBL-ARITH-02 / -03: `AllowanceTotalAmount` / `ChargeTotalAmount` = Σ document-level allowances / charges.
+struct OIOUBLAllowanceChargeTotal: Rule {
+    let charges: Bool
+    let id: String
+    let severity = Severity.fatal
+    let profiles = Profiles.oioubl
+
+    init(charges: Bool) { self.charges = charges; self.id = charges ? "OIOUBL-ARITH-03" : "OIOUBL-ARITH-02" }
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        let stated = charges ? c.invoice.totals.sumOfChargesOnDocumentLevel : c.invoice.totals.sumOfAllowancesOnDocumentLevel
+        let expected = Arith.xround(charges ? c.chargeSum : c.allowanceSum)
+        let name = charges ? "ChargeTotalAmount" : "AllowanceTotalAmount"
+        if (stated?.value ?? 0) != expected {
+            issues.add(self, "\(name) \(Arith.text(stated)) ≠ Σ document-level \(charges ? "charges" : "allowances") \(Arith.text(expected)).", at: "cac:LegalMonetaryTotal/cbc:\(name)")
+        }
+    }
+}
+
+/// OIOUBL-ARITH-04: in each VAT TaxSubtotal, TaxAmount = TaxableAmount × Percent / 100, within the strict ±1 the
+/// EN 16931 rules also allow for rounding per line.
+struct OIOUBLTaxSubtotalAmount: Rule {
+    let id = "OIOUBL-ARITH-04"
+    let severity = Severity.fatal
+    let profiles = Profiles.oioubl
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        for (i, b) in c.invoice.vatBreakdown.enumerated() {
+            guard let code = b.categoryCode, OIOUBLArithmeticRules.vatCategories.contains(code) else { continue }
+            guard let taxable = b.taxableAmount, let tax = b.taxAmount else { continue } // OIOUBL-MAND-16
+            let expected: Decimal
+            if code == "ReverseCharge" {
+                expected = 0 // the buyer accounts for the VAT
+            } else if let rate = b.rate {
+                expected = Arith.xround(taxable.value * rate.value / Arith.hundred)
+            } else {
+                continue
+            }
+            if !Arith.within(tax.value, expected, strictly: Arith.one) {
+                issues.add(self, "TaxAmount \(tax) ≠ TaxableAmount \(taxable) × \(Arith.text(b.rate))% = \(Arith.text(expected)) (\(code)).", at: Location.breakdown(i, b))
+            }
+        }
+    }
+}
+
+/// OIOUBL-ARITH-05: `TaxInclusiveAmount` = `LineExtensionAmount` − `AllowanceTotalAmount` + `ChargeTotalAmount` + all taxes
+/// (Σ TaxSubtotal/TaxAmount, VAT and duties) + `PayableRoundingAmount`.
+struct OIOUBLTaxInclusiveAmount: Rule {
+    let id = "OIOUBL-ARITH-05"
+    let severity = Severity.fatal
+    let profiles = Profiles.oioubl
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        let t = c.invoice.totals
+        guard let inclusive = t.invoiceTotalAmountWithVAT, let lines = t.sumOfInvoiceLineNetAmount else { return } // OIOUBL-MAND-14
+        var taxes = Decimal.zero
+        for b in c.invoice.vatBreakdown { taxes += b.taxAmount?.value ?? 0 }
+        let expected = Arith.xround(lines.value - (t.sumOfAllowancesOnDocumentLevel?.value ?? 0) + (t.sumOfChargesOnDocumentLevel?.value ?? 0) + taxes + (t.roundingAmount?.value ?? 0))
+        if inclusive.value != expected {
+            issues.add(self, "TaxInclusiveAmount \(inclusive) ≠ LineExtensionAmount \(lines) − allowances + charges + taxes \(Arith.text(taxes)) + rounding = \(Arith.text(expected)).", at: "cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount")
+        }
+    }
+}
+
+/// OIOUBL-ARITH-06: `PayableAmount` = `TaxInclusiveAmount` − `PrepaidAmount`.
+struct OIOUBLPayableAmount: Rule {
+    let id = "OIOUBL-ARITH-06"
+    let severity = Severity.fatal
+    let profiles = Profiles.oioubl
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        let t = c.invoice.totals
+        guard let payable = t.amountDueForPayment, let inclusive = t.invoiceTotalAmountWithVAT else { return } // OIOUBL-MAND-14
+        let expected = Arith.xround(inclusive.value - (t.paidAmount?.value ?? 0))
+        if payable.value != expected {
+            issues.add(self, "PayableAmount \(payable) ≠ TaxInclusiveAmount \(inclusive) − PrepaidAmount \(Arith.text(t.paidAmount)) = \(Arith.text(expected)).", at: "cac:LegalMonetaryTotal/cbc:PayableAmount")
+        }
+    }
+}

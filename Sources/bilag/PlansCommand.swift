@@ -1,0 +1,125 @@
+import ArgumentParser
+import BilagCore
+import BilagEngine
+import BilagRobots
+import BilagStore
+import Foundation
+
+/// `bilag plans`: payment plans, invoice plans and pre-postings.
+struct PlansCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "plans", abstract: "Manage payment plans, invoice plans and pre-postings.",
+                                                    subcommands: [Add.self, List.self, Show.self, Import.self, End.self, Due.self])
+
+    static func store(_ global: GlobalOptions) throws -> Store {
+        let config = try global.load()
+        JSONLogHandler.bootstrap(level: "critical")
+        return try Bilag.guarded { try Store(path: config.databasePath) }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a plan.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var op: OperatorOptions
+        @Option(help: "A unique id, e.g. P-EL-RAADHUS.") var id: String
+        @Option(help: "A name people recognise.") var name: String?
+        @Option(help: "payment-plan, invoice-plan or pre-posting.") var kind = "payment-plan"
+        @Option(help: "The supplier's CVR.") var supplierCvr: String
+        @Option(help: "The receiving institution's EAN.") var receiverEan: String
+        @Option(help: "Lowest amount due accepted.") var minAmount: String?
+        @Option(help: "Highest amount due accepted.") var maxAmount: String?
+        @Option(help: "monthly, quarterly or yearly: at most one invoice per period.") var cadence: String?
+        @Option(help: "The buyer's order number the invoices carry.") var orderNumber: String?
+        @Option(help: "A prefix of the invoice numbers.") var invoicePrefix: String?
+        @Option(help: "An identifier printed on the invoices: metering point, phone or contract number.") var identifier: String?
+        @Option(help: "The ledger account.") var account: String
+        @Option(name: .customLong("dim"), help: "A dimension name=value (repeatable).") var dims: [String] = []
+        @Option(help: "The VAT code.") var vatCode: String?
+        @Option(help: "First day the plan applies (YYYY-MM-DD).") var validFrom: String
+        @Option(help: "Last day the plan applies (YYYY-MM-DD); plans must be renewed.") var validTo: String
+
+        func run() throws {
+            let s = try PlansCommand.store(global)
+            let plan = try Bilag.guarded {
+                try PlanInput(id: id, name: name, kind: kind, supplierCVR: supplierCvr, receiverEAN: receiverEan, minAmount: minAmount, maxAmount: maxAmount, cadence: cadence,
+                              orderNumber: orderNumber, invoicePrefix: invoicePrefix, identifier: identifier, account: account, dimensions: dims.joined(separator: ";"),
+                              vatCode: vatCode, validFrom: validFrom, validTo: validTo, note: op.note).plan(by: op.resolvedUser)
+            }
+            try Bilag.guarded { try s.addPlan(plan) }
+            Output.line("plan \(plan.id) added by \(op.resolvedUser)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the plans.")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Include ended plans.") var all = false
+        @Flag(help: "JSON for scripts.") var json = false
+        func run() throws {
+            let plans = try PlansCommand.store(global).plans(includeEnded: all)
+            if json { try Output.json(plans); return }
+            Output.table(["ID", "KIND", "SUPPLIER", "RECEIVER", "CRITERIA", "AMOUNT", "CADENCE", "ACCOUNT", "VALID"], plans.map { p in
+                let criteria = [p.orderNumber.map { "order \($0)" }, p.invoicePrefix.map { "prefix \($0)" }, p.identifier.map { "id \($0)" }].compactMap { $0 }.joined(separator: ", ")
+                return [p.id, p.kind, p.supplierCVR, p.receiverEAN, criteria.isEmpty ? "-" : criteria, "\(p.minAmount?.description ?? "")–\(p.maxAmount?.description ?? "")",
+                        p.cadence ?? "-", p.account, "\(p.validFrom)…\(p.validTo)" + (p.endedAt == nil ? "" : " (ended)")]
+            })
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one plan.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var id: String
+        func run() throws {
+            guard let p = try PlansCommand.store(global).plan(id) else { throw ValidationError("no plan \(id)") }
+            try Output.json(p)
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Import plans from a CSV file (header: id,name,kind,supplier_cvr,receiver_ean,min_amount,max_amount,cadence,order_number,invoice_prefix,identifier,account,dimensions,vat_code,valid_from,valid_to,note; dimensions as name=value;name=value).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var op: OperatorOptions
+        @Argument var file: String
+        @Flag(help: "Skip plans whose id exists already instead of failing.") var skipExisting = false
+        func run() throws {
+            let s = try PlansCommand.store(global)
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
+            let plans: [PaymentPlan]
+            do { plans = try PlanCSV.parse(text, by: op.resolvedUser, file: file) } catch let e as BilagError { throw ValidationError(e.message) }
+            var added = 0, skipped = 0
+            for p in plans {
+                if skipExisting, try s.plan(p.id) != nil { skipped += 1; continue }
+                try Bilag.guarded { try s.addPlan(p) }
+                added += 1
+            }
+            Output.line("imported \(added) plan(s)" + (skipped > 0 ? ", skipped \(skipped) existing" : ""))
+        }
+    }
+
+    struct End: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "End a plan now.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var op: OperatorOptions
+        @Argument var id: String
+        func run() throws {
+            try Bilag.guarded { try PlansCommand.store(global).endPlan(id) }
+            Output.line("plan \(id) ended by \(op.resolvedUser)")
+        }
+    }
+
+    struct Due: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Plans ending within 30 days (or already expired): renew them.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Days ahead.") var days = 30
+        @Option(help: "Count from this date (default today).") var today: String?
+        @Flag(help: "JSON for scripts.") var json = false
+        func run() throws {
+            let date = today.flatMap { LocalDate(parsing: $0) } ?? LocalDate.today()
+            let plans = try PlansCommand.store(global).plansDue(within: days, today: date)
+            if json { try Output.json(plans); return }
+            if plans.isEmpty { Output.line("no plan ends within \(days) days"); return }
+            Output.table(["ID", "NAME", "SUPPLIER", "RECEIVER", "VALID TO", "DAYS LEFT"], plans.map { [$0.id, $0.name ?? "-", $0.supplierCVR, $0.receiverEAN, $0.validTo.description, String(date.days(until: $0.validTo))] })
+        }
+    }
+}
+

@@ -1,0 +1,181 @@
+import BilagCore
+import BilagStore
+import BilagTestKit
+import Foundation
+import XCTest
+
+/// CPR numbers in invoices (in the supplier's identifiers, a note, the buyer reference, the file name, a quarantined
+/// file) never reach the daemon's log or the operators' lists; opening an invoice with `--reveal` shows them and is audited.
+final class PersonalDataTests: XCTestCase {
+    /// Every spelling of the CPR numbers the test invoices carry that must never be shown.
+    static let cprForms = ["0101901234", "010190-1234", "1111111118", "111111-1118", "2512894321", "251289-4321"]
+
+    func leaks(in text: String) -> [String] { Self.cprForms.filter { text.contains($0) } }
+
+    func testCPRNumbersNeverReachLogsOrListsButRevealShowsThemAndIsAudited() throws {
+        let root = try TemporaryRoot()
+        try root.configure(readiness: "rename", pollIntervalMs: 25, more: "log:\n  level: trace\n")
+        let base = try InvoiceTemplate(corpus: "peppol-bis3/examples/base-example.xml")
+        // 1. The corpus's OIOUBL invoice from a sole trader identified by CPR (endpoint, party id and tax scheme).
+        try root.deliver(try Corpus.data("oioubl/parse/cpr-supplier.xml"), to: "oioubl/cpr-supplier.xml")
+        // 2. A CPR in a note and as the buyer reference, and in the file name.
+        try root.deliver(base.withNumber("CPR-NOTE").withNote("Vedr. borger CPR 010190-1234, se sag").withBuyerReference("0101901234").data,
+                         to: "peppol/faktura-0101901234.xml")
+        // 3. A supplier whose electronic address is a CPR (scheme DK:CPR), sent twice: the duplicate's reason names the supplier.
+        let cprSeller = base.withSellerEndpoint("2512894321", scheme: "DK:CPR")
+        try root.deliver(cprSeller.withNumber("CPR-SELLER").data, to: "peppol/seller-a.xml")
+        try root.deliver(cprSeller.withNumber("CPR-SELLER").withNote("rykker").data, to: "peppol/seller-b.xml")
+        // 4. Quarantined files: a broken one holding a CPR, named by one, and a foreign document whose root names one.
+        try root.deliver(Data("<Invoice><cbc:Note>CPR 0101901234</cbc:Note>".utf8), to: "peppol/cpr-010190-1234.xml")
+        try root.deliver(Data("<?xml version=\"1.0\"?><Borger xmlns=\"urn:cpr:0101901234\"><CPR>0101901234</CPR></Borger>".utf8), to: "peppol/person.xml")
+
+        let daemon = try root.startDaemon()
+        defer { daemon.kill() }
+        XCTAssertTrue(try poll(timeout: 30) {
+            root.inboxFiles().isEmpty && FileManager.default.fileExists(atPath: root.databasePath) && (try root.records()).count == 6 && !(try root.records()).contains { $0.state == .received }
+        }, "not all 6 files processed: \(daemon.stderrText().suffix(2000))")
+        let records = try root.records()
+        let bySource = Dictionary(uniqueKeysWithValues: records.map { ($0.sourcePath, $0) })
+        let noteInvoice = try XCTUnwrap(bySource["peppol/faktura-0101901234.xml"])
+        let sellerB = try XCTUnwrap(bySource["peppol/seller-b.xml"])
+        let cprSupplier = try XCTUnwrap(bySource["oioubl/cpr-supplier.xml"])
+        let broken = try XCTUnwrap(bySource["peppol/cpr-010190-1234.xml"])
+        let person = try XCTUnwrap(bySource["peppol/person.xml"])
+        XCTAssertEqual(broken.state, .quarantined)
+        XCTAssertEqual(person.state, .quarantined)
+        XCTAssertEqual(person.reasonCode, "not-an-invoice")
+        XCTAssertEqual(sellerB.reasonCode, "duplicate-invoice")
+        XCTAssertTrue((sellerB.reasonMessage ?? "").contains("2512894321") || (person.reasonMessage ?? "").contains("0101901234"),
+                      "the test must put a CPR into a reason message, or it proves nothing about masking them")
+
+        // Operators at work, with CPR numbers in their notes too.
+        var cli: [ProcessOutcome] = []
+        cli.append(try root.bilagSucceeding(["queue", "approve", noteInvoice.id, "--account", "5250", "--user", "alice", "--note", "borger 0101901234 bekræftet"]))
+        cli.append(try root.bilagSucceeding(["queue", "correct", cprSupplier.id, "--account", "6000", "--user", "bob", "--note", "CPR 111111-1118"]))
+        cli.append(try root.bilagSucceeding(["queue", "approve", cprSupplier.id, "--user", "carol"]))
+        cli.append(try root.bilagSucceeding(["queue", "retry", broken.id, "--user", "dave"]))
+        cli.append(try root.bilagSucceeding(["queue", "reject", person.id, "--code", "other-entity", "--note", "sendt til borger 010190-1234", "--user", "dave"]))
+        cli.append(try root.bilagSucceeding(["queue", "reject", sellerB.id, "--code", "duplicate", "--user", "erin"]))
+        // Everything an operator lists or shows without opening.
+        cli.append(try root.bilagSucceeding(["queue", "list"]))
+        cli.append(try root.bilagSucceeding(["queue", "list", "--json"]))
+        cli.append(try root.bilagSucceeding(["queue", "list", "--quarantined", "true"]))
+        cli.append(try root.bilagSucceeding(["queue", "list", "--quarantined", "true", "--json"]))
+        cli.append(try root.bilagSucceeding(["status"]))
+        cli.append(try root.bilagSucceeding(["status", "--json"]))
+        for r in records {
+            cli.append(try root.bilagSucceeding(["queue", "show", r.id, "--user", "viewer"]))
+            cli.append(try root.bilagSucceeding(["queue", "show", r.id, "--json", "--user", "viewer"]))
+        }
+
+        // While the daemon still runs, a new file named by a CPR arrives and is processed.
+        try root.deliver(base.withNumber("CPR-LATE").data, to: "peppol/late-251289-4321.xml")
+        XCTAssertTrue(try poll(timeout: 20) { (try root.records()).contains { $0.sourcePath == "peppol/late-251289-4321.xml" && $0.state != .received } })
+        daemon.terminate()
+        let end = try XCTUnwrap(daemon.wait(timeout: 20))
+        XCTAssertEqual(end.exitCode, 0, "\(end)")
+
+        // No CPR in the daemon's log (stdout, stderr) nor in anything the CLI printed without --reveal.
+        XCTAssertGreaterThan(end.stderr.count, 0)
+        XCTAssertEqual(leaks(in: end.stdout + end.stderr), [], "CPR in the daemon's log:\n\(end.stderr.suffix(3000))")
+        for o in cli {
+            XCTAssertEqual(leaks(in: o.stdout + o.stderr), [], "CPR shown by \(o.command):\n\(o.stdout.prefix(3000))")
+        }
+        // The masked form is what operators see: the birth date part, then XXXX.
+        XCTAssertTrue(cli.contains { $0.stdout.contains("010190-XXXX") }, "masked CPRs should be visible as 010190-XXXX")
+
+        // Opening with --reveal shows the numbers, and each opening is audited with who.
+        let opensBefore = try root.store().events(noteInvoice.id).filter { $0.action == "opened" }.count
+        XCTAssertEqual(opensBefore, 0, "showing without --reveal must not count as opening")
+        let revealed = try root.bilagSucceeding(["queue", "show", noteInvoice.id, "--reveal", "--user", "auditor"])
+        XCTAssertTrue(revealed.stdout.contains("010190-1234") || revealed.stdout.contains("0101901234"), "reveal shows the CPR:\n\(revealed.stdout.prefix(2000))")
+        XCTAssertTrue(revealed.stdout.contains("faktura-0101901234.xml"), "reveal shows the file name as received")
+        let revealedJSON = try root.bilagSucceeding(["queue", "show", cprSupplier.id, "--reveal", "--json", "--user", "auditor"])
+        XCTAssertTrue(revealedJSON.stdout.contains("1111111118"), "reveal --json shows the supplier's CPR")
+        for id in [noteInvoice.id, cprSupplier.id] {
+            let opened = try root.store().events(id).filter { $0.action == "opened" }
+            XCTAssertEqual(opened.count, 1, "each --reveal is one audited opening")
+            XCTAssertEqual(opened.first?.actor, "operator:auditor")
+            XCTAssertNotNil(opened.first.flatMap { Timestamp.date($0.at) })
+        }
+        // The opening appears in the (masked) audit trail operators read.
+        let trail = try root.bilagSucceeding(["queue", "show", noteInvoice.id, "--json", "--user", "viewer"]).jsonObject()
+        XCTAssertTrue((trail["events"] as? [[String: Any]] ?? []).contains { $0["action"] as? String == "opened" && $0["actor"] as? String == "operator:auditor" })
+    }
+
+    /// A sole trader's name holding a CPR, long enough that list tables cut it: the cut must not expose the digits.
+    func testListTablesNeverShowPartOfACPRWhenTheyCutALongName() throws {
+        let root = try TemporaryRoot()
+        try root.configure(readiness: "rename")
+        // The CPR starts at character 50: a 60-character cell cut to 59 + "…" would keep 9 of its 10 digits.
+        let lead = String("Snedker og tømrermester Søren Hansen, personlig virksomhed".prefix(46)) + "CPR "
+        XCTAssertEqual(lead.count, 50)
+        let name = lead + "0101901234"
+        let invoice = try InvoiceTemplate(corpus: "peppol-bis3/examples/base-example.xml")
+            .replacingFirst("SupplierOfficialName Ltd", with: name).withNumber("CPR-NAME")
+        try root.deliver(invoice.data, to: "peppol/sole-trader.xml")
+        try root.bilagSucceeding(["run", "--once"])
+        let record = try XCTUnwrap(try root.records().first)
+        XCTAssertEqual(record.sellerName, name, "the test needs the name as the supplier shown in lists")
+
+        var outputs = [try root.bilag(["queue", "list"])]
+        outputs.append(try root.bilag(["invoices", "list"]))
+        for o in outputs {
+            XCTAssertEqual(o.exitCode, 0, "\(o)")
+            for partial in ["0101901234", "010190123", "01019012", "0101901"] where o.stdout.contains(partial) {
+                XCTFail("`\(o.command.split(separator: " ").dropFirst().prefix(2).joined(separator: " "))` shows \(partial.count) digits of the CPR (the cell is cut before masking):\n\(o.stdout)")
+                break
+            }
+        }
+    }
+
+    /// `bilag invoices list`, text and JSON, masks CPRs like the queue list does.
+    func testInvoicesListNeverShowsACPR() throws {
+        let root = try TemporaryRoot()
+        try root.configure(readiness: "rename")
+        try root.deliver(try Corpus.data("oioubl/parse/cpr-supplier.xml"), to: "oioubl/cpr-supplier-1111111118.xml")
+        try root.bilagSucceeding(["run", "--once"])
+        for args in [["invoices", "list"], ["invoices", "list", "--json"]] {
+            let o = try root.bilag(args)
+            XCTAssertEqual(o.exitCode, 0, "`bilag \(args.joined(separator: " "))` does not run: \(o.stderr.prefix(300))")
+            XCTAssertEqual(leaks(in: o.stdout + o.stderr), [], o.stdout)
+        }
+    }
+
+    // MARK: PersonalData.maskCPR, unit level
+
+    func testMaskCPRMasksRealDateCPRShapesWithAndWithoutDash() {
+        XCTAssertEqual(PersonalData.maskCPR("0101901234"), "010190-XXXX")
+        XCTAssertEqual(PersonalData.maskCPR("010190-1234"), "010190-XXXX")
+        XCTAssertEqual(PersonalData.maskCPR("CPR: 0101901234."), "CPR: 010190-XXXX.")
+        XCTAssertEqual(PersonalData.maskCPR("DK:CPR:1111111118"), "DK:CPR:111111-XXXX")
+        XCTAssertEqual(PersonalData.maskCPR("faktura-0101901234.xml"), "faktura-010190-XXXX.xml")
+        XCTAssertEqual(PersonalData.maskCPR("Kunde Søren 3112994321 æøå"), "Kunde Søren 311299-XXXX æøå")
+        XCTAssertEqual(PersonalData.maskCPR("0101901234,0202901234 og 030390-1234"), "010190-XXXX,020290-XXXX og 030390-XXXX")
+        XCTAssertEqual(PersonalData.maskCPR("{\"cpr\":\"0101901234\"}"), "{\"cpr\":\"010190-XXXX\"}")
+        // 29 February exists in 2000 (7th digit 4, year 00 → 2000)…
+        XCTAssertEqual(PersonalData.maskCPR("2902004234"), "290200-XXXX")
+    }
+
+    func testMaskCPRLeavesNumbersThatAreNoCPRAlone() {
+        let untouched = [
+            "3213456789",        // day 32
+            "1234567890",        // month 34
+            "0013901234",        // day 0
+            "3002901234",        // 30 February
+            "2902001234",        // 29 February 1900 (7th digit 1 → 1900, no leap year)
+            "321390-1234",       // dash, but day 32
+            "01019012345",       // 11 digits
+            "90101901234",       // a digit before it
+            "0101901234567",     // 13 digits (GLN-like)
+            "5790001968502",     // a real GLN
+            "12345678", "DK12345678", // CVR
+            "010190-12345",      // 5 digits after the dash
+            "1656.25", "-1656.25", "8550", "1234567.89", "2500000.00", "12.500,00 DKK", "1325.00 EUR",
+            "IBAN DK5000400440116243", "2017-11-13", "01.01.1990",
+            "short 0101",
+            "",
+        ]
+        for text in untouched { XCTAssertEqual(PersonalData.maskCPR(text), text, "\(text) is no CPR") }
+    }
+}
