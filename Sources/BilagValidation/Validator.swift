@@ -22,7 +22,7 @@ public struct Validator: Sendable {
     public func validate(_ doc: ParsedDocument, as profile: Profile) -> ValidationReport {
         var issues = IssueList()
         FormatFindings.add(doc.findings, into: &issues)
-        let context = ValidationContext(doc.invoice, profile: profile)
+        let context = ValidationContext(doc.invoice, profile: profile, findings: doc.findings)
         for rule in Self.rules(for: profile) {
             rule.check(context, into: &issues)
         }

@@ -159,7 +159,7 @@ final class HostileInputTests: XCTestCase {
         for rel in TemporaryRoot.files(under: root.outbox) { places.append(("Outbox/" + rel, FileManager.default.contents(atPath: root.outbox + "/" + rel) ?? Data())) }
         let shows = try records.filter { $0.sourcePath.contains("xxe") }.map { try root.bilag(["queue", "show", $0.id, "--json", "--reveal", "--user", "auditor"]).stdout }
         XCTAssertEqual(shows.count, 3)
-        let quarantineList = try root.bilag(["queue", "list", "--quarantined", "true", "--json"]).stdout
+        let quarantineList = try root.bilagSucceeding(["queue", "list", "--quarantined", "--json"]).stdout
         for (i, text) in (outputs + shows + [quarantineList, root.allProcessOutput()]).enumerated() { places.append(("output \(i)", Data(text.utf8))) }
         for needle in Self.passwdNeedles {
             for (name, data) in places where data.range(of: Data(needle.utf8)) != nil {

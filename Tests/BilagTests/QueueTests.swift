@@ -250,7 +250,7 @@ final class QueueTests: XCTestCase {
         let dups = try root.bilagSucceeding(["queue", "list", "--reason", "duplicate-invoice", "--json"]).jsonArray()
         XCTAssertEqual(dups.map { $0["id"] as? String }, [ids["peppol/q-01-again.xml"]])
         XCTAssertNotNil(dups.first?["duplicate_of"])
-        let quarantined = try root.bilagSucceeding(["queue", "list", "--quarantined", "true", "--json"]).jsonArray()
+        let quarantined = try root.bilagSucceeding(["queue", "list", "--quarantined", "--json"]).jsonArray()
         XCTAssertEqual(quarantined.map { $0["id"] as? String }, [ids["peppol/broken.xml"]])
         XCTAssertTrue(try root.bilagSucceeding(["queue", "list"]).stdout.hasPrefix("ID "))
 

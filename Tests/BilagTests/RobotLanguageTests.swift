@@ -262,6 +262,14 @@ final class RobotLanguageTests: XCTestCase {
         XCTAssertThrowsError(try parse(negations))
         let fine = Array(repeating: "x", count: 50).joined(separator: " + ")
         XCTAssertEqual(eval(fine), 250)
+        // Just under the depth limit, evaluated and checked on worker threads (smaller stacks than the main thread).
+        XCTAssertThrowsError(try parse(Array(repeating: "x", count: 101).joined(separator: " + ")))
+        let nearLimit = try! parse(Array(repeating: "x", count: 100).joined(separator: " + "))
+        let results = Counter()
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            if (try? nearLimit.evaluate(in: Self.values)) == .number(500), (try? nearLimit.check(in: Self.types)) == .number { results.increment() }
+        }
+        XCTAssertEqual(results.value, 4)
         let bigList = "[" + (1...2000).map(String.init).joined(separator: ", ") + "]"
         XCTAssertEqual(eval("1999 in \(bigList)"), true)
     }

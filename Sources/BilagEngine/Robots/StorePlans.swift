@@ -19,7 +19,7 @@ struct StorePlans: PlanProvider {
         if case let .record(inv)? = variables["invoice"] {
             for key in ["identifiers", "texts"] { if case let .list(l)? = inv[key] { for case let .string(s) in l { texts.append(s) } } }
         }
-        let compactTexts = texts.map(Self.compact)
+        let readable = Self.identifierCandidates(texts)
         func matchedBy(_ p: PaymentPlan) -> (rank: Int, how: String)? {
             var how: [String] = []
             if let order = p.orderNumber {
@@ -32,7 +32,7 @@ struct StorePlans: PlanProvider {
             }
             if let ident = p.identifier {
                 let needle = Self.compact(ident)
-                guard !needle.isEmpty, compactTexts.contains(where: { $0.contains(needle) }) else { return nil }
+                guard !needle.isEmpty, readable.contains(needle) else { return nil }
                 how.append("identifier \(ident)")
             }
             return (how.count, how.isEmpty ? "supplier and receiver" : how.joined(separator: " + "))
@@ -62,4 +62,29 @@ struct StorePlans: PlanProvider {
     }
 
     static func compact(_ s: String) -> String { s.filter { $0.isLetter || $0.isNumber }.uppercased() }
+
+    /// The identifier values a text can be read as: each word (letters, digits, `-`, `/`, `.` inside it) without its
+    /// separators, and each run of consecutive digit groups joined (a phone number written `40 11 22 33`).
+    /// A plan's identifier must equal one of them — `K-2` is not found in `K-24`.
+    static func identifierCandidates(_ texts: [String]) -> Set<String> {
+        var out = Set<String>()
+        for text in texts {
+            let words = text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "/" || $0 == ".") })
+                .map { compact(String($0)) }.filter { !$0.isEmpty }
+            out.formUnion(words)
+            var i = 0
+            while i < words.count {
+                guard words[i].allSatisfy(\.isNumber) else { i += 1; continue }
+                var joined = words[i]
+                var j = i + 1
+                while j < words.count, words[j].allSatisfy(\.isNumber), j - i < 8 {
+                    joined += words[j]
+                    out.insert(joined)
+                    j += 1
+                }
+                i += 1
+            }
+        }
+        return out
+    }
 }

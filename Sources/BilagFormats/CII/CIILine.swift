@@ -48,7 +48,7 @@ extension CIIReader {
             }
             out.period = period(settlement.first(.ram, "BillingSpecifiedPeriod"), p + "/ram:BillingSpecifiedPeriod")
             for ac in settlement.all(.ram, "SpecifiedTradeAllowanceCharge") { out.allowanceCharges.append(allowanceCharge(ac, documentLevel: false)) }
-            out.netAmount = fields.amount(settlement.first(.ram, "SpecifiedTradeSettlementLineMonetarySummation")?.first(.ram, "LineTotalAmount"), p + "/ram:LineTotalAmount")
+            out.netAmount = fields.amount(settlement.first(.ram, "SpecifiedTradeSettlementLineMonetarySummation")?.first(.ram, "LineTotalAmount"), p + "/ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount")
             for doc in settlement.all(.ram, "AdditionalReferencedDocument") where doc.text(.ram, "TypeCode") == "130" {
                 if let id = doc.text(.ram, "IssuerAssignedID") { out.objectIdentifier = Identifier(id, scheme: doc.text(.ram, "ReferenceTypeCode")) }
             }

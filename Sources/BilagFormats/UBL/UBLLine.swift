@@ -8,7 +8,7 @@ extension UBLReader {
         out.identifier = l.text(.cbc, "ID")
         out.note = l.text(.cbc, "Note")
         let qty = kind == .invoice ? l.first(.cbc, "InvoicedQuantity") : l.first(.cbc, "CreditedQuantity")
-        out.invoicedQuantity = fields.amount(qty, p + "/cbc:InvoicedQuantity")
+        out.invoicedQuantity = fields.amount(qty, p + (kind == .invoice ? "/cbc:InvoicedQuantity" : "/cbc:CreditedQuantity"))
         out.invoicedQuantityUnitCode = qty?.attribute("unitCode")
         out.netAmount = fields.amount(l.first(.cbc, "LineExtensionAmount"), p + "/cbc:LineExtensionAmount")
         out.buyerAccountingReference = l.text(.cbc, "AccountingCost")
@@ -35,7 +35,7 @@ extension UBLReader {
             }
         }
         // OIOUBL states the line's VAT in a line-level TaxTotal rather than ClassifiedTaxCategory.
-        if out.vatCategoryCode == nil, let cat = l.first(.cac, "TaxTotal")?.first(.cac, "TaxSubtotal")?.first(.cac, "TaxCategory") {
+        if out.vatCategoryCode == nil, let cat = l.all(.cac, "TaxTotal").lazy.flatMap({ $0.all(.cac, "TaxSubtotal") }).first(where: UBLReader.isVATSubtotal)?.first(.cac, "TaxCategory") {
             out.vatCategoryCode = cat.text(.cbc, "ID")
             out.vatRate = fields.amount(cat.first(.cbc, "Percent"), p + "/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:Percent")
         }

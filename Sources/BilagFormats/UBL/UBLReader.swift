@@ -183,7 +183,8 @@ struct UBLReader {
         let totals = root.all(.cac, "TaxTotal")
         let docCurrency = inv.documentCurrencyCode?.code
         let taxCurrency = inv.vatAccountingCurrencyCode?.code
-        for tt in totals {
+        // Only VAT counts for BT-110 and BG-23: OIOUBL also carries excise and other duties in TaxTotal.
+        for tt in totals where Self.isVAT(tt) {
             let amountEl = tt.first(.cbc, "TaxAmount")
             let currency = amountEl?.attribute("currencyID")
             let amount = fields.amount(amountEl, "cac:TaxTotal/cbc:TaxAmount")
@@ -192,7 +193,7 @@ struct UBLReader {
                 continue
             }
             if inv.totals.invoiceTotalVATAmount == nil { inv.totals.invoiceTotalVATAmount = amount }
-            for sub in tt.all(.cac, "TaxSubtotal") {
+            for sub in tt.all(.cac, "TaxSubtotal") where Self.isVATSubtotal(sub) {
                 var b = VATBreakdown()
                 b.taxableAmount = fields.amount(sub.first(.cbc, "TaxableAmount"), "cac:TaxSubtotal/cbc:TaxableAmount")
                 b.taxAmount = fields.amount(sub.first(.cbc, "TaxAmount"), "cac:TaxSubtotal/cbc:TaxAmount")
@@ -206,5 +207,22 @@ struct UBLReader {
                 inv.vatBreakdown.append(b)
             }
         }
+    }
+
+    /// The tax scheme of a subtotal: `VAT` (EN 16931), `63`/`Moms` (OIOUBL); nil when not stated.
+    static func taxScheme(_ sub: XMLElement) -> String? {
+        let scheme = sub.first(.cac, "TaxCategory")?.first(.cac, "TaxScheme")
+        return (scheme?.text(.cbc, "ID") ?? scheme?.text(.cbc, "Name"))?.uppercased()
+    }
+
+    static func isVATSubtotal(_ sub: XMLElement) -> Bool {
+        guard let scheme = taxScheme(sub) else { return true }
+        return scheme == "VAT" || scheme == "63" || scheme == "MOMS"
+    }
+
+    /// A TaxTotal is VAT unless every subtotal it has names another tax scheme.
+    static func isVAT(_ tt: XMLElement) -> Bool {
+        let subs = tt.all(.cac, "TaxSubtotal")
+        return subs.isEmpty || subs.contains(where: isVATSubtotal)
     }
 }

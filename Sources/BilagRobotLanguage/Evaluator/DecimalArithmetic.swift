@@ -39,7 +39,15 @@ enum DecimalArithmetic {
 
     /// The value with no trailing zero decimals (`10.00` → `10`), for computed ratios.
     static func compact(_ a: Amount) -> Amount {
-        Amount(parsing: DecimalText.format(a.value)) ?? a
+        var scale = min(a.scale, max(0, -Int(a.value.exponent)))
+        while scale > 0 {
+            var source = a.value
+            var rounded = Decimal()
+            NSDecimalRound(&rounded, &source, scale - 1, .plain)
+            guard rounded == a.value else { break }
+            scale -= 1
+        }
+        return Amount(a.value, scale: scale)
     }
 
     /// The value as an `Int` when it is a whole number of reasonable size.

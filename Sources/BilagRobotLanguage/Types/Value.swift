@@ -35,8 +35,8 @@ public enum Value: Hashable, Sendable {
         case .list(let items):
             var element: ValueType?
             for item in items {
-                guard let so_far = element else { element = item.staticType; continue }
-                guard let unified = so_far.unified(with: item.staticType) else { return .list(.any) }
+                guard let current = element else { element = item.staticType; continue }
+                guard let unified = current.unified(with: item.staticType) else { return .list(.any) }
                 element = unified
             }
             return .list(element ?? .any)

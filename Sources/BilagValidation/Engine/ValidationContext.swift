@@ -46,8 +46,20 @@ public struct ValidationContext: Sendable {
     /// tax representative's VAT id, else the seller's postal country, else `XX`.
     public let peppolSupplierCountry: String
 
-    public init(_ invoice: Invoice, profile: Profile? = nil) {
+    /// Whether the document has its totals at all (UBL `cac:LegalMonetaryTotal`, CII
+    /// `SpecifiedTradeSettlementHeaderMonetarySummation`): the official totals rules are stated inside that element.
+    public let hasTotals: Bool
+
+    /// The paths of the fields the parser found but could not read (they exist in the document).
+    public let unreadablePaths: [String]
+
+    public init(_ invoice: Invoice, profile: Profile? = nil, findings: [ParseFinding] = []) {
         self.invoice = invoice
+        self.unreadablePaths = findings.map(\.path)
+        let t = invoice.totals
+        hasTotals = t.sumOfInvoiceLineNetAmount != nil || t.invoiceTotalAmountWithoutVAT != nil || t.invoiceTotalAmountWithVAT != nil
+            || t.amountDueForPayment != nil || t.sumOfAllowancesOnDocumentLevel != nil || t.sumOfChargesOnDocumentLevel != nil
+            || t.paidAmount != nil || t.roundingAmount != nil
         self.profile = profile ?? invoice.profile
         var lines = Decimal.zero
         for l in invoice.lines { if let n = l.netAmount { lines += n.value } }
@@ -82,6 +94,11 @@ public struct ValidationContext: Sendable {
         } else {
             peppolSupplierCountry = "XX"
         }
+    }
+
+    /// Whether the parser met an unreadable field at one of `paths` (the field is there, if unreadable).
+    public func hasUnreadable(_ paths: String...) -> Bool {
+        unreadablePaths.contains { paths.contains($0) }
     }
 
     /// Whether the document was written as a credit note (UBL `CreditNote` root or a credit-note type code).

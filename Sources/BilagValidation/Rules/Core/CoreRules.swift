@@ -15,4 +15,5 @@ enum CoreRules {
         + VATCategoryRules.all
         + DecimalRules.all
         + CodeListRules.all
+        + [UBLAmountDecimals()]
 }

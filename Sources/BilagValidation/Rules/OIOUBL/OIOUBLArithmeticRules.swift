@@ -6,13 +6,14 @@ import Foundation
 /// - `LineExtensionAmount` = Σ line `LineExtensionAmount`;
 /// - `AllowanceTotalAmount` / `ChargeTotalAmount` = Σ document-level allowances / charges;
 /// - `TaxExclusiveAmount` holds the total of *all* taxes (VAT and excise duties), not BT-109;
-/// - `TaxInclusiveAmount` = `LineExtensionAmount` − allowances + charges + all taxes + `PayableRoundingAmount`;
+/// - `TaxInclusiveAmount` = `LineExtensionAmount` − allowances + charges + all taxes + `PayableRoundingAmount`
+///   (checked as Σ VAT taxable + Σ VAT + rounding, see OIOUBL-ARITH-05);
 /// - `PayableAmount` = `TaxInclusiveAmount` − `PrepaidAmount`;
 /// - each VAT `TaxSubtotal`: `TaxAmount` = `TaxableAmount` × `Percent` / 100.
 ///
-/// The parser keeps BT-109 as EN 16931 defines it (lines − allowances + charges) and puts every TaxSubtotal
-/// (VAT and excise) in the VAT breakdown; the rules below work from those. Sums are exact and compared after
-/// rounding to cents (half up, as the Schematron rounds).
+/// The parser keeps BT-109 as EN 16931 defines it (lines − allowances + charges) and only VAT TaxSubtotals in the
+/// VAT breakdown; the rules below work from those. Sums are exact and compared after rounding to cents (half up,
+/// as the Schematron rounds).
 enum OIOUBLArithmeticRules {
     static let p = Profiles.oioubl
 
@@ -23,6 +24,7 @@ enum OIOUBLArithmeticRules {
         OIOUBLTaxSubtotalAmount(),
         OIOUBLTaxInclusiveAmount(),
         OIOUBLPayableAmount(),
+        OIOUBLVATBase(),
         Assert("OIOUBL-ARITH-07", p, at: "cac:LegalMonetaryTotal/cbc:PayableAmount", "PayableAmount shall not be negative (a negative amount is sent as a credit note).") { c in
             (c.invoice.totals.amountDueForPayment?.value ?? 0) >= 0
         },
@@ -92,8 +94,13 @@ struct OIOUBLTaxSubtotalAmount: Rule {
     }
 }
 
-/// OIOUBL-ARITH-05: `TaxInclusiveAmount` = `LineExtensionAmount` − `AllowanceTotalAmount` + `ChargeTotalAmount` + all taxes
-/// (Σ TaxSubtotal/TaxAmount, VAT and duties) + `PayableRoundingAmount`.
+/// OIOUBL-ARITH-05: `TaxInclusiveAmount` = Σ VAT `TaxableAmount` + Σ VAT `TaxAmount` + `PayableRoundingAmount`.
+///
+/// OIOUBL defines `TaxInclusiveAmount` = `LineExtensionAmount` − allowances + charges + all taxes (VAT and duties) +
+/// rounding. Danish duties (afgifter) are part of the VAT base (momsloven § 27), so Σ VAT taxable amounts is
+/// lines − allowances + charges + duties, and the form above needs no duty total — which the canonical model does not
+/// keep (the VAT breakdown holds VAT only; OIOUBL's `TaxExclusiveAmount` is not kept). OIOUBL-ARITH-08 checks the
+/// other half: the VAT base covers at least lines − allowances + charges.
 struct OIOUBLTaxInclusiveAmount: Rule {
     let id = "OIOUBL-ARITH-05"
     let severity = Severity.fatal
@@ -101,12 +108,33 @@ struct OIOUBLTaxInclusiveAmount: Rule {
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         let t = c.invoice.totals
-        guard let inclusive = t.invoiceTotalAmountWithVAT, let lines = t.sumOfInvoiceLineNetAmount else { return } // OIOUBL-MAND-14
-        var taxes = Decimal.zero
-        for b in c.invoice.vatBreakdown { taxes += b.taxAmount?.value ?? 0 }
-        let expected = Arith.xround(lines.value - (t.sumOfAllowancesOnDocumentLevel?.value ?? 0) + (t.sumOfChargesOnDocumentLevel?.value ?? 0) + taxes + (t.roundingAmount?.value ?? 0))
+        guard let inclusive = t.invoiceTotalAmountWithVAT, !c.invoice.vatBreakdown.isEmpty else { return } // OIOUBL-MAND-14/-15
+        var taxable = Decimal.zero, tax = Decimal.zero
+        for b in c.invoice.vatBreakdown { taxable += b.taxableAmount?.value ?? 0; tax += b.taxAmount?.value ?? 0 }
+        let expected = Arith.xround(taxable + tax + (t.roundingAmount?.value ?? 0))
         if inclusive.value != expected {
-            issues.add(self, "TaxInclusiveAmount \(inclusive) ≠ LineExtensionAmount \(lines) − allowances + charges + taxes \(Arith.text(taxes)) + rounding = \(Arith.text(expected)).", at: "cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount")
+            issues.add(self, "TaxInclusiveAmount \(inclusive) ≠ Σ VAT TaxableAmount \(Arith.text(taxable)) + Σ VAT TaxAmount \(Arith.text(tax)) + PayableRoundingAmount \(Arith.text(t.roundingAmount)) = \(Arith.text(expected)).", at: "cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount")
+        }
+    }
+}
+
+/// OIOUBL-ARITH-08: the VAT base (Σ VAT `TaxableAmount`) is at least `LineExtensionAmount` − allowances + charges;
+/// anything above that is duties (excise, registration tax), which are part of the VAT base.
+struct OIOUBLVATBase: Rule {
+    let id = "OIOUBL-ARITH-08"
+    let severity = Severity.fatal
+    let profiles = Profiles.oioubl
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        let t = c.invoice.totals
+        guard let lines = t.sumOfInvoiceLineNetAmount, !c.invoice.vatBreakdown.isEmpty else { return }
+        var taxable = Decimal.zero
+        for b in c.invoice.vatBreakdown { taxable += b.taxableAmount?.value ?? 0 }
+        let base = lines.value - (t.sumOfAllowancesOnDocumentLevel?.value ?? 0) + (t.sumOfChargesOnDocumentLevel?.value ?? 0)
+        // For a credit note written with negative amounts the inequality turns round.
+        let ok = base >= 0 ? taxable >= base : taxable <= base
+        if !ok {
+            issues.add(self, "Σ VAT TaxableAmount \(Arith.text(taxable)) is less than LineExtensionAmount − allowances + charges = \(Arith.text(base)).", at: "cac:TaxTotal/cac:TaxSubtotal/cbc:TaxableAmount")
         }
     }
 }

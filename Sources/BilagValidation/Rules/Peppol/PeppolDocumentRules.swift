@@ -7,7 +7,9 @@ enum PeppolDocumentRules {
     static let customizationPrefix = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 
     static let all: [any Rule] = [
-        Assert("PEPPOL-EN16931-R001", p, at: "BT-23", "Business process MUST be provided.") { $0.invoice.businessProcessType != nil },
+        Assert("PEPPOL-EN16931-R001", p, at: "BT-23", "Business process MUST be provided.") { c in
+            c.invoice.businessProcessType != nil
+        },
         Assert("PEPPOL-EN16931-R002", p, at: "BT-22", "No more than one note is allowed on document level, unless both the buyer and seller are German organizations.") { c in
             if c.invoice.syntax == .cii {
                 return c.invoice.notes.count <= 1 && !c.invoice.notes.contains { $0.subjectCode != nil }

@@ -8,6 +8,7 @@ struct LineTotal: Rule {
     let profiles = Profiles.en16931
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
+        guard c.hasTotals else { return } // stated inside the totals (BILAG-TOTALS reports their absence)
         let expected = Arith.xround(c.lineNetSum)
         guard let bt106 = c.invoice.totals.sumOfInvoiceLineNetAmount else {
             issues.add(self, "Sum of Invoice line net amount (BT-106) is missing; the lines sum to \(Arith.text(expected)).", at: "BT-106")
@@ -30,6 +31,7 @@ struct AllowanceChargeTotal: Rule {
     init(charges: Bool) { self.charges = charges; self.id = charges ? "BR-CO-12" : "BR-CO-11" }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
+        guard c.hasTotals else { return } // stated inside the totals (BILAG-TOTALS reports their absence)
         let stated = charges ? c.invoice.totals.sumOfChargesOnDocumentLevel : c.invoice.totals.sumOfAllowancesOnDocumentLevel
         let any = charges ? c.hasCharges : c.hasAllowances
         let expected = Arith.xround(charges ? c.chargeSum : c.allowanceSum)
@@ -52,6 +54,7 @@ struct TotalWithoutVAT: Rule {
     let profiles = Profiles.en16931
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
+        guard c.hasTotals else { return } // stated inside the totals (BILAG-TOTALS reports their absence)
         let t = c.invoice.totals
         guard let bt109 = t.invoiceTotalAmountWithoutVAT, let bt106 = t.sumOfInvoiceLineNetAmount else {
             issues.add(self, "Invoice total amount without VAT (BT-109) = Σ Invoice line net amount (BT-106) − allowances (BT-107) + charges (BT-108) cannot hold: \(t.invoiceTotalAmountWithoutVAT == nil ? "BT-109" : "BT-106") is missing.", at: "BT-109")
@@ -126,6 +129,7 @@ struct AmountDue: Rule {
     let profiles = Profiles.en16931
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
+        guard c.hasTotals else { return } // stated inside the totals (BILAG-TOTALS reports their absence)
         let t = c.invoice.totals
         guard let due = t.amountDueForPayment, let bt112 = t.invoiceTotalAmountWithVAT else {
             issues.add(self, "Amount due for payment (BT-115) = Invoice total amount with VAT (BT-112) − Paid amount (BT-113) + Rounding amount (BT-114) cannot hold: \(t.amountDueForPayment == nil ? "BT-115" : "BT-112") is missing.", at: "BT-115")

@@ -1,0 +1,177 @@
+import BilagCore
+import BilagEngine
+import BilagStore
+import Foundation
+
+/// The touchless-rate benchmark: a generated month of invoices of every kind the shipped robots handle, plus
+/// invoices no robot should take, each with its known expected outcome. It runs the real pipeline with the
+/// shipped robots on a fresh root with generated case data and plans, and reports the share booked without a
+/// human and the share of outcomes that match the expectation.
+public struct TouchlessBench {
+    public var count: Int
+    public var seed: UInt64
+    /// The repository root holding `Robots/` and `bilag.yaml` to run with.
+    public var repository: String
+
+    public init(count: Int, seed: UInt64 = 42, repository: String) { self.count = count; self.seed = seed; self.repository = repository }
+
+    /// What one run gave.
+    public struct Result: Sendable, Encodable {
+        public var invoices: Int
+        public var booked: Int
+        public var asExpected: Int
+        public var touchlessRate: Double
+        public var expectationMatch: Double
+        public var seconds: Double
+        public var byKind: [String: [String: Int]]
+        public var mismatches: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case invoices, booked, asExpected = "as_expected", touchlessRate = "touchless_rate", expectationMatch = "expectation_match", seconds, byKind = "by_kind", mismatches
+        }
+    }
+
+    struct Case { var name: String; var kind: String; var invoice: ScenarioInvoice; var expected: String }
+
+    public func run() throws -> Result {
+        let root = NSTemporaryDirectory() + "bilag-touchless-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: root + "/Inbox/month", withIntermediateDirectories: true)
+        try fm.copyItem(atPath: repository + "/Robots", toPath: root + "/Robots")
+        try fm.createDirectory(atPath: root + "/casedata/health", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: root + "/casedata/benefits", withIntermediateDirectories: true)
+        var yaml = try String(contentsOfFile: repository + "/bilag.yaml", encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "  channels:\n", with: "  channels:\n    month:\n      readiness: rename\n").replacingOccurrences(of: "  level: info", with: "  level: critical")
+        try yaml.write(toFile: root + "/bilag.yaml", atomically: true, encoding: .utf8)
+
+        var rng = SplitMix(seed)
+        var orders: [[String: String]] = []
+        var rentCases: [[String: String]] = []
+        var previousMonth: [Case] = []
+        var month: [Case] = []
+        let clinics = ["12345607", "12345615"]
+        let housing = ["12345623", "12345631"]
+        var cprSerial = 1000
+        func cpr() -> String {
+            cprSerial += 1
+            let day = 1 + cprSerial % 28, mon = 1 + (cprSerial / 28) % 12, yy = 40 + (cprSerial / 336) % 60
+            return String(format: "%02d%02d%02d-%04d", day, mon, yy, cprSerial % 10000)
+        }
+        let n = max(20, count)
+        for i in 0..<n {
+            let roll = rng.next() % 100
+            if roll < 30 { // medical certificates
+                let p = cpr(), clinic = clinics[Int(rng.next() % 2)], order = "ORD-B-\(i)"
+                let type = ["LÆ 125", "LÆ 145", "LÆ 265", "LÆ 285"][Int(rng.next() % 4)]
+                let amount = ["LÆ 125": "405.00", "LÆ 145": "1200.00", "LÆ 265": "2900.00", "LÆ 285": "900.00"][type]!
+                var inv = ScenarioInvoice()
+                inv.number = "MED-\(i)"; inv.sellerCVR = clinic; inv.buyerEAN = "5798000000018"; inv.issueDate = "2026-11-\(String(format: "%02d", 1 + i % 28))"
+                inv.note = "Attest CPR \(p)"; inv.amount(amount, vat: "0")
+                var expected = "booked"
+                let variant = rng.next() % 100
+                var status = "open"
+                if variant < 4 { inv.amount("9999.00", vat: "0"); expected = "amount-outside-tariff" } else if variant < 7 { inv.note = "Attest"; expected = "missing-cpr" } else if variant < 10 { status = "cancelled"; expected = "order-not-open" }
+                if !(variant >= 10 && variant < 13) {
+                    orders.append(["id": order, "cpr": p.replacingOccurrences(of: "-", with: ""), "clinic_cvr": clinic, "certificate_type": type, "status": status, "case_id": "SAG-\(i)", "ordered_at": "2026-10-01"])
+                } else { expected = "no-order" }
+                month.append(Case(name: "med-\(i)", kind: "medical-certificates", invoice: inv, expected: expected))
+            } else if roll < 55 { // rent: last month booked, this month decided
+                let p = cpr(), h = housing[Int(rng.next() % 2)], tenancy = "L-\(i)-1"
+                let rent = Amount(4000 + Int(rng.next() % 3000))
+                rentCases.append(["case_id": "YD-\(i)", "cpr": p.replacingOccurrences(of: "-", with: ""), "tenancy_id": tenancy, "housing_cvr": h, "status": "active", "rent_administered": "true"])
+                var last = ScenarioInvoice()
+                last.number = "RENT-\(i)-10"; last.sellerCVR = h; last.sellerName = "Boligselskab"; last.buyerEAN = "5798000000100"; last.issueDate = "2026-10-01"
+                last.note = "Lejer \(p)"; last.contractReference = tenancy; last.amount(rent.description + ".00", vat: "0")
+                previousMonth.append(Case(name: "rent-\(i)-prev", kind: "rent-payments", invoice: last, expected: "first-rent-invoice"))
+                var inv = last
+                inv.number = "RENT-\(i)-11"; inv.issueDate = "2026-11-01"
+                var expected = "booked"
+                let variant = rng.next() % 100
+                if variant < 5 { inv.amount((rent + 2000).description + ".00", vat: "0"); expected = "rent-change-too-large" } else if variant < 8 {
+                    rentCases[rentCases.count - 1]["status"] = "stopped"; expected = "case-stopped"
+                } else { inv.amount((rent + Amount(Int(rng.next() % 100))).description + ".00", vat: "0") }
+                month.append(Case(name: "rent-\(i)", kind: "rent-payments", invoice: inv, expected: expected))
+            } else if roll < 90 { // payment plans
+                var inv = ScenarioInvoice()
+                let supplier = ["12345666", "12345674", "12345682", "12345690"][i % 4]
+                let ean = ["5798000000117", "5798000000124", "5798000000209"][(i / 4) % 3]
+                inv.number = "PLAN-\(i)"; inv.sellerCVR = supplier; inv.sellerName = "Leverandør \(supplier)"; inv.buyerEAN = ean
+                inv.issueDate = "2026-11-\(String(format: "%02d", 1 + i % 28))"
+                inv.contractReference = "K-\(i)"
+                inv.amount((1000 + Amount(Int(rng.next() % 5000))).description + ".00", vat: "25")
+                var expected = "booked"
+                let variant = rng.next() % 100
+                if variant < 5 { inv.amount("90000.00", vat: "25"); expected = "amount-outside-plan" } else if variant < 9 { inv.contractReference = "UNKNOWN-\(i)"; expected = "no-plan" }
+                month.append(Case(name: "plan-\(i)", kind: "payment-plans", invoice: inv, expected: expected))
+            } else { // not for any robot: no receiver EAN on a known plan
+                var inv = ScenarioInvoice()
+                inv.number = "OTHER-\(i)"; inv.sellerCVR = "12345704"; inv.sellerName = "Ukendt Leverandør"; inv.buyerEAN = "5798000000216"
+                inv.amount("750.00", vat: "25")
+                month.append(Case(name: "other-\(i)", kind: "none", invoice: inv, expected: "no-plan"))
+            }
+        }
+        try Self.writeJSON(orders, to: root + "/casedata/health/orders.json")
+        try Self.writeJSON(rentCases.map { r in r.mapValues { $0 as Any }.merging(["rent_administered": true]) { _, b in b } }, to: root + "/casedata/benefits/rent-cases.json")
+
+        let config = try ConfigLoader.load(root: root, environment: [:])
+        let today = LocalDate(parsing: "2026-11-30")!
+        let pipeline = try Pipeline.withRobots(config: config, clock: { today })
+        // One plan per contract: the identifier printed on the invoice is the contract number.
+        var planRows: [String] = []
+        for c in month where c.kind == "payment-plans" && c.expected != "no-plan" {
+            let ref = c.invoice.contractReference!
+            planRows.append("P-\(ref),Plan \(ref),pre-posting,\(c.invoice.sellerCVR),\(c.invoice.buyerEAN),100.00,20000.00,monthly,,,\(ref),4310010,costcentre=1100,I25,2026-01-01,2026-12-31,")
+        }
+        let header = "id,name,kind,supplier_cvr,receiver_ean,min_amount,max_amount,cadence,order_number,invoice_prefix,identifier,account,dimensions,vat_code,valid_from,valid_to,note"
+        for p in try PlanCSV.parse(([header] + planRows).joined(separator: "\n"), by: "bench") { try pipeline.store.addPlan(p) }
+
+        // Last month: the first rent invoice of each tenancy, checked and approved by a clerk.
+        for c in previousMonth { try c.invoice.xml.write(toFile: root + "/Inbox/month/\(c.name).xml", atomically: false, encoding: .utf8) }
+        _ = try pipeline.drain()
+        let queue = ManualQueue(pipeline: pipeline)
+        for r in try pipeline.store.invoices(state: .manual, reason: "first-rent-invoice", limit: 1_000_000) {
+            _ = try queue.approve(r.id, posting: .init(account: "5640010"), by: "clerk")
+        }
+        let before = Set(try pipeline.store.invoices(limit: 10_000_000).map(\.id))
+
+        // This month.
+        for c in month { try c.invoice.xml.write(toFile: root + "/Inbox/month/\(c.name).xml", atomically: false, encoding: .utf8) }
+        let start = Date()
+        _ = try pipeline.drain()
+        let seconds = Date().timeIntervalSince(start)
+        var outcome: [String: String] = [:]
+        for r in try pipeline.store.invoices(limit: 10_000_000) where !before.contains(r.id) {
+            let name = ((r.sourcePath as NSString).lastPathComponent as NSString).deletingPathExtension
+            outcome[name] = r.state == .booked ? "booked" : (r.reasonCode ?? r.state.rawValue)
+        }
+        var booked = 0, matched = 0
+        var byKind: [String: [String: Int]] = [:]
+        var mismatches: [String] = []
+        for c in month {
+            let got = outcome[c.name] ?? "missing"
+            if got == "booked" { booked += 1 }
+            if got == c.expected { matched += 1 } else if mismatches.count < 20 { mismatches.append("\(c.name): expected \(c.expected), got \(got)") }
+            byKind[c.kind, default: [:]][got, default: 0] += 1
+        }
+        return Result(invoices: month.count, booked: booked, asExpected: matched, touchlessRate: Double(booked) / Double(month.count),
+                      expectationMatch: Double(matched) / Double(month.count), seconds: seconds, byKind: byKind, mismatches: mismatches)
+    }
+
+    static func writeJSON(_ value: Any, to path: String) throws {
+        try JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: path))
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so a seed gives the same month everywhere.
+struct SplitMix {
+    var state: UInt64
+    init(_ seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,177 @@
+import BilagCore
+import BilagEngine
+import BilagRobots
+import BilagRobotLanguage
+import BilagStore
+import BilagBench
+import Foundation
+import XCTest
+
+/// Robot files: refused with file:line:column when broken, the last good version kept; priorities, shadow mode,
+/// pauses, replays; and a fourth robot written from docs/robots.md alone.
+final class RobotFileTests: XCTestCase {
+    let connectors: Set<String> = ["health", "benefits"]
+
+    func load(_ text: String, file: String = "Robots/x.robot.yaml") -> Result<Robot, RobotLanguageErrorBox> {
+        let dir = NSTemporaryDirectory() + "bilag-robot-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
+        try? "ean,costcentre\n5798000000117,1100\n".write(toFile: dir + "/data/eans.csv", atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try? text.write(toFile: dir + "/x.robot.yaml", atomically: true, encoding: .utf8)
+        do { return .success(try RobotLoader(connectors: connectors).load(path: dir + "/x.robot.yaml", displayPath: file)) } catch let e as RobotLanguageError {
+            return .failure(RobotLanguageErrorBox(error: e))
+        } catch { return .failure(RobotLanguageErrorBox(error: RobotLanguageError(location: SourceLocation(file: file, line: 0, column: 0), message: "\(error)"))) }
+    }
+
+    static let good = """
+    robot: x
+    match: buyer.ean != null
+    steps:
+      - check: invoice.amount_due > 0
+        reason: not-positive
+      - book:
+          account: "1000"
+    """
+
+    func assertRefused(_ text: String, line: Int, column: Int? = nil, containing: String? = nil, file: StaticString = #filePath, at: UInt = #line) {
+        switch load(text) {
+        case .success: XCTFail("loaded a broken robot", file: file, line: at)
+        case let .failure(box):
+            let e = box.error
+            XCTAssertEqual(e.location.line, line, "\(e)", file: file, line: at)
+            if let column { XCTAssertEqual(e.location.column, column, "\(e)", file: file, line: at) }
+            if let containing { XCTAssertTrue(e.description.contains(containing), "\(e)", file: file, line: at) }
+            XCTAssertTrue(e.description.hasPrefix("Robots/x.robot.yaml:\(line):"), e.description, file: file, line: at)
+        }
+    }
+
+    func testGoodRobotLoads() throws {
+        guard case let .success(r) = load(Self.good) else { return XCTFail("did not load") }
+        XCTAssertEqual(r.name, "x")
+        XCTAssertEqual(r.hash.count, 64)
+    }
+
+    func testSyntaxErrorIsRefusedWithLineAndColumn() {
+        assertRefused(Self.good.replacingOccurrences(of: "invoice.amount_due > 0", with: "invoice.amount_due > > 0"), line: 4)
+    }
+
+    func testYAMLErrorIsRefusedWithLine() {
+        assertRefused(Self.good.replacingOccurrences(of: "  - book:", with: "  - book: [unclosed"), line: 7, containing: "YAML")
+    }
+
+    func testUnknownFieldIsRefused() {
+        assertRefused(Self.good.replacingOccurrences(of: "    reason: not-positive", with: "    reason: not-positive\n    reasn: typo"), line: 6, column: 5, containing: "unknown field 'reasn'")
+    }
+
+    func testUnknownInvoiceFieldIsRefused() {
+        assertRefused(Self.good.replacingOccurrences(of: "invoice.amount_due > 0", with: "invoice.amount_dew > 0"), line: 4, containing: "amount_dew")
+    }
+
+    func testTypeErrorIsRefused() {
+        assertRefused(Self.good.replacingOccurrences(of: "invoice.amount_due > 0", with: "invoice.issue_date > 100"), line: 4)
+    }
+
+    func testCheckThatIsNoConditionIsRefused() {
+        assertRefused(Self.good.replacingOccurrences(of: "invoice.amount_due > 0", with: "invoice.amount_due + 1"), line: 4, containing: "condition")
+    }
+
+    func testUnknownConnectorIsRefused() {
+        let text = Self.good.replacingOccurrences(of: "  - book:", with: """
+          - lookup: thing
+            connector: erp
+            query: things
+            fields: { id: string }
+            none: { reason: no-thing }
+          - book:
+        """)
+        assertRefused(text, line: 7, containing: "no connector named 'erp'")
+    }
+
+    func testBrokenNewVersionKeepsTheLastGoodOneActive() throws {
+        let dir = NSTemporaryDirectory() + "bilag-catalog-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.good.write(toFile: dir + "/x.robot.yaml", atomically: true, encoding: .utf8)
+        let catalog = RobotCatalog(folder: dir, connectors: connectors)
+        catalog.reload(force: true)
+        let before = try XCTUnwrap(catalog.robots.first)
+        Thread.sleep(forTimeInterval: 0.01)
+        try Self.good.replacingOccurrences(of: "> 0", with: "> ").write(toFile: dir + "/x.robot.yaml", atomically: true, encoding: .utf8)
+        catalog.reload()
+        XCTAssertEqual(catalog.robots.first?.hash, before.hash, "the last good version stays active")
+        XCTAssertEqual(catalog.loadErrors.count, 1)
+        try Self.good.replacingOccurrences(of: "> 0", with: ">= 0").write(toFile: dir + "/x.robot.yaml", atomically: true, encoding: .utf8)
+        catalog.reload()
+        XCTAssertNotEqual(catalog.robots.first?.hash, before.hash)
+        XCTAssertTrue(catalog.loadErrors.isEmpty)
+    }
+
+    func testShippedRobotsAllLoad() throws {
+        let config = try ConfigLoader.load(root: RobotWorld.repo, environment: [:])
+        let (ok, errors) = RobotCatalog(folder: config.robotsPath, connectors: Set(config.connectors.keys)).checkAll()
+        XCTAssertEqual(errors.map(\.description), [])
+        XCTAssertEqual(Set(ok.map(\.name)), ["medical-certificates", "rent-payments", "payment-plans"])
+    }
+
+    /// The example robot of docs/robots.md, copied from the guide as it stands, run on invoices.
+    func testFourthRobotFromTheGuide() throws {
+        let guide = try String(contentsOfFile: RobotWorld.repo + "/docs/robots.md", encoding: .utf8)
+        let start = try XCTUnwrap(guide.range(of: "```yaml\nrobot: institution-orders"))
+        let body = guide[start.upperBound...]
+        let end = try XCTUnwrap(body.range(of: "```"))
+        let robot = "robot: institution-orders" + body[..<end.lowerBound]
+        let w = try RobotWorld(robots: ["institution-orders.robot.yaml": robot])
+        try FileManager.default.createDirectory(atPath: w.root + "/Robots/data", withIntermediateDirectories: true)
+        try "ean,costcentre\n5798000000124,3120\n".write(toFile: w.root + "/Robots/data/school-eans.csv", atomically: true, encoding: .utf8)
+        try w.open()
+        func school(_ n: String, order: String?) -> ScenarioInvoice {
+            var i = ScenarioInvoice(); i.number = n; i.sellerCVR = "12345682"; i.buyerEAN = "5798000000124"; i.orderReference = order; i.amount("1000.00", vat: "25"); return i
+        }
+        let got = try w.run([("s-ok", school("S1", order: "CC-3120-77")), ("s-none", school("S2", order: nil)), ("s-bad", school("S3", order: "PO-1"))])
+        assertOutcomes(got, ["s-ok": "booked", "s-none": "missing-order-reference", "s-bad": "no-cost-centre"])
+        let journal = try FileManager.default.contentsOfDirectory(atPath: w.root + "/Outbox/journal").filter { $0.hasSuffix(".jsonl") }
+            .map { try String(contentsOfFile: w.root + "/Outbox/journal/" + $0, encoding: .utf8) }.joined()
+        XCTAssertTrue(journal.contains("\"costcentre\":\"3120\""), journal)
+    }
+
+    func testTiedPriorityIsAmbiguousAndHigherPriorityWins() throws {
+        let a = "robot: a\npriority: 5\nmatch: seller.cvr == \"12345682\"\nsteps:\n  - book:\n      account: \"1\"\n"
+        let b = "robot: b\npriority: 5\nmatch: seller.cvr == \"12345682\"\nsteps:\n  - book:\n      account: \"2\"\n"
+        let w = try RobotWorld(robots: ["a.robot.yaml": a, "b.robot.yaml": b], shipRobots: false)
+        var i = ScenarioInvoice(); i.sellerCVR = "12345682"; i.buyerEAN = "5798000000209"; i.amount("100.00", vat: "25")
+        XCTAssertEqual(try w.run([("tie", i)])["tie"]?.reason, "ambiguous-robot")
+        try b.replacingOccurrences(of: "priority: 5", with: "priority: 6").write(toFile: w.root + "/Robots/b.robot.yaml", atomically: true, encoding: .utf8)
+        try w.open()
+        i.number = "S-2"
+        XCTAssertEqual(try w.run([("win", i)])["win"]?.state, .booked)
+        XCTAssertTrue(try w.record("win").decidedBy?.hasPrefix("robot:b@") == true)
+    }
+
+    func testShadowRobotDecidesAndRecordsButActsOnNothing() throws {
+        let shadow = "robot: s\nmode: shadow\nmatch: seller.cvr == \"12345682\"\nsteps:\n  - book:\n      account: \"9\"\n"
+        let w = try RobotWorld(robots: ["s.robot.yaml": shadow], shipRobots: false)
+        var i = ScenarioInvoice(); i.sellerCVR = "12345682"; i.buyerEAN = "5798000000209"; i.amount("100.00", vat: "25")
+        let got = try w.run([("sh", i)])
+        XCTAssertEqual(got["sh"]?.reason, "no-robot")
+        let ds = try w.store.decisions(invoice: try w.record("sh").id)
+        XCTAssertEqual(ds.map(\.mode), ["shadow"])
+        XCTAssertEqual(ds.first?.outcome, "book")
+    }
+
+    func testDeviationJumpPausesTheRobot() throws {
+        let robot = "robot: p\nmatch: seller.cvr == \"12345682\"\nsteps:\n  - check: invoice.amount_due < 1000\n    reason: too-much\n  - book:\n      account: \"1\"\n"
+        let w = try RobotWorld(robots: ["p.robot.yaml": robot], shipRobots: false)
+        func inv(_ n: Int, _ amount: String) -> (String, ScenarioInvoice) {
+            var i = ScenarioInvoice(); i.number = "P-\(n)"; i.sellerCVR = "12345682"; i.buyerEAN = "5798000000209"; i.amount(amount, vat: "0"); return ("p\(n)", i)
+        }
+        _ = try w.run((0..<80).map { inv($0, "100.00") })
+        let got = try w.run((80..<120).map { inv($0, "5000.00") })
+        let reasons = (80..<120).compactMap { got["p\($0)"]?.reason }
+        XCTAssertTrue(reasons.contains("too-much"))
+        XCTAssertTrue(reasons.contains("robot-paused"), "\(reasons)")
+        XCTAssertNotNil(try w.store.pausedRobots()["p"])
+    }
+}
+
+/// Wraps the error so Result can carry it.
+struct RobotLanguageErrorBox: Error { let error: RobotLanguageError }
