@@ -84,7 +84,8 @@ struct RobotsCommand: ParsableCommand {
             var same = 0, differ = 0, untouched = 0
             for rec in try store.decidedSince(since) {
                 guard let data = FileManager.default.contents(atPath: config.statePath + "/" + rec.storedPath), let doc = try? DocumentParser.parse(data) else { continue }
-                let ctx = RobotsCommand.context(config: config, store: store, invoice: doc.invoice, id: rec.id, today: rec.decidedAt.flatMap { LocalDate(parsing: String($0.prefix(10))) } ?? LocalDate.today())
+                var ctx = RobotsCommand.context(config: config, store: store, invoice: doc.invoice, id: rec.id, today: rec.decidedAt.flatMap { LocalDate(parsing: String($0.prefix(10))) } ?? LocalDate.today())
+                ctx.isReplay = true
                 let result = RobotRunner(robot: r).run(ctx)
                 let was = rec.state == .booked ? "book" : (rec.reasonCode ?? rec.state.rawValue)
                 let would: String

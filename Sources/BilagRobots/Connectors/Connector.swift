@@ -11,6 +11,14 @@ public protocol Connector: Sendable {
     func lookup(query: String, params: [String: Value]) throws -> [[String: Value]]
     /// Sends one update. Must be idempotent by `update.idempotencyKey`: the same key twice changes nothing twice.
     func send(_ update: CaseUpdate) throws
+    /// For replays: the answer as it stood before this invoice's own updates, where the connector can tell.
+    func lookup(query: String, params: [String: Value], ignoringUpdatesOf invoiceID: String) throws -> [[String: Value]]
+}
+
+extension Connector {
+    public func lookup(query: String, params: [String: Value], ignoringUpdatesOf invoiceID: String) throws -> [[String: Value]] {
+        try lookup(query: query, params: params)
+    }
 }
 
 /// An update to a case system, created when an invoice is booked and sent after the booking commits.

@@ -33,8 +33,16 @@ public final class FilesConnector: Connector, @unchecked Sendable {
     }
 
     public func lookup(query: String, params: [String: Value]) throws -> [[String: Value]] {
+        try lookup(query: query, params: params, ignoring: nil)
+    }
+
+    public func lookup(query: String, params: [String: Value], ignoringUpdatesOf invoiceID: String) throws -> [[String: Value]] {
+        try lookup(query: query, params: params, ignoring: invoiceID)
+    }
+
+    func lookup(query: String, params: [String: Value], ignoring: String?) throws -> [[String: Value]] {
         let records = try load(query)
-        let updated = try applyUpdates(to: records, query: query)
+        let updated = try applyUpdates(to: records, query: query, ignoring: ignoring)
         return updated.filter { r in params.allSatisfy { Table.same(r[$0.key] ?? .null, $0.value) } }
     }
 
@@ -86,12 +94,12 @@ public final class FilesConnector: Connector, @unchecked Sendable {
         throw ConnectorError.unknown(connector: name, message: "no data for query '\(query)' (expected \(folder)/\(query).json or .csv)")
     }
 
-    func applyUpdates(to records: [[String: Value]], query: String) throws -> [[String: Value]] {
+    func applyUpdates(to records: [[String: Value]], query: String, ignoring: String?) throws -> [[String: Value]] {
         let relevant = actions.filter { $0.value.query == query }
         guard !relevant.isEmpty, let text = try? String(contentsOfFile: folder + "/updates.jsonl", encoding: .utf8) else { return records }
         var out = records
         for line in text.split(separator: "\n") {
-            guard let u = try? JSONDecoder().decode(CaseUpdate.self, from: Data(line.utf8)), let mapping = relevant[u.action] else { continue }
+            guard let u = try? JSONDecoder().decode(CaseUpdate.self, from: Data(line.utf8)), let mapping = relevant[u.action], u.invoiceID != ignoring else { continue }
             for i in out.indices where mapping.match.allSatisfy({ Table.same(out[i][$0.key] ?? .null, u.params[$0.value] ?? .null) }) {
                 for (field, source) in mapping.set {
                     out[i][field] = source.hasPrefix("=") ? .string(String(source.dropFirst())) : (u.params[source] ?? .null)

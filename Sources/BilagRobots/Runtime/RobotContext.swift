@@ -35,6 +35,8 @@ public struct RobotContext: Sendable {
     public var connectors: [String: Connector]
     public var history: HistoryProvider
     public var plans: PlanProvider
+    /// A replay of an invoice already decided: lookups ignore the invoice's own case updates, history its own booking.
+    public var isReplay = false
 
     public init(invoiceID: String, channel: String, invoice: Invoice, today: LocalDate, connectors: [String: Connector], history: HistoryProvider, plans: PlanProvider) {
         self.invoiceID = invoiceID; self.channel = channel; self.invoice = invoice; self.today = today; self.connectors = connectors; self.history = history; self.plans = plans

@@ -107,7 +107,8 @@ public struct RobotRunner {
             var params: [String: Value] = [:]
             for p in s.params { params[p.name] = try p.value.evaluate(in: env) }
             let inputs = "\(s.connector).\(s.query)(" + params.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
-            let records = try connector.lookup(query: s.query, params: params).map { try shape($0, s) }
+            let answer = ctx.isReplay ? try connector.lookup(query: s.query, params: params, ignoringUpdatesOf: ctx.invoiceID) : try connector.lookup(query: s.query, params: params)
+            let records = try answer.map { try shape($0, s) }
             switch s.expect {
             case .many:
                 env = env.adding(s.name, .list(records.map { .record($0) }))
@@ -144,7 +145,7 @@ public struct RobotRunner {
         case let .history(s):
             let key = try s.key.evaluate(in: env)
             var entries: [HistoryEntry] = []
-            if key != .null { entries = try ctx.history.booked(robot: robot.name, key: Self.keyText(key), limit: s.limit) }
+            if key != .null { entries = try ctx.history.booked(robot: robot.name, key: Self.keyText(key), limit: s.limit + 1).filter { $0.invoiceID != ctx.invoiceID }.prefix(s.limit).map { $0 } }
             let rec: [String: Value] = [
                 "count": .number(Amount(entries.count)),
                 "last_amount": entries.first.map { .number($0.amount) } ?? .null,

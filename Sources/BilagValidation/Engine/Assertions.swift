@@ -36,7 +36,8 @@ struct EachLine: Rule {
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        for (i, line) in c.invoice.lines.enumerated() where !holds(line, c) {
+        c.invoice.lines.each { i, line in
+            guard !holds(line, c) else { return }
             issues.add(self, message, at: Location.line(i, line))
         }
     }
@@ -58,7 +59,8 @@ struct EachAllowanceCharge: Rule {
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        for (i, ac) in c.invoice.allowanceCharges.enumerated() where kind.includes(ac) && !holds(ac, c) {
+        c.invoice.allowanceCharges.each { i, ac in
+            guard kind.includes(ac) && !holds(ac, c) else { return }
             issues.add(self, message, at: Location.allowanceCharge(i, ac))
         }
     }
@@ -79,8 +81,9 @@ struct EachLineAllowanceCharge: Rule {
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        for (i, line) in c.invoice.lines.enumerated() {
-            for (j, ac) in line.allowanceCharges.enumerated() where kind.includes(ac) && !holds(ac, c) {
+        c.invoice.lines.each { i, line in
+            line.allowanceCharges.each { j, ac in
+                guard kind.includes(ac) && !holds(ac, c) else { return }
                 issues.add(self, message, at: Location.line(i, line) + "/" + Location.allowanceCharge(j, ac))
             }
         }
@@ -101,7 +104,8 @@ struct EachBreakdown: Rule {
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        for (i, b) in c.invoice.vatBreakdown.enumerated() where !holds(b, c) {
+        c.invoice.vatBreakdown.each { i, b in
+            guard !holds(b, c) else { return }
             issues.add(self, message, at: Location.breakdown(i, b))
         }
     }

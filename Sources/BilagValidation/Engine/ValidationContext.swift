@@ -62,20 +62,20 @@ public struct ValidationContext: Sendable {
             || t.paidAmount != nil || t.roundingAmount != nil
         self.profile = profile ?? invoice.profile
         var lines = Decimal.zero
-        for l in invoice.lines { if let n = l.netAmount { lines += n.value } }
+        invoice.lines.each { _, l in if let n = l.netAmount { lines += n.value } }
         lineNetSum = lines
         var allowances = Decimal.zero, charges = Decimal.zero
         var hasA = false, hasC = false
-        for ac in invoice.allowanceCharges {
+        invoice.allowanceCharges.each { _, ac in
             if ac.isCharge { hasC = true; if let a = ac.amount { charges += a.value } } else { hasA = true; if let a = ac.amount { allowances += a.value } }
         }
         allowanceSum = allowances; chargeSum = charges; hasAllowances = hasA; hasCharges = hasC
         var lc = CategorySet(), ac = CategorySet(), cc = CategorySet(), bc = CategorySet()
-        for l in invoice.lines { lc.insert(CategorySet(code: l.vatCategoryCode)) }
-        for x in invoice.allowanceCharges {
+        invoice.lines.each { _, l in lc.insert(CategorySet(code: l.vatCategoryCode)) }
+        invoice.allowanceCharges.each { _, x in
             if x.isCharge { cc.insert(CategorySet(code: x.vatCategoryCode)) } else { ac.insert(CategorySet(code: x.vatCategoryCode)) }
         }
-        for b in invoice.vatBreakdown { bc.insert(CategorySet(code: b.categoryCode)) }
+        invoice.vatBreakdown.each { _, b in bc.insert(CategorySet(code: b.categoryCode)) }
         lineCategories = lc; allowanceCategories = ac; chargeCategories = cc; breakdownCategories = bc
         let seller = invoice.seller
         sellerHasVATIdentifier = seller.vatIdentifier.isPresent

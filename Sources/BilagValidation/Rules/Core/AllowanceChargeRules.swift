@@ -45,18 +45,18 @@ enum PaymentRules {
         },
         EachPayment("BR-50", p, "A Payment account identifier (BT-84) shall be present if Credit transfer (BG-17) information is provided in the Invoice.") { pm, _ in
             guard Text.equals(pm.paymentMeansTypeCode, "30") || Text.equals(pm.paymentMeansTypeCode, "58") else { return true }
-            return pm.creditTransfers.allSatisfy { $0.paymentAccountIdentifier?.value.isPresent ?? false }
+            return pm.creditTransfers.allBorrowed { $0.paymentAccountIdentifier?.value.isPresent ?? false }
         },
         EachPayment("BR-61", p, "If the Payment means type code (BT-81) means SEPA credit transfer, Local credit transfer or Non-SEPA international credit transfer, the Payment account identifier (BT-84) shall be present.") { pm, _ in
             guard Text.equals(pm.paymentMeansTypeCode, "30") || Text.equals(pm.paymentMeansTypeCode, "58") else { return true }
-            return pm.creditTransfers.contains { $0.paymentAccountIdentifier != nil }
+            return pm.creditTransfers.anyBorrowed { $0.paymentAccountIdentifier != nil }
         },
         EachPayment("BR-51", p, severity: .warning, "In accordance with card payments security standards an invoice should never include a full card primary account number (BT-87); at most the first 6 and last 4 digits may be shown.") { pm, _ in
             guard let pan = pm.paymentCard?.primaryAccountNumber else { return true }
             return pan.trimmingCharacters(in: .whitespacesAndNewlines).count <= 10
         },
         Assert("BR-52", p, at: "BG-24", "Each Additional supporting document (BG-24) shall contain a Supporting document reference (BT-122).") { c in
-            c.invoice.supportingDocuments.allSatisfy { $0.reference.isPresent }
+            c.invoice.supportingDocuments.allBorrowed { $0.reference.isPresent }
         },
     ]
 }
@@ -74,7 +74,8 @@ struct EachPayment: Rule {
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        for (i, pm) in c.invoice.paymentInstructions.enumerated() where !holds(pm, c) {
+        c.invoice.paymentInstructions.each { i, pm in
+            guard !holds(pm, c) else { return }
             issues.add(self, message, at: "payment instruction \(i + 1)")
         }
     }

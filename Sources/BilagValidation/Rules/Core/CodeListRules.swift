@@ -28,13 +28,13 @@ enum CodeListRules {
         },
         Assert("BR-CL-07", p, at: "BT-18", "Object identifier identification scheme identifier MUST be coded using a restriction of UNTDID 1153.") { c in
             if let s = c.invoice.invoicedObjectIdentifier?.scheme, !CodeLists.referenceSchemes.contains(s) { return false }
-            return c.invoice.lines.allSatisfy { inList($0.objectIdentifier?.scheme, CodeLists.referenceSchemes) }
+            return c.invoice.lines.allBorrowed { inList($0.objectIdentifier?.scheme, CodeLists.referenceSchemes) }
         },
         Assert("BR-CL-10", p, at: "BT-29/BT-46/BT-60", "Any identifier identification scheme identifier MUST be coded using one of the ISO 6523 ICD list.") { c in
             let inv = c.invoice
             // SEPA creditor identifiers are allowed for the seller and the payee.
-            return inv.seller.identifiers.allSatisfy { inList($0.scheme, CodeLists.icdSchemes) || $0.scheme == "SEPA" }
-                && inv.buyer.identifiers.allSatisfy { inList($0.scheme, CodeLists.icdSchemes) }
+            return inv.seller.identifiers.allBorrowed { inList($0.scheme, CodeLists.icdSchemes) || $0.scheme == "SEPA" }
+                && inv.buyer.identifiers.allBorrowed { inList($0.scheme, CodeLists.icdSchemes) }
                 && (inList(inv.payee?.identifier?.scheme, CodeLists.icdSchemes) || inv.payee?.identifier?.scheme == "SEPA")
         },
         Assert("BR-CL-11", p, at: "BT-30/BT-47/BT-61", "Any registration identifier identification scheme identifier MUST be coded using one of the ISO 6523 ICD list.") { c in
@@ -44,7 +44,7 @@ enum CodeListRules {
                 && inList(inv.payee?.legalRegistrationIdentifier?.scheme, CodeLists.icdSchemes)
         },
         EachLine("BR-CL-13", p, "Item classification identifier identification scheme identifier (BT-158-1) MUST be coded using one of the UNTDID 7143 list.") { l, _ in
-            l.itemClassificationIdentifiers.allSatisfy { inList($0.scheme, CodeLists.itemClassificationSchemes) }
+            l.itemClassificationIdentifiers.allBorrowed { inList($0.scheme, CodeLists.itemClassificationSchemes) }
         },
         Assert("BR-CL-14", p, "Country codes in an invoice MUST be coded using ISO code list 3166-1.") { c in
             let inv = c.invoice
@@ -72,7 +72,7 @@ enum CodeListRules {
             inList(l.invoicedQuantityUnitCode, CodeLists.unitCodes) && inList(l.itemPriceBaseQuantityUnitCode, CodeLists.unitCodes)
         },
         Assert("BR-CL-24", p, at: "BT-125", "For Mime code in attribute use MIMEMediaType (application/pdf, image/png, image/jpeg, text/csv, xlsx, ods).") { c in
-            c.invoice.supportingDocuments.allSatisfy { inList($0.attachmentMimeCode, CodeLists.mimeCodes) }
+            c.invoice.supportingDocuments.allBorrowed { inList($0.attachmentMimeCode, CodeLists.mimeCodes) }
         },
         Assert("BR-CL-25", p, at: "BT-34/BT-49", "Endpoint identifier scheme identifier MUST belong to the CEF EAS code list.") { c in
             inList(c.invoice.seller.electronicAddress?.scheme, CodeLists.endpointSchemes) && inList(c.invoice.buyer.electronicAddress?.scheme, CodeLists.endpointSchemes)
@@ -98,11 +98,13 @@ struct AllowanceChargeReasonCodes: Rule {
             guard ac.isCharge == charges, let code = ac.reasonCode else { return false }
             return !list.contains(code)
         }
-        for (i, ac) in c.invoice.allowanceCharges.enumerated() where bad(ac) {
+        c.invoice.allowanceCharges.each { i, ac in
+            guard bad(ac) else { return }
             issues.add(self, "Coded \(charges ? "charge" : "allowance") reasons MUST belong to the \(charges ? "UNCL 7161" : "UNCL 5189") code list; '\(ac.reasonCode ?? "")' does not.", at: Location.allowanceCharge(i, ac))
         }
-        for (li, l) in c.invoice.lines.enumerated() {
-            for (i, ac) in l.allowanceCharges.enumerated() where bad(ac) {
+        c.invoice.lines.each { li, l in
+            l.allowanceCharges.each { i, ac in
+                guard bad(ac) else { return }
                 issues.add(self, "Coded \(charges ? "charge" : "allowance") reasons MUST belong to the \(charges ? "UNCL 7161" : "UNCL 5189") code list; '\(ac.reasonCode ?? "")' does not.", at: Location.line(li, l) + "/" + Location.allowanceCharge(i, ac))
             }
         }

@@ -36,10 +36,10 @@ enum DocumentMandatoryRules {
             return c.invoice.totals.invoiceTotalVATAmountInAccountingCurrency != nil
         },
         Assert("BR-66", p, "An Invoice shall contain maximum one Payment Card account (BG-18).") { c in
-            c.invoice.paymentInstructions.lazy.filter { $0.paymentCard != nil }.count <= 1
+            c.invoice.paymentInstructions.countBorrowed { $0.paymentCard != nil } <= 1
         },
         Assert("BR-67", p, "An Invoice shall contain maximum one Payment Mandate (BG-19).") { c in
-            c.invoice.paymentInstructions.lazy.filter { $0.directDebit != nil }.count <= 1
+            c.invoice.paymentInstructions.countBorrowed { $0.directDebit != nil } <= 1
         },
         Assert("BR-CO-03", p, "Value added tax point date (BT-7) and Value added tax point date code (BT-8) are mutually exclusive.") { c in
             !(c.invoice.valueAddedTaxPointDate != nil && c.invoice.invoicingPeriod?.descriptionCode != nil)
@@ -57,7 +57,7 @@ enum DocumentMandatoryRules {
         Assert("BR-CO-26", p, "In order for the buyer to automatically identify a supplier, the Seller identifier (BT-29), the Seller legal registration identifier (BT-30) and/or the Seller VAT identifier (BT-31) shall be present.") { c in
             let s = c.invoice.seller
             // A SEPA creditor identifier (scheme SEPA) does not identify the seller (EN 16931 validation 1.3.16).
-            return s.vatIdentifier.isPresent || s.identifiers.contains { $0.value.isPresent && $0.scheme != "SEPA" } || (s.legalRegistrationIdentifier?.value.isPresent ?? false)
+            return s.vatIdentifier.isPresent || s.identifiers.anyBorrowed { $0.value.isPresent && $0.scheme != "SEPA" } || (s.legalRegistrationIdentifier?.value.isPresent ?? false)
         },
     ]
 }

@@ -24,7 +24,7 @@ enum LineRules {
             return period.startDate != nil || period.endDate != nil
         },
         EachLine("BR-64", p, "The Item standard identifier (BT-157) shall have a Scheme identifier.") { l, _ in l.itemStandardIdentifier.map { $0.scheme != nil } ?? true },
-        EachLine("BR-65", p, "The Item classification identifier (BT-158) shall have a Scheme identifier.") { l, _ in l.itemClassificationIdentifiers.allSatisfy { $0.scheme != nil } },
+        EachLine("BR-65", p, "The Item classification identifier (BT-158) shall have a Scheme identifier.") { l, _ in l.itemClassificationIdentifiers.allBorrowed { $0.scheme != nil } },
 
         EachLineAllowanceCharge("BR-41", p, .allowances, "Each Invoice line allowance (BG-27) shall have an Invoice line allowance amount (BT-136).") { ac, _ in ac.amount != nil },
         EachLineAllowanceCharge("BR-42", p, .allowances, "Each Invoice line allowance (BG-27) shall have an Invoice line allowance reason (BT-139) or an Invoice line allowance reason code (BT-140).") { ac, _ in ac.reason != nil || ac.reasonCode != nil },

@@ -10,7 +10,7 @@ enum PartyRules {
             guard let payee = c.invoice.payee else { return true }
             guard let name = payee.name, name.isPresent else { return false }
             if let sellerName = c.invoice.seller.tradingName, sellerName == name { return false }
-            if let id = payee.identifier?.value, c.invoice.seller.identifiers.contains(where: { $0.value == id }) { return false }
+            if let id = payee.identifier?.value, c.invoice.seller.identifiers.anyBorrowed({ $0.value == id }) { return false }
             return true
         },
         Assert("BR-18", p, at: "BG-11", "The Seller tax representative name (BT-62) shall be provided in the Invoice, if the Seller (BG-4) has a Seller tax representative party (BG-11).") { c in

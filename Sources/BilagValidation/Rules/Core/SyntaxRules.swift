@@ -15,11 +15,11 @@ struct UBLAmountDecimals: Rule {
         look(t.sumOfInvoiceLineNetAmount, "BT-106"); look(t.sumOfAllowancesOnDocumentLevel, "BT-107"); look(t.sumOfChargesOnDocumentLevel, "BT-108")
         look(t.invoiceTotalAmountWithoutVAT, "BT-109"); look(t.invoiceTotalVATAmount, "BT-110"); look(t.invoiceTotalVATAmountInAccountingCurrency, "BT-111")
         look(t.invoiceTotalAmountWithVAT, "BT-112"); look(t.paidAmount, "BT-113"); look(t.roundingAmount, "BT-114"); look(t.amountDueForPayment, "BT-115")
-        for b in c.invoice.vatBreakdown { look(b.taxableAmount, "BT-116"); look(b.taxAmount, "BT-117") }
-        for ac in c.invoice.allowanceCharges { look(ac.amount, ac.isCharge ? "BT-99" : "BT-92"); look(ac.baseAmount, ac.isCharge ? "BT-100" : "BT-93") }
-        for l in c.invoice.lines {
+        c.invoice.vatBreakdown.each { _, b in look(b.taxableAmount, "BT-116"); look(b.taxAmount, "BT-117") }
+        c.invoice.allowanceCharges.each { _, ac in look(ac.amount, ac.isCharge ? "BT-99" : "BT-92"); look(ac.baseAmount, ac.isCharge ? "BT-100" : "BT-93") }
+        c.invoice.lines.each { _, l in
             look(l.netAmount, "BT-131")
-            for ac in l.allowanceCharges { look(ac.amount, ac.isCharge ? "BT-141" : "BT-136"); look(ac.baseAmount, ac.isCharge ? "BT-142" : "BT-137") }
+            l.allowanceCharges.each { _, ac in look(ac.amount, ac.isCharge ? "BT-141" : "BT-136"); look(ac.baseAmount, ac.isCharge ? "BT-142" : "BT-137") }
         }
         if let bad { issues.add(self, "Amounts shall be decimal up to two fraction digits; \(bad) has more.") }
     }

@@ -9,10 +9,10 @@ enum PartyIdentifiers {
     static func forEach(_ c: ValidationContext, includingCIIExtras: Bool = false, _ body: (Identifier, String) -> Void) {
         let inv = c.invoice
         if let e = inv.seller.electronicAddress { body(e, "BT-34 seller electronic address") }
-        for i in inv.seller.identifiers { body(i, "BT-29 seller identifier") }
+        inv.seller.identifiers.each { _, i in body(i, "BT-29 seller identifier") }
         if let l = inv.seller.legalRegistrationIdentifier { body(l, "BT-30 seller legal registration") }
         if let e = inv.buyer.electronicAddress { body(e, "BT-49 buyer electronic address") }
-        for i in inv.buyer.identifiers { body(i, "BT-46 buyer identifier") }
+        inv.buyer.identifiers.each { _, i in body(i, "BT-46 buyer identifier") }
         if let l = inv.buyer.legalRegistrationIdentifier { body(l, "BT-47 buyer legal registration") }
         if let payee = inv.payee {
             if let i = payee.identifier { body(i, "BT-60 payee identifier") }
@@ -20,7 +20,7 @@ enum PartyIdentifiers {
         }
         if includingCIIExtras && inv.syntax == .cii {
             if let d = inv.delivery?.locationIdentifier { body(d, "BT-71 deliver-to location") }
-            for (i, l) in inv.lines.enumerated() { if let s = l.itemStandardIdentifier { body(s, "BT-157 item standard identifier, line \(i + 1)") } }
+            inv.lines.each { i, l in if let s = l.itemStandardIdentifier { body(s, "BT-157 item standard identifier, line \(i + 1)") } }
         }
     }
 }

@@ -76,16 +76,16 @@ struct OIOUBLTaxSubtotalAmount: Rule {
     let profiles = Profiles.oioubl
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        for (i, b) in c.invoice.vatBreakdown.enumerated() {
-            guard let code = b.categoryCode, OIOUBLArithmeticRules.vatCategories.contains(code) else { continue }
-            guard let taxable = b.taxableAmount, let tax = b.taxAmount else { continue } // OIOUBL-MAND-16
+        c.invoice.vatBreakdown.each { i, b in
+            guard let code = b.categoryCode, OIOUBLArithmeticRules.vatCategories.contains(code) else { return }
+            guard let taxable = b.taxableAmount, let tax = b.taxAmount else { return } // OIOUBL-MAND-16
             let expected: Decimal
             if code == "ReverseCharge" {
                 expected = 0 // the buyer accounts for the VAT
             } else if let rate = b.rate {
                 expected = Arith.xround(taxable.value * rate.value / Arith.hundred)
             } else {
-                continue
+                return
             }
             if !Arith.within(tax.value, expected, strictly: Arith.one) {
                 issues.add(self, "TaxAmount \(tax) ≠ TaxableAmount \(taxable) × \(Arith.text(b.rate))% = \(Arith.text(expected)) (\(code)).", at: Location.breakdown(i, b))
@@ -110,7 +110,7 @@ struct OIOUBLTaxInclusiveAmount: Rule {
         let t = c.invoice.totals
         guard let inclusive = t.invoiceTotalAmountWithVAT, !c.invoice.vatBreakdown.isEmpty else { return } // OIOUBL-MAND-14/-15
         var taxable = Decimal.zero, tax = Decimal.zero
-        for b in c.invoice.vatBreakdown { taxable += b.taxableAmount?.value ?? 0; tax += b.taxAmount?.value ?? 0 }
+        c.invoice.vatBreakdown.each { _, b in taxable += b.taxableAmount?.value ?? 0; tax += b.taxAmount?.value ?? 0 }
         let expected = Arith.xround(taxable + tax + (t.roundingAmount?.value ?? 0))
         if inclusive.value != expected {
             issues.add(self, "TaxInclusiveAmount \(inclusive) ≠ Σ VAT TaxableAmount \(Arith.text(taxable)) + Σ VAT TaxAmount \(Arith.text(tax)) + PayableRoundingAmount \(Arith.text(t.roundingAmount)) = \(Arith.text(expected)).", at: "cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount")
@@ -129,7 +129,7 @@ struct OIOUBLVATBase: Rule {
         let t = c.invoice.totals
         guard let lines = t.sumOfInvoiceLineNetAmount, !c.invoice.vatBreakdown.isEmpty else { return }
         var taxable = Decimal.zero
-        for b in c.invoice.vatBreakdown { taxable += b.taxableAmount?.value ?? 0 }
+        c.invoice.vatBreakdown.each { _, b in taxable += b.taxableAmount?.value ?? 0 }
         let base = lines.value - (t.sumOfAllowancesOnDocumentLevel?.value ?? 0) + (t.sumOfChargesOnDocumentLevel?.value ?? 0)
         // For a credit note written with negative amounts the inequality turns round.
         let ok = base >= 0 ? taxable >= base : taxable <= base

@@ -23,7 +23,7 @@ enum PeppolCodeRules {
 
     static let all: [any Rule] = [
         Assert("PEPPOL-EN16931-CL001", p, at: "BT-125", "Mime code must be according to subset of IANA code list.") { c in
-            c.invoice.supportingDocuments.allSatisfy { $0.attachmentMimeCode.map { CodeLists.peppolMimeCodes.contains($0) } ?? true }
+            c.invoice.supportingDocuments.allBorrowed { $0.attachmentMimeCode.map { CodeLists.peppolMimeCodes.contains($0) } ?? true }
         },
         PeppolReasonCodes(charges: false),
         PeppolReasonCodes(charges: true),
@@ -73,11 +73,13 @@ struct PeppolReasonCodes: Rule {
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         let list = charges ? CodeLists.peppolChargeReasonCodes : CodeLists.peppolAllowanceReasonCodes
         let message = charges ? "Reason code MUST be according to UNCL 7161 D.16B." : "Reason code MUST be according to subset of UNCL 5189 D.16B."
-        for (i, ac) in c.invoice.allowanceCharges.enumerated() where ac.isCharge == charges {
+        c.invoice.allowanceCharges.each { i, ac in
+            guard ac.isCharge == charges else { return }
             if let code = ac.reasonCode, !list.contains(code) { issues.add(self, message + " ('\(code)')", at: Location.allowanceCharge(i, ac)) }
         }
-        for (li, l) in c.invoice.lines.enumerated() {
-            for (i, ac) in l.allowanceCharges.enumerated() where ac.isCharge == charges {
+        c.invoice.lines.each { li, l in
+            l.allowanceCharges.each { i, ac in
+                guard ac.isCharge == charges else { return }
                 if let code = ac.reasonCode, !list.contains(code) { issues.add(self, message + " ('\(code)')", at: Location.line(li, l) + "/" + Location.allowanceCharge(i, ac)) }
             }
         }

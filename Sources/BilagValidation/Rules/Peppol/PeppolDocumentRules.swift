@@ -12,7 +12,7 @@ enum PeppolDocumentRules {
         },
         Assert("PEPPOL-EN16931-R002", p, at: "BT-22", "No more than one note is allowed on document level, unless both the buyer and seller are German organizations.") { c in
             if c.invoice.syntax == .cii {
-                return c.invoice.notes.count <= 1 && !c.invoice.notes.contains { $0.subjectCode != nil }
+                return c.invoice.notes.count <= 1 && !c.invoice.notes.anyBorrowed { $0.subjectCode != nil }
             }
             return c.invoice.notes.count <= 1 || (c.sellerCountry == "DE" && c.buyerCountry == "DE")
         },
@@ -44,7 +44,7 @@ enum PeppolDocumentRules {
         Assert("PEPPOL-EN16931-R080", p, at: "BT-17", "Only one project reference is allowed on document level.") { c in
             // UBL states it for the CreditNote root; CII for every document.
             if c.invoice.syntax == .ubl && !c.isCreditNote { return true }
-            return c.invoice.supportingDocuments.lazy.filter { $0.typeCode == "50" }.count + (c.invoice.syntax == .cii && c.invoice.tenderOrLotReference != nil ? 1 : 0) <= 1
+            return c.invoice.supportingDocuments.countBorrowed { $0.typeCode == "50" } + (c.invoice.syntax == .cii && c.invoice.tenderOrLotReference != nil ? 1 : 0) <= 1
         },
     ]
 }

@@ -46,11 +46,13 @@ struct AllowanceChargeArithmetic: Rule {
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        for (i, ac) in c.invoice.allowanceCharges.enumerated() where !Self.holds(ac) {
+        c.invoice.allowanceCharges.each { i, ac in
+            guard !Self.holds(ac) else { return }
             issues.add(self, message(ac), at: Location.allowanceCharge(i, ac))
         }
-        for (li, l) in c.invoice.lines.enumerated() {
-            for (i, ac) in l.allowanceCharges.enumerated() where !Self.holds(ac) {
+        c.invoice.lines.each { li, l in
+            l.allowanceCharges.each { i, ac in
+                guard !Self.holds(ac) else { return }
                 issues.add(self, message(ac), at: Location.line(li, l) + "/" + Location.allowanceCharge(i, ac))
             }
         }
@@ -73,7 +75,7 @@ struct PeppolAllowanceChargeShape: Rule {
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         for (i, ac) in c.invoice.allowanceCharges.enumerated() where broken(ac) { issues.add(self, message, at: Location.allowanceCharge(i, ac)) }
-        for (li, l) in c.invoice.lines.enumerated() {
+        c.invoice.lines.each { li, l in
             for (i, ac) in l.allowanceCharges.enumerated() where broken(ac) { issues.add(self, message, at: Location.line(li, l) + "/" + Location.allowanceCharge(i, ac)) }
         }
     }
@@ -93,7 +95,7 @@ struct LineNetAmount: Rule {
         var base = l.itemPriceBaseQuantity?.value ?? 1
         if base == 0 { base = 1 }
         var allowances = Decimal.zero, charges = Decimal.zero
-        for ac in l.allowanceCharges {
+        l.allowanceCharges.each { _, ac in
             if ac.isCharge { charges += ac.amount?.value ?? 0 } else { allowances += ac.amount?.value ?? 0 }
         }
         let unit = base == 1 ? price : price / base
@@ -101,7 +103,7 @@ struct LineNetAmount: Rule {
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        for (i, l) in c.invoice.lines.enumerated() {
+        c.invoice.lines.each { i, l in
             let expected = Self.expected(l)
             let net = l.netAmount?.value ?? 0
             if !Arith.within(net, expected, inclusive: Arith.twoCents) {

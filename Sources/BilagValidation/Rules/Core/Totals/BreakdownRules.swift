@@ -24,7 +24,7 @@ struct BreakdownTaxAmount: Rule {
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         let cii = c.invoice.syntax == .cii
-        for (i, b) in c.invoice.vatBreakdown.enumerated() {
+        c.invoice.vatBreakdown.each { i, b in
             let tax = b.taxAmount?.value
             let ok: Bool
             var expected: Decimal?

@@ -18,9 +18,10 @@ struct CategoryTaxableAmount: Rule {
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         guard c.breakdownCategories.contains(family.set) else { return }
         let cii = c.invoice.syntax == .cii
-        for (i, b) in c.invoice.vatBreakdown.enumerated() where b.categoryCode == family.code {
+        c.invoice.vatBreakdown.each { i, b in
+            guard b.categoryCode == family.code else { return }
             if family.rated {
-                guard let rate = b.rate else { continue } // "every $rate in Percent": nothing to check without a rate
+                guard let rate = b.rate else { return } // "every $rate in Percent": nothing to check without a rate
                 let sums = Self.sums(c, family.code, rate: rate)
                 let ok: Bool
                 if cii {
@@ -62,14 +63,16 @@ struct CategoryTaxableAmount: Rule {
     static func sums(_ c: ValidationContext, _ code: String, rate: Amount?) -> Sums {
         var s = Sums()
         if c.lineCategories.contains(CategorySet(code: code)) {
-            for l in c.invoice.lines where l.vatCategoryCode == code && (rate == nil || l.vatRate == rate) {
+            c.invoice.lines.each { _, l in
+                guard l.vatCategoryCode == code && (rate == nil || l.vatRate == rate) else { return }
                 s.used = true
                 if let n = l.netAmount { s.lines += n.value }
             }
         }
-        for ac in c.invoice.allowanceCharges where ac.vatCategoryCode == code && (rate == nil || ac.vatRate == rate) {
+        c.invoice.allowanceCharges.each { _, ac in
+            guard ac.vatCategoryCode == code && (rate == nil || ac.vatRate == rate) else { return }
             s.used = true
-            guard let a = ac.amount else { continue }
+            guard let a = ac.amount else { return }
             if ac.isCharge { s.charges += a.value } else { s.allowances += a.value }
         }
         return s
@@ -87,7 +90,8 @@ struct CategoryTaxAmount: Rule {
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         guard c.breakdownCategories.contains(family.set) else { return }
-        for (i, b) in c.invoice.vatBreakdown.enumerated() where b.categoryCode == family.code {
+        c.invoice.vatBreakdown.each { i, b in
+            guard b.categoryCode == family.code else { return }
             if family.rated {
                 var expected: Decimal?
                 if let taxable = b.taxableAmount, let rate = b.rate {

@@ -22,7 +22,7 @@ struct CategoryBreakdownPresence: Rule {
                     : "The VAT breakdown (BG-23) has the category \"\(family.name)\" but no Invoice line, Document level allowance or charge has it.")
             }
         case .exactlyOne:
-            let count = c.invoice.vatBreakdown.lazy.filter { $0.categoryCode == family.code }.count
+            let count = c.invoice.vatBreakdown.countBorrowed { $0.categoryCode == family.code }
             if count != 1 {
                 issues.add(self, "An Invoice that contains an Invoice line (BG-25), a Document level allowance (BG-20) or a Document level charge (BG-21) where the VAT category code is \"\(family.name)\" shall contain exactly one VAT breakdown (BG-23) with the VAT category code (BT-118) \"\(family.name)\" (found \(count)).")
             }
@@ -82,13 +82,15 @@ struct CategoryRate: Rule {
         switch target {
         case .lines:
             guard c.lineCategories.contains(family.set) else { return }
-            for (i, l) in c.invoice.lines.enumerated() where l.vatCategoryCode == family.code && !family.rateHolds(l.vatRate) {
+            c.invoice.lines.each { i, l in
+                guard l.vatCategoryCode == family.code && !family.rateHolds(l.vatRate) else { return }
                 issues.add(self, "In an Invoice line (BG-25) where the Invoiced item VAT category code (BT-151) is \"\(family.name)\" the Invoiced item VAT rate (BT-152) \(family.rateText) (found \(Arith.text(l.vatRate))).", at: Location.line(i, l))
             }
         case .allowances, .charges:
             let charges = target == .charges
             guard (charges ? c.chargeCategories : c.allowanceCategories).contains(family.set) else { return }
-            for (i, ac) in c.invoice.allowanceCharges.enumerated() where ac.isCharge == charges && ac.vatCategoryCode == family.code && !family.rateHolds(ac.vatRate) {
+            c.invoice.allowanceCharges.each { i, ac in
+                guard ac.isCharge == charges && ac.vatCategoryCode == family.code && !family.rateHolds(ac.vatRate) else { return }
                 let what = charges ? "Document level charge (BG-21) where the Document level charge VAT category code (BT-102)" : "Document level allowance (BG-20) where the Document level allowance VAT category code (BT-95)"
                 let bt = charges ? "BT-103" : "BT-96"
                 issues.add(self, "In a \(what) is \"\(family.name)\" the VAT rate (\(bt)) \(family.rateText) (found \(Arith.text(ac.vatRate))).", at: Location.allowanceCharge(i, ac))
@@ -108,7 +110,8 @@ struct CategoryExemptionReason: Rule {
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         guard c.breakdownCategories.contains(family.set) else { return }
-        for (i, b) in c.invoice.vatBreakdown.enumerated() where b.categoryCode == family.code {
+        c.invoice.vatBreakdown.each { i, b in
+            guard b.categoryCode == family.code else { return }
             let has = b.exemptionReasonText != nil || b.exemptionReasonCode != nil
             if has != family.exemptionReasonRequired {
                 issues.add(self, family.exemptionReasonRequired

@@ -44,7 +44,7 @@ enum DKRules {
         },
         EachDKPayment("DK-R-006", "For Danish suppliers bank account and registration account is mandatory if payment means is 31 or 42.") { pm, _ in
             guard pm.paymentMeansTypeCode == "31" || pm.paymentMeansTypeCode == "42" else { return true }
-            return pm.creditTransfers.contains { $0.paymentAccountIdentifier?.value.isPresent ?? false } && pm.creditTransfers.contains { $0.paymentServiceProviderIdentifier.isPresent }
+            return pm.creditTransfers.anyBorrowed { $0.paymentAccountIdentifier?.value.isPresent ?? false } && pm.creditTransfers.anyBorrowed { $0.paymentServiceProviderIdentifier.isPresent }
         },
         EachDKPayment("DK-R-007", "For Danish suppliers PaymentMandate/ID and PayerFinancialAccount/ID are mandatory when payment means is 49.") { pm, c in
             guard pm.paymentMeansTypeCode == "49" else { return true }
@@ -88,7 +88,8 @@ struct EachDKPayment: Rule {
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         guard DKRules.bothDK(c) else { return }
-        for (i, pm) in c.invoice.paymentInstructions.enumerated() where !holds(pm, c) {
+        c.invoice.paymentInstructions.each { i, pm in
+            guard !holds(pm, c) else { return }
             issues.add(self, message, at: "payment instruction \(i + 1)")
         }
     }
