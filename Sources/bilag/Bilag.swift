@@ -16,8 +16,8 @@ struct Bilag: AsyncParsableCommand {
     /// Runs a command body, printing typed errors as the operator should read them and exiting non-zero.
     static func guarded<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as OperatorFacingError {
-            FileHandle.standardError.write(Data("error: \(e.message)\n".utf8))
-            if !e.remedy.isEmpty { FileHandle.standardError.write(Data("what to do: \(e.remedy)\n".utf8)) }
+            FileHandle.standardError.write(Data("error: \(PersonalData.maskCPR(e.message))\n".utf8))
+            if !e.remedy.isEmpty { FileHandle.standardError.write(Data("what to do: \(PersonalData.maskCPR(e.remedy))\n".utf8)) }
             throw ExitCode(2)
         }
     }

@@ -19,7 +19,9 @@ enum Output {
     }
 
     /// A plain text table with a header row.
-    static func table(_ header: [String], _ rows: [[String]]) {
+    static func table(_ header: [String], _ rows: [[String]], reveal: Bool = false) {
+        // Mask before measuring and cutting, so a cut never leaves part of a CPR number visible.
+        let rows = reveal ? rows : rows.map { $0.map(PersonalData.maskCPR) }
         var widths = header.map(\.count)
         for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = min(60, max(widths[i], c.count)) } }
         func fmt(_ r: [String]) -> String {
@@ -28,7 +30,7 @@ enum Output {
                 return i == r.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
         }
-        line(fmt(header))
-        for r in rows { line(fmt(r)) }
+        line(fmt(header), reveal: reveal)
+        for r in rows { line(fmt(r), reveal: reveal) }
     }
 }

@@ -28,17 +28,17 @@ struct EachLine: Rule {
     let severity: Severity
     let profiles: Set<Profile>
     let message: String
-    let holds: @Sendable (InvoiceLine, ValidationContext) -> Bool
+    let holds: @Sendable (Borrowed<InvoiceLine>, ValidationContext) -> Bool
 
     init(_ id: String, _ profiles: Set<Profile>, severity: Severity = .fatal, _ message: String,
-         _ holds: @escaping @Sendable (InvoiceLine, ValidationContext) -> Bool) {
+         _ holds: @escaping @Sendable (Borrowed<InvoiceLine>, ValidationContext) -> Bool) {
         self.id = id; self.profiles = profiles; self.severity = severity; self.message = message; self.holds = holds
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        c.invoice.lines.each { i, line in
+        c.invoice.lines.eachBorrowed { i, line in
             guard !holds(line, c) else { return }
-            issues.add(self, message, at: Location.line(i, line))
+            issues.add(self, message, at: Location.line(i, line.value))
         }
     }
 }
@@ -51,17 +51,17 @@ struct EachAllowanceCharge: Rule {
     let profiles: Set<Profile>
     let kind: Kind
     let message: String
-    let holds: @Sendable (AllowanceCharge, ValidationContext) -> Bool
+    let holds: @Sendable (Borrowed<AllowanceCharge>, ValidationContext) -> Bool
 
     init(_ id: String, _ profiles: Set<Profile>, _ kind: Kind, severity: Severity = .fatal, _ message: String,
-         _ holds: @escaping @Sendable (AllowanceCharge, ValidationContext) -> Bool) {
+         _ holds: @escaping @Sendable (Borrowed<AllowanceCharge>, ValidationContext) -> Bool) {
         self.id = id; self.profiles = profiles; self.kind = kind; self.severity = severity; self.message = message; self.holds = holds
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        c.invoice.allowanceCharges.each { i, ac in
-            guard kind.includes(ac) && !holds(ac, c) else { return }
-            issues.add(self, message, at: Location.allowanceCharge(i, ac))
+        c.invoice.allowanceCharges.eachBorrowed { i, ac in
+            guard kind.includes(ac.isCharge) && !holds(ac, c) else { return }
+            issues.add(self, message, at: Location.allowanceCharge(i, ac.value))
         }
     }
 }
@@ -73,18 +73,20 @@ struct EachLineAllowanceCharge: Rule {
     let profiles: Set<Profile>
     let kind: EachAllowanceCharge.Kind
     let message: String
-    let holds: @Sendable (AllowanceCharge, ValidationContext) -> Bool
+    let holds: @Sendable (Borrowed<AllowanceCharge>, ValidationContext) -> Bool
 
     init(_ id: String, _ profiles: Set<Profile>, _ kind: EachAllowanceCharge.Kind, severity: Severity = .fatal, _ message: String,
-         _ holds: @escaping @Sendable (AllowanceCharge, ValidationContext) -> Bool) {
+         _ holds: @escaping @Sendable (Borrowed<AllowanceCharge>, ValidationContext) -> Bool) {
         self.id = id; self.profiles = profiles; self.kind = kind; self.severity = severity; self.message = message; self.holds = holds
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        c.invoice.lines.each { i, line in
-            line.allowanceCharges.each { j, ac in
-                guard kind.includes(ac) && !holds(ac, c) else { return }
-                issues.add(self, message, at: Location.line(i, line) + "/" + Location.allowanceCharge(j, ac))
+        c.invoice.lines.eachBorrowed { i, line in
+            let charges = line.allowanceCharges
+            guard !charges.isEmpty else { return }
+            charges.eachBorrowed { j, ac in
+                guard kind.includes(ac.isCharge) && !holds(ac, c) else { return }
+                issues.add(self, message, at: Location.line(i, line.value) + "/" + Location.allowanceCharge(j, ac.value))
             }
         }
     }
@@ -96,27 +98,27 @@ struct EachBreakdown: Rule {
     let severity: Severity
     let profiles: Set<Profile>
     let message: String
-    let holds: @Sendable (VATBreakdown, ValidationContext) -> Bool
+    let holds: @Sendable (Borrowed<VATBreakdown>, ValidationContext) -> Bool
 
     init(_ id: String, _ profiles: Set<Profile>, severity: Severity = .fatal, _ message: String,
-         _ holds: @escaping @Sendable (VATBreakdown, ValidationContext) -> Bool) {
+         _ holds: @escaping @Sendable (Borrowed<VATBreakdown>, ValidationContext) -> Bool) {
         self.id = id; self.profiles = profiles; self.severity = severity; self.message = message; self.holds = holds
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        c.invoice.vatBreakdown.each { i, b in
+        c.invoice.vatBreakdown.eachBorrowed { i, b in
             guard !holds(b, c) else { return }
-            issues.add(self, message, at: Location.breakdown(i, b))
+            issues.add(self, message, at: Location.breakdown(i, b.value))
         }
     }
 }
 
 extension EachAllowanceCharge.Kind {
     @inline(__always)
-    func includes(_ ac: AllowanceCharge) -> Bool {
+    func includes(_ isCharge: Bool) -> Bool {
         switch self {
-        case .allowances: return !ac.isCharge
-        case .charges: return ac.isCharge
+        case .allowances: return !isCharge
+        case .charges: return isCharge
         case .both: return true
         }
     }

@@ -40,3 +40,34 @@ extension Array {
         }
     }
 }
+
+/// A read-only view of an array element in place, for the rule closures: `line.itemName` reads just that field.
+///
+/// Passing an element itself to a closure stored in a rule makes Swift copy the whole element first (it cannot
+/// prove the closure leaves the array alone); for an `InvoiceLine` that is some twenty retains and releases.
+/// Valid only during the call it is handed to.
+@dynamicMemberLookup
+public struct Borrowed<Element> {
+    @usableFromInline let pointer: UnsafePointer<Element>
+
+    @inlinable init(_ pointer: UnsafePointer<Element>) { self.pointer = pointer }
+
+    @inlinable
+    public subscript<Value>(dynamicMember path: KeyPath<Element, Value>) -> Value {
+        pointer.pointee[keyPath: path]
+    }
+
+    /// A copy of the element (for messages).
+    @inlinable public var value: Element { pointer.pointee }
+}
+
+extension Array {
+    /// Calls `body` with each index and a borrowed view of the element, in order.
+    @inline(__always)
+    func eachBorrowed(_ body: (Int, Borrowed<Element>) throws -> Void) rethrows {
+        try withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            for i in 0..<b.count { try body(i, Borrowed(base + i)) }
+        }
+    }
+}

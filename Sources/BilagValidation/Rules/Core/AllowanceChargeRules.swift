@@ -67,14 +67,14 @@ struct EachPayment: Rule {
     let severity: Severity
     let profiles: Set<Profile>
     let message: String
-    let holds: @Sendable (PaymentInstructions, ValidationContext) -> Bool
+    let holds: @Sendable (Borrowed<PaymentInstructions>, ValidationContext) -> Bool
 
-    init(_ id: String, _ profiles: Set<Profile>, severity: Severity = .fatal, _ message: String, _ holds: @escaping @Sendable (PaymentInstructions, ValidationContext) -> Bool) {
+    init(_ id: String, _ profiles: Set<Profile>, severity: Severity = .fatal, _ message: String, _ holds: @escaping @Sendable (Borrowed<PaymentInstructions>, ValidationContext) -> Bool) {
         self.id = id; self.profiles = profiles; self.severity = severity; self.message = message; self.holds = holds
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        c.invoice.paymentInstructions.each { i, pm in
+        c.invoice.paymentInstructions.eachBorrowed { i, pm in
             guard !holds(pm, c) else { return }
             issues.add(self, message, at: "payment instruction \(i + 1)")
         }

@@ -80,15 +80,15 @@ struct EachDKPayment: Rule {
     let severity = Severity.fatal
     let profiles = Profiles.peppol
     let message: String
-    let holds: @Sendable (PaymentInstructions, ValidationContext) -> Bool
+    let holds: @Sendable (Borrowed<PaymentInstructions>, ValidationContext) -> Bool
 
-    init(_ id: String, _ message: String, _ holds: @escaping @Sendable (PaymentInstructions, ValidationContext) -> Bool) {
+    init(_ id: String, _ message: String, _ holds: @escaping @Sendable (Borrowed<PaymentInstructions>, ValidationContext) -> Bool) {
         self.id = id; self.message = message; self.holds = holds
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         guard DKRules.bothDK(c) else { return }
-        c.invoice.paymentInstructions.each { i, pm in
+        c.invoice.paymentInstructions.eachBorrowed { i, pm in
             guard !holds(pm, c) else { return }
             issues.add(self, message, at: "payment instruction \(i + 1)")
         }
