@@ -14,7 +14,7 @@ public enum Daemon {
         let notifier = SystemdNotifier()
         let pipeline = try Pipeline.withRobots(config: config, logger: Logger(label: "bilag.pipeline"))
         let intake = IntakeService(pipeline: pipeline, logger: Logger(label: "bilag.intake"))
-        let reload = ReloadService(notifier: notifier, logger: logger) {
+        let reload = ReloadService(notifier: notifier, logger: logger, readyStatus: "watching \(config.inboxPath)") {
             try await intake.reload(try reloadConfig())
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
@@ -28,7 +28,6 @@ public enum Daemon {
         groupConfig.gracefulShutdownSignals = [.sigterm, .sigint]
         let group = ServiceGroup(configuration: groupConfig)
         logger.notice("bilag started", metadata: ["root": "\(config.root)", "state": "\(config.statePath)", "workers": "\(config.effectiveWorkers)"])
-        notifier.notify("READY=1\nSTATUS=watching \(config.inboxPath)")
         try await group.run()
         notifier.notify("STOPPING=1")
         logger.notice("bilag stopped")

@@ -7,15 +7,19 @@ public struct ReloadService: Service {
     let reload: @Sendable () async throws -> Void
     let logger: Logger
     let notifier: SystemdNotifier
+    let readyStatus: String
 
-    public init(notifier: SystemdNotifier, logger: Logger, reload: @escaping @Sendable () async throws -> Void) {
+    public init(notifier: SystemdNotifier, logger: Logger, readyStatus: String = "", reload: @escaping @Sendable () async throws -> Void) {
         self.reload = reload
         self.logger = logger
         self.notifier = notifier
+        self.readyStatus = readyStatus
     }
 
     public func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
+        // READY only once SIGHUP (and, by now, SIGTERM) are handled: a signal sent on READY never kills the daemon.
+        notifier.notify("READY=1" + (readyStatus.isEmpty ? "" : "\nSTATUS=\(readyStatus)"))
         try? await cancelWhenGracefulShutdown {
             for await _ in signals {
                 notifier.notify("RELOADING=1")

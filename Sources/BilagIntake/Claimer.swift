@@ -25,20 +25,21 @@ public final class Claimer: @unchecked Sendable {
     public func claim(_ candidates: [InboxCandidate], now: Date = Date()) throws -> [ClaimedFile] {
         guard !candidates.isEmpty else { return [] }
         let receivedAt = Timestamp.string(now)
-        var planned: [(InboxCandidate, ClaimedFile)] = []
+        var planned: [(InboxCandidate, ClaimedFile, String)] = []
         var intents = ""
         for c in candidates {
             let id = ids.next(now: now)
-            let stored = "originals/\(ClaimIDGenerator.dayFolder(of: id))/\(id)\(Self.extensionOf(c.relativePath))"
-            planned.append((c, ClaimedFile(id: id, channel: c.channel, sourcePath: c.relativePath, storedPath: stored, receivedAt: receivedAt)))
+            let day = ClaimIDGenerator.dayFolder(of: id)
+            let stored = "originals/\(day)/\(id)\(Self.extensionOf(c.relativePath))"
+            planned.append((c, ClaimedFile(id: id, channel: c.channel, sourcePath: c.relativePath, storedPath: stored, receivedAt: receivedAt), day))
             intents += "\(id)\t\(c.channel)\t\(Self.escape(c.relativePath))\t\(receivedAt)\t\(stored)\n"
         }
         try appendLog(intents)
         var claimed: [ClaimedFile] = []
         var folders = Set<String>()
-        for (c, f) in planned {
+        for (c, f, day) in planned {
             let target = stateDirectory + "/" + f.storedPath
-            let folder = (target as NSString).deletingLastPathComponent
+            let folder = stateDirectory + "/originals/" + day
             if !folders.contains(folder) { try FileIO.makeDirectory(folder); folders.insert(folder) }
             if rename(c.path, target) == 0 {
                 if let receipt = c.receiptPath { _ = rename(receipt, target + ".receipt") }
@@ -106,6 +107,9 @@ public final class Claimer: @unchecked Sendable {
         return "." + ext.lowercased()
     }
 
-    static func escape(_ s: String) -> String { s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n") }
+    static func escape(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A }) else { return s }
+        return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n")
+    }
     static func unescape(_ s: String) -> String { s.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\t", with: "\t").replacingOccurrences(of: "\\\\", with: "\\") }
 }

@@ -123,7 +123,7 @@ public final class Store: @unchecked Sendable {
         }
         var detail = o.detail
         if detail == nil, o.reasonCode != nil || o.reasonMessage != nil {
-            detail = try String(decoding: encoder.encode(["reason_code": o.reasonCode ?? "", "reason": PersonalData.maskCPR(o.reasonMessage ?? "")]), as: UTF8.self)
+            detail = try reasonDetail(code: o.reasonCode ?? "", reason: PersonalData.maskCPR(o.reasonMessage ?? ""))
         }
         try db.cachedStatement(sql: "INSERT INTO event (invoice_id, at, actor, action, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .execute(arguments: [o.invoiceID, now, o.actor, o.action, current.rawValue, o.state.rawValue, detail])
@@ -131,6 +131,12 @@ public final class Store: @unchecked Sendable {
             let line = try journalLine(for: o.invoiceID, booking: booking, actor: o.actor, now: now, db: db)
             try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").execute(arguments: [o.invoiceID, now, line])
         }
+    }
+
+    /// The audit detail `{"reason":…,"reason_code":…}`, as `encoder` writes it, without its cost in the common case.
+    func reasonDetail(code: String, reason: String) throws -> String {
+        if let c = JSONString.literal(code), let r = JSONString.literal(reason) { return "{\"reason\":" + r + ",\"reason_code\":" + c + "}" }
+        return try String(decoding: encoder.encode(["reason_code": code, "reason": reason]), as: UTF8.self)
     }
 
     private func journalLine(for id: String, booking: Booking, actor: String, now: String, db: Database) throws -> String {
@@ -145,17 +151,17 @@ public final class Store: @unchecked Sendable {
 
     // MARK: duplicates
 
-    /// The first earlier invoice with the same bytes (quarantined files excluded), if any.
+    /// The first invoice recorded before this one (by insertion order, not clock) with the same bytes (quarantined files excluded), if any.
     public func firstWithSameBytes(_ sha256: String, before id: String) throws -> String? {
         try pool.read { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM invoice WHERE sha256 = ? AND id < ? AND state NOT IN ('quarantined') ORDER BY id LIMIT 1"), arguments: [sha256, id])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM invoice WHERE sha256 = ? AND rowid < (SELECT rowid FROM invoice WHERE id = ?) AND state NOT IN ('quarantined') ORDER BY rowid LIMIT 1"), arguments: [sha256, id])
         }
     }
 
     /// The first earlier invoice with the same supplier, number and issue date that was not rejected, if any.
     public func firstWithSameKey(sellerKey: String, invoiceNumber: String, issueDate: String, before id: String) throws -> String? {
         try pool.read { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM invoice WHERE seller_key = ? AND invoice_number = ? AND issue_date = ? AND id < ? AND state NOT IN ('rejected', 'quarantined') ORDER BY id LIMIT 1"), arguments: [sellerKey, invoiceNumber, issueDate, id])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM invoice WHERE seller_key = ? AND invoice_number = ? AND issue_date = ? AND rowid < (SELECT rowid FROM invoice WHERE id = ?) AND state NOT IN ('rejected', 'quarantined') ORDER BY rowid LIMIT 1"), arguments: [sellerKey, invoiceNumber, issueDate, id])
         }
     }
 }

@@ -23,8 +23,9 @@ public struct Validator: Sendable {
         var issues = IssueList()
         FormatFindings.add(doc.findings, into: &issues)
         let context = ValidationContext(doc.invoice, profile: profile, findings: doc.findings)
-        for rule in Self.rules(for: profile) {
-            rule.check(context, into: &issues)
+        // Through the buffer: `for rule in rules` would copy each existential (and retain what it holds).
+        Self.rules(for: profile).withUnsafeBufferPointer { rules in
+            for i in 0..<rules.count { rules[i].check(context, into: &issues) }
         }
         return ValidationReport(profile: profile, issues: issues.issues, ruleSet: Self.ruleSetName(for: profile))
     }

@@ -46,7 +46,7 @@ final class ServiceTests: XCTestCase {
         XCTAssertTrue(first.contains { $0.hasPrefix("READY=1") }, "\(first)")
         XCTAssertTrue(first.contains("WATCHDOG=1"), "\(first)")
 
-        // SIGHUP: configuration reloaded, the daemon keeps running and says so.
+        // SIGHUP (READY=1 promises the handlers are in place): configuration reloaded, the daemon keeps running.
         daemon.send(SIGHUP)
         let reload = sock.receive(timeout: 20) { $0.contains("RELOADING=1") && $0.contains { $0.hasPrefix("READY=1") } }
         XCTAssertTrue(reload.contains("RELOADING=1"), "\(reload)")

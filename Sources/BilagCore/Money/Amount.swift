@@ -112,9 +112,9 @@ public enum DecimalText {
             mantissa = m2
         }
         guard digits > 0 else { return nil }
-        // Beyond 38 digits or 20 decimals no invoice amount exists, and Foundation's Decimal would trap on arithmetic
+        // Beyond 38 digits or 30 decimals no invoice amount exists, and Foundation's Decimal would trap on arithmetic
         // with such values: refuse them here, so hostile input becomes a finding, never a crash.
-        if digits > 38 || fraction > 20 { return nil }
+        if digits > 38 || fraction > 30 { return nil }
         if overflow {
             let clean = String(decoding: utf8, as: UTF8.self)
             guard let d = Decimal(string: clean, locale: Locale(identifier: "en_US_POSIX")) else { return nil }

@@ -96,13 +96,21 @@ public final class Pipeline: @unchecked Sendable {
         var iterator = scanner.makeIterator()
         decider.refresh()
         var total = try finishUnfinished()
+        // Two batches are in hand at a time: while one is routed, decided and committed on this thread (serial work
+        // that must keep its order), the next one, already claimed and recorded, is parsed and validated on the other
+        // cores. Examining is pure, so the order of every claim, record, decision and commit is what it was.
+        var inHand: [ExaminingBatch] = []
+        defer { for b in inHand { _ = b.results() } } // never leave an examination running past the pass
         while !shouldStop() {
             var candidates: [InboxCandidate] = []
             candidates.reserveCapacity(config.batchSize)
             while candidates.count < config.batchSize, let c = iterator.next() { candidates.append(c) }
             if candidates.isEmpty { break }
-            total += try process(candidates)
+            let files = try claimAndRecord(candidates)
+            if !files.isEmpty { inHand.append(ExaminingBatch(files, pipeline: self)) }
+            if inHand.count > 1 { total += try commit(inHand.removeFirst()) }
         }
+        while !inHand.isEmpty { total += try commit(inHand.removeFirst()) }
         return total
     }
 
@@ -134,13 +142,49 @@ public final class Pipeline: @unchecked Sendable {
     // MARK: one batch
 
     func process(_ candidates: [InboxCandidate]) throws -> Int {
-        var files = try claimer.claim(candidates)
+        let files = try claimAndRecord(candidates)
         guard !files.isEmpty else { return 0 }
+        try decideAndCommit(files)
+        return files.count
+    }
+
+    /// Claims a batch (atomic renames), reads and hashes it, and records it in the database before any work on it.
+    func claimAndRecord(_ candidates: [InboxCandidate]) throws -> [ClaimedFile] {
+        var files = try claimer.claim(candidates)
+        guard !files.isEmpty else { return [] }
         loadAll(&files)
         try store.recordClaims(files.map(Self.record))
         claimer.clearLog()
-        try decideAndCommit(files)
-        return files.count
+        return files
+    }
+
+    /// A claimed and recorded batch being parsed and validated on other threads.
+    final class ExaminingBatch: @unchecked Sendable {
+        let files: [ClaimedFile]
+        private var examined: [Examiner.Result] = []
+        private let done = DispatchGroup()
+
+        init(_ files: [ClaimedFile], pipeline: Pipeline) {
+            self.files = files
+            let examiner = pipeline.examiner, workers = pipeline.config.effectiveWorkers
+            done.enter()
+            DispatchQueue.global().async {
+                self.examined = Pipeline.examineAll(files, examiner: examiner, workers: workers)
+                self.done.leave()
+            }
+        }
+
+        /// Waits for the examination to finish.
+        func results() -> [Examiner.Result] {
+            done.wait()
+            return examined
+        }
+    }
+
+    /// Routes, decides and commits a batch once its examination is done; returns how many files it held.
+    func commit(_ batch: ExaminingBatch) throws -> Int {
+        try commit(batch.files, batch.results())
+        return batch.files.count
     }
 
     static func record(_ f: ClaimedFile) -> ClaimRecord {
@@ -157,8 +201,17 @@ public final class Pipeline: @unchecked Sendable {
 
     /// Examines in parallel, then routes, decides and commits in order.
     func decideAndCommit(_ files: [ClaimedFile]) throws {
-        let examined = examineAll(files)
+        try commit(files, examineAll(files))
+    }
+
+    /// Routes, decides and commits examined files in order: the duplicate look-ups of the batch in one read,
+    /// the outcomes in one transaction, then the journal.
+    func commit(_ files: [ClaimedFile], _ examined: [Examiner.Result]) throws {
         var router = Router(store: store)
+        try router.prefetch(zip(files, examined).compactMap { file, result in
+            if case let .parsed(doc, _) = result { return (file.id, file.sha256, doc.invoice) }
+            return nil
+        })
         var outcomes: [Outcome] = []
         outcomes.reserveCapacity(files.count)
         for (file, result) in zip(files, examined) {
@@ -187,9 +240,12 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     func examineAll(_ files: [ClaimedFile]) -> [Examiner.Result] {
+        Self.examineAll(files, examiner: examiner, workers: config.effectiveWorkers)
+    }
+
+    static func examineAll(_ files: [ClaimedFile], examiner: Examiner, workers: Int) -> [Examiner.Result] {
         var results = [Examiner.Result?](repeating: nil, count: files.count)
-        let examiner = self.examiner
-        let chunk = max(1, files.count / (config.effectiveWorkers * 4))
+        let chunk = max(1, files.count / (workers * 4))
         results.withUnsafeMutableBufferPointer { buf in
             let base = buf.baseAddress!
             let chunks = (files.count + chunk - 1) / chunk
@@ -229,7 +285,7 @@ public final class Pipeline: @unchecked Sendable {
             }
             o.summary = InvoiceSummary(invoice: doc.invoice)
             if !report.issues.isEmpty { o.validationJSON = String(decoding: try encoder.encode(report), as: UTF8.self) }
-            o.traceJSON = String(decoding: try encoder.encode(trace), as: UTF8.self)
+            o.traceJSON = try TraceStep.json(trace, encoder: encoder)
             return o
         }
     }

@@ -10,7 +10,7 @@ struct CIIReader {
         let header = root.first(.ciiRoot, "ExchangedDocument")
         let typeCode = header?.text(.ram, "TypeCode")
         let kind: DocumentKind = typeCode.map { DocumentKind.creditNoteTypeCodes.contains($0) } == true ? .creditNote : .invoice
-        var inv = Invoice(syntax: .cii, documentKind: kind, profile: Profile.detect(customizationID: customization))
+        var inv = Invoice(syntax: .cii, documentKind: kind, profile: ProfileCache.detect(customization))
         inv.specificationIdentifier = customization
         inv.businessProcessType = context?.first(.ram, "BusinessProcessSpecifiedDocumentContextParameter")?.text(.ram, "ID")
         inv.invoiceTypeCode = typeCode

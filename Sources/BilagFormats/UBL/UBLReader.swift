@@ -6,7 +6,7 @@ struct UBLReader {
 
     mutating func read(root: XMLElement, kind: DocumentKind) -> ParsedDocument {
         let customization = root.text(.cbc, "CustomizationID")
-        var inv = Invoice(syntax: .ubl, documentKind: kind, profile: Profile.detect(customizationID: customization))
+        var inv = Invoice(syntax: .ubl, documentKind: kind, profile: ProfileCache.detect(customization))
         inv.specificationIdentifier = customization
         inv.businessProcessType = root.text(.cbc, "ProfileID")
         inv.invoiceNumber = root.text(.cbc, "ID")

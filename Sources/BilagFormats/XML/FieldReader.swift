@@ -13,7 +13,7 @@ struct FieldReader {
 
     mutating func date(_ e: XMLElement?, _ path: @autoclosure () -> String) -> LocalDate? {
         guard let e, let t = e.trimmedText else { return nil }
-        if let d = LocalDate(parsing: t) { return d }
+        if let d = Self.isoDate(t) ?? LocalDate(parsing: t) { return d }
         findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))' is not a date"))
         return nil
     }
@@ -26,6 +26,22 @@ struct FieldReader {
         default:
             findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))' is not true or false"))
             return nil
+        }
+    }
+
+    /// `YYYY-MM-DD` exactly (what nearly every invoice writes), read without Foundation; anything else goes to `LocalDate(parsing:)`,
+    /// which gives the same date for this form.
+    static func isoDate(_ t: String) -> LocalDate? {
+        var t = t
+        return t.withUTF8 { b -> LocalDate? in
+            guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+            func num(_ from: Int, _ to: Int) -> Int? {
+                var v = 0
+                for i in from..<to { let d = b[i] &- 48; guard d <= 9 else { return nil }; v = v * 10 + Int(d) }
+                return v
+            }
+            guard let y = num(0, 4), let m = num(5, 7), let d = num(8, 10) else { return nil }
+            return LocalDate(year: y, month: m, day: d)
         }
     }
 

@@ -12,7 +12,8 @@ public struct XMLElement {
     /// True when the element has this namespace and local name.
     @inline(__always)
     public func `is`(_ ns: Namespace, _ local: StaticString) -> Bool {
-        guard let n = node.pointee.name, xmlStrEqual(n, local.utf8Start) == 1 else { return false }
+        // The first byte settles most mismatches without a call.
+        guard let n = node.pointee.name, n.pointee == local.utf8Start.pointee, xmlStrEqual(n, local.utf8Start) == 1 else { return false }
         guard let nsp = node.pointee.ns, let href = nsp.pointee.href else { return false }
         return xmlStrEqual(href, ns.uri.utf8Start) == 1
     }

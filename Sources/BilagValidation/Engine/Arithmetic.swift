@@ -1,49 +1,51 @@
 import BilagCore
 import Foundation
 
-/// Exact decimal arithmetic as the official Schematron does it.
+/// Exact decimal arithmetic as the official Schematron does it, on `Exact` numbers.
 ///
 /// The rules write `round(x * 10 * 10) div 100`; XPath `fn:round` rounds half towards positive infinity
 /// (`round(-2.5) = -2`), which differs from `Amount.rounded` (half away from zero) only for negative halves.
-/// The rules here use `xround` so they agree with the official validator to the cent.
+/// The rules use `xround` so they agree with the official validator to the cent.
 enum Arith {
-    static let one = Decimal(1)
-    static let hundred = Decimal(100)
-    static let half = Decimal(sign: .plus, exponent: -1, significand: 5)
-    static let twoCents = Decimal(sign: .plus, exponent: -2, significand: 2)
+    static let one = Exact.one
+    static let hundred = Exact.hundred
+    static let twoCents = Exact.twoCents
 
-    /// XPath `round(x * 10^scale) div 10^scale`: half towards positive infinity.
+    /// XPath `round(x * 10^places) div 10^places`: half towards positive infinity.
     @inline(__always)
-    static func xround(_ x: Decimal, _ scale: Int = 2) -> Decimal {
+    static func xround(_ x: Exact, _ places: Int = 2) -> Exact { x.xround(places) }
+
+    /// The same on a `Decimal` (the slow path of `Exact`).
+    static func xroundDecimal(_ x: Decimal, _ places: Int) -> Decimal {
         var shifted = Decimal()
         var v = x
-        _ = NSDecimalMultiplyByPowerOf10(&shifted, &v, Int16(scale), .plain)
-        shifted += half
+        _ = NSDecimalMultiplyByPowerOf10(&shifted, &v, Int16(places), .plain)
+        shifted += Decimal(sign: .plus, exponent: -1, significand: 5)
         var floored = Decimal()
         NSDecimalRound(&floored, &shifted, 0, .down)
         var out = Decimal()
-        _ = NSDecimalMultiplyByPowerOf10(&out, &floored, Int16(-scale), .plain)
+        _ = NSDecimalMultiplyByPowerOf10(&out, &floored, Int16(-places), .plain)
         return out
     }
 
     /// `|a - b| < tolerance` (the official "±1" checks are strict).
     @inline(__always)
-    static func within(_ a: Decimal, _ b: Decimal, strictly tolerance: Decimal) -> Bool {
+    static func within(_ a: Exact, _ b: Exact, strictly tolerance: Exact) -> Bool {
         let d = a - b
         return d < tolerance && -d < tolerance
     }
 
     /// `|a - b| <= tolerance` (PEPPOL `u:slack`).
     @inline(__always)
-    static func within(_ a: Decimal, _ b: Decimal, inclusive tolerance: Decimal) -> Bool {
+    static func within(_ a: Exact, _ b: Exact, inclusive tolerance: Exact) -> Bool {
         let d = a - b
         return d <= tolerance && -d <= tolerance
     }
 
     @inline(__always)
-    static func abs(_ x: Decimal) -> Decimal { x < 0 ? -x : x }
+    static func abs(_ x: Exact) -> Exact { x.magnitude }
 
     /// Text for a message.
-    static func text(_ d: Decimal) -> String { DecimalText.format(d) }
+    static func text(_ d: Exact) -> String { d.description }
     static func text(_ a: Amount?) -> String { a.map { $0.description } ?? "(missing)" }
 }

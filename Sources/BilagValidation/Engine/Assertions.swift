@@ -38,7 +38,7 @@ struct EachLine: Rule {
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         c.invoice.lines.eachBorrowed { i, line in
             guard !holds(line, c) else { return }
-            issues.add(self, message, at: Location.line(i, line.value))
+            issues.add(self, message, at: Location.line(i, line.copy))
         }
     }
 }
@@ -61,7 +61,7 @@ struct EachAllowanceCharge: Rule {
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         c.invoice.allowanceCharges.eachBorrowed { i, ac in
             guard kind.includes(ac.isCharge) && !holds(ac, c) else { return }
-            issues.add(self, message, at: Location.allowanceCharge(i, ac.value))
+            issues.add(self, message, at: Location.allowanceCharge(i, ac.copy))
         }
     }
 }
@@ -86,7 +86,7 @@ struct EachLineAllowanceCharge: Rule {
             guard !charges.isEmpty else { return }
             charges.eachBorrowed { j, ac in
                 guard kind.includes(ac.isCharge) && !holds(ac, c) else { return }
-                issues.add(self, message, at: Location.line(i, line.value) + "/" + Location.allowanceCharge(j, ac.value))
+                issues.add(self, message, at: Location.line(i, line.copy) + "/" + Location.allowanceCharge(j, ac.copy))
             }
         }
     }
@@ -108,7 +108,7 @@ struct EachBreakdown: Rule {
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         c.invoice.vatBreakdown.eachBorrowed { i, b in
             guard !holds(b, c) else { return }
-            issues.add(self, message, at: Location.breakdown(i, b.value))
+            issues.add(self, message, at: Location.breakdown(i, b.copy))
         }
     }
 }
@@ -126,6 +126,9 @@ extension EachAllowanceCharge.Kind {
 
 /// Where in the document an issue is, in the terms of the model (line numbers count from 1).
 enum Location {
+    static func line(_ index: Int, _ line: Borrowed<InvoiceLine>) -> String { self.line(index, line.copy) }
+    static func allowanceCharge(_ index: Int, _ ac: Borrowed<AllowanceCharge>) -> String { allowanceCharge(index, ac.copy) }
+    static func breakdown(_ index: Int, _ b: Borrowed<VATBreakdown>) -> String { breakdown(index, b.copy) }
     static func line(_ index: Int, _ line: InvoiceLine) -> String {
         if let id = line.identifier, !id.isEmpty { return "line \(index + 1) (BT-126 \(id))" }
         return "line \(index + 1)"

@@ -85,6 +85,22 @@ enum Checksums {
         return sum % 10 == 0
     }
 
+    /// Danish CVR modulus 11 (weights 2,7,6,5,4,3,2,1) over 8 digits, after an optional `DK` and ignoring spaces;
+    /// the same check as `Identifiers.isValidCVR`, on bytes.
+    static func cvr(_ raw: String) -> Bool {
+        var u = Substring(raw).utf8
+        if u.count >= 2, let f = u.first, f == 68 || f == 100, let s = u.dropFirst().first, s == 75 || s == 107 { u = u.dropFirst(2) }
+        let w = [2, 7, 6, 5, 4, 3, 2, 1]
+        var n = 0, sum = 0
+        for b in u where b != 0x20 {
+            guard b >= 48, b <= 57, n < 8 else { return false }
+            if n == 0 && b == 48 { return false }
+            sum += Int(b - 48) * w[n]
+            n += 1
+        }
+        return n == 8 && sum % 11 == 0
+    }
+
     @inline(__always) static func isLetter(_ b: UInt8) -> Bool { (b >= 65 && b <= 90) || (b >= 97 && b <= 122) }
     @inline(__always) static func isAlnum(_ b: UInt8) -> Bool { isLetter(b) || (b >= 48 && b <= 57) }
 }

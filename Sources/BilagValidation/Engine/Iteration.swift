@@ -4,38 +4,42 @@
 /// retains and releases per line per rule, which was most of the validation time. These helpers read the elements
 /// in place through the array's buffer.
 extension Array {
-    /// Calls `body` with each index and element, in order.
+    /// Calls `body` with each index and a borrowed view of the element, in order.
     @inline(__always)
-    func each(_ body: (Int, Element) throws -> Void) rethrows {
+    func each(_ body: (Int, Borrowed<Element>) throws -> Void) rethrows {
         try withUnsafeBufferPointer { b in
-            for i in 0..<b.count { try body(i, b[i]) }
+            guard let base = b.baseAddress else { return }
+            for i in 0..<b.count { try body(i, Borrowed(base + i)) }
         }
     }
 
     /// True when `predicate` holds for every element (true for an empty array).
     @inline(__always)
-    func allBorrowed(_ predicate: (Element) throws -> Bool) rethrows -> Bool {
+    func allBorrowed(_ predicate: (Borrowed<Element>) throws -> Bool) rethrows -> Bool {
         try withUnsafeBufferPointer { b in
-            for i in 0..<b.count where try !predicate(b[i]) { return false }
+            guard let base = b.baseAddress else { return true }
+            for i in 0..<b.count where try !predicate(Borrowed(base + i)) { return false }
             return true
         }
     }
 
     /// True when `predicate` holds for some element.
     @inline(__always)
-    func anyBorrowed(_ predicate: (Element) throws -> Bool) rethrows -> Bool {
+    func anyBorrowed(_ predicate: (Borrowed<Element>) throws -> Bool) rethrows -> Bool {
         try withUnsafeBufferPointer { b in
-            for i in 0..<b.count where try predicate(b[i]) { return true }
+            guard let base = b.baseAddress else { return false }
+            for i in 0..<b.count where try predicate(Borrowed(base + i)) { return true }
             return false
         }
     }
 
     /// The number of elements `predicate` holds for.
     @inline(__always)
-    func countBorrowed(_ predicate: (Element) throws -> Bool) rethrows -> Int {
+    func countBorrowed(_ predicate: (Borrowed<Element>) throws -> Bool) rethrows -> Int {
         try withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return 0 }
             var n = 0
-            for i in 0..<b.count where try predicate(b[i]) { n += 1 }
+            for i in 0..<b.count where try predicate(Borrowed(base + i)) { n += 1 }
             return n
         }
     }
@@ -58,7 +62,7 @@ public struct Borrowed<Element> {
     }
 
     /// A copy of the element (for messages).
-    @inlinable public var value: Element { pointer.pointee }
+    @inlinable public var copy: Element { pointer.pointee }
 }
 
 extension Array {

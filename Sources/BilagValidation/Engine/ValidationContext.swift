@@ -11,11 +11,11 @@ public struct ValidationContext: Sendable {
     public let profile: Profile
 
     /// Σ BT-131 over the lines that state a net amount.
-    public let lineNetSum: Decimal
+    let lineNetSum: Exact
     /// Σ BT-92 (document-level allowances that state an amount).
-    public let allowanceSum: Decimal
+    let allowanceSum: Exact
     /// Σ BT-99 (document-level charges that state an amount).
-    public let chargeSum: Decimal
+    let chargeSum: Exact
     /// Whether the document has any document-level allowance / charge.
     public let hasAllowances: Bool
     public let hasCharges: Bool
@@ -26,6 +26,9 @@ public struct ValidationContext: Sendable {
     public let allowanceCategories: CategorySet
     public let chargeCategories: CategorySet
     public let breakdownCategories: CategorySet
+
+    /// The identifier schemes bilag checks that occur among the party identifiers (see `PartyIdentifiers`).
+    let identifierSchemes: SchemeSet
 
     /// BT-31 (seller VAT identifier).
     public let sellerHasVATIdentifier: Bool
@@ -61,13 +64,13 @@ public struct ValidationContext: Sendable {
             || t.amountDueForPayment != nil || t.sumOfAllowancesOnDocumentLevel != nil || t.sumOfChargesOnDocumentLevel != nil
             || t.paidAmount != nil || t.roundingAmount != nil
         self.profile = profile ?? invoice.profile
-        var lines = Decimal.zero
-        invoice.lines.each { _, l in if let n = l.netAmount { lines += n.value } }
+        var lines = Exact.zero
+        invoice.lines.each { _, l in if let n = l.netAmount { lines += n.exact } }
         lineNetSum = lines
-        var allowances = Decimal.zero, charges = Decimal.zero
+        var allowances = Exact.zero, charges = Exact.zero
         var hasA = false, hasC = false
         invoice.allowanceCharges.each { _, ac in
-            if ac.isCharge { hasC = true; if let a = ac.amount { charges += a.value } } else { hasA = true; if let a = ac.amount { allowances += a.value } }
+            if ac.isCharge { hasC = true; if let a = ac.amount { charges += a.exact } } else { hasA = true; if let a = ac.amount { allowances += a.exact } }
         }
         allowanceSum = allowances; chargeSum = charges; hasAllowances = hasA; hasCharges = hasC
         var lc = CategorySet(), ac = CategorySet(), cc = CategorySet(), bc = CategorySet()
@@ -77,6 +80,9 @@ public struct ValidationContext: Sendable {
         }
         invoice.vatBreakdown.each { _, b in bc.insert(CategorySet(code: b.categoryCode)) }
         lineCategories = lc; allowanceCategories = ac; chargeCategories = cc; breakdownCategories = bc
+        var schemes = SchemeSet()
+        PartyIdentifiers.forEach(invoice: invoice, includingCIIExtras: true) { ident, _ in schemes.insert(SchemeSet(scheme: ident.scheme)) }
+        identifierSchemes = schemes
         let seller = invoice.seller
         sellerHasVATIdentifier = seller.vatIdentifier.isPresent
         sellerHasTaxRegistration = seller.vatIdentifier.isPresent || seller.taxRegistrationIdentifier.isPresent
@@ -86,9 +92,9 @@ public struct ValidationContext: Sendable {
         sellerCountry = Text.upperTrimmed(seller.postalAddress?.countryCode)
         buyerCountry = Text.upperTrimmed(invoice.buyer.postalAddress?.countryCode)
         if let vat = seller.vatIdentifier, vat.utf8.count >= 2 {
-            peppolSupplierCountry = Text.upperTrimmed(String(vat.prefix(2)))
+            peppolSupplierCountry = Text.upperTrimmed(Text.prefix(vat, 2))
         } else if let vat = invoice.sellerTaxRepresentative?.vatIdentifier, vat.utf8.count >= 2 {
-            peppolSupplierCountry = Text.upperTrimmed(String(vat.prefix(2)))
+            peppolSupplierCountry = Text.upperTrimmed(Text.prefix(vat, 2))
         } else if !sellerCountry.isEmpty {
             peppolSupplierCountry = sellerCountry
         } else {
@@ -103,6 +109,26 @@ public struct ValidationContext: Sendable {
 
     /// Whether the document was written as a credit note (UBL `CreditNote` root or a credit-note type code).
     public var isCreditNote: Bool { invoice.documentKind == .creditNote }
+}
+
+/// A set of the identifier schemes the identifier rules check.
+struct SchemeSet: OptionSet, Sendable {
+    let rawValue: UInt32
+    static let known: [String] = ["0088", "0192", "0184", "0208", "0201", "0210", "0211", "0007", "0151", "9906", "9907", "9901", "GLN", "DK:CVR", "DK:CPR", "NO:ORGNR"]
+
+    init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// The set holding `scheme` if it is one of `known`, else empty.
+    init(scheme: String?) {
+        guard let scheme, let i = SchemeSet.known.firstIndex(of: scheme) else { self.init(rawValue: 0); return }
+        self.init(rawValue: 1 << UInt32(i))
+    }
+
+    init(schemes: [String]) {
+        var r: UInt32 = 0
+        for s in schemes { r |= SchemeSet(scheme: s).rawValue }
+        self.init(rawValue: r)
+    }
 }
 
 /// A set of UNCL 5305 VAT category codes (plus "other" for anything else, "none" for a missing code).
@@ -137,19 +163,42 @@ public struct CategorySet: OptionSet, Sendable, Hashable {
         case "M": self = .M
         case "B": self = .B
         default:
-            let t = code.trimmingCharacters(in: .whitespacesAndNewlines)
-            self = t == code ? .other : CategorySet(code: t)
+            let t = Text.trim(code)
+            self = t.utf8.count == code.utf8.count ? .other : CategorySet(code: t)
         }
     }
 }
 
-/// Small text helpers that allocate only when they must.
+/// Small text helpers that allocate only when they must (the parser already trims element text).
 enum Text {
-    /// Trimmed and upper-cased, "" for nil.
+    @inline(__always)
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+
+    /// `s` without leading and trailing XML whitespace; `s` itself (no copy) when there is none.
+    @inline(__always)
+    static func trim(_ s: String) -> String {
+        let u = s.utf8
+        guard let f = u.first, let l = u.last, isSpace(f) || isSpace(l) else { return s }
+        return s.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Trimmed and upper-cased, "" for nil; no allocation when already so (country codes).
     static func upperTrimmed(_ s: String?) -> String {
         guard let s else { return "" }
-        return s.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+        let t = trim(s)
+        if t.utf8.allSatisfy({ !($0 >= 97 && $0 <= 122) }) { return t }
+        return t.uppercased()
     }
+
+    /// The first `n` bytes of `s` as a string (codes and country prefixes are ASCII; no grapheme breaking).
+    @inline(__always)
+    static func prefix(_ s: String, _ n: Int) -> String {
+        String(Substring(s.utf8.prefix(n))) ?? String(s.prefix(n))
+    }
+
+    /// Whether `s` starts with the bytes of `prefix` (no Unicode normalisation: identifiers and codes).
+    @inline(__always)
+    static func hasPrefix(_ s: String, _ prefix: String) -> Bool { s.utf8.starts(with: prefix.utf8) }
 
     /// True when every byte is an ASCII digit (and there is at least one).
     static func isDigits(_ s: Substring.UTF8View) -> Bool {
@@ -157,7 +206,12 @@ enum Text {
         for b in s where b < 48 || b > 57 { return false }
         return true
     }
-    static func isDigits(_ s: String) -> Bool { isDigits(Substring(s).utf8) }
+    static func isDigits(_ s: String) -> Bool {
+        let u = s.utf8
+        guard !u.isEmpty else { return false }
+        for b in u where b < 48 || b > 57 { return false }
+        return true
+    }
 
     /// The digits of an all-digit string, or nil.
     static func digits(_ s: some StringProtocol) -> [Int]? {
@@ -170,12 +224,13 @@ enum Text {
         return out.isEmpty ? nil : out
     }
 
-    /// XPath `normalize-space(.) = code`, without allocating for the common already-trimmed case.
+    /// XPath `normalize-space(.) = code` for a code without inner spaces.
     @inline(__always)
     static func equals(_ s: String?, _ code: String) -> Bool {
         guard let s else { return false }
         if s == code { return true }
-        return s.trimmingCharacters(in: .whitespacesAndNewlines) == code
+        let t = trim(s)
+        return t.utf8.count != s.utf8.count && t == code
     }
 }
 

@@ -94,7 +94,7 @@ struct AllowanceChargeReasonCodes: Rule {
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         let list = charges ? CodeLists.chargeReasonCodes : CodeLists.allowanceReasonCodes
-        func bad(_ ac: AllowanceCharge) -> Bool {
+        func bad(_ ac: Borrowed<AllowanceCharge>) -> Bool {
             guard ac.isCharge == charges, let code = ac.reasonCode else { return false }
             return !list.contains(code)
         }

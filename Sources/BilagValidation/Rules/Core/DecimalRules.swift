@@ -12,16 +12,16 @@ enum DecimalRules {
         EachAllowanceCharge("BR-DEC-02", p, .allowances, "The allowed maximum number of decimals for the Document level allowance base amount (BT-93) is 2.") { ac, _ in ok(ac.baseAmount) },
         EachAllowanceCharge("BR-DEC-05", p, .charges, "The allowed maximum number of decimals for the Document level charge amount (BT-99) is 2.") { ac, _ in ok(ac.amount) },
         EachAllowanceCharge("BR-DEC-06", p, .charges, "The allowed maximum number of decimals for the Document level charge base amount (BT-100) is 2.") { ac, _ in ok(ac.baseAmount) },
-        TotalDecimals("BR-DEC-09", "BT-106", "Sum of Invoice line net amount", \.sumOfInvoiceLineNetAmount),
-        TotalDecimals("BR-DEC-10", "BT-107", "Sum of allowances on document level", \.sumOfAllowancesOnDocumentLevel),
-        TotalDecimals("BR-DEC-11", "BT-108", "Sum of charges on document level", \.sumOfChargesOnDocumentLevel),
-        TotalDecimals("BR-DEC-12", "BT-109", "Invoice total amount without VAT", \.invoiceTotalAmountWithoutVAT),
-        TotalDecimals("BR-DEC-13", "BT-110", "Invoice total VAT amount", \.invoiceTotalVATAmount),
-        TotalDecimals("BR-DEC-14", "BT-112", "Invoice total amount with VAT", \.invoiceTotalAmountWithVAT),
-        TotalDecimals("BR-DEC-15", "BT-111", "Invoice total VAT amount in accounting currency", \.invoiceTotalVATAmountInAccountingCurrency),
-        TotalDecimals("BR-DEC-16", "BT-113", "Paid amount", \.paidAmount),
-        TotalDecimals("BR-DEC-17", "BT-114", "Rounding amount", \.roundingAmount),
-        TotalDecimals("BR-DEC-18", "BT-115", "Amount due for payment", \.amountDueForPayment),
+        TotalDecimals("BR-DEC-09", "BT-106", "Sum of Invoice line net amount") { $0.sumOfInvoiceLineNetAmount },
+        TotalDecimals("BR-DEC-10", "BT-107", "Sum of allowances on document level") { $0.sumOfAllowancesOnDocumentLevel },
+        TotalDecimals("BR-DEC-11", "BT-108", "Sum of charges on document level") { $0.sumOfChargesOnDocumentLevel },
+        TotalDecimals("BR-DEC-12", "BT-109", "Invoice total amount without VAT") { $0.invoiceTotalAmountWithoutVAT },
+        TotalDecimals("BR-DEC-13", "BT-110", "Invoice total VAT amount") { $0.invoiceTotalVATAmount },
+        TotalDecimals("BR-DEC-14", "BT-112", "Invoice total amount with VAT") { $0.invoiceTotalAmountWithVAT },
+        TotalDecimals("BR-DEC-15", "BT-111", "Invoice total VAT amount in accounting currency") { $0.invoiceTotalVATAmountInAccountingCurrency },
+        TotalDecimals("BR-DEC-16", "BT-113", "Paid amount") { $0.paidAmount },
+        TotalDecimals("BR-DEC-17", "BT-114", "Rounding amount") { $0.roundingAmount },
+        TotalDecimals("BR-DEC-18", "BT-115", "Amount due for payment") { $0.amountDueForPayment },
         EachBreakdown("BR-DEC-19", p, "The allowed maximum number of decimals for the VAT category taxable amount (BT-116) is 2.") { b, _ in ok(b.taxableAmount) },
         EachBreakdown("BR-DEC-20", p, "The allowed maximum number of decimals for the VAT category tax amount (BT-117) is 2.") { b, _ in ok(b.taxAmount) },
         EachLine("BR-DEC-23", p, "The allowed maximum number of decimals for the Invoice line net amount (BT-131) is 2.") { l, _ in ok(l.netAmount) },
@@ -39,14 +39,14 @@ struct TotalDecimals: Rule {
     let profiles = Profiles.en16931
     let bt: String
     let name: String
-    let amount: KeyPath<DocumentTotals, Amount?> & Sendable
+    let amount: @Sendable (DocumentTotals) -> Amount?
 
-    init(_ id: String, _ bt: String, _ name: String, _ amount: KeyPath<DocumentTotals, Amount?> & Sendable) {
+    init(_ id: String, _ bt: String, _ name: String, _ amount: @escaping @Sendable (DocumentTotals) -> Amount?) {
         self.id = id; self.bt = bt; self.name = name; self.amount = amount
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        if let a = c.invoice.totals[keyPath: amount], a.scale > 2 {
+        if let a = amount(c.invoice.totals), a.scale > 2 {
             issues.add(self, "The allowed maximum number of decimals for the \(name) (\(bt)) is 2; found \(a).", at: bt)
         }
     }

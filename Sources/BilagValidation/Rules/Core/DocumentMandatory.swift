@@ -51,7 +51,7 @@ enum DocumentMandatoryRules {
         Assert("BR-CO-25", p, "In case the Amount due for payment (BT-115) is positive, either the Payment due date (BT-9) or the Payment terms (BT-20) shall be present.") { c in
             // The UBL binding states the rule for the Invoice root only; a UBL CreditNote is exempt.
             if c.invoice.syntax == .ubl && c.isCreditNote { return true }
-            guard let due = c.invoice.totals.amountDueForPayment, due.value > 0 else { return true }
+            guard let due = c.invoice.totals.amountDueForPayment, due.exact > 0 else { return true }
             return c.invoice.paymentDueDate != nil || c.invoice.paymentTerms.isPresent
         },
         Assert("BR-CO-26", p, "In order for the buyer to automatically identify a supplier, the Seller identifier (BT-29), the Seller legal registration identifier (BT-30) and/or the Seller VAT identifier (BT-31) shall be present.") { c in

@@ -61,6 +61,6 @@ struct VATIdentifierPrefix: Rule {
 
     static func hasCountryPrefix(_ vat: String) -> Bool {
         guard vat.utf8.count >= 2 else { return false }
-        return CodeLists.vatPrefixCountryCodes.contains(String(vat.prefix(2)))
+        return CodeLists.vatPrefixCountryCodes.contains(Text.prefix(vat, 2))
     }
 }

@@ -32,7 +32,7 @@ enum IdentifierRules {
         SchemeIdentifierRule("BILAG-ID-GLN", Profiles.nonPeppol, schemes: ["0088", "GLN"], "A GLN (EAN location number) must have a valid GS1 check digit") { Checksums.gln($0) },
         SchemeIdentifierRule("BILAG-ID-CVR", Profiles.nonPeppol, schemes: ["0184", "DK:CVR"], "A Danish CVR number is 8 digits, optionally after DK") { cvrShape($0) },
         SchemeIdentifierRule("BILAG-ID-CVR-MOD11", Profiles.all, severity: .warning, schemes: ["0184", "DK:CVR"], "The Danish CVR number fails the modulus-11 check") { v in
-            !cvrShape(v) || Identifiers.isValidCVR(v)
+            !cvrShape(v) || Checksums.cvr(v)
         },
         SchemeIdentifierRule("BILAG-ID-CPR", Profiles.all, schemes: ["DK:CPR", "9901"], "A Danish CPR number is DDMMYY-SSSS with a real birth date") { Identifiers.isValidCPR($0) },
         SchemeIdentifierRule("BILAG-ID-NO-ORGNR", Profiles.nonPeppol, schemes: ["0192", "NO:ORGNR"], "A Norwegian organisation number is 9 digits with a modulus-11 check digit") { Identifiers.isValidNorwegianOrgNumber($0) },
@@ -40,10 +40,14 @@ enum IdentifierRules {
 
     /// 8 digits, optionally prefixed `DK` (spaces ignored).
     static func cvrShape(_ raw: String) -> Bool {
-        var s = Substring(raw)
-        if s.hasPrefix("DK") || s.hasPrefix("dk") { s = s.dropFirst(2) }
-        let digits = s.filter { $0 != " " }
-        return digits.utf8.count == 8 && Text.isDigits(Substring(digits).utf8)
+        var u = Substring(raw).utf8
+        if u.count >= 2, let f = u.first, f == 68 || f == 100, u.dropFirst().first == 75 || u.dropFirst().first == 107 { u = u.dropFirst(2) } // DK / dk
+        var n = 0
+        for b in u where b != 0x20 {
+            guard b >= 48, b <= 57 else { return false }
+            n += 1
+        }
+        return n == 8
     }
 }
 

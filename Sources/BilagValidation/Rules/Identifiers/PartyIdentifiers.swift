@@ -7,12 +7,15 @@ import BilagCore
 enum PartyIdentifiers {
     /// Calls `body` for each identifier with a scheme, with where it is.
     static func forEach(_ c: ValidationContext, includingCIIExtras: Bool = false, _ body: (Identifier, String) -> Void) {
-        let inv = c.invoice
+        forEach(invoice: c.invoice, includingCIIExtras: includingCIIExtras, body)
+    }
+
+    static func forEach(invoice inv: Invoice, includingCIIExtras: Bool, _ body: (Identifier, String) -> Void) {
         if let e = inv.seller.electronicAddress { body(e, "BT-34 seller electronic address") }
-        inv.seller.identifiers.each { _, i in body(i, "BT-29 seller identifier") }
+        inv.seller.identifiers.each { _, i in body(i.copy, "BT-29 seller identifier") }
         if let l = inv.seller.legalRegistrationIdentifier { body(l, "BT-30 seller legal registration") }
         if let e = inv.buyer.electronicAddress { body(e, "BT-49 buyer electronic address") }
-        inv.buyer.identifiers.each { _, i in body(i, "BT-46 buyer identifier") }
+        inv.buyer.identifiers.each { _, i in body(i.copy, "BT-46 buyer identifier") }
         if let l = inv.buyer.legalRegistrationIdentifier { body(l, "BT-47 buyer legal registration") }
         if let payee = inv.payee {
             if let i = payee.identifier { body(i, "BT-60 payee identifier") }
@@ -36,17 +39,20 @@ struct SchemeIdentifierRule: Rule {
     let trims: Bool
     let includesCIIExtras: Bool
     let valid: @Sendable (String) -> Bool
+    let schemeSet: SchemeSet
 
     init(_ id: String, _ profiles: Set<Profile>, severity: Severity = .fatal, schemes: [String], _ what: String,
          trims: Bool = true, includesCIIExtras: Bool = false, _ valid: @escaping @Sendable (String) -> Bool) {
         self.id = id; self.profiles = profiles; self.severity = severity; self.schemes = schemes; self.what = what
         self.trims = trims; self.includesCIIExtras = includesCIIExtras; self.valid = valid
+        self.schemeSet = SchemeSet(schemes: schemes)
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
+        guard !c.identifierSchemes.isDisjoint(with: schemeSet) else { return } // none of its schemes in the document
         PartyIdentifiers.forEach(c, includingCIIExtras: includesCIIExtras) { ident, place in
             guard let scheme = ident.scheme, schemes.contains(scheme) else { return }
-            let value = trims ? ident.value.trimmingCharacters(in: .whitespacesAndNewlines) : ident.value
+            let value = trims ? Text.trim(ident.value) : ident.value
             if !valid(value) {
                 issues.add(self, "\(what): '\(PersonalData.maskCPR(ident.value))' (scheme \(scheme)) is not valid.", at: place)
             }

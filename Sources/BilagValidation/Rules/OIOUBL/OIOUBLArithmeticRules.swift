@@ -26,7 +26,7 @@ enum OIOUBLArithmeticRules {
         OIOUBLPayableAmount(),
         OIOUBLVATBase(),
         Assert("OIOUBL-ARITH-07", p, at: "cac:LegalMonetaryTotal/cbc:PayableAmount", "PayableAmount shall not be negative (a negative amount is sent as a credit note).") { c in
-            (c.invoice.totals.amountDueForPayment?.value ?? 0) >= 0
+            (c.invoice.totals.amountDueForPayment?.exact ?? 0) >= 0
         },
     ]
 
@@ -43,7 +43,7 @@ struct OIOUBLLineTotal: Rule {
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         guard let stated = c.invoice.totals.sumOfInvoiceLineNetAmount else { return } // OIOUBL-MAND-14
         let expected = Arith.xround(c.lineNetSum)
-        if stated.value != expected {
+        if stated.exact != expected {
             issues.add(self, "LineExtensionAmount \(stated) ≠ Σ line LineExtensionAmount \(Arith.text(expected)).", at: "cac:LegalMonetaryTotal/cbc:LineExtensionAmount")
         }
     }
@@ -62,7 +62,7 @@ struct OIOUBLAllowanceChargeTotal: Rule {
         let stated = charges ? c.invoice.totals.sumOfChargesOnDocumentLevel : c.invoice.totals.sumOfAllowancesOnDocumentLevel
         let expected = Arith.xround(charges ? c.chargeSum : c.allowanceSum)
         let name = charges ? "ChargeTotalAmount" : "AllowanceTotalAmount"
-        if (stated?.value ?? 0) != expected {
+        if (stated?.exact ?? 0) != expected {
             issues.add(self, "\(name) \(Arith.text(stated)) ≠ Σ document-level \(charges ? "charges" : "allowances") \(Arith.text(expected)).", at: "cac:LegalMonetaryTotal/cbc:\(name)")
         }
     }
@@ -79,15 +79,15 @@ struct OIOUBLTaxSubtotalAmount: Rule {
         c.invoice.vatBreakdown.each { i, b in
             guard let code = b.categoryCode, OIOUBLArithmeticRules.vatCategories.contains(code) else { return }
             guard let taxable = b.taxableAmount, let tax = b.taxAmount else { return } // OIOUBL-MAND-16
-            let expected: Decimal
+            let expected: Exact
             if code == "ReverseCharge" {
                 expected = 0 // the buyer accounts for the VAT
             } else if let rate = b.rate {
-                expected = Arith.xround(taxable.value * rate.value / Arith.hundred)
+                expected = Arith.xround(taxable.exact * rate.exact.percent)
             } else {
                 return
             }
-            if !Arith.within(tax.value, expected, strictly: Arith.one) {
+            if !Arith.within(tax.exact, expected, strictly: Arith.one) {
                 issues.add(self, "TaxAmount \(tax) ≠ TaxableAmount \(taxable) × \(Arith.text(b.rate))% = \(Arith.text(expected)) (\(code)).", at: Location.breakdown(i, b))
             }
         }
@@ -109,10 +109,10 @@ struct OIOUBLTaxInclusiveAmount: Rule {
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         let t = c.invoice.totals
         guard let inclusive = t.invoiceTotalAmountWithVAT, !c.invoice.vatBreakdown.isEmpty else { return } // OIOUBL-MAND-14/-15
-        var taxable = Decimal.zero, tax = Decimal.zero
-        c.invoice.vatBreakdown.each { _, b in taxable += b.taxableAmount?.value ?? 0; tax += b.taxAmount?.value ?? 0 }
-        let expected = Arith.xround(taxable + tax + (t.roundingAmount?.value ?? 0))
-        if inclusive.value != expected {
+        var taxable = Exact.zero, tax = Exact.zero
+        c.invoice.vatBreakdown.each { _, b in taxable += b.taxableAmount?.exact ?? 0; tax += b.taxAmount?.exact ?? 0 }
+        let expected = Arith.xround(taxable + tax + (t.roundingAmount?.exact ?? 0))
+        if inclusive.exact != expected {
             issues.add(self, "TaxInclusiveAmount \(inclusive) ≠ Σ VAT TaxableAmount \(Arith.text(taxable)) + Σ VAT TaxAmount \(Arith.text(tax)) + PayableRoundingAmount \(Arith.text(t.roundingAmount)) = \(Arith.text(expected)).", at: "cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount")
         }
     }
@@ -128,9 +128,9 @@ struct OIOUBLVATBase: Rule {
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         let t = c.invoice.totals
         guard let lines = t.sumOfInvoiceLineNetAmount, !c.invoice.vatBreakdown.isEmpty else { return }
-        var taxable = Decimal.zero
-        c.invoice.vatBreakdown.each { _, b in taxable += b.taxableAmount?.value ?? 0 }
-        let base = lines.value - (t.sumOfAllowancesOnDocumentLevel?.value ?? 0) + (t.sumOfChargesOnDocumentLevel?.value ?? 0)
+        var taxable = Exact.zero
+        c.invoice.vatBreakdown.each { _, b in taxable += b.taxableAmount?.exact ?? 0 }
+        let base = lines.exact - (t.sumOfAllowancesOnDocumentLevel?.exact ?? 0) + (t.sumOfChargesOnDocumentLevel?.exact ?? 0)
         // For a credit note written with negative amounts the inequality turns round.
         let ok = base >= 0 ? taxable >= base : taxable <= base
         if !ok {
@@ -148,8 +148,8 @@ struct OIOUBLPayableAmount: Rule {
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         let t = c.invoice.totals
         guard let payable = t.amountDueForPayment, let inclusive = t.invoiceTotalAmountWithVAT else { return } // OIOUBL-MAND-14
-        let expected = Arith.xround(inclusive.value - (t.paidAmount?.value ?? 0))
-        if payable.value != expected {
+        let expected = Arith.xround(inclusive.exact - (t.paidAmount?.exact ?? 0))
+        if payable.exact != expected {
             issues.add(self, "PayableAmount \(payable) ≠ TaxInclusiveAmount \(inclusive) − PrepaidAmount \(Arith.text(t.paidAmount)) = \(Arith.text(expected)).", at: "cac:LegalMonetaryTotal/cbc:PayableAmount")
         }
     }

@@ -21,7 +21,7 @@ enum PeppolDocumentRules {
         },
         Assert("PEPPOL-EN16931-R004", p, at: "BT-24", "Specification identifier MUST have the value 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0'.") { c in
             guard let id = c.invoice.specificationIdentifier else { return false }
-            return id.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix(customizationPrefix)
+            return Text.hasPrefix(Text.trim(id), customizationPrefix)
         },
         Assert("PEPPOL-EN16931-R005", p, at: "BT-6", "VAT accounting currency code MUST be different from invoice currency code when provided.") { c in
             guard let tax = c.invoice.vatAccountingCurrencyCode?.code else { return true }
@@ -34,7 +34,7 @@ enum PeppolDocumentRules {
         Assert("PEPPOL-EN16931-R020", p, at: "BT-34", "Seller electronic address MUST be provided.") { $0.invoice.seller.electronicAddress != nil },
         Assert("PEPPOL-EN16931-R055", p, at: "BT-111", "Invoice total VAT amount and Invoice total VAT amount in accounting currency MUST have the same operational sign.") { c in
             guard c.invoice.vatAccountingCurrencyCode != nil else { return true }
-            guard let doc = c.invoice.totals.invoiceTotalVATAmount?.value, let acc = c.invoice.totals.invoiceTotalVATAmountInAccountingCurrency?.value else { return false }
+            guard let doc = c.invoice.totals.invoiceTotalVATAmount?.exact, let acc = c.invoice.totals.invoiceTotalVATAmountInAccountingCurrency?.exact else { return false }
             return (doc <= 0 && acc <= 0) || (doc >= 0 && acc >= 0)
         },
         EachPayment("PEPPOL-EN16931-R061", p, "Mandate reference MUST be provided for direct debit.") { pm, _ in

@@ -13,7 +13,7 @@ enum PeppolLineRules {
         EachLine("PEPPOL-EN16931-R046", p, "Item net price MUST equal (Gross price - Allowance amount) when gross price is provided.") { l, _ in
             guard let gross = l.itemGrossPrice else { return true }
             guard let net = l.itemNetPrice, let discount = l.itemPriceDiscount else { return false }
-            return net.value == gross.value - discount.value
+            return net.exact == gross.exact - discount.exact
         },
         EachLine("PEPPOL-EN16931-R110", p, "Start date of line period MUST be within invoice period.") { l, c in
             guard let start = l.period?.startDate, let invoiceStart = c.invoice.invoicingPeriod?.startDate else { return true }
@@ -24,7 +24,7 @@ enum PeppolLineRules {
             return end <= invoiceEnd
         },
         LineNetAmount(),
-        EachLine("PEPPOL-EN16931-R121", p, "Base quantity MUST be a positive number above zero.") { l, _ in (l.itemPriceBaseQuantity?.value ?? 1) > 0 },
+        EachLine("PEPPOL-EN16931-R121", p, "Base quantity MUST be a positive number above zero.") { l, _ in (l.itemPriceBaseQuantity?.exact ?? 1) > 0 },
         EachLine("PEPPOL-EN16931-R130", p, "Unit code of price base quantity MUST be same as invoiced quantity.") { l, _ in
             guard let baseUnit = l.itemPriceBaseQuantityUnitCode, l.invoicedQuantity != nil || l.invoicedQuantityUnitCode != nil else { return true }
             return baseUnit == l.invoicedQuantityUnitCode
@@ -39,10 +39,10 @@ struct AllowanceChargeArithmetic: Rule {
     let severity = Severity.fatal
     let profiles = Profiles.peppol
 
-    static func holds(_ ac: AllowanceCharge) -> Bool {
+    static func holds(_ ac: Borrowed<AllowanceCharge>) -> Bool {
         guard let base = ac.baseAmount, let pct = ac.percentage else { return true }
-        let expected = base.value * pct.value / Arith.hundred
-        return Arith.within(ac.amount?.value ?? 0, expected, inclusive: Arith.twoCents)
+        let expected = (base.exact * pct.exact).percent
+        return Arith.within(ac.amount?.exact ?? 0, expected, inclusive: Arith.twoCents)
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
@@ -58,7 +58,7 @@ struct AllowanceChargeArithmetic: Rule {
         }
     }
 
-    func message(_ ac: AllowanceCharge) -> String {
+    func message(_ ac: Borrowed<AllowanceCharge>) -> String {
         "Allowance/charge amount \(Arith.text(ac.amount)) MUST equal base amount \(Arith.text(ac.baseAmount)) × percentage \(Arith.text(ac.percentage)) / 100 if base amount and percentage exists."
     }
 }
@@ -89,14 +89,14 @@ struct LineNetAmount: Rule {
     let severity = Severity.fatal
     let profiles = Profiles.peppol
 
-    static func expected(_ l: InvoiceLine) -> Decimal {
-        let quantity = l.invoicedQuantity?.value ?? 1
-        let price = l.itemNetPrice?.value ?? 0
-        var base = l.itemPriceBaseQuantity?.value ?? 1
+    static func expected(_ l: Borrowed<InvoiceLine>) -> Exact {
+        let quantity = l.invoicedQuantity?.exact ?? 1
+        let price = l.itemNetPrice?.exact ?? 0
+        var base = l.itemPriceBaseQuantity?.exact ?? 1
         if base == 0 { base = 1 }
-        var allowances = Decimal.zero, charges = Decimal.zero
+        var allowances = Exact.zero, charges = Exact.zero
         l.allowanceCharges.each { _, ac in
-            if ac.isCharge { charges += ac.amount?.value ?? 0 } else { allowances += ac.amount?.value ?? 0 }
+            if ac.isCharge { charges += ac.amount?.exact ?? 0 } else { allowances += ac.amount?.exact ?? 0 }
         }
         let unit = base == 1 ? price : price / base
         return quantity * unit + Arith.xround(charges) - Arith.xround(allowances)
@@ -105,7 +105,7 @@ struct LineNetAmount: Rule {
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         c.invoice.lines.each { i, l in
             let expected = Self.expected(l)
-            let net = l.netAmount?.value ?? 0
+            let net = l.netAmount?.exact ?? 0
             if !Arith.within(net, expected, inclusive: Arith.twoCents) {
                 issues.add(self, "Invoice line net amount \(Arith.text(l.netAmount)) MUST equal (Invoiced quantity × (Item net price / item price base quantity) + Sum of invoice line charge amount − sum of invoice line allowance amount) = \(Arith.text(expected)).", at: Location.line(i, l))
             }

@@ -25,12 +25,12 @@ struct BreakdownTaxAmount: Rule {
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         let cii = c.invoice.syntax == .cii
         c.invoice.vatBreakdown.each { i, b in
-            let tax = b.taxAmount?.value
+            let tax = b.taxAmount?.exact
             let ok: Bool
-            var expected: Decimal?
-            if let rate = b.rate?.value, Arith.xround(rate, 0) != 0 {
-                if let taxable = b.taxableAmount?.value, let tax {
-                    let e = Arith.xround(Arith.abs(taxable) * (rate / Arith.hundred))
+            var expected: Exact?
+            if let rate = b.rate?.exact, Arith.xround(rate, 0) != 0 {
+                if let taxable = b.taxableAmount?.exact, let tax {
+                    let e = Arith.xround(Arith.abs(taxable) * rate.percent)
                     expected = e
                     let d = Arith.abs(tax) - e
                     ok = cii ? (d <= 1 && d >= -1) : (d < 1 && d > -1)

@@ -14,7 +14,7 @@ struct LineTotal: Rule {
             issues.add(self, "Sum of Invoice line net amount (BT-106) is missing; the lines sum to \(Arith.text(expected)).", at: "BT-106")
             return
         }
-        if bt106.value != expected {
+        if bt106.exact != expected {
             issues.add(self, "Sum of Invoice line net amount (BT-106) \(bt106) ≠ Σ Invoice line net amount (BT-131) \(Arith.text(expected)).", at: "BT-106")
         }
     }
@@ -41,7 +41,7 @@ struct AllowanceChargeTotal: Rule {
             if any { issues.add(self, "Sum of \(charges ? "charges" : "allowances") on document level (\(bt)) is missing; Σ \(each) is \(Arith.text(expected)).", at: bt) }
             return
         }
-        if stated.value != expected {
+        if stated.exact != expected {
             issues.add(self, "Sum of \(charges ? "charges" : "allowances") on document level (\(bt)) \(stated) ≠ Σ \(each) \(Arith.text(expected)).", at: bt)
         }
     }
@@ -60,13 +60,13 @@ struct TotalWithoutVAT: Rule {
             issues.add(self, "Invoice total amount without VAT (BT-109) = Σ Invoice line net amount (BT-106) − allowances (BT-107) + charges (BT-108) cannot hold: \(t.invoiceTotalAmountWithoutVAT == nil ? "BT-109" : "BT-106") is missing.", at: "BT-109")
             return
         }
-        var sum = bt106.value
-        if let a = t.sumOfAllowancesOnDocumentLevel { sum -= a.value }
-        if let ch = t.sumOfChargesOnDocumentLevel { sum += ch.value }
+        var sum = bt106.exact
+        if let a = t.sumOfAllowancesOnDocumentLevel { sum -= a.exact }
+        if let ch = t.sumOfChargesOnDocumentLevel { sum += ch.exact }
         // With neither allowances nor charges the UBL rule compares BT-109 and BT-106 exactly, without rounding.
         let unrounded = c.invoice.syntax == .ubl && t.sumOfAllowancesOnDocumentLevel == nil && t.sumOfChargesOnDocumentLevel == nil
         let expected = unrounded ? sum : Arith.xround(sum)
-        if bt109.value != expected {
+        if bt109.exact != expected {
             issues.add(self, "Invoice total amount without VAT (BT-109) \(bt109) ≠ Σ Invoice line net amount (BT-106) − allowances (BT-107) + charges (BT-108) = \(Arith.text(expected)).", at: "BT-109")
         }
     }
@@ -80,8 +80,8 @@ struct TotalVAT: Rule {
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         let breakdown = c.invoice.vatBreakdown
-        var sum = Decimal.zero
-        for b in breakdown { if let t = b.taxAmount { sum += t.value } }
+        var sum = Exact.zero
+        for b in breakdown { if let t = b.taxAmount { sum += t.exact } }
         let expected = Arith.xround(sum)
         guard let bt110 = c.invoice.totals.invoiceTotalVATAmount else {
             // UBL: a TaxTotal with subtotals but no TaxAmount; CII: the rule's context is the TaxTotalAmount itself.
@@ -92,7 +92,7 @@ struct TotalVAT: Rule {
         }
         // UBL states the rule only for a TaxTotal that has subtotals.
         if breakdown.isEmpty && c.invoice.syntax == .ubl { return }
-        if bt110.value != expected {
+        if bt110.exact != expected {
             issues.add(self, "Invoice total VAT amount (BT-110) \(bt110) ≠ Σ VAT category tax amount (BT-117) \(Arith.text(expected)).", at: "BT-110")
         }
     }
@@ -108,15 +108,15 @@ struct TotalWithVAT: Rule {
         // The rule is stated "for every document currency code": without BT-5 there is nothing to check.
         guard c.invoice.documentCurrencyCode != nil else { return }
         let t = c.invoice.totals
-        if c.invoice.syntax == .cii, let bt112 = t.invoiceTotalAmountWithVAT, let bt109 = t.invoiceTotalAmountWithoutVAT, bt112.value == bt109.value {
+        if c.invoice.syntax == .cii, let bt112 = t.invoiceTotalAmountWithVAT, let bt109 = t.invoiceTotalAmountWithoutVAT, bt112.exact == bt109.exact {
             return // CII also accepts BT-112 = BT-109
         }
         guard let bt112 = t.invoiceTotalAmountWithVAT, let bt109 = t.invoiceTotalAmountWithoutVAT, let bt110 = t.invoiceTotalVATAmount else {
             issues.add(self, "Invoice total amount with VAT (BT-112) = Invoice total amount without VAT (BT-109) + Invoice total VAT amount (BT-110) cannot hold: \(t.invoiceTotalAmountWithVAT == nil ? "BT-112" : t.invoiceTotalAmountWithoutVAT == nil ? "BT-109" : "BT-110") is missing.", at: "BT-112")
             return
         }
-        let expected = Arith.xround(bt109.value + bt110.value)
-        if bt112.value != expected {
+        let expected = Arith.xround(bt109.exact + bt110.exact)
+        if bt112.exact != expected {
             issues.add(self, "Invoice total amount with VAT (BT-112) \(bt112) ≠ Invoice total amount without VAT (BT-109) + Invoice total VAT amount (BT-110) = \(Arith.text(expected)).", at: "BT-112")
         }
     }
@@ -136,23 +136,23 @@ struct AmountDue: Rule {
             return
         }
         let ok: Bool
-        let expected: Decimal
+        let expected: Exact
         if c.invoice.syntax == .cii {
             // CII: BT-115 = BT-112 − BT-113 + BT-114 exactly.
-            expected = bt112.value - (t.paidAmount?.value ?? 0) + (t.roundingAmount?.value ?? 0)
-            ok = due.value == expected
+            expected = bt112.exact - (t.paidAmount?.exact ?? 0) + (t.roundingAmount?.exact ?? 0)
+            ok = due.exact == expected
         } else {
             switch (t.paidAmount, t.roundingAmount) {
             case (let paid?, nil):
-                expected = Arith.xround(bt112.value - paid.value); ok = due.value == expected
+                expected = Arith.xround(bt112.exact - paid.exact); ok = due.exact == expected
             case (nil, nil):
-                expected = bt112.value; ok = due.value == expected
+                expected = bt112.exact; ok = due.exact == expected
             case (let paid?, let rounding?):
-                expected = Arith.xround(bt112.value - paid.value) + rounding.value
-                ok = Arith.xround(due.value - rounding.value) == Arith.xround(bt112.value - paid.value)
+                expected = Arith.xround(bt112.exact - paid.exact) + rounding.exact
+                ok = Arith.xround(due.exact - rounding.exact) == Arith.xround(bt112.exact - paid.exact)
             case (nil, let rounding?):
-                expected = bt112.value + rounding.value
-                ok = Arith.xround(due.value - rounding.value) == bt112.value
+                expected = bt112.exact + rounding.exact
+                ok = Arith.xround(due.exact - rounding.exact) == bt112.exact
             }
         }
         if !ok {

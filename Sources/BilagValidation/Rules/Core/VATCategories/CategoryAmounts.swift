@@ -25,9 +25,9 @@ struct CategoryTaxableAmount: Rule {
                 let sums = Self.sums(c, family.code, rate: rate)
                 let ok: Bool
                 if cii {
-                    ok = b.taxableAmount.map { $0.value == sums.roundedTotal } ?? false
+                    ok = b.taxableAmount.map { $0.exact == sums.roundedTotal } ?? false
                 } else {
-                    ok = sums.used && (b.taxableAmount.map { Arith.within($0.value, sums.total, strictly: Arith.one) } ?? false)
+                    ok = sums.used && (b.taxableAmount.map { Arith.within($0.exact, sums.total, strictly: Arith.one) } ?? false)
                 }
                 if !ok {
                     issues.add(self, "For VAT category \"\(family.name)\" at \(rate)% the VAT category taxable amount (BT-116) \(Arith.text(b.taxableAmount)) shall equal the sum of Invoice line net amounts (BT-131) plus document level charges (BT-99) minus document level allowances (BT-92) at that category and rate: \(Arith.text(cii ? sums.roundedTotal : sums.total)).", at: Location.breakdown(i, b))
@@ -37,12 +37,12 @@ struct CategoryTaxableAmount: Rule {
                 let ok: Bool
                 if cii {
                     if family.code == "O" {
-                        ok = b.taxableAmount.map { $0.value == sums.roundedTotal } ?? false
+                        ok = b.taxableAmount.map { $0.exact == sums.roundedTotal } ?? false
                     } else {
-                        ok = b.taxableAmount.map { Arith.within($0.value, sums.roundedTotal, strictly: Arith.one) } ?? false
+                        ok = b.taxableAmount.map { Arith.within($0.exact, sums.roundedTotal, strictly: Arith.one) } ?? false
                     }
                 } else {
-                    ok = !c.invoice.lines.isEmpty && (b.taxableAmount.map { $0.value == sums.total } ?? false)
+                    ok = !c.invoice.lines.isEmpty && (b.taxableAmount.map { $0.exact == sums.total } ?? false)
                 }
                 if !ok {
                     issues.add(self, "In a VAT breakdown (BG-23) where the VAT category code (BT-118) is \"\(family.name)\" the VAT category taxable amount (BT-116) \(Arith.text(b.taxableAmount)) shall equal the sum of Invoice line net amounts (BT-131) minus document level allowances (BT-92) plus document level charges (BT-99) of that category: \(Arith.text(cii ? sums.roundedTotal : sums.total)).", at: Location.breakdown(i, b))
@@ -52,11 +52,11 @@ struct CategoryTaxableAmount: Rule {
     }
 
     struct Sums {
-        var lines = Decimal.zero, charges = Decimal.zero, allowances = Decimal.zero
+        var lines = Exact.zero, charges = Exact.zero, allowances = Exact.zero
         /// Whether any line, allowance or charge has the category (and rate).
         var used = false
-        var total: Decimal { lines + charges - allowances }
-        var roundedTotal: Decimal { Arith.xround(lines) + Arith.xround(charges) - Arith.xround(allowances) }
+        var total: Exact { lines + charges - allowances }
+        var roundedTotal: Exact { Arith.xround(lines) + Arith.xround(charges) - Arith.xround(allowances) }
     }
 
     /// The sums of one category (and, when given, one rate).
@@ -66,14 +66,14 @@ struct CategoryTaxableAmount: Rule {
             c.invoice.lines.each { _, l in
                 guard l.vatCategoryCode == code && (rate == nil || l.vatRate == rate) else { return }
                 s.used = true
-                if let n = l.netAmount { s.lines += n.value }
+                if let n = l.netAmount { s.lines += n.exact }
             }
         }
         c.invoice.allowanceCharges.each { _, ac in
             guard ac.vatCategoryCode == code && (rate == nil || ac.vatRate == rate) else { return }
             s.used = true
             guard let a = ac.amount else { return }
-            if ac.isCharge { s.charges += a.value } else { s.allowances += a.value }
+            if ac.isCharge { s.charges += a.exact } else { s.allowances += a.exact }
         }
         return s
     }
@@ -93,20 +93,20 @@ struct CategoryTaxAmount: Rule {
         c.invoice.vatBreakdown.each { i, b in
             guard b.categoryCode == family.code else { return }
             if family.rated {
-                var expected: Decimal?
+                var expected: Exact?
                 if let taxable = b.taxableAmount, let rate = b.rate {
-                    expected = Arith.xround(Arith.abs(taxable.value) * rate.value / Arith.hundred)
+                    expected = Arith.xround(Arith.abs(taxable.exact) * rate.exact.percent)
                 }
                 let ok: Bool
                 if let expected, let tax = b.taxAmount {
-                    ok = Arith.within(Arith.abs(tax.value), expected, strictly: Arith.one)
+                    ok = Arith.within(Arith.abs(tax.exact), expected, strictly: Arith.one)
                 } else {
                     ok = false
                 }
                 if !ok {
                     issues.add(self, "The VAT category tax amount (BT-117) \(Arith.text(b.taxAmount)) in a VAT breakdown (BG-23) where VAT category code (BT-118) is \"\(family.name)\" shall equal the VAT category taxable amount (BT-116) multiplied by the VAT category rate (BT-119)\(expected.map { ": \(Arith.text($0))" } ?? "").", at: Location.breakdown(i, b))
                 }
-            } else if !(b.taxAmount.map { $0.value == 0 } ?? false) {
+            } else if !(b.taxAmount.map { $0.exact == 0 } ?? false) {
                 issues.add(self, "The VAT category tax amount (BT-117) in a VAT breakdown (BG-23) where the VAT category code (BT-118) is \"\(family.name)\" shall equal 0 (zero); found \(Arith.text(b.taxAmount)).", at: Location.breakdown(i, b))
             }
         }

@@ -83,10 +83,10 @@ struct VATCategoryFamily: Sendable {
     /// Whether `rate` is allowed for this category.
     func rateHolds(_ rate: Amount?) -> Bool {
         switch self.rate {
-        case .positive: return (rate?.value ?? 0) > 0
-        case .zero: return rate.map { $0.value == 0 } ?? false
+        case .positive: return (rate?.exact ?? 0) > 0
+        case .zero: return rate.map { $0.exact == 0 } ?? false
         case .absent: return rate == nil
-        case .nonNegative: return rate.map { $0.value >= 0 } ?? false
+        case .nonNegative: return rate.map { $0.exact >= 0 } ?? false
         }
     }
 

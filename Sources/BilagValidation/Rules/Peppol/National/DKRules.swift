@@ -17,13 +17,13 @@ enum DKRules {
         },
         Assert("DK-R-014", p, at: "BT-30", "For Danish Suppliers it is mandatory to specify schemeID as \"0184\" (DK CVR-number) when PartyLegalEntity/CompanyID is used for AccountingSupplierParty.") { c in
             guard sellerDK(c), let legal = c.invoice.seller.legalRegistrationIdentifier else { return true }
-            return legal.scheme?.trimmingCharacters(in: .whitespaces) == "0184"
+            return legal.scheme.map(Text.trim) == "0184"
         },
         Assert("DK-R-016", p, at: "BT-115", "For Danish suppliers, a Credit note cannot have a negative total (PayableAmount).") { c in
             guard sellerDK(c), c.invoice.buyer.postalAddress?.countryCode == "DK" else { return true }
             let creditNote = c.invoice.syntax == .cii ? c.invoice.invoiceTypeCode == "381" : c.isCreditNote
             guard creditNote, let due = c.invoice.totals.amountDueForPayment else { return true }
-            return due.value >= 0
+            return due.exact >= 0
         },
         Assert("DK-R-013", p, at: "BT-29/BT-46", "For Danish Suppliers it is mandatory to use schemeID when PartyIdentification/ID is used for AccountingCustomerParty or AccountingSupplierParty.") { c in
             guard bothDK(c) else { return true }

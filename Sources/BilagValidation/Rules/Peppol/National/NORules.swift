@@ -15,7 +15,7 @@ enum NORules {
         },
         Assert("NO-R-002", p, severity: .warning, at: "BT-32", "Most invoice issuers are required to append \"Foretaksregisteret\" to their invoice. \"Dersom selger er aksjeselskap, allmennaksjeselskap eller filial av utenlandsk selskap skal også ordet «Foretaksregisteret» fremgå av salgsdokumentet, jf. foretaksregisterloven § 10-2.\"") { c in
             guard c.peppolSupplierCountry == "NO" else { return true }
-            return c.invoice.seller.taxRegistrationIdentifier?.trimmingCharacters(in: .whitespacesAndNewlines) == "Foretaksregisteret"
+            return c.invoice.seller.taxRegistrationIdentifier.map(Text.trim) == "Foretaksregisteret"
         },
     ]
 }

@@ -1,0 +1,26 @@
+/// JSON string literals written byte for byte as bilag's `JSONEncoder` (`.sortedKeys`, `.withoutEscapingSlashes`) writes
+/// them, for the small fixed-shape JSON texts made once per invoice on the serial path (audit detail, decision trace),
+/// where the encoder's generic machinery costs ~10 µs a call.
+///
+/// Only the escapes whose spelling is certain are written here: `\"` and `\\`. A text holding a control character
+/// (below U+0020), whose escapes differ between Foundation versions, gives nil, and the caller uses `JSONEncoder`.
+public enum JSONString {
+    /// `"text"` with `"` and `\` escaped, or nil when the text holds a control character.
+    public static func literal(_ text: String) -> String? {
+        var needsEscape = false
+        for b in text.utf8 {
+            if b < 0x20 { return nil }
+            if b == 0x22 || b == 0x5C { needsEscape = true }
+        }
+        guard needsEscape else { return "\"" + text + "\"" }
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count + 8)
+        out.append(0x22)
+        for b in text.utf8 {
+            if b == 0x22 || b == 0x5C { out.append(0x5C) }
+            out.append(b)
+        }
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
