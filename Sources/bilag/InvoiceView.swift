@@ -10,6 +10,7 @@ struct InvoiceView: Encodable {
     let validation: JSONText?
     let trace: JSONText?
     let events: [InvoiceEvent]
+    let decisions: [StoredDecision]
     let originalPath: String
 
     /// Raw JSON kept as it was stored.
@@ -28,7 +29,7 @@ struct InvoiceView: Encodable {
         let path = q.pipeline.config.statePath + "/" + r.storedPath
         var invoice: Invoice?
         if let data = FileManager.default.contents(atPath: path), case let .parsed(doc, _) = Examiner().examine(data) { invoice = doc.invoice }
-        return InvoiceView(record: r, invoice: invoice, validation: docs.validation.map(JSONText.init), trace: docs.trace.map(JSONText.init), events: try q.pipeline.store.events(r.id), originalPath: path)
+        return InvoiceView(record: r, invoice: invoice, validation: docs.validation.map(JSONText.init), trace: docs.trace.map(JSONText.init), events: try q.pipeline.store.events(r.id), decisions: try q.pipeline.store.decisions(invoice: r.id), originalPath: path)
     }
 
     var text: String {
@@ -39,6 +40,11 @@ struct InvoiceView: Encodable {
         out.append("received \(record.receivedAt) on channel \(record.channel) as \(record.sourcePath) (\(record.size) bytes, sha256 \(record.sha256.prefix(16))…)")
         out.append("original kept at \(originalPath)")
         if let invoice { out.append(""); out.append(InvoiceText.render(invoice)) }
+        for d in decisions {
+            out.append("")
+            out.append("robot decision (\(d.mode)) at \(d.decidedAt): \(d.robot) version \(d.robotHash.prefix(12)) — \(d.outcome)" + (d.reasonCode.map { " \($0)" } ?? ""))
+            if let basis = d.legalBasis { out.append("  legal basis: \(basis)") }
+        }
         if let trace, let steps = try? JSONDecoder().decode([TraceStep].self, from: Data(trace.text.utf8)) {
             out.append(""); out.append("decision trace:")
             for s in steps { out.append("  \(s.step): \(s.result)" + (s.detail.map { " — \($0)" } ?? "") + (s.micros.map { " (\($0) µs)" } ?? "")) }

@@ -153,6 +153,7 @@ extension RobotDecider {
     /// Reloads robots whose files changed (a broken file keeps its last good version), sends pending case updates,
     /// and re-queues manual invoices a changed table may now decide.
     public func refresh() {
+        pause.refresh()   // an operator may have resumed a robot
         let changed = catalog.reload()
         for (file, e) in catalog.loadErrors {
             logger.error("robot file refused; the last good version stays active", metadata: ["file": "\(file)", "error": "\(e)"])
