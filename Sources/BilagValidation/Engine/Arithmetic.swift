@@ -31,15 +31,13 @@ enum Arith {
     /// `|a - b| < tolerance` (the official "±1" checks are strict).
     @inline(__always)
     static func within(_ a: Exact, _ b: Exact, strictly tolerance: Exact) -> Bool {
-        let d = a - b
-        return d < tolerance && -d < tolerance
+        (a - b).magnitude < tolerance
     }
 
     /// `|a - b| <= tolerance` (PEPPOL `u:slack`).
     @inline(__always)
     static func within(_ a: Exact, _ b: Exact, inclusive tolerance: Exact) -> Bool {
-        let d = a - b
-        return d <= tolerance && -d <= tolerance
+        (a - b).magnitude <= tolerance
     }
 
     @inline(__always)

@@ -4,7 +4,7 @@ import BilagCore
 // their own. Each shape reports one issue per failing place, like a Schematron assert per context node.
 
 /// A document-level assertion.
-struct Assert: Rule {
+final class Assert: Rule {
     let id: String
     let severity: Severity
     let profiles: Set<Profile>
@@ -23,7 +23,7 @@ struct Assert: Rule {
 }
 
 /// An assertion on every invoice line (BG-25).
-struct EachLine: Rule {
+final class EachLine: Rule {
     let id: String
     let severity: Severity
     let profiles: Set<Profile>
@@ -44,7 +44,7 @@ struct EachLine: Rule {
 }
 
 /// An assertion on every document-level allowance (BG-20) and/or charge (BG-21).
-struct EachAllowanceCharge: Rule {
+final class EachAllowanceCharge: Rule {
     enum Kind: Sendable { case allowances, charges, both }
     let id: String
     let severity: Severity
@@ -67,7 +67,7 @@ struct EachAllowanceCharge: Rule {
 }
 
 /// An assertion on every line-level allowance (BG-27) and/or charge (BG-28).
-struct EachLineAllowanceCharge: Rule {
+final class EachLineAllowanceCharge: Rule {
     let id: String
     let severity: Severity
     let profiles: Set<Profile>
@@ -81,19 +81,15 @@ struct EachLineAllowanceCharge: Rule {
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        c.invoice.lines.eachBorrowed { i, line in
-            let charges = line.allowanceCharges
-            guard !charges.isEmpty else { return }
-            charges.eachBorrowed { j, ac in
-                guard kind.includes(ac.isCharge) && !holds(ac, c) else { return }
-                issues.add(self, message, at: Location.line(i, line.copy) + "/" + Location.allowanceCharge(j, ac.copy))
-            }
+        c.eachLineAllowanceCharge { i, j, ac in
+            guard kind.includes(ac.isCharge) && !holds(ac, c) else { return }
+            issues.add(self, message, at: Location.line(i, c.invoice.lines[i]) + "/" + Location.allowanceCharge(j, ac.copy))
         }
     }
 }
 
 /// An assertion on every VAT breakdown (BG-23).
-struct EachBreakdown: Rule {
+final class EachBreakdown: Rule {
     let id: String
     let severity: Severity
     let profiles: Set<Profile>

@@ -4,14 +4,20 @@
 enum Checksums {
     /// `matches(., '^[0-9]+$') and u:gln(.)`: GS1 mod-10 over any number of digits (weights 3,1,… from the right).
     static func gln(_ s: String) -> Bool {
-        guard let d = Text.digits(s) else { return false }
+        let u = s.utf8
+        guard let last = u.last, last >= 48, last <= 57 else { return false }
         var sum = 0
-        var weight3 = true
-        for i in stride(from: d.count - 2, through: 0, by: -1) {
-            sum += d[i] * (weight3 ? 3 : 1)
-            weight3.toggle()
+        var n = 0
+        // weights 3,1,3,… from the digit before the check digit, leftwards: 3 when the distance from the end is odd
+        let count = u.count
+        for b in u {
+            guard b >= 48, b <= 57 else { return false }
+            n += 1
+            if n == count { break }
+            let fromEnd = count - n // 1 for the digit just before the check digit
+            sum += Int(b - 48) * (fromEnd % 2 == 1 ? 3 : 1)
         }
-        return (10 - sum % 10) % 10 == d[d.count - 1]
+        return (10 - sum % 10) % 10 == Int(last) - 48
     }
 
     /// `u:mod11` (Norwegian organisation number): weights 2…7 repeating from the right, value > 0.

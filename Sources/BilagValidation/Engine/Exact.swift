@@ -39,18 +39,28 @@ struct Exact: Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
 
     var description: String { DecimalText.format(decimal) }
 
-    var isNegative: Bool { slow.map { $0 < 0 } ?? (units < 0) }
+    @inline(__always) var isNegative: Bool { slow == nil ? units < 0 : slow! < 0 }
     var isZero: Bool { slow.map { $0.isZero } ?? (units == 0) }
-    var magnitude: Exact { isNegative ? -self : self }
+    @inline(__always) var magnitude: Exact { isNegative ? -self : self }
 
     // MARK: Arithmetic
 
+    @inline(__always)
     static prefix func - (a: Exact) -> Exact {
         if a.slow == nil, a.units != .min { return Exact(units: -a.units, scale: a.scale) }
         return Exact(slow: -a.decimal)
     }
 
+    @inline(__always)
     static func + (a: Exact, b: Exact) -> Exact {
+        if a.slow == nil, b.slow == nil, a.scale == b.scale {
+            let (r, o) = a.units.addingReportingOverflow(b.units)
+            if !o { return Exact(units: r, scale: a.scale) }
+        }
+        return add(a, b)
+    }
+
+    static func add(_ a: Exact, _ b: Exact) -> Exact {
         if let (x, y, s) = aligned(a, b) {
             let (r, o) = x.addingReportingOverflow(y)
             if !o { return Exact(units: r, scale: s) }
@@ -58,8 +68,10 @@ struct Exact: Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
         return Exact(slow: a.decimal + b.decimal)
     }
 
+    @inline(__always)
     static func - (a: Exact, b: Exact) -> Exact { a + (-b) }
 
+    @inline(__always)
     static func * (a: Exact, b: Exact) -> Exact {
         if a.slow == nil, b.slow == nil {
             let (r, o) = a.units.multipliedReportingOverflow(by: b.units)
@@ -105,14 +117,26 @@ struct Exact: Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
 
     // MARK: Comparison
 
+    @inline(__always)
     static func == (a: Exact, b: Exact) -> Bool { compare(a, b) == 0 }
+    @inline(__always)
     static func != (a: Exact, b: Exact) -> Bool { compare(a, b) != 0 }
+    @inline(__always)
     static func < (a: Exact, b: Exact) -> Bool { compare(a, b) < 0 }
+    @inline(__always)
     static func <= (a: Exact, b: Exact) -> Bool { compare(a, b) <= 0 }
+    @inline(__always)
     static func > (a: Exact, b: Exact) -> Bool { compare(a, b) > 0 }
+    @inline(__always)
     static func >= (a: Exact, b: Exact) -> Bool { compare(a, b) >= 0 }
 
+    @inline(__always)
     static func compare(_ a: Exact, _ b: Exact) -> Int {
+        if a.slow == nil, b.slow == nil, a.scale == b.scale { return a.units == b.units ? 0 : (a.units < b.units ? -1 : 1) }
+        return compareSlow(a, b)
+    }
+
+    static func compareSlow(_ a: Exact, _ b: Exact) -> Int {
         if let (x, y, _) = aligned(a, b) { return x == y ? 0 : (x < y ? -1 : 1) }
         let x = a.decimal, y = b.decimal
         return x == y ? 0 : (x < y ? -1 : 1)
@@ -149,10 +173,9 @@ struct Exact: Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
             let flags = raw[1]
             let length = Int(flags >> 4)
             guard length <= 4 else { return nil }
-            var mantissa: UInt64 = 0
-            for w in stride(from: length - 1, through: 0, by: -1) {
-                mantissa = mantissa << 16 | UInt64(raw[4 + 2 * w]) | UInt64(raw[5 + 2 * w]) << 8
-            }
+            // Mantissa words 0…3 are the little-endian bytes 4…11; keep the `length` low words.
+            let words = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt64.self))
+            let mantissa = length == 4 ? words : words & ((1 << (16 * UInt64(length))) &- 1)
             guard mantissa <= UInt64(Int64.max) else { return nil }
             var units = Int64(mantissa)
             if flags & 0x08 != 0 { units = -units }

@@ -29,6 +29,12 @@ public struct ValidationContext: Sendable {
 
     /// The identifier schemes bilag checks that occur among the party identifiers (see `PartyIdentifiers`).
     let identifierSchemes: SchemeSet
+    /// The party identifiers with one of those schemes, with where they are.
+    let schemedIdentifiers: [SchemedIdentifier]
+    /// The numbers of each line, read once.
+    let lineFacts: [LineFacts]
+    /// The indices of the lines that have allowances or charges (BG-27/BG-28); usually none.
+    let linesWithAllowanceCharges: [Int]
 
     /// BT-31 (seller VAT identifier).
     public let sellerHasVATIdentifier: Bool
@@ -64,9 +70,6 @@ public struct ValidationContext: Sendable {
             || t.amountDueForPayment != nil || t.sumOfAllowancesOnDocumentLevel != nil || t.sumOfChargesOnDocumentLevel != nil
             || t.paidAmount != nil || t.roundingAmount != nil
         self.profile = profile ?? invoice.profile
-        var lines = Exact.zero
-        invoice.lines.each { _, l in if let n = l.netAmount { lines += n.exact } }
-        lineNetSum = lines
         var allowances = Exact.zero, charges = Exact.zero
         var hasA = false, hasC = false
         invoice.allowanceCharges.each { _, ac in
@@ -81,8 +84,27 @@ public struct ValidationContext: Sendable {
         invoice.vatBreakdown.each { _, b in bc.insert(CategorySet(code: b.categoryCode)) }
         lineCategories = lc; allowanceCategories = ac; chargeCategories = cc; breakdownCategories = bc
         var schemes = SchemeSet()
-        PartyIdentifiers.forEach(invoice: invoice, includingCIIExtras: true) { ident, _ in schemes.insert(SchemeSet(scheme: ident.scheme)) }
+        var schemed: [SchemedIdentifier] = []
+        PartyIdentifiers.forEach(invoice: invoice, includingCIIExtras: true) { ident, place, extra in
+            let s = SchemeSet(scheme: ident.scheme)
+            guard !s.isEmpty else { return }
+            schemes.insert(s)
+            schemed.append(SchemedIdentifier(identifier: ident, scheme: s, place: place, ciiExtra: extra))
+        }
         identifierSchemes = schemes
+        schemedIdentifiers = schemed
+        var facts: [LineFacts] = []
+        facts.reserveCapacity(invoice.lines.count)
+        var withAC: [Int] = []
+        invoice.lines.each { i, l in
+            facts.append(LineFacts(l))
+            if !l.allowanceCharges.isEmpty { withAC.append(i) }
+        }
+        lineFacts = facts
+        linesWithAllowanceCharges = withAC
+        var lines = Exact.zero
+        for f in facts { if let n = f.net { lines += n } }
+        lineNetSum = lines
         let seller = invoice.seller
         sellerHasVATIdentifier = seller.vatIdentifier.isPresent
         sellerHasTaxRegistration = seller.vatIdentifier.isPresent || seller.taxRegistrationIdentifier.isPresent
@@ -102,6 +124,15 @@ public struct ValidationContext: Sendable {
         }
     }
 
+    /// Calls `body` with (line index, index within the line, allowance/charge) for every line-level allowance and charge.
+    @inline(__always)
+    func eachLineAllowanceCharge(_ body: (Int, Int, Borrowed<AllowanceCharge>) -> Void) {
+        guard !linesWithAllowanceCharges.isEmpty else { return }
+        invoice.lines.withUnsafeBufferPointer { lines in
+            for li in linesWithAllowanceCharges { lines[li].allowanceCharges.each { j, ac in body(li, j, ac) } }
+        }
+    }
+
     /// Whether the parser met an unreadable field at one of `paths` (the field is there, if unreadable).
     public func hasUnreadable(_ paths: String...) -> Bool {
         unreadablePaths.contains { paths.contains($0) }
@@ -109,6 +140,32 @@ public struct ValidationContext: Sendable {
 
     /// Whether the document was written as a credit note (UBL `CreditNote` root or a credit-note type code).
     public var isCreditNote: Bool { invoice.documentKind == .creditNote }
+}
+
+/// A party identifier whose scheme the identifier rules check.
+struct SchemedIdentifier: Sendable {
+    let identifier: Identifier
+    let scheme: SchemeSet
+    let place: String
+    /// A CII deliver-to or item identifier (checked by the PEPPOL CII rules only).
+    let ciiExtra: Bool
+}
+
+/// The numbers of one line as `Exact` values, decoded once per document.
+struct LineFacts: Sendable {
+    let net: Exact?
+    let quantity: Exact?
+    let price: Exact?
+    let baseQuantity: Exact?
+    let rate: Exact?
+
+    init(_ l: Borrowed<InvoiceLine>) {
+        net = l.netAmount.exact
+        quantity = l.invoicedQuantity.exact
+        price = l.itemNetPrice.exact
+        baseQuantity = l.itemPriceBaseQuantity.exact
+        rate = l.vatRate.exact
+    }
 }
 
 /// A set of the identifier schemes the identifier rules check.
@@ -198,7 +255,11 @@ enum Text {
 
     /// Whether `s` starts with the bytes of `prefix` (no Unicode normalisation: identifiers and codes).
     @inline(__always)
-    static func hasPrefix(_ s: String, _ prefix: String) -> Bool { s.utf8.starts(with: prefix.utf8) }
+    static func hasPrefix(_ s: String, _ prefix: String) -> Bool {
+        guard s.utf8.count >= prefix.utf8.count else { return false }
+        var s = s, prefix = prefix
+        return s.withUTF8 { a in prefix.withUTF8 { b in memcmp(a.baseAddress!, b.baseAddress!, b.count) == 0 } }
+    }
 
     /// True when every byte is an ASCII digit (and there is at least one).
     static func isDigits(_ s: Substring.UTF8View) -> Bool {

@@ -62,7 +62,7 @@ enum PaymentRules {
 }
 
 /// An assertion on every payment instruction (BG-16).
-struct EachPayment: Rule {
+final class EachPayment: Rule {
     let id: String
     let severity: Severity
     let profiles: Set<Profile>

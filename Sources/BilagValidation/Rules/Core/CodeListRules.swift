@@ -68,9 +68,7 @@ enum CodeListRules {
             guard let code = b.exemptionReasonCode else { return true }
             return CodeLists.vatExemptionReasonCodes.contains(code.uppercased())
         },
-        EachLine("BR-CL-23", p, "Unit code (BT-130, BT-150) MUST be coded according to the UN/ECE Recommendation 20 with Rec 21 extension.") { l, _ in
-            inList(l.invoicedQuantityUnitCode, CodeLists.unitCodes) && inList(l.itemPriceBaseQuantityUnitCode, CodeLists.unitCodes)
-        },
+        UnitCodes(),
         Assert("BR-CL-24", p, at: "BT-125", "For Mime code in attribute use MIMEMediaType (application/pdf, image/png, image/jpeg, text/csv, xlsx, ods).") { c in
             c.invoice.supportingDocuments.allBorrowed { inList($0.attachmentMimeCode, CodeLists.mimeCodes) }
         },
@@ -84,7 +82,7 @@ enum CodeListRules {
 }
 
 /// BR-CL-19 (allowance reason codes, UNCL 5189) and BR-CL-20 (charge reason codes, UNCL 7161), document and line level.
-struct AllowanceChargeReasonCodes: Rule {
+final class AllowanceChargeReasonCodes: Rule {
     let charges: Bool
     let id: String
     let severity = Severity.fatal
@@ -102,11 +100,32 @@ struct AllowanceChargeReasonCodes: Rule {
             guard bad(ac) else { return }
             issues.add(self, "Coded \(charges ? "charge" : "allowance") reasons MUST belong to the \(charges ? "UNCL 7161" : "UNCL 5189") code list; '\(ac.reasonCode ?? "")' does not.", at: Location.allowanceCharge(i, ac))
         }
-        c.invoice.lines.each { li, l in
-            l.allowanceCharges.each { i, ac in
-                guard bad(ac) else { return }
-                issues.add(self, "Coded \(charges ? "charge" : "allowance") reasons MUST belong to the \(charges ? "UNCL 7161" : "UNCL 5189") code list; '\(ac.reasonCode ?? "")' does not.", at: Location.line(li, l) + "/" + Location.allowanceCharge(i, ac))
-            }
+        c.eachLineAllowanceCharge { li, i, ac in
+            guard bad(ac) else { return }
+            issues.add(self, "Coded \(charges ? "charge" : "allowance") reasons MUST belong to the \(charges ? "UNCL 7161" : "UNCL 5189") code list; '\(ac.reasonCode ?? "")' does not.", at: Location.line(li, c.invoice.lines[li]) + "/" + Location.allowanceCharge(i, ac))
+        }
+    }
+}
+
+/// BR-CL-23: unit codes (BT-130, BT-150) from UN/ECE Recommendation 20 with Rec 21. Lines usually repeat one unit,
+/// so a code just found is not looked up again.
+final class UnitCodes: Rule {
+    let id = "BR-CL-23"
+    let severity = Severity.fatal
+    let profiles = Profiles.en16931
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        var known = ""
+        @inline(__always) func ok(_ code: String?) -> Bool {
+            guard let code else { return true }
+            if code == known { return true }
+            guard CodeLists.unitCodes.contains(code) else { return false }
+            known = code
+            return true
+        }
+        c.invoice.lines.each { i, l in
+            guard !(ok(l.invoicedQuantityUnitCode) && ok(l.itemPriceBaseQuantityUnitCode)) else { return }
+            issues.add(self, "Unit code (BT-130, BT-150) MUST be coded according to the UN/ECE Recommendation 20 with Rec 21 extension.", at: Location.line(i, l))
         }
     }
 }

@@ -33,7 +33,7 @@ enum DecimalRules {
 }
 
 /// A BR-DEC rule on one document total (BG-22).
-struct TotalDecimals: Rule {
+final class TotalDecimals: Rule {
     let id: String
     let severity = Severity.fatal
     let profiles = Profiles.en16931

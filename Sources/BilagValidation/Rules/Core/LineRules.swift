@@ -12,8 +12,8 @@ enum LineRules {
         EachLine("BR-24", p, "Each Invoice line (BG-25) shall have an Invoice line net amount (BT-131).") { l, _ in l.netAmount != nil },
         EachLine("BR-25", p, "Each Invoice line (BG-25) shall contain the Item name (BT-153).") { l, _ in l.itemName.isPresent },
         EachLine("BR-26", p, "Each Invoice line (BG-25) shall contain the Item net price (BT-146).") { l, _ in l.itemNetPrice != nil },
-        EachLine("BR-27", p, "The Item net price (BT-146) shall NOT be negative.") { l, _ in (l.itemNetPrice?.exact ?? 0) >= 0 && l.itemNetPrice != nil },
-        EachLine("BR-28", p, "The Item gross price (BT-148) shall NOT be negative.") { l, _ in (l.itemGrossPrice?.exact ?? 0) >= 0 },
+        EachLine("BR-27", p, "The Item net price (BT-146) shall NOT be negative.") { l, _ in l.itemNetPrice.map { !$0.value.isSignMinus || $0.value.isZero } ?? false },
+        EachLine("BR-28", p, "The Item gross price (BT-148) shall NOT be negative.") { l, _ in l.itemGrossPrice.map { !$0.value.isSignMinus || $0.value.isZero } ?? true },
         EachLine("BR-CO-04", p, "Each Invoice line (BG-25) shall be categorized with an Invoiced item VAT category code (BT-151).") { l, _ in l.vatCategoryCode.isPresent },
         EachLine("BR-30", p, "If both Invoice line period start date (BT-134) and Invoice line period end date (BT-135) are given then the Invoice line period end date (BT-135) shall be later or equal to the Invoice line period start date (BT-134).") { l, _ in
             guard let s = l.period?.startDate, let e = l.period?.endDate else { return true }

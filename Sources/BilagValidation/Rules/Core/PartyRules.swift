@@ -40,7 +40,7 @@ enum PartyRules {
 
 /// BR-CO-09: a VAT identifier (BT-31, BT-48, BT-63) starts with an ISO 3166-1 alpha-2 country code
 /// (Greece may use `EL`, Northern Ireland `XI`).
-struct VATIdentifierPrefix: Rule {
+final class VATIdentifierPrefix: Rule {
     let id = "BR-CO-09"
     let severity = Severity.fatal
     let profiles = Profiles.en16931
@@ -60,7 +60,20 @@ struct VATIdentifierPrefix: Rule {
     }
 
     static func hasCountryPrefix(_ vat: String) -> Bool {
-        guard vat.utf8.count >= 2 else { return false }
+        let u = vat.utf8
+        guard u.count >= 2, let a = u.first, let b = u.dropFirst().first else { return false }
+        if a >= 65, a <= 90, b >= 65, b <= 90 { return letterPairs[Int(a - 65) * 26 + Int(b - 65)] }
         return CodeLists.vatPrefixCountryCodes.contains(Text.prefix(vat, 2))
     }
+
+    /// The two-letter codes of BR-CO-09 as a 26×26 table.
+    static let letterPairs: [Bool] = {
+        var t = [Bool](repeating: false, count: 26 * 26)
+        for code in CodeLists.vatPrefixCountryCodes {
+            let u = Array(code.utf8)
+            guard u.count == 2, u.allSatisfy({ $0 >= 65 && $0 <= 90 }) else { continue }
+            t[Int(u[0] - 65) * 26 + Int(u[1] - 65)] = true
+        }
+        return t
+    }()
 }

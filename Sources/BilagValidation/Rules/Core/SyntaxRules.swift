@@ -2,7 +2,7 @@ import BilagCore
 
 /// UBL-DT-01: in UBL, amounts have at most two decimals — every `…Amount` except prices (`PriceAmount`) and the
 /// price discount and gross price inside `cac:Price/cac:AllowanceCharge`.
-struct UBLAmountDecimals: Rule {
+final class UBLAmountDecimals: Rule {
     let id = "UBL-DT-01"
     let severity = Severity.fatal
     let profiles = Profiles.en16931
@@ -19,8 +19,8 @@ struct UBLAmountDecimals: Rule {
         c.invoice.allowanceCharges.each { _, ac in look(ac.amount, ac.isCharge ? "BT-99" : "BT-92"); look(ac.baseAmount, ac.isCharge ? "BT-100" : "BT-93") }
         c.invoice.lines.each { _, l in
             look(l.netAmount, "BT-131")
-            l.allowanceCharges.each { _, ac in look(ac.amount, ac.isCharge ? "BT-141" : "BT-136"); look(ac.baseAmount, ac.isCharge ? "BT-142" : "BT-137") }
         }
+        c.eachLineAllowanceCharge { _, _, ac in look(ac.amount, ac.isCharge ? "BT-141" : "BT-136"); look(ac.baseAmount, ac.isCharge ? "BT-142" : "BT-137") }
         if let bad { issues.add(self, "Amounts shall be decimal up to two fraction digits; \(bad) has more.") }
     }
 }

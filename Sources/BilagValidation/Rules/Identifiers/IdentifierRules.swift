@@ -52,7 +52,7 @@ enum IdentifierRules {
 }
 
 /// A PEPPOL rule on one endpoint scheme only (BT-34, BT-49).
-struct EndpointSchemeRule: Rule {
+final class EndpointSchemeRule: Rule {
     let id: String
     let severity: Severity
     let profiles = Profiles.peppol
@@ -60,16 +60,22 @@ struct EndpointSchemeRule: Rule {
     let onlyCII: Bool
     let what: String
     let valid: @Sendable (String) -> Bool
+    let schemeBit: SchemeSet
 
     init(_ id: String, severity: Severity, scheme: String, onlyCII: Bool = false, _ what: String, _ valid: @escaping @Sendable (String) -> Bool) {
         self.id = id; self.severity = severity; self.scheme = scheme; self.onlyCII = onlyCII; self.what = what; self.valid = valid
+        self.schemeBit = SchemeSet(scheme: scheme)
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         if onlyCII && c.invoice.syntax != .cii { return }
-        for (e, place) in [(c.invoice.seller.electronicAddress, "BT-34"), (c.invoice.buyer.electronicAddress, "BT-49")] {
-            guard let e, e.scheme == scheme, !valid(e.value) else { continue }
-            issues.add(self, "\(what): '\(e.value)' (scheme \(scheme)).", at: place)
-        }
+        guard c.identifierSchemes.contains(schemeBit) else { return }
+        check(c.invoice.seller.electronicAddress, "BT-34", into: &issues)
+        check(c.invoice.buyer.electronicAddress, "BT-49", into: &issues)
+    }
+
+    private func check(_ e: Identifier?, _ place: String, into issues: inout IssueList) {
+        guard let e, e.scheme == scheme, !valid(e.value) else { return }
+        issues.add(self, "\(what): '\(e.value)' (scheme \(scheme)).", at: place)
     }
 }

@@ -6,30 +6,26 @@ import BilagCore
 /// scheme: the deliver-to location (BT-71) and the item standard identifiers (BT-157).
 enum PartyIdentifiers {
     /// Calls `body` for each identifier with a scheme, with where it is.
-    static func forEach(_ c: ValidationContext, includingCIIExtras: Bool = false, _ body: (Identifier, String) -> Void) {
-        forEach(invoice: c.invoice, includingCIIExtras: includingCIIExtras, body)
-    }
-
-    static func forEach(invoice inv: Invoice, includingCIIExtras: Bool, _ body: (Identifier, String) -> Void) {
-        if let e = inv.seller.electronicAddress { body(e, "BT-34 seller electronic address") }
-        inv.seller.identifiers.each { _, i in body(i.copy, "BT-29 seller identifier") }
-        if let l = inv.seller.legalRegistrationIdentifier { body(l, "BT-30 seller legal registration") }
-        if let e = inv.buyer.electronicAddress { body(e, "BT-49 buyer electronic address") }
-        inv.buyer.identifiers.each { _, i in body(i.copy, "BT-46 buyer identifier") }
-        if let l = inv.buyer.legalRegistrationIdentifier { body(l, "BT-47 buyer legal registration") }
+    static func forEach(invoice inv: Invoice, includingCIIExtras: Bool, _ body: (Identifier, String, Bool) -> Void) {
+        if let e = inv.seller.electronicAddress { body(e, "BT-34 seller electronic address", false) }
+        inv.seller.identifiers.each { _, i in body(i.copy, "BT-29 seller identifier", false) }
+        if let l = inv.seller.legalRegistrationIdentifier { body(l, "BT-30 seller legal registration", false) }
+        if let e = inv.buyer.electronicAddress { body(e, "BT-49 buyer electronic address", false) }
+        inv.buyer.identifiers.each { _, i in body(i.copy, "BT-46 buyer identifier", false) }
+        if let l = inv.buyer.legalRegistrationIdentifier { body(l, "BT-47 buyer legal registration", false) }
         if let payee = inv.payee {
-            if let i = payee.identifier { body(i, "BT-60 payee identifier") }
-            if let l = payee.legalRegistrationIdentifier { body(l, "BT-61 payee legal registration") }
+            if let i = payee.identifier { body(i, "BT-60 payee identifier", false) }
+            if let l = payee.legalRegistrationIdentifier { body(l, "BT-61 payee legal registration", false) }
         }
         if includingCIIExtras && inv.syntax == .cii {
-            if let d = inv.delivery?.locationIdentifier { body(d, "BT-71 deliver-to location") }
-            inv.lines.each { i, l in if let s = l.itemStandardIdentifier { body(s, "BT-157 item standard identifier, line \(i + 1)") } }
+            if let d = inv.delivery?.locationIdentifier { body(d, "BT-71 deliver-to location", true) }
+            inv.lines.each { _, l in if let s = l.itemStandardIdentifier { body(s, "BT-157 item standard identifier", true) } }
         }
     }
 }
 
 /// An identifier rule: every party identifier with one of `schemes` must pass `valid`.
-struct SchemeIdentifierRule: Rule {
+final class SchemeIdentifierRule: Rule {
     let id: String
     let severity: Severity
     let profiles: Set<Profile>
@@ -50,11 +46,12 @@ struct SchemeIdentifierRule: Rule {
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         guard !c.identifierSchemes.isDisjoint(with: schemeSet) else { return } // none of its schemes in the document
-        PartyIdentifiers.forEach(c, includingCIIExtras: includesCIIExtras) { ident, place in
-            guard let scheme = ident.scheme, schemes.contains(scheme) else { return }
+        c.schemedIdentifiers.each { _, s in
+            guard !s.scheme.isDisjoint(with: schemeSet), includesCIIExtras || !s.ciiExtra else { return }
+            let ident = s.identifier
             let value = trims ? Text.trim(ident.value) : ident.value
             if !valid(value) {
-                issues.add(self, "\(what): '\(PersonalData.maskCPR(ident.value))' (scheme \(scheme)) is not valid.", at: place)
+                issues.add(self, "\(what): '\(PersonalData.maskCPR(ident.value))' (scheme \(ident.scheme ?? "")) is not valid.", at: s.place)
             }
         }
     }

@@ -35,7 +35,7 @@ enum OIOUBLArithmeticRules {
 }
 
 /// OIOUBL-ARITH-01: `LegalMonetaryTotal/LineExtensionAmount` = Σ line `LineExtensionAmount`.
-struct OIOUBLLineTotal: Rule {
+final class OIOUBLLineTotal: Rule {
     let id = "OIOUBL-ARITH-01"
     let severity = Severity.fatal
     let profiles = Profiles.oioubl
@@ -50,7 +50,7 @@ struct OIOUBLLineTotal: Rule {
 }
 
 /// OIOUBL-ARITH-02 / -03: `AllowanceTotalAmount` / `ChargeTotalAmount` = Σ document-level allowances / charges.
-struct OIOUBLAllowanceChargeTotal: Rule {
+final class OIOUBLAllowanceChargeTotal: Rule {
     let charges: Bool
     let id: String
     let severity = Severity.fatal
@@ -70,7 +70,7 @@ struct OIOUBLAllowanceChargeTotal: Rule {
 
 /// OIOUBL-ARITH-04: in each VAT TaxSubtotal, TaxAmount = TaxableAmount × Percent / 100, within the strict ±1 the
 /// EN 16931 rules also allow for rounding per line.
-struct OIOUBLTaxSubtotalAmount: Rule {
+final class OIOUBLTaxSubtotalAmount: Rule {
     let id = "OIOUBL-ARITH-04"
     let severity = Severity.fatal
     let profiles = Profiles.oioubl
@@ -101,7 +101,7 @@ struct OIOUBLTaxSubtotalAmount: Rule {
 /// lines − allowances + charges + duties, and the form above needs no duty total — which the canonical model does not
 /// keep (the VAT breakdown holds VAT only; OIOUBL's `TaxExclusiveAmount` is not kept). OIOUBL-ARITH-08 checks the
 /// other half: the VAT base covers at least lines − allowances + charges.
-struct OIOUBLTaxInclusiveAmount: Rule {
+final class OIOUBLTaxInclusiveAmount: Rule {
     let id = "OIOUBL-ARITH-05"
     let severity = Severity.fatal
     let profiles = Profiles.oioubl
@@ -120,7 +120,7 @@ struct OIOUBLTaxInclusiveAmount: Rule {
 
 /// OIOUBL-ARITH-08: the VAT base (Σ VAT `TaxableAmount`) is at least `LineExtensionAmount` − allowances + charges;
 /// anything above that is duties (excise, registration tax), which are part of the VAT base.
-struct OIOUBLVATBase: Rule {
+final class OIOUBLVATBase: Rule {
     let id = "OIOUBL-ARITH-08"
     let severity = Severity.fatal
     let profiles = Profiles.oioubl
@@ -140,7 +140,7 @@ struct OIOUBLVATBase: Rule {
 }
 
 /// OIOUBL-ARITH-06: `PayableAmount` = `TaxInclusiveAmount` − `PrepaidAmount`.
-struct OIOUBLPayableAmount: Rule {
+final class OIOUBLPayableAmount: Rule {
     let id = "OIOUBL-ARITH-06"
     let severity = Severity.fatal
     let profiles = Profiles.oioubl

@@ -62,7 +62,7 @@ enum PeppolCodeRules {
 }
 
 /// PEPPOL-EN16931-CL002 (allowance reason codes, UNCL 5189 subset) and CL003 (charge reason codes, UNCL 7161).
-struct PeppolReasonCodes: Rule {
+final class PeppolReasonCodes: Rule {
     let charges: Bool
     let id: String
     let severity = Severity.fatal
@@ -77,11 +77,9 @@ struct PeppolReasonCodes: Rule {
             guard ac.isCharge == charges else { return }
             if let code = ac.reasonCode, !list.contains(code) { issues.add(self, message + " ('\(code)')", at: Location.allowanceCharge(i, ac)) }
         }
-        c.invoice.lines.each { li, l in
-            l.allowanceCharges.each { i, ac in
-                guard ac.isCharge == charges else { return }
-                if let code = ac.reasonCode, !list.contains(code) { issues.add(self, message + " ('\(code)')", at: Location.line(li, l) + "/" + Location.allowanceCharge(i, ac)) }
-            }
+        c.eachLineAllowanceCharge { li, i, ac in
+            guard ac.isCharge == charges else { return }
+            if let code = ac.reasonCode, !list.contains(code) { issues.add(self, message + " ('\(code)')", at: Location.line(li, c.invoice.lines[li]) + "/" + Location.allowanceCharge(i, ac)) }
         }
     }
 }

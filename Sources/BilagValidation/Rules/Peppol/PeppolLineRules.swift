@@ -34,7 +34,7 @@ enum PeppolLineRules {
 
 /// PEPPOL-EN16931-R040: an allowance or charge with both base amount and percentage has amount = base × percentage / 100,
 /// within 0.02 (document and line level).
-struct AllowanceChargeArithmetic: Rule {
+final class AllowanceChargeArithmetic: Rule {
     let id = "PEPPOL-EN16931-R040"
     let severity = Severity.fatal
     let profiles = Profiles.peppol
@@ -50,11 +50,9 @@ struct AllowanceChargeArithmetic: Rule {
             guard !Self.holds(ac) else { return }
             issues.add(self, message(ac), at: Location.allowanceCharge(i, ac))
         }
-        c.invoice.lines.each { li, l in
-            l.allowanceCharges.each { i, ac in
-                guard !Self.holds(ac) else { return }
-                issues.add(self, message(ac), at: Location.line(li, l) + "/" + Location.allowanceCharge(i, ac))
-            }
+        c.eachLineAllowanceCharge { li, i, ac in
+            guard !Self.holds(ac) else { return }
+            issues.add(self, message(ac), at: Location.line(li, c.invoice.lines[li]) + "/" + Location.allowanceCharge(i, ac))
         }
     }
 
@@ -64,19 +62,21 @@ struct AllowanceChargeArithmetic: Rule {
 }
 
 /// PEPPOL-EN16931-R041/R042: percentage and base amount come together (document and line level).
-struct PeppolAllowanceChargeShape: Rule {
+final class PeppolAllowanceChargeShape: Rule {
     let id: String
     let severity = Severity.fatal
     let profiles = Profiles.peppol
     let message: String
-    let broken: @Sendable (AllowanceCharge) -> Bool
+    let broken: @Sendable (Borrowed<AllowanceCharge>) -> Bool
 
-    init(id: String, _ message: String, _ broken: @escaping @Sendable (AllowanceCharge) -> Bool) { self.id = id; self.message = message; self.broken = broken }
+    init(id: String, _ message: String, _ broken: @escaping @Sendable (Borrowed<AllowanceCharge>) -> Bool) { self.id = id; self.message = message; self.broken = broken }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        for (i, ac) in c.invoice.allowanceCharges.enumerated() where broken(ac) { issues.add(self, message, at: Location.allowanceCharge(i, ac)) }
-        c.invoice.lines.each { li, l in
-            for (i, ac) in l.allowanceCharges.enumerated() where broken(ac) { issues.add(self, message, at: Location.line(li, l) + "/" + Location.allowanceCharge(i, ac)) }
+        c.invoice.allowanceCharges.each { i, ac in
+            if broken(ac) { issues.add(self, message, at: Location.allowanceCharge(i, ac)) }
+        }
+        c.eachLineAllowanceCharge { li, i, ac in
+            if broken(ac) { issues.add(self, message, at: Location.line(li, c.invoice.lines[li]) + "/" + Location.allowanceCharge(i, ac)) }
         }
     }
 }
@@ -84,28 +84,33 @@ struct PeppolAllowanceChargeShape: Rule {
 /// PEPPOL-EN16931-R120: Invoice line net amount (BT-131) = quantity × (net price / base quantity) + line charges −
 /// line allowances (each sum rounded to cents), within 0.02. A missing quantity or base quantity counts as 1,
 /// a missing price or net amount as 0.
-struct LineNetAmount: Rule {
+final class LineNetAmount: Rule {
     let id = "PEPPOL-EN16931-R120"
     let severity = Severity.fatal
     let profiles = Profiles.peppol
 
-    static func expected(_ l: Borrowed<InvoiceLine>) -> Exact {
-        let quantity = l.invoicedQuantity?.exact ?? 1
-        let price = l.itemNetPrice?.exact ?? 0
-        var base = l.itemPriceBaseQuantity?.exact ?? 1
-        if base == 0 { base = 1 }
-        var allowances = Exact.zero, charges = Exact.zero
-        l.allowanceCharges.each { _, ac in
-            if ac.isCharge { charges += ac.amount?.exact ?? 0 } else { allowances += ac.amount?.exact ?? 0 }
+    static func expected(_ l: Borrowed<InvoiceLine>, _ f: LineFacts) -> Exact {
+        let quantity = f.quantity ?? 1
+        let price = f.price ?? 0
+        var base = f.baseQuantity ?? 1
+        if base.isZero { base = 1 }
+        var result = quantity * (base == 1 ? price : price / base)
+        let acs = l.allowanceCharges
+        if !acs.isEmpty {
+            var allowances = Exact.zero, charges = Exact.zero
+            acs.each { _, ac in
+                if ac.isCharge { charges += ac.amount?.exact ?? 0 } else { allowances += ac.amount?.exact ?? 0 }
+            }
+            result = result + Arith.xround(charges) - Arith.xround(allowances)
         }
-        let unit = base == 1 ? price : price / base
-        return quantity * unit + Arith.xround(charges) - Arith.xround(allowances)
+        return result
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         c.invoice.lines.each { i, l in
-            let expected = Self.expected(l)
-            let net = l.netAmount?.exact ?? 0
+            let f = c.lineFacts[i]
+            let expected = Self.expected(l, f)
+            let net = f.net ?? 0
             if !Arith.within(net, expected, inclusive: Arith.twoCents) {
                 issues.add(self, "Invoice line net amount \(Arith.text(l.netAmount)) MUST equal (Invoiced quantity × (Item net price / item price base quantity) + Sum of invoice line charge amount − sum of invoice line allowance amount) = \(Arith.text(expected)).", at: Location.line(i, l))
             }

@@ -17,7 +17,7 @@ enum BreakdownRules {
 /// BR-CO-17: VAT category tax amount (BT-117) = VAT category taxable amount (BT-116) × (VAT category rate (BT-119) / 100),
 /// rounded to two decimals — within ±1 as the official rule allows (strictly in UBL, inclusively in CII). A rate that
 /// rounds to 0 (or no rate) needs a tax amount that rounds to 0.
-struct BreakdownTaxAmount: Rule {
+final class BreakdownTaxAmount: Rule {
     let id = "BR-CO-17"
     let severity = Severity.fatal
     let profiles = Profiles.en16931

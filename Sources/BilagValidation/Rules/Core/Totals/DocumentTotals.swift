@@ -2,7 +2,7 @@ import BilagCore
 import Foundation
 
 /// BR-CO-10: Sum of Invoice line net amount (BT-106) = Σ Invoice line net amount (BT-131), the sum rounded to cents.
-struct LineTotal: Rule {
+final class LineTotal: Rule {
     let id = "BR-CO-10"
     let severity = Severity.fatal
     let profiles = Profiles.en16931
@@ -22,7 +22,7 @@ struct LineTotal: Rule {
 
 /// BR-CO-11: Sum of allowances on document level (BT-107) = Σ Document level allowance amount (BT-92).
 /// BR-CO-12: Sum of charges on document level (BT-108) = Σ Document level charge amount (BT-99).
-struct AllowanceChargeTotal: Rule {
+final class AllowanceChargeTotal: Rule {
     let charges: Bool
     let id: String
     let severity = Severity.fatal
@@ -48,7 +48,7 @@ struct AllowanceChargeTotal: Rule {
 }
 
 /// BR-CO-13: Invoice total amount without VAT (BT-109) = BT-106 − BT-107 + BT-108, rounded to cents.
-struct TotalWithoutVAT: Rule {
+final class TotalWithoutVAT: Rule {
     let id = "BR-CO-13"
     let severity = Severity.fatal
     let profiles = Profiles.en16931
@@ -73,7 +73,7 @@ struct TotalWithoutVAT: Rule {
 }
 
 /// BR-CO-14: Invoice total VAT amount (BT-110) = Σ VAT category tax amount (BT-117), rounded to cents.
-struct TotalVAT: Rule {
+final class TotalVAT: Rule {
     let id = "BR-CO-14"
     let severity = Severity.fatal
     let profiles = Profiles.en16931
@@ -99,7 +99,7 @@ struct TotalVAT: Rule {
 }
 
 /// BR-CO-15: Invoice total amount with VAT (BT-112) = BT-109 + BT-110, rounded to cents.
-struct TotalWithVAT: Rule {
+final class TotalWithVAT: Rule {
     let id = "BR-CO-15"
     let severity = Severity.fatal
     let profiles = Profiles.en16931
@@ -123,7 +123,7 @@ struct TotalWithVAT: Rule {
 }
 
 /// BR-CO-16: Amount due for payment (BT-115) = BT-112 − Paid amount (BT-113) + Rounding amount (BT-114).
-struct AmountDue: Rule {
+final class AmountDue: Rule {
     let id = "BR-CO-16"
     let severity = Severity.fatal
     let profiles = Profiles.en16931

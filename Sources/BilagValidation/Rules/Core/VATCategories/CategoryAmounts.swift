@@ -7,7 +7,7 @@ import Foundation
 /// As the official rules have it: for S, L and M per rate, UBL within a strict ±1 tolerance, CII exactly after
 /// rounding each of the three sums to cents; for the other categories over the whole category, UBL exactly,
 /// CII within ±1 of the rounded sums (except O, exactly).
-struct CategoryTaxableAmount: Rule {
+final class CategoryTaxableAmount: Rule {
     let family: VATCategoryFamily
     let id: String
     let severity = Severity.fatal
@@ -60,17 +60,26 @@ struct CategoryTaxableAmount: Rule {
     }
 
     /// The sums of one category (and, when given, one rate).
-    static func sums(_ c: ValidationContext, _ code: String, rate: Amount?) -> Sums {
+    static func sums(_ c: ValidationContext, _ code: String, rate rateAmount: Amount?) -> Sums {
         var s = Sums()
+        // Rates compare as numbers (25 = 25.00), in exact arithmetic.
+        let rate = rateAmount.exact
+        @inline(__always) func rateMatches(_ r: Exact?) -> Bool {
+            guard let rate else { return true }
+            guard let r else { return false }
+            return r == rate
+        }
         if c.lineCategories.contains(CategorySet(code: code)) {
-            c.invoice.lines.each { _, l in
-                guard l.vatCategoryCode == code && (rate == nil || l.vatRate == rate) else { return }
+            c.invoice.lines.each { i, l in
+                guard l.vatCategoryCode == code else { return }
+                let f = c.lineFacts[i]
+                guard rateMatches(f.rate) else { return }
                 s.used = true
-                if let n = l.netAmount { s.lines += n.exact }
+                if let n = f.net { s.lines += n }
             }
         }
         c.invoice.allowanceCharges.each { _, ac in
-            guard ac.vatCategoryCode == code && (rate == nil || ac.vatRate == rate) else { return }
+            guard ac.vatCategoryCode == code && rateMatches(ac.vatRate.exact) else { return }
             s.used = true
             guard let a = ac.amount else { return }
             if ac.isCharge { s.charges += a.exact } else { s.allowances += a.exact }
@@ -80,7 +89,7 @@ struct CategoryTaxableAmount: Rule {
 }
 
 /// BR-x-09: the VAT amount (BT-117) of a category's breakdown: taxable × rate within a strict ±1 (S, L, M), or zero.
-struct CategoryTaxAmount: Rule {
+final class CategoryTaxAmount: Rule {
     let family: VATCategoryFamily
     let id: String
     let severity = Severity.fatal

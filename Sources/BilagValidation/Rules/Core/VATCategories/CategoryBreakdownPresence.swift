@@ -2,7 +2,7 @@ import BilagCore
 
 /// BR-x-01: a VAT category used on a line, an allowance or a charge appears in the VAT breakdown
 /// (exactly once, or for S/L/M at least once — and an S/L/M breakdown needs a line, allowance or charge of it).
-struct CategoryBreakdownPresence: Rule {
+final class CategoryBreakdownPresence: Rule {
     let family: VATCategoryFamily
     let id: String
     let severity = Severity.fatal
@@ -31,7 +31,7 @@ struct CategoryBreakdownPresence: Rule {
 }
 
 /// BR-x-02 / BR-x-03 / BR-x-04: the parties' VAT identifiers a category needs on lines, allowances or charges.
-struct CategoryParties: Rule {
+final class CategoryParties: Rule {
     enum Target: Sendable { case lines, allowances, charges }
     let family: VATCategoryFamily
     let target: Target
@@ -62,7 +62,7 @@ struct CategoryParties: Rule {
 }
 
 /// BR-x-05 / BR-x-06 / BR-x-07: the VAT rate a category allows on lines (BT-152), allowances (BT-96) and charges (BT-103).
-struct CategoryRate: Rule {
+final class CategoryRate: Rule {
     let family: VATCategoryFamily
     let target: CategoryParties.Target
     let id: String
@@ -83,7 +83,7 @@ struct CategoryRate: Rule {
         case .lines:
             guard c.lineCategories.contains(family.set) else { return }
             c.invoice.lines.each { i, l in
-                guard l.vatCategoryCode == family.code && !family.rateHolds(l.vatRate) else { return }
+                guard l.vatCategoryCode == family.code && !family.rateHolds(c.lineFacts[i].rate) else { return }
                 issues.add(self, "In an Invoice line (BG-25) where the Invoiced item VAT category code (BT-151) is \"\(family.name)\" the Invoiced item VAT rate (BT-152) \(family.rateText) (found \(Arith.text(l.vatRate))).", at: Location.line(i, l))
             }
         case .allowances, .charges:
@@ -100,7 +100,7 @@ struct CategoryRate: Rule {
 }
 
 /// BR-x-10: a VAT exemption reason (BT-120/BT-121) is required (E, AE, K, G, O) or forbidden (S, Z, L, M).
-struct CategoryExemptionReason: Rule {
+final class CategoryExemptionReason: Rule {
     let family: VATCategoryFamily
     let id: String
     let severity = Severity.fatal

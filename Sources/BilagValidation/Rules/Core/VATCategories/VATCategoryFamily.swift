@@ -81,12 +81,14 @@ struct VATCategoryFamily: Sendable {
     }
 
     /// Whether `rate` is allowed for this category.
-    func rateHolds(_ rate: Amount?) -> Bool {
+    func rateHolds(_ rate: Amount?) -> Bool { rateHolds(rate.exact) }
+
+    func rateHolds(_ rate: Exact?) -> Bool {
         switch self.rate {
-        case .positive: return (rate?.exact ?? 0) > 0
-        case .zero: return rate.map { $0.exact == 0 } ?? false
+        case .positive: return (rate ?? 0) > 0
+        case .zero: return rate.map { $0.isZero } ?? false
         case .absent: return rate == nil
-        case .nonNegative: return rate.map { $0.exact >= 0 } ?? false
+        case .nonNegative: return rate.map { !$0.isNegative } ?? false
         }
     }
 

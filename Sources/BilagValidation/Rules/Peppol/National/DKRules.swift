@@ -31,11 +31,9 @@ enum DKRules {
         },
         Assert("DK-R-004", p, "When specifying non-VAT Taxes, Danish suppliers MUST use the AllowanceChargeReasonCode=\"ZZZ\" and the 4-digit Tax category MUST be specified in 'AllowanceChargeReason' or as 'Tax category#Text'.") { c in
             guard bothDK(c) else { return true }
-            let all = c.invoice.allowanceCharges + c.invoice.lines.flatMap(\.allowanceCharges)
-            return all.allSatisfy { ac in
-                guard ac.reasonCode == "ZZZ" else { return true }
-                return DKPayment.isTaxCategoryReason(ac.reason)
-            }
+            var ok = c.invoice.allowanceCharges.allBorrowed { $0.reasonCode != "ZZZ" || DKPayment.isTaxCategoryReason($0.reason) }
+            c.eachLineAllowanceCharge { _, _, ac in if ac.reasonCode == "ZZZ" && !DKPayment.isTaxCategoryReason(ac.reason) { ok = false } }
+            return ok
         },
         EachDKPayment("DK-R-005", "For Danish suppliers the following Payment means codes are allowed: 1, 10, 31, 42, 48, 49, 50, 58, 59, 93 and 97.") { pm, c in
             // UBL states it for the Invoice root only.
@@ -75,7 +73,7 @@ enum DKRules {
 }
 
 /// A DK rule on each payment instruction (BG-16) of a Danish-to-Danish document.
-struct EachDKPayment: Rule {
+final class EachDKPayment: Rule {
     let id: String
     let severity = Severity.fatal
     let profiles = Profiles.peppol
