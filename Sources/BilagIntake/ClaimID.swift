@@ -1,7 +1,7 @@
 import BilagCore
 import Foundation
 
-/// Makes claim ids that sort by arrival and never repeat: `20261123-082512-345678-9f3a`.
+/// Makes claim ids that sort by arrival and never repeat: `20261123-082512-345678-p9f3a`.
 ///
 /// The third part is the microsecond within the second, kept strictly increasing per generator (ids made at one
 /// instant, as a claimed batch is, or after the clock stepped back, take the next microsecond). So a daemon restarted
@@ -17,7 +17,8 @@ public final class ClaimIDGenerator: @unchecked Sendable {
     private let salt: String
 
     public init() {
-        salt = String(UInt16.random(in: 0...UInt16.max), radix: 16).leftPadded(4)
+        // The `p` keeps an id from ever looking like a CPR number (`170274-0137`), which masking would hide.
+        salt = "p" + String(UInt16.random(in: 0...UInt16.max), radix: 16).leftPadded(4)
     }
 
     public func next(now: Date = Date()) -> String {

@@ -217,6 +217,6 @@ final class IntakeTests: XCTestCase {
         let ids = [g.next(now: t), g.next(now: t), g.next(now: t.addingTimeInterval(-2)), g.next(now: t.addingTimeInterval(1))]
         XCTAssertEqual(ids, ids.sorted())
         XCTAssertEqual(Set(ids).count, ids.count)
-        for id in ids { XCTAssertEqual(id.count, 27, id) } // 20261123-082512-345678-9f3a
+        for id in ids { XCTAssertEqual(id.count, 28, id) } // 20261123-082512-345678-p9f3a
     }
 }

@@ -1,4 +1,5 @@
 import BilagCore
+import BilagIntake
 import BilagStore
 import BilagTestKit
 import Foundation
@@ -179,5 +180,18 @@ final class PersonalDataTests: XCTestCase {
             "",
         ]
         for text in untouched { XCTAssertEqual(PersonalData.maskCPR(text), text, "\(text) is no CPR") }
+    }
+}
+
+/// Claim ids are shown everywhere and must never be mistaken for (and masked as) a CPR number.
+final class ClaimIDMaskingTests: XCTestCase {
+    func testClaimIDsNeverLookLikeCPRNumbers() {
+        let gen = ClaimIDGenerator()
+        var date = Date(timeIntervalSince1970: 1_795_000_000)
+        for _ in 0..<20_000 {
+            let id = gen.next(now: date)
+            XCTAssertEqual(PersonalData.maskCPR(id), id, id)
+            date = date.addingTimeInterval(0.000_731)
+        }
     }
 }
