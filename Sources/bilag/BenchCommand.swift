@@ -1,5 +1,6 @@
 import ArgumentParser
 import BilagBench
+import BilagEngine
 import Foundation
 
 /// `bilag bench`: generated invoices through this very binary, end to end, against libxml2 alone.
@@ -53,7 +54,33 @@ struct BenchCommand: ParsableCommand {
         return out.isEmpty ? [10_000] : out
     }
 
+    @Option(help: ArgumentHelp("Also run the touchless benchmark: a generated mixed month of this many invoices for the shipped robots (Robots/ and bilag.yaml of --root), each with a known expected outcome; prints the share booked without a human and the share decided as expected.", valueName: "n"))
+    var touchless: Int?
+
+    @Option(help: "The folder holding Robots/ and bilag.yaml, for --touchless (default: the current folder).")
+    var root: String?
+
     func run() throws {
+        if let n = touchless {
+            let repo = root ?? FileManager.default.currentDirectoryPath
+            JSONLogHandler.bootstrap(level: "critical")
+            let r = try TouchlessBench(count: n, seed: UInt64(seed), repository: repo).run()
+            if json {
+                let e = JSONEncoder()
+                e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try e.encode(r), as: UTF8.self))
+            } else {
+                print("touchless month: \(r.invoices) invoices decided in \(String(format: "%.2f", r.seconds)) s")
+                print("  booked without a human  \(r.booked)/\(r.invoices) = \(String(format: "%.1f", r.touchlessRate * 100)) %")
+                print("  outcome as expected     \(r.asExpected)/\(r.invoices) = \(String(format: "%.1f", r.expectationMatch * 100)) %   [target 100 %]")
+                for (kind, outcomes) in r.byKind.sorted(by: { $0.key < $1.key }) {
+                    print("  \(kind): " + outcomes.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                }
+                for m in r.mismatches { print("  MISMATCH \(m)") }
+            }
+            if r.asExpected != r.invoices { throw ExitCode(1) }
+            if counts.isEmpty { return }
+        }
         let counts = try parsedCounts()
         if let folder = generateTo {
             let (files, bytes) = try InvoiceGenerator(seed: seed).write(count: counts[0], to: folder)

@@ -17,6 +17,9 @@ public final class FilesConnector: Connector, @unchecked Sendable {
     public let actions: [String: ActionMapping]
     private let lock = NSLock()
     private var cache: [String: (mtime: Double, records: [[String: Value]])] = [:]
+    /// The updates file read so far: its length, the updates in it and their idempotency keys. The file only grows,
+    /// so each lookup reads just what was appended since (by this process or another).
+    private var updatesRead: (offset: Int, updates: [CaseUpdate], keys: Set<String>) = (0, [], [])
 
     /// How an action changes the records a query answers.
     public struct ActionMapping: Sendable, Equatable {
@@ -42,15 +45,15 @@ public final class FilesConnector: Connector, @unchecked Sendable {
 
     func lookup(query: String, params: [String: Value], ignoring: String?) throws -> [[String: Value]] {
         let records = try load(query)
-        let updated = try applyUpdates(to: records, query: query, ignoring: ignoring)
+        let updated = ignoring == nil ? try overlaid(records, query: query) : try applyUpdates(to: records, query: query, ignoring: ignoring)
         return updated.filter { r in params.allSatisfy { Table.same(r[$0.key] ?? .null, $0.value) } }
     }
 
     public func send(_ update: CaseUpdate) throws {
         lock.lock(); defer { lock.unlock() }
         let path = folder + "/updates.jsonl"
-        let existing = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        if existing.contains("\"idempotency_key\":\"\(update.idempotencyKey)\"") { return }
+        refreshUpdates()
+        if updatesRead.keys.contains(update.idempotencyKey) { return }
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var line = try enc.encode(update)
@@ -94,12 +97,53 @@ public final class FilesConnector: Connector, @unchecked Sendable {
         throw ConnectorError.unknown(connector: name, message: "no data for query '\(query)' (expected \(folder)/\(query).json or .csv)")
     }
 
+    private var overlays: [String: (base: Int, updates: Int, records: [[String: Value]])] = [:]
+
+    /// The records with every update applied, recomputed only when the data or the updates changed.
+    func overlaid(_ records: [[String: Value]], query: String) throws -> [[String: Value]] {
+        lock.lock()
+        refreshUpdates()
+        let count = updatesRead.updates.count
+        let base = records.count
+        if let o = overlays[query], o.updates == count, o.base == base, cacheIsCurrent(query) { lock.unlock(); return o.records }
+        lock.unlock()
+        let fresh = try applyUpdates(to: records, query: query, ignoring: nil)
+        lock.lock(); overlays[query] = (base, count, fresh); overlayStamp[query] = cacheStamp(query); lock.unlock()
+        return fresh
+    }
+
+    /// True while the overlay was computed from the cached version of the query's file. Call with the lock held.
+    private func cacheIsCurrent(_ query: String) -> Bool { overlayStamp[query] == cacheStamp(query) }
+    private var overlayStamp: [String: Double] = [:]
+    private func cacheStamp(_ query: String) -> Double? { (cache["\(folder)/\(query).json"] ?? cache["\(folder)/\(query).csv"])?.mtime }
+
+    /// Reads what was appended to `updates.jsonl` since the last read. Call with the lock held.
+    private func refreshUpdates() {
+        guard let handle = FileHandle(forReadingAtPath: folder + "/updates.jsonl") else { return }
+        defer { try? handle.close() }
+        guard (try? handle.seek(toOffset: UInt64(updatesRead.offset))) != nil, let data = try? handle.readToEnd(), !data.isEmpty else { return }
+        guard let lastNewline = data.lastIndex(of: 0x0A) else { return } // a line still being written: next time
+        let complete = data[data.startIndex...lastNewline]
+        let decoder = JSONDecoder()
+        for line in complete.split(separator: 0x0A) {
+            guard let u = try? decoder.decode(CaseUpdate.self, from: Data(line)) else { continue }
+            updatesRead.updates.append(u)
+            updatesRead.keys.insert(u.idempotencyKey)
+        }
+        updatesRead.offset += complete.count
+    }
+
     func applyUpdates(to records: [[String: Value]], query: String, ignoring: String?) throws -> [[String: Value]] {
         let relevant = actions.filter { $0.value.query == query }
-        guard !relevant.isEmpty, let text = try? String(contentsOfFile: folder + "/updates.jsonl", encoding: .utf8) else { return records }
+        guard !relevant.isEmpty else { return records }
+        lock.lock()
+        refreshUpdates()
+        let updates = updatesRead.updates
+        lock.unlock()
+        guard !updates.isEmpty else { return records }
         var out = records
-        for line in text.split(separator: "\n") {
-            guard let u = try? JSONDecoder().decode(CaseUpdate.self, from: Data(line.utf8)), let mapping = relevant[u.action], u.invoiceID != ignoring else { continue }
+        for u in updates {
+            guard let mapping = relevant[u.action], u.invoiceID != ignoring else { continue }
             for i in out.indices where mapping.match.allSatisfy({ Table.same(out[i][$0.key] ?? .null, u.params[$0.value] ?? .null) }) {
                 for (field, source) in mapping.set {
                     out[i][field] = source.hasPrefix("=") ? .string(String(source.dropFirst())) : (u.params[source] ?? .null)
