@@ -83,7 +83,7 @@ public struct BenchReport: Codable, Sendable {
             out.append("  end to end     \(f(r.wallSeconds, 2)) s wall → \(Int(r.invoicesPerSecond.rounded())) invoices/s   [target ≥ \(Int(BenchTargets.invoicesPerSecond)) \(mark(r.invoicesPerSecond >= BenchTargets.invoicesPerSecond))]")
             out.append("                 child CPU \(f(r.childUserSeconds, 2)) s user + \(f(r.childSystemSeconds, 2)) s system")
             out.append("  latency        p50 \(f(r.latencyP50Ms, 0)) ms, p99 \(f(r.latencyP99Ms, 0)) ms, max \(f(r.latencyMaxMs, 0)) ms   (decided_at − received_at)")
-            out.append("  peak RSS       \(f(r.peakRSSMiB)) MiB   (bilag's ru_maxrss)")
+            out.append("  peak RSS       \(f(r.peakRSSMiB)) MiB   (bilag's ru_maxrss \(f(r.ruMaxRSSMiB)) MiB, VmHWM sampled \(f(r.peakRSSSampledMiB)) MiB; the bench itself was \(f(r.benchPeakMiB)) MiB at spawn)")
             out.append("  libxml2 alone  \(f(r.libxml2Seconds, 3)) s   (\(f(r.libxml2MicrosPerFile)) µs/file, one thread, no I/O)")
             out.append("  ratio          \(f(r.ratioToLibxml2, 2))× end to end ÷ libxml2   [target ≤ \(f(BenchTargets.ratioToLibxml2))× \(mark(r.ratioToLibxml2 <= BenchTargets.ratioToLibxml2))]")
             let states = r.outcomesByState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")

@@ -12,6 +12,8 @@ public struct ChildProcess {
         public var wallSeconds: Double
         /// Peak resident set size of the child, KiB (Linux `ru_maxrss`).
         public var maxRSSKiB: Int
+        /// The largest VmHWM read from /proc/PID/status while the child ran (sampled every 10 ms).
+        public var sampledPeakKiB: Int
         public var userSeconds: Double
         public var systemSeconds: Double
         public var voluntaryContextSwitches: Int
@@ -42,8 +44,16 @@ public struct ChildProcess {
 
         var status: Int32 = 0
         var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 {
-            guard errno == EINTR else { throw BenchError("wait4 failed: \(String(cString: strerror(errno)))") }
+        var sampled = 0
+        while true {
+            let r = wait4(pid, &status, WNOHANG, &usage)
+            if r == pid { break }
+            if r < 0 {
+                guard errno == EINTR else { throw BenchError("wait4 failed: \(String(cString: strerror(errno)))") }
+                continue
+            }
+            sampled = max(sampled, Self.highWaterMarkKiB(pid) ?? 0)
+            usleep(10_000)
         }
         let wall = monotonicSeconds() - start
         // WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift does not import.
@@ -53,10 +63,18 @@ public struct ChildProcess {
             signal: exited ? nil : status & 0x7F,
             wallSeconds: wall,
             maxRSSKiB: Int(usage.ru_maxrss),
+            sampledPeakKiB: sampled,
             userSeconds: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,
             systemSeconds: Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6,
             voluntaryContextSwitches: Int(usage.ru_nvcsw),
             involuntaryContextSwitches: Int(usage.ru_nivcsw))
+    }
+
+    /// VmHWM of a live process, KiB.
+    static func highWaterMarkKiB(_ pid: pid_t) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        return Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
     }
 
     /// Seconds on the monotonic clock.

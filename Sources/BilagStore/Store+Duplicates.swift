@@ -28,8 +28,8 @@ extension Store {
     public func duplicateCandidates(_ probes: [DuplicateProbe]) throws -> [String: DuplicateAnswer] {
         guard !probes.isEmpty else { return [:] }
         return try pool.read { db in
-            let bytes = try db.cachedStatement(sql: "SELECT id FROM invoice WHERE sha256 = ? AND id < ? AND state NOT IN ('quarantined') ORDER BY id LIMIT 1")
-            let key = try db.cachedStatement(sql: "SELECT id FROM invoice WHERE seller_key = ? AND invoice_number = ? AND issue_date = ? AND id < ? AND state NOT IN ('rejected', 'quarantined') ORDER BY id LIMIT 1")
+            let bytes = try db.cachedStatement(sql: Self.sameBytesSQL)
+            let key = try db.cachedStatement(sql: Self.sameKeySQL)
             var out: [String: DuplicateAnswer] = [:]
             out.reserveCapacity(probes.count)
             for p in probes {

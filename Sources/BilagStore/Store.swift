@@ -100,17 +100,25 @@ public final class Store: @unchecked Sendable {
     }
 
     private func write(_ o: Outcome, from current: InvoiceState, now: String, db: Database) throws {
-        if let s = o.summary {
-            try db.cachedStatement(sql: """
-                UPDATE invoice SET syntax = ?, profile = ?, document_kind = ?, invoice_number = ?, issue_date = ?, due_date = ?, seller_key = ?, seller_name = ?, currency = ?, amount_due = ?, total_without_vat = ?, total_vat = ? WHERE id = ?
-                """).execute(arguments: [s.syntax, s.profile, s.documentKind.rawValue, s.invoiceNumber, s.issueDate, s.dueDate, s.sellerKey, s.sellerName, s.currency, s.amountDue?.description, s.totalWithoutVAT?.description, s.totalVAT?.description, o.invoiceID])
-        }
         let decided = o.state == .received ? nil as String? : now
-        try db.cachedStatement(sql: """
-            UPDATE invoice SET state = ?, reason_code = ?, reason_message = ?, duplicate_of = COALESCE(?, duplicate_of), decided_by = ?, decided_at = ?, updated_at = ?,
-              validation_json = COALESCE(?, validation_json), trace_json = COALESCE(?, trace_json), attempts = attempts + ?,
-              retry_at = ?, waiting_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(waiting_since, ?) END WHERE id = ?
-            """).execute(arguments: [o.state.rawValue, o.reasonCode, o.reasonMessage, o.duplicateOf, o.state == .received ? nil : o.actor, decided, now, o.validationJSON, o.traceJSON, o.state == .received ? 0 : 1, o.retryAt, o.retryAt, now, o.invoiceID])
+        let stateArguments: StatementArguments = [o.state.rawValue, o.reasonCode, o.reasonMessage, o.duplicateOf, o.state == .received ? nil : o.actor, decided, now, o.validationJSON, o.traceJSON, o.state == .received ? 0 : 1, o.retryAt, o.retryAt, now, o.invoiceID]
+        if let s = o.summary {
+            // The parsed summary and the state change in one UPDATE: the row is rewritten once, not twice.
+            // (The state part reads only columns the summary part does not set, so this equals two UPDATEs in a row.)
+            let summaryArguments: StatementArguments = [s.syntax, s.profile, s.documentKind.rawValue, s.invoiceNumber, s.issueDate, s.dueDate, s.sellerKey, s.sellerName, s.currency, s.amountDue?.description, s.totalWithoutVAT?.description, s.totalVAT?.description]
+            try db.cachedStatement(sql: """
+                UPDATE invoice SET syntax = ?, profile = ?, document_kind = ?, invoice_number = ?, issue_date = ?, due_date = ?, seller_key = ?, seller_name = ?, currency = ?, amount_due = ?, total_without_vat = ?, total_vat = ?,
+                  state = ?, reason_code = ?, reason_message = ?, duplicate_of = COALESCE(?, duplicate_of), decided_by = ?, decided_at = ?, updated_at = ?,
+                  validation_json = COALESCE(?, validation_json), trace_json = COALESCE(?, trace_json), attempts = attempts + ?,
+                  retry_at = ?, waiting_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(waiting_since, ?) END WHERE id = ?
+                """).execute(arguments: summaryArguments + stateArguments)
+        } else {
+            try db.cachedStatement(sql: """
+                UPDATE invoice SET state = ?, reason_code = ?, reason_message = ?, duplicate_of = COALESCE(?, duplicate_of), decided_by = ?, decided_at = ?, updated_at = ?,
+                  validation_json = COALESCE(?, validation_json), trace_json = COALESCE(?, trace_json), attempts = attempts + ?,
+                  retry_at = ?, waiting_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(waiting_since, ?) END WHERE id = ?
+                """).execute(arguments: stateArguments)
+        }
         for d in o.decisions {
             try db.cachedStatement(sql: "INSERT INTO decision (invoice_id, decided_at, robot, robot_hash, legal_basis, mode, outcome, reason_code, message, history_key, amount, issue_date, invoice_number, period_key, trace_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .execute(arguments: [o.invoiceID, now, d.robot, d.robotHash, d.legalBasis, d.mode, d.outcome, d.reasonCode, d.message, d.historyKey, d.amount, d.issueDate, d.invoiceNumber, d.periodKey, d.traceJSON])
@@ -152,16 +160,20 @@ public final class Store: @unchecked Sendable {
     // MARK: duplicates
 
     /// The first invoice recorded before this one (by insertion order, not clock) with the same bytes (quarantined files excluded), if any.
+    /// The duplicate queries, shared with `duplicateCandidates` (one read for a whole batch) so both always agree.
+    static let sameBytesSQL = "SELECT id FROM invoice WHERE sha256 = ? AND rowid < (SELECT rowid FROM invoice WHERE id = ?) AND state NOT IN ('quarantined') ORDER BY rowid LIMIT 1"
+    static let sameKeySQL = "SELECT id FROM invoice WHERE seller_key = ? AND invoice_number = ? AND issue_date = ? AND rowid < (SELECT rowid FROM invoice WHERE id = ?) AND state NOT IN ('rejected', 'quarantined') ORDER BY rowid LIMIT 1"
+
     public func firstWithSameBytes(_ sha256: String, before id: String) throws -> String? {
         try pool.read { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM invoice WHERE sha256 = ? AND rowid < (SELECT rowid FROM invoice WHERE id = ?) AND state NOT IN ('quarantined') ORDER BY rowid LIMIT 1"), arguments: [sha256, id])
+            try String.fetchOne(db.cachedStatement(sql: Self.sameBytesSQL), arguments: [sha256, id])
         }
     }
 
     /// The first earlier invoice with the same supplier, number and issue date that was not rejected, if any.
     public func firstWithSameKey(sellerKey: String, invoiceNumber: String, issueDate: String, before id: String) throws -> String? {
         try pool.read { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM invoice WHERE seller_key = ? AND invoice_number = ? AND issue_date = ? AND rowid < (SELECT rowid FROM invoice WHERE id = ?) AND state NOT IN ('rejected', 'quarantined') ORDER BY rowid LIMIT 1"), arguments: [sellerKey, invoiceNumber, issueDate, id])
+            try String.fetchOne(db.cachedStatement(sql: Self.sameKeySQL), arguments: [sellerKey, invoiceNumber, issueDate, id])
         }
     }
 }

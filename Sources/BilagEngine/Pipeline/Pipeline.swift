@@ -93,25 +93,51 @@ public final class Pipeline: @unchecked Sendable {
     @discardableResult
     public func pass(shouldStop: () -> Bool = { false }) throws -> Int {
         let scanner = InboxScanner(inbox: config.inboxPath, channels: config.channels, defaultReadiness: config.defaultReadiness)
-        var iterator = scanner.makeIterator()
+        let iterator = scanner.makeIterator()
         decider.refresh()
         var total = try finishUnfinished()
-        // Two batches are in hand at a time: while one is routed, decided and committed on this thread (serial work
-        // that must keep its order), the next one, already claimed and recorded, is parsed and validated on the other
-        // cores. Examining is pure, so the order of every claim, record, decision and commit is what it was.
-        var inHand: [ExaminingBatch] = []
-        defer { for b in inHand { _ = b.results() } } // never leave an examination running past the pass
+        // Three stages overlap, each keeping its own order: while this thread routes, decides and commits batch k,
+        // another claims, reads and records batch k+1 and starts parsing and validating it on the remaining cores.
+        // Claims, records, decisions and commits happen in the same order as one batch at a time; parsing and
+        // validating are pure, so running them early changes nothing but the time.
+        var inHand: ExaminingBatch?
         while !shouldStop() {
-            var candidates: [InboxCandidate] = []
-            candidates.reserveCapacity(config.batchSize)
-            while candidates.count < config.batchSize, let c = iterator.next() { candidates.append(c) }
-            if candidates.isEmpty { break }
-            let files = try claimAndRecord(candidates)
-            if !files.isEmpty { inHand.append(ExaminingBatch(files, pipeline: self)) }
-            if inHand.count > 1 { total += try commit(inHand.removeFirst()) }
+            let batchSize = config.batchSize
+            let intake = BackgroundJob { () throws -> ExaminingBatch? in
+                var candidates: [InboxCandidate] = []
+                candidates.reserveCapacity(batchSize)
+                while candidates.count < batchSize, let c = iterator.next() { candidates.append(c) }
+                if candidates.isEmpty { return nil }
+                return ExaminingBatch(try self.claimAndRecord(candidates), pipeline: self)
+            }
+            var committed: Result<Int, Error> = .success(0)
+            if let batch = inHand { committed = Result { try commit(batch) } }
+            let next = intake.wait() // also when the commit failed: never leave a claim half done behind us
+            total += try committed.get()
+            guard let batch = try next.get() else { inHand = nil; break }
+            inHand = batch
         }
-        while !inHand.isEmpty { total += try commit(inHand.removeFirst()) }
+        if let batch = inHand { total += try commit(batch) }
         return total
+    }
+
+    /// A closure run on another thread, waited for once.
+    final class BackgroundJob<T>: @unchecked Sendable {
+        private var result: Result<T, Error>?
+        private let done = DispatchGroup()
+
+        init(_ body: @escaping () throws -> T) {
+            done.enter()
+            DispatchQueue.global().async {
+                self.result = Result { try body() }
+                self.done.leave()
+            }
+        }
+
+        func wait() -> Result<T, Error> {
+            done.wait()
+            return result!
+        }
     }
 
     /// Runs passes until the Inbox holds nothing more that is ready (for `bilag run --once`), waiting out quiet periods.
@@ -183,6 +209,7 @@ public final class Pipeline: @unchecked Sendable {
 
     /// Routes, decides and commits a batch once its examination is done; returns how many files it held.
     func commit(_ batch: ExaminingBatch) throws -> Int {
+        guard !batch.files.isEmpty else { return 0 }
         try commit(batch.files, batch.results())
         return batch.files.count
     }
