@@ -2,7 +2,7 @@
 public enum Identifiers {
     /// GS1 GLN/EAN-13 (also GTIN-8/12/14): the last digit is the mod-10 check digit with weights 3,1 from the right.
     public static func isValidGLN(_ raw: String) -> Bool {
-        let s = raw.trimmingCharacters(in: .whitespaces)
+        let s = raw.trimmingWhitespace(includingNewlines: false)
         guard [8, 12, 13, 14].contains(s.count), let digits = digits(s) else { return false }
         var sum = 0
         for (i, d) in digits.dropLast().reversed().enumerated() { sum += d * (i % 2 == 0 ? 3 : 1) }
@@ -34,7 +34,7 @@ public enum Identifiers {
 
     /// The birth date a CPR number encodes (century from the 7th digit), or nil when it is no CPR.
     public static func cprBirthDate(_ raw: String) -> LocalDate? {
-        var s = raw.trimmingCharacters(in: .whitespaces)
+        var s = raw.trimmingWhitespace(includingNewlines: false)
         if s.count == 11, s[s.index(s.startIndex, offsetBy: 6)] == "-" { s.remove(at: s.index(s.startIndex, offsetBy: 6)) }
         guard s.count == 10, let d = digits(s) else { return nil }
         let day = d[0] * 10 + d[1], month = d[2] * 10 + d[3], yy = d[4] * 10 + d[5], c = d[6]
@@ -50,7 +50,16 @@ public enum Identifiers {
 
     /// A party identifier reduced to what identifies it: no spaces, no `DK`/`NO` prefix, no `MVA` suffix.
     public static func normalizedPartyKey(_ raw: String) -> String {
-        var s = raw.filter { !$0.isWhitespace }.uppercased()
+        var s: String
+        if raw.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII (almost every identifier): drop whitespace and upper-case byte by byte.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(raw.utf8.count)
+            for b in raw.utf8 where !(b == 0x20 || (b >= 0x09 && b <= 0x0D)) { bytes.append(b >= 0x61 && b <= 0x7A ? b - 0x20 : b) }
+            s = String(decoding: bytes, as: UTF8.self)
+        } else {
+            s = raw.filter { !$0.isWhitespace }.uppercased()
+        }
         for prefix in ["DK", "NO", "SE"] where s.hasPrefix(prefix) && s.dropFirst(2).first?.isNumber == true { s = String(s.dropFirst(2)) }
         if s.hasSuffix("MVA") { s = String(s.dropLast(3)) }
         return s

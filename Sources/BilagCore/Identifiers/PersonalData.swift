@@ -4,6 +4,12 @@ public enum PersonalData {
     ///
     /// Used on every log line and on CLI/UI output unless the operator opened the invoice.
     public static func maskCPR(_ text: String) -> String {
+        // Fast path: without a run of six digits there is nothing a CPR number could start.
+        var run = 0, longest = 0
+        for b in text.utf8 {
+            if b >= 48 && b <= 57 { run += 1; if run > longest { longest = run } } else { run = 0 }
+        }
+        guard longest >= 6 else { return text }
         let bytes = Array(text.utf8)
         guard bytes.count >= 10 else { return text }
         var out = [UInt8]()

@@ -13,7 +13,7 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
 
     /// Parses `YYYY-MM-DD` (optionally followed by a zone, as xs:date allows) or `YYYYMMDD`.
     public init?(parsing raw: String) {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = raw.trimmingWhitespace()
         let u = Array(text.utf8)
         func num(_ r: Range<Int>) -> Int? {
             var v = 0

@@ -13,7 +13,7 @@ public enum Profile: String, Codable, Sendable, CaseIterable {
 
     /// Recognises the profile of a `CustomizationID`.
     public static func detect(customizationID: String?) -> Profile {
-        guard let id = customizationID?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), !id.isEmpty else { return .unknown }
+        guard let id = customizationID?.trimmingWhitespace().lowercased(), !id.isEmpty else { return .unknown }
         if id.hasPrefix("oioubl") || id.contains("oioubl") { return .oioubl }
         if id.contains("peppol.eu") || id.contains("ehf") { return .peppolBis3 }
         if id.contains("xrechnung") { return .xrechnung }

@@ -51,8 +51,10 @@ public struct JSONLogHandler: LogHandler {
     }
 
     static func escape(_ s: String) -> String {
+        // Almost every value is plain: hand it back untouched.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return s }
         var out = ""
-        out.reserveCapacity(s.utf8.count)
+        out.reserveCapacity(s.utf8.count + 8)
         for ch in s.unicodeScalars {
             switch ch {
             case "\"": out += "\\\""

@@ -128,10 +128,13 @@ public final class Pipeline: @unchecked Sendable {
 
         init(_ body: @escaping () throws -> T) {
             done.enter()
-            DispatchQueue.global().async {
+            // A thread of its own, not the global queue: that queue is only as wide as the machine has cores, and the
+            // examination of the batch before fills it.
+            let t = Thread {
                 self.result = Result { try body() }
                 self.done.leave()
             }
+            t.start()
         }
 
         func wait() -> Result<T, Error> {

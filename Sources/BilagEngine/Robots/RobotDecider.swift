@@ -48,13 +48,18 @@ public final class RobotDecider: Decider, @unchecked Sendable {
     }
 
     public func decide(_ input: DecisionInput) -> DecisionRecord {
+        let robots = catalog.robots
+        guard !robots.isEmpty else {
+            return DecisionRecord(decision: .manual(reason: ReasonCode.noRobot, message: "no robot handles invoices like this one; book it by hand"), actor: "system",
+                                  trace: [TraceStep(step: "route", result: "no robot matched", detail: "no robots are loaded")], decisions: [])
+        }
         let today = clock()
         let ctx = RobotContext(invoiceID: input.invoiceID, channel: input.channel, invoice: input.invoice, today: today, connectors: connectors, history: history, plans: plans)
-        let base = InvoiceVariables.values(input.invoice, channel: input.channel, today: today)
+        let base = ctx.variables
         var live: [Robot] = []
         var stored: [StoredDecision] = []
         var trace: [TraceStep] = []
-        for robot in catalog.robots {
+        for robot in robots {
             var values = base
             for (n, t) in robot.tables { values[n] = t.columnValues }
             guard RobotRunner(robot: robot).matches(Environment(values)) else { continue }

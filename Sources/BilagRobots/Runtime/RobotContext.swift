@@ -27,11 +27,13 @@ public protocol PlanProvider: Sendable {
 
 /// Everything a robot run may touch: the invoice, the connectors named in configuration, history and plans.
 public struct RobotContext: Sendable {
-    public var invoiceID: String
-    public var channel: String
-    public var invoice: Invoice
+    public let invoiceID: String
+    public let channel: String
+    public let invoice: Invoice
     /// The decision date (`today` in expressions); fixed per run so replays are reproducible.
-    public var today: LocalDate
+    public let today: LocalDate
+    /// The invoice's variables for expressions (`InvoiceVariables`), built once per decision.
+    public let variables: [String: Value]
     public var connectors: [String: Connector]
     public var history: HistoryProvider
     public var plans: PlanProvider
@@ -40,6 +42,7 @@ public struct RobotContext: Sendable {
 
     public init(invoiceID: String, channel: String, invoice: Invoice, today: LocalDate, connectors: [String: Connector], history: HistoryProvider, plans: PlanProvider) {
         self.invoiceID = invoiceID; self.channel = channel; self.invoice = invoice; self.today = today; self.connectors = connectors; self.history = history; self.plans = plans
+        self.variables = InvoiceVariables.values(invoice, channel: channel, today: today)
     }
 }
 

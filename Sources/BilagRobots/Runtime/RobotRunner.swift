@@ -14,7 +14,7 @@ public struct RobotRunner {
 
     /// The environment an invoice offers, with the robot's tables.
     public func environment(_ ctx: RobotContext) -> Environment {
-        var values = InvoiceVariables.values(ctx.invoice, channel: ctx.channel, today: ctx.today)
+        var values = ctx.variables
         for (n, t) in robot.tables { values[n] = t.columnValues }
         return Environment(values)
     }
@@ -159,8 +159,7 @@ public struct RobotRunner {
             return StepResult(effect: .next, summary: "\(entries.count) earlier booking(s)" + (entries.first.map { ", last \($0.amount) on \($0.issueDate?.description ?? "?")" } ?? ""), inputs: "key \(key)", historyKey: key == .null ? nil : Self.keyText(key))
 
         case let .plan(s):
-            let vars = InvoiceVariables.values(ctx.invoice, channel: ctx.channel, today: ctx.today)
-            guard let plan = try ctx.plans.plan(for: ctx.invoice, variables: vars, on: ctx.today) else {
+            guard let plan = try ctx.plans.plan(for: ctx.invoice, variables: ctx.variables, on: ctx.today) else {
                 return StepResult(effect: stop(s.none, env, "no payment plan covers this supplier and receiver"), summary: "no plan", inputs: nil)
             }
             env = env.adding(s.name, .record(plan))

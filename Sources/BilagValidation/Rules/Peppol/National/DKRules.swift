@@ -27,7 +27,8 @@ enum DKRules {
         },
         Assert("DK-R-013", p, at: "BT-29/BT-46", "For Danish Suppliers it is mandatory to use schemeID when PartyIdentification/ID is used for AccountingCustomerParty or AccountingSupplierParty.") { c in
             guard bothDK(c) else { return true }
-            return (c.invoice.seller.identifiers + c.invoice.buyer.identifiers).allSatisfy { ($0.scheme?.trimmingCharacters(in: .whitespaces) ?? "") != "" }
+            let hasScheme: (Identifier) -> Bool = { ($0.scheme?.trimmingWhitespace(includingNewlines: false) ?? "") != "" }
+            return c.invoice.seller.identifiers.allSatisfy(hasScheme) && c.invoice.buyer.identifiers.allSatisfy(hasScheme)
         },
         Assert("DK-R-004", p, "When specifying non-VAT Taxes, Danish suppliers MUST use the AllowanceChargeReasonCode=\"ZZZ\" and the 4-digit Tax category MUST be specified in 'AllowanceChargeReason' or as 'Tax category#Text'.") { c in
             guard bothDK(c) else { return true }
