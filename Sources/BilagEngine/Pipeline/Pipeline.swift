@@ -19,6 +19,7 @@ public final class Pipeline: @unchecked Sendable {
     let claimer: Claimer
     let journal: JournalWriter
     let examiner = Examiner()
+    let workerPool: WorkerPool
     public var decider: Decider
     let logger: Logger
     let encoder: JSONEncoder = {
@@ -35,7 +36,10 @@ public final class Pipeline: @unchecked Sendable {
         journal = try JournalWriter(outbox: config.outboxPath, maxLinesPerFile: config.journalMaxLinesPerFile)
         self.decider = decider
         self.logger = logger
+        workerPool = WorkerPool(threads: config.effectiveWorkers, name: "bilag-examine")
     }
+
+    deinit { workerPool.close() }
 
     /// Takes a reloaded configuration. Intake settings apply from the next pass; root and state need a restart.
     public func reload(_ new: BilagConfig) throws {
@@ -89,52 +93,72 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     /// Scans the Inbox once and processes every ready file, batch by batch. Returns how many were processed.
-    /// `shouldStop` is asked between batches, so a stop request finishes the batch in hand and no more.
+    /// `shouldStop` is asked between batches, so a stop request finishes the batches already claimed and no more.
     @discardableResult
     public func pass(shouldStop: () -> Bool = { false }) throws -> Int {
         let scanner = InboxScanner(inbox: config.inboxPath, channels: config.channels, defaultReadiness: config.defaultReadiness)
         let iterator = scanner.makeIterator()
         decider.refresh()
         var total = try finishUnfinished()
-        // Three stages overlap, each keeping its own order: while this thread routes, decides and commits batch k,
-        // another claims, reads and records batch k+1 and starts parsing and validating it on the remaining cores.
-        // Claims, records, decisions and commits happen in the same order as one batch at a time; parsing and
-        // validating are pure, so running them early changes nothing but the time.
-        var inHand: ExaminingBatch?
-        while !shouldStop() {
+        // Three stages overlap, each keeping its own order. The intake thread claims, reads and records batch after
+        // batch and hands each to the examination workers as soon as it is recorded; this thread routes, decides
+        // and commits them in the order they were claimed. Claims, records, decisions and commits happen in the
+        // same order as one batch at a time; parsing and validating are pure, so running them early changes nothing
+        // but the time. At most `handoff.capacity` batches wait between the two, which keeps memory flat.
+        total += try withoutActuallyEscaping(shouldStop) { shouldStop -> Int in
+            let handoff = BatchHandoff<ExaminingBatch>(capacity: 2)
             let batchSize = config.batchSize
-            let intake = BackgroundJob { () throws -> ExaminingBatch? in
-                var candidates: [InboxCandidate] = []
-                candidates.reserveCapacity(batchSize)
-                while candidates.count < batchSize, let c = iterator.next() { candidates.append(c) }
-                if candidates.isEmpty { return nil }
-                return ExaminingBatch(try self.claimAndRecord(candidates), pipeline: self)
+            let intake = BackgroundJob { () throws -> Void in
+                defer { handoff.finish() }
+                while !shouldStop() {
+                    var candidates: [InboxCandidate] = []
+                    candidates.reserveCapacity(batchSize)
+                    while candidates.count < batchSize, let c = iterator.next() { candidates.append(c) }
+                    if candidates.isEmpty { return }
+                    let files = try self.claimAndRecord(candidates)
+                    if files.isEmpty { continue }
+                    // Refused only when the committing side failed: the batch is recorded and stays `received`,
+                    // so the next pass (or a restart) finishes it.
+                    guard handoff.put(ExaminingBatch(files, pipeline: self)) else { return }
+                }
             }
-            var committed: Result<Int, Error> = .success(0)
-            if let batch = inHand { committed = Result { try commit(batch) } }
-            let next = intake.wait() // also when the commit failed: never leave a claim half done behind us
-            total += try committed.get()
-            guard let batch = try next.get() else { inHand = nil; break }
-            inHand = batch
+            var committed = 0
+            var failure: Error?
+            while let batch = handoff.take() {
+                do { committed += try commit(batch) } catch { failure = error; handoff.cancel(); break }
+            }
+            let intakeResult = intake.wait() // also when a commit failed: never leave a claim half done behind us
+            if let failure { throw failure }
+            try intakeResult.get()
+            return committed
         }
-        if let batch = inHand { total += try commit(batch) }
         return total
     }
 
-    /// A closure run on another thread, waited for once.
+    /// A closure run on a thread of its own, waited for once.
+    ///
+    /// The closure is released before `wait` returns, so it may capture a non-escaping one (`withoutActuallyEscaping`).
     final class BackgroundJob<T>: @unchecked Sendable {
+        private var body: (() throws -> T)?
         private var result: Result<T, Error>?
         private let done = DispatchGroup()
 
         init(_ body: @escaping () throws -> T) {
+            self.body = body
             done.enter()
-            // A thread of its own, not the global queue: that queue is only as wide as the machine has cores, and the
-            // examination of the batch before fills it.
-            let t = Thread {
-                self.result = Result { try body() }
-                self.done.leave()
-            }
+            let t = Thread { [self] in run() }
+            t.name = "bilag-intake"
             t.start()
+        }
+
+        private func run() {
+            result = Result { try takeBody()() }
+            done.leave()
+        }
+
+        private func takeBody() -> () throws -> T {
+            defer { body = nil }
+            return body!
         }
 
         func wait() -> Result<T, Error> {
@@ -187,26 +211,39 @@ public final class Pipeline: @unchecked Sendable {
         return files
     }
 
-    /// A claimed and recorded batch being parsed and validated on other threads.
+    /// A claimed and recorded batch being parsed and validated by the examination workers.
     final class ExaminingBatch: @unchecked Sendable {
         let files: [ClaimedFile]
-        private var examined: [Examiner.Result] = []
+        /// One slot per file, each written by exactly one worker before `done` is left, read only after `done.wait()`.
+        private let slots: UnsafeMutablePointer<Examiner.Result?>
         private let done = DispatchGroup()
 
         init(_ files: [ClaimedFile], pipeline: Pipeline) {
             self.files = files
-            let examiner = pipeline.examiner, workers = pipeline.config.effectiveWorkers
-            done.enter()
-            DispatchQueue.global().async {
-                self.examined = Pipeline.examineAll(files, examiner: examiner, workers: workers)
-                self.done.leave()
+            slots = .allocate(capacity: max(1, files.count))
+            slots.initialize(repeating: nil, count: files.count)
+            let examiner = pipeline.examiner, pool = pipeline.workerPool, slots = self.slots
+            // Chunks small enough that the workers finish together, large enough that handing out costs nothing.
+            let chunk = max(1, min(32, files.count / (pool.width * 4)))
+            for start in stride(from: 0, to: files.count, by: chunk) {
+                done.enter()
+                pool.submit { [done] in
+                    for i in start..<min(files.count, start + chunk) { slots[i] = examiner.examine(files[i]) }
+                    done.leave()
+                }
             }
+        }
+
+        deinit {
+            done.wait()
+            slots.deinitialize(count: files.count)
+            slots.deallocate()
         }
 
         /// Waits for the examination to finish.
         func results() -> [Examiner.Result] {
             done.wait()
-            return examined
+            return (0..<files.count).map { slots[$0]! }
         }
     }
 
@@ -221,12 +258,9 @@ public final class Pipeline: @unchecked Sendable {
         ClaimRecord(id: f.id, channel: f.channel, sourcePath: f.sourcePath, storedPath: f.storedPath, sha256: f.sha256, size: f.size, receivedAt: f.receivedAt)
     }
 
+    /// Reads and hashes each file (on the intake thread: the examination workers have the cores).
     func loadAll(_ files: inout [ClaimedFile]) {
-        let claimer = self.claimer
-        files.withUnsafeMutableBufferPointer { buf in
-            let base = buf.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: buf.count) { i in claimer.load(&base[i]) }
-        }
+        for i in files.indices { claimer.load(&files[i]) }
     }
 
     /// Examines in parallel, then routes, decides and commits in order.
@@ -270,20 +304,7 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     func examineAll(_ files: [ClaimedFile]) -> [Examiner.Result] {
-        Self.examineAll(files, examiner: examiner, workers: config.effectiveWorkers)
-    }
-
-    static func examineAll(_ files: [ClaimedFile], examiner: Examiner, workers: Int) -> [Examiner.Result] {
-        var results = [Examiner.Result?](repeating: nil, count: files.count)
-        let chunk = max(1, files.count / (workers * 4))
-        results.withUnsafeMutableBufferPointer { buf in
-            let base = buf.baseAddress!
-            let chunks = (files.count + chunk - 1) / chunk
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                for i in (c * chunk)..<min(files.count, (c + 1) * chunk) { base[i] = examiner.examine(files[i]) }
-            }
-        }
-        return results.map { $0! }
+        files.isEmpty ? [] : ExaminingBatch(files, pipeline: self).results()
     }
 
     func outcome(for file: ClaimedFile, _ result: Examiner.Result, router: inout Router) throws -> Outcome {

@@ -1,0 +1,106 @@
+import Foundation
+
+/// A fixed set of threads that run submitted work in order of submission: the examination workers.
+///
+/// Not the global dispatch queue: that queue is only as wide as the machine has cores, and the pipeline's own
+/// threads (intake, commit, the async runtime) would sit in it and starve the examination.
+final class WorkerPool: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [() -> Void] = []
+    private var head = 0
+    private var closed = false
+    let width: Int
+
+    init(threads: Int, name: String) {
+        width = max(1, threads)
+        for i in 0..<width {
+            let t = Thread { [self] in work() }
+            t.name = "\(name)-\(i)"
+            t.start()
+        }
+    }
+
+    /// Queues work for the next free thread.
+    func submit(_ job: @escaping () -> Void) {
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Lets the threads end once the queued work is done.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while head == jobs.count && !closed { condition.wait() }
+            if head == jobs.count { condition.unlock(); return }
+            let job = jobs[head]
+            head += 1
+            if head == jobs.count { jobs.removeAll(keepingCapacity: true); head = 0 }
+            condition.unlock()
+            job()
+        }
+    }
+}
+
+/// A bounded hand-over of batches from the intake thread to the committing thread, in order.
+final class BatchHandoff<T>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [T] = []
+    private var finished = false
+    private var cancelled = false
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// Waits while the hand-over is full; false when the taker has given up (nothing was handed over).
+    func put(_ item: T) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= capacity && !cancelled { condition.wait() }
+        if cancelled { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    /// The next item, or nil once the giver has finished and everything was taken.
+    func take() -> T? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty && !finished { condition.wait() }
+        if items.isEmpty { return nil }
+        let item = items.removeFirst()
+        condition.broadcast()
+        return item
+    }
+
+    /// The giver has no more.
+    func finish() {
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The taker stops taking: a waiting giver is released and further puts are refused. Returns what was left.
+    @discardableResult
+    func cancel() -> [T] {
+        condition.lock()
+        defer { condition.unlock() }
+        cancelled = true
+        let left = items
+        items.removeAll()
+        condition.broadcast()
+        return left
+    }
+
+    var isCancelled: Bool { condition.lock(); defer { condition.unlock() }; return cancelled }
+}
