@@ -62,6 +62,15 @@ final class CorpusParseTests: XCTestCase {
         XCTAssertEqual(inv.signedAmountDue, "-1656.25")
     }
 
+    /// UBL CreditNote has no cac:ProjectReference; BT-11 comes as a document reference with type code 50 and is not
+    /// a supporting document. In an Invoice the same reference stays a supporting document.
+    func testProjectReferenceOfAUBLCreditNoteIsRead() throws {
+        let data = try Data(contentsOf: Self.corpus.appendingPathComponent("en16931-ubl/testfiles/CreditNote-Max_content.xml"))
+        let inv = try DocumentParser.parse(data).invoice
+        XCTAssertEqual(inv.projectReference, "11111111")
+        XCTAssertFalse(inv.supportingDocuments.contains { $0.typeCode == "50" })
+    }
+
     func testByteOrderMarkAndSpacesAroundEqualsAreRead() throws {
         let data = try Data(contentsOf: Self.corpus.appendingPathComponent("oioubl/parse/happy-path_real.xml"))
         XCTAssertEqual(Array(data.prefix(3)), [0xEF, 0xBB, 0xBF])

@@ -42,6 +42,11 @@ struct UBLReader {
                 inv.invoicedObjectIdentifier = fields.identifier(doc.first(.cbc, "ID"))
                 continue
             }
+            // UBL 2.1 CreditNote has no cac:ProjectReference: EN 16931 puts BT-11 here, with document type code 50.
+            if typeCode == "50", kind == .creditNote, inv.projectReference == nil, let project = doc.text(.cbc, "ID") {
+                inv.projectReference = project
+                continue
+            }
             var s = SupportingDocument()
             s.reference = doc.text(.cbc, "ID")
             s.typeCode = typeCode
