@@ -46,6 +46,9 @@ public final class Pipeline: @unchecked Sendable {
         if new.root != config.root || new.statePath != config.statePath {
             logger.warning("root and state folder changes need a restart; keeping the current ones")
         }
+        if new.effectiveWorkers != workerPool.width {
+            logger.warning("a change of workers needs a restart; keeping the current examination threads", metadata: ["workers": "\(workerPool.width)"])
+        }
         var next = new
         next.root = config.root
         next.state = config.state
