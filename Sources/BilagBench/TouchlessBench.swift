@@ -45,7 +45,7 @@ public struct TouchlessBench {
         yaml = yaml.replacingOccurrences(of: "  channels:\n", with: "  channels:\n    month:\n      readiness: rename\n").replacingOccurrences(of: "  level: info", with: "  level: critical")
         try yaml.write(toFile: root + "/bilag.yaml", atomically: true, encoding: .utf8)
 
-        var rng = SplitMix(seed)
+        var rng = SplitMix64(seed: seed) // the same stream everywhere for a seed
         var orders: [[String: String]] = []
         var rentCases: [[String: String]] = []
         var previousMonth: [Case] = []
@@ -160,18 +160,5 @@ public struct TouchlessBench {
 
     static func writeJSON(_ value: Any, to path: String) throws {
         try JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: path))
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a seed gives the same month everywhere.
-struct SplitMix {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }

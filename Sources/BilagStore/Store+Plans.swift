@@ -6,11 +6,13 @@ import GRDB
 extension Store {
     static let planColumns = "id, name, kind, supplier_cvr, receiver_ean, min_amount, max_amount, cadence, order_number, invoice_prefix, identifier, account, dimensions, vat_code, valid_from, valid_to, ended_at, created_at, created_by, note"
 
+    private static let dimensionsDecoder = JSONDecoder()
+
     static func plan(_ r: Row) -> PaymentPlan {
         var p = PaymentPlan(id: r[0], name: r[1], kind: r[2], supplierCVR: r[3], receiverEAN: r[4],
                             minAmount: (r[5] as String?).flatMap { Amount(parsing: $0) }, maxAmount: (r[6] as String?).flatMap { Amount(parsing: $0) },
                             cadence: r[7], orderNumber: r[8], invoicePrefix: r[9], identifier: r[10], account: r[11],
-                            dimensions: (try? JSONDecoder().decode([String: String].self, from: Data(((r[12] as String?) ?? "{}").utf8))) ?? [:],
+                            dimensions: (try? dimensionsDecoder.decode([String: String].self, from: Data(((r[12] as String?) ?? "{}").utf8))) ?? [:],
                             vatCode: r[13], validFrom: LocalDate(parsing: r[14]) ?? LocalDate(dayNumber: 0), validTo: LocalDate(parsing: r[15]) ?? LocalDate(dayNumber: 0), createdBy: r[18], note: r[19])
         p.endedAt = r[16]
         p.createdAt = r[17]

@@ -159,21 +159,8 @@ public final class Store: @unchecked Sendable {
 
     // MARK: duplicates
 
-    /// The first invoice recorded before this one (by insertion order, not clock) with the same bytes (quarantined files excluded), if any.
-    /// The duplicate queries, shared with `duplicateCandidates` (one read for a whole batch) so both always agree.
+    /// The duplicate queries of `duplicateCandidates`: the first invoice recorded before this one (by insertion order,
+    /// not clock) with the same bytes, and with the same supplier, number and issue date.
     static let sameBytesSQL = "SELECT id FROM invoice WHERE sha256 = ? AND rowid < (SELECT rowid FROM invoice WHERE id = ?) AND state NOT IN ('quarantined') ORDER BY rowid LIMIT 1"
     static let sameKeySQL = "SELECT id FROM invoice WHERE seller_key = ? AND invoice_number = ? AND issue_date = ? AND rowid < (SELECT rowid FROM invoice WHERE id = ?) AND state NOT IN ('rejected', 'quarantined') ORDER BY rowid LIMIT 1"
-
-    public func firstWithSameBytes(_ sha256: String, before id: String) throws -> String? {
-        try pool.read { db in
-            try String.fetchOne(db.cachedStatement(sql: Self.sameBytesSQL), arguments: [sha256, id])
-        }
-    }
-
-    /// The first earlier invoice with the same supplier, number and issue date that was not rejected, if any.
-    public func firstWithSameKey(sellerKey: String, invoiceNumber: String, issueDate: String, before id: String) throws -> String? {
-        try pool.read { db in
-            try String.fetchOne(db.cachedStatement(sql: Self.sameKeySQL), arguments: [sellerKey, invoiceNumber, issueDate, id])
-        }
-    }
 }

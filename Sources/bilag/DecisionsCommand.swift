@@ -1,4 +1,5 @@
 import ArgumentParser
+import BilagCore
 import BilagEngine
 import BilagStore
 import Foundation
@@ -29,9 +30,9 @@ struct DecisionsCommand: ParsableCommand {
                 out.append(0x0A)
             }
             var text = String(decoding: out, as: UTF8.self)
-            if !reveal { text = PersonalDataMask.apply(text) }
+            if !reveal { text = PersonalData.maskCPR(text) }
             if let output {
-                try text.write(toFile: output, atomically: true, encoding: .utf8)
+                try FileIO.writeAtomically(Data(text.utf8), to: output)
                 FileHandle.standardError.write(Data("wrote \(rows.count) decision(s) to \(output)\n".utf8))
             } else {
                 print(text, terminator: "")
@@ -40,5 +41,3 @@ struct DecisionsCommand: ParsableCommand {
     }
 }
 
-import BilagCore
-enum PersonalDataMask { static func apply(_ s: String) -> String { PersonalData.maskCPR(s) } }

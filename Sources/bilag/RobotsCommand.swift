@@ -56,7 +56,7 @@ struct RobotsCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: invoice) else { throw ValidationError("cannot read \(invoice)") }
             let doc = try Bilag.guarded { try DocumentParser.parse(data) }
             let store = try? Store(path: config.databasePath)
-            let ctx = RobotsCommand.context(config: config, store: store, invoice: doc.invoice, id: "dry-run", today: today.flatMap { LocalDate(parsing: $0) } ?? LocalDate.today())
+            let ctx = RobotsCommand.Lookups(config: config, store: store).context(invoice: doc.invoice, id: "dry-run", today: today.flatMap { LocalDate(parsing: $0) } ?? LocalDate.today())
             let result = RobotRunner(robot: r).run(ctx)
             Output.line("robot \(r.versionTag) on \(invoice):", reveal: reveal)
             for s in result.trace { Output.line("  line \(s.line) \(s.step): \(s.result)" + (s.inputs.map { " — \($0)" } ?? "") + " (\(s.micros) µs)", reveal: reveal) }
@@ -81,10 +81,11 @@ struct RobotsCommand: ParsableCommand {
             JSONLogHandler.bootstrap(level: "critical")
             let r = try RobotsCommand.loadRobot(robot, config: config)
             let store = try Bilag.guarded { try Store(path: config.databasePath) }
+            let lookups = RobotsCommand.Lookups(config: config, store: store)
             var same = 0, differ = 0, untouched = 0
             for rec in try store.decidedSince(since) {
                 guard let data = FileManager.default.contents(atPath: config.statePath + "/" + rec.storedPath), let doc = try? DocumentParser.parse(data) else { continue }
-                var ctx = RobotsCommand.context(config: config, store: store, invoice: doc.invoice, id: rec.id, today: rec.decidedAt.flatMap { LocalDate(parsing: String($0.prefix(10))) } ?? LocalDate.today())
+                var ctx = lookups.context(invoice: doc.invoice, id: rec.id, today: rec.decidedAt.flatMap { LocalDate(parsing: String($0.prefix(10))) } ?? LocalDate.today())
                 ctx.isReplay = true
                 let result = RobotRunner(robot: r).run(ctx)
                 let was = rec.state == .booked ? "book" : (rec.reasonCode ?? rec.state.rawValue)
@@ -130,9 +131,20 @@ struct RobotsCommand: ParsableCommand {
         }
     }
 
-    static func context(config: BilagConfig, store: Store?, invoice: Invoice, id: String, today: LocalDate) -> RobotContext {
-        let connectors = ConnectorConfig.build(config.connectors, root: config.root)
-        return RobotContext(invoiceID: id, channel: "dry-run", invoice: invoice, today: today, connectors: connectors,
-                            history: store.map { RobotSetup.history($0) } ?? NoHistory(), plans: store.map { RobotSetup.plans($0) } ?? NoPlans())
+    /// What a dry run or replay looks things up in, built once per command (the connectors keep their caches).
+    struct Lookups {
+        let connectors: [String: Connector]
+        let history: HistoryProvider
+        let plans: PlanProvider
+
+        init(config: BilagConfig, store: Store?) {
+            connectors = ConnectorConfig.build(config.connectors, root: config.root)
+            history = store.map { RobotSetup.history($0) } ?? NoHistory()
+            plans = store.map { RobotSetup.plans($0) } ?? NoPlans()
+        }
+
+        func context(invoice: Invoice, id: String, today: LocalDate) -> RobotContext {
+            RobotContext(invoiceID: id, channel: "dry-run", invoice: invoice, today: today, connectors: connectors, history: history, plans: plans)
+        }
     }
 }

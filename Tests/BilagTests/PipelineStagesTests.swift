@@ -10,7 +10,7 @@ final class PipelineStagesTests: XCTestCase {
         let giver = Thread {
             for i in 0..<100 {
                 XCTAssertTrue(handoff.put(i))
-                given.add()
+                given.increment()
             }
             handoff.finish()
         }
@@ -56,9 +56,3 @@ final class PipelineStagesTests: XCTestCase {
     }
 }
 
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var n = 0
-    func add() { lock.lock(); n += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
-}

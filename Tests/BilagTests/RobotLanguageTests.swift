@@ -832,8 +832,8 @@ final class RobotLanguageTests: XCTestCase {
     }
 }
 
-/// A thread-safe counter for the concurrency test.
-private final class Counter: @unchecked Sendable {
+/// A thread-safe count for tests that run work on several threads.
+final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
     func increment() { lock.lock(); count += 1; lock.unlock() }

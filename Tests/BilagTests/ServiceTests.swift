@@ -40,7 +40,7 @@ final class ServiceTests: XCTestCase {
         let root = try TemporaryRoot()
         try root.configure(readiness: "rename", pollIntervalMs: 50)
         let sock = try NotifySocket()
-        let daemon = try root.start(["run", "--root", root.path], environment: ["NOTIFY_SOCKET": sock.path, "WATCHDOG_USEC": "400000"])
+        let daemon = try root.start(["run"], environment: ["NOTIFY_SOCKET": sock.path, "WATCHDOG_USEC": "400000"])
         defer { daemon.kill() }
         let first = sock.receive(timeout: 30) { msgs in msgs.contains { $0.hasPrefix("READY=1") } && msgs.contains("WATCHDOG=1") }
         XCTAssertTrue(first.contains { $0.hasPrefix("READY=1") }, "\(first)")

@@ -53,11 +53,14 @@ public protocol Decider: Sendable {
     func batchCommitted()
     /// Called before each pass (reload changed robots, re-queue what a changed table may now decide).
     func refresh()
+    /// Called when the configuration was reloaded (SIGHUP): connectors, pre-control, robots.
+    func reload(_ config: BilagConfig)
 }
 
 extension Decider {
     public func batchCommitted() {}
     public func refresh() {}
+    public func reload(_ config: BilagConfig) {}
 }
 
 /// The decider when no robot claims an invoice: every invoice goes to the manual queue with reason `no-robot`.

@@ -54,10 +54,7 @@ public final class Pipeline: @unchecked Sendable {
         next.state = config.state
         claimer.maxFileBytes = next.maxFileBytes
         config = next
-        if let robots = decider as? RobotDecider {
-            robots.reconfigure(connectors: ConnectorConfig.build(next.connectors, root: next.root), preControl: next.preControl)
-            robots.catalog.reload(force: true, connectors: Set(next.connectors.keys))
-        }
+        decider.reload(next)
     }
 
     // MARK: passes
@@ -87,12 +84,17 @@ public final class Pipeline: @unchecked Sendable {
             let open = try store.unfinished(limit: config.batchSize).filter { !seen.contains($0.id) }
             if open.isEmpty { break }
             for r in open { seen.insert(r.id) }
-            var files = open.map { ClaimedFile(id: $0.id, channel: $0.channel, sourcePath: $0.sourcePath, storedPath: $0.storedPath, receivedAt: $0.receivedAt, size: $0.size, sha256: $0.sha256) }
-            loadAll(&files)
-            try decideAndCommit(files)
-            total += files.count
+            try finish(open)
+            total += open.count
         }
         return total
+    }
+
+    /// Decides these `received` invoices now, from their kept originals (an operator's re-run, or unfinished work).
+    public func finish(_ records: [InvoiceRecord]) throws {
+        var files = records.map { ClaimedFile(id: $0.id, channel: $0.channel, sourcePath: $0.sourcePath, storedPath: $0.storedPath, receivedAt: $0.receivedAt, size: $0.size, sha256: $0.sha256) }
+        loadAll(&files)
+        try decideAndCommit(files)
     }
 
     /// Scans the Inbox once and processes every ready file, batch by batch. Returns how many were processed.
@@ -197,13 +199,6 @@ public final class Pipeline: @unchecked Sendable {
 
     // MARK: one batch
 
-    func process(_ candidates: [InboxCandidate]) throws -> Int {
-        let files = try claimAndRecord(candidates)
-        guard !files.isEmpty else { return 0 }
-        try decideAndCommit(files)
-        return files.count
-    }
-
     /// Claims a batch (atomic renames), reads and hashes it, and records it in the database before any work on it.
     func claimAndRecord(_ candidates: [InboxCandidate]) throws -> [ClaimedFile] {
         var files = try claimer.claim(candidates)
@@ -284,8 +279,15 @@ public final class Pipeline: @unchecked Sendable {
         for (file, result) in zip(files, examined) {
             outcomes.append(try outcome(for: file, result, router: &router))
         }
-        try store.apply(outcomes)
-        for o in outcomes { log(o) }
+        // Refused: another process (an operator's re-run) decided the invoice meanwhile; its outcome stands.
+        let refused = Set(try store.apply(outcomes))
+        for o in outcomes {
+            if refused.contains(o.invoiceID) {
+                logger.notice("already decided elsewhere; this decision was dropped", metadata: ["invoice": "\(o.invoiceID)"])
+            } else {
+                log(o)
+            }
+        }
         decider.batchCommitted()
         try journal.flush(store)
     }
@@ -318,7 +320,7 @@ public final class Pipeline: @unchecked Sendable {
             var o: Outcome
             var trace: [TraceStep] = [TraceStep(step: "parse", result: "\(doc.invoice.syntax.rawValue) \(doc.invoice.documentKind.rawValue), profile \(doc.invoice.profile.rawValue)"),
                                       TraceStep(step: "validate", result: report.isValid ? "valid" : "invalid", detail: "\(report.issues.count) issue(s) under \(report.ruleSet)")]
-            if let routed = try router.route(id: file.id, sha256: file.sha256, invoice: doc.invoice, report: report) {
+            if let routed = router.route(id: file.id, sha256: file.sha256, invoice: doc.invoice, report: report) {
                 trace.append(TraceStep(step: "route", result: routed.reason))
                 o = Outcome(invoiceID: file.id, state: .manual, reasonCode: routed.reason, reasonMessage: routed.message, actor: "system", action: "decided")
                 o.duplicateOf = routed.duplicateOf

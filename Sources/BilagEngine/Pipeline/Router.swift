@@ -15,7 +15,7 @@ struct Router {
     init(store: Store) { self.store = store }
 
     /// Looks up the duplicate candidates of a whole batch in one read transaction, so `route` need not query per invoice.
-    /// The answers are those `route` would get one by one: nothing writes between this and the routing of the batch.
+    /// Every invoice `route` sees must be among them: nothing writes between this and the routing of the batch.
     mutating func prefetch(_ items: [(id: String, sha256: String, invoice: Invoice?)]) throws {
         let probes = items.map { item -> Store.DuplicateProbe in
             var key: (String, String, String)?
@@ -25,26 +25,17 @@ struct Router {
         prefetched = try store.duplicateCandidates(probes)
     }
 
-    func earlierWithSameBytes(_ sha256: String, id: String) throws -> String? {
-        if let answer = prefetched[id] { return answer.sameBytes }
-        return try store.firstWithSameBytes(sha256, before: id)
-    }
-
-    func earlierWithSameKey(seller: String, number: String, date: String, id: String) throws -> String? {
-        if let answer = prefetched[id] { return answer.sameKey }
-        return try store.firstWithSameKey(sellerKey: seller, invoiceNumber: number, issueDate: date, before: id)
-    }
-
     /// A manual-queue outcome, or nil when the invoice may go on to the deciders.
-    mutating func route(id: String, sha256: String, invoice: Invoice, report: ValidationReport) throws -> (reason: String, message: String, duplicateOf: String?)? {
-        let firstBytes = try bytesSeen[sha256] ?? earlierWithSameBytes(sha256, id: id)
+    mutating func route(id: String, sha256: String, invoice: Invoice, report: ValidationReport) -> (reason: String, message: String, duplicateOf: String?)? {
+        let answer = prefetched[id]
+        let firstBytes = bytesSeen[sha256] ?? answer?.sameBytes
         if bytesSeen[sha256] == nil { bytesSeen[sha256] = firstBytes ?? id }
         if let first = firstBytes, first != id {
             return (ReasonCode.duplicateFile, "the same file arrived before as invoice \(first); reject it as a duplicate unless the supplier says otherwise", first)
         }
         if let seller = invoice.sellerKey, let number = invoice.invoiceNumber, let date = invoice.issueDate?.description {
             let key = seller + "\u{1F}" + number + "\u{1F}" + date
-            let firstKey = try keysSeen[key] ?? earlierWithSameKey(seller: seller, number: number, date: date, id: id)
+            let firstKey = keysSeen[key] ?? answer?.sameKey
             if keysSeen[key] == nil { keysSeen[key] = firstKey ?? id }
             if let first = firstKey, first != id {
                 return (ReasonCode.duplicateInvoice, "supplier \(seller) sent invoice number \(number) of \(date) before, as invoice \(first); check whether this is a copy", first)

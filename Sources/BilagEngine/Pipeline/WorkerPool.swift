@@ -101,6 +101,4 @@ final class BatchHandoff<T>: @unchecked Sendable {
         condition.broadcast()
         return left
     }
-
-    var isCancelled: Bool { condition.lock(); defer { condition.unlock() }; return cancelled }
 }

@@ -85,8 +85,9 @@ public struct ManualQueue {
         var o = Outcome(invoiceID: r.id, state: .received, actor: Self.actor(user), action: "retried")
         o.detail = try json(["note": note ?? "", "previous_reason": r.reasonCode ?? ""])
         try applyOne(o, expecting: r.state)
-        // Only decide what is due; claim recovery belongs to the daemon (its claim log may be in use right now).
-        try pipeline.finishUnfinished()
+        // Decide this invoice only: other `received` ones may be the daemon's batches in hand, and claim recovery
+        // belongs to the daemon too (its claim log may be in use right now).
+        try pipeline.finish([try find(r.id)])
         try pipeline.journal.flush(pipeline.store)
         return try find(r.id)
     }

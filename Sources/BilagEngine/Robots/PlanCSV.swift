@@ -9,7 +9,7 @@ public enum PlanCSV {
         let rows = try CSV.records(text, file: file)
         var plans: [PaymentPlan] = []
         for (i, r) in rows.enumerated() {
-            func f(_ k: String) -> String? { r[k].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) } }
+            func f(_ k: String) -> String? { r[k].flatMap { let t = $0.trimmingWhitespace(includingNewlines: false); return t.isEmpty ? nil : t } }
             do {
                 plans.append(try PlanInput(id: f("id") ?? "", name: f("name"), kind: f("kind") ?? "payment-plan", supplierCVR: f("supplier_cvr") ?? "", receiverEAN: f("receiver_ean") ?? "",
                                            minAmount: f("min_amount"), maxAmount: f("max_amount"), cadence: f("cadence"), orderNumber: f("order_number"), invoicePrefix: f("invoice_prefix"),
@@ -49,7 +49,7 @@ public struct PlanInput {
         guard !account.isEmpty else { throw BilagError("plan-invalid", "a plan needs an account") }
         var dims: [String: String] = [:]
         for part in (dimensions ?? "").split(separator: ";") {
-            let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let kv = part.split(separator: "=", maxSplits: 1).map { String($0).trimmingWhitespace(includingNewlines: false) }
             guard kv.count == 2, !kv[0].isEmpty else { throw BilagError("plan-invalid", "dimensions are name=value;name=value, not '\(part)'") }
             dims[kv[0]] = kv[1]
         }

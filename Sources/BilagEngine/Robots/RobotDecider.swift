@@ -41,10 +41,12 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         _ = try? CaseUpdateSender(store: store, connectors: connectors, logger: logger).flush()
     }
 
-    public func reconfigure(connectors: [String: Connector], preControl: PreControl) {
-        self.connectors = connectors
-        self.preControl = preControl
+    /// A reloaded configuration: new connectors and pre-control, and every robot checked again against them.
+    public func reload(_ config: BilagConfig) {
+        connectors = ConnectorConfig.build(config.connectors, root: config.root)
+        preControl = config.preControl
         pause.refresh()
+        catalog.reload(force: true, connectors: Set(config.connectors.keys))
     }
 
     public func decide(_ input: DecisionInput) -> DecisionRecord {
@@ -55,28 +57,27 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         }
         let today = clock()
         let ctx = RobotContext(invoiceID: input.invoiceID, channel: input.channel, invoice: input.invoice, today: today, connectors: connectors, history: history, plans: plans)
-        let base = ctx.variables
-        var live: [Robot] = []
+        var live: [(robot: Robot, env: Environment)] = []
         var stored: [StoredDecision] = []
         var trace: [TraceStep] = []
         for robot in robots {
-            var values = base
-            for (n, t) in robot.tables { values[n] = t.columnValues }
-            guard RobotRunner(robot: robot).matches(Environment(values)) else { continue }
+            let runner = RobotRunner(robot: robot)
+            let env = runner.environment(ctx)
+            guard runner.matches(env) else { continue }
             if robot.mode == .shadow {
-                let r = RobotRunner(robot: robot).run(ctx)
+                let r = runner.run(ctx, in: env)
                 stored.append(record(robot, r, input, mode: "shadow"))
                 trace.append(TraceStep(step: "shadow \(robot.versionTag)", result: Self.describe(r.outcome)))
             } else {
-                live.append(robot)
+                live.append((robot, env))
             }
         }
-        guard let robot = live.first else {
+        guard let (robot, env) = live.first else {
             trace.insert(TraceStep(step: "route", result: "no robot matched"), at: 0)
             return DecisionRecord(decision: .manual(reason: ReasonCode.noRobot, message: "no robot handles invoices like this one; book it by hand"), actor: "system", trace: trace, decisions: stored)
         }
-        if live.count > 1, live[1].priority == robot.priority {
-            let tied = live.filter { $0.priority == robot.priority }.map(\.name)
+        if live.count > 1, live[1].robot.priority == robot.priority {
+            let tied = live.filter { $0.robot.priority == robot.priority }.map(\.robot.name)
             trace.insert(TraceStep(step: "route", result: "ambiguous", detail: "robots \(tied.joined(separator: ", ")) all match with priority \(robot.priority)"), at: 0)
             return DecisionRecord(decision: .manual(reason: "ambiguous-robot", message: "several robots take this invoice with the same priority (\(tied.joined(separator: ", "))); give one a higher priority"), actor: "system", trace: trace, decisions: stored)
         }
@@ -86,7 +87,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
             trace.append(TraceStep(step: "robot", result: "paused", detail: why))
             return DecisionRecord(decision: .manual(reason: "robot-paused", message: "robot \(robot.name) is paused (\(why)); handle by hand or resume it with `bilag robots resume \(robot.name)`"), actor: actor, trace: trace, decisions: stored)
         }
-        let result = RobotRunner(robot: robot).run(ctx)
+        let result = RobotRunner(robot: robot).run(ctx, in: env)
         trace += result.trace.map { TraceStep(step: "\($0.step) (line \($0.line))", result: $0.result, detail: $0.inputs, micros: $0.micros) }
         var decision: Decision
         var updates: [NewCaseUpdate] = []

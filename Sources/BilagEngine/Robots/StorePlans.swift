@@ -23,7 +23,7 @@ struct StorePlans: PlanProvider {
         func matchedBy(_ p: PaymentPlan) -> (rank: Int, how: String)? {
             var how: [String] = []
             if let order = p.orderNumber {
-                guard invoice.purchaseOrderReference?.trimmingCharacters(in: .whitespaces) == order else { return nil }
+                guard invoice.purchaseOrderReference?.trimmingWhitespace(includingNewlines: false) == order else { return nil }
                 how.append("order number")
             }
             if let prefix = p.invoicePrefix {

@@ -39,7 +39,7 @@ enum ConversionFunctions {
 
     /// A date written exactly `YYYY-MM-DD` (spaces around allowed), or nil.
     static func parseDate(_ s: String) -> LocalDate? {
-        let trimmed = s.trimmingCharacters(in: .whitespaces)
+        let trimmed = s.trimmingWhitespace(includingNewlines: false)
         guard trimmed.utf8.count == 10 else { return nil }
         return LocalDate(parsing: trimmed)
     }

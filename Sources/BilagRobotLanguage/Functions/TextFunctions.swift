@@ -7,7 +7,7 @@ enum TextFunctions {
     static let all: [BuiltinFunction] = [
         text("upper", "The text in upper case.") { $0.uppercased() },
         text("lower", "The text in lower case.") { $0.lowercased() },
-        text("trim", "The text without spaces and line breaks at either end.") { $0.trimmingCharacters(in: .whitespacesAndNewlines) },
+        text("trim", "The text without spaces and line breaks at either end.") { $0.trimmingWhitespace() },
         text("digits", "Only the digits 0–9 of the text: digits(\"DK 1234-5678\") is \"12345678\".") {
             String(String.UnicodeScalarView($0.unicodeScalars.filter { $0.value >= 48 && $0.value <= 57 }))
         },

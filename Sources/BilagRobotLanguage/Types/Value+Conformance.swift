@@ -29,7 +29,7 @@ extension Value {
             guard let d = LocalDate(parsing: s) else { throw mismatch }
             return .date(d)
         case (.bool, .string(let s)):
-            switch s.trimmingCharacters(in: .whitespaces).lowercased() {
+            switch s.trimmingWhitespace(includingNewlines: false).lowercased() {
             case "": return .null
             case "true": return .bool(true)
             case "false": return .bool(false)

@@ -101,6 +101,8 @@ public final class FilesConnector: Connector, @unchecked Sendable {
 
     /// The records with every update applied, recomputed only when the data or the updates changed.
     func overlaid(_ records: [[String: Value]], query: String) throws -> [[String: Value]] {
+        // No action writes to this query: the update log cannot change its records, so it need not be read.
+        guard actions.values.contains(where: { $0.query == query }) else { return records }
         lock.lock()
         refreshUpdates()
         let count = updatesRead.updates.count

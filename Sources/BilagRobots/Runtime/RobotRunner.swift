@@ -19,8 +19,9 @@ public struct RobotRunner {
         return Environment(values)
     }
 
-    public func run(_ ctx: RobotContext) -> RobotResult {
-        var env = environment(ctx)
+    /// Runs the robot; `env` is `environment(ctx)` when the caller has built it already.
+    public func run(_ ctx: RobotContext, in env: Environment? = nil) -> RobotResult {
+        var env = env ?? environment(ctx)
         var trace: [RobotTraceStep] = []
         let start = DispatchTime.now().uptimeNanoseconds
         func micros(_ since: UInt64) -> Int { Int((DispatchTime.now().uptimeNanoseconds - since) / 1000) }
@@ -76,7 +77,7 @@ public struct RobotRunner {
             let text: String? = {
                 switch v {
                 case .null: return nil
-                case let .string(x): return x.trimmingCharacters(in: .whitespaces).isEmpty ? nil : x
+                case let .string(x): return x.trimmingWhitespace(includingNewlines: false).isEmpty ? nil : x
                 default: return v.description
                 }
             }()

@@ -8,17 +8,19 @@ public struct Table: Sendable {
     public var name: String
     public var file: String
     /// Column names in file order, with their types.
-    public var columns: [(name: String, type: FieldType)]
-    public var rows: [[String: Value]]
+    public let columns: [(name: String, type: FieldType)]
+    public let rows: [[String: Value]]
     /// The columns that bound each row's validity (`valid_from` inclusive, `valid_to` inclusive, either may be empty).
     public var effective: (from: String, to: String?)?
-
     /// The table as expressions see it: a record of columns, each the list of its values
-    /// (so `buyer.ean in reserved_eans.ean` reads naturally).
-    public var columnValues: Value {
+    /// (so `buyer.ean in reserved_eans.ean` reads naturally). Built once at load, read on every decision.
+    public let columnValues: Value
+
+    public init(name: String, file: String, columns: [(name: String, type: FieldType)], rows: [[String: Value]], effective: (from: String, to: String?)?) {
+        self.name = name; self.file = file; self.columns = columns; self.rows = rows; self.effective = effective
         var rec: [String: Value] = [:]
         for c in columns { rec[c.name] = .list(rows.map { $0[c.name] ?? .null }) }
-        return .record(rec)
+        columnValues = .record(rec)
     }
 
     /// The type of `columnValues`.
@@ -56,7 +58,7 @@ public struct Table: Sendable {
     /// Equality that forgives representation: a CVR in a CSV is text, in an invoice too, but numbers compare by value.
     static func same(_ a: Value, _ b: Value) -> Bool {
         switch (a, b) {
-        case let (.string(x), .string(y)): return x.trimmingCharacters(in: .whitespaces) == y.trimmingCharacters(in: .whitespaces)
+        case let (.string(x), .string(y)): return x.trimmingWhitespace(includingNewlines: false) == y.trimmingWhitespace(includingNewlines: false)
         case let (.number(x), .string(y)), let (.string(y), .number(x)): return Amount(parsing: y).map { $0 == x } ?? false
         default: return a == b
         }

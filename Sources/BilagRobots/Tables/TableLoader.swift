@@ -22,7 +22,7 @@ public enum TableLoader {
         for (i, r) in raw.enumerated() {
             var row: [String: Value] = [:]
             for c in columns {
-                let cell = (r[c.name] ?? "").trimmingCharacters(in: .whitespaces)
+                let cell = (r[c.name] ?? "").trimmingWhitespace(includingNewlines: false)
                 if r[c.name] == nil && i == 0 {
                     throw RobotLanguageError(location: location, message: "table \(name): \(displayPath) has no column '\(c.name)' (it has: \(r.keys.sorted().joined(separator: ", ")))")
                 }
@@ -58,7 +58,7 @@ public enum CSV {
     public static func records(_ text: String, file: String) throws -> [[String: String]] {
         let lines = rows(text)
         guard let header = lines.first else { return [] }
-        let names = header.map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = header.map { $0.trimmingWhitespace(includingNewlines: false) }
         return lines.dropFirst().filter { !($0.count == 1 && $0[0].isEmpty) }.map { fields in
             var r: [String: String] = [:]
             for (i, n) in names.enumerated() { r[n] = i < fields.count ? fields[i] : "" }
@@ -90,7 +90,7 @@ public enum CSV {
             } else if ch == "\n" || ch == "\r\n" {
                 row.append(field); field = ""
                 let isComment = row.first?.hasPrefix("#") == true
-                if !isComment && !(row.count == 1 && row[0].trimmingCharacters(in: .whitespaces).isEmpty) { out.append(row) }
+                if !isComment && !(row.count == 1 && row[0].trimmingWhitespace(includingNewlines: false).isEmpty) { out.append(row) }
                 row = []
                 i += 1
                 continue

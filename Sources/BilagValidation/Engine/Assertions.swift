@@ -36,7 +36,7 @@ final class EachLine: Rule {
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        c.invoice.lines.eachBorrowed { i, line in
+        c.invoice.lines.each { i, line in
             guard !holds(line, c) else { return }
             issues.add(self, message, at: Location.line(i, line.copy))
         }
@@ -59,7 +59,7 @@ final class EachAllowanceCharge: Rule {
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        c.invoice.allowanceCharges.eachBorrowed { i, ac in
+        c.invoice.allowanceCharges.each { i, ac in
             guard kind.includes(ac.isCharge) && !holds(ac, c) else { return }
             issues.add(self, message, at: Location.allowanceCharge(i, ac.copy))
         }
@@ -102,7 +102,7 @@ final class EachBreakdown: Rule {
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        c.invoice.vatBreakdown.eachBorrowed { i, b in
+        c.invoice.vatBreakdown.each { i, b in
             guard !holds(b, c) else { return }
             issues.add(self, message, at: Location.breakdown(i, b.copy))
         }

@@ -64,14 +64,3 @@ public struct Borrowed<Element> {
     /// A copy of the element (for messages).
     @inlinable public var copy: Element { pointer.pointee }
 }
-
-extension Array {
-    /// Calls `body` with each index and a borrowed view of the element, in order.
-    @inline(__always)
-    func eachBorrowed(_ body: (Int, Borrowed<Element>) throws -> Void) rethrows {
-        try withUnsafeBufferPointer { b in
-            guard let base = b.baseAddress else { return }
-            for i in 0..<b.count { try body(i, Borrowed(base + i)) }
-        }
-    }
-}

@@ -236,7 +236,7 @@ enum Text {
     static func trim(_ s: String) -> String {
         let u = s.utf8
         guard let f = u.first, let l = u.last, isSpace(f) || isSpace(l) else { return s }
-        return s.trimmingCharacters(in: .whitespacesAndNewlines)
+        return s.trimmingWhitespace()
     }
 
     /// Trimmed and upper-cased, "" for nil; no allocation when already so (country codes).

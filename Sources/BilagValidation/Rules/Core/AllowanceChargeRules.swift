@@ -53,7 +53,7 @@ enum PaymentRules {
         },
         EachPayment("BR-51", p, severity: .warning, "In accordance with card payments security standards an invoice should never include a full card primary account number (BT-87); at most the first 6 and last 4 digits may be shown.") { pm, _ in
             guard let pan = pm.paymentCard?.primaryAccountNumber else { return true }
-            return pan.trimmingCharacters(in: .whitespacesAndNewlines).count <= 10
+            return pan.trimmingWhitespace().count <= 10
         },
         Assert("BR-52", p, at: "BG-24", "Each Additional supporting document (BG-24) shall contain a Supporting document reference (BT-122).") { c in
             c.invoice.supportingDocuments.allBorrowed { $0.reference.isPresent }
@@ -74,7 +74,7 @@ final class EachPayment: Rule {
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        c.invoice.paymentInstructions.eachBorrowed { i, pm in
+        c.invoice.paymentInstructions.each { i, pm in
             guard !holds(pm, c) else { return }
             issues.add(self, message, at: "payment instruction \(i + 1)")
         }

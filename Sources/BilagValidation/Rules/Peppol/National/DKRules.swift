@@ -87,7 +87,7 @@ final class EachDKPayment: Rule {
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         guard DKRules.bothDK(c) else { return }
-        c.invoice.paymentInstructions.eachBorrowed { i, pm in
+        c.invoice.paymentInstructions.each { i, pm in
             guard !holds(pm, c) else { return }
             issues.add(self, message, at: "payment instruction \(i + 1)")
         }
@@ -98,7 +98,7 @@ enum DKPayment {
     /// DK-R-004: a 4-digit tax category (0000–9999), or `category#text` with the `#` neither first nor last.
     static func isTaxCategoryReason(_ reason: String?) -> Bool {
         guard let reason else { return false }
-        let t = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = reason.trimmingWhitespace()
         if t.utf8.count == 4 && Text.isDigits(t) { return true }
         return reason.contains("#") && !reason.hasPrefix("#") && !reason.hasSuffix("#")
     }
