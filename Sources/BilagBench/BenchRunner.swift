@@ -48,6 +48,9 @@ public struct BenchRunner {
             mix[g.format.rawValue, default: 0] += 1
             bytes += Int64(data.count)
         }
+        // The files are on disk before bilag sees them, as an access point's deliveries are: without this the
+        // kernel writes the freshly generated gigabyte back while bilag runs, and bilag's fsyncs wait behind it.
+        sync()
         let genSeconds = ChildProcess.monotonicSeconds() - genStart
 
         // 2. The real binary, end to end. It runs before the baseline loads every file into this process: a child's

@@ -6,9 +6,10 @@ import Glibc
 
 /// Claims Inbox files by atomic rename into `STATE/originals/DAY/ID.ext`, where they are kept for as long as the invoice exists.
 ///
-/// Before renaming, the intended claims are appended to `STATE/claims.log`; after the batch is recorded in the
-/// database the log is emptied. A crash between rename and record leaves a file in `originals/` that the log names,
-/// and `recoverUnrecorded` picks it up on restart: nothing is lost, nothing is claimed twice.
+/// Before renaming, the intended claims are appended to `STATE/claims.log` and made durable; once every claim it
+/// names is recorded in the database (the end of a pass) the log is emptied. A crash between rename and record leaves
+/// a file in `originals/` that the log names, and `recoverUnrecorded` picks it up: nothing is lost, nothing is
+/// claimed twice (claims already recorded are told apart by their ids).
 public final class Claimer: @unchecked Sendable {
     public let stateDirectory: String
     public var maxFileBytes: Int64
@@ -99,6 +100,8 @@ public final class Claimer: @unchecked Sendable {
             if n < 0 { if errno == EINTR { continue }; throw BilagError("state-unwritable", "cannot write \(logPath)", remedy: "check the disk") }
             done += n
         }
+        // The intents must be on disk before the renames they describe can be.
+        guard fdatasync(fd) == 0 else { throw BilagError("state-unwritable", "cannot make \(logPath) durable: \(String(cString: strerror(errno)))", remedy: "check the disk") }
     }
 
     static func extensionOf(_ path: String) -> String {

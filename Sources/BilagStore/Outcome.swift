@@ -42,9 +42,10 @@ public struct InvoiceSummary: Sendable {
     public var sellerKey: String?
     public var sellerName: String?
     public var currency: String?
-    public var amountDue: Amount?
-    public var totalWithoutVAT: Amount?
-    public var totalVAT: Amount?
+    /// The amounts as the database keeps them (decimal text, scale as written), formatted once here.
+    public var amountDue: String?
+    public var totalWithoutVAT: String?
+    public var totalVAT: String?
     public init(invoice: Invoice) {
         syntax = invoice.syntax.rawValue
         profile = invoice.profile.rawValue
@@ -55,9 +56,9 @@ public struct InvoiceSummary: Sendable {
         sellerKey = invoice.sellerKey
         sellerName = invoice.seller.name ?? invoice.seller.tradingName
         currency = invoice.documentCurrencyCode?.code
-        amountDue = invoice.signedAmountDue
-        totalWithoutVAT = invoice.signedTotalWithoutVAT
-        totalVAT = invoice.signedTotalVAT
+        amountDue = invoice.signedAmountDue?.description
+        totalWithoutVAT = invoice.signedTotalWithoutVAT?.description
+        totalVAT = invoice.signedTotalVAT?.description
     }
 }
 

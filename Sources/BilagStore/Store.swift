@@ -22,6 +22,11 @@ public final class Store: @unchecked Sendable {
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // SQLite copies the write-ahead log into the database every 1,000 pages by default: under a steady
+            // stream of invoices that is every few batches, and the same index pages are copied again and again.
+            // 16,384 pages (64 MiB of log) copies them a fraction as often (`bilag bench`: about 30 % less time in
+            // the database at 100,000 invoices); readers are not slowed by a longer log.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         // Opening creates the file, switches it to WAL and migrates. Two processes doing that at the same moment (the
@@ -88,37 +93,43 @@ public final class Store: @unchecked Sendable {
             var refused: [String] = []
             let getState = try db.cachedStatement(sql: "SELECT state FROM invoice WHERE id = ?")
             for o in outcomes {
-                guard let current = try String.fetchOne(getState, arguments: [o.invoiceID]).flatMap(InvoiceState.init(rawValue:)) else {
+                // Most outcomes move an invoice out of the state they expect (the daemon's: `received`), so the
+                // update is tried on that state first; only when it matches no row is the state read.
+                let expected = from[o.invoiceID]
+                let assumed = expected ?? .received
+                if assumed.canMove(to: o.state), try write(o, from: assumed, now: now, db: db) { continue }
+                if expected != nil { refused.append(o.invoiceID); continue }
+                guard let current = try String.fetchOne(getState, arguments: [o.invoiceID]).flatMap(InvoiceState.init(rawValue:)),
+                      current != assumed, current.canMove(to: o.state), try write(o, from: current, now: now, db: db) else {
                     refused.append(o.invoiceID); continue
                 }
-                if let expected = from[o.invoiceID], expected != current { refused.append(o.invoiceID); continue }
-                guard current.canMove(to: o.state) else { refused.append(o.invoiceID); continue }
-                try write(o, from: current, now: now, db: db)
             }
             return refused
         }
     }
 
-    private func write(_ o: Outcome, from current: InvoiceState, now: String, db: Database) throws {
+    /// Writes one outcome for an invoice in state `current`; false, with nothing written, when the invoice is not in that state.
+    private func write(_ o: Outcome, from current: InvoiceState, now: String, db: Database) throws -> Bool {
         let decided = o.state == .received ? nil as String? : now
-        let stateArguments: StatementArguments = [o.state.rawValue, o.reasonCode, o.reasonMessage, o.duplicateOf, o.state == .received ? nil : o.actor, decided, now, o.validationJSON, o.traceJSON, o.state == .received ? 0 : 1, o.retryAt, o.retryAt, now, o.invoiceID]
+        let stateArguments: StatementArguments = [o.state.rawValue, o.reasonCode, o.reasonMessage, o.duplicateOf, o.state == .received ? nil : o.actor, decided, now, o.validationJSON, o.traceJSON, o.state == .received ? 0 : 1, o.retryAt, o.retryAt, now, o.invoiceID, current.rawValue]
         if let s = o.summary {
             // The parsed summary and the state change in one UPDATE: the row is rewritten once, not twice.
             // (The state part reads only columns the summary part does not set, so this equals two UPDATEs in a row.)
-            let summaryArguments: StatementArguments = [s.syntax, s.profile, s.documentKind.rawValue, s.invoiceNumber, s.issueDate, s.dueDate, s.sellerKey, s.sellerName, s.currency, s.amountDue?.description, s.totalWithoutVAT?.description, s.totalVAT?.description]
+            let summaryArguments: StatementArguments = [s.syntax, s.profile, s.documentKind.rawValue, s.invoiceNumber, s.issueDate, s.dueDate, s.sellerKey, s.sellerName, s.currency, s.amountDue, s.totalWithoutVAT, s.totalVAT]
             try db.cachedStatement(sql: """
                 UPDATE invoice SET syntax = ?, profile = ?, document_kind = ?, invoice_number = ?, issue_date = ?, due_date = ?, seller_key = ?, seller_name = ?, currency = ?, amount_due = ?, total_without_vat = ?, total_vat = ?,
                   state = ?, reason_code = ?, reason_message = ?, duplicate_of = COALESCE(?, duplicate_of), decided_by = ?, decided_at = ?, updated_at = ?,
                   validation_json = COALESCE(?, validation_json), trace_json = COALESCE(?, trace_json), attempts = attempts + ?,
-                  retry_at = ?, waiting_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(waiting_since, ?) END WHERE id = ?
+                  retry_at = ?, waiting_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(waiting_since, ?) END WHERE id = ? AND state = ?
                 """).execute(arguments: summaryArguments + stateArguments)
         } else {
             try db.cachedStatement(sql: """
                 UPDATE invoice SET state = ?, reason_code = ?, reason_message = ?, duplicate_of = COALESCE(?, duplicate_of), decided_by = ?, decided_at = ?, updated_at = ?,
                   validation_json = COALESCE(?, validation_json), trace_json = COALESCE(?, trace_json), attempts = attempts + ?,
-                  retry_at = ?, waiting_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(waiting_since, ?) END WHERE id = ?
+                  retry_at = ?, waiting_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(waiting_since, ?) END WHERE id = ? AND state = ?
                 """).execute(arguments: stateArguments)
         }
+        guard db.changesCount == 1 else { return false }
         for d in o.decisions {
             try db.cachedStatement(sql: "INSERT INTO decision (invoice_id, decided_at, robot, robot_hash, legal_basis, mode, outcome, reason_code, message, history_key, amount, issue_date, invoice_number, period_key, trace_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .execute(arguments: [o.invoiceID, now, d.robot, d.robotHash, d.legalBasis, d.mode, d.outcome, d.reasonCode, d.message, d.historyKey, d.amount, d.issueDate, d.invoiceNumber, d.periodKey, d.traceJSON])
@@ -139,6 +150,7 @@ public final class Store: @unchecked Sendable {
             let line = try journalLine(for: o.invoiceID, booking: booking, actor: o.actor, now: now, db: db)
             try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").execute(arguments: [o.invoiceID, now, line])
         }
+        return true
     }
 
     /// The audit detail `{"reason":…,"reason_code":…}`, as `encoder` writes it, without its cost in the common case.

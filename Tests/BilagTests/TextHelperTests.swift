@@ -1,4 +1,4 @@
-import BilagCore
+@testable import BilagCore
 @testable import BilagEngine
 import Foundation
 import XCTest
@@ -27,5 +27,42 @@ final class TextHelperTests: XCTestCase {
         XCTAssertEqual(JSONLogHandler.escape("booked 20261123-101010-000001-p0001"), "booked 20261123-101010-000001-p0001")
         XCTAssertEqual(JSONLogHandler.escape("a \"quoted\" \\ path\nnext\tcol\u{01}"), "a \\\"quoted\\\" \\\\ path\\nnext\\tcol\\u0001")
         XCTAssertEqual(JSONLogHandler.escape("æøå"), "æøå")
+    }
+
+    /// The decimal formatter's fast path writes exactly what NSDecimalString (padded to the scale) writes.
+    func testDecimalFormatFastPathEqualsFoundation() {
+        XCTAssertTrue(DecimalParts.layoutHolds, "the fast path reads Decimal's storage; its layout check failed, so every format takes Foundation's way")
+        func foundation(_ d: Decimal, _ scale: Int) -> String {
+            var v = d
+            var s = NSDecimalString(&v, Locale(identifier: "en_US_POSIX"))
+            if scale > 0 {
+                let current = s.firstIndex(of: ".").map { s.distance(from: $0, to: s.endIndex) - 1 } ?? 0
+                if current == 0 { s += "." }
+                if current < scale { s += String(repeating: "0", count: scale - current) }
+            }
+            return s
+        }
+        var texts = ["0", "0.00", "-0.00", "1", "-1", "100.50", "1717.70", "0.001", "-0.5", "123456789012345678.12", "18446744073709551615",
+                     "99999999999999999999", "1e5", "0.000000000000000000000000000001", "12.3400", "1000000", "-343.54", "5.0E-3"]
+        var seed: UInt64 = 42
+        for _ in 0..<2000 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let units = Int64(bitPattern: seed >> 20) % 1_000_000_000_000
+            let decimals = Int(seed >> 60) % 6
+            texts.append(decimals == 0 ? String(units) : String(format: "%lld.%0\(decimals)lld", units / 1000, abs(units) % Int64(pow(10.0, Double(decimals)))))
+        }
+        for t in texts {
+            guard let d = Decimal(string: t, locale: Locale(identifier: "en_US_POSIX")) else { continue }
+            for scale in [0, 2, 4] {
+                XCTAssertEqual(DecimalText.format(d, scale: scale), foundation(d, scale), "\(t) scale \(scale)")
+            }
+        }
+        for t in ["100.50", "-0.001", "42"] {
+            let (d, scale) = DecimalText.parseWithScale(t)!
+            XCTAssertEqual(DecimalText.format(d, scale: scale), foundation(d, scale), t)
+            XCTAssertEqual(Amount(parsing: t)?.description, t)
+        }
+        XCTAssertEqual(DecimalText.format(Decimal(sign: .plus, exponent: 3, significand: 12), scale: 2), "12000.00")
+        XCTAssertEqual(DecimalText.format(Decimal(sign: .minus, exponent: -3, significand: 5), scale: 2), "-0.005")
     }
 }

@@ -14,6 +14,7 @@ public enum PersonalData {
         guard bytes.count >= 10 else { return text }
         var out = [UInt8]()
         out.reserveCapacity(bytes.count)
+        var masked = false
         var i = 0
         func isDigit(_ j: Int) -> Bool { j < bytes.count && bytes[j] >= 48 && bytes[j] <= 57 }
         while i < bytes.count {
@@ -26,6 +27,7 @@ public enum PersonalData {
                     if Identifiers.cprBirthDate(candidate) != nil {
                         out.append(contentsOf: bytes[i..<i + 6])
                         out.append(contentsOf: Array("-XXXX".utf8))
+                        masked = true
                         i = tail + 4
                         continue
                     }
@@ -34,6 +36,7 @@ public enum PersonalData {
             out.append(bytes[i])
             i += 1
         }
-        return String(decoding: out, as: UTF8.self)
+        // Claim ids and timestamps have runs of six digits and are no CPR numbers: hand the text back as it was.
+        return masked ? String(decoding: out, as: UTF8.self) : text
     }
 }

@@ -124,10 +124,13 @@ public enum DecimalText {
         return (d, fraction)
     }
 
+    static let posix = Locale(identifier: "en_US_POSIX")
+
     /// Formats without exponent, with at least `scale` decimals.
     public static func format(_ value: Decimal, scale: Int = 0) -> String {
+        if let fast = formatSmall(value, scale: scale) { return fast }
         var v = value
-        var s = NSDecimalString(&v, Locale(identifier: "en_US_POSIX"))
+        var s = NSDecimalString(&v, posix)
         if scale > 0 {
             // NSDecimalString drops trailing zeros; restore the written scale.
             let current = s.firstIndex(of: ".").map { s.distance(from: $0, to: s.endIndex) - 1 } ?? 0
@@ -137,5 +140,79 @@ public enum DecimalText {
         return s
     }
 
+    /// `format` for the values invoices hold: a significand that fits 64 bits and a modest exponent. Writes the same
+    /// text as `NSDecimalString` (no trailing zeros after the point) padded to `scale`; nil hands over to it.
+    static func formatSmall(_ value: Decimal, scale: Int) -> String? {
+        guard scale <= 38, let (negative, significandIn, exponentIn) = DecimalParts.read(value) else { return nil }
+        var significand = significandIn
+        var exponent = exponentIn
+        if significand == 0 { exponent = 0 }
+        // NSDecimalString shows no trailing zeros after the point.
+        while exponent < 0, significand % 10 == 0 { significand /= 10; exponent += 1 }
+        if exponent > 0 {
+            for _ in 0..<exponent {
+                let (r, o) = significand.multipliedReportingOverflow(by: 10)
+                if o { return nil }
+                significand = r
+            }
+            exponent = 0
+        }
+        let fraction = -exponent
+        var digits = Array(String(significand).utf8)
+        if digits.count <= fraction { digits.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: fraction - digits.count + 1), at: 0) }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count + max(scale, fraction) + 3)
+        if negative, significand != 0 { out.append(UInt8(ascii: "-")) }
+        out.append(contentsOf: digits[0..<(digits.count - fraction)])
+        let decimals = max(fraction, scale)
+        if decimals > 0 {
+            out.append(UInt8(ascii: "."))
+            out.append(contentsOf: digits[(digits.count - fraction)...])
+            if decimals > fraction { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: decimals - fraction)) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+}
+
+/// Reads a `Decimal`'s sign, significand and exponent straight from its storage, which has the layout of the C
+/// `NSDecimal` as swift-foundation packs it (byte 0 the exponent; byte 1 the length in 16-bit words in its high four
+/// bits, then the sign bit; the significand's words, least significant first, from byte 4). Foundation keeps those fields internal, and going through its public API costs more than the formatting.
+/// The layout is checked once against values built through the public API; if it ever differs, `read` always
+/// answers nil and callers take Foundation's way.
+enum DecimalParts {
+    static let layoutHolds: Bool = {
+        guard MemoryLayout<Decimal>.size == 20 else { return false }
+        let probes: [(Decimal, Bool, UInt64, Int)] = [
+            (Decimal(sign: .plus, exponent: -2, significand: 12345), false, 12345, -2),
+            (Decimal(sign: .minus, exponent: 3, significand: 7), true, 7, 3),
+            (Decimal(sign: .plus, exponent: -4, significand: Decimal(UInt64(0x1234_5678_9ABC))), false, 0x1234_5678_9ABC, -4),
+            (Decimal(sign: .minus, exponent: 0, significand: Decimal(UInt64.max)), true, UInt64.max, 0),
+        ]
+        for (d, negative, significand, exponent) in probes {
+            guard let parts = raw(d), parts.0 == negative, parts.1 == significand, parts.2 == exponent else { return false }
+        }
+        return true
+    }()
+
+    /// (negative, significand, exponent), or nil when the value is NaN, needs more than 64 bits, or the layout check failed.
+    static func read(_ value: Decimal) -> (Bool, UInt64, Int)? {
+        guard layoutHolds, !value.isNaN else { return nil }
+        return raw(value)
+    }
+
+    private static func raw(_ value: Decimal) -> (Bool, UInt64, Int)? {
+        withUnsafeBytes(of: value) { b -> (Bool, UInt64, Int)? in
+            let exponent = Int(Int8(bitPattern: b[0]))
+            let length = Int(b[1] >> 4)
+            let negative = b[1] & 0x08 != 0
+            guard length <= 4 else { return nil }
+            var significand: UInt64 = 0
+            for i in stride(from: length - 1, through: 0, by: -1) {
+                significand = significand << 16 | UInt64(b[4 + 2 * i]) | UInt64(b[5 + 2 * i]) << 8
+            }
+            return (negative, significand, exponent)
+        }
+    }
 }

@@ -34,14 +34,14 @@ public struct JSONLogHandler: LogHandler {
     }
 
     func write(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?) {
-        var fields: [(String, String)] = [("ts", Timestamp.string()), ("level", level.rawValue), ("logger", label), ("event", message.description)]
         var all = metadata
-        if let explicit { all.merge(explicit) { _, new in new } }
-        for (k, v) in all.sorted(by: { $0.key < $1.key }) { fields.append((k, "\(v)")) }
-        var out = "{"
-        for (i, (k, v)) in fields.enumerated() {
-            if i > 0 { out += "," }
-            out += "\"" + Self.escape(k) + "\":\"" + Self.escape(PersonalData.maskCPR(v)) + "\""
+        if let explicit {
+            if all.isEmpty { all = explicit } else { all.merge(explicit) { _, new in new } }
+        }
+        var out = "{\"ts\":\"" + Timestamp.string() + "\",\"level\":\"" + level.rawValue + "\",\"logger\":\"" + Self.escape(label)
+            + "\",\"event\":\"" + Self.escape(PersonalData.maskCPR(message.description)) + "\""
+        for key in all.keys.sorted() {
+            out += ",\"" + Self.escape(key) + "\":\"" + Self.escape(PersonalData.maskCPR(all[key]!.description)) + "\""
         }
         out += "}\n"
         Self.lock.lock()

@@ -22,6 +22,8 @@ public final class Pipeline: @unchecked Sendable {
     let workerPool: WorkerPool
     public var decider: Decider
     let logger: Logger
+    /// Where committed batches' log lines are written, in order, off the committing thread.
+    let logQueue = DispatchQueue(label: "bilag.pipeline.log")
     let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -61,6 +63,16 @@ public final class Pipeline: @unchecked Sendable {
 
     /// Finishes work a stop or crash left in hand: claims not yet recorded, invoices not yet decided, journal lines not yet written.
     public func recover() throws {
+        try recoverClaims()
+        let n = try finishUnfinished()
+        if n > 0 { logger.notice("finished invoices left undecided or waiting", metadata: ["count": "\(n)"]) }
+        try journal.reconcile(with: store)
+        try journal.flush(store)
+    }
+
+    /// Records files the intent log names that were moved into the state folder but never recorded (a crash or a
+    /// failed pass in between), then empties the log. Cheap when the log is empty, as it is after every good pass.
+    func recoverClaims() throws {
         var lost = try claimer.recoverUnrecorded(isRecorded: store.existingIDs)
         if !lost.isEmpty {
             logger.notice("recovering claimed files that were not recorded", metadata: ["count": "\(lost.count)"])
@@ -68,10 +80,6 @@ public final class Pipeline: @unchecked Sendable {
             try store.recordClaims(lost.map(Self.record))
         }
         claimer.clearLog()
-        let n = try finishUnfinished()
-        if n > 0 { logger.notice("finished invoices left undecided or waiting", metadata: ["count": "\(n)"]) }
-        try journal.reconcile(with: store)
-        try journal.flush(store)
     }
 
     /// Decides every invoice still `received` whose time has come: interrupted work, re-runs, and invoices
@@ -94,6 +102,7 @@ public final class Pipeline: @unchecked Sendable {
     public func finish(_ records: [InvoiceRecord]) throws {
         var files = records.map { ClaimedFile(id: $0.id, channel: $0.channel, sourcePath: $0.sourcePath, storedPath: $0.storedPath, receivedAt: $0.receivedAt, size: $0.size, sha256: $0.sha256) }
         loadAll(&files)
+        defer { flushLog() }
         try decideAndCommit(files)
     }
 
@@ -101,40 +110,67 @@ public final class Pipeline: @unchecked Sendable {
     /// `shouldStop` is asked between batches, so a stop request finishes the batches already claimed and no more.
     @discardableResult
     public func pass(shouldStop: () -> Bool = { false }) throws -> Int {
+        defer { flushLog() }
         let scanner = InboxScanner(inbox: config.inboxPath, channels: config.channels, defaultReadiness: config.defaultReadiness)
         let iterator = scanner.makeIterator()
         decider.refresh()
+        // A pass that failed left its unrecorded claims in the intent log; record them before this pass adds its own
+        // (a good pass empties the log at its end).
+        try recoverClaims()
         var total = try finishUnfinished()
-        // Three stages overlap, each keeping its own order. The intake thread claims, reads and records batch after
-        // batch and hands each to the examination workers as soon as it is recorded; this thread routes, decides
-        // and commits them in the order they were claimed. Claims, records, decisions and commits happen in the
-        // same order as one batch at a time; parsing and validating are pure, so running them early changes nothing
-        // but the time. At most `handoff.capacity` batches wait between the two, which keeps memory flat.
+        // Four stages overlap, each a thread (or the worker pool) keeping the order of the batches:
+        //   claim   — atomic renames into the state folder;
+        //   record  — read and hash each file, record the batch in the database before any work on it, then hand
+        //             it to the examination workers;
+        //   examine — parse and validate on the worker pool;
+        //   commit  — this thread: route, decide and commit in claim order, then the journal.
+        // Claims, records, decisions and commits happen in the same order as one batch at a time; parsing and
+        // validating are pure, so running them early changes nothing but the time. Each hand-over holds at most two
+        // batches, which keeps memory flat. The claim and record stages are apart because claiming waits for the
+        // file system (renames, fsync of the folders) and recording for the database (the committing thread writes
+        // too) and its fsync: apart, each waits while the other works.
         total += try withoutActuallyEscaping(shouldStop) { shouldStop -> Int in
-            let handoff = BatchHandoff<ExaminingBatch>(capacity: 2)
+            let claimed = BatchHandoff<[ClaimedFile]>(capacity: 2)
+            let recorded = BatchHandoff<ExaminingBatch>(capacity: 2)
             let batchSize = config.batchSize
-            let intake = BackgroundJob { () throws -> Void in
-                defer { handoff.finish() }
+            let claiming = BackgroundJob(name: "bilag-claim") { () throws -> Void in
+                defer { claimed.finish() }
                 while !shouldStop() {
                     var candidates: [InboxCandidate] = []
                     candidates.reserveCapacity(batchSize)
                     while candidates.count < batchSize, let c = iterator.next() { candidates.append(c) }
                     if candidates.isEmpty { return }
-                    let files = try self.claimAndRecord(candidates)
+                    let files = try self.claimer.claim(candidates)
                     if files.isEmpty { continue }
+                    // Refused only when a later stage failed: the claims stay in the intent log for `recover`.
+                    guard claimed.put(files) else { return }
+                }
+            }
+            let recording = BackgroundJob(name: "bilag-record") { () throws -> Void in
+                defer { recorded.finish() }
+                while var files = claimed.take() {
+                    self.loadAll(&files)
+                    do { try self.store.recordClaims(files.map(Self.record)) } catch { claimed.cancel(); throw error }
                     // Refused only when the committing side failed: the batch is recorded and stays `received`,
                     // so the next pass (or a restart) finishes it.
-                    guard handoff.put(ExaminingBatch(files, pipeline: self)) else { return }
+                    guard recorded.put(ExaminingBatch(files, pipeline: self)) else { claimed.cancel(); return }
                 }
             }
             var committed = 0
             var failure: Error?
-            while let batch = handoff.take() {
-                do { committed += try commit(batch) } catch { failure = error; handoff.cancel(); break }
+            while let batch = recorded.take() {
+                do { committed += try commit(batch) } catch { failure = error; recorded.cancel(); claimed.cancel(); break }
             }
-            let intakeResult = intake.wait() // also when a commit failed: never leave a claim half done behind us
+            // Also when a commit failed: never leave a claim half done behind us.
+            let recordResult = recording.wait()
+            let claimResult = claiming.wait()
+            if failure == nil, case .success = recordResult, case .success = claimResult {
+                // Every claim of this pass is recorded: the intents have done their work.
+                claimer.clearLog()
+            }
             if let failure { throw failure }
-            try intakeResult.get()
+            try recordResult.get()
+            try claimResult.get()
             return committed
         }
         return total
@@ -148,11 +184,11 @@ public final class Pipeline: @unchecked Sendable {
         private var result: Result<T, Error>?
         private let done = DispatchGroup()
 
-        init(_ body: @escaping () throws -> T) {
+        init(name: String, _ body: @escaping () throws -> T) {
             self.body = body
             done.enter()
             let t = Thread { [self] in run() }
-            t.name = "bilag-intake"
+            t.name = name
             t.start()
         }
 
@@ -199,25 +235,17 @@ public final class Pipeline: @unchecked Sendable {
 
     // MARK: one batch
 
-    /// Claims a batch (atomic renames), reads and hashes it, and records it in the database before any work on it.
-    func claimAndRecord(_ candidates: [InboxCandidate]) throws -> [ClaimedFile] {
-        var files = try claimer.claim(candidates)
-        guard !files.isEmpty else { return [] }
-        loadAll(&files)
-        try store.recordClaims(files.map(Self.record))
-        claimer.clearLog()
-        return files
-    }
-
     /// A claimed and recorded batch being parsed and validated by the examination workers.
     final class ExaminingBatch: @unchecked Sendable {
         let files: [ClaimedFile]
         /// One slot per file, each written by exactly one worker before `done` is left, read only after `done.wait()`.
-        private let slots: UnsafeMutablePointer<Examiner.Result?>
+        private let slots: UnsafeMutablePointer<Examination?>
         private let done = DispatchGroup()
 
         init(_ files: [ClaimedFile], pipeline: Pipeline) {
-            self.files = files
+            // The bytes are needed only until a file is examined: the workers hold them (through `files`, captured
+            // by their jobs), this batch keeps the files without them for the committing thread.
+            self.files = files.map { var f = $0; f.bytes = nil; return f }
             slots = .allocate(capacity: max(1, files.count))
             slots.initialize(repeating: nil, count: files.count)
             let examiner = pipeline.examiner, pool = pipeline.workerPool, slots = self.slots
@@ -226,7 +254,7 @@ public final class Pipeline: @unchecked Sendable {
             for start in stride(from: 0, to: files.count, by: chunk) {
                 done.enter()
                 pool.submit { [done] in
-                    for i in start..<min(files.count, start + chunk) { slots[i] = examiner.examine(files[i]) }
+                    for i in start..<min(files.count, start + chunk) { slots[i] = Examination(examiner.examine(files[i])) }
                     done.leave()
                 }
             }
@@ -238,17 +266,21 @@ public final class Pipeline: @unchecked Sendable {
             slots.deallocate()
         }
 
-        /// Waits for the examination to finish.
-        func results() -> [Examiner.Result] {
+        /// Waits for the examination to finish and hands over the results (moved out: called once).
+        func results() -> [Examination] {
             done.wait()
-            return (0..<files.count).map { slots[$0]! }
+            return (0..<files.count).map { slots[$0].take()! }
         }
     }
 
     /// Routes, decides and commits a batch once its examination is done; returns how many files it held.
     func commit(_ batch: ExaminingBatch) throws -> Int {
         guard !batch.files.isEmpty else { return 0 }
-        try commit(batch.files, batch.results())
+        let results = batch.results()
+        try commit(batch.files, results)
+        // The parsed invoices are freed on a worker, which has time to spare, rather than on this thread, which every
+        // batch passes through: the worker holds the last reference once this function has returned.
+        workerPool.submitFirst { [results] in withExtendedLifetime(results) {} }
         return batch.files.count
     }
 
@@ -256,7 +288,7 @@ public final class Pipeline: @unchecked Sendable {
         ClaimRecord(id: f.id, channel: f.channel, sourcePath: f.sourcePath, storedPath: f.storedPath, sha256: f.sha256, size: f.size, receivedAt: f.receivedAt)
     }
 
-    /// Reads and hashes each file (on the intake thread: the examination workers have the cores).
+    /// Reads and hashes each file (on the recording thread: the examination workers have the cores).
     func loadAll(_ files: inout [ClaimedFile]) {
         for i in files.indices { claimer.load(&files[i]) }
     }
@@ -268,12 +300,14 @@ public final class Pipeline: @unchecked Sendable {
 
     /// Routes, decides and commits examined files in order: the duplicate look-ups of the batch in one read,
     /// the outcomes in one transaction, then the journal.
-    func commit(_ files: [ClaimedFile], _ examined: [Examiner.Result]) throws {
+    func commit(_ files: [ClaimedFile], _ examined: [Examination]) throws {
         var router = Router(store: store)
-        try router.prefetch(zip(files, examined).compactMap { file, result in
-            if case let .parsed(doc, _) = result { return (file.id, file.sha256, doc.invoice) }
-            return nil
-        })
+        var probes: [Store.DuplicateProbe] = []
+        probes.reserveCapacity(files.count)
+        for (file, e) in zip(files, examined) {
+            if case .parsed = e.result { probes.append(Store.DuplicateProbe(id: file.id, sha256: file.sha256, businessKey: e.businessKey)) }
+        }
+        try router.prefetch(probes)
         var outcomes: [Outcome] = []
         outcomes.reserveCapacity(files.count)
         for (file, result) in zip(files, examined) {
@@ -281,11 +315,15 @@ public final class Pipeline: @unchecked Sendable {
         }
         // Refused: another process (an operator's re-run) decided the invoice meanwhile; its outcome stands.
         let refused = Set(try store.apply(outcomes))
-        for o in outcomes {
-            if refused.contains(o.invoiceID) {
-                logger.notice("already decided elsewhere; this decision was dropped", metadata: ["invoice": "\(o.invoiceID)"])
-            } else {
-                log(o)
+        // The log lines of a committed batch are written on a serial queue of their own, in order: this thread
+        // goes on with the next batch, and the outcomes are freed there. Public entry points wait for it (`flushLog`).
+        logQueue.async { [logger, outcomes] in
+            for o in outcomes {
+                if refused.contains(o.invoiceID) {
+                    logger.notice("already decided elsewhere; this decision was dropped", metadata: ["invoice": "\(o.invoiceID)"])
+                } else {
+                    Self.log(o, to: logger)
+                }
             }
         }
         decider.batchCommitted()
@@ -308,19 +346,18 @@ public final class Pipeline: @unchecked Sendable {
         return o
     }
 
-    func examineAll(_ files: [ClaimedFile]) -> [Examiner.Result] {
+    func examineAll(_ files: [ClaimedFile]) -> [Examination] {
         files.isEmpty ? [] : ExaminingBatch(files, pipeline: self).results()
     }
 
-    func outcome(for file: ClaimedFile, _ result: Examiner.Result, router: inout Router) throws -> Outcome {
-        switch result {
+    func outcome(for file: ClaimedFile, _ examined: Examination, router: inout Router) throws -> Outcome {
+        switch examined.result {
         case let .quarantine(code, message):
             return Outcome(invoiceID: file.id, state: .quarantined, reasonCode: code, reasonMessage: message, actor: "system", action: "quarantined")
         case let .parsed(doc, report):
             var o: Outcome
-            var trace: [TraceStep] = [TraceStep(step: "parse", result: "\(doc.invoice.syntax.rawValue) \(doc.invoice.documentKind.rawValue), profile \(doc.invoice.profile.rawValue)"),
-                                      TraceStep(step: "validate", result: report.isValid ? "valid" : "invalid", detail: "\(report.issues.count) issue(s) under \(report.ruleSet)")]
-            if let routed = router.route(id: file.id, sha256: file.sha256, invoice: doc.invoice, report: report) {
+            var trace = examined.steps
+            if let routed = router.route(id: file.id, sha256: file.sha256, businessKey: examined.businessKey, report: report) {
                 trace.append(TraceStep(step: "route", result: routed.reason))
                 o = Outcome(invoiceID: file.id, state: .manual, reasonCode: routed.reason, reasonMessage: routed.message, actor: "system", action: "decided")
                 o.duplicateOf = routed.duplicateOf
@@ -339,14 +376,17 @@ public final class Pipeline: @unchecked Sendable {
                 o.decisions = record.decisions
                 o.caseUpdates = record.caseUpdates
             }
-            o.summary = InvoiceSummary(invoice: doc.invoice)
-            if !report.issues.isEmpty { o.validationJSON = String(decoding: try encoder.encode(report), as: UTF8.self) }
+            o.summary = examined.summary
+            o.validationJSON = examined.validationJSON
             o.traceJSON = try TraceStep.json(trace, encoder: encoder)
             return o
         }
     }
 
-    func log(_ o: Outcome) {
+    /// Waits until the log lines of every committed batch are written.
+    func flushLog() { logQueue.sync {} }
+
+    static func log(_ o: Outcome, to logger: Logger) {
         var meta: Logger.Metadata = ["invoice": "\(o.invoiceID)", "state": "\(o.state.rawValue)", "actor": "\(o.actor)"]
         if let r = o.reasonCode { meta["reason"] = "\(r)" }
         switch o.state {

@@ -16,24 +16,21 @@ struct Router {
 
     /// Looks up the duplicate candidates of a whole batch in one read transaction, so `route` need not query per invoice.
     /// Every invoice `route` sees must be among them: nothing writes between this and the routing of the batch.
-    mutating func prefetch(_ items: [(id: String, sha256: String, invoice: Invoice?)]) throws {
-        let probes = items.map { item -> Store.DuplicateProbe in
-            var key: (String, String, String)?
-            if let inv = item.invoice, let seller = inv.sellerKey, let number = inv.invoiceNumber, let date = inv.issueDate?.description { key = (seller, number, date) }
-            return Store.DuplicateProbe(id: item.id, sha256: item.sha256, businessKey: key)
-        }
+    mutating func prefetch(_ probes: [Store.DuplicateProbe]) throws {
         prefetched = try store.duplicateCandidates(probes)
     }
 
+
+
     /// A manual-queue outcome, or nil when the invoice may go on to the deciders.
-    mutating func route(id: String, sha256: String, invoice: Invoice, report: ValidationReport) -> (reason: String, message: String, duplicateOf: String?)? {
+    mutating func route(id: String, sha256: String, businessKey: (sellerKey: String, invoiceNumber: String, issueDate: String)?, report: ValidationReport) -> (reason: String, message: String, duplicateOf: String?)? {
         let answer = prefetched[id]
         let firstBytes = bytesSeen[sha256] ?? answer?.sameBytes
         if bytesSeen[sha256] == nil { bytesSeen[sha256] = firstBytes ?? id }
         if let first = firstBytes, first != id {
             return (ReasonCode.duplicateFile, "the same file arrived before as invoice \(first); reject it as a duplicate unless the supplier says otherwise", first)
         }
-        if let seller = invoice.sellerKey, let number = invoice.invoiceNumber, let date = invoice.issueDate?.description {
+        if let (seller, number, date) = businessKey {
             let key = seller + "\u{1F}" + number + "\u{1F}" + date
             let firstKey = keysSeen[key] ?? answer?.sameKey
             if keysSeen[key] == nil { keysSeen[key] = firstKey ?? id }

@@ -6,7 +6,10 @@ import Foundation
 /// threads (intake, commit, the async runtime) would sit in it and starve the examination.
 final class WorkerPool: @unchecked Sendable {
     private let condition = NSCondition()
-    private var jobs: [() -> Void] = []
+    /// Queued work; a taken slot is emptied at once, so a finished job's captures (a batch's bytes) are freed then,
+    /// not when the queue next runs empty.
+    private var jobs: [(() -> Void)?] = []
+    private var urgent: [() -> Void] = []
     private var head = 0
     private var closed = false
     let width: Int
@@ -28,6 +31,15 @@ final class WorkerPool: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Runs `job` on the next free thread before any queued work (freeing a committed batch: memory stays flat only
+    /// if that does not wait behind the examination of the batches after it).
+    func submitFirst(_ job: @escaping () -> Void) {
+        condition.lock()
+        urgent.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
     /// Lets the threads end once the queued work is done.
     func close() {
         condition.lock()
@@ -39,9 +51,16 @@ final class WorkerPool: @unchecked Sendable {
     private func work() {
         while true {
             condition.lock()
-            while head == jobs.count && !closed { condition.wait() }
+            while urgent.isEmpty && head == jobs.count && !closed { condition.wait() }
+            if !urgent.isEmpty {
+                let job = urgent.removeFirst()
+                condition.unlock()
+                job()
+                continue
+            }
             if head == jobs.count { condition.unlock(); return }
-            let job = jobs[head]
+            let job = jobs[head]!
+            jobs[head] = nil
             head += 1
             if head == jobs.count { jobs.removeAll(keepingCapacity: true); head = 0 }
             condition.unlock()
@@ -50,7 +69,7 @@ final class WorkerPool: @unchecked Sendable {
     }
 }
 
-/// A bounded hand-over of batches from the intake thread to the committing thread, in order.
+/// A bounded hand-over of batches from one stage's thread to the next (claim → record → commit), in order.
 final class BatchHandoff<T>: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [T] = []

@@ -1,5 +1,6 @@
-/// The XML namespaces bilag reads, as static C strings compared against libxml2's `ns->href`.
-public enum Namespace {
+/// The XML namespaces bilag reads. Each element's namespace is resolved to one of these once, while the document
+/// is parsed (`XMLTree.Node.namespace`), so finding an element compares a small number, not a URI.
+public enum Namespace: UInt8, CaseIterable {
     case ublInvoice, ublCreditNote, cac, cbc, ext
     case ciiRoot, ram, udt, qdt
     case sbdh

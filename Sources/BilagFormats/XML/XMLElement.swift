@@ -1,36 +1,45 @@
-import CLibXML2
-
-/// A read-only view of one element of a parsed libxml2 tree. Valid while its `XMLDocument` lives.
+/// A read-only view of one element of a parsed document. Valid while its `XMLDocument` lives.
 public struct XMLElement {
-    let node: xmlNodePtr
+    unowned(unsafe) let tree: XMLTree
+    let index: Int32
+
+    init(tree: XMLTree, index: Int32) {
+        self.tree = tree
+        self.index = index
+    }
+
+    @inline(__always) var node: XMLTree.Node { tree.nodes.base[Int(index)] }
 
     /// The local name.
-    public var name: String { String(cString: node.pointee.name) }
+    public var name: String { let n = node; return tree.string(n.nameStart, Int32(n.nameLength)) }
     /// The namespace URI, if any.
-    public var namespaceURI: String? { node.pointee.ns.flatMap { $0.pointee.href.map { String(cString: $0) } } }
+    public var namespaceURI: String? {
+        let n = node
+        if n.namespace > 0, let ns = Namespace(rawValue: n.namespace - 1) { return ns.uri.description }
+        return n.uriLength > 0 ? tree.string(n.uriStart, n.uriLength) : nil
+    }
 
     /// True when the element has this namespace and local name.
     @inline(__always)
     public func `is`(_ ns: Namespace, _ local: StaticString) -> Bool {
-        // The first byte settles most mismatches without a call.
-        guard let n = node.pointee.name, n.pointee == local.utf8Start.pointee, xmlStrEqual(n, local.utf8Start) == 1 else { return false }
-        guard let nsp = node.pointee.ns, let href = nsp.pointee.href else { return false }
-        return xmlStrEqual(href, ns.uri.utf8Start) == 1
+        let n = node
+        return n.namespace == ns.rawValue + 1 && tree.equals(n.nameStart, Int(n.nameLength), local)
     }
 
     /// The child elements in document order.
-    public var children: XMLChildren { XMLChildren(first: node.pointee.children) }
+    public var children: XMLChildren { XMLChildren(tree: tree, next: node.firstChild) }
 
     /// The first child element with this name.
     @inline(__always)
     public func first(_ ns: Namespace, _ local: StaticString) -> XMLElement? {
-        var c = node.pointee.children
-        while let n = c {
-            if n.pointee.type == XML_ELEMENT_NODE {
-                let e = XMLElement(node: n)
-                if e.is(ns, local) { return e }
-            }
-            c = n.pointee.next
+        let code = ns.rawValue + 1
+        let length = local.utf8CodeUnitCount
+        let nodes = tree.nodes.base
+        var c = nodes[Int(index)].firstChild
+        while c >= 0 {
+            let n = nodes[Int(c)]
+            if n.namespace == code, Int(n.nameLength) == length, tree.equals(n.nameStart, length, local) { return XMLElement(tree: tree, index: c) }
+            c = n.nextSibling
         }
         return nil
     }
@@ -38,37 +47,37 @@ public struct XMLElement {
     /// Every child element with this name.
     public func all(_ ns: Namespace, _ local: StaticString) -> [XMLElement] {
         var out: [XMLElement] = []
-        var c = node.pointee.children
-        while let n = c {
-            if n.pointee.type == XML_ELEMENT_NODE {
-                let e = XMLElement(node: n)
-                if e.is(ns, local) { out.append(e) }
-            }
-            c = n.pointee.next
+        var c = node.firstChild
+        while c >= 0 {
+            let e = XMLElement(tree: tree, index: c)
+            if e.is(ns, local) { out.append(e) }
+            c = tree.nodes.base[Int(c)].nextSibling
         }
         return out
     }
 
-    /// The text content (text and CDATA children joined), nil when the element is empty.
+    /// The text content (the element's own text, CDATA included, joined), nil when the element has none.
     public var text: String? {
-        var c = node.pointee.children
-        // Fast path: a single text node.
-        if let n = c, n.pointee.next == nil, n.pointee.type == XML_TEXT_NODE || n.pointee.type == XML_CDATA_SECTION_NODE {
-            guard let content = n.pointee.content else { return nil }
-            return String(cString: content)
-        }
+        let n = node
+        guard n.firstSegment >= 0 else { return nil }
+        let first = tree.segments.base[Int(n.firstSegment)]
+        if first.next < 0 { return tree.string(first.start, first.length) }
         var s = ""
-        while let n = c {
-            if n.pointee.type == XML_TEXT_NODE || n.pointee.type == XML_CDATA_SECTION_NODE, let content = n.pointee.content {
-                s += String(cString: content)
-            }
-            c = n.pointee.next
+        var k = n.firstSegment
+        while k >= 0 {
+            let seg = tree.segments.base[Int(k)]
+            s += tree.string(seg.start, seg.length)
+            k = seg.next
         }
-        return s.isEmpty ? nil : s
+        return s
     }
 
     /// The text with surrounding whitespace removed; nil when nothing is left.
     public var trimmedText: String? {
+        let n = node
+        guard n.firstSegment >= 0 else { return nil }
+        let first = tree.segments.base[Int(n.firstSegment)]
+        if first.next < 0 { return tree.trimmedString(first.start, first.length) }
         guard let t = text else { return nil }
         let trimmed = t.trimmingXMLWhitespace()
         return trimmed.isEmpty ? nil : trimmed
@@ -76,10 +85,15 @@ public struct XMLElement {
 
     /// An attribute without namespace, trimmed; nil when missing or empty.
     public func attribute(_ local: StaticString) -> String? {
-        guard let v = xmlGetNoNsProp(node, local.utf8Start) else { return nil }
-        defer { xmlFree(v) }
-        let s = String(cString: v).trimmingXMLWhitespace()
-        return s.isEmpty ? nil : s
+        let n = node
+        var i = Int(n.firstAttribute)
+        let end = i + Int(n.attributeCount)
+        while i < end {
+            let a = tree.attributes.base[i]
+            if tree.equals(a.nameStart, Int(a.nameLength), local) { return tree.trimmedString(a.valueStart, a.valueLength) }
+            i += 1
+        }
+        return nil
     }
 
     /// The child's trimmed text.
@@ -87,16 +101,16 @@ public struct XMLElement {
     public func text(_ ns: Namespace, _ local: StaticString) -> String? { first(ns, local)?.trimmedText }
 }
 
-/// The element children of a node, lazily.
+/// The element children of an element, lazily.
 public struct XMLChildren: Sequence, IteratorProtocol {
-    var next_: xmlNodePtr?
-    init(first: xmlNodePtr?) { next_ = first }
+    unowned(unsafe) let tree: XMLTree
+    var next_: Int32
+    init(tree: XMLTree, next: Int32) { self.tree = tree; next_ = next }
     public mutating func next() -> XMLElement? {
-        while let n = next_ {
-            next_ = n.pointee.next
-            if n.pointee.type == XML_ELEMENT_NODE { return XMLElement(node: n) }
-        }
-        return nil
+        guard next_ >= 0 else { return nil }
+        let e = XMLElement(tree: tree, index: next_)
+        next_ = tree.nodes.base[Int(next_)].nextSibling
+        return e
     }
 }
 

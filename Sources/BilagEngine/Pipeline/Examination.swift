@@ -1,0 +1,43 @@
+import BilagCore
+import BilagStore
+import BilagValidation
+import Foundation
+
+/// One examined file as the committing thread needs it: the examiner's result, plus what follows from it alone
+/// (the database summary, the duplicate keys, the parse and validate trace steps, the validation issues as JSON).
+/// These are worked out on the examination workers, in parallel, so the committing thread, which every batch passes
+/// through one at a time, only routes, decides and writes.
+struct Examination: Sendable {
+    let result: Examiner.Result
+    let summary: InvoiceSummary?
+    /// Seller key, invoice number and issue date, when the invoice has all three (the duplicate check's key).
+    let businessKey: (sellerKey: String, invoiceNumber: String, issueDate: String)?
+    /// The parse and validate steps of the decision trace.
+    let steps: [TraceStep]
+    /// The validation issues as the database keeps them; nil when there are none.
+    let validationJSON: String?
+
+    init(_ result: Examiner.Result) {
+        self.result = result
+        guard case let .parsed(doc, report) = result else {
+            summary = nil; businessKey = nil; steps = []; validationJSON = nil
+            return
+        }
+        let invoice = doc.invoice
+        summary = InvoiceSummary(invoice: invoice)
+        if let seller = invoice.sellerKey, let number = invoice.invoiceNumber, let date = invoice.issueDate?.description {
+            businessKey = (seller, number, date)
+        } else {
+            businessKey = nil
+        }
+        steps = [TraceStep(step: "parse", result: "\(invoice.syntax.rawValue) \(invoice.documentKind.rawValue), profile \(invoice.profile.rawValue)"),
+                 TraceStep(step: "validate", result: report.isValid ? "valid" : "invalid", detail: "\(report.issues.count) issue(s) under \(report.ruleSet)")]
+        if report.issues.isEmpty {
+            validationJSON = nil
+        } else {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            validationJSON = (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+}

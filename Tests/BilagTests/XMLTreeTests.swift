@@ -1,0 +1,72 @@
+import BilagFormats
+import Foundation
+import XCTest
+
+/// The tree the readers walk is built from libxml2's SAX2 events, not libxml2's own tree: it must give what the
+/// XML says — text across references, CDATA and child elements, attributes as normalised, namespaces — and
+/// libxml2 must still refuse what it refused before.
+final class XMLTreeTests: XCTestCase {
+    func parse(_ s: String) throws -> XMLDocument { try XMLDocument.parse(Data(s.utf8)) }
+
+    func testTextAttributesAndNamespacesAsTheDocumentSaysThem() throws {
+        let doc = try parse("""
+        \u{FEFF}<?xml version="1.0" encoding="UTF-8"?>
+        <Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+                 xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2" xmlns:x="urn:example:other">
+          <!-- a comment is no text -->
+          <cbc:Note>  Fish &amp; chips &#233; <![CDATA[<raw> & more]]>  </cbc:Note>
+          <cbc:Note>before<cbc:ID>inner</cbc:ID>after</cbc:Note>
+          <cbc:Note/>
+          <cbc:Note>   </cbc:Note>
+          <cbc:PayableAmount currencyID = " DKK " x:currencyID="EUR" other="a&lt;b&#10;c">  1250.50 </cbc:PayableAmount>
+          <x:Thing>t</x:Thing>
+        </Invoice>
+        """)
+        let root = try XCTUnwrap(doc.root)
+        XCTAssertTrue(root.is(.ublInvoice, "Invoice"))
+        XCTAssertFalse(root.is(.ublCreditNote, "Invoice"))
+        XCTAssertEqual(root.namespaceURI, "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2")
+        XCTAssertEqual(root.children.map(\.name), ["Note", "Note", "Note", "Note", "PayableAmount", "Thing"])
+
+        let notes = root.all(.cbc, "Note")
+        XCTAssertEqual(notes.count, 4)
+        XCTAssertEqual(notes[0].text, "  Fish & chips é <raw> & more  ")
+        XCTAssertEqual(notes[0].trimmedText, "Fish & chips é <raw> & more")
+        XCTAssertEqual(notes[1].text, "beforeafter", "an element's own text, without its children's")
+        XCTAssertEqual(notes[1].text(.cbc, "ID"), "inner")
+        XCTAssertNil(notes[2].text)
+        XCTAssertEqual(notes[3].text, "   ")
+        XCTAssertNil(notes[3].trimmedText)
+
+        let amount = try XCTUnwrap(root.first(.cbc, "PayableAmount"))
+        XCTAssertEqual(amount.trimmedText, "1250.50")
+        XCTAssertEqual(amount.attribute("currencyID"), "DKK", "the attribute without namespace, trimmed")
+        XCTAssertEqual(amount.attribute("other"), "a<b\nc")
+        XCTAssertNil(amount.attribute("missing"))
+
+        let thing = try XCTUnwrap(root.children.first { $0.name == "Thing" })
+        XCTAssertEqual(thing.namespaceURI, "urn:example:other")
+        XCTAssertFalse(thing.is(.cbc, "Thing"))
+        XCTAssertNil(root.first(.cbc, "Thing"))
+    }
+
+    func testLongTextInManyPiecesStaysOneText() throws {
+        // libxml2 hands long text over in chunks (and around each reference); the tree joins them.
+        let body = String(repeating: "abc &amp; def ", count: 5000)
+        let doc = try parse("<r><t>\(body)</t></r>")
+        XCTAssertEqual(doc.root?.children.first(where: { _ in true })?.text, String(repeating: "abc & def ", count: 5000))
+    }
+
+    func testWhatLibxml2RefusesIsStillRefused() {
+        func code(_ s: String) -> String? {
+            do { _ = try parse(s); return nil } catch let e as DocumentError { return e.code } catch { return "\(error)" }
+        }
+        XCTAssertEqual(code("<a>&undefined;</a>"), "entity-abuse", "an entity no DTD declares")
+        XCTAssertEqual(code("<a><b></a>"), "malformed-xml")
+        XCTAssertEqual(code("<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>"), "dtd-forbidden")
+        XCTAssertEqual(code("<?xml version=\"1.0\"?><!-- c --><!DOCTYPE a SYSTEM \"file:///etc/passwd\"><a/>"), "dtd-forbidden")
+        XCTAssertEqual(code(""), "empty-file")
+        XCTAssertEqual(code("plain text"), "not-xml")
+        XCTAssertNil(code("<a xmlns=\"urn:x\"><b/></a>"))
+    }
+}
