@@ -55,6 +55,18 @@ public final class Claimer: @unchecked Sendable {
 
     /// Reads a claimed file's bytes and hash (safe to call from several threads at once).
     public func load(_ file: inout ClaimedFile) {
+        read(&file)
+        hash(&file)
+    }
+
+    /// Hashes the bytes `read` left (a file over the size limit was hashed from disk there).
+    public func hash(_ file: inout ClaimedFile) {
+        if file.sha256.isEmpty, let data = file.bytes { file.sha256 = ContentHash.sha256(data) }
+    }
+
+    /// Reads a claimed file's bytes, or notes why it cannot; the hash is left to `hash` (the pipeline reads on the
+    /// claiming thread and hashes on the recording thread, to share the work between them).
+    public func read(_ file: inout ClaimedFile) {
         let path = stateDirectory + "/" + file.storedPath
         var st = stat()
         guard stat(path, &st) == 0 else { file.readProblem = .unreadable("the kept original is missing"); return }
@@ -67,7 +79,6 @@ public final class Claimer: @unchecked Sendable {
         guard let data = FileIO.read(path) else { file.readProblem = .unreadable("the kept original cannot be read"); return }
         file.bytes = data
         file.size = Int64(data.count)
-        file.sha256 = ContentHash.sha256(data)
     }
 
     /// Empties the intent log once the claims it names are recorded.

@@ -119,9 +119,9 @@ public final class Pipeline: @unchecked Sendable {
         try recoverClaims()
         var total = try finishUnfinished()
         // Four stages overlap, each a thread (or the worker pool) keeping the order of the batches:
-        //   claim   — atomic renames into the state folder;
-        //   record  — read and hash each file, record the batch in the database before any work on it, then hand
-        //             it to the examination workers;
+        //   claim   — atomic renames into the state folder, then read each file;
+        //   record  — hash each file, record the batch in the database before any work on it, then hand it to
+        //             the examination workers;
         //   examine — parse and validate on the worker pool;
         //   commit  — this thread: route, decide and commit in claim order, then the journal.
         // Claims, records, decisions and commits happen in the same order as one batch at a time; parsing and
@@ -140,8 +140,9 @@ public final class Pipeline: @unchecked Sendable {
                     candidates.reserveCapacity(batchSize)
                     while candidates.count < batchSize, let c = iterator.next() { candidates.append(c) }
                     if candidates.isEmpty { return }
-                    let files = try self.claimer.claim(candidates)
+                    var files = try self.claimer.claim(candidates)
                     if files.isEmpty { continue }
+                    for i in files.indices { self.claimer.read(&files[i]) }
                     // Refused only when a later stage failed: the claims stay in the intent log for `recover`.
                     guard claimed.put(files) else { return }
                 }
@@ -149,7 +150,7 @@ public final class Pipeline: @unchecked Sendable {
             let recording = BackgroundJob(name: "bilag-record") { () throws -> Void in
                 defer { recorded.finish() }
                 while var files = claimed.take() {
-                    self.loadAll(&files)
+                    for i in files.indices { self.claimer.hash(&files[i]) }
                     do { try self.store.recordClaims(files.map(Self.record)) } catch { claimed.cancel(); throw error }
                     // Refused only when the committing side failed: the batch is recorded and stays `received`,
                     // so the next pass (or a restart) finishes it.
@@ -288,7 +289,7 @@ public final class Pipeline: @unchecked Sendable {
         ClaimRecord(id: f.id, channel: f.channel, sourcePath: f.sourcePath, storedPath: f.storedPath, sha256: f.sha256, size: f.size, receivedAt: f.receivedAt)
     }
 
-    /// Reads and hashes each file (on the recording thread: the examination workers have the cores).
+    /// Reads and hashes each file (outside `pass`, which splits the two between its claiming and recording threads).
     func loadAll(_ files: inout [ClaimedFile]) {
         for i in files.indices { claimer.load(&files[i]) }
     }
