@@ -83,12 +83,19 @@ public final class Claimer: @unchecked Sendable {
 
     /// Empties the intent log once the claims it names are recorded.
     public func clearLog() {
-        _ = truncate(logPath, 0)
+        // Not when it is empty already: truncating stamps the file's times, and the daemon asks on every poll.
+        if hasIntents { _ = truncate(logPath, 0) }
+    }
+
+    /// True when the intent log names claims (it is missing or empty after every good pass).
+    public var hasIntents: Bool {
+        var st = stat()
+        return stat(logPath, &st) == 0 && st.st_size > 0
     }
 
     /// Claims whose file was moved but whose record never committed (a crash in between), rebuilt from the log.
     public func recoverUnrecorded(isRecorded: ([String]) throws -> Set<String>) throws -> [ClaimedFile] {
-        guard let text = try? String(contentsOfFile: logPath, encoding: .utf8), !text.isEmpty else { return [] }
+        guard hasIntents, let text = try? String(contentsOfFile: logPath, encoding: .utf8), !text.isEmpty else { return [] }
         var found: [ClaimedFile] = []
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)

@@ -17,7 +17,8 @@ struct Examination: Sendable {
     /// The validation issues as the database keeps them; nil when there are none.
     let validationJSON: String?
 
-    init(_ result: Examiner.Result) {
+    /// `encoder` is the one the pipeline writes the database's JSON with (safe to share between threads).
+    init(_ result: Examiner.Result, encoder: JSONEncoder) {
         self.result = result
         guard case let .parsed(doc, report) = result else {
             summary = nil; businessKey = nil; steps = []; validationJSON = nil
@@ -32,12 +33,6 @@ struct Examination: Sendable {
         }
         steps = [TraceStep(step: "parse", result: "\(invoice.syntax.rawValue) \(invoice.documentKind.rawValue), profile \(invoice.profile.rawValue)"),
                  TraceStep(step: "validate", result: report.isValid ? "valid" : "invalid", detail: "\(report.issues.count) issue(s) under \(report.ruleSet)")]
-        if report.issues.isEmpty {
-            validationJSON = nil
-        } else {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            validationJSON = (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) }
-        }
+        validationJSON = report.issues.isEmpty ? nil : (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) }
     }
 }

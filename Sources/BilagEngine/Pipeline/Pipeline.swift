@@ -249,13 +249,13 @@ public final class Pipeline: @unchecked Sendable {
             self.files = files.map { var f = $0; f.bytes = nil; return f }
             slots = .allocate(capacity: max(1, files.count))
             slots.initialize(repeating: nil, count: files.count)
-            let examiner = pipeline.examiner, pool = pipeline.workerPool, slots = self.slots
+            let examiner = pipeline.examiner, pool = pipeline.workerPool, encoder = pipeline.encoder, slots = self.slots
             // Chunks small enough that the workers finish together, large enough that handing out costs nothing.
             let chunk = max(1, min(32, files.count / (pool.width * 4)))
             for start in stride(from: 0, to: files.count, by: chunk) {
                 done.enter()
                 pool.submit { [done] in
-                    for i in start..<min(files.count, start + chunk) { slots[i] = Examination(examiner.examine(files[i])) }
+                    for i in start..<min(files.count, start + chunk) { slots[i] = Examination(examiner.examine(files[i]), encoder: encoder) }
                     done.leave()
                 }
             }

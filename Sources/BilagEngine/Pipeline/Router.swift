@@ -20,8 +20,6 @@ struct Router {
         prefetched = try store.duplicateCandidates(probes)
     }
 
-
-
     /// A manual-queue outcome, or nil when the invoice may go on to the deciders.
     mutating func route(id: String, sha256: String, businessKey: (sellerKey: String, invoiceNumber: String, issueDate: String)?, report: ValidationReport) -> (reason: String, message: String, duplicateOf: String?)? {
         let answer = prefetched[id]

@@ -8,7 +8,7 @@ public struct XMLElement {
         self.index = index
     }
 
-    @inline(__always) var node: XMLTree.Node { tree.nodes.base[Int(index)] }
+    @inline(__always) var node: XMLTree.Node { tree.nodes[Int(index)] }
 
     /// The local name.
     public var name: String { let n = node; return tree.string(n.nameStart, Int32(n.nameLength)) }
@@ -21,10 +21,7 @@ public struct XMLElement {
 
     /// True when the element has this namespace and local name.
     @inline(__always)
-    public func `is`(_ ns: Namespace, _ local: StaticString) -> Bool {
-        let n = node
-        return n.namespace == ns.rawValue + 1 && tree.equals(n.nameStart, Int(n.nameLength), local)
-    }
+    public func `is`(_ ns: Namespace, _ local: StaticString) -> Bool { tree.matches(node, ns, local) }
 
     /// The child elements in document order.
     public var children: XMLChildren { XMLChildren(tree: tree, next: node.firstChild) }
@@ -32,13 +29,10 @@ public struct XMLElement {
     /// The first child element with this name.
     @inline(__always)
     public func first(_ ns: Namespace, _ local: StaticString) -> XMLElement? {
-        let code = ns.rawValue + 1
-        let length = local.utf8CodeUnitCount
-        let nodes = tree.nodes.base
-        var c = nodes[Int(index)].firstChild
+        var c = node.firstChild
         while c >= 0 {
-            let n = nodes[Int(c)]
-            if n.namespace == code, Int(n.nameLength) == length, tree.equals(n.nameStart, length, local) { return XMLElement(tree: tree, index: c) }
+            let n = tree.nodes[Int(c)]
+            if tree.matches(n, ns, local) { return XMLElement(tree: tree, index: c) }
             c = n.nextSibling
         }
         return nil
@@ -49,9 +43,9 @@ public struct XMLElement {
         var out: [XMLElement] = []
         var c = node.firstChild
         while c >= 0 {
-            let e = XMLElement(tree: tree, index: c)
-            if e.is(ns, local) { out.append(e) }
-            c = tree.nodes.base[Int(c)].nextSibling
+            let n = tree.nodes[Int(c)]
+            if tree.matches(n, ns, local) { out.append(XMLElement(tree: tree, index: c)) }
+            c = n.nextSibling
         }
         return out
     }
@@ -60,12 +54,12 @@ public struct XMLElement {
     public var text: String? {
         let n = node
         guard n.firstSegment >= 0 else { return nil }
-        let first = tree.segments.base[Int(n.firstSegment)]
+        let first = tree.segments[Int(n.firstSegment)]
         if first.next < 0 { return tree.string(first.start, first.length) }
         var s = ""
         var k = n.firstSegment
         while k >= 0 {
-            let seg = tree.segments.base[Int(k)]
+            let seg = tree.segments[Int(k)]
             s += tree.string(seg.start, seg.length)
             k = seg.next
         }
@@ -76,7 +70,7 @@ public struct XMLElement {
     public var trimmedText: String? {
         let n = node
         guard n.firstSegment >= 0 else { return nil }
-        let first = tree.segments.base[Int(n.firstSegment)]
+        let first = tree.segments[Int(n.firstSegment)]
         if first.next < 0 { return tree.trimmedString(first.start, first.length) }
         guard let t = text else { return nil }
         let trimmed = t.trimmingXMLWhitespace()
@@ -89,7 +83,7 @@ public struct XMLElement {
         var i = Int(n.firstAttribute)
         let end = i + Int(n.attributeCount)
         while i < end {
-            let a = tree.attributes.base[i]
+            let a = tree.attributes[i]
             if tree.equals(a.nameStart, Int(a.nameLength), local) { return tree.trimmedString(a.valueStart, a.valueLength) }
             i += 1
         }
@@ -109,7 +103,7 @@ public struct XMLChildren: Sequence, IteratorProtocol {
     public mutating func next() -> XMLElement? {
         guard next_ >= 0 else { return nil }
         let e = XMLElement(tree: tree, index: next_)
-        next_ = tree.nodes.base[Int(next_)].nextSibling
+        next_ = tree.nodes[Int(next_)].nextSibling
         return e
     }
 }

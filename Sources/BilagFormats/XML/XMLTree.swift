@@ -57,6 +57,12 @@ final class XMLTree {
         bytes.free()
     }
 
+    /// True when the element has this namespace and local name.
+    @inline(__always)
+    func matches(_ n: Node, _ ns: Namespace, _ local: StaticString) -> Bool {
+        n.namespace == ns.rawValue + 1 && equals(n.nameStart, Int(n.nameLength), local)
+    }
+
     /// True when the bytes at `start` equal the static string.
     @inline(__always)
     func equals(_ start: Int32, _ length: Int, _ s: StaticString) -> Bool {
