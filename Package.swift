@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "BilagValidation", dependencies: ["BilagCore"]),
         // Durable state: invoices, outcomes, events, journal entries (SQLite via GRDB).
         .target(name: "BilagStore", dependencies: [
-            "BilagCore", .product(name: "GRDB", package: "GRDB.swift"),
+            "BilagCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // Inbox watching, readiness rules and the atomic claim.
         .target(name: "BilagIntake", dependencies: [

@@ -6,7 +6,6 @@ public struct InboxCandidate: Sendable {
     public var relativePath: String
     /// The channel: the first folder under `Inbox/`, or `default` for files directly in it.
     public var channel: String
-    public var size: Int64
     /// The receipt that marked it complete, to be kept with it.
     public var receiptPath: String?
 }

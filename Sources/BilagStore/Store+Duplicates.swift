@@ -37,9 +37,9 @@ extension Store {
                 let key = try db.cachedStatement(sql: Self.sameKeySQL)
                 for p in probes {
                     var a = DuplicateAnswer()
-                    a.sameBytes = try String.fetchOne(bytes, arguments: [p.sha256, p.id])
+                    a.sameBytes = try bytes.firstText(db) { b in b.text(p.sha256); b.text(p.id) }
                     if let k = p.businessKey {
-                        a.sameKey = try String.fetchOne(key, arguments: [k.sellerKey, k.invoiceNumber, k.issueDate, p.id])
+                        a.sameKey = try key.firstText(db) { b in b.text(k.sellerKey); b.text(k.invoiceNumber); b.text(k.issueDate); b.text(p.id) }
                     }
                     out[p.id] = a
                 }

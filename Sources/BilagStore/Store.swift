@@ -39,24 +39,48 @@ public final class Store: @unchecked Sendable {
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             pool = try DatabasePool(path: path, configuration: config)
+            // GRDB turns the writer to `synchronous = NORMAL` when it switches the file to WAL, after
+            // `prepareDatabase` ran: a commit would then survive a crash of bilag but not a power cut. The Outbox acts
+            // on what `apply` committed and a claim's intent is dropped once it is recorded, so each commit must be
+            // on disk when it returns: the writer syncs the log at every commit.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             try Schema.migrator.migrate(pool)
         } catch {
             throw BilagError("database-unavailable", "cannot open the database at \(path): \(error)", remedy: "check that the state folder exists and is writable, and that the disk has room")
         }
     }
 
+    /// The writer connection's `PRAGMA synchronous` (2 = FULL: the log is synced at every commit).
+    func writerSynchronous() throws -> Int {
+        try pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
     // MARK: intake
 
     /// Records freshly claimed files (state `received`) with a `claimed` event.
-    public func recordClaims(_ claims: [ClaimRecord]) throws {
+    ///
+    /// `syncNow: false` commits without waiting for the disk, for claims whose intent log entry is already on disk
+    /// and stays there until a later commit has synced (the pipeline's: every recorded batch is followed by its
+    /// outcomes' commit, which syncs the log up to and including these records, and the intent log is emptied only
+    /// after that). A power cut in between loses the record but not the intent: recovery records the claim again.
+    /// This takes one disk flush per batch off the path every invoice waits on.
+    public func recordClaims(_ claims: [ClaimRecord], syncNow: Bool = true) throws {
         guard !claims.isEmpty else { return }
-        try pool.write { db in
-            let ins = try db.cachedStatement(sql: "INSERT OR IGNORE INTO invoice (id, channel, source_path, stored_path, sha256, size, received_at, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'received', ?)")
-            let ev = try db.cachedStatement(sql: "INSERT INTO event (invoice_id, at, actor, action, to_state, detail) VALUES (?, ?, 'system', 'claimed', 'received', ?)")
-            for c in claims {
-                try ins.execute(arguments: [c.id, c.channel, c.sourcePath, c.storedPath, c.sha256, c.size, c.receivedAt, c.receivedAt])
-                if db.changesCount > 0 { try ev.execute(arguments: [c.id, c.receivedAt, "from \(c.sourcePath)"]) }
-            }
+        try pool.writeWithoutTransaction { db in
+            if !syncNow { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            let recorded = Result { try db.inTransaction(.immediate) { try insertClaims(claims, db); return .commit } }
+            // Back to syncing every commit before anything else may write.
+            if !syncNow { try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try recorded.get()
+        }
+    }
+
+    private func insertClaims(_ claims: [ClaimRecord], _ db: Database) throws {
+        let ins = try db.cachedStatement(sql: "INSERT OR IGNORE INTO invoice (id, channel, source_path, stored_path, sha256, size, received_at, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'received', ?)")
+        let ev = try db.cachedStatement(sql: "INSERT INTO event (invoice_id, at, actor, action, to_state, detail) VALUES (?, ?, 'system', 'claimed', 'received', ?)")
+        for c in claims {
+            try ins.run(db) { b in b.text(c.id); b.text(c.channel); b.text(c.sourcePath); b.text(c.storedPath); b.text(c.sha256); b.int(c.size); b.text(c.receivedAt); b.text(c.receivedAt) }
+            if db.changesCount > 0 { try ev.run(db) { b in b.text(c.id); b.text(c.receivedAt); b.text("from " + c.sourcePath) } }
         }
     }
 
@@ -111,23 +135,30 @@ public final class Store: @unchecked Sendable {
     /// Writes one outcome for an invoice in state `current`; false, with nothing written, when the invoice is not in that state.
     private func write(_ o: Outcome, from current: InvoiceState, now: String, db: Database) throws -> Bool {
         let decided = o.state == .received ? nil as String? : now
-        let stateArguments: StatementArguments = [o.state.rawValue, o.reasonCode, o.reasonMessage, o.duplicateOf, o.state == .received ? nil : o.actor, decided, now, o.validationJSON, o.traceJSON, o.state == .received ? 0 : 1, o.retryAt, o.retryAt, now, o.invoiceID, current.rawValue]
+        func bindState(_ b: inout RawBinder) {
+            b.text(o.state.rawValue); b.text(o.reasonCode); b.text(o.reasonMessage); b.text(o.duplicateOf); b.text(o.state == .received ? nil : o.actor)
+            b.text(decided); b.text(now); b.text(o.validationJSON); b.text(o.traceJSON); b.int(o.state == .received ? 0 : 1)
+            b.text(o.retryAt); b.text(o.retryAt); b.text(now); b.text(o.invoiceID); b.text(current.rawValue)
+        }
         if let s = o.summary {
             // The parsed summary and the state change in one UPDATE: the row is rewritten once, not twice.
             // (The state part reads only columns the summary part does not set, so this equals two UPDATEs in a row.)
-            let summaryArguments: StatementArguments = [s.syntax, s.profile, s.documentKind.rawValue, s.invoiceNumber, s.issueDate, s.dueDate, s.sellerKey, s.sellerName, s.currency, s.amountDue, s.totalWithoutVAT, s.totalVAT]
             try db.cachedStatement(sql: """
                 UPDATE invoice SET syntax = ?, profile = ?, document_kind = ?, invoice_number = ?, issue_date = ?, due_date = ?, seller_key = ?, seller_name = ?, currency = ?, amount_due = ?, total_without_vat = ?, total_vat = ?,
                   state = ?, reason_code = ?, reason_message = ?, duplicate_of = COALESCE(?, duplicate_of), decided_by = ?, decided_at = ?, updated_at = ?,
                   validation_json = COALESCE(?, validation_json), trace_json = COALESCE(?, trace_json), attempts = attempts + ?,
                   retry_at = ?, waiting_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(waiting_since, ?) END WHERE id = ? AND state = ?
-                """).execute(arguments: summaryArguments + stateArguments)
+                """).run(db) { b in
+                    b.text(s.syntax); b.text(s.profile); b.text(s.documentKind.rawValue); b.text(s.invoiceNumber); b.text(s.issueDate); b.text(s.dueDate)
+                    b.text(s.sellerKey); b.text(s.sellerName); b.text(s.currency); b.text(s.amountDue); b.text(s.totalWithoutVAT); b.text(s.totalVAT)
+                    bindState(&b)
+                }
         } else {
             try db.cachedStatement(sql: """
                 UPDATE invoice SET state = ?, reason_code = ?, reason_message = ?, duplicate_of = COALESCE(?, duplicate_of), decided_by = ?, decided_at = ?, updated_at = ?,
                   validation_json = COALESCE(?, validation_json), trace_json = COALESCE(?, trace_json), attempts = attempts + ?,
                   retry_at = ?, waiting_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(waiting_since, ?) END WHERE id = ? AND state = ?
-                """).execute(arguments: stateArguments)
+                """).run(db, bindState)
         }
         guard db.changesCount == 1 else { return false }
         for d in o.decisions {
@@ -145,7 +176,7 @@ public final class Store: @unchecked Sendable {
             detail = try reasonDetail(code: o.reasonCode ?? "", reason: PersonalData.maskCPR(o.reasonMessage ?? ""))
         }
         try db.cachedStatement(sql: "INSERT INTO event (invoice_id, at, actor, action, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [o.invoiceID, now, o.actor, o.action, current.rawValue, o.state.rawValue, detail])
+            .run(db) { b in b.text(o.invoiceID); b.text(now); b.text(o.actor); b.text(o.action); b.text(current.rawValue); b.text(o.state.rawValue); b.text(detail) }
         if o.state == .booked, let booking = o.booking {
             let line = try journalLine(for: o.invoiceID, booking: booking, actor: o.actor, now: now, db: db)
             try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").execute(arguments: [o.invoiceID, now, line])

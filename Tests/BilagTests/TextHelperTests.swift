@@ -1,11 +1,21 @@
 @testable import BilagCore
 @testable import BilagEngine
+@testable import BilagIntake
 import Foundation
 import XCTest
 
 /// The fast text helpers on the hot path must give exactly what their plain Foundation versions give.
 final class TextHelperTests: XCTestCase {
     static let samples = ["", " ", "abc", " abc", "abc ", "\tabc\n", "\u{00A0}abc\u{00A0}", "æble", " æble ", "a b", "\r\n", "\u{2003}x", "x\u{3000}", "~", "12345678"]
+
+    func testStoredExtensionFastPathEqualsFoundation() {
+        let names = ["a.xml", "a.XML", "dir/a.Xml", "a.b.xml", "a..xml", ".xml", "dir/.xml", "a.", "a", "dir.d/a", "a.xmlabc",
+                     "a.xmlab", "a.12345", "a.123456", "a.x-l", "a.æøå", "a.tar.gz", "peppol/0088_579/inv-1.xml", "x/.hidden",
+                     "a b.pdf", "a.p f", "dir/", "a.xml/", "ø.xml", "a.x", "..", ".", "/", "./a.xml", "a/.b.xml"]
+        for n in names {
+            XCTAssertEqual(Claimer.extensionOf(n), Claimer.generalExtension(n), n)
+        }
+    }
 
     func testTrimmingWhitespaceEqualsFoundation() {
         for s in Self.samples {

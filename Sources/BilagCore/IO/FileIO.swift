@@ -8,16 +8,32 @@ public enum FileIO {
     /// Linux's `O_NOATIME` (the same value on x86-64 and arm64), which Glibc's Swift module does not export.
     static let noAccessTime: Int32 = 0o1000000
 
+    /// What `read(_:limit:)` found.
+    public enum Bounded {
+        case data(Data)
+        /// The file is larger than the limit; nothing was read.
+        case tooLarge(size: Int64)
+        /// Missing, or it could not be opened or read.
+        case unreadable
+    }
+
     /// Reads a whole file; nil when it cannot be opened.
     public static func read(_ path: String) -> Data? {
+        if case let .data(d) = read(path, limit: .max) { return d }
+        return nil
+    }
+
+    /// Reads a whole file unless it is larger than `limit` bytes: one open, one fstat, the reads.
+    public static func read(_ path: String, limit: Int64) -> Bounded {
         // O_NOATIME: reading a freshly delivered file would otherwise stamp its access time, dirtying its inode
         // for the kernel to write back, once per invoice. Allowed only to the file's owner; anyone else reads plainly.
         var fd = open(path, O_RDONLY | O_CLOEXEC | noAccessTime)
         if fd < 0, errno == EPERM { fd = open(path, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else { return .unreadable }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { return nil }
+        guard fstat(fd, &st) == 0 else { return .unreadable }
+        if Int64(st.st_size) > limit { return .tooLarge(size: Int64(st.st_size)) }
         var data = Data(count: Int(st.st_size))
         var done = 0
         let ok = data.withUnsafeMutableBytes { raw -> Bool in
@@ -29,9 +45,9 @@ public enum FileIO {
             }
             return true
         }
-        guard ok else { return nil }
+        guard ok else { return .unreadable }
         if done < data.count { data.removeSubrange(done...) }
-        return data
+        return .data(data)
     }
 
     /// fsync a file or folder by path (folders make renames and creations durable).

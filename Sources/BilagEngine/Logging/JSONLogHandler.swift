@@ -46,8 +46,34 @@ public struct JSONLogHandler: LogHandler {
         out += "}\n"
         Self.lock.lock()
         defer { Self.lock.unlock() }
-        out.withCString { p in _ = fputs(p, stderr) }
+        if let h = Self.holder, pthread_equal(h, pthread_self()) != 0 {
+            Self.held += out
+            if Self.held.utf8.count >= 1 << 16 { Self.emit(&Self.held) }
+            return
+        }
+        Self.emit(&out)
+    }
+
+    /// Lines written by the thread inside `batch`, held until the batch ends. Guarded by `lock`.
+    nonisolated(unsafe) private static var held = ""
+    nonisolated(unsafe) private static var holder: pthread_t?
+
+    /// Runs `body`, writing the lines it logs on this thread with one write at its end (at most 64 KiB held)
+    /// instead of one write each: the daemon logs a line per invoice. Lines of other threads go out at once.
+    public static func batch(_ body: () -> Void) {
+        lock.lock(); holder = pthread_self(); lock.unlock()
+        body()
+        lock.lock(); defer { lock.unlock() }
+        holder = nil
+        emit(&held)
+    }
+
+    /// Writes and empties `text` (called with `lock` held).
+    private static func emit(_ text: inout String) {
+        guard !text.isEmpty else { return }
+        text.withCString { p in _ = fputs(p, stderr) }
         fflush(stderr)
+        text = ""
     }
 
     static func escape(_ s: String) -> String {

@@ -151,7 +151,9 @@ public final class Pipeline: @unchecked Sendable {
                 defer { recorded.finish() }
                 while var files = claimed.take() {
                     for i in files.indices { self.claimer.hash(&files[i]) }
-                    do { try self.store.recordClaims(files.map(Self.record)) } catch { claimed.cancel(); throw error }
+                    // Not synced on its own: the claims' intents are on disk until the pass ends, and the batch's
+                    // outcomes commit (synced) after this record, before the intents go.
+                    do { try self.store.recordClaims(files.map(Self.record), syncNow: false) } catch { claimed.cancel(); throw error }
                     // Refused only when the committing side failed: the batch is recorded and stays `received`,
                     // so the next pass (or a restart) finishes it.
                     guard recorded.put(ExaminingBatch(files, pipeline: self)) else { claimed.cancel(); return }
@@ -319,11 +321,13 @@ public final class Pipeline: @unchecked Sendable {
         // The log lines of a committed batch are written on a serial queue of their own, in order: this thread
         // goes on with the next batch, and the outcomes are freed there. Public entry points wait for it (`flushLog`).
         logQueue.async { [logger, outcomes] in
-            for o in outcomes {
-                if refused.contains(o.invoiceID) {
-                    logger.notice("already decided elsewhere; this decision was dropped", metadata: ["invoice": "\(o.invoiceID)"])
-                } else {
-                    Self.log(o, to: logger)
+            JSONLogHandler.batch {
+                for o in outcomes {
+                    if refused.contains(o.invoiceID) {
+                        logger.notice("already decided elsewhere; this decision was dropped", metadata: ["invoice": "\(o.invoiceID)"])
+                    } else {
+                        Self.log(o, to: logger)
+                    }
                 }
             }
         }
