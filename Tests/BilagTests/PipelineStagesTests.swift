@@ -36,6 +36,20 @@ final class PipelineStagesTests: XCTestCase {
         wait(for: [released], timeout: 5)
     }
 
+    func testWorkerPoolThreadsRunNicerThanTheirCreator() {
+        errno = 0
+        let base = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        guard base <= 14 else { return }  // already near the bottom: nothing to compare
+        let pool = WorkerPool(threads: 2, name: "test", nice: 5)
+        defer { pool.close() }
+        let done = DispatchSemaphore(value: 0)
+        var seen: Int32 = .min
+        pool.submit { errno = 0; seen = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0); done.signal() }
+        XCTAssertEqual(done.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(seen, base + 5, "the examination workers run 5 nice steps below the thread that made them")
+        XCTAssertEqual(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0), base, "the creating thread keeps its priority")
+    }
+
     func testWorkerPoolRunsEveryJobOnItsThreads() {
         let pool = WorkerPool(threads: 3, name: "test")
         defer { pool.close() }

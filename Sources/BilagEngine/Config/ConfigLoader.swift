@@ -8,7 +8,7 @@ import Yams
 public enum ConfigLoader {
     /// The keys the file may hold, by section.
     static let known: [String: Set<String>] = [
-        "": ["state", "workers", "intake", "journal", "log", "connectors", "precontrol", "case_systems"],
+        "": ["state", "workers", "workers_nice", "intake", "journal", "log", "connectors", "precontrol", "case_systems"],
         "connector": ["kind", "folder", "actions"],
         "action": ["query", "match", "set"],
         "precontrol": ["max_amount", "currency", "stop_suppliers", "due_date_passed", "sample_percent", "sample_seed"],
@@ -48,6 +48,11 @@ public enum ConfigLoader {
         try check(top, section: "", file: file)
         if let v = top["state"] { config.state = try string(v, "state", file) }
         if let v = top["workers"] { config.workers = try int(v, "workers", file) }
+        if let v = top["workers_nice"] {
+            let n = try int(v, "workers_nice", file)
+            guard (0...19).contains(n) else { throw BilagError("config-invalid", "\(file): workers_nice is \(n); it must be 0 to 19", remedy: "use 0 to run the workers at bilag's own priority") }
+            config.workersNice = n
+        }
         if let intake = top["intake"] as? [String: Any] {
             try check(intake, section: "intake", file: file)
             if let v = intake["poll_interval_ms"] { config.pollIntervalMilliseconds = try int(v, "intake.poll_interval_ms", file) }

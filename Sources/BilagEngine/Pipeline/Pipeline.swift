@@ -38,7 +38,7 @@ public final class Pipeline: @unchecked Sendable {
         journal = try JournalWriter(outbox: config.outboxPath, maxLinesPerFile: config.journalMaxLinesPerFile)
         self.decider = decider
         self.logger = logger
-        workerPool = WorkerPool(threads: config.effectiveWorkers, name: "bilag-examine")
+        workerPool = WorkerPool(threads: config.effectiveWorkers, name: "bilag-examine", nice: config.workersNice)
     }
 
     deinit { workerPool.close() }

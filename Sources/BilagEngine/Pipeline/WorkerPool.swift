@@ -13,9 +13,12 @@ final class WorkerPool: @unchecked Sendable {
     private var head = 0
     private var closed = false
     let width: Int
+    /// How much lower than the creating thread's the workers' scheduling priority is (Linux nice steps).
+    let nice: Int32
 
-    init(threads: Int, name: String) {
+    init(threads: Int, name: String, nice: Int = 0) {
         width = max(1, threads)
+        self.nice = Int32(max(0, min(19, nice)))
         for i in 0..<width {
             let t = Thread { [self] in work() }
             t.name = "\(name)-\(i)"
@@ -49,6 +52,12 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     private func work() {
+        if nice > 0 {
+            // On Linux the nice value belongs to the thread: this lowers the worker alone (0 = the calling thread).
+            errno = 0
+            let base = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+            if errno == 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, min(19, base + nice)) }
+        }
         while true {
             condition.lock()
             while urgent.isEmpty && head == jobs.count && !closed { condition.wait() }
