@@ -64,8 +64,7 @@ public final class Claimer: @unchecked Sendable {
         if file.sha256.isEmpty, let data = file.bytes { file.sha256 = ContentHash.sha256(data) }
     }
 
-    /// Reads a claimed file's bytes, or notes why it cannot; the hash is left to `hash` (the pipeline reads on the
-    /// claiming thread and hashes on the recording thread, to share the work between them).
+    /// Reads a claimed file's bytes, or notes why it cannot; the hash is left to `hash` (`load` does both).
     public func read(_ file: inout ClaimedFile) {
         let path = stateDirectory + "/" + file.storedPath
         switch FileIO.read(path, limit: maxFileBytes) {

@@ -57,22 +57,11 @@ public final class Store: @unchecked Sendable {
 
     // MARK: intake
 
-    /// Records freshly claimed files (state `received`) with a `claimed` event.
-    ///
-    /// `syncNow: false` commits without waiting for the disk, for claims whose intent log entry is already on disk
-    /// and stays there until a later commit has synced (the pipeline's: every recorded batch is followed by its
-    /// outcomes' commit, which syncs the log up to and including these records, and the intent log is emptied only
-    /// after that). A power cut in between loses the record but not the intent: recovery records the claim again.
-    /// This takes one disk flush per batch off the path every invoice waits on.
-    public func recordClaims(_ claims: [ClaimRecord], syncNow: Bool = true) throws {
+    /// Records freshly claimed files (state `received`) with a `claimed` event. (`apply` records them too, in the
+    /// same transaction as a batch's outcomes: the pipeline's way, one sync for both.)
+    public func recordClaims(_ claims: [ClaimRecord]) throws {
         guard !claims.isEmpty else { return }
-        try pool.writeWithoutTransaction { db in
-            if !syncNow { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-            let recorded = Result { try db.inTransaction(.immediate) { try insertClaims(claims, db); return .commit } }
-            // Back to syncing every commit before anything else may write.
-            if !syncNow { try db.execute(sql: "PRAGMA synchronous = FULL") }
-            try recorded.get()
-        }
+        try pool.write { db in try insertClaims(claims, db) }
     }
 
     private func insertClaims(_ claims: [ClaimRecord], _ db: Database) throws {
@@ -109,11 +98,13 @@ public final class Store: @unchecked Sendable {
 
     /// Applies outcomes in one transaction: state change, audit event, and a journal entry for each booking.
     /// An outcome whose invoice is no longer in a state that allows the move is refused and listed in the result.
+    /// `recording` claims are recorded in the same transaction (as `recordClaims` does).
     @discardableResult
-    public func apply(_ outcomes: [Outcome], expecting from: [String: InvoiceState] = [:]) throws -> [String] {
-        guard !outcomes.isEmpty else { return [] }
+    public func apply(_ outcomes: [Outcome], expecting from: [String: InvoiceState] = [:], recording claims: [ClaimRecord] = []) throws -> [String] {
+        guard !outcomes.isEmpty || !claims.isEmpty else { return [] }
         let now = Timestamp.string()
         return try pool.write { db in
+            try insertClaims(claims, db)
             var refused: [String] = []
             let getState = try db.cachedStatement(sql: "SELECT state FROM invoice WHERE id = ?")
             for o in outcomes {

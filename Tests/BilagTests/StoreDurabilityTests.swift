@@ -14,17 +14,18 @@ final class StoreDurabilityTests: XCTestCase {
         }
     }
 
-    /// The pipeline records claims without a sync of their own (their intents are on disk); the writer must be back to
-    /// syncing every commit afterwards, and the records (with their audit events, text and numbers as given) there.
-    func testRecordingWithoutItsOwnSyncLeavesTheWriterSyncing() throws {
+    /// The pipeline records a batch's claims in the transaction of an earlier batch's outcomes (`apply`): they must
+    /// be there, with their audit events, text and numbers as given, as when recorded on their own.
+    func testClaimsRecordedWithOutcomesAreRecordedOnce() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bilag-durability-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try Store(path: dir + "/bilag.sqlite")
         let claims = (0..<3).map { i in
             ClaimRecord(id: "20261123-120000-00000\(i)-test", channel: "peppol", sourcePath: i == 0 ? "" : "peppol/æ ø/\"inv\"-\(i).xml", storedPath: "originals/2026-11-23/x\(i).xml", sha256: String(repeating: "ab", count: 32), size: Int64(1 << 40) + Int64(i), receivedAt: "2026-11-23T12:00:00.000Z")
         }
-        try store.recordClaims(claims, syncNow: false)
-        XCTAssertEqual(try store.writerSynchronous(), 2)
+        try store.recordClaims([claims[0]])
+        try store.apply([Outcome(invoiceID: claims[0].id, state: .manual, reasonCode: "no-robot", reasonMessage: "no robot", actor: "system", action: "decided")], recording: Array(claims[1...]))
+        XCTAssertEqual(try store.invoice(claims[0].id)?.state, .manual)
         // Recording the same claims again (recovery after a crash) changes nothing.
         try store.recordClaims(claims)
         XCTAssertEqual(try store.existingIDs(claims.map(\.id)), Set(claims.map(\.id)))
@@ -32,8 +33,8 @@ final class StoreDurabilityTests: XCTestCase {
             let r = try XCTUnwrap(try store.invoice(c.id))
             XCTAssertEqual(r.sourcePath, c.sourcePath)
             XCTAssertEqual(r.size, c.size)
-            XCTAssertEqual(r.state, .received)
-            XCTAssertEqual(try store.events(c.id).count, 1, "one claimed event, not one per recording")
+            XCTAssertEqual(r.state, c.id == claims[0].id ? .manual : .received)
+            XCTAssertEqual(try store.events(c.id).count, c.id == claims[0].id ? 2 : 1, "one claimed event, not one per recording")
         }
     }
 }

@@ -118,20 +118,18 @@ public final class Pipeline: @unchecked Sendable {
         // (a good pass empties the log at its end).
         try recoverClaims()
         var total = try finishUnfinished()
-        // Four stages overlap, each a thread (or the worker pool) keeping the order of the batches:
-        //   claim   — atomic renames into the state folder, then read each file;
-        //   record  — hash each file, record the batch in the database before any work on it, then hand it to
-        //             the examination workers;
-        //   examine — parse and validate on the worker pool;
-        //   commit  — this thread: route, decide and commit in claim order, then the journal.
-        // Claims, records, decisions and commits happen in the same order as one batch at a time; parsing and
-        // validating are pure, so running them early changes nothing but the time. Each hand-over holds at most two
-        // batches, which keeps memory flat. The claim and record stages are apart because claiming waits for the
-        // file system (renames, fsync of the folders) and recording for the database (the committing thread writes
-        // too) and its fsync: apart, each waits while the other works.
+        // Three stages overlap, each keeping the order of the batches:
+        //   claim   — a thread: atomic renames into the state folder (intents on disk first), then read and hash
+        //             each file;
+        //   examine — the worker pool: parse and validate;
+        //   commit  — this thread, the only one that writes to the database: records each claimed batch before any
+        //             work on it, and routes, decides and commits the examined ones in claim order.
+        // A claimed batch is recorded in the same transaction (one sync) as the outcomes of the batch claimed `depth`
+        // batches before it, and only then handed to the workers; so `depth` batches are examined while one commits.
+        // Parsing and validating are pure, so running them early changes nothing but the time. Hand-overs are
+        // bounded, which keeps memory flat.
         total += try withoutActuallyEscaping(shouldStop) { shouldStop -> Int in
             let claimed = BatchHandoff<[ClaimedFile]>(capacity: 2)
-            let recorded = BatchHandoff<ExaminingBatch>(capacity: 2)
             let batchSize = config.batchSize
             let claiming = BackgroundJob(name: "bilag-claim") { () throws -> Void in
                 defer { claimed.finish() }
@@ -142,37 +140,43 @@ public final class Pipeline: @unchecked Sendable {
                     if candidates.isEmpty { return }
                     var files = try self.claimer.claim(candidates)
                     if files.isEmpty { continue }
-                    for i in files.indices { self.claimer.read(&files[i]) }
-                    // Refused only when a later stage failed: the claims stay in the intent log for `recover`.
+                    for i in files.indices { self.claimer.load(&files[i]) }
+                    // Refused only when the committing side failed: the claims stay in the intent log for `recover`.
                     guard claimed.put(files) else { return }
                 }
             }
-            let recording = BackgroundJob(name: "bilag-record") { () throws -> Void in
-                defer { recorded.finish() }
-                while var files = claimed.take() {
-                    for i in files.indices { self.claimer.hash(&files[i]) }
-                    // Not synced on its own: the claims' intents are on disk until the pass ends, and the batch's
-                    // outcomes commit (synced) after this record, before the intents go.
-                    do { try self.store.recordClaims(files.map(Self.record), syncNow: false) } catch { claimed.cancel(); throw error }
-                    // Refused only when the committing side failed: the batch is recorded and stays `received`,
-                    // so the next pass (or a restart) finishes it.
-                    guard recorded.put(ExaminingBatch(files, pipeline: self)) else { claimed.cancel(); return }
-                }
-            }
+            let depth = 3
+            var examining: [ExaminingBatch] = []
+            var claimingDone = false
             var committed = 0
             var failure: Error?
-            while let batch = recorded.take() {
-                do { committed += try commit(batch) } catch { failure = error; recorded.cancel(); claimed.cancel(); break }
+            do {
+                while true {
+                    // Fill the pipeline: record claimed batches on their own until `depth` are being examined.
+                    while examining.count < depth, !claimingDone {
+                        guard let files = claimed.take() else { claimingDone = true; break }
+                        try store.recordClaims(files.map(Self.record))
+                        examining.append(ExaminingBatch(files, pipeline: self))
+                    }
+                    guard !examining.isEmpty else { break }
+                    let batch = examining.removeFirst()
+                    // The next claimed batch, to record along with this one's outcomes.
+                    let next = claimingDone ? nil : claimed.take()
+                    if next == nil { claimingDone = true }
+                    committed += try commit(batch, recording: next ?? [])
+                    if let next { examining.append(ExaminingBatch(next, pipeline: self)) }
+                }
+            } catch {
+                failure = error
+                claimed.cancel()
             }
             // Also when a commit failed: never leave a claim half done behind us.
-            let recordResult = recording.wait()
             let claimResult = claiming.wait()
-            if failure == nil, case .success = recordResult, case .success = claimResult {
+            if failure == nil, case .success = claimResult {
                 // Every claim of this pass is recorded: the intents have done their work.
                 claimer.clearLog()
             }
             if let failure { throw failure }
-            try recordResult.get()
             try claimResult.get()
             return committed
         }
@@ -276,11 +280,15 @@ public final class Pipeline: @unchecked Sendable {
         }
     }
 
-    /// Routes, decides and commits a batch once its examination is done; returns how many files it held.
-    func commit(_ batch: ExaminingBatch) throws -> Int {
-        guard !batch.files.isEmpty else { return 0 }
+    /// Routes, decides and commits a batch once its examination is done, recording `claims` (the next claimed batch)
+    /// in the same transaction; returns how many files the examined batch held.
+    func commit(_ batch: ExaminingBatch, recording claims: [ClaimedFile] = []) throws -> Int {
+        guard !batch.files.isEmpty else {
+            try store.recordClaims(claims.map(Self.record))
+            return 0
+        }
         let results = batch.results()
-        try commit(batch.files, results)
+        try commit(batch.files, results, recording: claims.map(Self.record))
         // The parsed invoices are freed on a worker, which has time to spare, rather than on this thread, which every
         // batch passes through: the worker holds the last reference once this function has returned.
         workerPool.submitFirst { [results] in withExtendedLifetime(results) {} }
@@ -291,7 +299,7 @@ public final class Pipeline: @unchecked Sendable {
         ClaimRecord(id: f.id, channel: f.channel, sourcePath: f.sourcePath, storedPath: f.storedPath, sha256: f.sha256, size: f.size, receivedAt: f.receivedAt)
     }
 
-    /// Reads and hashes each file (outside `pass`, which splits the two between its claiming and recording threads).
+    /// Reads and hashes each file (outside `pass`, whose claiming thread does the same).
     func loadAll(_ files: inout [ClaimedFile]) {
         for i in files.indices { claimer.load(&files[i]) }
     }
@@ -302,8 +310,8 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     /// Routes, decides and commits examined files in order: the duplicate look-ups of the batch in one read,
-    /// the outcomes in one transaction, then the journal.
-    func commit(_ files: [ClaimedFile], _ examined: [Examination]) throws {
+    /// the outcomes (and the `recording` claims of a later batch) in one transaction, then the journal.
+    func commit(_ files: [ClaimedFile], _ examined: [Examination], recording: [ClaimRecord] = []) throws {
         var router = Router(store: store)
         var probes: [Store.DuplicateProbe] = []
         probes.reserveCapacity(files.count)
@@ -317,7 +325,7 @@ public final class Pipeline: @unchecked Sendable {
             outcomes.append(try outcome(for: file, result, router: &router))
         }
         // Refused: another process (an operator's re-run) decided the invoice meanwhile; its outcome stands.
-        let refused = Set(try store.apply(outcomes))
+        let refused = Set(try store.apply(outcomes, recording: recording))
         // The log lines of a committed batch are written on a serial queue of their own, in order: this thread
         // goes on with the next batch, and the outcomes are freed there. Public entry points wait for it (`flushLog`).
         logQueue.async { [logger, outcomes] in

@@ -247,10 +247,12 @@ enum Text {
         return t.uppercased()
     }
 
-    /// The first `n` bytes of `s` as a string (codes and country prefixes are ASCII; no grapheme breaking).
+    /// The first `n` bytes of `s` as a string when they are ASCII (codes and country prefixes are: no grapheme
+    /// breaking), else the first `n` characters (never half a character).
     @inline(__always)
     static func prefix(_ s: String, _ n: Int) -> String {
-        String(Substring(s.utf8.prefix(n))) ?? String(s.prefix(n))
+        let bytes = s.utf8.prefix(n)
+        return bytes.allSatisfy({ $0 < 0x80 }) ? String(decoding: bytes, as: UTF8.self) : String(s.prefix(n))
     }
 
     /// Whether `s` starts with the bytes of `prefix` (no Unicode normalisation: identifiers and codes).
