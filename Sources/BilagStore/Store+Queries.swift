@@ -57,14 +57,15 @@ extension Store {
         }
     }
 
-    /// Counts per state, and per reason within the manual and quarantined states.
+    /// Counts per state, and per reason within every state but booked: `received` splits into what waits for a
+    /// case system (`waiting-for-…`) and what is simply not decided yet (`in-progress`).
     public func counts() throws -> StatusCounts {
         try pool.read { db in
             var c = StatusCounts()
             for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM invoice GROUP BY state") { c.byState[row[0]] = row[1] }
-            for row in try Row.fetchAll(db, sql: "SELECT state, reason_code, COUNT(*) FROM invoice WHERE state IN ('manual', 'quarantined', 'rejected') GROUP BY state, reason_code") {
+            for row in try Row.fetchAll(db, sql: "SELECT state, reason_code, COUNT(*) FROM invoice WHERE state IN ('received', 'manual', 'quarantined', 'rejected') GROUP BY state, reason_code") {
                 let state: String = row[0]
-                c.byReason[state, default: [:]][(row[1] as String?) ?? "-"] = row[2]
+                c.byReason[state, default: [:]][(row[1] as String?) ?? (state == InvoiceState.received.rawValue ? "in-progress" : "-")] = row[2]
             }
             c.total = c.byState.values.reduce(0, +)
             c.journalEntries = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal_entry") ?? 0

@@ -111,6 +111,14 @@ public enum ConfigLoader {
             if let v = cs["deadline_minutes"] { config.caseSystemDeadlineSeconds = try int(v, "case_systems.deadline_minutes", file) * 60 }
             if let v = cs["retry_base_seconds"] { config.retryBaseSeconds = try int(v, "case_systems.retry_base_seconds", file) }
             if let v = cs["retry_max_seconds"] { config.retryMaxSeconds = try int(v, "case_systems.retry_max_seconds", file) }
+            // The backoff doubles from the base up to the maximum: a base of 0 would never move, and the wait
+            // before the next try would not be a number.
+            guard config.retryBaseSeconds >= 1, config.retryMaxSeconds >= config.retryBaseSeconds else {
+                throw BilagError("config-invalid", "\(file): case_systems.retry_base_seconds is \(config.retryBaseSeconds) and retry_max_seconds \(config.retryMaxSeconds); the base must be at least 1 and the maximum at least the base", remedy: "for example retry_base_seconds: 30 and retry_max_seconds: 1800")
+            }
+            guard config.caseSystemDeadlineSeconds >= 0 else {
+                throw BilagError("config-invalid", "\(file): case_systems.deadline_minutes must not be negative", remedy: "give the minutes an invoice may wait for a case system before it goes to manual")
+            }
         }
         if let log = top["log"] as? [String: Any] {
             try check(log, section: "log", file: file)
@@ -144,6 +152,10 @@ public enum ConfigLoader {
         }
         if let v = env["BILAG_STATE"] { config.state = v }
         if let v = try int("BILAG_WORKERS") { config.workers = v }
+        if let v = try int("BILAG_WORKERS_NICE") {
+            guard (0...19).contains(v) else { throw BilagError("config-invalid", "environment BILAG_WORKERS_NICE=\(v) must be 0 to 19", remedy: "use 0 to run the workers at bilag's own priority") }
+            config.workersNice = v
+        }
         if let v = try int("BILAG_POLL_INTERVAL_MS") { config.pollIntervalMilliseconds = v }
         if let v = try int("BILAG_BATCH_SIZE") { config.batchSize = max(1, v) }
         if let v = try int("BILAG_MAX_FILE_BYTES") { config.maxFileBytes = Int64(v) }

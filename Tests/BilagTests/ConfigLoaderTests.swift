@@ -1,0 +1,55 @@
+import BilagCore
+import BilagEngine
+import BilagTestKit
+import Foundation
+import XCTest
+
+/// The configuration file and its environment overrides: defaults that work, and clear refusals.
+final class ConfigLoaderTests: XCTestCase {
+    var root = ""
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("bilag-config-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: root) }
+
+    func load(_ yaml: String?, environment: [String: String] = [:]) throws -> BilagConfig {
+        if let yaml { try yaml.write(toFile: root + "/bilag.yaml", atomically: true, encoding: .utf8) }
+        return try ConfigLoader.load(root: root, environment: environment)
+    }
+
+    func refusal(_ yaml: String?, environment: [String: String] = [:]) -> BilagError? {
+        do { _ = try load(yaml, environment: environment); return nil } catch { return error as? BilagError }
+    }
+
+    func testTheShippedFileIsTheDefaults() throws {
+        let shipped = try String(contentsOfFile: Corpus.packageRoot + "/bilag.yaml", encoding: .utf8)
+        let fromFile = try load(shipped)
+        let defaults = BilagConfig(root: fromFile.root)
+        XCTAssertEqual(fromFile.workersNice, defaults.workersNice)
+        XCTAssertEqual(fromFile.retryBaseSeconds, defaults.retryBaseSeconds)
+        XCTAssertEqual(fromFile.retryMaxSeconds, defaults.retryMaxSeconds)
+        XCTAssertEqual(fromFile.batchSize, defaults.batchSize)
+    }
+
+    func testWorkersNiceFromFileAndEnvironment() throws {
+        XCTAssertEqual(try load(nil).workersNice, 5)
+        XCTAssertEqual(try load("workers_nice: 0\n").workersNice, 0)
+        XCTAssertEqual(try load("workers_nice: 2\n", environment: ["BILAG_WORKERS_NICE": "7"]).workersNice, 7)
+        XCTAssertEqual(refusal("workers_nice: 20\n")?.code, "config-invalid")
+        XCTAssertEqual(refusal(nil, environment: ["BILAG_WORKERS_NICE": "-1"])?.code, "config-invalid")
+    }
+
+    func testCaseSystemBackoffMustBeAbleToGrow() throws {
+        let ok = try load("case_systems:\n  retry_base_seconds: 5\n  retry_max_seconds: 60\n")
+        XCTAssertEqual(ok.retryBaseSeconds, 5)
+        XCTAssertEqual(ok.retryMaxSeconds, 60)
+        let zero = refusal("case_systems:\n  retry_base_seconds: 0\n")
+        XCTAssertEqual(zero?.code, "config-invalid")
+        XCTAssertTrue(zero?.message.contains("retry_base_seconds is 0") ?? false, zero?.message ?? "no error")
+        XCTAssertEqual(refusal("case_systems:\n  retry_base_seconds: 60\n  retry_max_seconds: 30\n")?.code, "config-invalid")
+        XCTAssertEqual(refusal("case_systems:\n  deadline_minutes: -1\n")?.code, "config-invalid")
+    }
+}
