@@ -23,6 +23,18 @@ final class PipelineStagesTests: XCTestCase {
         XCTAssertEqual(taken, Array(0..<100))
     }
 
+    func testPollNeverWaitsAndTellsEmptyFromFinished() {
+        let handoff = BatchHandoff<Int>(capacity: 2)
+        guard case .empty = handoff.poll() else { return XCTFail("nothing handed over yet: empty") }
+        XCTAssertTrue(handoff.put(7))
+        guard case .item(7) = handoff.poll() else { return XCTFail("the waiting item") }
+        guard case .empty = handoff.poll() else { return XCTFail("taken: empty again") }
+        XCTAssertTrue(handoff.put(8))
+        handoff.finish()
+        guard case .item(8) = handoff.poll() else { return XCTFail("items given before finish are still taken") }
+        guard case .finished = handoff.poll() else { return XCTFail("finished once everything is taken") }
+    }
+
     func testCancelReleasesAWaitingGiverAndRefusesMore() {
         let handoff = BatchHandoff<Int>(capacity: 1)
         XCTAssertTrue(handoff.put(1))

@@ -160,9 +160,16 @@ public final class Pipeline: @unchecked Sendable {
                     }
                     guard !examining.isEmpty else { break }
                     let batch = examining.removeFirst()
-                    // The next claimed batch, to record along with this one's outcomes.
-                    let next = claimingDone ? nil : claimed.take()
-                    if next == nil { claimingDone = true }
+                    // The next claimed batch, if one is ready, to record along with this one's outcomes (a commit
+                    // never waits for a claim: a slow one, a huge file hashed from disk, is recorded on its own).
+                    var next: [ClaimedFile]?
+                    if !claimingDone {
+                        switch claimed.poll() {
+                        case let .item(files): next = files
+                        case .empty: break
+                        case .finished: claimingDone = true
+                        }
+                    }
                     committed += try commit(batch, recording: next ?? [])
                     if let next { examining.append(ExaminingBatch(next, pipeline: self)) }
                 }

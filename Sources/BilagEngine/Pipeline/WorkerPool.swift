@@ -78,7 +78,7 @@ final class WorkerPool: @unchecked Sendable {
     }
 }
 
-/// A bounded hand-over of batches from one stage's thread to the next (claim → record → commit), in order.
+/// A bounded hand-over of batches from one stage's thread to the next (claim → commit), in order.
 final class BatchHandoff<T>: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [T] = []
@@ -108,6 +108,25 @@ final class BatchHandoff<T>: @unchecked Sendable {
         let item = items.removeFirst()
         condition.broadcast()
         return item
+    }
+
+    /// What `poll` found.
+    enum Poll {
+        case item(T)
+        /// Nothing yet; the giver may still hand over more.
+        case empty
+        /// The giver has finished and everything was taken.
+        case finished
+    }
+
+    /// The next item if one is waiting, without waiting.
+    func poll() -> Poll {
+        condition.lock()
+        defer { condition.unlock() }
+        if items.isEmpty { return finished ? .finished : .empty }
+        let item = items.removeFirst()
+        condition.broadcast()
+        return .item(item)
     }
 
     /// The giver has no more.
