@@ -53,24 +53,14 @@ public final class Claimer: @unchecked Sendable {
         return claimed
     }
 
-    /// Reads a claimed file's bytes and hash (safe to call from several threads at once).
+    /// Reads a claimed file's bytes and hash, or notes why it cannot (safe to call from several threads at once).
     public func load(_ file: inout ClaimedFile) {
-        read(&file)
-        hash(&file)
-    }
-
-    /// Hashes the bytes `read` left (a file over the size limit was hashed from disk there).
-    public func hash(_ file: inout ClaimedFile) {
-        if file.sha256.isEmpty, let data = file.bytes { file.sha256 = ContentHash.sha256(data) }
-    }
-
-    /// Reads a claimed file's bytes, or notes why it cannot; the hash is left to `hash` (`load` does both).
-    public func read(_ file: inout ClaimedFile) {
         let path = stateDirectory + "/" + file.storedPath
         switch FileIO.read(path, limit: maxFileBytes) {
         case let .data(data):
             file.bytes = data
             file.size = Int64(data.count)
+            file.sha256 = ContentHash.sha256(data)
         case let .tooLarge(size):
             file.size = size
             file.readProblem = .tooLarge(size: size, limit: maxFileBytes)

@@ -7,11 +7,13 @@ import GRDB
 extension Store {
     /// One invoice's duplicate keys.
     public struct DuplicateProbe: Sendable {
+        /// Seller key, invoice number and issue date: the same invoice sent twice has the same three.
+        public typealias BusinessKey = (sellerKey: String, invoiceNumber: String, issueDate: String)
         public var id: String
         public var sha256: String
-        /// Seller key, invoice number and issue date, when the invoice has all three.
-        public var businessKey: (sellerKey: String, invoiceNumber: String, issueDate: String)?
-        public init(id: String, sha256: String, businessKey: (sellerKey: String, invoiceNumber: String, issueDate: String)?) {
+        /// The business key, when the invoice has all three.
+        public var businessKey: BusinessKey?
+        public init(id: String, sha256: String, businessKey: BusinessKey?) {
             self.id = id; self.sha256 = sha256; self.businessKey = businessKey
         }
     }

@@ -11,7 +11,7 @@ struct Examination: Sendable {
     let result: Examiner.Result
     let summary: InvoiceSummary?
     /// Seller key, invoice number and issue date, when the invoice has all three (the duplicate check's key).
-    let businessKey: (sellerKey: String, invoiceNumber: String, issueDate: String)?
+    let businessKey: Store.DuplicateProbe.BusinessKey?
     /// The parse and validate steps of the decision trace.
     let steps: [TraceStep]
     /// The validation issues as the database keeps them; nil when there are none.

@@ -21,7 +21,7 @@ struct Router {
     }
 
     /// A manual-queue outcome, or nil when the invoice may go on to the deciders.
-    mutating func route(id: String, sha256: String, businessKey: (sellerKey: String, invoiceNumber: String, issueDate: String)?, report: ValidationReport) -> (reason: String, message: String, duplicateOf: String?)? {
+    mutating func route(id: String, sha256: String, businessKey: Store.DuplicateProbe.BusinessKey?, report: ValidationReport) -> (reason: String, message: String, duplicateOf: String?)? {
         let answer = prefetched[id]
         let firstBytes = bytesSeen[sha256] ?? answer?.sameBytes
         if bytesSeen[sha256] == nil { bytesSeen[sha256] = firstBytes ?? id }
