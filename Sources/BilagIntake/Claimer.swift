@@ -85,7 +85,7 @@ public final class Claimer: @unchecked Sendable {
 
     /// Claims whose file was moved but whose record never committed (a crash in between), rebuilt from the log.
     public func recoverUnrecorded(isRecorded: ([String]) throws -> Set<String>) throws -> [ClaimedFile] {
-        guard hasIntents, let text = try? String(contentsOfFile: logPath, encoding: .utf8), !text.isEmpty else { return [] }
+        guard let text = try? String(contentsOfFile: logPath, encoding: .utf8), !text.isEmpty else { return [] }
         var found: [ClaimedFile] = []
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)

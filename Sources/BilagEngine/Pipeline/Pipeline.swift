@@ -73,6 +73,8 @@ public final class Pipeline: @unchecked Sendable {
     /// Records files the intent log names that were moved into the state folder but never recorded (a crash or a
     /// failed pass in between), then empties the log. Cheap when the log is empty, as it is after every good pass.
     func recoverClaims() throws {
+        // Every pass asks: one stat when the log is empty, not a stat here and another in `clearLog`.
+        guard claimer.hasIntents else { return }
         var lost = try claimer.recoverUnrecorded(isRecorded: store.existingIDs)
         if !lost.isEmpty {
             logger.notice("recovering claimed files that were not recorded", metadata: ["count": "\(lost.count)"])
