@@ -10,7 +10,8 @@ final class StoreDurabilityTests: XCTestCase {
         // A new file (the pool switches it to WAL) and an existing one (already WAL).
         for _ in 0..<2 {
             let store = try Store(path: dir + "/bilag.sqlite")
-            XCTAssertEqual(try store.writerSynchronous(), 2, "the writer must commit with synchronous = FULL, not the NORMAL GRDB sets for WAL")
+            XCTAssertEqual(try store.writerPragma("synchronous"), 2, "the writer must commit with synchronous = FULL, not the NORMAL GRDB sets for WAL")
+            XCTAssertEqual(try store.writerPragma("cache_size"), -16384, "the writer's cache holds the duplicate indexes (16 MiB), not SQLite's default 2 MiB")
         }
     }
 
