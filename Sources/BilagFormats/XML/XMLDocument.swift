@@ -22,14 +22,16 @@ public final class XMLDocument {
         _ = XMLDocument.initOnce
         guard bytes.count > 0 else { throw DocumentError.empty }
         if let problem = Prolog.scan(bytes) { throw problem }
-        guard let ctxt = xmlNewParserCtxt() else { throw DocumentError.unreadable("libxml2 could not allocate a parser") }
-        defer { xmlFreeParserCtxt(ctxt) }
+        guard let context = ParserContext.forThisThread() else { throw DocumentError.unreadable("libxml2 could not allocate a parser") }
+        let ctxt = context.ctxt
+        defer { ctxt.pointee._private = nil }
         let builder = UnsafeMutablePointer<TreeBuilder>.allocate(capacity: 1)
         builder.initialize(to: TreeBuilder(expectedBytes: bytes.count))
         defer { builder.pointee.discard(); builder.deinitialize(count: 1); builder.deallocate() }
         TreeBuilderSAX.install(on: ctxt, builder: builder)
         let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)
-        // With no startDocument callback libxml2 builds no tree, so this returns nil; the outcome is in the context.
+        // With no startDocument callback libxml2 builds no tree, so this returns nil; the outcome is in the context,
+        // which this resets before it reads (everything but its dictionary of names).
         let none = xmlCtxtReadMemory(ctxt, base, Int32(clamping: bytes.count), "invoice.xml", nil, XMLDocument.options)
         if let none { xmlFreeDoc(none) }
         if builder.pointee.sawDoctype { throw DocumentError.doctypeForbidden }
