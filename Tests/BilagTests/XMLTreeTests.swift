@@ -1,4 +1,4 @@
-import BilagFormats
+@testable import BilagFormats
 import Foundation
 import XCTest
 
@@ -50,6 +50,27 @@ final class XMLTreeTests: XCTestCase {
         XCTAssertNil(root.first(.cbc, "Thing"))
     }
 
+    func testIndentationBetweenChildElementsIsNoText() throws {
+        let doc = try parse("""
+        <r>
+          <a>
+            <b> kept </b>
+          </a>
+          <m>x<i>inner</i>&amp; &amp;</m>
+          <w>   </w>
+        </r>
+        """)
+        try withExtendedLifetime(doc) {
+            let root = try XCTUnwrap(doc.root)
+            XCTAssertNil(root.text, "the indentation around child elements")
+            let kids = Array(root.children)
+            XCTAssertNil(kids[0].text)
+            XCTAssertEqual(Array(kids[0].children).first?.text, " kept ", "a text element keeps its white space")
+            XCTAssertEqual(kids[1].text, "x& &", "white space inside a run of text after a child element is kept")
+            XCTAssertEqual(kids[2].text, "   ", "an element with only white space keeps it")
+        }
+    }
+
     func testLongTextInManyPiecesStaysOneText() throws {
         // libxml2 hands long text over in chunks (and around each reference); the tree joins them.
         let body = String(repeating: "abc &amp; def ", count: 5000)
@@ -68,5 +89,37 @@ final class XMLTreeTests: XCTestCase {
         XCTAssertEqual(code(""), "empty-file")
         XCTAssertEqual(code("plain text"), "not-xml")
         XCTAssertNil(code("<a xmlns=\"urn:x\"><b/></a>"))
+    }
+
+    /// Each thread keeps one libxml2 context from document to document: a refused or stopped document must leave
+    /// nothing behind for the next, and a context whose name dictionary a document blew up is replaced.
+    func testTheReusedParserContextStartsCleanForEveryDocument() throws {
+        let good = "<r xmlns=\"urn:x\"><a k=\"v\">one</a><b>two</b></r>"
+        func check(_ after: String) throws {
+            let doc = try parse(good)
+            try withExtendedLifetime(doc) {
+                let root = try XCTUnwrap(doc.root, after)
+                XCTAssertEqual(root.children.map(\.name), ["a", "b"], after)
+                let a = Array(root.children).first
+                XCTAssertEqual(a?.text, "one", after)
+                XCTAssertEqual(a?.attribute("k"), "v", after)
+            }
+        }
+        let first = try XCTUnwrap(ParserContext.forThisThread())
+        try check("a first document")
+        for bad in ["<a><b></a>", "<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>", "<a>&undefined;</a>", "<a>unterminated", "plain text"] {
+            XCTAssertThrowsError(try parse(bad))
+            try check("after \(bad)")
+        }
+        XCTAssertTrue(try XCTUnwrap(ParserContext.forThisThread()) === first, "the same context serves one thread")
+
+        // A document with more distinct names than a context may hold: the next document gets a fresh context.
+        let names = (0..<(ParserContext.maxNames + 100)).map { "<n\($0)/>" }.joined()
+        let many = try parse("<r>\(names)</r>")
+        withExtendedLifetime(many) { XCTAssertEqual(many.root.map { Array($0.children).count }, ParserContext.maxNames + 100) }
+        let after = try XCTUnwrap(ParserContext.forThisThread())
+        XCTAssertFalse(after === first, "a context whose dictionary outgrew the limit is replaced")
+        XCTAssertEqual(after.documents, 1)
+        try check("after a document of \(ParserContext.maxNames + 100) names")
     }
 }

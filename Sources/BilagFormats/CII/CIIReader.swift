@@ -22,7 +22,7 @@ struct CIIReader {
             }
         }
         guard let tx = root.first(.ciiRoot, "SupplyChainTradeTransaction") else { return ParsedDocument(invoice: inv, findings: fields.findings) }
-        for item in tx.all(.ram, "IncludedSupplyChainTradeLineItem") { inv.lines.append(line(item)) }
+        inv.lines = tx.all(.ram, "IncludedSupplyChainTradeLineItem").map { line($0) }
         if let agreement = tx.first(.ram, "ApplicableHeaderTradeAgreement") { readAgreement(agreement, into: &inv) }
         if let delivery = tx.first(.ram, "ApplicableHeaderTradeDelivery") { readDelivery(delivery, into: &inv) }
         if let settlement = tx.first(.ram, "ApplicableHeaderTradeSettlement") { readSettlement(settlement, into: &inv) }

@@ -104,7 +104,7 @@ struct UBLReader {
         }
         if inv.profile == .oioubl { Self.applyOIOUBLTotals(&inv) }
         let lineName: StaticString = kind == .invoice ? "InvoiceLine" : "CreditNoteLine"
-        for l in root.all(.cac, lineName) { inv.lines.append(line(l, kind: kind)) }
+        inv.lines = root.all(.cac, lineName).map { line($0, kind: kind) }
         return ParsedDocument(invoice: inv, findings: fields.findings)
     }
 

@@ -33,6 +33,8 @@ struct RawBuffer<Element: BitwiseCopyable> {
         count += n
     }
 
+    mutating func removeLast() { count -= 1 }
+
     private mutating func grow(to needed: Int) {
         var c = capacity * 2
         while c < needed { c *= 2 }

@@ -81,7 +81,12 @@ struct TreeBuilder {
         let index = Int32(nodes.count)
         nodes.append(node)
         if let parent = open.last {
-            if parent.lastChild < 0 { nodes.base[Int(parent.node)].firstChild = index } else { nodes.base[Int(parent.lastChild)].nextSibling = index }
+            if parent.lastChild < 0 {
+                dropIndentation(of: parent.node)
+                nodes.base[Int(parent.node)].firstChild = index
+            } else {
+                nodes.base[Int(parent.lastChild)].nextSibling = index
+            }
             open[open.count - 1].lastChild = index
         }
         open.append((index, -1))
@@ -93,8 +98,12 @@ struct TreeBuilder {
     }
 
     mutating func characters(_ p: UnsafePointer<xmlChar>, _ n: Int) -> Bool {
-        guard n > 0, let current = open.last?.node else { return true }
+        guard n > 0, let (current, lastChild) = open.last else { return true }
         let end = Int32(bytes.count)
+        // White space that starts after a child element's end tag, as indentation does, is not kept: UBL and CII
+        // elements hold either text or child elements, never both, and this is most of a pretty-printed file's
+        // text. (White space inside a run of text, between references, is kept: the run began before it.)
+        if lastChild >= 0, !continuesText(of: current, at: end), Self.isWhiteSpace(p, n) { return true }
         guard let start = store(p, n) else { return false }
         let node = nodes.base + Int(current)
         let last = node.pointee.lastSegment
@@ -107,6 +116,36 @@ struct TreeBuilder {
         segments.append(XMLTree.Segment(start: start, length: Int32(n)))
         if last >= 0 { segments.base[Int(last)].next = s } else { node.pointee.firstSegment = s }
         node.pointee.lastSegment = s
+        return true
+    }
+
+    /// True when the element's last text ends at `end`: the next text continues that run.
+    @inline(__always)
+    func continuesText(of element: Int32, at end: Int32) -> Bool {
+        let last = nodes[Int(element)].lastSegment
+        return last >= 0 && segments[Int(last)].start + segments[Int(last)].length == end
+    }
+
+    /// When an element gets its first child, a text it holds that is only white space (the indentation before that
+    /// child) is dropped: its bytes stay behind unused, the element has no text.
+    mutating func dropIndentation(of element: Int32) {
+        let node = nodes.base + Int(element)
+        let only = node.pointee.firstSegment
+        guard only >= 0, only == node.pointee.lastSegment, only == Int32(segments.count - 1) else { return }
+        let seg = segments[Int(only)]
+        guard Self.isWhiteSpace(bytes.base + Int(seg.start), Int(seg.length)) else { return }
+        segments.removeLast()
+        node.pointee.firstSegment = -1
+        node.pointee.lastSegment = -1
+    }
+
+    /// XML's white space: space, tab, carriage return, line feed.
+    @inline(__always)
+    static func isWhiteSpace(_ p: UnsafePointer<xmlChar>, _ n: Int) -> Bool {
+        for i in 0..<n {
+            let c = p[i]
+            if c != 0x20, c != 0x0A, c != 0x09, c != 0x0D { return false }
+        }
         return true
     }
 }
