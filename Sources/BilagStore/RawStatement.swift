@@ -56,6 +56,17 @@ extension Statement {
 
     /// Binds with `bind` and returns the first column of the first row as text (nil: no row, or NULL).
     func firstText(_ db: Database, _ bind: (inout RawBinder) -> Void) throws -> String? {
+        try first(db, bind) { s in
+            sqlite3_column_text(s, 0).map { String(decoding: UnsafeBufferPointer(start: $0, count: Int(sqlite3_column_bytes(s, 0))), as: UTF8.self) }
+        }
+    }
+
+    /// Binds with `bind` and returns the first column of the first row as an integer (nil: no row, or NULL).
+    func firstInt(_ db: Database, _ bind: (inout RawBinder) -> Void) throws -> Int64? {
+        try first(db, bind) { sqlite3_column_int64($0, 0) }
+    }
+
+    private func first<T>(_ db: Database, _ bind: (inout RawBinder) -> Void, _ read: (OpaquePointer) -> T?) throws -> T? {
         let s = sqliteStatement
         sqlite3_reset(s)
         var binder = RawBinder(s)
@@ -64,8 +75,7 @@ extension Statement {
         defer { sqlite3_reset(s) }
         switch sqlite3_step(s) {
         case SQLITE_ROW:
-            guard sqlite3_column_type(s, 0) != SQLITE_NULL, let p = sqlite3_column_text(s, 0) else { return nil }
-            return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, 0))), as: UTF8.self)
+            return sqlite3_column_type(s, 0) == SQLITE_NULL ? nil : read(s)
         case SQLITE_DONE:
             return nil
         case let rc:

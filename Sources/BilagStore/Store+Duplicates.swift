@@ -2,7 +2,7 @@ import GRDB
 
 /// The duplicate look-ups of a whole batch in one read transaction.
 ///
-/// Two indexed queries (`sameBytesSQL`, `sameKeySQL`) per invoice of the batch, inside a single transaction: a transaction costs more than the indexed query itself, so one per batch instead of
+/// The invoice's own row, then two indexed queries (`sameBytesSQL`, `sameKeySQL`), per invoice of the batch, inside a single transaction: a transaction costs more than the indexed query itself, so one per batch instead of
 /// two per invoice takes the route stage from ~150 µs to ~10 µs an invoice.
 extension Store {
     /// One invoice's duplicate keys.
@@ -35,13 +35,17 @@ extension Store {
             var out: [String: DuplicateAnswer] = [:]
             out.reserveCapacity(probes.count)
             try db.inTransaction(.deferred) {
+                let own = try db.cachedStatement(sql: Self.ownRowSQL)
                 let bytes = try db.cachedStatement(sql: Self.sameBytesSQL)
                 let key = try db.cachedStatement(sql: Self.sameKeySQL)
                 for p in probes {
                     var a = DuplicateAnswer()
-                    a.sameBytes = try bytes.firstText(db) { b in b.text(p.sha256); b.text(p.id) }
-                    if let k = p.businessKey {
-                        a.sameKey = try key.firstText(db) { b in b.text(k.sellerKey); b.text(k.invoiceNumber); b.text(k.issueDate); b.text(p.id) }
+                    // An invoice not recorded (yet) has nothing before it.
+                    if let row = try own.firstInt(db, { b in b.text(p.id) }) {
+                        a.sameBytes = try bytes.firstText(db) { b in b.text(p.sha256); b.int(row) }
+                        if let k = p.businessKey {
+                            a.sameKey = try key.firstText(db) { b in b.text(k.sellerKey); b.text(k.invoiceNumber); b.text(k.issueDate); b.int(row) }
+                        }
                     }
                     out[p.id] = a
                 }

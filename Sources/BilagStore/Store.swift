@@ -202,6 +202,8 @@ public final class Store: @unchecked Sendable {
 
     /// The duplicate queries of `duplicateCandidates`: the first invoice recorded before this one (by insertion order,
     /// not clock) with the same bytes, and with the same supplier, number and issue date.
-    static let sameBytesSQL = "SELECT id FROM invoice WHERE sha256 = ? AND rowid < (SELECT rowid FROM invoice WHERE id = ?) AND state NOT IN ('quarantined') ORDER BY rowid LIMIT 1"
-    static let sameKeySQL = "SELECT id FROM invoice WHERE seller_key = ? AND invoice_number = ? AND issue_date = ? AND rowid < (SELECT rowid FROM invoice WHERE id = ?) AND state NOT IN ('rejected', 'quarantined') ORDER BY rowid LIMIT 1"
+    /// Both take the probed invoice's own rowid (`ownRowSQL`) as the bound of "before".
+    static let ownRowSQL = "SELECT rowid FROM invoice WHERE id = ?"
+    static let sameBytesSQL = "SELECT id FROM invoice WHERE sha256 = ? AND rowid < ? AND state NOT IN ('quarantined') ORDER BY rowid LIMIT 1"
+    static let sameKeySQL = "SELECT id FROM invoice WHERE seller_key = ? AND invoice_number = ? AND issue_date = ? AND rowid < ? AND state NOT IN ('rejected', 'quarantined') ORDER BY rowid LIMIT 1"
 }

@@ -5,12 +5,8 @@ import XCTest
 /// `bilag status`'s counts: every state but booked is broken down by reason.
 final class StoreCountsTests: XCTestCase {
     func testReceivedSplitsIntoWaitingAndInProgress() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bilag-counts-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try Store(path: dir + "/bilag.sqlite")
-        let claims = (0..<3).map { i in
-            ClaimRecord(id: "20261123-120000-00000\(i)-cnt", channel: "peppol", sourcePath: "peppol/\(i).xml", storedPath: "originals/2026-11-23/\(i).xml", sha256: String(repeating: "cd", count: 32), size: 100, receivedAt: "2026-11-23T12:00:00.000Z")
-        }
+        let store = try StoreFixture.store(self, "counts")
+        let claims = StoreFixture.claims(3, tag: "cnt") { _ in String(repeating: "cd", count: 32) }
         try store.recordClaims(claims)
         var waiting = Outcome(invoiceID: claims[0].id, state: .received, reasonCode: "waiting-for-health", reasonMessage: "waiting for case system health", actor: "system", action: "waiting")
         waiting.retryAt = "2026-11-23T12:01:00.000Z"
