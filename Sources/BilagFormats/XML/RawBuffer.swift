@@ -20,6 +20,9 @@ struct RawBuffer<Element: BitwiseCopyable> {
     var isEmpty: Bool { count == 0 }
 
     @inline(__always)
+    var last: Element? { count == 0 ? nil : base[count - 1] }
+
+    @inline(__always)
     mutating func append(_ e: Element) {
         if count == capacity { grow(to: count + 1) }
         (base + count).initialize(to: e)

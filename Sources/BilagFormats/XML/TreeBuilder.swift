@@ -10,8 +10,10 @@ struct TreeBuilder {
     var bytes: RawBuffer<UInt8>
     /// The buffers passed to an `XMLTree`, which frees them; until then `discard()` does.
     private var handedOver = false
-    /// The open elements, innermost last, with the last child each has so far.
-    var open: [(node: Int32, lastChild: Int32)] = []
+    /// The open elements, innermost last, with the last child each has so far (a raw stack: no reference counting
+    /// or uniqueness checks at every start tag, end tag and text, as a Swift array of tuples has).
+    var open = RawBuffer<OpenElement>(capacity: 32)
+    struct OpenElement { var node: Int32; var lastChild: Int32 }
     /// Namespace URIs seen in this document (libxml2 interns them, so a pointer identifies one) and what they are.
     var knownURIs: [(UnsafePointer<xmlChar>, UInt8)] = []
     /// A document type declaration was reported.
@@ -32,8 +34,9 @@ struct TreeBuilder {
         return XMLTree(nodes: nodes, segments: segments, attributes: attributes, bytes: bytes)
     }
 
-    /// Frees the buffers unless a tree took them.
+    /// Frees the open-element stack, and the tree's buffers unless a tree took them.
     func discard() {
+        open.free()
         guard !handedOver else { return }
         nodes.free(); segments.free(); attributes.free(); bytes.free()
     }
@@ -87,18 +90,19 @@ struct TreeBuilder {
             } else {
                 nodes.base[Int(parent.lastChild)].nextSibling = index
             }
-            open[open.count - 1].lastChild = index
+            open.base[open.count - 1].lastChild = index
         }
-        open.append((index, -1))
+        open.append(OpenElement(node: index, lastChild: -1))
         return true
     }
 
     mutating func endElement() {
-        _ = open.popLast()
+        if !open.isEmpty { open.removeLast() }
     }
 
     mutating func characters(_ p: UnsafePointer<xmlChar>, _ n: Int) -> Bool {
-        guard n > 0, let (current, lastChild) = open.last else { return true }
+        guard n > 0, let top = open.last else { return true }
+        let current = top.node, lastChild = top.lastChild
         let end = Int32(bytes.count)
         // White space that starts after a child element's end tag, as indentation does, is not kept: UBL and CII
         // elements hold either text or child elements, never both, and this is most of a pretty-printed file's

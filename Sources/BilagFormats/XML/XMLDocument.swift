@@ -52,5 +52,5 @@ public final class XMLDocument {
     }
 
     /// The root element.
-    public var root: XMLElement? { tree.nodes.isEmpty ? nil : XMLElement(tree: tree, index: 0) }
+    public var root: XMLElement? { tree.nodes.isEmpty ? nil : XMLElement(tree: tree.view, index: 0) }
 }

@@ -1,9 +1,9 @@
 /// A read-only view of one element of a parsed document. Valid while its `XMLDocument` lives.
 public struct XMLElement {
-    unowned(unsafe) let tree: XMLTree
+    let tree: XMLTree.View
     let index: Int32
 
-    init(tree: XMLTree, index: Int32) {
+    init(tree: XMLTree.View, index: Int32) {
         self.tree = tree
         self.index = index
     }
@@ -97,9 +97,9 @@ public struct XMLElement {
 
 /// The element children of an element, lazily.
 public struct XMLChildren: Sequence, IteratorProtocol {
-    unowned(unsafe) let tree: XMLTree
+    let tree: XMLTree.View
     var next_: Int32
-    init(tree: XMLTree, next: Int32) { self.tree = tree; next_ = next }
+    init(tree: XMLTree.View, next: Int32) { self.tree = tree; next_ = next }
     public mutating func next() -> XMLElement? {
         guard next_ >= 0 else { return nil }
         let e = XMLElement(tree: tree, index: next_)
