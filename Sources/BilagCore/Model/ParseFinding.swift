@@ -10,8 +10,11 @@ public struct ParseFinding: Hashable, Codable, Sendable {
 }
 
 /// A parsed document: the canonical invoice plus what could not be read cleanly.
-public struct ParsedDocument: Sendable {
-    public var invoice: Invoice
-    public var findings: [ParseFinding]
+///
+/// Immutable, and shared by reference: the examination, validation, routing and robot stages all read the same
+/// document, and copying an `Invoice` retains each of its dozens of strings and arrays again.
+public final class ParsedDocument: Sendable {
+    public let invoice: Invoice
+    public let findings: [ParseFinding]
     public init(invoice: Invoice, findings: [ParseFinding] = []) { self.invoice = invoice; self.findings = findings }
 }
