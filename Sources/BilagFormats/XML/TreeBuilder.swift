@@ -143,13 +143,10 @@ struct TreeBuilder {
         node.pointee.lastSegment = -1
     }
 
-    /// XML's white space: space, tab, carriage return, line feed.
+    /// True when the bytes are all XML white space (space, tab, carriage return, line feed).
     @inline(__always)
     static func isWhiteSpace(_ p: UnsafePointer<xmlChar>, _ n: Int) -> Bool {
-        for i in 0..<n {
-            let c = p[i]
-            if c != 0x20, c != 0x0A, c != 0x09, c != 0x0D { return false }
-        }
+        for i in 0..<n where !XMLTree.View.isSpace(p[i]) { return false }
         return true
     }
 }
