@@ -12,7 +12,7 @@ public struct BilagConfig: Sendable, Equatable {
     /// Parse and validate threads; 0 means one per core.
     public var workers: Int = 0
     /// How many nice steps below bilag's other threads the parse and validate threads run (0–19). The stages every
-    /// batch passes through one at a time (claim, record, commit) then get a core first when all are busy, and the
+    /// batch passes through one at a time (claim, commit) then get a core first when all are busy, and the
     /// workers use what is left, rather than the serial stages queueing behind work that can wait.
     public var workersNice: Int = 5
     /// How often the Inbox is scanned when idle.

@@ -48,11 +48,7 @@ public enum ConfigLoader {
         try check(top, section: "", file: file)
         if let v = top["state"] { config.state = try string(v, "state", file) }
         if let v = top["workers"] { config.workers = try int(v, "workers", file) }
-        if let v = top["workers_nice"] {
-            let n = try int(v, "workers_nice", file)
-            guard (0...19).contains(n) else { throw BilagError("config-invalid", "\(file): workers_nice is \(n); it must be 0 to 19", remedy: "use 0 to run the workers at bilag's own priority") }
-            config.workersNice = n
-        }
+        if let v = top["workers_nice"] { config.workersNice = try nice(int(v, "workers_nice", file), "\(file): workers_nice") }
         if let intake = top["intake"] as? [String: Any] {
             try check(intake, section: "intake", file: file)
             if let v = intake["poll_interval_ms"] { config.pollIntervalMilliseconds = try int(v, "intake.poll_interval_ms", file) }
@@ -144,6 +140,12 @@ public enum ConfigLoader {
         }
     }
 
+    /// A nice value for the workers, from the file or the environment (`source` names which): 0 to 19.
+    static func nice(_ n: Int, _ source: String) throws -> Int {
+        guard (0...19).contains(n) else { throw BilagError("config-invalid", "\(source) is \(n); it must be 0 to 19", remedy: "use 0 to run the workers at bilag's own priority") }
+        return n
+    }
+
     static func applyEnvironment(_ env: [String: String], to config: inout BilagConfig) throws {
         func int(_ key: String) throws -> Int? {
             guard let v = env[key] else { return nil }
@@ -152,10 +154,7 @@ public enum ConfigLoader {
         }
         if let v = env["BILAG_STATE"] { config.state = v }
         if let v = try int("BILAG_WORKERS") { config.workers = v }
-        if let v = try int("BILAG_WORKERS_NICE") {
-            guard (0...19).contains(v) else { throw BilagError("config-invalid", "environment BILAG_WORKERS_NICE=\(v) must be 0 to 19", remedy: "use 0 to run the workers at bilag's own priority") }
-            config.workersNice = v
-        }
+        if let v = try int("BILAG_WORKERS_NICE") { config.workersNice = try nice(v, "environment BILAG_WORKERS_NICE") }
         if let v = try int("BILAG_POLL_INTERVAL_MS") { config.pollIntervalMilliseconds = v }
         if let v = try int("BILAG_BATCH_SIZE") { config.batchSize = max(1, v) }
         if let v = try int("BILAG_MAX_FILE_BYTES") { config.maxFileBytes = Int64(v) }

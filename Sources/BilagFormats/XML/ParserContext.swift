@@ -34,9 +34,10 @@ final class ParserContext {
         let key = threadKey
         if let raw = pthread_getspecific(key) {
             let current = Unmanaged<ParserContext>.fromOpaque(raw)
-            if current.takeUnretainedValue().reusable {
-                current.takeUnretainedValue().documents += 1
-                return current.takeUnretainedValue()
+            let context = current.takeUnretainedValue()
+            if context.reusable {
+                context.documents += 1
+                return context
             }
             pthread_setspecific(key, nil)
             current.release()
