@@ -7,20 +7,28 @@
 public enum JSONString {
     /// `"text"` with `"` and `\` escaped, or nil when the text holds a control character.
     public static func literal(_ text: String) -> String? {
-        var needsEscape = false
-        for b in text.utf8 {
-            if b < 0x20 { return nil }
-            if b == 0x22 || b == 0x5C { needsEscape = true }
-        }
-        guard needsEscape else { return "\"" + text + "\"" }
         var out = [UInt8]()
-        out.reserveCapacity(text.utf8.count + 8)
+        out.reserveCapacity(text.utf8.count + 2)
+        guard append(text, to: &out) else { return nil }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `"text"` with `"` and `\` escaped to `out`; false, with `out` unchanged, when the text holds a control
+    /// character.
+    public static func append(_ text: String, to out: inout [UInt8]) -> Bool {
+        let start = out.count
         out.append(0x22)
         for b in text.utf8 {
+            if b < 0x20 { out.removeSubrange(start...); return false }
             if b == 0x22 || b == 0x5C { out.append(0x5C) }
             out.append(b)
         }
         out.append(0x22)
-        return String(decoding: out, as: UTF8.self)
+        return true
+    }
+
+    /// Appends an ASCII fragment (punctuation, a key) as it is.
+    public static func append(raw: StaticString, to out: inout [UInt8]) {
+        raw.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 }

@@ -10,23 +10,36 @@ import GRDBSQLite
 struct RawBinder {
     let statement: OpaquePointer
     private(set) var index: Int32 = 0
+    /// Where bound text is copied so SQLite can use it in place (`SQLITE_STATIC`) until the statement is reset;
+    /// text that does not fit is copied by SQLite itself (`SQLITE_TRANSIENT`). Binding in place saves SQLite a
+    /// `malloc`, a `free` and its allocator's lock for each value: Debian's SQLite has no lookaside allocator.
+    private let scratch: UnsafeMutableRawBufferPointer
+    private var used = 0
 
+    /// Bytes `run` and `first` set aside on the stack for bound text (1 KiB is what Swift always puts on the stack).
+    static let scratchBytes = 1024
     /// SQLite copies the bytes (`SQLITE_TRANSIENT`): the Swift string may go away before the step.
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
-    init(_ statement: OpaquePointer) { self.statement = statement }
+    init(_ statement: OpaquePointer, scratch: UnsafeMutableRawBufferPointer) {
+        self.statement = statement
+        self.scratch = scratch
+    }
 
     mutating func text(_ value: String?) {
         index += 1
         guard var value else { sqlite3_bind_null(statement, index); return }
         let i = index, s = statement
-        value.withUTF8 { bytes in
-            // An empty buffer may have no address, and a null address would bind NULL instead of ''.
-            if let base = bytes.baseAddress {
-                _ = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { sqlite3_bind_text(s, i, $0, Int32(bytes.count), Self.transient) }
-            } else {
-                _ = sqlite3_bind_text(s, i, "", 0, Self.transient)
+        used = value.withUTF8 { [used, scratch] bytes in
+            let n = bytes.count
+            // (A null address would bind NULL instead of '': the scratch's address stands in for an empty buffer's.)
+            if n <= scratch.count - used, let start = scratch.baseAddress?.advanced(by: used) {
+                if let from = bytes.baseAddress { start.copyMemory(from: from, byteCount: n) }
+                _ = sqlite3_bind_text(s, i, start.assumingMemoryBound(to: CChar.self), Int32(n), nil)
+                return used + n
             }
+            _ = UnsafeRawPointer(bytes.baseAddress!).withMemoryRebound(to: CChar.self, capacity: n) { sqlite3_bind_text(s, i, $0, Int32(n), Self.transient) }
+            return used
         }
     }
 
@@ -43,15 +56,11 @@ extension Statement {
     /// `db.changesCount` afterwards, as with `execute`.
     func run(_ db: Database, _ bind: (inout RawBinder) -> Void) throws {
         let s = sqliteStatement
-        sqlite3_reset(s)
-        var binder = RawBinder(s)
-        bind(&binder)
-        precondition(binder.index == sqlite3_bind_parameter_count(s), "\(sql): bound \(binder.index) of \(sqlite3_bind_parameter_count(s)) parameters")
-        var rc = sqlite3_step(s)
-        while rc == SQLITE_ROW { rc = sqlite3_step(s) }
-        let error = rc == SQLITE_DONE ? nil : failure(db, rc)
-        sqlite3_reset(s)
-        if let error { throw error }
+        try withBindings(bind) {
+            var rc = sqlite3_step(s)
+            while rc == SQLITE_ROW { rc = sqlite3_step(s) }
+            if rc != SQLITE_DONE { throw failure(db, rc) }
+        }
     }
 
     /// Binds with `bind` and returns the first column of the first row as text (nil: no row, or NULL).
@@ -68,18 +77,29 @@ extension Statement {
 
     private func first<T>(_ db: Database, _ bind: (inout RawBinder) -> Void, _ read: (OpaquePointer) -> T?) throws -> T? {
         let s = sqliteStatement
+        return try withBindings(bind) {
+            switch sqlite3_step(s) {
+            case SQLITE_ROW:
+                return sqlite3_column_type(s, 0) == SQLITE_NULL ? nil : read(s)
+            case SQLITE_DONE:
+                return nil
+            case let rc:
+                throw failure(db, rc)
+            }
+        }
+    }
+
+    /// Binds every parameter with `bind`, runs `body`, then resets the statement and clears its bindings, so no
+    /// binding outlives the stack scratch its text was copied into.
+    private func withBindings<T>(_ bind: (inout RawBinder) -> Void, _ body: () throws -> T) throws -> T {
+        let s = sqliteStatement
         sqlite3_reset(s)
-        var binder = RawBinder(s)
-        bind(&binder)
-        precondition(binder.index == sqlite3_bind_parameter_count(s), "\(sql): bound \(binder.index) of \(sqlite3_bind_parameter_count(s)) parameters")
-        defer { sqlite3_reset(s) }
-        switch sqlite3_step(s) {
-        case SQLITE_ROW:
-            return sqlite3_column_type(s, 0) == SQLITE_NULL ? nil : read(s)
-        case SQLITE_DONE:
-            return nil
-        case let rc:
-            throw failure(db, rc)
+        return try withUnsafeTemporaryAllocation(byteCount: RawBinder.scratchBytes, alignment: 1) { scratch in
+            defer { sqlite3_reset(s); sqlite3_clear_bindings(s) }
+            var binder = RawBinder(s, scratch: scratch)
+            bind(&binder)
+            precondition(binder.index == sqlite3_bind_parameter_count(s), "\(sql): bound \(binder.index) of \(sqlite3_bind_parameter_count(s)) parameters")
+            return try body()
         }
     }
 

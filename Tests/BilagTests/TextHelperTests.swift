@@ -75,4 +75,22 @@ final class TextHelperTests: XCTestCase {
         XCTAssertEqual(DecimalText.format(Decimal(sign: .plus, exponent: 3, significand: 12), scale: 2), "12000.00")
         XCTAssertEqual(DecimalText.format(Decimal(sign: .minus, exponent: -3, significand: 5), scale: 2), "-0.005")
     }
+
+    /// The decision trace's hand-written JSON is byte for byte what the database's encoder writes, and falls back to
+    /// the encoder for the texts it does not spell itself (control characters).
+    func testTraceJSONEqualsTheEncoders() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let texts = ["", "parse", "ubl invoice, profile oioubl", "a \"quoted\" word", "back\\slash", "a/b</c>", "æøå ÆØÅ €", "😀",
+                     "tab\tand\nnewline", "\u{01}", "010203-XXXX", "{\"json\":[1]}", "\u{7F}\u{85}\u{2028}"]
+        var traces: [[TraceStep]] = [[]]
+        for (i, t) in texts.enumerated() {
+            traces.append([TraceStep(step: t, result: texts[(i + 1) % texts.count])])
+            traces.append([TraceStep(step: "route", result: t, detail: texts[(i + 3) % texts.count], micros: i * 997 - 3),
+                           TraceStep(step: "validate", result: "valid", detail: t)])
+        }
+        for steps in traces {
+            XCTAssertEqual(try TraceStep.json(steps, encoder: encoder), String(decoding: try encoder.encode(steps), as: UTF8.self), "\(steps)")
+        }
+    }
 }
