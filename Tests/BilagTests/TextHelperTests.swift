@@ -93,4 +93,27 @@ final class TextHelperTests: XCTestCase {
             XCTAssertEqual(try TraceStep.json(steps, encoder: encoder), String(decoding: try encoder.encode(steps), as: UTF8.self), "\(steps)")
         }
     }
+
+    /// A document kind's `signed` is its amount times its sign, to the last digit and the scale as written.
+    func testSignedEqualsMultiplyingBySign() {
+        let texts = ["0", "0.00", "-0.00", "1", "-1", "100.50", "-343.54", "0.001", "123456789012345678.12", "99999999999999999999", "12.3400"]
+        for kind in [DocumentKind.invoice, .creditNote] {
+            for t in texts {
+                let a = Amount(parsing: t)!
+                let product = a * kind.sign, signed = kind.signed(a)
+                XCTAssertEqual(signed.description, product.description, "\(kind) \(t)")
+                XCTAssertEqual(signed.scale, product.scale, "\(kind) \(t)")
+                XCTAssertEqual(signed.value, product.value, "\(kind) \(t)")
+            }
+        }
+    }
+
+    /// A date's text, written digit by digit, is the zero-padded `YYYY-MM-DD`, and parses back to the same date.
+    func testDateTextIsZeroPaddedAndParsesBack() throws {
+        for (y, m, d) in [(2026, 11, 23), (1, 1, 1), (999, 12, 31), (10, 1, 9), (9999, 12, 31), (2024, 2, 29), (2000, 10, 10)] {
+            let date = try XCTUnwrap(LocalDate(year: y, month: m, day: d))
+            XCTAssertEqual(date.description, String(format: "%04d-%02d-%02d", y, m, d))
+            XCTAssertEqual(LocalDate(parsing: date.description), date)
+        }
+    }
 }

@@ -91,11 +91,11 @@ public struct Invoice: Hashable, Codable, Sendable {
     public var documentCharges: [AllowanceCharge] { allowanceCharges.filter { $0.isCharge } }
 
     /// BT-115 signed by document kind: negative for a credit note. This is the amount a booking moves.
-    public var signedAmountDue: Amount? { totals.amountDueForPayment.map { $0 * documentKind.sign } }
+    public var signedAmountDue: Amount? { totals.amountDueForPayment.map(documentKind.signed) }
     /// BT-109 signed by document kind.
-    public var signedTotalWithoutVAT: Amount? { totals.invoiceTotalAmountWithoutVAT.map { $0 * documentKind.sign } }
+    public var signedTotalWithoutVAT: Amount? { totals.invoiceTotalAmountWithoutVAT.map(documentKind.signed) }
     /// BT-110 signed by document kind.
-    public var signedTotalVAT: Amount? { totals.invoiceTotalVATAmount.map { $0 * documentKind.sign } }
+    public var signedTotalVAT: Amount? { totals.invoiceTotalVATAmount.map(documentKind.signed) }
 
     /// The seller's key for duplicate detection and routing: legal registration (CVR/org.nr.), else VAT id, else endpoint, else name.
     public var sellerKey: String? {

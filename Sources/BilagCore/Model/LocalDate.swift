@@ -76,8 +76,15 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
     public static func < (a: LocalDate, b: LocalDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 
     public var description: String {
-        func pad(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        // Ten ASCII digits and dashes, written in place: a small string, no allocation (years are 1...9999).
+        String(unsafeUninitializedCapacity: 10) { out in
+            func put(_ v: Int, _ width: Int, at end: Int) {
+                var v = v
+                for i in stride(from: end - 1, through: end - width, by: -1) { out[i] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10 }
+            }
+            put(year, 4, at: 4); out[4] = UInt8(ascii: "-"); put(month, 2, at: 7); out[7] = UInt8(ascii: "-"); put(day, 2, at: 10)
+            return 10
+        }
     }
 
     public init(from decoder: Decoder) throws {

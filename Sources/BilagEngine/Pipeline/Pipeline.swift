@@ -135,10 +135,14 @@ public final class Pipeline: @unchecked Sendable {
             let batchSize = config.batchSize
             let claiming = BackgroundJob(name: "bilag-claim") { () throws -> Void in
                 defer { claimed.finish() }
+                // The first batches are small, so the workers start on the first files while later ones are claimed
+                // (a full first batch is claimed, read and recorded with every other thread idle): 32, 64, 128, …
+                var size = min(batchSize, 32)
                 while !shouldStop() {
                     var candidates: [InboxCandidate] = []
-                    candidates.reserveCapacity(batchSize)
-                    while candidates.count < batchSize, let c = iterator.next() { candidates.append(c) }
+                    candidates.reserveCapacity(size)
+                    while candidates.count < size, let c = iterator.next() { candidates.append(c) }
+                    size = min(batchSize, size * 2)
                     if candidates.isEmpty { return }
                     var files = try self.claimer.claim(candidates)
                     if files.isEmpty { continue }
