@@ -17,7 +17,7 @@ public struct BilagConfig: Sendable, Equatable {
     public var workersNice: Int = 5
     /// How often the Inbox is scanned when idle.
     public var pollIntervalMilliseconds: Int = 1000
-    /// How many files are claimed and committed together.
+    /// How many files are claimed and committed together, at most (a pass starts with 32 and doubles up to it).
     public var batchSize: Int = 256
     /// Larger files are quarantined unread (reason `too-large`).
     public var maxFileBytes: Int64 = 50 * 1024 * 1024
