@@ -24,14 +24,15 @@ struct Examination: Sendable {
             summary = nil; businessKey = nil; steps = []; validationJSON = nil
             return
         }
-        let invoice = doc.invoice
-        summary = InvoiceSummary(invoice: invoice)
-        if let seller = invoice.sellerKey, let number = invoice.invoiceNumber, let date = invoice.issueDate?.description {
+        // The business key is the summary's (the seller key, a normalisation, is worked out once).
+        let summary = InvoiceSummary(invoice: doc.invoice)
+        self.summary = summary
+        if let seller = summary.sellerKey, let number = summary.invoiceNumber, let date = summary.issueDate {
             businessKey = (seller, number, date)
         } else {
             businessKey = nil
         }
-        steps = [TraceStep(step: "parse", result: "\(invoice.syntax.rawValue) \(invoice.documentKind.rawValue), profile \(invoice.profile.rawValue)"),
+        steps = [TraceStep(step: "parse", result: "\(doc.invoice.syntax.rawValue) \(doc.invoice.documentKind.rawValue), profile \(doc.invoice.profile.rawValue)"),
                  TraceStep(step: "validate", result: report.isValid ? "valid" : "invalid", detail: "\(report.issues.count) issue(s) under \(report.ruleSet)")]
         validationJSON = report.issues.isEmpty ? nil : (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) }
     }
