@@ -113,9 +113,8 @@ extension String {
     func trimmingXMLWhitespace() -> String {
         let u = utf8
         var start = u.startIndex, end = u.endIndex
-        func ws(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
-        while start < end, ws(u[start]) { start = u.index(after: start) }
-        while end > start, ws(u[u.index(before: end)]) { end = u.index(before: end) }
+        while start < end, XMLTree.View.isSpace(u[start]) { start = u.index(after: start) }
+        while end > start, XMLTree.View.isSpace(u[u.index(before: end)]) { end = u.index(before: end) }
         if start == u.startIndex && end == u.endIndex { return self }
         return String(self[start..<end])
     }

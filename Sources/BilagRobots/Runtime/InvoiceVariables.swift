@@ -37,7 +37,7 @@ public enum InvoiceVariables {
         func s(_ v: String?) -> Value { v.map { .string($0) } ?? .null }
         func n(_ v: Amount?) -> Value { v.map { .number($0) } ?? .null }
         func d(_ v: LocalDate?) -> Value { v.map { .date($0) } ?? .null }
-        let sign = inv.documentKind.sign
+        let kind = inv.documentKind
         let notes = inv.notes.map(\.text)
         var texts = notes
         texts += [inv.buyerReference, inv.purchaseOrderReference, inv.contractReference, inv.projectReference, inv.buyerAccountingReference,
@@ -53,7 +53,7 @@ public enum InvoiceVariables {
             "number": s(inv.invoiceNumber), "issue_date": d(inv.issueDate), "due_date": d(inv.paymentDueDate), "type_code": s(inv.invoiceTypeCode),
             "kind": .string(inv.documentKind.rawValue), "currency": s(inv.documentCurrencyCode?.code),
             "amount_due": n(inv.signedAmountDue), "total_without_vat": n(inv.signedTotalWithoutVAT), "total_vat": n(inv.signedTotalVAT),
-            "total_with_vat": n(inv.totals.invoiceTotalAmountWithVAT.map { $0 * sign }),
+            "total_with_vat": n(inv.totals.invoiceTotalAmountWithVAT.map(kind.signed)),
             "buyer_reference": s(inv.buyerReference), "order_reference": s(inv.purchaseOrderReference), "contract_reference": s(inv.contractReference),
             "project_reference": s(inv.projectReference), "accounting_cost": s(inv.buyerAccountingReference),
             "payment_id": s(inv.paymentInstructions.lazy.compactMap(\.remittanceInformation).first), "object_id": s(inv.invoicedObjectIdentifier?.value),
@@ -69,8 +69,8 @@ public enum InvoiceVariables {
         buyer["ean"] = s(gln(inv.buyer.electronicAddress) ?? inv.buyer.identifiers.lazy.compactMap(gln).first ?? inv.delivery?.locationIdentifier.flatMap(gln))
         let lines: [Value] = inv.lines.map { l in
             .record([
-                "id": s(l.identifier), "name": s(l.itemName), "description": s(l.itemDescription), "quantity": n(l.invoicedQuantity.map { $0 * sign }),
-                "unit": s(l.invoicedQuantityUnitCode), "net_amount": n(l.netAmount.map { $0 * sign }), "price": n(l.itemNetPrice),
+                "id": s(l.identifier), "name": s(l.itemName), "description": s(l.itemDescription), "quantity": n(l.invoicedQuantity.map(kind.signed)),
+                "unit": s(l.invoicedQuantityUnitCode), "net_amount": n(l.netAmount.map(kind.signed)), "price": n(l.itemNetPrice),
                 "accounting_cost": s(l.buyerAccountingReference), "order_line": s(l.referencedPurchaseOrderLineReference), "note": s(l.note),
                 "vat_category": s(l.vatCategoryCode), "vat_rate": n(l.vatRate), "object_id": s(l.objectIdentifier?.value), "sellers_item_id": s(l.itemSellersIdentifier),
                 "period_start": d(l.period?.startDate), "period_end": d(l.period?.endDate),
