@@ -3,6 +3,7 @@ import BilagIntake
 import BilagStore
 import BilagTestKit
 import Foundation
+import GRDB
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -218,5 +219,30 @@ final class IntakeTests: XCTestCase {
         XCTAssertEqual(ids, ids.sorted())
         XCTAssertEqual(Set(ids).count, ids.count)
         for id in ids { XCTAssertEqual(id.count, 28, id) } // 20261123-082512-345678-p9f3a
+    }
+
+    /// Once the Inbox is empty the daemon copies the write-ahead log into the database file in the background: the
+    /// file alone (as a backup that copies only it would take) then holds every invoice decided, long before the log
+    /// reaches the size at which it is copied anyway.
+    func testTheDatabaseFileAloneHoldsEveryDecisionOnceTheInboxIsEmpty() throws {
+        let root = try TemporaryRoot()
+        try root.configure(readiness: "rename", pollIntervalMs: 25)
+        let daemon = try root.startDaemon()
+        defer { daemon.kill() }
+        for i in 0..<20 { try root.deliver(template.invoice(number: "FILE-\(i)"), to: "peppol/file-\(i).xml") }
+        let copy = NSTemporaryDirectory() + "bilag-file-alone-\(UUID().uuidString).sqlite"
+        defer { try? FileManager.default.removeItem(atPath: copy); try? FileManager.default.removeItem(atPath: copy + "-wal"); try? FileManager.default.removeItem(atPath: copy + "-shm") }
+        /// Decided invoices in a copy of the file alone (none before even the schema is copied from the log).
+        func decidedInFileAlone() throws -> Int {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
+            try FileManager.default.copyItem(atPath: root.databasePath, toPath: copy)
+            let db = try DatabaseQueue(path: copy)
+            defer { try? db.close() }
+            return (try? db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM invoice WHERE state <> 'received'") }) ?? 0 ?? 0
+        }
+        XCTAssertTrue(try poll(timeout: 20, interval: 0.1) { try decidedInFileAlone() == 20 }, "the database file alone holds \((try? decidedInFileAlone()) ?? -1) of 20 decided invoices")
+        XCTAssertTrue(daemon.isRunning)
+        daemon.terminate()
+        XCTAssertEqual(daemon.wait(timeout: 20)?.exitCode, 0)
     }
 }

@@ -155,12 +155,21 @@ public final class Pipeline: @unchecked Sendable {
             var examining: [ExaminingBatch] = []
             var claimingDone = false
             var committed = 0
+            // Once the Inbox is empty after a long pass, the log is copied into the database while the last batches
+            // are examined, so the end of `--once` (or a stop) has little left to copy. (After the pass, what these
+            // last batches commit is copied too.)
+            var copyRequested = false
+            func inboxEmptied() {
+                guard committed >= batchSize, !copyRequested else { return }
+                copyRequested = true
+                store.copyLogSoon()
+            }
             var failure: Error?
             do {
                 while true {
                     // Fill the pipeline: record claimed batches on their own until `depth` are being examined.
                     while examining.count < depth, !claimingDone {
-                        guard let files = claimed.take() else { claimingDone = true; break }
+                        guard let files = claimed.take() else { claimingDone = true; inboxEmptied(); break }
                         try store.recordClaims(files.map(Self.record))
                         examining.append(ExaminingBatch(files, pipeline: self))
                     }
@@ -173,7 +182,7 @@ public final class Pipeline: @unchecked Sendable {
                         switch claimed.poll() {
                         case let .item(files): next = files
                         case .empty: break
-                        case .finished: claimingDone = true
+                        case .finished: claimingDone = true; inboxEmptied()
                         }
                     }
                     committed += try commit(batch, recording: next ?? [])
@@ -193,6 +202,8 @@ public final class Pipeline: @unchecked Sendable {
             try claimResult.get()
             return committed
         }
+        // And what the last batches committed: while the daemon waits, the database file alone is up to date.
+        if total > 0 { store.copyLogSoon() }
         return total
     }
 
