@@ -34,20 +34,18 @@ public enum FileIO {
         var st = stat()
         guard fstat(fd, &st) == 0 else { return .unreadable }
         if Int64(st.st_size) > limit { return .tooLarge(size: Int64(st.st_size)) }
-        var data = Data(count: Int(st.st_size))
+        let size = Int(st.st_size)
+        guard size > 0 else { return .data(Data()) }
+        // Read into memory that is not zeroed first (`Data(count:)` clears every byte the read then overwrites).
+        guard let buffer = malloc(size) else { return .unreadable }
         var done = 0
-        let ok = data.withUnsafeMutableBytes { raw -> Bool in
-            while done < raw.count {
-                let n = Glibc.read(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                if n == 0 { break }
-                done += n
-            }
-            return true
+        while done < size {
+            let n = Glibc.read(fd, buffer + done, size - done)
+            if n < 0 { if errno == EINTR { continue }; free(buffer); return .unreadable }
+            if n == 0 { break }
+            done += n
         }
-        guard ok else { return .unreadable }
-        if done < data.count { data.removeSubrange(done...) }
-        return .data(data)
+        return .data(Data(bytesNoCopy: buffer, count: done, deallocator: .free))
     }
 
     /// fsync a file or folder by path (folders make renames and creations durable).
