@@ -72,28 +72,28 @@ final class Checkpointer: @unchecked Sendable {
             condition.unlock()
             return
         }
-        var writerCopies = false
+        var copyHere = false
         switch phase {
         case .copying:
             // The thread is slow to copy (or has not begun): at the bound the writer copies, unless the thread is
             // copying this moment (then SQLite tells the writer busy, and the thread's copy goes on).
-            writerCopies = frames >= 2 * thresholdFrames
+            copyHere = frames >= 2 * thresholdFrames
         case .idle, .copied:
             let rest = phase == .copied && frames >= copiedFrames ? frames - copiedFrames : frames
             if stopping || rest <= handOverFrames || frames >= 2 * thresholdFrames {
                 phase = .idle
-                writerCopies = true
+                copyHere = true
             } else {
                 phase = .copying
                 startCopying()
             }
         }
         condition.unlock()
-        guard writerCopies else { return }
+        guard copyHere else { return }
         // Busy when another process is checkpointing: the log is then copied by it, or at a later commit.
         if sqlite3_wal_checkpoint_v2(connection, "main", SQLITE_CHECKPOINT_PASSIVE, nil, nil) == SQLITE_OK {
             condition.lock()
-            self.writerCopies += 1
+            writerCopies += 1
             condition.unlock()
         }
     }
