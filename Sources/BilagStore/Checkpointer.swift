@@ -28,11 +28,10 @@ final class Checkpointer: @unchecked Sendable {
     /// The writer copies the rest once the thread's copies leave at most this many frames behind.
     let handOverFrames: Int32
 
-    private enum Phase { case idle, copying, copied }
+    /// `copied`: the thread's last copy reached this many frames of the log, and nothing has been copied since.
+    private enum Phase: Equatable { case idle, copying, copied(through: Int32) }
     private let condition = NSCondition()
     private var phase = Phase.idle
-    /// How many frames of the log the thread's last copy reached.
-    private var copiedFrames: Int32 = 0
     /// `copySoon` was asked during a copy: the thread copies once more when it is done.
     private var copyAgain = false
     private var started = false
@@ -68,7 +67,7 @@ final class Checkpointer: @unchecked Sendable {
         condition.lock()
         guard frames >= thresholdFrames else {
             // The log was started over (or is small): what the thread last copied is no measure of the rest.
-            if phase == .copied { phase = .idle }
+            if case .copied = phase { phase = .idle }
             condition.unlock()
             return
         }
@@ -79,7 +78,8 @@ final class Checkpointer: @unchecked Sendable {
             // copying this moment (then SQLite tells the writer busy, and the thread's copy goes on).
             copyHere = frames >= 2 * thresholdFrames
         case .idle, .copied:
-            let rest = phase == .copied && frames >= copiedFrames ? frames - copiedFrames : frames
+            var rest = frames
+            if case let .copied(through) = phase, frames >= through { rest = frames - through }
             if stopping || rest <= handOverFrames || frames >= 2 * thresholdFrames {
                 phase = .idle
                 copyHere = true
@@ -172,8 +172,7 @@ final class Checkpointer: @unchecked Sendable {
             condition.lock()
             if let copied {
                 threadCopies += 1
-                copiedFrames = copied
-                phase = copyAgain ? .copying : .copied
+                phase = copyAgain ? .copying : .copied(through: copied)
                 copyAgain = false
             } else {
                 phase = .idle
