@@ -21,7 +21,12 @@ final class RobotWorld {
         if shipRobots {
             for f in try fm.contentsOfDirectory(atPath: Self.repo + "/Robots") { try fm.copyItem(atPath: Self.repo + "/Robots/" + f, toPath: root + "/Robots/" + f) }
         }
+        // The shipped case data as git holds it: the write-back logs a demo run leaves beside it (`updates.jsonl`,
+        // ignored by git) would have the tests' orders invoiced and cases changed already.
         try fm.copyItem(atPath: Self.repo + "/casedata", toPath: root + "/casedata")
+        for system in try fm.contentsOfDirectory(atPath: root + "/casedata") {
+            try? fm.removeItem(atPath: root + "/casedata/" + system + "/updates.jsonl")
+        }
         for (name, text) in robots { try text.write(toFile: root + "/Robots/" + name, atomically: true, encoding: .utf8) }
         var yaml = try String(contentsOfFile: Self.repo + "/bilag.yaml", encoding: .utf8)
         yaml = yaml.replacingOccurrences(of: "  channels:\n", with: "  channels:\n    test:\n      readiness: rename\n")
