@@ -131,7 +131,7 @@ public struct TouchlessBench {
         _ = try pipeline.drain()
         let queue = ManualQueue(pipeline: pipeline)
         for r in try pipeline.store.invoices(state: .manual, reason: "first-rent-invoice", limit: 1_000_000) {
-            _ = try queue.approve(r.id, posting: .init(account: "5640010"), by: "clerk")
+            _ = try queue.approve(r.id, posting: .init(account: "5640010", dimensions: ["costcentre": "3310"]), by: "clerk")
         }
         let before = Set(try pipeline.store.invoices(limit: 10_000_000).map(\.id))
 

@@ -16,6 +16,15 @@ struct PlansCommand: ParsableCommand {
         return try Bilag.guarded { try Store(path: config.databasePath) }
     }
 
+    /// Refuses a plan whose posting the posting rules do not allow: the robot would only send its invoices to manual.
+    static func checkPosting(_ plan: PaymentPlan, _ global: GlobalOptions) throws {
+        let rules = try global.load().postingRules
+        let problems = rules.problems(account: plan.account, dimensions: plan.dimensions, vatCode: plan.vatCode)
+        guard problems.isEmpty else {
+            throw BilagError("plan-invalid", "plan \(plan.id): the posting is refused: \(problems.joined(separator: "; "))", remedy: "give the plan a posting the ledger takes (\(rules.summary))")
+        }
+    }
+
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a plan.")
         @OptionGroup var global: GlobalOptions
@@ -44,7 +53,7 @@ struct PlansCommand: ParsableCommand {
                               orderNumber: orderNumber, invoicePrefix: invoicePrefix, identifier: identifier, account: account, dimensions: dims.joined(separator: ";"),
                               vatCode: vatCode, validFrom: validFrom, validTo: validTo, note: op.note).plan(by: op.resolvedUser)
             }
-            try Bilag.guarded { try s.addPlan(plan) }
+            try Bilag.guarded { try PlansCommand.checkPosting(plan, global); try s.addPlan(plan) }
             Output.line("plan \(plan.id) added by \(op.resolvedUser)")
         }
     }
@@ -86,6 +95,8 @@ struct PlansCommand: ParsableCommand {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
             let plans: [PaymentPlan]
             do { plans = try PlanCSV.parse(text, by: op.resolvedUser, file: file) } catch let e as BilagError { throw ValidationError(e.message) }
+            // All or nothing: a file with one plan the ledger would refuse imports none.
+            try Bilag.guarded { for p in plans { try PlansCommand.checkPosting(p, global) } }
             var added = 0, skipped = 0
             for p in plans {
                 if skipExisting, try s.plan(p.id) != nil { skipped += 1; continue }

@@ -63,7 +63,7 @@ struct QueueCommand: ParsableCommand {
             guard let account else { return nil }
             var dims: [String: String] = [:]
             for d in dimensions {
-                let parts = d.split(separator: "=", maxSplits: 1).map(String.init)
+                let parts = d.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--dim takes name=value, got \(d)") }
                 dims[parts[0]] = parts[1]
             }
@@ -76,12 +76,13 @@ struct QueueCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var op: OperatorOptions
         @OptionGroup var posting: PostingOptions
+        @Option(help: "Book an invoice flagged as a duplicate anyway, giving the reason (kept in the audit trail).") var overrideDuplicate: String?
         @Argument(help: "The invoice id.") var id: String
 
         func run() throws {
             let q = try QueueCommand.open(global)
             let input = try posting.input()
-            let r = try Bilag.guarded { try q.approve(id, posting: input, by: op.resolvedUser, note: op.note) }
+            let r = try Bilag.guarded { try q.approve(id, posting: input, by: op.resolvedUser, note: op.note, overrideDuplicate: overrideDuplicate) }
             Output.line("\(r.id) booked by \(op.resolvedUser)")
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BilagDaemon
 import BilagEngine
+import BilagStore
 import Foundation
 
 /// `bilag run`: the daemon, or one batch run with `--once`.
@@ -15,6 +16,9 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try global.load()
         JSONLogHandler.bootstrap(level: config.logLevel)
+        // One `bilag run` per state folder, for as long as it lives: a second is refused, naming the first.
+        let runLock = try Bilag.guarded { try StateLock.acquireRun(stateDirectory: config.statePath, command: once ? "run --once" : "run") }
+        defer { withExtendedLifetime(runLock) {} }
         if once {
             let pipeline = try Bilag.guarded { try Pipeline.withRobots(config: config) }
             let n = try Bilag.guarded { try pipeline.drain() }

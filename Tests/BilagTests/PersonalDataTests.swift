@@ -53,8 +53,8 @@ final class PersonalDataTests: XCTestCase {
 
         // Operators at work, with CPR numbers in their notes too.
         var cli: [ProcessOutcome] = []
-        cli.append(try root.bilagSucceeding(["queue", "approve", noteInvoice.id, "--account", "5250", "--user", "alice", "--note", "borger 0101901234 bekræftet"]))
-        cli.append(try root.bilagSucceeding(["queue", "correct", cprSupplier.id, "--account", "6000", "--user", "bob", "--note", "CPR 111111-1118"]))
+        cli.append(try root.bilagSucceeding(["queue", "approve", noteInvoice.id, "--account", "5250", "--dim", "costcentre=4711", "--user", "alice", "--note", "borger 0101901234 bekræftet"]))
+        cli.append(try root.bilagSucceeding(["queue", "correct", cprSupplier.id, "--account", "6000", "--dim", "costcentre=4711", "--user", "bob", "--note", "CPR 111111-1118"]))
         cli.append(try root.bilagSucceeding(["queue", "approve", cprSupplier.id, "--user", "carol"]))
         cli.append(try root.bilagSucceeding(["queue", "retry", broken.id, "--user", "dave"]))
         cli.append(try root.bilagSucceeding(["queue", "reject", person.id, "--code", "other-entity", "--note", "sendt til borger 010190-1234", "--user", "dave"]))

@@ -78,7 +78,7 @@ final class QueueTests: XCTestCase {
         assertAudited(evs, since: start)
 
         // A second approval is refused; the journal keeps one line.
-        let again = try root.bilag(["queue", "approve", id, "--account", "5250", "--user", "bob"])
+        let again = try root.bilag(["queue", "approve", id, "--account", "5250", "--dim", "costcentre=4711", "--user", "bob"])
         XCTAssertEqual(again.exitCode, 2, "\(again)")
         XCTAssertTrue(again.stderr.contains("booked"), again.stderr)
         XCTAssertEqual(try root.journal().entries.count, 1)
@@ -160,10 +160,10 @@ final class QueueTests: XCTestCase {
         assertAudited(evs, since: start)
 
         // Rejected is final; a booked invoice cannot be rejected; quarantined files can.
-        XCTAssertEqual(try root.bilag(["queue", "approve", id, "--account", "5250", "--user", "erin"]).exitCode, 2)
+        XCTAssertEqual(try root.bilag(["queue", "approve", id, "--account", "5250", "--dim", "costcentre=4711", "--user", "erin"]).exitCode, 2)
         XCTAssertEqual(try root.bilag(["queue", "reject", id, "--code", "duplicate", "--user", "erin"]).exitCode, 2)
         let booked = try XCTUnwrap(ids["peppol/q-07.xml"])
-        try root.bilagSucceeding(["queue", "approve", booked, "--account", "5250", "--user", "erin"])
+        try root.bilagSucceeding(["queue", "approve", booked, "--account", "5250", "--dim", "costcentre=4711", "--user", "erin"])
         XCTAssertEqual(try root.bilag(["queue", "reject", booked, "--code", "duplicate", "--user", "dave"]).exitCode, 2)
         let broken = try XCTUnwrap(ids["peppol/broken.xml"])
         XCTAssertEqual(try root.bilag(["queue", "reject", broken, "--code", "system-error", "--user", "dave"]).exitCode, 0)
@@ -219,7 +219,7 @@ final class QueueTests: XCTestCase {
         XCTAssertEqual(b["reason_code"] as? String, "malformed-xml")
         XCTAssertEqual(try events(root, broken).map { $0["action"] as? String ?? "" }, ["claimed", "quarantined", "retried", "quarantined"])
         let booked = try XCTUnwrap(ids["peppol/q-02.xml"])
-        try root.bilagSucceeding(["queue", "approve", booked, "--account", "5250", "--user", "erin"])
+        try root.bilagSucceeding(["queue", "approve", booked, "--account", "5250", "--dim", "costcentre=4711", "--user", "erin"])
         XCTAssertEqual(try root.bilag(["queue", "retry", booked, "--user", "erin"]).exitCode, 2)
         XCTAssertEqual(try root.journal().entries.count, 1)
     }

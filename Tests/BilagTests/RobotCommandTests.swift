@@ -72,6 +72,14 @@ final class RobotCommandTests: XCTestCase {
                                 "--account", "1", "--valid-from", "2026-01-01", "--valid-to", "2026-12-01"], logDirectory: w.root)
         XCTAssertFalse(bad.succeeded)
         XCTAssertTrue(bad.stderr.contains("not a valid CVR"), bad.description)
+        // A plan whose posting the ledger would refuse (the default rules: a numeric account, a known VAT code, a cost centre).
+        for (args, why) in [(["--account", "45-20", "--dim", "costcentre=1100"], "form of an account"), (["--account", "4700010"], "dimension 'costcentre' is required"),
+                            (["--account", "4700010", "--dim", "costcentre=1100", "--vat-code", "BOGUS"], "VAT code 'BOGUS'")] {
+            let refused = try bin.run(["plans", "add", "--root", w.root, "--id", "P-RULES", "--supplier-cvr", "12345690", "--receiver-ean", "5798000000117",
+                                       "--valid-from", "2026-01-01", "--valid-to", "2026-12-01"] + args, logDirectory: w.root)
+            XCTAssertEqual(refused.exitCode, 2, refused.description)
+            XCTAssertTrue(refused.stderr.contains(why), refused.description)
+        }
         let due = try bin.run(["plans", "due", "--root", w.root, "--today", "2026-11-20", "--json"], logDirectory: w.root)
         let ids = try due.jsonArray().compactMap { $0["id"] as? String }
         XCTAssertEqual(Set(ids), ["P-TELE-SKOLE", "P-VAND-PLEJE", "P-NEW"])

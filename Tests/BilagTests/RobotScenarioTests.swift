@@ -95,7 +95,7 @@ final class RobotScenarioTests: XCTestCase {
             "r-tenancy-in-note": "first-rent-invoice",
         ])
         // A clerk checks the first rent against the lease and approves it; later months then go through by themselves.
-        _ = try ManualQueue(pipeline: w.pipeline).approve(try w.record("r-first").id, posting: .init(account: "5640010"), by: "clerk")
+        _ = try ManualQueue(pipeline: w.pipeline).approve(try w.record("r-first").id, posting: .init(account: "5640010", dimensions: ["costcentre": "3310"]), by: "clerk")
         let later = try w.run([
             ("r-december", rent("R12", note: "Lejer 150382-4455", contract: "L-2201-3", amount: "6300.00", date: "2026-12-01")),
         ])

@@ -36,6 +36,8 @@ public struct BilagConfig: Sendable, Equatable {
     public var connectors: [String: ConnectorConfig] = [:]
     /// Global stop rules for what robots would book.
     public var preControl = PreControl()
+    /// What every posting must satisfy, a robot's or an operator's (`postings:`).
+    public var postingRules = PostingRules()
     /// `trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical`.
     public var logLevel: String = "info"
 

@@ -8,7 +8,8 @@ import Yams
 public enum ConfigLoader {
     /// The keys the file may hold, by section.
     static let known: [String: Set<String>] = [
-        "": ["state", "workers", "workers_nice", "intake", "journal", "log", "connectors", "precontrol", "case_systems"],
+        "": ["state", "workers", "workers_nice", "intake", "journal", "log", "connectors", "precontrol", "case_systems", "postings"],
+        "postings": ["account_pattern", "chart_of_accounts", "vat_codes", "required_dimensions"],
         "connector": ["kind", "folder", "actions"],
         "action": ["query", "match", "set"],
         "precontrol": ["max_amount", "currency", "stop_suppliers", "due_date_passed", "sample_percent", "sample_seed"],
@@ -116,10 +117,44 @@ public enum ConfigLoader {
                 throw BilagError("config-invalid", "\(file): case_systems.deadline_minutes must not be negative", remedy: "give the minutes an invoice may wait for a case system before it goes to manual")
             }
         }
+        if let postings = top["postings"] {
+            config.postingRules = try postingRules(postings, root: config.root, file: file)
+        }
         if let log = top["log"] as? [String: Any] {
             try check(log, section: "log", file: file)
             if let v = log["level"] { config.logLevel = try string(v, "log.level", file) }
         }
+    }
+
+    /// The `postings:` section: account pattern or chart of accounts, VAT codes, required dimensions.
+    static func postingRules(_ value: Any, root: String, file: String) throws -> PostingRules {
+        guard let map = value as? [String: Any] else { throw BilagError("config-invalid", "\(file): postings must be a mapping") }
+        try check(map, section: "postings", file: file)
+        var rules = PostingRules()
+        if let v = map["account_pattern"] {
+            let pattern = try string(v, "postings.account_pattern", file)
+            guard PostingRules.validPattern(pattern) else {
+                throw BilagError("config-invalid", "\(file): postings.account_pattern '\(pattern)' is not a regular expression", remedy: "for example '^[0-9]{4,10}$'")
+            }
+            rules.accountPattern = pattern
+        }
+        if let v = map["chart_of_accounts"] {
+            let name = try string(v, "postings.chart_of_accounts", file)
+            let path = name.hasPrefix("/") ? name : root + "/" + name
+            rules.chartOfAccounts = try PostingRules.readChart(path)
+            rules.chartFile = name
+        }
+        if let v = map["vat_codes"] {
+            guard let list = v as? [Any], !list.isEmpty else {
+                throw BilagError("config-invalid", "\(file): postings.vat_codes must be a list of the VAT codes the ledger knows", remedy: "for example [I0, I25]")
+            }
+            rules.vatCodes = Set(try list.map { try string($0, "postings.vat_codes", file) })
+        }
+        if let v = map["required_dimensions"] {
+            guard let list = v as? [Any] else { throw BilagError("config-invalid", "\(file): postings.required_dimensions must be a list of dimension names", remedy: "for example [costcentre], or [] for none") }
+            rules.requiredDimensions = try list.map { try string($0, "postings.required_dimensions", file) }
+        }
+        return rules
     }
 
     static func readiness(_ section: [String: Any], _ name: String, _ file: String, fallback: ReadinessRule) throws -> ReadinessRule {

@@ -80,5 +80,7 @@ public enum ReasonCode {
     public static let validationFailed = "validation-failed"
     public static let duplicateFile = "duplicate-file"
     public static let duplicateInvoice = "duplicate-invoice"
+    /// A posting breaks the configured posting rules (account, VAT code, dimensions).
+    public static let postingInvalid = "posting-invalid"
     public static let caseSystemUnavailable = "case-system-unavailable"
 }

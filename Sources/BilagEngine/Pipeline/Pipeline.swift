@@ -20,6 +20,9 @@ public final class Pipeline: @unchecked Sendable {
     let journal: JournalWriter
     let examiner = Examiner()
     let workerPool: WorkerPool
+    /// Held around each batch's routing, decisions and commit, so an operator's command deciding in another process
+    /// (`queue retry`) never decides on the same history at the same moment.
+    let decideLock: StateLock
     public var decider: Decider
     let logger: Logger
     /// Where committed batches' log lines are written, in order, off the committing thread.
@@ -36,6 +39,7 @@ public final class Pipeline: @unchecked Sendable {
         store = try Store(path: config.databasePath)
         claimer = try Claimer(stateDirectory: config.statePath, maxFileBytes: config.maxFileBytes)
         journal = try JournalWriter(outbox: config.outboxPath, maxLinesPerFile: config.journalMaxLinesPerFile)
+        decideLock = try StateLock.decisionLock(stateDirectory: config.statePath)
         self.decider = decider
         self.logger = logger
         workerPool = WorkerPool(threads: config.effectiveWorkers, name: "bilag-examine", nice: config.workersNice)
@@ -336,6 +340,31 @@ public final class Pipeline: @unchecked Sendable {
     /// Routes, decides and commits examined files in order: the duplicate look-ups of the batch in one read,
     /// the outcomes (and the `recording` claims of a later batch) in one transaction, then the journal.
     func commit(_ files: [ClaimedFile], _ examined: [Examination], recording: [ClaimRecord] = []) throws {
+        // Under the lock too: forgetting the batch's history cache and sending its case updates, so the next decision
+        // anywhere sees what this batch booked.
+        let (outcomes, refused) = try decideLock.holding {
+            defer { decider.batchCommitted() }
+            return try decideAndApply(files, examined, recording: recording)
+        }
+        // The log lines of a committed batch are written on a serial queue of their own, in order: this thread
+        // goes on with the next batch, and the outcomes are freed there. Public entry points wait for it (`flushLog`).
+        logQueue.async { [logger, outcomes] in
+            JSONLogHandler.batch {
+                for o in outcomes {
+                    if refused.contains(o.invoiceID) {
+                        logger.notice("already decided elsewhere; this decision was dropped", metadata: ["invoice": "\(o.invoiceID)"])
+                    } else {
+                        Self.log(o, to: logger)
+                    }
+                }
+            }
+        }
+        try journal.flush(store)
+    }
+
+    /// Routes and decides a batch and applies the outcomes in one transaction; returns them and the ids refused
+    /// because another process decided them meanwhile. Called with the decision lock held.
+    func decideAndApply(_ files: [ClaimedFile], _ examined: [Examination], recording: [ClaimRecord]) throws -> ([Outcome], Set<String>) {
         var router = Router(store: store)
         var probes: [Store.DuplicateProbe] = []
         probes.reserveCapacity(files.count)
@@ -350,21 +379,7 @@ public final class Pipeline: @unchecked Sendable {
         }
         // Refused: another process (an operator's re-run) decided the invoice meanwhile; its outcome stands.
         let refused = Set(try store.apply(outcomes, recording: recording))
-        // The log lines of a committed batch are written on a serial queue of their own, in order: this thread
-        // goes on with the next batch, and the outcomes are freed there. Public entry points wait for it (`flushLog`).
-        logQueue.async { [logger, outcomes] in
-            JSONLogHandler.batch {
-                for o in outcomes {
-                    if refused.contains(o.invoiceID) {
-                        logger.notice("already decided elsewhere; this decision was dropped", metadata: ["invoice": "\(o.invoiceID)"])
-                    } else {
-                        Self.log(o, to: logger)
-                    }
-                }
-            }
-        }
-        decider.batchCommitted()
-        try journal.flush(store)
+        return (outcomes, refused)
     }
 
     /// A case system is down: the invoice stays `received` and is tried again with exponential backoff, until the

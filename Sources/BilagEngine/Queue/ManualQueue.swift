@@ -37,22 +37,36 @@ public struct ManualQueue {
     }
 
     /// Books a manual invoice with the given posting, or with the correction another operator proposed.
-    public func approve(_ id: String, posting: PostingInput?, by user: String, note: String? = nil) throws -> InvoiceRecord {
+    ///
+    /// An invoice flagged as a duplicate (the same bytes, or the same supplier, number and date as an earlier one) is
+    /// booked only with `overrideDuplicate`, the operator's reason for paying it anyway, which the audit keeps.
+    public func approve(_ id: String, posting: PostingInput?, by user: String, note: String? = nil, overrideDuplicate: String? = nil) throws -> InvoiceRecord {
         let r = try find(id)
         try expect(r, in: [.manual], action: "approve")
         let correctors = try store.actors(r.id, action: "corrected")
         if correctors.contains(Self.actor(user)) {
             throw BilagError("segregation-of-duties", "\(user) corrected invoice \(r.id) and so cannot also approve it", remedy: "ask another operator to approve it")
         }
-        guard let input = try posting ?? latestCorrection(r.id) else {
-            throw BilagError("posting-missing", "approving needs a posting: an account and dimensions", remedy: "give --account (and --dim name=value), or let a colleague `bilag queue correct` it first")
+        let override = overrideDuplicate?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let flag = Self.duplicateFlag(r), (override ?? "").isEmpty {
+            throw BilagError("duplicate-needs-override", "invoice \(r.id) is flagged \(flag)\(r.duplicateOf.map { " of invoice \($0)" } ?? ""); approving it would book and pay it again",
+                             remedy: "reject it with `bilag queue reject \(r.id) --code duplicate`, or, if the supplier confirms it is a separate invoice, approve it with --override-duplicate \"REASON\" (audited)")
         }
+        guard let input = try posting ?? latestCorrection(r.id) else {
+            throw BilagError("posting-missing", "approving needs a posting: an account and dimensions (\(rules.summary))", remedy: "give --account and --dim name=value (and --vat-code), or let a colleague `bilag queue correct` it first")
+        }
+        try check(input)
         guard let (net, vat) = try? totals(r) else {
             throw BilagError("amounts-missing", "invoice \(r.id) has no readable totals, so it cannot be booked", remedy: "reject it with code returned-to-supplier and ask for a corrected invoice")
         }
         var o = Outcome(invoiceID: r.id, state: .booked, actor: Self.actor(user), action: "approved")
         o.booking = Booking(postings: [Posting(account: input.account, dimensions: input.dimensions, netAmount: net, vatAmount: vat, vatCode: input.vatCode, text: r.invoiceNumber.map { "Invoice \($0)" })])
-        o.detail = try json(["posting": try json(input), "note": note ?? ""])
+        var detail = ["posting": try json(input), "note": note ?? ""]
+        if Self.duplicateFlag(r) != nil, let override {
+            detail["duplicate_override"] = override
+            detail["duplicate_of"] = r.duplicateOf ?? ""
+        }
+        o.detail = try json(detail)
         try applyOne(o, expecting: .manual)
         try pipeline.journal.flush(store)
         pipeline.logger.info("approved by operator", metadata: ["invoice": "\(r.id)", "operator": "\(user)"])
@@ -63,6 +77,7 @@ public struct ManualQueue {
     public func correct(_ id: String, posting: PostingInput, by user: String, note: String? = nil) throws -> InvoiceRecord {
         let r = try find(id)
         try expect(r, in: [.manual], action: "correct")
+        try check(posting)
         try store.audit(r.id, actor: Self.actor(user), action: "corrected", detail: try json(["posting": try json(posting), "note": note ?? ""]))
         return try find(r.id)
     }
@@ -93,6 +108,23 @@ public struct ManualQueue {
     }
 
     static func actor(_ user: String) -> String { "operator:\(user)" }
+
+    /// The posting rules of the configuration.
+    var rules: PostingRules { pipeline.config.postingRules }
+
+    /// Refuses a posting the rules do not allow, saying each problem.
+    func check(_ input: PostingInput) throws {
+        let problems = rules.problems(account: input.account, dimensions: input.dimensions, vatCode: input.vatCode)
+        guard problems.isEmpty else {
+            throw BilagError("posting-invalid", "the posting is refused: \(problems.joined(separator: "; "))", remedy: "give a posting the ledger takes (\(rules.summary)); the rules are under postings: in bilag.yaml")
+        }
+    }
+
+    /// The duplicate flag an invoice carries (`duplicate-file`, `duplicate-invoice`), if any.
+    static func duplicateFlag(_ r: InvoiceRecord) -> String? {
+        if let code = r.reasonCode, code == ReasonCode.duplicateFile || code == ReasonCode.duplicateInvoice { return code }
+        return r.duplicateOf == nil ? nil : "a duplicate"
+    }
 
     func expect(_ r: InvoiceRecord, in states: [InvoiceState], action: String) throws {
         guard states.contains(r.state) else {

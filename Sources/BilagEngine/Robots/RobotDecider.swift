@@ -15,6 +15,8 @@ public final class RobotDecider: Decider, @unchecked Sendable {
     let history: StoreHistory
     let plans: StorePlans
     public var preControl: PreControl
+    /// What a posting must satisfy; a robot's booking that breaks it goes to manual (`posting-invalid`).
+    public var postingRules: PostingRules
     let pause: PauseMonitor
     let logger: Logger
     let clock: @Sendable () -> LocalDate
@@ -24,7 +26,8 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         return e
     }()
 
-    public init(catalog: RobotCatalog, connectors: [String: Connector], store: Store, preControl: PreControl, logger: Logger, clock: @escaping @Sendable () -> LocalDate = { LocalDate.today() }) {
+    public init(catalog: RobotCatalog, connectors: [String: Connector], store: Store, preControl: PreControl, postingRules: PostingRules = PostingRules(), logger: Logger, clock: @escaping @Sendable () -> LocalDate = { LocalDate.today() }) {
+        self.postingRules = postingRules
         self.catalog = catalog
         self.connectors = connectors
         self.store = store
@@ -45,6 +48,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
     public func reload(_ config: BilagConfig) {
         connectors = ConnectorConfig.build(config.connectors, root: config.root)
         preControl = config.preControl
+        postingRules = config.postingRules
         pause.refresh()
         catalog.reload(force: true, connectors: Set(config.connectors.keys))
     }
@@ -107,12 +111,20 @@ public final class RobotDecider: Decider, @unchecked Sendable {
                 outcomeForRecord.outcome = .deviation(reason: stop.reason, message: stop.message)
             } else if let net = input.invoice.signedTotalWithoutVAT ?? input.invoice.signedAmountDue.map({ $0 - (input.invoice.signedTotalVAT ?? .zero) }) {
                 let posting = Posting(account: draft.account, dimensions: draft.dimensions, netAmount: net, vatAmount: input.invoice.signedTotalVAT ?? .zero, vatCode: draft.vatCode, text: draft.text)
-                decision = .book(Booking(postings: [posting], pay: draft.pay))
-                updates = draft.caseUpdates.map { u in
-                    NewCaseUpdate(connector: u.connector, action: u.action, payload: (try? String(decoding: encoder.encode(u), as: UTF8.self)) ?? "{}", idempotencyKey: u.idempotencyKey)
-                }
-                if let key = result.historyKey, let amount = input.invoice.signedAmountDue {
-                    history.add(robot: robot.name, key: key, entry: HistoryEntry(invoiceID: input.invoiceID, amount: amount, issueDate: input.invoice.issueDate, invoiceNumber: input.invoice.invoiceNumber))
+                let problems = postingRules.problems(posting)
+                trace.append(TraceStep(step: "posting rules", result: problems.isEmpty ? "passed" : "refused", detail: problems.isEmpty ? postingRules.summary : problems.joined(separator: "; ")))
+                if !problems.isEmpty {
+                    let message = "robot \(robot.name) would post to account '\(draft.account)' but the posting rules refuse it: \(problems.joined(separator: "; ")); fix the robot's book step, its table or plan, or post it by hand"
+                    decision = .manual(reason: ReasonCode.postingInvalid, message: message)
+                    outcomeForRecord.outcome = .deviation(reason: ReasonCode.postingInvalid, message: message)
+                } else {
+                    decision = .book(Booking(postings: [posting], pay: draft.pay))
+                    updates = draft.caseUpdates.map { u in
+                        NewCaseUpdate(connector: u.connector, action: u.action, payload: (try? String(decoding: encoder.encode(u), as: UTF8.self)) ?? "{}", idempotencyKey: u.idempotencyKey)
+                    }
+                    if let key = result.historyKey, let amount = input.invoice.signedAmountDue {
+                        history.add(robot: robot.name, key: key, entry: HistoryEntry(invoiceID: input.invoiceID, amount: amount, issueDate: input.invoice.issueDate, invoiceNumber: input.invoice.invoiceNumber))
+                    }
                 }
             } else {
                 decision = .manual(reason: "amounts-missing", message: "the invoice has no totals to post")

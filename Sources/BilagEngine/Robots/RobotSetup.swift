@@ -13,7 +13,7 @@ public enum RobotSetup {
         for (file, e) in catalog.loadErrors {
             logger.error("robot file refused", metadata: ["file": "\(file)", "error": "\(e)"])
         }
-        return RobotDecider(catalog: catalog, connectors: connectors, store: store, preControl: config.preControl, logger: logger, clock: clock)
+        return RobotDecider(catalog: catalog, connectors: connectors, store: store, preControl: config.preControl, postingRules: config.postingRules, logger: logger, clock: clock)
     }
 }
 

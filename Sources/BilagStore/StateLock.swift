@@ -1,0 +1,75 @@
+import BilagCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Advisory locks on the state folder, held through `flock` so the kernel drops them when a holder dies (`kill -9`
+/// included): nothing is ever left locked by a process that is gone.
+///
+/// - `run.lock`: exclusive, held for its whole life by the one `bilag run` (daemon or `--once`) of a state folder.
+///   A second one is refused, naming the running one's pid. One SQLite file is one worker; several workers on
+///   several machines come with PostgreSQL.
+/// - `decide.lock`: exclusive, held around each routing, decision and commit — by the daemon per batch and by an
+///   operator's command (`queue retry`, `queue approve`) per invoice — so that two processes never decide on the
+///   same history (two invoices for one medical order) at once.
+public final class StateLock: Sendable {
+    /// The lock file's path.
+    public let path: String
+    private let fd: Int32
+
+    private init(path: String, fd: Int32) { self.path = path; self.fd = fd }
+
+    deinit { close(fd) }
+
+    /// The run lock of `stateDirectory`, or an error naming the process that holds it.
+    public static func acquireRun(stateDirectory: String, command: String) throws -> StateLock {
+        try FileIO.makeDirectory(stateDirectory)
+        let path = stateDirectory + "/run.lock"
+        let fd = try openLockFile(path)
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            close(fd)
+            let who = holder.isEmpty ? "another bilag process" : "another bilag (\(holder))"
+            throw BilagError("state-locked", "\(who) is running on the state folder \(stateDirectory); two on one state folder would decide the same invoices twice",
+                             remedy: "stop it first (`systemctl stop bilag`, or `kill` the pid named), or give this one another root; operators' commands (`bilag queue …`) may run beside it")
+        }
+        // The holder's identity, for the message a second start prints. Written under the lock, so never torn for a reader
+        // who got here: a reader only reads after failing to take the lock.
+        let text = "pid \(getpid()), `bilag \(command)` started \(Timestamp.string())\n"
+        _ = ftruncate(fd, 0)
+        _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
+        return StateLock(path: path, fd: fd)
+    }
+
+    /// Runs `body` holding the decision lock of `stateDirectory` (waiting for whoever holds it).
+    public static func deciding<T>(stateDirectory: String, _ body: () throws -> T) throws -> T {
+        let lock = try decisionLock(stateDirectory: stateDirectory)
+        return try lock.holding(body)
+    }
+
+    /// The decision lock's file, opened once and taken per use with `holding`.
+    public static func decisionLock(stateDirectory: String) throws -> StateLock {
+        let path = stateDirectory + "/decide.lock"
+        return StateLock(path: path, fd: try openLockFile(path))
+    }
+
+    /// Runs `body` with this lock held exclusively.
+    public func holding<T>(_ body: () throws -> T) throws -> T {
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                throw BilagError("state-unwritable", "cannot lock \(path): \(String(cString: strerror(errno)))", remedy: "check that the state folder is on a local file system")
+            }
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+
+    private static func openLockFile(_ path: String) throws -> Int32 {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw BilagError("state-unwritable", "cannot open \(path): \(String(cString: strerror(errno)))", remedy: "check that the state folder exists and is writable by this user")
+        }
+        return fd
+    }
+}

@@ -1,0 +1,30 @@
+import BilagTestKit
+import Foundation
+import XCTest
+
+/// One `bilag run` per state folder, through the real binary.
+final class StateLockTests: XCTestCase {
+    func testASecondDaemonOnTheSameRootIsRefusedNamingTheFirst() throws {
+        let root = try TemporaryRoot()
+        try root.configure(readiness: "rename")
+        let first = try root.startDaemon()
+        defer { first.terminate(); _ = first.wait(timeout: 20) }
+
+        let second = try root.bilag(["run"], timeout: 30)
+        XCTAssertNotEqual(second.exitCode, 0, "a second daemon started: \(second)")
+        XCTAssertTrue(second.stderr.contains("pid \(first.pid)"), "the refusal names the running daemon: \(second.stderr)")
+        let once = try root.bilag(["run", "--once"], timeout: 30)
+        XCTAssertNotEqual(once.exitCode, 0, "run --once ran beside the daemon: \(once)")
+        XCTAssertTrue(once.stderr.contains("pid \(first.pid)"), once.stderr)
+        // Operators' read and queue commands cooperate: they run beside the daemon.
+        XCTAssertEqual(try root.bilag(["status"]).exitCode, 0)
+        XCTAssertTrue(first.isRunning)
+
+        // Once the first stops — even by kill -9 — the lock is free again.
+        first.kill()
+        _ = first.wait(timeout: 20)
+        let next = try root.startDaemon()
+        next.terminate()
+        XCTAssertEqual(next.wait(timeout: 20)?.exitCode, 0)
+    }
+}
