@@ -6,10 +6,14 @@ import Glibc
 #endif
 
 /// Writes the posting journal into `Outbox/journal/` as files that appear whole, by atomic rename:
-/// `journal-DATE-FIRSTSEQ-LASTSEQ.jsonl`, one JSON line per booked invoice.
+/// `journal-DATE-FIRSTSEQ-LASTSEQ.jsonl`, one JSON line per booked invoice carrying its invoice id and the SHA-256 of
+/// its original.
 ///
-/// The sequence numbers come from the database and the file names carry them, so after a crash the files
-/// already written are recognised and never written again: no half line, no second line for an invoice.
+/// The store records every file it writes (`journal_file`). A file in the folder the store does not know is either
+/// the work of a writer killed between its rename and its mark — its lines are exactly entries not yet written, by
+/// sequence number and invoice id, and are marked now — or proof that the store is behind its Outbox (restored from
+/// an older copy, its log lost): then nothing is written and `StoreBehindOutbox` says how to recover. Files are never
+/// matched by the sequence range in their names alone, and a file is never replaced.
 public final class JournalWriter: @unchecked Sendable {
     public let directory: String
     public let maxLinesPerFile: Int
@@ -25,75 +29,102 @@ public final class JournalWriter: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    /// Marks as flushed every entry that a journal file already holds (after a crash between rename and mark).
+    /// Takes over the files a writer killed mid-flush left, or throws `StoreBehindOutbox` when the folder holds
+    /// bookings the store does not know.
     public func reconcile(with store: Store) throws {
-        for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
-            guard let (first, last) = Self.range(of: name) else { continue }
-            try store.markJournalFlushed(first: first, last: last, file: name)
-        }
+        try locked { _ = try takeOverUnknownFiles(store) }
     }
 
     /// Writes every unflushed entry; returns how many lines were written.
     ///
-    /// Before writing, and under the lock, it takes over what a writer killed mid-flush left: a file renamed into
-    /// place whose entries were not yet marked (they are marked now, never written again — whoever flushes next,
-    /// the daemon after a batch or `bilag queue approve`, which never runs `recover`), and temporary files of a
-    /// writer killed before its rename (removed; no live writer can own one while the lock is held).
+    /// Before writing, and under the lock, it takes over what a writer killed mid-flush left (whoever flushes next,
+    /// the daemon after a batch or `bilag queue approve`, which never runs `recover`), and removes temporary files of
+    /// a writer killed before its rename (no live writer can own one while the lock is held).
     @discardableResult
     public func flush(_ store: Store, now: Date = Date()) throws -> Int {
-        // The daemon and an operator's CLI may flush at once: one writer at a time.
+        try locked {
+            var written = 0
+            var checked = false
+            while true {
+                let pending = try store.unflushedJournal(limit: maxLinesPerFile)
+                guard let first = pending.first?.seq, let last = pending.last?.seq else { return written }
+                if !checked {
+                    checked = true
+                    if try takeOverUnknownFiles(store) { continue }
+                }
+                var data = Data()
+                data.reserveCapacity(pending.count * 600)
+                for entry in pending {
+                    var line = try JSONDecoder().decode(JournalLine.self, from: Data(entry.line.utf8))
+                    line.seq = entry.seq
+                    data.append(try encoder.encode(line))
+                    data.append(0x0A)
+                }
+                let name = "journal-\(LocalDate.today(now))-\(Self.pad(first))-\(Self.pad(last)).jsonl"
+                do {
+                    try FileIO.writeAtomicallyNew(data, to: directory + "/" + name)
+                } catch FileIO.AlreadyExists.file {
+                    throw StoreBehindOutbox(findings: ["journal file \(name) exists already, but the store has not written it; the store's sequence numbers restarted below its Outbox"], storePath: store.path)
+                }
+                let misfits = try store.recordJournalFile(name, lines: pending.map { .init(seq: $0.seq, invoiceID: $0.invoiceID) })
+                precondition(misfits.isEmpty, "entries written under the journal lock changed")
+                written += pending.count
+            }
+        }
+    }
+
+    /// Runs `body` holding the journal lock: the daemon and an operator's CLI may flush at once, one writer at a time.
+    func locked<T>(_ body: () throws -> T) throws -> T {
         let lock = open(directory + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lock >= 0 else { throw BilagError("outbox-unwritable", "cannot open \(directory)/.lock", remedy: "check permissions of the Outbox") }
         defer { close(lock) }
         while flock(lock, LOCK_EX) != 0 { if errno != EINTR { throw BilagError("outbox-unwritable", "cannot lock the journal") } }
         defer { flock(lock, LOCK_UN) }
-        var written = 0
-        var checkedForCrashedWriter = false
-        while true {
-            let pending = try store.unflushedJournal(limit: maxLinesPerFile)
-            guard let first = pending.first?.seq, let last = pending.last?.seq else { return written }
-            if !checkedForCrashedWriter {
-                checkedForCrashedWriter = true
-                if try takeOverCrashedWrite(store, from: first) { continue }
-            }
-            var data = Data()
-            data.reserveCapacity(pending.count * 600)
-            for entry in pending {
-                var line = try JSONDecoder().decode(JournalLine.self, from: Data(entry.line.utf8))
-                line.seq = entry.seq
-                data.append(try encoder.encode(line))
-                data.append(0x0A)
-            }
-            let name = "journal-\(LocalDate.today(now))-\(Self.pad(first))-\(Self.pad(last)).jsonl"
-            try FileIO.writeAtomically(data, to: directory + "/" + name)
-            try store.markJournalFlushed(first: first, last: last, file: name)
-            written += pending.count
-        }
+        return try body()
     }
 
-    /// Marks the entries from `first` on that a journal file already holds, and removes dead writers' temporary
-    /// files; call only under the lock. True when a file holding unflushed entries was found.
-    ///
-    /// Entries are written in sequence order, so a file left by a writer killed between rename and mark starts at
-    /// the first unflushed entry; files ending before it are fully marked already and are skipped.
-    func takeOverCrashedWrite(_ store: Store, from first: Int64) throws -> Bool {
+    /// Marks the entries that journal files unknown to the store hold, when they are exactly entries not yet written
+    /// (a writer killed between rename and mark), and removes dead writers' temporary files; call only under the lock.
+    /// True when a file was taken over; throws `StoreBehindOutbox` for a file that holds anything else.
+    func takeOverUnknownFiles(_ store: Store) throws -> Bool {
+        let known = try store.journalFileNames()
         var found = false
-        for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+        var findings: [String] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() {
             if name.hasPrefix(".tmp-") { unlink(directory + "/" + name); continue }
-            guard let (lo, hi) = Self.range(of: name), hi >= first else { continue }
-            try store.markJournalFlushed(first: lo, last: hi, file: name)
-            found = true
+            guard Self.isJournalFile(name), !known.contains(name) else { continue }
+            guard let lines = Self.lines(of: directory + "/" + name), !lines.isEmpty else {
+                findings.append("journal file \(name) cannot be read as a journal")
+                continue
+            }
+            let misfits = try store.recordJournalFile(name, lines: lines)
+            if misfits.isEmpty { found = true; continue }
+            findings.append("journal file \(name) holds \(misfits.count) of its \(lines.count) booking(s) that the store does not have waiting to be written (first: invoice \(misfits[0].invoiceID), line seq \(misfits[0].seq))")
         }
+        if !findings.isEmpty { throw StoreBehindOutbox(findings: findings, storePath: store.path) }
         return found
     }
 
-    static func pad(_ n: Int64) -> String { let s = String(n); return String(repeating: "0", count: max(0, 12 - s.count)) + s }
-
-    /// The sequence range a journal file name carries.
-    static func range(of name: String) -> (Int64, Int64)? {
-        guard name.hasPrefix("journal-"), name.hasSuffix(".jsonl") else { return nil }
-        let parts = name.dropLast(6).split(separator: "-")
-        guard parts.count >= 3, let last = Int64(parts[parts.count - 1]), let first = Int64(parts[parts.count - 2]) else { return nil }
-        return (first, last)
+    /// The (seq, invoice id) of every line of a journal file; nil when a line is not a journal line.
+    public static func lines(of path: String) -> [Store.JournalFileLine]? {
+        guard let data = FileIO.read(path) else { return nil }
+        var out: [Store.JournalFileLine] = []
+        let decoder = JSONDecoder()
+        for raw in data.split(separator: 0x0A) {
+            guard let head = try? decoder.decode(LineHead.self, from: raw) else { return nil }
+            out.append(.init(seq: head.seq, invoiceID: head.invoice_id))
+        }
+        return out
     }
+
+    /// The fields of a journal line that name its booking.
+    struct LineHead: Decodable {
+        var seq: Int64
+        var invoice_id: String
+    }
+
+    /// True for a name the journal writer gives its files.
+    public static func isJournalFile(_ name: String) -> Bool { name.hasPrefix("journal-") && name.hasSuffix(".jsonl") }
+
+    static func pad(_ n: Int64) -> String { let s = String(n); return String(repeating: "0", count: max(0, 12 - s.count)) + s }
 }

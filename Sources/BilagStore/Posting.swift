@@ -44,8 +44,15 @@ public struct JournalLine: Codable, Hashable, Sendable {
     public var totalVAT: Amount?
     public var postings: [Posting]
     public var pay: Bool
+    /// The SHA-256 of the invoice's original bytes: with `invoiceID`, what makes a booking written twice impossible to miss.
+    public var sha256: String?
+    /// The robot whose history this booking belongs to, and the key it filed it under (the last live robot decision,
+    /// whoever booked): what `bilag store rebuild` restores robots' `history` from.
+    public var robot: String?
+    public var historyKey: String?
 
     enum CodingKeys: String, CodingKey {
+        case sha256, robot, historyKey = "history_key"
         case seq, invoiceID = "invoice_id", bookedAt = "booked_at", bookedBy = "booked_by", supplierKey = "supplier_key", supplierName = "supplier_name"
         case invoiceNumber = "invoice_number", issueDate = "issue_date", dueDate = "due_date", documentKind = "document_kind", currency
         case amountDue = "amount_due", totalWithoutVAT = "total_without_vat", totalVAT = "total_vat", postings, pay

@@ -143,6 +143,22 @@ enum Schema {
               WHERE seller_key IS NOT NULL AND invoice_number IS NOT NULL AND issue_date IS NOT NULL;
             """)
         }
+        // The journal files written, one row each: which files the store knows is how a store that is behind its own
+        // Outbox (restored from an older copy, or its write-ahead log lost) is told apart from a writer that crashed
+        // between its rename and its mark. Filled from the entries for a database that had files already.
+        m.registerMigration("v4-journal-files") { db in
+            try db.execute(sql: """
+            CREATE TABLE journal_file (
+              name TEXT PRIMARY KEY NOT NULL,
+              first_seq INTEGER NOT NULL,
+              last_seq INTEGER NOT NULL,
+              lines INTEGER NOT NULL,
+              written_at TEXT NOT NULL
+            );
+            INSERT INTO journal_file (name, first_seq, last_seq, lines, written_at)
+              SELECT file, MIN(seq), MAX(seq), COUNT(*), MAX(created_at) FROM journal_entry WHERE file IS NOT NULL GROUP BY file;
+            """)
+        }
         return m
     }
 }

@@ -10,6 +10,8 @@ import Glibc
 /// All state transitions go through `apply`, in one transaction per batch.
 public final class Store: @unchecked Sendable {
     let pool: DatabasePool
+    /// The database file.
+    public let path: String
     let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -27,6 +29,7 @@ public final class Store: @unchecked Sendable {
     /// Opens the database with `checkpointer` taking the writer's log (tests give it a small threshold).
     init(path: String, checkpointer: Checkpointer) throws {
         self.checkpointer = checkpointer
+        self.path = path
         var config = Configuration()
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
@@ -74,6 +77,12 @@ public final class Store: @unchecked Sendable {
     /// Copies the write-ahead log into the database file in the background, now rather than at its threshold (the
     /// Inbox ran empty). Commits go on meanwhile.
     public func copyLogSoon() { checkpointer.copySoon() }
+
+    /// Copies the write-ahead log into the database file now, as far as no reader holds it back (an operator's
+    /// command before it returns: the database file alone then holds the action, as the README's backup advice says).
+    public func copyLogNow() {
+        _ = try? pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+    }
 
     /// A pragma's value on the writer connection (`synchronous`: 2 = FULL, the log is synced at every commit).
     func writerPragma(_ name: String) throws -> Int {
@@ -194,7 +203,7 @@ public final class Store: @unchecked Sendable {
         try db.cachedStatement(sql: "INSERT INTO event (invoice_id, at, actor, action, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .run(db) { b in b.text(o.invoiceID); b.text(now); b.text(o.actor); b.text(o.action); b.text(current.rawValue); b.text(o.state.rawValue); b.text(detail) }
         if o.state == .booked, let booking = o.booking {
-            let line = try journalLine(for: o.invoiceID, booking: booking, actor: o.actor, now: now, db: db)
+            let line = try journalLine(for: o.invoiceID, booking: booking, actor: o.actor, robot: o.decisions.first { $0.mode == "live" }, now: now, db: db)
             try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").execute(arguments: [o.invoiceID, now, line])
         }
         return true
@@ -206,13 +215,18 @@ public final class Store: @unchecked Sendable {
         return try String(decoding: encoder.encode(["reason_code": code, "reason": reason]), as: UTF8.self)
     }
 
-    private func journalLine(for id: String, booking: Booking, actor: String, now: String, db: Database) throws -> String {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seller_key, seller_name, invoice_number, issue_date, due_date, document_kind, currency, amount_due, total_without_vat, total_vat FROM invoice WHERE id = ?"), arguments: [id]) else {
+    private func journalLine(for id: String, booking: Booking, actor: String, robot decided: StoredDecision?, now: String, db: Database) throws -> String {
+        // The robot's history key: from this decision, or (an operator booking a robot's deviation) the last live one.
+        var robot = decided.map { ($0.robot, $0.historyKey) }
+        if robot == nil, let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT robot, history_key FROM decision WHERE invoice_id = ? AND mode = 'live' ORDER BY id DESC LIMIT 1"), arguments: [id]) {
+            robot = (row[0], row[1])
+        }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seller_key, seller_name, invoice_number, issue_date, due_date, document_kind, currency, amount_due, total_without_vat, total_vat, sha256 FROM invoice WHERE id = ?"), arguments: [id]) else {
             throw BilagError("invoice-missing", "invoice \(id) vanished during booking")
         }
         let kind = DocumentKind(rawValue: row[5] ?? "invoice") ?? .invoice
         let amountDue = (row[7] as String?).flatMap { Amount(parsing: $0) } ?? booking.postings.reduce(Amount.zero) { $0 + $1.netAmount + $1.vatAmount }
-        let line = JournalLine(seq: 0, invoiceID: id, bookedAt: now, bookedBy: actor, supplierKey: row[0], supplierName: row[1], invoiceNumber: row[2], issueDate: row[3], dueDate: row[4], documentKind: kind, currency: row[6], amountDue: amountDue, totalWithoutVAT: (row[8] as String?).flatMap { Amount(parsing: $0) }, totalVAT: (row[9] as String?).flatMap { Amount(parsing: $0) }, postings: booking.postings, pay: booking.pay)
+        let line = JournalLine(seq: 0, invoiceID: id, bookedAt: now, bookedBy: actor, supplierKey: row[0], supplierName: row[1], invoiceNumber: row[2], issueDate: row[3], dueDate: row[4], documentKind: kind, currency: row[6], amountDue: amountDue, totalWithoutVAT: (row[8] as String?).flatMap { Amount(parsing: $0) }, totalVAT: (row[9] as String?).flatMap { Amount(parsing: $0) }, postings: booking.postings, pay: booking.pay, sha256: row[10], robot: robot?.0, historyKey: robot?.1)
         return String(decoding: try encoder.encode(line), as: UTF8.self)
     }
 

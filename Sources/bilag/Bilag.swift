@@ -10,7 +10,7 @@ struct Bilag: AsyncParsableCommand {
         abstract: "Accounts-payable robot work for Danish and Norwegian municipalities.",
         discussion: "Run `bilag run` as the daemon; work the manual queue with `bilag queue`.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, InspectCommand.self, QueueCommand.self, InvoicesCommand.self, StatusCommand.self, RobotsCommand.self, PlansCommand.self, DecisionsCommand.self, BenchCommand.self],
+        subcommands: [RunCommand.self, StoreCommand.self, InspectCommand.self, QueueCommand.self, InvoicesCommand.self, StatusCommand.self, RobotsCommand.self, PlansCommand.self, DecisionsCommand.self, BenchCommand.self],
         defaultSubcommand: nil)
 
     /// Runs a command body, printing typed errors as the operator should read them and exiting non-zero.

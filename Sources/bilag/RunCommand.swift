@@ -3,6 +3,7 @@ import BilagDaemon
 import BilagEngine
 import BilagStore
 import Foundation
+import Logging
 
 /// `bilag run`: the daemon, or one batch run with `--once`.
 struct RunCommand: AsyncParsableCommand {
@@ -19,6 +20,11 @@ struct RunCommand: AsyncParsableCommand {
         // One `bilag run` per state folder, for as long as it lives: a second is refused, naming the first.
         let runLock = try Bilag.guarded { try StateLock.acquireRun(stateDirectory: config.statePath, command: once ? "run --once" : "run") }
         defer { withExtendedLifetime(runLock) {} }
+        // A store behind its own Outbox would book again what was booked: refuse before anything runs.
+        do { try StoreCheck.verify(config: config) } catch let e as StoreBehindOutbox {
+            Logger(label: "bilag").critical("the store is behind its Outbox; not starting", metadata: ["code": "\(e.code)", "error": "\(e.message)"])
+            _ = try Bilag.guarded { throw e }
+        }
         if once {
             let pipeline = try Bilag.guarded { try Pipeline.withRobots(config: config) }
             let n = try Bilag.guarded { try pipeline.drain() }

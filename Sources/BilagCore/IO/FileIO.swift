@@ -61,11 +61,29 @@ public enum FileIO {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
-    /// Writes a file atomically: a temporary name in the same folder, fsync, rename, fsync of the folder.
-    public static func writeAtomically(_ data: Data, to path: String) throws {
+    /// `writeAtomicallyNew` found a file of that name.
+    public enum AlreadyExists: Error { case file }
+
+    /// Writes a file that must not exist yet, atomically: a temporary name, fsync, a hard link to the final name (which
+    /// fails rather than replacing a file there: `AlreadyExists.file`), fsync of the folder.
+    public static func writeAtomicallyNew(_ data: Data, to path: String) throws {
+        let tmp = try writeTemporary(data, beside: path)
+        defer { unlink(tmp) }
+        guard link(tmp, path) == 0 else {
+            if errno == EEXIST { throw AlreadyExists.file }
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+        sync(folder(of: path))
+    }
+
+    static func folder(of path: String) -> String {
         let parent = (path as NSString).deletingLastPathComponent
-        let dir = parent.isEmpty ? "." : parent
-        let tmp = dir + "/.tmp-" + UUID().uuidString
+        return parent.isEmpty ? "." : parent
+    }
+
+    /// Writes `data` to a new temporary file in `path`'s folder and syncs it; returns its path.
+    static func writeTemporary(_ data: Data, beside path: String) throws -> String {
+        let tmp = folder(of: path) + "/.tmp-" + UUID().uuidString
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         var written = 0
@@ -78,11 +96,22 @@ public enum FileIO {
             return fsync(fd) == 0
         }
         close(fd)
-        guard ok, rename(tmp, path) == 0 else {
+        guard ok else {
             let e = errno
             unlink(tmp)
             throw POSIXError(POSIXErrorCode(rawValue: e) ?? .EIO)
         }
-        sync(dir)
+        return tmp
+    }
+
+    /// Writes a file atomically: a temporary name in the same folder, fsync, rename, fsync of the folder.
+    public static func writeAtomically(_ data: Data, to path: String) throws {
+        let tmp = try writeTemporary(data, beside: path)
+        guard rename(tmp, path) == 0 else {
+            let e = errno
+            unlink(tmp)
+            throw POSIXError(POSIXErrorCode(rawValue: e) ?? .EIO)
+        }
+        sync(folder(of: path))
     }
 }

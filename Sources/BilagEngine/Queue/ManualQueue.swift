@@ -41,6 +41,8 @@ public struct ManualQueue {
     /// An invoice flagged as a duplicate (the same bytes, or the same supplier, number and date as an earlier one) is
     /// booked only with `overrideDuplicate`, the operator's reason for paying it anyway, which the audit keeps.
     public func approve(_ id: String, posting: PostingInput?, by user: String, note: String? = nil, overrideDuplicate: String? = nil) throws -> InvoiceRecord {
+        try refuseWhenBehind()
+        defer { settle() }
         let r = try find(id)
         try expect(r, in: [.manual], action: "approve")
         let correctors = try store.actors(r.id, action: "corrected")
@@ -75,6 +77,8 @@ public struct ManualQueue {
 
     /// Records a proposed posting for another operator to approve; the invoice stays in the queue.
     public func correct(_ id: String, posting: PostingInput, by user: String, note: String? = nil) throws -> InvoiceRecord {
+        try refuseWhenBehind()
+        defer { settle() }
         let r = try find(id)
         try expect(r, in: [.manual], action: "correct")
         try check(posting)
@@ -84,6 +88,8 @@ public struct ManualQueue {
 
     /// Rejects an invoice with a deletion code; it will never be booked or paid.
     public func reject(_ id: String, code: RejectionCode, by user: String, note: String? = nil) throws -> InvoiceRecord {
+        try refuseWhenBehind()
+        defer { settle() }
         let r = try find(id)
         try expect(r, in: [.manual, .quarantined], action: "reject")
         var o = Outcome(invoiceID: r.id, state: .rejected, reasonCode: code.rawValue, reasonMessage: note.map { "\(code.label): \($0)" } ?? code.label, actor: Self.actor(user), action: "rejected")
@@ -95,6 +101,8 @@ public struct ManualQueue {
 
     /// Runs the invoice through the pipeline again from its kept original (after a fix in master data, robots or bilag).
     public func retry(_ id: String, by user: String, note: String? = nil) throws -> InvoiceRecord {
+        try refuseWhenBehind()
+        defer { settle() }
         let r = try find(id)
         try expect(r, in: [.manual, .quarantined], action: "retry")
         var o = Outcome(invoiceID: r.id, state: .received, actor: Self.actor(user), action: "retried")
@@ -108,6 +116,16 @@ public struct ManualQueue {
     }
 
     static func actor(_ user: String) -> String { "operator:\(user)" }
+
+    /// Refuses to act on a store that is behind its Outbox (restored from an older copy): an approval there could book
+    /// an invoice the journal already holds. Cheap: the journal folder's names against the store's list of files.
+    func refuseWhenBehind() throws {
+        try pipeline.journal.reconcile(with: store)
+    }
+
+    /// Called as an action returns: its effect is copied into the database file, so a copy of that file alone
+    /// (a backup taken while the daemon waits) holds it.
+    func settle() { store.copyLogNow() }
 
     /// The posting rules of the configuration.
     var rules: PostingRules { pipeline.config.postingRules }

@@ -1,0 +1,122 @@
+import BilagCore
+import BilagIntake
+import BilagOutbox
+import BilagStore
+import Foundation
+
+/// Whether the store knows everything its Outbox and state folder hold: every journal file (or the file is what a
+/// writer killed between rename and mark left), every kept original (or the claim log names it). A store restored
+/// from an older copy, one whose write-ahead log was lost, or one deleted or emptied fails it; the daemon then
+/// refuses to start rather than book again what was booked or mark new bookings as written to old files.
+public struct StoreCheck {
+    public let config: BilagConfig
+    public let store: Store
+
+    public init(config: BilagConfig, store: Store) { self.config = config; self.store = store }
+
+    /// What `run` found.
+    public struct Report: Encodable, Sendable {
+        /// Each way the store is behind, one sentence each; empty when it is consistent.
+        public var findings: [String] = []
+        /// Invoices written to more than one journal line (only with `readAllJournalLines`).
+        public var doubleBookings: [String] = []
+        public var invoices = 0
+        public var originals = 0
+        public var journalFiles = 0
+        public var journalFilesKnown = 0
+        public var ok: Bool { findings.isEmpty && doubleBookings.isEmpty }
+
+        enum CodingKeys: String, CodingKey {
+            case findings, doubleBookings = "double_bookings", invoices, originals, journalFiles = "journal_files", journalFilesKnown = "journal_files_known", ok
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(findings, forKey: .findings); try c.encode(doubleBookings, forKey: .doubleBookings)
+            try c.encode(invoices, forKey: .invoices); try c.encode(originals, forKey: .originals)
+            try c.encode(journalFiles, forKey: .journalFiles); try c.encode(journalFilesKnown, forKey: .journalFilesKnown); try c.encode(ok, forKey: .ok)
+        }
+    }
+
+    /// Compares the store with the journal folder and the kept originals; with `readAllJournalLines` it also reads
+    /// every journal line and lists invoices written twice.
+    public func run(readAllJournalLines: Bool = false) throws -> Report {
+        var report = Report()
+        let ids = try store.allInvoiceIDs()
+        report.invoices = ids.count
+        let journalDir = config.outboxPath + "/journal"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: journalDir)) ?? []).filter(JournalWriter.isJournalFile).sorted()
+        let known = try store.journalFileNames()
+        report.journalFiles = names.count
+        report.journalFilesKnown = names.filter(known.contains).count
+        var unknownBookings = 0, unknownFiles: [String] = []
+        for name in names where !known.contains(name) {
+            guard let lines = JournalWriter.lines(of: journalDir + "/" + name) else {
+                report.findings.append("journal file \(name) cannot be read as a journal"); continue
+            }
+            // A writer killed between its rename and its mark leaves a file of entries still waiting: not a finding.
+            let misfits = try store.journalFileMisfits(name, lines: lines)
+            if !misfits.isEmpty { unknownFiles.append(name); unknownBookings += misfits.count }
+        }
+        if !unknownFiles.isEmpty {
+            report.findings.append("\(unknownFiles.count) journal file(s) in \(journalDir) hold \(unknownBookings) booking(s) the store does not know (\(unknownFiles.prefix(3).joined(separator: ", "))\(unknownFiles.count > 3 ? ", …" : ""))")
+        }
+        let originals = Self.keptOriginalIDs(statePath: config.statePath)
+        report.originals = originals.count
+        let intents = Self.claimIntentIDs(statePath: config.statePath)
+        let unrecorded = originals.filter { !ids.contains($0) && !intents.contains($0) }
+        if !unrecorded.isEmpty {
+            report.findings.append("\(unrecorded.count) kept original(s) in \(config.statePath)/originals have no record in the store (\(unrecorded.sorted().prefix(3).joined(separator: ", "))\(unrecorded.count > 3 ? ", …" : ""))")
+        }
+        if ids.isEmpty, !report.findings.isEmpty {
+            report.findings.insert("the store holds no invoices, but the state folder and Outbox hold earlier work (was the database deleted or emptied?)", at: 0)
+        }
+        if readAllJournalLines {
+            var seen: [String: String] = [:]
+            for name in names {
+                for l in JournalWriter.lines(of: journalDir + "/" + name) ?? [] {
+                    if let first = seen[l.invoiceID] { report.doubleBookings.append("invoice \(l.invoiceID) is in \(first) and in \(name)") } else { seen[l.invoiceID] = name }
+                }
+            }
+        }
+        return report
+    }
+
+    /// Throws `StoreBehindOutbox` unless the store knows everything the Outbox and state folder hold.
+    public func verify() throws {
+        let report = try run()
+        if !report.findings.isEmpty { throw StoreBehindOutbox(findings: report.findings, storePath: store.path) }
+    }
+
+    /// The ids of the kept originals: `originals/DAY/ID.ext` (receipts kept beside them are not counted).
+    public static func keptOriginalIDs(statePath: String) -> Set<String> {
+        let root = statePath + "/originals"
+        var ids = Set<String>()
+        for day in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + day)) ?? [] where !name.hasSuffix(".receipt") && !name.hasPrefix(".") {
+                ids.insert(String(name.prefix { $0 != "." }))
+            }
+        }
+        return ids
+    }
+
+    /// The claim ids the intent log names (claims moved, or about to be, whose record may not have committed).
+    static func claimIntentIDs(statePath: String) -> Set<String> {
+        guard let data = FileIO.read(statePath + "/claims.log") else { return [] }
+        // Read loosely, whatever its framing: every token shaped like a claim id (`20261123-082512-345678-p9f3a`).
+        let text = String(decoding: data, as: UTF8.self)
+        guard let re = try? NSRegularExpression(pattern: "[0-9]{8}-[0-9]{6}-[0-9]{6}-[0-9a-z]{5}") else { return [] }
+        var ids = Set<String>()
+        for m in re.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            if let r = Range(m.range, in: text) { ids.insert(String(text[r])) }
+        }
+        return ids
+    }
+}
+
+extension StoreCheck {
+    /// Opens the store of `config` and verifies it (before `bilag run` starts anything).
+    public static func verify(config: BilagConfig) throws {
+        try StoreCheck(config: config, store: Store(path: config.databasePath)).verify()
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import BilagCore
+import BilagEngine
+import BilagStore
+import Foundation
+
+/// `bilag store`: is the store consistent with its Outbox and state folder, and rebuilding it when it is not.
+struct StoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Check the store against the Outbox and the kept originals; rebuild it from them.",
+        subcommands: [Check.self, Rebuild.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check that the store knows every journal file and kept original (exit 0 when it does, 4 when not).")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "JSON for scripts.") var json = false
+
+        func run() throws {
+            let config = try global.load()
+            JSONLogHandler.bootstrap(level: "critical")
+            let report = try Bilag.guarded { try StoreCheck(config: config, store: try Store(path: config.databasePath)).run(readAllJournalLines: true) }
+            if json {
+                try Output.json(report)
+            } else {
+                Output.line("store \(config.databasePath): \(report.invoices) invoice(s); \(report.originals) kept original(s); \(report.journalFilesKnown) of \(report.journalFiles) journal file(s) known")
+                for f in report.findings { Output.line("behind: \(f)") }
+                for d in report.doubleBookings { Output.line("written twice: \(d)") }
+                Output.line(report.ok ? "the store is consistent with its Outbox and state folder"
+                                      : "the store is NOT consistent: restore the newest backup taken after these files, or run `bilag store rebuild` (the daemon refuses to start meanwhile)")
+            }
+            if !report.ok { throw ExitCode(4) }
+        }
+    }
+
+    struct Rebuild: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rebuild the store from the Outbox journal and the kept originals (the old database is moved aside).",
+            discussion: """
+            Stop the daemon first. Every invoice in a journal file is booked again as the journal says (nothing is written \
+            to the Outbox again); every other kept original goes to the manual queue with reason store-rebuilt (or is \
+            flagged a duplicate, or quarantined again): operators decide those again. The operators' earlier actions on \
+            them are in the database moved aside.
+            """)
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Confirm: move the current database aside and rebuild.") var yes = false
+        @Flag(help: "JSON for scripts.") var json = false
+
+        func run() throws {
+            let config = try global.load()
+            JSONLogHandler.bootstrap(level: "warning")
+            guard yes else {
+                throw ValidationError("rebuilding moves \(config.databasePath) aside and builds a new store from the Outbox and the kept originals; run `bilag store check` first, stop the daemon, then repeat with --yes")
+            }
+            let lock = try Bilag.guarded { try StateLock.acquireRun(stateDirectory: config.statePath, command: "store rebuild") }
+            let report = try withExtendedLifetime(lock) { try Bilag.guarded { try StoreRebuild(config: config).run() } }
+            if json { try Output.json(report); return }
+            Output.line("moved aside: \(report.movedAside.isEmpty ? "nothing (no database)" : report.movedAside.joined(separator: ", "))")
+            Output.line("rebuilt from \(report.journalLines) journal line(s) and \(report.originals) kept original(s): \(report.booked) booked, \(report.queued) to the manual queue, \(report.quarantined) quarantined")
+            if !report.withoutOriginal.isEmpty { Output.line("booked from the journal alone (original missing): \(report.withoutOriginal.joined(separator: ", "))") }
+            for d in report.doubleBookings { Output.line("written twice in the Outbox (reverse one in the ERP): \(d)") }
+        }
+    }
+}
