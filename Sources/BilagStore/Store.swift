@@ -84,6 +84,17 @@ public final class Store: @unchecked Sendable {
         _ = try? pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
     }
 
+    /// Writes a consistent copy of the database to `path` (a new file) while bilag keeps working: SQLite's online
+    /// backup, the copy a restore can start from.
+    public func backup(to path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw BilagError("backup-exists", "\(path) exists already", remedy: "give a new file name; a backup never overwrites one")
+        }
+        let target = try DatabaseQueue(path: path)
+        try pool.backup(to: target)
+        try target.close()
+    }
+
     /// A pragma's value on the writer connection (`synchronous`: 2 = FULL, the log is synced at every commit).
     func writerPragma(_ name: String) throws -> Int {
         try pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA \(name)") ?? .min }

@@ -9,7 +9,7 @@ struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Check the store against the Outbox and the kept originals; rebuild it from them.",
-        subcommands: [Check.self, Rebuild.self])
+        subcommands: [Check.self, Backup.self, Rebuild.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Check that the store knows every journal file and kept original (exit 0 when it does, 4 when not).")
@@ -30,6 +30,19 @@ struct StoreCommand: ParsableCommand {
                                       : "the store is NOT consistent: restore the newest backup taken after these files, or run `bilag store rebuild` (the daemon refuses to start meanwhile)")
             }
             if !report.ok { throw ExitCode(4) }
+        }
+    }
+
+    struct Backup: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write a consistent copy of the database to a new file, while the daemon runs.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The new file.") var file: String
+
+        func run() throws {
+            let config = try global.load()
+            JSONLogHandler.bootstrap(level: "critical")
+            try Bilag.guarded { try Store(path: config.databasePath).backup(to: file) }
+            Output.line("backed up \(config.databasePath) to \(file); keep var/originals/ and Outbox/ with it")
         }
     }
 
