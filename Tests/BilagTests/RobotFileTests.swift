@@ -135,8 +135,8 @@ final class RobotFileTests: XCTestCase {
     }
 
     func testTiedPriorityIsAmbiguousAndHigherPriorityWins() throws {
-        let a = "robot: a\npriority: 5\nmatch: seller.cvr == \"12345682\"\nsteps:\n  - book:\n      account: \"1\"\n"
-        let b = "robot: b\npriority: 5\nmatch: seller.cvr == \"12345682\"\nsteps:\n  - book:\n      account: \"2\"\n"
+        let a = "robot: a\npriority: 5\nmatch: seller.cvr == \"12345682\"\nsteps:\n  - book:\n      account: \"4001\"\n      dimensions: { costcentre: \"1100\" }\n      vat_code: \"I25\"\n"
+        let b = "robot: b\npriority: 5\nmatch: seller.cvr == \"12345682\"\nsteps:\n  - book:\n      account: \"4002\"\n      dimensions: { costcentre: \"1100\" }\n      vat_code: \"I25\"\n"
         let w = try RobotWorld(robots: ["a.robot.yaml": a, "b.robot.yaml": b], shipRobots: false)
         var i = ScenarioInvoice(); i.sellerCVR = "12345682"; i.buyerEAN = "5798000000209"; i.amount("100.00", vat: "25")
         XCTAssertEqual(try w.run([("tie", i)])["tie"]?.reason, "ambiguous-robot")
@@ -148,7 +148,7 @@ final class RobotFileTests: XCTestCase {
     }
 
     func testShadowRobotDecidesAndRecordsButActsOnNothing() throws {
-        let shadow = "robot: s\nmode: shadow\nmatch: seller.cvr == \"12345682\"\nsteps:\n  - book:\n      account: \"9\"\n"
+        let shadow = "robot: s\nmode: shadow\nmatch: seller.cvr == \"12345682\"\nsteps:\n  - book:\n      account: \"4009\"\n      dimensions: { costcentre: \"1100\" }\n      vat_code: \"I25\"\n"
         let w = try RobotWorld(robots: ["s.robot.yaml": shadow], shipRobots: false)
         var i = ScenarioInvoice(); i.sellerCVR = "12345682"; i.buyerEAN = "5798000000209"; i.amount("100.00", vat: "25")
         let got = try w.run([("sh", i)])
@@ -159,7 +159,7 @@ final class RobotFileTests: XCTestCase {
     }
 
     func testDeviationJumpPausesTheRobot() throws {
-        let robot = "robot: p\nmatch: seller.cvr == \"12345682\"\nsteps:\n  - check: invoice.amount_due < 1000\n    reason: too-much\n  - book:\n      account: \"1\"\n"
+        let robot = "robot: p\nmatch: seller.cvr == \"12345682\"\nsteps:\n  - check: invoice.amount_due < 1000\n    reason: too-much\n  - book:\n      account: \"4001\"\n      dimensions: { costcentre: \"1100\" }\n      vat_code: \"I25\"\n"
         let w = try RobotWorld(robots: ["p.robot.yaml": robot], shipRobots: false)
         func inv(_ n: Int, _ amount: String) -> (String, ScenarioInvoice) {
             var i = ScenarioInvoice(); i.number = "P-\(n)"; i.sellerCVR = "12345682"; i.buyerEAN = "5798000000209"; i.amount(amount, vat: "0"); return ("p\(n)", i)
