@@ -34,7 +34,7 @@ let package = Package(
         // The Outbox: the posting journal written by atomic rename.
         .target(name: "BilagOutbox", dependencies: ["BilagCore", "BilagStore"]),
         // The robot expression language: lexer, parser, type checker, evaluator. Pure, no I/O.
-        .target(name: "BilagRobotLanguage", dependencies: ["BilagCore"]),
+        .target(name: "BilagRobotLanguage", dependencies: ["BilagCore"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // Robot files: loader, tables, connectors, and the step runner.
         .target(name: "BilagRobots", dependencies: [
             "BilagCore", "BilagRobotLanguage",
