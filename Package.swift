@@ -20,7 +20,7 @@ let package = Package(
         // The canonical invoice model, money, identifiers and typed errors: no I/O.
         .target(name: "BilagCore", swiftSettings: [.swiftLanguageMode(.v6)]),
         // Parsing: libxml2 reader, UBL and CII mapping into the canonical model.
-        .target(name: "BilagFormats", dependencies: ["BilagCore", "CLibXML2"]),
+        .target(name: "BilagFormats", dependencies: ["BilagCore", "CLibXML2"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // Business rules per profile (EN 16931, PEPPOL BIS 3, EHF, OIOUBL).
         .target(name: "BilagValidation", dependencies: ["BilagCore"]),
         // Durable state: invoices, outcomes, events, journal entries (SQLite via GRDB).
