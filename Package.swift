@@ -22,7 +22,7 @@ let package = Package(
         // Parsing: libxml2 reader, UBL and CII mapping into the canonical model.
         .target(name: "BilagFormats", dependencies: ["BilagCore", "CLibXML2"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // Business rules per profile (EN 16931, PEPPOL BIS 3, EHF, OIOUBL).
-        .target(name: "BilagValidation", dependencies: ["BilagCore"]),
+        .target(name: "BilagValidation", dependencies: ["BilagCore"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // Durable state: invoices, outcomes, events, journal entries (SQLite via GRDB).
         .target(name: "BilagStore", dependencies: [
             "BilagCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
