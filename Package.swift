@@ -40,7 +40,7 @@ let package = Package(
             "BilagCore", "BilagRobotLanguage",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        ], swiftSettings: [.swiftLanguageMode(.v6)]),
         // The pipeline: intake → parse → validate → route → decide → book/queue.
         .target(name: "BilagEngine", dependencies: [
             "BilagCore", "BilagFormats", "BilagValidation", "BilagStore", "BilagIntake", "BilagOutbox", "BilagRobots", "BilagRobotLanguage",
