@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "BilagBench", dependencies: [
             "BilagCore", "BilagEngine", "CLibXML2", "BilagFormats",
             .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
+        ], swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(name: "bilag", dependencies: [
             "BilagDaemon", "BilagEngine", "BilagFormats", "BilagValidation", "BilagStore", "BilagCore", "CLibXML2", "BilagBench", "BilagRobots",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
