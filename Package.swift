@@ -65,7 +65,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Builders for invoices, temporary roots and a handle on the built binary, for tests.
-        .target(name: "BilagTestKit", dependencies: ["BilagCore", "BilagEngine", "BilagStore"]),
+        .target(name: "BilagTestKit", dependencies: ["BilagCore", "BilagEngine", "BilagStore"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "BilagTests", dependencies: [
             "BilagTestKit", "BilagCore", "BilagFormats", "BilagValidation", "BilagStore",
             "BilagIntake", "BilagOutbox", "BilagEngine", "BilagDaemon", "BilagRobots", "BilagRobotLanguage", "BilagBench",
