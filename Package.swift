@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "BilagTests", dependencies: [
             "BilagTestKit", "BilagCore", "BilagFormats", "BilagValidation", "BilagStore",
             "BilagIntake", "BilagOutbox", "BilagEngine", "BilagDaemon", "BilagRobots", "BilagRobotLanguage", "BilagBench",
-        ]),
+        ], swiftSettings: [.swiftLanguageMode(.v6)]),
     ],
     // Swift 5 for the targets not yet moved (issue 15); a moved target sets `.swiftLanguageMode(.v6)` itself.
     swiftLanguageModes: [.v5]
