@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -101,20 +102,20 @@ public struct BilagBinary: Sendable {
 ///
 /// Spawned with `posix_spawn` and reaped with `wait4`, so its exact exit status, the signal that ended it and its
 /// peak memory are known. A process still running when this object goes away is killed with SIGKILL.
-public final class BilagProcess: @unchecked Sendable {
+public final class BilagProcess: Sendable {
     public let pid: pid_t
     public let command: String
     public let stdoutPath: String
     public let stderrPath: String
-    private let lock = NSLock()
-    private var finished: ProcessOutcome?
+    /// How the process ended, once it has been reaped.
+    private let finished = Mutex<ProcessOutcome?>(nil)
 
-    private static let counterLock = NSLock()
-    private static var counter = 0
+    /// The processes started so far, for the log file names.
+    private static let counter = Mutex(0)
 
     init(executable: String, arguments: [String], environment: [String: String], logDirectory: String, label: String) throws {
         try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
-        Self.counterLock.lock(); Self.counter += 1; let n = Self.counter; Self.counterLock.unlock()
+        let n = Self.counter.withLock { $0 += 1; return $0 }
         let safe = String(label.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }.prefix(40))
         let base = logDirectory + "/" + String(format: "%04d", n) + "-" + safe
         stdoutPath = base + ".out"
@@ -161,7 +162,7 @@ public final class BilagProcess: @unchecked Sendable {
 
     /// Sends a signal (SIGTERM, SIGKILL, SIGHUP, …).
     public func send(_ signal: Int32) {
-        lock.lock(); let done = finished != nil; lock.unlock()
+        let done = finished.withLock { $0 != nil }
         if !done { Glibc.kill(pid, signal) }
     }
 
@@ -187,21 +188,21 @@ public final class BilagProcess: @unchecked Sendable {
     }
 
     private func reap(block: Bool) -> ProcessOutcome? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let f = finished { return f }
-        var status: Int32 = 0
-        var usage = rusage()
-        let r = wait4(pid, &status, block ? 0 : WNOHANG, &usage)
-        guard r == pid else { return nil }
-        let low = status & 0x7f
-        let outcome = ProcessOutcome(
-            exitCode: low == 0 ? (status >> 8) & 0xff : nil,
-            signal: low != 0 && low != 0x7f ? low : nil,
-            stdout: Self.read(stdoutPath), stderr: Self.read(stderrPath),
-            maxResidentKB: Int(usage.ru_maxrss), command: command)
-        finished = outcome
-        return outcome
+        finished.withLock { finished in
+            if let f = finished { return f }
+            var status: Int32 = 0
+            var usage = rusage()
+            let r = wait4(pid, &status, block ? 0 : WNOHANG, &usage)
+            guard r == pid else { return nil }
+            let low = status & 0x7f
+            let outcome = ProcessOutcome(
+                exitCode: low == 0 ? (status >> 8) & 0xff : nil,
+                signal: low != 0 && low != 0x7f ? low : nil,
+                stdout: Self.read(stdoutPath), stderr: Self.read(stderrPath),
+                maxResidentKB: Int(usage.ru_maxrss), command: command)
+            finished = outcome
+            return outcome
+        }
     }
 
     /// What the process printed on stdout so far.

@@ -1,6 +1,7 @@
 import BilagCore
 import BilagStore
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,7 +9,7 @@ import Glibc
 /// A fresh bilag root for one test: `Inbox/`, `Outbox/`, a `bilag.yaml` to write, the state folder `var/`, and
 /// `logs/` for the output of every process the test starts. Removed when the object goes away, unless
 /// `$BILAG_KEEP_TEST_ROOTS` is set (then its path is printed, for a post-mortem).
-public final class TemporaryRoot: @unchecked Sendable {
+public final class TemporaryRoot: Sendable {
     public let path: String
     public let binary: BilagBinary
 
@@ -20,7 +21,8 @@ public final class TemporaryRoot: @unchecked Sendable {
     public var logDirectory: String { path + "/logs" }
     public var configPath: String { path + "/bilag.yaml" }
 
-    private var storeHandle: Store?
+    /// The store once opened, behind a lock so that a test's threads open it once.
+    private let storeHandle = Mutex<Store?>(nil)
     private let keep = ProcessInfo.processInfo.environment["BILAG_KEEP_TEST_ROOTS"] != nil
 
     /// Creates `$TMPDIR/bilag-test-NAME-XXXXXX` with `Inbox/` and `Outbox/`.
@@ -35,7 +37,7 @@ public final class TemporaryRoot: @unchecked Sendable {
     }
 
     deinit {
-        storeHandle = nil
+        storeHandle.withLock { $0 = nil }
         if keep { print("kept test root \(path)") } else { try? FileManager.default.removeItem(atPath: path) }
     }
 
@@ -131,10 +133,12 @@ public final class TemporaryRoot: @unchecked Sendable {
 
     /// The store, opened once (after the first run created it).
     public func store() throws -> Store {
-        if let s = storeHandle { return s }
-        let s = try Store(path: databasePath)
-        storeHandle = s
-        return s
+        try storeHandle.withLock { handle in
+            if let s = handle { return s }
+            let s = try Store(path: databasePath)
+            handle = s
+            return s
+        }
     }
 
     /// Every invoice record.

@@ -234,7 +234,7 @@ final class CrashRecoveryTests: XCTestCase {
         for (path, data) in inputs.files { try root.deliver(data, to: path) }
         let daemon = try root.startDaemon()
         defer { daemon.kill() }
-        XCTAssertTrue(try poll(timeout: 30) { FileManager.default.fileExists(atPath: root.databasePath) && ((try? root.records().count) ?? 0) > 0 })
+        XCTAssertTrue(poll(timeout: 30) { FileManager.default.fileExists(atPath: root.databasePath) && ((try? root.records().count) ?? 0) > 0 })
         daemon.terminate()
         guard let end = daemon.wait(timeout: 20) else { return XCTFail("no stop within 20 s of SIGTERM") }
         XCTAssertEqual(end.exitCode, 0, "\(end)")

@@ -240,7 +240,7 @@ final class IntakeTests: XCTestCase {
             try FileManager.default.copyItem(atPath: root.databasePath, toPath: copy)
             let db = try DatabaseQueue(path: copy)
             defer { try? db.close() }
-            return (try? db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM invoice WHERE state <> 'received'") }) ?? 0 ?? 0
+            return (try? db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM invoice WHERE state <> 'received'") }) ?? 0
         }
         XCTAssertTrue(try poll(timeout: 20, interval: 0.1) { try decidedInFileAlone() == 20 }, "the database file alone holds \((try? decidedInFileAlone()) ?? -1) of 20 decided invoices")
         XCTAssertTrue(daemon.isRunning)

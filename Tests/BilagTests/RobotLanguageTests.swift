@@ -1,6 +1,7 @@
 import BilagCore
 import BilagRobotLanguage
 import Foundation
+import Synchronization
 import XCTest
 
 /// The robot expression language: parsing, checking, evaluation, functions and templates.
@@ -833,9 +834,8 @@ final class RobotLanguageTests: XCTestCase {
 }
 
 /// A thread-safe count for tests that run work on several threads.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func increment() { lock.lock(); count += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }

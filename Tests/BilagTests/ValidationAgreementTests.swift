@@ -179,7 +179,7 @@ final class ValidationAgreementTests: XCTestCase {
         var size: Int32 = 0
         xmlDocDumpMemoryEnc(newDoc, &buffer, &size, "UTF-8")
         guard let buffer else { return nil }
-        defer { xmlFree(buffer) }
+        defer { libxmlFree(buffer) }
         return Data(bytes: buffer, count: Int(size))
     }
 
@@ -197,12 +197,12 @@ final class ValidationAgreementTests: XCTestCase {
     static func namespace(_ node: xmlNodePtr) -> String? { node.pointee.ns?.pointee.href.map { String(cString: $0) } }
     static func attribute(_ node: xmlNodePtr, _ name: String) -> String? {
         guard let v = xmlGetProp(node, name) else { return nil }
-        defer { xmlFree(v) }
+        defer { libxmlFree(v) }
         return String(cString: v)
     }
     static func text(_ node: xmlNodePtr) -> String {
         guard let c = xmlNodeGetContent(node) else { return "" }
-        defer { xmlFree(c) }
+        defer { libxmlFree(c) }
         return String(cString: c)
     }
 }

@@ -3,13 +3,13 @@ import Foundation
 /// A regular expression compiled once, when the robot loads (ICU syntax, via NSRegularExpression).
 ///
 /// Inputs longer than `maxInput` characters are refused, which bounds the time any match can take.
-final class CompiledRegex: @unchecked Sendable {
+final class CompiledRegex: Sendable {
     /// The most characters a regex is run on.
     static let maxInput = 10_000
 
     /// The pattern as written.
     let pattern: String
-    /// The compiled expression; NSRegularExpression is immutable and safe to share between threads.
+    /// The compiled expression; NSRegularExpression is immutable and Sendable, safe to share between threads.
     private let regex: NSRegularExpression
 
     /// Compiles `pattern`; throws when it is not a valid regular expression.

@@ -1,6 +1,7 @@
 import BilagCore
 import BilagRobotLanguage
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,16 +11,44 @@ import Glibc
 /// A query `orders` reads `FOLDER/orders.json` (an array of objects) or `FOLDER/orders.csv`, and answers the records
 /// whose fields equal every parameter. Write-backs are appended to `FOLDER/updates.jsonl` (once per idempotency key)
 /// and, where configuration maps an action to a record update, are seen by later lookups — as a case system would.
-public final class FilesConnector: Connector, @unchecked Sendable {
+public final class FilesConnector: Connector, Sendable {
     public let name: String
     public let folder: String
     /// action → (query, key field in the records ← param name, fields to set ← param names or literals)
     public let actions: [String: ActionMapping]
-    private let lock = NSLock()
-    private var cache: [String: (mtime: Double, records: [[String: Value]])] = [:]
-    /// The updates file read so far: its length, the updates in it and their idempotency keys. The file only grows,
-    /// so each lookup reads just what was appended since (by this process or another).
-    private var updatesRead: (offset: Int, updates: [CaseUpdate], keys: Set<String>) = (0, [], [])
+    /// The caches, behind one lock.
+    private let state = Mutex(State())
+
+    private struct State {
+        var cache: [String: (mtime: Double, records: [[String: Value]])] = [:]
+        /// The updates file read so far: its length, the updates in it and their idempotency keys. The file only grows,
+        /// so each lookup reads just what was appended since (by this process or another).
+        var updatesRead: (offset: Int, updates: [CaseUpdate], keys: Set<String>) = (0, [], [])
+        /// Per query: the records with every update applied, and the record and update counts they were computed from.
+        var overlays: [String: (base: Int, updates: Int, records: [[String: Value]])] = [:]
+        /// Per query: the modification time of the cached file an overlay was computed from.
+        var overlayStamp: [String: Double] = [:]
+
+        /// True while the overlay was computed from the cached version of the query's file.
+        func cacheIsCurrent(_ query: String, in folder: String) -> Bool { overlayStamp[query] == cacheStamp(query, in: folder) }
+        func cacheStamp(_ query: String, in folder: String) -> Double? { (cache["\(folder)/\(query).json"] ?? cache["\(folder)/\(query).csv"])?.mtime }
+
+        /// Reads what was appended to `updates.jsonl` since the last read.
+        mutating func refreshUpdates(in folder: String) {
+            guard let handle = FileHandle(forReadingAtPath: folder + "/updates.jsonl") else { return }
+            defer { try? handle.close() }
+            guard (try? handle.seek(toOffset: UInt64(updatesRead.offset))) != nil, let data = try? handle.readToEnd(), !data.isEmpty else { return }
+            guard let lastNewline = data.lastIndex(of: 0x0A) else { return } // a line still being written: next time
+            let complete = data[data.startIndex...lastNewline]
+            let decoder = JSONDecoder()
+            for line in complete.split(separator: 0x0A) {
+                guard let u = try? decoder.decode(CaseUpdate.self, from: Data(line)) else { continue }
+                updatesRead.updates.append(u)
+                updatesRead.keys.insert(u.idempotencyKey)
+            }
+            updatesRead.offset += complete.count
+        }
+    }
 
     /// How an action changes the records a query answers.
     public struct ActionMapping: Sendable, Equatable {
@@ -50,19 +79,20 @@ public final class FilesConnector: Connector, @unchecked Sendable {
     }
 
     public func send(_ update: CaseUpdate) throws {
-        lock.lock(); defer { lock.unlock() }
-        let path = folder + "/updates.jsonl"
-        refreshUpdates()
-        if updatesRead.keys.contains(update.idempotencyKey) { return }
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var line = try enc.encode(update)
-        line.append(0x0A)
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ConnectorError.unavailable(connector: name, message: "cannot write \(path)") }
-        defer { close(fd) }
-        let ok = line.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) == $0.count }
-        guard ok, fsync(fd) == 0 else { throw ConnectorError.unavailable(connector: name, message: "cannot write \(path)") }
+        try state.withLock { s in
+            let path = folder + "/updates.jsonl"
+            s.refreshUpdates(in: folder)
+            if s.updatesRead.keys.contains(update.idempotencyKey) { return }
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var line = try enc.encode(update)
+            line.append(0x0A)
+            let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw ConnectorError.unavailable(connector: name, message: "cannot write \(path)") }
+            defer { close(fd) }
+            let ok = line.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) == $0.count }
+            guard ok, fsync(fd) == 0 else { throw ConnectorError.unavailable(connector: name, message: "cannot write \(path)") }
+        }
     }
 
     func load(_ query: String) throws -> [[String: Value]] {
@@ -78,9 +108,11 @@ public final class FilesConnector: Connector, @unchecked Sendable {
             var st = stat()
             guard stat(path, &st) == 0 else { continue }
             let mtime = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
-            lock.lock()
-            if let c = cache[path], c.mtime == mtime { lock.unlock(); return c.records }
-            lock.unlock()
+            let cached: [[String: Value]]? = state.withLock { s in
+                if let c = s.cache[path], c.mtime == mtime { return c.records }
+                return nil
+            }
+            if let cached { return cached }
             guard let data = FileManager.default.contents(atPath: path) else { throw ConnectorError.unavailable(connector: name, message: "cannot read \(path)") }
             let records: [[String: Value]]
             if ext == "json" {
@@ -91,57 +123,39 @@ public final class FilesConnector: Connector, @unchecked Sendable {
             } else {
                 records = try CSV.records(String(decoding: data, as: UTF8.self), file: path).map { $0.mapValues { $0.isEmpty ? Value.null : .string($0) } }
             }
-            lock.lock(); cache[path] = (mtime, records); lock.unlock()
+            state.withLock { $0.cache[path] = (mtime, records) }
             return records
         }
         throw ConnectorError.unknown(connector: name, message: "no data for query '\(query)' (expected \(folder)/\(query).json or .csv)")
     }
 
-    private var overlays: [String: (base: Int, updates: Int, records: [[String: Value]])] = [:]
-
     /// The records with every update applied, recomputed only when the data or the updates changed.
     func overlaid(_ records: [[String: Value]], query: String) throws -> [[String: Value]] {
         // No action writes to this query: the update log cannot change its records, so it need not be read.
         guard actions.values.contains(where: { $0.query == query }) else { return records }
-        lock.lock()
-        refreshUpdates()
-        let count = updatesRead.updates.count
         let base = records.count
-        if let o = overlays[query], o.updates == count, o.base == base, cacheIsCurrent(query) { lock.unlock(); return o.records }
-        lock.unlock()
-        let fresh = try applyUpdates(to: records, query: query, ignoring: nil)
-        lock.lock(); overlays[query] = (base, count, fresh); overlayStamp[query] = cacheStamp(query); lock.unlock()
-        return fresh
-    }
-
-    /// True while the overlay was computed from the cached version of the query's file. Call with the lock held.
-    private func cacheIsCurrent(_ query: String) -> Bool { overlayStamp[query] == cacheStamp(query) }
-    private var overlayStamp: [String: Double] = [:]
-    private func cacheStamp(_ query: String) -> Double? { (cache["\(folder)/\(query).json"] ?? cache["\(folder)/\(query).csv"])?.mtime }
-
-    /// Reads what was appended to `updates.jsonl` since the last read. Call with the lock held.
-    private func refreshUpdates() {
-        guard let handle = FileHandle(forReadingAtPath: folder + "/updates.jsonl") else { return }
-        defer { try? handle.close() }
-        guard (try? handle.seek(toOffset: UInt64(updatesRead.offset))) != nil, let data = try? handle.readToEnd(), !data.isEmpty else { return }
-        guard let lastNewline = data.lastIndex(of: 0x0A) else { return } // a line still being written: next time
-        let complete = data[data.startIndex...lastNewline]
-        let decoder = JSONDecoder()
-        for line in complete.split(separator: 0x0A) {
-            guard let u = try? decoder.decode(CaseUpdate.self, from: Data(line)) else { continue }
-            updatesRead.updates.append(u)
-            updatesRead.keys.insert(u.idempotencyKey)
+        let (count, current): (Int, [[String: Value]]?) = state.withLock { s in
+            s.refreshUpdates(in: folder)
+            let count = s.updatesRead.updates.count
+            if let o = s.overlays[query], o.updates == count, o.base == base, s.cacheIsCurrent(query, in: folder) { return (count, o.records) }
+            return (count, nil)
         }
-        updatesRead.offset += complete.count
+        if let current { return current }
+        let fresh = try applyUpdates(to: records, query: query, ignoring: nil)
+        state.withLock { s in
+            s.overlays[query] = (base, count, fresh)
+            s.overlayStamp[query] = s.cacheStamp(query, in: folder)
+        }
+        return fresh
     }
 
     func applyUpdates(to records: [[String: Value]], query: String, ignoring: String?) throws -> [[String: Value]] {
         let relevant = actions.filter { $0.value.query == query }
         guard !relevant.isEmpty else { return records }
-        lock.lock()
-        refreshUpdates()
-        let updates = updatesRead.updates
-        lock.unlock()
+        let updates = state.withLock { s in
+            s.refreshUpdates(in: folder)
+            return s.updatesRead.updates
+        }
         guard !updates.isEmpty else { return records }
         var out = records
         for u in updates {

@@ -1,35 +1,40 @@
 import BilagRobotLanguage
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The robots in `Robots/`: every `*.robot.yaml` file, loaded and checked. A file that fails to load keeps its
 /// last good version active, and the error is kept for the operator; the daemon never stops for a broken robot.
-public final class RobotCatalog: @unchecked Sendable {
+public final class RobotCatalog: Sendable {
     public let folder: String
-    public private(set) var loader: RobotLoader
-    private let lock = NSLock()
-    private var active: [String: Robot] = [:]      // by file path
-    private var errors: [String: RobotLanguageError] = [:]
-    private var fingerprint = ""
+    /// What changes, all behind one lock.
+    private struct State {
+        var loader: RobotLoader
+        var active: [String: Robot] = [:]      // by file path
+        var errors: [String: RobotLanguageError] = [:]
+        var fingerprint = ""
+    }
+    private let state: Mutex<State>
 
     public init(folder: String, connectors: Set<String>) {
         self.folder = folder
-        self.loader = RobotLoader(connectors: connectors)
+        self.state = Mutex(State(loader: RobotLoader(connectors: connectors)))
     }
+
+    /// The loader the robot files are checked with (it knows the connectors configuration offers).
+    public var loader: RobotLoader { state.withLock { $0.loader } }
 
     /// The robots in force, highest priority first.
     public var robots: [Robot] {
-        lock.lock(); defer { lock.unlock() }
-        return active.values.filter { $0.mode != .off }.sorted { ($0.priority, $0.name) > ($1.priority, $1.name) }
+        state.withLock { s in
+            s.active.values.filter { $0.mode != .off }.sorted { ($0.priority, $0.name) > ($1.priority, $1.name) }
+        }
     }
 
     /// Load errors by file; a file listed here runs its last good version (if it ever had one).
-    public var loadErrors: [String: RobotLanguageError] {
-        lock.lock(); defer { lock.unlock() }
-        return errors
-    }
+    public var loadErrors: [String: RobotLanguageError] { state.withLock { $0.errors } }
 
     /// The robot files (`*.robot.yaml`) in the folder.
     public func files() -> [String] {
@@ -40,13 +45,16 @@ public final class RobotCatalog: @unchecked Sendable {
     /// Returns the robots whose version changed, with their previous version.
     @discardableResult
     public func reload(force: Bool = false, connectors: Set<String>? = nil) -> [(new: Robot, old: Robot?)] {
-        if let connectors { loader = RobotLoader(connectors: connectors) }
+        if let connectors { state.withLock { $0.loader = RobotLoader(connectors: connectors) } }
         let fp = currentFingerprint()
-        lock.lock()
-        if !force && fp == fingerprint { lock.unlock(); return [] }
-        fingerprint = fp
-        let previous = active
-        lock.unlock()
+        // The loader and the robots to start from; nil when nothing changed.
+        let start: (loader: RobotLoader, previous: [String: Robot])? = state.withLock { s in
+            if !force && fp == s.fingerprint { return nil }
+            s.fingerprint = fp
+            return (s.loader, s.active)
+        }
+        guard let start else { return [] }
+        let (loader, previous) = start
         var next: [String: Robot] = [:]
         var errs: [String: RobotLanguageError] = [:]
         var names: [String: String] = [:]
@@ -67,10 +75,10 @@ public final class RobotCatalog: @unchecked Sendable {
                 if let old = previous[path] { next[path] = old }
             }
         }
-        lock.lock()
-        active = next
-        errors = errs
-        lock.unlock()
+        state.withLock { [next, errs] s in
+            s.active = next
+            s.errors = errs
+        }
         return next.compactMap { path, r in previous[path]?.hash == r.hash ? nil : (r, previous[path]) }
     }
 
@@ -78,6 +86,7 @@ public final class RobotCatalog: @unchecked Sendable {
     public func checkAll() -> (ok: [Robot], errors: [RobotLanguageError]) {
         var ok: [Robot] = []
         var errs: [RobotLanguageError] = []
+        let loader = self.loader
         for f in files() {
             do { ok.append(try loader.load(path: folder + "/" + f, displayPath: "Robots/" + f)) } catch let e as RobotLanguageError { errs.append(e) } catch {
                 errs.append(RobotLanguageError(location: SourceLocation(file: "Robots/" + f, line: 1, column: 1), message: "\(error)"))

@@ -5,7 +5,7 @@ import Yams
 
 /// Loads and checks one robot file: YAML shape, expressions, types, tables and connector names.
 /// Every error names `file:line:column`.
-public struct RobotLoader {
+public struct RobotLoader: Sendable {
     /// The connectors configuration offers; a robot naming another is refused.
     public var connectors: Set<String>
 
