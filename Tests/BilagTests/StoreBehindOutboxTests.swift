@@ -152,7 +152,7 @@ final class StoreBehindOutboxTests: XCTestCase {
         let stamped = template.stamp(count: 1500, prefix: "WAL")
         for s in stamped { try root.deliver(s.data, to: "peppol/\(s.number).xml") }
         let daemon = try root.start(["run"], label: "daemon")
-        XCTAssertTrue(try poll(timeout: 60, interval: 0.01) { ((try? root.journal().files.count) ?? 0) >= 3 }, "no journal files were written")
+        XCTAssertTrue(poll(timeout: 60, interval: 0.01) { ((try? root.journal().files.count) ?? 0) >= 3 }, "no journal files were written")
         daemon.kill()
         _ = daemon.wait(timeout: 20)
         XCTAssertTrue(FileManager.default.fileExists(atPath: root.databasePath + "-wal"), "the log was already gone")
