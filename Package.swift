@@ -26,13 +26,13 @@ let package = Package(
         // Durable state: invoices, outcomes, events, journal entries (SQLite via GRDB).
         .target(name: "BilagStore", dependencies: [
             "BilagCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
-        ]),
+        ], swiftSettings: [.swiftLanguageMode(.v6)]),
         // Inbox watching, readiness rules and the atomic claim.
         .target(name: "BilagIntake", dependencies: [
             "BilagCore", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The Outbox: the posting journal written by atomic rename.
-        .target(name: "BilagOutbox", dependencies: ["BilagCore", "BilagStore"]),
+        .target(name: "BilagOutbox", dependencies: ["BilagCore", "BilagStore"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // The robot expression language: lexer, parser, type checker, evaluator. Pure, no I/O.
         .target(name: "BilagRobotLanguage", dependencies: ["BilagCore"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // Robot files: loader, tables, connectors, and the step runner.

@@ -14,7 +14,7 @@ import Glibc
 /// sequence number and invoice id, and are marked now — or proof that the store is behind its Outbox (restored from
 /// an older copy, its log lost): then nothing is written and `StoreBehindOutbox` says how to recover. Files are never
 /// matched by the sequence range in their names alone, and a file is never replaced.
-public final class JournalWriter: @unchecked Sendable {
+public final class JournalWriter: Sendable {
     public let directory: String
     public let maxLinesPerFile: Int
     let encoder: JSONEncoder = {

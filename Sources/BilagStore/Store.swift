@@ -8,7 +8,7 @@ import Glibc
 /// The durable state of bilag in SQLite: invoices, their outcomes, the audit trail and the journal to flush.
 ///
 /// All state transitions go through `apply`, in one transaction per batch.
-public final class Store: @unchecked Sendable {
+public final class Store: Sendable {
     let pool: DatabasePool
     /// The database file.
     public let path: String
@@ -70,7 +70,7 @@ public final class Store: @unchecked Sendable {
     }
 
     deinit {
-        try? pool.writeWithoutTransaction { Checkpointer.detach(from: $0) }
+        pool.writeWithoutTransaction { Checkpointer.detach(from: $0) }
         checkpointer.stop()
     }
 
