@@ -1,0 +1,73 @@
+import BilagCore
+import Foundation
+import GRDB
+
+/// An audited action that is not one invoice's: a bulk reveal of personal data (listing what was revealed), a
+/// plan ended, a robot resumed.
+public struct AuditRecord: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var at: String
+    public var actor: String
+    public var action: String
+    /// What was acted on: a command, a plan id, a robot name.
+    public var subject: String
+    /// JSON: the purpose, the note, what was revealed.
+    public var detail: String?
+}
+
+extension Store {
+    /// The audit table, created when first used (it sits beside the schema's migrations and needs none).
+    static let auditTable = """
+    CREATE TABLE IF NOT EXISTS audit (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      at TEXT NOT NULL,
+      actor TEXT NOT NULL,
+      action TEXT NOT NULL,
+      subject TEXT NOT NULL,
+      detail TEXT
+    )
+    """
+
+    /// Records an audited action that is not one invoice's (invoice actions go to the invoice's own trail, `audit`).
+    public func auditAction(actor: String, action: String, subject: String, detail: String?) throws {
+        try pool.write { db in
+            try db.execute(sql: Self.auditTable)
+            try db.execute(sql: "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)", arguments: [Timestamp.string(), actor, action, subject, detail])
+        }
+    }
+
+    /// The audit records, newest first.
+    public func auditRecords(limit: Int = 1000) throws -> [AuditRecord] {
+        try pool.read { db in
+            guard try db.tableExists("audit") else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT id, at, actor, action, subject, detail FROM audit ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+                AuditRecord(id: $0[0], at: $0[1], actor: $0[2], action: $0[3], subject: $0[4], detail: $0[5])
+            }
+        }
+    }
+
+    /// How many invoices there are, optionally in one state and/or with one reason (the total behind a page).
+    public func invoiceCount(state: InvoiceState? = nil, reason: String? = nil) throws -> Int {
+        try pool.read { db in
+            let (filter, args) = Self.invoiceFilter(state: state, reason: reason)
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice" + filter, arguments: StatementArguments(args)) ?? 0
+        }
+    }
+
+    /// The `WHERE` clause (empty when nothing filters) and its arguments for invoices in one state and/or with one reason.
+    static func invoiceFilter(state: InvoiceState?, reason: String?) -> (String, [DatabaseValueConvertible?]) {
+        var args: [DatabaseValueConvertible?] = []
+        var conds: [String] = []
+        if let state { conds.append("state = ?"); args.append(state.rawValue) }
+        if let reason { conds.append("reason_code = ?"); args.append(reason) }
+        return (conds.isEmpty ? "" : " WHERE " + conds.joined(separator: " AND "), args)
+    }
+
+    /// The ids that start with `prefix`, in order, at most `limit` (to name the candidates of an ambiguous prefix).
+    public func invoiceIDs(withPrefix prefix: String, limit: Int) throws -> [String] {
+        try pool.read { db in
+            let pattern = prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            return try String.fetchAll(db, sql: "SELECT id FROM invoice WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?", arguments: [pattern, limit])
+        }
+    }
+}
