@@ -1,3 +1,4 @@
+import BilagCore
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -26,6 +27,8 @@ public struct ReloadService: Service {
                 do {
                     try await reload()
                     logger.notice("reloaded configuration and robots")
+                } catch let e as OperatorFacingError {
+                    logger.error("reload failed; the running configuration stays active", metadata: ["code": "\(e.code)", "error": "\(e.message)", "remedy": "\(e.remedy)"])
                 } catch {
                     logger.error("reload failed; the running configuration stays active", metadata: ["error": "\(error)"])
                 }
