@@ -1,9 +1,10 @@
 import ArgumentParser
+import BilagCore
 import BilagDaemon
 import BilagEngine
 import Foundation
 
-/// `bilag run`: the daemon, or one batch run with `--once`.
+/// `bilag run`: the daemon, or one batch run with `--once`. The only command that sets up a new root's state.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Watch the Inbox and process every invoice that arrives.")
 
@@ -16,10 +17,15 @@ struct RunCommand: AsyncParsableCommand {
         let config = try global.load()
         JSONLogHandler.bootstrap(level: config.logLevel)
         if once {
-            let pipeline = try Bilag.guarded { try Pipeline.withRobots(config: config) }
-            let n = try Bilag.guarded { try pipeline.drain() }
-            let counts = try pipeline.store.counts()
-            print("processed \(n) file(s); " + counts.byState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            let pipeline = try Pipeline.withRobots(config: config)
+            let started = Timestamp.string()
+            let n = try pipeline.drain()
+            let this = try pipeline.store.counts(changedSince: started)
+            let totals = try pipeline.store.counts()
+            let out = Console()
+            out.line("this run: processed \(n) file(s); \(this.total) invoice(s) got an outcome" + (this.total == 0 ? "" : ":"))
+            for line in CountsText.lines(this) { out.line(line) }
+            out.line("totals in the database: \(totals.total) invoice(s); " + totals.byState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             return
         }
         let global = self.global
