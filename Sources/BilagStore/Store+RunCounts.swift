@@ -19,3 +19,8 @@ extension Store {
         }
     }
 }
+
+extension StatusCounts {
+    /// No invoices: what a root bilag has not run in yet holds.
+    public static var none: StatusCounts { StatusCounts() }
+}

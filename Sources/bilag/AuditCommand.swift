@@ -15,9 +15,9 @@ struct AuditCommand: ParsableCommand {
         @Flag(help: "JSON for scripts.") var json = false
 
         func run() throws {
-            let (_, store) = try global.openStore()
+            let (_, store) = try global.readStore()
             JSONLogHandler.bootstrap(level: "critical")
-            let rows = try store.auditRecords(limit: limit)
+            let rows = try store?.auditRecords(limit: limit) ?? []
             let out = Console()
             if json { try out.json(rows); return }
             out.table(["AT", "ACTOR", "ACTION", "SUBJECT", "DETAIL"], rows.map { [$0.at, $0.actor, $0.action, $0.subject, $0.detail ?? ""] })

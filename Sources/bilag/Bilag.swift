@@ -32,7 +32,7 @@ struct Bilag: AsyncParsableCommand {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }   // --help, --version
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Console.note(fullMessage(for: error))
                 Foundation.exit(ExitStatus.usage.rawValue)
             }
             Console.note("error: \(error)")

@@ -19,8 +19,14 @@ struct DecisionsCommand: ParsableCommand {
         @OptionGroup var reveal: RevealOptions
 
         func run() throws {
-            _ = try reveal.requestedPurpose()
-            let (_, store) = try global.openStore()
+            try reveal.check(note: op.note)
+            // A root bilag has not run in yet has no decisions; revealing needs the state to audit in.
+            let (_, found) = try global.readStore()
+            guard let store = try found ?? (reveal.reveal ? global.openStore().1 : nil) else {
+                if let output { try FileIO.writeAtomically(Data(), to: output) }
+                Console.note("wrote 0 decision(s): bilag has not run here yet")
+                return
+            }
             JSONLogHandler.bootstrap(level: "critical")
             let rows = try store.decisions(from: from, to: to, robot: robot)
             // One audit record for the export, listing every invoice whose data it reveals.

@@ -53,6 +53,13 @@ struct GlobalOptions: ParsableArguments {
         let c = try loadExisting()
         return (c, try Store(path: c.databasePath))
     }
+
+    /// For commands that only read: the store of a bilag root, or nil when bilag has not run there yet (the
+    /// command shows nothing then, and creates nothing). A folder that is no bilag root is refused.
+    func readStore() throws -> (BilagConfig, Store?) {
+        let c = try loadRoot()
+        return (c, FileManager.default.fileExists(atPath: c.databasePath) ? try Store(path: c.databasePath) : nil)
+    }
 }
 
 /// Who is acting, for the audit trail.

@@ -20,7 +20,7 @@ struct InspectCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        _ = try reveal.requestedPurpose()
+        try reveal.check(note: op.note)
         guard let data = FileManager.default.contents(atPath: file) else {
             throw BilagError("file-unreadable", "cannot read \(file)", remedy: "check the path and its permissions")
         }

@@ -22,12 +22,13 @@ struct InvoicesCommand: ParsableCommand {
                 }
                 return s
             }
-            let (_, store) = try global.openStore()
+            let (config, store) = try global.readStore()
             JSONLogHandler.bootstrap(level: "warning")
             let limit = page.limit ?? 1000
-            let rows = try store.invoices(state: s, limit: limit, offset: page.offset)
-            let total = try store.invoiceCount(state: s)
+            let rows = try store?.invoices(state: s, limit: limit, offset: page.offset) ?? []
+            let total = try store?.invoiceCount(state: s) ?? 0
             let out = Console()
+            if store == nil && !json { out.line(NotRunYet.text(config)) }
             if json { try out.json(Page(invoices: rows, total: total, offset: page.offset, limit: limit)); return }
             out.table(["ID", "STATE", "REASON", "CHANNEL", "SUPPLIER", "NUMBER", "AMOUNT", "DECIDED BY"], rows.map {
                 [$0.id, $0.state.rawValue, $0.reasonCode ?? "-", $0.channel, $0.sellerName ?? $0.sellerKey ?? "-", $0.invoiceNumber ?? "-", [$0.amountDue, $0.currency].compactMap { $0 }.joined(separator: " "), $0.decidedBy ?? "-"]
@@ -44,11 +45,12 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "JSON for scripts.") var json = false
 
     func run() throws {
-        let (config, store) = try global.openStore()
+        let (config, store) = try global.readStore()
         JSONLogHandler.bootstrap(level: "warning")
-        let c = try store.counts()
+        let c = try store?.counts() ?? .none
         let out = Console()
         if json { try out.json(c); return }
+        if store == nil { out.line(NotRunYet.text(config)) }
         out.line("\(c.total) invoice(s) in \(config.databasePath)")
         for line in CountsText.lines(c) { out.line(line) }
         out.line("journal: \(c.journalEntries) line(s), \(c.journalUnflushed) not yet written to the Outbox")
@@ -64,5 +66,12 @@ enum CountsText {
             for (reason, m) in (c.byReason[state] ?? [:]).sorted(by: { $0.value > $1.value }) { out.append("\(indent)    \(reason): \(m)") }
         }
         return out
+    }
+}
+
+/// What read-only commands say in a bilag root whose state bilag has not created yet.
+enum NotRunYet {
+    static func text(_ config: BilagConfig) -> String {
+        "bilag has not run in \(config.root) yet (no state database at \(config.databasePath)); start it with `bilag run`"
     }
 }

@@ -18,10 +18,16 @@ struct PlansCommand: ParsableCommand {
         return try Store(path: config.databasePath)
     }
 
-    /// The store of a bilag root whose database exists, for commands that only read plans.
+    /// The store of a bilag root whose database exists, for `plans end`.
     static func existingStore(_ global: GlobalOptions) throws -> Store {
         JSONLogHandler.bootstrap(level: "critical")
         return try global.openStore().1
+    }
+
+    /// The store of a bilag root for commands that only read plans; nil before bilag first ran there (no plans).
+    static func readStore(_ global: GlobalOptions) throws -> Store? {
+        JSONLogHandler.bootstrap(level: "critical")
+        return try global.readStore().1
     }
 
     struct Add: ParsableCommand {
@@ -51,6 +57,7 @@ struct PlansCommand: ParsableCommand {
                               orderNumber: orderNumber, invoicePrefix: invoicePrefix, identifier: identifier, account: account, dimensions: dims.joined(separator: ";"),
                               vatCode: vatCode, validFrom: validFrom, validTo: validTo, note: op.note).plan(by: op.resolvedUser)
             try s.addPlan(plan)
+            try s.auditAction(actor: op.actor, action: "plan-added", subject: plan.id, detail: try AuditDetail.json(["note": op.note]))
             Console().line("plan \(plan.id) added by \(op.resolvedUser)")
         }
     }
@@ -61,7 +68,7 @@ struct PlansCommand: ParsableCommand {
         @Flag(help: "Include ended plans.") var all = false
         @Flag(help: "JSON for scripts.") var json = false
         func run() throws {
-            let plans = try PlansCommand.existingStore(global).plans(includeEnded: all)
+            let plans = try PlansCommand.readStore(global)?.plans(includeEnded: all) ?? []
             let out = Console()
             if json { try out.json(plans); return }
             out.table(["ID", "KIND", "SUPPLIER", "RECEIVER", "CRITERIA", "AMOUNT", "CADENCE", "ACCOUNT", "VALID"], plans.map { p in
@@ -77,7 +84,7 @@ struct PlansCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument var id: String
         func run() throws {
-            guard let p = try PlansCommand.existingStore(global).plan(id) else {
+            guard let p = try PlansCommand.readStore(global)?.plan(id) else {
                 throw BilagError("plan-not-found", "no plan has the id \(id)", remedy: "list the plans with `bilag plans list --all`")
             }
             try Console().json(p)
@@ -128,7 +135,7 @@ struct PlansCommand: ParsableCommand {
         @Flag(help: "JSON for scripts.") var json = false
         func run() throws {
             let date = today.flatMap { LocalDate(parsing: $0) } ?? LocalDate.today()
-            let plans = try PlansCommand.existingStore(global).plansDue(within: days, today: date)
+            let plans = try PlansCommand.readStore(global)?.plansDue(within: days, today: date) ?? []
             let out = Console()
             if json { try out.json(plans); return }
             if plans.isEmpty { out.line("no plan ends within \(days) days"); return }

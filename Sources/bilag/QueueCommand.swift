@@ -28,12 +28,13 @@ struct QueueCommand: ParsableCommand {
         @Flag(help: "JSON for scripts: {invoices, total, offset, limit}.") var json = false
 
         func run() throws {
-            let (_, store) = try global.openStore()
+            let (config, store) = try global.readStore()
             let state: InvoiceState = quarantined ? .quarantined : .manual
             let limit = page.limit ?? 100
-            let rows = try store.invoices(state: state, reason: reason, limit: limit, offset: page.offset)
-            let total = try store.invoiceCount(state: state, reason: reason)
+            let rows = try store?.invoices(state: state, reason: reason, limit: limit, offset: page.offset) ?? []
+            let total = try store?.invoiceCount(state: state, reason: reason) ?? 0
             let out = Console()
+            if store == nil && !json { out.line(NotRunYet.text(config)) }
             if json { try out.json(Page(invoices: rows, total: total, offset: page.offset, limit: limit)); return }
             if total == 0 { out.line(quarantined ? "nothing is quarantined" : "the queue is empty"); return }
             out.table(["ID", "RECEIVED", "REASON", "SUPPLIER", "NUMBER", "AMOUNT", "MESSAGE"], rows.map {
@@ -56,8 +57,12 @@ struct QueueCommand: ParsableCommand {
             let q = try QueueCommand.open(global)
             let view = try InvoiceView.load(q, id: id)
             let out = Console(try Reveal.invoice(view.record.id, reveal, user: op.resolvedUser, note: op.note, command: "queue show", store: q.pipeline.store))
-            // The opening just audited is part of the trail shown.
-            let shown = out.reveal == nil ? view : try InvoiceView.load(q, id: view.record.id)
+            // A note without an opening is an operator's remark on the invoice: kept in its trail, never dropped.
+            if out.reveal == nil, let note = op.note {
+                try q.pipeline.store.audit(view.record.id, actor: op.actor, action: "noted", detail: try AuditDetail.json(["note": note]))
+            }
+            // The opening or note just audited is part of the trail shown.
+            let shown = out.reveal == nil && op.note == nil ? view : try InvoiceView.load(q, id: view.record.id)
             if json { try out.json(shown); return }
             out.line(shown.text)
         }

@@ -11,6 +11,16 @@ struct RevealOptions: ParsableArguments {
     @Option(help: "Why you open personal data, e.g. \"klage 2026-118\" (required with --reveal; kept in the audit trail).")
     var purpose: String?
 
+    /// Checks the options of a command that records nothing unless it reveals: the purpose as `requestedPurpose`,
+    /// and a `--note` without `--reveal` refused rather than dropped.
+    func check(note: String?) throws {
+        _ = try requestedPurpose()
+        if note != nil && !reveal {
+            throw BilagError("note-unused", "--note is kept in the audit trail with an opening of personal data, and this command records nothing without --reveal",
+                             remedy: "leave out --note, or open with --reveal --purpose \"…\" and the note is kept with it")
+        }
+    }
+
     /// The stated purpose when `--reveal` is given, nil without it; refused when `--reveal` has no purpose.
     func requestedPurpose() throws -> String? {
         guard reveal else { return nil }

@@ -53,7 +53,7 @@ struct RobotsCommand: ParsableCommand {
         @OptionGroup var op: OperatorOptions
 
         func run() throws {
-            _ = try reveal.requestedPurpose()
+            try reveal.check(note: op.note)
             let config = try global.loadRoot()
             JSONLogHandler.bootstrap(level: "critical")
             let r = try RobotsCommand.loadRobot(robot, config: config)

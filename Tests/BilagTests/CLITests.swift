@@ -32,12 +32,17 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.state), "a look created the state folder")
         XCTAssertEqual(TemporaryRoot.files(under: root.path).filter { !$0.hasPrefix("logs/") }, before)
 
-        // With a bilag.yaml but before the first run: no state yet, said so, still nothing created.
+        // With a bilag.yaml but before the first run: nothing there yet, said so, still nothing created; acting on an
+        // invoice is a state problem.
         try root.configure()
         let fresh = try root.bilag(["status"])
-        XCTAssertEqual(fresh.exitCode, 4, "\(fresh)")
-        XCTAssertTrue(fresh.stderr.contains("bilag run"), fresh.stderr)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: root.databasePath))
+        XCTAssertEqual(fresh.exitCode, 0, "\(fresh)")
+        XCTAssertTrue(fresh.stdout.contains("has not run") && fresh.stdout.contains("bilag run"), fresh.stdout)
+        XCTAssertEqual(try root.bilag(["queue", "list", "--json"]).jsonObject()["total"] as? Int, 0)
+        let act = try root.bilag(["queue", "approve", "2026", "--account", "1", "--user", "a"])
+        XCTAssertEqual(act.exitCode, 4, "\(act)")
+        XCTAssertTrue(act.stderr.contains("bilag run"), act.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.state), "a look created the state folder")
         // `run` sets the root up.
         try root.bilagSucceeding(["run", "--once"])
         XCTAssertTrue(try root.bilagSucceeding(["status"]).stdout.contains("0 invoice(s)"))

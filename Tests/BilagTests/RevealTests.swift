@@ -98,14 +98,24 @@ final class RevealTests: XCTestCase {
         let bin = try BilagBinary.locate()
         func cli(_ args: [String]) throws { let o = try bin.run(args + ["--root", w.root], logDirectory: w.root); XCTAssertTrue(o.succeeded, o.description) }
         try cli(["plans", "end", "P-1", "--user", "anna", "--note", "kontrakt opsagt"])
+        try cli(["plans", "add", "--id", "P-3", "--supplier-cvr", "12345674", "--receiver-ean", "5798000000117", "--account", "1", "--valid-from", "2026-01-01", "--valid-to", "2026-12-01", "--user", "anna", "--note", "ny aftale"])
         try cli(["robots", "resume", "payment-plans", "--user", "anna", "--note", "tabel rettet"])
         let csv = w.root + "/plans.csv"
         try ("id,name,kind,supplier_cvr,receiver_ean,min_amount,max_amount,cadence,order_number,invoice_prefix,identifier,account,dimensions,vat_code,valid_from,valid_to,note\n"
              + "P-2,Vand,payment-plan,12345674,5798000000117,,,,,,,4000,costcentre=1,,2026-01-01,2026-12-31,\n").write(toFile: csv, atomically: true, encoding: .utf8)
         try cli(["plans", "import", csv, "--user", "anna", "--note", "import fra ERP"])
         let details = try w.store.auditRecords().map { "\($0.action) \($0.subject) \($0.actor) \($0.detail ?? "")" }
-        for note in ["kontrakt opsagt", "tabel rettet", "import fra ERP"] {
+        for note in ["kontrakt opsagt", "tabel rettet", "import fra ERP", "ny aftale"] {
             XCTAssertTrue(details.contains { $0.contains(note) && $0.contains("operator:anna") }, "note \(note) kept: \(details)")
         }
+        // On an invoice: a note with a plain `queue show` is kept in its trail; where nothing would be recorded
+        // (an export, a dry run without --reveal) a note is refused, not dropped.
+        var inv = ScenarioInvoice(); inv.number = "N1"; inv.amount("100.00", vat: "25")
+        try w.run([("n1", inv)])
+        let id = try XCTUnwrap(try w.store.invoices(limit: 1).first?.id)
+        try cli(["queue", "show", id, "--user", "anna", "--note", "ringet til leverandør"])
+        XCTAssertTrue(try w.store.events(id).contains { $0.action == "noted" && ($0.detail ?? "").contains("ringet til leverandør") && $0.actor == "operator:anna" })
+        let unused = try bin.run(["decisions", "export", "--from", "2000-01-01", "--to", "2100-01-01", "--note", "x", "--root", w.root], logDirectory: w.root)
+        XCTAssertEqual(unused.exitCode, 2, unused.description)
     }
 }
