@@ -5,9 +5,13 @@ import GRDB
 /// An audited action that is not one invoice's: a bulk reveal of personal data (listing what was revealed), a
 /// plan ended, a robot resumed.
 public struct AuditRecord: Codable, Sendable, Equatable {
+    /// The record's number, in order of writing.
     public var id: Int64
+    /// When (a `Timestamp`).
     public var at: String
+    /// Who: `operator:NAME`.
     public var actor: String
+    /// What: `revealed`, `plan-added`, `plan-ended`, `plans-imported`, `robot-resumed`.
     public var action: String
     /// What was acted on: a command, a plan id, a robot name.
     public var subject: String
