@@ -12,7 +12,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "The configuration file (default: $BILAG_CONFIG or ROOT/bilag.yaml when present).")
     var config: String?
 
-    @Option(name: .customLong("state-dir"), help: "The state folder for the database and kept originals (default: `state:` in bilag.yaml, $BILAG_STATE, or ROOT/var).")
+    @Option(name: .customLong("state-dir"), help: "The state folder for the database and kept originals; also --state (except in `invoices list`, whose --state filters by invoice state). Default: $BILAG_STATE, `state:` in bilag.yaml, or ROOT/var.")
     var state: String?
 
     var resolvedRoot: String {

@@ -144,6 +144,17 @@ final class CLITests: XCTestCase {
             let o = try root.binary.run(["status", "--root", root.path] + (flag == "--root" ? [] : [flag, value]), logDirectory: root.logDirectory)
             XCTAssertEqual(o.exitCode, 0, "README names \(flag): \(o)")
         }
+        // `--state` and `--state-dir` both name the state folder; in `invoices list` `--state` is the invoice-state filter.
+        let elsewhere = root.path + "/other-state"
+        for flag in ["--state", "--state-dir"] {
+            let empty = try root.bilag(["status", "--json", flag, elsewhere])
+            XCTAssertEqual(empty.exitCode, 0, "\(empty)")
+            XCTAssertEqual(try empty.jsonObject()["total"] as? Int, 0, "\(flag) chose the state folder")
+            XCTAssertEqual(try root.bilagSucceeding(["status", "--json", flag, root.state]).jsonObject()["total"] as? Int, 1)
+        }
+        XCTAssertEqual(try root.bilagSucceeding(["status", "--json", "--state=" + root.state]).jsonObject()["total"] as? Int, 1)
         XCTAssertEqual(try root.bilagSucceeding(["invoices", "list", "--state", "manual", "--json"]).jsonObject()["total"] as? Int, 1)
+        XCTAssertEqual(try root.bilagSucceeding(["invoices", "list", "--state", "booked", "--state-dir", root.state, "--json"]).jsonObject()["total"] as? Int, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: elsewhere), "a look at another state folder created it")
     }
 }
