@@ -140,6 +140,22 @@ final class RobotFileTests: XCTestCase {
         XCTAssertEqual(Set(try XCTUnwrap(w.pipeline.decider as? RobotDecider).catalog.robots.map(\.name)), ShippedRobots.names)
     }
 
+    /// No test reads the package's live `Robots/` folder (or hands the package root to something that does): they
+    /// take the shipped robots through `ShippedRobots`.
+    func testNoTestReadsTheLiveRobotsFolder() throws {
+        let folder = Corpus.packageRoot + "/Tests/BilagTests"
+        var live: [String] = []
+        for root in ["RobotWorld.repo", "Self.repo", "Corpus.packageRoot"] {
+            live += [root + " + \"/Robots", "ConfigLoader.load(root: " + root, "TouchlessBench(count: 300, seed: 7, repository: " + root]
+        }
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".swift") && file != "RobotFileTests.swift" {
+            let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
+            for pattern in live where text.contains(pattern) {
+                XCTFail("\(file) reads the live Robots/ folder (`\(pattern)`); copy the shipped robots with ShippedRobots")
+            }
+        }
+    }
+
     /// The example robot of docs/robots.md, copied from the guide as it stands, run on invoices.
     func testFourthRobotFromTheGuide() throws {
         let guide = try String(contentsOfFile: RobotWorld.repo + "/docs/robots.md", encoding: .utf8)
