@@ -62,8 +62,7 @@ public final class Store: @unchecked Sendable {
             }
             try Schema.migrator.migrate(pool)
         } catch let e as DatabaseError where e.resultCode == .SQLITE_NOTADB || e.resultCode == .SQLITE_CORRUPT {
-            throw BilagError("database-corrupt", "the database at \(path) is damaged: \(e.message ?? "\(e)")",
-                             remedy: "stop bilag, keep the damaged file aside, and restore the database from the last backup, or rebuild it from the kept originals with `bilag store rebuild`")
+            throw DatabaseTrouble.damaged(path, e.message ?? "\(e)")
         } catch {
             throw BilagError("database-unavailable", "cannot open the database at \(path): \(error)", remedy: "check that the state folder exists and is writable, and that the disk has room")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BilagCore
+import BilagStore
 import Foundation
 
 /// The `bilag` command: the daemon and the operators' tools.
@@ -34,6 +35,11 @@ struct Bilag: AsyncParsableCommand {
             if code == .validationFailure {
                 Console.note(fullMessage(for: error))
                 Foundation.exit(ExitStatus.usage.rawValue)
+            }
+            // A database failure in the middle of a command (a page found damaged by a query) is a state problem.
+            if let typed = DatabaseTrouble.typed(error, path: nil) {
+                Console.error(typed)
+                Foundation.exit(ExitStatus.of(typed).rawValue)
             }
             Console.note("error: \(error)")
             Foundation.exit(ExitStatus.internalError.rawValue)

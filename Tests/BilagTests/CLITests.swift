@@ -123,6 +123,18 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(corrupt.exitCode, 4, "\(corrupt)")
         XCTAssertTrue(corrupt.stderr.contains("backup") && corrupt.stderr.contains("bilag store rebuild"), corrupt.stderr)
         XCTAssertFalse(corrupt.stderr.contains("check the disk") || corrupt.stderr.contains("disk has room"), corrupt.stderr)
+        // Damaged behind a readable first page (the header opens, the pages after it do not): the same advice.
+        let again = try processed(2)
+        let db = try FileHandle(forUpdating: URL(fileURLWithPath: again.databasePath))
+        let size = try db.seekToEnd()
+        try db.seek(toOffset: 4096)
+        try db.write(contentsOf: Data(repeating: 0x5A, count: Int(size) - 4096))
+        try db.close()
+        for args in [["status"], ["queue", "list"], ["invoices", "list", "--json"]] {
+            let o = try again.bilag(args)
+            XCTAssertEqual(o.exitCode, 4, "\(o)")
+            XCTAssertTrue(o.stderr.contains("damaged") && o.stderr.contains("backup") && o.stderr.contains("bilag store rebuild"), o.stderr)
+        }
         // The codes are documented where a user looks.
         let help = try root.binary.run(["--help"], logDirectory: root.logDirectory)
         XCTAssertEqual(help.exitCode, 0)
