@@ -1,3 +1,4 @@
+import BilagCore
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -20,12 +21,14 @@ public struct ReloadService: Service {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         // READY only once SIGHUP (and, by now, SIGTERM) are handled: a signal sent on READY never kills the daemon.
         notifier.notify("READY=1" + (readyStatus.isEmpty ? "" : "\nSTATUS=\(readyStatus)"))
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             for await _ in signals {
                 notifier.notify("RELOADING=1")
                 do {
                     try await reload()
                     logger.notice("reloaded configuration and robots")
+                } catch let e as OperatorFacingError {
+                    logger.error("reload failed; the running configuration stays active", metadata: ["code": "\(e.code)", "error": "\(e.message)", "remedy": "\(e.remedy)"])
                 } catch {
                     logger.error("reload failed; the running configuration stays active", metadata: ["error": "\(error)"])
                 }

@@ -15,14 +15,9 @@ extension Store {
     /// Invoices, newest first, optionally in one state and/or with one reason.
     public func invoices(state: InvoiceState? = nil, reason: String? = nil, limit: Int = 1000, offset: Int = 0) throws -> [InvoiceRecord] {
         try pool.read { db in
-            var sql = "SELECT \(InvoiceRecord.columns) FROM invoice"
-            var args: [DatabaseValueConvertible?] = []
-            var conds: [String] = []
-            if let state { conds.append("state = ?"); args.append(state.rawValue) }
-            if let reason { conds.append("reason_code = ?"); args.append(reason) }
-            if !conds.isEmpty { sql += " WHERE " + conds.joined(separator: " AND ") }
-            sql += " ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?"
-            args.append(limit); args.append(offset)
+            let (filter, filterArgs) = Self.invoiceFilter(state: state, reason: reason)
+            let sql = "SELECT \(InvoiceRecord.columns) FROM invoice" + filter + " ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?"
+            let args = filterArgs + [limit, offset]
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(InvoiceRecord.init(row:))
         }
     }

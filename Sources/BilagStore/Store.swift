@@ -64,6 +64,8 @@ public final class Store: Sendable {
                 checkpointer.attach(to: db)
             }
             try Schema.migrator.migrate(pool)
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_NOTADB || e.resultCode == .SQLITE_CORRUPT {
+            throw DatabaseTrouble.damaged(path, e.message ?? "\(e)")
         } catch {
             throw BilagError("database-unavailable", "cannot open the database at \(path): \(error)", remedy: "check that the state folder exists and is writable, and that the disk has room")
         }

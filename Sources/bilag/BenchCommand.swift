@@ -1,5 +1,6 @@
 import ArgumentParser
 import BilagBench
+import BilagCore
 import BilagEngine
 import Foundation
 
@@ -61,53 +62,50 @@ struct BenchCommand: ParsableCommand {
     var root: String?
 
     func run() throws {
+        let out = Console()
         if let n = touchless {
             let repo = root ?? FileManager.default.currentDirectoryPath
             JSONLogHandler.bootstrap(level: "critical")
             let r = try TouchlessBench(count: n, seed: UInt64(seed), repository: repo).run()
             if json {
-                let e = JSONEncoder()
-                e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try e.encode(r), as: UTF8.self))
+                try out.json(r)
             } else {
-                print("touchless month: \(r.invoices) invoices decided in \(String(format: "%.2f", r.seconds)) s")
-                print("  booked without a human  \(r.booked)/\(r.invoices) = \(String(format: "%.1f", r.touchlessRate * 100)) %")
-                print("  outcome as expected     \(r.asExpected)/\(r.invoices) = \(String(format: "%.1f", r.expectationMatch * 100)) %   [target 100 %]")
+                out.line("touchless month: \(r.invoices) invoices decided in \(String(format: "%.2f", r.seconds)) s")
+                out.line("  booked without a human  \(r.booked)/\(r.invoices) = \(String(format: "%.1f", r.touchlessRate * 100)) %")
+                out.line("  outcome as expected     \(r.asExpected)/\(r.invoices) = \(String(format: "%.1f", r.expectationMatch * 100)) %   [target 100 %]")
                 for (kind, outcomes) in r.byKind.sorted(by: { $0.key < $1.key }) {
-                    print("  \(kind): " + outcomes.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                    out.line("  \(kind): " + outcomes.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
                 }
-                for m in r.mismatches { print("  MISMATCH \(m)") }
+                for m in r.mismatches { out.line("  MISMATCH \(m)") }
             }
-            if r.asExpected != r.invoices { throw ExitCode(1) }
+            if r.asExpected != r.invoices { throw ExitStatus.checkFailed.code }
             if counts.isEmpty { return }
         }
         let counts = try parsedCounts()
         if let folder = generateTo {
             let (files, bytes) = try InvoiceGenerator(seed: seed).write(count: counts[0], to: folder)
-            print("wrote \(files.count) invoice(s), \(bytes) bytes, into \(folder)")
+            out.line("wrote \(files.count) invoice(s), \(bytes) bytes, into \(folder)")
             return
         }
-        guard let exe = binary ?? ChildProcess.currentExecutable() else { throw ValidationError("cannot find the bilag binary; give --binary") }
+        guard let exe = binary ?? ChildProcess.currentExecutable() else { throw BilagError("binary-missing", "cannot find the bilag binary", remedy: "give it with --binary") }
         let json = self.json
         let runner = BenchRunner(binary: exe, seed: seed, parent: dir ?? NSTemporaryDirectory(), keep: keep, progress: { line in
-            FileHandle.standardError.write(Data("bench: \(line)\n".utf8))
+            Console.note("bench: \(line)")
         })
         var results: [BenchResult] = []
         for n in counts {
             do { results.append(try runner.run(count: n)) } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                throw ExitCode(1)
+                Console.note("error: \(error)")
+                throw ExitStatus.checkFailed.code
             }
-            if !json { FileHandle.standardError.write(Data("bench: N = \(n) done\n".utf8)) }
+            if !json { Console.note("bench: N = \(n) done") }
         }
         let report = BenchReport(binary: exe, seed: seed, runs: results)
         if json {
-            let e = JSONEncoder()
-            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try e.encode(report), as: UTF8.self))
+            try out.json(report)
         } else {
-            print(report.text)
+            out.line(report.text)
         }
-        if !report.allOutcomesRecorded { throw ExitCode(1) }
+        if !report.allOutcomesRecorded { throw ExitStatus.checkFailed.code }
     }
 }

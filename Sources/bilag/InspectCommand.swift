@@ -15,25 +15,29 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Print JSON whose field names are the canonical model's.")
     var json = false
 
-    @Flag(help: "Show CPR numbers unmasked.")
-    var reveal = false
+    @OptionGroup var reveal: RevealOptions
+    @OptionGroup var op: OperatorOptions
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
+        try reveal.check(note: op.note)
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw ValidationError("cannot read \(file)")
+            throw BilagError("file-unreadable", "cannot read \(file)", remedy: "check the path and its permissions")
         }
+        // Revealing is audited in the root's state, so it needs one; masked output needs none.
+        let out = reveal.reveal ? Console(try Reveal.bulk([file], reveal, user: op.resolvedUser, note: op.note, command: "inspect", store: try global.openStore().1)) : Console()
         switch Examiner().examine(data) {
         case let .quarantine(code, message):
-            if json { try Output.json(["error": code, "message": message]) } else { Output.line("not an invoice bilag can read (\(code)): \(message)") }
-            throw ExitCode(3)
+            if json { try out.json(["error": code, "message": message]) } else { out.line("not an invoice bilag can read (\(code)): \(message)") }
+            throw ExitStatus.checkFailed.code
         case let .parsed(doc, report):
             if json {
                 struct Inspection: Encodable { let invoice: Invoice; let findings: [ParseFinding]; let validation: ValidationReport }
-                try Output.json(Inspection(invoice: doc.invoice, findings: doc.findings, validation: report), reveal: reveal)
+                try out.json(Inspection(invoice: doc.invoice, findings: doc.findings, validation: report))
             } else {
-                Output.line(InvoiceText.render(doc.invoice), reveal: reveal)
-                Output.line("validation (\(report.ruleSet)): " + (report.isValid ? "valid" : "INVALID") + (report.issues.isEmpty ? "" : ", \(report.issues.count) issue(s)"), reveal: reveal)
-                for i in report.issues { Output.line("  \(i.severity.rawValue) \(i.ruleID): \(i.message)", reveal: reveal) }
+                out.line(InvoiceText.render(doc.invoice))
+                out.line("validation (\(report.ruleSet)): " + (report.isValid ? "valid" : "INVALID") + (report.issues.isEmpty ? "" : ", \(report.issues.count) issue(s)"))
+                for i in report.issues { out.line("  \(i.severity.rawValue) \(i.ruleID): \(i.message)") }
             }
         }
     }

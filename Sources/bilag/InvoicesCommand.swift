@@ -1,4 +1,5 @@
 import ArgumentParser
+import BilagCore
 import BilagEngine
 import BilagStore
 import Foundation
@@ -8,26 +9,31 @@ struct InvoicesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "invoices", abstract: "Every claimed file and its outcome.", subcommands: [List.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List invoices, newest first.")
+        static let configuration = CommandConfiguration(abstract: "List invoices, newest first, a page at a time.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Only this state: \(InvoiceState.allCases.map(\.rawValue).joined(separator: ", ")).") var state: String?
-        @Option(help: "At most this many.") var limit = 1000
-        @Option(help: "Skip this many first.") var offset = 0
-        @Flag(help: "JSON for scripts.") var json = false
+        @Option(help: "Only invoices in this state: \(InvoiceState.allCases.map(\.rawValue).joined(separator: ", ")).") var state: String?
+        @OptionGroup var page: PageOptions
+        @Flag(help: "JSON for scripts: {invoices, total, offset, limit}.") var json = false
 
         func run() throws {
-            let config = try global.load()
-            JSONLogHandler.bootstrap(level: "warning")
             let s = try state.map { v -> InvoiceState in
-                guard let s = InvoiceState(rawValue: v) else { throw ValidationError("unknown state \(v)") }
+                guard let s = InvoiceState(rawValue: v) else {
+                    throw BilagError("state-unknown", "unknown invoice state \(v)", remedy: "use one of \(InvoiceState.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
                 return s
             }
-            let store = try Bilag.guarded { try Store(path: config.databasePath) }
-            let rows = try store.invoices(state: s, limit: limit, offset: offset)
-            if json { try Output.json(rows); return }
-            Output.table(["ID", "STATE", "REASON", "CHANNEL", "SUPPLIER", "NUMBER", "AMOUNT", "DECIDED BY"], rows.map {
+            let (config, store) = try global.readStore()
+            JSONLogHandler.bootstrap(level: "warning")
+            let limit = page.limit ?? 1000
+            let rows = try store?.invoices(state: s, limit: limit, offset: page.offset) ?? []
+            let total = try store?.invoiceCount(state: s) ?? 0
+            let out = Console()
+            if store == nil && !json { out.line(NotRunYet.text(config)) }
+            if json { try out.json(Page(invoices: rows, total: total, offset: page.offset, limit: limit)); return }
+            out.table(["ID", "STATE", "REASON", "CHANNEL", "SUPPLIER", "NUMBER", "AMOUNT", "DECIDED BY"], rows.map {
                 [$0.id, $0.state.rawValue, $0.reasonCode ?? "-", $0.channel, $0.sellerName ?? $0.sellerKey ?? "-", $0.invoiceNumber ?? "-", [$0.amountDue, $0.currency].compactMap { $0 }.joined(separator: " "), $0.decidedBy ?? "-"]
             })
+            out.line(page.footer(shown: rows.count, total: total, limit: limit))
         }
     }
 }
@@ -39,16 +45,14 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "JSON for scripts.") var json = false
 
     func run() throws {
-        let config = try global.load()
+        let (config, store) = try global.readStore()
         JSONLogHandler.bootstrap(level: "warning")
-        let store = try Bilag.guarded { try Store(path: config.databasePath) }
-        let c = try store.counts()
-        if json { try Output.json(c); return }
-        Output.line("\(c.total) invoice(s) in \(config.databasePath)")
-        for (state, n) in c.byState.sorted(by: { $0.key < $1.key }) {
-            Output.line("  \(state): \(n)")
-            for (reason, m) in (c.byReason[state] ?? [:]).sorted(by: { $0.value > $1.value }) { Output.line("      \(reason): \(m)") }
-        }
-        Output.line("journal: \(c.journalEntries) line(s), \(c.journalUnflushed) not yet written to the Outbox")
+        let c = try store?.counts() ?? .none
+        let out = Console()
+        if json { try out.json(c); return }
+        if store == nil { out.line(NotRunYet.text(config)) }
+        out.line("\(c.total) invoice(s) in \(config.databasePath)")
+        for line in CountsText.lines(c) { out.line(line) }
+        out.line("journal: \(c.journalEntries) line(s), \(c.journalUnflushed) not yet written to the Outbox")
     }
 }

@@ -10,10 +10,24 @@ struct PlansCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "plans", abstract: "Manage payment plans, invoice plans and pre-postings.",
                                                     subcommands: [Add.self, List.self, Show.self, Import.self, End.self, Due.self])
 
+    /// The store of a bilag root, for commands that change plans: plans may be set up before the daemon first runs,
+    /// so the database is created in a bilag root that has none yet (never outside one).
     static func store(_ global: GlobalOptions) throws -> Store {
-        let config = try global.load()
+        let config = try global.loadRoot()
         JSONLogHandler.bootstrap(level: "critical")
-        return try Bilag.guarded { try Store(path: config.databasePath) }
+        return try Store(path: config.databasePath)
+    }
+
+    /// The store of a bilag root whose database exists, for `plans end`.
+    static func existingStore(_ global: GlobalOptions) throws -> Store {
+        JSONLogHandler.bootstrap(level: "critical")
+        return try global.openStore().1
+    }
+
+    /// The store of a bilag root for commands that only read plans; nil before bilag first ran there (no plans).
+    static func readStore(_ global: GlobalOptions) throws -> Store? {
+        JSONLogHandler.bootstrap(level: "critical")
+        return try global.readStore().1
     }
 
     /// Refuses a plan whose posting the posting rules do not allow: the robot would only send its invoices to manual.
@@ -48,13 +62,13 @@ struct PlansCommand: ParsableCommand {
 
         func run() throws {
             let s = try PlansCommand.store(global)
-            let plan = try Bilag.guarded {
-                try PlanInput(id: id, name: name, kind: kind, supplierCVR: supplierCvr, receiverEAN: receiverEan, minAmount: minAmount, maxAmount: maxAmount, cadence: cadence,
+            let plan = try PlanInput(id: id, name: name, kind: kind, supplierCVR: supplierCvr, receiverEAN: receiverEan, minAmount: minAmount, maxAmount: maxAmount, cadence: cadence,
                               orderNumber: orderNumber, invoicePrefix: invoicePrefix, identifier: identifier, account: account, dimensions: dims.joined(separator: ";"),
                               vatCode: vatCode, validFrom: validFrom, validTo: validTo, note: op.note).plan(by: op.resolvedUser)
-            }
-            try Bilag.guarded { try PlansCommand.checkPosting(plan, global); try s.addPlan(plan) }
-            Output.line("plan \(plan.id) added by \(op.resolvedUser)")
+            try PlansCommand.checkPosting(plan, global)
+            try s.addPlan(plan)
+            try s.auditAction(actor: op.actor, action: "plan-added", subject: plan.id, detail: try AuditDetail.json(["note": op.note]))
+            Console().line("plan \(plan.id) added by \(op.resolvedUser)")
         }
     }
 
@@ -64,9 +78,10 @@ struct PlansCommand: ParsableCommand {
         @Flag(help: "Include ended plans.") var all = false
         @Flag(help: "JSON for scripts.") var json = false
         func run() throws {
-            let plans = try PlansCommand.store(global).plans(includeEnded: all)
-            if json { try Output.json(plans); return }
-            Output.table(["ID", "KIND", "SUPPLIER", "RECEIVER", "CRITERIA", "AMOUNT", "CADENCE", "ACCOUNT", "VALID"], plans.map { p in
+            let plans = try PlansCommand.readStore(global)?.plans(includeEnded: all) ?? []
+            let out = Console()
+            if json { try out.json(plans); return }
+            out.table(["ID", "KIND", "SUPPLIER", "RECEIVER", "CRITERIA", "AMOUNT", "CADENCE", "ACCOUNT", "VALID"], plans.map { p in
                 let criteria = [p.orderNumber.map { "order \($0)" }, p.invoicePrefix.map { "prefix \($0)" }, p.identifier.map { "id \($0)" }].compactMap { $0 }.joined(separator: ", ")
                 return [p.id, p.kind, p.supplierCVR, p.receiverEAN, criteria.isEmpty ? "-" : criteria, "\(p.minAmount?.description ?? "")–\(p.maxAmount?.description ?? "")",
                         p.cadence ?? "-", p.account, "\(p.validFrom)…\(p.validTo)" + (p.endedAt == nil ? "" : " (ended)")]
@@ -79,8 +94,10 @@ struct PlansCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument var id: String
         func run() throws {
-            guard let p = try PlansCommand.store(global).plan(id) else { throw ValidationError("no plan \(id)") }
-            try Output.json(p)
+            guard let p = try PlansCommand.readStore(global)?.plan(id) else {
+                throw BilagError("plan-not-found", "no plan has the id \(id)", remedy: "list the plans with `bilag plans list --all`")
+            }
+            try Console().json(p)
         }
     }
 
@@ -92,18 +109,20 @@ struct PlansCommand: ParsableCommand {
         @Flag(help: "Skip plans whose id exists already instead of failing.") var skipExisting = false
         func run() throws {
             let s = try PlansCommand.store(global)
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
-            let plans: [PaymentPlan]
-            do { plans = try PlanCSV.parse(text, by: op.resolvedUser, file: file) } catch let e as BilagError { throw ValidationError(e.message) }
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw BilagError("file-unreadable", "cannot read \(file)", remedy: "check the path and its permissions")
+            }
+            let plans = try PlanCSV.parse(text, by: op.resolvedUser, file: file)
             // All or nothing: a file with one plan the ledger would refuse imports none.
-            try Bilag.guarded { for p in plans { try PlansCommand.checkPosting(p, global) } }
+            for p in plans { try PlansCommand.checkPosting(p, global) }
             var added = 0, skipped = 0
             for p in plans {
                 if skipExisting, try s.plan(p.id) != nil { skipped += 1; continue }
-                try Bilag.guarded { try s.addPlan(p) }
+                try s.addPlan(p)
                 added += 1
             }
-            Output.line("imported \(added) plan(s)" + (skipped > 0 ? ", skipped \(skipped) existing" : ""))
+            try s.auditAction(actor: op.actor, action: "plans-imported", subject: file, detail: try AuditDetail.json(["note": op.note, "added": String(added), "skipped": String(skipped)]))
+            Console().line("imported \(added) plan(s)" + (skipped > 0 ? ", skipped \(skipped) existing" : ""))
         }
     }
 
@@ -113,8 +132,10 @@ struct PlansCommand: ParsableCommand {
         @OptionGroup var op: OperatorOptions
         @Argument var id: String
         func run() throws {
-            try Bilag.guarded { try PlansCommand.store(global).endPlan(id) }
-            Output.line("plan \(id) ended by \(op.resolvedUser)")
+            let s = try PlansCommand.existingStore(global)
+            try s.endPlan(id)
+            try s.auditAction(actor: op.actor, action: "plan-ended", subject: id, detail: try AuditDetail.json(["note": op.note]))
+            Console().line("plan \(id) ended by \(op.resolvedUser)")
         }
     }
 
@@ -126,10 +147,11 @@ struct PlansCommand: ParsableCommand {
         @Flag(help: "JSON for scripts.") var json = false
         func run() throws {
             let date = today.flatMap { LocalDate(parsing: $0) } ?? LocalDate.today()
-            let plans = try PlansCommand.store(global).plansDue(within: days, today: date)
-            if json { try Output.json(plans); return }
-            if plans.isEmpty { Output.line("no plan ends within \(days) days"); return }
-            Output.table(["ID", "NAME", "SUPPLIER", "RECEIVER", "VALID TO", "DAYS LEFT"], plans.map { [$0.id, $0.name ?? "-", $0.supplierCVR, $0.receiverEAN, $0.validTo.description, String(date.days(until: $0.validTo))] })
+            let plans = try PlansCommand.readStore(global)?.plansDue(within: days, today: date) ?? []
+            let out = Console()
+            if json { try out.json(plans); return }
+            if plans.isEmpty { out.line("no plan ends within \(days) days"); return }
+            out.table(["ID", "NAME", "SUPPLIER", "RECEIVER", "VALID TO", "DAYS LEFT"], plans.map { [$0.id, $0.name ?? "-", $0.supplierCVR, $0.receiverEAN, $0.validTo.description, String(date.days(until: $0.validTo))] })
         }
     }
 }

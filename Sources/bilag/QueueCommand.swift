@@ -12,10 +12,11 @@ struct QueueCommand: ParsableCommand {
         abstract: "Work the manual queue: list, show, approve, correct, reject, retry.",
         subcommands: [List.self, Show.self, Approve.self, Correct.self, Reject.self, Retry.self])
 
+    /// The queue of an existing bilag root (nothing is created where there is none).
     static func open(_ global: GlobalOptions) throws -> ManualQueue {
-        let config = try global.load()
+        let config = try global.loadExisting()
         JSONLogHandler.bootstrap(level: "warning")
-        return try Bilag.guarded { ManualQueue(pipeline: try Pipeline.withRobots(config: config)) }
+        return ManualQueue(pipeline: try Pipeline.withRobots(config: config))
     }
 
     struct List: ParsableCommand {
@@ -23,17 +24,23 @@ struct QueueCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this reason code (e.g. no-robot, validation-failed, duplicate-invoice).") var reason: String?
         @Flag(help: "Show quarantined files instead of the manual queue.") var quarantined = false
-        @Option(help: "At most this many.") var limit = 100
-        @Flag(help: "JSON for scripts.") var json = false
+        @OptionGroup var page: PageOptions
+        @Flag(help: "JSON for scripts: {invoices, total, offset, limit}.") var json = false
 
         func run() throws {
-            let q = try QueueCommand.open(global)
-            let rows = try q.pipeline.store.invoices(state: quarantined ? .quarantined : .manual, reason: reason, limit: limit)
-            if json { try Output.json(rows); return }
-            if rows.isEmpty { Output.line("the queue is empty"); return }
-            Output.table(["ID", "RECEIVED", "REASON", "SUPPLIER", "NUMBER", "AMOUNT", "MESSAGE"], rows.map {
+            let (config, store) = try global.readStore()
+            let state: InvoiceState = quarantined ? .quarantined : .manual
+            let limit = page.limit ?? 100
+            let rows = try store?.invoices(state: state, reason: reason, limit: limit, offset: page.offset) ?? []
+            let total = try store?.invoiceCount(state: state, reason: reason) ?? 0
+            let out = Console()
+            if store == nil && !json { out.line(NotRunYet.text(config)) }
+            if json { try out.json(Page(invoices: rows, total: total, offset: page.offset, limit: limit)); return }
+            if total == 0 { out.line(quarantined ? "nothing is quarantined" : "the queue is empty"); return }
+            out.table(["ID", "RECEIVED", "REASON", "SUPPLIER", "NUMBER", "AMOUNT", "MESSAGE"], rows.map {
                 [$0.id, String($0.receivedAt.prefix(19)), $0.reasonCode ?? "-", $0.sellerName ?? $0.sellerKey ?? "-", $0.invoiceNumber ?? "-", [$0.amountDue, $0.currency].compactMap { $0 }.joined(separator: " "), $0.reasonMessage ?? ""]
             })
+            out.line(page.footer(shown: rows.count, total: total, limit: limit))
         }
     }
 
@@ -42,15 +49,22 @@ struct QueueCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var op: OperatorOptions
         @Argument(help: "The invoice id (or a unique prefix).") var id: String
-        @Flag(help: "Open the invoice: CPR numbers shown unmasked; the opening is audited.") var reveal = false
+        @OptionGroup var reveal: RevealOptions
         @Flag(help: "JSON for scripts.") var json = false
 
         func run() throws {
+            _ = try reveal.requestedPurpose()   // refused before anything is opened
             let q = try QueueCommand.open(global)
-            let view = try Bilag.guarded { try InvoiceView.load(q, id: id) }
-            if reveal { try q.pipeline.store.audit(view.record.id, actor: "operator:\(op.resolvedUser)", action: "opened", detail: nil) }
-            if json { try Output.json(view, reveal: reveal); return }
-            Output.line(view.text, reveal: reveal)
+            let view = try InvoiceView.load(q, id: id)
+            let out = Console(try Reveal.invoice(view.record.id, reveal, user: op.resolvedUser, note: op.note, command: "queue show", store: q.pipeline.store))
+            // A note without an opening is an operator's remark on the invoice: kept in its trail, never dropped.
+            if out.reveal == nil, let note = op.note {
+                try q.pipeline.store.audit(view.record.id, actor: op.actor, action: "noted", detail: try AuditDetail.json(["note": note]))
+            }
+            // The opening or note just audited is part of the trail shown.
+            let shown = out.reveal == nil && op.note == nil ? view : try InvoiceView.load(q, id: view.record.id)
+            if json { try out.json(shown); return }
+            out.line(shown.text)
         }
     }
 
@@ -64,7 +78,7 @@ struct QueueCommand: ParsableCommand {
             var dims: [String: String] = [:]
             for d in dimensions {
                 let parts = d.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-                guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--dim takes name=value, got \(d)") }
+                guard parts.count == 2, !parts[0].isEmpty else { throw BilagError("dimension-invalid", "--dim takes name=value, got \(d)", remedy: "for example --dim costcentre=4711") }
                 dims[parts[0]] = parts[1]
             }
             return ManualQueue.PostingInput(account: account, dimensions: dims, vatCode: vatCode)
@@ -82,8 +96,8 @@ struct QueueCommand: ParsableCommand {
         func run() throws {
             let q = try QueueCommand.open(global)
             let input = try posting.input()
-            let r = try Bilag.guarded { try q.approve(id, posting: input, by: op.resolvedUser, note: op.note, overrideDuplicate: overrideDuplicate) }
-            Output.line("\(r.id) booked by \(op.resolvedUser)")
+            let r = try q.approve(id, posting: input, by: op.resolvedUser, note: op.note, overrideDuplicate: overrideDuplicate)
+            Console().line("\(r.id) booked by \(op.resolvedUser)")
         }
     }
 
@@ -96,9 +110,9 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             let q = try QueueCommand.open(global)
-            guard let input = try posting.input() else { throw ValidationError("correct needs --account") }
-            let r = try Bilag.guarded { try q.correct(id, posting: input, by: op.resolvedUser, note: op.note) }
-            Output.line("\(r.id) corrected by \(op.resolvedUser); another operator must approve it")
+            guard let input = try posting.input() else { throw BilagError("posting-missing", "correct needs a posting", remedy: "give --account (and --dim name=value, --vat-code)") }
+            let r = try q.correct(id, posting: input, by: op.resolvedUser, note: op.note)
+            Console().line("\(r.id) corrected by \(op.resolvedUser); another operator must approve it")
         }
     }
 
@@ -111,11 +125,11 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             guard let c = RejectionCode(rawValue: code) else {
-                throw ValidationError("unknown code \(code); use one of \(RejectionCode.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw BilagError("code-unknown", "unknown deletion code \(code)", remedy: "use one of \(RejectionCode.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let q = try QueueCommand.open(global)
-            let r = try Bilag.guarded { try q.reject(id, code: c, by: op.resolvedUser, note: op.note) }
-            Output.line("\(r.id) rejected (\(c.label)) by \(op.resolvedUser)")
+            let r = try q.reject(id, code: c, by: op.resolvedUser, note: op.note)
+            Console().line("\(r.id) rejected (\(c.label)) by \(op.resolvedUser)")
         }
     }
 
@@ -127,8 +141,8 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             let q = try QueueCommand.open(global)
-            let r = try Bilag.guarded { try q.retry(id, by: op.resolvedUser, note: op.note) }
-            Output.line("\(r.id) re-run: now \(r.state.rawValue)" + (r.reasonCode.map { " (\($0))" } ?? ""))
+            let r = try q.retry(id, by: op.resolvedUser, note: op.note)
+            Console().line("\(r.id) re-run: now \(r.state.rawValue)" + (r.reasonCode.map { " (\($0))" } ?? ""))
         }
     }
 }

@@ -15,12 +15,13 @@ struct RobotsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Load every robot in Robots/ and report errors as file:line:column.")
         @OptionGroup var global: GlobalOptions
         func run() throws {
-            let config = try global.load()
+            let config = try global.loadRoot()
             let catalog = RobotCatalog(folder: config.robotsPath, connectors: Set(config.connectors.keys))
             let (ok, errors) = catalog.checkAll()
-            for r in ok { Output.line("ok     \(r.file): \(r.name) (\(r.mode.rawValue), priority \(r.priority), version \(r.hash.prefix(12)))") }
-            for e in errors { Output.line("error  \(e)") }
-            if !errors.isEmpty { throw ExitCode(1) }
+            let out = Console()
+            for r in ok { out.line("ok     \(r.file): \(r.name) (\(r.mode.rawValue), priority \(r.priority), version \(r.hash.prefix(12)))") }
+            for e in errors { out.line("error  \(e)") }
+            if !errors.isEmpty { throw ExitStatus.checkFailed.code }
         }
     }
 
@@ -28,16 +29,17 @@ struct RobotsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The robots in force: versions, modes, pauses, and files refused.")
         @OptionGroup var global: GlobalOptions
         func run() throws {
-            let config = try global.load()
+            let config = try global.loadRoot()
             JSONLogHandler.bootstrap(level: "critical")
-            let store = try Bilag.guarded { try Store(path: config.databasePath) }
             let catalog = RobotCatalog(folder: config.robotsPath, connectors: Set(config.connectors.keys))
             catalog.reload(force: true)
-            let paused = try store.pausedRobots()
-            Output.table(["ROBOT", "MODE", "PRIORITY", "VERSION", "FILE", "STATE"], catalog.robots.map {
+            // Pauses live in the state; a root bilag has not run in yet has none (and gets no database from a look).
+            let paused = try RobotsCommand.existingStore(config)?.pausedRobots() ?? [:]
+            let out = Console()
+            out.table(["ROBOT", "MODE", "PRIORITY", "VERSION", "FILE", "STATE"], catalog.robots.map {
                 [$0.name, $0.mode.rawValue, String($0.priority), String($0.hash.prefix(12)), $0.file, paused[$0.name].map { "PAUSED: \($0)" } ?? "active"]
             })
-            for (_, e) in catalog.loadErrors { Output.line("refused: \(e)") }
+            for (_, e) in catalog.loadErrors { out.line("refused: \(e)") }
         }
     }
 
@@ -47,24 +49,30 @@ struct RobotsCommand: ParsableCommand {
         @Argument(help: "The robot file (or the name of a robot in Robots/).") var robot: String
         @Argument(help: "The invoice file.") var invoice: String
         @Option(help: "The decision date (default today).") var today: String?
-        @Flag(help: "Show CPR numbers unmasked.") var reveal = false
+        @OptionGroup var reveal: RevealOptions
+        @OptionGroup var op: OperatorOptions
 
         func run() throws {
-            let config = try global.load()
+            try reveal.check(note: op.note)
+            let config = try global.loadRoot()
             JSONLogHandler.bootstrap(level: "critical")
             let r = try RobotsCommand.loadRobot(robot, config: config)
-            guard let data = FileManager.default.contents(atPath: invoice) else { throw ValidationError("cannot read \(invoice)") }
-            let doc = try Bilag.guarded { try DocumentParser.parse(data) }
-            let store = try? Store(path: config.databasePath)
+            guard let data = FileManager.default.contents(atPath: invoice) else {
+                throw BilagError("file-unreadable", "cannot read \(invoice)", remedy: "check the path and its permissions")
+            }
+            let doc = try DocumentParser.parse(data)
+            let store = try RobotsCommand.existingStore(config)
+            // Revealing is audited in the root's state, so it needs one.
+            let out = reveal.reveal ? Console(try Reveal.bulk([invoice], reveal, user: op.resolvedUser, note: op.note, command: "robots test \(robot)", store: try global.openStore().1)) : Console()
             let ctx = RobotsCommand.Lookups(config: config, store: store).context(invoice: doc.invoice, id: "dry-run", today: today.flatMap { LocalDate(parsing: $0) } ?? LocalDate.today())
             let result = RobotRunner(robot: r).run(ctx)
-            Output.line("robot \(r.versionTag) on \(invoice):", reveal: reveal)
-            for s in result.trace { Output.line("  line \(s.line) \(s.step): \(s.result)" + (s.inputs.map { " — \($0)" } ?? "") + " (\(s.micros) µs)", reveal: reveal) }
+            out.line("robot \(r.versionTag) on \(invoice):")
+            for s in result.trace { out.line("  line \(s.line) \(s.step): \(s.result)" + (s.inputs.map { " — \($0)" } ?? "") + " (\(s.micros) µs)") }
             switch result.outcome {
-            case .notMatched: Output.line("decision: not taken (match does not hold)")
-            case let .book(d): Output.line("decision: BOOK on \(d.account) \(d.dimensions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) vat \(d.vatCode ?? "-") pay \(d.pay); \(d.caseUpdates.count) case update(s) would be sent", reveal: reveal)
-            case let .deviation(reason, message): Output.line("decision: MANUAL \(reason) — \(message)", reveal: reveal)
-            case let .systemFailure(c, m): Output.line("decision: WAIT for case system \(c): \(m)", reveal: reveal)
+            case .notMatched: out.line("decision: not taken (match does not hold)")
+            case let .book(d): out.line("decision: BOOK on \(d.account) \(d.dimensions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) vat \(d.vatCode ?? "-") pay \(d.pay); \(d.caseUpdates.count) case update(s) would be sent")
+            case let .deviation(reason, message): out.line("decision: MANUAL \(reason) — \(message)")
+            case let .systemFailure(c, m): out.line("decision: WAIT for case system \(c): \(m)")
             }
         }
     }
@@ -77,10 +85,10 @@ struct RobotsCommand: ParsableCommand {
         @Flag(help: "JSON lines, one per differing invoice.") var json = false
 
         func run() throws {
-            let config = try global.load()
+            let (config, store) = try global.openStore()
             JSONLogHandler.bootstrap(level: "critical")
             let r = try RobotsCommand.loadRobot(robot, config: config)
-            let store = try Bilag.guarded { try Store(path: config.databasePath) }
+            let out = Console()
             let lookups = RobotsCommand.Lookups(config: config, store: store)
             var same = 0, differ = 0, untouched = 0
             for rec in try store.decidedSince(since) {
@@ -99,12 +107,12 @@ struct RobotsCommand: ParsableCommand {
                 if was == would { same += 1; continue }
                 differ += 1
                 if json {
-                    try Output.json(["invoice": rec.id, "was": was, "would": would, "decided_by": rec.decidedBy ?? ""])
+                    try out.json(["invoice": rec.id, "was": was, "would": would, "decided_by": rec.decidedBy ?? ""])
                 } else {
-                    Output.line("\(rec.id)  was \(was) (\(rec.decidedBy ?? "-"))  →  would \(would)")
+                    out.line("\(rec.id)  was \(was) (\(rec.decidedBy ?? "-"))  →  would \(would)")
                 }
             }
-            Output.line("replay of \(r.versionTag) since \(since): \(same + differ) taken, \(same) same, \(differ) different, \(untouched) not taken")
+            out.line("replay of \(r.versionTag) since \(since): \(same + differ) taken, \(same) same, \(differ) different, \(untouched) not taken")
         }
     }
 
@@ -114,10 +122,10 @@ struct RobotsCommand: ParsableCommand {
         @OptionGroup var op: OperatorOptions
         @Argument(help: "The robot's name.") var name: String
         func run() throws {
-            let config = try global.load()
-            let store = try Bilag.guarded { try Store(path: config.databasePath) }
-            try store.setRobotPaused(name, paused: false, reason: "resumed by \(op.resolvedUser)")
-            Output.line("robot \(name) resumed by \(op.resolvedUser); the daemon picks this up on its next pass")
+            let (_, store) = try global.openStore()
+            try store.setRobotPaused(name, paused: false, reason: "resumed by \(op.resolvedUser)" + (op.note.map { ": \($0)" } ?? ""))
+            try store.auditAction(actor: op.actor, action: "robot-resumed", subject: name, detail: try AuditDetail.json(["note": op.note]))
+            Console().line("robot \(name) resumed by \(op.resolvedUser); the daemon picks this up on its next pass")
         }
     }
 
@@ -126,9 +134,13 @@ struct RobotsCommand: ParsableCommand {
         var path = nameOrPath
         if !FileManager.default.fileExists(atPath: path) { path = config.robotsPath + "/" + nameOrPath + ".robot.yaml" }
         do { return try loader.load(path: path, displayPath: nameOrPath) } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(2)
+            throw BilagError("robot-invalid", "\(error)", remedy: "fix the robot file (`bilag robots check` lists every error), or name a robot in Robots/")
         }
+    }
+
+    /// The root's store when its database exists; nil for a root bilag has not run in (nothing is created).
+    static func existingStore(_ config: BilagConfig) throws -> Store? {
+        FileManager.default.fileExists(atPath: config.databasePath) ? try Store(path: config.databasePath) : nil
     }
 
     /// What a dry run or replay looks things up in, built once per command (the connectors keep their caches).

@@ -1,11 +1,12 @@
 import ArgumentParser
+import BilagCore
 import BilagDaemon
 import BilagEngine
 import BilagStore
 import Foundation
 import Logging
 
-/// `bilag run`: the daemon, or one batch run with `--once`.
+/// `bilag run`: the daemon, or one batch run with `--once`. The only command that sets up a new root's state.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Watch the Inbox and process every invoice that arrives.")
 
@@ -18,18 +19,23 @@ struct RunCommand: AsyncParsableCommand {
         let config = try global.load()
         JSONLogHandler.bootstrap(level: config.logLevel)
         // One `bilag run` per state folder, for as long as it lives: a second is refused, naming the first.
-        let runLock = try Bilag.guarded { try StateLock.acquireRun(stateDirectory: config.statePath, command: once ? "run --once" : "run") }
+        let runLock = try StateLock.acquireRun(stateDirectory: config.statePath, command: once ? "run --once" : "run")
         defer { withExtendedLifetime(runLock) {} }
         // A store behind its own Outbox would book again what was booked: refuse before anything runs.
         do { try StoreCheck.verify(config: config) } catch let e as StoreBehindOutbox {
             Logger(label: "bilag").critical("the store is behind its Outbox; not starting", metadata: ["code": "\(e.code)", "error": "\(e.message)"])
-            _ = try Bilag.guarded { throw e }
+            throw e
         }
         if once {
-            let pipeline = try Bilag.guarded { try Pipeline.withRobots(config: config) }
-            let n = try Bilag.guarded { try pipeline.drain() }
-            let counts = try pipeline.store.counts()
-            print("processed \(n) file(s); " + counts.byState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            let pipeline = try Pipeline.withRobots(config: config)
+            let started = Timestamp.string()
+            let n = try pipeline.drain()
+            let this = try pipeline.store.counts(changedSince: started)
+            let totals = try pipeline.store.counts()
+            let out = Console()
+            out.line("this run: processed \(n) file(s); \(this.total) invoice(s) got an outcome" + (this.total == 0 ? "" : ":"))
+            for line in CountsText.lines(this) { out.line(line) }
+            out.line("totals in the database: \(totals.total) invoice(s); " + totals.byState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             return
         }
         let global = self.global

@@ -12,24 +12,27 @@ struct StoreCommand: ParsableCommand {
         subcommands: [Check.self, Backup.self, Rebuild.self])
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check that the store knows every journal file and kept original (exit 0 when it does, 4 when not).")
+        static let configuration = CommandConfiguration(abstract: "Check that the store knows every journal file and kept original (exit 0 when it does, 5 when not).")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "JSON for scripts.") var json = false
 
         func run() throws {
-            let config = try global.load()
+            let config = try global.loadRoot()
             JSONLogHandler.bootstrap(level: "critical")
-            let report = try Bilag.guarded { try StoreCheck(config: config, store: try Store(path: config.databasePath)).run(readAllJournalLines: true) }
+            // No database at all: nothing is created; what the Outbox and state folder hold is reported against none.
+            let report = FileManager.default.fileExists(atPath: config.databasePath)
+                ? try StoreCheck(config: config, store: try Store(path: config.databasePath)).run(readAllJournalLines: true)
+                : StoreCheck.reportWithoutStore(config: config)
             if json {
-                try Output.json(report)
+                try Console().json(report)
             } else {
-                Output.line("store \(config.databasePath): \(report.invoices) invoice(s); \(report.originals) kept original(s); \(report.journalFilesKnown) of \(report.journalFiles) journal file(s) known")
-                for f in report.findings { Output.line("behind: \(f)") }
-                for d in report.doubleBookings { Output.line("written twice: \(d)") }
-                Output.line(report.ok ? "the store is consistent with its Outbox and state folder"
+                Console().line("store \(config.databasePath): \(report.invoices) invoice(s); \(report.originals) kept original(s); \(report.journalFilesKnown) of \(report.journalFiles) journal file(s) known")
+                for f in report.findings { Console().line("behind: \(f)") }
+                for d in report.doubleBookings { Console().line("written twice: \(d)") }
+                Console().line(report.ok ? "the store is consistent with its Outbox and state folder"
                                       : "the store is NOT consistent: restore the newest backup taken after these files, or run `bilag store rebuild` (the daemon refuses to start meanwhile)")
             }
-            if !report.ok { throw ExitCode(4) }
+            if !report.ok { throw ExitStatus.checkFailed.code }
         }
     }
 
@@ -39,10 +42,10 @@ struct StoreCommand: ParsableCommand {
         @Argument(help: "The new file.") var file: String
 
         func run() throws {
-            let config = try global.load()
             JSONLogHandler.bootstrap(level: "critical")
-            try Bilag.guarded { try Store(path: config.databasePath).backup(to: file) }
-            Output.line("backed up \(config.databasePath) to \(file); keep var/originals/ and Outbox/ with it")
+            let (config, store) = try global.openStore()
+            try store.backup(to: file)
+            Console().line("backed up \(config.databasePath) to \(file); keep var/originals/ and Outbox/ with it")
         }
     }
 
@@ -60,18 +63,18 @@ struct StoreCommand: ParsableCommand {
         @Flag(help: "JSON for scripts.") var json = false
 
         func run() throws {
-            let config = try global.load()
+            let config = try global.loadRoot()
             JSONLogHandler.bootstrap(level: "warning")
             guard yes else {
                 throw ValidationError("rebuilding moves \(config.databasePath) aside and builds a new store from the Outbox and the kept originals; run `bilag store check` first, stop the daemon, then repeat with --yes")
             }
-            let lock = try Bilag.guarded { try StateLock.acquireRun(stateDirectory: config.statePath, command: "store rebuild") }
-            let report = try withExtendedLifetime(lock) { try Bilag.guarded { try StoreRebuild(config: config).run() } }
-            if json { try Output.json(report); return }
-            Output.line("moved aside: \(report.movedAside.isEmpty ? "nothing (no database)" : report.movedAside.joined(separator: ", "))")
-            Output.line("rebuilt from \(report.journalLines) journal line(s) and \(report.originals) kept original(s): \(report.booked) booked, \(report.queued) to the manual queue, \(report.quarantined) quarantined")
-            if !report.withoutOriginal.isEmpty { Output.line("booked from the journal alone (original missing): \(report.withoutOriginal.joined(separator: ", "))") }
-            for d in report.doubleBookings { Output.line("written twice in the Outbox (reverse one in the ERP): \(d)") }
+            let lock = try StateLock.acquireRun(stateDirectory: config.statePath, command: "store rebuild")
+            let report = try withExtendedLifetime(lock) { try StoreRebuild(config: config).run() }
+            if json { try Console().json(report); return }
+            Console().line("moved aside: \(report.movedAside.isEmpty ? "nothing (no database)" : report.movedAside.joined(separator: ", "))")
+            Console().line("rebuilt from \(report.journalLines) journal line(s) and \(report.originals) kept original(s): \(report.booked) booked, \(report.queued) to the manual queue, \(report.quarantined) quarantined")
+            if !report.withoutOriginal.isEmpty { Console().line("booked from the journal alone (original missing): \(report.withoutOriginal.joined(separator: ", "))") }
+            for d in report.doubleBookings { Console().line("written twice in the Outbox (reverse one in the ERP): \(d)") }
         }
     }
 }

@@ -73,7 +73,7 @@ final class ChaosTests: XCTestCase {
                 for suffix in ["", "-wal", "-shm"] { unlink(root.databasePath + suffix) }
                 try FileManager.default.copyItem(atPath: backup, toPath: root.databasePath)
                 let check = try root.bilag(["store", "check"])
-                if check.exitCode == 4 {
+                if check.exitCode == 5 {
                     let refused = try root.bilag(["run", "--once"], timeout: 60)
                     XCTAssertNotEqual(refused.exitCode, 0, "the daemon ran on a store behind its Outbox: \(refused)")
                     XCTAssertTrue(refused.stderr.contains("behind its Outbox"), refused.stderr)

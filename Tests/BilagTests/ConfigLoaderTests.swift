@@ -52,4 +52,22 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(refusal("case_systems:\n  retry_base_seconds: 60\n  retry_max_seconds: 30\n")?.code, "config-invalid")
         XCTAssertEqual(refusal("case_systems:\n  deadline_minutes: -1\n")?.code, "config-invalid")
     }
+
+    /// `log.level` is checked like every other value: a typo is refused with the levels there are.
+    func testAnUnknownLogLevelIsRefused() throws {
+        XCTAssertEqual(try load("log:\n  level: debug\n").logLevel, "debug")
+        let typo = refusal("log:\n  level: verbose\n")
+        XCTAssertEqual(typo?.code, "config-invalid")
+        XCTAssertTrue(typo?.message.contains("verbose") ?? false, typo?.message ?? "no error")
+        XCTAssertTrue(typo?.remedy.contains("warning") ?? false)
+        XCTAssertEqual(refusal(nil, environment: ["BILAG_LOG_LEVEL": "loud"])?.code, "config-invalid")
+    }
+
+    /// A reload names every changed setting it cannot apply.
+    func testSettingsThatNeedARestartAreNamed() throws {
+        let old = try load(nil)
+        let new = try load("workers: 3\nworkers_nice: 1\njournal:\n  max_lines_per_file: 9\nlog:\n  level: error\nstate: elsewhere\nintake:\n  batch_size: 7\n")
+        XCTAssertEqual(old.settingsNeedingRestart(new), ["state", "workers", "workers_nice", "journal.max_lines_per_file", "log.level"])
+        XCTAssertEqual(old.settingsNeedingRestart(old), [])
+    }
 }

@@ -157,7 +157,7 @@ final class HostileInputTests: XCTestCase {
             places.append((name, FileManager.default.contents(atPath: root.state + "/" + name) ?? Data()))
         }
         for rel in TemporaryRoot.files(under: root.outbox) { places.append(("Outbox/" + rel, FileManager.default.contents(atPath: root.outbox + "/" + rel) ?? Data())) }
-        let shows = try records.filter { $0.sourcePath.contains("xxe") }.map { try root.bilag(["queue", "show", $0.id, "--json", "--reveal", "--user", "auditor"]).stdout }
+        let shows = try records.filter { $0.sourcePath.contains("xxe") }.map { try root.bilag(["queue", "show", $0.id, "--json", "--reveal", "--purpose", "test", "--user", "auditor"]).stdout }
         XCTAssertEqual(shows.count, 3)
         let quarantineList = try root.bilagSucceeding(["queue", "list", "--quarantined", "--json"]).stdout
         for (i, text) in (outputs + shows + [quarantineList, root.allProcessOutput()]).enumerated() { places.append(("output \(i)", Data(text.utf8))) }

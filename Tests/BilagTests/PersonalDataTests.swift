@@ -90,10 +90,10 @@ final class PersonalDataTests: XCTestCase {
         // Opening with --reveal shows the numbers, and each opening is audited with who.
         let opensBefore = try root.store().events(noteInvoice.id).filter { $0.action == "opened" }.count
         XCTAssertEqual(opensBefore, 0, "showing without --reveal must not count as opening")
-        let revealed = try root.bilagSucceeding(["queue", "show", noteInvoice.id, "--reveal", "--user", "auditor"])
+        let revealed = try root.bilagSucceeding(["queue", "show", noteInvoice.id, "--reveal", "--purpose", "klage 2026-118", "--user", "auditor"])
         XCTAssertTrue(revealed.stdout.contains("010190-1234") || revealed.stdout.contains("0101901234"), "reveal shows the CPR:\n\(revealed.stdout.prefix(2000))")
         XCTAssertTrue(revealed.stdout.contains("faktura-0101901234.xml"), "reveal shows the file name as received")
-        let revealedJSON = try root.bilagSucceeding(["queue", "show", cprSupplier.id, "--reveal", "--json", "--user", "auditor"])
+        let revealedJSON = try root.bilagSucceeding(["queue", "show", cprSupplier.id, "--reveal", "--purpose", "klage 2026-118", "--json", "--user", "auditor"])
         XCTAssertTrue(revealedJSON.stdout.contains("1111111118"), "reveal --json shows the supplier's CPR")
         for id in [noteInvoice.id, cprSupplier.id] {
             let opened = try root.store().events(id).filter { $0.action == "opened" }

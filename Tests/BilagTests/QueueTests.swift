@@ -237,7 +237,7 @@ final class QueueTests: XCTestCase {
         XCTAssertEqual(byReason["manual"]?["duplicate-invoice"], 1)
         XCTAssertEqual(byReason["manual"]?.values.reduce(0, +), 6)
 
-        let queue = try root.bilagSucceeding(["queue", "list", "--json"]).jsonArray()
+        let queue = try XCTUnwrap(try root.bilagSucceeding(["queue", "list", "--json"]).jsonObject()["invoices"] as? [[String: Any]])
         XCTAssertEqual(queue.count, 6)
         for row in queue {
             for key in required { XCTAssertNotNil(row[key], "queue list row without \(key): \(row)") }
@@ -247,10 +247,10 @@ final class QueueTests: XCTestCase {
         }
         let order = queue.map { "\($0["received_at"] as? String ?? "")|\($0["id"] as? String ?? "")" }
         XCTAssertEqual(order, order.sorted(by: >), "newest first")
-        let dups = try root.bilagSucceeding(["queue", "list", "--reason", "duplicate-invoice", "--json"]).jsonArray()
+        let dups = try XCTUnwrap(try root.bilagSucceeding(["queue", "list", "--reason", "duplicate-invoice", "--json"]).jsonObject()["invoices"] as? [[String: Any]])
         XCTAssertEqual(dups.map { $0["id"] as? String }, [ids["peppol/q-01-again.xml"]])
         XCTAssertNotNil(dups.first?["duplicate_of"])
-        let quarantined = try root.bilagSucceeding(["queue", "list", "--quarantined", "--json"]).jsonArray()
+        let quarantined = try XCTUnwrap(try root.bilagSucceeding(["queue", "list", "--quarantined", "--json"]).jsonObject()["invoices"] as? [[String: Any]])
         XCTAssertEqual(quarantined.map { $0["id"] as? String }, [ids["peppol/broken.xml"]])
         XCTAssertTrue(try root.bilagSucceeding(["queue", "list"]).stdout.hasPrefix("ID "))
 
@@ -263,7 +263,7 @@ final class QueueTests: XCTestCase {
         XCTAssertNil(brokenShown["invoice"], "a quarantined file has no invoice to show")
     }
 
-    /// `bilag invoices list --json`: every record, the same keys as the queue list; `--limit`/`--offset` page.
+    /// `bilag invoices list --json`: every record (with the total), the same keys as the queue list; `--limit`/`--offset` page.
     func testInvoicesListJSONShape() throws {
         let (root, _) = try fixture(count: 5)
         let required = ["id", "channel", "source_path", "stored_path", "sha256", "size", "received_at", "state", "updated_at", "attempts"]
@@ -271,11 +271,12 @@ final class QueueTests: XCTestCase {
         let all = try root.bilag(["invoices", "list", "--json"])
         XCTAssertEqual(all.exitCode, 0, "`bilag invoices list` does not run: its --state filter collides with the global --state folder option: \(all.stderr.prefix(300))")
         guard all.succeeded else { return }
-        let rows = try all.jsonArray()
+        let rows = try XCTUnwrap(try all.jsonObject()["invoices"] as? [[String: Any]])
+        XCTAssertEqual(try all.jsonObject()["total"] as? Int, 7)
         XCTAssertEqual(rows.count, 7)
         for row in rows { for key in required { XCTAssertNotNil(row[key], "invoices list row without \(key)") } }
         XCTAssertEqual(Set(rows.compactMap { $0["state"] as? String }), ["manual", "quarantined"])
-        let page = try root.bilagSucceeding(["invoices", "list", "--json", "--limit", "2", "--offset", "1"]).jsonArray()
+        let page = try XCTUnwrap(try root.bilagSucceeding(["invoices", "list", "--json", "--limit", "2", "--offset", "1"]).jsonObject()["invoices"] as? [[String: Any]])
         XCTAssertEqual(page.map { $0["id"] as? String }, rows[1...2].map { $0["id"] as? String })
     }
 }

@@ -1,6 +1,7 @@
 import BilagCore
 import BilagEngine
 import BilagRobots
+import BilagTestKit
 import BilagRobotLanguage
 import BilagStore
 import BilagBench
@@ -107,10 +108,52 @@ final class RobotFileTests: XCTestCase {
     }
 
     func testShippedRobotsAllLoad() throws {
-        let config = try ConfigLoader.load(root: RobotWorld.repo, environment: [:])
+        let repository = try ShippedRobots.repositoryCopy()
+        defer { try? FileManager.default.removeItem(atPath: repository) }
+        let config = try ConfigLoader.load(root: repository, environment: [:])
         let (ok, errors) = RobotCatalog(folder: config.robotsPath, connectors: Set(config.connectors.keys)).checkAll()
         XCTAssertEqual(errors.map(\.description), [])
-        XCTAssertEqual(Set(ok.map(\.name)), ["medical-certificates", "rent-payments", "payment-plans"])
+        XCTAssertEqual(Set(ok.map(\.name)), ShippedRobots.names)
+    }
+
+    /// An operator adds robots to the live `Robots/` (a working one and a broken one): the tests' fixtures still
+    /// hold the shipped robots only, so what the tests load and decide is unchanged.
+    func testARobotAddedToTheLiveFolderChangesNoFixture() throws {
+        let live = try ShippedRobots.repositoryCopy(from: RobotWorld.repo)
+        defer { try? FileManager.default.removeItem(atPath: live) }
+        // Catches every invoice first and sends it to manual: any fixture that took it would decide differently.
+        try Self.good.replacingOccurrences(of: "robot: x\n", with: "robot: catch-all\npriority: 1000\n").write(toFile: live + "/Robots/catch-all.robot.yaml", atomically: true, encoding: .utf8)
+        try "robot: broken\nsteps: [".write(toFile: live + "/Robots/broken.robot.yaml", atomically: true, encoding: .utf8)
+        XCTAssertEqual(RobotCatalog(folder: live + "/Robots", connectors: []).files().count, ShippedRobots.files.count + 2)
+
+        let fixture = try ShippedRobots.repositoryCopy(from: live)
+        defer { try? FileManager.default.removeItem(atPath: fixture) }
+        let config = try ConfigLoader.load(root: fixture, environment: [:])
+        let (ok, errors) = RobotCatalog(folder: config.robotsPath, connectors: Set(config.connectors.keys)).checkAll()
+        XCTAssertEqual(errors.map(\.description), [])
+        XCTAssertEqual(Set(ok.map(\.name)), ShippedRobots.names)
+
+        let w = try RobotWorld(repository: live)
+        var inv = ScenarioInvoice()
+        inv.number = "X1"; inv.note = "CPR 120578-1122"; inv.amount("1400.00", vat: "0")
+        XCTAssertEqual(try w.run([("x1", inv)])["x1"]?.reason, "amount-outside-tariff", "decided by the shipped robots alone")
+        XCTAssertEqual(Set(try XCTUnwrap(w.pipeline.decider as? RobotDecider).catalog.robots.map(\.name)), ShippedRobots.names)
+    }
+
+    /// No test reads the package's live `Robots/` folder (or hands the package root to something that does): they
+    /// take the shipped robots through `ShippedRobots`.
+    func testNoTestReadsTheLiveRobotsFolder() throws {
+        let folder = Corpus.packageRoot + "/Tests/BilagTests"
+        var live: [String] = []
+        for root in ["RobotWorld.repo", "Self.repo", "Corpus.packageRoot"] {
+            live += [root + " + \"/Robots", "ConfigLoader.load(root: " + root, "TouchlessBench(count: 300, seed: 7, repository: " + root]
+        }
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".swift") && file != "RobotFileTests.swift" {
+            let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
+            for pattern in live where text.contains(pattern) {
+                XCTFail("\(file) reads the live Robots/ folder (`\(pattern)`); copy the shipped robots with ShippedRobots")
+            }
+        }
     }
 
     /// The example robot of docs/robots.md, copied from the guide as it stands, run on invoices.

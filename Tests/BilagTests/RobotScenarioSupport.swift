@@ -2,6 +2,7 @@ import BilagCore
 import BilagEngine
 import BilagStore
 import BilagBench
+import BilagTestKit
 import Foundation
 import XCTest
 
@@ -12,23 +13,18 @@ final class RobotWorld {
     private(set) var pipeline: Pipeline!
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-    init(today: String = "2026-11-20", extraConfig: String = "", robots: [String: String] = [:], shipRobots: Bool = true) throws {
+    /// `repository` is where the shipped robots, case data and `bilag.yaml` are copied from; only the shipped robot
+    /// files are taken, whatever else its `Robots/` holds.
+    init(today: String = "2026-11-20", extraConfig: String = "", robots: [String: String] = [:], shipRobots: Bool = true, repository: String = RobotWorld.repo) throws {
         root = NSTemporaryDirectory() + "bilag-robots-" + UUID().uuidString
         clock = LocalDate(parsing: today)!
         let fm = FileManager.default
         try fm.createDirectory(atPath: root + "/Inbox/test", withIntermediateDirectories: true)
         try fm.createDirectory(atPath: root + "/Robots", withIntermediateDirectories: true)
-        if shipRobots {
-            for f in try fm.contentsOfDirectory(atPath: Self.repo + "/Robots") { try fm.copyItem(atPath: Self.repo + "/Robots/" + f, toPath: root + "/Robots/" + f) }
-        }
-        // The shipped case data as git holds it: the write-back logs a demo run leaves beside it (`updates.jsonl`,
-        // ignored by git) would have the tests' orders invoiced and cases changed already.
-        try fm.copyItem(atPath: Self.repo + "/casedata", toPath: root + "/casedata")
-        for system in try fm.contentsOfDirectory(atPath: root + "/casedata") {
-            try? fm.removeItem(atPath: root + "/casedata/" + system + "/updates.jsonl")
-        }
+        if shipRobots { try ShippedRobots.copy(from: repository, into: root + "/Robots") }
+        try ShippedRobots.copyCaseData(from: repository, into: root + "/casedata")
         for (name, text) in robots { try text.write(toFile: root + "/Robots/" + name, atomically: true, encoding: .utf8) }
-        var yaml = try String(contentsOfFile: Self.repo + "/bilag.yaml", encoding: .utf8)
+        var yaml = try String(contentsOfFile: repository + "/bilag.yaml", encoding: .utf8)
         yaml = yaml.replacingOccurrences(of: "  channels:\n", with: "  channels:\n    test:\n      readiness: rename\n")
         yaml = yaml.replacingOccurrences(of: "  level: info", with: "  level: critical")
         try (yaml + "\n" + extraConfig).write(toFile: root + "/bilag.yaml", atomically: true, encoding: .utf8)

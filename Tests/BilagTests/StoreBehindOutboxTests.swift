@@ -44,7 +44,7 @@ final class StoreBehindOutboxTests: XCTestCase {
             XCTAssertTrue(o.stderr.contains("bilag store rebuild") && o.stderr.contains("restore"), "the refusal says how to recover: \(o.stderr)", file: file, line: line)
         }
         let check = try root.bilag(["store", "check"])
-        XCTAssertEqual(check.exitCode, 4, "\(check)", file: file, line: line)
+        XCTAssertEqual(check.exitCode, 5, "\(check)", file: file, line: line)
         XCTAssertTrue(check.stdout.contains("NOT consistent"), check.stdout, file: file, line: line)
     }
 

@@ -1,42 +1,193 @@
-/// Keeps CPR numbers out of logs, metrics and screens.
+/// Keeps personal ids out of logs, metrics and screens: Danish CPR numbers and Norwegian fødselsnummer,
+/// D-numbers and H-numbers, written together or in groups (`0101901234`, `010190-1234`, `010190 1234`,
+/// `0101 90 1234`, `01019012345`, `010190 12345`).
+///
+/// Masking is field-aware where the text says what a number is: a value written after an organisation scheme
+/// (`0096:1003388394`, `DK:P:…`; see `organisationSchemes`) is an organisation's identifier and stays as it is,
+/// and `maskJSON` leaves organisation fields (`cvr`, `orgnr`, `ean`, an identifier whose `scheme` is an
+/// organisation scheme) alone. Everything else — notes, references, file names, free text — is masked.
 public enum PersonalData {
-    /// Replaces every CPR-shaped number (a real date in its first six digits, with or without the dash) by `DDMMYY-XXXX`.
-    ///
-    /// Used on every log line and on CLI/UI output unless the operator opened the invoice.
-    public static func maskCPR(_ text: String) -> String {
-        // Fast path: without a run of six digits there is nothing a CPR number could start.
-        var run = 0, longest = 0
-        for b in text.utf8 {
-            if b >= 48 && b <= 57 { run += 1; if run > longest { longest = run } } else { run = 0 }
+    /// ICD/EAS codes and OIOUBL scheme names of identifiers that name organisations or locations, never people.
+    public static let organisationSchemes: Set<String> = [
+        "0002", "0007", "0009", "0037", "0060", "0088", "0096", "0097", "0106", "0130", "0135", "0142", "0151", "0183",
+        "0184", "0188", "0190", "0191", "0192", "0193", "0195", "0196", "0198", "0199", "0200", "0201", "0204", "0208",
+        "0209", "0210", "0211", "0212", "0213", "0215", "0216", "9901", "9902", "9904", "9906", "9907", "9908", "9909",
+        "9910", "9913", "9914", "9915", "9918", "9919", "9920", "9922", "9923", "9924", "9925", "9926", "9927", "9928",
+        "9929", "9930", "9931", "9932", "9933", "9934", "9935", "9936", "9937", "9938", "9939", "9940", "9941", "9942",
+        "9943", "9944", "9945", "9946", "9947", "9948", "9949", "9950", "9951", "9952", "9953", "9955", "9957",
+        "DK:CVR", "DK:P", "DK:SE", "DK:EAN", "GLN", "NO:ORGNR", "NO:ORG", "ORGNR", "CVR", "EAN",
+    ]
+
+    /// JSON keys whose text values are organisation identifiers or hashes, never personal ids (matched at the end
+    /// of the key, so `seller_cvr`, `receiver_ean`, `robot_hash` count too).
+    static let organisationKeySuffixes = ["cvr", "orgnr", "organisation_number", "ean", "gln", "sha256", "hash"]
+
+    /// Masks every personal id in `text`: a CPR number becomes `DDMMYY-XXXX`, a fødselsnummer `DDMMYYXXXXX` (the
+    /// digits after the date replaced, separators kept). Used on every log line, audit detail and CLI output.
+    public static func mask(_ text: String) -> String {
+        // Fast path: fewer than ten digits hold no personal id (most log values: words, short numbers, amounts).
+        var digits = 0
+        for b in text.utf8 where b &- 48 < 10 { digits += 1 }
+        guard digits >= 10 else { return text }
+        var copy = text
+        // Claim ids, timestamps and amounts have digits but no personal id: found without building anything.
+        let masked: [UInt8]? = copy.withUTF8 { b in
+            guard nextID(b, from: 0, to: b.count) != nil else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count + 4)
+            appendMasked(b, 0..<b.count, into: &out)
+            return out
         }
-        guard longest >= 6 else { return text }
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 10 else { return text }
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count)
-        var masked = false
-        var i = 0
-        func isDigit(_ j: Int) -> Bool { j < bytes.count && bytes[j] >= 48 && bytes[j] <= 57 }
-        while i < bytes.count {
-            let boundaryBefore = i == 0 || !isDigit(i - 1)
-            if boundaryBefore, (0..<6).allSatisfy({ isDigit(i + $0) }) {
-                let dash = i + 6 < bytes.count && bytes[i + 6] == UInt8(ascii: "-")
-                let tail = dash ? i + 7 : i + 6
-                if (0..<4).allSatisfy({ isDigit(tail + $0) }), !isDigit(tail + 4) {
-                    let candidate = String(decoding: bytes[i..<i + 6] + bytes[tail..<tail + 4], as: UTF8.self)
-                    if Identifiers.cprBirthDate(candidate) != nil {
-                        out.append(contentsOf: bytes[i..<i + 6])
-                        out.append(contentsOf: Array("-XXXX".utf8))
-                        masked = true
-                        i = tail + 4
-                        continue
-                    }
+        return masked.map { String(decoding: $0, as: UTF8.self) } ?? text
+    }
+
+    /// The former name of `mask`, kept for callers: masks CPR numbers and fødselsnummer alike.
+    public static func maskCPR(_ text: String) -> String { mask(text) }
+
+    /// Masks personal ids in JSON text, field by field: values of organisation fields (see the type's comment) are
+    /// kept, every other string value and the text between them are masked.
+    public static func maskJSON(_ text: String) -> String {
+        var digits = 0
+        for b in text.utf8 where b &- 48 < 10 { digits += 1 }
+        guard digits >= 10 else { return text }
+        var copy = text
+        let out: [UInt8] = copy.withUTF8 { b in
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count)
+            // Per open object: the last key seen and whether its `scheme` names an organisation scheme.
+            var objects: [(key: String, organisation: Bool)] = []
+            var segment = 0   // start of the text not yet copied
+            var i = 0
+            while i < b.count {
+                let c = b[i]
+                if c == UInt8(ascii: "{") { objects.append(("", false)) } else if c == UInt8(ascii: "}") { _ = objects.popLast() }
+                guard c == UInt8(ascii: "\"") else { i += 1; continue }
+                appendMasked(b, segment..<i, into: &out)
+                var j = i + 1
+                while j < b.count, b[j] != UInt8(ascii: "\"") { j += b[j] == UInt8(ascii: "\\") ? 2 : 1 }
+                let end = min(j + 1, b.count)
+                var k = end
+                while k < b.count, b[k] == 0x20 || b[k] == 0x0A || b[k] == 0x09 || b[k] == 0x0D { k += 1 }
+                let isKey = k < b.count && b[k] == UInt8(ascii: ":")
+                let inner = String(decoding: UnsafeBufferPointer(rebasing: b[min(i + 1, end)..<max(i + 1, end - 1)]), as: UTF8.self)
+                let context = objects.last ?? ("", false)
+                var keep = true
+                if isKey {
+                    if !objects.isEmpty { objects[objects.count - 1].key = inner.lowercased() }
+                } else if context.key == "scheme" || context.key == "scheme_id" || context.key == "schemeid" {
+                    if organisationSchemes.contains(inner.uppercased()), !objects.isEmpty { objects[objects.count - 1].organisation = true }
+                } else {
+                    keep = organisationKeySuffixes.contains { context.key.hasSuffix($0) } || (context.organisation && (context.key == "value" || context.key == "id"))
                 }
+                if keep { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<end])) } else { appendMasked(b, i..<end, into: &out) }
+                i = end
+                segment = end
             }
-            out.append(bytes[i])
-            i += 1
+            appendMasked(b, segment..<b.count, into: &out)
+            return out
         }
-        // Claim ids and timestamps have runs of six digits and are no CPR numbers: hand the text back as it was.
-        return masked ? String(decoding: out, as: UTF8.self) : text
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    // MARK: the scanner
+
+    /// Appends `b[range]` to `out` with every personal id in it masked.
+    static func appendMasked(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [UInt8]) {
+        var i = range.lowerBound
+        while let id = nextID(b, from: i, to: range.upperBound) {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<id.lowerBound]))
+            var seen = 0
+            for p in id {
+                let isDigit = b[p] &- 48 < 10
+                if isDigit { seen += 1 }
+                out.append(isDigit && seen > 6 ? UInt8(ascii: "X") : b[p])
+                // A CPR number written as ten digits is shown with its dash, as CPR numbers are printed.
+                if id.count == 10 && seen == 6 && isDigit { out.append(UInt8(ascii: "-")) }
+            }
+            i = id.upperBound
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<range.upperBound]))
+    }
+
+    /// Where the next personal id in `b[from..<to]` is: ten or eleven digits written together or in groups (10,
+    /// 11, 6+4, 6+5 or 4+2+4 digits, one space, dash or underscore between groups) that form a CPR number or a
+    /// fødselsnummer, not written after an organisation scheme. Allocates nothing unless the shape fits.
+    static func nextID(_ b: UnsafeBufferPointer<UInt8>, from: Int, to n: Int) -> Range<Int>? {
+        @inline(__always) func isDigit(_ j: Int) -> Bool { j >= 0 && j < n && b[j] &- 48 < 10 }
+        @inline(__always) func isSeparator(_ j: Int) -> Bool { j < n && (b[j] == 0x20 || b[j] == 0x2D || b[j] == 0x5F) }
+        @inline(__always) func runEnd(_ j: Int) -> Int { var e = j; while isDigit(e) { e += 1 }; return e }
+        var i = from
+        while i < n {
+            guard isDigit(i), !isDigit(i - 1) else { i += 1; continue }
+            let e0 = runEnd(i), l0 = e0 - i
+            var groups = 1, s1 = 0, e1 = 0, s2 = 0, e2 = 0
+            if isSeparator(e0), isDigit(e0 + 1) {
+                s1 = e0 + 1; e1 = runEnd(s1); groups = 2
+                if isSeparator(e1), isDigit(e1 + 1) { s2 = e1 + 1; e2 = runEnd(s2); groups = 3 }
+            }
+            let l1 = e1 - s1, l2 = e2 - s2
+            var end = -1
+            if groups == 3, l0 == 4, l1 == 2, l2 == 4 { end = e2 } else if groups >= 2, l0 == 6, l1 == 4 || l1 == 5 { end = e1 } else if l0 == 10 || l0 == 11 { end = e0 }
+            if end > 0, !followsOrganisationScheme(b, at: i) {
+                var ds: [Int] = []
+                ds.reserveCapacity(11)
+                for p in i..<end where b[p] &- 48 < 10 { ds.append(Int(b[p] &- 48)) }
+                if (ds.count == 10 && isCPR(ds)) || (ds.count == 11 && isFodselsnummer(ds)) { return i..<end }
+            }
+            i = e0
+        }
+        return nil
+    }
+
+    /// Whether the number at `i` is written after an organisation scheme, as in `0096:1003388394` or `DK:P:…`.
+    static func followsOrganisationScheme(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        guard i > 1, b[i - 1] == UInt8(ascii: ":") else { return false }
+        var s = i - 1
+        while s > 0 {
+            let c = b[s - 1]
+            let alnum = (c &- 48 < 10) || (c | 0x20) &- 97 < 26 || c == UInt8(ascii: ":")
+            if !alnum { break }
+            s -= 1
+        }
+        let scheme = String(decoding: UnsafeBufferPointer(rebasing: b[s..<i - 1]), as: UTF8.self).uppercased()
+        return organisationSchemes.contains(scheme) || organisationSchemes.contains(String(scheme.suffix(4)))
+    }
+
+    /// A CPR number: a real date in the first six digits, the century from the seventh.
+    static func isCPR(_ d: [Int]) -> Bool {
+        let day = d[0] * 10 + d[1], month = d[2] * 10 + d[3], yy = d[4] * 10 + d[5]
+        let century: Int
+        switch d[6] {
+        case 0...3: century = 1900
+        case 4, 9: century = yy <= 36 ? 2000 : 1900
+        default: century = yy <= 57 ? 2000 : 1800
+        }
+        return isDate(year: century + yy, month: month, day: day)
+    }
+
+    /// A Norwegian fødselsnummer, D-number (40 added to the day) or H-number (40 added to the month): a date and
+    /// two mod-11 check digits.
+    static func isFodselsnummer(_ d: [Int]) -> Bool {
+        var day = d[0] * 10 + d[1], month = d[2] * 10 + d[3]
+        if day > 40 { day -= 40 }
+        if month > 40 { month -= 40 }
+        // The year's century is in the individual number; a 29 February is accepted in any year divisible by four.
+        guard isDate(year: 2000 + d[4] * 10 + d[5], month: month, day: day) else { return false }
+        let w1 = [3, 7, 6, 1, 8, 9, 4, 5, 2], w2 = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]
+        func check(_ weights: [Int]) -> Int? {
+            var sum = 0
+            for (k, w) in weights.enumerated() { sum += w * d[k] }
+            let c = 11 - sum % 11
+            return c == 11 ? 0 : (c == 10 ? nil : c)
+        }
+        guard let k1 = check(w1), k1 == d[9], let k2 = check(w2), k2 == d[10] else { return false }
+        return true
+    }
+
+    static func isDate(year: Int, month: Int, day: Int) -> Bool {
+        guard (1...12).contains(month), day >= 1 else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return day <= days
     }
 }

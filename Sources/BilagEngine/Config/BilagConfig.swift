@@ -40,6 +40,11 @@ public struct BilagConfig: Sendable, Equatable {
     public var postingRules = PostingRules()
     /// `trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical`.
     public var logLevel: String = "info"
+    /// The configuration file read, or nil when none was there (every setting at its default).
+    public var configFile: String?
+
+    /// The log levels `log.level` and `$BILAG_LOG_LEVEL` accept.
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     public init(root: String) { self.root = root }
 
@@ -49,5 +54,18 @@ public struct BilagConfig: Sendable, Equatable {
     public var robotsPath: String { root + "/Robots" }
     public var statePath: String { state.hasPrefix("/") ? state : root + "/" + state }
     public var databasePath: String { statePath + "/bilag.sqlite" }
+    /// The settings that differ in `new` and take effect only at a restart (a reload keeps the running values), by
+    /// their names in `bilag.yaml`.
+    public func settingsNeedingRestart(_ new: BilagConfig) -> [String] {
+        var changed: [String] = []
+        if new.root != root { changed.append("root") }
+        if new.statePath != statePath { changed.append("state") }
+        if new.workers != workers { changed.append("workers") }
+        if new.workersNice != workersNice { changed.append("workers_nice") }
+        if new.journalMaxLinesPerFile != journalMaxLinesPerFile { changed.append("journal.max_lines_per_file") }
+        if new.logLevel != logLevel { changed.append("log.level") }
+        return changed
+    }
+
     public var effectiveWorkers: Int { workers > 0 ? workers : max(1, ProcessInfo.processInfo.activeProcessorCount) }
 }

@@ -31,6 +31,7 @@ public enum ConfigLoader {
                 throw BilagError("config-unreadable", "cannot read \(path): \(error.localizedDescription)", remedy: "check the file's permissions")
             }
             try apply(yaml: text, file: path, to: &config)
+            config.configFile = path
         } else if configPath != nil {
             throw BilagError("config-missing", "the configuration file \(path) does not exist", remedy: "give an existing file with --config, or leave it out to use the defaults")
         }
@@ -122,7 +123,7 @@ public enum ConfigLoader {
         }
         if let log = top["log"] as? [String: Any] {
             try check(log, section: "log", file: file)
-            if let v = log["level"] { config.logLevel = try string(v, "log.level", file) }
+            if let v = log["level"] { config.logLevel = try logLevel(string(v, "log.level", file), "\(file): log.level") }
         }
     }
 
@@ -181,6 +182,14 @@ public enum ConfigLoader {
         return n
     }
 
+    /// A log level, from the file or the environment (`source` names which): one swift-log knows.
+    static func logLevel(_ level: String, _ source: String) throws -> String {
+        guard BilagConfig.logLevels.contains(level) else {
+            throw BilagError("config-invalid", "\(source) is '\(level)', which is no log level", remedy: "use one of \(BilagConfig.logLevels.joined(separator: ", "))")
+        }
+        return level
+    }
+
     static func applyEnvironment(_ env: [String: String], to config: inout BilagConfig) throws {
         func int(_ key: String) throws -> Int? {
             guard let v = env[key] else { return nil }
@@ -194,7 +203,7 @@ public enum ConfigLoader {
         if let v = try int("BILAG_BATCH_SIZE") { config.batchSize = max(1, v) }
         if let v = try int("BILAG_MAX_FILE_BYTES") { config.maxFileBytes = Int64(v) }
         if let v = try int("BILAG_QUIET_PERIOD_MS") { config.defaultReadiness = .quiet(milliseconds: v) }
-        if let v = env["BILAG_LOG_LEVEL"] { config.logLevel = v }
+        if let v = env["BILAG_LOG_LEVEL"] { config.logLevel = try logLevel(v, "environment BILAG_LOG_LEVEL") }
     }
 
     static func check(_ map: [String: Any], section: String, file: String, prefix: String? = nil) throws {

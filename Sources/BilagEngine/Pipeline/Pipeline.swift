@@ -47,17 +47,21 @@ public final class Pipeline: @unchecked Sendable {
 
     deinit { workerPool.close() }
 
-    /// Takes a reloaded configuration. Intake settings apply from the next pass; root and state need a restart.
+    /// Takes a reloaded configuration. Intake, robot and pre-control settings apply from the next pass; the
+    /// settings a reload cannot apply (`BilagConfig.settingsNeedingRestart`) keep their running values, named in one
+    /// warning.
     public func reload(_ new: BilagConfig) throws {
-        if new.root != config.root || new.statePath != config.statePath {
-            logger.warning("root and state folder changes need a restart; keeping the current ones")
-        }
-        if new.effectiveWorkers != workerPool.width {
-            logger.warning("a change of workers needs a restart; keeping the current examination threads", metadata: ["workers": "\(workerPool.width)"])
+        let restart = config.settingsNeedingRestart(new)
+        if !restart.isEmpty {
+            logger.warning("changed settings need a restart to take effect; the running values stay until then", metadata: ["settings": "\(restart.joined(separator: ", "))"])
         }
         var next = new
         next.root = config.root
         next.state = config.state
+        next.workers = config.workers
+        next.workersNice = config.workersNice
+        next.journalMaxLinesPerFile = config.journalMaxLinesPerFile
+        next.logLevel = config.logLevel
         claimer.maxFileBytes = next.maxFileBytes
         config = next
         decider.reload(next)

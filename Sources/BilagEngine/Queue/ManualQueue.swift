@@ -28,9 +28,15 @@ public struct ManualQueue {
         enum CodingKeys: String, CodingKey { case account, dimensions, vatCode = "vat_code" }
     }
 
-    /// Finds an invoice by id or unique prefix, or says what to do.
+    /// Finds an invoice by id or unique prefix, or says what to do (an ambiguous prefix names its candidates).
     public func find(_ id: String) throws -> InvoiceRecord {
         guard let r = try store.invoice(id) else {
+            let candidates = try store.invoiceIDs(withPrefix: id, limit: 11)
+            if candidates.count > 1 {
+                let shown = candidates.prefix(10).joined(separator: ", ") + (candidates.count > 10 ? ", …" : "")
+                throw BilagError("id-ambiguous", "the id prefix \(id) is ambiguous: it matches \(candidates.count > 10 ? "more than 10" : "\(candidates.count)") invoices: \(shown)",
+                                 remedy: "give more of the id, e.g. `\(candidates[0])`")
+            }
             throw BilagError("invoice-not-found", "no invoice has the id \(id)", remedy: "list the queue with `bilag queue list` and use an id from it")
         }
         return r

@@ -82,6 +82,18 @@ public struct StoreCheck {
         return report
     }
 
+    /// The report for a state folder with no database at all: everything the Outbox and the originals hold is unknown.
+    public static func reportWithoutStore(config: BilagConfig) -> Report {
+        var report = Report()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: config.outboxPath + "/journal")) ?? []).filter(JournalWriter.isJournalFile)
+        report.journalFiles = names.count
+        report.originals = keptOriginalIDs(statePath: config.statePath).count
+        if report.journalFiles > 0 || report.originals > 0 {
+            report.findings.append("there is no store database (\(config.databasePath)), but the Outbox holds \(report.journalFiles) journal file(s) and the state folder \(report.originals) kept original(s)")
+        }
+        return report
+    }
+
     /// Throws `StoreBehindOutbox` unless the store knows everything the Outbox and state folder hold.
     public func verify() throws {
         let report = try run()

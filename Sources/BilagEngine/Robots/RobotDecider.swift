@@ -19,6 +19,8 @@ public final class RobotDecider: Decider, @unchecked Sendable {
     public var postingRules: PostingRules
     let pause: PauseMonitor
     let logger: Logger
+    /// Refused robot files are logged once per change, not on every pass.
+    let refusals = RefusalReporter()
     let clock: @Sendable () -> LocalDate
     let encoder: JSONEncoder = {
         let e = JSONEncoder()
@@ -51,6 +53,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         postingRules = config.postingRules
         pause.refresh()
         catalog.reload(force: true, connectors: Set(config.connectors.keys))
+        refusals.report(catalog.loadErrors, to: logger)
     }
 
     public func decide(_ input: DecisionInput) -> DecisionRecord {
@@ -173,9 +176,7 @@ extension RobotDecider {
     public func refresh() {
         pause.refresh()   // an operator may have resumed a robot
         let changed = catalog.reload()
-        for (file, e) in catalog.loadErrors {
-            logger.error("robot file refused; the last good version stays active", metadata: ["file": "\(file)", "error": "\(e)"])
-        }
+        refusals.report(catalog.loadErrors, to: logger)
         for (new, old) in changed {
             logger.notice("robot loaded", metadata: ["robot": "\(new.name)", "version": "\(new.hash.prefix(12))", "mode": "\(new.mode.rawValue)"])
             guard let old, old.dataFiles != new.dataFiles else { continue }

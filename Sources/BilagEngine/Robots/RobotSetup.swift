@@ -10,10 +10,9 @@ public enum RobotSetup {
         let connectors = ConnectorConfig.build(config.connectors, root: config.root)
         let catalog = RobotCatalog(folder: config.robotsPath, connectors: Set(connectors.keys))
         catalog.reload(force: true)
-        for (file, e) in catalog.loadErrors {
-            logger.error("robot file refused", metadata: ["file": "\(file)", "error": "\(e)"])
-        }
-        return RobotDecider(catalog: catalog, connectors: connectors, store: store, preControl: config.preControl, postingRules: config.postingRules, logger: logger, clock: clock)
+        let decider = RobotDecider(catalog: catalog, connectors: connectors, store: store, preControl: config.preControl, postingRules: config.postingRules, logger: logger, clock: clock)
+        decider.refusals.report(catalog.loadErrors, to: logger)
+        return decider
     }
 }
 
