@@ -1,5 +1,6 @@
 import ArgumentParser
 import BilagEngine
+import BilagIntake
 import BilagStore
 import Foundation
 
@@ -43,12 +44,30 @@ struct StatusCommand: ParsableCommand {
         JSONLogHandler.bootstrap(level: "warning")
         let store = try Bilag.guarded { try Store(path: config.databasePath) }
         let c = try store.counts()
-        if json { try Output.json(c); return }
+        let unclaimable = UnclaimableFiles.read(stateDirectory: config.statePath)
+        if json { try Output.json(StatusView(counts: c, unclaimable: unclaimable)); return }
         Output.line("\(c.total) invoice(s) in \(config.databasePath)")
         for (state, n) in c.byState.sorted(by: { $0.key < $1.key }) {
             Output.line("  \(state): \(n)")
             for (reason, m) in (c.byReason[state] ?? [:]).sorted(by: { $0.value > $1.value }) { Output.line("      \(reason): \(m)") }
         }
         Output.line("journal: \(c.journalEntries) line(s), \(c.journalUnflushed) not yet written to the Outbox")
+        if !unclaimable.isEmpty {
+            Output.line("\(unclaimable.count) file(s) in the Inbox that bilag cannot move (check their owner, permissions and attributes):")
+            for u in unclaimable { Output.line("  \(u.path): \(u.error) (since \(u.since))") }
+        }
     }
+}
+
+/// `bilag status --json`: the counts, and the Inbox files that could not be claimed (`unclaimable`).
+struct StatusView: Encodable {
+    var counts: StatusCounts
+    var unclaimable: [UnclaimableFile]
+
+    func encode(to encoder: Encoder) throws {
+        try counts.encode(to: encoder)
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(unclaimable, forKey: .unclaimable)
+    }
+    enum Key: String, CodingKey { case unclaimable }
 }
