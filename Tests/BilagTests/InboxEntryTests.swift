@@ -140,6 +140,7 @@ final class InboxEntryTests: XCTestCase {
         XCTAssertEqual(after.sha256, r.sha256, "the recorded hash stays the one claimed")
         XCTAssertEqual(after.invoiceNumber, "HARD-1")
         XCTAssertTrue(try root.journal().entries.isEmpty)
+        XCTAssertFalse(try root.bilagSucceeding(["queue", "show", r.id, "--user", "tester"]).stdout.contains("HARD-FORGED"), "queue show read the changed bytes")
     }
 
     /// Names that are not UTF-8 (Latin-1 from a Windows client), of files and folders, in a quiet channel: claimed,
