@@ -8,6 +8,7 @@ import Foundation
 final class ByteBudget: @unchecked Sendable {
     let limit: Int64
     private var held: Int64 = 0
+    private var cancelled = false
     private let condition = NSCondition()
 
     init(limit: Int64) { self.limit = max(1, limit) }
@@ -23,8 +24,16 @@ final class ByteBudget: @unchecked Sendable {
     /// Takes `n` bytes, waiting until they fit (or nothing else is held).
     func acquire(_ n: Int64) {
         condition.lock(); defer { condition.unlock() }
-        while held > 0 && held + n > limit { condition.wait() }
+        while !cancelled && held > 0 && held + n > limit { condition.wait() }
         held += n
+    }
+
+    /// Ends all waiting, now and later: the pass failed, and bytes held in batches nobody will examine never come back.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Gives `n` bytes back.

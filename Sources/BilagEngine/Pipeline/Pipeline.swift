@@ -240,6 +240,7 @@ public final class Pipeline: @unchecked Sendable {
             } catch {
                 failure = error
                 claimed.cancel()
+                budget.cancel()
             }
             // Also when a commit failed: never leave a claim half done behind us.
             let claimResult = claiming.wait()
