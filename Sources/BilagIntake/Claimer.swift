@@ -61,7 +61,7 @@ public final class Claimer: @unchecked Sendable {
             } else if errno != ENOENT {
                 // EACCES, EPERM, EBUSY, EXDEV, …: this one stays where it is; the rest of the batch goes on.
                 let error = String(cString: strerror(errno))
-                if unclaimable.note(c, error: error, now: now) {
+                if unclaimable.note(c.relativePath, raw: c.rawPath, error: error, now: now) {
                     result.newlyUnclaimable.append(UnclaimableFile(path: c.relativePath, error: error, since: Timestamp.string(now)))
                 }
             }

@@ -18,11 +18,15 @@ public struct InboxScanner: Sequence {
     public let firstSeen: FirstSeen?
     /// Told once per file whose modification time lies in the future: its relative path and that time.
     public let onFutureModificationTime: (@Sendable (String, Date) -> Void)?
+    /// Told of every folder under `Inbox/` as it is read (its relative path ending with `/`, its absolute path as
+    /// bytes, and nil) or found unreadable (with the error): the files in such a folder cannot be claimed.
+    public let onFolder: (@Sendable (String, [CChar], String?) -> Void)?
 
     public init(inbox: String, channels: [String: ChannelConfig], defaultReadiness: ReadinessRule, now: Date = Date(),
-                firstSeen: FirstSeen? = nil, onFutureModificationTime: (@Sendable (String, Date) -> Void)? = nil) {
+                firstSeen: FirstSeen? = nil, onFolder: (@Sendable (String, [CChar], String?) -> Void)? = nil,
+                onFutureModificationTime: (@Sendable (String, Date) -> Void)? = nil) {
         self.inbox = inbox; self.channels = channels; self.defaultReadiness = defaultReadiness; self.now = now
-        self.firstSeen = firstSeen; self.onFutureModificationTime = onFutureModificationTime
+        self.firstSeen = firstSeen; self.onFolder = onFolder; self.onFutureModificationTime = onFutureModificationTime
     }
 
     public func makeIterator() -> Iterator { Iterator(scanner: self) }
@@ -47,7 +51,13 @@ public struct InboxScanner: Sequence {
                     guard !pending.isEmpty else { return nil }
                     current = pending.removeFirst()
                     currentChannel = current.isEmpty ? "default" : PathBytes.display(current.prefix { $0 != UInt8(ascii: "/") })
-                    dir = opendir(PathBytes.cString(PathBytes.join(inboxBytes, current)))
+                    let folder = PathBytes.cString(PathBytes.join(inboxBytes, current))
+                    dir = opendir(folder)
+                    if !current.isEmpty, let onFolder = scanner.onFolder {
+                        let e = errno
+                        if dir != nil { onFolder(PathBytes.display(current) + "/", folder, nil) }
+                        else if e != ENOENT { onFolder(PathBytes.display(current) + "/", folder, String(cString: strerror(e))) }
+                    }
                     if dir == nil { continue }
                 }
                 guard let d = dir else { continue }

@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// An Inbox entry bilag cannot move into the state folder (another user's file in a folder bilag may not write,
-/// an immutable file, another file system), and why, since when.
+/// an immutable file, another file system), or a folder it cannot read (its path ends with `/`), and why, since when.
 public struct UnclaimableFile: Codable, Sendable, Equatable {
     /// Relative to `Inbox/`, as people read it.
     public var path: String
@@ -35,11 +35,12 @@ public final class UnclaimableFiles: Sendable {
     }
 
     /// Notes a failed claim; true when it is news (not already listed with this error): warn then, not every pass.
-    func note(_ c: InboxCandidate, error: String, now: Date) -> Bool {
+    /// `path`: relative to `Inbox/` (a folder that cannot be read ends with `/`); `raw`: its absolute path as bytes.
+    public func note(_ path: String, raw: [CChar], error: String, now: Date) -> Bool {
         let news = entries.withLock { map -> Bool in
             // Listed by this process already (an entry read from the file at start-up is warned about once more).
-            if let old = map[c.relativePath], old.file.error == error, old.raw != nil { return false }
-            map[c.relativePath] = (UnclaimableFile(path: c.relativePath, error: error, since: map[c.relativePath]?.file.since ?? Timestamp.string(now)), c.rawPath)
+            if let old = map[path], old.file.error == error, old.raw != nil { return false }
+            map[path] = (UnclaimableFile(path: path, error: error, since: map[path]?.file.since ?? Timestamp.string(now)), raw)
             return true
         }
         if news { save() }
@@ -51,9 +52,10 @@ public final class UnclaimableFiles: Sendable {
         entries.withLock { $0[relativePath] != nil }
     }
 
-    /// Drops entries that were claimed after all, or are gone from the Inbox.
-    func drop(claimed: [String]) {
+    /// Drops entries that were claimed (or, for folders, read) after all.
+    public func drop(claimed: [String]) {
         let changed = entries.withLock { map -> Bool in
+            guard !map.isEmpty else { return false }
             var changed = false
             for p in claimed where map.removeValue(forKey: p) != nil { changed = true }
             return changed

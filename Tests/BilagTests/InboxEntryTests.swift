@@ -224,6 +224,43 @@ final class InboxEntryTests: XCTestCase {
         let warnings = (once.stderr + end.stderr).components(separatedBy: "cannot claim a file").count - 1
         XCTAssertEqual(warnings, 2, "one warning per process for the file, not one per pass:\n\(end.stderr.suffix(3000))")
     }
+
+    /// Run as an ordinary user (`nobody`), as the daemon is: a file in another user's folder it may not write
+    /// (EACCES on rename) and a folder it may not read are skipped with one warning each, listed by `bilag status`,
+    /// and every other file is claimed.
+    func testAnotherUsersFolderIsSkippedAndListedWhenRunAsAnOrdinaryUser() throws {
+        guard getuid() == 0, access("/usr/bin/setpriv", X_OK) == 0 else { throw XCTSkip("needs root and setpriv to run bilag as nobody") }
+        let root = try TemporaryRoot()
+        try root.configure(readiness: "quiet", intake: ["quiet_period_ms: 100"])
+        try root.deliver(template.invoice(number: "OPEN-1"), to: "scanner/open.xml")
+        try root.deliver(template.invoice(number: "OTHER-1"), to: "scanner/other/inv.xml")
+        try root.deliver(template.invoice(number: "SECRET-1"), to: "scanner/secret/inv.xml")
+        for f in ["scanner/open.xml", "scanner/other/inv.xml", "scanner/secret/inv.xml"] {
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: root.inbox + "/" + f)
+        }
+        // Everything belongs to nobody but two folders, which stay root's: one readable, one not.
+        XCTAssertEqual(try BilagBinary(path: "/usr/bin/chown").runTool(["-R", "65534:65534", root.path]), 0)
+        XCTAssertEqual(try BilagBinary(path: "/usr/bin/chown").runTool(["-R", "0:0", root.inbox + "/scanner/other", root.inbox + "/scanner/secret"]), 0)
+        XCTAssertEqual(chmod(root.inbox + "/scanner/other", 0o755), 0)
+        XCTAssertEqual(chmod(root.inbox + "/scanner/secret", 0o700), 0)
+
+        let asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", root.binary.path]
+        let once = try XCTUnwrap(try BilagBinary(path: "/usr/bin/setpriv").start(asNobody + ["run", "--once", "--root", root.path], logDirectory: root.logDirectory).wait(timeout: 30), "run --once did not end")
+        XCTAssertEqual(once.exitCode, 0, "\(once)")
+        XCTAssertEqual(once.processed, 1, once.stdout)
+        XCTAssertEqual(try root.records().map(\.invoiceNumber), ["OPEN-1"])
+        XCTAssertEqual(once.stderr.components(separatedBy: "cannot claim a file").count - 1, 1, once.stderr)
+        XCTAssertEqual(once.stderr.components(separatedBy: "cannot read a folder").count - 1, 1, once.stderr)
+        let status = try root.bilagSucceeding(["status", "--json"]).jsonObject()
+        let listed = Dictionary(uniqueKeysWithValues: ((status["unclaimable"] as? [[String: Any]]) ?? []).map { ($0["path"] as? String ?? "", $0["error"] as? String ?? "") })
+        XCTAssertEqual(listed, ["scanner/other/inv.xml": String(cString: strerror(EACCES)), "scanner/secret/": String(cString: strerror(EACCES))])
+
+        // The folders are handed over to bilag's user: both files are claimed and the list empties.
+        XCTAssertEqual(try BilagBinary(path: "/usr/bin/chown").runTool(["-R", "65534:65534", root.inbox + "/scanner"]), 0)
+        let again = try XCTUnwrap(try BilagBinary(path: "/usr/bin/setpriv").start(asNobody + ["run", "--once", "--root", root.path], logDirectory: root.logDirectory).wait(timeout: 30))
+        XCTAssertEqual(again.processed, 2, "\(again)")
+        XCTAssertEqual(((try root.bilagSucceeding(["status", "--json"]).jsonObject())["unclaimable"] as? [Any])?.count, 0)
+    }
 }
 
 extension BilagBinary {

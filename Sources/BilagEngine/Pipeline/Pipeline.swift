@@ -133,10 +133,15 @@ public final class Pipeline: @unchecked Sendable {
     @discardableResult
     public func pass(shouldStop: () -> Bool = { false }) throws -> Int {
         defer { flushLog() }
-        let log = logger
-        let scanner = InboxScanner(inbox: config.inboxPath, channels: config.channels, defaultReadiness: config.defaultReadiness, firstSeen: firstSeen) { path, mtime in
+        let log = logger, unclaimable = claimer.unclaimable
+        let scanner = InboxScanner(inbox: config.inboxPath, channels: config.channels, defaultReadiness: config.defaultReadiness, firstSeen: firstSeen, onFolder: { path, raw, error in
+            guard let error else { return unclaimable.drop(claimed: [path]) }
+            if unclaimable.note(path, raw: raw, error: error, now: Date()) {
+                log.warning("cannot read a folder in the Inbox; the files in it cannot be claimed", metadata: ["folder": "\(path)", "error": "\(error)"])
+            }
+        }, onFutureModificationTime: { path, mtime in
             log.warning("file modified in the future; its quiet period counts from when it was first seen", metadata: ["file": "\(path)", "mtime": "\(Timestamp.string(mtime))"])
-        }
+        })
         let iterator = scanner.makeIterator()
         claimer.unclaimable.dropVanished(inbox: config.inboxPath)
         let budget = ByteBudget(limit: config.maxBytesInFlight)
