@@ -107,7 +107,8 @@ public final class Claimer: @unchecked Sendable {
             }
             close(fd); fd = copy; st = copied
         }
-        if st.st_mode & 0o222 != 0 { _ = fchmod(fd, 0o444) }
+        // (Not a file over the limit still linked elsewhere: its mode is the other link holder's too.)
+        if st.st_mode & 0o222 != 0, st.st_nlink == 1 { _ = fchmod(fd, 0o444) }
         let size = Int64(st.st_size)
         file.size = size
         if size > maxFileBytes {
