@@ -87,12 +87,7 @@ final class InboxEntryTests: XCTestCase {
     /// A FIFO in the state folder where a claimed file should be (a FIFO renamed over an invoice just before it
     /// was claimed, then a crash): recovery must not block opening it, it is quarantined and the run ends.
     func testAFIFOInPlaceOfAClaimedFileNeverBlocksRecovery() throws {
-        let root = try TemporaryRoot()
-        try root.configure(readiness: "rename")
-        let id = "20261203-120000-000001-p0001"
-        try FileManager.default.createDirectory(atPath: root.state + "/originals/2026-12-03", withIntermediateDirectories: true)
-        XCTAssertEqual(mkfifo(root.state + "/originals/2026-12-03/\(id).xml", 0o644), 0)
-        try Data("\(id)\tpeppol\tpeppol/inv.xml\t2026-12-03T12:00:00.000Z\toriginals/2026-12-03/\(id).xml\n".utf8).write(to: URL(fileURLWithPath: root.state + "/claims.log"))
+        let (root, id) = try Self.rootWithAFIFOClaimed()
         try root.deliver(template.invoice(number: "AFTER-FIFO"), to: "peppol/after.xml")
 
         let run = try root.bilag(["run", "--once"], timeout: 30)
@@ -103,6 +98,28 @@ final class InboxEntryTests: XCTestCase {
         XCTAssertEqual(fifo.state, .quarantined)
         XCTAssertEqual(fifo.reasonCode, "not-a-regular-file")
         XCTAssertEqual(records.first { $0.id != id }?.invoiceNumber, "AFTER-FIFO")
+    }
+
+    /// The daemon started on such a state folder recovers, keeps running, and stops on SIGTERM with exit code 0.
+    func testTheDaemonWithAFIFOInPlaceOfAClaimedFileStopsOnSIGTERM() throws {
+        let (root, id) = try Self.rootWithAFIFOClaimed()
+        let daemon = try root.startDaemon()
+        defer { daemon.kill() }
+        XCTAssertTrue(try poll(timeout: 15) { FileManager.default.fileExists(atPath: root.databasePath) && (try? root.records().first { $0.id == id }?.state) == .quarantined }, "the FIFO's claim was never recovered")
+        daemon.terminate()
+        let end = try XCTUnwrap(daemon.wait(timeout: 20), "SIGTERM was ignored")
+        XCTAssertEqual(end.exitCode, 0, "\(end)")
+    }
+
+    /// A root whose state folder holds a FIFO where a claimed file should be, named by `claims.log` (as a crash leaves it).
+    static func rootWithAFIFOClaimed(_ name: String = #function) throws -> (TemporaryRoot, String) {
+        let root = try TemporaryRoot(name)
+        try root.configure(readiness: "rename")
+        let id = "20261203-120000-000001-p0001"
+        try FileManager.default.createDirectory(atPath: root.state + "/originals/2026-12-03", withIntermediateDirectories: true)
+        guard mkfifo(root.state + "/originals/2026-12-03/\(id).xml", 0o644) == 0 else { throw TestKitError("mkfifo failed") }
+        try Data("\(id)\tpeppol\tpeppol/inv.xml\t2026-12-03T12:00:00.000Z\toriginals/2026-12-03/\(id).xml\n".utf8).write(to: URL(fileURLWithPath: root.state + "/claims.log"))
+        return (root, id)
     }
 
     /// A file hard-linked into the Inbox: the kept original gets an inode of its own (what the other link's holder
