@@ -60,7 +60,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(name: "bilag", dependencies: [
-            "BilagDaemon", "BilagEngine", "BilagFormats", "BilagValidation", "BilagStore", "BilagCore", "CLibXML2", "BilagBench", "BilagRobots",
+            "BilagDaemon", "BilagEngine", "BilagFormats", "BilagValidation", "BilagStore", "BilagCore", "CLibXML2", "BilagBench", "BilagRobots", "BilagIntake",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

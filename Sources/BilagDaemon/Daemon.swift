@@ -22,7 +22,7 @@ public enum Daemon {
             .init(service: reload, successTerminationBehavior: .ignore, serviceName: "reload"),
         ]
         if let interval = SystemdNotifier.watchdogInterval() {
-            services.append(.init(service: WatchdogService(notifier: notifier, interval: interval), successTerminationBehavior: .ignore, serviceName: "watchdog"))
+            services.append(.init(service: WatchdogService(notifier: notifier, interval: interval, heartbeat: pipeline.heartbeat), successTerminationBehavior: .ignore, serviceName: "watchdog"))
         }
         var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)
         groupConfig.gracefulShutdownSignals = [.sigterm, .sigint]

@@ -29,17 +29,25 @@ public final class IntakeService: Service, @unchecked Sendable {
     }
 
     func loop(_ stop: StopFlag) async throws {
+        let heartbeat = pipeline.heartbeat
+        heartbeat.working(true)
         try await runBlocking { try self.pipeline.recover() }
         while !stop.isRaised && !Task.isCancelled {
+            heartbeat.working(true)
+            // The poll interval is read on the pipeline's queue, where `reload` writes the configuration.
+            let pause: Int
             do {
-                let n = try await runBlocking { try self.pipeline.pass(shouldStop: { stop.isRaised }) }
+                let (n, interval) = try await runBlocking { (try self.pipeline.pass(shouldStop: { stop.isRaised }), self.pipeline.config.pollIntervalMilliseconds) }
+                pause = interval
                 if n > 0 { logger.debug("pass done", metadata: ["processed": "\(n)"]) }
             } catch {
                 // A failing pass (disk full, database locked) must not end the daemon: report, wait, try again.
                 logger.error("intake pass failed; retrying after the poll interval", metadata: ["error": "\(error)"])
+                pause = (try? await runBlocking { self.pipeline.config.pollIntervalMilliseconds }) ?? 1000
             }
+            heartbeat.working(false)
             try? await cancelWhenGracefulShutdown {
-                try await Task.sleep(for: .milliseconds(self.pipeline.config.pollIntervalMilliseconds))
+                try await Task.sleep(for: .milliseconds(pause))
             }
         }
         logger.notice("intake stopped")

@@ -10,10 +10,11 @@ public struct ClaimedFile: Sendable {
     public var storedPath: String
     public var receivedAt: String
     public var size: Int64 = 0
+    /// Empty for an entry that is not a file, and for a file over the size limit (refused on its size, unread).
     public var sha256: String = ""
     /// The bytes, when they fit the size limit.
     public var bytes: Data?
-    /// Set when the file could not be read or is over the size limit.
+    /// Set when the file could not be read, is over the size limit, is not a file, or changed since it was recorded.
     public var readProblem: ReadProblem?
 
     public init(id: String, channel: String, sourcePath: String, storedPath: String, receivedAt: String, size: Int64 = 0, sha256: String = "") {
@@ -23,5 +24,9 @@ public struct ClaimedFile: Sendable {
     public enum ReadProblem: Sendable, Equatable {
         case tooLarge(size: Int64, limit: Int64)
         case unreadable(String)
+        /// The entry is not a regular file (a link, a FIFO, a socket, …); the text says what it is.
+        case notRegularFile(String)
+        /// The kept original's bytes no longer have the hash recorded when it was claimed.
+        case originalChanged(recorded: String, now: String)
     }
 }

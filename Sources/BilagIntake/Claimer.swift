@@ -13,18 +13,31 @@ import Glibc
 public final class Claimer: @unchecked Sendable {
     public let stateDirectory: String
     public var maxFileBytes: Int64
+    /// Inbox entries that could not be moved, for `bilag status`.
+    public let unclaimable: UnclaimableFiles
     let ids = ClaimIDGenerator()
     var logPath: String { stateDirectory + "/claims.log" }
 
     public init(stateDirectory: String, maxFileBytes: Int64) throws {
         self.stateDirectory = stateDirectory
         self.maxFileBytes = maxFileBytes
+        unclaimable = UnclaimableFiles(stateDirectory: stateDirectory)
         try FileIO.makeDirectory(stateDirectory + "/originals")
     }
 
-    /// Moves each candidate into the state folder. Candidates that vanished (claimed by someone else) are skipped.
-    public func claim(_ candidates: [InboxCandidate], now: Date = Date()) throws -> [ClaimedFile] {
-        guard !candidates.isEmpty else { return [] }
+    /// What one `claim` did.
+    public struct Claimed {
+        /// The files now in the state folder, in order.
+        public var files: [ClaimedFile] = []
+        /// Entries that could not be moved and were not already listed as such (warn about these, once).
+        public var newlyUnclaimable: [UnclaimableFile] = []
+    }
+
+    /// Moves each candidate into the state folder. Candidates that vanished (claimed by someone else) are skipped,
+    /// and so are those that cannot be moved: they are listed in `unclaimable`, and the others are claimed as usual.
+    public func claim(_ candidates: [InboxCandidate], now: Date = Date()) throws -> Claimed {
+        var result = Claimed()
+        guard !candidates.isEmpty else { return result }
         let receivedAt = Timestamp.string(now)
         var planned: [(InboxCandidate, ClaimedFile, String)] = []
         var intents = ""
@@ -32,43 +45,132 @@ public final class Claimer: @unchecked Sendable {
             let id = ids.next(now: now)
             let day = ClaimIDGenerator.dayFolder(of: id)
             let stored = "originals/\(day)/\(id)\(Self.extensionOf(c.relativePath))"
-            planned.append((c, ClaimedFile(id: id, channel: c.channel, sourcePath: c.relativePath, storedPath: stored, receivedAt: receivedAt), day))
-            intents += "\(id)\t\(c.channel)\t\(Self.escape(c.relativePath))\t\(receivedAt)\t\(stored)\n"
+            let f = ClaimedFile(id: id, channel: c.channel, sourcePath: c.relativePath, storedPath: stored, receivedAt: receivedAt)
+            planned.append((c, f, day))
+            intents += IntentLog.line(f)
         }
         try appendLog(intents)
-        var claimed: [ClaimedFile] = []
         var folders = Set<String>()
         for (c, f, day) in planned {
             let target = stateDirectory + "/" + f.storedPath
             let folder = stateDirectory + "/originals/" + day
             if !folders.contains(folder) { try FileIO.makeDirectory(folder); folders.insert(folder) }
-            if rename(c.path, target) == 0 {
-                if let receipt = c.receiptPath { _ = rename(receipt, target + ".receipt") }
-                claimed.append(f)
+            if rename(c.rawPath, target) == 0 {
+                if let receipt = c.rawReceiptPath { _ = rename(receipt, target + ".receipt") }
+                result.files.append(f)
             } else if errno != ENOENT {
-                throw BilagError("claim-failed", "cannot move \(c.relativePath) into the state folder: \(String(cString: strerror(errno)))", remedy: "check that the Inbox and the state folder are on the same file system and writable")
+                // EACCES, EPERM, EBUSY, EXDEV, …: this one stays where it is; the rest of the batch goes on.
+                let error = String(cString: strerror(errno))
+                if unclaimable.note(c.relativePath, raw: c.rawPath, error: error, now: now) {
+                    result.newlyUnclaimable.append(UnclaimableFile(path: c.relativePath, error: error, since: Timestamp.string(now)))
+                }
             }
         }
         for folder in folders { FileIO.sync(folder) }
-        return claimed
+        unclaimable.drop(claimed: result.files.map(\.sourcePath))
+        return result
     }
 
     /// Reads a claimed file's bytes and hash, or notes why it cannot (safe to call from several threads at once).
-    public func load(_ file: inout ClaimedFile) {
+    ///
+    /// The kept original is made immutable first: when it shares its inode with another link (a file hard-linked
+    /// into the Inbox, which whoever holds the other link could still change) its bytes are copied into a file of
+    /// its own, and it is made read-only (0444). A file over the size limit is refused on its size, unread and
+    /// unhashed. `verifying`: the hash recorded when it was claimed; bytes that no longer have it are not used
+    /// (`originalChanged`). `keepBytes: false` hashes the file in pieces without holding it.
+    public func load(_ file: inout ClaimedFile, verifying recorded: String = "", keepBytes: Bool = true) {
+        load(&file, verifying: recorded, keepBytes: keepBytes, reserve: { _ in })
+    }
+
+    /// `load`, telling `reserve` the number of bytes about to be read before they are (a memory budget).
+    public func load(_ file: inout ClaimedFile, verifying recorded: String = "", keepBytes: Bool = true, reserve: (Int64) throws -> Void) rethrows {
         let path = stateDirectory + "/" + file.storedPath
-        switch FileIO.read(path, limit: maxFileBytes) {
-        case let .data(data):
-            file.bytes = data
-            file.size = Int64(data.count)
-            file.sha256 = ContentHash.sha256(data)
-        case let .tooLarge(size):
-            file.size = size
-            file.readProblem = .tooLarge(size: size, limit: maxFileBytes)
-            if let (h, _) = ContentHash.sha256(file: path) { file.sha256 = h }
-        case .unreadable:
+        var fd: Int32
+        var st: stat
+        switch FileIO.openRegular(path) {
+        case let .notRegular(kind):
+            file.readProblem = .notRegularFile(Self.describe(kind, at: path))
+            return
+        case .failed:
             let missing = access(path, F_OK) != 0
             file.readProblem = .unreadable(missing ? "the kept original is missing" : "the kept original cannot be read")
+            return
+        case let .opened(f, s):
+            fd = f; st = s
         }
+        defer { close(fd) }
+        // (A file over the size limit is never read, so it is not copied either: 20 GiB of holes would be written out.)
+        if st.st_nlink > 1, Int64(st.st_size) <= maxFileBytes {
+            guard let (copy, copied) = Self.ownCopy(of: fd, at: path) else {
+                file.readProblem = .unreadable("the kept original shares its bytes with another link and could not be copied: \(String(cString: strerror(errno)))")
+                return
+            }
+            close(fd); fd = copy; st = copied
+        }
+        // (Not a file over the limit still linked elsewhere: its mode is the other link holder's too.)
+        if st.st_mode & 0o222 != 0, st.st_nlink == 1 { _ = fchmod(fd, 0o444) }
+        let size = Int64(st.st_size)
+        file.size = size
+        if size > maxFileBytes {
+            file.readProblem = .tooLarge(size: size, limit: maxFileBytes)
+            return
+        }
+        let sha: String
+        if keepBytes {
+            try reserve(size)
+            guard let data = FileIO.readAll(fd, size: Int(size)) else { file.readProblem = .unreadable("the kept original cannot be read"); return }
+            sha = ContentHash.sha256(data)
+            file.size = Int64(data.count)
+            file.bytes = data
+        } else {
+            guard let (h, n) = ContentHash.sha256(fd: fd) else { file.readProblem = .unreadable("the kept original cannot be read"); return }
+            sha = h
+            file.size = n
+        }
+        if !recorded.isEmpty, sha != recorded {
+            file.bytes = nil
+            file.readProblem = .originalChanged(recorded: recorded, now: sha)
+            return
+        }
+        file.sha256 = sha
+    }
+
+    /// What an entry that is not a file is, for its quarantine message; a link's target is named, never followed.
+    static func describe(_ kind: EntryKind, at path: String) -> String {
+        if kind == .symlink {
+            var buffer = [CChar](repeating: 0, count: 4097)
+            let n = readlink(path, &buffer, 4096)
+            let target = n >= 0 ? PathBytes.display(buffer.prefix(n).map { UInt8(bitPattern: $0) }) : "?"
+            return "symlink to \(target); deliver the file itself"
+        }
+        return "\(kind.rawValue), not a file; deliver the file itself"
+    }
+
+    /// Copies an open file into a new file of its own that takes its place at `path` (read-only, synced), so the
+    /// kept original shares no inode with a link outside bilag; returns the new file, open, and its fstat.
+    static func ownCopy(of fd: Int32, at path: String) -> (Int32, stat)? {
+        let tmp = path + ".own-copy"
+        unlink(tmp)
+        let out = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o444)
+        guard out >= 0 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var offset: off_t = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, offset) }
+            if n < 0 { if errno == EINTR { continue }; close(out); unlink(tmp); return nil }
+            if n == 0 { break }
+            var done = 0
+            while done < n {
+                let w = buffer.withUnsafeBytes { write(out, $0.baseAddress! + done, n - done) }
+                if w < 0 { if errno == EINTR { continue }; close(out); unlink(tmp); return nil }
+                done += w
+            }
+            offset += off_t(n)
+        }
+        var st = stat()
+        guard fsync(out) == 0, rename(tmp, path) == 0, fstat(out, &st) == 0, lseek(out, 0, SEEK_SET) == 0 else { close(out); unlink(tmp); return nil }
+        FileIO.sync((path as NSString).deletingLastPathComponent)
+        return (out, st)
     }
 
     /// Empties the intent log once the claims it names are recorded.
@@ -83,29 +185,36 @@ public final class Claimer: @unchecked Sendable {
         return stat(logPath, &st) == 0 && st.st_size > 0
     }
 
-    /// Claims whose file was moved but whose record never committed (a crash in between), rebuilt from the log.
+    /// Claims whose file was moved but whose record never committed (a crash in between), rebuilt from the log's
+    /// intact records (a torn last record is ignored: its rename never happened).
     public func recoverUnrecorded(isRecorded: ([String]) throws -> Set<String>) throws -> [ClaimedFile] {
-        guard let text = try? String(contentsOfFile: logPath, encoding: .utf8), !text.isEmpty else { return [] }
-        var found: [ClaimedFile] = []
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 5 else { continue }
-            let f = ClaimedFile(id: parts[0], channel: parts[1], sourcePath: Self.unescape(parts[2]), storedPath: parts[4], receivedAt: parts[3])
-            if access(stateDirectory + "/" + f.storedPath, F_OK) == 0 { found.append(f) }
+        guard let data = FileIO.read(logPath), !data.isEmpty else { return [] }
+        var seen = Set<String>()
+        let found = IntentLog.records(data).filter { f in
+            // The entry itself, whatever it is, but never a folder (a stored path is a file's).
+            guard seen.insert(f.id).inserted, let kind = EntryKind.of(stateDirectory + "/" + f.storedPath) else { return false }
+            return kind != .directory
         }
         let recorded = try isRecorded(found.map(\.id))
         return found.filter { !recorded.contains($0.id) }
     }
 
     func appendLog(_ text: String) throws {
-        let fd = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let fd = open(logPath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw BilagError("state-unwritable", "cannot write \(logPath)", remedy: "check permissions of the state folder") }
         defer { close(fd) }
-        let bytes = Array(text.utf8)
+        var bytes = Array(text.utf8)
+        // A record torn by a crash or a full disk has no newline: start on a line of its own, or this batch's
+        // first record would be glued to it and lost with it.
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_size > 0 {
+            var last: UInt8 = 0
+            if pread(fd, &last, 1, off_t(st.st_size) - 1) == 1, last != 0x0A { bytes.insert(0x0A, at: 0) }
+        }
         var done = 0
         while done < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if n < 0 { if errno == EINTR { continue }; throw BilagError("state-unwritable", "cannot write \(logPath)", remedy: "check the disk") }
+            if n < 0 { if errno == EINTR { continue }; throw BilagError("state-unwritable", "cannot write \(logPath): \(String(cString: strerror(errno)))", remedy: "check the disk (is it full?)") }
             done += n
         }
         // The intents must be on disk before the renames they describe can be.
@@ -140,10 +249,4 @@ public final class Claimer: @unchecked Sendable {
         guard !ext.isEmpty, ext.count <= 5, ext.allSatisfy({ $0.isLetter || $0.isNumber }) else { return "" }
         return "." + ext.lowercased()
     }
-
-    static func escape(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A }) else { return s }
-        return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n")
-    }
-    static func unescape(_ s: String) -> String { s.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\t", with: "\t").replacingOccurrences(of: "\\\\", with: "\\") }
 }

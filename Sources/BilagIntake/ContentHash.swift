@@ -10,11 +10,16 @@ public enum ContentHash {
     /// SHA-256 of bytes, as lowercase hex.
     public static func sha256(_ data: Data) -> String { hex(SHA256.hash(data: data)) }
 
-    /// SHA-256 of a file read in 1 MiB pieces, so a huge file never sits in memory; also returns its size.
+    /// SHA-256 of a regular file read in 1 MiB pieces, so a huge file never sits in memory; also returns its size.
+    /// Nil when it cannot be read or is not a regular file (a link is not followed, a FIFO never blocks).
     public static func sha256(file path: String) -> (String, Int64)? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard case let .opened(fd, _) = FileIO.openRegular(path) else { return nil }
         defer { close(fd) }
+        return sha256(fd: fd)
+    }
+
+    /// SHA-256 of what remains to be read from an open file, in 1 MiB pieces; also returns how many bytes that was.
+    public static func sha256(fd: Int32) -> (String, Int64)? {
         var hasher = SHA256()
         var total: Int64 = 0
         var buffer = [UInt8](repeating: 0, count: 1 << 20)

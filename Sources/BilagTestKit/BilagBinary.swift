@@ -20,6 +20,12 @@ public struct ProcessOutcome: Sendable, CustomStringConvertible {
     /// Exited with code 0.
     public var succeeded: Bool { exitCode == 0 }
 
+    /// The count `bilag run --once` reported (`processed N file(s)`), nil when it printed none.
+    public var processed: Int? {
+        guard let r = stdout.range(of: #"processed (\d+) file"#, options: .regularExpression) else { return nil }
+        return Int(stdout[r].split(separator: " ")[1])
+    }
+
     /// stdout parsed as JSON (`[String: Any]`, `[Any]`, …).
     public func json() throws -> Any {
         try JSONSerialization.jsonObject(with: Data(stdout.utf8))

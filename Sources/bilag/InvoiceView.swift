@@ -1,5 +1,6 @@
 import BilagCore
 import BilagEngine
+import BilagIntake
 import BilagStore
 import Foundation
 
@@ -28,7 +29,7 @@ struct InvoiceView: Encodable {
         let docs = try q.pipeline.store.documents(r.id)
         let path = q.pipeline.config.statePath + "/" + r.storedPath
         var invoice: Invoice?
-        if let data = FileManager.default.contents(atPath: path), case let .parsed(doc, _) = Examiner().examine(data) { invoice = doc.invoice }
+        if let data = KeptOriginal.read(path, sha256: r.sha256), case let .parsed(doc, _) = Examiner().examine(data) { invoice = doc.invoice }
         return InvoiceView(record: r, invoice: invoice, validation: docs.validation.map(JSONText.init), trace: docs.trace.map(JSONText.init), events: try q.pipeline.store.events(r.id), decisions: try q.pipeline.store.decisions(invoice: r.id), originalPath: path)
     }
 

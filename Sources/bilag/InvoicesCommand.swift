@@ -1,6 +1,7 @@
 import ArgumentParser
 import BilagCore
 import BilagEngine
+import BilagIntake
 import BilagStore
 import Foundation
 
@@ -48,11 +49,29 @@ struct StatusCommand: ParsableCommand {
         let (config, store) = try global.readStore()
         JSONLogHandler.bootstrap(level: "warning")
         let c = try store?.counts() ?? .none
+        let unclaimable = UnclaimableFiles.read(stateDirectory: config.statePath)
         let out = Console()
-        if json { try out.json(c); return }
+        if json { try out.json(StatusView(counts: c, unclaimable: unclaimable)); return }
         if store == nil { out.line(NotRunYet.text(config)) }
         out.line("\(c.total) invoice(s) in \(config.databasePath)")
         for line in CountsText.lines(c) { out.line(line) }
         out.line("journal: \(c.journalEntries) line(s), \(c.journalUnflushed) not yet written to the Outbox")
+        if !unclaimable.isEmpty {
+            out.line("\(unclaimable.count) file(s) in the Inbox that bilag cannot move (check their owner, permissions and attributes):")
+            for u in unclaimable { out.line("  \(u.path): \(u.error) (since \(u.since))") }
+        }
     }
+}
+
+/// `bilag status --json`: the counts, and the Inbox files that could not be claimed (`unclaimable`).
+struct StatusView: Encodable {
+    var counts: StatusCounts
+    var unclaimable: [UnclaimableFile]
+
+    func encode(to encoder: Encoder) throws {
+        try counts.encode(to: encoder)
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(unclaimable, forKey: .unclaimable)
+    }
+    enum Key: String, CodingKey { case unclaimable }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import BilagCore
 import BilagEngine
 import BilagFormats
+import BilagIntake
 import BilagRobots
 import BilagStore
 import Foundation
@@ -92,7 +93,7 @@ struct RobotsCommand: ParsableCommand {
             let lookups = RobotsCommand.Lookups(config: config, store: store)
             var same = 0, differ = 0, untouched = 0
             for rec in try store.decidedSince(since) {
-                guard let data = FileManager.default.contents(atPath: config.statePath + "/" + rec.storedPath), let doc = try? DocumentParser.parse(data) else { continue }
+                guard let data = KeptOriginal.read(config.statePath + "/" + rec.storedPath, sha256: rec.sha256), let doc = try? DocumentParser.parse(data) else { continue }
                 var ctx = lookups.context(invoice: doc.invoice, id: rec.id, today: rec.decidedAt.flatMap { LocalDate(parsing: String($0.prefix(10))) } ?? LocalDate.today())
                 ctx.isReplay = true
                 let result = RobotRunner(robot: r).run(ctx)

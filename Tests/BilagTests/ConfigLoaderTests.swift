@@ -32,6 +32,16 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(fromFile.retryBaseSeconds, defaults.retryBaseSeconds)
         XCTAssertEqual(fromFile.retryMaxSeconds, defaults.retryMaxSeconds)
         XCTAssertEqual(fromFile.batchSize, defaults.batchSize)
+        XCTAssertEqual(fromFile.maxBytesInFlight, defaults.maxBytesInFlight)
+    }
+
+    /// `intake.max_bytes_in_flight`: 256 MiB by default, at least 1 MiB.
+    func testMaxBytesInFlight() throws {
+        XCTAssertEqual(try load(nil).maxBytesInFlight, 256 * 1024 * 1024)
+        XCTAssertEqual(try load("intake:\n  max_bytes_in_flight: 33554432\n").maxBytesInFlight, 32 * 1024 * 1024)
+        let small = refusal("intake:\n  max_bytes_in_flight: 1000\n")
+        XCTAssertEqual(small?.code, "config-invalid")
+        XCTAssertTrue(small?.message.contains("max_bytes_in_flight") == true, "\(String(describing: small))")
     }
 
     func testWorkersNiceFromFileAndEnvironment() throws {

@@ -13,11 +13,6 @@ import Glibc
 final class IntakeTests: XCTestCase {
     let template = try! InvoiceTemplate(corpus: "peppol-bis3/examples/base-example.xml")
 
-    func processed(_ o: ProcessOutcome) -> Int? {
-        guard let r = o.stdout.range(of: #"processed (\d+) file"#, options: .regularExpression) else { return nil }
-        return Int(o.stdout[r].split(separator: " ")[1])
-    }
-
     /// rename: dot-files and temporary names are someone still writing; they are left alone until renamed.
     func testRenameRuleIgnoresDotFilesAndTemporaryNamesUntilRenamed() throws {
         let root = try TemporaryRoot()
@@ -28,7 +23,7 @@ final class IntakeTests: XCTestCase {
         for (i, name) in writing.enumerated() { try root.write(template.invoice(number: "REN-\(i)"), to: "peppol/" + name) }
 
         let first = try root.bilagSucceeding(["run", "--once"])
-        XCTAssertEqual(processed(first), 0, first.stdout)
+        XCTAssertEqual(first.processed, 0, first.stdout)
         XCTAssertEqual(root.inboxFiles().count, writing.count, "files still being written were claimed")
         XCTAssertEqual(try root.records().count, 0)
 
@@ -40,7 +35,7 @@ final class IntakeTests: XCTestCase {
             finals.append(final)
         }
         let second = try root.bilagSucceeding(["run", "--once"])
-        XCTAssertEqual(processed(second), writing.count, second.stdout)
+        XCTAssertEqual(second.processed, writing.count, second.stdout)
         XCTAssertEqual(root.inboxFiles(), [])
         XCTAssertEqual(Set(try root.records().map(\.sourcePath)), Set(finals))
     }
@@ -65,7 +60,7 @@ final class IntakeTests: XCTestCase {
         try root.write(Data("orphan".utf8), to: "\(folder)/msg-3.receipt.dat") // a receipt alone is never claimed
 
         let first = try root.bilagSucceeding(["run", "--once"])
-        XCTAssertEqual(processed(first), 1, first.stdout)
+        XCTAssertEqual(first.processed, 1, first.stdout)
         XCTAssertEqual(root.inboxFiles(), ["\(folder)/msg-1.doc.xml", "\(folder)/msg-3.receipt.dat"])
         let r2 = try XCTUnwrap(try root.records().first)
         XCTAssertEqual(r2.sourcePath, "\(folder)/msg-2.doc.xml")
@@ -75,7 +70,7 @@ final class IntakeTests: XCTestCase {
         let receipt1 = Data("receipt for msg-1".utf8)
         try root.write(receipt1, to: "\(folder)/msg-1.receipt.dat")
         let second = try root.bilagSucceeding(["run", "--once"])
-        XCTAssertEqual(processed(second), 1, second.stdout)
+        XCTAssertEqual(second.processed, 1, second.stdout)
         XCTAssertEqual(root.inboxFiles(), ["\(folder)/msg-3.receipt.dat"])
         let r1 = try XCTUnwrap(try root.records().first { $0.sourcePath.hasSuffix("msg-1.doc.xml") })
         XCTAssertEqual(FileManager.default.contents(atPath: root.originalPath(of: r1) + ".receipt"), receipt1)
@@ -126,7 +121,7 @@ final class IntakeTests: XCTestCase {
         try root.write(template.invoice(number: "FRESH-1"), to: "scanner/fresh.xml")
         let started = Date()
         let run = try root.bilagSucceeding(["run", "--once"], timeout: 30)
-        XCTAssertEqual(processed(run), 1, run.stdout)
+        XCTAssertEqual(run.processed, 1, run.stdout)
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.6)
         XCTAssertEqual(root.inboxFiles(), [])
     }
@@ -139,7 +134,7 @@ final class IntakeTests: XCTestCase {
                      "ehf/with space/æøå navn.xml": "ehf", "peppol/other/sibling.xml": "peppol"]
         for (i, path) in files.keys.sorted().enumerated() { try root.deliver(template.invoice(number: "NEST-\(i)"), to: path) }
         let run = try root.bilagSucceeding(["run", "--once"])
-        XCTAssertEqual(processed(run), files.count, run.stdout)
+        XCTAssertEqual(run.processed, files.count, run.stdout)
         XCTAssertEqual(root.inboxFiles(), [])
         let records = try root.records()
         XCTAssertEqual(records.count, files.count)
@@ -163,7 +158,7 @@ final class IntakeTests: XCTestCase {
         for o in [oa, ob] where o.exitCode != 0 {
             XCTAssertTrue(o.stderr.contains("is running on the state folder") && o.stderr.contains("pid "), "refused only by the run lock: \(o)")
         }
-        XCTAssertGreaterThanOrEqual((processed(oa) ?? 0) + (processed(ob) ?? 0), stamped.count, "\(oa.stdout) / \(ob.stdout)")
+        XCTAssertGreaterThanOrEqual((oa.processed ?? 0) + (ob.processed ?? 0), stamped.count, "\(oa.stdout) / \(ob.stdout)")
 
         XCTAssertEqual(root.inboxFiles(), [])
         let records = try root.records()

@@ -1,3 +1,5 @@
+import BilagDaemon
+import BilagEngine
 import BilagTestKit
 import Foundation
 import XCTest
@@ -61,5 +63,22 @@ final class ServiceTests: XCTestCase {
         for line in outcome.stderr.split(separator: "\n") where !line.isEmpty {
             XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(line.utf8)), String(line))
         }
+    }
+
+    /// The watchdog pings while intake makes progress or waits for the next poll, and stops while a pass makes none
+    /// (a thread stuck in a system call): systemd then restarts the daemon instead of hearing it is fine.
+    func testTheWatchdogPingsOnlyWhileIntakeMakesProgress() async throws {
+        let sock = try NotifySocket()
+        let heartbeat = Heartbeat()
+        let watchdog = WatchdogService(notifier: SystemdNotifier(environment: ["NOTIFY_SOCKET": sock.path]), interval: .milliseconds(300), heartbeat: heartbeat)
+        let task = Task { try await watchdog.run() }
+        defer { task.cancel() }
+        XCTAssertTrue(sock.receive(timeout: 2) { $0.count >= 2 }.count >= 2, "pings while intake waits")
+        heartbeat.working(true) // a pass starts, and makes no progress
+        _ = sock.receive(timeout: 0.5) { _ in false }
+        XCTAssertEqual(sock.receive(timeout: 1) { _ in false }, [], "pinged while intake was stuck")
+        heartbeat.beat()
+        XCTAssertFalse(sock.receive(timeout: 1) { !$0.isEmpty }.isEmpty, "pings resume with progress")
+        heartbeat.working(false)
     }
 }

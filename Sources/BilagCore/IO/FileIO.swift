@@ -13,39 +13,75 @@ public enum FileIO {
         case data(Data)
         /// The file is larger than the limit; nothing was read.
         case tooLarge(size: Int64)
+        /// Not a regular file (a symbolic link, a FIFO, a socket, a device, a folder): never opened, never followed.
+        case notRegular(EntryKind)
         /// Missing, or it could not be opened or read.
         case unreadable
     }
 
-    /// Reads a whole file; nil when it cannot be opened.
+    /// Reads a whole file; nil when it cannot be opened or is not a regular file.
     public static func read(_ path: String) -> Data? {
         if case let .data(d) = read(path, limit: .max) { return d }
         return nil
     }
 
-    /// Reads a whole file unless it is larger than `limit` bytes: one open, one fstat, the reads.
+    /// Reads a whole regular file unless it is larger than `limit` bytes: one open (never blocking, never following
+    /// a link), one fstat, the reads.
     public static func read(_ path: String, limit: Int64) -> Bounded {
-        // O_NOATIME: reading a freshly delivered file would otherwise stamp its access time, dirtying its inode
-        // for the kernel to write back, once per invoice. Allowed only to the file's owner; anyone else reads plainly.
-        var fd = open(path, O_RDONLY | O_CLOEXEC | noAccessTime)
-        if fd < 0, errno == EPERM { fd = open(path, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else { return .unreadable }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return .unreadable }
-        if Int64(st.st_size) > limit { return .tooLarge(size: Int64(st.st_size)) }
-        let size = Int(st.st_size)
-        guard size > 0 else { return .data(Data()) }
+        switch openRegular(path) {
+        case let .notRegular(kind): return .notRegular(kind)
+        case .failed: return .unreadable
+        case let .opened(fd, st):
+            defer { close(fd) }
+            if Int64(st.st_size) > limit { return .tooLarge(size: Int64(st.st_size)) }
+            return readAll(fd, size: Int(st.st_size)).map { .data($0) } ?? .unreadable
+        }
+    }
+
+    /// Reads `size` bytes from an open file (fewer if it shrank); nil on a read error.
+    public static func readAll(_ fd: Int32, size: Int) -> Data? {
+        guard size > 0 else { return Data() }
         // Read into memory that is not zeroed first (`Data(count:)` clears every byte the read then overwrites).
-        guard let buffer = malloc(size) else { return .unreadable }
+        guard let buffer = malloc(size) else { return nil }
         var done = 0
         while done < size {
             let n = Glibc.read(fd, buffer + done, size - done)
-            if n < 0 { if errno == EINTR { continue }; free(buffer); return .unreadable }
+            if n < 0 { if errno == EINTR { continue }; free(buffer); return nil }
             if n == 0 { break }
             done += n
         }
-        return .data(Data(bytesNoCopy: buffer, count: done, deallocator: .free))
+        return Data(bytesNoCopy: buffer, count: done, deallocator: .free)
+    }
+
+    /// What `openRegular` found.
+    public enum Opened {
+        /// A regular file, open for reading (the caller closes `fd`), with what fstat said of it.
+        case opened(fd: Int32, stat: stat)
+        /// Something else is at the path; it was not opened (or was closed again at once).
+        case notRegular(EntryKind)
+        /// Missing or not openable (`errno`).
+        case failed(Int32)
+    }
+
+    /// Opens a path for reading only if it is a regular file: `O_NOFOLLOW` (a link is never followed),
+    /// `O_NONBLOCK` (a FIFO put in a file's place never blocks the opener), then fstat confirms the type.
+    public static func openRegular(_ path: String) -> Opened {
+        let flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK
+        // O_NOATIME: reading a freshly delivered file would otherwise stamp its access time, dirtying its inode
+        // for the kernel to write back, once per invoice. Allowed only to the file's owner; anyone else reads plainly.
+        var fd = open(path, flags | noAccessTime)
+        if fd < 0, errno == EPERM { fd = open(path, flags) }
+        guard fd >= 0 else {
+            let e = errno
+            // ELOOP: the last component is a link (O_NOFOLLOW); ENXIO: a socket. Say what is there instead.
+            var st = stat()
+            if lstat(path, &st) == 0, let kind = EntryKind(mode: st.st_mode), kind != .regular { return .notRegular(kind) }
+            return .failed(e)
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { let e = errno; close(fd); return .failed(e) }
+        if let kind = EntryKind(mode: st.st_mode), kind != .regular { close(fd); return .notRegular(kind) }
+        return .opened(fd: fd, stat: st)
     }
 
     /// fsync a file or folder by path (folders make renames and creations durable).

@@ -21,6 +21,8 @@ public struct BilagConfig: Sendable, Equatable {
     public var batchSize: Int = 256
     /// Larger files are quarantined unread (reason `too-large`).
     public var maxFileBytes: Int64 = 50 * 1024 * 1024
+    /// Invoice bytes held in memory at once between reading and examination, at most (a larger file is read alone).
+    public var maxBytesInFlight: Int64 = 256 * 1024 * 1024
     /// The readiness rule for channels without their own.
     public var defaultReadiness: ReadinessRule = .quiet(milliseconds: 2000)
     /// Per-channel readiness rules, keyed by the folder name under `Inbox/`.

@@ -14,7 +14,7 @@ public enum ConfigLoader {
         "action": ["query", "match", "set"],
         "precontrol": ["max_amount", "currency", "stop_suppliers", "due_date_passed", "sample_percent", "sample_seed"],
         "case_systems": ["deadline_minutes", "retry_base_seconds", "retry_max_seconds"],
-        "intake": ["poll_interval_ms", "batch_size", "max_file_bytes", "readiness", "quiet_period_ms", "channels"],
+        "intake": ["poll_interval_ms", "batch_size", "max_file_bytes", "max_bytes_in_flight", "readiness", "quiet_period_ms", "channels"],
         "journal": ["max_lines_per_file"],
         "log": ["level"],
         "channel": ["readiness", "quiet_period_ms", "document_suffix", "receipt_suffix"],
@@ -56,6 +56,12 @@ public enum ConfigLoader {
             if let v = intake["poll_interval_ms"] { config.pollIntervalMilliseconds = try int(v, "intake.poll_interval_ms", file) }
             if let v = intake["batch_size"] { config.batchSize = max(1, try int(v, "intake.batch_size", file)) }
             if let v = intake["max_file_bytes"] { config.maxFileBytes = Int64(try int(v, "intake.max_file_bytes", file)) }
+            if let v = intake["max_bytes_in_flight"] {
+                config.maxBytesInFlight = Int64(try int(v, "intake.max_bytes_in_flight", file))
+                guard config.maxBytesInFlight >= 1024 * 1024 else {
+                    throw BilagError("config-invalid", "\(file): intake.max_bytes_in_flight is \(config.maxBytesInFlight); it must be at least 1 MiB (1048576)", remedy: "leave it out for the default of 256 MiB, or give the bytes of invoice files bilag may hold in memory at once")
+                }
+            }
             config.defaultReadiness = try readiness(intake, "intake", file, fallback: config.defaultReadiness)
             if let channels = intake["channels"] as? [String: Any] {
                 for (name, value) in channels {

@@ -22,6 +22,10 @@ public struct Examiner: Sendable {
             return .quarantine(code: e.code, message: e.description)
         case let .unreadable(why)?:
             return .quarantine(code: "unreadable", message: why)
+        case let .notRegularFile(what)?:
+            return .quarantine(code: "not-a-regular-file", message: what)
+        case let .originalChanged(recorded, now)?:
+            return .quarantine(code: "original-changed", message: "the kept original was changed after it was claimed (sha256 \(recorded.prefix(16))… when claimed, \(now.prefix(16))… now); it was not decided on the changed bytes. Find out who changed var/originals, then ask the sender for the invoice again")
         case nil: break
         }
         guard let bytes = file.bytes else { return .quarantine(code: "unreadable", message: "the kept original could not be read") }

@@ -25,6 +25,10 @@ public final class Pipeline: @unchecked Sendable {
     let decideLock: StateLock
     public var decider: Decider
     let logger: Logger
+    /// Beaten as intake makes progress; the watchdog pings only while it does.
+    public let heartbeat = Heartbeat()
+    /// When files with a future modification time were first seen (their quiet period counts from then).
+    let firstSeen = FirstSeen()
     /// Where committed batches' log lines are written, in order, off the committing thread.
     let logQueue = DispatchQueue(label: "bilag.pipeline.log")
     let encoder: JSONEncoder = {
@@ -89,7 +93,8 @@ public final class Pipeline: @unchecked Sendable {
         var lost = try claimer.recoverUnrecorded(isRecorded: store.existingIDs)
         if !lost.isEmpty {
             logger.notice("recovering claimed files that were not recorded", metadata: ["count": "\(lost.count)"])
-            loadAll(&lost)
+            // Hashed in pieces, not held: the bytes are read again, within the memory budget, when they are decided.
+            for i in lost.indices { claimer.load(&lost[i], keepBytes: false); heartbeat.beat() }
             try store.recordClaims(lost.map(Self.record))
         }
         claimer.clearLog()
@@ -112,11 +117,26 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     /// Decides these `received` invoices now, from their kept originals (an operator's re-run, or unfinished work).
+    ///
+    /// Every kept original is checked against the hash recorded when it was claimed: changed bytes are quarantined
+    /// (`original-changed`), never decided on. The files are read and decided in groups that fit the memory budget.
     public func finish(_ records: [InvoiceRecord]) throws {
-        var files = records.map { ClaimedFile(id: $0.id, channel: $0.channel, sourcePath: $0.sourcePath, storedPath: $0.storedPath, receivedAt: $0.receivedAt, size: $0.size, sha256: $0.sha256) }
-        loadAll(&files)
         defer { flushLog() }
-        try decideAndCommit(files)
+        var group: [ClaimedFile] = []
+        var groupBytes: Int64 = 0
+        for r in records {
+            var f = ClaimedFile(id: r.id, channel: r.channel, sourcePath: r.sourcePath, storedPath: r.storedPath, receivedAt: r.receivedAt, size: r.size, sha256: r.sha256)
+            try claimer.load(&f, verifying: r.sha256) { size in
+                if !group.isEmpty, groupBytes + size > config.maxBytesInFlight {
+                    try decideAndCommit(group)
+                    group = []; groupBytes = 0
+                }
+                groupBytes += size
+            }
+            group.append(f)
+            heartbeat.beat()
+        }
+        try decideAndCommit(group)
     }
 
     /// Scans the Inbox once and processes every ready file, batch by batch. Returns how many were processed.
@@ -124,8 +144,18 @@ public final class Pipeline: @unchecked Sendable {
     @discardableResult
     public func pass(shouldStop: () -> Bool = { false }) throws -> Int {
         defer { flushLog() }
-        let scanner = InboxScanner(inbox: config.inboxPath, channels: config.channels, defaultReadiness: config.defaultReadiness)
+        let log = logger, unclaimable = claimer.unclaimable
+        let scanner = InboxScanner(inbox: config.inboxPath, channels: config.channels, defaultReadiness: config.defaultReadiness, firstSeen: firstSeen, onFolder: { path, raw, error in
+            guard let error else { return unclaimable.drop(claimed: [path]) }
+            if unclaimable.note(path, raw: raw, error: error, now: Date()) {
+                log.warning("cannot read a folder in the Inbox; the files in it cannot be claimed", metadata: ["folder": "\(path)", "error": "\(error)"])
+            }
+        }, onFutureModificationTime: { path, mtime in
+            log.warning("file modified in the future; its quiet period counts from when it was first seen", metadata: ["file": "\(path)", "mtime": "\(Timestamp.string(mtime))"])
+        })
         let iterator = scanner.makeIterator()
+        claimer.unclaimable.dropVanished(inbox: config.inboxPath)
+        let budget = ByteBudget(limit: config.maxBytesInFlight)
         decider.refresh()
         // A pass that failed left its unrecorded claims in the intent log; record them before this pass adds its own
         // (a good pass empties the log at its end).
@@ -155,11 +185,34 @@ public final class Pipeline: @unchecked Sendable {
                     while candidates.count < size, let c = iterator.next() { candidates.append(c) }
                     size = min(batchSize, size * 2)
                     if candidates.isEmpty { return }
-                    var files = try self.claimer.claim(candidates)
-                    if files.isEmpty { continue }
-                    for i in files.indices { self.claimer.load(&files[i]) }
-                    // Refused only when the committing side failed: the claims stay in the intent log for `recover`.
-                    guard claimed.put(files) else { return }
+                    let result = try self.claimer.claim(candidates)
+                    self.heartbeat.beat()
+                    for u in result.newlyUnclaimable {
+                        self.logger.warning("cannot claim a file; it stays in the Inbox, and the files after it are claimed", metadata: ["file": "\(u.path)", "error": "\(u.error)"])
+                    }
+                    if result.files.isEmpty { continue }
+                    // Read within the memory budget: when the next file does not fit, the files read so far are
+                    // handed on first (their bytes come back as they are examined), then the read waits for room.
+                    var ready: [ClaimedFile] = []
+                    for var file in result.files {
+                        self.firstSeen.forget(file.sourcePath)
+                        var reserved: Int64 = 0
+                        var handedOn = true
+                        self.claimer.load(&file) { size in
+                            reserved = size
+                            if !budget.tryAcquire(size) {
+                                if !ready.isEmpty { handedOn = claimed.put(ready); ready = [] }
+                                if handedOn { budget.acquire(size) } else { reserved = 0 }
+                            }
+                        }
+                        // Refused only when the committing side failed: the claims stay in the intent log for `recover`.
+                        guard handedOn else { return }
+                        // What was reserved but not kept (a read that failed, changed bytes) goes back at once.
+                        budget.release(reserved - Int64(file.bytes?.count ?? 0))
+                        ready.append(file)
+                        self.heartbeat.beat()
+                    }
+                    guard claimed.put(ready) else { return }
                 }
             }
             let depth = 3
@@ -182,7 +235,7 @@ public final class Pipeline: @unchecked Sendable {
                     while examining.count < depth, !claimingDone {
                         guard let files = claimed.take() else { claimingDone = true; inboxEmptied(); break }
                         try store.recordClaims(files.map(Self.record))
-                        examining.append(ExaminingBatch(files, pipeline: self))
+                        examining.append(ExaminingBatch(files, pipeline: self, budget: budget))
                     }
                     guard !examining.isEmpty else { break }
                     let batch = examining.removeFirst()
@@ -197,11 +250,13 @@ public final class Pipeline: @unchecked Sendable {
                         }
                     }
                     committed += try commit(batch, recording: next ?? [])
-                    if let next { examining.append(ExaminingBatch(next, pipeline: self)) }
+                    heartbeat.beat()
+                    if let next { examining.append(ExaminingBatch(next, pipeline: self, budget: budget)) }
                 }
             } catch {
                 failure = error
                 claimed.cancel()
+                budget.cancel()
             }
             // Also when a commit failed: never leave a claim half done behind us.
             let claimResult = claiming.wait()
@@ -268,7 +323,7 @@ public final class Pipeline: @unchecked Sendable {
     func waitingNotReady() -> Bool {
         if case .quiet = config.defaultReadiness {} else if !config.channels.values.contains(where: { if case .quiet = $0.readiness { return true }; return false }) { return false }
         let all = InboxScanner(inbox: config.inboxPath, channels: [:], defaultReadiness: .rename)
-        for c in all {
+        for c in all where !claimer.unclaimable.contains(c.relativePath) {
             let rule = config.channels[c.channel]?.readiness ?? config.defaultReadiness
             if case .quiet = rule { return true }
         }
@@ -282,21 +337,34 @@ public final class Pipeline: @unchecked Sendable {
         let files: [ClaimedFile]
         /// One slot per file, each written by exactly one worker before `done` is left, read only after `done.wait()`.
         private let slots: UnsafeMutablePointer<Examination?>
+        /// The bytes of each file, taken by the worker that examines it, freed as soon as it has.
+        private let inputs: UnsafeMutablePointer<Data?>
         private let done = DispatchGroup()
 
-        init(_ files: [ClaimedFile], pipeline: Pipeline) {
-            // The bytes are needed only until a file is examined: the workers hold them (through `files`, captured
-            // by their jobs), this batch keeps the files without them for the committing thread.
-            self.files = files.map { var f = $0; f.bytes = nil; return f }
+        /// `budget`: where the bytes of each file are given back once it is examined and they are freed.
+        init(_ files: [ClaimedFile], pipeline: Pipeline, budget: ByteBudget? = nil) {
+            // The bytes are needed only until a file is examined: each worker takes a file's bytes out of `inputs`
+            // and frees them when done with it; this batch keeps the files without them for the committing thread.
+            let stripped = files.map { var f = $0; f.bytes = nil; return f }
+            self.files = stripped
             slots = .allocate(capacity: max(1, files.count))
             slots.initialize(repeating: nil, count: files.count)
-            let examiner = pipeline.examiner, pool = pipeline.workerPool, encoder = pipeline.encoder, slots = self.slots
+            inputs = .allocate(capacity: max(1, files.count))
+            inputs.initialize(from: files.map(\.bytes), count: files.count)
+            let examiner = pipeline.examiner, pool = pipeline.workerPool, encoder = pipeline.encoder, slots = self.slots, inputs = self.inputs
             // Chunks small enough that the workers finish together, large enough that handing out costs nothing.
             let chunk = max(1, min(32, files.count / (pool.width * 4)))
             for start in stride(from: 0, to: files.count, by: chunk) {
                 done.enter()
                 pool.submit { [done] in
-                    for i in start..<min(files.count, start + chunk) { slots[i] = Examination(examiner.examine(files[i]), encoder: encoder) }
+                    for i in start..<min(stripped.count, start + chunk) {
+                        var file = stripped[i]
+                        file.bytes = inputs[i].take()
+                        let n = Int64(file.bytes?.count ?? 0)
+                        slots[i] = Examination(examiner.examine(file), encoder: encoder)
+                        file.bytes = nil
+                        budget?.release(n)
+                    }
                     done.leave()
                 }
             }
@@ -306,6 +374,8 @@ public final class Pipeline: @unchecked Sendable {
             done.wait()
             slots.deinitialize(count: files.count)
             slots.deallocate()
+            inputs.deinitialize(count: files.count)
+            inputs.deallocate()
         }
 
         /// Waits for the examination to finish and hands over the results (moved out: called once).
@@ -332,11 +402,6 @@ public final class Pipeline: @unchecked Sendable {
 
     static func record(_ f: ClaimedFile) -> ClaimRecord {
         ClaimRecord(id: f.id, channel: f.channel, sourcePath: f.sourcePath, storedPath: f.storedPath, sha256: f.sha256, size: f.size, receivedAt: f.receivedAt)
-    }
-
-    /// Reads and hashes each file (outside `pass`, whose claiming thread does the same).
-    func loadAll(_ files: inout [ClaimedFile]) {
-        for i in files.indices { claimer.load(&files[i]) }
     }
 
     /// Examines in parallel, then routes, decides and commits in order.

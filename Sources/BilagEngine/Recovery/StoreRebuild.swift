@@ -97,47 +97,23 @@ extension Pipeline {
         report.originals = originals.count
         var restored: [Store.RestoredJournalLine] = []
         let rebuiltAt = Timestamp.string()
-        for start in stride(from: 0, to: originals.count, by: config.batchSize) {
-            var files = Array(originals[start..<min(originals.count, start + config.batchSize)])
-            loadAll(&files)
-            try store.recordClaims(files.map(Self.record))
-            let examined = examineAll(files)
-            var router = Router(store: store)
-            try router.prefetch(zip(files, examined).compactMap { f, e in
-                if case .parsed = e.result { return Store.DuplicateProbe(id: f.id, sha256: f.sha256, businessKey: e.businessKey) }
-                return nil
-            })
-            var outcomes: [Outcome] = []
-            for (file, e) in zip(files, examined) {
-                var o: Outcome
-                if let j = journal[file.id] {
-                    o = Self.rebuiltBooking(j.line, rebuiltAt: rebuiltAt)
-                    if case let .parsed(_, report) = e.result { _ = router.route(id: file.id, sha256: file.sha256, businessKey: e.businessKey, report: report) }
-                    restored.append(j.raw)
-                    report.booked += 1
-                } else {
-                    switch e.result {
-                    case let .quarantine(code, message):
-                        o = Outcome(invoiceID: file.id, state: .quarantined, reasonCode: code, reasonMessage: message, actor: "system", action: "rebuilt")
-                        report.quarantined += 1
-                    case let .parsed(_, validation):
-                        if let routed = router.route(id: file.id, sha256: file.sha256, businessKey: e.businessKey, report: validation) {
-                            o = Outcome(invoiceID: file.id, state: .manual, reasonCode: routed.reason, reasonMessage: routed.message, actor: "system", action: "rebuilt")
-                            o.duplicateOf = routed.duplicateOf
-                        } else {
-                            o = Outcome(invoiceID: file.id, state: .manual, reasonCode: StoreRebuild.reason,
-                                        reasonMessage: "the store was rebuilt on \(rebuiltAt) and this invoice is in no journal file: it had been waiting, queued, rejected or quarantined before; decide it again with `bilag queue retry` or by hand",
-                                        actor: "system", action: "rebuilt")
-                        }
-                        report.queued += 1
-                    }
+        // Read in groups that fit the batch size and the memory budget, as the daemon does.
+        var group: [ClaimedFile] = []
+        var groupBytes: Int64 = 0
+        var counts = report
+        for original in originals {
+            var file = original
+            try claimer.load(&file) { size in
+                if !group.isEmpty, group.count >= config.batchSize || groupBytes + size > config.maxBytesInFlight {
+                    try rebuildGroup(group, from: journal, rebuiltAt: rebuiltAt, restored: &restored, report: &counts)
+                    group = []; groupBytes = 0
                 }
-                o.summary = e.summary
-                o.validationJSON = e.validationJSON
-                outcomes.append(o)
+                groupBytes += size
             }
-            try store.apply(outcomes)
+            group.append(file)
         }
+        try rebuildGroup(group, from: journal, rebuiltAt: rebuiltAt, restored: &restored, report: &counts)
+        report = counts
         // Journal lines whose original is gone: recorded from the line, so the invoice is still known as paid.
         let kept = Set(originals.map(\.id))
         let orphans = journal.values.filter { !kept.contains($0.line.invoiceID) }.sorted { $0.line.seq < $1.line.seq }
@@ -152,6 +128,49 @@ extension Pipeline {
             report.booked += orphans.count
         }
         try store.restoreJournal(restored.sorted { $0.seq < $1.seq })
+    }
+
+    /// Records, examines and places one group of kept originals.
+    func rebuildGroup(_ files: [ClaimedFile], from journal: [String: (line: JournalLine, raw: Store.RestoredJournalLine)], rebuiltAt: String,
+                      restored: inout [Store.RestoredJournalLine], report: inout StoreRebuild.Report) throws {
+        guard !files.isEmpty else { return }
+        try store.recordClaims(files.map(Self.record))
+        let examined = examineAll(files)
+        var router = Router(store: store)
+        try router.prefetch(zip(files, examined).compactMap { f, e in
+            if case .parsed = e.result { return Store.DuplicateProbe(id: f.id, sha256: f.sha256, businessKey: e.businessKey) }
+            return nil
+        })
+        var outcomes: [Outcome] = []
+        for (file, e) in zip(files, examined) {
+            var o: Outcome
+            if let j = journal[file.id] {
+                o = Self.rebuiltBooking(j.line, rebuiltAt: rebuiltAt)
+                if case let .parsed(_, validation) = e.result { _ = router.route(id: file.id, sha256: file.sha256, businessKey: e.businessKey, report: validation) }
+                restored.append(j.raw)
+                report.booked += 1
+            } else {
+                switch e.result {
+                case let .quarantine(code, message):
+                    o = Outcome(invoiceID: file.id, state: .quarantined, reasonCode: code, reasonMessage: message, actor: "system", action: "rebuilt")
+                    report.quarantined += 1
+                case let .parsed(_, validation):
+                    if let routed = router.route(id: file.id, sha256: file.sha256, businessKey: e.businessKey, report: validation) {
+                        o = Outcome(invoiceID: file.id, state: .manual, reasonCode: routed.reason, reasonMessage: routed.message, actor: "system", action: "rebuilt")
+                        o.duplicateOf = routed.duplicateOf
+                    } else {
+                        o = Outcome(invoiceID: file.id, state: .manual, reasonCode: StoreRebuild.reason,
+                                    reasonMessage: "the store was rebuilt on \(rebuiltAt) and this invoice is in no journal file: it had been waiting, queued, rejected or quarantined before; decide it again with `bilag queue retry` or by hand",
+                                    actor: "system", action: "rebuilt")
+                    }
+                    report.queued += 1
+                }
+            }
+            o.summary = e.summary
+            o.validationJSON = e.validationJSON
+            outcomes.append(o)
+        }
+        try store.apply(outcomes)
     }
 
     /// The booked outcome of an invoice the journal holds: no new journal entry (its line is restored as it stands),
