@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "bilag",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "bilag", targets: ["bilag"]),
     ],
@@ -18,29 +18,29 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // The canonical invoice model, money, identifiers and typed errors: no I/O.
-        .target(name: "BilagCore", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "BilagCore"),
         // Parsing: libxml2 reader, UBL and CII mapping into the canonical model.
-        .target(name: "BilagFormats", dependencies: ["BilagCore", "CLibXML2"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "BilagFormats", dependencies: ["BilagCore", "CLibXML2"]),
         // Business rules per profile (EN 16931, PEPPOL BIS 3, EHF, OIOUBL).
-        .target(name: "BilagValidation", dependencies: ["BilagCore"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "BilagValidation", dependencies: ["BilagCore"]),
         // Durable state: invoices, outcomes, events, journal entries (SQLite via GRDB).
         .target(name: "BilagStore", dependencies: [
             "BilagCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
-        ], swiftSettings: [.swiftLanguageMode(.v6)]),
+        ]),
         // Inbox watching, readiness rules and the atomic claim.
         .target(name: "BilagIntake", dependencies: [
             "BilagCore", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The Outbox: the posting journal written by atomic rename.
-        .target(name: "BilagOutbox", dependencies: ["BilagCore", "BilagStore"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "BilagOutbox", dependencies: ["BilagCore", "BilagStore"]),
         // The robot expression language: lexer, parser, type checker, evaluator. Pure, no I/O.
-        .target(name: "BilagRobotLanguage", dependencies: ["BilagCore"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "BilagRobotLanguage", dependencies: ["BilagCore"]),
         // Robot files: loader, tables, connectors, and the step runner.
         .target(name: "BilagRobots", dependencies: [
             "BilagCore", "BilagRobotLanguage",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
-        ], swiftSettings: [.swiftLanguageMode(.v6)]),
+        ]),
         // The pipeline: intake → parse → validate → route → decide → book/queue.
         .target(name: "BilagEngine", dependencies: [
             "BilagCore", "BilagFormats", "BilagValidation", "BilagStore", "BilagIntake", "BilagOutbox", "BilagRobots", "BilagRobotLanguage",
@@ -58,19 +58,19 @@ let package = Package(
         .target(name: "BilagBench", dependencies: [
             "BilagCore", "BilagEngine", "CLibXML2", "BilagFormats",
             .product(name: "GRDB", package: "GRDB.swift"),
-        ], swiftSettings: [.swiftLanguageMode(.v6)]),
+        ]),
         .executableTarget(name: "bilag", dependencies: [
             "BilagDaemon", "BilagEngine", "BilagFormats", "BilagValidation", "BilagStore", "BilagCore", "CLibXML2", "BilagBench", "BilagRobots", "BilagIntake",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Builders for invoices, temporary roots and a handle on the built binary, for tests.
-        .target(name: "BilagTestKit", dependencies: ["BilagCore", "BilagEngine", "BilagStore"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "BilagTestKit", dependencies: ["BilagCore", "BilagEngine", "BilagStore"]),
         .testTarget(name: "BilagTests", dependencies: [
             "BilagTestKit", "BilagCore", "BilagFormats", "BilagValidation", "BilagStore",
             "BilagIntake", "BilagOutbox", "BilagEngine", "BilagDaemon", "BilagRobots", "BilagRobotLanguage", "BilagBench",
-        ], swiftSettings: [.swiftLanguageMode(.v6)]),
+        ]),
     ],
-    // Swift 5 for the targets not yet moved (issue 15); a moved target sets `.swiftLanguageMode(.v6)` itself.
-    swiftLanguageModes: [.v5]
+    // Swift 6 language mode, complete concurrency checking, for every target.
+    swiftLanguageModes: [.v6]
 )

@@ -2,9 +2,10 @@ import BilagEngine
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Watches the Inbox: a pass over every ready file, then a pause, until shutdown. SIGTERM finishes the batch in hand.
-public final class IntakeService: Service, @unchecked Sendable {
+public final class IntakeService: Service, Sendable {
     let pipeline: Pipeline
     let logger: Logger
     let queue = DispatchQueue(label: "bilag.pipeline")
@@ -62,9 +63,8 @@ public final class IntakeService: Service, @unchecked Sendable {
 }
 
 /// A stop flag the pipeline thread can read between batches.
-final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var raised = false
-    func raise() { lock.lock(); raised = true; lock.unlock() }
-    var isRaised: Bool { lock.lock(); defer { lock.unlock() }; return raised }
+final class StopFlag: Sendable {
+    private let raised = Atomic(false)
+    func raise() { raised.store(true, ordering: .releasing) }
+    var isRaised: Bool { raised.load(ordering: .acquiring) }
 }

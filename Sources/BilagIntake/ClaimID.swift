@@ -1,5 +1,6 @@
 import BilagCore
 import Foundation
+import Synchronization
 
 /// Makes claim ids that sort by arrival and never repeat: `20261123-082512-345678-p9f3a`.
 ///
@@ -10,10 +11,9 @@ import Foundation
 /// copies in both directions. The last part tells apart processes claiming at the same instant.
 ///
 /// The date part also names the folder the original is kept in.
-public final class ClaimIDGenerator: @unchecked Sendable {
-    private var lastSecond: Int64 = .min
-    private var lastMicrosecond = 0
-    private let lock = NSLock()
+public final class ClaimIDGenerator: Sendable {
+    /// The last second and microsecond given out.
+    private let last = Mutex<(second: Int64, microsecond: Int)>((.min, 0))
     private let salt: String
 
     public init() {
@@ -23,17 +23,17 @@ public final class ClaimIDGenerator: @unchecked Sendable {
 
     public func next(now: Date = Date()) -> String {
         let t = now.timeIntervalSince1970
-        var second = Int64(t.rounded(.down))
-        var micro = min(999_999, max(0, Int(((t - Double(second)) * 1_000_000).rounded(.down))))
-        lock.lock()
-        if second < lastSecond || (second == lastSecond && micro <= lastMicrosecond) {
-            second = lastSecond
-            micro = lastMicrosecond + 1
-            if micro > 999_999 { second += 1; micro = 0 }
+        let (second, micro) = last.withLock { last -> (Int64, Int) in
+            var second = Int64(t.rounded(.down))
+            var micro = min(999_999, max(0, Int(((t - Double(second)) * 1_000_000).rounded(.down))))
+            if second < last.second || (second == last.second && micro <= last.microsecond) {
+                second = last.second
+                micro = last.microsecond + 1
+                if micro > 999_999 { second += 1; micro = 0 }
+            }
+            last = (second, micro)
+            return (second, micro)
         }
-        lastSecond = second
-        lastMicrosecond = micro
-        lock.unlock()
         let ts = Timestamp.string(Date(timeIntervalSince1970: TimeInterval(second))) // 2026-11-23T08:25:12.000Z
         let u = Array(ts.utf8)
         let date = String(decoding: u[0..<4] + u[5..<7] + u[8..<10], as: UTF8.self)

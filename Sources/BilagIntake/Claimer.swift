@@ -1,5 +1,6 @@
 import BilagCore
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,9 +11,14 @@ import Glibc
 /// names is recorded in the database (the end of a pass) the log is emptied. A crash between rename and record leaves
 /// a file in `originals/` that the log names, and `recoverUnrecorded` picks it up: nothing is lost, nothing is
 /// claimed twice (claims already recorded are told apart by their ids).
-public final class Claimer: @unchecked Sendable {
+public final class Claimer: Sendable {
     public let stateDirectory: String
-    public var maxFileBytes: Int64
+    /// Larger files are refused on their size, unread (a reload may change it between passes).
+    public var maxFileBytes: Int64 {
+        get { maxBytes.load(ordering: .relaxed) }
+        set { maxBytes.store(newValue, ordering: .relaxed) }
+    }
+    private let maxBytes: Atomic<Int64>
     /// Inbox entries that could not be moved, for `bilag status`.
     public let unclaimable: UnclaimableFiles
     let ids = ClaimIDGenerator()
@@ -20,7 +26,7 @@ public final class Claimer: @unchecked Sendable {
 
     public init(stateDirectory: String, maxFileBytes: Int64) throws {
         self.stateDirectory = stateDirectory
-        self.maxFileBytes = maxFileBytes
+        maxBytes = Atomic(maxFileBytes)
         unclaimable = UnclaimableFiles(stateDirectory: stateDirectory)
         try FileIO.makeDirectory(stateDirectory + "/originals")
     }

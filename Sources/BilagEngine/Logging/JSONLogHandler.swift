@@ -1,6 +1,7 @@
 import BilagCore
 import Foundation
 import Logging
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +14,6 @@ public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
     let label: String
-    static let lock = NSLock()
 
     public init(label: String, level: Logger.Level) {
         self.label = label
@@ -44,35 +44,42 @@ public struct JSONLogHandler: LogHandler {
             out += ",\"" + Self.escape(key) + "\":\"" + Self.escape(PersonalData.maskCPR(all[key]!.description)) + "\""
         }
         out += "}\n"
-        Self.lock.lock()
-        defer { Self.lock.unlock() }
-        if let h = Self.holder, pthread_equal(h, pthread_self()) != 0 {
-            Self.held += out
-            if Self.held.utf8.count >= 1 << 16 { Self.emit(&Self.held) }
-            return
+        Self.output.withLock { held in
+            if let h = held.holder, pthread_equal(h, pthread_self()) != 0 {
+                held.text += out
+                if held.text.utf8.count >= 1 << 16 { Self.emit(&held.text) }
+                return
+            }
+            Self.emit(&out)
         }
-        Self.emit(&out)
     }
 
-    /// Lines written by the thread inside `batch`, held until the batch ends. Guarded by `lock`.
-    nonisolated(unsafe) private static var held = ""
-    nonisolated(unsafe) private static var holder: pthread_t?
+    /// Lines written by the thread inside `batch`, held until the batch ends, and that thread.
+    private struct Held { var text = ""; var holder: pthread_t? }
+    private static let output = Mutex(Held())
 
     /// Runs `body`, writing the lines it logs on this thread with one write at its end (at most 64 KiB held)
     /// instead of one write each: the daemon logs a line per invoice. Lines of other threads go out at once.
     public static func batch(_ body: () -> Void) {
-        lock.lock(); holder = pthread_self(); lock.unlock()
+        output.withLock { $0.holder = pthread_self() }
         body()
-        lock.lock(); defer { lock.unlock() }
-        holder = nil
-        emit(&held)
+        output.withLock { held in
+            held.holder = nil
+            emit(&held.text)
+        }
     }
 
-    /// Writes and empties `text` (called with `lock` held).
+    /// Writes and empties `text` on file descriptor 2 (called with `output` held, so lines never interleave).
     private static func emit(_ text: inout String) {
         guard !text.isEmpty else { return }
-        text.withCString { p in _ = fputs(p, stderr) }
-        fflush(stderr)
+        text.withUTF8 { buffer in
+            var done = 0
+            while done < buffer.count {
+                let n = Glibc.write(2, buffer.baseAddress! + done, buffer.count - done)
+                if n < 0 { if errno == EINTR { continue }; return }
+                done += n
+            }
+        }
         text = ""
     }
 

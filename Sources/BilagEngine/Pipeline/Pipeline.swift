@@ -13,6 +13,8 @@ import Logging
 /// A batch is claimed (atomic renames), recorded, examined in parallel, decided, committed in one transaction,
 /// and its bookings written to the journal. A crash anywhere leaves every file in one known state, and `recover`
 /// finishes what was in hand.
+// @unchecked: `config` and `decider` change only in `reload`, on the pipeline's queue between passes; the threads a pass
+// starts (claiming, examination) read only what the pass hands them and are joined before it returns.
 public final class Pipeline: @unchecked Sendable {
     public private(set) var config: BilagConfig
     public let store: Store
@@ -276,6 +278,7 @@ public final class Pipeline: @unchecked Sendable {
     /// A closure run on a thread of its own, waited for once.
     ///
     /// The closure is released before `wait` returns, so it may capture a non-escaping one (`withoutActuallyEscaping`).
+    /// `@unchecked`: `body` and `result` are written by the job's one thread before `done.leave()`, read after `done.wait()`.
     final class BackgroundJob<T>: @unchecked Sendable {
         private var body: (() throws -> T)?
         private var result: Result<T, Error>?
@@ -333,6 +336,7 @@ public final class Pipeline: @unchecked Sendable {
     // MARK: one batch
 
     /// A claimed and recorded batch being parsed and validated by the examination workers.
+    /// `@unchecked`: each slot is written by one worker before `done` is left and read only after `done.wait()`.
     final class ExaminingBatch: @unchecked Sendable {
         let files: [ClaimedFile]
         /// One slot per file, each written by exactly one worker before `done` is left, read only after `done.wait()`.

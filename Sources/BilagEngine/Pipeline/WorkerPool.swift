@@ -4,6 +4,7 @@ import Foundation
 ///
 /// Not the global dispatch queue: that queue is only as wide as the machine has cores, and the pipeline's own
 /// threads (intake, commit, the async runtime) would sit in it and starve the examination.
+// @unchecked: every var is read and written with `condition` held (waiting needs a condition, which Mutex lacks).
 final class WorkerPool: @unchecked Sendable {
     private let condition = NSCondition()
     /// Queued work; a taken slot is emptied at once, so a finished job's captures (a batch's bytes) are freed then,
@@ -79,6 +80,7 @@ final class WorkerPool: @unchecked Sendable {
 }
 
 /// A bounded hand-over of batches from one stage's thread to the next (claim → commit), in order.
+// @unchecked: every var is read and written with `condition` held; items cross threads only through it.
 final class BatchHandoff<T>: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [T] = []

@@ -4,6 +4,7 @@ import Foundation
 /// Watches each live robot's deviation rate. When the rate over its last `window` decisions jumps far above its
 /// rate before (three times, and at least 30 points more), the robot is paused: its invoices go to manual with
 /// reason `robot-paused` until an operator resumes it (`bilag robots resume NAME`).
+// @unchecked: `recent` and `paused` are read and written only with `lock` held.
 final class PauseMonitor: @unchecked Sendable {
     let store: Store
     let window: Int

@@ -2,28 +2,29 @@ import BilagRobotLanguage
 import BilagRobots
 import Foundation
 import Logging
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Logs a refused robot file once per change: not again on every pass while the file stays as it is, again when it
 /// changes (its size or modification time) and is still refused, and forgotten once it loads.
-final class RefusalReporter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var reported: [String: String] = [:]   // file → its version and the error last logged
+final class RefusalReporter: Sendable {
+    private let reported = Mutex<[String: String]>([:])   // file → its version and the error last logged
 
     /// Logs the catalog's load errors not logged before in this form.
     func report(_ errors: [String: RobotLanguageError], to logger: Logger) {
-        lock.lock()
-        var fresh: [(String, String)] = []
-        for (file, e) in errors.sorted(by: { $0.key < $1.key }) {
-            let seen = Self.version(of: file) + "|" + e.description
-            guard reported[file] != seen else { continue }
-            reported[file] = seen
-            fresh.append((file, e.description))
+        let fresh = reported.withLock { reported -> [(String, String)] in
+            var fresh: [(String, String)] = []
+            for (file, e) in errors.sorted(by: { $0.key < $1.key }) {
+                let seen = Self.version(of: file) + "|" + e.description
+                guard reported[file] != seen else { continue }
+                reported[file] = seen
+                fresh.append((file, e.description))
+            }
+            for file in reported.keys where errors[file] == nil { reported[file] = nil }
+            return fresh
         }
-        for file in reported.keys where errors[file] == nil { reported[file] = nil }
-        lock.unlock()
         for (file, e) in fresh {
             logger.error("robot file refused; the last good version (if any) stays active", metadata: ["file": "\(file)", "error": "\(e)"])
         }

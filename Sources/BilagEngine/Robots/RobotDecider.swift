@@ -8,6 +8,8 @@ import Logging
 /// The decide stage with robots: picks the robot that takes the invoice (explicit priority; a tie is
 /// `ambiguous-robot`), runs it, applies pre-control to what it would book, runs shadow robots beside it,
 /// and records every robot decision with the robot's name, file version and legal basis.
+// @unchecked: `connectors`, `preControl` and `postingRules` change only in `reload`, on the pipeline's queue between
+// passes, where `decide` also runs (the committing thread); the parts it shares are Sendable or lock-guarded.
 public final class RobotDecider: Decider, @unchecked Sendable {
     public let catalog: RobotCatalog
     public private(set) var connectors: [String: Connector]

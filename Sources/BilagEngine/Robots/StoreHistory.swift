@@ -5,6 +5,7 @@ import Foundation
 
 /// History for robots from the store, plus the bookings decided in the batch in hand (not yet committed),
 /// so two invoices for the same order in one batch are seen as such.
+// @unchecked: `pending` is read and written only with `lock` held.
 final class StoreHistory: HistoryProvider, @unchecked Sendable {
     let store: Store
     private let lock = NSLock()
