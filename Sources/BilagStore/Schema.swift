@@ -159,6 +159,19 @@ enum Schema {
               SELECT file, MIN(seq), MAX(seq), COUNT(*), MAX(created_at) FROM journal_entry WHERE file IS NOT NULL GROUP BY file;
             """)
         }
+        // Audited actions that are not one invoice's: a bulk reveal of personal data, a plan ended, a robot resumed.
+        m.registerMigration("v5-audit") { db in
+            try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS audit (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              at TEXT NOT NULL,
+              actor TEXT NOT NULL,
+              action TEXT NOT NULL,
+              subject TEXT NOT NULL,
+              detail TEXT
+            );
+            """)
+        }
         return m
     }
 }

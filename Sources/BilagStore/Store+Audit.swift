@@ -20,22 +20,9 @@ public struct AuditRecord: Codable, Sendable, Equatable {
 }
 
 extension Store {
-    /// The audit table, created when first used (it sits beside the schema's migrations and needs none).
-    static let auditTable = """
-    CREATE TABLE IF NOT EXISTS audit (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      at TEXT NOT NULL,
-      actor TEXT NOT NULL,
-      action TEXT NOT NULL,
-      subject TEXT NOT NULL,
-      detail TEXT
-    )
-    """
-
     /// Records an audited action that is not one invoice's (invoice actions go to the invoice's own trail, `audit`).
     public func auditAction(actor: String, action: String, subject: String, detail: String?) throws {
         try pool.write { db in
-            try db.execute(sql: Self.auditTable)
             try db.execute(sql: "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)", arguments: [Timestamp.string(), actor, action, subject, detail])
         }
     }
@@ -43,8 +30,7 @@ extension Store {
     /// The audit records, newest first.
     public func auditRecords(limit: Int = 1000) throws -> [AuditRecord] {
         try pool.read { db in
-            guard try db.tableExists("audit") else { return [] }
-            return try Row.fetchAll(db, sql: "SELECT id, at, actor, action, subject, detail FROM audit ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+            try Row.fetchAll(db, sql: "SELECT id, at, actor, action, subject, detail FROM audit ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
                 AuditRecord(id: $0[0], at: $0[1], actor: $0[2], action: $0[3], subject: $0[4], detail: $0[5])
             }
         }
