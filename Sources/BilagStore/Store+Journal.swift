@@ -59,9 +59,18 @@ extension Store {
         return misfits
     }
 
-    /// Every invoice id the store holds.
-    public func allInvoiceIDs() throws -> Set<String> {
-        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM invoice")) }
+    /// How many invoices the store holds per claim day (the first 8 characters of the id, `20261123`), and in all.
+    public func invoiceCountsByClaimDay() throws -> (byDay: [String: Int], total: Int) {
+        try pool.read { db in
+            var byDay: [String: Int] = [:]
+            var total = 0
+            for row in try Row.fetchAll(db, sql: "SELECT substr(id, 1, 8), COUNT(*) FROM invoice GROUP BY 1") {
+                let n: Int = row[1]
+                byDay[row[0]] = n
+                total += n
+            }
+            return (byDay, total)
+        }
     }
 
     /// The journal files this store wrote (or took over), by name.

@@ -42,8 +42,8 @@ public struct StoreCheck {
     /// every journal line and lists invoices written twice.
     public func run(readAllJournalLines: Bool = false) throws -> Report {
         var report = Report()
-        let ids = try store.allInvoiceIDs()
-        report.invoices = ids.count
+        let counts = try store.invoiceCountsByClaimDay()
+        report.invoices = counts.total
         let journalDir = config.outboxPath + "/journal"
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: journalDir)) ?? []).filter(JournalWriter.isJournalFile).sorted()
         let known = try store.journalFileNames()
@@ -61,14 +61,20 @@ public struct StoreCheck {
         if !unknownFiles.isEmpty {
             report.findings.append("\(unknownFiles.count) journal file(s) in \(journalDir) hold \(unknownBookings) booking(s) the store does not know (\(unknownFiles.prefix(3).joined(separator: ", "))\(unknownFiles.count > 3 ? ", …" : ""))")
         }
-        let originals = Self.keptOriginalIDs(statePath: config.statePath)
-        report.originals = originals.count
+        // Per claim day: a day whose folder holds as many originals as the store has invoices of that day is taken
+        // as known (no id set of the whole store in memory); the ids of any other day are looked up.
+        let originals = Self.keptOriginalIDsByDay(statePath: config.statePath)
+        report.originals = originals.values.reduce(0) { $0 + $1.count }
         let intents = Self.claimIntentIDs(statePath: config.statePath)
-        let unrecorded = originals.filter { !ids.contains($0) && !intents.contains($0) }
+        var unrecorded: [String] = []
+        for (day, dayIDs) in originals where dayIDs.count != counts.byDay[day] ?? 0 {
+            let recorded = try store.existingIDs(Array(dayIDs))
+            unrecorded += dayIDs.filter { !recorded.contains($0) && !intents.contains($0) }
+        }
         if !unrecorded.isEmpty {
             report.findings.append("\(unrecorded.count) kept original(s) in \(config.statePath)/originals have no record in the store (\(unrecorded.sorted().prefix(3).joined(separator: ", "))\(unrecorded.count > 3 ? ", …" : ""))")
         }
-        if ids.isEmpty, !report.findings.isEmpty {
+        if counts.total == 0, !report.findings.isEmpty {
             report.findings.insert("the store holds no invoices, but the state folder and Outbox hold earlier work (was the database deleted or emptied?)", at: 0)
         }
         if readAllJournalLines {
@@ -102,14 +108,21 @@ public struct StoreCheck {
 
     /// The ids of the kept originals: `originals/DAY/ID.ext` (receipts kept beside them are not counted).
     public static func keptOriginalIDs(statePath: String) -> Set<String> {
+        keptOriginalIDsByDay(statePath: statePath).values.reduce(into: Set<String>()) { $0.formUnion($1) }
+    }
+
+    /// The ids of the kept originals by claim day (`20261123`, from the folder `2026-11-23`).
+    static func keptOriginalIDsByDay(statePath: String) -> [String: Set<String>] {
         let root = statePath + "/originals"
-        var ids = Set<String>()
+        var byDay: [String: Set<String>] = [:]
         for day in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] {
+            var ids = Set<String>()
             for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + day)) ?? [] where !name.hasSuffix(".receipt") && !name.hasPrefix(".") {
                 ids.insert(String(name.prefix { $0 != "." }))
             }
+            if !ids.isEmpty { byDay[day.replacingOccurrences(of: "-", with: ""), default: []].formUnion(ids) }
         }
-        return ids
+        return byDay
     }
 
     /// The claim ids the intent log names (claims moved, or about to be, whose record may not have committed).
