@@ -50,8 +50,11 @@ struct StatusCommand: ParsableCommand {
         JSONLogHandler.bootstrap(level: "warning")
         let c = try store?.counts() ?? .none
         let unclaimable = UnclaimableFiles.read(stateDirectory: config.statePath)
+        // The cheap part of `bilag store check`: journal files the store did not write.
+        let behind = try store.map { try StoreCheck(config: config, store: $0).journalFindings().findings } ?? []
         let out = Console()
-        if json { try out.json(StatusView(counts: c, unclaimable: unclaimable)); return }
+        if json { try out.json(StatusView(counts: c, unclaimable: unclaimable, storeBehindOutbox: behind)); return }
+        for f in behind { out.line("WARNING: the store is behind its Outbox: \(f); the daemon will not start — see `bilag store check`") }
         if store == nil { out.line(NotRunYet.text(config)) }
         out.line("\(c.total) invoice(s) in \(config.databasePath)")
         for line in CountsText.lines(c) { out.line(line) }
@@ -67,11 +70,14 @@ struct StatusCommand: ParsableCommand {
 struct StatusView: Encodable {
     var counts: StatusCounts
     var unclaimable: [UnclaimableFile]
+    /// What `bilag store check` would find in the journal folder (empty when the store knows every file).
+    var storeBehindOutbox: [String] = []
 
     func encode(to encoder: Encoder) throws {
         try counts.encode(to: encoder)
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(unclaimable, forKey: .unclaimable)
+        try c.encode(storeBehindOutbox, forKey: .storeBehindOutbox)
     }
-    enum Key: String, CodingKey { case unclaimable }
+    enum Key: String, CodingKey { case unclaimable, storeBehindOutbox = "store_behind_outbox" }
 }

@@ -43,6 +43,8 @@ final class StoreBehindOutboxTests: XCTestCase {
             XCTAssertTrue(o.stderr.contains("behind its Outbox"), o.stderr, file: file, line: line)
             XCTAssertTrue(o.stderr.contains("bilag store rebuild") && o.stderr.contains("restore"), "the refusal says how to recover: \(o.stderr)", file: file, line: line)
         }
+        let status = try root.bilag(["status"])
+        XCTAssertTrue(status.stdout.contains("behind its Outbox"), "status warns: \(status)", file: file, line: line)
         let check = try root.bilag(["store", "check"])
         XCTAssertEqual(check.exitCode, 5, "\(check)", file: file, line: line)
         XCTAssertTrue(check.stdout.contains("NOT consistent"), check.stdout, file: file, line: line)

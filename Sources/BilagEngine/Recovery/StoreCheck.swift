@@ -44,23 +44,10 @@ public struct StoreCheck {
         var report = Report()
         let counts = try store.invoiceCountsByClaimDay()
         report.invoices = counts.total
-        let journalDir = config.outboxPath + "/journal"
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: journalDir)) ?? []).filter(JournalWriter.isJournalFile).sorted()
-        let known = try store.journalFileNames()
-        report.journalFiles = names.count
-        report.journalFilesKnown = names.filter(known.contains).count
-        var unknownBookings = 0, unknownFiles: [String] = []
-        for name in names where !known.contains(name) {
-            guard let lines = JournalWriter.lines(of: journalDir + "/" + name) else {
-                report.findings.append("journal file \(name) cannot be read as a journal"); continue
-            }
-            // A writer killed between its rename and its mark leaves a file of entries still waiting: not a finding.
-            let misfits = try store.journalFileMisfits(name, lines: lines)
-            if !misfits.isEmpty { unknownFiles.append(name); unknownBookings += misfits.count }
-        }
-        if !unknownFiles.isEmpty {
-            report.findings.append("\(unknownFiles.count) journal file(s) in \(journalDir) hold \(unknownBookings) booking(s) the store does not know (\(unknownFiles.prefix(3).joined(separator: ", "))\(unknownFiles.count > 3 ? ", …" : ""))")
-        }
+        let journal = try journalFindings()
+        report.journalFiles = journal.files
+        report.journalFilesKnown = journal.known
+        report.findings += journal.findings
         // Per claim day: a day whose folder holds as many originals as the store has invoices of that day is taken
         // as known (no id set of the whole store in memory); the ids of any other day are looked up.
         let originals = Self.keptOriginalIDsByDay(statePath: config.statePath)
@@ -78,6 +65,8 @@ public struct StoreCheck {
             report.findings.insert("the store holds no invoices, but the state folder and Outbox hold earlier work (was the database deleted or emptied?)", at: 0)
         }
         if readAllJournalLines {
+            let journalDir = config.outboxPath + "/journal"
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: journalDir)) ?? []).filter(JournalWriter.isJournalFile).sorted()
             var seen: [String: String] = [:]
             for name in names {
                 for l in JournalWriter.lines(of: journalDir + "/" + name) ?? [] {
@@ -98,6 +87,28 @@ public struct StoreCheck {
             report.findings.append("there is no store database (\(config.databasePath)), but the Outbox holds \(report.journalFiles) journal file(s) and the state folder \(report.originals) kept original(s)")
         }
         return report
+    }
+
+    /// The journal part of the check alone (cheap: the folder's names against the store's list of files; only a file
+    /// the store does not know is read): how many files, how many known, and the findings.
+    public func journalFindings() throws -> (files: Int, known: Int, findings: [String]) {
+        let journalDir = config.outboxPath + "/journal"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: journalDir)) ?? []).filter(JournalWriter.isJournalFile).sorted()
+        let known = try store.journalFileNames()
+        var findings: [String] = []
+        var unknownBookings = 0, unknownFiles: [String] = []
+        for name in names where !known.contains(name) {
+            guard let lines = JournalWriter.lines(of: journalDir + "/" + name) else {
+                findings.append("journal file \(name) cannot be read as a journal"); continue
+            }
+            // A writer killed between its rename and its mark leaves a file of entries still waiting: not a finding.
+            let misfits = try store.journalFileMisfits(name, lines: lines)
+            if !misfits.isEmpty { unknownFiles.append(name); unknownBookings += misfits.count }
+        }
+        if !unknownFiles.isEmpty {
+            findings.append("\(unknownFiles.count) journal file(s) in \(journalDir) hold \(unknownBookings) booking(s) the store does not know (\(unknownFiles.prefix(3).joined(separator: ", "))\(unknownFiles.count > 3 ? ", …" : ""))")
+        }
+        return (names.count, names.filter(known.contains).count, findings)
     }
 
     /// Throws `StoreBehindOutbox` unless the store knows everything the Outbox and state folder hold.
