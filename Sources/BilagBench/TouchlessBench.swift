@@ -104,11 +104,11 @@ public struct TouchlessBench {
                 let variant = rng.next() % 100
                 if variant < 5 { inv.amount("90000.00", vat: "25"); expected = "amount-outside-plan" } else if variant < 9 { inv.contractReference = "UNKNOWN-\(i)"; expected = "no-plan" }
                 month.append(Case(name: "plan-\(i)", kind: "payment-plans", invoice: inv, expected: expected))
-            } else { // not for any robot: no receiver EAN on a known plan
+            } else { // an ordinary supplier invoice: no plan names its supplier and receiver, so the plans robot declines it
                 var inv = ScenarioInvoice()
                 inv.number = "OTHER-\(i)"; inv.sellerCVR = "12345704"; inv.sellerName = "Ukendt Leverandør"; inv.buyerEAN = "5798000000216"
                 inv.amount("750.00", vat: "25")
-                month.append(Case(name: "other-\(i)", kind: "none", invoice: inv, expected: "no-plan"))
+                month.append(Case(name: "other-\(i)", kind: "none", invoice: inv, expected: "no-robot"))
             }
         }
         try Self.writeJSON(orders, to: root + "/casedata/health/orders.json")
@@ -122,6 +122,12 @@ public struct TouchlessBench {
         for c in month where c.kind == "payment-plans" && c.expected != "no-plan" {
             let ref = c.invoice.contractReference!
             planRows.append("P-\(ref),Plan \(ref),pre-posting,\(c.invoice.sellerCVR),\(c.invoice.buyerEAN),100.00,20000.00,monthly,,,\(ref),4310010,costcentre=1100,I25,2026-01-01,2026-12-31,")
+        }
+        // An invoice with an unknown contract is the plans robot's `no-plan` when plans name its supplier and
+        // receiver; when none does, the robot declines it (`no-robot`).
+        let pairs = Set(month.filter { $0.kind == "payment-plans" && $0.expected != "no-plan" }.map { $0.invoice.sellerCVR + "/" + $0.invoice.buyerEAN })
+        for (i, c) in month.enumerated() where c.kind == "payment-plans" && c.expected == "no-plan" && !pairs.contains(c.invoice.sellerCVR + "/" + c.invoice.buyerEAN) {
+            month[i].expected = "no-robot"
         }
         let header = "id,name,kind,supplier_cvr,receiver_ean,min_amount,max_amount,cadence,order_number,invoice_prefix,identifier,account,dimensions,vat_code,valid_from,valid_to,note"
         for p in try PlanCSV.parse(([header] + planRows).joined(separator: "\n"), by: "bench") { try pipeline.store.addPlan(p) }

@@ -62,6 +62,7 @@ struct RobotsCommand: ParsableCommand {
             for s in result.trace { Output.line("  line \(s.line) \(s.step): \(s.result)" + (s.inputs.map { " — \($0)" } ?? "") + " (\(s.micros) µs)", reveal: reveal) }
             switch result.outcome {
             case .notMatched: Output.line("decision: not taken (match does not hold)")
+            case let .declined(why): Output.line("decision: DECLINED (passes to the next robot or no-robot): \(why)", reveal: reveal)
             case let .book(d): Output.line("decision: BOOK on \(d.account) \(d.dimensions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) vat \(d.vatCode ?? "-") pay \(d.pay); \(d.caseUpdates.count) case update(s) would be sent", reveal: reveal)
             case let .deviation(reason, message): Output.line("decision: MANUAL \(reason) — \(message)", reveal: reveal)
             case let .systemFailure(c, m): Output.line("decision: WAIT for case system \(c): \(m)", reveal: reveal)
@@ -91,7 +92,7 @@ struct RobotsCommand: ParsableCommand {
                 let was = rec.state == .booked ? "book" : (rec.reasonCode ?? rec.state.rawValue)
                 let would: String
                 switch result.outcome {
-                case .notMatched: untouched += 1; continue
+                case .notMatched, .declined: untouched += 1; continue
                 case .book: would = "book"
                 case let .deviation(reason, _): would = reason
                 case .systemFailure: would = "case-system-unavailable"

@@ -76,28 +76,44 @@ public final class RobotDecider: Decider, @unchecked Sendable {
                 live.append((robot, env))
             }
         }
-        guard let (robot, env) = live.first else {
-            trace.insert(TraceStep(step: "route", result: "no robot matched"), at: 0)
-            return DecisionRecord(decision: .manual(reason: ReasonCode.noRobot, message: "no robot handles invoices like this one; book it by hand"), actor: "system", trace: trace, decisions: stored)
+        // The live robots by priority: the first that keeps the invoice decides it; one that declines passes it on.
+        var candidates = live
+        var kept: (robot: Robot, result: RobotResult, paused: String?)?
+        var declined: [String] = []
+        while let (robot, env) = candidates.first {
+            if candidates.count > 1, candidates[1].robot.priority == robot.priority {
+                let tied = candidates.filter { $0.robot.priority == robot.priority }.map(\.robot.name)
+                trace.insert(TraceStep(step: "route", result: "ambiguous", detail: "robots \(tied.joined(separator: ", ")) all match with priority \(robot.priority)"), at: 0)
+                return DecisionRecord(decision: .manual(reason: "ambiguous-robot", message: "several robots take this invoice with the same priority (\(tied.joined(separator: ", "))); give one a higher priority"), actor: "system", trace: trace, decisions: stored)
+            }
+            candidates.removeFirst()
+            let result = RobotRunner(robot: robot).run(ctx, in: env)
+            if case let .declined(why) = result.outcome {
+                declined.append(robot.name)
+                trace.append(TraceStep(step: "declined by \(robot.versionTag)", result: "not this robot's", detail: why))
+                stored.append(record(robot, result, input, mode: "live"))
+                continue
+            }
+            kept = (robot, result, pause.isPaused(robot.name))
+            break
         }
-        if live.count > 1, live[1].robot.priority == robot.priority {
-            let tied = live.filter { $0.robot.priority == robot.priority }.map(\.robot.name)
-            trace.insert(TraceStep(step: "route", result: "ambiguous", detail: "robots \(tied.joined(separator: ", ")) all match with priority \(robot.priority)"), at: 0)
-            return DecisionRecord(decision: .manual(reason: "ambiguous-robot", message: "several robots take this invoice with the same priority (\(tied.joined(separator: ", "))); give one a higher priority"), actor: "system", trace: trace, decisions: stored)
+        guard let (robot, result, paused) = kept else {
+            trace.insert(TraceStep(step: "route", result: declined.isEmpty ? "no robot matched" : "declined by \(declined.joined(separator: ", "))"), at: 0)
+            let why = declined.isEmpty ? "no robot handles invoices like this one; book it by hand" : "no robot keeps invoices like this one (declined by \(declined.joined(separator: ", "))); book it by hand"
+            return DecisionRecord(decision: .manual(reason: ReasonCode.noRobot, message: why), actor: "system", trace: trace, decisions: stored)
         }
         let actor = "robot:\(robot.versionTag)"
         trace.insert(TraceStep(step: "route", result: "robot \(robot.versionTag)", detail: robot.legalBasis.map { "legal basis: \($0)" }), at: 0)
-        if let why = pause.isPaused(robot.name) {
+        if let why = paused {
             trace.append(TraceStep(step: "robot", result: "paused", detail: why))
             return DecisionRecord(decision: .manual(reason: "robot-paused", message: "robot \(robot.name) is paused (\(why)); handle by hand or resume it with `bilag robots resume \(robot.name)`"), actor: actor, trace: trace, decisions: stored)
         }
-        let result = RobotRunner(robot: robot).run(ctx, in: env)
         trace += result.trace.map { TraceStep(step: "\($0.step) (line \($0.line))", result: $0.result, detail: $0.inputs, micros: $0.micros) }
         var decision: Decision
         var updates: [NewCaseUpdate] = []
         var outcomeForRecord = result
         switch result.outcome {
-        case .notMatched:
+        case .notMatched, .declined:
             decision = .manual(reason: ReasonCode.noRobot, message: "no robot handles invoices like this one")
         case let .deviation(reason, message):
             decision = .manual(reason: reason, message: message)
@@ -132,10 +148,15 @@ public final class RobotDecider: Decider, @unchecked Sendable {
             }
         }
         stored.insert(record(robot, outcomeForRecord, input, mode: "live"), at: 0)
-        if case .wait = decision {} else {
-            let deviation: Bool
-            if case .book = decision { deviation = false } else { deviation = true }
-            if let why = pause.record(robot: robot.name, deviation: deviation) {
+        // Only invoices the robot kept count towards its pause: booked (no reason) or its own deviation.
+        let counted: String??
+        switch decision {
+        case .wait: counted = nil
+        case .book: counted = .some(nil)
+        case let .manual(reason, _): counted = .some(reason)
+        }
+        if let reason = counted {
+            if let why = pause.record(robot: robot, reason: reason) {
                 logger.critical("robot paused: its deviation rate jumped; its invoices go to manual until resumed", metadata: ["robot": "\(robot.name)", "why": "\(why)"])
             }
         }
@@ -149,6 +170,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
             case let .deviation(reason, message): return ("manual", reason, message)
             case let .systemFailure(c, m): return ("waiting", "case-system-unavailable", "\(c): \(m)")
             case .notMatched: return ("no-match", nil, nil)
+            case let .declined(why): return ("declined", nil, why)
             }
         }()
         let traceJSON = (try? String(decoding: encoder.encode(r.trace), as: UTF8.self)) ?? "[]"
@@ -160,6 +182,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
     static func describe(_ o: RobotResult.Outcome) -> String {
         switch o {
         case .notMatched: return "no match"
+        case .declined: return "declined"
         case .book: return "would book"
         case let .deviation(reason, _): return "would route to manual: \(reason)"
         case let .systemFailure(c, _): return "case system \(c) unavailable"

@@ -51,6 +51,12 @@ struct StorePlans: PlanProvider {
         ]
     }
 
+    func hasPlans(for invoice: Invoice, variables: [String: Value]) throws -> Bool {
+        guard case let .record(seller)? = variables["seller"], case let .string(cvr)? = seller["cvr"],
+              case let .record(buyer)? = variables["buyer"], case let .string(ean)? = buyer["ean"] else { return false }
+        return try !store.plans(supplierCVR: cvr, receiverEAN: ean).isEmpty
+    }
+
     /// `2026-11`, `2026-Q4`, `2026` by cadence; the issue date otherwise.
     static func periodKey(_ d: LocalDate, _ cadence: String?) -> String {
         switch cadence {

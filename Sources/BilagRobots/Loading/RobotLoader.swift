@@ -11,7 +11,7 @@ public struct RobotLoader: Sendable {
 
     public init(connectors: Set<String>) { self.connectors = connectors }
 
-    static let topKeys: Set<String> = ["robot", "description", "legal_basis", "priority", "mode", "tables", "match", "steps"]
+    static let topKeys: Set<String> = ["robot", "description", "legal_basis", "priority", "mode", "tables", "match", "steps", "pause"]
 
     public func load(path: String, displayPath: String? = nil) throws -> Robot {
         let shown = displayPath ?? path
@@ -45,14 +45,16 @@ public struct RobotLoader: Sendable {
             mode = parsed
         } else { mode = .live }
         let folder = (path as NSString).deletingLastPathComponent
-        let displayFolder = (displayPath as NSString).deletingLastPathComponent
+        // (NSString's deletingLastPathComponent traps on some relative paths on Linux: cut at the last '/'.)
+        let displayFolder = displayPath.lastIndex(of: "/").map { String(displayPath[..<$0]) } ?? ""
         var tables: [String: Table] = [:]
         var dataFiles: [String: String] = [:]
         if let t = field("tables") {
             for entry in try y.mapping(t.value, "tables") {
-                let (table, hash) = try loadTable(entry.key, entry.value, y: y, folder: folder, displayFolder: displayFolder)
+                let (table, rel, hash) = try loadTable(entry.key, entry.value, y: y, folder: folder, displayFolder: displayFolder)
                 tables[entry.key] = table
-                dataFiles[table.file] = hash
+                // Keyed by the path relative to the robot file, so the version does not depend on where it was loaded from.
+                dataFiles[rel] = hash
             }
         }
         var env = TypeEnvironment(InvoiceVariables.types)
@@ -72,6 +74,26 @@ public struct RobotLoader: Sendable {
         guard booked || steps.contains(where: { if case .manual = $0 { return true }; return false }) else {
             throw y.error(stepsNode.value, "the steps never book: end them with a `book:` step (or route everything with `manual:`)")
         }
+        var pause = PauseSettings()
+        if let p = field("pause") {
+            let e = try y.mapping(p.value, "pause")
+            try y.onlyKnown(e, ["enabled", "window", "baseline", "minimum", "rate", "factor", "points"], in: "pause")
+            for (key, keyNode, value) in e {
+                if key == "enabled" { pause.enabled = try y.bool(value, key); continue }
+                let n = try y.int(value, key)
+                guard n >= (key == "rate" || key == "points" ? 0 : 1), key != "rate" && key != "points" || n <= 100 else {
+                    throw y.error(keyNode, "pause.\(key) must be " + (key == "rate" || key == "points" ? "0 to 100 (percent)" : "a whole number of at least 1"))
+                }
+                switch key {
+                case "window": pause.window = n
+                case "baseline": pause.baseline = n
+                case "minimum": pause.minimum = n
+                case "rate": pause.rate = n
+                case "factor": pause.factor = n
+                default: pause.points = n
+                }
+            }
+        }
         var hashInput = data
         for (file, h) in dataFiles.sorted(by: { $0.key < $1.key }) { hashInput.append(Data("\n\(file)=\(h)".utf8)) }
         return Robot(
@@ -79,10 +101,10 @@ public struct RobotLoader: Sendable {
             description: try field("description").map { try y.string($0.value, "description") } ?? "",
             legalBasis: try field("legal_basis").map { try y.string($0.value, "legal_basis") },
             priority: try field("priority").map { try y.int($0.value, "priority") } ?? 0,
-            mode: mode, file: displayPath, hash: RobotHash.sha256(hashInput), tables: tables, match: match, matchLocation: y.location(matchNode.value), steps: steps, dataFiles: dataFiles)
+            mode: mode, file: displayPath, hash: RobotHash.sha256(hashInput), tables: tables, match: match, matchLocation: y.location(matchNode.value), steps: steps, dataFiles: dataFiles, pause: pause)
     }
 
-    func loadTable(_ name: String, _ node: Node, y: YAMLReader, folder: String, displayFolder: String) throws -> (Table, String) {
+    func loadTable(_ name: String, _ node: Node, y: YAMLReader, folder: String, displayFolder: String) throws -> (Table, String, String) {
         let entries = try y.mapping(node, "table \(name)")
         try y.onlyKnown(entries, ["file", "columns", "effective"], in: "table \(name)")
         guard let fileNode = entries.first(where: { $0.key == "file" }) else { throw y.error(node, "table \(name) needs `file:`") }
@@ -107,7 +129,8 @@ public struct RobotLoader: Sendable {
         }
         let display = displayFolder.isEmpty ? rel : displayFolder + "/" + rel
         let table = try TableLoader.load(name: name, path: folder + "/" + rel, displayPath: display, columns: columns, effective: effective, at: y.location(fileNode.value))
-        return (table, RobotHash.sha256(FileManager.default.contents(atPath: folder + "/" + rel) ?? Data()))
+        let canonical = rel.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+        return (table, canonical, RobotHash.sha256(FileManager.default.contents(atPath: folder + "/" + rel) ?? Data()))
     }
 
     func expectBool(_ e: Expression, _ env: TypeEnvironment, _ y: YAMLReader, _ node: Node, _ what: String) throws {

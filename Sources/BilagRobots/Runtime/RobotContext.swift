@@ -23,6 +23,13 @@ public struct HistoryEntry: Sendable, Equatable {
 public protocol PlanProvider: Sendable {
     /// The plan covering this invoice (a record shaped like `PlanRecord.type`), or nil.
     func plan(for invoice: Invoice, variables: [String: Value], on date: LocalDate) throws -> [String: Value]?
+    /// Whether any plan names this invoice's supplier and receiver at all (a `plan` step with `none: decline`
+    /// declines when none does).
+    func hasPlans(for invoice: Invoice, variables: [String: Value]) throws -> Bool
+}
+
+extension PlanProvider {
+    public func hasPlans(for invoice: Invoice, variables: [String: Value]) throws -> Bool { true }
 }
 
 /// Everything a robot run may touch: the invoice, the connectors named in configuration, history and plans.
@@ -56,4 +63,5 @@ public struct NoHistory: HistoryProvider {
 public struct NoPlans: PlanProvider {
     public init() {}
     public func plan(for invoice: Invoice, variables: [String: Value], on date: LocalDate) throws -> [String: Value]? { nil }
+    public func hasPlans(for invoice: Invoice, variables: [String: Value]) throws -> Bool { false }
 }

@@ -40,6 +40,8 @@ public struct RobotRunner {
                 case .next: continue
                 case let .stop(reason, message):
                     return RobotResult(outcome: .deviation(reason: reason, message: message), trace: trace, historyKey: historyKey)
+                case let .decline(why):
+                    return RobotResult(outcome: .declined(why), trace: trace, historyKey: nil)
                 case let .book(draft, key):
                     return RobotResult(outcome: .book(draft), trace: trace, historyKey: key ?? historyKey)
                 }
@@ -63,7 +65,7 @@ public struct RobotRunner {
         var summary: String
         var inputs: String?
         var historyKey: String?
-        enum Effect { case next, stop(String, String), book(BookingDraft, String?) }
+        enum Effect { case next, stop(String, String), decline(String), book(BookingDraft, String?) }
     }
 
     func stop(_ d: Deviation, _ env: Environment, _ fallback: String) -> StepResult.Effect {
@@ -116,6 +118,7 @@ public struct RobotRunner {
                 return StepResult(effect: .next, summary: "\(records.count) found", inputs: inputs)
             case .one, .optional:
                 if records.isEmpty {
+                    if s.declineWhenNone { return StepResult(effect: .decline("\(s.connector) has no \(s.query) for \(inputs)"), summary: "none found: declined", inputs: inputs) }
                     if s.expect == .optional { env = env.adding(s.name, .null); return StepResult(effect: .next, summary: "none found", inputs: inputs) }
                     return StepResult(effect: stop(s.none!, env, "\(s.connector) has no \(s.query) for \(inputs)"), summary: "none found", inputs: inputs)
                 }
@@ -160,6 +163,9 @@ public struct RobotRunner {
             return StepResult(effect: .next, summary: "\(entries.count) earlier booking(s)" + (entries.first.map { ", last \($0.amount) on \($0.issueDate?.description ?? "?")" } ?? ""), inputs: "key \(key)", historyKey: key == .null ? nil : Self.keyText(key))
 
         case let .plan(s):
+            if s.declineUnknownPair, try !ctx.plans.hasPlans(for: ctx.invoice, variables: ctx.variables) {
+                return StepResult(effect: .decline("no payment plan names this supplier and receiver"), summary: "no plan for supplier and receiver: declined", inputs: nil)
+            }
             guard let plan = try ctx.plans.plan(for: ctx.invoice, variables: ctx.variables, on: ctx.today) else {
                 return StepResult(effect: stop(s.none, env, "no payment plan covers this supplier and receiver"), summary: "no plan", inputs: nil)
             }
@@ -171,6 +177,13 @@ public struct RobotRunner {
                 return StepResult(effect: .next, summary: "not needed", inputs: s.when?.source)
             }
             return StepResult(effect: stop(s.deviation, env, "routed to manual handling"), summary: "manual: \(s.deviation.reason)", inputs: s.when?.source)
+
+        case let .decline(s):
+            if let when = s.when, try when.evaluate(in: env) != .bool(true) {
+                return StepResult(effect: .next, summary: "not declined", inputs: s.when?.source)
+            }
+            let why = s.why?.render(in: env) ?? "declined"
+            return StepResult(effect: .decline(why), summary: "declined: \(why)", inputs: s.when?.source)
 
         case let .book(s):
             let account = try Self.text(s.account.evaluate(in: env))

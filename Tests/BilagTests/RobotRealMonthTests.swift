@@ -1,0 +1,150 @@
+import BilagCore
+import BilagEngine
+import BilagRobots
+import BilagRobotLanguage
+import BilagStore
+import BilagBench
+import Foundation
+import XCTest
+
+/// Issue 16: robots that hold on a real month — declining what is not theirs, pauses that count only kept invoices,
+/// data where senders put it, effective-dated tables, open-ended plans, content-addressed versions.
+final class RobotRealMonthTests: XCTestCase {
+    static let demoPlans = RobotScenarioTests.demoPlans
+
+    func planInvoice(_ n: Int, cvr: String, ean: String, amount: String? = nil) -> ScenarioInvoice {
+        var i = ScenarioInvoice()
+        i.number = "PL-\(cvr)-\(n)"; i.sellerCVR = cvr; i.sellerName = "Leverandør \(cvr)"; i.buyerEAN = ean
+        i.issueDate = "2026-11-\(String(format: "%02d", n % 28 + 1))"
+        i.amount(amount ?? "\(1000 + n).00", vat: "25")
+        return i
+    }
+
+    // MARK: item 1 — decline, and pauses over kept invoices only
+
+    /// A month of plan invoices, then the traffic turns to ordinary supplier invoices without a plan: the plans robot
+    /// declines them (they go to `no-robot`, not its `no-plan`), keeps running, and still books plan invoices.
+    func testTrafficMixChangesAbruptlyAndThePlansRobotKeepsRunning() throws {
+        let w = try RobotWorld()
+        try w.addPlans(Self.demoPlans + ["P-LEASE,Leasing,payment-plan,12345690,5798000000209,,,,,,,4700010,costcentre=1100,I25,2026-01-01,2027-12-31,"])
+        let planned = try w.run((0..<80).map { ("lease\($0)", planInvoice($0, cvr: "12345690", ean: "5798000000209")) })
+        XCTAssertEqual((0..<80).filter { planned["lease\($0)"]?.state == .booked }.count, 80)
+        let ordinary = try w.run((0..<40).map { ("other\($0)", planInvoice($0, cvr: "12345682", ean: "5798000000209")) })
+        let reasons = (0..<40).map { ordinary["other\($0)"]?.reason ?? "-" }
+        XCTAssertEqual(Set(reasons), ["no-robot"], "\(reasons)")
+        XCTAssertNil(try w.store.pausedRobots()["payment-plans"])
+        let after = try w.run([("lease-after", planInvoice(90, cvr: "12345690", ean: "5798000000209"))])
+        XCTAssertEqual(after["lease-after"]?.state, .booked)
+        // The decline is recorded with the robot (so an auditor sees who passed it on), but as no deviation of its own.
+        let ds = try w.store.decisions(invoice: try w.record("other0").id)
+        XCTAssertEqual(ds.map(\.outcome), ["declined"])
+        XCTAssertEqual(try w.store.recentOutcomes(robot: "payment-plans", limit: 500).filter { $0 != "book" }, [])
+    }
+
+    /// Plans that name the supplier and receiver but do not fit the invoice are still the robot's own deviation.
+    func testPlanForThePairThatDoesNotFitIsStillNoPlan() throws {
+        let w = try RobotWorld()
+        try w.addPlans(Self.demoPlans)
+        var i = planInvoice(1, cvr: "12345666", ean: "5798000000117", amount: "8200.00")
+        i.note = "Andet målepunkt 571313104400999999"
+        XCTAssertEqual(try w.run([("misfit", i)])["misfit"]?.reason, "no-plan")
+    }
+
+    /// A `decline:` step passes the invoice to the next robot by priority; `none: decline` on a lookup likewise.
+    func testDeclinePassesToTheNextRobot() throws {
+        let first = """
+        robot: first
+        priority: 10
+        match: seller.cvr == "12345682"
+        steps:
+          - decline: "large invoices are not mine ({invoice.amount_due})"
+            when: invoice.amount_due > 500
+          - lookup: order
+            connector: health
+            query: orders
+            params: { clinic_cvr: seller.cvr }
+            fields: { id: string }
+            expect: one
+            none: decline
+          - book:
+              account: "4001"
+              dimensions: { costcentre: "1100" }
+              vat_code: "I25"
+        """
+        let second = "robot: second\npriority: 5\nmatch: seller.cvr == \"12345682\"\nsteps:\n  - book:\n      account: \"4002\"\n      dimensions: { costcentre: \"1100\" }\n      vat_code: \"I25\"\n"
+        let w = try RobotWorld(robots: ["first.robot.yaml": first, "second.robot.yaml": second], shipRobots: false)
+        var big = ScenarioInvoice(); big.number = "B-1"; big.sellerCVR = "12345682"; big.buyerEAN = "5798000000209"; big.amount("1000.00", vat: "25")
+        var small = big; small.number = "B-2"; small.amount("100.00", vat: "25")
+        let got = try w.run([("big", big), ("small", small)])
+        XCTAssertEqual(got["big"]?.state, .booked)
+        XCTAssertEqual(got["small"]?.state, .booked)
+        XCTAssertTrue(try w.record("big").decidedBy?.hasPrefix("robot:second@") == true)
+        XCTAssertTrue(try w.record("small").decidedBy?.hasPrefix("robot:second@") == true, "no order from this CVR: declined by the lookup")
+        // Alone, a declining robot leaves the invoice to no-robot.
+        let alone = try RobotWorld(robots: ["first.robot.yaml": first], shipRobots: false)
+        XCTAssertEqual(try alone.run([("big", big)])["big"]?.reason, "no-robot")
+    }
+
+    func pauseRobot(_ settings: String) -> String {
+        "robot: p\n\(settings)match: seller.cvr == \"12345682\"\nsteps:\n  - check: invoice.amount_due < 1000\n    reason: too-much\n  - check: invoice.amount_due > 1\n    reason: too-little\n  - book:\n      account: \"4001\"\n      dimensions: { costcentre: \"1100\" }\n      vat_code: \"I25\"\n"
+    }
+
+    func inv(_ n: Int, _ amount: String) -> (String, ScenarioInvoice) {
+        var i = ScenarioInvoice(); i.number = "P-\(n)"; i.sellerCVR = "12345682"; i.buyerEAN = "5798000000209"; i.amount(amount, vat: "0"); return ("p\(n)", i)
+    }
+
+    /// The pause window, minimum and thresholds are per robot; a pause names the reason whose rate jumped.
+    func testPauseSettingsPerRobotAndThePauseNamesTheReason() throws {
+        let w = try RobotWorld(robots: ["p.robot.yaml": pauseRobot("pause: { window: 10, baseline: 30, minimum: 30 }\n")], shipRobots: false)
+        _ = try w.run((0..<25).map { inv($0, $0 % 10 == 0 ? "0.50" : "100.00") })
+        let got = try w.run((25..<40).map { inv($0, "5000.00") })
+        XCTAssertTrue((25..<40).contains { got["p\($0)"]?.reason == "robot-paused" })
+        let why = try XCTUnwrap(try w.store.pausedRobots()["p"])
+        XCTAssertTrue(why.contains("too-much"), why)
+        XCTAssertFalse(why.contains("too-little"), why)
+
+        let off = try RobotWorld(robots: ["p.robot.yaml": pauseRobot("pause: { enabled: false }\n")], shipRobots: false)
+        _ = try off.run((0..<80).map { inv($0, "100.00") })
+        let all = try off.run((80..<120).map { inv($0, "5000.00") })
+        XCTAssertFalse((80..<120).contains { all["p\($0)"]?.reason == "robot-paused" })
+        XCTAssertNil(try off.store.pausedRobots()["p"])
+    }
+
+    func testPauseSettingsAreChecked() throws {
+        let dir = NSTemporaryDirectory() + "bilag-pause-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try pauseRobot("pause: { rate: 150 }\n").write(toFile: dir + "/p.robot.yaml", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try RobotLoader(connectors: []).load(path: dir + "/p.robot.yaml", displayPath: "Robots/p.robot.yaml")) { e in
+            XCTAssertTrue("\(e)".contains("pause.rate"), "\(e)")
+        }
+        try pauseRobot("").write(toFile: dir + "/p.robot.yaml", atomically: true, encoding: .utf8)
+        let r = try RobotLoader(connectors: []).load(path: dir + "/p.robot.yaml", displayPath: "Robots/p.robot.yaml")
+        XCTAssertEqual(r.pause, PauseSettings())
+        XCTAssertEqual([r.pause.window, r.pause.baseline, r.pause.minimum, r.pause.rate, r.pause.factor, r.pause.points], [20, 200, 70, 50, 3, 30])
+    }
+
+    // MARK: item 12 — content-addressed versions
+
+    /// The same robot file and tables give the same version however the path was written.
+    func testVersionDoesNotDependOnThePathTheRobotWasLoadedBy() throws {
+        let root = NSTemporaryDirectory() + "bilag-hash-" + UUID().uuidString
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: root + "/Robots", withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: root) }
+        for f in ["rent-payments.robot.yaml", "data"] { try fm.copyItem(atPath: RobotWorld.repo + "/Robots/" + f, toPath: root + "/Robots/" + f) }
+        let loader = RobotLoader(connectors: ["health", "benefits"])
+        let path = root + "/Robots/rent-payments.robot.yaml"
+        let hashes = try ["rent-payments", "Robots/rent-payments.robot.yaml", "./Robots/rent-payments.robot.yaml", path].map { try loader.load(path: path, displayPath: $0).hash }
+        XCTAssertEqual(Set(hashes).count, 1, "\(hashes)")
+        let viaDot = try loader.load(path: root + "/Robots/./rent-payments.robot.yaml", displayPath: "x").hash
+        XCTAssertEqual(viaDot, hashes[0])
+        // The catalog (the daemon) names the same version.
+        let catalog = RobotCatalog(folder: root + "/Robots", connectors: ["health", "benefits"])
+        catalog.reload(force: true)
+        XCTAssertEqual(catalog.robots.first?.hash, hashes[0])
+        // A changed table is still a new version.
+        try "ean\n5798000000100\n5798000000209\n".write(toFile: root + "/Robots/data/rent-eans.csv", atomically: true, encoding: .utf8)
+        XCTAssertNotEqual(try loader.load(path: path, displayPath: "rent-payments").hash, hashes[0])
+    }
+}
