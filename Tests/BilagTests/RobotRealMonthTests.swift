@@ -147,4 +147,80 @@ final class RobotRealMonthTests: XCTestCase {
         try "ean\n5798000000100\n5798000000209\n".write(toFile: root + "/Robots/data/rent-eans.csv", atomically: true, encoding: .utf8)
         XCTAssertNotEqual(try loader.load(path: path, displayPath: "rent-payments").hash, hashes[0])
     }
+
+    // MARK: item 3 — effective-dated tables honoured
+
+    func rentInvoice(_ number: String, date: String) -> ScenarioInvoice {
+        var i = ScenarioInvoice()
+        i.number = number; i.sellerCVR = "12345623"; i.sellerName = "Boligselskabet"; i.buyerEAN = "5798000000100"
+        i.note = "Lejer 150382-4455"; i.contractReference = "L-2201-3"; i.issueDate = date; i.amount("6250.00", vat: "0")
+        return i
+    }
+
+    /// A housing company approved only from next month is not approved for this month's rent.
+    func testApprovalDateOfAHousingCompanyIsHonoured() throws {
+        let w = try RobotWorld()
+        try "cvr,name,approved_from\n12345623,Boligselskabet Sjælland,2026-12-01\n12345631,Roskilde Almene Boliger,2021-06-01\n"
+            .write(toFile: w.root + "/Robots/data/approved-housing-companies.csv", atomically: true, encoding: .utf8)
+        try w.open()
+        let got = try w.run([("november", rentInvoice("H-11", date: "2026-11-01")), ("december", rentInvoice("H-12", date: "2026-12-01"))])
+        XCTAssertEqual(got["november"]?.reason, "housing-company-not-approved")
+        XCTAssertEqual(got["december"]?.reason, "first-rent-invoice", "approved from 2026-12-01")
+    }
+
+    func tableRobot(_ effective: String, on: String = "") -> String {
+        """
+        robot: t
+        tables:
+          prices:
+            file: data/prices.csv
+            columns: { cvr: string, max_amount: number, valid_from: date, valid_to: date }
+        \(effective)
+        match: seller.cvr in prices.cvr
+        steps:
+          - table: price
+            from: prices
+            where: { cvr: seller.cvr }
+        \(on)    reason: no-price
+          - check: invoice.amount_due <= price.max_amount
+            reason: too-much
+          - book:
+              account: "4001"
+              dimensions: { costcentre: "1100" }
+              vat_code: "I25"
+        """
+    }
+
+    /// A `table` step without `on:` uses the table's validity date; an undeclared bound is refused.
+    func testEffectiveDatedTablesAreDeclaredAndHonoured() throws {
+        let w = try RobotWorld(robots: ["t.robot.yaml": tableRobot("    effective: { from: valid_from, to: valid_to, on: invoice.issue_date }")], shipRobots: false)
+        try FileManager.default.createDirectory(atPath: w.root + "/Robots/data", withIntermediateDirectories: true)
+        try "cvr,max_amount,valid_from,valid_to\n12345682,1000,2026-01-01,2026-06-30\n12345682,2000,2026-07-01,\n12345690,5000,2027-01-01,\n"
+            .write(toFile: w.root + "/Robots/data/prices.csv", atomically: true, encoding: .utf8)
+        try w.open()
+        func inv(_ n: String, _ cvr: String, _ date: String, _ amount: String) -> (String, ScenarioInvoice) {
+            var i = ScenarioInvoice(); i.number = n; i.sellerCVR = cvr; i.buyerEAN = "5798000000209"; i.issueDate = date; i.amount(amount, vat: "0")
+            return (n, i)
+        }
+        let got = try w.run([
+            inv("spring", "12345682", "2026-03-01", "1500.00"),   // the first row is in force: over its 1000
+            inv("autumn", "12345682", "2026-11-01", "1500.00"),   // the second: within 2000
+            inv("future", "12345690", "2026-11-01", "100.00"),    // its only row starts next year: not in prices.cvr
+        ])
+        assertOutcomes(got, ["spring": "too-much", "autumn": "booked", "future": "no-robot"])
+
+        // Undeclared bounds are refused; `effective: none` says they are none.
+        let dir = NSTemporaryDirectory() + "bilag-eff-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "cvr,max_amount,valid_from,valid_to\n12345682,1000,2026-01-01,\n".write(toFile: dir + "/data/prices.csv", atomically: true, encoding: .utf8)
+        func load(_ text: String) throws -> Robot {
+            try text.write(toFile: dir + "/t.robot.yaml", atomically: true, encoding: .utf8)
+            return try RobotLoader(connectors: []).load(path: dir + "/t.robot.yaml", displayPath: "Robots/t.robot.yaml")
+        }
+        XCTAssertThrowsError(try load(tableRobot(""))) { XCTAssertTrue("\($0)".contains("column valid_from looks like a validity bound"), "\($0)") }
+        XCTAssertThrowsError(try load(tableRobot("    effective: { from: valid_from }"))) { XCTAssertTrue("\($0)".contains("column valid_to"), "\($0)") }
+        XCTAssertNoThrow(try load(tableRobot("    effective: none")))
+        XCTAssertThrowsError(try load(tableRobot("    effective: { from: valid_from, to: valid_to, on: invoice.number }"))) { XCTAssertTrue("\($0)".contains("effective.on must be a date"), "\($0)") }
+    }
 }

@@ -117,20 +117,50 @@ public struct RobotLoader: Sendable {
             columns.append((c.key, t))
         }
         var effective: (from: String, to: String?)?
-        if let eff = entries.first(where: { $0.key == "effective" }) {
+        var effectiveOn: Expression?
+        let eff = entries.first(where: { $0.key == "effective" })
+        let declaredNone: Bool = {
+            if let eff, case let .scalar(s) = eff.value, s.string == "none" { return true }
+            return false
+        }()
+        if let eff, !declaredNone {
             let e = try y.mapping(eff.value, "effective")
-            try y.onlyKnown(e, ["from", "to"], in: "effective")
+            try y.onlyKnown(e, ["from", "to", "on"], in: "effective")
             guard let from = try e.first(where: { $0.key == "from" }).map({ try y.string($0.value, "from") }) else { throw y.error(eff.value, "effective needs `from: COLUMN`") }
             let to = try e.first(where: { $0.key == "to" }).map { try y.string($0.value, "to") }
             for c in [from] + [to].compactMap({ $0 }) where !columns.contains(where: { $0.name == c && $0.type == .date }) {
                 throw y.error(eff.value, "effective column \(c) must be one of the table's date columns")
             }
             effective = (from, to)
+            // The date rows must be in force on: an expression over the invoice, by default its service date.
+            if let onNode = e.first(where: { $0.key == "on" })?.value {
+                let on = try y.expression(onNode, "on")
+                let t = try on.check(in: TypeEnvironment(InvoiceVariables.types))
+                guard t == .date || t == .optional(.date) else { throw y.error(onNode, "effective.on must be a date of the invoice (e.g. invoice.issue_date), but it is \(t)") }
+                effectiveOn = on
+            } else {
+                effectiveOn = try Expression.parse("invoice.service_date", at: y.location(eff.value))
+            }
+        }
+        // A date column named as a validity bound must be declared, so it is honoured (or declared not one).
+        if !declaredNone {
+            let bounds = [effective?.from, effective?.to].compactMap { $0 }
+            for c in columns where c.type == .date && !bounds.contains(c.name) && Self.looksLikeValidityBound(c.name) {
+                throw y.error(eff?.value ?? colNode.value, "table \(name): column \(c.name) looks like a validity bound; declare it so bilag honours it (`effective: { from: …, to: … }`), or write `effective: none` if it is not one")
+            }
         }
         let display = displayFolder.isEmpty ? rel : displayFolder + "/" + rel
-        let table = try TableLoader.load(name: name, path: folder + "/" + rel, displayPath: display, columns: columns, effective: effective, at: y.location(fileNode.value))
+        var table = try TableLoader.load(name: name, path: folder + "/" + rel, displayPath: display, columns: columns, effective: effective, at: y.location(fileNode.value))
+        table.effectiveOn = effectiveOn
         let canonical = rel.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
         return (table, canonical, RobotHash.sha256(FileManager.default.contents(atPath: folder + "/" + rel) ?? Data()))
+    }
+
+    /// `valid_from`, `approved_from`, `valid_to`, `expires`, `ends_on`…: names that bound a row's validity.
+    static func looksLikeValidityBound(_ column: String) -> Bool {
+        let c = column.lowercased()
+        return c.hasSuffix("_from") || c.hasSuffix("_to") || c.hasSuffix("_until") || c.hasPrefix("valid_") || c.hasPrefix("expire")
+            || ["from", "to", "until", "start", "end", "starts", "ends", "ends_on", "starts_on", "expiry"].contains(c)
     }
 
     func expectBool(_ e: Expression, _ env: TypeEnvironment, _ y: YAMLReader, _ node: Node, _ what: String) throws {

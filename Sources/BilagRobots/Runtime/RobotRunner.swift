@@ -15,7 +15,8 @@ public struct RobotRunner {
     /// The environment an invoice offers, with the robot's tables.
     public func environment(_ ctx: RobotContext) -> Environment {
         var values = ctx.variables
-        for (n, t) in robot.tables { values[n] = t.columnValues }
+        let invoice = Environment(ctx.variables)
+        for (n, t) in robot.tables { values[n] = t.effective == nil ? t.columnValues : t.columnValues(on: t.validityDate(in: invoice)) }
         return Environment(values)
     }
 
@@ -134,7 +135,11 @@ public struct RobotRunner {
             var criteria: [String: Value] = [:]
             for w in s.where_ { criteria[w.column] = try w.value.evaluate(in: env) }
             var date: LocalDate?
-            if let on = s.on, case let .date(d) = try on.evaluate(in: env) { date = d }
+            if let on = s.on {
+                if case let .date(d) = try on.evaluate(in: env) { date = d }
+            } else {
+                date = table.validityDate(in: env)   // the table's own `effective: { on: … }`
+            }
             let rows = table.rows(matching: criteria, on: date)
             let inputs = "\(s.table)(" + criteria.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + (date.map { ", on \($0)" } ?? "") + ")"
             guard let row = rows.first else { return StepResult(effect: stop(s.none, env, "no row of \(s.table) for \(inputs)"), summary: "no row", inputs: inputs) }
