@@ -223,4 +223,45 @@ final class RobotRealMonthTests: XCTestCase {
         XCTAssertNoThrow(try load(tableRobot("    effective: none")))
         XCTAssertThrowsError(try load(tableRobot("    effective: { from: valid_from, to: valid_to, on: invoice.number }"))) { XCTAssertTrue("\($0)".contains("effective.on must be a date"), "\($0)") }
     }
+
+    // MARK: item 4 — open-ended plans; a VAT code unless declared exempt
+
+    func journal(_ w: RobotWorld) throws -> String {
+        try FileManager.default.contentsOfDirectory(atPath: w.root + "/Outbox/journal").filter { $0.hasSuffix(".jsonl") }
+            .map { try String(contentsOfFile: w.root + "/Outbox/journal/" + $0, encoding: .utf8) }.joined()
+    }
+
+    /// A plan without valid_to is open-ended: it covers invoices years ahead and is never due for renewal.
+    func testOpenEndedPlanCoversInvoicesYearsAhead() throws {
+        let w = try RobotWorld()
+        try w.addPlans(["P-OPEN,Rammeaftale,payment-plan,12345690,5798000000209,,,,,,,4700010,costcentre=1100,I25,2026-01-01,,"])
+        let plan = try XCTUnwrap(try w.store.plans(supplierCVR: "12345690", receiverEAN: "5798000000209").first)
+        XCTAssertTrue(plan.isOpenEnded)
+        var later = planInvoice(1, cvr: "12345690", ean: "5798000000209"); later.issueDate = "2031-05-02"
+        XCTAssertEqual(try w.run([("later", later)])["later"]?.state, .booked)
+        XCTAssertEqual(try w.store.plansDue(within: 365 * 20, today: LocalDate(parsing: "2026-11-20")!).map(\.id), [])
+        XCTAssertThrowsError(try PlanCSV.parse("id,name,kind,supplier_cvr,receiver_ean,account,dimensions,vat_code,valid_from,valid_to\nP-X,,payment-plan,12345690,5798000000209,4700010,costcentre=1100,I25,2026-01-01,2025-01-01", by: "t"))
+    }
+
+    /// A plan or robot posting without a VAT code goes to manual (posting-invalid) unless declared exempt.
+    func testPostingWithoutVATCodeIsRefusedUnlessDeclaredExempt() throws {
+        let w = try RobotWorld()
+        try w.addPlans([
+            "P-NOVAT,Uden moms,payment-plan,12345690,5798000000209,,,,,,,4700010,costcentre=1100,,2026-01-01,2027-12-31,",
+            "P-EXEMPT,Momsfri,payment-plan,12345682,5798000000209,,,,,,,4700020,costcentre=1100,exempt,2026-01-01,2027-12-31,",
+        ])
+        let got = try w.run([("novat", planInvoice(1, cvr: "12345690", ean: "5798000000209")), ("exempt", planInvoice(2, cvr: "12345682", ean: "5798000000209"))])
+        XCTAssertEqual(got["novat"]?.reason, "posting-invalid")
+        XCTAssertEqual(got["exempt"]?.state, .booked)
+        XCTAssertTrue(try w.record("novat").reasonMessage?.contains("no VAT code") == true)
+        let lines = try journal(w).split(separator: "\n").filter { $0.contains("4700020") }
+        XCTAssertEqual(lines.count, 1)
+        XCTAssertFalse(lines[0].contains("exempt"), String(lines[0]))
+
+        let robot = { (vat: String) in "robot: v\nmatch: seller.cvr == \"12345682\"\nsteps:\n  - book:\n      account: \"4001\"\n      dimensions: { costcentre: \"1100\" }\n\(vat)" }
+        let bare = try RobotWorld(robots: ["v.robot.yaml": robot("")], shipRobots: false)
+        XCTAssertEqual(try bare.run([("bare", planInvoice(3, cvr: "12345682", ean: "5798000000209"))])["bare"]?.reason, "posting-invalid")
+        let declared = try RobotWorld(robots: ["v.robot.yaml": robot("      vat_code: \"exempt\"\n")], shipRobots: false)
+        XCTAssertEqual(try declared.run([("declared", planInvoice(4, cvr: "12345682", ean: "5798000000209"))])["declared"]?.state, .booked)
+    }
 }

@@ -127,7 +127,10 @@ public final class RobotDecider: Decider, @unchecked Sendable {
                 outcomeForRecord.outcome = .deviation(reason: stop.reason, message: stop.message)
             } else if let net = input.invoice.signedTotalWithoutVAT ?? input.invoice.signedAmountDue.map({ $0 - (input.invoice.signedTotalVAT ?? .zero) }) {
                 let posting = Posting(account: draft.account, dimensions: draft.dimensions, netAmount: net, vatAmount: input.invoice.signedTotalVAT ?? .zero, vatCode: draft.vatCode, text: draft.text)
-                let problems = postingRules.problems(posting)
+                var problems = postingRules.problems(posting)
+                if draft.vatCode == nil && !draft.vatExempt {
+                    problems.insert("the posting has no VAT code: give the book step (or the plan) a vat_code, or declare the posting VAT-exempt with vat_code \"exempt\"", at: 0)
+                }
                 trace.append(TraceStep(step: "posting rules", result: problems.isEmpty ? "passed" : "refused", detail: problems.isEmpty ? postingRules.summary : problems.joined(separator: "; ")))
                 if !problems.isEmpty {
                     let message = "robot \(robot.name) would post to account '\(draft.account)' but the posting rules refuse it: \(problems.joined(separator: "; ")); fix the robot's book step, its table or plan, or post it by hand"

@@ -27,6 +27,8 @@ public struct BookingDraft: Sendable {
     public var account: String
     public var dimensions: [String: String]
     public var vatCode: String?
+    /// The book step (or the plan) declared the posting VAT-exempt (`vat_code: "exempt"`): no VAT code is right.
+    public var vatExempt = false
     public var text: String?
     public var pay: Bool
     public var caseUpdates: [CaseUpdate]

@@ -200,7 +200,9 @@ public struct RobotRunner {
                     if case let .record(r) = v { for (k, x) in r { if let t = Self.text(x) { dims[k] = t } } }
                 } else if let t = Self.text(v) { dims[d.name] = t }
             }
-            let vat = try s.vatCode.flatMap { Self.text(try $0.evaluate(in: env)) }
+            var vat = try s.vatCode.flatMap { Self.text(try $0.evaluate(in: env)) }.flatMap { $0.trimmingWhitespace(includingNewlines: false).isEmpty ? nil : $0 }
+            let exempt = vat?.lowercased() == "exempt"
+            if exempt { vat = nil }
             let key = try s.historyKey.flatMap { k -> String? in let v = try k.evaluate(in: env); return v == .null ? nil : Self.keyText(v) }
             var updates: [CaseUpdate] = []
             for w in s.writeBacks {
@@ -210,7 +212,7 @@ public struct RobotRunner {
                 let idem = RobotHash.sha256(Data("\(ctx.invoiceID)|\(robot.name)|\(w.connector)|\(w.action)|\(canonical)".utf8))
                 updates.append(CaseUpdate(connector: w.connector, action: w.action, params: params, idempotencyKey: String(idem.prefix(32)), invoiceID: ctx.invoiceID))
             }
-            let draft = BookingDraft(account: account, dimensions: dims, vatCode: vat, text: s.text?.render(in: env), pay: s.pay, caseUpdates: updates)
+            let draft = BookingDraft(account: account, dimensions: dims, vatCode: vat, vatExempt: exempt, text: s.text?.render(in: env), pay: s.pay, caseUpdates: updates)
             return StepResult(effect: .book(draft, key), summary: "book on \(account)" + (dims.isEmpty ? "" : " " + dims.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")) + (updates.isEmpty ? "" : "; \(updates.count) case update(s)"), inputs: nil)
         }
     }
