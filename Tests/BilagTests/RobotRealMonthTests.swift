@@ -264,4 +264,42 @@ final class RobotRealMonthTests: XCTestCase {
         let declared = try RobotWorld(robots: ["v.robot.yaml": robot("      vat_code: \"exempt\"\n")], shipRobots: false)
         XCTAssertEqual(try declared.run([("declared", planInvoice(4, cvr: "12345682", ean: "5798000000209"))])["declared"]?.state, .booked)
     }
+
+    // MARK: item 10 — tables: duplicate keys, encodings
+
+    /// Loads a robot with one table `t` over `data/t.csv` holding these bytes.
+    func loadTable(_ declaration: String, _ bytes: Data) throws -> Robot {
+        let dir = NSTemporaryDirectory() + "bilag-table-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try bytes.write(to: URL(fileURLWithPath: dir + "/data/t.csv"))
+        let robot = "robot: t\ntables:\n  t:\n    file: data/t.csv\n\(declaration)match: buyer.ean in t.ean\nsteps:\n  - manual: look\n"
+        try robot.write(toFile: dir + "/t.robot.yaml", atomically: true, encoding: .utf8)
+        return try RobotLoader(connectors: []).load(path: dir + "/t.robot.yaml", displayPath: "Robots/t.robot.yaml")
+    }
+
+    func testDuplicateTableKeysAreRefusedWithTheirRows() throws {
+        let cols = "    columns: { ean: string, costcentre: string }\n"
+        XCTAssertThrowsError(try loadTable(cols, Data("ean,costcentre\n5798000000117,1100\n5798000000124,1200\n5798000000117,1300\n".utf8))) {
+            XCTAssertTrue("\($0)".contains("rows 2 and 4 have the same key (ean 5798000000117)"), "\($0)")
+        }
+        // Another key, or none.
+        XCTAssertNoThrow(try loadTable(cols + "    key: [ean, costcentre]\n", Data("ean,costcentre\n5798000000117,1100\n5798000000117,1300\n".utf8)))
+        XCTAssertNoThrow(try loadTable(cols + "    key: none\n", Data("ean,costcentre\n5798000000117,1100\n5798000000117,1100\n".utf8)))
+        // Effective-dated: the same key in periods that overlap is refused; one after the other is a price change.
+        let dated = "    columns: { ean: string, price: number, valid_from: date, valid_to: date }\n    effective: { from: valid_from, to: valid_to }\n"
+        XCTAssertNoThrow(try loadTable(dated, Data("ean,price,valid_from,valid_to\n5798000000117,1,2025-01-01,2025-12-31\n5798000000117,2,2026-01-01,\n".utf8)))
+        XCTAssertThrowsError(try loadTable(dated, Data("ean,price,valid_from,valid_to\n5798000000117,1,2025-01-01,2026-01-31\n5798000000117,2,2026-01-01,\n".utf8))) {
+            XCTAssertTrue("\($0)".contains("rows 2 and 3 have the same key (ean 5798000000117) and overlapping validity"), "\($0)")
+        }
+    }
+
+    func testTableEncodingIsUTF8UnlessDeclared() throws {
+        let cols = "    columns: { ean: string, name: string }\n"
+        var latin1 = Data("ean,name\n5798000000117,R".utf8); latin1.append(0xE5); latin1.append(contentsOf: Array("dhuset\n".utf8))
+        XCTAssertThrowsError(try loadTable(cols, latin1)) { XCTAssertTrue("\($0)".contains("line 2 is not valid UTF-8"), "\($0)") }
+        let robot = try loadTable(cols + "    encoding: latin1\n", latin1)
+        XCTAssertEqual(robot.tables["t"]?.rows.first?["name"], .string("Rådhuset"))
+        XCTAssertThrowsError(try loadTable(cols + "    encoding: ebcdic\n", latin1)) { XCTAssertTrue("\($0)".contains("encoding must be one of"), "\($0)") }
+    }
 }

@@ -106,7 +106,7 @@ public struct RobotLoader: Sendable {
 
     func loadTable(_ name: String, _ node: Node, y: YAMLReader, folder: String, displayFolder: String) throws -> (Table, String, String) {
         let entries = try y.mapping(node, "table \(name)")
-        try y.onlyKnown(entries, ["file", "columns", "effective"], in: "table \(name)")
+        try y.onlyKnown(entries, ["file", "columns", "effective", "key", "encoding"], in: "table \(name)")
         guard let fileNode = entries.first(where: { $0.key == "file" }) else { throw y.error(node, "table \(name) needs `file:`") }
         let rel = try y.string(fileNode.value, "file")
         guard !rel.hasPrefix("/"), !rel.split(separator: "/").contains("..") else { throw y.error(fileNode.value, "table files live beside the robot: give a relative path without '..'") }
@@ -150,7 +150,18 @@ public struct RobotLoader: Sendable {
             }
         }
         let display = displayFolder.isEmpty ? rel : displayFolder + "/" + rel
-        var table = try TableLoader.load(name: name, path: folder + "/" + rel, displayPath: display, columns: columns, effective: effective, at: y.location(fileNode.value))
+        var key: [String]?
+        if let k = entries.first(where: { $0.key == "key" })?.value {
+            if case let .scalar(s) = k { key = s.string == "none" ? [] : [s.string] } else { key = try y.sequence(k, "key").map { try y.string($0, "key") } }
+            for c in key ?? [] where !columns.contains(where: { $0.name == c }) { throw y.error(k, "key column \(c) is not one of the table's columns") }
+        }
+        var encoding = String.Encoding.utf8
+        if let e = entries.first(where: { $0.key == "encoding" })?.value {
+            let named = try y.string(e, "encoding")
+            guard let known = TableLoader.encodings[named.lowercased()] else { throw y.error(e, "encoding must be one of: \(TableLoader.encodings.keys.sorted().joined(separator: ", "))") }
+            encoding = known
+        }
+        var table = try TableLoader.load(name: name, path: folder + "/" + rel, displayPath: display, columns: columns, effective: effective, key: key, encoding: encoding, at: y.location(fileNode.value))
         table.effectiveOn = effectiveOn
         let canonical = rel.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
         return (table, canonical, RobotHash.sha256(FileManager.default.contents(atPath: folder + "/" + rel) ?? Data()))
