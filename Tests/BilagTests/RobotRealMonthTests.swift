@@ -302,4 +302,52 @@ final class RobotRealMonthTests: XCTestCase {
         XCTAssertEqual(robot.tables["t"]?.rows.first?["name"], .string("Rådhuset"))
         XCTAssertThrowsError(try loadTable(cols + "    encoding: ebcdic\n", latin1)) { XCTAssertTrue("\($0)".contains("encoding must be one of"), "\($0)") }
     }
+
+    // MARK: item 11 — errors where they are, all of them
+
+    func loadText(_ text: String) -> RobotLanguageError? {
+        let dir = NSTemporaryDirectory() + "bilag-errors-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try? text.write(toFile: dir + "/x.robot.yaml", atomically: true, encoding: .utf8)
+        do { _ = try RobotLoader(connectors: ["health"]).load(path: dir + "/x.robot.yaml", displayPath: "Robots/x.robot.yaml"); return nil } catch let e as RobotLanguageError { return e } catch {
+            XCTFail("\(error)"); return nil
+        }
+    }
+
+    /// An unclosed quote is reported on the line where it opens.
+    func testAYAMLErrorPointsAtTheLineOfTheProblem() throws {
+        let text = "robot: x\ndescription: \"an unclosed quote\nmatch: buyer.ean != null\nsteps:\n  - book:\n      account: \"4001\"\n"
+        let e = try XCTUnwrap(loadText(text))
+        XCTAssertEqual(e.location.line, 2, e.description)
+        XCTAssertTrue(e.description.hasPrefix("Robots/x.robot.yaml:2:"), e.description)
+    }
+
+    /// Every mistake of a file is reported, each at its line, without follow-on errors for the names a broken step binds.
+    func testEveryErrorInAFileIsReported() throws {
+        let text = """
+        robot: x
+        match: buyer.ean != nul
+        steps:
+          - extract:
+              cpr: regex_find(invoice.note, "(")
+          - require: cpr
+            reason: missing-cpr
+          - check: invoice.amount_due > "100"
+            reason: too-much
+          - lookup: order
+            connector: erp
+            query: orders
+            fields: { id: string }
+            none: decline
+          - check: order.id != null
+            reason: no-order
+          - book:
+              account: "4001"
+              vat_code: "I25"
+        """
+        let e = try XCTUnwrap(loadText(text))
+        XCTAssertEqual(e.all.map(\.location.line), [2, 5, 8, 11], e.description)
+        XCTAssertEqual(e.description.split(separator: "\n").count, 4, e.description)
+    }
 }

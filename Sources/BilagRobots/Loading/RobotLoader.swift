@@ -29,7 +29,7 @@ public struct RobotLoader: Sendable {
             guard let node = try Yams.compose(yaml: text) else { throw y.error(nil, "the robot file is empty") }
             root = node
         } catch let e as RobotLanguageError { throw e } catch let e as YamlError {
-            throw Self.yamlError(e, file: displayPath)
+            throw Self.yamlError(e, file: displayPath, text: text)
         }
         let top = try y.mapping(root, "a robot file")
         try y.onlyKnown(top, Self.topKeys, in: "the robot file")
@@ -60,16 +60,32 @@ public struct RobotLoader: Sendable {
         var env = TypeEnvironment(InvoiceVariables.types)
         for (n, t) in tables { env = env.adding(n, t.columnType) }
         guard let matchNode = field("match") else { throw y.error(root, "a robot needs `match:` — which invoices it takes") }
-        let match = try y.expression(matchNode.value, "match")
-        try expectBool(match, env, y, matchNode.value, "match")
+        // Every mistake in the file is reported, not only the first: the match and each step are checked on their own.
+        var mistakes: [RobotLanguageError] = []
+        var match = try Expression.parse("false", at: y.location(matchNode.value))
+        do {
+            match = try y.expression(matchNode.value, "match")
+            try expectBool(match, env, y, matchNode.value, "match")
+        } catch let e as RobotLanguageError { mistakes += e.all }
         guard let stepsNode = field("steps") else { throw y.error(root, "a robot needs `steps:`") }
         var steps: [Step] = []
         var booked = false
         for node in try y.sequence(stepsNode.value, "steps") {
-            if booked { throw y.error(node, "no step may follow `book`: booking ends the robot") }
-            let step = try StepLoader(y: y, connectors: connectors, tables: tables).load(node, env: &env)
-            if case .book = step { booked = true }
-            steps.append(step)
+            do {
+                if booked { throw y.error(node, "no step may follow `book`: booking ends the robot") }
+                let step = try StepLoader(y: y, connectors: connectors, tables: tables).load(node, env: &env)
+                if case .book = step { booked = true }
+                steps.append(step)
+            } catch let e as RobotLanguageError {
+                mistakes += e.all
+                // The names the broken step would bind stay known (of any type), so later steps are not blamed for it.
+                for name in StepLoader.boundNames(node) where env[name] == nil { env = env.adding(name, .any) }
+                if case let .mapping(m) = node, m.first.map({ if case let .scalar(k) = $0.key { return k.string == "book" } else { return false } }) == true { booked = true }
+            }
+        }
+        if var first = mistakes.first {
+            first.others = Array(mistakes.dropFirst())
+            throw first
         }
         guard booked || steps.contains(where: { if case .manual = $0 { return true }; return false }) else {
             throw y.error(stepsNode.value, "the steps never book: end them with a `book:` step (or route everything with `manual:`)")
@@ -179,13 +195,51 @@ public struct RobotLoader: Sendable {
         if !ValueTypes.isBoolean(t) { throw y.error(node, "\(what) must be a condition (true/false), but it is \(t)") }
     }
 
-    static func yamlError(_ e: YamlError, file: String) -> RobotLanguageError {
+    static func yamlError(_ e: YamlError, file: String, text: String = "") -> RobotLanguageError {
         switch e {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-            return RobotLanguageError(location: SourceLocation(file: file, line: mark.line, column: mark.column), message: "YAML: \(problem)\(context.map { " \($0.text)" } ?? "")")
+            let noticed = "\(problem)\(context.map { " \($0.text)" } ?? "")"
+            // A quote left open: the reader only notices lines later, where the next quote closes it.
+            if let open = unclosedQuote(in: text, before: mark.line) {
+                return RobotLanguageError(location: SourceLocation(file: file, line: open.line, column: open.column),
+                                          message: "YAML: the quote opened here is not closed on this line (the reader noticed at \(mark.line):\(mark.column): \(noticed))")
+            }
+            // Where an unclosed bracket or quoted text starts, not where the reader gave up on it.
+            let opens = context.map { $0.text.contains("flow") || $0.text.contains("quoted") } ?? false
+            let at = opens ? context!.mark : mark
+            return RobotLanguageError(location: SourceLocation(file: file, line: at.line, column: at.column), message: "YAML: \(noticed)" + (opens ? " (noticed at \(mark.line):\(mark.column))" : ""))
         default:
             return RobotLanguageError(location: SourceLocation(file: file, line: 1, column: 1), message: "YAML: \(e)")
         }
+    }
+
+    /// The first line up to `line` holding a value whose double or single quote is not closed on it.
+    static func unclosedQuote(in text: String, before line: Int) -> (line: Int, column: Int)? {
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(line).enumerated() {
+            let chars = Array(raw)
+            if chars.drop(while: { $0 == " " }).first == "#" { continue }
+            // The value after `key: ` or `- `, when it starts with a quote.
+            var start: Int?
+            for j in chars.indices where chars[j] == "\"" || chars[j] == "'" {
+                let before = String(chars[..<j]).trimmingWhitespace(includingNewlines: false)
+                if before.isEmpty || before.hasSuffix(":") || before.hasSuffix("-") || before.hasSuffix("{") || before.hasSuffix(",") || before.hasSuffix("[") { start = j }
+                break
+            }
+            guard let start else { continue }
+            let quote = chars[start]
+            var j = start + 1
+            var closed = false
+            while j < chars.count {
+                if quote == "\"" && chars[j] == "\\" { j += 2; continue }
+                if chars[j] == quote {
+                    if quote == "'" && j + 1 < chars.count && chars[j + 1] == "'" { j += 2; continue }
+                    closed = true; break
+                }
+                j += 1
+            }
+            if !closed { return (i + 1, start + 1) }
+        }
+        return nil
     }
 }
 

@@ -219,6 +219,19 @@ struct StepLoader {
         return true
     }
 
+    /// The names a step binds, read from its YAML alone (for carrying on past a broken step).
+    static func boundNames(_ node: Node) -> [String] {
+        guard case let .mapping(m) = node, let head = m.first, case let .scalar(k) = head.key else { return [] }
+        switch k.string {
+        case "lookup", "table", "history", "plan":
+            if case let .scalar(v) = head.value { return [v.string] }
+        case "let", "extract":
+            if case let .mapping(b) = head.value { return b.compactMap { if case let .scalar(n) = $0.key { return n.string } else { return nil } } }
+        default: break
+        }
+        return []
+    }
+
     func checkName(_ name: String, _ node: Node, _ env: TypeEnvironment) throws {
         guard let f = name.first, f.isLetter || f == "_", name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
             throw y.error(node, "'\(name)' is not a usable name (letters, digits, '_'; starting with a letter)")
