@@ -350,4 +350,46 @@ final class RobotRealMonthTests: XCTestCase {
         XCTAssertEqual(e.all.map(\.location.line), [2, 5, 8, 11], e.description)
         XCTAssertEqual(e.description.split(separator: "\n").count, 4, e.description)
     }
+
+    // MARK: item 9 — the language: GS1 of any length, whole-number division, regex_all, buyer.legal_id
+
+    func testGS1ChecksDivisionAndRegexAll() throws {
+        let origin = SourceLocation(file: "Robots/x.robot.yaml", line: 1, column: 1)
+        let env = Environment(["s": .string("Målepunkt 571313104400123454 og 571313104400123465; lejemål L-1, L-22")])
+        func eval(_ text: String) throws -> Value { try Expression.parse(text, at: origin).evaluate(in: env) }
+        // 571313104400123454 is an 18-digit GSRN with a valid check digit; changing the last digit breaks it.
+        XCTAssertEqual(try eval("is_gsrn(\"571313104400123454\")"), .bool(true))
+        XCTAssertEqual(try eval("is_gsrn(\"571313104400123459\")"), .bool(false))
+        XCTAssertEqual(try eval("is_gsrn(\"5798000000117\")"), .bool(false))
+        XCTAssertEqual(try eval("is_gs1(\"5798000000117\") and is_gs1(\"571313104400123454\") and is_gs1(\"96385074\")"), .bool(true))
+        XCTAssertEqual(try eval("[div(17, 5), mod(17, 5), div(-17, 5), mod(-17, 5)]"), .list([3, 2, -4, 3]))
+        XCTAssertThrowsError(try eval("mod(17, 0)"))
+        XCTAssertThrowsError(try eval("div(17.5, 5)"))
+        XCTAssertEqual(try eval("regex_all(s, \"\\b(\\d{18})\\b\")"), .list(["571313104400123454", "571313104400123465"]))
+        XCTAssertEqual(try eval("regex_all([s, \"L-333\"], \"L-\\d+\")"), .list(["L-1", "L-22", "L-333"]))
+        XCTAssertEqual(try eval("regex_all(s, \"xyz\")"), .list([]))
+
+        // `valid: gsrn` in a robot, and buyer.legal_id.
+        let robot = """
+        robot: el
+        match: buyer.ean == "5798000000209" and buyer.legal_id == null
+        steps:
+          - extract:
+              point: regex_find(invoice.texts, "\\b(\\d{18})\\b")
+          - require: point
+            valid: gsrn
+            reason: bad-metering-point
+          - book:
+              account: "4310010"
+              dimensions: { costcentre: "1100", point: point }
+              vat_code: "I25"
+        """
+        let w = try RobotWorld(robots: ["el.robot.yaml": robot], shipRobots: false)
+        func inv(_ n: String, _ point: String) -> (String, ScenarioInvoice) {
+            var i = ScenarioInvoice(); i.number = n; i.sellerCVR = "12345666"; i.buyerEAN = "5798000000209"; i.note = "Målepunkt \(point)"; i.amount("800.00", vat: "25")
+            return (n, i)
+        }
+        let got = try w.run([inv("good", "571313104400123454"), inv("bad", "571313104400123459")])
+        assertOutcomes(got, ["good": "booked", "bad": "bad-metering-point"])
+    }
 }

@@ -79,15 +79,32 @@ enum TextFunctions {
             arity: 2...2, patternArgument: 1,
             typing: { args in try textsOrText(args, "regex_find"); return .optional(.string) }
         ) { args in
-            guard let regex = args.regex else { throw EvaluationFailure("regex_find needs a literal pattern") }
-            do {
-                for text in try texts(args) { if let m = try regex.firstMatch(in: text) { return .string(m) } }
+            try matching(args) { regex, texts in
+                for text in texts { if let m = try regex.firstMatch(in: text) { return .string(m) } }
                 return .null
-            } catch let failure as EvaluationFailure {
-                throw EvaluationFailure(failure.message, argument: 0)
             }
         },
     ]
+
+    /// `regex_all`: every match in order.
+    static let regexAll = BuiltinFunction(
+        "regex_all", "regex_all(s: string | list of string, pattern: string) -> list of string",
+        "Every match of the pattern (its first capture group when it has one), in order, in s or in each text of the list; an empty list when none.",
+        arity: 2...2, patternArgument: 1,
+        typing: { args in try textsOrText(args, "regex_all"); return .list(.string) }
+    ) { args in
+        try matching(args) { regex, texts in .list(try texts.flatMap { try regex.allMatches(in: $0) }.map(Value.string)) }
+    }
+
+    /// Runs `body` with the compiled pattern and the texts of argument 1; a text over the cap is argument 1's fault.
+    static func matching(_ args: Arguments, _ body: (CompiledRegex, [String]) throws -> Value) throws -> Value {
+        guard let regex = args.regex else { throw EvaluationFailure("\(args.function) needs a literal pattern") }
+        do {
+            return try body(regex, try texts(args))
+        } catch let failure as EvaluationFailure {
+            throw EvaluationFailure(failure.message, argument: 0)
+        }
+    }
 
     /// Checks that argument 1 is a string or a list of strings, and argument 2 a string.
     static func textsOrText(_ args: [ValueType], _ name: String) throws {

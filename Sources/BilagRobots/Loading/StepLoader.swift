@@ -60,7 +60,7 @@ struct StepLoader {
             let value = try y.expression(head.value, "require")
             _ = try value.check(in: env)
             let valid = try opt("valid").map { n -> Require.IdentifierKind in
-                guard let k = Require.IdentifierKind(rawValue: try y.string(n, "valid")) else { throw y.error(n, "valid must be one of: cvr, cpr, gln, orgnr") }
+                guard let k = Require.IdentifierKind(rawValue: try y.string(n, "valid")) else { throw y.error(n, "valid must be one of: \(Require.IdentifierKind.allCases.map(\.rawValue).joined(separator: ", "))") }
                 return k
             }
             return .require(Require(value: value, valid: valid, deviation: try deviation(), location: at))

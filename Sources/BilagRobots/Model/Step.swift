@@ -54,7 +54,8 @@ public struct Require: Sendable {
     public var deviation: Deviation
     public var location: SourceLocation
 
-    public enum IdentifierKind: String, Sendable, CaseIterable { case cvr, cpr, gln, orgnr }
+    /// `gsrn`: an 18-digit GS1 service relation number (a metering point); `gs1`: any GS1 key of 8 to 18 digits.
+    public enum IdentifierKind: String, Sendable, CaseIterable { case cvr, cpr, gln, orgnr, gsrn, gs1 }
 }
 
 /// `let` / `extract`: names bound to expressions, usable in later steps.

@@ -92,6 +92,8 @@ public struct RobotRunner {
                 case .cpr: ok = Identifiers.isValidCPR(text)
                 case .gln: ok = Identifiers.isValidGLN(text)
                 case .orgnr: ok = Identifiers.isValidNorwegianOrgNumber(text)
+                case .gsrn: ok = Identifiers.isValidGS1(text, length: 18)
+                case .gs1: ok = Identifiers.isValidGS1(text)
                 }
                 if !ok { return StepResult(effect: stop(s.deviation, env, "\(s.value.source) is not a valid \(kind.rawValue.uppercased())"), summary: "invalid \(kind.rawValue)", inputs: s.value.source) }
             }
