@@ -392,4 +392,36 @@ final class RobotRealMonthTests: XCTestCase {
         let got = try w.run([inv("good", "571313104400123454"), inv("bad", "571313104400123459")])
         assertOutcomes(got, ["good": "booked", "bad": "bad-metering-point"])
     }
+
+    // MARK: item 13 — the shipped robots' data contract is documented
+
+    /// casedata/README.md names every field, parameter and write-back parameter the shipped robots use, every table
+    /// column, and every plans CSV column, so a municipality can feed its own data from the docs alone.
+    func testTheShippedRobotsDataContractIsDocumented() throws {
+        let readme = try String(contentsOfFile: RobotWorld.repo + "/casedata/README.md", encoding: .utf8)
+        let config = try ConfigLoader.load(root: RobotWorld.repo, environment: [:])
+        let (robots, errors) = RobotCatalog(folder: config.robotsPath, connectors: Set(config.connectors.keys)).checkAll()
+        XCTAssertEqual(errors.map(\.description), [])
+        var missing: [String] = []
+        func need(_ name: String, _ whose: String) { if !readme.contains("`\(name)`") { missing.append("\(whose): \(name)") } }
+        for robot in robots {
+            for table in robot.tables.values { table.columns.forEach { need($0.name, "\(robot.name) table \(table.name)") } }
+            for step in robot.steps {
+                switch step {
+                case let .lookup(l):
+                    need(l.query, robot.name)
+                    l.fields.keys.forEach { need($0, "\(robot.name) \(l.query) field") }
+                    l.params.forEach { need($0.name, "\(robot.name) \(l.query) parameter") }
+                case let .book(b):
+                    for w in b.writeBacks { need(w.action, robot.name); w.params.forEach { need($0.name, "\(robot.name) \(w.action) parameter") } }
+                default: break
+                }
+            }
+        }
+        for column in "id,name,kind,supplier_cvr,receiver_ean,min_amount,max_amount,cadence,order_number,invoice_prefix,identifier,account,dimensions,vat_code,valid_from,valid_to,note".split(separator: ",") {
+            need(String(column), "plans CSV")
+        }
+        XCTAssertEqual(missing, [])
+        XCTAssertTrue(readme.contains("10 digits without the dash"), "the CPR format is stated")
+    }
 }
