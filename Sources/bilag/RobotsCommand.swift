@@ -88,8 +88,11 @@ struct RobotsCommand: ParsableCommand {
                 guard let data = FileManager.default.contents(atPath: config.statePath + "/" + rec.storedPath), let doc = try? DocumentParser.parse(data) else { continue }
                 var ctx = lookups.context(invoice: doc.invoice, id: rec.id, today: rec.decidedAt.flatMap { LocalDate(parsing: String($0.prefix(10))) } ?? LocalDate.today())
                 ctx.isReplay = true
+                // Compared with the robot's own earlier decision, with history as it stood for the invoice then.
+                let own = (try? store.decisions(invoice: rec.id))?.filter { $0.mode == "live" && $0.robot == r.name } ?? []
+                ctx.historyAsOf = own.first?.id ?? (try? store.firstLiveDecision(invoice: rec.id)) ?? nil
                 let result = RobotRunner(robot: r).run(ctx)
-                let was = rec.state == .booked ? "book" : (rec.reasonCode ?? rec.state.rawValue)
+                let was = own.last.map { $0.outcome == "book" ? "book" : ($0.reasonCode ?? $0.outcome) } ?? (rec.state == .booked ? "book" : (rec.reasonCode ?? rec.state.rawValue))
                 let would: String
                 switch result.outcome {
                 case .notMatched, .declined: untouched += 1; continue

@@ -4,6 +4,7 @@ import BilagRobots
 import BilagRobotLanguage
 import BilagStore
 import BilagBench
+import BilagTestKit
 import Foundation
 import XCTest
 
@@ -423,5 +424,28 @@ final class RobotRealMonthTests: XCTestCase {
         }
         XCTAssertEqual(missing, [])
         XCTAssertTrue(readme.contains("10 digits without the dash"), "the CPR format is stated")
+    }
+
+    // MARK: item 6 — replay with history as it stood, against the robot's own decision
+
+    /// October's first rent (approved by a clerk), November's jump (approved by an operator), December's ordinary
+    /// rent (booked by the robot): a replay of the unchanged robot decides each as it did, and reports no difference.
+    func testReplayOfAnUnchangedRobotReportsNoDifferences() throws {
+        let bin = try BilagBinary.locate()
+        let w = try RobotWorld()
+        let queue = ManualQueue(pipeline: w.pipeline)
+        let posting = ManualQueue.PostingInput(account: "5640010", dimensions: ["costcentre": "3310"], vatCode: "I0")
+        var oct = rentInvoice("R-10", date: "2026-10-01"); oct.amount("6250.00", vat: "0")
+        XCTAssertEqual(try w.run([("oct", oct)])["oct"]?.reason, "first-rent-invoice")
+        _ = try queue.approve(try w.record("oct").id, posting: posting, by: "clerk")
+        var nov = rentInvoice("R-11", date: "2026-11-01"); nov.amount("8250.00", vat: "0")
+        XCTAssertEqual(try w.run([("nov", nov)])["nov"]?.reason, "rent-change-too-large")
+        _ = try queue.approve(try w.record("nov").id, posting: posting, by: "clerk")
+        var dec = rentInvoice("R-12", date: "2026-12-01"); dec.amount("8300.00", vat: "0")
+        XCTAssertEqual(try w.run([("dec", dec)])["dec"]?.state, .booked)
+
+        let replay = try bin.run(["robots", "replay", "rent-payments", "--since", "2026-01-01", "--root", w.root], logDirectory: w.root)
+        XCTAssertTrue(replay.succeeded, replay.description)
+        XCTAssertTrue(replay.stdout.contains("3 taken, 3 same, 0 different"), replay.stdout)
     }
 }

@@ -3,8 +3,9 @@ import BilagRobotLanguage
 
 /// Earlier invoices a robot booked, by key (e.g. a tenancy), for `history` steps.
 public protocol HistoryProvider: Sendable {
-    /// The robot's booked invoices with this key, newest first.
-    func booked(robot: String, key: String, limit: Int) throws -> [HistoryEntry]
+    /// The robot's booked invoices with this key, newest first; with `before` (a decision id), only those first
+    /// decided before it — the history as it stood then.
+    func booked(robot: String, key: String, limit: Int, before: Int64?) throws -> [HistoryEntry]
 }
 
 /// One earlier booking.
@@ -46,6 +47,9 @@ public struct RobotContext: Sendable {
     public var plans: PlanProvider
     /// A replay of an invoice already decided: lookups ignore the invoice's own case updates, history its own booking.
     public var isReplay = false
+    /// For a replay or a re-evaluation: the invoice's first decision. `history` then sees only the bookings of invoices
+    /// decided before it, as it stood for this invoice — not what was booked meanwhile.
+    public var historyAsOf: Int64?
 
     public init(invoiceID: String, channel: String, invoice: Invoice, today: LocalDate, connectors: [String: Connector], history: HistoryProvider, plans: PlanProvider) {
         self.invoiceID = invoiceID; self.channel = channel; self.invoice = invoice; self.today = today; self.connectors = connectors; self.history = history; self.plans = plans
@@ -56,7 +60,7 @@ public struct RobotContext: Sendable {
 /// No history (for dry runs without a database).
 public struct NoHistory: HistoryProvider {
     public init() {}
-    public func booked(robot: String, key: String, limit: Int) throws -> [HistoryEntry] { [] }
+    public func booked(robot: String, key: String, limit: Int, before: Int64?) throws -> [HistoryEntry] { [] }
 }
 
 /// No plans.

@@ -156,7 +156,7 @@ public struct RobotRunner {
         case let .history(s):
             let key = try s.key.evaluate(in: env)
             var entries: [HistoryEntry] = []
-            if key != .null { entries = try ctx.history.booked(robot: robot.name, key: Self.keyText(key), limit: s.limit + 1).filter { $0.invoiceID != ctx.invoiceID }.prefix(s.limit).map { $0 } }
+            if key != .null { entries = try ctx.history.booked(robot: robot.name, key: Self.keyText(key), limit: s.limit + 1, before: ctx.historyAsOf).filter { $0.invoiceID != ctx.invoiceID }.prefix(s.limit).map { $0 } }
             let rec: [String: Value] = [
                 "count": .number(Amount(entries.count)),
                 "last_amount": entries.first.map { .number($0.amount) } ?? .null,
