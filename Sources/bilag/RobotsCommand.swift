@@ -47,6 +47,8 @@ struct RobotsCommand: ParsableCommand {
         @Argument(help: "The robot file (or the name of a robot in Robots/).") var robot: String
         @Argument(help: "The invoice file.") var invoice: String
         @Option(help: "The decision date (default today).") var today: String?
+        @Option(help: "Earlier bookings for `history` steps, instead of the root's store: a CSV with key,amount,issue_date,invoice_number[,robot].") var history: String?
+        @Flag(help: "Show the values the robot sees for the invoice (invoice, seller, buyer, lines, tables).") var vars = false
         @Flag(help: "Show CPR numbers unmasked.") var reveal = false
 
         func run() throws {
@@ -56,10 +58,24 @@ struct RobotsCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: invoice) else { throw ValidationError("cannot read \(invoice)") }
             let doc = try Bilag.guarded { try DocumentParser.parse(data) }
             let store = try? Store(path: config.databasePath)
-            let ctx = RobotsCommand.Lookups(config: config, store: store).context(invoice: doc.invoice, id: "dry-run", today: today.flatMap { LocalDate(parsing: $0) } ?? LocalDate.today())
-            let result = RobotRunner(robot: r).run(ctx)
+            var ctx = RobotsCommand.Lookups(config: config, store: store).context(invoice: doc.invoice, id: "dry-run", today: today.flatMap { LocalDate(parsing: $0) } ?? LocalDate.today())
+            if let history { ctx.history = try Bilag.guarded { try FileHistory(path: history) } }
+            let runner = RobotRunner(robot: r)
+            if vars {
+                for (name, value) in runner.environment(ctx).values.sorted(by: { $0.key < $1.key }) { Output.line("\(name) = \(value)", reveal: reveal) }
+            }
+            let result = runner.run(ctx)
             Output.line("robot \(r.versionTag) on \(invoice):", reveal: reveal)
             for s in result.trace { Output.line("  line \(s.line) \(s.step): \(s.result)" + (s.inputs.map { " — \($0)" } ?? "") + " (\(s.micros) µs)", reveal: reveal) }
+            // As the daemon decides: pre-control and the posting rules still stand between a booking and the ledger.
+            if case let .book(draft) = result.outcome {
+                let checked = RobotDecider.checkBooking(draft, robot: r.name, invoice: doc.invoice, invoiceID: ctx.invoiceID, today: ctx.today, preControl: config.preControl, postingRules: config.postingRules)
+                for t in checked.trace { Output.line("  \(t.step): \(t.result)" + (t.detail.map { " — \($0)" } ?? ""), reveal: reveal) }
+                if let stop = checked.stop {
+                    Output.line("decision: MANUAL \(stop.reason) — \(stop.message) (the robot itself would book on \(draft.account))", reveal: reveal)
+                    return
+                }
+            }
             switch result.outcome {
             case .notMatched: Output.line("decision: not taken (match does not hold)")
             case let .declined(why): Output.line("decision: DECLINED (passes to the next robot or no-robot): \(why)", reveal: reveal)

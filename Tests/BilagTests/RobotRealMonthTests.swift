@@ -448,4 +448,28 @@ final class RobotRealMonthTests: XCTestCase {
         XCTAssertTrue(replay.succeeded, replay.description)
         XCTAssertTrue(replay.stdout.contains("3 taken, 3 same, 0 different"), replay.stdout)
     }
+
+    // MARK: item 8 — robots test as the daemon decides, with history from a file, and the values a robot sees
+
+    func testRobotsTestAppliesPreControlTakesHistoryAndShowsTheValues() throws {
+        let bin = try BilagBinary.locate()
+        let w = try RobotWorld()
+        // A foreign-currency certificate: the robot would book, the daemon stops it on currency.
+        var eur = ScenarioInvoice(); eur.number = "E1"; eur.note = "CPR 010190-1234"; eur.currency = "EUR"; eur.amount("405.00", vat: "0")
+        try eur.xml.write(toFile: w.root + "/eur.xml", atomically: true, encoding: .utf8)
+        let test = try bin.run(["robots", "test", "medical-certificates", w.root + "/eur.xml", "--root", w.root, "--today", "2026-11-20"], logDirectory: w.root)
+        XCTAssertTrue(test.stdout.contains("decision: MANUAL precontrol-currency"), test.stdout)
+
+        // A rent invoice: the first for its tenancy without history; with last month's rent in a file it books.
+        var rent = rentInvoice("R-11", date: "2026-11-01"); rent.amount("6300.00", vat: "0")
+        try rent.xml.write(toFile: w.root + "/rent.xml", atomically: true, encoding: .utf8)
+        let first = try bin.run(["robots", "test", "rent-payments", w.root + "/rent.xml", "--root", w.root, "--today", "2026-11-20"], logDirectory: w.root)
+        XCTAssertTrue(first.stdout.contains("decision: MANUAL first-rent-invoice"), first.stdout)
+        try "key,amount,issue_date,invoice_number\nL-2201-3,6250.00,2026-10-01,R-10\n".write(toFile: w.root + "/history.csv", atomically: true, encoding: .utf8)
+        let later = try bin.run(["robots", "test", "rent-payments", w.root + "/rent.xml", "--root", w.root, "--today", "2026-11-20", "--history", w.root + "/history.csv", "--vars"], logDirectory: w.root)
+        XCTAssertTrue(later.stdout.contains("decision: BOOK on 5640010"), later.stdout)
+        XCTAssertTrue(later.stdout.contains("1 earlier booking(s), last 6250.00"), later.stdout)
+        XCTAssertTrue(later.stdout.contains("buyer = ") && later.stdout.contains("\"5798000000100\""), later.stdout)
+        XCTAssertFalse(later.stdout.contains("150382-4455"), "CPR masked: \(later.stdout)")
+    }
 }

@@ -120,34 +120,20 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         case let .systemFailure(connector, message):
             decision = .wait(connector: connector, message: message)
         case let .book(draft):
-            let pc = preControl.evaluate(input.invoice, invoiceID: input.invoiceID, today: today)
-            trace.append(TraceStep(step: "pre-control", result: pc.stop == nil ? "passed" : "stopped", detail: pc.trace))
-            if let stop = pc.stop {
-                decision = .manual(reason: stop.reason, message: stop.message)
-                outcomeForRecord.outcome = .deviation(reason: stop.reason, message: stop.message)
-            } else if let net = input.invoice.signedTotalWithoutVAT ?? input.invoice.signedAmountDue.map({ $0 - (input.invoice.signedTotalVAT ?? .zero) }) {
-                let posting = Posting(account: draft.account, dimensions: draft.dimensions, netAmount: net, vatAmount: input.invoice.signedTotalVAT ?? .zero, vatCode: draft.vatCode, text: draft.text)
-                var problems = postingRules.problems(posting)
-                if draft.vatCode == nil && !draft.vatExempt {
-                    problems.insert("the posting has no VAT code: give the book step (or the plan) a vat_code, or declare the posting VAT-exempt with vat_code \"exempt\"", at: 0)
+            let checked = Self.checkBooking(draft, robot: robot.name, invoice: input.invoice, invoiceID: input.invoiceID, today: today, preControl: preControl, postingRules: postingRules)
+            trace += checked.trace
+            if let posting = checked.posting {
+                decision = .book(Booking(postings: [posting], pay: draft.pay))
+                updates = draft.caseUpdates.map { u in
+                    NewCaseUpdate(connector: u.connector, action: u.action, payload: (try? String(decoding: encoder.encode(u), as: UTF8.self)) ?? "{}", idempotencyKey: u.idempotencyKey)
                 }
-                trace.append(TraceStep(step: "posting rules", result: problems.isEmpty ? "passed" : "refused", detail: problems.isEmpty ? postingRules.summary : problems.joined(separator: "; ")))
-                if !problems.isEmpty {
-                    let message = "robot \(robot.name) would post to account '\(draft.account)' but the posting rules refuse it: \(problems.joined(separator: "; ")); fix the robot's book step, its table or plan, or post it by hand"
-                    decision = .manual(reason: ReasonCode.postingInvalid, message: message)
-                    outcomeForRecord.outcome = .deviation(reason: ReasonCode.postingInvalid, message: message)
-                } else {
-                    decision = .book(Booking(postings: [posting], pay: draft.pay))
-                    updates = draft.caseUpdates.map { u in
-                        NewCaseUpdate(connector: u.connector, action: u.action, payload: (try? String(decoding: encoder.encode(u), as: UTF8.self)) ?? "{}", idempotencyKey: u.idempotencyKey)
-                    }
-                    if let key = result.historyKey, let amount = input.invoice.signedAmountDue {
-                        history.add(robot: robot.name, key: key, entry: HistoryEntry(invoiceID: input.invoiceID, amount: amount, issueDate: input.invoice.issueDate, invoiceNumber: input.invoice.invoiceNumber))
-                    }
+                if let key = result.historyKey, let amount = input.invoice.signedAmountDue {
+                    history.add(robot: robot.name, key: key, entry: HistoryEntry(invoiceID: input.invoiceID, amount: amount, issueDate: input.invoice.issueDate, invoiceNumber: input.invoice.invoiceNumber))
                 }
             } else {
-                decision = .manual(reason: "amounts-missing", message: "the invoice has no totals to post")
-                outcomeForRecord.outcome = .deviation(reason: "amounts-missing", message: "the invoice has no totals to post")
+                let stop = checked.stop ?? ("amounts-missing", "the invoice has no totals to post")
+                decision = .manual(reason: stop.reason, message: stop.message)
+                outcomeForRecord.outcome = .deviation(reason: stop.reason, message: stop.message)
             }
         }
         stored.insert(record(robot, outcomeForRecord, input, mode: "live"), at: 0)
@@ -164,6 +150,31 @@ public final class RobotDecider: Decider, @unchecked Sendable {
             }
         }
         return DecisionRecord(decision: decision, actor: actor, trace: trace, decisions: stored, caseUpdates: updates)
+    }
+
+    /// What stands between a robot's booking and the ledger: pre-control, then the posting rules (a VAT code unless
+    /// declared exempt included). The posting when it passes, else the stop; with trace lines either way. The daemon
+    /// and `bilag robots test` both decide with it.
+    public static func checkBooking(_ draft: BookingDraft, robot: String, invoice: Invoice, invoiceID: String, today: LocalDate, preControl: PreControl, postingRules: PostingRules)
+        -> (posting: Posting?, stop: (reason: String, message: String)?, trace: [TraceStep]) {
+        var trace: [TraceStep] = []
+        let pc = preControl.evaluate(invoice, invoiceID: invoiceID, today: today)
+        trace.append(TraceStep(step: "pre-control", result: pc.stop == nil ? "passed" : "stopped", detail: pc.trace))
+        if let stop = pc.stop { return (nil, stop, trace) }
+        guard let net = invoice.signedTotalWithoutVAT ?? invoice.signedAmountDue.map({ $0 - (invoice.signedTotalVAT ?? .zero) }) else {
+            return (nil, ("amounts-missing", "the invoice has no totals to post"), trace)
+        }
+        let posting = Posting(account: draft.account, dimensions: draft.dimensions, netAmount: net, vatAmount: invoice.signedTotalVAT ?? .zero, vatCode: draft.vatCode, text: draft.text)
+        var problems = postingRules.problems(posting)
+        if draft.vatCode == nil && !draft.vatExempt {
+            problems.insert("the posting has no VAT code: give the book step (or the plan) a vat_code, or declare the posting VAT-exempt with vat_code \"exempt\"", at: 0)
+        }
+        trace.append(TraceStep(step: "posting rules", result: problems.isEmpty ? "passed" : "refused", detail: problems.isEmpty ? postingRules.summary : problems.joined(separator: "; ")))
+        guard problems.isEmpty else {
+            let message = "robot \(robot) would post to account '\(draft.account)' but the posting rules refuse it: \(problems.joined(separator: "; ")); fix the robot's book step, its table or plan, or post it by hand"
+            return (nil, (ReasonCode.postingInvalid, message), trace)
+        }
+        return (posting, nil, trace)
     }
 
     func record(_ robot: Robot, _ r: RobotResult, _ input: DecisionInput, mode: String) -> StoredDecision {
