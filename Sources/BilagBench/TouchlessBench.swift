@@ -4,9 +4,12 @@ import BilagStore
 import Foundation
 
 /// The touchless-rate benchmark: a generated month of invoices of every kind the shipped robots handle, plus
-/// invoices no robot should take, each with its known expected outcome. It runs the real pipeline with the
-/// shipped robots on a fresh root with generated case data and plans, and reports the share booked without a
-/// human and the share of outcomes that match the expectation.
+/// ordinary supplier invoices no robot should keep, each with its known expected outcome. OIOUBL and PEPPOL come in
+/// equal parts; senders put the citizen's CPR wherever real senders do (document or line note, line description,
+/// item id, buyer reference, OIOUBL contact ID); the month before is the history (first rent invoices, approved by
+/// a clerk); and halfway through the month the traffic mix changes abruptly (ordinary supplier invoices go from
+/// 1 in 10 to 4 in 10). It runs the real pipeline with the shipped robots on a fresh root with generated case data
+/// and plans, and reports the share booked without a human and the share of outcomes that match the expectation.
 public struct TouchlessBench {
     public var count: Int
     public var seed: UInt64
@@ -60,18 +63,34 @@ public struct TouchlessBench {
         }
         let n = max(20, count)
         for i in 0..<n {
-            let roll = rng.next() % 100
+            // Halfway, the mix changes: ordinary supplier invoices take 40 % instead of 10 %.
+            let ordinaryShare: UInt64 = i < n / 2 ? 10 : 40
+            let raw = rng.next() % 100
+            let roll = raw < ordinaryShare ? 100 : (raw - ordinaryShare) * 90 / (100 - ordinaryShare)
+            let oioubl = i % 2 == 1
             if roll < 30 { // medical certificates
                 let p = cpr(), clinic = clinics[Int(rng.next() % 2)], order = "ORD-B-\(i)"
                 let type = ["LÆ 125", "LÆ 145", "LÆ 265", "LÆ 285"][Int(rng.next() % 4)]
                 let amount = ["LÆ 125": "405.00", "LÆ 145": "1200.00", "LÆ 265": "2900.00", "LÆ 285": "900.00"][type]!
                 var inv = ScenarioInvoice()
                 inv.number = "MED-\(i)"; inv.sellerCVR = clinic; inv.buyerEAN = "5798000000018"; inv.issueDate = "2026-11-\(String(format: "%02d", 1 + i % 28))"
-                inv.note = "Attest CPR \(p)"; inv.amount(amount, vat: "0")
+                inv.oioubl = oioubl
+                inv.amount(amount, vat: "0")
+                // Where this sender writes the citizen.
+                switch rng.next() % 6 {
+                case 0: inv.lineNote = "Borger \(p)"
+                case 1: inv.lineDescription = "Lægeerklæring \(type) vedr. \(p)"
+                case 2: inv.sellersItemID = p.replacingOccurrences(of: "-", with: "")
+                case 3: if oioubl { inv.buyerContactID = p } else { inv.buyerReference = p }
+                default: inv.note = "Attest CPR \(p)"
+                }
                 var expected = "booked"
                 let variant = rng.next() % 100
                 var status = "open"
-                if variant < 4 { inv.amount("9999.00", vat: "0"); expected = "amount-outside-tariff" } else if variant < 7 { inv.note = "Attest"; expected = "missing-cpr" } else if variant < 10 { status = "cancelled"; expected = "order-not-open" }
+                if variant < 4 { inv.amount("9999.00", vat: "0"); expected = "amount-outside-tariff" } else if variant < 7 {
+                    inv.note = "Attest"; inv.lineNote = nil; inv.lineDescription = nil; inv.sellersItemID = nil; inv.buyerReference = nil; inv.buyerContactID = nil
+                    expected = "missing-cpr"
+                } else if variant < 10 { status = "cancelled"; expected = "order-not-open" }
                 if !(variant >= 10 && variant < 13) {
                     orders.append(["id": order, "cpr": p.replacingOccurrences(of: "-", with: ""), "clinic_cvr": clinic, "certificate_type": type, "status": status, "case_id": "SAG-\(i)", "ordered_at": "2026-10-01"])
                 } else { expected = "no-order" }
@@ -82,7 +101,7 @@ public struct TouchlessBench {
                 rentCases.append(["case_id": "YD-\(i)", "cpr": p.replacingOccurrences(of: "-", with: ""), "tenancy_id": tenancy, "housing_cvr": h, "status": "active", "rent_administered": "true"])
                 var last = ScenarioInvoice()
                 last.number = "RENT-\(i)-10"; last.sellerCVR = h; last.sellerName = "Boligselskab"; last.buyerEAN = "5798000000100"; last.issueDate = "2026-10-01"
-                last.note = "Lejer \(p)"; last.contractReference = tenancy; last.amount(rent.description + ".00", vat: "0")
+                last.note = "Lejer \(p)"; last.contractReference = tenancy; last.amount(rent.description + ".00", vat: "0"); last.oioubl = oioubl
                 previousMonth.append(Case(name: "rent-\(i)-prev", kind: "rent-payments", invoice: last, expected: "first-rent-invoice"))
                 var inv = last
                 inv.number = "RENT-\(i)-11"; inv.issueDate = "2026-11-01"
@@ -98,17 +117,17 @@ public struct TouchlessBench {
                 let ean = ["5798000000117", "5798000000124", "5798000000209"][(i / 4) % 3]
                 inv.number = "PLAN-\(i)"; inv.sellerCVR = supplier; inv.sellerName = "Leverandør \(supplier)"; inv.buyerEAN = ean
                 inv.issueDate = "2026-11-\(String(format: "%02d", 1 + i % 28))"
-                inv.contractReference = "K-\(i)"
+                inv.contractReference = "K-\(i)"; inv.oioubl = oioubl
                 inv.amount((1000 + Amount(Int(rng.next() % 5000))).description + ".00", vat: "25")
                 var expected = "booked"
                 let variant = rng.next() % 100
                 if variant < 5 { inv.amount("90000.00", vat: "25"); expected = "amount-outside-plan" } else if variant < 9 { inv.contractReference = "UNKNOWN-\(i)"; expected = "no-plan" }
                 month.append(Case(name: "plan-\(i)", kind: "payment-plans", invoice: inv, expected: expected))
-            } else { // not for any robot: no receiver EAN on a known plan
+            } else { // an ordinary supplier invoice: no plan names its supplier and receiver, so the plans robot declines it
                 var inv = ScenarioInvoice()
                 inv.number = "OTHER-\(i)"; inv.sellerCVR = "12345704"; inv.sellerName = "Ukendt Leverandør"; inv.buyerEAN = "5798000000216"
-                inv.amount("750.00", vat: "25")
-                month.append(Case(name: "other-\(i)", kind: "none", invoice: inv, expected: "no-plan"))
+                inv.amount("\(500 + i).00", vat: "25"); inv.oioubl = oioubl; inv.issueDate = "2026-11-\(String(format: "%02d", 1 + i % 28))"
+                month.append(Case(name: "other-\(i)", kind: "none", invoice: inv, expected: "no-robot"))
             }
         }
         try Self.writeJSON(orders, to: root + "/casedata/health/orders.json")
@@ -122,6 +141,12 @@ public struct TouchlessBench {
         for c in month where c.kind == "payment-plans" && c.expected != "no-plan" {
             let ref = c.invoice.contractReference!
             planRows.append("P-\(ref),Plan \(ref),pre-posting,\(c.invoice.sellerCVR),\(c.invoice.buyerEAN),100.00,20000.00,monthly,,,\(ref),4310010,costcentre=1100,I25,2026-01-01,2026-12-31,")
+        }
+        // An invoice with an unknown contract is the plans robot's `no-plan` when plans name its supplier and
+        // receiver; when none does, the robot declines it (`no-robot`).
+        let pairs = Set(month.filter { $0.kind == "payment-plans" && $0.expected != "no-plan" }.map { $0.invoice.sellerCVR + "/" + $0.invoice.buyerEAN })
+        for (i, c) in month.enumerated() where c.kind == "payment-plans" && c.expected == "no-plan" && !pairs.contains(c.invoice.sellerCVR + "/" + c.invoice.buyerEAN) {
+            month[i].expected = "no-robot"
         }
         let header = "id,name,kind,supplier_cvr,receiver_ean,min_amount,max_amount,cadence,order_number,invoice_prefix,identifier,account,dimensions,vat_code,valid_from,valid_to,note"
         for p in try PlanCSV.parse(([header] + planRows).joined(separator: "\n"), by: "bench") { try pipeline.store.addPlan(p) }

@@ -65,11 +65,17 @@ public struct PaymentPlan: Codable, Sendable, Equatable {
     public var dimensions: [String: String]
     public var vatCode: String?
     public var validFrom: LocalDate
+    /// The last day the plan applies; `PaymentPlan.openEnded` for a plan without an end (`valid_to` left empty).
     public var validTo: LocalDate
     public var endedAt: String?
     public var createdAt: String
     public var createdBy: String
     public var note: String?
+
+    /// The `validTo` of an open-ended plan: it never expires and is never due for renewal.
+    public static let openEnded = LocalDate(parsing: "9999-12-31")!
+    /// Whether the plan has no end date.
+    public var isOpenEnded: Bool { validTo == Self.openEnded }
 
     enum CodingKeys: String, CodingKey {
         case id, name, kind, supplierCVR = "supplier_cvr", receiverEAN = "receiver_ean", minAmount = "min_amount", maxAmount = "max_amount", cadence

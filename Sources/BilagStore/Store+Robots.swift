@@ -5,15 +5,23 @@ import GRDB
 /// What robots need from the store: history, decisions, case updates, pause state.
 extension Store {
     /// Invoices this robot filed under this history key that are booked now (by the robot or by an operator), newest first.
-    public func bookedHistory(robot: String, key: String, limit: Int) throws -> [(invoiceID: String, amount: String?, issueDate: String?, invoiceNumber: String?, periodKey: String?)] {
+    /// With `before` (a decision id), only invoices this robot first decided before it: the history as it stood for
+    /// the invoice of that decision (for replays and re-evaluations).
+    public func bookedHistory(robot: String, key: String, limit: Int, before: Int64? = nil) throws -> [(invoiceID: String, amount: String?, issueDate: String?, invoiceNumber: String?, periodKey: String?)] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT d.invoice_id, d.amount, d.issue_date, d.invoice_number, d.period_key FROM decision d JOIN invoice i ON i.id = d.invoice_id
                 WHERE d.robot = ? AND d.history_key = ? AND d.mode = 'live' AND i.state = 'booked'
                   AND d.id = (SELECT MAX(id) FROM decision WHERE invoice_id = d.invoice_id AND robot = d.robot AND mode = 'live')
+                  AND (? IS NULL OR (SELECT MIN(id) FROM decision WHERE invoice_id = d.invoice_id AND robot = d.robot AND mode = 'live') < ?)
                 ORDER BY d.id DESC LIMIT ?
-                """, arguments: [robot, key, limit]).map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
+                """, arguments: [robot, key, before, before, limit]).map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
         }
+    }
+
+    /// The first live decision of this invoice (by any robot), or nil: where "history as it stood" is cut.
+    public func firstLiveDecision(invoice id: String) throws -> Int64? {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MIN(id) FROM decision WHERE invoice_id = ? AND mode = 'live'", arguments: [id]) }
     }
 
     /// The decisions recorded for one invoice, oldest first.

@@ -58,13 +58,13 @@ struct PlansCommand: ParsableCommand {
         @Option(name: .customLong("dim"), help: "A dimension name=value (repeatable).") var dims: [String] = []
         @Option(help: "The VAT code.") var vatCode: String?
         @Option(help: "First day the plan applies (YYYY-MM-DD).") var validFrom: String
-        @Option(help: "Last day the plan applies (YYYY-MM-DD); plans must be renewed.") var validTo: String
+        @Option(help: "Last day the plan applies (YYYY-MM-DD); leave out for an open-ended plan.") var validTo: String?
 
         func run() throws {
             let s = try PlansCommand.store(global)
             let plan = try PlanInput(id: id, name: name, kind: kind, supplierCVR: supplierCvr, receiverEAN: receiverEan, minAmount: minAmount, maxAmount: maxAmount, cadence: cadence,
                               orderNumber: orderNumber, invoicePrefix: invoicePrefix, identifier: identifier, account: account, dimensions: dims.joined(separator: ";"),
-                              vatCode: vatCode, validFrom: validFrom, validTo: validTo, note: op.note).plan(by: op.resolvedUser)
+                              vatCode: vatCode, validFrom: validFrom, validTo: validTo ?? "", note: op.note).plan(by: op.resolvedUser)
             try PlansCommand.checkPosting(plan, global)
             try s.addPlan(plan)
             try s.auditAction(actor: op.actor, action: "plan-added", subject: plan.id, detail: try AuditDetail.json(["note": op.note]))
@@ -84,7 +84,7 @@ struct PlansCommand: ParsableCommand {
             out.table(["ID", "KIND", "SUPPLIER", "RECEIVER", "CRITERIA", "AMOUNT", "CADENCE", "ACCOUNT", "VALID"], plans.map { p in
                 let criteria = [p.orderNumber.map { "order \($0)" }, p.invoicePrefix.map { "prefix \($0)" }, p.identifier.map { "id \($0)" }].compactMap { $0 }.joined(separator: ", ")
                 return [p.id, p.kind, p.supplierCVR, p.receiverEAN, criteria.isEmpty ? "-" : criteria, "\(p.minAmount?.description ?? "")–\(p.maxAmount?.description ?? "")",
-                        p.cadence ?? "-", p.account, "\(p.validFrom)…\(p.validTo)" + (p.endedAt == nil ? "" : " (ended)")]
+                        p.cadence ?? "-", p.account, "\(p.validFrom)…\(p.isOpenEnded ? "" : p.validTo.description)" + (p.endedAt == nil ? "" : " (ended)")]
             })
         }
     }

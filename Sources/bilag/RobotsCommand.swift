@@ -52,6 +52,8 @@ struct RobotsCommand: ParsableCommand {
         @Option(help: "The decision date (default today).") var today: String?
         @OptionGroup var reveal: RevealOptions
         @OptionGroup var op: OperatorOptions
+        @Option(help: "Earlier bookings for `history` steps, instead of the root's store: a CSV with key,amount,issue_date,invoice_number[,robot].") var history: String?
+        @Flag(help: "Show the values the robot sees for the invoice (invoice, seller, buyer, lines, tables).") var vars = false
 
         func run() throws {
             try reveal.check(note: op.note)
@@ -65,12 +67,27 @@ struct RobotsCommand: ParsableCommand {
             let store = try RobotsCommand.existingStore(config)
             // Revealing is audited in the root's state, so it needs one.
             let out = reveal.reveal ? Console(try Reveal.bulk([invoice], reveal, user: op.resolvedUser, note: op.note, command: "robots test \(robot)", store: try global.openStore().1)) : Console()
-            let ctx = RobotsCommand.Lookups(config: config, store: store).context(invoice: doc.invoice, id: "dry-run", today: today.flatMap { LocalDate(parsing: $0) } ?? LocalDate.today())
-            let result = RobotRunner(robot: r).run(ctx)
+            var ctx = RobotsCommand.Lookups(config: config, store: store).context(invoice: doc.invoice, id: "dry-run", today: today.flatMap { LocalDate(parsing: $0) } ?? LocalDate.today())
+            if let history { ctx.history = try FileHistory(path: history) }
+            let runner = RobotRunner(robot: r)
+            if vars {
+                for (name, value) in runner.environment(ctx).values.sorted(by: { $0.key < $1.key }) { out.line("\(name) = \(value)") }
+            }
+            let result = runner.run(ctx)
             out.line("robot \(r.versionTag) on \(invoice):")
             for s in result.trace { out.line("  line \(s.line) \(s.step): \(s.result)" + (s.inputs.map { " — \($0)" } ?? "") + " (\(s.micros) µs)") }
+            // As the daemon decides: pre-control and the posting rules still stand between a booking and the ledger.
+            if case let .book(draft) = result.outcome {
+                let checked = RobotDecider.checkBooking(draft, robot: r.name, invoice: doc.invoice, invoiceID: ctx.invoiceID, today: ctx.today, preControl: config.preControl, postingRules: config.postingRules)
+                for t in checked.trace { out.line("  \(t.step): \(t.result)" + (t.detail.map { " — \($0)" } ?? "")) }
+                if let stop = checked.stop {
+                    out.line("decision: MANUAL \(stop.reason) — \(stop.message) (the robot itself would book on \(draft.account))")
+                    return
+                }
+            }
             switch result.outcome {
             case .notMatched: out.line("decision: not taken (match does not hold)")
+            case let .declined(why): out.line("decision: DECLINED (passes to the next robot or no-robot): \(why)")
             case let .book(d): out.line("decision: BOOK on \(d.account) \(d.dimensions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) vat \(d.vatCode ?? "-") pay \(d.pay); \(d.caseUpdates.count) case update(s) would be sent")
             case let .deviation(reason, message): out.line("decision: MANUAL \(reason) — \(message)")
             case let .systemFailure(c, m): out.line("decision: WAIT for case system \(c): \(m)")
@@ -96,11 +113,14 @@ struct RobotsCommand: ParsableCommand {
                 guard let data = KeptOriginal.read(config.statePath + "/" + rec.storedPath, sha256: rec.sha256), let doc = try? DocumentParser.parse(data) else { continue }
                 var ctx = lookups.context(invoice: doc.invoice, id: rec.id, today: rec.decidedAt.flatMap { LocalDate(parsing: String($0.prefix(10))) } ?? LocalDate.today())
                 ctx.isReplay = true
+                // Compared with the robot's own earlier decision, with history as it stood for the invoice then.
+                let own = (try? store.decisions(invoice: rec.id))?.filter { $0.mode == "live" && $0.robot == r.name } ?? []
+                ctx.historyAsOf = own.first?.id ?? (try? store.firstLiveDecision(invoice: rec.id)) ?? nil
                 let result = RobotRunner(robot: r).run(ctx)
-                let was = rec.state == .booked ? "book" : (rec.reasonCode ?? rec.state.rawValue)
+                let was = own.last.map { $0.outcome == "book" ? "book" : ($0.reasonCode ?? $0.outcome) } ?? (rec.state == .booked ? "book" : (rec.reasonCode ?? rec.state.rawValue))
                 let would: String
                 switch result.outcome {
-                case .notMatched: untouched += 1; continue
+                case .notMatched, .declined: untouched += 1; continue
                 case .book: would = "book"
                 case let .deviation(reason, _): would = reason
                 case .systemFailure: would = "case-system-unavailable"

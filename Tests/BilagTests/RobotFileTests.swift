@@ -57,7 +57,8 @@ final class RobotFileTests: XCTestCase {
     }
 
     func testYAMLErrorIsRefusedWithLine() {
-        assertRefused(Self.good.replacingOccurrences(of: "  - book:", with: "  - book: [unclosed"), line: 7, containing: "YAML")
+        // Reported where the unclosed bracket opens (line 6), not where the reader gave up on it (line 7).
+        assertRefused(Self.good.replacingOccurrences(of: "  - book:", with: "  - book: [unclosed"), line: 6, column: 11, containing: "YAML")
     }
 
     func testUnknownFieldIsRefused() {

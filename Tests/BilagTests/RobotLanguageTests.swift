@@ -658,9 +658,9 @@ final class RobotLanguageTests: XCTestCase {
     func testEveryFunctionIsDocumented() {
         let names = FunctionTable.standard.all.map(\.name)
         let expected = [
-            "abs", "add_days", "coalesce", "contains", "count", "cpr_birth_date", "date", "day_of", "days_between", "digits",
-            "ends_with", "first", "is_cpr", "is_cvr", "is_gln", "is_orgnr", "last", "length", "lower", "max", "min", "month_of",
-            "month_start", "number", "percent_change", "period_key", "regex_find", "replace", "round", "starts_with", "substring",
+            "abs", "add_days", "coalesce", "contains", "count", "cpr_birth_date", "date", "day_of", "days_between", "digits", "div",
+            "ends_with", "first", "is_cpr", "is_cvr", "is_gln", "is_gs1", "is_gsrn", "is_orgnr", "last", "length", "lower", "max", "min", "mod", "month_of",
+            "month_start", "number", "percent_change", "period_key", "regex_all", "regex_find", "replace", "round", "starts_with", "substring",
             "sum", "text", "trim", "upper", "year_of",
         ]
         XCTAssertEqual(names, expected)

@@ -127,13 +127,14 @@ final class RobotScenarioTests: XCTestCase {
             ("p-no-identifier", plan("EF-4", cvr: "12345666", ean: "5798000000117", amount: "8200.00", note: "Andet målepunkt 571313104400999999")),
             ("p-phones", plan("TD-1", cvr: "12345674", ean: "5798000000124", amount: "1788.00")),
             ("p-expired", plan("VF-1001", cvr: "12345666", ean: "5798000000209", amount: "4000.00", date: "2026-03-01")),
+            // No plan names this supplier and receiver: not a plan invoice, so the robot declines it.
             ("p-no-plan", plan("RG-1", cvr: "12345682", ean: "5798000000209", amount: "3600.00")),
             ("p-order", plan("LS-1", cvr: "12345690", ean: "5798000000117", amount: "12000.00", order: "PO-7788")),
             ("p-wrong-order", plan("LS-2", cvr: "12345690", ean: "5798000000117", amount: "12000.00", order: "PO-0000")),
         ])
         assertOutcomes(got, [
             "p-power": "booked", "p-power-again": "second-invoice-in-period", "p-power-too-much": "amount-outside-plan",
-            "p-no-identifier": "no-plan", "p-phones": "booked", "p-expired": "plan-expired", "p-no-plan": "no-plan",
+            "p-no-identifier": "no-plan", "p-phones": "booked", "p-expired": "plan-expired", "p-no-plan": "no-robot",
             "p-order": "booked", "p-wrong-order": "no-plan",
         ])
         let journal = try FileManager.default.contentsOfDirectory(atPath: w.root + "/Outbox/journal").filter { $0.hasSuffix(".jsonl") }

@@ -9,6 +9,16 @@ public enum Identifiers {
         return (10 - sum % 10) % 10 == digits.last!
     }
 
+    /// Any GS1 key with a check digit: GTIN-8/12/13/14, GLN, GSIN (17), SSCC and GSRN (18 digits, e.g. a metering
+    /// point); `length` asks for exactly that many digits.
+    public static func isValidGS1(_ raw: String, length: Int? = nil) -> Bool {
+        let s = raw.trimmingWhitespace(includingNewlines: false)
+        guard (8...18).contains(s.count), length.map({ $0 == s.count }) ?? true, let digits = digits(s) else { return false }
+        var sum = 0
+        for (i, d) in digits.dropLast().reversed().enumerated() { sum += d * (i % 2 == 0 ? 3 : 1) }
+        return (10 - sum % 10) % 10 == digits.last!
+    }
+
     /// Danish CVR: 8 digits, modulus 11 with weights 2,7,6,5,4,3,2,1. Accepts a `DK` prefix and spaces.
     public static func isValidCVR(_ raw: String) -> Bool {
         let s = stripCountry(raw, "DK")

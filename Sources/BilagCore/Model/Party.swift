@@ -19,6 +19,9 @@ public struct PostalAddress: Hashable, Codable, Sendable {
 
 /// A contact (BG-6 seller, BG-9 buyer).
 public struct Contact: Hashable, Codable, Sendable {
+    /// OIOUBL `cac:Contact/cbc:ID` (not in EN 16931): the party's own reference for the contact. Danish public buyers
+    /// put their internal reference here (OIOUBL has no BT-10 buyer reference).
+    public var identifier: String?
     /// BT-41 / BT-56
     public var contactPoint: String?
     /// BT-42 / BT-57

@@ -1,22 +1,21 @@
+import BilagRobots
 import BilagStore
 import Foundation
 
-/// Watches each live robot's deviation rate. When the rate over its last `window` decisions jumps far above its
-/// rate before (three times, and at least 30 points more), the robot is paused: its invoices go to manual with
-/// reason `robot-paused` until an operator resumes it (`bilag robots resume NAME`).
-// @unchecked: `recent` and `paused` are read and written only with `lock` held.
+/// Watches each live robot's deviation rate over the invoices it kept (declined invoices are not its own and are
+/// not counted). When the rate over its last `window` kept invoices jumps far above its rate over the `baseline`
+/// before (per the robot's `pause:` settings), the robot is paused: its invoices go to manual with reason
+/// `robot-paused` until an operator resumes it (`bilag robots resume NAME`). The pause names the reason whose
+/// rate jumped.
+// @unchecked: its vars are read and written only with `lock` held.
 final class PauseMonitor: @unchecked Sendable {
     let store: Store
-    let window: Int
-    let baselineSize: Int
     private let lock = NSLock()
-    private var recent: [String: [Bool]] = [:]   // robot → deviation flags, oldest first
+    private var recent: [String: [String?]] = [:]   // robot → reason per kept invoice (nil: booked), oldest first
     private var paused: [String: String] = [:]
 
-    init(store: Store, window: Int = 20, baselineSize: Int = 200) {
+    init(store: Store) {
         self.store = store
-        self.window = window
-        self.baselineSize = baselineSize
         paused = (try? store.pausedRobots()) ?? [:]
     }
 
@@ -30,28 +29,45 @@ final class PauseMonitor: @unchecked Sendable {
         lock.lock(); paused = p; lock.unlock()
     }
 
-    /// Records one live decision; returns the reason when this decision tipped the robot into a pause.
-    func record(robot: String, deviation: Bool) -> String? {
+    /// Records one live decision of an invoice the robot kept: `reason` nil when booked, else the deviation's reason.
+    /// Returns why, when this decision tipped the robot into a pause.
+    func record(robot: Robot, reason: String?) -> String? {
+        let settings = robot.pause
+        let keep = settings.window + settings.baseline
+        let name = robot.name
         lock.lock()
-        if recent[robot] == nil {
+        if recent[name] == nil {
             lock.unlock()
-            let loaded = ((try? store.recentOutcomes(robot: robot, limit: window + baselineSize)) ?? []).reversed().map { $0 != "book" }
+            let loaded = ((try? store.recentOutcomes(robot: name, limit: keep)) ?? []).reversed().map { $0 == "book" ? nil : Optional($0) }
             lock.lock()
-            if recent[robot] == nil { recent[robot] = Array(loaded) }
+            if recent[name] == nil { recent[name] = Array(loaded) }
         }
-        recent[robot]!.append(deviation)
-        if recent[robot]!.count > window + baselineSize { recent[robot]!.removeFirst(recent[robot]!.count - window - baselineSize) }
-        let flags = recent[robot]!
-        guard paused[robot] == nil, flags.count >= window + 50 else { lock.unlock(); return nil }
-        let last = flags.suffix(window)
-        let before = flags.dropLast(window)
-        let recentRate = Double(last.filter { $0 }.count) / Double(last.count)
-        let baseRate = Double(before.filter { $0 }.count) / Double(before.count)
-        guard recentRate >= 0.5, recentRate >= baseRate * 3, recentRate - baseRate >= 0.3 else { lock.unlock(); return nil }
-        let reason = "deviation rate \(Int(recentRate * 100))% over the last \(window) decisions against \(Int(baseRate * 100))% before"
-        paused[robot] = reason
+        recent[name]!.append(reason)
+        if recent[name]!.count > keep { recent[name]!.removeFirst(recent[name]!.count - keep) }
+        let flags = recent[name]!
+        guard settings.enabled, paused[name] == nil, flags.count >= max(settings.minimum, settings.window + 1) else { lock.unlock(); return nil }
+        guard let why = Self.jump(flags, settings) else { lock.unlock(); return nil }
+        paused[name] = why
         lock.unlock()
-        try? store.setRobotPaused(robot, paused: true, reason: reason)
-        return reason
+        try? store.setRobotPaused(name, paused: true, reason: why)
+        return why
+    }
+
+    /// Why the deviation rate of the last `window` outcomes jumped against those before, or nil when it did not.
+    static func jump(_ outcomes: [String?], _ s: PauseSettings) -> String? {
+        let last = outcomes.suffix(s.window)
+        let before = outcomes.dropLast(s.window)
+        guard !last.isEmpty, !before.isEmpty else { return nil }
+        func rate<C: Collection>(_ c: C, _ hit: (String?) -> Bool) -> Double where C.Element == String? { Double(c.filter(hit).count) / Double(c.count) }
+        let recentRate = rate(last) { $0 != nil }
+        let baseRate = rate(before) { $0 != nil }
+        guard recentRate * 100 >= Double(s.rate), recentRate >= baseRate * Double(s.factor), (recentRate - baseRate) * 100 >= Double(s.points) else { return nil }
+        // The reason whose share jumped most.
+        let reasons = Set(last.compactMap { $0 })
+        let top = reasons.map { r in (r, rate(last) { $0 == r }, rate(before) { $0 == r }) }
+            .max { a, b in (a.1 - a.2, b.0) < (b.1 - b.2, a.0) }
+        var why = "deviation rate \(Int(recentRate * 100))% over the last \(last.count) kept invoices against \(Int(baseRate * 100))% before"
+        if let top { why += "; the jump is in \(top.0) (\(Int(top.1 * 100))% against \(Int(top.2 * 100))% before)" }
+        return why
     }
 }

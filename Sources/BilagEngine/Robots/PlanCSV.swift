@@ -3,7 +3,8 @@ import BilagRobots
 import BilagStore
 
 /// Reads plans from CSV (header: id,name,kind,supplier_cvr,receiver_ean,min_amount,max_amount,cadence,order_number,
-/// invoice_prefix,identifier,account,dimensions,vat_code,valid_from,valid_to,note; dimensions as name=value;name=value).
+/// invoice_prefix,identifier,account,dimensions,vat_code,valid_from,valid_to,note; dimensions as name=value;name=value;
+/// valid_to empty for an open-ended plan; vat_code `exempt` for a posting without VAT).
 public enum PlanCSV {
     public static func parse(_ text: String, by user: String, file: String = "plans.csv") throws -> [PaymentPlan] {
         let rows = try CSV.records(text, file: file)
@@ -45,7 +46,11 @@ public struct PlanInput {
             return a
         }
         if let c = cadence, !["monthly", "quarterly", "yearly"].contains(c) { throw BilagError("plan-invalid", "cadence must be monthly, quarterly or yearly") }
-        guard let from = LocalDate(parsing: validFrom), let to = LocalDate(parsing: validTo), from <= to else { throw BilagError("plan-invalid", "valid_from and valid_to must be dates (YYYY-MM-DD), from before to") }
+        // valid_to may be left empty: an open-ended plan (a standing agreement), never expired, never due.
+        let end = validTo.trimmingWhitespace(includingNewlines: false)
+        guard let from = LocalDate(parsing: validFrom), let to = end.isEmpty ? PaymentPlan.openEnded : LocalDate(parsing: end), from <= to else {
+            throw BilagError("plan-invalid", "valid_from must be a date (YYYY-MM-DD) and valid_to a date on or after it, or empty for an open-ended plan")
+        }
         guard !account.isEmpty else { throw BilagError("plan-invalid", "a plan needs an account") }
         var dims: [String: String] = [:]
         for part in (dimensions ?? "").split(separator: ";") {

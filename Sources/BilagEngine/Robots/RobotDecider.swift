@@ -81,70 +81,105 @@ public final class RobotDecider: Decider, @unchecked Sendable {
                 live.append((robot, env))
             }
         }
-        guard let (robot, env) = live.first else {
-            trace.insert(TraceStep(step: "route", result: "no robot matched"), at: 0)
-            return DecisionRecord(decision: .manual(reason: ReasonCode.noRobot, message: "no robot handles invoices like this one; book it by hand"), actor: "system", trace: trace, decisions: stored)
+        // The live robots by priority: the first that keeps the invoice decides it; one that declines passes it on.
+        var candidates = live
+        var kept: (robot: Robot, result: RobotResult, paused: String?)?
+        var declined: [String] = []
+        while let (robot, env) = candidates.first {
+            if candidates.count > 1, candidates[1].robot.priority == robot.priority {
+                let tied = candidates.filter { $0.robot.priority == robot.priority }.map(\.robot.name)
+                trace.insert(TraceStep(step: "route", result: "ambiguous", detail: "robots \(tied.joined(separator: ", ")) all match with priority \(robot.priority)"), at: 0)
+                return DecisionRecord(decision: .manual(reason: "ambiguous-robot", message: "several robots take this invoice with the same priority (\(tied.joined(separator: ", "))); give one a higher priority"), actor: "system", trace: trace, decisions: stored)
+            }
+            candidates.removeFirst()
+            let result = RobotRunner(robot: robot).run(ctx, in: env)
+            if case let .declined(why) = result.outcome {
+                declined.append(robot.name)
+                trace.append(TraceStep(step: "declined by \(robot.versionTag)", result: "not this robot's", detail: why))
+                stored.append(record(robot, result, input, mode: "live"))
+                continue
+            }
+            kept = (robot, result, pause.isPaused(robot.name))
+            break
         }
-        if live.count > 1, live[1].robot.priority == robot.priority {
-            let tied = live.filter { $0.robot.priority == robot.priority }.map(\.robot.name)
-            trace.insert(TraceStep(step: "route", result: "ambiguous", detail: "robots \(tied.joined(separator: ", ")) all match with priority \(robot.priority)"), at: 0)
-            return DecisionRecord(decision: .manual(reason: "ambiguous-robot", message: "several robots take this invoice with the same priority (\(tied.joined(separator: ", "))); give one a higher priority"), actor: "system", trace: trace, decisions: stored)
+        guard let (robot, result, paused) = kept else {
+            trace.insert(TraceStep(step: "route", result: declined.isEmpty ? "no robot matched" : "declined by \(declined.joined(separator: ", "))"), at: 0)
+            let why = declined.isEmpty ? "no robot handles invoices like this one; book it by hand" : "no robot keeps invoices like this one (declined by \(declined.joined(separator: ", "))); book it by hand"
+            return DecisionRecord(decision: .manual(reason: ReasonCode.noRobot, message: why), actor: "system", trace: trace, decisions: stored)
         }
         let actor = "robot:\(robot.versionTag)"
         trace.insert(TraceStep(step: "route", result: "robot \(robot.versionTag)", detail: robot.legalBasis.map { "legal basis: \($0)" }), at: 0)
-        if let why = pause.isPaused(robot.name) {
+        if let why = paused {
             trace.append(TraceStep(step: "robot", result: "paused", detail: why))
             return DecisionRecord(decision: .manual(reason: "robot-paused", message: "robot \(robot.name) is paused (\(why)); handle by hand or resume it with `bilag robots resume \(robot.name)`"), actor: actor, trace: trace, decisions: stored)
         }
-        let result = RobotRunner(robot: robot).run(ctx, in: env)
         trace += result.trace.map { TraceStep(step: "\($0.step) (line \($0.line))", result: $0.result, detail: $0.inputs, micros: $0.micros) }
         var decision: Decision
         var updates: [NewCaseUpdate] = []
         var outcomeForRecord = result
         switch result.outcome {
-        case .notMatched:
+        case .notMatched, .declined:
             decision = .manual(reason: ReasonCode.noRobot, message: "no robot handles invoices like this one")
         case let .deviation(reason, message):
             decision = .manual(reason: reason, message: message)
         case let .systemFailure(connector, message):
             decision = .wait(connector: connector, message: message)
         case let .book(draft):
-            let pc = preControl.evaluate(input.invoice, invoiceID: input.invoiceID, today: today)
-            trace.append(TraceStep(step: "pre-control", result: pc.stop == nil ? "passed" : "stopped", detail: pc.trace))
-            if let stop = pc.stop {
-                decision = .manual(reason: stop.reason, message: stop.message)
-                outcomeForRecord.outcome = .deviation(reason: stop.reason, message: stop.message)
-            } else if let net = input.invoice.signedTotalWithoutVAT ?? input.invoice.signedAmountDue.map({ $0 - (input.invoice.signedTotalVAT ?? .zero) }) {
-                let posting = Posting(account: draft.account, dimensions: draft.dimensions, netAmount: net, vatAmount: input.invoice.signedTotalVAT ?? .zero, vatCode: draft.vatCode, text: draft.text)
-                let problems = postingRules.problems(posting)
-                trace.append(TraceStep(step: "posting rules", result: problems.isEmpty ? "passed" : "refused", detail: problems.isEmpty ? postingRules.summary : problems.joined(separator: "; ")))
-                if !problems.isEmpty {
-                    let message = "robot \(robot.name) would post to account '\(draft.account)' but the posting rules refuse it: \(problems.joined(separator: "; ")); fix the robot's book step, its table or plan, or post it by hand"
-                    decision = .manual(reason: ReasonCode.postingInvalid, message: message)
-                    outcomeForRecord.outcome = .deviation(reason: ReasonCode.postingInvalid, message: message)
-                } else {
-                    decision = .book(Booking(postings: [posting], pay: draft.pay))
-                    updates = draft.caseUpdates.map { u in
-                        NewCaseUpdate(connector: u.connector, action: u.action, payload: (try? String(decoding: encoder.encode(u), as: UTF8.self)) ?? "{}", idempotencyKey: u.idempotencyKey)
-                    }
-                    if let key = result.historyKey, let amount = input.invoice.signedAmountDue {
-                        history.add(robot: robot.name, key: key, entry: HistoryEntry(invoiceID: input.invoiceID, amount: amount, issueDate: input.invoice.issueDate, invoiceNumber: input.invoice.invoiceNumber))
-                    }
+            let checked = Self.checkBooking(draft, robot: robot.name, invoice: input.invoice, invoiceID: input.invoiceID, today: today, preControl: preControl, postingRules: postingRules)
+            trace += checked.trace
+            if let posting = checked.posting {
+                decision = .book(Booking(postings: [posting], pay: draft.pay))
+                updates = draft.caseUpdates.map { u in
+                    NewCaseUpdate(connector: u.connector, action: u.action, payload: (try? String(decoding: encoder.encode(u), as: UTF8.self)) ?? "{}", idempotencyKey: u.idempotencyKey)
+                }
+                if let key = result.historyKey, let amount = input.invoice.signedAmountDue {
+                    history.add(robot: robot.name, key: key, entry: HistoryEntry(invoiceID: input.invoiceID, amount: amount, issueDate: input.invoice.issueDate, invoiceNumber: input.invoice.invoiceNumber))
                 }
             } else {
-                decision = .manual(reason: "amounts-missing", message: "the invoice has no totals to post")
-                outcomeForRecord.outcome = .deviation(reason: "amounts-missing", message: "the invoice has no totals to post")
+                let stop = checked.stop ?? ("amounts-missing", "the invoice has no totals to post")
+                decision = .manual(reason: stop.reason, message: stop.message)
+                outcomeForRecord.outcome = .deviation(reason: stop.reason, message: stop.message)
             }
         }
         stored.insert(record(robot, outcomeForRecord, input, mode: "live"), at: 0)
-        if case .wait = decision {} else {
-            let deviation: Bool
-            if case .book = decision { deviation = false } else { deviation = true }
-            if let why = pause.record(robot: robot.name, deviation: deviation) {
+        // Only invoices the robot kept count towards its pause: booked (no reason) or its own deviation.
+        let counted: String??
+        switch decision {
+        case .wait: counted = nil
+        case .book: counted = .some(nil)
+        case let .manual(reason, _): counted = .some(reason)
+        }
+        if let reason = counted {
+            if let why = pause.record(robot: robot, reason: reason) {
                 logger.critical("robot paused: its deviation rate jumped; its invoices go to manual until resumed", metadata: ["robot": "\(robot.name)", "why": "\(why)"])
             }
         }
         return DecisionRecord(decision: decision, actor: actor, trace: trace, decisions: stored, caseUpdates: updates)
+    }
+
+    /// What stands between a robot's booking and the ledger: pre-control, then the posting rules (a VAT code unless
+    /// declared exempt included). The posting when it passes, else the stop; with trace lines either way. The daemon
+    /// and `bilag robots test` both decide with it.
+    public static func checkBooking(_ draft: BookingDraft, robot: String, invoice: Invoice, invoiceID: String, today: LocalDate, preControl: PreControl, postingRules: PostingRules)
+        -> (posting: Posting?, stop: (reason: String, message: String)?, trace: [TraceStep]) {
+        var trace: [TraceStep] = []
+        let pc = preControl.evaluate(invoice, invoiceID: invoiceID, today: today)
+        trace.append(TraceStep(step: "pre-control", result: pc.stop == nil ? "passed" : "stopped", detail: pc.trace))
+        if let stop = pc.stop { return (nil, stop, trace) }
+        guard let net = invoice.signedTotalWithoutVAT ?? invoice.signedAmountDue.map({ $0 - (invoice.signedTotalVAT ?? .zero) }) else {
+            return (nil, ("amounts-missing", "the invoice has no totals to post"), trace)
+        }
+        let posting = Posting(account: draft.account, dimensions: draft.dimensions, netAmount: net, vatAmount: invoice.signedTotalVAT ?? .zero, vatCode: draft.vatCode, text: draft.text)
+        var problems = postingRules.problems(posting)
+        if draft.vatCode == nil && !draft.vatExempt {
+            problems.insert("the posting has no VAT code: give the book step (or the plan) a vat_code, or declare the posting VAT-exempt with vat_code \"exempt\"", at: 0)
+        }
+        trace.append(TraceStep(step: "posting rules", result: problems.isEmpty ? "passed" : "refused", detail: problems.isEmpty ? postingRules.summary : problems.joined(separator: "; ")))
+        guard problems.isEmpty else {
+            let message = "robot \(robot) would post to account '\(draft.account)' but the posting rules refuse it: \(problems.joined(separator: "; ")); fix the robot's book step, its table or plan, or post it by hand"
+            return (nil, (ReasonCode.postingInvalid, message), trace)
+        }
+        return (posting, nil, trace)
     }
 
     func record(_ robot: Robot, _ r: RobotResult, _ input: DecisionInput, mode: String) -> StoredDecision {
@@ -154,6 +189,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
             case let .deviation(reason, message): return ("manual", reason, message)
             case let .systemFailure(c, m): return ("waiting", "case-system-unavailable", "\(c): \(m)")
             case .notMatched: return ("no-match", nil, nil)
+            case let .declined(why): return ("declined", nil, why)
             }
         }()
         let traceJSON = (try? String(decoding: encoder.encode(r.trace), as: UTF8.self)) ?? "[]"
@@ -165,6 +201,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
     static func describe(_ o: RobotResult.Outcome) -> String {
         switch o {
         case .notMatched: return "no match"
+        case .declined: return "declined"
         case .book: return "would book"
         case let .deviation(reason, _): return "would route to manual: \(reason)"
         case let .systemFailure(c, _): return "case system \(c) unavailable"

@@ -13,11 +13,12 @@ final class StoreHistory: HistoryProvider, @unchecked Sendable {
 
     init(store: Store) { self.store = store }
 
-    func booked(robot: String, key: String, limit: Int) throws -> [HistoryEntry] {
+    func booked(robot: String, key: String, limit: Int, before: Int64?) throws -> [HistoryEntry] {
         lock.lock()
-        let fresh = pending[robot + "\u{1F}" + key] ?? []
+        // Bookings of this pass were decided after any earlier decision: not part of the history as it stood then.
+        let fresh = before == nil ? pending[robot + "\u{1F}" + key] ?? [] : []
         lock.unlock()
-        let stored = try store.bookedHistory(robot: robot, key: key, limit: limit).map {
+        let stored = try store.bookedHistory(robot: robot, key: key, limit: limit, before: before).map {
             HistoryEntry(invoiceID: $0.invoiceID, amount: $0.amount.flatMap { Amount(parsing: $0) } ?? .zero, issueDate: $0.issueDate.flatMap { LocalDate(parsing: $0) }, invoiceNumber: $0.invoiceNumber, periodKey: $0.periodKey)
         }
         return Array((fresh.reversed() + stored).prefix(limit))

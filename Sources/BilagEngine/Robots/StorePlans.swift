@@ -45,10 +45,16 @@ struct StorePlans: PlanProvider {
             "id": .string(p.id), "name": p.name.map { .string($0) } ?? .null, "kind": .string(p.kind), "account": .string(p.account),
             "vat_code": p.vatCode.map { .string($0) } ?? .null, "dimensions": .record(p.dimensions.mapValues { .string($0) }),
             "min_amount": p.minAmount.map { .number($0) } ?? .null, "max_amount": p.maxAmount.map { .number($0) } ?? .null,
-            "cadence": p.cadence.map { .string($0) } ?? .null, "valid_from": .date(p.validFrom), "valid_to": .date(p.validTo),
+            "cadence": p.cadence.map { .string($0) } ?? .null, "valid_from": .date(p.validFrom), "valid_to": p.isOpenEnded ? .null : .date(p.validTo),
             "expired": .bool(asOf > p.validTo || asOf < p.validFrom),
             "period_key": .string(Self.periodKey(asOf, p.cadence)), "matched_by": .string(best.1.how),
         ]
+    }
+
+    func hasPlans(for invoice: Invoice, variables: [String: Value]) throws -> Bool {
+        guard case let .record(seller)? = variables["seller"], case let .string(cvr)? = seller["cvr"],
+              case let .record(buyer)? = variables["buyer"], case let .string(ean)? = buyer["ean"] else { return false }
+        return try !store.plans(supplierCVR: cvr, receiverEAN: ean).isEmpty
     }
 
     /// `2026-11`, `2026-Q4`, `2026` by cadence; the issue date otherwise.

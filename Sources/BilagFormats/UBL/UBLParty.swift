@@ -24,6 +24,7 @@ extension UBLReader {
         }
         if let c = p.first(.cac, "Contact") {
             var contact = Contact()
+            contact.identifier = c.text(.cbc, "ID")
             contact.contactPoint = c.text(.cbc, "Name")
             contact.telephone = c.text(.cbc, "Telephone")
             contact.email = c.text(.cbc, "ElectronicMail")

@@ -29,6 +29,16 @@ final class CompiledRegex: Sendable {
         return String(text[r])
     }
 
+    /// Every match in `text`, in order (each its first capture group when the pattern has one and it took part).
+    func allMatches(in text: String) throws -> [String] {
+        try Self.checkLength(text)
+        return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
+            let group = match.numberOfRanges > 1 ? match.range(at: 1) : match.range
+            guard group.location != NSNotFound, let r = Range(group, in: text) else { return nil }
+            return String(text[r])
+        }
+    }
+
     /// Whether the pattern matches anywhere in `text` (anchor it with `^…$` to match the whole text).
     func matches(_ text: String) throws -> Bool {
         try Self.checkLength(text)

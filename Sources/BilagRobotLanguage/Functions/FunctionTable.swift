@@ -2,7 +2,7 @@
 public struct FunctionTable: Sendable {
     /// Every function the robot language offers.
     public static let standard = FunctionTable(
-        NumberFunctions.all + ListFunctions.all + DateFunctions.all + TextFunctions.all + IdentifierFunctions.all
+        NumberFunctions.all + ListFunctions.all + DateFunctions.all + TextFunctions.all + [TextFunctions.regexAll] + IdentifierFunctions.all
             + ConversionFunctions.all)
 
     private let byName: [String: BuiltinFunction]

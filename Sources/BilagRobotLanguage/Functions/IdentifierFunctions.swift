@@ -7,6 +7,8 @@ enum IdentifierFunctions {
         check("is_cvr", "Whether s is a valid Danish CVR number (8 digits, modulus 11; a DK prefix and spaces are allowed).") { Identifiers.isValidCVR($0) },
         check("is_cpr", "Whether s is a Danish CPR number (DDMMYY-SSSS or 10 digits) whose first six digits are a real date.") { Identifiers.isValidCPR($0) },
         check("is_gln", "Whether s is a valid GLN/EAN (GS1 check digit), as the receiving EANs are.") { Identifiers.isValidGLN($0) },
+        check("is_gsrn", "Whether s is a valid GSRN: 18 digits with a GS1 check digit, as metering points (målepunkter) are.") { Identifiers.isValidGS1($0, length: 18) },
+        check("is_gs1", "Whether s is any GS1 key of 8 to 18 digits with a valid check digit (GTIN, GLN, SSCC, GSRN).") { Identifiers.isValidGS1($0) },
         check("is_orgnr", "Whether s is a valid Norwegian organisation number (9 digits, modulus 11; NO prefix and MVA suffix allowed).") {
             Identifiers.isValidNorwegianOrgNumber($0)
         },

@@ -19,6 +19,8 @@ enum NumberFunctions {
             guard (0...20).contains(decimals) else { throw EvaluationFailure("round keeps 0 to 20 decimals, not \(decimals)", argument: 1) }
             return .number(try args.number(0).rounded(decimals))
         },
+        division("div", "The whole quotient of whole numbers, rounded down: div(17, 5) is 3, div(-17, 5) is -4.") { q, _ in q },
+        division("mod", "The remainder of whole numbers, with the sign of b: mod(17, 5) is 2, mod(-17, 5) is 3 (check digits).") { _, r in r },
         BuiltinFunction(
             "percent_change", "percent_change(old: number, new: number) -> number",
             "(new − old) / old × 100; null when old is 0 or null.",
@@ -30,6 +32,17 @@ enum NumberFunctions {
             return .number(DecimalArithmetic.compact(try DecimalArithmetic.multiply(change, Amount(100))))
         },
     ]
+
+    /// `div` or `mod`: floored division of two whole numbers, giving the quotient and a remainder with the divisor's sign.
+    private static func division(_ name: String, _ summary: String, pick: @escaping @Sendable (Int, Int) -> Int) -> BuiltinFunction {
+        BuiltinFunction(name, "\(name)(a: number, b: number) -> number", summary, params: [.number, .number], returns: .number) { args in
+            let a = try args.whole(0), b = try args.whole(1)
+            guard b != 0 else { throw EvaluationFailure("division by zero", argument: 1) }
+            var q = a / b, r = a % b
+            if r != 0 && (r < 0) != (b < 0) { q -= 1; r += b }
+            return .number(Amount(pick(q, r)))
+        }
+    }
 
     /// `min` or `max`: two or more values of one ordered type, or one list of them.
     private static func extreme(_ name: String, _ what: String, pickFirst: Bool) -> BuiltinFunction {

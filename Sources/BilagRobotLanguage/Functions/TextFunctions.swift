@@ -74,18 +74,63 @@ enum TextFunctions {
             return .string(String(s.dropFirst(start).prefix(length)))
         },
         BuiltinFunction(
-            "regex_find", "regex_find(s: string, pattern: string) -> string",
-            "The first match of the pattern in s, or its first capture group when it has one; null when nothing matches.",
-            params: [.string, .string], returns: .optional(.string), patternArgument: 1
+            "regex_find", "regex_find(s: string | list of string, pattern: string) -> string",
+            "The first match of the pattern in s, or its first capture group when it has one; null when nothing matches. Given a list (`invoice.texts + invoice.identifiers`), the first match in the first text that has one.",
+            arity: 2...2, patternArgument: 1,
+            typing: { args in try textsOrText(args, "regex_find"); return .optional(.string) }
         ) { args in
-            guard let regex = args.regex else { throw EvaluationFailure("regex_find needs a literal pattern") }
-            do {
-                return try regex.firstMatch(in: try args.string(0)).map(Value.string) ?? .null
-            } catch let failure as EvaluationFailure {
-                throw EvaluationFailure(failure.message, argument: 0)
+            try matching(args) { regex, texts in
+                for text in texts { if let m = try regex.firstMatch(in: text) { return .string(m) } }
+                return .null
             }
         },
     ]
+
+    /// `regex_all`: every match in order.
+    static let regexAll = BuiltinFunction(
+        "regex_all", "regex_all(s: string | list of string, pattern: string) -> list of string",
+        "Every match of the pattern (its first capture group when it has one), in order, in s or in each text of the list; an empty list when none.",
+        arity: 2...2, patternArgument: 1,
+        typing: { args in try textsOrText(args, "regex_all"); return .list(.string) }
+    ) { args in
+        try matching(args) { regex, texts in .list(try texts.flatMap { try regex.allMatches(in: $0) }.map(Value.string)) }
+    }
+
+    /// Runs `body` with the compiled pattern and the texts of argument 1; a text over the cap is argument 1's fault.
+    static func matching(_ args: Arguments, _ body: (CompiledRegex, [String]) throws -> Value) throws -> Value {
+        guard let regex = args.regex else { throw EvaluationFailure("\(args.function) needs a literal pattern") }
+        do {
+            return try body(regex, try texts(args))
+        } catch let failure as EvaluationFailure {
+            throw EvaluationFailure(failure.message, argument: 0)
+        }
+    }
+
+    /// Checks that argument 1 is a string or a list of strings, and argument 2 a string.
+    static func textsOrText(_ args: [ValueType], _ name: String) throws {
+        switch args[0].nonOptional {
+        case .any, .string: break
+        case .list(let element) where ValueType.string.accepts(element): break
+        default: throw FunctionTypeError(argument: 0, message: "argument 1 of \(name) must be a string or a list of strings, but it is \(args[0].phrase)")
+        }
+        guard ValueType.string.accepts(args[1]) else { throw Typing.mismatch(name, 1, expected: .string, found: args[1]) }
+    }
+
+    /// Argument 0 as texts: the string, or the list's strings (nulls left out); each is matched on its own.
+    static func texts(_ args: Arguments) throws -> [String] {
+        switch args.values[0] {
+        case .string(let s): return [s]
+        case .list(let items):
+            return try items.compactMap { v -> String? in
+                switch v {
+                case .null: return nil
+                case .string(let s): return s
+                default: throw args.wrong(0, "a string or a list of strings")
+                }
+            }
+        default: throw args.wrong(0, "a string or a list of strings")
+        }
+    }
 
     private static func text(_ name: String, _ summary: String, _ f: @escaping @Sendable (String) -> String) -> BuiltinFunction {
         BuiltinFunction(name, "\(name)(s: string) -> string", summary, params: [.string], returns: .string) { .string(f(try $0.string(0))) }

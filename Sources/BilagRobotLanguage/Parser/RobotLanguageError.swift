@@ -5,6 +5,8 @@ public struct RobotLanguageError: Error, CustomStringConvertible, Sendable {
     public var location: SourceLocation
     /// What is wrong, in words a clerk understands.
     public var message: String
+    /// Further mistakes found in the same file after this one (a robot file reports all its mistakes at once).
+    public var others: [RobotLanguageError] = []
 
     /// An error at `location`.
     public init(location: SourceLocation, message: String) {
@@ -12,6 +14,13 @@ public struct RobotLanguageError: Error, CustomStringConvertible, Sendable {
         self.message = message
     }
 
-    /// `file:line:column: message`.
-    public var description: String { "\(location): \(message)" }
+    /// `file:line:column: message`, one line per mistake.
+    public var description: String { ([self] + others).map { "\($0.location): \($0.message)" }.joined(separator: "\n") }
+
+    /// Every mistake: this one and the others.
+    public var all: [RobotLanguageError] {
+        var first = self
+        first.others = []
+        return [first] + others
+    }
 }

@@ -7,7 +7,7 @@ struct StepLoader {
     let connectors: Set<String>
     let tables: [String: Table]
 
-    static let kinds = ["require", "let", "extract", "lookup", "table", "check", "history", "plan", "manual", "book"]
+    static let kinds = ["require", "let", "extract", "lookup", "table", "check", "history", "plan", "manual", "decline", "book"]
 
     func load(_ node: Node, env: inout TypeEnvironment) throws -> Step {
         let entries = try y.mapping(node, "a step")
@@ -60,7 +60,7 @@ struct StepLoader {
             let value = try y.expression(head.value, "require")
             _ = try value.check(in: env)
             let valid = try opt("valid").map { n -> Require.IdentifierKind in
-                guard let k = Require.IdentifierKind(rawValue: try y.string(n, "valid")) else { throw y.error(n, "valid must be one of: cvr, cpr, gln, orgnr") }
+                guard let k = Require.IdentifierKind(rawValue: try y.string(n, "valid")) else { throw y.error(n, "valid must be one of: \(Require.IdentifierKind.allCases.map(\.rawValue).joined(separator: ", "))") }
                 return k
             }
             return .require(Require(value: value, valid: valid, deviation: try deviation(), location: at))
@@ -95,11 +95,12 @@ struct StepLoader {
                 guard let c = Lookup.Cardinality(rawValue: try y.string(n, "expect")) else { throw y.error(n, "expect must be one, optional or many") }
                 return c
             } ?? .one
-            let none = try nested("none")
-            if expect == .one && none == nil { throw y.error(head.keyNode, "lookup with expect: one needs `none: {reason: …}` for when nothing is found") }
+            let declineWhenNone = try isDecline(opt("none"))
+            let none = declineWhenNone ? nil : try nested("none")
+            if expect == .one && none == nil && !declineWhenNone { throw y.error(head.keyNode, "lookup with expect: one needs `none: {reason: …}` for when nothing is found") }
             let record = ValueType.record(fields.mapValues(\.valueType))
             env = env.adding(name, expect == .many ? .list(record) : record)
-            return .lookup(Lookup(name: name, connector: connector, query: try y.string(try req("query"), "query"), params: params, fields: fields, expect: expect, none: none, many: try nested("many"), location: at))
+            return .lookup(Lookup(name: name, connector: connector, query: try y.string(try req("query"), "query"), params: params, fields: fields, expect: expect, none: none, many: try nested("many"), declineWhenNone: declineWhenNone, location: at))
 
         case "table":
             try y.onlyKnown(entries, ["table", "from", "where", "on", "reason", "message"], in: "table")
@@ -141,12 +142,21 @@ struct StepLoader {
             return .history(History(name: name, key: key, limit: try opt("limit").map { try y.int($0, "limit") } ?? 12, location: at))
 
         case "plan":
-            try y.onlyKnown(entries, ["plan", "reason", "message"], in: "plan")
+            try y.onlyKnown(entries, ["plan", "reason", "message", "none"], in: "plan")
             let name = try y.string(head.value, "plan")
             try checkName(name, head.value, env)
             let dev = try deviation(default: "no-plan")
+            let decline = try isDecline(opt("none"))
+            if let n = opt("none"), !decline { throw y.error(n, "plan: `none:` can only be `decline` (the deviation is `reason:`/`message:`)") }
             env = env.adding(name, PlanRecord.type)
-            return .plan(PlanStep(name: name, none: dev, location: at))
+            return .plan(PlanStep(name: name, none: dev, declineUnknownPair: decline, location: at))
+
+        case "decline":
+            try y.onlyKnown(entries, ["decline", "when"], in: "decline")
+            let when = try opt("when").map { try checkedBool($0, "when") }
+            let why = try y.template(head.value, "decline")
+            try why.check(in: env)
+            return .decline(Decline(when: when, why: why, location: at))
 
         case "manual":
             try y.onlyKnown(entries, ["manual", "when", "message"], in: "manual")
@@ -200,6 +210,26 @@ struct StepLoader {
         default:
             throw y.error(head.keyNode, "unknown step \(head.key)")
         }
+    }
+
+    /// `none: decline`.
+    func isDecline(_ node: Node?) throws -> Bool {
+        guard let node, case let .scalar(s) = node else { return false }
+        guard s.string == "decline" else { throw y.error(node, "none: is either `decline` or a mapping {reason: …, message: …}") }
+        return true
+    }
+
+    /// The names a step binds, read from its YAML alone (for carrying on past a broken step).
+    static func boundNames(_ node: Node) -> [String] {
+        guard case let .mapping(m) = node, let head = m.first, case let .scalar(k) = head.key else { return [] }
+        switch k.string {
+        case "lookup", "table", "history", "plan":
+            if case let .scalar(v) = head.value { return [v.string] }
+        case "let", "extract":
+            if case let .mapping(b) = head.value { return b.compactMap { if case let .scalar(n) = $0.key { return n.string } else { return nil } } }
+        default: break
+        }
+        return []
     }
 
     func checkName(_ name: String, _ node: Node, _ env: TypeEnvironment) throws {

@@ -12,7 +12,9 @@ public struct Robot: Sendable {
     public var priority: Int
     /// live: acts; shadow: decides and records, acts on nothing; off: ignored.
     public var mode: Mode
-    /// The file it was loaded from and the SHA-256 of the file's bytes (the version).
+    /// The file it was loaded from, and its version: the SHA-256 of the file's bytes and of each data file's bytes
+    /// under its path relative to the robot file. Content-addressed: the same files give the same version wherever
+    /// they were loaded from (by name, `Robots/…`, `./Robots/…` or an absolute path).
     public var file: String
     public var hash: String
     /// Tables loaded from data files beside the robot.
@@ -23,13 +25,37 @@ public struct Robot: Sendable {
     public var matchLocation: SourceLocation
     /// The steps, in order.
     public var steps: [Step]
-    /// The data files the robot read (tables), with their hashes, so a changed table is a new version too.
+    /// The data files the robot read (tables), by path relative to the robot file, with their hashes, so a changed
+    /// table is a new version too.
     public var dataFiles: [String: String]
+    /// When the robot pauses itself (`pause:` in the file; documented defaults otherwise).
+    public var pause = PauseSettings()
 
     public enum Mode: String, Sendable, Codable { case live, shadow, off }
 
     /// `NAME@first 12 hex digits of the hash`: the actor recorded on decisions.
     public var versionTag: String { "\(name)@\(hash.prefix(12))" }
+}
+
+/// When a live robot pauses itself: its deviation rate over the last `window` invoices it kept jumped against the
+/// `baseline` invoices before. Invoices a robot declines are not counted. `pause:` in the robot file sets these.
+public struct PauseSettings: Sendable, Equatable {
+    /// false: the robot never pauses itself.
+    public var enabled = true
+    /// The recent invoices compared (default 20).
+    public var window = 20
+    /// The earlier invoices they are compared with (default 200).
+    public var baseline = 200
+    /// Kept invoices needed before a pause is considered at all (default 70).
+    public var minimum = 70
+    /// The recent deviation rate must be at least this many percent (default 50) …
+    public var rate = 50
+    /// … at least this many times the earlier rate (default 3) …
+    public var factor = 3
+    /// … and at least this many percentage points above it (default 30).
+    public var points = 30
+
+    public init() {}
 }
 
 /// A deviation: the reason code and the message template an operator reads.

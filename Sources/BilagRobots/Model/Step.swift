@@ -11,6 +11,7 @@ public enum Step: Sendable {
     case history(History)
     case plan(PlanStep)
     case manual(Manual)
+    case decline(Decline)
     case book(Book)
 
     /// Where the step starts in the file, for traces and errors.
@@ -24,6 +25,7 @@ public enum Step: Sendable {
         case let .history(s): return s.location
         case let .plan(s): return s.location
         case let .manual(s): return s.location
+        case let .decline(s): return s.location
         case let .book(s): return s.location
         }
     }
@@ -39,6 +41,7 @@ public enum Step: Sendable {
         case .history: return "history"
         case .plan: return "plan"
         case .manual: return "manual"
+        case .decline: return "decline"
         case .book: return "book"
         }
     }
@@ -51,7 +54,8 @@ public struct Require: Sendable {
     public var deviation: Deviation
     public var location: SourceLocation
 
-    public enum IdentifierKind: String, Sendable, CaseIterable { case cvr, cpr, gln, orgnr }
+    /// `gsrn`: an 18-digit GS1 service relation number (a metering point); `gs1`: any GS1 key of 8 to 18 digits.
+    public enum IdentifierKind: String, Sendable, CaseIterable { case cvr, cpr, gln, orgnr, gsrn, gs1 }
 }
 
 /// `let` / `extract`: names bound to expressions, usable in later steps.
@@ -72,6 +76,8 @@ public struct Lookup: Sendable {
     /// When nothing is found (`expect: one`), or more than one.
     public var none: Deviation?
     public var many: Deviation?
+    /// `none: decline`: when nothing is found the invoice is not this robot's; it passes to the next robot.
+    public var declineWhenNone = false
     public var location: SourceLocation
 
     public enum Cardinality: String, Sendable { case one, optional, many }
@@ -106,6 +112,10 @@ public struct History: Sendable {
 public struct PlanStep: Sendable {
     public var name: String
     public var none: Deviation
+    /// `none: decline`: when no plan at all names the invoice's supplier and receiver, the invoice is not this
+    /// robot's and passes to the next robot. When plans name them but none fits (order number, prefix,
+    /// identifier), it is still the deviation `none`.
+    public var declineUnknownPair = false
     public var location: SourceLocation
 }
 
@@ -113,6 +123,15 @@ public struct PlanStep: Sendable {
 public struct Manual: Sendable {
     public var when: Expression?
     public var deviation: Deviation
+    public var location: SourceLocation
+}
+
+/// `decline`: the invoice is not this robot's after all (when the condition holds, or always). It passes to the
+/// next robot by priority, or to `no-robot`; it is no deviation of this robot and does not count towards a pause.
+public struct Decline: Sendable {
+    public var when: Expression?
+    /// Why, for the trace.
+    public var why: Template?
     public var location: SourceLocation
 }
 

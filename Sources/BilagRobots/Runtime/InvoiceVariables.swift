@@ -29,7 +29,7 @@ public enum InvoiceVariables {
 
     static let partyFields: [String: ValueType] = [
         "name": .string, "cvr": .string, "cpr": .string, "orgnr": .string, "vat": .string, "endpoint": .string, "endpoint_scheme": .string,
-        "gln": .string, "country": .string, "legal_id": .string,
+        "gln": .string, "country": .string, "legal_id": .string, "contact_id": .string,
     ]
 
     /// The values for one invoice.
@@ -39,11 +39,14 @@ public enum InvoiceVariables {
         func d(_ v: LocalDate?) -> Value { v.map { .date($0) } ?? .null }
         let kind = inv.documentKind
         let notes = inv.notes.map(\.text)
+        // OIOUBL has no buyer reference (BT-10): Danish public buyers put theirs in the buyer contact's ID.
+        let contactID = inv.buyer.contact?.identifier.flatMap { $0.trimmingWhitespace(includingNewlines: false).isEmpty || $0 == "NA" ? nil : $0 }
+        let buyerReference = inv.buyerReference ?? (inv.profile == .oioubl ? contactID : nil)
         var texts = notes
-        texts += [inv.buyerReference, inv.purchaseOrderReference, inv.contractReference, inv.projectReference, inv.buyerAccountingReference,
+        texts += [buyerReference, contactID == buyerReference ? nil : contactID, inv.purchaseOrderReference, inv.contractReference, inv.projectReference, inv.buyerAccountingReference,
                   inv.paymentInstructions.first?.remittanceInformation, inv.invoicedObjectIdentifier?.value, inv.paymentTerms].compactMap { $0 }
         for l in inv.lines { texts += [l.note, l.itemName, l.itemDescription, l.objectIdentifier?.value].compactMap { $0 } }
-        var identifiers = [inv.invoicedObjectIdentifier?.value, inv.contractReference, inv.purchaseOrderReference, inv.buyerReference, inv.projectReference].compactMap { $0 }
+        var identifiers = [inv.invoicedObjectIdentifier?.value, inv.contractReference, inv.purchaseOrderReference, buyerReference, contactID == buyerReference ? nil : contactID, inv.projectReference].compactMap { $0 }
         for l in inv.lines {
             identifiers += [l.objectIdentifier?.value, l.itemSellersIdentifier, l.buyerAccountingReference].compactMap { $0 }
             identifiers += l.itemAttributes.map(\.value)
@@ -54,7 +57,7 @@ public enum InvoiceVariables {
             "kind": .string(inv.documentKind.rawValue), "currency": s(inv.documentCurrencyCode?.code),
             "amount_due": n(inv.signedAmountDue), "total_without_vat": n(inv.signedTotalWithoutVAT), "total_vat": n(inv.signedTotalVAT),
             "total_with_vat": n(inv.totals.invoiceTotalAmountWithVAT.map(kind.signed)),
-            "buyer_reference": s(inv.buyerReference), "order_reference": s(inv.purchaseOrderReference), "contract_reference": s(inv.contractReference),
+            "buyer_reference": s(buyerReference), "order_reference": s(inv.purchaseOrderReference), "contract_reference": s(inv.contractReference),
             "project_reference": s(inv.projectReference), "accounting_cost": s(inv.buyerAccountingReference),
             "payment_id": s(inv.paymentInstructions.lazy.compactMap(\.remittanceInformation).first), "object_id": s(inv.invoicedObjectIdentifier?.value),
             "profile": .string(inv.profile.rawValue), "syntax": .string(inv.syntax.rawValue),
@@ -95,7 +98,7 @@ public enum InvoiceVariables {
             "name": s(p.name ?? p.tradingName), "cvr": s(cvr), "cpr": s(cpr), "orgnr": s(orgnr), "vat": s(p.vatIdentifier),
             "endpoint": s(p.electronicAddress?.value), "endpoint_scheme": s(p.electronicAddress?.scheme),
             "gln": s(gln(p.electronicAddress) ?? p.identifiers.lazy.compactMap(gln).first), "country": s(p.postalAddress?.countryCode),
-            "legal_id": s(p.legalRegistrationIdentifier?.value),
+            "legal_id": s(p.legalRegistrationIdentifier?.value), "contact_id": s(p.contact?.identifier),
         ]
     }
 

@@ -3,8 +3,9 @@ import BilagRobotLanguage
 
 /// Earlier invoices a robot booked, by key (e.g. a tenancy), for `history` steps.
 public protocol HistoryProvider: Sendable {
-    /// The robot's booked invoices with this key, newest first.
-    func booked(robot: String, key: String, limit: Int) throws -> [HistoryEntry]
+    /// The robot's booked invoices with this key, newest first; with `before` (a decision id), only those first
+    /// decided before it — the history as it stood then.
+    func booked(robot: String, key: String, limit: Int, before: Int64?) throws -> [HistoryEntry]
 }
 
 /// One earlier booking.
@@ -23,6 +24,13 @@ public struct HistoryEntry: Sendable, Equatable {
 public protocol PlanProvider: Sendable {
     /// The plan covering this invoice (a record shaped like `PlanRecord.type`), or nil.
     func plan(for invoice: Invoice, variables: [String: Value], on date: LocalDate) throws -> [String: Value]?
+    /// Whether any plan names this invoice's supplier and receiver at all (a `plan` step with `none: decline`
+    /// declines when none does).
+    func hasPlans(for invoice: Invoice, variables: [String: Value]) throws -> Bool
+}
+
+extension PlanProvider {
+    public func hasPlans(for invoice: Invoice, variables: [String: Value]) throws -> Bool { true }
 }
 
 /// Everything a robot run may touch: the invoice, the connectors named in configuration, history and plans.
@@ -39,6 +47,9 @@ public struct RobotContext: Sendable {
     public var plans: PlanProvider
     /// A replay of an invoice already decided: lookups ignore the invoice's own case updates, history its own booking.
     public var isReplay = false
+    /// For a replay or a re-evaluation: the invoice's first decision. `history` then sees only the bookings of invoices
+    /// decided before it, as it stood for this invoice — not what was booked meanwhile.
+    public var historyAsOf: Int64?
 
     public init(invoiceID: String, channel: String, invoice: Invoice, today: LocalDate, connectors: [String: Connector], history: HistoryProvider, plans: PlanProvider) {
         self.invoiceID = invoiceID; self.channel = channel; self.invoice = invoice; self.today = today; self.connectors = connectors; self.history = history; self.plans = plans
@@ -49,11 +60,12 @@ public struct RobotContext: Sendable {
 /// No history (for dry runs without a database).
 public struct NoHistory: HistoryProvider {
     public init() {}
-    public func booked(robot: String, key: String, limit: Int) throws -> [HistoryEntry] { [] }
+    public func booked(robot: String, key: String, limit: Int, before: Int64?) throws -> [HistoryEntry] { [] }
 }
 
 /// No plans.
 public struct NoPlans: PlanProvider {
     public init() {}
     public func plan(for invoice: Invoice, variables: [String: Value], on date: LocalDate) throws -> [String: Value]? { nil }
+    public func hasPlans(for invoice: Invoice, variables: [String: Value]) throws -> Bool { false }
 }

@@ -11,6 +11,8 @@ public struct RobotResult: Sendable {
     public enum Outcome: Sendable {
         /// The robot's `match` did not hold.
         case notMatched
+        /// A `decline` (or `none: decline`) said the invoice is not this robot's: the next robot may take it.
+        case declined(String)
         /// Book with this posting and send these case updates after the booking commits.
         case book(BookingDraft)
         /// A business deviation: the manual queue with this reason.
@@ -25,6 +27,8 @@ public struct BookingDraft: Sendable {
     public var account: String
     public var dimensions: [String: String]
     public var vatCode: String?
+    /// The book step (or the plan) declared the posting VAT-exempt (`vat_code: "exempt"`): no VAT code is right.
+    public var vatExempt = false
     public var text: String?
     public var pay: Bool
     public var caseUpdates: [CaseUpdate]

@@ -15,7 +15,8 @@ public struct RobotRunner {
     /// The environment an invoice offers, with the robot's tables.
     public func environment(_ ctx: RobotContext) -> Environment {
         var values = ctx.variables
-        for (n, t) in robot.tables { values[n] = t.columnValues }
+        let invoice = Environment(ctx.variables)
+        for (n, t) in robot.tables { values[n] = t.effective == nil ? t.columnValues : t.columnValues(on: t.validityDate(in: invoice)) }
         return Environment(values)
     }
 
@@ -40,6 +41,8 @@ public struct RobotRunner {
                 case .next: continue
                 case let .stop(reason, message):
                     return RobotResult(outcome: .deviation(reason: reason, message: message), trace: trace, historyKey: historyKey)
+                case let .decline(why):
+                    return RobotResult(outcome: .declined(why), trace: trace, historyKey: nil)
                 case let .book(draft, key):
                     return RobotResult(outcome: .book(draft), trace: trace, historyKey: key ?? historyKey)
                 }
@@ -63,7 +66,7 @@ public struct RobotRunner {
         var summary: String
         var inputs: String?
         var historyKey: String?
-        enum Effect { case next, stop(String, String), book(BookingDraft, String?) }
+        enum Effect { case next, stop(String, String), decline(String), book(BookingDraft, String?) }
     }
 
     func stop(_ d: Deviation, _ env: Environment, _ fallback: String) -> StepResult.Effect {
@@ -89,6 +92,8 @@ public struct RobotRunner {
                 case .cpr: ok = Identifiers.isValidCPR(text)
                 case .gln: ok = Identifiers.isValidGLN(text)
                 case .orgnr: ok = Identifiers.isValidNorwegianOrgNumber(text)
+                case .gsrn: ok = Identifiers.isValidGS1(text, length: 18)
+                case .gs1: ok = Identifiers.isValidGS1(text)
                 }
                 if !ok { return StepResult(effect: stop(s.deviation, env, "\(s.value.source) is not a valid \(kind.rawValue.uppercased())"), summary: "invalid \(kind.rawValue)", inputs: s.value.source) }
             }
@@ -116,6 +121,7 @@ public struct RobotRunner {
                 return StepResult(effect: .next, summary: "\(records.count) found", inputs: inputs)
             case .one, .optional:
                 if records.isEmpty {
+                    if s.declineWhenNone { return StepResult(effect: .decline("\(s.connector) has no \(s.query) for \(inputs)"), summary: "none found: declined", inputs: inputs) }
                     if s.expect == .optional { env = env.adding(s.name, .null); return StepResult(effect: .next, summary: "none found", inputs: inputs) }
                     return StepResult(effect: stop(s.none!, env, "\(s.connector) has no \(s.query) for \(inputs)"), summary: "none found", inputs: inputs)
                 }
@@ -131,7 +137,11 @@ public struct RobotRunner {
             var criteria: [String: Value] = [:]
             for w in s.where_ { criteria[w.column] = try w.value.evaluate(in: env) }
             var date: LocalDate?
-            if let on = s.on, case let .date(d) = try on.evaluate(in: env) { date = d }
+            if let on = s.on {
+                if case let .date(d) = try on.evaluate(in: env) { date = d }
+            } else {
+                date = table.validityDate(in: env)   // the table's own `effective: { on: … }`
+            }
             let rows = table.rows(matching: criteria, on: date)
             let inputs = "\(s.table)(" + criteria.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + (date.map { ", on \($0)" } ?? "") + ")"
             guard let row = rows.first else { return StepResult(effect: stop(s.none, env, "no row of \(s.table) for \(inputs)"), summary: "no row", inputs: inputs) }
@@ -146,7 +156,7 @@ public struct RobotRunner {
         case let .history(s):
             let key = try s.key.evaluate(in: env)
             var entries: [HistoryEntry] = []
-            if key != .null { entries = try ctx.history.booked(robot: robot.name, key: Self.keyText(key), limit: s.limit + 1).filter { $0.invoiceID != ctx.invoiceID }.prefix(s.limit).map { $0 } }
+            if key != .null { entries = try ctx.history.booked(robot: robot.name, key: Self.keyText(key), limit: s.limit + 1, before: ctx.historyAsOf).filter { $0.invoiceID != ctx.invoiceID }.prefix(s.limit).map { $0 } }
             let rec: [String: Value] = [
                 "count": .number(Amount(entries.count)),
                 "last_amount": entries.first.map { .number($0.amount) } ?? .null,
@@ -160,6 +170,9 @@ public struct RobotRunner {
             return StepResult(effect: .next, summary: "\(entries.count) earlier booking(s)" + (entries.first.map { ", last \($0.amount) on \($0.issueDate?.description ?? "?")" } ?? ""), inputs: "key \(key)", historyKey: key == .null ? nil : Self.keyText(key))
 
         case let .plan(s):
+            if s.declineUnknownPair, try !ctx.plans.hasPlans(for: ctx.invoice, variables: ctx.variables) {
+                return StepResult(effect: .decline("no payment plan names this supplier and receiver"), summary: "no plan for supplier and receiver: declined", inputs: nil)
+            }
             guard let plan = try ctx.plans.plan(for: ctx.invoice, variables: ctx.variables, on: ctx.today) else {
                 return StepResult(effect: stop(s.none, env, "no payment plan covers this supplier and receiver"), summary: "no plan", inputs: nil)
             }
@@ -172,6 +185,13 @@ public struct RobotRunner {
             }
             return StepResult(effect: stop(s.deviation, env, "routed to manual handling"), summary: "manual: \(s.deviation.reason)", inputs: s.when?.source)
 
+        case let .decline(s):
+            if let when = s.when, try when.evaluate(in: env) != .bool(true) {
+                return StepResult(effect: .next, summary: "not declined", inputs: s.when?.source)
+            }
+            let why = s.why?.render(in: env) ?? "declined"
+            return StepResult(effect: .decline(why), summary: "declined: \(why)", inputs: s.when?.source)
+
         case let .book(s):
             let account = try Self.text(s.account.evaluate(in: env))
             guard let account, !account.isEmpty else { return StepResult(effect: .stop("posting-incomplete", "the posting template gave no account"), summary: "no account", inputs: nil) }
@@ -182,7 +202,9 @@ public struct RobotRunner {
                     if case let .record(r) = v { for (k, x) in r { if let t = Self.text(x) { dims[k] = t } } }
                 } else if let t = Self.text(v) { dims[d.name] = t }
             }
-            let vat = try s.vatCode.flatMap { Self.text(try $0.evaluate(in: env)) }
+            var vat = try s.vatCode.flatMap { Self.text(try $0.evaluate(in: env)) }.flatMap { $0.trimmingWhitespace(includingNewlines: false).isEmpty ? nil : $0 }
+            let exempt = vat?.lowercased() == "exempt"
+            if exempt { vat = nil }
             let key = try s.historyKey.flatMap { k -> String? in let v = try k.evaluate(in: env); return v == .null ? nil : Self.keyText(v) }
             var updates: [CaseUpdate] = []
             for w in s.writeBacks {
@@ -192,7 +214,7 @@ public struct RobotRunner {
                 let idem = RobotHash.sha256(Data("\(ctx.invoiceID)|\(robot.name)|\(w.connector)|\(w.action)|\(canonical)".utf8))
                 updates.append(CaseUpdate(connector: w.connector, action: w.action, params: params, idempotencyKey: String(idem.prefix(32)), invoiceID: ctx.invoiceID))
             }
-            let draft = BookingDraft(account: account, dimensions: dims, vatCode: vat, text: s.text?.render(in: env), pay: s.pay, caseUpdates: updates)
+            let draft = BookingDraft(account: account, dimensions: dims, vatCode: vat, vatExempt: exempt, text: s.text?.render(in: env), pay: s.pay, caseUpdates: updates)
             return StepResult(effect: .book(draft, key), summary: "book on \(account)" + (dims.isEmpty ? "" : " " + dims.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")) + (updates.isEmpty ? "" : "; \(updates.count) case update(s)"), inputs: nil)
         }
     }

@@ -12,6 +12,10 @@ public struct Table: Sendable {
     public let rows: [[String: Value]]
     /// The columns that bound each row's validity (`valid_from` inclusive, `valid_to` inclusive, either may be empty).
     public var effective: (from: String, to: String?)?
+    /// The date a row must be in force on (`effective: { on: … }`, by default `invoice.service_date`): the table as
+    /// expressions see it (`housing_companies.cvr`) holds only the rows in force on it, and a `table` step without
+    /// its own `on:` picks among them.
+    public var effectiveOn: Expression?
     /// The table as expressions see it: a record of columns, each the list of its values
     /// (so `buyer.ean in reserved_eans.ean` reads naturally). Built once at load, read on every decision.
     public let columnValues: Value
@@ -37,16 +41,36 @@ public struct Table: Sendable {
         return .record(rec)
     }
 
+    /// Whether the row is in force on `date` (always, when the table is not effective-dated).
+    public func inForce(_ row: [String: Value], on date: LocalDate) -> Bool {
+        guard let effective else { return true }
+        if case let .date(from)? = row[effective.from], date < from { return false }
+        if let toCol = effective.to, case let .date(to)? = row[toCol], date > to { return false }
+        return true
+    }
+
+    /// The table as expressions see it on `date`: only the rows in force then (all rows when the table is not
+    /// effective-dated or there is no date).
+    public func columnValues(on date: LocalDate?) -> Value {
+        guard effective != nil, let date else { return columnValues }
+        let inForce = rows.filter { self.inForce($0, on: date) }
+        var rec: [String: Value] = [:]
+        for c in columns { rec[c.name] = .list(inForce.map { $0[c.name] ?? .null }) }
+        return .record(rec)
+    }
+
+    /// The date the rows must be in force on for this invoice (`effectiveOn` evaluated), or nil.
+    public func validityDate(in env: Environment) -> LocalDate? {
+        guard effective != nil, let on = effectiveOn, case let .date(d)? = try? on.evaluate(in: env) else { return nil }
+        return d
+    }
+
     /// Rows whose columns equal the given values and which are in force on `date` (when the table is effective-dated).
     /// The row with the latest start wins when several are in force.
     public func rows(matching criteria: [String: Value], on date: LocalDate?) -> [[String: Value]] {
         var found = rows.filter { row in criteria.allSatisfy { Self.same(row[$0.key] ?? .null, $0.value) } }
         if let effective, let date {
-            found = found.filter { row in
-                if case let .date(from)? = row[effective.from], date < from { return false }
-                if let toCol = effective.to, case let .date(to)? = row[toCol], date > to { return false }
-                return true
-            }
+            found = found.filter { inForce($0, on: date) }
             found.sort { a, b in
                 guard case let .date(x)? = a[effective.from], case let .date(y)? = b[effective.from] else { return false }
                 return x > y

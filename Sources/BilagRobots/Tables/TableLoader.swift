@@ -3,12 +3,23 @@ import BilagRobotLanguage
 import Foundation
 
 /// Reads a table file (CSV with a header row, or a JSON array of objects) and types its cells.
+///
+/// The file is UTF-8 unless the robot declares another encoding (`encoding: latin1` or `windows-1252`); bytes that
+/// are not valid UTF-8 are refused with their line, never loaded as `R\u{FFFD}dhuset`. Rows with the same key (by
+/// default the first column; `key:` names others, `key: none` none) are refused with their row numbers, unless the
+/// table is effective-dated and their periods do not overlap.
 public enum TableLoader {
-    public static func load(name: String, path: String, displayPath: String, columns: [(name: String, type: FieldType)], effective: (from: String, to: String?)?, at location: SourceLocation) throws -> Table {
+    /// The encodings a table file may declare.
+    public static let encodings: [String: String.Encoding] = [
+        "utf-8": .utf8, "utf8": .utf8, "latin1": .isoLatin1, "latin-1": .isoLatin1, "iso-8859-1": .isoLatin1, "windows-1252": .windowsCP1252, "cp1252": .windowsCP1252,
+    ]
+
+    public static func load(name: String, path: String, displayPath: String, columns: [(name: String, type: FieldType)], effective: (from: String, to: String?)?,
+                            key: [String]? = nil, encoding: String.Encoding = .utf8, at location: SourceLocation) throws -> Table {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RobotLanguageError(location: location, message: "table \(name): cannot read \(displayPath)")
         }
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try decode(data, encoding, table: name, file: displayPath, at: location)
         var raw: [[String: String]]
         if path.hasSuffix(".json") {
             guard let arr = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
@@ -30,7 +41,55 @@ public enum TableLoader {
             }
             rows.append(row)
         }
+        try refuseDuplicates(rows, key: key ?? columns.first.map { [$0.name] } ?? [], effective: effective, table: name, file: displayPath, at: location)
         return Table(name: name, file: displayPath, columns: columns, rows: rows, effective: effective)
+    }
+
+    /// The text of the file; a UTF-8 file with invalid bytes is refused naming the line.
+    static func decode(_ data: Data, _ encoding: String.Encoding, table: String, file: String, at location: SourceLocation) throws -> String {
+        if encoding != .utf8 {
+            guard let text = String(data: data, encoding: encoding) else {
+                throw RobotLanguageError(location: location, message: "table \(table): \(file) cannot be read in the declared encoding")
+            }
+            return text
+        }
+        if let text = String(data: data, encoding: .utf8) { return text }
+        var line = 1
+        for part in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            if String(data: Data(part), encoding: .utf8) == nil {
+                throw RobotLanguageError(location: location, message: "table \(table): \(file) line \(line) is not valid UTF-8 (\(String(decoding: part, as: UTF8.self).trimmingWhitespace(includingNewlines: true))); save the file as UTF-8, or declare its encoding (`encoding: latin1` or `windows-1252`)")
+            }
+            line += 1
+        }
+        throw RobotLanguageError(location: location, message: "table \(table): \(file) is not valid UTF-8")
+    }
+
+    /// Refuses two rows with the same key (whose periods overlap, in an effective-dated table), naming both rows.
+    static func refuseDuplicates(_ rows: [[String: Value]], key: [String], effective: (from: String, to: String?)?, table: String, file: String, at location: SourceLocation) throws {
+        guard !key.isEmpty else { return }
+        var seen: [[Value]: [Int]] = [:]
+        for (i, row) in rows.enumerated() {
+            let k = key.map { row[$0] ?? .null }
+            for j in seen[k] ?? [] where overlap(rows[j], row, effective) {
+                let shown = zip(key, k).map { c, v in
+                    if case let .string(t) = v { return "\(c) \(t)" }
+                    return "\(c) \(v)"
+                }.joined(separator: ", ")
+                throw RobotLanguageError(location: location, message: "table \(table): \(file) rows \(j + 2) and \(i + 2) have the same key (\(shown))" + (effective == nil ? "" : " and overlapping validity") + "; only one row may apply — remove one, or bound their periods")
+            }
+            seen[k, default: []].append(i)
+        }
+    }
+
+    /// Whether two rows' validity periods share a day (always, when the table is not effective-dated).
+    static func overlap(_ a: [String: Value], _ b: [String: Value], _ effective: (from: String, to: String?)?) -> Bool {
+        guard let effective else { return true }
+        func bound(_ row: [String: Value], _ col: String?, _ open: LocalDate) -> LocalDate {
+            if let col, case let .date(d)? = row[col] { return d }
+            return open
+        }
+        let lo = LocalDate(parsing: "0001-01-01")!, hi = LocalDate(parsing: "9999-12-31")!
+        return bound(a, effective.from, lo) <= bound(b, effective.to, hi) && bound(b, effective.from, lo) <= bound(a, effective.to, hi)
     }
 
     static func typed(_ cell: String, _ type: FieldType, table: String, file: String, row: Int, column: String, location: SourceLocation) throws -> Value {
