@@ -21,12 +21,14 @@ struct CIIReader {
                 if let t = n.text(.ram, "Content") { inv.notes.append(Note(text: t, subjectCode: n.text(.ram, "SubjectCode"))) }
             }
         }
-        guard let tx = root.first(.ciiRoot, "SupplyChainTradeTransaction") else { return ParsedDocument(invoice: inv, findings: fields.findings) }
+        guard let tx = root.first(.ciiRoot, "SupplyChainTradeTransaction") else {
+            return ParsedDocument(invoice: inv, findings: fields.findings, lexical: LexicalScan.scan(root: root, cii: true))
+        }
         inv.lines = tx.all(.ram, "IncludedSupplyChainTradeLineItem").map { line($0) }
         if let agreement = tx.first(.ram, "ApplicableHeaderTradeAgreement") { readAgreement(agreement, into: &inv) }
         if let delivery = tx.first(.ram, "ApplicableHeaderTradeDelivery") { readDelivery(delivery, into: &inv) }
         if let settlement = tx.first(.ram, "ApplicableHeaderTradeSettlement") { readSettlement(settlement, into: &inv) }
-        return ParsedDocument(invoice: inv, findings: fields.findings)
+        return ParsedDocument(invoice: inv, findings: fields.findings, lexical: LexicalScan.scan(root: root, cii: true))
     }
 
     /// A `udt:DateTimeString` (format 102, `YYYYMMDD`) inside the element.

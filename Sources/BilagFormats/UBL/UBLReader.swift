@@ -105,7 +105,7 @@ struct UBLReader {
         if inv.profile == .oioubl { Self.applyOIOUBLTotals(&inv) }
         let lineName: StaticString = kind == .invoice ? "InvoiceLine" : "CreditNoteLine"
         inv.lines = root.all(.cac, lineName).map { line($0, kind: kind) }
-        return ParsedDocument(invoice: inv, findings: fields.findings)
+        return ParsedDocument(invoice: inv, findings: fields.findings, lexical: LexicalScan.scan(root: root, cii: false, oioubl: inv.profile == .oioubl))
     }
 
     /// OIOUBL 2.x writes the total VAT in `TaxExclusiveAmount` (its own meaning of the element), so BT-109 is

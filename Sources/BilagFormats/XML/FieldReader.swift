@@ -5,7 +5,12 @@ struct FieldReader {
     var findings: [ParseFinding] = []
 
     mutating func amount(_ e: XMLElement?, _ path: @autoclosure () -> String) -> Amount? {
-        guard let e, let t = e.text else { return nil }
+        guard let e else { return nil }
+        guard let t = e.text, e.trimmedText != nil else {
+            // An amount element without a number: the XML Schema (and the official rules, which stop on it) reject it.
+            findings.append(ParseFinding(path: path(), message: "the amount is empty"))
+            return nil
+        }
         if let a = Amount(parsing: t) { return a }
         findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))' is not a decimal number"))
         return nil

@@ -62,8 +62,18 @@ public struct ValidationContext: Sendable {
     /// The paths of the fields the parser found but could not read (they exist in the document).
     public let unreadablePaths: [String]
 
-    public init(_ invoice: Invoice, profile: Profile? = nil, findings: [ParseFinding] = []) {
+    /// What the document writes as written (empty when the invoice was built in code, not parsed).
+    public let lexical: LexicalFacts
+
+    /// A UBL `CreditNote` root (the rules stated on `cbc:CreditNoteTypeCode`); for an invoice built in code, whose
+    /// root is unknown, the document kind.
+    public var isUBLCreditNoteRoot: Bool {
+        invoice.syntax == .ubl && (lexical.root.isEmpty ? invoice.documentKind == .creditNote : lexical.root == "CreditNote")
+    }
+
+    public init(_ invoice: Invoice, profile: Profile? = nil, findings: [ParseFinding] = [], lexical: LexicalFacts = LexicalFacts()) {
         self.invoice = invoice
+        self.lexical = lexical
         self.unreadablePaths = findings.map(\.path)
         let t = invoice.totals
         hasTotals = t.sumOfInvoiceLineNetAmount != nil || t.invoiceTotalAmountWithoutVAT != nil || t.invoiceTotalAmountWithVAT != nil

@@ -8,8 +8,10 @@ enum DocumentMandatoryRules {
         Assert("BR-01", p, "An Invoice shall have a Specification identifier (BT-24).") { $0.invoice.specificationIdentifier.isPresent },
         Assert("BR-02", p, "An Invoice shall have an Invoice number (BT-1).") { $0.invoice.invoiceNumber.isPresent },
         Assert("BR-03", p, "An Invoice shall have an Invoice issue date (BT-2).") { c in
+            // CII reads the issue date only from a DateTimeString with format="102".
+            if c.invoice.syntax == .cii, !c.lexical.root.isEmpty, !c.lexical.issueDateHasFormat102 { return false }
             // An issue date that is there but no date is BILAG-FORMAT's to report, not a missing one.
-            c.invoice.issueDate != nil || (!c.unreadablePaths.isEmpty && c.hasUnreadable("cbc:IssueDate", "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString"))
+            return c.invoice.issueDate != nil || (!c.unreadablePaths.isEmpty && c.hasUnreadable("cbc:IssueDate", "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString"))
         },
         Assert("BR-04", p, "An Invoice shall have an Invoice type code (BT-3).") { $0.invoice.invoiceTypeCode.isPresent },
         Assert("BR-05", p, "An Invoice shall have an Invoice currency code (BT-5).") { $0.invoice.documentCurrencyCode?.code.isPresent ?? false },
