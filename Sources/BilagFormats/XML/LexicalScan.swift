@@ -73,18 +73,15 @@ struct LexicalScan {
             return
         }
         var rule: String?
-        if depth == 3, ancestor(1, is: "LegalMonetaryTotal"), endsWith(n, "Amount") {
+        let onLine = ancestor(depth - 2, is: "InvoiceLine") || ancestor(depth - 2, is: "CreditNoteLine")
+        if depth == 3, ancestor(1, is: "LegalMonetaryTotal") || ancestor(1, is: "PrepaidPayment"), endsWith(n, "Amount") {
             rule = "F-LIB014"
             if name(n, is: "TaxExclusiveAmount") { facts.oioubl?.taxExclusiveAmount = trimmed.flatMap { Amount(parsing: $0) } }
-        } else if depth == 3, ancestor(1, is: "TaxTotal"), name(n, is: "TaxAmount") {
+        } else if name(n, is: "TaxAmount"), ancestor(1, is: "TaxTotal"), depth == 3 || (depth == 4 && onLine) {
             rule = "F-LIB250"
-        } else if depth == 4, ancestor(1, is: "TaxSubtotal"), ancestor(2, is: "TaxTotal") {
-            if name(n, is: "TaxAmount") {
-                rule = "F-LIB250"
-                if let a = trimmed.flatMap({ Amount(parsing: $0) }) { facts.oioubl?.taxSubtotalSum += a }
-            } else if name(n, is: "TaxableAmount") {
-                rule = "F-LIB261"
-            }
+        } else if ancestor(1, is: "TaxSubtotal"), ancestor(2, is: "TaxTotal"), depth == 4 || (depth == 5 && onLine) {
+            if name(n, is: "TaxableAmount") { rule = "F-LIB261" }
+            if depth == 4, name(n, is: "TaxAmount"), let a = trimmed.flatMap({ Amount(parsing: $0) }) { facts.oioubl?.taxSubtotalSum += a }
         }
         if let rule, Self.writtenDecimals(raw ?? "") != 2, (facts.oioubl?.notTwoDecimals.count ?? 0) < Self.maxRecorded {
             let finding = LexicalFacts.Finding(path: path(), rule: rule)
