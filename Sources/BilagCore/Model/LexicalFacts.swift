@@ -36,6 +36,15 @@ public struct LexicalFacts: Hashable, Sendable {
         public init(path: String, rule: String) { self.path = path; self.rule = rule }
     }
 
+    /// CII: the ID of the seller's and of the tax representative's `ram:SpecifiedTaxRegistration` whose `schemeID`
+    /// is `VAT` as written — what the PEPPOL CII rules read as the VAT number (NO-R-001, the supplier country);
+    /// EN 16931 itself takes `VA`.
+    public var ciiSellerVATSchemeID: String?
+    public var ciiTaxRepresentativeVATSchemeID: String?
+
+    /// Syntax rules (UBL-SR-*) the reader found broken: how often an element occurs, whether a group is complete.
+    public var syntax: [Finding] = []
+
     /// OIOUBL: the totals as the official OIOUBL rules compute them from the document (the canonical model keeps
     /// only VAT subtotals and counts every line).
     public var oioubl: OIOUBLSums?

@@ -25,9 +25,16 @@ struct FieldReader {
 
     mutating func bool(_ e: XMLElement?, _ path: @autoclosure () -> String) -> Bool? {
         guard let t = e?.trimmedText else { return nil }
-        switch t.lowercased() {
+        switch t {
         case "true", "1": return true
         case "false", "0": return false
+        case "TRUE", "True":
+            // Read as meant, but not an xs:boolean: the XML Schema rejects it (and the official rules stop on it).
+            findings.append(ParseFinding(path: path(), message: "'\(t)' is not an xs:boolean (true, false, 1, 0)"))
+            return true
+        case "FALSE", "False":
+            findings.append(ParseFinding(path: path(), message: "'\(t)' is not an xs:boolean (true, false, 1, 0)"))
+            return false
         default:
             findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))' is not true or false"))
             return nil

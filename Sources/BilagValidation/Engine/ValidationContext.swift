@@ -123,7 +123,14 @@ public struct ValidationContext: Sendable {
         buyerHasLegalRegistration = invoice.buyer.legalRegistrationIdentifier?.value.isPresent ?? false
         sellerCountry = Text.upperTrimmed(seller.postalAddress?.countryCode)
         buyerCountry = Text.upperTrimmed(invoice.buyer.postalAddress?.countryCode)
-        if let vat = seller.vatIdentifier, vat.utf8.count >= 2 {
+        if invoice.syntax == .cii, !lexical.root.isEmpty {
+            // The PEPPOL CII rules read the tax registration with schemeID "VAT".
+            if let vat = lexical.ciiSellerVATSchemeID ?? lexical.ciiTaxRepresentativeVATSchemeID, vat.utf8.count >= 2 {
+                peppolSupplierCountry = Text.upperTrimmed(Text.prefix(vat, 2))
+            } else {
+                peppolSupplierCountry = sellerCountry.isEmpty ? "XX" : sellerCountry
+            }
+        } else if let vat = seller.vatIdentifier, vat.utf8.count >= 2 {
             peppolSupplierCountry = Text.upperTrimmed(Text.prefix(vat, 2))
         } else if let vat = invoice.sellerTaxRepresentative?.vatIdentifier, vat.utf8.count >= 2 {
             peppolSupplierCountry = Text.upperTrimmed(Text.prefix(vat, 2))

@@ -11,26 +11,31 @@ enum LexicalRules {
         Assert("PEPPOL-EN16931-R051", Profiles.peppol, at: "BT-5", "All currencyID attributes must have the same value as the invoice currency code (BT-5), except for the invoice total VAT amount in accounting currency (BT-111).") { c in
             c.invoice.syntax != .ubl || c.lexical.foreignCurrencyAmounts.isEmpty
         },
-        LexicalDates(id: "PEPPOL-EN16931-F001", profiles: Profiles.peppol, "A date MUST be formatted YYYY-MM-DD (UBL) or YYYYMMDD with format 102 (CII)."),
-        LexicalDates(id: "CII-DT-097", profiles: Profiles.en16931, "Date time string with format attribute 102 shall be YYYYMMDD."),
+        LexicalFindings(id: "PEPPOL-EN16931-F001", Profiles.peppol, "A date MUST be formatted YYYY-MM-DD (UBL) or YYYYMMDD with format 102 (CII).") { $0.badDates },
+        LexicalFindings(id: "CII-DT-097", Profiles.en16931, "Date time string with format attribute 102 shall be YYYYMMDD.") { $0.badDates },
         Assert("CII-DT-037", Profiles.en16931, at: "TypeCode", "TypeCode shall be 'VAT'") { c in
             c.invoice.syntax != .cii || c.lexical.nonVATTaxTypeCodes.isEmpty
         },
         PaddedAmountDecimals(),
+        LexicalFindings(id: "UBL-SR-05", Profiles.en16931, "Payment terms shall occur maximum once.") { $0.syntax },
+        LexicalFindings(id: "UBL-SR-12", Profiles.en16931, "Seller VAT identifier shall occur maximum once.") { $0.syntax },
+        LexicalFindings(id: "UBL-SR-46", Profiles.en16931, "Payment means text shall occur maximum once.") { $0.syntax },
+        LexicalFindings(id: "UBL-SR-53", Profiles.en16931, "CompanyID (VAT Identifier) must be stated when providing the PartyTaxScheme/TaxScheme/ID.") { $0.syntax },
+        Assert("UBL-SR-47", Profiles.en16931, at: "BT-81", "When there are more than one payment means code, they shall be equal.") { c in
+            c.invoice.syntax != .ubl || samePaymentMeansCode(c)
+        },
+        Assert("CII-SR-467", Profiles.en16931, at: "BT-81", "All Payment means type codes (BT-81) shall have the same value across all SpecifiedTradeSettlementPaymentMeans.") { c in
+            c.invoice.syntax != .cii || samePaymentMeansCode(c)
+        },
     ]
-}
 
-/// The dates whose lexical form a rule rejects (PEPPOL-EN16931-F001, CII-DT-097).
-final class LexicalDates: Rule {
-    let id: String
-    let severity = Severity.fatal
-    let profiles: Set<Profile>
-    let message: String
-
-    init(id: String, profiles: Set<Profile>, _ message: String) { self.id = id; self.profiles = profiles; self.message = message }
-
-    func check(_ c: ValidationContext, into issues: inout IssueList) {
-        for d in c.lexical.badDates where d.rule == id { issues.add(self, message, at: d.path) }
+    static func samePaymentMeansCode(_ c: ValidationContext) -> Bool {
+        var first: String?
+        return c.invoice.paymentInstructions.allBorrowed { pm in
+            guard let code = pm.paymentMeansTypeCode else { return true }
+            if first == nil { first = code }
+            return code == first
+        }
     }
 }
 
@@ -69,5 +74,23 @@ final class PaddedAmountDecimals: Rule {
                 issues.add(ruleID: rule, severity: .fatal, message: message, location: a.path)
             }
         }
+    }
+}
+
+
+/// A rule the parser's facts already decide: each recorded place under the rule's id is one issue.
+final class LexicalFindings: Rule {
+    let id: String
+    let severity = Severity.fatal
+    let profiles: Set<Profile>
+    let message: String
+    let findings: @Sendable (LexicalFacts) -> [LexicalFacts.Finding]
+
+    init(id: String, _ profiles: Set<Profile>, _ message: String, _ findings: @escaping @Sendable (LexicalFacts) -> [LexicalFacts.Finding]) {
+        self.id = id; self.profiles = profiles; self.message = message; self.findings = findings
+    }
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        for f in findings(c.lexical) where f.rule == id { issues.add(self, message, at: f.path) }
     }
 }

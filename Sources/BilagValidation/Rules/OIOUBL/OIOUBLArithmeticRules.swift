@@ -72,12 +72,13 @@ enum OIOUBLArithmeticRules {
     ]
 
     static let all: [any Rule] = totals.flatMap { $0 } + [
+        // F-LIB014/F-LIB250/F-LIB261: exactly two decimals as written (`string-length(substring-after(., '.')) != 2`).
         Assert("F-LIB016", p, at: "cac:LegalMonetaryTotal/cbc:PayableAmount", "Invalid PayableAmount. Must not be negative.") { c in
             (c.invoice.totals.amountDueForPayment?.exact ?? 0) >= 0
         },
-        OIOUBLTwoDecimals(id: "F-LIB014", "Must have 2 decimals (LegalMonetaryTotal amounts, PrepaidPayment/PaidAmount)."),
-        OIOUBLTwoDecimals(id: "F-LIB250", "Invalid TaxAmount. Must have 2 decimals (TaxTotal/TaxAmount of the document and of each line)."),
-        OIOUBLTwoDecimals(id: "F-LIB261", "Invalid TaxableAmount. Must have 2 decimals (TaxSubtotal/TaxableAmount of the document and of each line)."),
+        LexicalFindings(id: "F-LIB014", p, "Must have 2 decimals (LegalMonetaryTotal amounts, PrepaidPayment/PaidAmount).") { $0.oioubl?.notTwoDecimals ?? [] },
+        LexicalFindings(id: "F-LIB250", p, "Invalid TaxAmount. Must have 2 decimals (TaxTotal/TaxAmount of the document and of each line).") { $0.oioubl?.notTwoDecimals ?? [] },
+        LexicalFindings(id: "F-LIB261", p, "Invalid TaxableAmount. Must have 2 decimals (TaxSubtotal/TaxableAmount of the document and of each line).") { $0.oioubl?.notTwoDecimals ?? [] },
     ]
 
     /// One rule per document kind: the official ids differ for `Invoice` and `CreditNote`.
@@ -106,18 +107,3 @@ final class OIOUBLTotal: Rule {
     }
 }
 
-/// F-LIB014/F-LIB250/F-LIB261: the amount has exactly two decimals as written (`string-length(substring-after(.,
-/// '.')) != 2`): `100`, `100.0` and `100.000` all fail.
-final class OIOUBLTwoDecimals: Rule {
-    let id: String
-    let severity = Severity.fatal
-    let profiles = Profiles.oioubl
-    let message: String
-
-    init(id: String, _ message: String) { self.id = id; self.message = message }
-
-    func check(_ c: ValidationContext, into issues: inout IssueList) {
-        guard let o = c.lexical.oioubl else { return }
-        for f in o.notTwoDecimals where f.rule == id { issues.add(self, message, at: f.path) }
-    }
-}
