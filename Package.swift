@@ -56,7 +56,7 @@ let package = Package(
         ]),
         // `bilag bench`: a deterministic invoice generator and the end-to-end benchmark against the real binary.
         .target(name: "BilagBench", dependencies: [
-            "BilagCore", "BilagEngine", "CLibXML2", "BilagFormats",
+            "BilagCore", "BilagEngine", "CLibXML2", "BilagFormats", "BilagValidation",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .executableTarget(name: "bilag", dependencies: [

@@ -22,7 +22,7 @@ public struct Validator: Sendable {
     public func validate(_ doc: ParsedDocument, as profile: Profile) -> ValidationReport {
         var issues = IssueList()
         FormatFindings.add(doc.findings, into: &issues)
-        let context = ValidationContext(doc.invoice, profile: profile, findings: doc.findings)
+        let context = ValidationContext(doc.invoice, profile: profile, findings: doc.findings, lexical: doc.lexical)
         // Through the buffer: `for rule in rules` would copy each existential (and retain what it holds).
         Self.rules(for: profile).withUnsafeBufferPointer { rules in
             for i in 0..<rules.count { rules[i].check(context, into: &issues) }
@@ -69,6 +69,7 @@ public struct Validator: Sendable {
         + PeppolDocumentRules.all + PeppolLineRules.all + PeppolCodeRules.all
         + DKRules.all + NORules.all
         + IdentifierRules.peppol + IdentifierRules.bilag
+        + LexicalRules.all
         + OIOUBLMandatoryRules.all + OIOUBLArithmeticRules.all + OIOUBLVATRules.all
 
     static let en16931Rules = allRules.filter { $0.profiles.contains(.en16931) }

@@ -61,7 +61,23 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "The folder holding Robots/ and bilag.yaml, for --touchless (default: the current folder).")
     var root: String?
 
+    @Option(help: ArgumentHelp("Validate every .xml file of this folder under its own profile and print each verdict (fatal and warning rule ids) and the time per document; used by scripts/validation-diff.", valueName: "folder"))
+    var validation: String?
+
     func run() throws {
+        if let folder = validation {
+            let r = try ValidationBench(folder: folder).run()
+            if json {
+                let e = JSONEncoder()
+                e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                Console().line(String(decoding: try e.encode(r), as: UTF8.self))
+            } else {
+                let invalid = r.documents.filter { !$0.valid }.count
+                Console().line("\(r.documents.count) documents validated: \(r.documents.count - invalid) valid, \(invalid) invalid, \(r.unreadable.count) unreadable")
+                Console().line("  \(r.validateMicros) µs a document to validate, \(r.parseMicros) µs to parse (\(r.rounds) rounds)")
+            }
+            return
+        }
         let out = Console()
         if let n = touchless {
             let repo = root ?? FileManager.default.currentDirectoryPath

@@ -16,5 +16,9 @@ public struct ParseFinding: Hashable, Codable, Sendable {
 public final class ParsedDocument: Sendable {
     public let invoice: Invoice
     public let findings: [ParseFinding]
-    public init(invoice: Invoice, findings: [ParseFinding] = []) { self.invoice = invoice; self.findings = findings }
+    /// What the document writes as written, for validation (see `LexicalFacts`).
+    public let lexical: LexicalFacts
+    public init(invoice: Invoice, findings: [ParseFinding] = [], lexical: LexicalFacts = LexicalFacts()) {
+        self.invoice = invoice; self.findings = findings; self.lexical = lexical
+    }
 }

@@ -24,7 +24,12 @@ extension CIIReader {
         party.electronicAddress = fields.identifier(p.first(.ram, "URIUniversalCommunication")?.first(.ram, "URIID"))
         for reg in p.all(.ram, "SpecifiedTaxRegistration") {
             guard let idEl = reg.first(.ram, "ID"), let v = idEl.trimmedText else { continue }
-            if idEl.attribute("schemeID") == "FC" { party.taxRegistrationIdentifier = v } else { party.vatIdentifier = party.vatIdentifier ?? v }
+            // The official rules take only schemeID="VA" (as written) as the VAT identifier and "FC" as the tax registration.
+            switch idEl.rawAttribute("schemeID") {
+            case "VA": party.vatIdentifier = party.vatIdentifier ?? v
+            case "FC": party.taxRegistrationIdentifier = v
+            default: break
+            }
         }
         return party
     }

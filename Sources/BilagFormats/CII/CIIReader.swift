@@ -21,12 +21,25 @@ struct CIIReader {
                 if let t = n.text(.ram, "Content") { inv.notes.append(Note(text: t, subjectCode: n.text(.ram, "SubjectCode"))) }
             }
         }
-        guard let tx = root.first(.ciiRoot, "SupplyChainTradeTransaction") else { return ParsedDocument(invoice: inv, findings: fields.findings) }
+        guard let tx = root.first(.ciiRoot, "SupplyChainTradeTransaction") else {
+            return ParsedDocument(invoice: inv, findings: fields.findings, lexical: LexicalScan.scan(root: root, cii: true))
+        }
         inv.lines = tx.all(.ram, "IncludedSupplyChainTradeLineItem").map { line($0) }
         if let agreement = tx.first(.ram, "ApplicableHeaderTradeAgreement") { readAgreement(agreement, into: &inv) }
         if let delivery = tx.first(.ram, "ApplicableHeaderTradeDelivery") { readDelivery(delivery, into: &inv) }
         if let settlement = tx.first(.ram, "ApplicableHeaderTradeSettlement") { readSettlement(settlement, into: &inv) }
-        return ParsedDocument(invoice: inv, findings: fields.findings)
+        var lexical = LexicalScan.scan(root: root, cii: true)
+        if let agreement = tx.first(.ram, "ApplicableHeaderTradeAgreement") {
+            lexical.ciiSellerVATSchemeID = Self.vatSchemeID(agreement.first(.ram, "SellerTradeParty"))
+            lexical.ciiTaxRepresentativeVATSchemeID = Self.vatSchemeID(agreement.first(.ram, "SellerTaxRepresentativeTradeParty"))
+        }
+        return ParsedDocument(invoice: inv, findings: fields.findings, lexical: lexical)
+    }
+
+    /// The ID of the party's first `ram:SpecifiedTaxRegistration` with `schemeID="VAT"`, as written.
+    static func vatSchemeID(_ party: XMLElement?) -> String? {
+        party?.all(.ram, "SpecifiedTaxRegistration").lazy.compactMap { $0.first(.ram, "ID") }
+            .first { $0.rawAttribute("schemeID") == "VAT" }.map { $0.text ?? "" }
     }
 
     /// A `udt:DateTimeString` (format 102, `YYYYMMDD`) inside the element.
@@ -43,7 +56,8 @@ struct CIIReader {
         if let rep = a.first(.ram, "SellerTaxRepresentativeTradeParty") {
             var r = TaxRepresentative()
             r.name = rep.text(.ram, "Name")
-            r.vatIdentifier = rep.all(.ram, "SpecifiedTaxRegistration").compactMap { $0.text(.ram, "ID") }.first
+            r.vatIdentifier = rep.all(.ram, "SpecifiedTaxRegistration").lazy.compactMap { $0.first(.ram, "ID") }
+                .first { $0.rawAttribute("schemeID") == "VA" }?.trimmedText
             r.postalAddress = address(rep.first(.ram, "PostalTradeAddress"))
             inv.sellerTaxRepresentative = r
         }

@@ -105,7 +105,39 @@ struct UBLReader {
         if inv.profile == .oioubl { Self.applyOIOUBLTotals(&inv) }
         let lineName: StaticString = kind == .invoice ? "InvoiceLine" : "CreditNoteLine"
         inv.lines = root.all(.cac, lineName).map { line($0, kind: kind) }
-        return ParsedDocument(invoice: inv, findings: fields.findings)
+        // The EN 16931 validation stops on it (the XML Schema allows one); the OIOUBL Schematron reads the first.
+        if inv.profile != .oioubl, root.all(.cac, "LegalMonetaryTotal").count > 1 {
+            fields.findings.append(ParseFinding(path: "cac:LegalMonetaryTotal", message: "occurs more than once (the XML Schema allows one)"))
+        }
+        var lexical = LexicalScan.scan(root: root, cii: false, oioubl: inv.profile == .oioubl)
+        lexical.syntax = Self.syntaxRules(root)
+        return ParsedDocument(invoice: inv, findings: fields.findings, lexical: lexical)
+    }
+
+    /// The UBL syntax rules of the EN 16931 binding that count elements (UBL-SR-05, -12, -46, -53).
+    static func syntaxRules(_ root: XMLElement) -> [LexicalFacts.Finding] {
+        var out: [LexicalFacts.Finding] = []
+        if root.all(.cac, "PaymentTerms").reduce(0, { $0 + $1.all(.cbc, "Note").count }) > 1 {
+            out.append(.init(path: "cac:PaymentTerms/cbc:Note", rule: "UBL-SR-05"))
+        }
+        let supplier = root.first(.cac, "AccountingSupplierParty")?.first(.cac, "Party")
+        let vatSchemes = supplier?.all(.cac, "PartyTaxScheme").filter {
+            $0.first(.cac, "TaxScheme")?.first(.cbc, "ID")?.text?.uppercased() == "VAT"
+        } ?? []
+        if vatSchemes.reduce(0, { $0 + $1.all(.cbc, "CompanyID").count }) > 1 {
+            out.append(.init(path: "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme", rule: "UBL-SR-12"))
+        }
+        if root.all(.cac, "PaymentMeans").filter({ $0.first(.cbc, "PaymentMeansCode")?.rawAttribute("name") != nil }).count > 1 {
+            out.append(.init(path: "cac:PaymentMeans/cbc:PaymentMeansCode/@name", rule: "UBL-SR-46"))
+        }
+        let parties = [root.first(.cac, "AccountingSupplierParty")?.first(.cac, "Party"), root.first(.cac, "AccountingCustomerParty")?.first(.cac, "Party"),
+                       root.first(.cac, "PayeeParty"), root.first(.cac, "TaxRepresentativeParty")]
+        for party in parties.compactMap({ $0 }) {
+            for scheme in party.all(.cac, "PartyTaxScheme") where scheme.first(.cac, "TaxScheme")?.first(.cbc, "ID") == nil || scheme.first(.cbc, "CompanyID") == nil {
+                out.append(.init(path: "cac:PartyTaxScheme", rule: "UBL-SR-53"))
+            }
+        }
+        return out
     }
 
     /// OIOUBL 2.x writes the total VAT in `TaxExclusiveAmount` (its own meaning of the element), so BT-109 is

@@ -5,7 +5,12 @@ struct FieldReader {
     var findings: [ParseFinding] = []
 
     mutating func amount(_ e: XMLElement?, _ path: @autoclosure () -> String) -> Amount? {
-        guard let e, let t = e.text else { return nil }
+        guard let e else { return nil }
+        guard let t = e.text, e.trimmedText != nil else {
+            // An amount element without a number: the XML Schema (and the official rules, which stop on it) reject it.
+            findings.append(ParseFinding(path: path(), message: "the amount is empty"))
+            return nil
+        }
         if let a = Amount(parsing: t) { return a }
         findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))' is not a decimal number"))
         return nil
@@ -20,9 +25,16 @@ struct FieldReader {
 
     mutating func bool(_ e: XMLElement?, _ path: @autoclosure () -> String) -> Bool? {
         guard let t = e?.trimmedText else { return nil }
-        switch t.lowercased() {
+        switch t {
         case "true", "1": return true
         case "false", "0": return false
+        case "TRUE", "True":
+            // Read as meant, but not an xs:boolean: the XML Schema rejects it (and the official rules stop on it).
+            findings.append(ParseFinding(path: path(), message: "'\(t)' is not an xs:boolean (true, false, 1, 0)"))
+            return true
+        case "FALSE", "False":
+            findings.append(ParseFinding(path: path(), message: "'\(t)' is not an xs:boolean (true, false, 1, 0)"))
+            return false
         default:
             findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))' is not true or false"))
             return nil

@@ -79,12 +79,24 @@ public struct XMLElement {
 
     /// An attribute without namespace, trimmed; nil when missing or empty.
     public func attribute(_ local: StaticString) -> String? {
+        guard let a = findAttribute(local) else { return nil }
+        return tree.trimmedString(a.valueStart, a.valueLength)
+    }
+
+    /// An attribute without namespace exactly as written (not trimmed; the official rules compare it so); nil when missing.
+    func rawAttribute(_ local: StaticString) -> String? {
+        guard let a = findAttribute(local) else { return nil }
+        return tree.string(a.valueStart, a.valueLength)
+    }
+
+    @inline(__always)
+    private func findAttribute(_ local: StaticString) -> XMLTree.Attribute? {
         let n = node
         var i = Int(n.firstAttribute)
         let end = i + Int(n.attributeCount)
         while i < end {
             let a = tree.attributes[i]
-            if tree.equals(a.nameStart, Int(a.nameLength), local) { return tree.trimmedString(a.valueStart, a.valueLength) }
+            if tree.equals(a.nameStart, Int(a.nameLength), local) { return a }
             i += 1
         }
         return nil

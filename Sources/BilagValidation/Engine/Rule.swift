@@ -7,7 +7,7 @@ import BilagCore
 /// an issue to the `IssueList` for each place it is broken. Rules hold no state and allocate nothing when the
 /// document is fine: messages are built only on failure.
 public protocol Rule: AnyObject, Sendable {
-    /// The rule id, e.g. `BR-CO-10`, `PEPPOL-EN16931-R120`, `DK-R-002`, `OIOUBL-ARITH-03`.
+    /// The rule id, e.g. `BR-CO-10`, `PEPPOL-EN16931-R120`, `DK-R-002`, `F-INV128`.
     var id: String { get }
     /// Fatal rules make the document invalid; warnings are reported only.
     var severity: Severity { get }

@@ -62,8 +62,18 @@ public struct ValidationContext: Sendable {
     /// The paths of the fields the parser found but could not read (they exist in the document).
     public let unreadablePaths: [String]
 
-    public init(_ invoice: Invoice, profile: Profile? = nil, findings: [ParseFinding] = []) {
+    /// What the document writes as written (empty when the invoice was built in code, not parsed).
+    public let lexical: LexicalFacts
+
+    /// A UBL `CreditNote` root (the rules stated on `cbc:CreditNoteTypeCode`); for an invoice built in code, whose
+    /// root is unknown, the document kind.
+    public var isUBLCreditNoteRoot: Bool {
+        invoice.syntax == .ubl && (lexical.root.isEmpty ? invoice.documentKind == .creditNote : lexical.root == "CreditNote")
+    }
+
+    public init(_ invoice: Invoice, profile: Profile? = nil, findings: [ParseFinding] = [], lexical: LexicalFacts = LexicalFacts()) {
         self.invoice = invoice
+        self.lexical = lexical
         self.unreadablePaths = findings.map(\.path)
         let t = invoice.totals
         hasTotals = t.sumOfInvoiceLineNetAmount != nil || t.invoiceTotalAmountWithoutVAT != nil || t.invoiceTotalAmountWithVAT != nil
@@ -113,7 +123,14 @@ public struct ValidationContext: Sendable {
         buyerHasLegalRegistration = invoice.buyer.legalRegistrationIdentifier?.value.isPresent ?? false
         sellerCountry = Text.upperTrimmed(seller.postalAddress?.countryCode)
         buyerCountry = Text.upperTrimmed(invoice.buyer.postalAddress?.countryCode)
-        if let vat = seller.vatIdentifier, vat.utf8.count >= 2 {
+        if invoice.syntax == .cii, !lexical.root.isEmpty {
+            // The PEPPOL CII rules read the tax registration with schemeID "VAT".
+            if let vat = lexical.ciiSellerVATSchemeID ?? lexical.ciiTaxRepresentativeVATSchemeID, vat.utf8.count >= 2 {
+                peppolSupplierCountry = Text.upperTrimmed(Text.prefix(vat, 2))
+            } else {
+                peppolSupplierCountry = sellerCountry.isEmpty ? "XX" : sellerCountry
+            }
+        } else if let vat = seller.vatIdentifier, vat.utf8.count >= 2 {
             peppolSupplierCountry = Text.upperTrimmed(Text.prefix(vat, 2))
         } else if let vat = invoice.sellerTaxRepresentative?.vatIdentifier, vat.utf8.count >= 2 {
             peppolSupplierCountry = Text.upperTrimmed(Text.prefix(vat, 2))

@@ -14,6 +14,10 @@ enum CodeListRules {
     static let all: [any Rule] = [
         Assert("BR-CL-01", p, at: "BT-3", "The document type code (BT-3) MUST be coded by the invoice and credit note related code lists of UNTDID 1001.") { c in
             guard let code = c.invoice.invoiceTypeCode else { return true }
+            // UBL: an Invoice root takes the invoice list, a CreditNote root the credit-note list; CII either.
+            if c.invoice.syntax == .ubl, !c.lexical.root.isEmpty {
+                return c.isUBLCreditNoteRoot ? CodeLists.creditNoteTypeCodes.contains(code) : CodeLists.invoiceTypeCodes.contains(code)
+            }
             return CodeLists.invoiceTypeCodes.contains(code) || CodeLists.creditNoteTypeCodes.contains(code)
         },
         Assert("BR-CL-04", p, at: "BT-5", "Invoice currency code (BT-5) MUST be coded using ISO code list 4217 alpha-3.") { c in

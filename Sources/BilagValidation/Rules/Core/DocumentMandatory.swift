@@ -1,6 +1,6 @@
 import BilagCore
 
-/// EN 16931 mandatory elements of the document (BR-01…BR-16, BR-53, BR-66, BR-67, BR-CO-03, BR-CO-18, BR-CO-25, BR-CO-26).
+/// EN 16931 mandatory elements of the document (BR-01…BR-16, BR-53, BR-CO-03, BR-CO-18, BR-CO-26).
 enum DocumentMandatoryRules {
     static let p = Profiles.en16931
 
@@ -8,8 +8,10 @@ enum DocumentMandatoryRules {
         Assert("BR-01", p, "An Invoice shall have a Specification identifier (BT-24).") { $0.invoice.specificationIdentifier.isPresent },
         Assert("BR-02", p, "An Invoice shall have an Invoice number (BT-1).") { $0.invoice.invoiceNumber.isPresent },
         Assert("BR-03", p, "An Invoice shall have an Invoice issue date (BT-2).") { c in
+            // CII reads the issue date only from a DateTimeString with format="102".
+            if c.invoice.syntax == .cii, !c.lexical.root.isEmpty, !c.lexical.issueDateHasFormat102 { return false }
             // An issue date that is there but no date is BILAG-FORMAT's to report, not a missing one.
-            c.invoice.issueDate != nil || (!c.unreadablePaths.isEmpty && c.hasUnreadable("cbc:IssueDate", "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString"))
+            return c.invoice.issueDate != nil || (!c.unreadablePaths.isEmpty && c.hasUnreadable("cbc:IssueDate", "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString"))
         },
         Assert("BR-04", p, "An Invoice shall have an Invoice type code (BT-3).") { $0.invoice.invoiceTypeCode.isPresent },
         Assert("BR-05", p, "An Invoice shall have an Invoice currency code (BT-5).") { $0.invoice.documentCurrencyCode?.code.isPresent ?? false },
@@ -35,24 +37,12 @@ enum DocumentMandatoryRules {
             if tax == c.invoice.documentCurrencyCode?.code { return c.invoice.totals.invoiceTotalVATAmount != nil }
             return c.invoice.totals.invoiceTotalVATAmountInAccountingCurrency != nil
         },
-        Assert("BR-66", p, "An Invoice shall contain maximum one Payment Card account (BG-18).") { c in
-            c.invoice.paymentInstructions.countBorrowed { $0.paymentCard != nil } <= 1
-        },
-        Assert("BR-67", p, "An Invoice shall contain maximum one Payment Mandate (BG-19).") { c in
-            c.invoice.paymentInstructions.countBorrowed { $0.directDebit != nil } <= 1
-        },
         Assert("BR-CO-03", p, "Value added tax point date (BT-7) and Value added tax point date code (BT-8) are mutually exclusive.") { c in
             !(c.invoice.valueAddedTaxPointDate != nil && c.invoice.invoicingPeriod?.descriptionCode != nil)
         },
         Assert("BR-CO-18", p, "An Invoice shall at least have one VAT breakdown group (BG-23).") { c in
             // CII states the rule on each line.
             !c.invoice.vatBreakdown.isEmpty || (c.invoice.syntax == .cii && c.invoice.lines.isEmpty)
-        },
-        Assert("BR-CO-25", p, "In case the Amount due for payment (BT-115) is positive, either the Payment due date (BT-9) or the Payment terms (BT-20) shall be present.") { c in
-            // The UBL binding states the rule for the Invoice root only; a UBL CreditNote is exempt.
-            if c.invoice.syntax == .ubl && c.isCreditNote { return true }
-            guard let due = c.invoice.totals.amountDueForPayment, due.exact > 0 else { return true }
-            return c.invoice.paymentDueDate != nil || c.invoice.paymentTerms.isPresent
         },
         Assert("BR-CO-26", p, "In order for the buyer to automatically identify a supplier, the Seller identifier (BT-29), the Seller legal registration identifier (BT-30) and/or the Seller VAT identifier (BT-31) shall be present.") { c in
             let s = c.invoice.seller

@@ -41,12 +41,12 @@ enum PeppolCodeRules {
         Assert("PEPPOL-EN16931-P0100", p, at: "BT-3", "Invalid invoice type code in the billing process (profile 01).") { c in
             guard PeppolProfile.number(of: c.invoice.businessProcessType) == "01", let code = c.invoice.invoiceTypeCode else { return true }
             // UBL has the code in InvoiceTypeCode (P0100) or CreditNoteTypeCode (P0101); CII allows either list.
-            if c.invoice.syntax == .ubl && c.isCreditNote { return true } // P0101's business
+            if c.isUBLCreditNoteRoot { return true } // P0101's business
             if c.invoice.syntax == .cii && creditNoteTypeCodes01.contains(code) { return true }
             return invoiceTypeCodes01.contains(code)
         },
         Assert("PEPPOL-EN16931-P0101", p, at: "BT-3", "Invalid credit note type code in the billing process (profile 01).") { c in
-            guard c.invoice.syntax == .ubl, c.isCreditNote, PeppolProfile.number(of: c.invoice.businessProcessType) == "01", let code = c.invoice.invoiceTypeCode else { return true }
+            guard c.isUBLCreditNoteRoot, PeppolProfile.number(of: c.invoice.businessProcessType) == "01", let code = c.invoice.invoiceTypeCode else { return true }
             return creditNoteTypeCodes01.contains(code)
         },
         Assert("PEPPOL-EN16931-P0112", p, at: "BT-3", "Invoice type codes 326 (partial invoice) and 384 (corrected invoice) are only allowed when both the buyer and seller are German organizations.") { c in

@@ -111,6 +111,11 @@ final class TotalWithVAT: Rule {
         if c.invoice.syntax == .cii, let bt112 = t.invoiceTotalAmountWithVAT, let bt109 = t.invoiceTotalAmountWithoutVAT, bt112.exact == bt109.exact {
             return // CII also accepts BT-112 = BT-109
         }
+        // Exactly one VAT total whose currencyID is the document currency code as written (a parsed document).
+        if !c.lexical.root.isEmpty, c.lexical.taxTotalsInDocumentCurrency != 1 {
+            issues.add(self, "The document has \(c.lexical.taxTotalsInDocumentCurrency) Invoice total VAT amounts (BT-110) whose currencyID is the invoice currency code (BT-5) as written; exactly one is required.", at: "BT-110")
+            return
+        }
         guard let bt112 = t.invoiceTotalAmountWithVAT, let bt109 = t.invoiceTotalAmountWithoutVAT, let bt110 = t.invoiceTotalVATAmount else {
             issues.add(self, "Invoice total amount with VAT (BT-112) = Invoice total amount without VAT (BT-109) + Invoice total VAT amount (BT-110) cannot hold: \(t.invoiceTotalAmountWithVAT == nil ? "BT-112" : t.invoiceTotalAmountWithoutVAT == nil ? "BT-109" : "BT-110") is missing.", at: "BT-112")
             return

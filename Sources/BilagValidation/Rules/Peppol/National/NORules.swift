@@ -7,7 +7,9 @@ enum NORules {
 
     static let all: [any Rule] = [
         Assert("NO-R-001", p, at: "BT-31", "For Norwegian suppliers, a VAT number MUST be the country code prefix NO followed by a valid Norwegian organization number (nine numbers) followed by the letters MVA.") { c in
-            guard c.peppolSupplierCountry == "NO", let vat = c.invoice.seller.vatIdentifier, vat.hasPrefix("NO") else { return true }
+            // CII: the PEPPOL rule reads the registration with schemeID "VAT" (not EN 16931's "VA").
+            let written = c.invoice.syntax == .cii && !c.lexical.root.isEmpty ? c.lexical.ciiSellerVATSchemeID : c.invoice.seller.vatIdentifier
+            guard c.peppolSupplierCountry == "NO", let vat = written, vat.hasPrefix("NO") else { return true }
             let rest = vat.dropFirst(2)
             guard rest.utf8.count == 12, rest.hasSuffix("MVA") else { return false }
             let number = String(rest.prefix(9))

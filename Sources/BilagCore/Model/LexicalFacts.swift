@@ -1,0 +1,66 @@
+/// What a document writes, as written, where the official rules judge the lexical form and the canonical model
+/// (which reads tolerantly: trimmed codes, any date form) keeps only the value. Gathered by the parser in one pass
+/// over the tree and read by validation only; the robots read the canonical invoice.
+public struct LexicalFacts: Hashable, Sendable {
+    /// The local name of the document element (`Invoice`, `CreditNote`, `CrossIndustryInvoice`).
+    public var root = ""
+    /// Elements with neither child elements nor text (PEPPOL-EN16931-R008), by element path; the first few.
+    public var emptyElements: [String] = []
+    /// Amounts whose text has whitespace around it, with the number of characters after the decimal point as the
+    /// official rules count them (`substring-after(., '.')`: trailing whitespace counts).
+    public var paddedAmounts: [PaddedAmount] = []
+    /// `currencyID` of the amounts PEPPOL-EN16931-R051 checks that differ, as written, from the document currency
+    /// code as written: the element paths.
+    public var foreignCurrencyAmounts: [String] = []
+    /// How many VAT totals (UBL `cac:TaxTotal/cbc:TaxAmount`, CII `ram:TaxTotalAmount`) carry `currencyID` equal to
+    /// the document currency code as written (BR-CO-15 asks for exactly one).
+    public var taxTotalsInDocumentCurrency = 0
+    /// Dates whose lexical form the official rules reject (UBL: not `YYYY-MM-DD`; CII: `udt:DateTimeString` without
+    /// `format="102"` or not eight digits): `(path, rule id)`.
+    public var badDates: [Finding] = []
+    /// CII: the `ram:TypeCode` of tax elements (`*TradeTax`) that is not `VAT` as written (CII-DT-037).
+    public var nonVATTaxTypeCodes: [String] = []
+    /// CII: the issue date `udt:DateTimeString` has `format="102"` (BR-03 reads only that one).
+    public var issueDateHasFormat102 = true
+
+    public struct PaddedAmount: Hashable, Sendable {
+        public var path: String
+        public var fractionLength: Int
+        public init(path: String, fractionLength: Int) { self.path = path; self.fractionLength = fractionLength }
+    }
+
+    /// A place in the document and the rule its lexical form breaks.
+    public struct Finding: Hashable, Sendable {
+        public var path: String
+        public var rule: String
+        public init(path: String, rule: String) { self.path = path; self.rule = rule }
+    }
+
+    /// CII: the ID of the seller's and of the tax representative's `ram:SpecifiedTaxRegistration` whose `schemeID`
+    /// is `VAT` as written — what the PEPPOL CII rules read as the VAT number (NO-R-001, the supplier country);
+    /// EN 16931 itself takes `VA`.
+    public var ciiSellerVATSchemeID: String?
+    public var ciiTaxRepresentativeVATSchemeID: String?
+
+    /// Syntax rules (UBL-SR-*) the reader found broken: how often an element occurs, whether a group is complete.
+    public var syntax: [Finding] = []
+
+    /// OIOUBL: the totals as the official OIOUBL rules compute them from the document (the canonical model keeps
+    /// only VAT subtotals and counts every line).
+    public var oioubl: OIOUBLSums?
+
+    public struct OIOUBLSums: Hashable, Sendable {
+        /// Σ line `LineExtensionAmount` of the lines that are not free of charge (`FreeOfChargeIndicator` absent or
+        /// exactly `false`), as F-INV126 sums them.
+        public var chargeableLineSum = Amount.zero
+        /// Σ `cac:TaxTotal/cac:TaxSubtotal/cbc:TaxAmount`, every tax scheme (VAT and excise duties).
+        public var taxSubtotalSum = Amount.zero
+        /// `cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount` as written (OIOUBL: the total of all taxes).
+        public var taxExclusiveAmount: Amount?
+        /// Amounts that do not have exactly two decimals as written (F-LIB014, F-LIB250, F-LIB261).
+        public var notTwoDecimals: [Finding] = []
+        public init() {}
+    }
+
+    public init() {}
+}

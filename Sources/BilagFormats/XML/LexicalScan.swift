@@ -1,0 +1,220 @@
+import BilagCore
+
+/// One pass over the document's elements that gathers `LexicalFacts`: what the official rules judge as written
+/// (empty elements, padded amounts, each amount's `currencyID`, the lexical form of dates, CII tax type codes).
+/// Reads bytes and builds strings only for what it records, so a clean document costs a walk over the node array.
+struct LexicalScan {
+    let tree: XMLTree.View
+    let cii: Bool
+    var facts = LexicalFacts()
+    /// The document currency code as written (UBL `cbc:DocumentCurrencyCode`).
+    var documentCurrency: String?
+    /// The elements from the root down to the one being read.
+    var stack: [Int32] = []
+    /// OIOUBL: the line being read (its amount, whether it is free of charge).
+    var lineAmount: Amount?
+    var lineFree = false
+
+    static let maxRecorded = 8
+
+    static func scan(root: XMLElement, cii: Bool, oioubl: Bool = false) -> LexicalFacts {
+        var s = LexicalScan(tree: root.tree, cii: cii)
+        if oioubl { s.facts.oioubl = LexicalFacts.OIOUBLSums() }
+        s.facts.root = root.name
+        if !cii { s.documentCurrency = root.first(.cbc, "DocumentCurrencyCode").map { $0.text ?? "" } }
+        if cii {
+            s.documentCurrency = root.first(.ciiRoot, "SupplyChainTradeTransaction")?.first(.ram, "ApplicableHeaderTradeSettlement")?
+                .first(.ram, "InvoiceCurrencyCode").map { $0.text ?? "" }
+            let d = root.first(.ciiRoot, "ExchangedDocument")?.first(.ram, "IssueDateTime")?.first(.udt, "DateTimeString")
+            s.facts.issueDateHasFormat102 = d?.rawAttribute("format") == "102"
+        }
+        s.walk(root.index)
+        return s.facts
+    }
+
+    mutating func walk(_ index: Int32) {
+        stack.append(index)
+        defer { stack.removeLast() }
+        let n = tree.nodes[Int(index)]
+        let hasChildren = n.firstChild >= 0
+        if !hasChildren {
+            leaf(index, n)
+        } else if cii, n.namespace == Namespace.ram.rawValue + 1, endsWith(n, "TradeTax") {
+            let e = XMLElement(tree: tree, index: index)
+            if let t = e.first(.ram, "TypeCode"), t.text != "VAT", facts.nonVATTaxTypeCodes.count < Self.maxRecorded {
+                facts.nonVATTaxTypeCodes.append(t.text ?? "")
+            }
+        }
+        let isLine = facts.oioubl != nil && stack.count == 2 && (name(n, is: "InvoiceLine") || name(n, is: "CreditNoteLine"))
+        if isLine { lineAmount = nil; lineFree = false }
+        var c = n.firstChild
+        while c >= 0 {
+            walk(c)
+            c = tree.nodes[Int(c)].nextSibling
+        }
+        if isLine, !lineFree, let a = lineAmount { facts.oioubl?.chargeableLineSum += a }
+    }
+
+    @inline(__always)
+    func name(_ n: XMLTree.Node, is local: StaticString) -> Bool { tree.equals(n.nameStart, Int(n.nameLength), local) }
+
+    /// The element `up` levels above the one being read is named `local`.
+    func ancestor(_ up: Int, is local: StaticString) -> Bool {
+        guard stack.count > up else { return false }
+        return name(tree.nodes[Int(stack[stack.count - 1 - up])], is: local)
+    }
+
+    /// OIOUBL sums and the "exactly two decimals" rules, for a UBL leaf.
+    mutating func oioublLeaf(_ e: XMLElement, _ n: XMLTree.Node, raw: String?, trimmed: String?) {
+        let depth = stack.count
+        if depth == 3, ancestor(1, is: "InvoiceLine") || ancestor(1, is: "CreditNoteLine") {
+            if name(n, is: "LineExtensionAmount") { lineAmount = trimmed.flatMap { Amount(parsing: $0) } }
+            if name(n, is: "FreeOfChargeIndicator") { lineFree = raw != "false" }
+            return
+        }
+        var rule: String?
+        let onLine = ancestor(depth - 2, is: "InvoiceLine") || ancestor(depth - 2, is: "CreditNoteLine")
+        if depth == 3, ancestor(1, is: "LegalMonetaryTotal") || ancestor(1, is: "PrepaidPayment"), endsWith(n, "Amount") {
+            rule = "F-LIB014"
+            if name(n, is: "TaxExclusiveAmount") { facts.oioubl?.taxExclusiveAmount = trimmed.flatMap { Amount(parsing: $0) } }
+        } else if name(n, is: "TaxAmount"), ancestor(1, is: "TaxTotal"), depth == 3 || (depth == 4 && onLine) {
+            rule = "F-LIB250"
+        } else if ancestor(1, is: "TaxSubtotal"), ancestor(2, is: "TaxTotal"), depth == 4 || (depth == 5 && onLine) {
+            if name(n, is: "TaxableAmount") { rule = "F-LIB261" }
+            if depth == 4, name(n, is: "TaxAmount"), let a = trimmed.flatMap({ Amount(parsing: $0) }) { facts.oioubl?.taxSubtotalSum += a }
+        }
+        if let rule, Self.writtenDecimals(raw ?? "") != 2, (facts.oioubl?.notTwoDecimals.count ?? 0) < Self.maxRecorded {
+            let finding = LexicalFacts.Finding(path: path(), rule: rule)
+            facts.oioubl?.notTwoDecimals.append(finding)
+        }
+    }
+
+    /// `string-length(substring-after(., '.'))`: the characters after the first point, trailing whitespace included.
+    static func writtenDecimals(_ raw: String) -> Int {
+        guard let dot = raw.utf8.firstIndex(of: 0x2E) else { return 0 }
+        return raw.utf8.distance(from: raw.utf8.index(after: dot), to: raw.utf8.endIndex)
+    }
+
+    mutating func leaf(_ index: Int32, _ n: XMLTree.Node) {
+        let e = XMLElement(tree: tree, index: index)
+        let raw = e.text
+        let trimmed = e.trimmedText
+        if trimmed == nil {
+            if facts.emptyElements.count < Self.maxRecorded { facts.emptyElements.append(path()) }
+        }
+        let ns = n.namespace
+        if facts.oioubl != nil, ns == Namespace.cbc.rawValue + 1 { oioublLeaf(e, n, raw: raw, trimmed: trimmed) }
+        if endsWith(n, "Amount") && (ns == Namespace.cbc.rawValue + 1 || ns == Namespace.ram.rawValue + 1) {
+            if let raw, let trimmed, raw.utf8.count != trimmed.utf8.count {
+                let fraction = Self.writtenDecimals(raw)
+                if fraction > 2 { facts.paddedAmounts.append(.init(path: path(), fractionLength: fraction)) }
+            }
+            if !cii {
+                currency(e, n)
+            } else if tree.equals(n.nameStart, Int(n.nameLength), "TaxTotalAmount"), let doc = documentCurrency, e.rawAttribute("currencyID") == doc,
+                      stack.count >= 2, tree.equals(tree.nodes[Int(stack[stack.count - 2])].nameStart, Int(tree.nodes[Int(stack[stack.count - 2])].nameLength), "SpecifiedTradeSettlementHeaderMonetarySummation") {
+                facts.taxTotalsInDocumentCurrency += 1
+            }
+            return
+        }
+        if !cii, ns == Namespace.cbc.rawValue + 1, isUBLDate(n) {
+            // PEPPOL-EN16931-F001: string-length(text()) = 10 and castable as xs:date.
+            if !Self.isPlainDate(raw ?? "") { facts.badDates.append(.init(path: path(), rule: "PEPPOL-EN16931-F001")) }
+            return
+        }
+        if cii, ns == Namespace.udt.rawValue + 1, tree.equals(n.nameStart, Int(n.nameLength), "DateTimeString") {
+            let format = e.rawAttribute("format")
+            let text = raw ?? ""
+            let stripped = text.trimmingXMLWhitespace()
+            if format?.trimmingXMLWhitespace() != "102" || text.utf8.count != 8 || !Self.digits(stripped, prefix20: true) {
+                facts.badDates.append(.init(path: path(), rule: "PEPPOL-EN16931-F001"))
+            }
+            if format == "102", !Self.isCompactDate(stripped) {
+                facts.badDates.append(.init(path: path(), rule: "CII-DT-097"))
+            }
+        }
+    }
+
+    /// PEPPOL-EN16931-R051's amounts and BR-CO-15's count of VAT totals in the document currency.
+    mutating func currency(_ e: XMLElement, _ n: XMLTree.Node) {
+        let parent = stack.count >= 2 ? tree.nodes[Int(stack[stack.count - 2])] : n
+        let isTaxAmount = tree.equals(n.nameStart, Int(n.nameLength), "TaxAmount")
+        let parentIsTaxTotal = isTaxAmount && tree.equals(parent.nameStart, Int(parent.nameLength), "TaxTotal")
+        let currencyID = e.rawAttribute("currencyID")
+        if parentIsTaxTotal, stack.count == 3, let doc = documentCurrency, currencyID == doc { facts.taxTotalsInDocumentCurrency += 1 }
+        guard Self.r051Amount(tree, n) else { return }
+        if parentIsTaxTotal {
+            // Only the TaxTotal with subtotals (BT-110); the one in the accounting currency (BT-111) is exempt.
+            let taxTotal = XMLElement(tree: tree, index: stack[stack.count - 2])
+            if taxTotal.first(.cac, "TaxSubtotal") == nil { return }
+        }
+        if currencyID == nil || currencyID != documentCurrency, facts.foreignCurrencyAmounts.count < Self.maxRecorded {
+            facts.foreignCurrencyAmounts.append(path())
+        }
+    }
+
+    static func r051Amount(_ tree: XMLTree.View, _ n: XMLTree.Node) -> Bool {
+        let s = Int(n.nameStart), l = Int(n.nameLength)
+        return tree.equals(Int32(s), l, "Amount") || tree.equals(Int32(s), l, "BaseAmount") || tree.equals(Int32(s), l, "PriceAmount")
+            || tree.equals(Int32(s), l, "TaxAmount") || tree.equals(Int32(s), l, "TaxableAmount") || tree.equals(Int32(s), l, "LineExtensionAmount")
+            || tree.equals(Int32(s), l, "TaxExclusiveAmount") || tree.equals(Int32(s), l, "TaxInclusiveAmount") || tree.equals(Int32(s), l, "AllowanceTotalAmount")
+            || tree.equals(Int32(s), l, "ChargeTotalAmount") || tree.equals(Int32(s), l, "PrepaidAmount") || tree.equals(Int32(s), l, "PayableRoundingAmount")
+            || tree.equals(Int32(s), l, "PayableAmount")
+    }
+
+    func isUBLDate(_ n: XMLTree.Node) -> Bool {
+        let s = n.nameStart, l = Int(n.nameLength)
+        return tree.equals(s, l, "IssueDate") || tree.equals(s, l, "DueDate") || tree.equals(s, l, "TaxPointDate")
+            || tree.equals(s, l, "StartDate") || tree.equals(s, l, "EndDate") || tree.equals(s, l, "ActualDeliveryDate")
+    }
+
+    func endsWith(_ n: XMLTree.Node, _ suffix: StaticString) -> Bool {
+        let l = Int(n.nameLength), k = suffix.utf8CodeUnitCount
+        guard l >= k else { return false }
+        return tree.equals(n.nameStart + Int32(l - k), k, suffix)
+    }
+
+    /// The element path from the root, prefixes left out: `Invoice/LegalMonetaryTotal/PayableAmount`.
+    func path() -> String {
+        stack.map { tree.string(tree.nodes[Int($0)].nameStart, Int32(tree.nodes[Int($0)].nameLength)) }.joined(separator: "/")
+    }
+
+    /// `YYYY-MM-DD`, exactly ten characters, a real calendar date (`castable as xs:date` without a zone).
+    static func isPlainDate(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return false }
+        func num(_ r: Range<Int>) -> Int? {
+            var v = 0
+            for i in r { let d = b[i] &- 48; guard d <= 9 else { return nil }; v = v * 10 + Int(d) }
+            return v
+        }
+        guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10) else { return false }
+        return validDay(y, m, d)
+    }
+
+    /// `YYYYMMDD` with month 01–12 and day 01–31 (the CII-DT-097 pattern; it does not check the month's length).
+    static func isCompactDate(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        guard b.count == 8, b.allSatisfy({ $0 &- 48 <= 9 }) else { return false }
+        let m = Int(b[4] - 48) * 10 + Int(b[5] - 48), d = Int(b[6] - 48) * 10 + Int(b[7] - 48)
+        return (1...12).contains(m) && (1...31).contains(d)
+    }
+
+    static func digits(_ s: String, prefix20: Bool) -> Bool {
+        let b = Array(s.utf8)
+        guard b.count >= 8 else { return false }
+        // matches(., '20[0-9]{6}') is unanchored: somewhere "20" and six digits.
+        var i = 0
+        while i + 8 <= b.count {
+            if b[i] == 0x32, b[i + 1] == 0x30, b[(i + 2)..<(i + 8)].allSatisfy({ $0 &- 48 <= 9 }) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    static func validDay(_ y: Int, _ m: Int, _ d: Int) -> Bool {
+        guard (1...12).contains(m), d >= 1 else { return false }
+        let days = [31, (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return d <= days[m - 1]
+    }
+}

@@ -1,0 +1,96 @@
+import BilagCore
+
+/// Rules on what the document writes as written (`LexicalFacts`), where the official rules judge the lexical form:
+/// empty elements, amounts with whitespace around them, each amount's `currencyID`, the form of dates, CII tax type
+/// codes and the CII issue date's `format`. An invoice built in code (no facts) passes them all.
+enum LexicalRules {
+    static let all: [any Rule] = [
+        Assert("PEPPOL-EN16931-R008", Profiles.peppol, at: "document", "Document MUST not contain empty elements.") { c in
+            c.invoice.syntax != .ubl || c.lexical.emptyElements.isEmpty
+        },
+        Assert("PEPPOL-EN16931-R051", Profiles.peppol, at: "BT-5", "All currencyID attributes must have the same value as the invoice currency code (BT-5), except for the invoice total VAT amount in accounting currency (BT-111).") { c in
+            c.invoice.syntax != .ubl || c.lexical.foreignCurrencyAmounts.isEmpty
+        },
+        LexicalFindings(id: "PEPPOL-EN16931-F001", Profiles.peppol, "A date MUST be formatted YYYY-MM-DD (UBL) or YYYYMMDD with format 102 (CII).") { $0.badDates },
+        LexicalFindings(id: "CII-DT-097", Profiles.en16931, "Date time string with format attribute 102 shall be YYYYMMDD.") { $0.badDates },
+        Assert("CII-DT-037", Profiles.en16931, at: "TypeCode", "TypeCode shall be 'VAT'") { c in
+            c.invoice.syntax != .cii || c.lexical.nonVATTaxTypeCodes.isEmpty
+        },
+        PaddedAmountDecimals(),
+        LexicalFindings(id: "UBL-SR-05", Profiles.en16931, "Payment terms shall occur maximum once.") { $0.syntax },
+        LexicalFindings(id: "UBL-SR-12", Profiles.en16931, "Seller VAT identifier shall occur maximum once.") { $0.syntax },
+        LexicalFindings(id: "UBL-SR-46", Profiles.en16931, "Payment means text shall occur maximum once.") { $0.syntax },
+        LexicalFindings(id: "UBL-SR-53", Profiles.en16931, "CompanyID (VAT Identifier) must be stated when providing the PartyTaxScheme/TaxScheme/ID.") { $0.syntax },
+        Assert("UBL-SR-47", Profiles.en16931, at: "BT-81", "When there are more than one payment means code, they shall be equal.") { c in
+            c.invoice.syntax != .ubl || samePaymentMeansCode(c)
+        },
+        Assert("CII-SR-467", Profiles.en16931, at: "BT-81", "All Payment means type codes (BT-81) shall have the same value across all SpecifiedTradeSettlementPaymentMeans.") { c in
+            c.invoice.syntax != .cii || samePaymentMeansCode(c)
+        },
+    ]
+
+    static func samePaymentMeansCode(_ c: ValidationContext) -> Bool {
+        var first: String?
+        return c.invoice.paymentInstructions.allBorrowed { pm in
+            guard let code = pm.paymentMeansTypeCode else { return true }
+            if first == nil { first = code }
+            return code == first
+        }
+    }
+}
+
+/// Amounts written with whitespace around them: the official rules count the characters after the decimal point
+/// as written (`string-length(substring-after(., '.'))`), trailing whitespace included, so ` 100.00 ` has three
+/// decimals — UBL-DT-01 for any UBL amount but prices, and the BR-DEC rule of the business term.
+final class PaddedAmountDecimals: Rule {
+    let id = "UBL-DT-01"
+    let severity = Severity.fatal
+    let profiles = Profiles.en16931
+
+    /// The BR-DEC rule of each amount, by the end of its element path.
+    static let decimalRules: [(suffix: String, rule: String)] = [
+        ("LegalMonetaryTotal/LineExtensionAmount", "BR-DEC-09"), ("LegalMonetaryTotal/AllowanceTotalAmount", "BR-DEC-10"),
+        ("LegalMonetaryTotal/ChargeTotalAmount", "BR-DEC-11"), ("LegalMonetaryTotal/TaxExclusiveAmount", "BR-DEC-12"),
+        ("LegalMonetaryTotal/TaxInclusiveAmount", "BR-DEC-14"), ("LegalMonetaryTotal/PrepaidAmount", "BR-DEC-16"),
+        ("LegalMonetaryTotal/PayableRoundingAmount", "BR-DEC-17"), ("LegalMonetaryTotal/PayableAmount", "BR-DEC-18"),
+        ("TaxSubtotal/TaxableAmount", "BR-DEC-19"), ("TaxSubtotal/TaxAmount", "BR-DEC-20"),
+        ("InvoiceLine/LineExtensionAmount", "BR-DEC-23"), ("CreditNoteLine/LineExtensionAmount", "BR-DEC-23"),
+        ("HeaderMonetarySummation/LineTotalAmount", "BR-DEC-09"), ("HeaderMonetarySummation/AllowanceTotalAmount", "BR-DEC-10"),
+        ("HeaderMonetarySummation/ChargeTotalAmount", "BR-DEC-11"), ("HeaderMonetarySummation/TaxBasisTotalAmount", "BR-DEC-12"),
+        ("HeaderMonetarySummation/GrandTotalAmount", "BR-DEC-14"), ("HeaderMonetarySummation/TotalPrepaidAmount", "BR-DEC-16"),
+        ("HeaderMonetarySummation/RoundingAmount", "BR-DEC-17"), ("HeaderMonetarySummation/DuePayableAmount", "BR-DEC-18"),
+        ("ApplicableHeaderTradeSettlement/ApplicableTradeTax/BasisAmount", "BR-DEC-19"),
+        ("ApplicableHeaderTradeSettlement/ApplicableTradeTax/CalculatedAmount", "BR-DEC-20"),
+        ("LineMonetarySummation/LineTotalAmount", "BR-DEC-23"),
+    ]
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        for a in c.lexical.paddedAmounts {
+            let message = "The amount at \(a.path) is written with whitespace around it: \(a.fractionLength) characters after the decimal point, at most 2 allowed."
+            if c.invoice.syntax == .ubl, !a.path.hasSuffix("PriceAmount"), !a.path.contains("Price/AllowanceCharge") {
+                issues.add(self, message, at: a.path)
+            }
+            if let rule = Self.decimalRules.first(where: { a.path.hasSuffix($0.suffix) })?.rule {
+                issues.add(ruleID: rule, severity: .fatal, message: message, location: a.path)
+            }
+        }
+    }
+}
+
+
+/// A rule the parser's facts already decide: each recorded place under the rule's id is one issue.
+final class LexicalFindings: Rule {
+    let id: String
+    let severity = Severity.fatal
+    let profiles: Set<Profile>
+    let message: String
+    let findings: @Sendable (LexicalFacts) -> [LexicalFacts.Finding]
+
+    init(id: String, _ profiles: Set<Profile>, _ message: String, _ findings: @escaping @Sendable (LexicalFacts) -> [LexicalFacts.Finding]) {
+        self.id = id; self.profiles = profiles; self.message = message; self.findings = findings
+    }
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        for f in findings(c.lexical) where f.rule == id { issues.add(self, message, at: f.path) }
+    }
+}
