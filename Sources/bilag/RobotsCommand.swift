@@ -19,7 +19,7 @@ struct RobotsCommand: ParsableCommand {
             let catalog = RobotCatalog(folder: config.robotsPath, connectors: Set(config.connectors.keys))
             let (ok, errors) = catalog.checkAll()
             for r in ok { Output.line("ok     \(r.file): \(r.name) (\(r.mode.rawValue), priority \(r.priority), version \(r.hash.prefix(12)))") }
-            for e in errors { Output.line("error  \(e)") }
+            for e in errors { for mistake in e.all { Output.line("error  \(mistake)") } }
             if !errors.isEmpty { throw ExitCode(1) }
         }
     }
