@@ -21,7 +21,7 @@ struct RobotsCommand: ParsableCommand {
             let (ok, errors) = catalog.checkAll()
             let out = Console()
             for r in ok { out.line("ok     \(r.file): \(r.name) (\(r.mode.rawValue), priority \(r.priority), version \(r.hash.prefix(12)))") }
-            for e in errors { out.line("error  \(e)") }
+            for e in errors { for mistake in e.all { out.line("error  \(mistake)") } }
             if !errors.isEmpty { throw ExitStatus.checkFailed.code }
         }
     }

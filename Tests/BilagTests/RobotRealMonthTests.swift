@@ -474,4 +474,35 @@ final class RobotRealMonthTests: XCTestCase {
         XCTAssertTrue(later.stdout.contains("buyer = ") && later.stdout.contains("\"5798000000100\""), later.stdout)
         XCTAssertFalse(later.stdout.contains("150382-4455"), "CPR masked: \(later.stdout)")
     }
+
+    // MARK: item 5 — business order within a pass
+
+    /// November and December rents dropped together are decided November first, whatever order the files are
+    /// claimed in: each December is compared with its November, not with October.
+    func testInvoicesDroppedTogetherAreDecidedInBusinessOrder() throws {
+        let w = try RobotWorld()
+        let tenancies = (1...8).map { k in (cpr: "0\(k)0180-1234", tenancy: "L-T\(k)") }
+        let cases = tenancies.enumerated().map { i, t in
+            "{\"case_id\": \"YD-T\(i)\", \"cpr\": \"\(t.cpr.replacingOccurrences(of: "-", with: ""))\", \"tenancy_id\": \"\(t.tenancy)\", \"housing_cvr\": \"12345623\", \"status\": \"active\", \"rent_administered\": true}"
+        }
+        try ("[\n" + cases.joined(separator: ",\n") + "\n]\n").write(toFile: w.root + "/casedata/benefits/rent-cases.json", atomically: true, encoding: .utf8)
+        try w.open()
+        func rent(_ t: (cpr: String, tenancy: String), _ month: Int, _ amount: String) -> (String, ScenarioInvoice) {
+            var i = ScenarioInvoice()
+            i.number = "\(t.tenancy)-\(month)"; i.sellerCVR = "12345623"; i.sellerName = "Boligselskabet"; i.buyerEAN = "5798000000100"
+            i.note = "Lejer \(t.cpr)"; i.contractReference = t.tenancy; i.issueDate = "2026-\(month)-01"; i.amount(amount, vat: "0")
+            return ("\(t.tenancy)-\(month)", i)
+        }
+        // October: each tenancy's first rent, approved by a clerk.
+        _ = try w.run(tenancies.map { rent($0, 10, "6250.00") })
+        let queue = ManualQueue(pipeline: w.pipeline)
+        for t in tenancies {
+            _ = try queue.approve(try w.record("\(t.tenancy)-10").id, posting: .init(account: "5640010", dimensions: ["costcentre": "3310"], vatCode: "I0"), by: "clerk")
+        }
+        // November (+450) and December (+450 again: 900 above October, within the limit only against November).
+        let got = try w.run(tenancies.flatMap { [rent($0, 12, "7150.00"), rent($0, 11, "6700.00")] })
+        var expected: [String: String] = [:]
+        for t in tenancies { expected["\(t.tenancy)-11"] = "booked"; expected["\(t.tenancy)-12"] = "booked" }
+        assertOutcomes(got, expected)
+    }
 }

@@ -448,14 +448,26 @@ public final class Pipeline: @unchecked Sendable {
             if case .parsed = e.result { probes.append(Store.DuplicateProbe(id: file.id, sha256: file.sha256, businessKey: e.businessKey)) }
         }
         try router.prefetch(probes)
-        var outcomes: [Outcome] = []
-        outcomes.reserveCapacity(files.count)
-        for (file, result) in zip(files, examined) {
-            outcomes.append(try outcome(for: file, result, router: &router))
+        // Decided in business order (issue date, then period start; claim order among equals), so a robot's history
+        // sees October before December whatever order the files arrived or were claimed in. Outcomes keep claim order.
+        var decided: [Outcome?] = Array(repeating: nil, count: files.count)
+        for i in Self.businessOrder(examined) {
+            decided[i] = try outcome(for: files[i], examined[i], router: &router)
         }
+        let outcomes = decided.map { $0! }
         // Refused: another process (an operator's re-run) decided the invoice meanwhile; its outcome stands.
         let refused = Set(try store.apply(outcomes, recording: recording))
         return (outcomes, refused)
+    }
+
+    /// The indices of a batch in business order: by issue date, then invoicing period start, then claim order;
+    /// what did not parse keeps its place at the end of that order.
+    static func businessOrder(_ examined: [Examination]) -> [Int] {
+        let keys: [(String, String)] = examined.map { e in
+            guard case let .parsed(doc, _) = e.result else { return ("~", "") }
+            return (doc.invoice.issueDate?.description ?? "~", doc.invoice.invoicingPeriod?.startDate?.description ?? "")
+        }
+        return examined.indices.sorted { a, b in (keys[a].0, keys[a].1, a) < (keys[b].0, keys[b].1, b) }
     }
 
     /// A case system is down: the invoice stays `received` and is tried again with exponential backoff, until the
