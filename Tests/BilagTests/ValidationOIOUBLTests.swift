@@ -43,6 +43,11 @@ final class ValidationOIOUBLTests: XCTestCase {
         XCTAssertEqual(try fatal { $0.replacingOccurrences(of: ">8235.76</cbc:TaxExclusiveAmount>", with: ">8236.76</cbc:TaxExclusiveAmount>") }, ["F-INV127"])
     }
 
+    func testInvoiceWithCreditNoteTypeCodeIsRefused() throws {
+        let rules = try fatal { $0.replacingOccurrences(of: ">380</cbc:InvoiceTypeCode>", with: ">381</cbc:InvoiceTypeCode>") }
+        XCTAssertTrue(rules.contains("OIOUBL-MAND-04"), "\(rules)")
+    }
+
     func testPayableAmount() throws {
         XCTAssertEqual(try fatal { $0.replacingOccurrences(of: ">41178.80</cbc:PayableAmount>", with: ">41178.81</cbc:PayableAmount>") }, ["F-INV133"])
     }

@@ -15,9 +15,10 @@ enum OIOUBLMandatoryRules {
         Assert("OIOUBL-MAND-03", p, at: "cbc:IssueDate", "An OIOUBL document shall have an IssueDate.") { $0.invoice.issueDate != nil },
         Assert("OIOUBL-MAND-04", p, at: "cbc:InvoiceTypeCode", "An OIOUBL invoice shall have an InvoiceTypeCode of 325, 380 or 393.") { c in
             // OIOUBL credit notes (UBL 2.0 CreditNote) carry no type code.
-            if c.isCreditNote && c.invoice.invoiceTypeCode == nil { return true }
+            // By the root element: an Invoice with 381 is refused (the official F-INV011 list is 325, 380, 393).
+            if c.isUBLCreditNoteRoot && c.invoice.invoiceTypeCode == nil { return true }
             guard let code = c.invoice.invoiceTypeCode else { return false }
-            return invoiceTypeCodes.contains(code) || (c.isCreditNote && code == "381")
+            return invoiceTypeCodes.contains(code) || (c.isUBLCreditNoteRoot && code == "381")
         },
         Assert("OIOUBL-MAND-05", p, at: "cbc:DocumentCurrencyCode", "An OIOUBL document shall have a DocumentCurrencyCode.") { $0.invoice.documentCurrencyCode?.code.isPresent ?? false },
         Assert("OIOUBL-MAND-06", p, at: "cac:AccountingSupplierParty/cac:Party/cbc:EndpointID", "The supplier shall have an EndpointID with a schemeID (GLN, DK:CVR, DK:CPR…).") { c in
