@@ -48,6 +48,20 @@ final class ValidationOIOUBLTests: XCTestCase {
         XCTAssertTrue(rules.contains("OIOUBL-MAND-04"), "\(rules)")
     }
 
+    func testEveryInvoiceLineHasOnePrice() throws {
+        let removed = try fatal { t in
+            guard let r = t.range(of: #"<cac:Price>[\s\S]*?</cac:Price>"#, options: .regularExpression) else { return t }
+            return t.replacingCharacters(in: r, with: "")
+        }
+        XCTAssertTrue(removed.contains("F-INV139"), "\(removed)")
+        // A Price without PriceAmount still counts as the one Price.
+        let noAmount = try fatal { t in
+            guard let r = t.range(of: #"<cbc:PriceAmount[^>]*>[^<]*</cbc:PriceAmount>"#, options: .regularExpression) else { return t }
+            return t.replacingCharacters(in: r, with: "")
+        }
+        XCTAssertFalse(noAmount.contains("F-INV139"), "\(noAmount)")
+    }
+
     func testPayableAmount() throws {
         XCTAssertEqual(try fatal { $0.replacingOccurrences(of: ">41178.80</cbc:PayableAmount>", with: ">41178.81</cbc:PayableAmount>") }, ["F-INV133"])
     }

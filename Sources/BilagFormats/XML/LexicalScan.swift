@@ -47,12 +47,15 @@ struct LexicalScan {
         }
         let isLine = facts.oioubl != nil && stack.count == 2 && (name(n, is: "InvoiceLine") || name(n, is: "CreditNoteLine"))
         if isLine { lineAmount = nil; lineFree = false }
+        var prices = 0
         var c = n.firstChild
         while c >= 0 {
+            if isLine, name(tree.nodes[Int(c)], is: "Price") { prices += 1 }
             walk(c)
             c = tree.nodes[Int(c)].nextSibling
         }
         if isLine, !lineFree, let a = lineAmount { facts.oioubl?.chargeableLineSum += a }
+        if isLine, prices != 1 { facts.oioubl?.linesWithoutOnePrice += 1 }
     }
 
     @inline(__always)

@@ -42,6 +42,9 @@ enum OIOUBLMandatoryRules {
         EachLine("OIOUBL-MAND-13", p, "Each line shall have an ID, a quantity with a unit code and a LineExtensionAmount.") { l, _ in
             l.identifier.isPresent && l.invoicedQuantity != nil && l.invoicedQuantityUnitCode != nil && l.netAmount != nil
         },
+        Assert("F-INV139", p, at: "cac:InvoiceLine/cac:Price", "One Price class must be present (each InvoiceLine has exactly one cac:Price).") { c in
+            c.isUBLCreditNoteRoot || (c.lexical.oioubl?.linesWithoutOnePrice ?? 0) == 0
+        },
         Assert("OIOUBL-MAND-14", p, at: "cac:LegalMonetaryTotal", "LegalMonetaryTotal shall have LineExtensionAmount and PayableAmount.") { c in
             let t = c.invoice.totals
             return t.sumOfInvoiceLineNetAmount != nil && t.amountDueForPayment != nil
