@@ -59,6 +59,12 @@ public struct LexicalFacts: Hashable, Sendable {
         public var taxExclusiveAmount: Amount?
         /// Amounts that do not have exactly two decimals as written (F-LIB014, F-LIB250, F-LIB261).
         public var notTwoDecimals: [Finding] = []
+        /// Lines that do not have exactly one `cac:Price` (F-INV139, stated for an Invoice).
+        public var linesWithoutOnePrice = 0
+        /// Country codes of addresses as written (F-LIB301): `(path, code)` in `Finding(path:, rule: code)`.
+        public var countryCodes: [Finding] = []
+        /// `unitCode` of line quantities and price base quantities as written (F-LIB318), likewise; "" when absent.
+        public var unitCodes: [Finding] = []
         public init() {}
     }
 

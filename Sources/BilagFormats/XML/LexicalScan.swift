@@ -47,12 +47,15 @@ struct LexicalScan {
         }
         let isLine = facts.oioubl != nil && stack.count == 2 && (name(n, is: "InvoiceLine") || name(n, is: "CreditNoteLine"))
         if isLine { lineAmount = nil; lineFree = false }
+        var prices = 0
         var c = n.firstChild
         while c >= 0 {
+            if isLine, name(tree.nodes[Int(c)], is: "Price") { prices += 1 }
             walk(c)
             c = tree.nodes[Int(c)].nextSibling
         }
         if isLine, !lineFree, let a = lineAmount { facts.oioubl?.chargeableLineSum += a }
+        if isLine, prices != 1 { facts.oioubl?.linesWithoutOnePrice += 1 }
     }
 
     @inline(__always)
@@ -67,6 +70,17 @@ struct LexicalScan {
     /// OIOUBL sums and the "exactly two decimals" rules, for a UBL leaf.
     mutating func oioublLeaf(_ e: XMLElement, _ n: XMLTree.Node, raw: String?, trimmed: String?) {
         let depth = stack.count
+        if name(n, is: "IdentificationCode"), ancestor(1, is: "Country"),
+           ancestor(2, is: "PostalAddress") || ancestor(2, is: "Address") || ancestor(2, is: "OriginAddress") {
+            let code = LexicalFacts.Finding(path: path(), rule: raw ?? "")
+            facts.oioubl?.countryCodes.append(code)
+            return
+        }
+        if (depth == 3 && (name(n, is: "InvoicedQuantity") || name(n, is: "CreditedQuantity")))
+            || (depth == 4 && name(n, is: "BaseQuantity") && ancestor(1, is: "Price")) {
+            let code = LexicalFacts.Finding(path: path(), rule: e.rawAttribute("unitCode") ?? "")
+            facts.oioubl?.unitCodes.append(code)
+        }
         if depth == 3, ancestor(1, is: "InvoiceLine") || ancestor(1, is: "CreditNoteLine") {
             if name(n, is: "LineExtensionAmount") { lineAmount = trimmed.flatMap { Amount(parsing: $0) } }
             if name(n, is: "FreeOfChargeIndicator") { lineFree = raw != "false" }

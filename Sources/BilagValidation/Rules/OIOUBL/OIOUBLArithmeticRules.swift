@@ -72,6 +72,11 @@ enum OIOUBLArithmeticRules {
     ]
 
     static let all: [any Rule] = totals.flatMap { $0 } + [
+        // Code lists on the values as written (the fact keeps the code where a finding keeps its rule id).
+        LexicalFindings(id: "F-LIB301", p, "Invalid Country/IdentificationCode.") { f in
+            unlisted(f.oioubl?.countryCodes, OIOUBLCodeLists.countryCodes, OIOUBLCodeLists.countrySet, "F-LIB301")
+        },
+        LexicalFindings(id: "F-LIB318", p, "Invalid unitCode.") { f in unlisted(f.oioubl?.unitCodes, OIOUBLCodeLists.unitCodes, OIOUBLCodeLists.unitSet, "F-LIB318") },
         // F-LIB014/F-LIB250/F-LIB261: exactly two decimals as written (`string-length(substring-after(., '.')) != 2`).
         Assert("F-LIB016", p, at: "cac:LegalMonetaryTotal/cbc:PayableAmount", "Invalid PayableAmount. Must not be negative.") { c in
             (c.invoice.totals.amountDueForPayment?.exact ?? 0) >= 0
@@ -80,6 +85,11 @@ enum OIOUBLArithmeticRules {
         LexicalFindings(id: "F-LIB250", p, "Invalid TaxAmount. Must have 2 decimals (TaxTotal/TaxAmount of the document and of each line).") { $0.oioubl?.notTwoDecimals ?? [] },
         LexicalFindings(id: "F-LIB261", p, "Invalid TaxableAmount. Must have 2 decimals (TaxSubtotal/TaxableAmount of the document and of each line).") { $0.oioubl?.notTwoDecimals ?? [] },
     ]
+
+    /// The values not in `list`, as findings of `rule`.
+    static func unlisted(_ values: [LexicalFacts.Finding]?, _ list: String, _ set: Set<String>, _ rule: String) -> [LexicalFacts.Finding] {
+        (values ?? []).filter { !OIOUBLCodeLists.listed($0.rule, in: list, set: set) }.map { LexicalFacts.Finding(path: $0.path, rule: rule) }
+    }
 
     /// One rule per document kind: the official ids differ for `Invoice` and `CreditNote`.
     static func pair(_ invoiceID: String, _ creditNoteID: String, _ message: String,
@@ -106,4 +116,5 @@ final class OIOUBLTotal: Rule {
         if !holds(c, OIOUBLArithmeticRules.Sums(c)) { issues.add(self, message, at: "cac:LegalMonetaryTotal") }
     }
 }
+
 

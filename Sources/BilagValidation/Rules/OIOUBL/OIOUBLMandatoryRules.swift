@@ -15,9 +15,10 @@ enum OIOUBLMandatoryRules {
         Assert("OIOUBL-MAND-03", p, at: "cbc:IssueDate", "An OIOUBL document shall have an IssueDate.") { $0.invoice.issueDate != nil },
         Assert("OIOUBL-MAND-04", p, at: "cbc:InvoiceTypeCode", "An OIOUBL invoice shall have an InvoiceTypeCode of 325, 380 or 393.") { c in
             // OIOUBL credit notes (UBL 2.0 CreditNote) carry no type code.
-            if c.isCreditNote && c.invoice.invoiceTypeCode == nil { return true }
+            // By the root element: an Invoice with 381 is refused (the official F-INV011 list is 325, 380, 393).
+            if c.isUBLCreditNoteRoot && c.invoice.invoiceTypeCode == nil { return true }
             guard let code = c.invoice.invoiceTypeCode else { return false }
-            return invoiceTypeCodes.contains(code) || (c.isCreditNote && code == "381")
+            return invoiceTypeCodes.contains(code) || (c.isUBLCreditNoteRoot && code == "381")
         },
         Assert("OIOUBL-MAND-05", p, at: "cbc:DocumentCurrencyCode", "An OIOUBL document shall have a DocumentCurrencyCode.") { $0.invoice.documentCurrencyCode?.code.isPresent ?? false },
         Assert("OIOUBL-MAND-06", p, at: "cac:AccountingSupplierParty/cac:Party/cbc:EndpointID", "The supplier shall have an EndpointID with a schemeID (GLN, DK:CVR, DK:CPR…).") { c in
@@ -40,6 +41,9 @@ enum OIOUBLMandatoryRules {
         Assert("OIOUBL-MAND-12", p, at: "cac:InvoiceLine", "An OIOUBL document shall have at least one line.") { !$0.invoice.lines.isEmpty },
         EachLine("OIOUBL-MAND-13", p, "Each line shall have an ID, a quantity with a unit code and a LineExtensionAmount.") { l, _ in
             l.identifier.isPresent && l.invoicedQuantity != nil && l.invoicedQuantityUnitCode != nil && l.netAmount != nil
+        },
+        Assert("F-INV139", p, at: "cac:InvoiceLine/cac:Price", "One Price class must be present (each InvoiceLine has exactly one cac:Price).") { c in
+            c.isUBLCreditNoteRoot || (c.lexical.oioubl?.linesWithoutOnePrice ?? 0) == 0
         },
         Assert("OIOUBL-MAND-14", p, at: "cac:LegalMonetaryTotal", "LegalMonetaryTotal shall have LineExtensionAmount and PayableAmount.") { c in
             let t = c.invoice.totals
