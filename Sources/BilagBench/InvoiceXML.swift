@@ -160,6 +160,15 @@ enum InvoiceXML {
 
     // MARK: OIOUBL 2.1
 
+    /// The unit as OIOUBL 2.1's older UN/ECE Rec 20 list has it (F-LIB318): `EA` for a piece, `KTM` for a kilometre.
+    static func oioublUnit(_ unit: String) -> String {
+        switch unit {
+        case "H87", "C62": return "EA"
+        case "KMT": return "KTM"
+        default: return unit
+        }
+    }
+
     static func oioubl(_ g: GeneratedInvoice, _ w: inout Writer) {
         w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
         w.raw("<Invoice xmlns=\"\(nsInvoice)\" xmlns:cac=\"\(nsCAC)\" xmlns:cbc=\"\(nsCBC)\">\n")
@@ -251,7 +260,7 @@ enum InvoiceXML {
         for l in g.lines {
             w.open("cac:InvoiceLine")
             w.el("cbc:ID", String(l.id))
-            w.el("cbc:InvoicedQuantity", quantity(l.quantityHundredths), attr: ("unitCode", l.unit))
+            w.el("cbc:InvoicedQuantity", quantity(l.quantityHundredths), attr: ("unitCode", oioublUnit(l.unit)))
             w.money("cbc:LineExtensionAmount", l.net)
             if let _ = g.orderReference { w.open("cac:OrderLineReference"); w.el("cbc:LineID", String(l.id)); w.close("cac:OrderLineReference") }
             let tax = InvoiceGenerator.divRound(l.net * Int64(l.vat.percent), 100)
@@ -271,7 +280,7 @@ enum InvoiceXML {
             w.close("cac:Item")
             w.open("cac:Price")
             w.money("cbc:PriceAmount", l.price)
-            w.el("cbc:BaseQuantity", "1", attr: ("unitCode", l.unit))
+            w.el("cbc:BaseQuantity", "1", attr: ("unitCode", oioublUnit(l.unit)))
             w.close("cac:Price")
             w.close("cac:InvoiceLine")
         }
