@@ -83,26 +83,51 @@ public final class JournalWriter: Sendable {
         return try body()
     }
 
+    /// A journal file in the folder that the store did not record writing.
+    public struct UnknownFile: Sendable {
+        public var name: String
+        /// Its lines; nil when it cannot be read as a journal.
+        public var lines: [Store.JournalFileLine]?
+        /// The lines that are not entries of the store waiting to be written: none for what a writer killed between
+        /// rename and mark left (taken over), some for a store that is behind its Outbox.
+        public var misfits: [Store.JournalFileLine]
+        /// True when the file holds bookings the store does not know.
+        public var isBehind: Bool { lines == nil || !misfits.isEmpty }
+    }
+
+    /// The journal files the store did not record writing, each compared with the store (reads only those files).
+    /// (A folder that does not exist holds none.)
+    public static func unknownFiles(in directory: String, _ store: Store) throws -> (all: Int, unknown: [UnknownFile]) {
+        let known = try store.journalFileNames()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter(Self.isJournalFile).sorted()
+        let unknown = try names.filter { !known.contains($0) }.map { name -> UnknownFile in
+            guard let lines = Self.lines(of: directory + "/" + name), !lines.isEmpty else { return UnknownFile(name: name, lines: nil, misfits: []) }
+            return UnknownFile(name: name, lines: lines, misfits: try store.journalFileMisfits(name, lines: lines))
+        }
+        return (names.count, unknown)
+    }
+
     /// Marks the entries that journal files unknown to the store hold, when they are exactly entries not yet written
     /// (a writer killed between rename and mark), and removes dead writers' temporary files; call only under the lock.
     /// True when a file was taken over; throws `StoreBehindOutbox` for a file that holds anything else.
     func takeOverUnknownFiles(_ store: Store) throws -> Bool {
-        let known = try store.journalFileNames()
-        var found = false
-        var findings: [String] = []
-        for name in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() {
-            if name.hasPrefix(".tmp-") { unlink(directory + "/" + name); continue }
-            guard Self.isJournalFile(name), !known.contains(name) else { continue }
-            guard let lines = Self.lines(of: directory + "/" + name), !lines.isEmpty else {
-                findings.append("journal file \(name) cannot be read as a journal")
-                continue
-            }
-            let misfits = try store.recordJournalFile(name, lines: lines)
-            if misfits.isEmpty { found = true; continue }
-            findings.append("journal file \(name) holds \(misfits.count) of its \(lines.count) booking(s) that the store does not have waiting to be written (first: invoice \(misfits[0].invoiceID), line seq \(misfits[0].seq))")
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasPrefix(".tmp-") { unlink(directory + "/" + name) }
+        let unknown = try Self.unknownFiles(in: directory, store).unknown
+        let behind = unknown.filter(\.isBehind)
+        if !behind.isEmpty { throw StoreBehindOutbox(findings: Self.findings(behind, in: directory), storePath: store.path) }
+        for file in unknown { _ = try store.recordJournalFile(file.name, lines: file.lines ?? []) }
+        return !unknown.isEmpty
+    }
+
+    /// What unknown files holding bookings the store does not know say about the store, in one sentence each.
+    public static func findings(_ behind: [UnknownFile], in directory: String) -> [String] {
+        var findings = behind.filter { $0.lines == nil }.map { "journal file \($0.name) cannot be read as a journal" }
+        let holding = behind.filter { $0.lines != nil }
+        if !holding.isEmpty {
+            let bookings = holding.reduce(0) { $0 + $1.misfits.count }
+            findings.append("\(holding.count) journal file(s) in \(directory) hold \(bookings) booking(s) the store does not know (\(holding.prefix(3).map(\.name).joined(separator: ", "))\(holding.count > 3 ? ", …" : ""))")
         }
-        if !findings.isEmpty { throw StoreBehindOutbox(findings: findings, storePath: store.path) }
-        return found
+        return findings
     }
 
     /// The (seq, invoice id) of every line of a journal file; nil when a line is not a journal line.

@@ -42,12 +42,6 @@ public final class StateLock: Sendable {
         return StateLock(path: path, fd: fd)
     }
 
-    /// Runs `body` holding the decision lock of `stateDirectory` (waiting for whoever holds it).
-    public static func deciding<T>(stateDirectory: String, _ body: () throws -> T) throws -> T {
-        let lock = try decisionLock(stateDirectory: stateDirectory)
-        return try lock.holding(body)
-    }
-
     /// The decision lock's file, opened once and taken per use with `holding`.
     public static func decisionLock(stateDirectory: String) throws -> StateLock {
         let path = stateDirectory + "/decide.lock"

@@ -82,7 +82,7 @@ public struct StoreCheck {
         var report = Report()
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: config.outboxPath + "/journal")) ?? []).filter(JournalWriter.isJournalFile)
         report.journalFiles = names.count
-        report.originals = keptOriginalIDs(statePath: config.statePath).count
+        report.originals = KeptOriginal.list(statePath: config.statePath).count
         if report.journalFiles > 0 || report.originals > 0 {
             report.findings.append("there is no store database (\(config.databasePath)), but the Outbox holds \(report.journalFiles) journal file(s) and the state folder \(report.originals) kept original(s)")
         }
@@ -92,23 +92,9 @@ public struct StoreCheck {
     /// The journal part of the check alone (cheap: the folder's names against the store's list of files; only a file
     /// the store does not know is read): how many files, how many known, and the findings.
     public func journalFindings() throws -> (files: Int, known: Int, findings: [String]) {
-        let journalDir = config.outboxPath + "/journal"
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: journalDir)) ?? []).filter(JournalWriter.isJournalFile).sorted()
-        let known = try store.journalFileNames()
-        var findings: [String] = []
-        var unknownBookings = 0, unknownFiles: [String] = []
-        for name in names where !known.contains(name) {
-            guard let lines = JournalWriter.lines(of: journalDir + "/" + name) else {
-                findings.append("journal file \(name) cannot be read as a journal"); continue
-            }
-            // A writer killed between its rename and its mark leaves a file of entries still waiting: not a finding.
-            let misfits = try store.journalFileMisfits(name, lines: lines)
-            if !misfits.isEmpty { unknownFiles.append(name); unknownBookings += misfits.count }
-        }
-        if !unknownFiles.isEmpty {
-            findings.append("\(unknownFiles.count) journal file(s) in \(journalDir) hold \(unknownBookings) booking(s) the store does not know (\(unknownFiles.prefix(3).joined(separator: ", "))\(unknownFiles.count > 3 ? ", …" : ""))")
-        }
-        return (names.count, names.filter(known.contains).count, findings)
+        let directory = config.outboxPath + "/journal"
+        let (all, unknown) = try JournalWriter.unknownFiles(in: directory, store)
+        return (all, all - unknown.count, JournalWriter.findings(unknown.filter(\.isBehind), in: directory))
     }
 
     /// Throws `StoreBehindOutbox` unless the store knows everything the Outbox and state folder hold.
@@ -117,23 +103,9 @@ public struct StoreCheck {
         if !report.findings.isEmpty { throw StoreBehindOutbox(findings: report.findings, storePath: store.path) }
     }
 
-    /// The ids of the kept originals: `originals/DAY/ID.ext` (receipts kept beside them are not counted).
-    public static func keptOriginalIDs(statePath: String) -> Set<String> {
-        keptOriginalIDsByDay(statePath: statePath).values.reduce(into: Set<String>()) { $0.formUnion($1) }
-    }
-
     /// The ids of the kept originals by claim day (`20261123`, from the folder `2026-11-23`).
     static func keptOriginalIDsByDay(statePath: String) -> [String: Set<String>] {
-        let root = statePath + "/originals"
-        var byDay: [String: Set<String>] = [:]
-        for day in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] {
-            var ids = Set<String>()
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + day)) ?? [] where !name.hasSuffix(".receipt") && !name.hasPrefix(".") {
-                ids.insert(String(name.prefix { $0 != "." }))
-            }
-            if !ids.isEmpty { byDay[day.replacingOccurrences(of: "-", with: ""), default: []].formUnion(ids) }
-        }
-        return byDay
+        KeptOriginal.list(statePath: statePath).reduce(into: [:]) { byDay, e in byDay[e.day.replacingOccurrences(of: "-", with: ""), default: []].insert(e.id) }
     }
 
     /// The claim ids the intent log names (claims moved, or about to be, whose record may not have committed).

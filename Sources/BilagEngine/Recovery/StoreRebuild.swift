@@ -186,18 +186,11 @@ extension Pipeline {
         return o
     }
 
-    /// The kept originals as claimed files, in claim order (`originals/DAY/ID.ext`; receipts beside them are skipped).
+    /// The kept originals as claimed files, in claim order.
     static func keptOriginals(statePath: String) -> [ClaimedFile] {
-        let root = statePath + "/originals"
-        var files: [ClaimedFile] = []
-        for day in ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted() {
-            for name in ((try? FileManager.default.contentsOfDirectory(atPath: root + "/" + day)) ?? []) where !name.hasSuffix(".receipt") && !name.hasPrefix(".") {
-                let id = String(name.prefix { $0 != "." })
-                let stored = "originals/\(day)/\(name)"
-                files.append(ClaimedFile(id: id, channel: "rebuilt", sourcePath: "(rebuilt from \(stored))", storedPath: stored, receivedAt: Self.receivedAt(ofClaimID: id) ?? Timestamp.string()))
-            }
-        }
-        return files.sorted { $0.id < $1.id }
+        KeptOriginal.list(statePath: statePath).map { e in
+            ClaimedFile(id: e.id, channel: "rebuilt", sourcePath: "(rebuilt from \(e.storedPath))", storedPath: e.storedPath, receivedAt: Self.receivedAt(ofClaimID: e.id) ?? Timestamp.string())
+        }.sorted { $0.id < $1.id }
     }
 
     /// The claim time a claim id carries (`20261123-082512-345678-p9f3a` → `2026-11-23T08:25:12.345Z`).
