@@ -4,24 +4,28 @@ import GRDB
 
 /// What robots need from the store: history, decisions, case updates, pause state.
 extension Store {
-    /// Invoices this robot filed under this history key that are booked now (by the robot or by an operator), newest first.
+    /// Invoices this robot filed under this history key that are booked now (by the robot or by an operator), latest
+    /// first in business order: by issue date, then by decision (an invoice of no known date comes last).
     /// With `before` (a decision id), only invoices this robot first decided before it: the history as it stood for
-    /// the invoice of that decision (for replays and re-evaluations).
-    public func bookedHistory(robot: String, key: String, limit: Int, before: Int64? = nil) throws -> [(invoiceID: String, amount: String?, issueDate: String?, invoiceNumber: String?, periodKey: String?)] {
+    /// the invoice of that decision (for replays and re-evaluations). With `issuedOnOrBefore` (YYYY-MM-DD), only invoices
+    /// issued on or before that date (or of no known date): those before the deciding invoice in business order.
+    public func bookedHistory(robot: String, key: String, limit: Int, before: Int64? = nil, issuedOnOrBefore: String? = nil) throws -> [(invoiceID: String, amount: String?, issueDate: String?, invoiceNumber: String?, periodKey: String?)] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT d.invoice_id, d.amount, d.issue_date, d.invoice_number, d.period_key FROM decision d JOIN invoice i ON i.id = d.invoice_id
                 WHERE d.robot = ? AND d.history_key = ? AND d.mode = 'live' AND i.state = 'booked'
                   AND d.id = (SELECT MAX(id) FROM decision WHERE invoice_id = d.invoice_id AND robot = d.robot AND mode = 'live')
-                  AND (? IS NULL OR (SELECT MIN(id) FROM decision WHERE invoice_id = d.invoice_id AND robot = d.robot AND mode = 'live') < ?)
-                ORDER BY d.id DESC LIMIT ?
-                """, arguments: [robot, key, before, before, limit]).map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
+                  AND (? IS NULL OR (SELECT MIN(id) FROM decision WHERE invoice_id = d.invoice_id AND robot = d.robot AND mode = 'live' AND outcome <> 'waiting') < ?)
+                  AND (? IS NULL OR d.issue_date IS NULL OR d.issue_date <= ?)
+                ORDER BY d.issue_date DESC, d.id DESC LIMIT ?
+                """, arguments: [robot, key, before, before, issuedOnOrBefore, issuedOnOrBefore, limit]).map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
         }
     }
 
-    /// The first live decision of this invoice (by any robot), or nil: where "history as it stood" is cut.
+    /// The first live decision of this invoice (by any robot) that decided it, or nil: where "history as it stood" is
+    /// cut. Waiting for a case system is no decision: an invoice that waited sees the history of when it is decided.
     public func firstLiveDecision(invoice id: String) throws -> Int64? {
-        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MIN(id) FROM decision WHERE invoice_id = ? AND mode = 'live'", arguments: [id]) }
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MIN(id) FROM decision WHERE invoice_id = ? AND mode = 'live' AND outcome <> 'waiting'", arguments: [id]) }
     }
 
     /// The decisions recorded for one invoice, oldest first.

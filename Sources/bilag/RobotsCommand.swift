@@ -114,7 +114,7 @@ struct RobotsCommand: ParsableCommand {
                 var ctx = lookups.context(invoice: doc.invoice, id: rec.id, today: rec.decidedAt.flatMap { LocalDate(parsing: String($0.prefix(10))) } ?? LocalDate.today())
                 ctx.isReplay = true
                 // Compared with the robot's own earlier decision, with history as it stood for the invoice then.
-                let own = (try? store.decisions(invoice: rec.id))?.filter { $0.mode == "live" && $0.robot == r.name } ?? []
+                let own = (try? store.decisions(invoice: rec.id))?.filter { $0.mode == "live" && $0.robot == r.name && $0.outcome != "waiting" } ?? []
                 ctx.historyAsOf = own.first?.id ?? (try? store.firstLiveDecision(invoice: rec.id)) ?? nil
                 let result = RobotRunner(robot: r).run(ctx)
                 let was = own.last.map { $0.outcome == "book" ? "book" : ($0.reasonCode ?? $0.outcome) } ?? (rec.state == .booked ? "book" : (rec.reasonCode ?? rec.state.rawValue))

@@ -505,4 +505,151 @@ final class RobotRealMonthTests: XCTestCase {
         for t in tenancies { expected["\(t.tenancy)-11"] = "booked"; expected["\(t.tenancy)-12"] = "booked" }
         assertOutcomes(got, expected)
     }
+
+    // MARK: item 5 — business order across passes
+
+    /// December's rent arrived (and was booked) before October's: October's history must not contain December, which
+    /// comes after it in business order. October is the tenancy's first rent, whatever was decided first.
+    func testHistoryOfALateInvoiceSeesOnlyInvoicesBeforeItInBusinessOrder() throws {
+        let w = try RobotWorld()
+        var dec = rentInvoice("R-12", date: "2026-12-01"); dec.amount("6250.00", vat: "0")
+        XCTAssertEqual(try w.run([("dec", dec)])["dec"]?.reason, "first-rent-invoice")
+        _ = try ManualQueue(pipeline: w.pipeline).approve(try w.record("dec").id, posting: .init(account: "5640010", dimensions: ["costcentre": "3310"], vatCode: "I0"), by: "clerk")
+        var oct = rentInvoice("R-10", date: "2026-10-01"); oct.amount("6250.00", vat: "0")
+        XCTAssertEqual(try w.run([("oct", oct)])["oct"]?.reason, "first-rent-invoice", "December comes after October: not October's last rent")
+        // November, arriving last, sees both October (once booked) and not December.
+        _ = try ManualQueue(pipeline: w.pipeline).approve(try w.record("oct").id, posting: .init(account: "5640010", dimensions: ["costcentre": "3310"], vatCode: "I0"), by: "clerk")
+        var nov = rentInvoice("R-11", date: "2026-11-01"); nov.amount("6300.00", vat: "0")
+        XCTAssertEqual(try w.run([("nov", nov)])["nov"]?.state, .booked)
+        let trace = try XCTUnwrap(try w.store.decisions(invoice: try w.record("nov").id).last?.traceJSON)
+        XCTAssertTrue(trace.contains("1 earlier booking(s), last 6250.00 on 2026-10-01"), trace)
+    }
+
+    // MARK: item 6 — re-evaluation with history as it stood
+
+    static let ceilingRobot = """
+        robot: ceiling
+        tables:
+          ceilings:
+            file: data/ceilings.csv
+            columns: { cvr: string, first_max: number }
+            effective: none
+        match: seller.cvr == "12345682"
+        steps:
+          - history: earlier
+            key: seller.cvr
+          - table: ceiling
+            from: ceilings
+            where: { cvr: seller.cvr }
+            reason: no-ceiling
+          - check: earlier.count > 0 or invoice.amount_due <= ceiling.first_max
+            reason: first-over-ceiling
+          - book:
+              account: "4001"
+              dimensions: { costcentre: "1100" }
+              vat_code: "I0"
+        """
+
+    /// A supplier's first invoice went to manual over its ceiling; a second invoice (same issue date) was booked
+    /// meanwhile. When the ceiling table is edited, the first invoice is re-evaluated with the history as it stood
+    /// for it — still the first, still over the ceiling — not booked because of the invoice booked after it.
+    func testReEvaluationAfterATableEditUsesHistoryAsItStoodForTheInvoice() throws {
+        let w = try RobotWorld(robots: ["ceiling.robot.yaml": Self.ceilingRobot], shipRobots: false)
+        try FileManager.default.createDirectory(atPath: w.root + "/Robots/data", withIntermediateDirectories: true)
+        try "cvr,first_max\n12345682,1000\n".write(toFile: w.root + "/Robots/data/ceilings.csv", atomically: true, encoding: .utf8)
+        try w.open()
+        func inv(_ n: String, _ amount: String) -> (String, ScenarioInvoice) {
+            var i = ScenarioInvoice(); i.number = n; i.sellerCVR = "12345682"; i.buyerEAN = "5798000000209"; i.issueDate = "2026-11-02"; i.amount(amount, vat: "0")
+            return (n, i)
+        }
+        XCTAssertEqual(try w.run([inv("first", "5000.00")])["first"]?.reason, "first-over-ceiling")
+        XCTAssertEqual(try w.run([inv("second", "500.00")])["second"]?.state, .booked, "the first is not booked: the second is first too")
+        // The ceiling is raised, still below the first invoice: re-evaluated, it stays where it was.
+        try "cvr,first_max\n12345682,1200\n".write(toFile: w.root + "/Robots/data/ceilings.csv", atomically: true, encoding: .utf8)
+        let got = try w.run([])
+        let events = try w.store.decisions(invoice: try w.record("first").id)
+        XCTAssertEqual(events.count, 2, "re-evaluated once after the table edit")
+        XCTAssertEqual(got["first"]?.reason, "first-over-ceiling", "history as it stood for the first invoice: no earlier booking")
+        // Raised above it, the re-evaluation books it.
+        try "cvr,first_max\n12345682,6000\n".write(toFile: w.root + "/Robots/data/ceilings.csv", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try w.run([])["first"]?.state, .booked)
+    }
+
+    // MARK: item 1 — `none: decline` on a table step
+
+    /// A table step with `none: decline` passes invoices of suppliers missing from the table to the next robot (here:
+    /// none, so `no-robot`); adding the supplier's row re-evaluates them and the robot keeps them.
+    func testTableStepDeclinesWhenNoRowAndATableEditTakesTheInvoiceBack() throws {
+        let robot = Self.ceilingRobot.replacingOccurrences(of: "    reason: no-ceiling", with: "    none: decline")
+        let w = try RobotWorld(robots: ["ceiling.robot.yaml": robot], shipRobots: false)
+        try FileManager.default.createDirectory(atPath: w.root + "/Robots/data", withIntermediateDirectories: true)
+        try "cvr,first_max\n12345690,1000\n".write(toFile: w.root + "/Robots/data/ceilings.csv", atomically: true, encoding: .utf8)
+        try w.open()
+        var i = ScenarioInvoice(); i.number = "C-1"; i.sellerCVR = "12345682"; i.buyerEAN = "5798000000209"; i.amount("500.00", vat: "0")
+        XCTAssertEqual(try w.run([("c1", i)])["c1"]?.reason, "no-robot")
+        XCTAssertEqual(try w.store.decisions(invoice: try w.record("c1").id).map(\.outcome), ["declined"])
+        XCTAssertEqual(try w.store.recentOutcomes(robot: "ceiling", limit: 10), [], "a decline is no deviation of the robot's")
+        try "cvr,first_max\n12345690,1000\n12345682,1000\n".write(toFile: w.root + "/Robots/data/ceilings.csv", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try w.run([])["c1"]?.state, .booked)
+
+        // `none:` takes only `decline`; with it there is no deviation to name.
+        let dir = NSTemporaryDirectory() + "bilag-tdecl-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "cvr,first_max\n12345690,1000\n".write(toFile: dir + "/data/ceilings.csv", atomically: true, encoding: .utf8)
+        for (text, complaint) in [
+            (Self.ceilingRobot.replacingOccurrences(of: "    reason: no-ceiling", with: "    none: { reason: x }"), "`none:` can only be `decline`"),
+            (Self.ceilingRobot.replacingOccurrences(of: "    reason: no-ceiling", with: "    none: decline\n    reason: no-ceiling"), "drop `reason:`"),
+        ] {
+            try text.write(toFile: dir + "/c.robot.yaml", atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try RobotLoader(connectors: []).load(path: dir + "/c.robot.yaml", displayPath: "Robots/c.robot.yaml")) {
+                XCTAssertTrue("\($0)".contains(complaint), "\($0)")
+            }
+        }
+    }
+
+    // MARK: a fourth robot: the same decisions one by one, all at once, or late
+
+    static let meterRobot = """
+        robot: meter
+        match: seller.cvr == "12345682"
+        steps:
+          - history: earlier
+            key: seller.cvr
+          - check: earlier.count == 0 or abs(invoice.amount_due - earlier.last_amount) <= 100
+            reason: change-too-large
+          - book:
+              account: "4001"
+              dimensions: { costcentre: "1100" }
+              vat_code: "I0"
+        """
+
+    func meterInvoice(_ month: Int, _ amount: String) -> (String, ScenarioInvoice) {
+        var i = ScenarioInvoice(); i.number = "M-\(month)"; i.sellerCVR = "12345682"; i.buyerEAN = "5798000000209"
+        i.issueDate = "2026-\(String(format: "%02d", month))-05"; i.amount(amount, vat: "0")
+        return ("m\(month)", i)
+    }
+
+    /// "last" is the latest booking in business order: August's invoice booked after September's does not become
+    /// October's last month.
+    func testLastIsTheLatestInBusinessOrderNotTheLatestDecided() throws {
+        let w = try RobotWorld(robots: ["meter.robot.yaml": Self.meterRobot], shipRobots: false)
+        XCTAssertEqual(try w.run([meterInvoice(9, "1000.00")])["m9"]?.state, .booked)
+        XCTAssertEqual(try w.run([meterInvoice(8, "500.00")])["m8"]?.state, .booked, "nothing before August: a first invoice")
+        XCTAssertEqual(try w.run([meterInvoice(10, "1050.00")])["m10"]?.state, .booked, "compared with September, not August")
+    }
+
+    /// A month of a robot's invoices decided one by one as they arrive, and the same invoices dropped at once in a
+    /// scrambled order, are decided alike.
+    func testOneByOneAndAllAtOnceDecideAlike() throws {
+        let amounts = ["1000.00", "1040.00", "1300.00", "1290.00", "1350.00", "1360.00", "900.00", "950.00"]
+        let invoices = amounts.enumerated().map { meterInvoice($0.offset + 1, $0.element) }
+        let single = try RobotWorld(robots: ["meter.robot.yaml": Self.meterRobot], shipRobots: false)
+        var oneByOne: [String: String] = [:]
+        for i in invoices { let got = try single.run([i]); oneByOne[i.0] = got[i.0]?.reason ?? got[i.0]?.state.rawValue }
+        let batch = try RobotWorld(robots: ["meter.robot.yaml": Self.meterRobot], shipRobots: false)
+        let got = try batch.run([5, 2, 8, 1, 7, 3, 6, 4].map { invoices[$0 - 1] })
+        XCTAssertEqual(Dictionary(uniqueKeysWithValues: invoices.map { ($0.0, got[$0.0]?.reason ?? got[$0.0]?.state.rawValue ?? "-") }), oneByOne)
+        XCTAssertEqual(oneByOne.values.filter { $0 == "change-too-large" }.count, 5, "a change sent to manual is no one's last month: \(oneByOne)")
+    }
 }

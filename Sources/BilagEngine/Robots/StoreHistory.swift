@@ -13,15 +13,15 @@ final class StoreHistory: HistoryProvider, @unchecked Sendable {
 
     init(store: Store) { self.store = store }
 
-    func booked(robot: String, key: String, limit: Int, before: Int64?) throws -> [HistoryEntry] {
+    func booked(robot: String, key: String, limit: Int, cut: HistoryCut) throws -> [HistoryEntry] {
         lock.lock()
         // Bookings of this pass were decided after any earlier decision: not part of the history as it stood then.
-        let fresh = before == nil ? pending[robot + "\u{1F}" + key] ?? [] : []
+        let fresh = cut.decidedBefore == nil ? (pending[robot + "\u{1F}" + key] ?? []).filter { cut.admits(issued: $0.issueDate) } : []
         lock.unlock()
-        let stored = try store.bookedHistory(robot: robot, key: key, limit: limit, before: before).map {
+        let stored = try store.bookedHistory(robot: robot, key: key, limit: limit, before: cut.decidedBefore, issuedOnOrBefore: cut.issuedOnOrBefore?.description).map {
             HistoryEntry(invoiceID: $0.invoiceID, amount: $0.amount.flatMap { Amount(parsing: $0) } ?? .zero, issueDate: $0.issueDate.flatMap { LocalDate(parsing: $0) }, invoiceNumber: $0.invoiceNumber, periodKey: $0.periodKey)
         }
-        return Array((fresh.reversed() + stored).prefix(limit))
+        return Array(HistoryEntry.latestFirst(fresh.reversed() + stored).prefix(limit))
     }
 
     func add(robot: String, key: String, entry: HistoryEntry) {

@@ -103,7 +103,7 @@ struct StepLoader {
             return .lookup(Lookup(name: name, connector: connector, query: try y.string(try req("query"), "query"), params: params, fields: fields, expect: expect, none: none, many: try nested("many"), declineWhenNone: declineWhenNone, location: at))
 
         case "table":
-            try y.onlyKnown(entries, ["table", "from", "where", "on", "reason", "message"], in: "table")
+            try y.onlyKnown(entries, ["table", "from", "where", "on", "reason", "message", "none"], in: "table")
             let name = try y.string(head.value, "table")
             try checkName(name, head.value, env)
             let fromNode = try req("from")
@@ -124,9 +124,13 @@ struct StepLoader {
                 guard t == .date || t == .optional(.date) || t == .any else { throw y.error(n, "on must be a date, but it is \(t)") }
                 return e
             }
-            let dev = try deviation()
+            // `none: decline`: no row means the invoice is not this robot's (e.g. a supplier missing from its list).
+            let declineWhenNone = try isDecline(opt("none"))
+            if let n = opt("none"), !declineWhenNone { throw y.error(n, "table: `none:` can only be `decline` (the deviation is `reason:`/`message:`)") }
+            if declineWhenNone, let r = opt("reason") { throw y.error(r, "table: with `none: decline` there is no deviation; drop `reason:`") }
+            let dev = declineWhenNone ? Deviation(reason: "declined", message: nil, location: at) : try deviation()
             env = env.adding(name, table.rowType)
-            return .table(TableStep(name: name, table: from, where_: where_, on: on, none: dev, location: at))
+            return .table(TableStep(name: name, table: from, where_: where_, on: on, none: dev, declineWhenNone: declineWhenNone, location: at))
 
         case "check":
             try y.onlyKnown(entries, ["check", "reason", "message"], in: "check")

@@ -67,7 +67,8 @@ public struct Deviation: Sendable {
 
 extension Robot {
     /// The reasons that depend on table data: those of `table` steps, and of `check`/`manual` steps that use a
-    /// table or a row a `table` step bound. When a table changes, invoices waiting for these are re-evaluated.
+    /// table or a row a `table` step bound, and `no-robot` for a `table` step with `none: decline`. When a table
+    /// changes, manual invoices this robot decided last with one of these reasons are re-evaluated.
     public var tableDependentReasons: Set<String> {
         var names = Set(tables.keys)
         var reasons = Set<String>()
@@ -75,7 +76,8 @@ extension Robot {
             switch step {
             case let .table(t):
                 names.insert(t.name)
-                reasons.insert(t.none.reason)
+                // A declined invoice no other robot kept waits as `no-robot`; a new row may make it this robot's.
+                reasons.insert(t.declineWhenNone ? "no-robot" : t.none.reason)   // "no-robot": the engine's ReasonCode.noRobot
             case let .check(c) where !c.condition.referencedNames.isDisjoint(with: names):
                 reasons.insert(c.deviation.reason)
             case let .manual(m) where m.when.map({ !$0.referencedNames.isDisjoint(with: names) }) ?? false:

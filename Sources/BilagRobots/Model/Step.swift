@@ -90,6 +90,8 @@ public struct TableStep: Sendable {
     public var where_: [(column: String, value: Expression)]
     public var on: Expression?
     public var none: Deviation
+    /// `none: decline`: no row means the invoice is not this robot's; it passes to the next robot.
+    public var declineWhenNone = false
     public var location: SourceLocation
 }
 

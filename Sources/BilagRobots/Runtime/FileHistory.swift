@@ -27,7 +27,7 @@ public struct FileHistory: HistoryProvider {
         entries = out
     }
 
-    public func booked(robot: String, key: String, limit: Int, before: Int64?) throws -> [HistoryEntry] {
-        Array(entries.filter { ($0.robot == nil || $0.robot == robot) && $0.key == key }.map(\.entry).reversed().prefix(limit))
+    public func booked(robot: String, key: String, limit: Int, cut: HistoryCut) throws -> [HistoryEntry] {
+        Array(HistoryEntry.latestFirst(entries.filter { ($0.robot == nil || $0.robot == robot) && $0.key == key && cut.admits(issued: $0.entry.issueDate) }.map(\.entry).reversed()).prefix(limit))
     }
 }

@@ -3,13 +3,43 @@ import BilagRobotLanguage
 
 /// Earlier invoices a robot booked, by key (e.g. a tenancy), for `history` steps.
 public protocol HistoryProvider: Sendable {
-    /// The robot's booked invoices with this key, newest first; with `before` (a decision id), only those first
-    /// decided before it — the history as it stood then.
-    func booked(robot: String, key: String, limit: Int, before: Int64?) throws -> [HistoryEntry]
+    /// The robot's booked invoices with this key, latest first in business order (`HistoryEntry.latestFirst`), as far
+    /// as `cut` lets them count.
+    func booked(robot: String, key: String, limit: Int, cut: HistoryCut) throws -> [HistoryEntry]
+}
+
+/// Where the history an invoice sees ends: only invoices before it in **business order** count.
+///
+/// - `issuedOnOrBefore`: the invoice's issue date. A booking of an invoice issued later does not count, even when it
+///   was decided first (a December invoice that arrived before the October one is not October's "last").
+/// - `decidedBefore`: for a replay or a re-evaluation, the invoice's first decision; only invoices first decided
+///   before it count, as the history stood for this invoice then — not what was booked meanwhile.
+public struct HistoryCut: Sendable, Equatable {
+    public var issuedOnOrBefore: LocalDate?
+    public var decidedBefore: Int64?
+    public init(issuedOnOrBefore: LocalDate? = nil, decidedBefore: Int64? = nil) {
+        self.issuedOnOrBefore = issuedOnOrBefore; self.decidedBefore = decidedBefore
+    }
+
+    /// Whether an entry issued on `date` may count (an entry without a date always may).
+    public func admits(issued date: LocalDate?) -> Bool {
+        guard let limit = issuedOnOrBefore, let date else { return true }
+        return date <= limit
+    }
 }
 
 /// One earlier booking.
 public struct HistoryEntry: Sendable, Equatable {
+    /// `entries` (most recently decided first) latest first in business order: by issue date, the most recently
+    /// decided first among the same day's, those of no known date last.
+    public static func latestFirst(_ entries: [HistoryEntry]) -> [HistoryEntry] {
+        entries.enumerated().sorted { a, b in
+            let x = a.element.issueDate, y = b.element.issueDate
+            if x != y { return x.map { d in y.map { d > $0 } ?? true } ?? false }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
     public var invoiceID: String
     public var amount: Amount
     public var issueDate: LocalDate?
@@ -51,6 +81,10 @@ public struct RobotContext: Sendable {
     /// decided before it, as it stood for this invoice — not what was booked meanwhile.
     public var historyAsOf: Int64?
 
+    /// Where this invoice's `history` ends: invoices issued after it never count; in a replay or re-evaluation, nor
+    /// do those first decided after it.
+    public var historyCut: HistoryCut { HistoryCut(issuedOnOrBefore: invoice.issueDate, decidedBefore: historyAsOf) }
+
     public init(invoiceID: String, channel: String, invoice: Invoice, today: LocalDate, connectors: [String: Connector], history: HistoryProvider, plans: PlanProvider) {
         self.invoiceID = invoiceID; self.channel = channel; self.invoice = invoice; self.today = today; self.connectors = connectors; self.history = history; self.plans = plans
         self.variables = InvoiceVariables.values(invoice, channel: channel, today: today)
@@ -60,7 +94,7 @@ public struct RobotContext: Sendable {
 /// No history (for dry runs without a database).
 public struct NoHistory: HistoryProvider {
     public init() {}
-    public func booked(robot: String, key: String, limit: Int, before: Int64?) throws -> [HistoryEntry] { [] }
+    public func booked(robot: String, key: String, limit: Int, cut: HistoryCut) throws -> [HistoryEntry] { [] }
 }
 
 /// No plans.

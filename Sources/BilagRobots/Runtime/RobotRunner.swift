@@ -144,7 +144,10 @@ public struct RobotRunner {
             }
             let rows = table.rows(matching: criteria, on: date)
             let inputs = "\(s.table)(" + criteria.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + (date.map { ", on \($0)" } ?? "") + ")"
-            guard let row = rows.first else { return StepResult(effect: stop(s.none, env, "no row of \(s.table) for \(inputs)"), summary: "no row", inputs: inputs) }
+            guard let row = rows.first else {
+                if s.declineWhenNone { return StepResult(effect: .decline("no row of \(s.table) for \(inputs)"), summary: "no row: declined", inputs: inputs) }
+                return StepResult(effect: stop(s.none, env, "no row of \(s.table) for \(inputs)"), summary: "no row", inputs: inputs)
+            }
             env = env.adding(s.name, .record(row))
             return StepResult(effect: .next, summary: "row " + Value.record(row).description, inputs: inputs)
 
@@ -156,7 +159,7 @@ public struct RobotRunner {
         case let .history(s):
             let key = try s.key.evaluate(in: env)
             var entries: [HistoryEntry] = []
-            if key != .null { entries = try ctx.history.booked(robot: robot.name, key: Self.keyText(key), limit: s.limit + 1, before: ctx.historyAsOf).filter { $0.invoiceID != ctx.invoiceID }.prefix(s.limit).map { $0 } }
+            if key != .null { entries = try ctx.history.booked(robot: robot.name, key: Self.keyText(key), limit: s.limit + 1, cut: ctx.historyCut).filter { $0.invoiceID != ctx.invoiceID }.prefix(s.limit).map { $0 } }
             let rec: [String: Value] = [
                 "count": .number(Amount(entries.count)),
                 "last_amount": entries.first.map { .number($0.amount) } ?? .null,
