@@ -80,8 +80,16 @@ extension Store {
         }
     }
 
-    public func markCaseUpdateSent(_ id: Int64) throws {
-        try pool.write { db in try db.execute(sql: "UPDATE case_update SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?", arguments: [Timestamp.string(), id]) }
+    public func markCaseUpdateSent(_ id: Int64) throws { try markCaseUpdatesSent([id]) }
+
+    /// Marks updates sent, in one transaction.
+    public func markCaseUpdatesSent(_ ids: [Int64]) throws {
+        guard !ids.isEmpty else { return }
+        let now = Timestamp.string()
+        try pool.write { db in
+            let statement = try db.cachedStatement(sql: "UPDATE case_update SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")
+            for id in ids { try statement.execute(arguments: [now, id]) }
+        }
     }
 
     public func markCaseUpdateFailed(_ id: Int64, error: String) throws {

@@ -13,23 +13,39 @@ struct CaseUpdateSender {
     @discardableResult
     func flush(limit: Int = 500) throws -> Int {
         var sent = 0
-        var down = Set<String>()
-        for u in try store.pendingCaseUpdates(limit: limit) where !down.contains(u.connector) {
-            guard let connector = connectors[u.connector] else {
-                try store.markCaseUpdateFailed(u.id, error: "connector \(u.connector) is not configured")
+        let pending = try store.pendingCaseUpdates(limit: limit)
+        // Per connector, in queue order, all at once (the embedded default writes them with one sync).
+        for name in pending.map(\.connector).uniqued() {
+            let mine = pending.filter { $0.connector == name }
+            guard let connector = connectors[name] else {
+                for u in mine { try store.markCaseUpdateFailed(u.id, error: "connector \(name) is not configured") }
                 continue
             }
+            var ready: [(PendingCaseUpdate, CaseUpdate)] = []
+            for u in mine {
+                do { ready.append((u, try JSONDecoder().decode(CaseUpdate.self, from: Data(u.payload.utf8)))) } catch {
+                    try store.markCaseUpdateFailed(u.id, error: "unreadable update: \(error)")
+                }
+            }
+            guard let first = ready.first else { continue }
             do {
-                let update = try JSONDecoder().decode(CaseUpdate.self, from: Data(u.payload.utf8))
-                try connector.send(update)
-                try store.markCaseUpdateSent(u.id)
-                sent += 1
+                try connector.send(all: ready.map(\.1))
+                try store.markCaseUpdatesSent(ready.map(\.0.id))
+                sent += ready.count
             } catch {
-                down.insert(u.connector)
-                try store.markCaseUpdateFailed(u.id, error: "\(error)")
-                logger.warning("case update not sent; will retry", metadata: ["connector": "\(u.connector)", "invoice": "\(u.invoiceID)", "error": "\(error)"])
+                // The system is down: its updates stay pending (the first carries the error) and go again later.
+                try store.markCaseUpdateFailed(first.0.id, error: "\(error)")
+                logger.warning("case updates not sent; will retry", metadata: ["connector": "\(name)", "count": "\(ready.count)", "invoice": "\(first.0.invoiceID)", "error": "\(error)"])
             }
         }
         return sent
+    }
+}
+
+extension Sequence where Element: Hashable {
+    /// The elements in order of first appearance, each once.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
     }
 }

@@ -45,6 +45,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
 
     public func batchCommitted() {
         history.clear()
+        plans.forget()
         _ = try? CaseUpdateSender(store: store, connectors: connectors, logger: logger).flush()
     }
 
@@ -217,6 +218,7 @@ extension RobotDecider {
     /// and re-queues manual invoices a changed table may now decide.
     public func refresh() {
         pause.refresh()   // an operator may have resumed a robot
+        plans.forget()    // or added or ended a plan
         let changed = catalog.reload()
         refusals.report(catalog.loadErrors, to: logger)
         for (new, old) in changed {

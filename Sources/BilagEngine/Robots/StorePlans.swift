@@ -7,13 +7,34 @@ import Foundation
 /// Finds the payment plan that covers an invoice: supplier CVR + receiver EAN, then the most specific criteria —
 /// a buyer order number, an invoice-number prefix, or an identifier printed on the invoice (metering point,
 /// phone or contract number) — before a plan with no extra criteria.
-struct StorePlans: PlanProvider {
+///
+/// The plans of a supplier and receiver are read once per batch (`forget()` after each commit and before each pass),
+/// not once per invoice: a pair may have hundreds of plans, one per contract.
+// @unchecked: `cache` is read and written only with `lock` held.
+final class StorePlans: PlanProvider, @unchecked Sendable {
     let store: Store
+    private let lock = NSLock()
+    private var cache: [String: [PaymentPlan]] = [:]
+
+    init(store: Store) { self.store = store }
+
+    /// Drops what was read: the next lookup reads the plans as they are now (one added or ended meanwhile).
+    func forget() { lock.lock(); cache = [:]; lock.unlock() }
+
+    func plans(cvr: String, ean: String) throws -> [PaymentPlan] {
+        let key = cvr + "\u{1F}" + ean
+        lock.lock()
+        if let hit = cache[key] { lock.unlock(); return hit }
+        lock.unlock()
+        let read = try store.plans(supplierCVR: cvr, receiverEAN: ean)
+        lock.lock(); cache[key] = read; lock.unlock()
+        return read
+    }
 
     func plan(for invoice: Invoice, variables: [String: Value], on date: LocalDate) throws -> [String: Value]? {
         guard case let .record(seller)? = variables["seller"], case let .string(cvr)? = seller["cvr"],
               case let .record(buyer)? = variables["buyer"], case let .string(ean)? = buyer["ean"] else { return nil }
-        let candidates = try store.plans(supplierCVR: cvr, receiverEAN: ean)
+        let candidates = try plans(cvr: cvr, ean: ean)
         guard !candidates.isEmpty else { return nil }
         var texts: [String] = []
         if case let .record(inv)? = variables["invoice"] {
@@ -54,7 +75,7 @@ struct StorePlans: PlanProvider {
     func hasPlans(for invoice: Invoice, variables: [String: Value]) throws -> Bool {
         guard case let .record(seller)? = variables["seller"], case let .string(cvr)? = seller["cvr"],
               case let .record(buyer)? = variables["buyer"], case let .string(ean)? = buyer["ean"] else { return false }
-        return try !store.plans(supplierCVR: cvr, receiverEAN: ean).isEmpty
+        return try !plans(cvr: cvr, ean: ean).isEmpty
     }
 
     /// `2026-11`, `2026-Q4`, `2026` by cadence; the issue date otherwise.

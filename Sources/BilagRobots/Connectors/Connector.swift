@@ -11,11 +11,19 @@ public protocol Connector: Sendable {
     func lookup(query: String, params: [String: Value]) throws -> [[String: Value]]
     /// Sends one update. Must be idempotent by `update.idempotencyKey`: the same key twice changes nothing twice.
     func send(_ update: CaseUpdate) throws
+    /// Sends updates in order; returns normally only when every one was taken. Throwing, some may have been taken:
+    /// they are sent again, and idempotency makes that harmless. A connector that can take several at once (the
+    /// embedded default: one write and one sync) says so here; by default they go one by one.
+    func send(all updates: [CaseUpdate]) throws
     /// For replays: the answer as it stood before this invoice's own updates, where the connector can tell.
     func lookup(query: String, params: [String: Value], ignoringUpdatesOf invoiceID: String) throws -> [[String: Value]]
 }
 
 extension Connector {
+    public func send(all updates: [CaseUpdate]) throws {
+        for u in updates { try send(u) }
+    }
+
     public func lookup(query: String, params: [String: Value], ignoringUpdatesOf invoiceID: String) throws -> [[String: Value]] {
         try lookup(query: query, params: params)
     }

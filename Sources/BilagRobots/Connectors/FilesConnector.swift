@@ -24,8 +24,9 @@ public final class FilesConnector: Connector, Sendable {
         /// The updates file read so far: its length, the updates in it and their idempotency keys. The file only grows,
         /// so each lookup reads just what was appended since (by this process or another).
         var updatesRead: (offset: Int, updates: [CaseUpdate], keys: Set<String>) = (0, [], [])
-        /// Per query: the records with every update applied, and the record and update counts they were computed from.
-        var overlays: [String: (base: Int, updates: Int, records: [[String: Value]])] = [:]
+        /// Per query: the records with every update applied (indexed for lookups), and the record and update counts
+        /// they were computed from. New updates are applied to it as they arrive, not to the file's records again.
+        var overlays: [String: (base: Int, updates: Int, records: RecordIndex)] = [:]
         /// Per query: the modification time of the cached file an overlay was computed from.
         var overlayStamp: [String: Double] = [:]
 
@@ -74,23 +75,31 @@ public final class FilesConnector: Connector, Sendable {
 
     func lookup(query: String, params: [String: Value], ignoring: String?) throws -> [[String: Value]] {
         let records = try load(query)
-        let updated = ignoring == nil ? try overlaid(records, query: query) : try applyUpdates(to: records, query: query, ignoring: ignoring)
+        if ignoring == nil { return try overlaid(records, query: query, params: params) }
+        let updated = try applyUpdates(to: records, query: query, ignoring: ignoring)
         return updated.filter { r in params.allSatisfy { Table.same(r[$0.key] ?? .null, $0.value) } }
     }
 
-    public func send(_ update: CaseUpdate) throws {
+    public func send(_ update: CaseUpdate) throws { try send(all: [update]) }
+
+    /// Appends the updates whose keys the file does not hold yet, in one write and one sync.
+    public func send(all updates: [CaseUpdate]) throws {
         try state.withLock { s in
             let path = folder + "/updates.jsonl"
             s.refreshUpdates(in: folder)
-            if s.updatesRead.keys.contains(update.idempotencyKey) { return }
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            var line = try enc.encode(update)
-            line.append(0x0A)
+            var lines = Data()
+            var keys = Set<String>()
+            for u in updates where !s.updatesRead.keys.contains(u.idempotencyKey) && keys.insert(u.idempotencyKey).inserted {
+                lines.append(try enc.encode(u))
+                lines.append(0x0A)
+            }
+            guard !lines.isEmpty else { return }
             let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw ConnectorError.unavailable(connector: name, message: "cannot write \(path)") }
             defer { close(fd) }
-            let ok = line.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) == $0.count }
+            let ok = lines.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) == $0.count }
             guard ok, fsync(fd) == 0 else { throw ConnectorError.unavailable(connector: name, message: "cannot write \(path)") }
         }
     }
@@ -129,24 +138,31 @@ public final class FilesConnector: Connector, Sendable {
         throw ConnectorError.unknown(connector: name, message: "no data for query '\(query)' (expected \(folder)/\(query).json or .csv)")
     }
 
-    /// The records with every update applied, recomputed only when the data or the updates changed.
-    func overlaid(_ records: [[String: Value]], query: String) throws -> [[String: Value]] {
+    /// The records matching `params`, with every update applied. The updated records are kept per query and only
+    /// the updates that arrived since are applied to them; they are computed afresh when the file changed.
+    func overlaid(_ records: [[String: Value]], query: String, params: [String: Value]) throws -> [[String: Value]] {
+        let relevant = actions.filter { $0.value.query == query }
         // No action writes to this query: the update log cannot change its records, so it need not be read.
-        guard actions.values.contains(where: { $0.query == query }) else { return records }
-        let base = records.count
-        let (count, current): (Int, [[String: Value]]?) = state.withLock { s in
-            s.refreshUpdates(in: folder)
-            let count = s.updatesRead.updates.count
-            if let o = s.overlays[query], o.updates == count, o.base == base, s.cacheIsCurrent(query, in: folder) { return (count, o.records) }
-            return (count, nil)
-        }
-        if let current { return current }
-        let fresh = try applyUpdates(to: records, query: query, ignoring: nil)
-        state.withLock { s in
-            s.overlays[query] = (base, count, fresh)
+        return state.withLock { s in
+            let base = records.count
+            let current = s.overlays[query].flatMap { o in o.base == base && s.cacheIsCurrent(query, in: folder) ? o : nil }
+            var index = current?.records ?? RecordIndex(records)
+            var applied = current?.updates ?? 0
+            if !relevant.isEmpty {
+                s.refreshUpdates(in: folder)
+                let updates = s.updatesRead.updates
+                if applied < updates.count {
+                    var out = index.records
+                    Self.apply(updates[applied...], relevant, to: &out, ignoring: nil)
+                    index = RecordIndex(out)
+                    applied = updates.count
+                }
+            }
+            let found = index.matching(params)
+            s.overlays[query] = (base, applied, index)
             s.overlayStamp[query] = s.cacheStamp(query, in: folder)
+            return found
         }
-        return fresh
     }
 
     func applyUpdates(to records: [[String: Value]], query: String, ignoring: String?) throws -> [[String: Value]] {
@@ -156,17 +172,26 @@ public final class FilesConnector: Connector, Sendable {
             s.refreshUpdates(in: folder)
             return s.updatesRead.updates
         }
-        guard !updates.isEmpty else { return records }
         var out = records
+        Self.apply(updates[...], relevant, to: &out, ignoring: ignoring)
+        return out
+    }
+
+    /// Applies updates, in order, to the records their action's mapping names (found by index, not by a scan).
+    static func apply(_ updates: ArraySlice<CaseUpdate>, _ relevant: [String: ActionMapping], to out: inout [[String: Value]], ignoring: String?) {
+        let keyedFields = Set(relevant.values.flatMap { $0.match.keys })
+        var index = RecordIndex(out)
         for u in updates {
             guard let mapping = relevant[u.action], u.invoiceID != ignoring else { continue }
-            for i in out.indices where mapping.match.allSatisfy({ Table.same(out[i][$0.key] ?? .null, u.params[$0.value] ?? .null) }) {
+            let targets = index.indices(mapping.match.mapValues { u.params[$0] ?? .null })
+            for i in targets {
                 for (field, source) in mapping.set {
                     out[i][field] = source.hasPrefix("=") ? .string(String(source.dropFirst())) : (u.params[source] ?? .null)
                 }
             }
+            // A field the index finds records by changed: index the records as they are now.
+            if !targets.isEmpty, mapping.set.keys.contains(where: keyedFields.contains) { index = RecordIndex(out) }
         }
-        return out
     }
 
     static func value(_ any: Any) -> Value {
