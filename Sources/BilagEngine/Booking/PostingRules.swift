@@ -1,6 +1,7 @@
 import BilagCore
 import BilagStore
 import Foundation
+import Synchronization
 
 /// What a posting must satisfy before anything is booked, by a robot or an operator: an account of the chart (or of
 /// the configured pattern), a VAT code from the allowed list, and every required dimension with a value.
@@ -66,11 +67,22 @@ public struct PostingRules: Sendable, Equatable {
 
     /// True when `pattern` matches the whole of `text`.
     static func matches(_ text: String, _ pattern: String) -> Bool {
-        guard let re = try? NSRegularExpression(pattern: pattern) else { return false }
+        guard let re = compiled(pattern) else { return false }
         let range = NSRange(text.startIndex..., in: text)
         guard let m = re.firstMatch(in: text, range: range) else { return false }
         return m.range == range
     }
+
+    /// `pattern` compiled, once per pattern (a posting is checked on every booking; the patterns are few, from
+    /// configuration).
+    static func compiled(_ pattern: String) -> NSRegularExpression? {
+        if let hit = compiledPatterns.withLock({ $0[pattern] }) { return hit }
+        guard let re = try? NSRegularExpression(pattern: pattern) else { return nil }
+        compiledPatterns.withLock { if $0.count < 64 { $0[pattern] = re } }
+        return re
+    }
+
+    private static let compiledPatterns = Mutex<[String: NSRegularExpression]>([:])
 
     /// Checks that `pattern` compiles (config load).
     static func validPattern(_ pattern: String) -> Bool { (try? NSRegularExpression(pattern: pattern)) != nil }
