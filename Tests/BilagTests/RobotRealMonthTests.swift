@@ -651,5 +651,11 @@ final class RobotRealMonthTests: XCTestCase {
         let got = try batch.run([5, 2, 8, 1, 7, 3, 6, 4].map { invoices[$0 - 1] })
         XCTAssertEqual(Dictionary(uniqueKeysWithValues: invoices.map { ($0.0, got[$0.0]?.reason ?? got[$0.0]?.state.rawValue ?? "-") }), oneByOne)
         XCTAssertEqual(oneByOne.values.filter { $0 == "change-too-large" }.count, 5, "a change sent to manual is no one's last month: \(oneByOne)")
+        // And a replay of the unchanged robot decides each as it was decided, in either world.
+        let bin = try BilagBinary.locate()
+        for w in [single, batch] {
+            let replay = try bin.run(["robots", "replay", "meter", "--since", "2026-01-01", "--root", w.root], logDirectory: w.root)
+            XCTAssertTrue(replay.stdout.contains("8 taken, 8 same, 0 different"), (w === single ? "one by one: " : "at once: ") + replay.description + "\n" + ((try? w.store.invoices(limit: 100).map { "\($0.id) \($0.sourcePath) \($0.state) \($0.reasonCode ?? "")" }.joined(separator: "\n")) ?? ""))
+        }
     }
 }

@@ -447,14 +447,17 @@ public final class Pipeline: @unchecked Sendable {
         }
         try router.prefetch(probes)
         // Decided in business order (issue date, then period start; claim order among equals), so a robot's history
-        // sees October before December whatever order the files arrived or were claimed in. Outcomes keep claim order.
+        // sees October before December whatever order the files arrived or were claimed in. They are stored in that
+        // order too, so the order of their decision records is the order they were decided in (a replay's "decided
+        // before this one" is then the same as the live decision's). The outcomes returned keep claim order.
+        let order = Self.businessOrder(examined)
         var decided: [Outcome?] = Array(repeating: nil, count: files.count)
-        for i in Self.businessOrder(examined) {
+        for i in order {
             decided[i] = try outcome(for: files[i], examined[i], router: &router)
         }
         let outcomes = decided.map { $0! }
         // Refused: another process (an operator's re-run) decided the invoice meanwhile; its outcome stands.
-        let refused = Set(try store.apply(outcomes, recording: recording))
+        let refused = Set(try store.apply(order.map { outcomes[$0] }, recording: recording))
         return (outcomes, refused)
     }
 
