@@ -14,19 +14,20 @@ import Foundation
 final class StorePlans: PlanProvider, @unchecked Sendable {
     let store: Store
     private let lock = NSLock()
-    private var cache: [String: [PaymentPlan]] = [:]
+    private var cache: [String: [(plan: PaymentPlan, identifier: String?)]] = [:]
 
     init(store: Store) { self.store = store }
 
     /// Drops what was read: the next lookup reads the plans as they are now (one added or ended meanwhile).
     func forget() { lock.lock(); cache = [:]; lock.unlock() }
 
-    func plans(cvr: String, ean: String) throws -> [PaymentPlan] {
+    /// The open plans of a supplier and receiver, each with its identifier as compared (`compact`).
+    func plans(cvr: String, ean: String) throws -> [(plan: PaymentPlan, identifier: String?)] {
         let key = cvr + "\u{1F}" + ean
         lock.lock()
         if let hit = cache[key] { lock.unlock(); return hit }
         lock.unlock()
-        let read = try store.plans(supplierCVR: cvr, receiverEAN: ean)
+        let read = try store.plans(supplierCVR: cvr, receiverEAN: ean).map { ($0, $0.identifier.map(Self.compact)) }
         lock.lock(); cache[key] = read; lock.unlock()
         return read
     }
@@ -41,7 +42,7 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
             for key in ["identifiers", "texts"] { if case let .list(l)? = inv[key] { for case let .string(s) in l { texts.append(s) } } }
         }
         let readable = Self.identifierCandidates(texts)
-        func matchedBy(_ p: PaymentPlan) -> (rank: Int, how: String)? {
+        func matchedBy(_ p: PaymentPlan, _ compactIdentifier: String?) -> (rank: Int, how: String)? {
             var how: [String] = []
             if let order = p.orderNumber {
                 guard invoice.purchaseOrderReference?.trimmingWhitespace(includingNewlines: false) == order else { return nil }
@@ -52,13 +53,12 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
                 how.append("invoice-number prefix")
             }
             if let ident = p.identifier {
-                let needle = Self.compact(ident)
-                guard !needle.isEmpty, readable.contains(needle) else { return nil }
+                guard let needle = compactIdentifier, !needle.isEmpty, readable.contains(needle) else { return nil }
                 how.append("identifier \(ident)")
             }
             return (how.count, how.isEmpty ? "supplier and receiver" : how.joined(separator: " + "))
         }
-        let scored = candidates.compactMap { p in matchedBy(p).map { (p, $0) } }
+        let scored = candidates.compactMap { c in matchedBy(c.plan, c.identifier).map { (c.plan, $0) } }
         guard let best = scored.max(by: { a, b in (a.1.rank, a.0.validTo) < (b.1.rank, b.0.validTo) }) else { return nil }
         let p = best.0
         let asOf = invoice.issueDate ?? date

@@ -52,12 +52,18 @@ public struct Table: Sendable {
     /// The table as expressions see it on `date`: only the rows in force then (all rows when the table is not
     /// effective-dated or there is no date).
     public func columnValues(on date: LocalDate?) -> Value {
-        guard effective != nil, let date else { return columnValues }
+        guard let effective, let date else { return columnValues }
+        let key = "\(date)|\(effective.from)|\(effective.to ?? "")"
+        if let hit = inForceByDate.value(key) { return hit }
         let inForce = rows.filter { self.inForce($0, on: date) }
         var rec: [String: Value] = [:]
         for c in columns { rec[c.name] = .list(inForce.map { $0[c.name] ?? .null }) }
+        inForceByDate.store(.record(rec), key)
         return .record(rec)
     }
+
+    /// `columnValues(on:)` per date (a month of invoices has a few dozen dates; every decision asks).
+    private let inForceByDate = ComputedCache<Value>(limit: 1024)
 
     /// The date the rows must be in force on for this invoice (`effectiveOn` evaluated), or nil.
     public func validityDate(in env: Environment) -> LocalDate? {
