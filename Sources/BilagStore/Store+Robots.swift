@@ -6,21 +6,28 @@ import GRDB
 extension Store {
     /// Invoices this robot filed under this history key that are booked now (by the robot or by an operator), latest
     /// first in business order: by issue date, then by decision (an invoice of no known date comes last).
+    ///
+    /// The indexes are named: without statistics SQLite took `decision_robot` (every decision of the robot) for the
+    /// key and for the per-invoice subqueries, so each history step read the robot's whole past (quadratic in a month).
     /// With `before` (a decision id), only invoices this robot first decided before it: the history as it stood for
     /// the invoice of that decision (for replays and re-evaluations). With `issuedOnOrBefore` (YYYY-MM-DD), only invoices
     /// issued on or before that date (or of no known date): those before the deciding invoice in business order.
     public func bookedHistory(robot: String, key: String, limit: Int, before: Int64? = nil, issuedOnOrBefore: String? = nil) throws -> [(invoiceID: String, amount: String?, issueDate: String?, invoiceNumber: String?, periodKey: String?)] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT d.invoice_id, d.amount, d.issue_date, d.invoice_number, d.period_key FROM decision d JOIN invoice i ON i.id = d.invoice_id
-                WHERE d.robot = ? AND d.history_key = ? AND d.mode = 'live' AND i.state = 'booked'
-                  AND d.id = (SELECT MAX(id) FROM decision WHERE invoice_id = d.invoice_id AND robot = d.robot AND mode = 'live')
-                  AND (? IS NULL OR (SELECT MIN(id) FROM decision WHERE invoice_id = d.invoice_id AND robot = d.robot AND mode = 'live' AND outcome <> 'waiting') < ?)
-                  AND (? IS NULL OR d.issue_date IS NULL OR d.issue_date <= ?)
-                ORDER BY d.issue_date DESC, d.id DESC LIMIT ?
-                """, arguments: [robot, key, before, before, issuedOnOrBefore, issuedOnOrBefore, limit]).map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
+            try Row.fetchAll(db, sql: Self.bookedHistorySQL, arguments: [robot, key, before, before, issuedOnOrBefore, issuedOnOrBefore, limit]).map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
         }
     }
+
+    /// The query of `bookedHistory` (its plan is tested: it must search by the named indexes, never scan).
+    static let bookedHistorySQL = """
+        SELECT d.invoice_id, d.amount, d.issue_date, d.invoice_number, d.period_key
+        FROM decision d INDEXED BY decision_history JOIN invoice i ON i.id = d.invoice_id
+        WHERE d.robot = ? AND d.history_key = ? AND d.mode = 'live' AND i.state = 'booked'
+          AND d.id = (SELECT MAX(id) FROM decision INDEXED BY decision_invoice WHERE invoice_id = d.invoice_id AND robot = d.robot AND mode = 'live')
+          AND (? IS NULL OR (SELECT MIN(id) FROM decision INDEXED BY decision_invoice WHERE invoice_id = d.invoice_id AND robot = d.robot AND mode = 'live' AND outcome <> 'waiting') < ?)
+          AND (? IS NULL OR d.issue_date IS NULL OR d.issue_date <= ?)
+        ORDER BY d.issue_date DESC, d.id DESC LIMIT ?
+        """
 
     /// The first live decision of this invoice (by any robot) that decided it, or nil: where "history as it stood" is
     /// cut. Waiting for a case system is no decision: an invoice that waited sees the history of when it is decided.

@@ -86,7 +86,7 @@ struct BenchCommand: ParsableCommand {
             if json {
                 try out.json(r)
             } else {
-                out.line("touchless month: \(r.invoices) invoices decided in \(String(format: "%.2f", r.seconds)) s")
+                out.line("touchless month: \(r.invoices) invoices decided in \(String(format: "%.2f", r.seconds)) s (\(Int(Double(r.invoices) / r.seconds)) invoices/s; \(String(format: "%.2f", r.cpuSeconds)) s of CPU, \(Int(Double(r.invoices) / max(r.cpuSeconds, 0.001))) invoices per CPU-second)")
                 out.line("  booked without a human  \(r.booked)/\(r.invoices) = \(String(format: "%.1f", r.touchlessRate * 100)) %")
                 out.line("  outcome as expected     \(r.asExpected)/\(r.invoices) = \(String(format: "%.1f", r.expectationMatch * 100)) %   [target 100 %]")
                 for (kind, outcomes) in r.byKind.sorted(by: { $0.key < $1.key }) {

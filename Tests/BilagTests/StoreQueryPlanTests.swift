@@ -1,48 +1,22 @@
 @testable import BilagStore
+import BilagTestKit
 import Foundation
 import GRDB
 import XCTest
 
-/// The duplicate check runs for every invoice against every invoice before it: each of its queries must be an index
-/// look-up, never a scan of the table (SQLite falls back to a scan silently, for instance when a partial index's
-/// condition is not implied by the query).
+/// The queries made for every decision must search by index: a scan makes a month quadratic (a `history` step read
+/// every decision of its robot until the indexes were named).
 final class StoreQueryPlanTests: XCTestCase {
-    func testTheDuplicateQueriesUseTheirIndexes() throws {
-        let store = try StoreFixture.store(self, "plan")
-        let expected = [
-            (Store.ownRowSQL, "sqlite_autoindex_invoice_1"),
-            (Store.sameBytesSQL, "invoice_sha256"),
-            (Store.sameKeySQL, "invoice_business_key"),
-        ]
-        try store.pool.read { db in
-            for (sql, index) in expected {
-                let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(Array(repeating: "x", count: sql.filter { $0 == "?" }.count)))
-                    .map { $0["detail"] as String? ?? "" }.joined(separator: " | ")
-                XCTAssertTrue(plan.contains("USING INDEX \(index)") || plan.contains("USING COVERING INDEX \(index)"), "\(sql): \(plan)")
-                XCTAssertFalse(plan.hasPrefix("SCAN invoice") || plan.contains("| SCAN invoice"), "\(sql): \(plan)")
-            }
+    func testTheHistoryQuerySearchesByItsIndexesAndNeverScans() throws {
+        let dir = NSTemporaryDirectory() + "bilag-plan-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(path: dir + "/bilag.sqlite")
+        let plan = try store.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Store.bookedHistorySQL, arguments: ["r", "k", 1, 1, "2026-11-01", "2026-11-01", 12]).map { $0["detail"] as String }
         }
-    }
-
-    /// A claimed invoice has no business key yet; the partial index holds only invoices that have all three parts.
-    func testTheBusinessKeyIndexHoldsOnlyInvoicesWithAKey() throws {
-        let store = try StoreFixture.store(self, "plan")
-        let claims = StoreFixture.claims(2, tag: "test") { String(repeating: "\($0)", count: 64) }
-        try store.recordClaims(claims)
-        func entries() throws -> Int {
-            try store.pool.read { db in
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM invoice INDEXED BY invoice_business_key WHERE seller_key IS NOT NULL AND invoice_number IS NOT NULL AND issue_date IS NOT NULL") ?? -1
-            }
-        }
-        XCTAssertEqual(try entries(), 0)
-        let probe = Store.DuplicateProbe(id: claims[1].id, sha256: claims[1].sha256, businessKey: ("DK12345678", "F-1", "2026-11-20"))
-        XCTAssertEqual(try store.duplicateCandidates([probe])[claims[1].id], Store.DuplicateAnswer())
-        try store.pool.write { db in
-            try db.execute(sql: "UPDATE invoice SET seller_key = 'DK12345678', invoice_number = 'F-1', issue_date = '2026-11-20' WHERE id = ?", arguments: [claims[0].id])
-        }
-        XCTAssertEqual(try entries(), 1)
-        XCTAssertEqual(try store.duplicateCandidates([probe])[claims[1].id]?.sameKey, claims[0].id, "found through the index")
-        let unknown = Store.DuplicateProbe(id: "not-recorded", sha256: claims[0].sha256, businessKey: ("DK12345678", "F-1", "2026-11-20"))
-        XCTAssertEqual(try store.duplicateCandidates([unknown])["not-recorded"], Store.DuplicateAnswer(), "an invoice not recorded has nothing before it")
+        XCTAssertTrue(plan.contains { $0.contains("d USING INDEX decision_history (robot=? AND history_key=?)") }, "\(plan)")
+        XCTAssertEqual(plan.filter { $0.contains("decision USING INDEX decision_invoice (invoice_id=?)") }.count, 2, "\(plan)")
+        XCTAssertFalse(plan.contains { $0.hasPrefix("SCAN") || $0.contains("decision_robot") }, "\(plan)")
     }
 }
