@@ -103,4 +103,16 @@ extension Store {
             return ((row[0] as String?).flatMap { Amount(parsing: $0) }, (row[1] as String?).flatMap { Amount(parsing: $0) })
         }
     }
+
+    /// The key fields of an invoice as the store holds them, and the hash of its original (an operator's approval
+    /// builds its `BookedInvoice` from these): nil when there is no such invoice.
+    public func summary(_ id: String) throws -> (summary: InvoiceSummary, sha256: String)? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT syntax, profile, document_kind, invoice_number, issue_date, due_date, seller_key, seller_name, currency, amount_due, total_without_vat, total_vat, sha256 FROM invoice WHERE id = ?", arguments: [id]) else { return nil }
+            var s = InvoiceSummary(invoice: Invoice(syntax: .ubl, documentKind: DocumentKind(rawValue: row[2] ?? "invoice") ?? .invoice, profile: .unknown))
+            s.syntax = row[0] ?? ""; s.profile = row[1] ?? ""; s.invoiceNumber = row[3]; s.issueDate = row[4]; s.dueDate = row[5]; s.sellerKey = row[6]; s.sellerName = row[7]
+            s.currency = row[8]; s.amountDue = row[9]; s.totalWithoutVAT = row[10]; s.totalVAT = row[11]
+            return (s, row[12])
+        }
+    }
 }
