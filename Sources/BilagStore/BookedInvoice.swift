@@ -29,20 +29,24 @@ public struct BookedInvoice: Codable, Hashable, Sendable {
     /// whoever booked): what `bilag store rebuild` restores robots' `history` from.
     public var robot: String?
     public var historyKey: String?
+    /// The VAT breakdown, payment means and supplier identifiers the voucher needs (nil for bookings made before they
+    /// were kept).
+    public var details: BookedInvoiceDetails?
 
     public init(invoiceID: String, bookedAt: String, bookedBy: String, supplierKey: String? = nil, supplierName: String? = nil, invoiceNumber: String? = nil,
                 issueDate: String? = nil, dueDate: String? = nil, documentKind: DocumentKind = .invoice, currency: String? = nil, amountDue: Amount? = nil,
-                totalWithoutVAT: Amount? = nil, totalVAT: Amount? = nil, postings: [Posting], pay: Bool = true, sha256: String? = nil, robot: String? = nil, historyKey: String? = nil) {
+                totalWithoutVAT: Amount? = nil, totalVAT: Amount? = nil, postings: [Posting], pay: Bool = true, sha256: String? = nil, robot: String? = nil, historyKey: String? = nil,
+                details: BookedInvoiceDetails? = nil) {
         self.invoiceID = invoiceID; self.bookedAt = bookedAt; self.bookedBy = bookedBy; self.supplierKey = supplierKey; self.supplierName = supplierName
         self.invoiceNumber = invoiceNumber; self.issueDate = issueDate; self.dueDate = dueDate; self.documentKind = documentKind; self.currency = currency
         // What is paid: the invoice's amount due, or (an invoice without one) what the postings add up to.
         self.amountDue = amountDue ?? postings.reduce(Amount.zero) { $0 + $1.netAmount + $1.vatAmount }
         self.totalWithoutVAT = totalWithoutVAT; self.totalVAT = totalVAT; self.postings = postings; self.pay = pay; self.sha256 = sha256
-        self.robot = robot; self.historyKey = historyKey
+        self.robot = robot; self.historyKey = historyKey; self.details = details
     }
 
     enum CodingKeys: String, CodingKey {
-        case sha256, robot, historyKey = "history_key"
+        case sha256, robot, historyKey = "history_key", details
         case invoiceID = "invoice_id", bookedAt = "booked_at", bookedBy = "booked_by", supplierKey = "supplier_key", supplierName = "supplier_name"
         case invoiceNumber = "invoice_number", issueDate = "issue_date", dueDate = "due_date", documentKind = "document_kind", currency
         case amountDue = "amount_due", totalWithoutVAT = "total_without_vat", totalVAT = "total_vat", postings, pay

@@ -149,6 +149,15 @@ public final class Pipeline: @unchecked Sendable {
         try decideAndCommit(group)
     }
 
+    /// The invoice a kept original holds, read and parsed again (an operator's approval gives its booking the
+    /// invoice's VAT breakdown, payment means and supplier ids); nil when the original is gone, changed or unparsable.
+    public func parsedInvoice(_ r: InvoiceRecord) -> Invoice? {
+        var f = ClaimedFile(id: r.id, channel: r.channel, sourcePath: r.sourcePath, storedPath: r.storedPath, receivedAt: r.receivedAt, size: r.size, sha256: r.sha256)
+        claimer.load(&f, verifying: r.sha256)
+        guard case let .parsed(doc, _) = examineAll([f]).first?.result else { return nil }
+        return doc.invoice
+    }
+
     /// Scans the Inbox once and processes every ready file, batch by batch. Returns how many were processed.
     /// `shouldStop` is asked between batches, so a stop request finishes the batches already claimed and no more.
     @discardableResult
@@ -516,7 +525,7 @@ public final class Pipeline: @unchecked Sendable {
                 case let .book(booking):
                     o = Outcome(invoiceID: file.id, state: .booked, actor: record.actor, action: "booked")
                     o.booked = BookedInvoice(id: file.id, sha256: file.sha256, summary: examined.summary, booking: booking, bookedBy: record.actor,
-                                             robot: record.decisions.first { $0.mode == "live" })
+                                             robot: record.decisions.first { $0.mode == "live" }, invoice: doc.invoice)
                 case let .manual(reason, message):
                     o = Outcome(invoiceID: file.id, state: .manual, reasonCode: reason, reasonMessage: message, actor: record.actor, action: "decided")
                 case let .wait(connector, message):

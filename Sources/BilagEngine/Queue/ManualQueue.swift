@@ -70,7 +70,8 @@ public struct ManualQueue {
         var o = Outcome(invoiceID: r.id, state: .booked, actor: Self.actor(user), action: "approved")
         let booking = Booking(postings: [Posting(account: input.account, dimensions: input.dimensions, netAmount: net, vatAmount: vat, vatCode: input.vatCode, text: r.invoiceNumber.map { "Invoice \($0)" })])
         guard let stored = try store.summary(r.id) else { throw BilagError("invoice-not-found", "invoice \(r.id) vanished while you approved it", remedy: "show it again with `bilag queue show \(r.id)`") }
-        o.booked = BookedInvoice(id: r.id, sha256: stored.sha256, summary: stored.summary, booking: booking, bookedBy: o.actor, robot: try store.decisions(invoice: r.id).last { $0.mode == "live" })
+        o.booked = BookedInvoice(id: r.id, sha256: stored.sha256, summary: stored.summary, booking: booking, bookedBy: o.actor, robot: try store.decisions(invoice: r.id).last { $0.mode == "live" },
+                                 invoice: pipeline.parsedInvoice(r))
         var detail = ["posting": try json(input), "note": note ?? ""]
         if Self.duplicateFlag(r) != nil, let override {
             detail["duplicate_override"] = override
