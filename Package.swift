@@ -33,7 +33,7 @@ let package = Package(
         ]),
         // The Outbox: its writers (the JSONL journal first), each file written whole with its manifest, exactly once.
         .target(name: "BilagOutbox", dependencies: [
-            "BilagCore", "BilagStore", .product(name: "Crypto", package: "swift-crypto"),
+            "BilagCore", "BilagStore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams"),
         ]),
         // The robot expression language: lexer, parser, type checker, evaluator. Pure, no I/O.
         .target(name: "BilagRobotLanguage", dependencies: ["BilagCore"]),

@@ -41,7 +41,7 @@ public protocol OutboxWriterKind: OutboxWriter {
 
 /// Every writer kind bilag has.
 public enum OutboxWriterKinds {
-    public static let all: [any OutboxWriterKind.Type] = [JournalWriter.self]
+    public static let all: [any OutboxWriterKind.Type] = [JournalWriter.self, ERPWriter.self]
 
     /// Makes the writer one `outbox.writers` entry describes.
     public static func make(_ settings: OutboxWriterSettings, root: String) throws -> any OutboxWriter {
