@@ -129,9 +129,7 @@ public final class OutboxFiles: Sendable {
     public func unknownFiles(_ store: Store) throws -> (all: Int, unknown: [UnknownFile]) {
         let known = try store.journalFileNames(writer: name)
         let names = Self.list(directory).filter(isOwnFile)
-        // A file the ERP has taken away still has its manifest: what it held stays known.
-        let manifested = Self.list(manifestDirectory).filter { !$0.hasPrefix(".") && $0.hasSuffix(".manifest.json") }.map { String($0.dropLast(".manifest.json".count)) }
-        let candidates = Set(names).union(manifested).subtracting(known).sorted()
+        let candidates = fileNames().subtracting(known).sorted()
         let unknown = try candidates.map { file -> UnknownFile in
             let lines = FileIO.read(directory + "/" + file).flatMap(writer.bookings(in:)) ?? OutboxManifest.read(manifestPath(file))?.entries
             guard let lines, !lines.isEmpty else { return UnknownFile(name: file, lines: nil, misfits: []) }
@@ -168,6 +166,13 @@ public final class OutboxFiles: Sendable {
             findings.append("\(holding.count) \(label) file(s) in \(directory) hold \(bookings) booking(s) the store does not know (\(holding.prefix(3).map(\.name).joined(separator: ", "))\(holding.count > 3 ? ", …" : ""))")
         }
         return findings
+    }
+
+    /// The names of the writer's files: those in its folder, and those its manifests name (a file the ERP has taken
+    /// away still has its manifest: what it held stays known).
+    public func fileNames() -> Set<String> {
+        let manifested = Self.list(manifestDirectory).filter { !$0.hasPrefix(".") && $0.hasSuffix(".manifest.json") }.map { String($0.dropLast(".manifest.json".count)) }
+        return Set(Self.list(directory).filter(isOwnFile)).union(manifested)
     }
 
     /// The names in a folder (none when it does not exist).

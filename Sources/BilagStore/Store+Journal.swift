@@ -105,6 +105,23 @@ extension Store {
         return misfits
     }
 
+    /// Every booking the store holds: sequence number → invoice id (for reconciling the Outbox).
+    public func bookingIDs() throws -> [Int64: String] {
+        try pool.read { db in
+            var out: [Int64: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT seq, invoice_id FROM journal_entry") { out[row[0]] = row[1] }
+            return out
+        }
+    }
+
+    /// The bookings with these sequence numbers.
+    public func bookings(_ seqs: [Int64]) throws -> [PendingJournalEntry] {
+        try pool.read { db in
+            let find = try db.cachedStatement(sql: "SELECT seq, invoice_id, line, created_at FROM journal_entry WHERE seq = ?")
+            return try seqs.compactMap { seq in try Row.fetchOne(find, arguments: [seq]).map { PendingJournalEntry(seq: $0[0], invoiceID: $0[1], line: $0[2], createdAt: $0[3]) } }
+        }
+    }
+
     /// How many invoices the store holds per claim day (the first 8 characters of the id, `20261123`), and in all.
     public func invoiceCountsByClaimDay() throws -> (byDay: [String: Int], total: Int) {
         try pool.read { db in

@@ -22,17 +22,11 @@ final class OutboxRebuildTests: XCTestCase {
         }
     }
 
-    func approve(_ root: TemporaryRoot, _ id: String) throws {
-        try root.bilagSucceeding(["queue", "approve", id, "--account", "5250", "--dim", "costcentre=4711", "--user", "alice"])
-    }
+    func approve(_ root: TemporaryRoot, _ id: String) throws { try root.bilagSucceeding(TemporaryRoot.approval(id)) }
 
     func testEveryWriterWritesEachBookingOnceAcrossALostStoreAndItsRebuild() throws {
         let root = try TemporaryRoot()
-        try root.writeConfig(config)
-        let template = try InvoiceTemplate(corpus: "peppol-bis3/examples/base-example.xml")
-        for i in 1...5 { try root.deliver(template.invoice(number: "R-\(i)"), to: "peppol/r-\(i).xml") }
-        try root.bilagSucceeding(["run", "--once"])
-        let ids = try Store(path: root.databasePath).invoices(limit: 100).sorted { $0.sourcePath < $1.sourcePath }.map(\.id)
+        let ids = try root.queuedInvoices(5, prefix: "R", config: config)
         let backup = root.path + "/before-approvals.sqlite"
         try Store(path: root.databasePath).backup(to: backup)
         for id in ids.prefix(3) { try approve(root, id) }

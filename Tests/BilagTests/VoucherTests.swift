@@ -133,12 +133,8 @@ final class VoucherTests: XCTestCase {
     /// line carries the VAT breakdown, payment means and supplier ids a voucher needs.
     func testAnApprovedInvoicesBookingCarriesWhatItsVoucherNeeds() throws {
         let root = try TemporaryRoot()
-        try root.configure(readiness: "rename")
-        let template = try InvoiceTemplate(corpus: "peppol-bis3/examples/base-example.xml")
-        try root.deliver(template.invoice(number: "V-1"), to: "peppol/v-1.xml")
-        try root.bilagSucceeding(["run", "--once"])
-        let id = try XCTUnwrap(try Store(path: root.databasePath).invoices(limit: 10).first?.id)
-        try root.bilagSucceeding(["queue", "approve", id, "--account", "5250", "--dim", "costcentre=4711", "--vat-code", "I25", "--user", "alice"])
+        let id = try XCTUnwrap(try root.queuedInvoices(1, prefix: "V", config: "intake:\n  readiness: rename\n").first)
+        try root.bilagSucceeding(TemporaryRoot.approval(id, extra: ["--vat-code", "I25"]))
         let file = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: root.journalDirectory).first { $0.hasSuffix(".jsonl") })
         let data = try XCTUnwrap(FileIO.read(root.journalDirectory + "/" + file))
         let line = try JSONDecoder().decode(JournalLine.self, from: data.split(separator: 0x0A)[0])
