@@ -44,9 +44,16 @@ public protocol OutboxFlushing: Sendable {
 }
 
 /// Flushes at once, on the caller's thread: for commands that run without the daemon.
+///
+/// The bookings are committed whatever happens here, so a file that cannot be written now (a layout that does not fit
+/// a value, a full disk) does not fail the command that booked: `failed` reports it, and the next flush writes the
+/// file. Only a store behind its Outbox stops the command.
 public struct FlushAtOnce: OutboxFlushing {
     public let outbox: Outbox
     public let store: Store
-    public init(outbox: Outbox, store: Store) { self.outbox = outbox; self.store = store }
-    public func bookingsCommitted() throws { try outbox.flush(store) }
+    let failed: @Sendable (Error) -> Void
+    public init(outbox: Outbox, store: Store, failed: @escaping @Sendable (Error) -> Void) { self.outbox = outbox; self.store = store; self.failed = failed }
+    public func bookingsCommitted() throws {
+        do { try outbox.flush(store) } catch let e as StoreBehindOutbox { throw e } catch { failed(error) }
+    }
 }

@@ -125,6 +125,26 @@ final class ERPWriterTests: XCTestCase {
         XCTAssertNoThrow(try ConfigLoader.load(root: root.path, environment: [:]))
     }
 
+    /// A layout that cannot hold a value does not undo or fail the booking: the approval succeeds, the journal is
+    /// written, the ERP file waits; once the layout is fixed, the next run writes it.
+    func testAnERPFileThatCannotBeWrittenWaitsForItsLayoutWithoutFailingTheBooking() throws {
+        let root = try TemporaryRoot()
+        let narrow = "format: separated\nfields:\n  - { field: account }\n  - { field: amount }\n  - { field: text }\nquoting: none\nseparator: \" \"\n"
+        try FileManager.default.createDirectory(atPath: root.path + "/layouts", withIntermediateDirectories: true)
+        try narrow.write(toFile: root.path + "/layouts/mine.yaml", atomically: true, encoding: .utf8)
+        let config = "intake:\n  readiness: rename\noutbox:\n  writers:\n    journal: { kind: jsonl }\n    erp: { kind: erp, layout: layouts/mine.yaml }\n"
+        let id = try XCTUnwrap(try root.queuedInvoices(1, prefix: "W", config: config).first)
+        let approved = try root.bilag(TemporaryRoot.approval(id))
+        XCTAssertEqual(approved.exitCode, 0, "\(approved)")
+        XCTAssertEqual(try root.journal().invoiceIDs, [id])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.outbox + "/erp").filter { !$0.hasPrefix(".") }, [], "the text holds a space, the separator, and the layout quotes nothing")
+        let waiting = try root.bilag(["report", "day", "--json"]).jsonObject()
+        XCTAssertEqual((waiting["reconciliation"] as? [[String: Any]])?.last?["waiting"] as? Int, 1, "\(waiting)")
+        try narrow.replacingOccurrences(of: "quoting: none", with: "quoting: minimal").write(toFile: root.path + "/layouts/mine.yaml", atomically: true, encoding: .utf8)
+        try root.bilagSucceeding(["run", "--once"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.outbox + "/erp").filter { !$0.hasPrefix(".") }.count, 1)
+    }
+
     /// Every YAML example in docs/outbox.md reads: the configuration ones as bilag.yaml, the layouts as layouts.
     func testTheExamplesInTheOutboxGuideRead() throws {
         let guide = try String(contentsOfFile: Corpus.packageRoot + "/docs/outbox.md", encoding: .utf8)

@@ -49,7 +49,9 @@ public final class Pipeline: @unchecked Sendable {
         store = try Store(path: config.databasePath)
         claimer = try Claimer(stateDirectory: config.statePath, maxFileBytes: config.maxFileBytes)
         outbox = try Outbox(outbox: config.outboxPath, settings: config.outboxWriters, root: config.root)
-        flushing = FlushAtOnce(outbox: outbox, store: store)
+        flushing = FlushAtOnce(outbox: outbox, store: store) { [logger] error in
+            logger.error("booked, but the Outbox could not be written now; it is written at the next flush", metadata: ["error": "\(error)"])
+        }
         decideLock = try StateLock.decisionLock(stateDirectory: config.statePath)
         self.decider = decider
         self.logger = logger
