@@ -18,6 +18,9 @@ public final class OutboxService: Service, OutboxFlushing, Sendable {
     let queue = DispatchQueue(label: "bilag.outbox")
     /// Raised by `bookingsCommitted`, lowered when a flush starts.
     private let wanted = Atomic(false)
+    /// The last failure logged, so a failure that persists (a layout that does not fit a value) is logged once, not at
+    /// every interval, until a flush succeeds.
+    private let lastFailure = Mutex<String?>(nil)
     private let wake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
     public init(outbox: Outbox, store: Store, interval: Duration, logger: Logger) {
@@ -57,16 +60,16 @@ public final class OutboxService: Service, OutboxFlushing, Sendable {
     /// One flush of every writer, on the service's own thread; a failure is logged and tried again at the next tick.
     func flushOnce() async {
         wanted.store(false, ordering: .releasing)
-        let (outbox, store, logger) = (self.outbox, self.store, self.logger)
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
-            queue.async {
+            queue.async { [self] in
                 do {
                     let n = try outbox.flush(store)
                     if n > 0 { logger.debug("outbox written", metadata: ["bookings": "\(n)"]) }
-                } catch let e as OperatorFacingError {
-                    logger.error("cannot write the Outbox; trying again at the next interval", metadata: ["code": "\(e.code)", "error": "\(e.message)", "remedy": "\(e.remedy)"])
+                    if lastFailure.withLock({ $0.take() }) != nil { logger.notice("the Outbox is written again") }
                 } catch {
-                    logger.error("cannot write the Outbox; trying again at the next interval", metadata: ["error": "\(error)"])
+                    let meta: Logger.Metadata = (error as? OperatorFacingError).map { ["code": "\($0.code)", "error": "\($0.message)", "remedy": "\($0.remedy)"] } ?? ["error": "\(error)"]
+                    let repeated = lastFailure.withLock { last in defer { last = "\(error)" }; return last == "\(error)" }
+                    if !repeated { logger.error("cannot write the Outbox; trying again at every interval (logged once until it succeeds)", metadata: meta) }
                 }
                 cont.resume()
             }

@@ -127,13 +127,34 @@ final class ERPWriterTests: XCTestCase {
 
     /// A layout that cannot hold a value does not undo or fail the booking: the approval succeeds, the journal is
     /// written, the ERP file waits; once the layout is fixed, the next run writes it.
-    func testAnERPFileThatCannotBeWrittenWaitsForItsLayoutWithoutFailingTheBooking() throws {
+    /// A layout that quotes nothing in a space-separated file: an invoice's text (with spaces) cannot be written.
+    let unquoted = "format: separated\nfields:\n  - { field: account }\n  - { field: amount }\n  - { field: text }\nquoting: none\nseparator: \" \"\n"
+
+    func rootWithUnwritableLayout(interval: Int = 1000) throws -> (TemporaryRoot, String) {
         let root = try TemporaryRoot()
-        let narrow = "format: separated\nfields:\n  - { field: account }\n  - { field: amount }\n  - { field: text }\nquoting: none\nseparator: \" \"\n"
         try FileManager.default.createDirectory(atPath: root.path + "/layouts", withIntermediateDirectories: true)
-        try narrow.write(toFile: root.path + "/layouts/mine.yaml", atomically: true, encoding: .utf8)
-        let config = "intake:\n  readiness: rename\noutbox:\n  writers:\n    journal: { kind: jsonl }\n    erp: { kind: erp, layout: layouts/mine.yaml }\n"
-        let id = try XCTUnwrap(try root.queuedInvoices(1, prefix: "W", config: config).first)
+        try unquoted.write(toFile: root.path + "/layouts/mine.yaml", atomically: true, encoding: .utf8)
+        let config = "intake:\n  readiness: rename\n  poll_interval_ms: 25\noutbox:\n  flush_interval_ms: \(interval)\n  writers:\n    journal: { kind: jsonl }\n    erp: { kind: erp, layout: layouts/mine.yaml }\n"
+        return (root, try XCTUnwrap(try root.queuedInvoices(1, prefix: "W", config: config).first))
+    }
+
+    /// The daemon keeps running when a file cannot be written, and its Outbox service logs a failure that persists
+    /// once, not at every interval.
+    func testTheOutboxServiceLogsAPersistingFailureOnce() throws {
+        let (root, id) = try rootWithUnwritableLayout(interval: 20)
+        try root.bilagSucceeding(TemporaryRoot.approval(id))
+        let daemon = try root.startDaemon()
+        Thread.sleep(forTimeInterval: 1)
+        XCTAssertTrue(daemon.isRunning, "a file that cannot be written must not stop the daemon: \(daemon.stderrText())")
+        daemon.terminate()
+        let end = try XCTUnwrap(daemon.wait(timeout: 20))
+        XCTAssertEqual(end.exitCode, 0, "\(end)")
+        XCTAssertEqual(end.stderr.components(separatedBy: "cannot write the Outbox").count - 1, 1, end.stderr)
+    }
+
+    func testAnERPFileThatCannotBeWrittenWaitsForItsLayoutWithoutFailingTheBooking() throws {
+        let (root, id) = try rootWithUnwritableLayout()
+        let narrow = unquoted
         let approved = try root.bilag(TemporaryRoot.approval(id))
         XCTAssertEqual(approved.exitCode, 0, "\(approved)")
         XCTAssertEqual(try root.journal().invoiceIDs, [id])

@@ -91,7 +91,8 @@ public final class Pipeline: @unchecked Sendable {
         let n = try finishUnfinished()
         if n > 0 { logger.notice("finished invoices left undecided or waiting", metadata: ["count": "\(n)"]) }
         try outbox.reconcile(with: store)
-        try outbox.flush(store)
+        // Written by whoever writes the Outbox (a file that cannot be written now does not stop intake).
+        try bookingsCommitted()
     }
 
     /// Says that bookings were committed, so the Outbox writes them (the service wakes, or they are written now).
