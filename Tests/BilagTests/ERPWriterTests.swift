@@ -103,6 +103,11 @@ final class ERPWriterTests: XCTestCase {
         // A value too long for its width is refused, never cut, unless the field is free text.
         let narrow = try ERPLayout.parse("format: fixed\nfields:\n  - { field: account, width: 3 }\n", source: "narrow")
         XCTAssertThrowsError(try ERPWriter(name: "erp", layout: narrow).render(entries())) { XCTAssertTrue("\($0)".contains("widen the field"), "\($0)") }
+        // A refused value is named in the message (it is logged), with any CPR number in it masked.
+        var cpr = entries()
+        cpr[0].booked.postings[0].text = "Husleje 0101701234 december"
+        let short = try ERPLayout.parse("format: fixed\nroles: [expense]\nfields:\n  - { field: text, width: 10 }\n", source: "short")
+        XCTAssertThrowsError(try ERPWriter(name: "erp", layout: short).render(Array(cpr.prefix(1)))) { XCTAssertFalse("\($0)".contains("0101701234"), "\($0)") }
         XCTAssertThrowsError(try ERPLayout.parse("format: fixed\nfields:\n  - { field: account }\n", source: "x")) { XCTAssertTrue("\($0)".contains("has no width"), "\($0)") }
         XCTAssertThrowsError(try ERPLayout.parse("format: separated\nheader:\n  - [ { field: account } ]\nfields:\n  - { field: account }\n", source: "x")) { XCTAssertTrue("\($0)".contains("cannot stand in a header"), "\($0)") }
     }

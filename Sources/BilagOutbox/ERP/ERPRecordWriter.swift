@@ -52,7 +52,7 @@ struct ERPRecordWriter {
         var s = raw
         if s.count > width {
             guard f.truncate || names else {
-                throw BilagError("outbox-layout", "the value '\(raw)' of field \(f.label) is \(raw.count) characters; the layout gives it \(width)", remedy: "widen the field in the layout (or, for free text, set truncate: true); the ERP file was not written and is tried again")
+                throw BilagError("outbox-layout", "the value '\(PersonalData.mask(raw))' of field \(f.label) is \(raw.count) characters; the layout gives it \(width)", remedy: "widen the field in the layout (or, for free text, set truncate: true); the ERP file was not written and is tried again")
             }
             s = String(s.prefix(width))
         }
@@ -69,7 +69,7 @@ struct ERPRecordWriter {
         case .minimal: return needs ? layout.quote + raw.replacingOccurrences(of: layout.quote, with: layout.quote + layout.quote) + layout.quote : raw
         case .none:
             guard !needs else {
-                throw BilagError("outbox-layout", "the value '\(raw)' of field \(f.label) holds the separator, a quote or a line break, and the layout quotes nothing", remedy: "set quoting: minimal in the layout, or choose another separator")
+                throw BilagError("outbox-layout", "the value '\(PersonalData.mask(raw))' of field \(f.label) holds the separator, a quote or a line break, and the layout quotes nothing", remedy: "set quoting: minimal in the layout, or choose another separator")
             }
             return raw
         }
