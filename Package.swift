@@ -31,8 +31,10 @@ let package = Package(
         .target(name: "BilagIntake", dependencies: [
             "BilagCore", .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // The Outbox: the posting journal written by atomic rename.
-        .target(name: "BilagOutbox", dependencies: ["BilagCore", "BilagStore"]),
+        // The Outbox: its writers (the JSONL journal first), each file written whole with its manifest, exactly once.
+        .target(name: "BilagOutbox", dependencies: [
+            "BilagCore", "BilagStore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams"),
+        ]),
         // The robot expression language: lexer, parser, type checker, evaluator. Pure, no I/O.
         .target(name: "BilagRobotLanguage", dependencies: ["BilagCore"]),
         // Robot files: loader, tables, connectors, and the step runner.
@@ -49,7 +51,7 @@ let package = Package(
         ]),
         // The long-running service: signals, systemd notify, reload.
         .target(name: "BilagDaemon", dependencies: [
-            "BilagEngine", "BilagCore",
+            "BilagEngine", "BilagCore", "BilagOutbox", "BilagStore",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -69,6 +71,7 @@ let package = Package(
         .testTarget(name: "BilagTests", dependencies: [
             "BilagTestKit", "BilagCore", "BilagFormats", "BilagValidation", "BilagStore",
             "BilagIntake", "BilagOutbox", "BilagEngine", "BilagDaemon", "BilagRobots", "BilagRobotLanguage", "BilagBench",
+            .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
     ],
     // Swift 6 language mode, complete concurrency checking, for every target.

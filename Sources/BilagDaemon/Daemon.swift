@@ -13,11 +13,16 @@ public enum Daemon {
         let logger = Logger(label: "bilag")
         let notifier = SystemdNotifier()
         let pipeline = try Pipeline.withRobots(config: config, logger: Logger(label: "bilag.pipeline"))
+        // The Outbox is written by its own service: the pipeline and the manual queue only say that they booked.
+        let outbox = OutboxService(outbox: pipeline.outbox, store: pipeline.store, interval: .milliseconds(config.outboxFlushIntervalMilliseconds), logger: Logger(label: "bilag.outbox"))
+        pipeline.flushing = outbox
         let intake = IntakeService(pipeline: pipeline, logger: Logger(label: "bilag.intake"))
         let reload = ReloadService(notifier: notifier, logger: logger, readyStatus: "watching \(config.inboxPath)") {
             try await intake.reload(try reloadConfig())
         }
+        // Stopped in reverse order: intake finishes its batch first, then the Outbox writes what that batch booked.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: outbox, serviceName: "outbox"),
             .init(service: intake, serviceName: "intake"),
             .init(service: reload, successTerminationBehavior: .ignore, serviceName: "reload"),
         ]

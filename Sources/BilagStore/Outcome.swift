@@ -12,8 +12,8 @@ public struct Outcome: Sendable {
     public var action: String
     public var summary: InvoiceSummary?
     public var duplicateOf: String?
-    /// Present when the outcome books the invoice.
-    public var booking: Booking?
+    /// Present when the outcome books the invoice: what every Outbox writer is handed.
+    public var booked: BookedInvoice?
     /// JSON of the validation report and the decision trace, kept for the operator.
     public var validationJSON: String?
     public var traceJSON: String?

@@ -172,6 +172,28 @@ enum Schema {
             );
             """)
         }
+        // The bookkeeping of the Outbox writers other than the JSONL journal (which keeps `journal_entry.file` and
+        // `journal_file`): which booking each wrote to which file, and the files each wrote.
+        m.registerMigration("v6-outbox-writers") { db in
+            try db.execute(sql: """
+            CREATE TABLE outbox_mark (
+              writer TEXT NOT NULL,
+              seq INTEGER NOT NULL REFERENCES journal_entry(seq),
+              file TEXT NOT NULL,
+              PRIMARY KEY (writer, seq)
+            ) WITHOUT ROWID;
+            CREATE TABLE outbox_file (
+              writer TEXT NOT NULL,
+              name TEXT NOT NULL,
+              first_seq INTEGER NOT NULL,
+              last_seq INTEGER NOT NULL,
+              lines INTEGER NOT NULL,
+              written_at TEXT NOT NULL,
+              PRIMARY KEY (writer, name)
+            );
+            CREATE INDEX outbox_file_last ON outbox_file(writer, last_seq);
+            """)
+        }
         return m
     }
 }

@@ -1,62 +1,125 @@
 import BilagCore
+import Foundation
 import GRDB
 
-/// The journal entries waiting to be written to the Outbox, and the journal files written.
+/// The bookings waiting to be written to the Outbox, per writer, and the files each writer wrote.
+///
+/// Every booking is one `journal_entry` (its sequence number is the booking's, shared by all writers). The JSONL
+/// journal marks its entries in `journal_entry.file` and lists its files in `journal_file`, as it always has; every
+/// other writer marks them in `outbox_mark` and lists its files in `outbox_file`, keyed by the writer's name.
 extension Store {
-    /// A journal entry as stored: its sequence number and line JSON (seq not yet filled in).
+    /// The name of the writer whose bookkeeping is `journal_entry.file` and `journal_file`.
+    public static let journalWriter = "journal"
+
+    /// A booking as stored: its sequence number, when it was booked into the store, and its `BookedInvoice` as JSON.
     public struct PendingJournalEntry: Sendable {
         public var seq: Int64
         public var invoiceID: String
         public var line: String
-    }
+        /// When the booking was committed (an ISO timestamp): a writer closing files by schedule waits from then.
+        public var createdAt: String = ""
 
-    /// One line of a journal file as it names its booking: the sequence number and the invoice.
-    public struct JournalFileLine: Sendable, Hashable {
-        public var seq: Int64
-        public var invoiceID: String
-        public init(seq: Int64, invoiceID: String) { self.seq = seq; self.invoiceID = invoiceID }
-    }
-
-    /// The oldest unflushed entries.
-    public func unflushedJournal(limit: Int) throws -> [PendingJournalEntry] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, invoice_id, line FROM journal_entry WHERE file IS NULL ORDER BY seq LIMIT ?", arguments: [limit]).map {
-                PendingJournalEntry(seq: $0[0], invoiceID: $0[1], line: $0[2])
+        /// The booked invoice the entry holds.
+        public func booked() throws -> BookedInvoice {
+            do { return try JSONDecoder().decode(BookedInvoice.self, from: Data(line.utf8)) } catch {
+                throw BilagError("journal-entry-unreadable", "the booking of invoice \(invoiceID) (seq \(seq)) cannot be read: \(error)", remedy: "run `bilag store check`; restore the newest backup if the database is damaged")
             }
         }
     }
 
-    /// Records that `file` holds exactly `lines`: each names an entry of this store not yet written, by its sequence
-    /// number and invoice. All or nothing: when any line does not (the file holds bookings this store does not know,
-    /// or knows as written elsewhere), nothing is marked and the lines that do not fit are returned.
+    /// One line of an Outbox file as it names its booking: the sequence number and the invoice.
+    public struct JournalFileLine: Sendable, Hashable, Codable {
+        public var seq: Int64
+        public var invoiceID: String
+        public init(seq: Int64, invoiceID: String) { self.seq = seq; self.invoiceID = invoiceID }
+        enum CodingKeys: String, CodingKey { case seq, invoiceID = "invoice_id" }
+    }
+
+    /// The oldest entries the JSONL journal has not written.
+    public func unflushedJournal(limit: Int) throws -> [PendingJournalEntry] {
+        try unwritten(by: Self.journalWriter, limit: limit)
+    }
+
+    /// The oldest entries `writer` has not written, by sequence number.
+    public func unwritten(by writer: String, limit: Int) throws -> [PendingJournalEntry] {
+        try pool.read { db in
+            let rows: [Row]
+            if writer == Self.journalWriter {
+                rows = try Row.fetchAll(db, sql: "SELECT seq, invoice_id, line, created_at FROM journal_entry WHERE file IS NULL ORDER BY seq LIMIT ?", arguments: [limit])
+            } else {
+                // A writer writes its oldest unwritten entries first and stops at its first failure, and a takeover
+                // marks only files that hold exactly unwritten entries: so every entry up to its last file is written,
+                // and only those above it are looked at.
+                rows = try Row.fetchAll(db, sql: """
+                    SELECT e.seq, e.invoice_id, e.line, e.created_at FROM journal_entry e
+                    WHERE e.seq > COALESCE((SELECT MAX(last_seq) FROM outbox_file WHERE writer = ?), 0)
+                      AND NOT EXISTS (SELECT 1 FROM outbox_mark m WHERE m.writer = ? AND m.seq = e.seq)
+                    ORDER BY e.seq LIMIT ?
+                    """, arguments: [writer, writer, limit])
+            }
+            return rows.map { PendingJournalEntry(seq: $0[0], invoiceID: $0[1], line: $0[2], createdAt: $0[3]) }
+        }
+    }
+
+    /// Records that `writer`'s `file` holds exactly `lines`: each names an entry of this store the writer has not
+    /// written, by its sequence number and invoice. All or nothing: when any line does not (the file holds bookings
+    /// this store does not know, or knows as written elsewhere), nothing is marked and the lines that do not fit are
+    /// returned.
     @discardableResult
-    public func recordJournalFile(_ file: String, lines: [JournalFileLine]) throws -> [JournalFileLine] {
+    public func recordJournalFile(_ file: String, lines: [JournalFileLine], writer: String = Store.journalWriter) throws -> [JournalFileLine] {
         guard let first = lines.first?.seq, let last = lines.last?.seq else { return [] }
         return try pool.write { db in
-            let misfits = try Self.misfits(file, lines, db)
+            let misfits = try Self.misfits(file, lines, writer, db)
             guard misfits.isEmpty else { return misfits }
-            let mark = try db.cachedStatement(sql: "UPDATE journal_entry SET file = ? WHERE seq = ? AND file IS NULL")
-            for l in lines { try mark.execute(arguments: [file, l.seq]) }
-            try db.execute(sql: "INSERT OR IGNORE INTO journal_file (name, first_seq, last_seq, lines, written_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [file, first, last, lines.count, Timestamp.string()])
+            if writer == Self.journalWriter {
+                let mark = try db.cachedStatement(sql: "UPDATE journal_entry SET file = ? WHERE seq = ? AND file IS NULL")
+                for l in lines { try mark.execute(arguments: [file, l.seq]) }
+                try db.execute(sql: "INSERT OR IGNORE INTO journal_file (name, first_seq, last_seq, lines, written_at) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [file, first, last, lines.count, Timestamp.string()])
+            } else {
+                let mark = try db.cachedStatement(sql: "INSERT OR IGNORE INTO outbox_mark (writer, seq, file) VALUES (?, ?, ?)")
+                for l in lines { try mark.execute(arguments: [writer, l.seq, file]) }
+                try db.execute(sql: "INSERT OR IGNORE INTO outbox_file (writer, name, first_seq, last_seq, lines, written_at) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [writer, file, first, last, lines.count, Timestamp.string()])
+            }
             return []
         }
     }
 
-    /// The lines of `file` that are not entries of this store waiting to be written (or written to that file), read only.
-    public func journalFileMisfits(_ file: String, lines: [JournalFileLine]) throws -> [JournalFileLine] {
-        try pool.read { db in try Self.misfits(file, lines, db) }
+    /// The lines of `writer`'s `file` that are not entries of this store waiting to be written by it (or written to
+    /// that file), read only.
+    public func journalFileMisfits(_ file: String, lines: [JournalFileLine], writer: String = Store.journalWriter) throws -> [JournalFileLine] {
+        try pool.read { db in try Self.misfits(file, lines, writer, db) }
     }
 
-    static func misfits(_ file: String, _ lines: [JournalFileLine], _ db: Database) throws -> [JournalFileLine] {
+    static func misfits(_ file: String, _ lines: [JournalFileLine], _ writer: String, _ db: Database) throws -> [JournalFileLine] {
         var misfits: [JournalFileLine] = []
-        let find = try db.cachedStatement(sql: "SELECT invoice_id, file FROM journal_entry WHERE seq = ?")
+        let find = writer == Self.journalWriter
+            ? try db.cachedStatement(sql: "SELECT invoice_id, file FROM journal_entry WHERE seq = ?")
+            : try db.cachedStatement(sql: "SELECT e.invoice_id, m.file FROM journal_entry e LEFT JOIN outbox_mark m ON m.writer = ? AND m.seq = e.seq WHERE e.seq = ?")
         for l in lines {
-            let row = try Row.fetchOne(find, arguments: [l.seq])
+            let row = try Row.fetchOne(find, arguments: writer == Self.journalWriter ? [l.seq] : [writer, l.seq])
             let id: String? = row?[0], written: String? = row?[1]
             if id != l.invoiceID || (written != nil && written != file) { misfits.append(l) }
         }
         return misfits
+    }
+
+    /// Every booking the store holds: sequence number → invoice id (for reconciling the Outbox).
+    public func bookingIDs() throws -> [Int64: String] {
+        try pool.read { db in
+            var out: [Int64: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT seq, invoice_id FROM journal_entry") { out[row[0]] = row[1] }
+            return out
+        }
+    }
+
+    /// The bookings with these sequence numbers.
+    public func bookings(_ seqs: [Int64]) throws -> [PendingJournalEntry] {
+        try pool.read { db in
+            let find = try db.cachedStatement(sql: "SELECT seq, invoice_id, line, created_at FROM journal_entry WHERE seq = ?")
+            return try seqs.compactMap { seq in try Row.fetchOne(find, arguments: [seq]).map { PendingJournalEntry(seq: $0[0], invoiceID: $0[1], line: $0[2], createdAt: $0[3]) } }
+        }
     }
 
     /// How many invoices the store holds per claim day (the first 8 characters of the id, `20261123`), and in all.
@@ -73,9 +136,13 @@ extension Store {
         }
     }
 
-    /// The journal files this store wrote (or took over), by name.
-    public func journalFileNames() throws -> Set<String> {
-        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT name FROM journal_file")) }
+    /// The files `writer` wrote (or took over), by name.
+    public func journalFileNames(writer: String = Store.journalWriter) throws -> Set<String> {
+        try pool.read { db in
+            writer == Self.journalWriter
+                ? Set(try String.fetchAll(db, sql: "SELECT name FROM journal_file"))
+                : Set(try String.fetchAll(db, sql: "SELECT name FROM outbox_file WHERE writer = ?", arguments: [writer]))
+        }
     }
 
     /// The highest sequence number the store has given a journal entry (0 when none).

@@ -103,4 +103,27 @@ extension Store {
             return ((row[0] as String?).flatMap { Amount(parsing: $0) }, (row[1] as String?).flatMap { Amount(parsing: $0) })
         }
     }
+
+    /// The key fields of an invoice as the store holds them, and the hash of its original (an operator's approval
+    /// builds its `BookedInvoice` from these): nil when there is no such invoice.
+    public func summary(_ id: String) throws -> (summary: InvoiceSummary, sha256: String)? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT syntax, profile, document_kind, invoice_number, issue_date, due_date, seller_key, seller_name, currency, amount_due, total_without_vat, total_vat, sha256 FROM invoice WHERE id = ?", arguments: [id]) else { return nil }
+            var s = InvoiceSummary(invoice: Invoice(syntax: .ubl, documentKind: DocumentKind(rawValue: row[2] ?? "invoice") ?? .invoice, profile: .unknown))
+            s.syntax = row[0] ?? ""; s.profile = row[1] ?? ""; s.invoiceNumber = row[3]; s.issueDate = row[4]; s.dueDate = row[5]; s.sellerKey = row[6]; s.sellerName = row[7]
+            s.currency = row[8]; s.amountDue = row[9]; s.totalWithoutVAT = row[10]; s.totalVAT = row[11]
+            return (s, row[12])
+        }
+    }
+
+    /// The invoices decided on `day` (`2026-12-03`, UTC), and those waiting for a case system touched that day: who
+    /// decided (`decided_by`), the state, the currency and the amount due, one row each.
+    public func decidedOn(_ day: String) throws -> [(actor: String, state: String, currency: String?, amountDue: String?)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT COALESCE(decided_by, 'system'), state, currency, amount_due FROM invoice
+                WHERE decided_at >= ? AND decided_at < ? OR (state = 'received' AND updated_at >= ? AND updated_at < ?)
+                """, arguments: [day, day + "T99", day, day + "T99"]).map { ($0[0], $0[1], $0[2], $0[3]) }
+        }
+    }
 }

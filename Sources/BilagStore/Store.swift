@@ -215,8 +215,8 @@ public final class Store: Sendable {
         }
         try db.cachedStatement(sql: "INSERT INTO event (invoice_id, at, actor, action, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .run(db) { b in b.text(o.invoiceID); b.text(now); b.text(o.actor); b.text(o.action); b.text(current.rawValue); b.text(o.state.rawValue); b.text(detail) }
-        if o.state == .booked, let booking = o.booking {
-            let line = try journalLine(for: o.invoiceID, booking: booking, actor: o.actor, robot: o.decisions.first { $0.mode == "live" }, now: now, db: db)
+        if o.state == .booked, let booked = o.booked {
+            let line = String(decoding: try encoder.encode(booked), as: UTF8.self)
             try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").execute(arguments: [o.invoiceID, now, line])
         }
         return true
@@ -226,21 +226,6 @@ public final class Store: Sendable {
     func reasonDetail(code: String, reason: String) throws -> String {
         if let c = JSONString.literal(code), let r = JSONString.literal(reason) { return "{\"reason\":" + r + ",\"reason_code\":" + c + "}" }
         return try String(decoding: encoder.encode(["reason_code": code, "reason": reason]), as: UTF8.self)
-    }
-
-    private func journalLine(for id: String, booking: Booking, actor: String, robot decided: StoredDecision?, now: String, db: Database) throws -> String {
-        // The robot's history key: from this decision, or (an operator booking a robot's deviation) the last live one.
-        var robot = decided.map { ($0.robot, $0.historyKey) }
-        if robot == nil, let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT robot, history_key FROM decision WHERE invoice_id = ? AND mode = 'live' ORDER BY id DESC LIMIT 1"), arguments: [id]) {
-            robot = (row[0], row[1])
-        }
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seller_key, seller_name, invoice_number, issue_date, due_date, document_kind, currency, amount_due, total_without_vat, total_vat, sha256 FROM invoice WHERE id = ?"), arguments: [id]) else {
-            throw BilagError("invoice-missing", "invoice \(id) vanished during booking")
-        }
-        let kind = DocumentKind(rawValue: row[5] ?? "invoice") ?? .invoice
-        let amountDue = (row[7] as String?).flatMap { Amount(parsing: $0) } ?? booking.postings.reduce(Amount.zero) { $0 + $1.netAmount + $1.vatAmount }
-        let line = JournalLine(seq: 0, invoiceID: id, bookedAt: now, bookedBy: actor, supplierKey: row[0], supplierName: row[1], invoiceNumber: row[2], issueDate: row[3], dueDate: row[4], documentKind: kind, currency: row[6], amountDue: amountDue, totalWithoutVAT: (row[8] as String?).flatMap { Amount(parsing: $0) }, totalVAT: (row[9] as String?).flatMap { Amount(parsing: $0) }, postings: booking.postings, pay: booking.pay, sha256: row[10], robot: robot?.0, historyKey: robot?.1)
-        return String(decoding: try encoder.encode(line), as: UTF8.self)
     }
 
     // MARK: duplicates

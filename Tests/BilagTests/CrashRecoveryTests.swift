@@ -264,7 +264,7 @@ final class CrashRecoveryTests: XCTestCase {
         try store.recordClaims(claims)
         let outcomes = claims.map { c -> Outcome in
             var o = Outcome(invoiceID: c.id, state: .booked, actor: "operator:test", action: "approved")
-            o.booking = Booking(postings: [Posting(account: "5250", netAmount: Amount(parsing: "100.00")!, vatAmount: Amount(parsing: "25.00")!)])
+            o.booked = BookedInvoice(invoiceID: c.id, bookedAt: now, bookedBy: o.actor, postings: [Posting(account: "5250", netAmount: Amount(parsing: "100.00")!, vatAmount: Amount(parsing: "25.00")!)], sha256: c.sha256)
             return o
         }
         XCTAssertEqual(try store.apply(outcomes), [])
@@ -277,9 +277,7 @@ final class CrashRecoveryTests: XCTestCase {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = Data()
         for e in entries {
-            var line = try JSONDecoder().decode(JournalLine.self, from: Data(e.line.utf8))
-            line.seq = e.seq
-            data.append(try encoder.encode(line))
+            data.append(try encoder.encode(JournalLine(seq: e.seq, booked: try e.booked())))
             data.append(0x0A)
         }
         let pad = { (n: Int64) in String(format: "%012lld", n) }
@@ -292,7 +290,8 @@ final class CrashRecoveryTests: XCTestCase {
     func testJournalReconcileMarksEntriesAFileAlreadyHoldsSoTheyAreNotWrittenAgain() throws {
         let root = try TemporaryRoot()
         let store = try storeWithBookings(root, count: 3)
-        let writer = try JournalWriter(outbox: root.outbox)
+        let writer = OutboxFiles(JournalWriter(), outbox: root.outbox)
+        try FileIO.makeDirectory(writer.directory)
         let pending = try store.unflushedJournal(limit: 100)
         XCTAssertEqual(pending.count, 3)
         _ = try writeUnmarkedJournalFile(Array(pending.prefix(2)), into: writer.directory)
@@ -312,7 +311,8 @@ final class CrashRecoveryTests: XCTestCase {
     func testJournalFlushAfterACrashBetweenRenameAndMarkDoesNotWriteEntriesTwice() throws {
         let root = try TemporaryRoot()
         let store = try storeWithBookings(root, count: 3)
-        let writer = try JournalWriter(outbox: root.outbox)
+        let writer = OutboxFiles(JournalWriter(), outbox: root.outbox)
+        try FileIO.makeDirectory(writer.directory)
         let pending = try store.unflushedJournal(limit: 100)
         _ = try writeUnmarkedJournalFile(Array(pending.prefix(2)), into: writer.directory)
         // And the temporary file of a writer killed before its rename.

@@ -1,4 +1,5 @@
 import BilagIntake
+import BilagOutbox
 import BilagRobots
 import Foundation
 
@@ -29,6 +30,11 @@ public struct BilagConfig: Sendable, Equatable {
     public var channels: [String: ChannelConfig] = [:]
     /// Lines per journal file at most.
     public var journalMaxLinesPerFile: Int = 10_000
+    /// The Outbox writers (`outbox.writers`), in the order they are flushed; nil: the JSONL journal alone, with
+    /// `journalMaxLinesPerFile` lines per file (bilag's behaviour before writers could be chosen).
+    public var outboxWritersSetting: [OutboxWriterSettings]?
+    /// How often the Outbox service looks for files due to close when nothing was booked (`outbox.flush_interval_ms`).
+    public var outboxFlushIntervalMilliseconds: Int = 1000
     /// How long an invoice may wait for a case system that is down before it goes to manual.
     public var caseSystemDeadlineSeconds: Int = 24 * 3600
     /// The first retry delay for a case system that is down; doubled per attempt up to `retryMaxSeconds`.
@@ -66,7 +72,13 @@ public struct BilagConfig: Sendable, Equatable {
         if new.workersNice != workersNice { changed.append("workers_nice") }
         if new.journalMaxLinesPerFile != journalMaxLinesPerFile { changed.append("journal.max_lines_per_file") }
         if new.logLevel != logLevel { changed.append("log.level") }
+        if new.outboxWritersSetting != outboxWritersSetting { changed.append("outbox.writers") }
         return changed
+    }
+
+    /// The Outbox writers in effect: those `outbox.writers` chose, or the journal alone.
+    public var outboxWriters: [OutboxWriterSettings] {
+        outboxWritersSetting ?? [.journal(maxLinesPerFile: journalMaxLinesPerFile)]
     }
 
     public var effectiveWorkers: Int { workers > 0 ? workers : max(1, ProcessInfo.processInfo.activeProcessorCount) }

@@ -1,5 +1,7 @@
 import BilagCore
 import BilagIntake
+import BilagOutbox
+import BilagStore
 import BilagRobots
 import Foundation
 import Yams
@@ -8,7 +10,7 @@ import Yams
 public enum ConfigLoader {
     /// The keys the file may hold, by section.
     static let known: [String: Set<String>] = [
-        "": ["state", "workers", "workers_nice", "intake", "journal", "log", "connectors", "precontrol", "case_systems", "postings"],
+        "": ["state", "workers", "workers_nice", "intake", "journal", "outbox", "log", "connectors", "precontrol", "case_systems", "postings"],
         "postings": ["account_pattern", "chart_of_accounts", "vat_codes", "required_dimensions"],
         "connector": ["kind", "folder", "actions"],
         "action": ["query", "match", "set"],
@@ -16,6 +18,7 @@ public enum ConfigLoader {
         "case_systems": ["deadline_minutes", "retry_base_seconds", "retry_max_seconds"],
         "intake": ["poll_interval_ms", "batch_size", "max_file_bytes", "max_bytes_in_flight", "readiness", "quiet_period_ms", "channels"],
         "journal": ["max_lines_per_file"],
+        "outbox": ["flush_interval_ms", "writers"],
         "log": ["level"],
         "channel": ["readiness", "quiet_period_ms", "document_suffix", "receipt_suffix"],
     ]
@@ -74,6 +77,9 @@ public enum ConfigLoader {
         if let journal = top["journal"] as? [String: Any] {
             try check(journal, section: "journal", file: file)
             if let v = journal["max_lines_per_file"] { config.journalMaxLinesPerFile = max(1, try int(v, "journal.max_lines_per_file", file)) }
+        }
+        if let outbox = top["outbox"] {
+            try outboxSection(outbox, file: file, into: &config)
         }
         if let connectors = top["connectors"] as? [String: Any] {
             for (name, value) in connectors {
@@ -162,6 +168,40 @@ public enum ConfigLoader {
             rules.requiredDimensions = try list.map { try string($0, "postings.required_dimensions", file) }
         }
         return rules
+    }
+
+    /// The `outbox:` section: the flush interval and the writers, each `NAME: {kind, max_entries_per_file,
+    /// close_after_minutes, …its own settings}`. The JSONL journal must be among them: the store is rebuilt from it.
+    static func outboxSection(_ value: Any, file: String, into config: inout BilagConfig) throws {
+        guard let map = value as? [String: Any] else { throw BilagError("config-invalid", "\(file): outbox must be a mapping") }
+        try check(map, section: "outbox", file: file)
+        if let v = map["flush_interval_ms"] { config.outboxFlushIntervalMilliseconds = max(10, try int(v, "outbox.flush_interval_ms", file)) }
+        guard let writers = map["writers"] else { return }
+        guard let entries = writers as? [String: Any], !entries.isEmpty else {
+            throw BilagError("config-invalid", "\(file): outbox.writers must map each writer's name to its settings", remedy: "for example\n  writers:\n    journal: { kind: jsonl }")
+        }
+        var out: [OutboxWriterSettings] = []
+        // The journal first, then the others by name: the order they are flushed in.
+        for name in entries.keys.sorted(by: { ($0 == "journal" ? 0 : 1, $0) < ($1 == "journal" ? 0 : 1, $1) }) {
+            let key = "outbox.writers.\(name)"
+            guard name.range(of: "^[a-z][a-z0-9-]*$", options: .regularExpression) != nil else {
+                throw BilagError("config-invalid", "\(file): \(key): a writer's name must be lowercase letters, digits and dashes", remedy: "it names the writer's folder under Outbox/ and starts its file names, e.g. erp or unit4-gl07")
+            }
+            guard let spec = entries[name] as? [String: Any] else { throw BilagError("config-invalid", "\(file): \(key) must be a mapping") }
+            var s = OutboxWriterSettings(name: name, kind: try spec["kind"].map { try string($0, key + ".kind", file) } ?? (name == "journal" ? JournalWriter.kind : ""),
+                                         maxEntriesPerFile: name == "journal" ? config.journalMaxLinesPerFile : 10_000)
+            if let v = spec["max_entries_per_file"] { s.maxEntriesPerFile = max(1, try int(v, key + ".max_entries_per_file", file)) }
+            if let v = spec["close_after_minutes"] { s.closeAfterSeconds = max(0, try int(v, key + ".close_after_minutes", file)) * 60 }
+            for (k, v) in spec where !["kind", "max_entries_per_file", "close_after_minutes"].contains(k) { s.settings[k] = "\(v)" }
+            guard !s.kind.isEmpty else { throw BilagError("config-invalid", "\(file): \(key) has no kind", remedy: "give kind: one of \(OutboxWriterKinds.all.map { $0.kind }.joined(separator: ", "))") }
+            // Made once here, so a wrong kind or setting is refused when the file is read, not when the writer first runs.
+            _ = try OutboxWriterKinds.make(s, root: config.root)
+            out.append(s)
+        }
+        guard out.contains(where: { $0.name == Store.journalWriter && $0.kind == JournalWriter.kind }) else {
+            throw BilagError("config-invalid", "\(file): outbox.writers has no journal writer", remedy: "keep `journal: { kind: jsonl }` among the writers: `bilag store check` and `bilag store rebuild` read the store's bookings back from it")
+        }
+        config.outboxWritersSetting = out
     }
 
     static func readiness(_ section: [String: Any], _ name: String, _ file: String, fallback: ReadinessRule) throws -> ReadinessRule {

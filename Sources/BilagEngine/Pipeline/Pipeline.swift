@@ -11,7 +11,7 @@ import Logging
 /// intake → parse → validate → route → decide → book/queue → outbox, one batch at a time.
 ///
 /// A batch is claimed (atomic renames), recorded, examined in parallel, decided, committed in one transaction,
-/// and its bookings written to the journal. A crash anywhere leaves every file in one known state, and `recover`
+/// and its bookings handed to the Outbox writers. A crash anywhere leaves every file in one known state, and `recover`
 /// finishes what was in hand.
 // @unchecked: `config` and `decider` change only in `reload`, on the pipeline's queue between passes; the threads a pass
 // starts (claiming, examination) read only what the pass hands them and are joined before it returns.
@@ -19,7 +19,11 @@ public final class Pipeline: @unchecked Sendable {
     public private(set) var config: BilagConfig
     public let store: Store
     let claimer: Claimer
-    let journal: JournalWriter
+    /// The writers bookings are written out by (`outbox:` in bilag.yaml).
+    public let outbox: Outbox
+    /// Told after each commit that booked something: the Outbox service in the daemon; otherwise the Outbox is
+    /// flushed at once (set before the pipeline runs).
+    public var flushing: any OutboxFlushing
     let examiner = Examiner()
     let workerPool: WorkerPool
     /// Held around each batch's routing, decisions and commit, so an operator's command deciding in another process
@@ -44,7 +48,10 @@ public final class Pipeline: @unchecked Sendable {
         for dir in [config.inboxPath, config.outboxPath, config.statePath] { try FileIO.makeDirectory(dir) }
         store = try Store(path: config.databasePath)
         claimer = try Claimer(stateDirectory: config.statePath, maxFileBytes: config.maxFileBytes)
-        journal = try JournalWriter(outbox: config.outboxPath, maxLinesPerFile: config.journalMaxLinesPerFile)
+        outbox = try Outbox(outbox: config.outboxPath, settings: config.outboxWriters, root: config.root)
+        flushing = FlushAtOnce(outbox: outbox, store: store) { [logger] error in
+            logger.error("booked, but the Outbox could not be written now; it is written at the next flush", metadata: ["error": "\(error)"])
+        }
         decideLock = try StateLock.decisionLock(stateDirectory: config.statePath)
         self.decider = decider
         self.logger = logger
@@ -67,6 +74,7 @@ public final class Pipeline: @unchecked Sendable {
         next.workers = config.workers
         next.workersNice = config.workersNice
         next.journalMaxLinesPerFile = config.journalMaxLinesPerFile
+        next.outboxWritersSetting = config.outboxWritersSetting
         next.logLevel = config.logLevel
         claimer.maxFileBytes = next.maxFileBytes
         config = next
@@ -75,15 +83,20 @@ public final class Pipeline: @unchecked Sendable {
 
     // MARK: passes
 
-    /// Finishes work a stop or crash left in hand: claims not yet recorded, invoices not yet decided, journal lines not yet written.
+    /// Finishes work a stop or crash left in hand: claims not yet recorded, invoices not yet decided, bookings not yet
+    /// written to the Outbox.
     public func recover() throws {
         // (`bilag run` has checked, before this, that the store is not behind its Outbox: `StoreCheck`.)
         try recoverClaims()
         let n = try finishUnfinished()
         if n > 0 { logger.notice("finished invoices left undecided or waiting", metadata: ["count": "\(n)"]) }
-        try journal.reconcile(with: store)
-        try journal.flush(store)
+        try outbox.reconcile(with: store)
+        // Written by whoever writes the Outbox (a file that cannot be written now does not stop intake).
+        try bookingsCommitted()
     }
+
+    /// Says that bookings were committed, so the Outbox writes them (the service wakes, or they are written now).
+    public func bookingsCommitted() throws { try flushing.bookingsCommitted() }
 
     /// Records files the intent log names that were moved into the state folder but never recorded (a crash or a
     /// failed pass in between), then empties the log. Cheap when the log is empty, as it is after every good pass.
@@ -137,6 +150,15 @@ public final class Pipeline: @unchecked Sendable {
             heartbeat.beat()
         }
         try decideAndCommit(group)
+    }
+
+    /// The invoice a kept original holds, read and parsed again (an operator's approval gives its booking the
+    /// invoice's VAT breakdown, payment means and supplier ids); nil when the original is gone, changed or unparsable.
+    public func parsedInvoice(_ r: InvoiceRecord) -> Invoice? {
+        var f = ClaimedFile(id: r.id, channel: r.channel, sourcePath: r.sourcePath, storedPath: r.storedPath, receivedAt: r.receivedAt, size: r.size, sha256: r.sha256)
+        claimer.load(&f, verifying: r.sha256)
+        guard case let .parsed(doc, _) = examineAll([f]).first?.result else { return nil }
+        return doc.invoice
     }
 
     /// Scans the Inbox once and processes every ready file, batch by batch. Returns how many were processed.
@@ -412,7 +434,7 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     /// Routes, decides and commits examined files in order: the duplicate look-ups of the batch in one read,
-    /// the outcomes (and the `recording` claims of a later batch) in one transaction, then the journal.
+    /// the outcomes (and the `recording` claims of a later batch) in one transaction, then the Outbox is told.
     func commit(_ files: [ClaimedFile], _ examined: [Examination], recording: [ClaimRecord] = []) throws {
         // Under the lock too: forgetting the batch's history cache and sending its case updates, so the next decision
         // anywhere sees what this batch booked.
@@ -433,7 +455,7 @@ public final class Pipeline: @unchecked Sendable {
                 }
             }
         }
-        try journal.flush(store)
+        if outcomes.contains(where: { $0.state == .booked }) { try bookingsCommitted() }
     }
 
     /// Routes and decides a batch and applies the outcomes in one transaction; returns them and the ids refused
@@ -508,7 +530,8 @@ public final class Pipeline: @unchecked Sendable {
                 switch record.decision {
                 case let .book(booking):
                     o = Outcome(invoiceID: file.id, state: .booked, actor: record.actor, action: "booked")
-                    o.booking = booking
+                    o.booked = BookedInvoice(id: file.id, sha256: file.sha256, summary: examined.summary, booking: booking, bookedBy: record.actor,
+                                             robot: record.decisions.first { $0.mode == "live" }, invoice: doc.invoice)
                 case let .manual(reason, message):
                     o = Outcome(invoiceID: file.id, state: .manual, reasonCode: reason, reasonMessage: message, actor: record.actor, action: "decided")
                 case let .wait(connector, message):

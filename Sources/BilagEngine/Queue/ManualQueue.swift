@@ -68,7 +68,10 @@ public struct ManualQueue {
             throw BilagError("amounts-missing", "invoice \(r.id) has no readable totals, so it cannot be booked", remedy: "reject it with code returned-to-supplier and ask for a corrected invoice")
         }
         var o = Outcome(invoiceID: r.id, state: .booked, actor: Self.actor(user), action: "approved")
-        o.booking = Booking(postings: [Posting(account: input.account, dimensions: input.dimensions, netAmount: net, vatAmount: vat, vatCode: input.vatCode, text: r.invoiceNumber.map { "Invoice \($0)" })])
+        let booking = Booking(postings: [Posting(account: input.account, dimensions: input.dimensions, netAmount: net, vatAmount: vat, vatCode: input.vatCode, text: r.invoiceNumber.map { "Invoice \($0)" })])
+        guard let stored = try store.summary(r.id) else { throw BilagError("invoice-not-found", "invoice \(r.id) vanished while you approved it", remedy: "show it again with `bilag queue show \(r.id)`") }
+        o.booked = BookedInvoice(id: r.id, sha256: stored.sha256, summary: stored.summary, booking: booking, bookedBy: o.actor, robot: try store.decisions(invoice: r.id).last { $0.mode == "live" },
+                                 invoice: pipeline.parsedInvoice(r))
         var detail = ["posting": try json(input), "note": note ?? ""]
         if Self.duplicateFlag(r) != nil, let override {
             detail["duplicate_override"] = override
@@ -76,7 +79,7 @@ public struct ManualQueue {
         }
         o.detail = try json(detail)
         try applyOne(o, expecting: .manual)
-        try pipeline.journal.flush(store)
+        try pipeline.bookingsCommitted()
         pipeline.logger.info("approved by operator", metadata: ["invoice": "\(r.id)", "operator": "\(user)"])
         return try find(r.id)
     }
@@ -117,16 +120,15 @@ public struct ManualQueue {
         // Decide this invoice only: other `received` ones may be the daemon's batches in hand, and claim recovery
         // belongs to the daemon too (its claim log may be in use right now).
         try pipeline.finish([try find(r.id)])
-        try pipeline.journal.flush(pipeline.store)
         return try find(r.id)
     }
 
     static func actor(_ user: String) -> String { "operator:\(user)" }
 
     /// Refuses to act on a store that is behind its Outbox (restored from an older copy): an approval there could book
-    /// an invoice the journal already holds. Cheap: the journal folder's names against the store's list of files.
+    /// an invoice the Outbox already holds. Cheap: each writer's folder's names against the store's list of files.
     func refuseWhenBehind() throws {
-        try pipeline.journal.reconcile(with: store)
+        try pipeline.outbox.reconcile(with: store)
     }
 
     /// Called as an action returns: its effect is copied into the database file, so a copy of that file alone

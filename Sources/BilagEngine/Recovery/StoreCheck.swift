@@ -65,7 +65,7 @@ public struct StoreCheck {
             report.findings.insert("the store holds no invoices, but the state folder and Outbox hold earlier work (was the database deleted or emptied?)", at: 0)
         }
         if readAllJournalLines {
-            let journalDir = config.outboxPath + "/journal"
+            let journalDir = config.outboxPath + "/" + Store.journalWriter
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: journalDir)) ?? []).filter(JournalWriter.isJournalFile).sorted()
             var seen: [String: String] = [:]
             for name in names {
@@ -89,12 +89,18 @@ public struct StoreCheck {
         return report
     }
 
-    /// The journal part of the check alone (cheap: the folder's names against the store's list of files; only a file
-    /// the store does not know is read): how many files, how many known, and the findings.
+    /// The Outbox part of the check alone, over every configured writer (cheap: each folder's names against the
+    /// store's list of files; only a file the store does not know is read): how many files, how many known, and the
+    /// findings.
     public func journalFindings() throws -> (files: Int, known: Int, findings: [String]) {
-        let directory = config.outboxPath + "/journal"
-        let (all, unknown) = try JournalWriter.unknownFiles(in: directory, store)
-        return (all, all - unknown.count, JournalWriter.findings(unknown.filter(\.isBehind), in: directory))
+        var files = 0, known = 0, findings: [String] = []
+        for writer in try Outbox(outbox: config.outboxPath, settings: config.outboxWriters, root: config.root).writers {
+            let (all, unknown) = try writer.unknownFiles(store)
+            files += all
+            known += all - unknown.filter { FileManager.default.fileExists(atPath: writer.directory + "/" + $0.name) }.count
+            findings += writer.findings(unknown.filter(\.isBehind))
+        }
+        return (files, known, findings)
     }
 
     /// Throws `StoreBehindOutbox` unless the store knows everything the Outbox and state folder hold.

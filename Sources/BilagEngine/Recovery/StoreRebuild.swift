@@ -64,7 +64,7 @@ public struct StoreRebuild {
                     report.doubleBookings.append("invoice \(line.invoiceID) is in \(first.raw.file) (seq \(first.line.seq)) and in \(name) (seq \(line.seq))")
                     continue
                 }
-                byInvoice[line.invoiceID] = (line, .init(seq: line.seq, invoiceID: line.invoiceID, createdAt: line.bookedAt, line: String(decoding: raw, as: UTF8.self), file: name))
+                byInvoice[line.invoiceID] = (line, .init(seq: line.seq, invoiceID: line.invoiceID, createdAt: line.booked.bookedAt, line: String(decoding: raw, as: UTF8.self), file: name))
             }
         }
         return byInvoice

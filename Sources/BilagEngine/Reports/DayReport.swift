@@ -1,0 +1,116 @@
+import BilagCore
+import BilagOutbox
+import BilagStore
+import Foundation
+
+/// `bilag report day DATE`: what bilag decided that day, per robot and outcome, with counts and amounts; every file
+/// each writer wrote that day with its count, sums and checksum; and the reconciliation of every writer's files with
+/// the store — each booked invoice in exactly one file per writer, each file's sums those of its invoices.
+public struct DayReport: Encodable, Sendable {
+    public var date: String
+    public var outcomes: [OutcomeLine] = []
+    public var files: [FileLine] = []
+    public var reconciliation: [WriterReconciliation] = []
+    /// True when every writer reconciles.
+    public var ok: Bool { reconciliation.allSatisfy(\.ok) }
+
+    /// Invoices decided that day by one robot (or `operator`, `system`) with one outcome.
+    public struct OutcomeLine: Encodable, Sendable {
+        public var robot: String
+        public var outcome: String
+        public var count: Int
+        /// The amounts due, per currency.
+        public var amounts: [String: Amount]
+    }
+
+    /// A file written that day.
+    public struct FileLine: Encodable, Sendable {
+        public var writer: String
+        public var file: String
+        public var count: Int
+        public var sums: [String: OutboxManifest.Sums]
+        public var sha256: String
+        /// `ok` (the file's bytes are the manifest's), `changed`, or `taken` (the file is no longer in the folder).
+        public var checksum: String
+        public var writtenAt: String
+        enum CodingKeys: String, CodingKey { case writer, file, count, sums, sha256, checksum, writtenAt = "written_at" }
+    }
+
+    /// One writer's files against the store.
+    public struct WriterReconciliation: Encodable, Sendable {
+        public var writer: String
+        public var booked = 0
+        public var written = 0
+        /// Booked, not yet written (waiting for its file to close).
+        public var waiting = 0
+        /// Invoices in more than one of the writer's files, and in files but not booked in the store.
+        public var twice: [String] = []
+        public var unknown: [String] = []
+        /// Files whose manifest's sums are not those of the bookings it names, or whose bytes changed.
+        public var mismatched: [String] = []
+        public var ok: Bool { twice.isEmpty && unknown.isEmpty && mismatched.isEmpty && booked == written + waiting }
+    }
+
+    enum CodingKeys: String, CodingKey { case date, outcomes, files, reconciliation, ok }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(date, forKey: .date); try c.encode(outcomes, forKey: .outcomes); try c.encode(files, forKey: .files)
+        try c.encode(reconciliation, forKey: .reconciliation); try c.encode(ok, forKey: .ok)
+    }
+
+    /// The report of `date` (`YYYY-MM-DD`, UTC) for the store and the writers of `config`.
+    public init(date: String, config: BilagConfig, store: Store) throws {
+        self.date = date
+        var groups: [String: OutcomeLine] = [:]
+        for row in try store.decidedOn(date) {
+            let robot = Self.robot(row.actor)
+            let outcome = row.state == "received" ? "waiting" : row.state
+            var line = groups[robot + "\u{0}" + outcome] ?? OutcomeLine(robot: robot, outcome: outcome, count: 0, amounts: [:])
+            line.count += 1
+            if let a = row.amountDue.flatMap(Amount.init(parsing:)) { line.amounts[row.currency ?? "?", default: .zero] += a }
+            groups[robot + "\u{0}" + outcome] = line
+        }
+        outcomes = groups.values.sorted { ($0.robot, $0.outcome) < ($1.robot, $1.outcome) }
+        let bookings = try store.bookingIDs()
+        for writer in try Outbox(outbox: config.outboxPath, settings: config.outboxWriters, root: config.root).writers {
+            let (files, reconciled) = try Self.reconcile(writer, bookings: bookings, store: store, date: date)
+            self.files += files
+            reconciliation.append(reconciled)
+        }
+    }
+
+    /// `robot:NAME@HASH` → NAME; `operator:USER` → operator; anything else as it is.
+    static func robot(_ actor: String) -> String {
+        if actor.hasPrefix("robot:") { return String(actor.dropFirst(6).split(separator: "@").first ?? "") }
+        if actor.hasPrefix("operator:") { return "operator" }
+        return actor
+    }
+
+    /// Every file of one writer against the store; the files written on `date` listed.
+    static func reconcile(_ writer: OutboxFiles, bookings: [Int64: String], store: Store, date: String) throws -> ([FileLine], WriterReconciliation) {
+        var r = WriterReconciliation(writer: writer.name, booked: bookings.count)
+        r.waiting = try store.unwritten(by: writer.name, limit: Int.max).count
+        var seen: [String: String] = [:]
+        var lines: [FileLine] = []
+        for name in writer.fileNames().sorted() {
+            let data = FileIO.read(writer.directory + "/" + name)
+            let manifest = OutboxManifest.read(writer.manifestPath(name))
+            guard let entries = data.flatMap(writer.writer.bookings(in:)) ?? manifest?.entries else { r.mismatched.append(name); continue }
+            for e in entries {
+                r.written += 1
+                if bookings[e.seq] != e.invoiceID { r.unknown.append(e.invoiceID) }
+                if let first = seen[e.invoiceID] { r.twice.append("\(e.invoiceID) (\(first), \(name))") } else { seen[e.invoiceID] = name }
+            }
+            guard let manifest else { continue }
+            let checksum = data.map { OutboxManifest.sha256($0) == manifest.sha256 ? "ok" : "changed" } ?? "taken"
+            // The file's sums are those of the invoices it names, as the store holds them.
+            let booked = try store.bookings(manifest.entries.map(\.seq)).map { try $0.booked() }
+            if checksum == "changed" || OutboxManifest.sums(booked) != manifest.sums || booked.count != manifest.count { r.mismatched.append(name) }
+            if manifest.writtenAt.hasPrefix(date) {
+                lines.append(FileLine(writer: writer.name, file: name, count: manifest.count, sums: manifest.sums, sha256: manifest.sha256, checksum: checksum, writtenAt: manifest.writtenAt))
+            }
+        }
+        return (lines, r)
+    }
+}

@@ -1,0 +1,53 @@
+import BilagStore
+import Foundation
+
+/// One booking as a writer is handed it: its sequence number (shared by every writer) and the booked invoice.
+public struct OutboxEntry: Sendable {
+    public var seq: Int64
+    public var booked: BookedInvoice
+    public init(seq: Int64, booked: BookedInvoice) { self.seq = seq; self.booked = booked }
+}
+
+/// An output of the Outbox: how booked invoices are laid out in one kind of file (the JSONL journal, an ERP import
+/// layout, a payment file). It knows its format and nothing else; `OutboxFiles` names, writes, closes, records and
+/// takes over its files, so a writer holds no state and never touches the disk.
+public protocol OutboxWriter: Sendable {
+    /// Its name in `bilag.yaml` (`outbox.writers.NAME`): also its folder under `Outbox/`, the start of its file names
+    /// and the key of its bookkeeping in the store. Never change it once files were written.
+    var name: String { get }
+    /// The extension of its files, without the dot (`jsonl`, `csv`, `txt`).
+    var fileExtension: String { get }
+    /// The content of one file holding these entries, in sequence order. The same entries must give the same bytes.
+    func render(_ entries: [OutboxEntry]) throws -> Data
+    /// The bookings a file of this writer holds, read from the file itself; nil when its format does not say (then
+    /// its manifest does).
+    func bookings(in data: Data) -> [Store.JournalFileLine]?
+}
+
+extension OutboxWriter {
+    public func bookings(in data: Data) -> [Store.JournalFileLine]? { nil }
+}
+
+/// A kind of writer `bilag.yaml` can name (`kind:`): it makes itself from its settings.
+///
+/// A new output kind is one new file holding a type that conforms, and its name in `OutboxWriterKinds.all`.
+public protocol OutboxWriterKind: OutboxWriter {
+    /// The `kind:` that names it in `bilag.yaml`.
+    static var kind: String { get }
+    /// Makes the writer `name` from its own settings (`outbox.writers.NAME`, the common ones taken out), or throws a
+    /// `config-invalid` error saying what is wrong. Relative paths are taken from `root`.
+    init(name: String, settings: [String: String], root: String) throws
+}
+
+/// Every writer kind bilag has.
+public enum OutboxWriterKinds {
+    public static let all: [any OutboxWriterKind.Type] = [JournalWriter.self, ERPWriter.self]
+
+    /// Makes the writer one `outbox.writers` entry describes.
+    public static func make(_ settings: OutboxWriterSettings, root: String) throws -> any OutboxWriter {
+        guard let kind = all.first(where: { $0.kind == settings.kind }) else {
+            throw BilagErrorOutbox.config("outbox.writers.\(settings.name).kind is '\(settings.kind)'", remedy: "use one of: \(all.map { $0.kind }.joined(separator: ", "))")
+        }
+        return try kind.init(name: settings.name, settings: settings.settings, root: root)
+    }
+}

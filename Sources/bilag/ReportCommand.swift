@@ -1,0 +1,63 @@
+import ArgumentParser
+import BilagCore
+import BilagEngine
+import BilagOutbox
+import BilagStore
+import Foundation
+
+/// `bilag report`: what a day brought, and whether the Outbox reconciles with the store.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Reports on bilag's work and its Outbox.",
+        subcommands: [Day.self])
+
+    struct Day: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One day: outcomes per robot with counts and amounts, the files written with their counts, sums and checksums, and the reconciliation of every writer's files with the store (exit 0 when they reconcile, 5 when not).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The day, YYYY-MM-DD (UTC); today when left out.") var date: String?
+        @Flag(help: "JSON for scripts.") var json = false
+
+        func run() throws {
+            JSONLogHandler.bootstrap(level: "critical")
+            let day = date ?? String(Timestamp.string().prefix(10))
+            guard day.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) != nil else {
+                throw BilagError("usage", "'\(day)' is not a date", remedy: "give the day as YYYY-MM-DD, e.g. \(Timestamp.string().prefix(10))")
+            }
+            let (config, store) = try global.openStore()
+            let report = try DayReport(date: day, config: config, store: store)
+            if json {
+                try Console().json(report)
+            } else {
+                let out = Console()
+                out.line("bilag on \(day) (UTC)")
+                out.line("decided, per robot and outcome:")
+                if report.outcomes.isEmpty { out.line("  nothing") }
+                for o in report.outcomes {
+                    out.line("  \(o.robot.padding(toLength: 22, withPad: " ", startingAt: 0)) \(o.outcome.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(o.count).leftPadded(6))  \(Self.money(o.amounts))")
+                }
+                out.line("files written:")
+                if report.files.isEmpty { out.line("  none") }
+                for f in report.files {
+                    out.line("  \(f.writer)/\(f.file): \(f.count) booking(s), \(Self.money(f.sums.mapValues { $0.amountDue })) due, sha256 \(f.sha256.prefix(16))…, checksum \(f.checksum)")
+                }
+                out.line("reconciliation (all files):")
+                for r in report.reconciliation {
+                    out.line("  \(r.writer): \(r.booked) booked, \(r.written) in files, \(r.waiting) waiting for their file\(r.ok ? " — reconciles" : " — DOES NOT reconcile")")
+                    for t in r.twice { out.line("    in two files: \(t)") }
+                    for u in r.unknown { out.line("    in a file, not booked in the store: \(u)") }
+                    for m in r.mismatched { out.line("    file whose sums or bytes are not its bookings': \(m)") }
+                }
+            }
+            if !report.ok { throw ExitStatus.checkFailed.code }
+        }
+
+        static func money(_ amounts: [String: Amount]) -> String {
+            amounts.isEmpty ? "-" : amounts.keys.sorted().map { "\($0) \(amounts[$0]!.rounded(2))" }.joined(separator: ", ")
+        }
+    }
+}
+
+extension String {
+    func leftPadded(_ n: Int) -> String { String(repeating: " ", count: max(0, n - count)) + self }
+}

@@ -1,0 +1,189 @@
+import BilagCore
+import BilagEngine
+import BilagOutbox
+import BilagStore
+import BilagTestKit
+import Foundation
+import XCTest
+
+/// The ERP import writer: its layout is configuration, and the shipped ones write balanced vouchers.
+final class ERPWriterTests: XCTestCase {
+    /// An invoice of 1,000.00 + 250.00 VAT from a Norwegian supplier, and a credit note of 100.00 + 25.00.
+    func entries() -> [OutboxEntry] {
+        func booked(_ id: String, _ kind: DocumentKind, _ net: String, _ vat: String) -> BookedInvoice {
+            let s = kind == .creditNote ? "-" : ""
+            var details = BookedInvoiceDetails()
+            details.vatBreakdown = [.init(category: "S", rate: Amount(25), taxable: Amount(parsing: s + net)!, tax: Amount(parsing: s + vat)!)]
+            details.payment = .init(code: "30", account: "NO9386011117947", bic: "DNBANOKK", paymentID: "1234567890128")
+            details.supplierLegalID = "987654321"
+            return BookedInvoice(invoiceID: id, bookedAt: "2026-12-03T10:00:00.000Z", bookedBy: "robot:rent@abc", supplierKey: "NO987654321", supplierName: "Bjørnstad Eiendom AS",
+                                 invoiceNumber: "F-\(id)", issueDate: "2026-11-30", dueDate: "2026-12-20", documentKind: kind, currency: "NOK",
+                                 amountDue: Amount(parsing: s + (kind == .creditNote ? "125.00" : "1250.00"))!,
+                                 postings: [Posting(account: "6300", dimensions: ["costcentre": "4711", "project": "P9"], netAmount: Amount(parsing: s + net)!, vatAmount: Amount(parsing: s + vat)!, vatCode: "I25")],
+                                 details: details)
+        }
+        return [OutboxEntry(seq: 7, booked: booked("a", .invoice, "1000.00", "250.00")), OutboxEntry(seq: 8, booked: booked("b", .creditNote, "100.00", "25.00"))]
+    }
+
+    func shipped(_ name: String, settings: [String: String] = [:]) throws -> ERPWriter {
+        try ERPWriter(name: "erp", settings: ["layout": name, "payable_account": "2400", "vat_account": "2710"].merging(settings) { $1 }, root: "/nonexistent")
+    }
+
+    func testThePlainCSVLayoutWritesEveryVoucherLineWithColumnNames() throws {
+        let data = try shipped("plain-csv").render(entries())
+        let rows = String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.split(separator: ";", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertEqual(rows[0].prefix(3), ["voucher", "line", "role"])
+        XCTAssertEqual(rows.count, 1 + 3 + 3, "a header row, then expense, VAT and payable of each voucher")
+        let amount = rows[0].firstIndex(of: "amount")!, account = rows[0].firstIndex(of: "account")!
+        XCTAssertEqual(rows.dropFirst().map { $0[account] }, ["6300", "2710", "2400", "6300", "2710", "2400"])
+        XCTAssertEqual(rows.dropFirst().map { $0[amount] }, ["1000.00", "250.00", "-1250.00", "-100.00", "-25.00", "125.00"], "the credit note posts reversed")
+        XCTAssertEqual(rows[3][rows[0].firstIndex(of: "payment_id")!], "1234567890128")
+        XCTAssertEqual(rows[1][rows[0].firstIndex(of: "payment_id")!], "", "payment fields only on the payable line")
+    }
+
+    func testTheUnit4GL07LayoutWritesFixedWidthLatin1RecordsThatBalance() throws {
+        let writer = try shipped("unit4-gl07", settings: ["client": "K1", "voucher_type": "IN"])
+        XCTAssertEqual(writer.fileExtension, "txt")
+        let data = try writer.render(entries())
+        let width = writer.layout.fields.reduce(0) { $0 + $1.width! }
+        let records = data.split(separator: 0x0A)
+        XCTAssertEqual(records.count, 6)
+        XCTAssertTrue(records.allSatisfy { $0.count == width + 1 && $0.last == 0x0D }, "every record \(width) bytes and CR LF")
+        XCTAssertTrue(data.contains(0xF8), "ø written as one ISO-8859-1 byte")
+        // Read the columns back by their widths.
+        func column(_ record: Data.SubSequence, _ name: String) -> String {
+            var start = record.startIndex
+            for f in writer.layout.fields {
+                if f.name == name { return String(decoding: record[start..<(start + f.width!)], as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+                start += f.width!
+            }
+            return "?"
+        }
+        XCTAssertEqual(records.map { column($0, "trans_type") }, ["GL", "GL", "AP", "GL", "GL", "AP"])
+        XCTAssertEqual(records.map { column($0, "client") }, Array(repeating: "K1", count: 6))
+        XCTAssertEqual(column(records[2], "apar_id"), "987654321")
+        XCTAssertEqual(column(records[2], "due_date"), "20261220")
+        XCTAssertEqual(column(records[2], "kid"), "1234567890128")
+        XCTAssertEqual(column(records[0], "apar_id"), "")
+        XCTAssertEqual(column(records[0], "dim_1"), "4711")
+        XCTAssertEqual(column(records[0], "period"), "202612")
+        let sum = records.map { Amount(parsing: column($0, "amount"))! }.reduce(Amount.zero, +)
+        XCTAssertEqual(sum, .zero, "the batch balances")
+    }
+
+    func testALayoutOfOnesOwnSetsFormatsSignsCharsetHeaderAndTrailer() throws {
+        let yaml = """
+        format: fixed
+        charset: UTF-8
+        line_end: lf
+        date_format: ddMMyyyy
+        amounts: { decimals: 2, decimal_separator: ",", sign: trailing }
+        roles: [payable, expense]
+        header:
+          - [ { value: "H" }, { field: batch_id, width: 17 }, { field: created_date, width: 8 } ]
+        fields:
+          - { value: "L", width: 1 }
+          - { field: account, width: 6 }
+          - { field: amount, width: 10, pad: "0" }
+          - { field: text, width: 8, truncate: true }
+        trailer:
+          - [ { value: "T" }, { field: record_count, width: 4, pad: "0" }, { field: debit_sum, width: 10 }, { field: credit_sum, width: 10 } ]
+        """
+        let writer = ERPWriter(name: "erp", layout: try ERPLayout.parse(yaml, source: "test"))
+        let text = String(decoding: try writer.render(entries()), as: UTF8.self)
+        XCTAssertEqual(text, """
+        HBILAG00000000000703122026
+        L2400  001250,00-Bjørnsta
+        L6300  0001000,00Bjørnsta
+        L2400  0000125,00Bjørnsta
+        L6300  000100,00-Bjørnsta
+        T0004   1125,00   1350,00
+
+        """)
+        // A value too long for its width is refused, never cut, unless the field is free text.
+        let narrow = try ERPLayout.parse("format: fixed\nfields:\n  - { field: account, width: 3 }\n", source: "narrow")
+        XCTAssertThrowsError(try ERPWriter(name: "erp", layout: narrow).render(entries())) { XCTAssertTrue("\($0)".contains("widen the field"), "\($0)") }
+        // A refused value is named in the message (it is logged), with any CPR number in it masked.
+        var cpr = entries()
+        cpr[0].booked.postings[0].text = "Husleje 0101701234 december"
+        let short = try ERPLayout.parse("format: fixed\nroles: [expense]\nfields:\n  - { field: text, width: 10 }\n", source: "short")
+        XCTAssertThrowsError(try ERPWriter(name: "erp", layout: short).render(Array(cpr.prefix(1)))) { XCTAssertFalse("\($0)".contains("0101701234"), "\($0)") }
+        XCTAssertThrowsError(try ERPLayout.parse("format: fixed\nfields:\n  - { field: account }\n", source: "x")) { XCTAssertTrue("\($0)".contains("has no width"), "\($0)") }
+        XCTAssertThrowsError(try ERPLayout.parse("format: separated\nheader:\n  - [ { field: account } ]\nfields:\n  - { field: account }\n", source: "x")) { XCTAssertTrue("\($0)".contains("cannot stand in a header"), "\($0)") }
+    }
+
+    func testBilagYamlChoosesAnERPWriterAndRefusesWhatItCannotFill() throws {
+        let root = try TemporaryRoot()
+        let base = "outbox:\n  writers:\n    journal: { kind: jsonl }\n    erp: { kind: erp, layout: unit4-gl07, voucher_type: IN"
+        try root.writeConfig(base + ", client: K1, vat_accounts: \"I25=2711, I15=2712\" }\n")
+        let config = try ConfigLoader.load(root: root.path, environment: [:])
+        XCTAssertEqual(config.outboxWriters.map(\.name), ["journal", "erp"])
+        let writer = try XCTUnwrap(try OutboxWriterKinds.make(config.outboxWriters[1], root: root.path) as? ERPWriter)
+        XCTAssertEqual(writer.accounts.vatByCode, ["I25": "2711", "I15": "2712"])
+        for (yaml, says) in [(base + " }\n", "'client'"), (base + ", client: K1, colour: red }\n", "unknown setting 'colour'"),
+                             ("outbox:\n  writers:\n    journal: { kind: jsonl }\n    erp: { kind: erp, layout: layouts/mine.yaml }\n", "neither a shipped layout nor a readable file")] {
+            try root.writeConfig(yaml)
+            XCTAssertThrowsError(try ConfigLoader.load(root: root.path, environment: [:])) { XCTAssertTrue("\($0)".contains(says), "\($0)") }
+        }
+        try FileManager.default.createDirectory(atPath: root.path + "/layouts", withIntermediateDirectories: true)
+        try ShippedLayouts.plainCSV.write(toFile: root.path + "/layouts/mine.yaml", atomically: true, encoding: .utf8)
+        XCTAssertNoThrow(try ConfigLoader.load(root: root.path, environment: [:]))
+    }
+
+    /// A layout that cannot hold a value does not undo or fail the booking: the approval succeeds, the journal is
+    /// written, the ERP file waits; once the layout is fixed, the next run writes it.
+    /// A layout that quotes nothing in a space-separated file: an invoice's text (with spaces) cannot be written.
+    let unquoted = "format: separated\nfields:\n  - { field: account }\n  - { field: amount }\n  - { field: text }\nquoting: none\nseparator: \" \"\n"
+
+    func rootWithUnwritableLayout(interval: Int = 1000) throws -> (TemporaryRoot, String) {
+        let root = try TemporaryRoot()
+        try FileManager.default.createDirectory(atPath: root.path + "/layouts", withIntermediateDirectories: true)
+        try unquoted.write(toFile: root.path + "/layouts/mine.yaml", atomically: true, encoding: .utf8)
+        let config = "intake:\n  readiness: rename\n  poll_interval_ms: 25\noutbox:\n  flush_interval_ms: \(interval)\n  writers:\n    journal: { kind: jsonl }\n    erp: { kind: erp, layout: layouts/mine.yaml }\n"
+        return (root, try XCTUnwrap(try root.queuedInvoices(1, prefix: "W", config: config).first))
+    }
+
+    /// The daemon keeps running when a file cannot be written, and its Outbox service logs a failure that persists
+    /// once, not at every interval.
+    func testTheOutboxServiceLogsAPersistingFailureOnce() throws {
+        let (root, id) = try rootWithUnwritableLayout(interval: 20)
+        try root.bilagSucceeding(TemporaryRoot.approval(id))
+        let daemon = try root.startDaemon()
+        Thread.sleep(forTimeInterval: 1)
+        XCTAssertTrue(daemon.isRunning, "a file that cannot be written must not stop the daemon: \(daemon.stderrText())")
+        daemon.terminate()
+        let end = try XCTUnwrap(daemon.wait(timeout: 20))
+        XCTAssertEqual(end.exitCode, 0, "\(end)")
+        XCTAssertEqual(end.stderr.components(separatedBy: "cannot write the Outbox").count - 1, 1, end.stderr)
+    }
+
+    func testAnERPFileThatCannotBeWrittenWaitsForItsLayoutWithoutFailingTheBooking() throws {
+        let (root, id) = try rootWithUnwritableLayout()
+        let narrow = unquoted
+        let approved = try root.bilag(TemporaryRoot.approval(id))
+        XCTAssertEqual(approved.exitCode, 0, "\(approved)")
+        XCTAssertEqual(try root.journal().invoiceIDs, [id])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.outbox + "/erp").filter { !$0.hasPrefix(".") }, [], "the text holds a space, the separator, and the layout quotes nothing")
+        let waiting = try root.bilag(["report", "day", "--json"]).jsonObject()
+        XCTAssertEqual((waiting["reconciliation"] as? [[String: Any]])?.last?["waiting"] as? Int, 1, "\(waiting)")
+        try narrow.replacingOccurrences(of: "quoting: none", with: "quoting: minimal").write(toFile: root.path + "/layouts/mine.yaml", atomically: true, encoding: .utf8)
+        try root.bilagSucceeding(["run", "--once"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.outbox + "/erp").filter { !$0.hasPrefix(".") }.count, 1)
+    }
+
+    /// Every YAML example in docs/outbox.md reads: the configuration ones as bilag.yaml, the layouts as layouts.
+    func testTheExamplesInTheOutboxGuideRead() throws {
+        let guide = try String(contentsOfFile: Corpus.packageRoot + "/docs/outbox.md", encoding: .utf8)
+        let blocks = guide.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        XCTAssertGreaterThanOrEqual(blocks.count, 3)
+        let root = try TemporaryRoot()
+        for block in blocks {
+            if block.hasPrefix("outbox:") {
+                try root.writeConfig(block)
+                XCTAssertNoThrow(try ConfigLoader.load(root: root.path, environment: [:]), block)
+            } else {
+                XCTAssertNoThrow(try ERPLayout.parse(block, source: "docs/outbox.md"), block)
+            }
+        }
+    }
+}

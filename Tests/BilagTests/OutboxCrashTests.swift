@@ -1,0 +1,114 @@
+import BilagCore
+import BilagOutbox
+import BilagStore
+import BilagTestKit
+import Foundation
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real binary, killed with -9 while the daemon's Outbox service and operators' approvals write files of two
+/// writers (the journal and an ERP import file): afterwards every booked invoice is in exactly one file of each, every
+/// file has its manifest and is the file it names, and `bilag report day` reconciles.
+final class OutboxCrashTests: XCTestCase {
+    let config = """
+    intake:
+      readiness: rename
+      poll_interval_ms: 25
+    outbox:
+      flush_interval_ms: 20
+      writers:
+        journal: { kind: jsonl }
+        erp: { kind: erp, layout: plain-csv, max_entries_per_file: 3 }
+
+    """
+
+    func testKillNineWhileFilesAreWrittenLeavesEveryVoucherOnceInEachWriterAndTheDayReconciles() throws {
+        let root = try TemporaryRoot()
+        var open = try root.queuedInvoices(40, prefix: "K", config: config)
+        var rng = SeededGenerator()
+        XCTAssertEqual(open.count, 40)
+        var round = 0, kills = 0
+        while !open.isEmpty, round < 30 {
+            round += 1
+            let daemon = try root.start(["run"], label: "daemon-\(round)")
+            var approvals: [BilagProcess] = []
+            for id in open.shuffled(using: &rng).prefix(5) {
+                approvals.append(try root.start(TemporaryRoot.approval(id), label: "approve"))
+            }
+            Thread.sleep(forTimeInterval: Double.random(in: 0.01...0.15, using: &rng))
+            // One approval of several is killed (a lone one would be killed in every round, and never get through).
+            if approvals.count > 1, let victim = approvals.randomElement(using: &rng), victim.isRunning { victim.kill(); kills += 1 }
+            Thread.sleep(forTimeInterval: Double.random(in: 0.01...0.2, using: &rng))
+            daemon.kill()
+            if daemon.wait(timeout: 20)?.signal == SIGKILL { kills += 1 }
+            for p in approvals where p.wait(timeout: 30) == nil { p.kill(); XCTFail("an approve hung") }
+            open = try Store(path: root.databasePath).invoices(state: .manual, limit: 100).map(\.id)
+        }
+        XCTAssertGreaterThan(kills, 5)
+        // Undisturbed: the last approvals, then a run that finishes what the kills left unwritten.
+        for id in open { try root.bilagSucceeding(TemporaryRoot.approval(id)) }
+        try root.bilagSucceeding(["run", "--once"])
+        let booked = Set(try Store(path: root.databasePath).invoices(state: .booked, limit: 100).map(\.id))
+        XCTAssertEqual(booked.count, 40)
+
+        // The journal: every booked invoice in one line.
+        let journal = try root.journal()
+        XCTAssertEqual(journal.brokenLines, [])
+        XCTAssertEqual(journal.invoiceIDs.sorted(), booked.sorted(), "journal (seed \(rng.seed))")
+
+        // The ERP files: every voucher once, whole and balanced; every file is what its manifest says.
+        let erp = root.outbox + "/erp", manifests = root.outbox + "/manifests/erp"
+        let files = try FileManager.default.contentsOfDirectory(atPath: erp).filter { $0.hasSuffix(".csv") }.sorted()
+        var vouchers: [String: (file: String, sum: Amount)] = [:]
+        var twice: [String] = []
+        for name in files {
+            let data = try XCTUnwrap(FileIO.read(erp + "/" + name))
+            let manifest = try XCTUnwrap(OutboxManifest.read(manifests + "/" + name + ".manifest.json"), "no manifest for \(name)")
+            XCTAssertEqual(manifest.sha256, OutboxManifest.sha256(data), name)
+            let rows = String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.split(separator: ";", omittingEmptySubsequences: false).map(String.init) }
+            let id = try XCTUnwrap(rows.first?.firstIndex(of: "invoice_id")), amount = try XCTUnwrap(rows.first?.firstIndex(of: "amount"))
+            var inFile: [String: Amount] = [:]
+            for row in rows.dropFirst() { inFile[row[id], default: .zero] += Amount(parsing: row[amount])! }
+            XCTAssertEqual(Set(inFile.keys), Set(manifest.entries.map(\.invoiceID)), name)
+            for (invoice, sum) in inFile {
+                if let first = vouchers[invoice] { twice.append("\(invoice) in \(first.file) and \(name)") }
+                vouchers[invoice] = (name, sum)
+            }
+        }
+        XCTAssertEqual(twice, [], "seed \(rng.seed)")
+        XCTAssertEqual(Set(vouchers.keys), booked, "ERP files (seed \(rng.seed))")
+        XCTAssertTrue(vouchers.values.allSatisfy { $0.sum == .zero }, "an unbalanced voucher")
+        XCTAssertEqual(((try? FileManager.default.contentsOfDirectory(atPath: manifests)) ?? []).filter { $0.hasPrefix(".pending-") }, [], "a pending manifest was left")
+
+        // The day's report reconciles, and the store check is clean.
+        let today = String(Timestamp.string().prefix(10))
+        let report = try root.bilag(["report", "day", today, "--json"]).jsonObject()
+        XCTAssertEqual(report["ok"] as? Bool, true, "\(report)")
+        let reconciled = try XCTUnwrap(report["reconciliation"] as? [[String: Any]])
+        XCTAssertEqual(reconciled.map { $0["writer"] as? String }, ["journal", "erp"])
+        XCTAssertTrue(reconciled.allSatisfy { $0["written"] as? Int == 40 && $0["booked"] as? Int == 40 }, "\(reconciled)")
+        XCTAssertEqual((report["files"] as? [[String: Any]])?.filter { $0["writer"] as? String == "erp" }.count, files.count)
+        XCTAssertEqual(try root.bilag(["store", "check"]).exitCode, 0)
+    }
+
+    /// The report fails a file whose bytes were changed after it was written, and an invoice written twice.
+    func testTheDayReportFindsAChangedFileAndAnInvoiceInTwoFiles() throws {
+        let root = try TemporaryRoot()
+        for id in try root.queuedInvoices(2, prefix: "D", config: config) { try root.bilagSucceeding(TemporaryRoot.approval(id)) }
+        let today = String(Timestamp.string().prefix(10))
+        let clean = try root.bilag(["report", "day", today])
+        XCTAssertEqual(clean.exitCode, 0, "\(clean)")
+        XCTAssertTrue(clean.stdout.contains("operator") && clean.stdout.contains("booked") && clean.stdout.contains("reconciles"), clean.stdout)
+        // A second copy of a journal file under another name, and an ERP file edited by hand.
+        let journal = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: root.journalDirectory).filter { $0.hasSuffix(".jsonl") }.sorted().first)
+        try FileManager.default.copyItem(atPath: root.journalDirectory + "/" + journal, toPath: root.journalDirectory + "/journal-9999-copy.jsonl")
+        let erp = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: root.outbox + "/erp").first { $0.hasSuffix(".csv") })
+        try Data("tampered\n".utf8).write(to: URL(fileURLWithPath: root.outbox + "/erp/" + erp))
+        let report = try root.bilag(["report", "day", today])
+        XCTAssertEqual(report.exitCode, 5, "\(report)")
+        XCTAssertTrue(report.stdout.contains("in two files"), report.stdout)
+        XCTAssertTrue(report.stdout.contains("checksum changed"), report.stdout)
+    }
+}
