@@ -21,6 +21,8 @@ public struct ReloadService: Service {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         // READY only once SIGHUP (and, by now, SIGTERM) are handled: a signal sent on READY never kills the daemon.
         notifier.notify("READY=1" + (readyStatus.isEmpty ? "" : "\nSTATUS=\(readyStatus)"))
+        // The same moment for whoever watches the log instead of systemd (a SIGTERM from now on stops it gracefully).
+        logger.notice("bilag ready")
         await cancelWhenGracefulShutdown {
             for await _ in signals {
                 notifier.notify("RELOADING=1")

@@ -117,7 +117,8 @@ public final class TemporaryRoot: Sendable {
     /// Starts the daemon and waits until it has said it started.
     public func startDaemon(environment: [String: String] = [:], timeout: TimeInterval = 20) throws -> BilagProcess {
         let p = try start(["run"], environment: environment, label: "daemon")
-        guard p.waitForStderr(containing: "bilag started", timeout: timeout) else {
+        // Ready, not merely started: a SIGTERM sent before the daemon handles it would kill it instead of stopping it.
+        guard p.waitForStderr(containing: "bilag ready", timeout: timeout) else {
             p.kill()
             throw TestKitError("the daemon did not start: \(p.wait(timeout: 5)?.description ?? p.stderrText())")
         }
