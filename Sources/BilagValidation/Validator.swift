@@ -22,7 +22,7 @@ public struct Validator: Sendable {
     public func validate(_ doc: ParsedDocument, as profile: Profile) -> ValidationReport {
         var issues = IssueList()
         FormatFindings.add(doc.findings, into: &issues)
-        let context = ValidationContext(doc.invoice, profile: profile, findings: doc.findings, lexical: doc.lexical)
+        let context = ValidationContext(doc.invoice, profile: profile, findings: doc.findings, lexical: doc.lexical, written: doc.written)
         // Through the buffer: `for rule in rules` would copy each existential (and retain what it holds).
         Self.rules(for: profile).withUnsafeBufferPointer { rules in
             for i in 0..<rules.count { rules[i].check(context, into: &issues) }
@@ -71,6 +71,7 @@ public struct Validator: Sendable {
         + IdentifierRules.peppol + IdentifierRules.bilag
         + LexicalRules.all
         + OIOUBLMandatoryRules.all + OIOUBLArithmeticRules.all + OIOUBLVATRules.all
+        + OIOUBLDocumentRules.all + OIOUBLPartyRules.all + OIOUBLTaxRules.all + OIOUBLLineRules.all + OIOUBLPaymentRules.all
 
     static let en16931Rules = allRules.filter { $0.profiles.contains(.en16931) }
     static let peppolRules = allRules.filter { $0.profiles.contains(.peppolBis3) }

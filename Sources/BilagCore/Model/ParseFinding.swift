@@ -18,7 +18,9 @@ public final class ParsedDocument: Sendable {
     public let findings: [ParseFinding]
     /// What the document writes as written, for validation (see `LexicalFacts`).
     public let lexical: LexicalFacts
-    public init(invoice: Invoice, findings: [ParseFinding] = [], lexical: LexicalFacts = LexicalFacts()) {
-        self.invoice = invoice; self.findings = findings; self.lexical = lexical
+    /// The elements as written, for the rules stated on the document itself (OIOUBL documents; nil otherwise).
+    public let written: WrittenTree?
+    public init(invoice: Invoice, findings: [ParseFinding] = [], lexical: LexicalFacts = LexicalFacts(), written: WrittenTree? = nil) {
+        self.invoice = invoice; self.findings = findings; self.lexical = lexical; self.written = written
     }
 }

@@ -111,7 +111,8 @@ struct UBLReader {
         }
         var lexical = LexicalScan.scan(root: root, cii: false, oioubl: inv.profile == .oioubl)
         lexical.syntax = Self.syntaxRules(root)
-        return ParsedDocument(invoice: inv, findings: fields.findings, lexical: lexical)
+        let written = inv.profile == .oioubl ? root.writtenTree() : nil
+        return ParsedDocument(invoice: inv, findings: fields.findings, lexical: lexical, written: written)
     }
 
     /// The UBL syntax rules of the EN 16931 binding that count elements (UBL-SR-05, -12, -46, -53).
