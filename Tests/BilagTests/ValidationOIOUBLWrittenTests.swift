@@ -58,6 +58,18 @@ extension ValidationOIOUBLTests {
         XCTAssertEqual(try fatal(Self.base, once(#"<cbc:LineExtensionAmount currencyID="DKK">1267.04<"#, #"<cbc:LineExtensionAmount currencyID="DKK">1269.04<"#)), ["F-INV126", "F-INV348"])
     }
 
+    func testTotalsAsWritten() throws {
+        // format-number(-0.00, '##.00') is '-.00': a negative zero TaxExclusiveAmount differs from the sum 0.00.
+        XCTAssertEqual(try fatal("oioubl/parse/cpr-supplier.xml", once(#"<cbc:TaxExclusiveAmount currencyID="DKK">0.00<"#, #"<cbc:TaxExclusiveAmount currencyID="DKK">-0.00<"#)), ["F-INV127"])
+        XCTAssertEqual(try fatal(Self.base, once(#"<cbc:TaxExclusiveAmount currencyID="DKK">8235.76<"#, #"<cbc:TaxExclusiveAmount currencyID="DKK"><"#)), ["F-INV127", "F-LIB014"])
+        XCTAssertEqual(try fatal(Self.base, once(#"<cbc:TaxInclusiveAmount currencyID="DKK">41178.80<"#, #"<cbc:TaxInclusiveAmount currencyID="DKK">-41178.80<"#)), ["F-INV128", "F-LIB016"])
+    }
+
+    func testEmptyPriceIsAWarningUnderOIOUBL() throws {
+        // The official OIOUBL rules accept an empty PriceAmount (line arithmetic on NaN is false); bilag warns.
+        XCTAssertEqual(try fatal(Self.base, once(#"<cbc:PriceAmount currencyID="DKK">31676.00<"#, #"<cbc:PriceAmount currencyID="DKK"><"#)), [])
+    }
+
     func testCreditNoteIsValid() throws {
         XCTAssertEqual(try fatal("oioubl/parse/credit-note.xml"), [])
     }

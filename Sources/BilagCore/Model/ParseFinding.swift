@@ -7,6 +7,10 @@ public struct ParseFinding: Hashable, Codable, Sendable {
     /// What is wrong, for a person.
     public var message: String
     public init(path: String, message: String) { self.path = path; self.message = message }
+
+    /// The message of an amount element without a number (`<cbc:PriceAmount/>`).
+    public static let emptyAmount = "the amount is empty"
+    public var isEmptyAmount: Bool { message == Self.emptyAmount }
 }
 
 /// A parsed document: the canonical invoice plus what could not be read cleanly.
