@@ -159,3 +159,10 @@ public struct WrittenElement {
         return nil
     }
 }
+
+extension String {
+    /// XPath's `normalize-space(.)`: XML whitespace runs collapsed to one space, none at either end.
+    public var xpathNormalizedSpace: String {
+        split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+    }
+}

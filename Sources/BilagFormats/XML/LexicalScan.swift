@@ -123,13 +123,25 @@ struct LexicalScan {
                 let fraction = Self.writtenDecimals(raw)
                 if fraction > 2 { facts.paddedAmounts.append(.init(path: path(), fractionLength: fraction)) }
             }
+            if cii, let id = e.rawAttribute("currencyID") {
+                facts.amountCurrencyIDs.insert(id)
+            }
             if !cii {
+                if Self.r051Amount(tree, n) {
+                    facts.amountCurrencyIDs.insert(e.rawAttribute("currencyID") ?? "")
+                }
                 currency(e, n)
             } else if tree.equals(n.nameStart, Int(n.nameLength), "TaxTotalAmount"), let doc = documentCurrency, e.rawAttribute("currencyID") == doc,
                       stack.count >= 2, tree.equals(tree.nodes[Int(stack[stack.count - 2])].nameStart, Int(tree.nodes[Int(stack[stack.count - 2])].nameLength), "SpecifiedTradeSettlementHeaderMonetarySummation") {
                 facts.taxTotalsInDocumentCurrency += 1
             }
             return
+        }
+        if !cii, ns == Namespace.cbc.rawValue + 1, tree.equals(n.nameStart, Int(n.nameLength), "EndpointID"), let scheme = e.rawAttribute("schemeID") {
+            facts.endpointSchemeIDs.append(scheme)
+        }
+        if !cii, ns == Namespace.cbc.rawValue + 1, tree.equals(n.nameStart, Int(n.nameLength), "PaymentID") {
+            facts.paymentIDs.insert(raw ?? "")
         }
         if !cii, ns == Namespace.cbc.rawValue + 1, isUBLDate(n) {
             // PEPPOL-EN16931-F001: string-length(text()) = 10 and castable as xs:date.
@@ -232,3 +244,4 @@ struct LexicalScan {
         return d <= days[m - 1]
     }
 }
+

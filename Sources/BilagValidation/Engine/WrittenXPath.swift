@@ -73,9 +73,7 @@ extension WrittenElement {
 
 enum XPath {
     /// `normalize-space(s)`.
-    static func normalizeSpace(_ s: String) -> String {
-        s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
-    }
+    static func normalizeSpace(_ s: String) -> String { s.xpathNormalizedSpace }
 
     /// `number(s)`: optional whitespace, an optional minus, digits with an optional point; nil for NaN. XPath 1.0
     /// numbers are IEEE doubles: the rules that compute with them (line amount = quantity × price) compute so.
