@@ -144,4 +144,12 @@ extension ValidationLexicalTests {
         }
         XCTAssertEqual(rules, ["BR-30"])
     }
+
+    func testCIIAllowanceAmountDecimalsAsWritten() throws {
+        // A line allowance's ActualAmount ` 12.00 ` has three characters after the point as written: BR-DEC-24.
+        let (rules, _) = try fatal("en16931-cii/examples/CII_example2.xml") { t in
+            t.range(of: "<ram:ActualAmount>12</ram:ActualAmount>").map { t.replacingCharacters(in: $0, with: "<ram:ActualAmount> 12.00 </ram:ActualAmount>") } ?? t
+        }
+        XCTAssertEqual(rules, ["BR-DEC-24"])
+    }
 }

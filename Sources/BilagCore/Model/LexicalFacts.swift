@@ -26,7 +26,9 @@ public struct LexicalFacts: Hashable, Sendable {
     public struct PaddedAmount: Hashable, Sendable {
         public var path: String
         public var fractionLength: Int
-        public init(path: String, fractionLength: Int) { self.path = path; self.fractionLength = fractionLength }
+        /// The BR-DEC rule where the path alone does not tell it (a CII allowance or charge amount).
+        public var rule: String?
+        public init(path: String, fractionLength: Int, rule: String? = nil) { self.path = path; self.fractionLength = fractionLength; self.rule = rule }
     }
 
     /// A place in the document and the rule its lexical form breaks.

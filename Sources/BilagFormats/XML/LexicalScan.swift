@@ -121,7 +121,7 @@ struct LexicalScan {
         if endsWith(n, "Amount") && (ns == Namespace.cbc.rawValue + 1 || ns == Namespace.ram.rawValue + 1) {
             if let raw, let trimmed, raw.utf8.count != trimmed.utf8.count {
                 let fraction = Self.writtenDecimals(raw)
-                if fraction > 2 { facts.paddedAmounts.append(.init(path: path(), fractionLength: fraction)) }
+                if fraction > 2 { facts.paddedAmounts.append(.init(path: path(), fractionLength: fraction, rule: cii ? ciiAllowanceChargeDecimalRule(n) : nil)) }
             }
             if cii, let id = e.rawAttribute("currencyID") {
                 facts.amountCurrencyIDs.insert(id)
@@ -159,6 +159,19 @@ struct LexicalScan {
                 facts.badDates.append(.init(path: path(), rule: "CII-DT-097"))
             }
         }
+    }
+
+    /// The BR-DEC rule of a CII allowance or charge amount (`ram:SpecifiedTradeAllowanceCharge`): by its level and
+    /// its `ChargeIndicator/Indicator` as written — document level BR-DEC-01/02 (allowance), 05/06 (charge); line
+    /// level BR-DEC-24/25, 27/28 (amount/base amount).
+    func ciiAllowanceChargeDecimalRule(_ n: XMLTree.Node) -> String? {
+        guard ancestor(1, is: "SpecifiedTradeAllowanceCharge") else { return nil }
+        let ac = XMLElement(tree: tree, index: stack[stack.count - 2])
+        let charge = ac.first(.ram, "ChargeIndicator")?.first(.udt, "Indicator")?.text == "true"
+        let base = name(n, is: "BasisAmount")
+        guard base || name(n, is: "ActualAmount") else { return nil }
+        if ancestor(2, is: "SpecifiedLineTradeSettlement") { return charge ? (base ? "BR-DEC-28" : "BR-DEC-27") : (base ? "BR-DEC-25" : "BR-DEC-24") }
+        return charge ? (base ? "BR-DEC-06" : "BR-DEC-05") : (base ? "BR-DEC-02" : "BR-DEC-01")
     }
 
     /// PEPPOL-EN16931-R051's amounts and BR-CO-15's count of VAT totals in the document currency.

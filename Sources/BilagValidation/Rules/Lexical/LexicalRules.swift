@@ -83,7 +83,7 @@ final class PaddedAmountDecimals: Rule {
             if c.invoice.syntax == .ubl, !a.path.hasSuffix("PriceAmount"), !a.path.contains("Price/AllowanceCharge") {
                 issues.add(self, message, at: a.path)
             }
-            if let rule = Self.decimalRules.first(where: { a.path.hasSuffix($0.suffix) })?.rule {
+            if let rule = a.rule ?? Self.decimalRules.first(where: { a.path.hasSuffix($0.suffix) })?.rule {
                 issues.add(ruleID: rule, severity: .fatal, message: message, location: a.path)
             }
         }
