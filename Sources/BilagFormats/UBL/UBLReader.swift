@@ -110,7 +110,7 @@ struct UBLReader {
             fields.findings.append(ParseFinding(path: "cac:LegalMonetaryTotal", message: "occurs more than once (the XML Schema allows one)"))
         }
         var lexical = LexicalScan.scan(root: root, cii: false, oioubl: inv.profile == .oioubl)
-        lexical.syntax = Self.syntaxRules(root)
+        lexical.syntax += Self.syntaxRules(root)
         let written = inv.profile == .oioubl ? root.writtenTree() : nil
         return ParsedDocument(invoice: inv, findings: fields.findings, lexical: lexical, written: written)
     }

@@ -45,7 +45,9 @@ struct LexicalScan {
                 facts.nonVATTaxTypeCodes.append(t.text ?? "")
             }
         }
-        let isLine = facts.oioubl != nil && stack.count == 2 && (name(n, is: "InvoiceLine") || name(n, is: "CreditNoteLine"))
+        let isUBLLine = !cii && stack.count == 2 && (name(n, is: "InvoiceLine") || name(n, is: "CreditNoteLine"))
+        if isUBLLine { baseQuantityUnit(XMLElement(tree: tree, index: index)) }
+        let isLine = facts.oioubl != nil && isUBLLine
         if isLine { lineAmount = nil; lineFree = false }
         var prices = 0
         var c = n.firstChild
@@ -56,6 +58,13 @@ struct LexicalScan {
         }
         if isLine, !lineFree, let a = lineAmount { facts.oioubl?.chargeableLineSum += a }
         if isLine, prices != 1 { facts.oioubl?.linesWithoutOnePrice += 1 }
+    }
+
+    /// PEPPOL-EN16931-R130 on `cac:Price/cbc:BaseQuantity[@unitCode]`: `@unitCode = $quantity/@unitCode`, as written.
+    mutating func baseQuantityUnit(_ line: XMLElement) {
+        guard let unit = line.first(.cac, "Price")?.first(.cbc, "BaseQuantity")?.rawAttribute("unitCode"),
+              let quantity = line.first(.cbc, "InvoicedQuantity") ?? line.first(.cbc, "CreditedQuantity") else { return }
+        if quantity.rawAttribute("unitCode") != unit { facts.syntax.append(.init(path: path(), rule: "PEPPOL-EN16931-R130")) }
     }
 
     @inline(__always)

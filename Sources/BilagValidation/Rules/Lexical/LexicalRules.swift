@@ -32,6 +32,7 @@ enum LexicalRules {
             // `some $code in $ISO4217 satisfies @currencyID = $code`: as written, untrimmed; no attribute fails.
             c.lexical.amountCurrencyIDs.allSatisfy { CodeLists.peppolCurrencyCodes.contains($0) }
         },
+        LexicalFindings(id: "PEPPOL-EN16931-R130", Profiles.peppol, "Unit code of price base quantity MUST be same as invoiced quantity (as written).") { $0.syntax },
         LexicalFindings(id: "BR-29", Profiles.en16931, "If both Invoicing period start date (BT-73) and end date (BT-74) are given, the end date shall be later or equal to the start date (CII: both with format 102).") { $0.syntax },
         LexicalFindings(id: "BR-30", Profiles.en16931, "If both Invoice line period start date (BT-134) and end date (BT-135) are given, the end date shall be later or equal to the start date (CII: both with format 102).") { $0.syntax },
         Assert("UBL-SR-47", Profiles.en16931, at: "BT-81", "When there are more than one payment means code, they shall be equal.") { c in
