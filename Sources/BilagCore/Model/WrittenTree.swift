@@ -67,7 +67,7 @@ public final class WrittenTree: Sendable {
 }
 
 /// One element of a `WrittenTree`, navigated the way an XPath location path reads it: child steps by local name.
-public struct WrittenElement {
+public struct WrittenElement: Sendable {
     public let tree: WrittenTree
     public let index: Int32
 
@@ -141,6 +141,32 @@ public struct WrittenElement {
     public var text: String {
         let n = node
         return n.textStart < 0 ? "" : tree.string(n.textStart, n.textLength)
+    }
+
+    /// True when the element's own text is exactly `v` (no string is built).
+    public func textEquals(_ v: String) -> Bool {
+        let n = node
+        var v = v
+        if n.textStart < 0 { return v.isEmpty }
+        return v.withUTF8 { u in
+            guard u.count == Int(n.textLength) else { return false }
+            return tree.bytes.withUnsafeBufferPointer { b in
+                var i = 0
+                while i < u.count { if b[Int(n.textStart) + i] != u[i] { return false }; i += 1 }
+                return true
+            }
+        }
+    }
+
+    /// Calls `body` with each child element named `local` until it returns true; true when one did.
+    public func anyChild(_ local: StaticString, _ body: (WrittenElement) -> Bool) -> Bool {
+        var c = node.firstChild
+        while c >= 0 {
+            let n = tree.nodes[Int(c)]
+            if tree.equals(n.nameStart, n.nameLength, local), body(WrittenElement(tree: tree, index: c)) { return true }
+            c = n.nextSibling
+        }
+        return false
     }
 
     /// `string(x)` of the first child named `local`: its text as written, "" when there is no such child.

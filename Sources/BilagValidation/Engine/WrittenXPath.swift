@@ -50,15 +50,15 @@ final class WrittenRule: Rule, @unchecked Sendable {
 extension WrittenElement {
     /// The line elements' name: `InvoiceLine` under an `Invoice`, `CreditNoteLine` under a `CreditNote`.
     var lineName: StaticString { self.is("CreditNote") ? "CreditNoteLine" : "InvoiceLine" }
-    var lines: [WrittenElement] { children(lineName) }
+    var lines: [WrittenElement] { OIOUBLPlaces.of(self).lines }
 
     /// `cbc:x = 'v'`: some child `x` has the string value `v`.
-    func eq(_ local: StaticString, _ v: String) -> Bool { children(local).contains { $0.text == v } }
+    func eq(_ local: StaticString, _ v: String) -> Bool { anyChild(local) { $0.textEquals(v) } }
     /// `cbc:x != 'v'`: some child `x` has another string value (false when there is none).
-    func ne(_ local: StaticString, _ v: String) -> Bool { children(local).contains { $0.text != v } }
+    func ne(_ local: StaticString, _ v: String) -> Bool { anyChild(local) { !$0.textEquals(v) } }
     /// `cbc:x/@a = 'v'`.
     func attributeEq(_ local: StaticString, _ attribute: StaticString, _ v: String) -> Bool {
-        children(local).contains { $0.attribute(attribute) == v }
+        anyChild(local) { $0.attribute(attribute) == v }
     }
     /// `normalize-space(cbc:x)`.
     func normalized(_ local: StaticString) -> String { XPath.normalizeSpace(string(local)) }
