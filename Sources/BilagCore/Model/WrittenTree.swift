@@ -189,6 +189,14 @@ public struct WrittenElement: Sendable {
 extension String {
     /// XPath's `normalize-space(.)`: XML whitespace runs collapsed to one space, none at either end.
     public var xpathNormalizedSpace: String {
-        split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+        // Most values are already normal: no tab or line break, no space at either end, no two spaces in a row.
+        var previousSpace = true, clean = true
+        for c in utf8 {
+            if c == 0x09 || c == 0x0A || c == 0x0D || (c == 0x20 && previousSpace) { clean = false; break }
+            previousSpace = c == 0x20
+        }
+        if clean && !previousSpace { return self }
+        if clean && isEmpty { return self }
+        return split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
     }
 }

@@ -10,7 +10,7 @@ enum OIOUBLPaymentRules {
     /// A rule on each `cac:PaymentMeans`: broken where `broken` holds.
     static func each(_ id: String, _ message: String, _ broken: @escaping (PM) -> Bool) -> any Rule {
         WrittenRule(id, message) { doc, at in
-            for pm in doc.children("PaymentMeans") where broken(pm) { at.append("cac:PaymentMeans") }
+            for pm in OIOUBLPlaces.of(doc).paymentMeans where broken(pm) { at.append("cac:PaymentMeans") }
         }
     }
 

@@ -13,6 +13,7 @@ enum OIOUBLPlaces {
         let taxSchemes: [WrittenElement]
         let taxSubtotals: [WrittenElement]
         let addresses: [WrittenElement]
+        let paymentMeans: [WrittenElement]
     }
 
     /// The last document's places (the tree is held, so an identical address means the same document).
@@ -35,7 +36,8 @@ enum OIOUBLPlaces {
         var subtotals = doc.select(["TaxTotal", "TaxSubtotal"])
         for line in lines { subtotals += line.select(["TaxTotal", "TaxSubtotal"]) }
         let found = Found(lines: lines, parties: parties, partiesAndTaxRepresentative: withRepresentative, taxCategories: categories,
-                          taxSchemes: schemes, taxSubtotals: subtotals, addresses: addresses(doc, lines, parties))
+                          taxSchemes: schemes, taxSubtotals: subtotals, addresses: addresses(doc, lines, parties),
+                          paymentMeans: doc.children("PaymentMeans"))
         last.withLock { $0 = (tree, found) }
         return found
     }
