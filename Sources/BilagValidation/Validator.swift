@@ -21,13 +21,29 @@ public struct Validator: Sendable {
     /// documents that carry no CustomizationID).
     public func validate(_ doc: ParsedDocument, as profile: Profile) -> ValidationReport {
         var issues = IssueList()
-        FormatFindings.add(doc.findings, into: &issues)
-        let context = ValidationContext(doc.invoice, profile: profile, findings: doc.findings, lexical: doc.lexical)
+        FormatFindings.add(doc.findings, profile: profile, into: &issues)
+        let context = ValidationContext(Self.asWritten(doc), profile: profile, findings: doc.findings, lexical: doc.lexical, written: doc.written)
         // Through the buffer: `for rule in rules` would copy each existential (and retain what it holds).
         Self.rules(for: profile).withUnsafeBufferPointer { rules in
             for i in 0..<rules.count { rules[i].check(context, into: &issues) }
         }
         return ValidationReport(profile: profile, issues: issues.issues, ruleSet: Self.ruleSetName(for: profile))
+    }
+
+    /// The invoice as the official rules read it: category codes written with whitespace around them are taken as
+    /// written (` S ` is no `S`), where the model keeps them trimmed for the robots. A copy only when there are any.
+    static func asWritten(_ doc: ParsedDocument) -> Invoice {
+        let padded = doc.lexical.paddedCategoryCodes
+        guard !padded.isEmpty else { return doc.invoice }
+        var inv = doc.invoice
+        for p in padded {
+            switch p.place {
+            case .line: if p.index < inv.lines.count { inv.lines[p.index].vatCategoryCode = p.written }
+            case .allowanceCharge: if p.index < inv.allowanceCharges.count { inv.allowanceCharges[p.index].vatCategoryCode = p.written }
+            case .breakdown: if p.index < inv.vatBreakdown.count { inv.vatBreakdown[p.index].categoryCode = p.written }
+            }
+        }
+        return inv
     }
 
     /// Every rule id bilag checks, under any profile.
@@ -71,6 +87,7 @@ public struct Validator: Sendable {
         + IdentifierRules.peppol + IdentifierRules.bilag
         + LexicalRules.all
         + OIOUBLMandatoryRules.all + OIOUBLArithmeticRules.all + OIOUBLVATRules.all
+        + OIOUBLDocumentRules.all + OIOUBLPartyRules.all + OIOUBLTaxRules.all + OIOUBLLineRules.all + OIOUBLPaymentRules.all + OIOUBLWrittenTotalsRules.all
 
     static let en16931Rules = allRules.filter { $0.profiles.contains(.en16931) }
     static let peppolRules = allRules.filter { $0.profiles.contains(.peppolBis3) }

@@ -13,7 +13,7 @@ final class ValidationDifferentialTests: XCTestCase {
     static let sample = 250
 
     /// The verdict agreement (%) each syntax must reach: raised as bilag's rules come to agree.
-    static let thresholds: [String: Double] = ["ubl": 98, "cii": 96, "oioubl": 80]
+    static let thresholds: [String: Double] = ["ubl": 98.5, "cii": 97, "oioubl": 98]
 
     func testVerdictAgreesWithTheOfficialRulesOnMutations() throws {
         let binary = try BilagBinary.locate()

@@ -110,3 +110,46 @@ final class ValidationLexicalTests: XCTestCase {
         XCTAssertTrue(rules.contains("CII-DT-097"), "\(rules)")
     }
 }
+
+/// Code lists, syntax rules and category codes judged as written (issue 17).
+extension ValidationLexicalTests {
+    func testEndpointSchemeAsWritten() throws {
+        XCTAssertEqual(try fatal(Self.ublBase) { $0.replacingOccurrences(of: #"<cbc:EndpointID schemeID="0088">"#, with: #"<cbc:EndpointID schemeID=" 0088 ">"#) }.0,
+                       ["PEPPOL-EN16931-CL008"])
+    }
+
+    func testEveryAmountHasAnISOCurrencyID() throws {
+        XCTAssertEqual(try fatal(Self.ublBase) { $0.replacingOccurrences(of: #"<cbc:LineExtensionAmount currencyID="EUR">1300<"#, with: "<cbc:LineExtensionAmount>1300<") }.0,
+                       ["BR-CL-03", "PEPPOL-EN16931-CL007", "PEPPOL-EN16931-R051"])
+    }
+
+    func testOnePaymentIDValue() throws {
+        let rules = try fatal(Self.ublBase) { $0.replacingOccurrences(of: "<cbc:PaymentID>Snippet1</cbc:PaymentID>", with: "<cbc:PaymentID>Snippet1</cbc:PaymentID><cbc:PaymentID>Snippet2</cbc:PaymentID>") }.0
+        XCTAssertTrue(rules.contains("UBL-SR-44"), "\(rules)") // officially also UBL-SR-26 (not implemented)
+    }
+
+    func testCIICategoryCodeAsWritten() throws {
+        // ` S ` is no S for the official rules: the line drops out of the S sum (BR-S-08); the robots still read S.
+        let (rules, doc) = try fatal(Self.ciiBase) { t in
+            t.range(of: "<ram:CategoryCode>S</ram:CategoryCode>").map { t.replacingCharacters(in: $0, with: "<ram:CategoryCode> S </ram:CategoryCode>") } ?? t
+        }
+        XCTAssertEqual(rules, ["BR-S-08"])
+        XCTAssertEqual(doc.invoice.lines[0].vatCategoryCode, "S")
+    }
+
+    func testCIIPeriodDatesNeedFormat102() throws {
+        let (rules, _) = try fatal("en16931-cii/examples/CII_example2.xml") {
+            $0.replacingOccurrences(of: "<udt:DateTimeString format=\"102\">20130601</udt:DateTimeString>\n                    </ram:StartDateTime>",
+                                    with: "<udt:DateTimeString format=\"610\">20130601</udt:DateTimeString>\n                    </ram:StartDateTime>")
+        }
+        XCTAssertEqual(rules, ["BR-30"])
+    }
+
+    func testCIIAllowanceAmountDecimalsAsWritten() throws {
+        // A line allowance's ActualAmount ` 12.00 ` has three characters after the point as written: BR-DEC-24.
+        let (rules, _) = try fatal("en16931-cii/examples/CII_example2.xml") { t in
+            t.range(of: "<ram:ActualAmount>12</ram:ActualAmount>").map { t.replacingCharacters(in: $0, with: "<ram:ActualAmount> 12.00 </ram:ActualAmount>") } ?? t
+        }
+        XCTAssertEqual(rules, ["BR-DEC-24"])
+    }
+}

@@ -26,7 +26,9 @@ public struct LexicalFacts: Hashable, Sendable {
     public struct PaddedAmount: Hashable, Sendable {
         public var path: String
         public var fractionLength: Int
-        public init(path: String, fractionLength: Int) { self.path = path; self.fractionLength = fractionLength }
+        /// The BR-DEC rule where the path alone does not tell it (a CII allowance or charge amount).
+        public var rule: String?
+        public init(path: String, fractionLength: Int, rule: String? = nil) { self.path = path; self.fractionLength = fractionLength; self.rule = rule }
     }
 
     /// A place in the document and the rule its lexical form breaks.
@@ -41,6 +43,27 @@ public struct LexicalFacts: Hashable, Sendable {
     /// EN 16931 itself takes `VA`.
     public var ciiSellerVATSchemeID: String?
     public var ciiTaxRepresentativeVATSchemeID: String?
+
+    /// VAT category codes written with whitespace around them (CII): the official rules compare the code as
+    /// written, so ` S ` is no category `S`; the model keeps the trimmed code for the robots.
+    public var paddedCategoryCodes: [WrittenCode] = []
+
+    public struct WrittenCode: Hashable, Sendable {
+        public enum Place: Hashable, Sendable { case line, allowanceCharge, breakdown }
+        public var place: Place
+        /// The position among the model's lines, document-level allowances and charges, or VAT breakdowns.
+        public var index: Int
+        public var written: String
+        public init(place: Place, index: Int, written: String) { self.place = place; self.index = index; self.written = written }
+    }
+
+    /// UBL: the `schemeID` of each `cbc:EndpointID` as written (PEPPOL-EN16931-CL008 compares it untrimmed).
+    public var endpointSchemeIDs: [String] = []
+    /// The `currencyID` of every amount BR-CL-03 and PEPPOL-EN16931-CL007 check, as written: UBL's amounts ("" where
+    /// there is none: the rules are stated on the amount), CII's `currencyID` attributes (stated on the attribute).
+    public var amountCurrencyIDs: Set<String> = []
+    /// UBL: the distinct `cbc:PaymentID` values as written (UBL-SR-44 allows one).
+    public var paymentIDs: Set<String> = []
 
     /// Syntax rules (UBL-SR-*) the reader found broken: how often an element occurs, whether a group is complete.
     public var syntax: [Finding] = []

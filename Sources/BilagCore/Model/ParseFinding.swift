@@ -7,6 +7,10 @@ public struct ParseFinding: Hashable, Codable, Sendable {
     /// What is wrong, for a person.
     public var message: String
     public init(path: String, message: String) { self.path = path; self.message = message }
+
+    /// The message of an amount element without a number (`<cbc:PriceAmount/>`).
+    public static let emptyAmount = "the amount is empty"
+    public var isEmptyAmount: Bool { message == Self.emptyAmount }
 }
 
 /// A parsed document: the canonical invoice plus what could not be read cleanly.
@@ -18,7 +22,9 @@ public final class ParsedDocument: Sendable {
     public let findings: [ParseFinding]
     /// What the document writes as written, for validation (see `LexicalFacts`).
     public let lexical: LexicalFacts
-    public init(invoice: Invoice, findings: [ParseFinding] = [], lexical: LexicalFacts = LexicalFacts()) {
-        self.invoice = invoice; self.findings = findings; self.lexical = lexical
+    /// The elements as written, for the rules stated on the document itself (OIOUBL documents; nil otherwise).
+    public let written: WrittenTree?
+    public init(invoice: Invoice, findings: [ParseFinding] = [], lexical: LexicalFacts = LexicalFacts(), written: WrittenTree? = nil) {
+        self.invoice = invoice; self.findings = findings; self.lexical = lexical; self.written = written
     }
 }

@@ -33,6 +33,8 @@ struct CIIReader {
             lexical.ciiSellerVATSchemeID = Self.vatSchemeID(agreement.first(.ram, "SellerTradeParty"))
             lexical.ciiTaxRepresentativeVATSchemeID = Self.vatSchemeID(agreement.first(.ram, "SellerTaxRepresentativeTradeParty"))
         }
+        lexical.paddedCategoryCodes = CIIWritten.paddedCategoryCodes(tx)
+        lexical.syntax += CIIWritten.periodsWithoutFormat102(tx)
         return ParsedDocument(invoice: inv, findings: fields.findings, lexical: lexical)
     }
 

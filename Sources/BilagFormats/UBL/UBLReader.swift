@@ -110,8 +110,9 @@ struct UBLReader {
             fields.findings.append(ParseFinding(path: "cac:LegalMonetaryTotal", message: "occurs more than once (the XML Schema allows one)"))
         }
         var lexical = LexicalScan.scan(root: root, cii: false, oioubl: inv.profile == .oioubl)
-        lexical.syntax = Self.syntaxRules(root)
-        return ParsedDocument(invoice: inv, findings: fields.findings, lexical: lexical)
+        lexical.syntax += Self.syntaxRules(root)
+        let written = inv.profile == .oioubl ? root.writtenTree() : nil
+        return ParsedDocument(invoice: inv, findings: fields.findings, lexical: lexical, written: written)
     }
 
     /// The UBL syntax rules of the EN 16931 binding that count elements (UBL-SR-05, -12, -46, -53).

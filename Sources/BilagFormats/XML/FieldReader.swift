@@ -8,7 +8,7 @@ struct FieldReader {
         guard let e else { return nil }
         guard let t = e.text, e.trimmedText != nil else {
             // An amount element without a number: the XML Schema (and the official rules, which stop on it) reject it.
-            findings.append(ParseFinding(path: path(), message: "the amount is empty"))
+            findings.append(ParseFinding(path: path(), message: ParseFinding.emptyAmount))
             return nil
         }
         if let a = Amount(parsing: t) { return a }

@@ -45,7 +45,9 @@ struct LexicalScan {
                 facts.nonVATTaxTypeCodes.append(t.text ?? "")
             }
         }
-        let isLine = facts.oioubl != nil && stack.count == 2 && (name(n, is: "InvoiceLine") || name(n, is: "CreditNoteLine"))
+        let isUBLLine = !cii && stack.count == 2 && (name(n, is: "InvoiceLine") || name(n, is: "CreditNoteLine"))
+        if isUBLLine { baseQuantityUnit(XMLElement(tree: tree, index: index)) }
+        let isLine = facts.oioubl != nil && isUBLLine
         if isLine { lineAmount = nil; lineFree = false }
         var prices = 0
         var c = n.firstChild
@@ -56,6 +58,13 @@ struct LexicalScan {
         }
         if isLine, !lineFree, let a = lineAmount { facts.oioubl?.chargeableLineSum += a }
         if isLine, prices != 1 { facts.oioubl?.linesWithoutOnePrice += 1 }
+    }
+
+    /// PEPPOL-EN16931-R130 on `cac:Price/cbc:BaseQuantity[@unitCode]`: `@unitCode = $quantity/@unitCode`, as written.
+    mutating func baseQuantityUnit(_ line: XMLElement) {
+        guard let unit = line.first(.cac, "Price")?.first(.cbc, "BaseQuantity")?.rawAttribute("unitCode"),
+              let quantity = line.first(.cbc, "InvoicedQuantity") ?? line.first(.cbc, "CreditedQuantity") else { return }
+        if quantity.rawAttribute("unitCode") != unit { facts.syntax.append(.init(path: path(), rule: "PEPPOL-EN16931-R130")) }
     }
 
     @inline(__always)
@@ -121,15 +130,27 @@ struct LexicalScan {
         if endsWith(n, "Amount") && (ns == Namespace.cbc.rawValue + 1 || ns == Namespace.ram.rawValue + 1) {
             if let raw, let trimmed, raw.utf8.count != trimmed.utf8.count {
                 let fraction = Self.writtenDecimals(raw)
-                if fraction > 2 { facts.paddedAmounts.append(.init(path: path(), fractionLength: fraction)) }
+                if fraction > 2 { facts.paddedAmounts.append(.init(path: path(), fractionLength: fraction, rule: cii ? ciiAllowanceChargeDecimalRule(n) : nil)) }
+            }
+            if cii, let id = e.rawAttribute("currencyID") {
+                facts.amountCurrencyIDs.insert(id)
             }
             if !cii {
+                if Self.r051Amount(tree, n) {
+                    facts.amountCurrencyIDs.insert(e.rawAttribute("currencyID") ?? "")
+                }
                 currency(e, n)
             } else if tree.equals(n.nameStart, Int(n.nameLength), "TaxTotalAmount"), let doc = documentCurrency, e.rawAttribute("currencyID") == doc,
                       stack.count >= 2, tree.equals(tree.nodes[Int(stack[stack.count - 2])].nameStart, Int(tree.nodes[Int(stack[stack.count - 2])].nameLength), "SpecifiedTradeSettlementHeaderMonetarySummation") {
                 facts.taxTotalsInDocumentCurrency += 1
             }
             return
+        }
+        if !cii, ns == Namespace.cbc.rawValue + 1, tree.equals(n.nameStart, Int(n.nameLength), "EndpointID"), let scheme = e.rawAttribute("schemeID") {
+            facts.endpointSchemeIDs.append(scheme)
+        }
+        if !cii, ns == Namespace.cbc.rawValue + 1, tree.equals(n.nameStart, Int(n.nameLength), "PaymentID") {
+            facts.paymentIDs.insert(raw ?? "")
         }
         if !cii, ns == Namespace.cbc.rawValue + 1, isUBLDate(n) {
             // PEPPOL-EN16931-F001: string-length(text()) = 10 and castable as xs:date.
@@ -147,6 +168,19 @@ struct LexicalScan {
                 facts.badDates.append(.init(path: path(), rule: "CII-DT-097"))
             }
         }
+    }
+
+    /// The BR-DEC rule of a CII allowance or charge amount (`ram:SpecifiedTradeAllowanceCharge`): by its level and
+    /// its `ChargeIndicator/Indicator` as written — document level BR-DEC-01/02 (allowance), 05/06 (charge); line
+    /// level BR-DEC-24/25, 27/28 (amount/base amount).
+    func ciiAllowanceChargeDecimalRule(_ n: XMLTree.Node) -> String? {
+        guard ancestor(1, is: "SpecifiedTradeAllowanceCharge") else { return nil }
+        let ac = XMLElement(tree: tree, index: stack[stack.count - 2])
+        let charge = ac.first(.ram, "ChargeIndicator")?.first(.udt, "Indicator")?.text == "true"
+        let base = name(n, is: "BasisAmount")
+        guard base || name(n, is: "ActualAmount") else { return nil }
+        if ancestor(2, is: "SpecifiedLineTradeSettlement") { return charge ? (base ? "BR-DEC-28" : "BR-DEC-27") : (base ? "BR-DEC-25" : "BR-DEC-24") }
+        return charge ? (base ? "BR-DEC-06" : "BR-DEC-05") : (base ? "BR-DEC-02" : "BR-DEC-01")
     }
 
     /// PEPPOL-EN16931-R051's amounts and BR-CO-15's count of VAT totals in the document currency.
@@ -232,3 +266,4 @@ struct LexicalScan {
         return d <= days[m - 1]
     }
 }
+

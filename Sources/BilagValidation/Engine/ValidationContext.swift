@@ -65,15 +65,20 @@ public struct ValidationContext: Sendable {
     /// What the document writes as written (empty when the invoice was built in code, not parsed).
     public let lexical: LexicalFacts
 
+    /// The elements as written (OIOUBL documents; nil for other syntaxes and for an invoice built in code).
+    public let written: WrittenTree?
+
     /// A UBL `CreditNote` root (the rules stated on `cbc:CreditNoteTypeCode`); for an invoice built in code, whose
     /// root is unknown, the document kind.
     public var isUBLCreditNoteRoot: Bool {
         invoice.syntax == .ubl && (lexical.root.isEmpty ? invoice.documentKind == .creditNote : lexical.root == "CreditNote")
     }
 
-    public init(_ invoice: Invoice, profile: Profile? = nil, findings: [ParseFinding] = [], lexical: LexicalFacts = LexicalFacts()) {
+    public init(_ invoice: Invoice, profile: Profile? = nil, findings: [ParseFinding] = [], lexical: LexicalFacts = LexicalFacts(),
+                written: WrittenTree? = nil) {
         self.invoice = invoice
         self.lexical = lexical
+        self.written = written
         self.unreadablePaths = findings.map(\.path)
         let t = invoice.totals
         hasTotals = t.sumOfInvoiceLineNetAmount != nil || t.invoiceTotalAmountWithoutVAT != nil || t.invoiceTotalAmountWithVAT != nil

@@ -1,7 +1,7 @@
 import BilagCore
 
 /// BR-CL-*: coded values come from the code lists EN 16931 names (copied from the official Schematron into
-/// `CodeLists`). BR-CL-03 (currencyID on each amount) is not checked: the model keeps one document currency.
+/// `CodeLists`). BR-CL-03 (currencyID on each amount, as written) is in `LexicalRules`: the model keeps one document currency.
 enum CodeListRules {
     static let p = Profiles.en16931
 

@@ -21,6 +21,20 @@ enum LexicalRules {
         LexicalFindings(id: "UBL-SR-12", Profiles.en16931, "Seller VAT identifier shall occur maximum once.") { $0.syntax },
         LexicalFindings(id: "UBL-SR-46", Profiles.en16931, "Payment means text shall occur maximum once.") { $0.syntax },
         LexicalFindings(id: "UBL-SR-53", Profiles.en16931, "CompanyID (VAT Identifier) must be stated when providing the PartyTaxScheme/TaxScheme/ID.") { $0.syntax },
+        Assert("UBL-SR-44", Profiles.en16931, at: "BT-83", "An Invoice may only have one unique PaymentID, but the PaymentID may be used for multiple PaymentMeans") { c in
+            c.lexical.paymentIDs.count <= 1
+        },
+        Assert("BR-CL-03", Profiles.en16931, at: "currencyID", "currencyID MUST be coded using ISO code list 4217 alpha-3") { c in
+            // Every amount's normalize-space(@currencyID), "" where it has none, from the list (UBL; the model keeps one currency).
+            c.lexical.amountCurrencyIDs.allSatisfy { CodeLists.currencyCodes.contains($0.xpathNormalizedSpace) }
+        },
+        Assert("PEPPOL-EN16931-CL007", Profiles.peppol, at: "currencyID", "Currency code must be according to ISO 4217:2005") { c in
+            // `some $code in $ISO4217 satisfies @currencyID = $code`: as written, untrimmed; no attribute fails.
+            c.lexical.amountCurrencyIDs.allSatisfy { CodeLists.peppolCurrencyCodes.contains($0) }
+        },
+        LexicalFindings(id: "PEPPOL-EN16931-R130", Profiles.peppol, "Unit code of price base quantity MUST be same as invoiced quantity (as written).") { $0.syntax },
+        LexicalFindings(id: "BR-29", Profiles.en16931, "If both Invoicing period start date (BT-73) and end date (BT-74) are given, the end date shall be later or equal to the start date (CII: both with format 102).") { $0.syntax },
+        LexicalFindings(id: "BR-30", Profiles.en16931, "If both Invoice line period start date (BT-134) and end date (BT-135) are given, the end date shall be later or equal to the start date (CII: both with format 102).") { $0.syntax },
         Assert("UBL-SR-47", Profiles.en16931, at: "BT-81", "When there are more than one payment means code, they shall be equal.") { c in
             c.invoice.syntax != .ubl || samePaymentMeansCode(c)
         },
@@ -70,7 +84,7 @@ final class PaddedAmountDecimals: Rule {
             if c.invoice.syntax == .ubl, !a.path.hasSuffix("PriceAmount"), !a.path.contains("Price/AllowanceCharge") {
                 issues.add(self, message, at: a.path)
             }
-            if let rule = Self.decimalRules.first(where: { a.path.hasSuffix($0.suffix) })?.rule {
+            if let rule = a.rule ?? Self.decimalRules.first(where: { a.path.hasSuffix($0.suffix) })?.rule {
                 issues.add(ruleID: rule, severity: .fatal, message: message, location: a.path)
             }
         }

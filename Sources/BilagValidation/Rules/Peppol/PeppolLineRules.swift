@@ -25,7 +25,9 @@ enum PeppolLineRules {
         },
         LineNetAmount(),
         EachLine("PEPPOL-EN16931-R121", p, "Base quantity MUST be a positive number above zero.") { l, _ in (l.itemPriceBaseQuantity?.exact ?? 1) > 0 },
-        EachLine("PEPPOL-EN16931-R130", p, "Unit code of price base quantity MUST be same as invoiced quantity.") { l, _ in
+        EachLine("PEPPOL-EN16931-R130", p, "Unit code of price base quantity MUST be same as invoiced quantity.") { l, c in
+            // A parsed UBL document: the unit codes as written (LexicalRules, from the parser's facts).
+            if c.invoice.syntax == .ubl, !c.lexical.root.isEmpty { return true }
             guard let baseUnit = l.itemPriceBaseQuantityUnitCode, l.invoicedQuantity != nil || l.invoicedQuantityUnitCode != nil else { return true }
             return baseUnit == l.invoicedQuantityUnitCode
         },

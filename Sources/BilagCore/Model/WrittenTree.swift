@@ -1,0 +1,202 @@
+/// The document's elements as written: local name, own text (not trimmed) and attributes, in document order, for
+/// validation rules that are stated on the document itself (the OIOUBL Schematron judges a few hundred paths).
+/// The canonical invoice stays the tolerant reading for the robots; this is read by validation only.
+///
+/// Flat arrays over one byte buffer, copied from the parser's tree in one pass: no string is built until a rule asks
+/// for one, and names are compared as bytes. Namespaces are not kept: in a UBL document the rules' paths are all
+/// `cac:`/`cbc:` elements, whose local names are unique among the namespaces a UBL document uses there.
+public final class WrittenTree: Sendable {
+    public struct Node: Sendable {
+        public var nameStart: Int32
+        public var nameLength: Int32
+        /// The element's own text; `textStart < 0` when it has none (an empty element).
+        public var textStart: Int32
+        public var textLength: Int32
+        public var firstChild: Int32
+        public var nextSibling: Int32
+        public var firstAttribute: Int32
+        public var attributeCount: Int32
+        public init(nameStart: Int32, nameLength: Int32, textStart: Int32, textLength: Int32, firstChild: Int32,
+                    nextSibling: Int32, firstAttribute: Int32, attributeCount: Int32) {
+            self.nameStart = nameStart; self.nameLength = nameLength; self.textStart = textStart
+            self.textLength = textLength; self.firstChild = firstChild; self.nextSibling = nextSibling
+            self.firstAttribute = firstAttribute; self.attributeCount = attributeCount
+        }
+    }
+
+    /// An attribute without namespace: its local name and value in `bytes`.
+    public struct Attribute: Sendable {
+        public var nameStart: Int32
+        public var nameLength: Int32
+        public var valueStart: Int32
+        public var valueLength: Int32
+        public init(nameStart: Int32, nameLength: Int32, valueStart: Int32, valueLength: Int32) {
+            self.nameStart = nameStart; self.nameLength = nameLength; self.valueStart = valueStart; self.valueLength = valueLength
+        }
+    }
+
+    public let nodes: [Node]
+    public let attributes: [Attribute]
+    public let bytes: [UInt8]
+
+    public init(nodes: [Node], attributes: [Attribute], bytes: [UInt8]) {
+        self.nodes = nodes; self.attributes = attributes; self.bytes = bytes
+    }
+
+    /// The document element (node 0).
+    public var root: WrittenElement { WrittenElement(tree: self, index: 0) }
+
+    @inline(__always)
+    func equals(_ start: Int32, _ length: Int32, _ s: StaticString) -> Bool {
+        guard Int(length) == s.utf8CodeUnitCount else { return false }
+        let p = s.utf8Start
+        return bytes.withUnsafeBufferPointer { b in
+            var i = 0
+            while i < Int(length) {
+                if b[Int(start) + i] != p[i] { return false }
+                i += 1
+            }
+            return true
+        }
+    }
+
+    @inline(__always)
+    func string(_ start: Int32, _ length: Int32) -> String {
+        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(start + length)]), as: UTF8.self) }
+    }
+}
+
+/// One element of a `WrittenTree`, navigated the way an XPath location path reads it: child steps by local name.
+public struct WrittenElement: Sendable {
+    public let tree: WrittenTree
+    public let index: Int32
+
+    public init(tree: WrittenTree, index: Int32) { self.tree = tree; self.index = index }
+
+    @inline(__always) var node: WrittenTree.Node { tree.nodes[Int(index)] }
+
+    /// The local name.
+    public var name: String { let n = node; return tree.string(n.nameStart, n.nameLength) }
+
+    /// True when the local name is `local`.
+    @inline(__always)
+    public func `is`(_ local: StaticString) -> Bool { let n = node; return tree.equals(n.nameStart, n.nameLength, local) }
+
+    /// The first child element named `local`.
+    public func child(_ local: StaticString) -> WrittenElement? {
+        var c = node.firstChild
+        while c >= 0 {
+            let n = tree.nodes[Int(c)]
+            if tree.equals(n.nameStart, n.nameLength, local) { return WrittenElement(tree: tree, index: c) }
+            c = n.nextSibling
+        }
+        return nil
+    }
+
+    /// Every child element named `local`, in document order.
+    public func children(_ local: StaticString) -> [WrittenElement] {
+        var out: [WrittenElement] = []
+        var c = node.firstChild
+        while c >= 0 {
+            let n = tree.nodes[Int(c)]
+            if tree.equals(n.nameStart, n.nameLength, local) { out.append(WrittenElement(tree: tree, index: c)) }
+            c = n.nextSibling
+        }
+        return out
+    }
+
+    /// Every child element.
+    public var allChildren: [WrittenElement] {
+        var out: [WrittenElement] = []
+        var c = node.firstChild
+        while c >= 0 { out.append(WrittenElement(tree: tree, index: c)); c = tree.nodes[Int(c)].nextSibling }
+        return out
+    }
+
+    /// How many child elements are named `local` (`count(x)`).
+    public func count(_ local: StaticString) -> Int {
+        var k = 0
+        var c = node.firstChild
+        while c >= 0 {
+            let n = tree.nodes[Int(c)]
+            if tree.equals(n.nameStart, n.nameLength, local) { k += 1 }
+            c = n.nextSibling
+        }
+        return k
+    }
+
+    /// The elements a relative path of child steps selects (`a/b/c`: every `c` of every `b` of every `a`).
+    public func select(_ path: [StaticString]) -> [WrittenElement] {
+        var current = [self]
+        for step in path {
+            var next: [WrittenElement] = []
+            for e in current { next += e.children(step) }
+            if next.isEmpty { return [] }
+            current = next
+        }
+        return current
+    }
+
+    /// The element's own text as written (not trimmed); "" when it has none: XPath's string value of a leaf.
+    public var text: String {
+        let n = node
+        return n.textStart < 0 ? "" : tree.string(n.textStart, n.textLength)
+    }
+
+    /// True when the element's own text is exactly `v` (no string is built).
+    public func textEquals(_ v: String) -> Bool {
+        let n = node
+        var v = v
+        if n.textStart < 0 { return v.isEmpty }
+        return v.withUTF8 { u in
+            guard u.count == Int(n.textLength) else { return false }
+            return tree.bytes.withUnsafeBufferPointer { b in
+                var i = 0
+                while i < u.count { if b[Int(n.textStart) + i] != u[i] { return false }; i += 1 }
+                return true
+            }
+        }
+    }
+
+    /// Calls `body` with each child element named `local` until it returns true; true when one did.
+    public func anyChild(_ local: StaticString, _ body: (WrittenElement) -> Bool) -> Bool {
+        var c = node.firstChild
+        while c >= 0 {
+            let n = tree.nodes[Int(c)]
+            if tree.equals(n.nameStart, n.nameLength, local), body(WrittenElement(tree: tree, index: c)) { return true }
+            c = n.nextSibling
+        }
+        return false
+    }
+
+    /// `string(x)` of the first child named `local`: its text as written, "" when there is no such child.
+    public func string(_ local: StaticString) -> String { child(local)?.text ?? "" }
+
+    /// An attribute without namespace exactly as written; nil when missing.
+    public func attribute(_ local: StaticString) -> String? {
+        let n = node
+        var i = Int(n.firstAttribute)
+        let end = i + Int(n.attributeCount)
+        while i < end {
+            let a = tree.attributes[i]
+            if tree.equals(a.nameStart, a.nameLength, local) { return tree.string(a.valueStart, a.valueLength) }
+            i += 1
+        }
+        return nil
+    }
+}
+
+extension String {
+    /// XPath's `normalize-space(.)`: XML whitespace runs collapsed to one space, none at either end.
+    public var xpathNormalizedSpace: String {
+        // Most values are already normal: no tab or line break, no space at either end, no two spaces in a row.
+        var previousSpace = true, clean = true
+        for c in utf8 {
+            if c == 0x09 || c == 0x0A || c == 0x0D || (c == 0x20 && previousSpace) { clean = false; break }
+            previousSpace = c == 0x20
+        }
+        if clean && !previousSpace { return self }
+        if clean && isEmpty { return self }
+        return split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+    }
+}

@@ -1,0 +1,113 @@
+import BilagCore
+
+/// A rule the official OIOUBL Schematron states on the document as written (`ValidationContext.written`), read the
+/// way its XPath 1.0 reads it. For an invoice built in code (nothing written) it does not apply.
+///
+/// `on` says which root the rule is stated for: the OIOUBL Schematron has one stylesheet for `Invoice` (ids
+/// `F-INV*`) and one for `CreditNote` (`F-CRN*`); `F-LIB*` rules are in both.
+final class WrittenRule: Rule, @unchecked Sendable {
+    enum Root { case invoice, creditNote, both }
+    let id: String
+    let severity: Severity
+    let profiles: Set<Profile>
+    let message: String
+    let root: Root
+    /// Appends the location of each place the rule is broken.
+    let body: (WrittenElement, inout [String]) -> Void
+
+    init(_ id: String, _ root: Root, severity: Severity = .fatal, _ message: String,
+         _ body: @escaping (WrittenElement, inout [String]) -> Void) {
+        self.id = id; self.root = root; self.severity = severity; self.message = message; self.body = body
+        profiles = Profiles.oioubl
+    }
+
+    /// A rule stated in both stylesheets under the same id (`F-LIB*`).
+    convenience init(_ id: String, severity: Severity = .fatal, _ message: String, _ body: @escaping (WrittenElement, inout [String]) -> Void) {
+        self.init(id, .both, severity: severity, message, body)
+    }
+
+    func check(_ c: ValidationContext, into issues: inout IssueList) {
+        guard let w = c.written else { return }
+        let doc = w.root
+        switch root {
+        case .invoice: guard doc.is("Invoice") else { return }
+        case .creditNote: guard doc.is("CreditNote") else { return }
+        case .both: break
+        }
+        var at: [String] = []
+        body(doc, &at)
+        for l in at { issues.add(self, message, at: l) }
+    }
+
+    /// A rule stated for both roots under two ids: `invoiceID` on an `Invoice`, `creditNoteID` on a `CreditNote`.
+    static func pair(_ invoiceID: String, _ creditNoteID: String, _ message: String,
+                     _ body: @escaping (WrittenElement, inout [String]) -> Void) -> [any Rule] {
+        [WrittenRule(invoiceID, .invoice, message, body), WrittenRule(creditNoteID, .creditNote, message, body)]
+    }
+}
+
+/// XPath 1.0 as the OIOUBL Schematron uses it, on `WrittenElement`s.
+extension WrittenElement {
+    /// The line elements' name: `InvoiceLine` under an `Invoice`, `CreditNoteLine` under a `CreditNote`.
+    var lineName: StaticString { self.is("CreditNote") ? "CreditNoteLine" : "InvoiceLine" }
+    var lines: [WrittenElement] { OIOUBLPlaces.of(self).lines }
+
+    /// `cbc:x = 'v'`: some child `x` has the string value `v`.
+    func eq(_ local: StaticString, _ v: String) -> Bool { anyChild(local) { $0.textEquals(v) } }
+    /// `cbc:x != 'v'`: some child `x` has another string value (false when there is none).
+    func ne(_ local: StaticString, _ v: String) -> Bool { anyChild(local) { !$0.textEquals(v) } }
+    /// `cbc:x/@a = 'v'`.
+    func attributeEq(_ local: StaticString, _ attribute: StaticString, _ v: String) -> Bool {
+        anyChild(local) { $0.attribute(attribute) == v }
+    }
+    /// `normalize-space(cbc:x)`.
+    func normalized(_ local: StaticString) -> String { XPath.normalizeSpace(string(local)) }
+    /// `cbc:x` exists.
+    func has(_ local: StaticString) -> Bool { child(local) != nil }
+    /// `string-length(cbc:x)`, in characters.
+    func length(_ local: StaticString) -> Int { string(local).count }
+
+    /// Where this element is, for a finding: its name.
+    var place: String { name }
+}
+
+enum XPath {
+    /// `normalize-space(s)`.
+    static func normalizeSpace(_ s: String) -> String { s.xpathNormalizedSpace }
+
+    /// `number(s)`: optional whitespace, an optional minus, digits with an optional point; nil for NaN. XPath 1.0
+    /// numbers are IEEE doubles: the rules that compute with them (line amount = quantity × price) compute so.
+    static func number(_ s: String) -> Double? {
+        let t = s.trimmingXMLSpace()
+        var b = Substring(t).utf8[...]
+        guard !b.isEmpty else { return nil }
+        var negative = false
+        if b.first == 0x2D { negative = true; b = b.dropFirst() }
+        var digits = 0, points = 0
+        for c in b {
+            if c == 0x2E { points += 1; if points > 1 { return nil } } else if c &- 48 <= 9 { digits += 1 } else { return nil }
+        }
+        guard digits > 0, let v = Double(String(Substring(b))) else { return nil }
+        return negative ? -v : v
+    }
+
+    /// `starts-with(s, '-')`.
+    static func negative(_ s: String) -> Bool { s.utf8.first == 0x2D }
+
+    /// `string-length(substring-after(s, '.'))`.
+    static func decimals(_ s: String) -> Int {
+        guard let dot = s.firstIndex(of: ".") else { return 0 }
+        return s[s.index(after: dot)...].count
+    }
+}
+
+extension String {
+    func trimmingXMLSpace() -> String {
+        let u = utf8
+        var start = u.startIndex, end = u.endIndex
+        func space(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+        while start < end, space(u[start]) { start = u.index(after: start) }
+        while end > start, space(u[u.index(before: end)]) { end = u.index(before: end) }
+        return String(self[start..<end])
+    }
+}

@@ -1,0 +1,111 @@
+import BilagCore
+
+/// The OIOUBL line rules as the official OIOUBL Schematron (release 1.12.2) states them: line amount = quantity ×
+/// price / base quantity within ±1.00 (F-INV340/343/348, F-CRN210/194/216, by whether the quantity's and the base
+/// quantity's unit codes are equal, different or not both given; without a pricing exchange rate), the line's ID,
+/// quantity, TaxTotal and amount, at least two decimals on the line amount, the allowance and charge amounts.
+///
+/// The line arithmetic is XPath 1.0 arithmetic, which is IEEE double: computed here in `Double` as the official rule
+/// computes it, so the verdict is the official one also at the ±1.00 boundary (docs/validation.md).
+enum OIOUBLLineRules {
+    enum Units { case equal, different, neither }
+
+    /// The line's amount against quantity × price, as the rule for `units` states it.
+    static func amountOff(_ line: WrittenElement, _ doc: WrittenElement, _ units: Units) -> Bool {
+        let quantityName: StaticString = doc.is("CreditNote") ? "CreditedQuantity" : "InvoicedQuantity"
+        let free = line.has("FreeOfChargeIndicator") && !line.eq("FreeOfChargeIndicator", "false")
+        guard !free, !doc.has("PricingExchangeRate") else { return false }
+        let price = line.child("Price")
+        let qUnit = line.child(quantityName)?.attribute("unitCode")
+        let bUnit = price?.child("BaseQuantity")?.attribute("unitCode")
+        let actual: Units = (qUnit != nil && bUnit != nil) ? (qUnit == bUnit ? .equal : .different) : .neither
+        guard actual == units else { return false }
+        guard let q = XPath.number(line.string(quantityName)), let p = XPath.number(price?.string("PriceAmount") ?? "") else { return false }
+        let lea = line.string("LineExtensionAmount")
+        guard let amount = XPath.number(XPath.normalizeSpace(lea).isEmpty ? "0" : lea) else { return false }
+        let calculated: Double
+        if units == .different {
+            let f = price?.string("OrderableUnitFactorRate") ?? ""
+            guard let factor = XPath.number(XPath.normalizeSpace(f).isEmpty ? "1" : f) else { return false }
+            calculated = p * q * factor
+        } else {
+            let b = price?.string("BaseQuantity") ?? ""
+            guard let base = XPath.number(XPath.normalizeSpace(b).isEmpty ? "1" : b) else { return false }
+            calculated = (p * q) / base
+        }
+        guard calculated.isFinite else { return false }
+        return amount < calculated - 1.00 || amount > calculated + 1.00
+    }
+
+    static func lineAmount(_ invoiceID: String, _ creditNoteID: String, _ units: Units) -> [any Rule] {
+        WrittenRule.pair(invoiceID, creditNoteID, "Line LineExtensionAmount must equal quantity × PriceAmount / BaseQuantity (within 1.00)") { doc, at in
+            for line in doc.lines where amountOff(line, doc, units) { at.append("\(line.name)/cbc:LineExtensionAmount") }
+        }
+    }
+
+    /// A rule on each line.
+    static func eachLine(_ invoiceID: String, _ creditNoteID: String, _ message: String, _ broken: @escaping (WrittenElement, WrittenElement) -> Bool) -> [any Rule] {
+        WrittenRule.pair(invoiceID, creditNoteID, message) { doc, at in
+            for line in doc.lines where broken(line, doc) { at.append(line.name) }
+        }
+    }
+
+    /// The allowances and charges F-LIB228 is stated on.
+    static func allowanceCharges(_ doc: WrittenElement) -> [WrittenElement] {
+        var out = doc.children("AllowanceCharge")
+        for line in doc.lines {
+            out += line.children("AllowanceCharge")
+            out += line.select(["BillingReference", "BillingReferenceLine", "AllowanceCharge"])
+            out += line.select(["Price", "AllowanceCharge"])
+        }
+        return out
+    }
+
+    static let all: [any Rule] =
+        lineAmount("F-INV340", "F-CRN210", .equal)
+        + lineAmount("F-INV343", "F-CRN194", .different)
+        + lineAmount("F-INV348", "F-CRN216", .neither)
+        + eachLine("F-INV140", "F-CRN084", "Invalid line ID. Must contain a value.") { line, _ in line.normalized("ID").isEmpty }
+        + eachLine("F-INV138", "F-CRN081", "One or more TaxTotal classes must be present on the line") { line, _ in line.count("TaxTotal") == 0 }
+        + eachLine("F-INV149", "F-CRN089", "Invalid line LineExtensionAmount. Must have at least 2 decimals") { line, _ in
+            line.children("LineExtensionAmount").contains { XPath.decimals($0.text) < 2 }
+        }
+        + WrittenRule.pair("F-INV120", "F-CRN066", "Invalid LegalMonetaryTotal/LineExtensionAmount. Must contain a value") { doc, at in
+            for t in doc.children("LegalMonetaryTotal") where t.normalized("LineExtensionAmount").isEmpty { at.append("cac:LegalMonetaryTotal/cbc:LineExtensionAmount") }
+        }
+        + [
+            WrittenRule("F-INV137", .invoice, "Invalid InvoicedQuantity. Must contain a value") { doc, at in
+                for line in doc.lines where line.normalized("InvoicedQuantity").isEmpty { at.append("cac:InvoiceLine/cbc:InvoicedQuantity") }
+            },
+            WrittenRule("F-CRN196", .creditNote, "Invalid CreditedQuantity. Must contain a value") { doc, at in
+                for line in doc.lines where !line.ne("CreditedQuantity", "") { at.append("cac:CreditNoteLine/cbc:CreditedQuantity") }
+            },
+            WrittenRule("F-CRN207", .creditNote, "Invalid CreditNoteLine/LineExtensionAmount. Must contain a value") { doc, at in
+                for line in doc.lines where line.normalized("LineExtensionAmount").isEmpty { at.append("cac:CreditNoteLine/cbc:LineExtensionAmount") }
+            },
+            WrittenRule("F-CRN082", .creditNote, "One Item class must be present when CreditNoteLine/BillingReference is not specified") { doc, at in
+                for line in doc.lines where !line.has("Item") && !line.has("BillingReference") { at.append("cac:CreditNoteLine") }
+            },
+            WrittenRule("F-CRN083", .creditNote, "One Price class must be present when CreditNoteLine/BillingReference is not specified") { doc, at in
+                for line in doc.lines where !line.has("Price") && !line.has("BillingReference") { at.append("cac:CreditNoteLine") }
+            },
+            WrittenRule("F-LIB019", "Invalid amount or quantity: must not be negative or zero (AllowanceCharge Amount/BaseAmount, Price BaseQuantity/OrderableUnitFactorRate)") { doc, at in
+                var values = doc.select(["AllowanceCharge", "Amount"]) + doc.select(["AllowanceCharge", "BaseAmount"])
+                for line in doc.lines {
+                    values += line.select(["BillingReference", "BillingReferenceLine", "AllowanceCharge", "Amount"])
+                    values += line.select(["BillingReference", "BillingReferenceLine", "AllowanceCharge", "BaseAmount"])
+                    values += line.select(["Price", "BaseQuantity"]) + line.select(["Price", "OrderableUnitFactorRate"])
+                }
+                // not(starts-with(., '-')) and . != 0 (NaN != 0 holds).
+                for v in values where XPath.negative(v.text) || XPath.number(v.text) == 0 { at.append(v.name) }
+            },
+            WrittenRule("F-LIB228", "Amount must equal BaseAmount * MultiplierFactorNumeric") { doc, at in
+                for ac in allowanceCharges(doc) where ac.has("MultiplierFactorNumeric") {
+                    guard let a = XPath.number(ac.string("Amount")), let b = XPath.number(ac.string("BaseAmount")),
+                          let m = XPath.number(ac.string("MultiplierFactorNumeric")) else { continue }
+                    let d = a - b * m
+                    if d < -1.00 || d > 1.00 { at.append("cac:AllowanceCharge/cbc:Amount") }
+                }
+            },
+        ]
+}

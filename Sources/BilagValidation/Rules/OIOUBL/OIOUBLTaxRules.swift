@@ -1,0 +1,73 @@
+import BilagCore
+
+/// The OIOUBL tax rules as the official OIOUBL Schematron (release 1.12.2) states them: the tax category code
+/// lists by their scheme (F-LIB309), exactly one VAT TaxTotal (F-LIB306), no tax scheme twice across TaxTotals
+/// (F-LIB314), no VAT category twice in one TaxTotal (F-LIB315), the subtotals' amounts (F-LIB259, F-LIB263) and
+/// the transaction-currency tax amount only for StandardRated (F-LIB373). The document's and each line's TaxTotal.
+enum OIOUBLTaxRules {
+    static func isVAT(_ total: WrittenElement) -> Bool {
+        total.children("TaxSubtotal").contains { s in
+            s.select(["TaxCategory", "TaxScheme"]).contains { $0.eq("ID", "63") || $0.eq("ID", "VAT") }
+        }
+    }
+
+    /// The string values of `path` under `e` (a node-set for a general comparison).
+    static func values(_ e: WrittenElement, _ path: [StaticString]) -> [String] { e.select(path).map(\.text) }
+
+    /// `a = b` between two node-sets: some pair of values is equal.
+    static func intersects(_ a: [String], _ b: [String]) -> Bool { a.contains { b.contains($0) } }
+
+    static let all: [any Rule] = [
+        WrittenRule("F-LIB309", "Invalid tax category ID for its schemeID (not in the OIOUBL taxcategoryid list)") { doc, at in
+            for c in OIOUBLPlaces.taxCategories(doc) {
+                for id in c.children("ID") {
+                    guard let scheme = id.attribute("schemeID"), let (list, set) = OIOUBLCodeLists.taxCategoriesByScheme[scheme] else { continue }
+                    if !OIOUBLCodeLists.listed(id.text, in: list, set: set) { at.append("cac:TaxCategory/cbc:ID") }
+                }
+            }
+        },
+        WrittenRule("F-LIB306", "Exactly one TaxTotal class must contain VAT (Moms)") { doc, at in
+            for group in OIOUBLPlaces.taxTotalGroups(doc) where !group.isEmpty {
+                let vat = group.filter(isVAT).count
+                // Stated on each TaxTotal: reported once per TaxTotal.
+                if vat != 1 { for _ in group { at.append("cac:TaxTotal") } }
+            }
+        },
+        WrittenRule("F-LIB314", "Using the same TaxScheme ID in two different TaxTotal classes are not allowed.") { doc, at in
+            for group in OIOUBLPlaces.taxTotalGroups(doc) {
+                for (i, t) in group.enumerated() {
+                    let mine = values(t, ["TaxSubtotal", "TaxCategory", "TaxScheme", "ID"])
+                    let following = group[(i + 1)...].flatMap { values($0, ["TaxSubtotal", "TaxCategory", "TaxScheme", "ID"]) }
+                    if intersects(mine, following) { at.append("cac:TaxTotal") }
+                }
+            }
+        },
+        WrittenRule("F-LIB315", "Specifying the same TaxSubtotal.TaxCategory.ID in one TaxTotal class is not allowed") { doc, at in
+            for group in OIOUBLPlaces.taxTotalGroups(doc) {
+                for total in group {
+                    let subtotals = total.allChildren
+                    for (i, s) in subtotals.enumerated() where s.is("TaxSubtotal") {
+                        let schemes = values(s, ["TaxCategory", "TaxScheme", "ID"])
+                        guard schemes.contains("63") else { continue }
+                        let following = subtotals[(i + 1)...]
+                        let sameScheme = intersects(schemes, following.flatMap { values($0, ["TaxCategory", "TaxScheme", "ID"]) })
+                        let sameCategory = intersects(values(s, ["TaxCategory", "ID"]), following.flatMap { values($0, ["TaxCategory", "ID"]) })
+                        if sameScheme && sameCategory { at.append("cac:TaxSubtotal") }
+                    }
+                }
+            }
+        },
+        WrittenRule("F-LIB259", "Invalid TaxableAmount. Must contain a value") { doc, at in
+            for s in OIOUBLPlaces.taxSubtotals(doc) where s.normalized("TaxableAmount").isEmpty { at.append("cac:TaxSubtotal/cbc:TaxableAmount") }
+        },
+        WrittenRule("F-LIB263", "Invalid TaxAmount. Must have 2 decimals") { doc, at in
+            for s in OIOUBLPlaces.taxSubtotals(doc) where XPath.decimals(s.string("TaxAmount")) != 2 { at.append("cac:TaxSubtotal/cbc:TaxAmount") }
+        },
+        WrittenRule("F-LIB373", "TransactionCurrencyTaxAmount only valid when TaxCategory/ID = 'StandardRated'") { doc, at in
+            for s in OIOUBLPlaces.taxSubtotals(doc) where s.has("TransactionCurrencyTaxAmount")
+                && !s.children("TaxCategory").contains(where: { $0.eq("ID", "StandardRated") }) {
+                at.append("cac:TaxSubtotal/cbc:TransactionCurrencyTaxAmount")
+            }
+        },
+    ]
+}

@@ -1,0 +1,128 @@
+import BilagCore
+
+/// `format-number(x, '##.00')` as the OIOUBL Schematron compares totals with it: NaN for what is no number, else
+/// the value rounded to cents with its sign, a negative zero included (`-0.00`, or a sum of only `-0.00`, formats
+/// as `-.00` and so differs from `0.00`).
+struct XPathCents: Equatable {
+    let cents: Exact?
+    let negative: Bool
+
+    static func == (a: XPathCents, b: XPathCents) -> Bool {
+        guard let x = a.cents, let y = b.cents else { return false }
+        return x == y && a.negative == b.negative
+    }
+
+    static let nan = XPathCents(cents: nil, negative: false)
+    private init(cents: Exact?, negative: Bool) { self.cents = cents; self.negative = negative }
+
+    /// One value as written.
+    init(_ text: String) {
+        guard let v = OIOUBLWrittenMoney.exact(text) else { self = .nan; return }
+        self.init(v, negativeZero: XPath.negative(text.trimmingXMLSpace()))
+    }
+
+    init(_ value: Exact, negativeZero: Bool) {
+        let r = Arith.xround(value)
+        self.init(cents: r, negative: r < .zero || (r == .zero && (value < .zero || (value == .zero && negativeZero))))
+    }
+
+    /// `sum(nodes)`: NaN when one is no number; a negative zero only when every term is one.
+    init(sum texts: [String]) {
+        var total = Exact.zero
+        var allNegativeZero = !texts.isEmpty
+        for t in texts {
+            guard let v = OIOUBLWrittenMoney.exact(t) else { self = .nan; return }
+            total += v
+            allNegativeZero = allNegativeZero && v == .zero && XPath.negative(t.trimmingXMLSpace())
+        }
+        self.init(total, negativeZero: allNegativeZero)
+    }
+}
+
+/// The OIOUBL totals rules that read the document as written (`cac:LegalMonetaryTotal`): totals present when what
+/// they total is (F-INV122…125, F-CRN068/069/071), the prepaid and rounding sums (F-INV131, F-INV132/F-CRN078),
+/// amounts that must not be negative (F-LIB013, F-LIB016, F-LIB375), and the order reference some profiles require
+/// (F-INV002/F-CRN002).
+enum OIOUBLWrittenTotalsRules {
+    static func texts(_ e: WrittenElement, _ path: [StaticString]) -> [String] { e.select(path).map(\.text) }
+
+    /// F-INV127/F-CRN073 on the document as written: `cbc:TaxExclusiveAmount and not(format-number(cbc:TaxExclusiveAmount)
+    /// = format-number(sum(../cac:TaxTotal/cac:TaxSubtotal/cbc:TaxAmount)))`.
+    static func taxExclusiveHolds(_ doc: WrittenElement) -> Bool {
+        guard let total = doc.child("LegalMonetaryTotal"), total.has("TaxExclusiveAmount") else { return true }
+        return XPathCents(total.string("TaxExclusiveAmount")) == XPathCents(sum: texts(doc, ["TaxTotal", "TaxSubtotal", "TaxAmount"]))
+    }
+
+    /// A written `TaxInclusiveAmount` that is no number fails F-INV128/F-CRN074 (NaN equals nothing).
+    static func taxInclusiveIsNumber(_ doc: WrittenElement) -> Bool {
+        guard let t = doc.child("LegalMonetaryTotal")?.child("TaxInclusiveAmount") else { return true }
+        return XPath.number(t.text) != nil
+    }
+
+    /// `count(../cac:AllowanceCharge[cbc:ChargeIndicator = flag])`.
+    static func hasAllowanceCharge(_ doc: WrittenElement, charge: Bool) -> Bool {
+        doc.children("AllowanceCharge").contains { $0.eq("ChargeIndicator", charge ? "true" : "false") }
+    }
+
+    static func onTotal(_ invoiceID: String, _ creditNoteID: String?, _ message: String, _ broken: @escaping (WrittenElement, WrittenElement) -> Bool) -> [any Rule] {
+        let body: (WrittenElement, inout [String]) -> Void = { doc, at in
+            for t in doc.children("LegalMonetaryTotal") where broken(t, doc) { at.append("cac:LegalMonetaryTotal") }
+        }
+        guard let creditNoteID else { return [WrittenRule(invoiceID, .invoice, message, body)] }
+        return WrittenRule.pair(invoiceID, creditNoteID, message, body)
+    }
+
+    /// `not(starts-with(., '-'))` on each of `names` in `cac:LegalMonetaryTotal`.
+    static func notNegative(_ id: String, _ root: WrittenRule.Root, _ names: [StaticString], orZero: Bool = false, exempt: ((WrittenElement) -> Bool)? = nil) -> any Rule {
+        WrittenRule(id, root, "Invalid amount: must not be negative\(orZero ? " or zero" : "")") { doc, at in
+            if let exempt, exempt(doc) { return }
+            for name in names {
+                for e in doc.select(["LegalMonetaryTotal", name]) where XPath.negative(e.text) || (orZero && XPath.number(e.text) == 0) {
+                    at.append("cac:LegalMonetaryTotal/cbc:\(e.name)")
+                }
+            }
+        }
+    }
+
+    /// `$Simple`: the profiles that require an order reference.
+    static let orderProfiles = ["Procurement-OrdSimR-BilSim-1.0", "Procurement-OrdAdv-BilSim-1.0",
+                                "urn:www.nesubl.eu:profiles:profile7:ver1.0", "urn:www.nesubl.eu:profiles:profile7:ver2.0"]
+
+    static let all: [any Rule] =
+        onTotal("F-INV122", "F-CRN068", "AllowanceTotalAmount is mandatory when there is an allowance") { t, doc in
+            hasAllowanceCharge(doc, charge: false) && !t.has("AllowanceTotalAmount")
+        }
+        + onTotal("F-INV123", "F-CRN069", "ChargeTotalAmount is mandatory when there is a charge") { t, doc in
+            hasAllowanceCharge(doc, charge: true) && !t.has("ChargeTotalAmount")
+        }
+        + onTotal("F-INV124", nil, "PrepaidAmount is mandatory when there is a PrepaidPayment/PaidAmount") { t, doc in
+            !doc.select(["PrepaidPayment", "PaidAmount"]).isEmpty && !t.has("PrepaidAmount")
+        }
+        + onTotal("F-INV125", "F-CRN071", "PayableRoundingAmount is mandatory when there is a TaxTotal/RoundingAmount") { t, doc in
+            !doc.select(["TaxTotal", "RoundingAmount"]).isEmpty && !t.has("PayableRoundingAmount")
+        }
+        + onTotal("F-INV131", nil, "The sum of PrepaidPayment/PaidAmount elements must equal PrepaidAmount") { t, doc in
+            t.has("PrepaidAmount") && XPathCents(t.string("PrepaidAmount")) != XPathCents(sum: texts(doc, ["PrepaidPayment", "PaidAmount"]))
+        }
+        + onTotal("F-INV132", "F-CRN078", "The sum of TaxTotal/RoundingAmount elements must equal PayableRoundingAmount") { t, doc in
+            let rounding = texts(doc, ["TaxTotal", "RoundingAmount"])
+            return t.has("PayableRoundingAmount") && !rounding.isEmpty && XPathCents(t.string("PayableRoundingAmount")) != XPathCents(sum: rounding)
+        }
+        + [
+            notNegative("F-LIB013", .invoice, ["AllowanceTotalAmount", "ChargeTotalAmount", "PrepaidAmount"], orZero: true),
+            WrittenRule("F-LIB013", .invoice, "Invalid PrepaidPayment/PaidAmount: must not be negative or zero") { doc, at in
+                for e in doc.select(["PrepaidPayment", "PaidAmount"]) where XPath.negative(e.text) || XPath.number(e.text) == 0 { at.append("cac:PrepaidPayment/cbc:PaidAmount") }
+            },
+            notNegative("F-LIB016", .invoice, ["PayableAmount", "TaxInclusiveAmount"]),
+            notNegative("F-LIB016", .creditNote, ["PayableAmount"]),
+            // Not stated for a PEPPOL BIS 3 document converted to OIOUBL (its AdditionalDocumentReference says so).
+            notNegative("F-LIB375", .creditNote, ["TaxInclusiveAmount"]) { doc in
+                doc.children("AdditionalDocumentReference").contains { r in
+                    r.children("DocumentTypeCode").contains { $0.attribute("listAgencyName") == "ERST" && $0.text == "PEPPOLBIS32OIOUBL" }
+                }
+            },
+        ]
+        + WrittenRule.pair("F-INV002", "F-CRN002", "There must be an OrderReference class for this profileID") { doc, at in
+            if orderProfiles.contains(where: { doc.eq("ProfileID", $0) }), !doc.has("OrderReference") { at.append("cac:OrderReference") }
+        }
+}
