@@ -118,4 +118,25 @@ final class HTTPRobotTests: XCTestCase {
         XCTAssertNotNil((health["latency_ms"] as? [String: Any])?["p50"] as? Double)
         XCTAssertEqual(health["in_flight"] as? Int, 0)
     }
+
+    func testConnectorsCheckReportsAnswerLatencyPeerAndClientCertificate() throws {
+        let certs = try TestCertificates()
+        cleanup.append(certs.folder)
+        let s = try server(certificates: certs)
+        let tls = "    tls: { ca_bundle: \(certs.caCert), client_cert: \(certs.clientCert), client_key: \(certs.clientKey) }\n"
+        let w = try RobotWorld(connectors: s.connectorsYAML(tlsYAML: tls).replacingOccurrences(of: "    queries:\n      orders:", with: "    health_path: /../../health\n    queries:\n      orders:"))
+        let bin = try BilagBinary.locate()
+        let check = try bin.run(["connectors", "check", "health", "--json", "--root", w.root], logDirectory: w.root)
+        XCTAssertTrue(check.succeeded, check.description)
+        let health = try XCTUnwrap(try check.json() as? [[String: Any]]).first ?? [:]
+        XCTAssertEqual(health["answers"] as? Bool, true, "\(health)")
+        XCTAssertNotNil(health["latency_ms"] as? Double)
+        XCTAssertTrue((health["tls_peer"] as? String)?.contains("case-system.test") == true, "\(health)")
+        XCTAssertNotNil(health["client_certificate_expires"] as? String)
+        // A system that does not answer fails the check.
+        let dead = try RobotWorld(connectors: s.connectorsYAML(tlsYAML: tls).replacingOccurrences(of: ":\(s.port)/", with: ":\(try HTTPConnectorTests.closedPort())/"))
+        let down = try bin.run(["connectors", "check", "--root", dead.root], logDirectory: dead.root)
+        XCTAssertFalse(down.succeeded)
+        XCTAssertTrue(down.stdout.contains("DOWN  health"), down.description)
+    }
 }
