@@ -17,6 +17,8 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // libcurl (OpenSSL flavour) for the `http` case-system connector, driven through its multi interface.
+        .systemLibrary(name: "CLibCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // The canonical invoice model, money, identifiers and typed errors: no I/O.
         .target(name: "BilagCore"),
         // Parsing: libxml2 reader, UBL and CII mapping into the canonical model.
@@ -39,7 +41,7 @@ let package = Package(
         .target(name: "BilagRobotLanguage", dependencies: ["BilagCore"]),
         // Robot files: loader, tables, connectors, and the step runner.
         .target(name: "BilagRobots", dependencies: [
-            "BilagCore", "BilagRobotLanguage",
+            "BilagCore", "BilagRobotLanguage", "CLibCurl",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),

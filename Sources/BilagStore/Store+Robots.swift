@@ -103,6 +103,18 @@ extension Store {
         try pool.write { db in try db.execute(sql: "UPDATE case_update SET attempts = attempts + 1, last_error = ? WHERE id = ?", arguments: [error, id]) }
     }
 
+    /// The case system definitively refused the update (a 4xx): it is not sent again; `error` is its message.
+    public func markCaseUpdateRefused(_ id: Int64, error: String) throws {
+        try pool.write { db in try db.execute(sql: "UPDATE case_update SET state = 'refused', attempts = attempts + 1, last_error = ? WHERE id = ?", arguments: [error, id]) }
+    }
+
+    /// Case updates the case systems refused, oldest first: (invoice, connector, action, message).
+    public func refusedCaseUpdates(limit: Int = 1000) throws -> [(invoiceID: String, connector: String, action: String, error: String?)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT invoice_id, connector, action, last_error FROM case_update WHERE state = 'refused' ORDER BY id LIMIT ?", arguments: [limit]).map { ($0[0], $0[1], $0[2], $0[3]) }
+        }
+    }
+
     // MARK: robot pause
 
     /// Robots paused because their deviation rate jumped, with why.

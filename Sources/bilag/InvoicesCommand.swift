@@ -2,6 +2,7 @@ import ArgumentParser
 import BilagCore
 import BilagEngine
 import BilagIntake
+import BilagRobots
 import BilagStore
 import Foundation
 
@@ -53,7 +54,7 @@ struct StatusCommand: ParsableCommand {
         // The cheap part of `bilag store check`: journal files the store did not write.
         let behind = try store.map { try StoreCheck(config: config, store: $0).journalFindings().findings } ?? []
         let out = Console()
-        if json { try out.json(StatusView(counts: c, unclaimable: unclaimable, storeBehindOutbox: behind)); return }
+        if json { try out.json(StatusView(counts: c, unclaimable: unclaimable, storeBehindOutbox: behind, connectors: ConnectorStatsFile.read(stateDirectory: config.statePath))); return }
         for f in behind { out.line("WARNING: the store is behind its Outbox: \(f); the daemon will not start — see `bilag store check`") }
         if store == nil { out.line(NotRunYet.text(config)) }
         out.line("\(c.total) invoice(s) in \(config.databasePath)")
@@ -72,12 +73,16 @@ struct StatusView: Encodable {
     var unclaimable: [UnclaimableFile]
     /// What `bilag store check` would find in the journal folder (empty when the store knows every file).
     var storeBehindOutbox: [String] = []
+    /// Per case-system connector, as the daemon last wrote them: requests by result class, latency percentiles,
+    /// breaker state, requests in flight.
+    var connectors: [ConnectorStatsSnapshot] = []
 
     func encode(to encoder: Encoder) throws {
         try counts.encode(to: encoder)
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(unclaimable, forKey: .unclaimable)
         try c.encode(storeBehindOutbox, forKey: .storeBehindOutbox)
+        try c.encode(connectors, forKey: .connectors)
     }
-    enum Key: String, CodingKey { case unclaimable, storeBehindOutbox = "store_behind_outbox" }
+    enum Key: String, CodingKey { case unclaimable, storeBehindOutbox = "store_behind_outbox", connectors }
 }

@@ -15,7 +15,8 @@ final class RobotWorld {
 
     /// `repository` is where the shipped robots, case data and `bilag.yaml` are copied from; only the shipped robot
     /// files are taken, whatever else its `Robots/` holds.
-    init(today: String = "2026-11-20", extraConfig: String = "", robots: [String: String] = [:], shipRobots: Bool = true, repository: String = RobotWorld.repo) throws {
+    /// `connectors` replaces the `connectors:` section of the shipped `bilag.yaml` (for the `http` connector tests).
+    init(today: String = "2026-11-20", extraConfig: String = "", connectors: String? = nil, robots: [String: String] = [:], shipRobots: Bool = true, repository: String = RobotWorld.repo) throws {
         root = NSTemporaryDirectory() + "bilag-robots-" + UUID().uuidString
         clock = LocalDate(parsing: today)!
         let fm = FileManager.default
@@ -27,6 +28,9 @@ final class RobotWorld {
         var yaml = try String(contentsOfFile: repository + "/bilag.yaml", encoding: .utf8)
         yaml = yaml.replacingOccurrences(of: "  channels:\n", with: "  channels:\n    test:\n      readiness: rename\n")
         yaml = yaml.replacingOccurrences(of: "  level: info", with: "  level: critical")
+        if let connectors, let start = yaml.range(of: "\nconnectors:\n"), let end = yaml.range(of: "\n# Global stop rules", range: start.upperBound..<yaml.endIndex) {
+            yaml.replaceSubrange(start.lowerBound..<end.lowerBound, with: "\n" + connectors)
+        }
         try (yaml + "\n" + extraConfig).write(toFile: root + "/bilag.yaml", atomically: true, encoding: .utf8)
         try open()
     }

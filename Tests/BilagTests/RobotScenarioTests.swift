@@ -7,27 +7,30 @@ import XCTest
 
 /// Each shipped robot over a table of scenario invoices that covers every branch: booked, and each deviation.
 final class RobotScenarioTests: XCTestCase {
-    func med(_ number: String, cvr: String = "12345607", ean: String = "5798000000018", note: String?, amount: String, date: String = "2026-11-02", credit: Bool = false) -> ScenarioInvoice {
+    static func med(_ number: String, cvr: String = "12345607", ean: String = "5798000000018", note: String?, amount: String, date: String = "2026-11-02", credit: Bool = false) -> ScenarioInvoice {
         var i = ScenarioInvoice()
         i.number = number; i.sellerCVR = cvr; i.buyerEAN = ean; i.note = note; i.issueDate = date; i.creditNote = credit
         i.amount(amount, vat: "0")
         return i
     }
 
+    /// An invoice for every branch of the medical-certificates robot (also run against HTTP by `HTTPRobotTests`).
+    static var medicalMonth: [(String, ScenarioInvoice)] { [
+        ("m-booked", Self.med("M1", note: "Attest vedr. CPR 010190-1234", amount: "405.00")),
+        ("m-missing-cvr", Self.med("M2", cvr: "12345678", note: "CPR 010190-1234", amount: "405.00")),
+        ("m-missing-cpr", Self.med("M3", note: "Statusattest", amount: "405.00")),
+        ("m-no-order", Self.med("M4", note: "Borger 010203-4455", amount: "405.00")),
+        ("m-several-orders", Self.med("M5", note: "Borger 050505-5555", amount: "405.00")),
+        ("m-order-not-open", Self.med("M6", cvr: "12345615", note: "Borger 070766-5544", amount: "900.00")),
+        ("m-no-tariff", Self.med("M7", cvr: "12345615", note: "Borger 080808-8888", amount: "900.00")),
+        ("m-outside-tariff", Self.med("M8", note: "CPR 120578-1122", amount: "1500.00")),
+        ("m-credit-note", Self.med("M9", cvr: "12345615", note: "Borger 230285-4433", amount: "2900.00", credit: true)),
+        ("m-old-tariff", Self.med("M10", note: "CPR 090909-9999", amount: "395.00", date: "2026-02-10")),
+    ] }
+
     func testMedicalCertificates() throws {
         let w = try RobotWorld()
-        let got = try w.run([
-            ("m-booked", med("M1", note: "Attest vedr. CPR 010190-1234", amount: "405.00")),
-            ("m-missing-cvr", med("M2", cvr: "12345678", note: "CPR 010190-1234", amount: "405.00")),
-            ("m-missing-cpr", med("M3", note: "Statusattest", amount: "405.00")),
-            ("m-no-order", med("M4", note: "Borger 010203-4455", amount: "405.00")),
-            ("m-several-orders", med("M5", note: "Borger 050505-5555", amount: "405.00")),
-            ("m-order-not-open", med("M6", cvr: "12345615", note: "Borger 070766-5544", amount: "900.00")),
-            ("m-no-tariff", med("M7", cvr: "12345615", note: "Borger 080808-8888", amount: "900.00")),
-            ("m-outside-tariff", med("M8", note: "CPR 120578-1122", amount: "1500.00")),
-            ("m-credit-note", med("M9", cvr: "12345615", note: "Borger 230285-4433", amount: "2900.00", credit: true)),
-            ("m-old-tariff", med("M10", note: "CPR 090909-9999", amount: "395.00", date: "2026-02-10")),
-        ])
+        let got = try w.run(Self.medicalMonth)
         assertOutcomes(got, [
             "m-booked": "booked", "m-missing-cvr": "missing-cvr", "m-missing-cpr": "missing-cpr", "m-no-order": "no-order",
             "m-several-orders": "several-orders", "m-order-not-open": "order-not-open", "m-no-tariff": "no-tariff",
@@ -38,7 +41,7 @@ final class RobotScenarioTests: XCTestCase {
         XCTAssertTrue(updates.contains("\"order_id\":\"ORD-2026-0101\""), updates)
         XCTAssertTrue(updates.contains("idempotency_key"))
         // … so a second invoice for it is refused, by the history and by the order status alike.
-        let again = try w.run([("m-again", med("M11", note: "CPR 010190-1234", amount: "405.00"))])
+        let again = try w.run([("m-again", Self.med("M11", note: "CPR 010190-1234", amount: "405.00"))])
         XCTAssertEqual(again["m-again"]?.reason, "order-not-open")
         // The decision records the robot, its file version and legal basis, and the steps.
         let booked = try w.record("m-booked")
@@ -58,14 +61,14 @@ final class RobotScenarioTests: XCTestCase {
     func testSameOrderTwiceInOneBatchBooksOnce() throws {
         let w = try RobotWorld()
         let got = try w.run([
-            ("a", med("D1", note: "CPR 010190-1234", amount: "405.00")),
-            ("b", med("D2", note: "CPR 010190-1234", amount: "405.00")),
+            ("a", Self.med("D1", note: "CPR 010190-1234", amount: "405.00")),
+            ("b", Self.med("D2", note: "CPR 010190-1234", amount: "405.00")),
         ])
         XCTAssertEqual([got["a"]!.state, got["b"]!.state].filter { $0 == .booked }.count, 1)
         XCTAssertEqual([got["a"]!.reason, got["b"]!.reason].compactMap { $0 }, ["order-already-invoiced"])
     }
 
-    func rent(_ number: String, cvr: String = "12345623", note: String?, contract: String?, amount: String, date: String = "2026-11-01", credit: Bool = false) -> ScenarioInvoice {
+    static func rent(_ number: String, cvr: String = "12345623", note: String?, contract: String?, amount: String, date: String = "2026-11-01", credit: Bool = false) -> ScenarioInvoice {
         var i = ScenarioInvoice()
         i.number = number; i.sellerCVR = cvr; i.sellerName = "Boligselskabet"; i.buyerEAN = "5798000000100"; i.note = note; i.contractReference = contract
         i.issueDate = date; i.creditNote = credit
@@ -73,21 +76,24 @@ final class RobotScenarioTests: XCTestCase {
         return i
     }
 
+    /// An invoice for every branch of the rent-payments robot on a first month.
+    static var rentMonth: [(String, ScenarioInvoice)] { [
+        ("r-first", Self.rent("R1", note: "Lejer 150382-4455", contract: "L-2201-3", amount: "6250.00")),
+        ("r-not-approved", Self.rent("R2", cvr: "12345658", note: "Lejer 091175-3366", contract: "L-1187-1", amount: "7100.00")),
+        ("r-missing-cvr", Self.rent("R3", cvr: "11111111", note: "Lejer 091175-3366", contract: "L-1187-1", amount: "7100.00")),
+        ("r-missing-cpr", Self.rent("R4", note: "Husleje", contract: "L-2201-3", amount: "6250.00")),
+        ("r-missing-tenancy", Self.rent("R5", note: "Lejer 150382-4455", contract: nil, amount: "6250.00")),
+        ("r-no-case", Self.rent("R6", note: "Lejer 010203-4455", contract: "L-0000-1", amount: "6250.00")),
+        ("r-stopped", Self.rent("R7", note: "Lejer 270890-5577", contract: "L-3310-2", amount: "5400.00")),
+        ("r-not-administered", Self.rent("R8", cvr: "12345631", note: "Lejer 111192-6688", contract: "L-4402-7", amount: "5000.00")),
+        ("r-landlord-mismatch", Self.rent("R9", cvr: "12345623", note: "Lejer 091175-3366", contract: "L-1187-1", amount: "5000.00")),
+        ("r-credit", Self.rent("R10", note: "Lejer 150382-4455", contract: "L-2201-3", amount: "6250.00", credit: true)),
+        ("r-tenancy-in-note", Self.rent("R11", cvr: "12345631", note: "Lejer 091175-3366 lejemål L-1187-1", contract: nil, amount: "4800.00")),
+    ] }
+
     func testRentPayments() throws {
         let w = try RobotWorld()
-        let first = try w.run([
-            ("r-first", rent("R1", note: "Lejer 150382-4455", contract: "L-2201-3", amount: "6250.00")),
-            ("r-not-approved", rent("R2", cvr: "12345658", note: "Lejer 091175-3366", contract: "L-1187-1", amount: "7100.00")),
-            ("r-missing-cvr", rent("R3", cvr: "11111111", note: "Lejer 091175-3366", contract: "L-1187-1", amount: "7100.00")),
-            ("r-missing-cpr", rent("R4", note: "Husleje", contract: "L-2201-3", amount: "6250.00")),
-            ("r-missing-tenancy", rent("R5", note: "Lejer 150382-4455", contract: nil, amount: "6250.00")),
-            ("r-no-case", rent("R6", note: "Lejer 010203-4455", contract: "L-0000-1", amount: "6250.00")),
-            ("r-stopped", rent("R7", note: "Lejer 270890-5577", contract: "L-3310-2", amount: "5400.00")),
-            ("r-not-administered", rent("R8", cvr: "12345631", note: "Lejer 111192-6688", contract: "L-4402-7", amount: "5000.00")),
-            ("r-landlord-mismatch", rent("R9", cvr: "12345623", note: "Lejer 091175-3366", contract: "L-1187-1", amount: "5000.00")),
-            ("r-credit", rent("R10", note: "Lejer 150382-4455", contract: "L-2201-3", amount: "6250.00", credit: true)),
-            ("r-tenancy-in-note", rent("R11", cvr: "12345631", note: "Lejer 091175-3366 lejemål L-1187-1", contract: nil, amount: "4800.00")),
-        ])
+        let first = try w.run(Self.rentMonth)
         assertOutcomes(first, [
             "r-first": "first-rent-invoice", "r-not-approved": "housing-company-not-approved", "r-missing-cvr": "missing-cvr",
             "r-missing-cpr": "missing-cpr", "r-missing-tenancy": "missing-tenancy", "r-no-case": "no-benefit-case", "r-stopped": "case-stopped",
@@ -97,10 +103,10 @@ final class RobotScenarioTests: XCTestCase {
         // A clerk checks the first rent against the lease and approves it; later months then go through by themselves.
         _ = try ManualQueue(pipeline: w.pipeline).approve(try w.record("r-first").id, posting: .init(account: "5640010", dimensions: ["costcentre": "3310"]), by: "clerk")
         let later = try w.run([
-            ("r-december", rent("R12", note: "Lejer 150382-4455", contract: "L-2201-3", amount: "6300.00", date: "2026-12-01")),
+            ("r-december", Self.rent("R12", note: "Lejer 150382-4455", contract: "L-2201-3", amount: "6300.00", date: "2026-12-01")),
         ])
         assertOutcomes(later, ["r-december": "booked"])
-        let jump = try w.run([("r-january", rent("R13", note: "Lejer 150382-4455", contract: "L-2201-3", amount: "7900.00", date: "2027-01-01"))])
+        let jump = try w.run([("r-january", Self.rent("R13", note: "Lejer 150382-4455", contract: "L-2201-3", amount: "7900.00", date: "2027-01-01"))])
         assertOutcomes(jump, ["r-january": "rent-change-too-large"])
         // The benefit payout is adjusted by the rent: a write-back with an idempotency key.
         let updates = try String(contentsOfFile: w.root + "/casedata/benefits/updates.jsonl", encoding: .utf8)
@@ -108,7 +114,7 @@ final class RobotScenarioTests: XCTestCase {
         XCTAssertEqual(updates.split(separator: "\n").count, 1)
     }
 
-    func plan(_ number: String, cvr: String, ean: String, amount: String, note: String? = nil, date: String = "2026-11-10", currency: String = "DKK", order: String? = nil) -> ScenarioInvoice {
+    static func plan(_ number: String, cvr: String, ean: String, amount: String, note: String? = nil, date: String = "2026-11-10", currency: String = "DKK", order: String? = nil) -> ScenarioInvoice {
         var i = ScenarioInvoice()
         i.number = number; i.sellerCVR = cvr; i.sellerName = "Leverandør"; i.buyerEAN = ean; i.note = note; i.issueDate = date; i.currency = currency; i.orderReference = order
         i.amount(amount, vat: "25")
@@ -120,17 +126,17 @@ final class RobotScenarioTests: XCTestCase {
     func testPaymentPlans() throws {
         let w = try RobotWorld()
         try w.addPlans(Self.demoPlans + ["P-ORDER,Leasing,invoice-plan,12345690,5798000000117,,,yearly,PO-7788,,,4700010,costcentre=1100,I25,2026-01-01,2027-12-31,"])
-        _ = try w.run([("p-power", plan("EF-1", cvr: "12345666", ean: "5798000000117", amount: "8200.00", note: "Målepunkt 571313104400123456"))])
+        _ = try w.run([("p-power", Self.plan("EF-1", cvr: "12345666", ean: "5798000000117", amount: "8200.00", note: "Målepunkt 571313104400123456"))])
         let got = try w.run([
-            ("p-power-again", plan("EF-2", cvr: "12345666", ean: "5798000000117", amount: "8100.00", note: "Målepunkt 571313104400123456", date: "2026-11-20")),
-            ("p-power-too-much", plan("EF-3", cvr: "12345666", ean: "5798000000117", amount: "25000.00", note: "Målepunkt 571313104400123456", date: "2026-10-05")),
-            ("p-no-identifier", plan("EF-4", cvr: "12345666", ean: "5798000000117", amount: "8200.00", note: "Andet målepunkt 571313104400999999")),
-            ("p-phones", plan("TD-1", cvr: "12345674", ean: "5798000000124", amount: "1788.00")),
-            ("p-expired", plan("VF-1001", cvr: "12345666", ean: "5798000000209", amount: "4000.00", date: "2026-03-01")),
+            ("p-power-again", Self.plan("EF-2", cvr: "12345666", ean: "5798000000117", amount: "8100.00", note: "Målepunkt 571313104400123456", date: "2026-11-20")),
+            ("p-power-too-much", Self.plan("EF-3", cvr: "12345666", ean: "5798000000117", amount: "25000.00", note: "Målepunkt 571313104400123456", date: "2026-10-05")),
+            ("p-no-identifier", Self.plan("EF-4", cvr: "12345666", ean: "5798000000117", amount: "8200.00", note: "Andet målepunkt 571313104400999999")),
+            ("p-phones", Self.plan("TD-1", cvr: "12345674", ean: "5798000000124", amount: "1788.00")),
+            ("p-expired", Self.plan("VF-1001", cvr: "12345666", ean: "5798000000209", amount: "4000.00", date: "2026-03-01")),
             // No plan names this supplier and receiver: not a plan invoice, so the robot declines it.
-            ("p-no-plan", plan("RG-1", cvr: "12345682", ean: "5798000000209", amount: "3600.00")),
-            ("p-order", plan("LS-1", cvr: "12345690", ean: "5798000000117", amount: "12000.00", order: "PO-7788")),
-            ("p-wrong-order", plan("LS-2", cvr: "12345690", ean: "5798000000117", amount: "12000.00", order: "PO-0000")),
+            ("p-no-plan", Self.plan("RG-1", cvr: "12345682", ean: "5798000000209", amount: "3600.00")),
+            ("p-order", Self.plan("LS-1", cvr: "12345690", ean: "5798000000117", amount: "12000.00", order: "PO-7788")),
+            ("p-wrong-order", Self.plan("LS-2", cvr: "12345690", ean: "5798000000117", amount: "12000.00", order: "PO-0000")),
         ])
         assertOutcomes(got, [
             "p-power": "booked", "p-power-again": "second-invoice-in-period", "p-power-too-much": "amount-outside-plan",
@@ -152,9 +158,9 @@ final class RobotScenarioTests: XCTestCase {
         try cfg.write(toFile: w.root + "/bilag.yaml", atomically: true, encoding: .utf8)
         try w.open()
         let got = try w.run([
-            ("pc-amount", plan("EF-1", cvr: "12345666", ean: "5798000000117", amount: "9000.00", note: "Målepunkt 571313104400123456")),
-            ("pc-supplier", plan("TD-1", cvr: "12345674", ean: "5798000000124", amount: "1788.00")),
-            ("pc-currency", plan("EF-2", cvr: "12345666", ean: "5798000000117", amount: "2000.00", note: "Målepunkt 571313104400123456", date: "2026-09-10", currency: "EUR")),
+            ("pc-amount", Self.plan("EF-1", cvr: "12345666", ean: "5798000000117", amount: "9000.00", note: "Målepunkt 571313104400123456")),
+            ("pc-supplier", Self.plan("TD-1", cvr: "12345674", ean: "5798000000124", amount: "1788.00")),
+            ("pc-currency", Self.plan("EF-2", cvr: "12345666", ean: "5798000000117", amount: "2000.00", note: "Målepunkt 571313104400123456", date: "2026-09-10", currency: "EUR")),
         ])
         assertOutcomes(got, ["pc-amount": "precontrol-amount", "pc-supplier": "precontrol-supplier", "pc-currency": "precontrol-currency"])
     }

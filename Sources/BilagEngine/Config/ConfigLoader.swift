@@ -84,11 +84,15 @@ public enum ConfigLoader {
         if let connectors = top["connectors"] as? [String: Any] {
             for (name, value) in connectors {
                 guard let c = value as? [String: Any] else { throw BilagError("config-invalid", "\(file): connectors.\(name) must be a mapping") }
-                try check(c, section: "connector", file: file, prefix: "connectors.\(name)")
                 let kind = try c["kind"].map { try string($0, "connectors.\(name).kind", file) } ?? "files"
-                guard kind == "files" else {
-                    throw BilagError("config-invalid", "\(file): connectors.\(name).kind is '\(kind)'", remedy: "this version has the `files` connector (case data in a folder); the HTTP connector comes with the case-system integration")
+                if kind == "http" {
+                    config.connectors[name] = ConnectorConfig(name: name, kind: kind, folder: "", http: try HTTPConnectorLoader.settings(c, name: name, file: file))
+                    continue
                 }
+                guard kind == "files" else {
+                    throw BilagError("config-invalid", "\(file): connectors.\(name).kind is '\(kind)'", remedy: "use `files` (case data in a folder) or `http` (a case system's API, see docs/case-systems.md)")
+                }
+                try check(c, section: "connector", file: file, prefix: "connectors.\(name)")
                 let folder = try c["folder"].map { try string($0, "connectors.\(name).folder", file) } ?? "casedata/\(name)"
                 var actions: [String: FilesConnector.ActionMapping] = [:]
                 for (action, spec) in (c["actions"] as? [String: Any]) ?? [:] {

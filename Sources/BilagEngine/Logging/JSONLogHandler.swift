@@ -83,24 +83,7 @@ public struct JSONLogHandler: LogHandler {
         text = ""
     }
 
-    static func escape(_ s: String) -> String {
-        // Almost every value is plain: hand it back untouched.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return s }
-        var out = ""
-        out.reserveCapacity(s.utf8.count + 8)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if ch.value < 0x20 { out += String(format: "\\u%04x", ch.value) } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { JSONText.escape(s) }
 
     /// Sets up swift-log once for the process.
     public static func bootstrap(level: String) {

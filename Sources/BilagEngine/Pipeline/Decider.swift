@@ -1,3 +1,4 @@
+import Foundation
 import BilagCore
 import BilagStore
 import BilagValidation
@@ -8,8 +9,9 @@ public enum Decision: Sendable {
     case book(Booking)
     /// Send to the manual queue with a reason code and a message an operator understands.
     case manual(reason: String, message: String)
-    /// A case system could not answer: the invoice waits (state `received`) and is tried again with backoff.
-    case wait(connector: String, message: String)
+    /// A case system could not answer: the invoice waits (state `received`) and is tried again with backoff, not
+    /// before `notBefore` when the case system asked for a pause (`Retry-After`) or its circuit breaker is open.
+    case wait(connector: String, message: String, notBefore: Date? = nil)
 }
 
 /// One step of a decision, for the trace the operator and the auditor read.

@@ -30,6 +30,8 @@ public final class Pipeline: @unchecked Sendable {
     /// (`queue retry`) never decides on the same history at the same moment.
     let decideLock: StateLock
     public var decider: Decider
+    /// When an invoice waiting for a case system is tried again, and when it is given up (from `case_systems:`).
+    public var retryPolicy: RetryPolicy
     let logger: Logger
     /// Beaten as intake makes progress; the watchdog pings only while it does.
     public let heartbeat = Heartbeat()
@@ -54,6 +56,7 @@ public final class Pipeline: @unchecked Sendable {
         }
         decideLock = try StateLock.decisionLock(stateDirectory: config.statePath)
         self.decider = decider
+        retryPolicy = RetryPolicy(config)
         self.logger = logger
         workerPool = WorkerPool(threads: config.effectiveWorkers, name: "bilag-examine", nice: config.workersNice)
     }
@@ -78,6 +81,7 @@ public final class Pipeline: @unchecked Sendable {
         next.logLevel = config.logLevel
         claimer.maxFileBytes = next.maxFileBytes
         config = next
+        retryPolicy = RetryPolicy(next, now: retryPolicy.now)
         decider.reload(next)
     }
 
@@ -493,20 +497,19 @@ public final class Pipeline: @unchecked Sendable {
         return examined.indices.sorted { a, b in (keys[a].0, keys[a].1, a) < (keys[b].0, keys[b].1, b) }
     }
 
-    /// A case system is down: the invoice stays `received` and is tried again with exponential backoff, until the
-    /// configured deadline sends it to manual with reason `case-system-unavailable`.
-    func waitOutcome(_ file: ClaimedFile, connector: String, message: String, actor: String) throws -> Outcome {
-        let since = try store.waitingSince(file.id).flatMap(Timestamp.date) ?? Date()
-        let waited = Date().timeIntervalSince(since)
-        if waited >= Double(config.caseSystemDeadlineSeconds) {
+    /// A case system is down: the invoice stays `received` and is tried again when `retryPolicy` says, until its
+    /// deadline sends it to manual with reason `case-system-unavailable`.
+    func waitOutcome(_ file: ClaimedFile, connector: String, message: String, notBefore: Date?, actor: String) throws -> Outcome {
+        let since = try store.waitingSince(file.id).flatMap(Timestamp.date) ?? retryPolicy.now()
+        switch retryPolicy.next(waitingSince: since, notBefore: notBefore) {
+        case .giveUp:
             return Outcome(invoiceID: file.id, state: .manual, reasonCode: ReasonCode.caseSystemUnavailable,
                            reasonMessage: "case system \(connector) has not answered since \(Timestamp.string(since)): \(message)", actor: actor, action: "decided")
+        case let .retry(at):
+            var o = Outcome(invoiceID: file.id, state: .received, reasonCode: "waiting-for-\(connector)", reasonMessage: "waiting for case system \(connector) since \(Timestamp.string(since)), last error: \(message)", actor: actor, action: "waiting")
+            o.retryAt = Timestamp.string(at)
+            return o
         }
-        let attempt = max(1.0, waited / Double(config.retryBaseSeconds))
-        let delay = min(Double(config.retryMaxSeconds), Double(config.retryBaseSeconds) * pow(2, log2(attempt).rounded(.down))) * Double.random(in: 0.8...1.2)
-        var o = Outcome(invoiceID: file.id, state: .received, reasonCode: "waiting-for-\(connector)", reasonMessage: "waiting for case system \(connector) since \(Timestamp.string(since)): \(message)", actor: actor, action: "waiting")
-        o.retryAt = Timestamp.string(Date().addingTimeInterval(delay))
-        return o
     }
 
     func examineAll(_ files: [ClaimedFile]) -> [Examination] {
@@ -534,8 +537,8 @@ public final class Pipeline: @unchecked Sendable {
                                              robot: record.decisions.first { $0.mode == "live" }, invoice: doc.invoice)
                 case let .manual(reason, message):
                     o = Outcome(invoiceID: file.id, state: .manual, reasonCode: reason, reasonMessage: message, actor: record.actor, action: "decided")
-                case let .wait(connector, message):
-                    o = try waitOutcome(file, connector: connector, message: message, actor: record.actor)
+                case let .wait(connector, message, notBefore):
+                    o = try waitOutcome(file, connector: connector, message: message, notBefore: notBefore, actor: record.actor)
                 }
                 o.decisions = record.decisions
                 o.caseUpdates = record.caseUpdates

@@ -24,6 +24,8 @@ public final class RobotDecider: Decider, @unchecked Sendable {
     /// Refused robot files are logged once per change, not on every pass.
     let refusals = RefusalReporter()
     let clock: @Sendable () -> LocalDate
+    /// Where the connectors' figures are written after each batch, for `bilag status --json` (nil: not written).
+    var statsDirectory: String?
     let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -47,11 +49,13 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         history.clear()
         plans.forget()
         _ = try? CaseUpdateSender(store: store, connectors: connectors, logger: logger).flush()
+        if let statsDirectory { ConnectorStatsFile.write(connectors, stateDirectory: statsDirectory) }
     }
 
     /// A reloaded configuration: new connectors and pre-control, and every robot checked again against them.
     public func reload(_ config: BilagConfig) {
         connectors = ConnectorConfig.build(config.connectors, root: config.root)
+        RobotSetup.warnAboutPlainHTTP(config, logger: logger)
         preControl = config.preControl
         postingRules = config.postingRules
         pause.refresh()
@@ -127,7 +131,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         case let .deviation(reason, message):
             decision = .manual(reason: reason, message: message)
         case let .systemFailure(connector, message):
-            decision = .wait(connector: connector, message: message)
+            decision = .wait(connector: connector, message: message, notBefore: connectors[connector]?.notBefore)
         case let .book(draft):
             let checked = Self.checkBooking(draft, robot: robot.name, invoice: input.invoice, invoiceID: input.invoiceID, today: today, preControl: preControl, postingRules: postingRules)
             trace += checked.trace
@@ -237,5 +241,6 @@ extension RobotDecider {
             }
         }
         _ = try? CaseUpdateSender(store: store, connectors: connectors, logger: logger).flush()
+        if let statsDirectory { ConnectorStatsFile.write(connectors, stateDirectory: statsDirectory) }
     }
 }

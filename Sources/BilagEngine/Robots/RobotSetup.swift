@@ -11,8 +11,17 @@ public enum RobotSetup {
         let catalog = RobotCatalog(folder: config.robotsPath, connectors: Set(connectors.keys))
         catalog.reload(force: true)
         let decider = RobotDecider(catalog: catalog, connectors: connectors, store: store, preControl: config.preControl, postingRules: config.postingRules, logger: logger, clock: clock)
+        decider.statsDirectory = config.statePath
         decider.refusals.report(catalog.loadErrors, to: logger)
+        warnAboutPlainHTTP(config, logger: logger)
         return decider
+    }
+
+    /// One warning per `http` connector allowed to use plain `http://` (`insecure: true`).
+    static func warnAboutPlainHTTP(_ config: BilagConfig, logger: Logger) {
+        for (name, c) in config.connectors.sorted(by: { $0.key < $1.key }) where c.http?.baseURL.lowercased().hasPrefix("http://") == true {
+            logger.warning("case system reached over plain http (insecure: true): personal data travels unencrypted", metadata: ["connector": "\(name)"])
+        }
     }
 }
 

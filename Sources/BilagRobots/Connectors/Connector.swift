@@ -1,4 +1,5 @@
 import BilagRobotLanguage
+import Foundation
 
 /// A case system robots look facts up in and write back to, named in configuration.
 ///
@@ -13,10 +14,18 @@ public protocol Connector: Sendable {
     func send(_ update: CaseUpdate) throws
     /// Sends updates in order; returns normally only when every one was taken. Throwing, some may have been taken:
     /// they are sent again, and idempotency makes that harmless. A connector that can take several at once (the
-    /// embedded default: one write and one sync) says so here; by default they go one by one.
+    /// embedded default: one write and one sync) says so here and in `takesUpdatesTogether`; by default they go one
+    /// by one.
     func send(all updates: [CaseUpdate]) throws
+    /// True when `send(all:)` takes a batch as one (the sender then sends a connector's pending updates together);
+    /// false when each update is its own request, whose refusal or failure the sender handles one by one.
+    var takesUpdatesTogether: Bool { get }
     /// For replays: the answer as it stood before this invoice's own updates, where the connector can tell.
     func lookup(query: String, params: [String: Value], ignoringUpdatesOf invoiceID: String) throws -> [[String: Value]]
+    /// When the case system may next be asked (an open circuit breaker, a `Retry-After`); nil: now.
+    var notBefore: Date? { get }
+    /// What the connector has done since start, for `bilag status --json`; nil for connectors that keep no figures.
+    var stats: ConnectorStatsSnapshot? { get }
 }
 
 extension Connector {
@@ -27,6 +36,16 @@ extension Connector {
     public func lookup(query: String, params: [String: Value], ignoringUpdatesOf invoiceID: String) throws -> [[String: Value]] {
         try lookup(query: query, params: params)
     }
+    public var notBefore: Date? { nil }
+    public var stats: ConnectorStatsSnapshot? { nil }
+    public var takesUpdatesTogether: Bool { false }
+}
+
+/// A connector whose requests need not hold a thread while the case system answers: the seam for deciding
+/// invoices that wait on lookups concurrently, and for sending case updates from a service of their own.
+public protocol AsyncConnector: Connector {
+    func lookup(query: String, params: [String: Value]) async throws -> [[String: Value]]
+    func send(_ update: CaseUpdate) async throws
 }
 
 /// An update to a case system, created when an invoice is booked and sent after the booking commits.
@@ -53,12 +72,18 @@ public enum ConnectorError: Error, CustomStringConvertible, Sendable {
     case badAnswer(connector: String, field: String, message: String)
     /// The robot names a connector or query the configuration does not have.
     case unknown(connector: String, message: String)
+    /// A field the query's mapping names is missing from the answer or of another type (reason `case-data-invalid`).
+    case invalidData(connector: String, query: String, field: String, message: String)
+    /// The case system definitively refused a write-back (a 4xx that is not "already done"): retrying cannot help.
+    case refused(connector: String, action: String, status: Int, message: String)
 
     public var description: String {
         switch self {
         case let .unavailable(c, m): return "case system \(c) unavailable: \(m)"
         case let .badAnswer(c, f, m): return "case system \(c) answered without a usable \(f): \(m)"
         case let .unknown(c, m): return "connector \(c): \(m)"
+        case let .invalidData(c, q, f, m): return "case system \(c) answered query \(q) without a usable field \(f): \(m)"
+        case let .refused(c, a, status, m): return "case system \(c) refused \(a) with HTTP \(status): \(m)"
         }
     }
 }

@@ -3,22 +3,30 @@ import Foundation
 /// A connector as configuration names it (`connectors:` in bilag.yaml).
 public struct ConnectorConfig: Sendable, Equatable {
     public var name: String
-    /// `files` (the embedded default). `http` comes with the case-system connectors.
+    /// `files` (the embedded default) or `http` (a case system's own API, see `http`).
     public var kind: String
     /// For `files`: the folder of case data, relative to the root.
     public var folder: String
     public var actions: [String: FilesConnector.ActionMapping]
+    /// For `http`: the base URL, TLS, credentials and the mapping of queries and actions.
+    public var http: HTTPConnectorSettings?
 
-    public init(name: String, kind: String, folder: String, actions: [String: FilesConnector.ActionMapping] = [:]) {
-        self.name = name; self.kind = kind; self.folder = folder; self.actions = actions
+    public init(name: String, kind: String, folder: String, actions: [String: FilesConnector.ActionMapping] = [:], http: HTTPConnectorSettings? = nil) {
+        self.name = name; self.kind = kind; self.folder = folder; self.actions = actions; self.http = http
     }
 
     /// Builds the connectors; paths are taken from `root`.
-    public static func build(_ configs: [String: ConnectorConfig], root: String) -> [String: Connector] {
+    /// Credentials of `http` connectors are read from their files or environment variables now: one that cannot be
+    /// read makes that connector's every request a system failure naming where it looked.
+    public static func build(_ configs: [String: ConnectorConfig], root: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: Connector] {
         var out: [String: Connector] = [:]
-        for (name, c) in configs where c.kind == "files" {
-            let folder = c.folder.hasPrefix("/") ? c.folder : root + "/" + c.folder
-            out[name] = FilesConnector(name: name, folder: folder, actions: c.actions)
+        for (name, c) in configs {
+            if c.kind == "files" {
+                let folder = c.folder.hasPrefix("/") ? c.folder : root + "/" + c.folder
+                out[name] = FilesConnector(name: name, folder: folder, actions: c.actions)
+            } else if c.kind == "http", let settings = c.http {
+                out[name] = HTTPConnector(name: name, settings: settings.resolvingPaths(from: root), environment: environment)
+            }
         }
         return out
     }

@@ -82,6 +82,8 @@ public final class FilesConnector: Connector, Sendable {
 
     public func send(_ update: CaseUpdate) throws { try send(all: [update]) }
 
+    public var takesUpdatesTogether: Bool { true }
+
     /// Appends the updates whose keys the file does not hold yet, in one write and one sync.
     public func send(all updates: [CaseUpdate]) throws {
         try state.withLock { s in

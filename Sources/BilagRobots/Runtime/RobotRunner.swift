@@ -52,6 +52,8 @@ public struct RobotRunner {
                 case let .unavailable(c, m): return RobotResult(outcome: .systemFailure(connector: c, message: m), trace: trace, historyKey: nil)
                 case let .badAnswer(c, f, m): return RobotResult(outcome: .deviation(reason: "case-system-answer", message: "case system \(c) answered without a usable \(f): \(m)"), trace: trace, historyKey: nil)
                 case let .unknown(c, m): return RobotResult(outcome: .deviation(reason: "robot-error", message: "connector \(c): \(m)"), trace: trace, historyKey: nil)
+                case .invalidData: return RobotResult(outcome: .deviation(reason: "case-data-invalid", message: "\(e)"), trace: trace, historyKey: nil)
+                case .refused: return RobotResult(outcome: .deviation(reason: "case-update-refused", message: "\(e)"), trace: trace, historyKey: nil)
                 }
             } catch {
                 trace.append(RobotTraceStep(step: step.kind, line: step.location.line, inputs: nil, result: "error: \(error)", micros: micros(t0)))

@@ -1,0 +1,198 @@
+import BilagCore
+import BilagRobotLanguage
+import Foundation
+
+/// A case system over HTTP(S), through libcurl's multi interface: one thread drives up to `max_in_flight` transfers.
+///
+/// Its configuration maps the API's own URLs, JSON shapes and statuses onto the queries and actions robots name, so a
+/// robot runs unchanged against `files` and `http`. A timeout, connection or TLS error, 5xx, 429 or an unreadable
+/// answer is a system failure (`ConnectorError.unavailable`: the invoice waits); a 404 configured as "none" and an
+/// empty result are business answers. Logged and reported URLs and bodies have personal ids masked; secrets are
+/// sent in headers only and never appear in a message.
+public final class HTTPConnector: AsyncConnector, Sendable {
+    public let name: String
+    public let settings: HTTPConnectorSettings
+    public let breaker: CircuitBreaker
+    let multi: CurlMulti
+    let counters = ConnectorStats()
+    /// The `Authorization` header, or why the credentials could not be read (every request then fails with it).
+    let authorization: Result<String?, HTTPConfigError>
+
+    public init(name: String, settings: HTTPConnectorSettings, environment: [String: String] = ProcessInfo.processInfo.environment, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.name = name
+        self.settings = settings
+        breaker = CircuitBreaker(threshold: settings.breakerFailures, openSeconds: settings.breakerOpenSeconds, now: now)
+        multi = CurlMulti(maxInFlight: settings.maxInFlight, name: name)
+        authorization = Result {
+            switch settings.auth {
+            case .none: return nil
+            case let .bearer(source): return "Bearer " + (try source.read(environment: environment))
+            case let .basic(user, source): return "Basic " + Data("\(user):\(try source.read(environment: environment))".utf8).base64EncodedString()
+            }
+        }.mapError { ($0 as? HTTPConfigError) ?? HTTPConfigError("\($0)") }
+    }
+
+    deinit { multi.stop() }
+
+    public var notBefore: Date? { breaker.notBefore }
+    public var stats: ConnectorStatsSnapshot? { counters.snapshot(connector: name, breaker: breaker, multi: multi) }
+
+    // MARK: lookups
+
+    public func lookup(query: String, params: [String: Value]) throws -> [[String: Value]] {
+        let (q, request) = try prepare(query: query, params: params)
+        return try answer(q, query: query, params: params, request: request, multi.send(request))
+    }
+
+    public func lookup(query: String, params: [String: Value]) async throws -> [[String: Value]] {
+        let (q, request) = try prepare(query: query, params: params)
+        return try answer(q, query: query, params: params, request: request, await multi.send(request))
+    }
+
+    func prepare(query: String, params: [String: Value]) throws -> (HTTPQuery, HTTPRequest) {
+        guard let q = settings.queries[query] else {
+            throw ConnectorError.unknown(connector: name, message: "no query '\(query)' under connectors.\(name).queries in bilag.yaml")
+        }
+        let request = try self.request(q.method, q.path, q.body, params, extra: [])
+        try permit(request)
+        return (q, request)
+    }
+
+    func answer(_ q: HTTPQuery, query: String, params: [String: Value], request: HTTPRequest, _ result: Result<HTTPAnswer, HTTPTransportError>) throws -> [[String: Value]] {
+        let a = try httpAnswer(result, request)
+        if a.status == 404 && q.notFoundIsNone {
+            settle("none", a)
+            return []
+        }
+        try refuseUnusable(a, request, definitive: false)
+        let document: Any
+        do { document = try JSONSerialization.jsonObject(with: a.body, options: [.fragmentsAllowed]) } catch {
+            throw systemFailure("unreadable", a.seconds, "\(target(request)): HTTP \(a.status) with a body that is not JSON (\(a.body.count) bytes)", retryAfter: nil)
+        }
+        settle("ok", a)
+        let records = try AnswerMapping(connector: name, query: query, spec: q).records(in: document)
+        return records.filter { r in q.filter.allSatisfy { p in Table.same(r[p] ?? .null, params[p] ?? .null) } }
+    }
+
+    // MARK: write-backs
+
+    public func send(_ update: CaseUpdate) throws {
+        let (action, request) = try prepare(update)
+        try sent(action, update, request, multi.send(request))
+    }
+
+    public func send(_ update: CaseUpdate) async throws {
+        let (action, request) = try prepare(update)
+        try sent(action, update, request, await multi.send(request))
+    }
+
+    func prepare(_ update: CaseUpdate) throws -> (HTTPAction, HTTPRequest) {
+        guard let action = settings.actions[update.action] else {
+            throw ConnectorError.unknown(connector: name, message: "no action '\(update.action)' under connectors.\(name).actions in bilag.yaml")
+        }
+        let request = try self.request(action.method, action.path, action.body, update.params, extra: [(action.idempotencyHeader, update.idempotencyKey)])
+        try permit(request)
+        return (action, request)
+    }
+
+    func sent(_ action: HTTPAction, _ update: CaseUpdate, _ request: HTTPRequest, _ result: Result<HTTPAnswer, HTTPTransportError>) throws {
+        let a = try httpAnswer(result, request)
+        if action.done.contains(a.status) || action.alreadyDone.contains(a.status) {
+            settle("ok", a)
+            return
+        }
+        try refuseUnusable(a, request, definitive: true)
+        settle("refused", a)
+        throw ConnectorError.refused(connector: name, action: update.action, status: a.status, message: Self.message(a.body))
+    }
+
+    // MARK: the exchange
+
+    /// The request for a template and its parameters; every header but the secret ones is the configuration's.
+    func request(_ method: String, _ path: String, _ body: JSONTemplate?, _ params: [String: Value], extra: [(String, String)]) throws -> HTTPRequest {
+        let filledPath: String
+        let bodyText: String?
+        do {
+            filledPath = try RequestTemplate.path(path, params)
+            bodyText = try body?.render(params)
+        } catch {
+            throw ConnectorError.unknown(connector: name, message: "\(error)")
+        }
+        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+        if bodyText != nil { headers.append(("Content-Type", "application/json")) }
+        headers += settings.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        headers += extra.map { ($0.0, $0.1) }
+        var r = HTTPRequest(method: method, url: Self.join(settings.baseURL, filledPath), headers: headers, body: bodyText.map { Data($0.utf8) }, tls: settings.tls,
+                            connectTimeoutMilliseconds: settings.connectTimeoutMilliseconds, totalTimeoutMilliseconds: settings.timeoutMilliseconds)
+        switch authorization {
+        case let .success(value): if let value { r.headers.append(("Authorization", value)) }
+        case let .failure(e): throw ConnectorError.unavailable(connector: name, message: "credentials: \(e)")
+        }
+        return r
+    }
+
+    static func join(_ base: String, _ path: String) -> String {
+        guard !path.isEmpty else { return base }
+        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + (path.hasPrefix("/") ? path : "/" + path)
+    }
+
+    /// Method and URL with personal ids masked, for messages and logs.
+    func target(_ r: HTTPRequest) -> String { "\(r.method) \(PersonalData.mask(r.url))" }
+
+    func permit(_ r: HTTPRequest) throws {
+        if let why = breaker.permit() {
+            counters.record("breaker-open", seconds: nil)
+            throw ConnectorError.unavailable(connector: name, message: "\(target(r)) not sent: \(why)")
+        }
+    }
+
+    /// The HTTP answer, or the transport failure as a system failure.
+    func httpAnswer(_ result: Result<HTTPAnswer, HTTPTransportError>, _ r: HTTPRequest) throws -> HTTPAnswer {
+        switch result {
+        case let .success(a): return a
+        case let .failure(t): throw systemFailure(t.kind == .tooLarge ? "unreadable" : t.kind.rawValue, t.seconds, "\(target(r)): \(t)", retryAfter: nil)
+        }
+    }
+
+    /// 429, 5xx (and for lookups any other non-2xx) are system failures; a write-back's other 4xx falls through to a refusal.
+    func refuseUnusable(_ a: HTTPAnswer, _ r: HTTPRequest, definitive: Bool) throws {
+        if (200..<300).contains(a.status) { return }
+        let retryAfter = a.header("Retry-After").flatMap(Self.retryAfterSeconds)
+        let wish = retryAfter.map { " (retry after \(Int($0.rounded(.up))) s)" } ?? ""
+        let text = "\(target(r)): HTTP \(a.status)\(wish): \(Self.message(a.body))"
+        if a.status == 429 { throw systemFailure("429", a.seconds, text, retryAfter: retryAfter) }
+        if a.status >= 500 { throw systemFailure("5xx", a.seconds, text, retryAfter: retryAfter) }
+        if !definitive || !(400..<500).contains(a.status) { throw systemFailure("4xx", a.seconds, text, retryAfter: retryAfter) }
+    }
+
+    func systemFailure(_ resultClass: String, _ seconds: Double, _ message: String, retryAfter: Double?) -> ConnectorError {
+        counters.record(resultClass, seconds: seconds)
+        breaker.failed(message, retryAfter: retryAfter)
+        return .unavailable(connector: name, message: message)
+    }
+
+    func settle(_ resultClass: String, _ a: HTTPAnswer) {
+        counters.record(resultClass, seconds: a.seconds)
+        breaker.succeeded()
+    }
+
+    /// `Retry-After` in seconds: a number of seconds or an HTTP date.
+    static func retryAfterSeconds(_ value: String) -> Double? {
+        if let s = Double(value.trimmingCharacters(in: .whitespaces)) { return max(0, s) }
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "GMT")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return f.date(from: value).map { max(0, $0.timeIntervalSinceNow) }
+    }
+
+    /// What the case system said, for a person: its JSON `message`/`error`/`detail`/`title`, else the start of the
+    /// body; personal ids masked.
+    static func message(_ body: Data) -> String {
+        if let o = try? JSONSerialization.jsonObject(with: body) as? [String: Any] {
+            for key in ["message", "error", "detail", "title"] { if let m = o[key] as? String { return PersonalData.mask(String(m.prefix(300))) } }
+        }
+        let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? "no message" : PersonalData.mask(text)
+    }
+}

@@ -1,0 +1,271 @@
+import BilagCore
+import BilagEngine
+import BilagRobotLanguage
+import BilagRobots
+import BilagTestKit
+import Foundation
+import XCTest
+
+/// The `http` connector against a real server on 127.0.0.1 whose API is shaped unlike bilag's `files` data.
+final class HTTPConnectorTests: XCTestCase {
+    var folders: [String] = []
+    /// Kept for the test's length: a server ends when its object does.
+    var servers: [CaseSystemServer] = []
+    override func tearDown() {
+        servers.removeAll()   // XCTest keeps test-case objects to the end of the run: stop the servers now
+        for f in folders { try? FileManager.default.removeItem(atPath: f) }
+    }
+
+    func caseData() throws -> String {
+        let folder = NSTemporaryDirectory() + "bilag-casedata-" + UUID().uuidString
+        try ShippedRobots.copyCaseData(into: folder)
+        folders.append(folder)
+        return folder
+    }
+
+    /// The connectors a `bilag.yaml` with `yaml` as its connectors section builds.
+    func connectors(_ yaml: String, environment: [String: String] = [:]) throws -> [String: Connector] {
+        let root = NSTemporaryDirectory() + "bilag-http-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        folders.append(root)
+        try yaml.write(toFile: root + "/bilag.yaml", atomically: true, encoding: .utf8)
+        let config = try ConfigLoader.load(root: root, environment: [:])
+        return ConnectorConfig.build(config.connectors, root: root, environment: environment)
+    }
+
+    func server() throws -> (CaseSystemServer, [String: Connector]) {
+        let s = try CaseSystemServer(data: try caseData())
+        servers.append(s)
+        return (s, try connectors(s.connectorsYAML()))
+    }
+
+    let order: [String: Value] = ["cpr": .string("0101901234"), "clinic_cvr": .string("12345607")]
+
+    func unavailable(_ body: () throws -> Any, file: StaticString = #filePath, line: UInt = #line) -> String {
+        do {
+            _ = try body()
+            XCTFail("expected a system failure", file: file, line: line)
+        } catch let ConnectorError.unavailable(_, message) {
+            return message
+        } catch {
+            XCTFail("expected a system failure, got \(error)", file: file, line: line)
+        }
+        return ""
+    }
+
+    func testAnswersAreMappedByPointerAndType() throws {
+        let (_, c) = try server()
+        let orders = try XCTUnwrap(c["health"]).lookup(query: "orders", params: order)
+        XCTAssertEqual(orders.count, 1)
+        XCTAssertEqual(orders[0]["id"], .string("ORD-2026-0101"))
+        XCTAssertEqual(orders[0]["certificate_type"], .string("LÆ 125"))
+        XCTAssertEqual(orders[0]["case_id"], .string("SAG-4711"))
+        XCTAssertEqual(orders[0]["ordered_at"], .string("2026-10-02"))
+        let cases = try XCTUnwrap(c["benefits"]).lookup(query: "rent-cases", params: ["cpr": .string("1503824455"), "tenancy_id": .string("L-2201-3")])
+        XCTAssertEqual(cases.first?["case_id"], .string("YD-9001"))
+        XCTAssertEqual(cases.first?["rent_administered"], .bool(true))
+        XCTAssertEqual(cases.first?["housing_cvr"], .string("12345623"))
+    }
+
+    func testNotFoundAndEmptyAreBusinessAnswers() throws {
+        let (s, c) = try server()
+        let health = try XCTUnwrap(c["health"])
+        XCTAssertEqual(try health.lookup(query: "orders", params: ["cpr": .string("0102034455"), "clinic_cvr": .string("12345607")]).count, 0, "404: none")
+        try s.faults(["empty"])
+        XCTAssertEqual(try health.lookup(query: "orders", params: order).count, 0, "an empty list: none")
+        XCTAssertEqual(health.stats?.requests["none"], 1)
+        XCTAssertEqual(health.stats?.requests["ok"], 1)
+        XCTAssertEqual(health.stats?.breaker, "closed")
+    }
+
+    func testServerErrorThenSuccess() throws {
+        let (s, c) = try server()
+        let health = try XCTUnwrap(c["health"])
+        try s.faults(["500"])
+        let message = unavailable { try health.lookup(query: "orders", params: order) }
+        XCTAssertTrue(message.contains("HTTP 500"), message)
+        XCTAssertEqual(try health.lookup(query: "orders", params: order).count, 1)
+        XCTAssertEqual(health.stats?.requests["5xx"], 1)
+    }
+
+    func testRetryAfterOf503And429IsHonoured() throws {
+        let (s, c) = try server()
+        let health = try XCTUnwrap(c["health"])
+        for fault in ["503:2", "429:2"] {
+            try s.faults([fault])
+            let message = unavailable { try health.lookup(query: "orders", params: order) }
+            XCTAssertTrue(message.contains("retry after 2 s"), message)
+            let notBefore = try XCTUnwrap(health.notBefore)
+            XCTAssertEqual(notBefore.timeIntervalSinceNow, 2, accuracy: 0.5)
+            let before = s.requests
+            let held = unavailable { try health.lookup(query: "orders", params: order) }
+            XCTAssertTrue(held.contains("asked not to be called before"), held)
+            XCTAssertEqual(s.requests, before, "nothing sent before Retry-After")
+            Thread.sleep(forTimeInterval: 2.1)
+            XCTAssertEqual(try health.lookup(query: "orders", params: order).count, 1)
+        }
+        XCTAssertEqual(health.stats?.requests["429"], 1)
+        XCTAssertEqual(health.stats?.requests["5xx"], 1)
+    }
+
+    func testHangPastTheTimeout() throws {
+        let s = try CaseSystemServer(data: try caseData())
+        let c = try connectors(s.connectorsYAML().replacingOccurrences(of: "timeout_ms: 3000", with: "timeout_ms: 500"))
+        try s.faults(["hang:5"])
+        let t0 = Date()
+        let message = unavailable { try c["health"]!.lookup(query: "orders", params: order) }
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 3)
+        XCTAssertTrue(message.contains("timeout"), message)
+        XCTAssertEqual(c["health"]?.stats?.requests["timeout"], 1)
+    }
+
+    func testConnectionRefused() throws {
+        let (s, _) = try server()
+        let yaml = s.connectorsYAML().replacingOccurrences(of: ":\(s.port)/", with: ":\(try Self.closedPort())/")
+        let c = try connectors(yaml)
+        let message = unavailable { try c["health"]!.lookup(query: "orders", params: order) }
+        XCTAssertTrue(message.contains("connect"), message)
+        XCTAssertEqual(c["health"]?.stats?.requests["connect"], 1)
+    }
+
+    func testResetMidAnswerAndTruncatedJSONAreSystemFailures() throws {
+        let (s, c) = try server()
+        let health = try XCTUnwrap(c["health"])
+        try s.faults(["reset", "truncate"])
+        _ = unavailable { try health.lookup(query: "orders", params: order) }
+        let truncated = unavailable { try health.lookup(query: "orders", params: order) }
+        XCTAssertTrue(truncated.contains("not JSON"), truncated)
+        XCTAssertEqual(health.stats?.requests["unreadable"], 1)
+        XCTAssertEqual(health.stats?.requests["reset"], 1, "\(String(describing: health.stats))")
+    }
+
+    func testMissingOrWrongTypedFieldNamesConnectorQueryAndField() throws {
+        let (s, c) = try server()
+        let health = try XCTUnwrap(c["health"])
+        try s.faults(["missing:state", "wrong:referralNo"])
+        for field in ["status", "id"] {
+            do {
+                _ = try health.lookup(query: "orders", params: order)
+                XCTFail("a bad field must not pass")
+            } catch let ConnectorError.invalidData(connector, query, f, message) {
+                XCTAssertEqual([connector, query, f], ["health", "orders", field], message)
+            }
+        }
+    }
+
+    func testCPRIsMaskedInMessagesAndSecretsNeverAppear() throws {
+        let (s, _) = try server()
+        let yaml = s.connectorsYAML(extra: "    auth: { bearer_token_env: HEALTH_TOKEN }\n")
+        let c = try connectors(yaml, environment: ["HEALTH_TOKEN": "s3cret-token-value"])
+        try s.faults(["500"])
+        let message = unavailable { try c["health"]!.lookup(query: "orders", params: order) }
+        XCTAssertFalse(message.contains("0101901234"), message)
+        XCTAssertTrue(message.contains("/citizens/010190-"), message)
+        let stats = try String(decoding: JSONEncoder().encode(c["health"]!.stats!), as: UTF8.self)
+        XCTAssertFalse(stats.contains("s3cret") || stats.contains("0101901234"), stats)
+        // Without the variable every request is a system failure naming where the secret was looked for.
+        let missing = try connectors(yaml)
+        let why = unavailable { try missing["health"]!.lookup(query: "orders", params: order) }
+        XCTAssertTrue(why.contains("HEALTH_TOKEN"), why)
+    }
+
+    func testPlainHTTPIsRefusedUnlessInsecureAndSecretsStayOutOfTheFile() throws {
+        let plain = "connectors:\n  h:\n    kind: http\n    base_url: http://127.0.0.1:1/x\n"
+        XCTAssertThrowsError(try connectors(plain)) { XCTAssertTrue("\($0)".contains("insecure: true"), "\($0)") }
+        XCTAssertNoThrow(try connectors(plain + "    insecure: true\n"))
+        let header = "connectors:\n  h:\n    kind: http\n    base_url: https://127.0.0.1:1/x\n    headers: { Authorization: Bearer abc }\n"
+        XCTAssertThrowsError(try connectors(header)) { XCTAssertTrue("\($0)".contains("auth:"), "\($0)") }
+    }
+
+    func testBreakerOpensAndClosesAgain() throws {
+        let s = try CaseSystemServer(data: try caseData())
+        let c = try connectors(s.connectorsYAML().replacingOccurrences(of: "breaker: { failures: 1000, open_seconds: 0 }", with: "breaker: { failures: 2, open_seconds: 1 }"))
+        let health = try XCTUnwrap(c["health"])
+        try s.faults(["500", "500", "500"])
+        _ = unavailable { try health.lookup(query: "orders", params: order) }
+        _ = unavailable { try health.lookup(query: "orders", params: order) }
+        XCTAssertEqual(health.stats?.breaker, "open")
+        let sent = s.requests
+        let refused = unavailable { try health.lookup(query: "orders", params: order) }
+        XCTAssertTrue(refused.contains("circuit breaker open"), refused)
+        XCTAssertEqual(s.requests, sent, "an open breaker sends nothing")
+        Thread.sleep(forTimeInterval: 1.1)
+        _ = unavailable { try health.lookup(query: "orders", params: order) }   // the probe meets the third 500
+        XCTAssertEqual(health.stats?.breaker, "open")
+        Thread.sleep(forTimeInterval: 1.1)
+        XCTAssertEqual(try health.lookup(query: "orders", params: order).count, 1, "a probe that succeeds closes it")
+        XCTAssertEqual(health.stats?.breaker, "closed")
+        XCTAssertEqual(health.stats?.requests["breaker-open"], 1)
+    }
+
+    func testMutualTLS() throws {
+        let certs = try TestCertificates()
+        folders.append(certs.folder)
+        let s = try CaseSystemServer(data: try caseData(), certificates: certs, requireClient: true)
+        let withCert = "    tls: { ca_bundle: \(certs.caCert), client_cert: \(certs.clientCert), client_key: \(certs.clientKey) }\n"
+        let c = try connectors(s.connectorsYAML(tlsYAML: withCert))
+        XCTAssertEqual(try c["health"]!.lookup(query: "orders", params: order).count, 1)
+        let served = s.requests
+        // Without a client certificate the server refuses the handshake (with TLS 1.3 the refusal comes as the
+        // connection closing after it, which libcurl reports as a failed read): a system failure, nothing served.
+        let without = try connectors(s.connectorsYAML(tlsYAML: "    tls: { ca_bundle: \(certs.caCert) }\n"))
+        _ = unavailable { try without["health"]!.lookup(query: "orders", params: order) }
+        XCTAssertEqual(s.requests, served, "a client without a certificate is not served")
+        // Without the CA the server is not trusted: verification is on.
+        let untrusted = try connectors(s.connectorsYAML(tlsYAML: "    tls: { client_cert: \(certs.clientCert), client_key: \(certs.clientKey) }\n"))
+        let message = unavailable { try untrusted["health"]!.lookup(query: "orders", params: order) }
+        XCTAssertEqual(untrusted["health"]?.stats?.requests["tls"], 1, message)
+    }
+
+    func testWriteBackIsIdempotentAndARefusalCarriesTheMessage() throws {
+        let (s, c) = try server()
+        let health = try XCTUnwrap(c["health"])
+        let update = CaseUpdate(connector: "health", action: "mark-order-invoiced", params: ["order_id": .string("ORD-2026-0101"), "invoice_number": .string("M1"), "amount": .number(Amount(parsing: "405.00")!)], idempotencyKey: "key-1", invoiceID: "inv-1")
+        try s.faults(["drop"])
+        _ = unavailable { try health.send(update) }
+        XCTAssertNoThrow(try health.send(update), "the retry with the same key is answered as already done")
+        XCTAssertEqual(s.applied, ["key-1": 1])
+        var cancelled = update
+        cancelled.params["order_id"] = .string("ORD-2026-0104")
+        cancelled.idempotencyKey = "key-2"
+        XCTAssertThrowsError(try health.send(cancelled)) { e in
+            guard case let ConnectorError.refused(_, action, status, message) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(action, "mark-order-invoiced"); XCTAssertEqual(status, 422)
+            XCTAssertTrue(message.contains("cancelled"), message)
+        }
+    }
+
+    /// One libcurl thread keeps many lookups open at once, never more than `max_in_flight`.
+    func testConcurrentLookupsShareOneThreadWithinMaxInFlight() async throws {
+        let s = try CaseSystemServer(data: try caseData())
+        servers.append(s)
+        let c = try connectors(s.connectorsYAML())
+        let health = try XCTUnwrap(c["health"] as? AsyncConnector)
+        try s.delay(0.25)
+        let t0 = Date()
+        let order = self.order
+        let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<32 { group.addTask { try await health.lookup(query: "orders", params: order).count } }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        let elapsed = Date().timeIntervalSince(t0)
+        XCTAssertEqual(counts, Array(repeating: 1, count: 32))
+        // 32 lookups of 0.25 s each, 8 at a time: four rounds, about 1 s (one at a time would take 8 s).
+        XCTAssertLessThan(elapsed, 3, "lookups ran one after another")
+        XCTAssertEqual(health.stats?.peakInFlight, 8, "max_in_flight: 8 is used and never exceeded")
+    }
+
+    /// A port nothing listens on.
+    static func closedPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}

@@ -1,0 +1,142 @@
+import BilagCore
+import BilagBench
+import BilagEngine
+import BilagRobots
+import BilagStore
+import BilagTestKit
+import Foundation
+import XCTest
+
+/// The shipped robots, unchanged, against a case system over HTTP whose API was designed by someone else.
+final class HTTPRobotTests: XCTestCase {
+    typealias S = RobotScenarioTests
+
+    /// A month touching every branch of the two robots that ask case systems, and plan invoices.
+    static var month: [(String, ScenarioInvoice)] {
+        S.medicalMonth + S.rentMonth + [
+            ("m-other-clinic", S.med("M12", cvr: "12345615", note: "CPR 120578-1122", amount: "405.00")),
+            ("p-power", S.plan("EF-1", cvr: "12345666", ean: "5798000000117", amount: "8200.00", note: "Målepunkt 571313104400123456")),
+            ("p-no-plan", S.plan("RG-1", cvr: "12345682", ean: "5798000000209", amount: "3600.00")),
+        ]
+    }
+    /// The same orders again after the first month's write-backs: the case system now says "invoiced".
+    static var again: [(String, ScenarioInvoice)] { [
+        ("m-again", S.med("M11", note: "CPR 010190-1234", amount: "405.00")),
+        ("m-second-order", S.med("M13", note: "CPR 120578-1122", amount: "520.00")),
+    ] }
+
+    var cleanup: [String] = []
+    override func tearDown() { for f in cleanup { try? FileManager.default.removeItem(atPath: f) } }
+
+    func server(certificates: TestCertificates? = nil) throws -> CaseSystemServer {
+        let folder = NSTemporaryDirectory() + "bilag-casedata-" + UUID().uuidString
+        try ShippedRobots.copyCaseData(into: folder)
+        cleanup.append(folder)
+        return try CaseSystemServer(data: folder, certificates: certificates)
+    }
+
+    func outcomes(_ w: RobotWorld) throws -> [String: String] {
+        try XCTUnwrap(try w.run(Self.month)).merging(try w.run(Self.again)) { a, _ in a }.mapValues { "\($0.state.rawValue) \($0.reason ?? "-")" }
+    }
+
+    func testShippedRobotsDecideTheSameAgainstFilesAndHTTP() throws {
+        let files = try RobotWorld()
+        let s = try server()
+        let http = try RobotWorld(connectors: s.connectorsYAML())
+        for w in [files, http] { try w.addPlans(S.demoPlans) }
+        let viaFiles = try outcomes(files)
+        let viaHTTP = try outcomes(http)
+        XCTAssertEqual(viaFiles.count, Self.month.count + Self.again.count)
+        XCTAssertEqual(viaHTTP, viaFiles)
+        XCTAssertEqual(viaHTTP["m-booked"], "booked -")
+        XCTAssertEqual(viaHTTP["m-again"], "manual order-not-open", "the write-back reached the case system")
+        XCTAssertEqual(viaHTTP["r-stopped"], "manual case-stopped")
+        // Every booking's write-back was applied once, with its idempotency key.
+        XCTAssertEqual(try http.store.pendingCaseUpdates(limit: 100).count, 0)
+        let booked = viaHTTP.filter { $0.key.hasPrefix("m-") && $0.value == "booked -" }.count
+        XCTAssertGreaterThanOrEqual(booked, 1)
+        XCTAssertEqual(s.applied.count, booked)
+        XCTAssertTrue(s.applied.values.allSatisfy { $0 == 1 })
+    }
+
+    func testMissingFieldIsCaseDataInvalidNamingConnectorQueryAndField() throws {
+        let s = try server()
+        let w = try RobotWorld(connectors: s.connectorsYAML())
+        try s.faults(["missing:certificate"])
+        let got = try w.run([("m-booked", S.med("M1", note: "CPR 010190-1234", amount: "405.00"))])
+        XCTAssertEqual(got["m-booked"]?.reason, "case-data-invalid")
+        let message = try XCTUnwrap(try w.record("m-booked").reasonMessage)
+        XCTAssertTrue(message.contains("health") && message.contains("orders") && message.contains("certificate_type"), message)
+    }
+
+    func testAWaitingInvoiceGoesToCaseSystemUnavailableAtTheDeadline() throws {
+        let s = try server()
+        let dead = try HTTPConnectorTests.closedPort()
+        let w = try RobotWorld(connectors: s.connectorsYAML().replacingOccurrences(of: ":\(s.port)/", with: ":\(dead)/"))
+        let got = try w.run([("m-booked", S.med("M1", note: "CPR 010190-1234", amount: "405.00"))])
+        XCTAssertEqual(got["m-booked"]?.state, .received)
+        XCTAssertEqual(got["m-booked"]?.reason, "waiting-for-health")
+        let waiting = try w.record("m-booked")
+        XCTAssertTrue(waiting.reasonMessage?.contains("waiting for case system health since") == true, waiting.reasonMessage ?? "")
+        XCTAssertTrue(waiting.reasonMessage?.contains("last error") == true, waiting.reasonMessage ?? "")
+        // A day later (the configured deadline is 24 hours) the next try gives up.
+        let later = Date().addingTimeInterval(25 * 3600)
+        w.pipeline.retryPolicy.now = { later }
+        try w.pipeline.finish(try w.store.unfinished(now: Timestamp.string(later)))
+        let after = try w.record("m-booked")
+        XCTAssertEqual(after.state, .manual)
+        XCTAssertEqual(after.reasonCode, "case-system-unavailable")
+    }
+
+    func testAWriteBackWhoseAnswerWasLostIsAppliedOnce() throws {
+        let s = try server()
+        let w = try RobotWorld(connectors: s.connectorsYAML())
+        try s.faults(["pass", "drop"])   // the lookup answers; the write is applied but its answer lost
+        let got = try w.run([("m-booked", S.med("M1", note: "CPR 010190-1234", amount: "405.00"))])
+        XCTAssertEqual(got["m-booked"]?.state, .booked)
+        // The run's next pass sent it again with the same key; the case system answered "already done".
+        XCTAssertEqual(try w.store.pendingCaseUpdates(limit: 10).count, 0)
+        XCTAssertEqual(s.stats["writes"] as? Int, 2, "sent twice, with one key")
+        w.pipeline.decider.batchCommitted()
+        XCTAssertEqual(s.stats["writes"] as? Int, 2, "a sent update is not sent again")
+        XCTAssertEqual(Array(s.applied.values), [1], "applied exactly once")
+    }
+
+    func testStatusJSONShowsPerConnectorFigures() throws {
+        let s = try server()
+        let w = try RobotWorld(connectors: s.connectorsYAML())
+        try S.med("M1", note: "CPR 010190-1234", amount: "405.00").xml.write(toFile: w.root + "/Inbox/test/m1.xml", atomically: true, encoding: .utf8)
+        let bin = try BilagBinary.locate()
+        let run = try bin.run(["run", "--once", "--root", w.root], logDirectory: w.root)
+        XCTAssertTrue(run.succeeded, run.description)
+        XCTAssertFalse(run.stderr.contains("0101901234"), run.stderr)
+        let status = try bin.run(["status", "--json", "--root", w.root], logDirectory: w.root).jsonObject()
+        let connectors = try XCTUnwrap(status["connectors"] as? [[String: Any]])
+        let health = try XCTUnwrap(connectors.first { $0["connector"] as? String == "health" })
+        XCTAssertEqual((health["requests"] as? [String: Int])?["ok"], 2, "\(health)")   // the lookup and the write-back
+        XCTAssertEqual(health["breaker"] as? String, "closed")
+        XCTAssertNotNil((health["latency_ms"] as? [String: Any])?["p50"] as? Double)
+        XCTAssertEqual(health["in_flight"] as? Int, 0)
+    }
+
+    func testConnectorsCheckReportsAnswerLatencyPeerAndClientCertificate() throws {
+        let certs = try TestCertificates()
+        cleanup.append(certs.folder)
+        let s = try server(certificates: certs)
+        let tls = "    tls: { ca_bundle: \(certs.caCert), client_cert: \(certs.clientCert), client_key: \(certs.clientKey) }\n"
+        let w = try RobotWorld(connectors: s.connectorsYAML(tlsYAML: tls).replacingOccurrences(of: "    queries:\n      orders:", with: "    health_path: /../../health\n    queries:\n      orders:"))
+        let bin = try BilagBinary.locate()
+        let check = try bin.run(["connectors", "check", "health", "--json", "--root", w.root], logDirectory: w.root)
+        XCTAssertTrue(check.succeeded, check.description)
+        let health = try XCTUnwrap(try check.json() as? [[String: Any]]).first ?? [:]
+        XCTAssertEqual(health["answers"] as? Bool, true, "\(health)")
+        XCTAssertNotNil(health["latency_ms"] as? Double)
+        XCTAssertTrue((health["tls_peer"] as? String)?.contains("case-system.test") == true, "\(health)")
+        XCTAssertNotNil(health["client_certificate_expires"] as? String)
+        // A system that does not answer fails the check.
+        let dead = try RobotWorld(connectors: s.connectorsYAML(tlsYAML: tls).replacingOccurrences(of: ":\(s.port)/", with: ":\(try HTTPConnectorTests.closedPort())/"))
+        let down = try bin.run(["connectors", "check", "--root", dead.root], logDirectory: dead.root)
+        XCTAssertFalse(down.succeeded)
+        XCTAssertTrue(down.stdout.contains("DOWN  health"), down.description)
+    }
+}

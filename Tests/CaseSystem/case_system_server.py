@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""A municipality's case systems over HTTP(S), for bilag's `http` connector tests.
+
+Its API is deliberately *not* shaped like bilag's `files` case data, so the connector's mapping is exercised:
+
+  health (referrals):
+    GET  /api/v2/citizens/{cpr}/referrals?clinic=CVR  -> {"data": {"referrals": [ {referralNo, patient:{cpr},
+                                                          clinic:{cvr}, certificate:{code}, state, journal:{caseRef},
+                                                          orderedOn} ]}}; 404 {"message"} for an unknown citizen
+    POST /api/v2/referrals/{id}/invoicing  {"invoice": {"number", "amount"}}  (Idempotency-Key) -> 201, 404 unknown
+  benefits (housing benefit):
+    POST /rest/housing-benefit/search  {"person": CPR, "lease": TENANCY} -> {"hits": [ {sag:{nr}, borger, lejemaal,
+                                                          udlejer:{cvr}, tilstand, huslejeAdministreret} ]}
+    POST /rest/housing-benefit/cases/{nr}/deductions  {...}  (X-Request-Id) -> 200
+
+Data comes from a bilag `casedata/` folder (health/orders.json, benefits/rent-cases.json), translated.
+Writes are applied once per idempotency key (a repeat answers 409). Control, for the tests:
+    POST /__faults  ["500", "503:2", "429:1", "hang:5", "reset", "truncate", "drop", "missing:FIELD", "wrong:FIELD",
+                     "empty", "404"]  -> the next requests (one fault each, in order) misbehave so
+    GET  /__stats   -> {"requests": n, "applied": {key: times}, "writes": n, "paths": [...]}
+    POST /__delay   {"seconds": s}  -> every answer waits s first
+Prints "PORT <n>" on stdout once listening on 127.0.0.1.
+"""
+import argparse, json, os, socket, ssl, struct, sys, threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlparse, parse_qs, unquote
+
+lock = threading.Lock()
+faults = []
+stats = {"requests": 0, "applied": {}, "writes": 0, "paths": []}
+delay = [0.0]
+orders = []
+cases = []
+
+
+def referral(o):
+    return {"referralNo": o["id"], "patient": {"cpr": o["cpr"]}, "clinic": {"cvr": o["clinic_cvr"]},
+            "certificate": {"code": o["certificate_type"]}, "state": o["status"],
+            "journal": {"caseRef": o["case_id"]}, "orderedOn": o["ordered_at"]}
+
+
+def hit(c):
+    return {"sag": {"nr": c["case_id"]}, "borger": c["cpr"], "lejemaal": c["tenancy_id"],
+            "udlejer": {"cvr": c["housing_cvr"]}, "tilstand": c["status"],
+            "huslejeAdministreret": c["rent_administered"] in (True, "true")}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def answer(self, status, obj, headers=None):
+        body = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(n) if n else b""
+        return json.loads(raw) if raw else None
+
+    def do_GET(self):
+        self.handle_any("GET")
+
+    def do_POST(self):
+        self.handle_any("POST")
+
+    def handle_any(self, method):
+        url = urlparse(self.path)
+        if url.path == "/__stats":
+            with lock:
+                return self.answer(200, stats)
+        if url.path == "/__faults":
+            with lock:
+                faults.extend(self.body())
+            return self.answer(200, {"queued": len(faults)})
+        if url.path == "/__delay":
+            delay[0] = float(self.body()["seconds"])
+            return self.answer(200, {})
+        body = self.body() if method == "POST" else None
+        with lock:
+            stats["requests"] += 1
+            stats["paths"].append(method + " " + self.path)
+            fault = faults.pop(0) if faults else None
+        if delay[0]:
+            time.sleep(delay[0])
+        kind, _, arg = (fault or "").partition(":")
+        if kind in ("500", "503", "429"):
+            headers = {"Retry-After": arg} if arg else {}
+            return self.answer(int(kind), {"message": "temporarily unavailable"}, headers)
+        if kind == "hang":
+            time.sleep(float(arg or 30))
+        if kind == "404":
+            return self.answer(404, {"message": "not found"})
+        if kind == "reset":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"data": {"referrals": [')
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
+        status, obj = self.route(method, url, body, kind)
+        if kind == "missing" or kind == "wrong":
+            for record in obj.get("data", {}).get("referrals", []) + obj.get("hits", []):
+                if kind == "missing":
+                    record.pop(arg, None)
+                else:
+                    record[arg] = 42
+        if kind == "truncate":
+            raw = json.dumps(obj).encode()[:-7]
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+            return
+        if kind == "drop":
+            # The write was applied (route did it); the answer is lost.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
+        self.answer(status, obj)
+
+    def route(self, method, url, body, kind):
+        parts = [unquote(p) for p in url.path.strip("/").split("/")]
+        if method == "GET" and parts[:3] == ["api", "v2", "citizens"] and len(parts) == 5 and parts[4] == "referrals":
+            cpr = parts[3]
+            clinic = parse_qs(url.query).get("clinic", [None])[0]
+            mine = [o for o in orders if o["cpr"] == cpr]
+            if not mine:
+                return 404, {"message": "no such citizen"}
+            found = [referral(o) for o in mine if clinic is None or o["clinic_cvr"] == clinic]
+            return 200, {"data": {"referrals": [] if kind == "empty" else found}, "total": len(found)}
+        if method == "POST" and parts[:3] == ["api", "v2", "referrals"] and len(parts) == 5 and parts[4] == "invoicing":
+            return self.write(self.headers.get("Idempotency-Key"), lambda: self.invoice_referral(parts[3], body))
+        if method == "POST" and parts == ["rest", "housing-benefit", "search"]:
+            found = [hit(c) for c in cases if c["cpr"] == body.get("person") and c["tenancy_id"] == body.get("lease")]
+            return 200, {"hits": [] if kind == "empty" else found}
+        if method == "POST" and parts[:3] == ["rest", "housing-benefit", "cases"] and len(parts) == 5 and parts[4] == "deductions":
+            return self.write(self.headers.get("X-Request-Id"), lambda: (200, {"deducted": body}))
+        if method == "GET" and parts == ["health"]:
+            return 200, {"status": "up"}
+        return 404, {"message": "no route " + url.path}
+
+    def invoice_referral(self, ref, body):
+        for o in orders:
+            if o["id"] == ref:
+                if o["status"] == "cancelled":
+                    return 422, {"message": "referral %s is cancelled and cannot be invoiced" % ref}
+                o["status"] = "invoiced"
+                o["invoice_number"] = body["invoice"]["number"]
+                return 201, {"referralNo": ref, "state": "invoiced"}
+        return 404, {"message": "no referral " + ref}
+
+    def write(self, key, apply):
+        with lock:
+            stats["writes"] += 1
+            if key and key in stats["applied"]:
+                stats["applied"][key] += 0
+                return 409, {"message": "already applied"}
+            status, obj = apply()
+            if status < 300 and key:
+                stats["applied"][key] = 1
+            return status, obj
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--data", required=True)
+    p.add_argument("--cert")
+    p.add_argument("--key")
+    p.add_argument("--client-ca")
+    a = p.parse_args()
+    global orders, cases
+    with open(os.path.join(a.data, "health", "orders.json")) as f:
+        orders = json.load(f)
+    with open(os.path.join(a.data, "benefits", "rent-cases.json")) as f:
+        cases = json.load(f)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    if a.cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.cert, a.key)
+        if a.client_ca:
+            ctx.verify_mode = ssl.CERT_REQUIRED
+            ctx.load_verify_locations(a.client_ca)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    parent = os.getppid()
+
+    def orphaned():
+        # The test that started this server is gone (crashed or killed): stop too.
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=orphaned, daemon=True).start()
+    print("PORT %d" % server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
