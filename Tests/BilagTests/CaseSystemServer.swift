@@ -65,7 +65,7 @@ final class CaseSystemServer {
     /// The next requests misbehave, one fault each: "500", "503:2", "429:1", "hang:5", "reset", "truncate", "drop",
     /// "missing:FIELD", "wrong:FIELD", "empty", "404", "pass".
     func faults(_ list: [String]) throws { try call("POST", "/__faults", list) }
-    func delay(_ seconds: Double) throws { try call("POST", "/__delay", ["seconds": seconds]) }
+    func delay(_ seconds: Double, afterWrite: Double = 0) throws { try call("POST", "/__delay", ["seconds": seconds, "after_write": afterWrite]) }
     var stats: [String: Any] { (try? call("GET", "/__stats") as? [String: Any]) ?? [:] }
     var requests: Int { stats["requests"] as? Int ?? -1 }
     var applied: [String: Int] { stats["applied"] as? [String: Int] ?? [:] }

@@ -102,6 +102,43 @@ final class HTTPRobotTests: XCTestCase {
         XCTAssertEqual(Array(s.applied.values), [1], "applied exactly once")
     }
 
+    /// The daemon is killed with -9 while write-backs are in flight — each time just after the case system applied
+    /// one and before its answer arrived —, and restarted; after a last run every invoice is decided, no update is
+    /// pending, the write-backs were sent again with the same keys, and the case system applied each exactly once.
+    func testKillNineWhileWriteBacksAreInFlightAppliesEachOnce() throws {
+        let s = try server()
+        let w = try RobotWorld(connectors: s.connectorsYAML())
+        try w.addPlans(S.demoPlans)
+        for (name, invoice) in Self.month + Self.again {
+            try invoice.xml.write(toFile: w.root + "/Inbox/test/\(name).xml", atomically: true, encoding: .utf8)
+        }
+        try s.delay(0, afterWrite: 30)
+        let bin = try BilagBinary.locate()
+        var kills = 0
+        for _ in 0..<3 {
+            let writes = s.stats["writes"] as? Int ?? 0
+            let daemon = try bin.start(["run", "--root", w.root], logDirectory: w.root, label: "daemon")
+            let deadline = Date().addingTimeInterval(30)
+            while (s.stats["writes"] as? Int ?? 0) == writes, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            if (s.stats["writes"] as? Int ?? 0) > writes { kills += 1 }
+            daemon.kill()
+            XCTAssertNotNil(daemon.wait(timeout: 20))
+        }
+        XCTAssertEqual(kills, 3, "each round killed the daemon with a write-back in flight")
+        try s.delay(0)
+        let last = try bin.run(["run", "--once", "--root", w.root], logDirectory: w.root)
+        XCTAssertTrue(last.succeeded, last.description)
+        let records = try w.store.invoices(limit: 1000)
+        XCTAssertEqual(records.count, Self.month.count + Self.again.count)
+        XCTAssertFalse(records.contains { $0.state == .received }, "\(records.map { "\($0.sourcePath) \($0.state)" })")
+        XCTAssertEqual(try w.store.pendingCaseUpdates(limit: 100).count, 0)
+        let bookedMedical = records.filter { $0.state == .booked && ($0.sourcePath as NSString).lastPathComponent.hasPrefix("m-") }.count
+        XCTAssertGreaterThanOrEqual(bookedMedical, 2)
+        XCTAssertEqual(s.applied.count, bookedMedical, "\(s.applied)")
+        XCTAssertTrue(s.applied.values.allSatisfy { $0 == 1 }, "applied once each: \(s.applied)")
+        XCTAssertGreaterThan(s.stats["writes"] as? Int ?? 0, bookedMedical, "write-backs cut off by the kills were sent again")
+    }
+
     func testStatusJSONShowsPerConnectorFigures() throws {
         let s = try server()
         let w = try RobotWorld(connectors: s.connectorsYAML())

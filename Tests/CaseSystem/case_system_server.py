@@ -18,7 +18,8 @@ Writes are applied once per idempotency key (a repeat answers 409). Control, for
     POST /__faults  ["500", "503:2", "429:1", "hang:5", "reset", "truncate", "drop", "missing:FIELD", "wrong:FIELD",
                      "empty", "404"]  -> the next requests (one fault each, in order) misbehave so
     GET  /__stats   -> {"requests": n, "applied": {key: times}, "writes": n, "paths": [...]}
-    POST /__delay   {"seconds": s}  -> every answer waits s first
+    POST /__delay   {"seconds": s, "after_write": w}  -> every answer waits s first; a write, once applied, waits w
+                     more before its answer
 Prints "PORT <n>" on stdout once listening on 127.0.0.1.
 """
 import argparse, json, os, socket, ssl, struct, sys, threading, time
@@ -29,6 +30,7 @@ lock = threading.Lock()
 faults = []
 stats = {"requests": 0, "applied": {}, "writes": 0, "paths": []}
 delay = [0.0]
+write_delay = [0.0]
 orders = []
 cases = []
 
@@ -82,7 +84,9 @@ class Handler(BaseHTTPRequestHandler):
                 faults.extend(self.body())
             return self.answer(200, {"queued": len(faults)})
         if url.path == "/__delay":
-            delay[0] = float(self.body()["seconds"])
+            b = self.body()
+            delay[0] = float(b.get("seconds", 0))
+            write_delay[0] = float(b.get("after_write", 0))
             return self.answer(200, {})
         body = self.body() if method == "POST" else None
         with lock:
@@ -111,6 +115,8 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         status, obj = self.route(method, url, body, kind)
+        if write_delay[0] and method == "POST" and url.path.rstrip("/").rsplit("/", 1)[-1] in ("invoicing", "deductions"):
+            time.sleep(write_delay[0])   # applied, not yet answered: the window a crash makes a client resend in
         if kind == "missing" or kind == "wrong":
             for record in obj.get("data", {}).get("referrals", []) + obj.get("hits", []):
                 if kind == "missing":
