@@ -16,6 +16,9 @@ public struct ClaimedFile: Sendable {
     public var bytes: Data?
     /// Set when the file could not be read, is over the size limit, is not a file, or changed since it was recorded.
     public var readProblem: ReadProblem?
+    /// True for an invoice taken up again from the store (a re-run, a re-evaluation, unfinished work), which may
+    /// have been decided before; false for a file just claimed from the Inbox, which cannot have been.
+    public var takenUpAgain = false
 
     public init(id: String, channel: String, sourcePath: String, storedPath: String, receivedAt: String, size: Int64 = 0, sha256: String = "") {
         self.id = id; self.channel = channel; self.sourcePath = sourcePath; self.storedPath = storedPath; self.receivedAt = receivedAt; self.size = size; self.sha256 = sha256

@@ -8,14 +8,14 @@ import Foundation
 struct InvoiceView: Encodable {
     let record: InvoiceRecord
     let invoice: Invoice?
-    let validation: JSONText?
-    let trace: JSONText?
+    let validation: EmbeddedJSON?
+    let trace: EmbeddedJSON?
     let events: [InvoiceEvent]
     let decisions: [StoredDecision]
     let originalPath: String
 
     /// Raw JSON kept as it was stored.
-    struct JSONText: Encodable {
+    struct EmbeddedJSON: Encodable {
         let text: String
         func encode(to encoder: Encoder) throws {
             let value = try JSONSerialization.jsonObject(with: Data(text.utf8))
@@ -30,7 +30,7 @@ struct InvoiceView: Encodable {
         let path = q.pipeline.config.statePath + "/" + r.storedPath
         var invoice: Invoice?
         if let data = KeptOriginal.read(path, sha256: r.sha256), case let .parsed(doc, _) = Examiner().examine(data) { invoice = doc.invoice }
-        return InvoiceView(record: r, invoice: invoice, validation: docs.validation.map(JSONText.init), trace: docs.trace.map(JSONText.init), events: try q.pipeline.store.events(r.id), decisions: try q.pipeline.store.decisions(invoice: r.id), originalPath: path)
+        return InvoiceView(record: r, invoice: invoice, validation: docs.validation.map(EmbeddedJSON.init), trace: docs.trace.map(EmbeddedJSON.init), events: try q.pipeline.store.events(r.id), decisions: try q.pipeline.store.decisions(invoice: r.id), originalPath: path)
     }
 
     var text: String {

@@ -46,6 +46,11 @@ public struct DecisionInput: Sendable {
     public var channel: String
     public var invoice: Invoice
     public var validation: ValidationReport
+    /// Taken up again from the store (it may have been decided before); false for a file just claimed.
+    public var takenUpAgain = false
+    public init(invoiceID: String, channel: String, invoice: Invoice, validation: ValidationReport, takenUpAgain: Bool = false) {
+        self.invoiceID = invoiceID; self.channel = channel; self.invoice = invoice; self.validation = validation; self.takenUpAgain = takenUpAgain
+    }
 }
 
 /// The seam where robots plug in: given a valid, non-duplicate invoice, decide.

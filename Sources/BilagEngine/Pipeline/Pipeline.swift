@@ -143,6 +143,7 @@ public final class Pipeline: @unchecked Sendable {
         var groupBytes: Int64 = 0
         for r in records {
             var f = ClaimedFile(id: r.id, channel: r.channel, sourcePath: r.sourcePath, storedPath: r.storedPath, receivedAt: r.receivedAt, size: r.size, sha256: r.sha256)
+            f.takenUpAgain = true
             try claimer.load(&f, verifying: r.sha256) { size in
                 if !group.isEmpty, groupBytes + size > config.maxBytesInFlight {
                     try decideAndCommit(group)
@@ -528,7 +529,7 @@ public final class Pipeline: @unchecked Sendable {
                 o = Outcome(invoiceID: file.id, state: .manual, reasonCode: routed.reason, reasonMessage: routed.message, actor: "system", action: "decided")
                 o.duplicateOf = routed.duplicateOf
             } else {
-                let record = decider.decide(DecisionInput(invoiceID: file.id, channel: file.channel, invoice: doc.invoice, validation: report))
+                let record = decider.decide(DecisionInput(invoiceID: file.id, channel: file.channel, invoice: doc.invoice, validation: report, takenUpAgain: file.takenUpAgain))
                 trace.append(contentsOf: record.trace)
                 switch record.decision {
                 case let .book(booking):

@@ -72,8 +72,8 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         let today = clock()
         var ctx = RobotContext(invoiceID: input.invoiceID, channel: input.channel, invoice: input.invoice, today: today, connectors: connectors, history: history, plans: plans)
         // A re-evaluation (an operator's re-run, a changed table): history as it stood when the invoice was first
-        // decided, not with what was booked meanwhile. A new invoice has no decision yet and sees today's history.
-        ctx.historyAsOf = (try? store.firstLiveDecision(invoice: input.invoiceID)) ?? nil
+        // decided, not with what was booked meanwhile. A file just claimed has no decision yet (no query for it).
+        if input.takenUpAgain { ctx.historyAsOf = (try? store.firstLiveDecision(invoice: input.invoiceID)) ?? nil }
         var live: [(robot: Robot, env: Environment)] = []
         var stored: [StoredDecision] = []
         var trace: [TraceStep] = []
