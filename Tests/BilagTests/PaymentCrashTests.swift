@@ -85,6 +85,9 @@ final class PaymentCrashTests: XCTestCase {
         // The store restored from before the payment: behind its Outbox, refused.
         for suffix in ["", "-wal", "-shm"] { unlink(root.databasePath + suffix) }
         try FileManager.default.copyItem(atPath: root.path + "/backup.sqlite", toPath: root.databasePath)
+        let check = try root.bilag(["store", "check"])
+        XCTAssertEqual(check.exitCode, 5, "\(check)")
+        XCTAssertTrue(check.stdout.contains("payment file(s)"), "\(check)")
         let run = try root.bilag(["run", "--once"])
         XCTAssertEqual(run.exitCode, 4, "\(run)")
         XCTAssertTrue(run.stderr.contains("store-behind-outbox") || run.stdout.contains("store-behind-outbox"), "\(run)")

@@ -101,6 +101,7 @@ final class PaymentReferenceTests: XCTestCase {
         XCTAssertEqual(try instruction(.init(code: "58", account: "DE89370400440532013000", paymentID: "Order 77")).get().message, "Order 77")
         XCTAssertEqual(try instruction(.init(code: "58", account: "DE89370400440532013000")).get().message, "Faktura F-1")
         XCTAssertEqual(deviation(instruction(.init(code: "30"))), PaymentDeviation.meansMissing)
+        XCTAssertEqual(deviation(instruction(.init(code: "97", channel: "DK:NEMKONTO"))), PaymentDeviation.meansUnsupported)
         XCTAssertEqual(deviation(PayeeInstruction.of(BookedInvoice(invoiceID: "I", bookedAt: "", bookedBy: "", postings: []), country: "DK")), PaymentDeviation.meansMissing)
     }
 }

@@ -92,6 +92,9 @@ extension PayeeInstruction {
         if let fik = fikParts(m) {
             return fikInstruction(fik, message: message)
         }
+        if m.channel?.uppercased() == "DK:NEMKONTO" || m.code == "97" && (m.account ?? "").isEmpty {
+            return .failure(PaymentDeviation(PaymentDeviation.meansUnsupported, "the invoice asks to be paid to the supplier's NemKonto (by CVR), which bilag's payment files do not carry; pay it by hand and approve it with --no-payment"))
+        }
         guard let rawAccount = m.account?.trimmingWhitespace(), !rawAccount.isEmpty else {
             return .failure(PaymentDeviation(PaymentDeviation.meansMissing, "the payment means (code \(m.code ?? "none")) name no account to pay to"))
         }

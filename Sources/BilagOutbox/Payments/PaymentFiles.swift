@@ -193,10 +193,17 @@ public final class PaymentFiles: Sendable {
     /// Throws `StoreBehindOutbox` when the folder holds payment files the store does not know.
     func refuseUnknownFiles(_ store: Store) throws {
         for tmp in OutboxFiles.list(directory) where tmp.hasPrefix(".tmp-") { unlink(directory + "/" + tmp) }
-        let unknown = fileNames().subtracting(try store.paymentFiles(name).map(\.name)).sorted()
-        guard unknown.isEmpty else {
-            throw StoreBehindOutbox(findings: ["\(unknown.count) payment file(s) in \(directory) the store does not know (\(unknown.prefix(3).joined(separator: ", "))\(unknown.count > 3 ? ", …" : "")): paying from this store could pay their invoices twice"],
-                                    storePath: store.path)
-        }
+        let unknown = try unknownFiles(store)
+        guard unknown.isEmpty else { throw StoreBehindOutbox(findings: findings(unknown), storePath: store.path) }
+    }
+
+    /// The payment files in the folder (or named by a manifest) that the store did not file payments in.
+    public func unknownFiles(_ store: Store) throws -> [String] {
+        fileNames().subtracting(try store.paymentFiles(name).map(\.name)).sorted()
+    }
+
+    /// What unknown payment files say about the store, in one sentence.
+    public func findings(_ unknown: [String]) -> [String] {
+        unknown.isEmpty ? [] : ["\(unknown.count) payment file(s) in \(directory) the store does not know (\(unknown.prefix(3).joined(separator: ", "))\(unknown.count > 3 ? ", …" : "")): paying from this store could pay their invoices twice"]
     }
 }
