@@ -101,7 +101,9 @@ extension Store {
     /// were set up, by the ERP or by hand: bilag never pays them); returns where it stands.
     @discardableResult
     public func startPayments(_ writer: String) throws -> Int64 {
-        try pool.write { db in
+        // Read first: the Outbox service asks at every flush, and a started writer needs no write.
+        if let cursor = try paymentCursor(writer) { return cursor }
+        return try pool.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO payment_cursor (writer, last_seq, started_at) SELECT ?, COALESCE(MAX(seq), 0), ? FROM journal_entry",
                            arguments: [writer, Timestamp.string()])
             return try Int64.fetchOne(db, sql: "SELECT last_seq FROM payment_cursor WHERE writer = ?", arguments: [writer]) ?? 0
@@ -138,7 +140,15 @@ extension Store {
     /// earliest due first, in one transaction; returns the set-offs made (credit note, invoice, amount).
     @discardableResult
     public func setOffCredits(now: String = Timestamp.string()) throws -> [(credit: String, invoice: String, amount: Amount)] {
-        try pool.write { db in
+        // Read first: at most flushes there is no credit with an open invoice to set it against, and nothing to write.
+        let due = try pool.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM payment c JOIN payment i ON i.state = 'open' AND i.document_kind = 'invoice' AND i.supplier_key = c.supplier_key
+                  AND i.currency = c.currency WHERE c.state = 'held')
+                """) ?? false
+        }
+        guard due else { return [] }
+        return try pool.write { db in
             var made: [(String, String, Amount)] = []
             let credits = try Row.fetchAll(db, sql: "SELECT \(PaymentRecord.columns) FROM payment WHERE state = 'held' ORDER BY seq").map(PaymentRecord.init(row:))
             for var credit in credits {
