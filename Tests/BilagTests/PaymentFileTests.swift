@@ -218,6 +218,42 @@ final class PaymentFileTests: XCTestCase {
         XCTAssertEqual(try store.payment("e")?.state, "held", "nothing in EUR to set off against")
     }
 
+    /// The two moments a writer can die at, made on purpose: after its payments were filed in a pending file but before
+    /// the file was written (the next flush writes that file, with those payments, and no other), and after the file
+    /// appeared but before the store recorded it (the next flush finds the same bytes and records it).
+    func testAFileFiledButNotWrittenOrWrittenButNotRecordedIsFinishedOnceAtTheNextFlush() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config(extra: ["days_ahead: 0"]))
+        let pipeline = try root.bookingPipeline()
+        let r = try root.run(pipeline, [
+            ("one", F.document("W-1", supplier: "DK11111111", means: F.iban("DK5000400440116243"), due: "2099-06-01")),
+            ("two", F.document("W-2", supplier: "DK11111111", means: F.iban("DK5000400440116243"), due: "2099-06-01")),
+        ])
+        let store = pipeline.store, payments = try XCTUnwrap(pipeline.outbox.payments)
+        let one = try XCTUnwrap(r["one"]?.id), two = try XCTUnwrap(r["two"]?.id)
+        // Killed after filing `one`: a pending file, no bytes.
+        let pending = try XCTUnwrap(try store.filePayments("bank", [(one, "2099-06-01")], name: { "bank-2099-05-30-\(String(format: "%012d", $0)).xml" }, now: "2099-05-30T10:00:00Z"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.outbox + "/bank/" + pending.name))
+        try pipeline.outbox.flush(store, now: try XCTUnwrap(Timestamp.date("2099-05-30T10:00:01Z")))
+        var paid = try F.checkedPayments(outbox: root.outbox)
+        XCTAssertEqual(Set(paid.keys), [one], "the pending file holds exactly what was filed in it; two is not due yet")
+        XCTAssertEqual(paid[one]?.file, pending.name)
+
+        // Killed after linking `two`'s file, before recording it (and before its manifest took its name).
+        let second = try XCTUnwrap(try store.filePayments("bank", [(two, "2099-06-01")], name: { "bank-2099-05-31-\(String(format: "%012d", $0)).xml" }, now: "2099-05-31T10:00:00Z"))
+        let bytes = try Pain001Document(settings: payments.settings).render(file: second, payments: try store.payments(inFile: second.name))
+        try bytes.write(to: URL(fileURLWithPath: root.outbox + "/bank/" + second.name))
+        try pipeline.outbox.flush(store, now: try XCTUnwrap(Timestamp.date("2099-06-01T10:00:00Z")))
+        paid = try F.checkedPayments(outbox: root.outbox)
+        XCTAssertEqual(Set(paid.keys), [one, two])
+        XCTAssertEqual(paid[two]?.file, second.name)
+        XCTAssertEqual(try store.paymentFiles("bank").map(\.state), ["written", "written"])
+        // Flushing again changes nothing.
+        try pipeline.outbox.flush(store, now: try XCTUnwrap(Timestamp.date("2099-06-02T10:00:00Z")))
+        XCTAssertEqual(try F.checkedPayments(outbox: root.outbox).count, 2)
+        XCTAssertTrue(try XCTUnwrap(try DayReport(date: "2099-05-30", config: pipeline.config, store: store).payments).ok)
+    }
+
     func testPaymentsStartAfterTheBookingsMadeBeforeThemAndTheSettingsAreChecked() throws {
         let root = try TemporaryRoot()
         try root.writeConfig("intake:\n  readiness: rename\n")

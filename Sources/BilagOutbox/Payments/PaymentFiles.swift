@@ -162,6 +162,12 @@ public final class PaymentFiles: Sendable {
         }
         if FileManager.default.fileExists(atPath: pendingManifest) {
             try OutboxFiles.publish(pendingManifest, as: manifestPath(f.name), in: manifestDirectory)
+        } else if !FileManager.default.fileExists(atPath: manifestPath(f.name)) {
+            // The file is there without its manifest (written by an earlier version of this step, or the manifest lost):
+            // it is the store's file, so its manifest is written now.
+            let manifest = PaymentManifest(file: f.name, writer: name, version: settings.version.rawValue, payments: payments, data: data, writtenAt: f.createdAt)
+            try FileIO.writeAtomicallyNew(try manifest.encoded(), to: pendingManifest)
+            try OutboxFiles.publish(pendingManifest, as: manifestPath(f.name), in: manifestDirectory)
         }
         try store.markPaymentFileWritten(f.name, sha256: OutboxManifest.sha256(data))
     }
