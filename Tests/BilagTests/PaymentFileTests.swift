@@ -70,6 +70,25 @@ final class PaymentFileTests: XCTestCase {
         XCTAssertTrue(report.ok)
     }
 
+    /// Payments due on different banking days within `days_ahead` go into one file, one PmtInf per execution date,
+    /// each on the due date or the banking day after it.
+    func testOnePmtInfPerExecutionDateEachOnABankingDay() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config(extra: ["days_ahead: 40"]))
+        let pipeline = try root.bookingPipeline()
+        let dk = BankCalendar(country: "DK")!, today = LocalDate.today()
+        let dues = [today.adding(days: 10), today.adding(days: 10), today.adding(days: 25), dk.holidays(today.year).keys.filter { $0 > today }.min() ?? today.adding(days: 30)]
+        let docs = dues.enumerated().map { ("due-\($0.offset)", F.document("D-\($0.offset)", supplier: "DK11111111", means: F.iban("DK5000400440116243"), due: $0.element.description)) }
+        _ = try root.run(pipeline, docs)
+        let paid = try F.checkedPayments(outbox: root.outbox)
+        XCTAssertEqual(paid.count, dues.filter { today.days(until: dk.executionDate(due: $0, today: today)) <= 40 }.count)
+        let blocks = try Set(paid.values.map(\.file)).flatMap { try F.read(root.outbox + "/bank/" + $0).blocks }
+        let expected = Set(dues.map { dk.executionDate(due: $0, today: today) }.filter { today.days(until: $0) <= 40 }.map(\.description))
+        XCTAssertEqual(Set(blocks.map(\.date)), expected)
+        XCTAssertEqual(blocks.count, expected.count, "one PmtInf per debtor account and date")
+        for b in blocks { XCTAssertTrue(dk.isBankingDay(LocalDate(parsing: b.date)!), b.date) }
+    }
+
     func testPain00100109FilesAreValidAndCarryIBANPaymentsOnly() throws {
         let root = try TemporaryRoot()
         try root.writeConfig(F.config(version: "pain.001.001.09"))
