@@ -131,5 +131,7 @@ final class SupplierCommandTests: XCTestCase {
         XCTAssertTrue(json.contains("\"confirmed_by\":\"operator:bob\""), json)
         XCTAssertEqual(Set(try F.checkedPayments(outbox: root.outbox).keys), [id])
         XCTAssertTrue(try root.bilagSucceeding(["audit", "list"]).stdout.contains("payee-account-confirmed"))
+        let view = try root.bilagSucceeding(["queue", "show", id]).stdout
+        XCTAssertTrue(view.contains("payment: filed — DKK 1656.25 of 1656.25 in bank-"), view)
     }
 }
