@@ -125,6 +125,8 @@ final class PaymentFileTests: XCTestCase {
         let csv = "supplier;account;bic;note\nDK11111111;DK50 0040 0440 1162 43;DABADKKK;from the ERP\n22222222;FIK:87654321;;\n"
         XCTAssertEqual(try SupplierAccounts(pipeline: pipeline).importCSV(csv, file: "suppliers.csv", by: "alice"), 2)
         XCTAssertThrowsError(try SupplierAccounts(pipeline: pipeline).importCSV("supplier,account\nDK1,DK5000400440116244\n", file: "bad.csv", by: "alice"))
+        XCTAssertEqual(try SupplierAccounts(pipeline: pipeline).importCSV("cvr,iban,swift,name\n33333333,GB29NWBK60161331926819,NWBKGB2L,Supplier Ltd\n", file: "erp.csv", by: "alice"), 1)
+        XCTAssertEqual(try pipeline.store.payeeAccounts(supplier: F.key("33333333")).map(\.accountKey), ["IBAN:GB29NWBK60161331926819"])
         let r = try root.run(pipeline, [
             ("known", F.document("K-1", supplier: "DK11111111", means: F.iban("DK5000400440116243"))),
             ("known-domestic", F.document("K-2", supplier: "DK11111111", means: F.domestic("00400440116243"))),

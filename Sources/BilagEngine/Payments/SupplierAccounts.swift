@@ -14,19 +14,23 @@ public struct SupplierAccounts {
 
     public init(pipeline: Pipeline) { self.pipeline = pipeline }
 
-    /// Imports supplier master data from CSV (header `supplier,account[,bic][,note]`; `supplier` the CVR or
+    /// Imports supplier master data from CSV (header `supplier,account[,bic][,note]`, or `cvr`/`orgnr`, `iban`,
+    /// `swift`/`reg`, `name` as ERP exports name them; `supplier` the CVR or
     /// organisation number, `account` an IBAN, a domestic account — Danish as registration number and account, or with
     /// the registration number in `bic` — or `FIK:creditor`, `GIRO:account`). All rows or none; returns how many.
     public func importCSV(_ text: String, file: String, by user: String) throws -> Int {
         var accounts: [PayeeAccountRecord] = []
         for (i, r) in try CSV.records(text, file: file).enumerated() {
-            func f(_ k: String) -> String? { r[k].flatMap { let t = $0.trimmingWhitespace(includingNewlines: false); return t.isEmpty ? nil : t } }
-            guard let supplier = f("supplier"), let raw = f("account") else {
+            // The column names of the file, or of an ERP's export under another common name.
+            func f(_ names: String...) -> String? {
+                names.lazy.compactMap { r[$0].flatMap { let t = $0.trimmingWhitespace(includingNewlines: false); return t.isEmpty ? nil : t } }.first
+            }
+            guard let supplier = f("supplier", "supplier_cvr", "cvr", "orgnr", "supplier_id"), let raw = f("account", "iban", "bank_account") else {
                 throw BilagError("suppliers-invalid", "\(file) row \(i + 2): supplier and account are required", remedy: "the header is supplier,account,bic,note; supplier is the CVR or organisation number")
             }
-            switch Self.account(raw, bic: f("bic"), country: country) {
+            switch Self.account(raw, bic: f("bic", "swift", "reg"), country: country) {
             case let .success(a):
-                accounts.append(PayeeAccountRecord(supplierKey: Identifiers.normalizedPartyKey(supplier), accountKey: a.key, label: a.label, source: "imported", note: f("note")))
+                accounts.append(PayeeAccountRecord(supplierKey: Identifiers.normalizedPartyKey(supplier), accountKey: a.key, label: a.label, source: "imported", note: f("note", "name")))
             case let .failure(d):
                 throw BilagError("suppliers-invalid", "\(file) row \(i + 2): \(d.message)", remedy: "correct the account in the file and import it again; nothing was imported")
             }
