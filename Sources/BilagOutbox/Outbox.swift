@@ -5,19 +5,24 @@ import Foundation
 /// The writers `bilag.yaml` chose (`outbox.writers`), each with its own files, flushed together.
 public final class Outbox: Sendable {
     public let writers: [OutboxFiles]
+    /// The payments writer (`kind: payments`), when bilag pays.
+    public let payments: PaymentFiles?
 
-    public init(_ writers: [OutboxFiles]) { self.writers = writers }
+    public init(_ writers: [OutboxFiles], payments: PaymentFiles? = nil) { self.writers = writers; self.payments = payments }
 
     /// The writers `settings` describe, each making its files under `outbox`.
     public convenience init(outbox: String, settings: [OutboxWriterSettings], root: String) throws {
-        self.init(try settings.map { s in
+        // (bilag.yaml holds one payments writer at most: `ConfigLoader` refuses more.)
+        let pay = settings.filter { $0.kind == PaymentSettings.kind }
+        self.init(try settings.filter { $0.kind != PaymentSettings.kind }.map { s in
             OutboxFiles(try OutboxWriterKinds.make(s, root: root), outbox: outbox, maxEntriesPerFile: s.maxEntriesPerFile, closeAfterSeconds: s.closeAfterSeconds, kind: s.kind)
-        })
+        }, payments: try pay.first.map { PaymentFiles(try PaymentSettings($0), outbox: outbox) })
     }
 
     /// Takes over what writers killed mid-flush left, or throws `StoreBehindOutbox`.
     public func reconcile(with store: Store) throws {
         for w in writers { try w.reconcile(with: store) }
+        try payments?.reconcile(with: store)
     }
 
     /// Writes what every writer has to write now; returns how many bookings were written, over all writers.
@@ -28,6 +33,9 @@ public final class Outbox: Sendable {
         var failure: Error?
         for w in writers {
             do { total += try w.flush(store, now: now) } catch { if failure == nil { failure = error } }
+        }
+        if let payments {
+            do { total += try payments.flush(store, now: now) } catch { if failure == nil { failure = error } }
         }
         if let failure { throw failure }
         return total

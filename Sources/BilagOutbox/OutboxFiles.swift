@@ -93,8 +93,13 @@ public final class OutboxFiles: Sendable {
 
     /// Gives a pending manifest its final name, once its file is in place.
     func publishManifest(_ file: String) throws {
-        guard rename(pendingManifestPath(file), manifestPath(file)) == 0 else {
-            throw BilagError("outbox-unwritable", "cannot rename the manifest of \(file) in \(manifestDirectory): \(String(cString: strerror(errno)))", remedy: "check the Outbox's permissions and free space")
+        try Self.publish(pendingManifestPath(file), as: manifestPath(file), in: manifestDirectory)
+    }
+
+    /// Renames a pending manifest to its final name and syncs the folder.
+    static func publish(_ pending: String, as final: String, in manifestDirectory: String) throws {
+        guard rename(pending, final) == 0 else {
+            throw BilagError("outbox-unwritable", "cannot rename the manifest \(pending) in \(manifestDirectory): \(String(cString: strerror(errno)))", remedy: "check the Outbox's permissions and free space")
         }
         FileIO.sync(manifestDirectory)
     }
@@ -102,6 +107,12 @@ public final class OutboxFiles: Sendable {
     /// Runs `body` holding this writer's lock: the daemon and an operator's CLI may flush at once, one at a time.
     /// (The folders are made here, when first written to: looking, as `bilag store check` does, changes nothing.)
     func locked<T>(_ body: () throws -> T) throws -> T {
+        try Self.holdingLock(directory, manifestDirectory, body)
+    }
+
+    /// Runs `body` holding the lock of a writer's folder (`directory/.lock`), after making the folder and its
+    /// manifests' folder: every writer's flushes, in any process, take turns.
+    static func holdingLock<T>(_ directory: String, _ manifestDirectory: String, _ body: () throws -> T) throws -> T {
         try FileIO.makeDirectory(directory)
         try FileIO.makeDirectory(manifestDirectory)
         let lock = open(directory + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)

@@ -43,10 +43,18 @@ public protocol OutboxWriterKind: OutboxWriter {
 public enum OutboxWriterKinds {
     public static let all: [any OutboxWriterKind.Type] = [JournalWriter.self, ERPWriter.self]
 
+    /// Every `kind:` bilag.yaml may name: the writer kinds and `payments`.
+    public static var names: [String] { all.map { $0.kind } + [PaymentSettings.kind] }
+
+    /// Checks one `outbox.writers` entry as `Outbox` will make it, throwing `config-invalid` for what is wrong.
+    public static func check(_ settings: OutboxWriterSettings, root: String) throws {
+        if settings.kind == PaymentSettings.kind { _ = try PaymentSettings(settings) } else { _ = try make(settings, root: root) }
+    }
+
     /// Makes the writer one `outbox.writers` entry describes.
     public static func make(_ settings: OutboxWriterSettings, root: String) throws -> any OutboxWriter {
         guard let kind = all.first(where: { $0.kind == settings.kind }) else {
-            throw BilagErrorOutbox.config("outbox.writers.\(settings.name).kind is '\(settings.kind)'", remedy: "use one of: \(all.map { $0.kind }.joined(separator: ", "))")
+            throw BilagErrorOutbox.config("outbox.writers.\(settings.name).kind is '\(settings.kind)'", remedy: "use one of: \(names.joined(separator: ", "))")
         }
         return try kind.init(name: settings.name, settings: settings.settings, root: root)
     }

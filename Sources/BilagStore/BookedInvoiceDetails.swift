@@ -37,8 +37,16 @@ public struct BookedInvoiceDetails: Codable, Hashable, Sendable {
         public var account: String?
         public var bic: String?
         public var paymentID: String?
-        public init(code: String? = nil, account: String? = nil, bic: String? = nil, paymentID: String? = nil) { self.code = code; self.account = account; self.bic = bic; self.paymentID = paymentID }
-        enum CodingKeys: String, CodingKey { case code, account, bic, paymentID = "payment_id" }
+        /// OIOUBL's FIK/giro fields: the payment id (`InstructionID`), the creditor number (`CreditAccount`) and the
+        /// channel (`DK:FIK`, `DK:GIRO`, `DK:BANK`, `IBAN`); nil in bookings made before they were kept.
+        public var instructionID: String?
+        public var creditAccount: String?
+        public var channel: String?
+        public init(code: String? = nil, account: String? = nil, bic: String? = nil, paymentID: String? = nil, instructionID: String? = nil, creditAccount: String? = nil, channel: String? = nil) {
+            self.code = code; self.account = account; self.bic = bic; self.paymentID = paymentID
+            self.instructionID = instructionID; self.creditAccount = creditAccount; self.channel = channel
+        }
+        enum CodingKeys: String, CodingKey { case code, account, bic, paymentID = "payment_id", instructionID = "instruction_id", creditAccount = "credit_account", channel }
     }
 
     enum CodingKeys: String, CodingKey {

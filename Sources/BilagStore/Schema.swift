@@ -194,6 +194,69 @@ enum Schema {
             CREATE INDEX outbox_file_last ON outbox_file(writer, last_seq);
             """)
         }
+        // Payments (pain.001): one row per booking the payments writer took up (its state, what is left to pay after
+        // credit notes were set off, and the one file it was filed in), the set-offs, the payment files, where the
+        // writer started, and each supplier's known payee accounts for the fraud guard.
+        m.registerMigration("v7-pay-payments") { db in
+            try db.execute(sql: """
+            CREATE TABLE payment (
+              invoice_id TEXT PRIMARY KEY NOT NULL REFERENCES invoice(id),
+              seq INTEGER NOT NULL UNIQUE REFERENCES journal_entry(seq),
+              state TEXT NOT NULL,
+              document_kind TEXT NOT NULL,
+              supplier_key TEXT,
+              supplier_name TEXT,
+              invoice_number TEXT,
+              currency TEXT NOT NULL,
+              amount TEXT NOT NULL,
+              open_amount TEXT NOT NULL,
+              due_date TEXT,
+              account_key TEXT,
+              instruction TEXT,
+              reason TEXT,
+              file TEXT,
+              requested_date TEXT,
+              created_at TEXT NOT NULL,
+              filed_at TEXT
+            );
+            CREATE INDEX payment_open ON payment(state, supplier_key, currency);
+            CREATE INDEX payment_file_name ON payment(file);
+            CREATE TABLE payment_setoff (
+              credit_id TEXT NOT NULL REFERENCES payment(invoice_id),
+              invoice_id TEXT NOT NULL REFERENCES payment(invoice_id),
+              amount TEXT NOT NULL,
+              at TEXT NOT NULL,
+              PRIMARY KEY (credit_id, invoice_id)
+            );
+            CREATE TABLE payment_file (
+              id INTEGER PRIMARY KEY,
+              writer TEXT NOT NULL,
+              name TEXT NOT NULL UNIQUE,
+              state TEXT NOT NULL,
+              created_at TEXT NOT NULL,
+              count INTEGER NOT NULL,
+              sha256 TEXT,
+              written_at TEXT
+            );
+            CREATE TABLE payment_cursor (
+              writer TEXT PRIMARY KEY NOT NULL,
+              last_seq INTEGER NOT NULL,
+              started_at TEXT NOT NULL
+            );
+            CREATE TABLE payee_account (
+              supplier_key TEXT NOT NULL,
+              account_key TEXT NOT NULL,
+              label TEXT NOT NULL,
+              source TEXT NOT NULL,
+              first_seen TEXT NOT NULL,
+              last_seen TEXT NOT NULL,
+              invoice_id TEXT,
+              confirmed_by TEXT,
+              note TEXT,
+              PRIMARY KEY (supplier_key, account_key)
+            ) WITHOUT ROWID;
+            """)
+        }
         return m
     }
 }

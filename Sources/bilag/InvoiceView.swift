@@ -13,6 +13,8 @@ struct InvoiceView: Encodable {
     let events: [InvoiceEvent]
     let decisions: [StoredDecision]
     let originalPath: String
+    /// Where bilag pays: the invoice's payment (its state, what is left to pay, and the one file it is in).
+    let payment: PaymentRecord?
 
     /// Raw JSON kept as it was stored.
     struct EmbeddedJSON: Encodable {
@@ -30,7 +32,8 @@ struct InvoiceView: Encodable {
         let path = q.pipeline.config.statePath + "/" + r.storedPath
         var invoice: Invoice?
         if let data = KeptOriginal.read(path, sha256: r.sha256), case let .parsed(doc, _) = Examiner().examine(data) { invoice = doc.invoice }
-        return InvoiceView(record: r, invoice: invoice, validation: docs.validation.map(EmbeddedJSON.init), trace: docs.trace.map(EmbeddedJSON.init), events: try q.pipeline.store.events(r.id), decisions: try q.pipeline.store.decisions(invoice: r.id), originalPath: path)
+        return InvoiceView(record: r, invoice: invoice, validation: docs.validation.map(EmbeddedJSON.init), trace: docs.trace.map(EmbeddedJSON.init), events: try q.pipeline.store.events(r.id), decisions: try q.pipeline.store.decisions(invoice: r.id), originalPath: path,
+                           payment: try q.pipeline.store.payment(r.id))
     }
 
     var text: String {
@@ -40,6 +43,10 @@ struct InvoiceView: Encodable {
         if let d = record.duplicateOf { out.append("duplicate of: \(d)") }
         out.append("received \(record.receivedAt) on channel \(record.channel) as \(record.sourcePath) (\(record.size) bytes, sha256 \(record.sha256.prefix(16))…)")
         out.append("original kept at \(originalPath)")
+        if let p = payment {
+            let where_ = p.file.map { " in \($0), requested for \(p.requestedDate ?? "-")" } ?? ""
+            out.append("payment: \(p.state) — \(p.currency) \(p.openAmount.rounded(2)) of \(p.amount.rounded(2))\(where_)" + (p.reason.map { " (\($0))" } ?? ""))
+        }
         if let invoice { out.append(""); out.append(InvoiceText.render(invoice)) }
         for d in decisions {
             out.append("")

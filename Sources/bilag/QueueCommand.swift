@@ -91,12 +91,13 @@ struct QueueCommand: ParsableCommand {
         @OptionGroup var op: OperatorOptions
         @OptionGroup var posting: PostingOptions
         @Option(help: "Book an invoice flagged as a duplicate anyway, giving the reason (kept in the audit trail).") var overrideDuplicate: String?
+        @Flag(help: "Book it without bilag paying it (it is paid outside bilag).") var noPayment = false
         @Argument(help: "The invoice id.") var id: String
 
         func run() throws {
             let q = try QueueCommand.open(global)
             let input = try posting.input()
-            let r = try q.approve(id, posting: input, by: op.resolvedUser, note: op.note, overrideDuplicate: overrideDuplicate)
+            let r = try q.approve(id, posting: input, by: op.resolvedUser, note: op.note, overrideDuplicate: overrideDuplicate, pay: !noPayment)
             Console().line("\(r.id) booked by \(op.resolvedUser)")
         }
     }

@@ -48,8 +48,23 @@ struct ReportCommand: ParsableCommand {
                     for u in r.unknown { out.line("    in a file, not booked in the store: \(u)") }
                     for m in r.mismatched { out.line("    file whose sums or bytes are not its bookings': \(m)") }
                 }
+                if let p = report.payments { Self.show(p, out) }
             }
             if !report.ok { throw ExitStatus.checkFailed.code }
+        }
+
+        static func show(_ p: PaymentsReport, _ out: Console) {
+            out.line("payments (\(p.writer)):")
+            out.line("  paid (in files written this day): \(p.paidCount) payment(s), \(money(p.paid))")
+            out.line("  waiting for their execution date: \(p.waitingCount) invoice(s), \(money(p.waiting))")
+            out.line("  credit held for suppliers' next invoices: \(money(p.heldCredits)); invoices settled by credit notes: \(p.settledCount)")
+            for b in p.blocked { out.line("  not payable: \(b)") }
+            for f in p.files { out.line("  \(p.writer)/\(f.file): \(f.count) payment(s), \(money(f.sums)), sha256 \(f.sha256.prefix(16))…, checksum \(f.checksum)") }
+            out.line("  reconciliation: \(p.filed) filed, \(p.inFiles) in files\(p.ok ? " — reconciles" : " — DOES NOT reconcile")")
+            for t in p.twice { out.line("    in two payment files: \(t)") }
+            for u in p.unknown { out.line("    in a payment file the store did not file it in: \(u)") }
+            for m in p.missing { out.line("    filed, but in no payment file: \(m)") }
+            for m in p.mismatched { out.line("    payment file whose count, sums or bytes are not its invoices': \(m)") }
         }
 
         static func money(_ amounts: [String: Amount]) -> String {

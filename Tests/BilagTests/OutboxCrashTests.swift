@@ -26,26 +26,10 @@ final class OutboxCrashTests: XCTestCase {
 
     func testKillNineWhileFilesAreWrittenLeavesEveryVoucherOnceInEachWriterAndTheDayReconciles() throws {
         let root = try TemporaryRoot()
-        var open = try root.queuedInvoices(40, prefix: "K", config: config)
         var rng = SeededGenerator()
-        XCTAssertEqual(open.count, 40)
-        var round = 0, kills = 0
-        while !open.isEmpty, round < 30 {
-            round += 1
-            let daemon = try root.start(["run"], label: "daemon-\(round)")
-            var approvals: [BilagProcess] = []
-            for id in open.shuffled(using: &rng).prefix(5) {
-                approvals.append(try root.start(TemporaryRoot.approval(id), label: "approve"))
-            }
-            Thread.sleep(forTimeInterval: Double.random(in: 0.01...0.15, using: &rng))
-            // One approval of several is killed (a lone one would be killed in every round, and never get through).
-            if approvals.count > 1, let victim = approvals.randomElement(using: &rng), victim.isRunning { victim.kill(); kills += 1 }
-            Thread.sleep(forTimeInterval: Double.random(in: 0.01...0.2, using: &rng))
-            daemon.kill()
-            if daemon.wait(timeout: 20)?.signal == SIGKILL { kills += 1 }
-            for p in approvals where p.wait(timeout: 30) == nil { p.kill(); XCTFail("an approve hung") }
-            open = try Store(path: root.databasePath).invoices(state: .manual, limit: 100).map(\.id)
-        }
+        let queued = try root.queuedInvoices(40, prefix: "K", config: config)
+        XCTAssertEqual(queued.count, 40)
+        let (kills, open) = try root.approveUnderKills(queued, rng: &rng)
         XCTAssertGreaterThan(kills, 5)
         // Undisturbed: the last approvals, then a run that finishes what the kills left unwritten.
         for id in open { try root.bilagSucceeding(TemporaryRoot.approval(id)) }

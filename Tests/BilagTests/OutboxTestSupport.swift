@@ -1,6 +1,10 @@
 import BilagStore
 import BilagTestKit
 import Foundation
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Roots for the Outbox's tests through the real binary: invoices delivered and run into the manual queue, and
 /// operators approving them.
@@ -18,5 +22,27 @@ extension TemporaryRoot {
     /// The command line of an operator's approval of `id` (account 5250, cost centre 4711).
     static func approval(_ id: String, user: String = "alice", extra: [String] = []) -> [String] {
         ["queue", "approve", id, "--account", "5250", "--dim", "costcentre=4711", "--user", user] + extra
+    }
+
+    /// Rounds of a daemon and five operators' approvals of the invoices still in the manual queue, the daemon and one
+    /// approval of several killed with -9 at random moments, until none is left or 30 rounds have passed; returns how
+    /// many processes were killed and the ids still open.
+    func approveUnderKills(_ open: [String], rng: inout SeededGenerator) throws -> (kills: Int, open: [String]) {
+        var open = open, round = 0, kills = 0
+        while !open.isEmpty, round < 30 {
+            round += 1
+            let daemon = try start(["run"], label: "daemon-\(round)")
+            var approvals: [BilagProcess] = []
+            for id in open.shuffled(using: &rng).prefix(5) { approvals.append(try start(TemporaryRoot.approval(id), label: "approve")) }
+            Thread.sleep(forTimeInterval: Double.random(in: 0.01...0.15, using: &rng))
+            // One approval of several is killed (a lone one would be killed in every round, and never get through).
+            if approvals.count > 1, let victim = approvals.randomElement(using: &rng), victim.isRunning { victim.kill(); kills += 1 }
+            Thread.sleep(forTimeInterval: Double.random(in: 0.01...0.2, using: &rng))
+            daemon.kill()
+            if daemon.wait(timeout: 20)?.signal == SIGKILL { kills += 1 }
+            for p in approvals where p.wait(timeout: 30) == nil { p.kill(); XCTFail("an approve hung") }
+            open = try Store(path: databasePath).invoices(state: .manual, limit: 100).map(\.id)
+        }
+        return (kills, open)
     }
 }

@@ -81,7 +81,8 @@ public enum Identifiers {
         return s
     }
 
-    static func digits(_ s: String) -> [Int]? {
+    /// The digits of `s`, or nil when it holds anything else.
+    public static func digits(_ s: String) -> [Int]? {
         var out: [Int] = []
         out.reserveCapacity(s.utf8.count)
         for b in s.utf8 {

@@ -18,6 +18,8 @@ public struct PaymentInstructions: Hashable, Codable, Sendable {
     public var paymentChannelCode: String?
     /// OIOUBL `InstructionID` / FIK card type and creditor (for FIK/giro payments)
     public var instructionIdentifier: String?
+    /// OIOUBL `CreditAccount/AccountID`: the FIK creditor number
+    public var creditAccount: String?
     public init() {}
 }
 

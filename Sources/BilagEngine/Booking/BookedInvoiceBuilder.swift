@@ -28,7 +28,8 @@ extension BookedInvoiceDetails {
         if let means = invoice.paymentInstructions.first {
             let transfer = means.creditTransfers.first
             payment = PaymentMeans(code: means.paymentMeansTypeCode, account: transfer?.paymentAccountIdentifier?.value, bic: transfer?.paymentServiceProviderIdentifier,
-                                   paymentID: means.remittanceInformation)
+                                   paymentID: means.remittanceInformation, instructionID: means.instructionIdentifier, creditAccount: means.creditAccount,
+                                   channel: means.paymentChannelCode)
         }
         supplierLegalID = invoice.seller.legalRegistrationIdentifier?.value
         supplierVATNumber = invoice.seller.vatIdentifier

@@ -197,10 +197,14 @@ public enum ConfigLoader {
             if let v = spec["max_entries_per_file"] { s.maxEntriesPerFile = max(1, try int(v, key + ".max_entries_per_file", file)) }
             if let v = spec["close_after_minutes"] { s.closeAfterSeconds = max(0, try int(v, key + ".close_after_minutes", file)) * 60 }
             for (k, v) in spec where !["kind", "max_entries_per_file", "close_after_minutes"].contains(k) { s.settings[k] = "\(v)" }
-            guard !s.kind.isEmpty else { throw BilagError("config-invalid", "\(file): \(key) has no kind", remedy: "give kind: one of \(OutboxWriterKinds.all.map { $0.kind }.joined(separator: ", "))") }
+            guard !s.kind.isEmpty else { throw BilagError("config-invalid", "\(file): \(key) has no kind", remedy: "give kind: one of \(OutboxWriterKinds.names.joined(separator: ", "))") }
             // Made once here, so a wrong kind or setting is refused when the file is read, not when the writer first runs.
-            _ = try OutboxWriterKinds.make(s, root: config.root)
+            try OutboxWriterKinds.check(s, root: config.root)
             out.append(s)
+        }
+        let payments = out.filter { $0.kind == PaymentSettings.kind }.map(\.name)
+        guard payments.count <= 1 else {
+            throw BilagError("config-invalid", "\(file): outbox.writers has \(payments.count) payments writers (\(payments.joined(separator: ", ")))", remedy: "keep one: an invoice is paid by one payments writer; give it debtor_accounts for several accounts")
         }
         guard out.contains(where: { $0.name == Store.journalWriter && $0.kind == JournalWriter.kind }) else {
             throw BilagError("config-invalid", "\(file): outbox.writers has no journal writer", remedy: "keep `journal: { kind: jsonl }` among the writers: `bilag store check` and `bilag store rebuild` read the store's bookings back from it")

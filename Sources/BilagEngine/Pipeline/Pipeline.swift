@@ -513,6 +513,9 @@ public final class Pipeline: @unchecked Sendable {
         }
     }
 
+    /// The checks before booking an invoice bilag pays (`PaymentGuard`): none without a payments writer.
+    var paymentGuard: PaymentGuard { PaymentGuard(settings: outbox.payments?.settings, store: store) }
+
     func examineAll(_ files: [ClaimedFile]) -> [Examination] {
         files.isEmpty ? [] : ExaminingBatch(files, pipeline: self).results()
     }
@@ -529,6 +532,7 @@ public final class Pipeline: @unchecked Sendable {
                 o = Outcome(invoiceID: file.id, state: .manual, reasonCode: routed.reason, reasonMessage: routed.message, actor: "system", action: "decided")
                 o.duplicateOf = routed.duplicateOf
             } else {
+                var stopped = false
                 let record = decider.decide(DecisionInput(invoiceID: file.id, channel: file.channel, invoice: doc.invoice, validation: report, takenUpAgain: file.takenUpAgain))
                 trace.append(contentsOf: record.trace)
                 switch record.decision {
@@ -536,13 +540,14 @@ public final class Pipeline: @unchecked Sendable {
                     o = Outcome(invoiceID: file.id, state: .booked, actor: record.actor, action: "booked")
                     o.booked = BookedInvoice(id: file.id, sha256: file.sha256, summary: examined.summary, booking: booking, bookedBy: record.actor,
                                              robot: record.decisions.first { $0.mode == "live" }, invoice: doc.invoice)
+                    stopped = try paymentGuard.stopIfUnpayable(&o, trace: &trace)
                 case let .manual(reason, message):
                     o = Outcome(invoiceID: file.id, state: .manual, reasonCode: reason, reasonMessage: message, actor: record.actor, action: "decided")
                 case let .wait(connector, message, notBefore):
                     o = try waitOutcome(file, connector: connector, message: message, notBefore: notBefore, actor: record.actor)
                 }
                 o.decisions = record.decisions
-                o.caseUpdates = record.caseUpdates
+                o.caseUpdates = stopped ? [] : record.caseUpdates
             }
             o.summary = examined.summary
             o.validationJSON = examined.validationJSON

@@ -1,4 +1,5 @@
 import BilagCore
+import BilagOutbox
 import BilagStore
 import Foundation
 import Logging
@@ -46,7 +47,10 @@ public struct ManualQueue {
     ///
     /// An invoice flagged as a duplicate (the same bytes, or the same supplier, number and date as an earlier one) is
     /// booked only with `overrideDuplicate`, the operator's reason for paying it anyway, which the audit keeps.
-    public func approve(_ id: String, posting: PostingInput?, by user: String, note: String? = nil, overrideDuplicate: String? = nil) throws -> InvoiceRecord {
+    ///
+    /// Where bilag pays, the payment checks run as for a robot (`PaymentGuard`): an invalid payment reference or an
+    /// unconfirmed new payee account refuses the approval; `pay: false` books it without bilag paying it.
+    public func approve(_ id: String, posting: PostingInput?, by user: String, note: String? = nil, overrideDuplicate: String? = nil, pay: Bool = true) throws -> InvoiceRecord {
         try refuseWhenBehind()
         defer { settle() }
         let r = try find(id)
@@ -67,12 +71,20 @@ public struct ManualQueue {
         guard let (net, vat) = try? totals(r) else {
             throw BilagError("amounts-missing", "invoice \(r.id) has no readable totals, so it cannot be booked", remedy: "reject it with code returned-to-supplier and ask for a corrected invoice")
         }
+        try refuseOwnAccountConfirmation(r, by: user)
         var o = Outcome(invoiceID: r.id, state: .booked, actor: Self.actor(user), action: "approved")
-        let booking = Booking(postings: [Posting(account: input.account, dimensions: input.dimensions, netAmount: net, vatAmount: vat, vatCode: input.vatCode, text: r.invoiceNumber.map { "Invoice \($0)" })])
+        let booking = Booking(postings: [Posting(account: input.account, dimensions: input.dimensions, netAmount: net, vatAmount: vat, vatCode: input.vatCode, text: r.invoiceNumber.map { "Invoice \($0)" })], pay: pay)
         guard let stored = try store.summary(r.id) else { throw BilagError("invoice-not-found", "invoice \(r.id) vanished while you approved it", remedy: "show it again with `bilag queue show \(r.id)`") }
         o.booked = BookedInvoice(id: r.id, sha256: stored.sha256, summary: stored.summary, booking: booking, bookedBy: o.actor, robot: try store.decisions(invoice: r.id).last { $0.mode == "live" },
                                  invoice: pipeline.parsedInvoice(r))
+        if let stop = try pipeline.paymentGuard.deviation(for: o.booked!, creditNotes: false) {
+            throw BilagError(stop.code, "invoice \(r.id) cannot be paid as it stands: \(stop.message)",
+                             remedy: stop.code == PaymentDeviation.payeeAccountChanged
+                                 ? "confirm the new account with `bilag suppliers confirm --invoice \(r.id)` (after checking it with the supplier), then have another operator approve it"
+                                 : "reject it and ask the supplier for a corrected invoice, or pay it outside bilag and approve it with --no-payment")
+        }
         var detail = ["posting": try json(input), "note": note ?? ""]
+        if !pay { detail["payment"] = "not paid by bilag (--no-payment)" }
         if Self.duplicateFlag(r) != nil, let override {
             detail["duplicate_override"] = override
             detail["duplicate_of"] = r.duplicateOf ?? ""
@@ -114,6 +126,7 @@ public struct ManualQueue {
         defer { settle() }
         let r = try find(id)
         try expect(r, in: [.manual, .quarantined], action: "retry")
+        try refuseOwnAccountConfirmation(r, by: user)
         var o = Outcome(invoiceID: r.id, state: .received, actor: Self.actor(user), action: "retried")
         o.detail = try json(["note": note ?? "", "previous_reason": r.reasonCode ?? ""])
         try applyOne(o, expecting: r.state)
@@ -124,6 +137,16 @@ public struct ManualQueue {
     }
 
     static func actor(_ user: String) -> String { "operator:\(user)" }
+
+    /// Four eyes on a changed payee account: whoever confirmed a new account for an invoice (or, for an invoice held as
+    /// `payee-account-changed`, any new account of its supplier) cannot also release that invoice (approve or retry it).
+    func refuseOwnAccountConfirmation(_ r: InvoiceRecord, by user: String) throws {
+        guard let supplier = r.sellerKey else { return }
+        let held = r.reasonCode == PaymentDeviation.payeeAccountChanged
+        if try store.payeeAccounts(supplier: supplier).contains(where: { $0.source == "confirmed" && $0.confirmedBy == Self.actor(user) && (held || $0.invoiceID == r.id) }) {
+            throw BilagError("segregation-of-duties", "\(user) confirmed the new payee account of this supplier and so cannot also release invoice \(r.id)", remedy: "ask another operator to retry or approve it")
+        }
+    }
 
     /// Refuses to act on a store that is behind its Outbox (restored from an older copy): an approval there could book
     /// an invoice the Outbox already holds. Cheap: each writer's folder's names against the store's list of files.

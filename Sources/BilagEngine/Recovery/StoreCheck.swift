@@ -94,11 +94,19 @@ public struct StoreCheck {
     /// findings.
     public func journalFindings() throws -> (files: Int, known: Int, findings: [String]) {
         var files = 0, known = 0, findings: [String] = []
-        for writer in try Outbox(outbox: config.outboxPath, settings: config.outboxWriters, root: config.root).writers {
+        let outbox = try Outbox(outbox: config.outboxPath, settings: config.outboxWriters, root: config.root)
+        for writer in outbox.writers {
             let (all, unknown) = try writer.unknownFiles(store)
             files += all
             known += all - unknown.filter { FileManager.default.fileExists(atPath: writer.directory + "/" + $0.name) }.count
             findings += writer.findings(unknown.filter(\.isBehind))
+        }
+        // Payment files: one the store did not file its payments in means it is behind (it could pay them again).
+        if let payments = outbox.payments {
+            let all = payments.fileNames().count, unknown = try payments.unknownFiles(store)
+            files += all
+            known += all - unknown.count
+            findings += payments.findings(unknown)
         }
         return (files, known, findings)
     }

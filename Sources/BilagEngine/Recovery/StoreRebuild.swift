@@ -29,9 +29,12 @@ public struct StoreRebuild {
         public var withoutOriginal: [String] = []
         /// Invoices that stand in more than one journal line (the Outbox already holds them twice: reverse one in the ERP).
         public var doubleBookings: [String] = []
+        /// Payment files adopted from the Outbox (their invoices stay paid).
+        public var paymentFiles = 0
 
         enum CodingKeys: String, CodingKey {
             case movedAside = "moved_aside", originals, booked, queued, quarantined, journalLines = "journal_lines", withoutOriginal = "without_original", doubleBookings = "double_bookings"
+            case paymentFiles = "payment_files"
         }
     }
 
@@ -45,6 +48,8 @@ public struct StoreRebuild {
         report.movedAside = try moveDatabaseAside(now: now)
         let pipeline = try Pipeline(config: config)
         try pipeline.rebuild(from: journal, into: &report)
+        // Payment files already in the Outbox are the new store's: their invoices are never paid again.
+        report.paymentFiles = try pipeline.outbox.payments?.adopt(pipeline.store) ?? 0
         return report
     }
 

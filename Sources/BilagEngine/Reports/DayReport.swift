@@ -11,8 +11,10 @@ public struct DayReport: Encodable, Sendable {
     public var outcomes: [OutcomeLine] = []
     public var files: [FileLine] = []
     public var reconciliation: [WriterReconciliation] = []
+    /// Paid and waiting, and the payment files' reconciliation, when bilag pays (a payments writer is set up).
+    public var payments: PaymentsReport?
     /// True when every writer reconciles.
-    public var ok: Bool { reconciliation.allSatisfy(\.ok) }
+    public var ok: Bool { reconciliation.allSatisfy(\.ok) && payments?.ok != false }
 
     /// Invoices decided that day by one robot (or `operator`, `system`) with one outcome.
     public struct OutcomeLine: Encodable, Sendable {
@@ -51,12 +53,12 @@ public struct DayReport: Encodable, Sendable {
         public var ok: Bool { twice.isEmpty && unknown.isEmpty && mismatched.isEmpty && booked == written + waiting }
     }
 
-    enum CodingKeys: String, CodingKey { case date, outcomes, files, reconciliation, ok }
+    enum CodingKeys: String, CodingKey { case date, outcomes, files, reconciliation, payments, ok }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(date, forKey: .date); try c.encode(outcomes, forKey: .outcomes); try c.encode(files, forKey: .files)
-        try c.encode(reconciliation, forKey: .reconciliation); try c.encode(ok, forKey: .ok)
+        try c.encode(reconciliation, forKey: .reconciliation); try c.encodeIfPresent(payments, forKey: .payments); try c.encode(ok, forKey: .ok)
     }
 
     /// The report of `date` (`YYYY-MM-DD`, UTC) for the store and the writers of `config`.
@@ -73,11 +75,13 @@ public struct DayReport: Encodable, Sendable {
         }
         outcomes = groups.values.sorted { ($0.robot, $0.outcome) < ($1.robot, $1.outcome) }
         let bookings = try store.bookingIDs()
-        for writer in try Outbox(outbox: config.outboxPath, settings: config.outboxWriters, root: config.root).writers {
+        let outbox = try Outbox(outbox: config.outboxPath, settings: config.outboxWriters, root: config.root)
+        for writer in outbox.writers {
             let (files, reconciled) = try Self.reconcile(writer, bookings: bookings, store: store, date: date)
             self.files += files
             reconciliation.append(reconciled)
         }
+        payments = try outbox.payments.map { try PaymentsReport($0, store: store, date: date) }
     }
 
     /// `robot:NAME@HASH` → NAME; `operator:USER` → operator; anything else as it is.

@@ -178,6 +178,7 @@ struct UBLReader {
         out.paymentDueDate = fields.date(pm.first(.cbc, "PaymentDueDate"), "cac:PaymentMeans/cbc:PaymentDueDate")
         out.paymentChannelCode = pm.text(.cbc, "PaymentChannelCode")
         out.instructionIdentifier = pm.text(.cbc, "InstructionID")
+        out.creditAccount = pm.first(.cac, "CreditAccount")?.text(.cbc, "AccountID")
         for acct in pm.all(.cac, "PayeeFinancialAccount") {
             var ct = CreditTransfer()
             ct.paymentAccountIdentifier = fields.identifier(acct.first(.cbc, "ID"))

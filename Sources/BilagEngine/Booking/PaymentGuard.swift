@@ -1,0 +1,55 @@
+import BilagCore
+import BilagOutbox
+import BilagStore
+
+/// The checks made before an invoice bilag will pay is booked (only when a payments writer is set up): its payment
+/// reference passes its check, the payments writer can carry its means, it pays a known supplier only into an account
+/// known for that supplier (the invoice-fraud guard), and a credit note has an open invoice to be set off against.
+/// A check that fails sends the invoice to the manual queue with its deviation instead of booking it.
+public struct PaymentGuard {
+    public let settings: PaymentSettings?
+    public let store: Store
+
+    public init(settings: PaymentSettings?, store: Store) { self.settings = settings; self.store = store }
+
+    /// Turns a booking outcome into a manual one when `deviation` finds one; true when it did. The robot's decision
+    /// stays recorded, the trace says why.
+    public func stopIfUnpayable(_ o: inout Outcome, trace: inout [TraceStep]) throws -> Bool {
+        guard let booked = o.booked, let stop = try deviation(for: booked) else { return false }
+        trace.append(TraceStep(step: "payment", result: "\(stop.code): \(stop.message)"))
+        var manual = Outcome(invoiceID: o.invoiceID, state: .manual, reasonCode: stop.code, reasonMessage: stop.message, actor: o.actor, action: "decided")
+        manual.decisions = o.decisions
+        o = manual
+        return true
+    }
+
+    /// Why `booked` must not be booked as it stands, or nil. `creditNotes: false` leaves out the set-off check (an
+    /// operator approving a credit note knows whether an invoice will come to set it against).
+    public func deviation(for booked: BookedInvoice, creditNotes: Bool = true) throws -> PaymentDeviation? {
+        guard let settings, PaymentEligibility.payable(booked) else { return nil }
+        let supplier = booked.supplierName ?? "the supplier"
+        if booked.documentKind == .creditNote {
+            guard creditNotes, booked.amountDue < .zero, let key = booked.supplierKey else { return nil }
+            if try !store.hasOpenInvoice(supplier: key, currency: booked.currency, after: store.paymentCursor(settings.name)) {
+                return PaymentDeviation(PaymentDeviation.creditNoteUnmatched,
+                                        "no open invoice of \(supplier) in \(booked.currency ?? "its currency") to set this credit note of \(-booked.amountDue) against; approve it to hold the credit for the supplier's next invoice, or reject it if the supplier refunds it")
+            }
+            return nil
+        }
+        guard booked.amountDue > .zero else { return nil }
+        let instruction: PayeeInstruction
+        switch PayeeInstruction.of(booked, country: settings.country) {
+        case let .failure(d): return d
+        case let .success(i): instruction = i
+        }
+        guard settings.supports(instruction) else {
+            return PaymentDeviation(PaymentDeviation.meansUnsupported, "\(settings.version.rawValue) cannot carry a payment to \(instruction.label); pay it by hand and approve it with --no-payment, or use version pain.001.001.03")
+        }
+        guard let key = booked.supplierKey else { return nil }
+        let known = try store.payeeAccounts(supplier: key)
+        guard !known.isEmpty, !known.contains(where: { $0.accountKey == instruction.accountKey }) else { return nil }
+        let history = known.map { "\($0.label) (\($0.source) since \($0.firstSeen.prefix(10)), last \($0.lastSeen.prefix(10)))" }.joined(separator: "; ")
+        return PaymentDeviation(PaymentDeviation.payeeAccountChanged,
+                                "the invoice asks to pay \(supplier) into \(instruction.label) [\(instruction.accountKey)], an account not seen before for this supplier; known accounts: \(history). Check the change with the supplier through a channel you already know (not the invoice), then confirm it with `bilag suppliers confirm` and have another operator retry or approve the invoice")
+    }
+}

@@ -1,0 +1,173 @@
+import BilagCore
+import BilagStore
+import Foundation
+
+/// Lays out one payment file as an ISO 20022 CustomerCreditTransferInitiation (pain.001.001.03 or .09): a group
+/// header with the count and control sum, then one payment information block (PmtInf) per debtor account and
+/// requested execution date, each with its own count and control sum, holding one credit transfer per invoice.
+///
+/// The creditor side follows the Danish and Norwegian CGI guides' practice: an IBAN with the BIC; a Danish domestic
+/// account as the account number (BBAN) with the registration number as the creditor agent's clearing member id
+/// (DKNCC); a Norwegian domestic account as an 11-digit BBAN; a KID or RF reference as a structured creditor reference
+/// of type SCOR; a FIK/giro payment (pain.001.001.03 only) as the creditor number or giro account with the card type
+/// as the reference type and the payment id as the reference; otherwise the invoice number as unstructured text.
+/// The same payments give the same bytes.
+public struct Pain001Document: Sendable {
+    public let settings: PaymentSettings
+
+    public init(settings: PaymentSettings) { self.settings = settings }
+
+    /// One credit transfer as the file holds it.
+    struct Transfer {
+        var payment: PaymentRecord
+        var instruction: PayeeInstruction
+        var amount: Amount
+        var debtor: PaymentSettings.DebtorAccount
+        var date: String
+    }
+
+    /// The file `file` holding `payments` (all filed in it), or an error for a payment that cannot be laid out.
+    public func render(file: PaymentFileRecord, payments: [PaymentRecord]) throws -> Data {
+        let transfers = try payments.map { p -> Transfer in
+            guard let json = p.instruction, let i = try? JSONDecoder().decode(PayeeInstruction.self, from: Data(json.utf8)) else {
+                throw BilagError("payment-unwritable", "the payment of invoice \(p.invoiceID) has no readable payee instruction", remedy: "run `bilag store check`; restore the newest backup if the database is damaged")
+            }
+            guard settings.supports(i) else {
+                throw BilagError("payment-unwritable", "\(settings.version.rawValue) cannot carry the payment of invoice \(p.invoiceID) to \(i.label)", remedy: "use version: pain.001.001.03 for FIK and giro payments")
+            }
+            return Transfer(payment: p, instruction: i, amount: p.openAmount.rounded(2), debtor: settings.debtorAccount(for: p.currency), date: p.requestedDate ?? String(file.createdAt.prefix(10)))
+        }
+        var groups: [(key: String, transfers: [Transfer])] = []
+        for t in transfers.sorted(by: { ($0.debtor.iban, $0.date, $0.payment.seq) < ($1.debtor.iban, $1.date, $1.payment.seq) }) {
+            let key = t.debtor.iban + " " + t.date
+            if groups.last?.key == key { groups[groups.count - 1].transfers.append(t) } else { groups.append((key, [t])) }
+        }
+        let v09 = settings.version == .v09
+        let msgID = Self.messageID(file)
+        var x = XMLText()
+        x.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        x.open("Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:\(settings.version.rawValue)\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"", close: "Document")
+        x.open("CstmrCdtTrfInitn")
+        x.open("GrpHdr")
+        x.leaf("MsgId", msgID)
+        x.leaf("CreDtTm", String(file.createdAt.prefix(19)))
+        x.leaf("NbOfTxs", String(transfers.count))
+        x.leaf("CtrlSum", Self.sum(transfers).description)
+        party(&x, "InitgPty", name: settings.debtorName, id: settings.debtorID)
+        x.close("GrpHdr")
+        for (n, group) in groups.enumerated() {
+            let first = group.transfers[0]
+            x.open("PmtInf")
+            x.leaf("PmtInfId", String("\(msgID)-\(n + 1)".suffix(35)))
+            x.leaf("PmtMtd", "TRF")
+            x.leaf("NbOfTxs", String(group.transfers.count))
+            x.leaf("CtrlSum", Self.sum(group.transfers).description)
+            if v09 { x.open("ReqdExctnDt"); x.leaf("Dt", first.date); x.close("ReqdExctnDt") } else { x.leaf("ReqdExctnDt", first.date) }
+            party(&x, "Dbtr", name: settings.debtorName, id: settings.debtorID)
+            x.open("DbtrAcct"); x.open("Id"); x.leaf("IBAN", first.debtor.iban); x.close("Id"); x.close("DbtrAcct")
+            x.open("DbtrAgt"); x.open("FinInstnId"); x.leaf(v09 ? "BICFI" : "BIC", first.debtor.bic); x.close("FinInstnId"); x.close("DbtrAgt")
+            if let cb = settings.chargeBearer { x.leaf("ChrgBr", cb) }
+            for t in group.transfers { transfer(&x, t, v09: v09) }
+            x.close("PmtInf")
+        }
+        x.close("CstmrCdtTrfInitn")
+        x.close("Document")
+        return Data(x.text.utf8)
+    }
+
+    func transfer(_ x: inout XMLText, _ t: Transfer, v09: Bool) {
+        let i = t.instruction
+        x.open("CdtTrfTxInf")
+        x.open("PmtId")
+        x.leaf("InstrId", "BILAG-\(t.payment.seq)")
+        x.leaf("EndToEndId", String(t.payment.invoiceID.prefix(35)))
+        x.close("PmtId")
+        x.open("Amt"); x.leaf("InstdAmt Ccy=\"\(XMLText.escape(t.payment.currency))\"", t.amount.description, close: "InstdAmt"); x.close("Amt")
+        // The creditor's bank: a BIC, or (pain.001.001.03, Danish domestic) the registration number.
+        if let bic = i.bic {
+            x.open("CdtrAgt"); x.open("FinInstnId"); x.leaf(v09 ? "BICFI" : "BIC", bic); x.close("FinInstnId"); x.close("CdtrAgt")
+        } else if !v09, i.kind == .domestic, i.country == "DK" {
+            x.open("CdtrAgt"); x.open("FinInstnId"); x.open("ClrSysMmbId"); x.open("ClrSysId"); x.leaf("Cd", "DKNCC"); x.close("ClrSysId")
+            x.leaf("MmbId", String(i.account.prefix(4))); x.close("ClrSysMmbId"); x.close("FinInstnId"); x.close("CdtrAgt")
+        }
+        x.open("Cdtr"); x.leaf("Nm", Self.text(t.payment.supplierName ?? t.payment.supplierKey ?? "Creditor", 70)); x.close("Cdtr")
+        x.open("CdtrAcct"); x.open("Id")
+        switch (i.kind, v09) {
+        case (.iban, _), (.domestic, true): x.leaf("IBAN", i.iban ?? i.account)
+        case (.domestic, false):
+            x.open("Othr"); x.leaf("Id", i.country == "DK" ? String(i.account.dropFirst(4)) : i.account)
+            x.open("SchmeNm"); x.leaf("Cd", "BBAN"); x.close("SchmeNm"); x.close("Othr")
+        case (.fik, _), (.giro, _):
+            x.open("Othr"); x.leaf("Id", i.account)
+            x.open("SchmeNm"); x.leaf("Prtry", i.kind == .fik ? "OCR" : "GIRO"); x.close("SchmeNm"); x.close("Othr")
+        }
+        x.close("Id"); x.close("CdtrAcct")
+        x.open("RmtInf")
+        let structured = i.referenceKind != nil || i.kind == .fik || i.kind == .giro
+        if !structured || i.reference == nil, let message = i.message ?? t.payment.invoiceNumber {
+            x.leaf("Ustrd", Self.text(message, 140))
+        }
+        if structured {
+            x.open("Strd"); x.open("CdtrRefInf"); x.open("Tp"); x.open("CdOrPrtry")
+            if i.kind == .fik || i.kind == .giro { x.leaf("Prtry", i.cardType ?? "") } else { x.leaf("Cd", "SCOR") }
+            x.close("CdOrPrtry"); x.close("Tp")
+            if let ref = i.reference { x.leaf("Ref", ref) }
+            x.close("CdtrRefInf"); x.close("Strd")
+        }
+        x.close("RmtInf")
+        x.close("CdtTrfTxInf")
+    }
+
+    func party(_ x: inout XMLText, _ tag: String, name: String, id: String?) {
+        x.open(tag)
+        x.leaf("Nm", Self.text(name, 70))
+        if let id, !id.isEmpty {
+            x.open("Id"); x.open("OrgId"); x.open("Othr"); x.leaf("Id", String(id.prefix(35))); x.close("Othr"); x.close("OrgId"); x.close("Id")
+        }
+        x.close(tag)
+    }
+
+    /// `BILAG-` and the file's number: unique per payments writer, at most 35 characters.
+    public static func messageID(_ file: PaymentFileRecord) -> String {
+        "BILAG-\(file.createdAt.prefix(10).replacingOccurrences(of: "-", with: ""))-\(file.id)"
+    }
+
+    static func sum(_ transfers: [Transfer]) -> Amount {
+        transfers.reduce(Amount.zero.rounded(2)) { $0 + $1.amount }.rounded(2)
+    }
+
+    /// Text cut to `max` characters, line breaks and tabs as spaces.
+    static func text(_ s: String, _ max: Int) -> String {
+        String(String(s.map { $0.isNewline || $0 == "\t" ? " " : $0 }).trimmingWhitespace().prefix(max))
+    }
+}
+
+/// XML written as text, indented, with element content escaped.
+struct XMLText {
+    var text = ""
+    var depth = 0
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default:
+                // Control characters are not allowed in XML 1.0 text.
+                if c.value < 0x20 { out += " " } else { out.unicodeScalars.append(c) }
+            }
+        }
+        return out
+    }
+
+    mutating func raw(_ s: String) { text += s }
+    mutating func indent() { text += String(repeating: "  ", count: depth) }
+    mutating func open(_ tag: String, close _: String? = nil) { indent(); text += "<\(tag)>\n"; depth += 1 }
+    mutating func close(_ tag: String) { depth -= 1; indent(); text += "</\(tag)>\n" }
+    mutating func leaf(_ tag: String, _ value: String, close: String? = nil) { indent(); text += "<\(tag)>\(Self.escape(value))</\(close ?? tag)>\n" }
+}

@@ -1,0 +1,215 @@
+import BilagCore
+import BilagStore
+import Foundation
+
+/// The payments writer: takes the bookings bilag pays from the booked-invoice stream, sets credit notes off against
+/// open invoices of the same supplier, and writes the payments due into pain.001 files in `Outbox/NAME/`, each with
+/// its manifest in `Outbox/manifests/NAME/` — every invoice in at most one payment file, whatever crashes.
+///
+/// Exactly once: payments are assigned to a file in the store (one transaction: the file is recorded `pending`, its
+/// payments `filed` in it) before the file is written. A writer killed before the file appears writes the same file
+/// again (its content comes from the store alone, so the bytes are the same); one killed after it appeared finds it
+/// and records it. A payment once filed is never filed again. A file in the folder that the store does not know means
+/// the store is behind its Outbox (restored from an older copy): paying from it could pay twice, so it stops.
+public final class PaymentFiles: Sendable {
+    public let settings: PaymentSettings
+    public let directory: String
+    public let manifestDirectory: String
+    let document: Pain001Document
+
+    public init(_ settings: PaymentSettings, outbox: String) {
+        self.settings = settings
+        directory = outbox + "/" + settings.name
+        manifestDirectory = outbox + "/manifests/" + settings.name
+        document = Pain001Document(settings: settings)
+    }
+
+    public var name: String { settings.name }
+
+    /// Starts the writer (at the first run: above every booking made before payments were set up), finishes a file a
+    /// killed writer left pending, or throws `StoreBehindOutbox` for a payment file the store does not know.
+    public func reconcile(with store: Store) throws {
+        try OutboxFiles.holdingLock(directory, manifestDirectory) {
+            try store.startPayments(name)
+            try refuseUnknownFiles(store)
+            try finishPending(store)
+        }
+    }
+
+    /// Takes up new bookings, sets off credit notes, and writes every payment due into a file; returns how many
+    /// payments were written.
+    @discardableResult
+    public func flush(_ store: Store, now: Date = Date()) throws -> Int {
+        try OutboxFiles.holdingLock(directory, manifestDirectory) {
+            try store.startPayments(name)
+            try refuseUnknownFiles(store)
+            var written = try finishPending(store)
+            try takeUp(store, now: now)
+            try store.setOffCredits(now: Timestamp.string(now))
+            while let file = try fileDue(store, now: now) {
+                try write(file, store)
+                written += file.count
+            }
+            return written
+        }
+    }
+
+    /// Records the bookings after the writer's cursor as payments: open invoices, held credit notes, or not paid
+    /// (with the reason).
+    func takeUp(_ store: Store, now: Date) throws {
+        while let cursor = try store.paymentCursor(name) {
+            let entries = try store.bookings(after: cursor, limit: 1000)
+            guard let last = entries.last?.seq else { return }
+            var labels: [String: String] = [:]
+            let records = try entries.map { e -> PaymentRecord in
+                let (record, label) = payment(try e.booked(), seq: e.seq, now: now)
+                if let key = record.accountKey, let label { labels[key] = label }
+                return record
+            }
+            try store.takeUpPayments(name, records, labels: labels, through: last)
+        }
+    }
+
+    /// The payment a booking makes, and its account's label.
+    func payment(_ b: BookedInvoice, seq: Int64, now: Date) -> (PaymentRecord, String?) {
+        let credit = b.documentKind == .creditNote
+        var p = PaymentRecord(invoiceID: b.invoiceID, seq: seq, state: "not-paid", documentKind: b.documentKind.rawValue, supplierKey: b.supplierKey, supplierName: b.supplierName,
+                              invoiceNumber: b.invoiceNumber, currency: b.currency ?? "?", amount: credit ? -b.amountDue : b.amountDue, dueDate: b.dueDate, accountKey: nil,
+                              instruction: nil, reason: nil, createdAt: Timestamp.string(now))
+        guard PaymentEligibility.payable(b) else { p.reason = "booked without payment (pay: false)"; return (p, nil) }
+        guard b.currency != nil else { p.reason = "the booking has no currency"; return (p, nil) }
+        guard p.amount > .zero else { p.reason = credit ? "the credit note credits nothing" : "nothing is due"; return (p, nil) }
+        if credit { p.state = "held"; p.reason = "credit to set off against the supplier's next invoices"; return (p, nil) }
+        switch PayeeInstruction.of(b, country: settings.country) {
+        case let .failure(d):
+            p.state = "blocked"; p.reason = "\(d.code): \(d.message)"
+            return (p, nil)
+        case let .success(i):
+            guard settings.supports(i) else {
+                p.state = "blocked"; p.reason = "\(PaymentDeviation.meansUnsupported): \(settings.version.rawValue) cannot carry a payment to \(i.label)"
+                return (p, nil)
+            }
+            p.state = "open"
+            p.accountKey = i.accountKey
+            p.instruction = (try? Self.encoder.encode(i)).map { String(decoding: $0, as: UTF8.self) }
+            return (p, i.label)
+        }
+    }
+
+    /// Files the open payments whose execution date is near enough (`days_ahead`) into a new pending file; nil when
+    /// none is due (or, with `close_after_minutes`, the oldest has not waited long enough).
+    func fileDue(_ store: Store, now: Date) throws -> PaymentFileRecord? {
+        let today = LocalDate.today(now)
+        let calendar = settings.calendar
+        var ready: [(invoiceID: String, requestedDate: String)] = []
+        var oldest: String?
+        for p in try store.payments(state: "open") where p.openAmount > .zero {
+            let date = calendar.executionDate(due: p.dueDate.flatMap(LocalDate.init(parsing:)), today: today)
+            guard today.days(until: date) <= settings.daysAhead else { continue }
+            ready.append((p.invoiceID, date.description))
+            oldest = min(oldest ?? p.createdAt, p.createdAt)
+            if ready.count >= settings.maxPaymentsPerFile { break }
+        }
+        if ready.count < settings.maxPaymentsPerFile, settings.closeAfterSeconds > 0, let oldest, let since = Timestamp.date(oldest),
+           now.timeIntervalSince(since) < Double(settings.closeAfterSeconds) {
+            return nil
+        }
+        return try store.filePayments(name, ready, name: { fileName(id: $0, now: now) }, now: Timestamp.string(now))
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    /// `NAME-DATE-NNNNNNNNNNNN.xml`: unique (the file's number) and sorted by time.
+    func fileName(id: Int64, now: Date) -> String { "\(name)-\(LocalDate.today(now))-\(OutboxFiles.pad(id)).xml" }
+
+    /// True for a name this writer gives its files.
+    public func isOwnFile(_ file: String) -> Bool { file.hasPrefix(name + "-") && file.hasSuffix(".xml") }
+    public func manifestPath(_ file: String) -> String { manifestDirectory + "/" + file + ".manifest.json" }
+
+    /// Writes the files the store holds as pending (a writer killed before or after its file appeared); returns how
+    /// many payments they hold.
+    @discardableResult
+    func finishPending(_ store: Store) throws -> Int {
+        var n = 0
+        for f in try store.paymentFiles(name) where f.state == "pending" {
+            try write(f, store)
+            n += f.count
+        }
+        return n
+    }
+
+    /// Writes one pending file whole (manifest first under a pending name, then the file, then the manifest's final
+    /// name), then records it written. A file already there (a writer killed after its link) must be byte for byte
+    /// the one the store describes.
+    func write(_ f: PaymentFileRecord, _ store: Store) throws {
+        let payments = try store.payments(inFile: f.name)
+        let data = try document.render(file: f, payments: payments)
+        let path = directory + "/" + f.name
+        let pendingManifest = manifestDirectory + "/.pending-" + f.name + ".manifest.json"
+        if let existing = FileIO.read(path) {
+            guard existing == data else {
+                throw BilagError("payment-file-conflict", "the payment file \(path) is not the one the store filed its payments in", remedy: "do not send it to the bank; run `bilag store check` and compare it with `bilag report day`")
+            }
+        } else {
+            let manifest = PaymentManifest(file: f.name, writer: name, version: settings.version.rawValue, payments: payments, data: data, writtenAt: f.createdAt)
+            unlink(pendingManifest)
+            try FileIO.writeAtomicallyNew(try manifest.encoded(), to: pendingManifest)
+            try FileIO.writeAtomicallyNew(data, to: path)
+        }
+        if FileManager.default.fileExists(atPath: pendingManifest) {
+            try OutboxFiles.publish(pendingManifest, as: manifestPath(f.name), in: manifestDirectory)
+        } else if !FileManager.default.fileExists(atPath: manifestPath(f.name)) {
+            // The file is there without its manifest (written by an earlier version of this step, or the manifest lost):
+            // it is the store's file, so its manifest is written now.
+            let manifest = PaymentManifest(file: f.name, writer: name, version: settings.version.rawValue, payments: payments, data: data, writtenAt: f.createdAt)
+            try FileIO.writeAtomicallyNew(try manifest.encoded(), to: pendingManifest)
+            try OutboxFiles.publish(pendingManifest, as: manifestPath(f.name), in: manifestDirectory)
+        }
+        try store.markPaymentFileWritten(f.name, sha256: OutboxManifest.sha256(data))
+    }
+
+    /// For `bilag store rebuild`: records every payment file the Outbox holds (read from its manifest) as the new
+    /// store's, its invoices filed in it, and starts the writer above every booking, so that nothing is paid twice —
+    /// nor paid at all without a person: a booking that was waiting for its payment when the store was lost is paid by
+    /// hand. Returns how many files were adopted.
+    @discardableResult
+    public func adopt(_ store: Store) throws -> Int {
+        var n = 0
+        for name in fileNames().sorted() {
+            guard let m = PaymentManifest.read(manifestPath(name)) else {
+                throw BilagError("outbox-unreadable", "the payment file \(name) has no readable manifest in \(manifestDirectory)", remedy: "restore the manifest from a backup of the Outbox, then rebuild again")
+            }
+            try store.adoptPaymentFile(self.name, name: name, createdAt: m.writtenAt, sha256: m.sha256, payments: m.payments.map { ($0.invoiceID, $0.seq, $0.currency, $0.amount, $0.requestedDate) })
+            n += 1
+        }
+        try store.startPayments(self.name)
+        return n
+    }
+
+    /// The names of the writer's files: in its folder, and named by its manifests (a file the bank has taken).
+    public func fileNames() -> Set<String> {
+        let manifested = OutboxFiles.list(manifestDirectory).filter { !$0.hasPrefix(".") && $0.hasSuffix(".manifest.json") }.map { String($0.dropLast(".manifest.json".count)) }
+        return Set(OutboxFiles.list(directory).filter(isOwnFile)).union(manifested)
+    }
+
+    /// Throws `StoreBehindOutbox` when the folder holds payment files the store does not know.
+    func refuseUnknownFiles(_ store: Store) throws {
+        for tmp in OutboxFiles.list(directory) where tmp.hasPrefix(".tmp-") { unlink(directory + "/" + tmp) }
+        let unknown = try unknownFiles(store)
+        guard unknown.isEmpty else { throw StoreBehindOutbox(findings: findings(unknown), storePath: store.path) }
+    }
+
+    /// The payment files in the folder (or named by a manifest) that the store did not file payments in.
+    public func unknownFiles(_ store: Store) throws -> [String] {
+        fileNames().subtracting(try store.paymentFiles(name).map(\.name)).sorted()
+    }
+
+    /// What unknown payment files say about the store, in one sentence.
+    public func findings(_ unknown: [String]) -> [String] {
+        unknown.isEmpty ? [] : ["\(unknown.count) payment file(s) in \(directory) the store does not know (\(unknown.prefix(3).joined(separator: ", "))\(unknown.count > 3 ? ", …" : "")): paying from this store could pay their invoices twice"]
+    }
+}

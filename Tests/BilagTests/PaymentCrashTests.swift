@@ -1,0 +1,137 @@
+import BilagCore
+import BilagOutbox
+import BilagStore
+import BilagTestKit
+import Foundation
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real binary, killed with -9 while the daemon's Outbox service and operators' approvals write payment files:
+/// afterwards every approved invoice is in exactly one payment file, each file is valid against the official XSD with
+/// its counts and control sums right, no payment is missing or twice, and `bilag report day` reconciles.
+final class PaymentCrashTests: XCTestCase {
+    typealias F = PaymentFixtures
+
+    func testKillNineWhilePaymentFilesAreWrittenPaysEveryInvoiceExactlyOnce() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config(extra: ["max_entries_per_file: 3"]))
+        let count = 30
+        for i in 1...count {
+            try root.deliver(F.document("P-\(i)", supplier: "DK11111111", means: F.iban("DK5000400440116243", paymentID: "RF18539007547034")), to: "peppol/p-\(String(format: "%03d", i)).xml")
+        }
+        try root.bilagSucceeding(["run", "--once"])
+        let queued = try Store(path: root.databasePath).invoices(state: .manual, limit: 100).map(\.id)
+        XCTAssertEqual(queued.count, count, "no robot: every invoice waits for an operator")
+        var rng = SeededGenerator()
+        let (kills, open) = try root.approveUnderKills(queued, rng: &rng)
+        XCTAssertGreaterThan(kills, 5)
+        // Undisturbed: the last approvals, then a run that finishes what the kills left pending, and one more that
+        // must change nothing.
+        for id in open { try root.bilagSucceeding(TemporaryRoot.approval(id)) }
+        try root.bilagSucceeding(["run", "--once"])
+        let filesBefore = try FileManager.default.contentsOfDirectory(atPath: root.outbox + "/bank").filter { $0.hasSuffix(".xml") }.sorted()
+        try root.bilagSucceeding(["run", "--once"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.outbox + "/bank").filter { $0.hasSuffix(".xml") }.sorted(), filesBefore, "a re-run writes nothing")
+
+        let store = try Store(path: root.databasePath)
+        let booked = try store.invoices(state: .booked, limit: 100)
+        XCTAssertEqual(booked.count, count)
+        let paid = try F.checkedPayments(outbox: root.outbox)
+        XCTAssertEqual(Set(paid.keys), Set(booked.map(\.id)), "every booked invoice in exactly one payment file (seed \(rng.seed))")
+        for b in booked { XCTAssertEqual(paid[b.id]?.amount, Amount(parsing: b.amountDue ?? "")?.rounded(2), b.id) }
+        XCTAssertEqual(((try? FileManager.default.contentsOfDirectory(atPath: root.outbox + "/manifests/bank")) ?? []).filter { $0.hasPrefix(".pending-") }, [])
+        XCTAssertTrue(try store.paymentFiles("bank").allSatisfy { $0.state == "written" })
+
+        // The day's report: all paid, nothing waiting, the payment files reconcile with the store.
+        let today = String(Timestamp.string().prefix(10))
+        let report = try root.bilag(["report", "day", today, "--json"]).jsonObject()
+        XCTAssertEqual(report["ok"] as? Bool, true, "\(report)")
+        let payments = try XCTUnwrap(report["payments"] as? [String: Any])
+        XCTAssertEqual(payments["in_files"] as? Int, count)
+        XCTAssertEqual(payments["filed"] as? Int, count)
+        XCTAssertEqual(payments["paid_count"] as? Int, count)
+        XCTAssertEqual(payments["waiting_count"] as? Int, 0)
+        let text = try root.bilag(["report", "day", today])
+        XCTAssertTrue(text.stdout.contains("paid (in files written this day): \(count) payment(s)"), text.stdout)
+        XCTAssertEqual(try root.bilag(["store", "check"]).exitCode, 0)
+    }
+
+    /// A database restored from before payment files were written is behind its Outbox: bilag refuses to run rather
+    /// than pay those invoices again; and the report finds a payment file changed by hand.
+    func testARestoredStoreDoesNotPayAgainAndTheReportFindsAChangedFile() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        try root.deliver(F.document("R-1", supplier: "DK11111111", means: F.iban("DK5000400440116243")), to: "peppol/r-1.xml")
+        try root.bilagSucceeding(["run", "--once"])
+        try FileManager.default.copyItem(atPath: root.databasePath, toPath: root.path + "/backup.sqlite")
+        let id = try XCTUnwrap(try Store(path: root.databasePath).invoices(limit: 10).first?.id)
+        try root.bilagSucceeding(TemporaryRoot.approval(id))
+        XCTAssertEqual(try F.checkedPayments(outbox: root.outbox).count, 1)
+        let today = String(Timestamp.string().prefix(10))
+        XCTAssertEqual(try root.bilag(["report", "day", today]).exitCode, 0)
+
+        // The report fails a payment file edited after it was written.
+        let file = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: root.outbox + "/bank").first { $0.hasSuffix(".xml") })
+        let path = root.outbox + "/bank/" + file
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        try Data(String(decoding: original, as: UTF8.self).replacingOccurrences(of: "1656.25", with: "9656.25").utf8).write(to: URL(fileURLWithPath: path))
+        let changed = try root.bilag(["report", "day", today])
+        XCTAssertEqual(changed.exitCode, 5, "\(changed)")
+        XCTAssertTrue(changed.stdout.contains("checksum changed"), changed.stdout)
+        try original.write(to: URL(fileURLWithPath: path))
+
+        // The store restored from before the payment: behind its Outbox, refused.
+        for suffix in ["", "-wal", "-shm"] { unlink(root.databasePath + suffix) }
+        try FileManager.default.copyItem(atPath: root.path + "/backup.sqlite", toPath: root.databasePath)
+        let check = try root.bilag(["store", "check"])
+        XCTAssertEqual(check.exitCode, 5, "\(check)")
+        XCTAssertTrue(check.stdout.contains("payment file(s)"), "\(check)")
+        let run = try root.bilag(["run", "--once"])
+        XCTAssertEqual(run.exitCode, 4, "\(run)")
+        XCTAssertTrue(run.stderr.contains("store-behind-outbox") || run.stdout.contains("store-behind-outbox"), "\(run)")
+        XCTAssertEqual(try F.checkedPayments(outbox: root.outbox).count, 1)
+
+        // Rebuilt from the Outbox: the payment file is the new store's, its invoice is not paid again.
+        try root.bilagSucceeding(["store", "rebuild", "--yes"])
+        try root.bilagSucceeding(["run", "--once"])
+        XCTAssertEqual(try F.checkedPayments(outbox: root.outbox).count, 1)
+        XCTAssertEqual(try Store(path: root.databasePath).payment(id)?.state, "filed")
+        let rebuilt = try root.bilag(["report", "day", today, "--json"]).jsonObject()
+        XCTAssertEqual(rebuilt["ok"] as? Bool, true, "\(rebuilt)")
+    }
+}
+
+/// The fraud guard through the real binary's commands: supplier master data imported and shown, an approval into an
+/// unknown account refused, the account confirmed (audited) by one operator and the invoice approved by another.
+final class SupplierCommandTests: XCTestCase {
+    typealias F = PaymentFixtures
+
+    func testImportShowConfirmAndTheFourEyesRule() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        try Data("supplier;account;bic;note\nDK11111111;DK5000400440116243;DABADKKK;ERP master data\n".utf8).write(to: URL(fileURLWithPath: root.path + "/suppliers.csv"))
+        try root.deliver(F.document("C-1", supplier: "DK11111111", means: F.iban("NO9386011117947", bic: "DNBANOKK")), to: "peppol/c-1.xml")
+        try root.bilagSucceeding(["run", "--once"])
+        let imported = try root.bilagSucceeding(["suppliers", "import", root.path + "/suppliers.csv", "--user", "alice"])
+        XCTAssertTrue(imported.stdout.contains("imported 1 payee account(s)"), "\(imported)")
+        let shown = try root.bilagSucceeding(["suppliers", "show", "DK11111111"])
+        XCTAssertTrue(shown.stdout.contains("IBAN DK5000400440116243") && shown.stdout.contains("imported"), shown.stdout)
+
+        let id = try XCTUnwrap(try Store(path: root.databasePath).invoices(limit: 10).first?.id)
+        let refused = try root.bilag(TemporaryRoot.approval(id, user: "alice"))
+        XCTAssertNotEqual(refused.exitCode, 0)
+        XCTAssertTrue(refused.stderr.contains("an account not seen before") && refused.stderr.contains("NO9386011117947"), "\(refused)")
+        try root.bilagSucceeding(["suppliers", "confirm", "--invoice", id, "--user", "bob", "--note", "phoned the supplier"])
+        let own = try root.bilag(TemporaryRoot.approval(id, user: "bob"))
+        XCTAssertTrue(own.stderr.contains("cannot also release"), "\(own)")
+        try root.bilagSucceeding(TemporaryRoot.approval(id, user: "alice"))
+        let json = try root.bilagSucceeding(["suppliers", "show", "--json"]).stdout
+        XCTAssertTrue(json.contains("\"confirmed_by\":\"operator:bob\""), json)
+        XCTAssertEqual(Set(try F.checkedPayments(outbox: root.outbox).keys), [id])
+        XCTAssertTrue(try root.bilagSucceeding(["audit", "list"]).stdout.contains("payee-account-confirmed"))
+        let view = try root.bilagSucceeding(["queue", "show", id]).stdout
+        XCTAssertTrue(view.contains("payment: filed — DKK 1656.25 of 1656.25 in bank-"), view)
+    }
+}

@@ -1,0 +1,299 @@
+import BilagCore
+import BilagEngine
+import BilagOutbox
+import BilagStore
+import BilagTestKit
+import Foundation
+import XCTest
+
+/// Payments end to end in one process: invoices booked by a robot become pain.001 payments from their payment means
+/// (IBAN, Danish domestic, FIK/giro, Norwegian account and KID), batched per debtor account and execution date, in
+/// files the official XSD accepts (`xmllint --schema` over every file made); references that fail their check, unknown
+/// payee accounts and unmatched credit notes go to the manual queue before booking; credit notes are set off.
+final class PaymentFileTests: XCTestCase {
+    typealias F = PaymentFixtures
+
+    /// The documents of a mixed day, by name.
+    func mixedDay() -> [(String, Data)] {
+        [
+            ("a-iban", F.document("A-1", supplier: "DK11111111", means: F.iban("DK5000400440116243", paymentID: "RF18539007547034"))),
+            ("b-fik71", F.document("B-1", supplier: "DK22222222", means: F.fik("71", "000000002346526"))),
+            ("c-fik75", F.document("C-1", supplier: "DK33333333", means: F.fik("75", "1234567890123452"))),
+            ("d-giro04", F.document("D-1", supplier: "DK44444444", means: F.fik("04", "1234567890123452", creditor: "1234567"))),
+            ("e-domestic", F.document("E-1", supplier: "DK55555555", means: F.domestic("0440116243", reg: "0040"))),
+            ("f-kid", F.document("F-1", supplier: "NO986111111", means: F.domestic("86011117947", reg: nil, paymentID: "12345678903"), currency: "NOK")),
+            ("g-eur", F.document("G-1", supplier: "DE77777777", means: F.iban("DE89370400440532013000", bic: "COBADEFFXXX"), currency: "EUR")),
+            ("h-later", F.document("H-1", supplier: "DK88888888", means: F.iban("DK5000400440116243"), due: "2099-06-01")),
+            ("i-bad-iban", F.document("I-1", supplier: "DK99999999", means: F.iban("DK5000400440116244"))),
+            ("j-bad-fik", F.document("J-1", supplier: "DK12121212", means: F.fik("71", "000000002346527"))),
+            ("k-bad-kid", F.document("K-1", supplier: "NO986222222", means: F.domestic("86011117947", paymentID: "12345678904"), currency: "NOK")),
+            ("l-no-means", F.document("L-1", supplier: "DK13131313", means: "")),
+        ]
+    }
+
+    func testAMixedDayBecomesSchemaValidPain00100103FilesBatchedPerDebtorAccountAndDate() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        let pipeline = try root.bookingPipeline()
+        let r = try root.run(pipeline, mixedDay())
+        for name in ["a-iban", "b-fik71", "c-fik75", "d-giro04", "e-domestic", "f-kid", "g-eur", "h-later"] { XCTAssertEqual(r[name]?.state, .booked, "\(name): \(String(describing: r[name]?.reasonMessage))") }
+        for name in ["i-bad-iban", "j-bad-fik", "k-bad-kid"] {
+            XCTAssertEqual(r[name]?.state, .manual, name)
+            XCTAssertEqual(r[name]?.reasonCode, PaymentDeviation.referenceInvalid, name)
+        }
+        XCTAssertEqual(r["l-no-means"]?.reasonCode, PaymentDeviation.meansMissing)
+
+        let paid = try F.checkedPayments(outbox: root.outbox)
+        let ids = { (names: [String]) in Set(names.compactMap { r[$0]?.id }) }
+        XCTAssertEqual(Set(paid.keys), ids(["a-iban", "b-fik71", "c-fik75", "d-giro04", "e-domestic", "f-kid", "g-eur"]), "the due ones paid, once each")
+        XCTAssertNil(paid[r["h-later"]!.id], "due in 2099: waiting")
+        for (id, p) in paid { XCTAssertEqual(p.amount, Amount(parsing: try XCTUnwrap(try pipeline.store.invoice(id)?.amountDue))!.rounded(2), id) }
+
+        // Laid out as the CGI guides show: FIK creditor and card type, KID as SCOR, the Danish registration number.
+        let file = try XCTUnwrap(Set(paid.values.map(\.file)).first)
+        let xml = try String(contentsOfFile: root.outbox + "/bank/" + file, encoding: .utf8)
+        for snippet in ["<Prtry>71</Prtry>", "<Ref>000000002346526</Ref>", "<Id>87654321</Id>", "<Prtry>04</Prtry>", "<Cd>SCOR</Cd>", "<Ref>12345678903</Ref>",
+                        "<Ref>RF18539007547034</Ref>", "<MmbId>0040</MmbId>", "<Cd>DKNCC</Cd>", "<IBAN>DK3730000000000001</IBAN>", "<ReqdExctnDt>"] {
+            XCTAssertTrue(xml.contains(snippet), "\(snippet) in \(xml)")
+        }
+        let blocks = try F.read(root.outbox + "/bank/" + file).blocks
+        XCTAssertEqual(Set(blocks.map(\.debtor)), ["DK5000400440116243", "DK3730000000000001"], "EUR from its own account")
+
+        // The day's report: paid and waiting, and the files reconcile.
+        let report = try DayReport(date: String(Timestamp.string().prefix(10)), config: pipeline.config, store: pipeline.store)
+        let p = try XCTUnwrap(report.payments)
+        XCTAssertTrue(p.ok, "\(p)")
+        XCTAssertEqual(p.paidCount, 7)
+        XCTAssertEqual(p.waitingCount, 1)
+        XCTAssertEqual(p.filed, 7)
+        XCTAssertEqual(p.inFiles, 7)
+        XCTAssertTrue(report.ok)
+    }
+
+    /// Payments due on different banking days within `days_ahead` go into one file, one PmtInf per execution date,
+    /// each on the due date or the banking day after it.
+    func testOnePmtInfPerExecutionDateEachOnABankingDay() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config(extra: ["days_ahead: 40"]))
+        let pipeline = try root.bookingPipeline()
+        let dk = BankCalendar(country: "DK")!, today = LocalDate.today()
+        let dues = [today.adding(days: 10), today.adding(days: 10), today.adding(days: 25), dk.holidays(today.year).keys.filter { $0 > today }.min() ?? today.adding(days: 30)]
+        let docs = dues.enumerated().map { ("due-\($0.offset)", F.document("D-\($0.offset)", supplier: "DK11111111", means: F.iban("DK5000400440116243"), due: $0.element.description)) }
+        _ = try root.run(pipeline, docs)
+        let paid = try F.checkedPayments(outbox: root.outbox)
+        XCTAssertEqual(paid.count, dues.filter { today.days(until: dk.executionDate(due: $0, today: today)) <= 40 }.count)
+        let blocks = try Set(paid.values.map(\.file)).flatMap { try F.read(root.outbox + "/bank/" + $0).blocks }
+        let expected = Set(dues.map { dk.executionDate(due: $0, today: today) }.filter { today.days(until: $0) <= 40 }.map(\.description))
+        XCTAssertEqual(Set(blocks.map(\.date)), expected)
+        XCTAssertEqual(blocks.count, expected.count, "one PmtInf per debtor account and date")
+        for b in blocks { XCTAssertTrue(dk.isBankingDay(LocalDate(parsing: b.date)!), b.date) }
+    }
+
+    func testPain00100109FilesAreValidAndCarryIBANPaymentsOnly() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config(version: "pain.001.001.09"))
+        let pipeline = try root.bookingPipeline()
+        let r = try root.run(pipeline, mixedDay())
+        XCTAssertEqual(r["b-fik71"]?.reasonCode, PaymentDeviation.meansUnsupported, "FIK needs pain.001.001.03")
+        XCTAssertEqual(r["d-giro04"]?.reasonCode, PaymentDeviation.meansUnsupported)
+        let paid = try F.checkedPayments(outbox: root.outbox, version: "pain.001.001.09")
+        XCTAssertEqual(Set(paid.keys), Set(["a-iban", "e-domestic", "f-kid", "g-eur"].compactMap { r[$0]?.id }))
+        let xml = try String(contentsOfFile: root.outbox + "/bank/" + paid.values.first!.file, encoding: .utf8)
+        XCTAssertTrue(xml.contains("<IBAN>NO9386011117947</IBAN>") && xml.contains("<IBAN>DK5000400440116243</IBAN>") && xml.contains("<BICFI>"), xml)
+    }
+
+    func testAPaymentReferenceThatFailsItsCheckIsNeverBookedByAnOperatorEither() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        let pipeline = try root.bookingPipeline()
+        let r = try root.run(pipeline, [("bad", F.document("X-1", supplier: "DK99999999", means: F.fik("75", "1234567890123453")))])
+        let id = try XCTUnwrap(r["bad"]?.id)
+        let q = ManualQueue(pipeline: pipeline)
+        XCTAssertThrowsError(try q.approve(id, posting: .init(account: "5250", dimensions: ["costcentre": "4711"]), by: "alice")) { XCTAssertEqual(($0 as? BilagError)?.code, PaymentDeviation.referenceInvalid) }
+        // Paid outside bilag: booked, never in a payment file.
+        XCTAssertEqual(try q.approve(id, posting: .init(account: "5250", dimensions: ["costcentre": "4711"]), by: "alice", pay: false).state, .booked)
+        try pipeline.outbox.flush(pipeline.store)
+        XCTAssertTrue(try F.checkedPayments(outbox: root.outbox).isEmpty)
+        XCTAssertEqual(try pipeline.store.payment(id)?.state, "not-paid")
+    }
+
+    func testANewPayeeAccountOfAKnownSupplierWaitsForAConfirmationByOneOperatorAndARetryByAnother() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        let pipeline = try root.bookingPipeline()
+        // Master data: supplier DK11111111 is paid into DK50… ; supplier DK22222222 by FIK.
+        let csv = "supplier;account;bic;note\nDK11111111;DK50 0040 0440 1162 43;DABADKKK;from the ERP\n22222222;FIK:87654321;;\n"
+        XCTAssertEqual(try SupplierAccounts(pipeline: pipeline).importCSV(csv, file: "suppliers.csv", by: "alice"), 2)
+        XCTAssertThrowsError(try SupplierAccounts(pipeline: pipeline).importCSV("supplier,account\nDK1,DK5000400440116244\n", file: "bad.csv", by: "alice"))
+        XCTAssertEqual(try SupplierAccounts(pipeline: pipeline).importCSV("cvr,iban,swift,name\n33333333,GB29NWBK60161331926819,NWBKGB2L,Supplier Ltd\n", file: "erp.csv", by: "alice"), 1)
+        XCTAssertEqual(try pipeline.store.payeeAccounts(supplier: F.key("33333333")).map(\.accountKey), ["IBAN:GB29NWBK60161331926819"])
+        let r = try root.run(pipeline, [
+            ("known", F.document("K-1", supplier: "DK11111111", means: F.iban("DK5000400440116243"))),
+            ("known-domestic", F.document("K-2", supplier: "DK11111111", means: F.domestic("00400440116243"))),
+            ("known-fik", F.document("K-3", supplier: "DK22222222", means: F.fik("71", "000000002346526"))),
+            ("changed", F.document("K-4", supplier: "DK11111111", means: F.iban("NO9386011117947"))),
+            ("changed-fik", F.document("K-5", supplier: "DK22222222", means: F.fik("71", "000000002346526", creditor: "81234567"))),
+            ("new-supplier", F.document("N-1", supplier: "DK66666666", means: F.iban("DE89370400440532013000"))),
+        ])
+        XCTAssertEqual(r["known"]?.state, .booked)
+        XCTAssertEqual(r["known-domestic"]?.state, .booked, "the IBAN's domestic account is the same account")
+        XCTAssertEqual(r["known-fik"]?.state, .booked)
+        XCTAssertEqual(r["new-supplier"]?.state, .booked, "a supplier with no known account: its first account is learnt")
+        let changed = try XCTUnwrap(r["changed"])
+        XCTAssertEqual(changed.reasonCode, PaymentDeviation.payeeAccountChanged)
+        XCTAssertTrue(changed.reasonMessage?.contains("NO9386011117947") == true && changed.reasonMessage?.contains("IBAN DK5000400440116243") == true && changed.reasonMessage?.contains("imported since") == true, "old and new: \(changed.reasonMessage ?? "")")
+        XCTAssertEqual(r["changed-fik"]?.reasonCode, PaymentDeviation.payeeAccountChanged)
+        XCTAssertEqual(try pipeline.store.payeeAccounts(supplier: F.key("DK66666666")).map(\.source), ["paid"])
+
+        // Another invoice of the new supplier into yet another account is held too.
+        let r2 = try root.run(pipeline, [("new-supplier-2", F.document("N-2", supplier: "DK66666666", means: F.iban("GB29NWBK60161331926819", bic: "NWBKGB2L")))])
+        XCTAssertEqual(r2["new-supplier-2"]?.reasonCode, PaymentDeviation.payeeAccountChanged)
+
+        // Not paid before an operator confirms the account; the confirming operator cannot release the invoice.
+        let q = ManualQueue(pipeline: pipeline)
+        XCTAssertThrowsError(try q.approve(changed.id, posting: .init(account: "5250", dimensions: ["costcentre": "4711"]), by: "bob")) { XCTAssertEqual(($0 as? BilagError)?.code, PaymentDeviation.payeeAccountChanged) }
+        XCTAssertEqual(try q.retry(changed.id, by: "bob").reasonCode, PaymentDeviation.payeeAccountChanged, "a retry before the confirmation holds it again")
+        let confirmed = try SupplierAccounts(pipeline: pipeline).confirm(invoice: changed.id, by: "bob", note: "called the supplier on the number we hold")
+        XCTAssertEqual([confirmed.source, confirmed.confirmedBy], ["confirmed", "operator:bob"])
+        XCTAssertThrowsError(try q.retry(changed.id, by: "bob")) { XCTAssertEqual(($0 as? BilagError)?.code, "segregation-of-duties") }
+        XCTAssertThrowsError(try q.approve(changed.id, posting: .init(account: "5250", dimensions: ["costcentre": "4711"]), by: "bob")) { XCTAssertEqual(($0 as? BilagError)?.code, "segregation-of-duties") }
+        XCTAssertEqual(try q.retry(changed.id, by: "carol").state, .booked)
+        XCTAssertTrue(try pipeline.store.auditRecords().contains { $0.action == "payee-account-confirmed" && $0.actor == "operator:bob" })
+        XCTAssertTrue(try pipeline.store.events(changed.id).contains { $0.action == "payee-account-confirmed" })
+
+        let paid = try F.checkedPayments(outbox: root.outbox)
+        XCTAssertNotNil(paid[changed.id], "paid into the confirmed account once confirmed")
+        XCTAssertNil(paid[r["changed-fik"]!.id])
+    }
+
+    func testCreditNotesAreSetOffAgainstOpenInvoicesOfTheSameSupplier() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config(extra: ["days_ahead: 0"]))
+        let pipeline = try root.bookingPipeline()
+        let means = F.iban("DK5000400440116243")
+        // Two invoices due later (open), then a credit note of the same supplier for as much as one of them, and one
+        // of a supplier with nothing open.
+        let r = try root.run(pipeline, [
+            ("inv1", F.document("S-1", supplier: "DK11111111", means: means, due: "2099-06-01")),
+            ("inv2", F.document("S-2", supplier: "DK11111111", means: means, due: "2099-06-02")),
+        ])
+        let r2 = try root.run(pipeline, [
+            ("credit", F.document("S-3", supplier: "DK11111111", means: means, credit: true)),
+            ("stray-credit", F.document("S-4", supplier: "DK77777777", means: means, credit: true)),
+        ])
+        let inv1 = try XCTUnwrap(r["inv1"]), inv2 = try XCTUnwrap(r["inv2"]), credit = try XCTUnwrap(r2["credit"])
+        XCTAssertEqual(credit.state, .booked, "\(credit.reasonCode ?? "")")
+        XCTAssertEqual(r2["stray-credit"]?.reasonCode, PaymentDeviation.creditNoteUnmatched)
+        // The earliest due is set off first: settled in full, the other still open in full.
+        XCTAssertEqual(try pipeline.store.payment(inv1.id)?.state, "settled")
+        XCTAssertEqual(try pipeline.store.payment(inv2.id)?.state, "open")
+        XCTAssertEqual(try pipeline.store.payment(inv2.id)?.openAmount, Amount(parsing: "1656.25"))
+        XCTAssertEqual(try pipeline.store.payment(credit.id)?.state, "settled")
+        XCTAssertTrue(try F.checkedPayments(outbox: root.outbox).isEmpty, "nothing due yet")
+
+        // On its due date the open one is paid; the settled invoice and the credit note are in no file.
+        try pipeline.outbox.flush(pipeline.store, now: try XCTUnwrap(Timestamp.date("2099-06-02T08:00:00Z")))
+        let paid = try F.checkedPayments(outbox: root.outbox)
+        XCTAssertEqual(Set(paid.keys), [inv2.id])
+        XCTAssertEqual(paid[inv2.id]?.amount, Amount(parsing: "1656.25"))
+        let file = try XCTUnwrap(paid[inv2.id]?.file)
+        XCTAssertTrue(file.hasPrefix("bank-2099-06-02-"), file)
+        XCTAssertTrue(try String(contentsOfFile: root.outbox + "/bank/" + file, encoding: .utf8).contains("<ReqdExctnDt>2099-06-02</ReqdExctnDt>"))
+        let report = try XCTUnwrap(try DayReport(date: "2099-06-02", config: pipeline.config, store: pipeline.store).payments)
+        XCTAssertTrue(report.ok, "\(report)")
+        XCTAssertEqual([report.paidCount, report.settledCount], [1, 1])
+        // An operator may approve the stray credit note: its credit is held for the supplier's next invoice.
+        XCTAssertEqual(try ManualQueue(pipeline: pipeline).approve(r2["stray-credit"]!.id, posting: .init(account: "5250", dimensions: ["costcentre": "4711"]), by: "alice").state, .booked)
+        XCTAssertEqual(try pipeline.store.payment(r2["stray-credit"]!.id)?.state, "held")
+    }
+
+    /// Partial set-offs: a credit larger than one invoice spreads over the next, and what is left is held.
+    func testASetOffSpreadsOverInvoicesAndHoldsWhatIsLeft() throws {
+        let root = try TemporaryRoot()
+        let store = try root.store()
+        func row(_ id: String, _ seq: Int64, _ kind: DocumentKind, _ amount: String, due: String? = nil, supplier: String = "S", currency: String = "DKK") -> PaymentRecord {
+            PaymentRecord(invoiceID: id, seq: seq, state: kind == .creditNote ? "held" : "open", documentKind: kind.rawValue, supplierKey: supplier, supplierName: nil, invoiceNumber: id,
+                          currency: currency, amount: Amount(parsing: amount)!, dueDate: due, accountKey: nil, instruction: nil, reason: nil)
+        }
+        // Bookings the rows refer to.
+        for (i, id) in ["a", "b", "c", "d", "e"].enumerated() {
+            try store.recordClaims([ClaimRecord(id: id, channel: "peppol", sourcePath: "/x/\(id)", storedPath: "o/\(id)", sha256: "\(i)", size: 1, receivedAt: Timestamp.string())])
+        }
+        var outcomes: [Outcome] = []
+        for id in ["a", "b", "c", "d", "e"] {
+            var o = Outcome(invoiceID: id, state: .booked, actor: "robot:t@1", action: "booked")
+            o.booked = BookedInvoice(invoiceID: id, bookedAt: "", bookedBy: "robot:t@1", postings: [])
+            outcomes.append(o)
+        }
+        _ = try store.apply(outcomes)
+        try store.startPayments("bank")
+        try store.takeUpPayments("bank", [row("a", 1, .invoice, "100.00", due: "2030-01-01"), row("b", 2, .invoice, "250.00", due: "2030-02-01"),
+                                          row("c", 3, .invoice, "70.00", supplier: "OTHER"), row("d", 4, .creditNote, "300.00"), row("e", 5, .creditNote, "10.00", currency: "EUR")],
+                                 labels: [:], through: 5)
+        let made = try store.setOffCredits()
+        XCTAssertEqual(made.map { "\($0.credit)>\($0.invoice):\($0.amount)" }, ["d>a:100.00", "d>b:200.00"])
+        XCTAssertEqual(try store.payment("a")?.state, "settled")
+        XCTAssertEqual(try store.payment("b")?.openAmount, Amount(parsing: "50"))
+        XCTAssertEqual(try store.payment("c")?.openAmount, Amount(parsing: "70"), "another supplier's invoice is untouched")
+        XCTAssertEqual(try store.payment("d")?.state, "settled")
+        XCTAssertEqual(try store.payment("e")?.state, "held", "nothing in EUR to set off against")
+    }
+
+    /// The two moments a writer can die at, made on purpose: after its payments were filed in a pending file but before
+    /// the file was written (the next flush writes that file, with those payments, and no other), and after the file
+    /// appeared but before the store recorded it (the next flush finds the same bytes and records it).
+    func testAFileFiledButNotWrittenOrWrittenButNotRecordedIsFinishedOnceAtTheNextFlush() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config(extra: ["days_ahead: 0"]))
+        let pipeline = try root.bookingPipeline()
+        let r = try root.run(pipeline, [
+            ("one", F.document("W-1", supplier: "DK11111111", means: F.iban("DK5000400440116243"), due: "2099-06-01")),
+            ("two", F.document("W-2", supplier: "DK11111111", means: F.iban("DK5000400440116243"), due: "2099-06-01")),
+        ])
+        let store = pipeline.store, payments = try XCTUnwrap(pipeline.outbox.payments)
+        let one = try XCTUnwrap(r["one"]?.id), two = try XCTUnwrap(r["two"]?.id)
+        // Killed after filing `one`: a pending file, no bytes.
+        let pending = try XCTUnwrap(try store.filePayments("bank", [(one, "2099-06-01")], name: { "bank-2099-05-30-\(String(format: "%012d", $0)).xml" }, now: "2099-05-30T10:00:00Z"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.outbox + "/bank/" + pending.name))
+        try pipeline.outbox.flush(store, now: try XCTUnwrap(Timestamp.date("2099-05-30T10:00:01Z")))
+        var paid = try F.checkedPayments(outbox: root.outbox)
+        XCTAssertEqual(Set(paid.keys), [one], "the pending file holds exactly what was filed in it; two is not due yet")
+        XCTAssertEqual(paid[one]?.file, pending.name)
+
+        // Killed after linking `two`'s file, before recording it (and before its manifest took its name).
+        let second = try XCTUnwrap(try store.filePayments("bank", [(two, "2099-06-01")], name: { "bank-2099-05-31-\(String(format: "%012d", $0)).xml" }, now: "2099-05-31T10:00:00Z"))
+        let bytes = try Pain001Document(settings: payments.settings).render(file: second, payments: try store.payments(inFile: second.name))
+        try bytes.write(to: URL(fileURLWithPath: root.outbox + "/bank/" + second.name))
+        try pipeline.outbox.flush(store, now: try XCTUnwrap(Timestamp.date("2099-06-01T10:00:00Z")))
+        paid = try F.checkedPayments(outbox: root.outbox)
+        XCTAssertEqual(Set(paid.keys), [one, two])
+        XCTAssertEqual(paid[two]?.file, second.name)
+        XCTAssertEqual(try store.paymentFiles("bank").map(\.state), ["written", "written"])
+        // Flushing again changes nothing.
+        try pipeline.outbox.flush(store, now: try XCTUnwrap(Timestamp.date("2099-06-02T10:00:00Z")))
+        XCTAssertEqual(try F.checkedPayments(outbox: root.outbox).count, 2)
+        XCTAssertTrue(try XCTUnwrap(try DayReport(date: "2099-05-30", config: pipeline.config, store: store).payments).ok)
+    }
+
+    func testPaymentsStartAfterTheBookingsMadeBeforeThemAndTheSettingsAreChecked() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig("intake:\n  readiness: rename\n")
+        let before = try root.bookingPipeline()
+        _ = try root.run(before, [("old", F.document("O-1", supplier: "DK11111111", means: F.iban("DK5000400440116243")))])
+        try root.writeConfig(F.config())
+        let pipeline = try root.bookingPipeline()
+        let r = try root.run(pipeline, [("new", F.document("O-2", supplier: "DK11111111", means: F.iban("DK5000400440116243")))])
+        XCTAssertEqual(Set(try F.checkedPayments(outbox: root.outbox).keys), [r["new"]!.id], "a booking made before payments were set up is never paid by bilag")
+
+        for (yaml, says) in [
+            ("debtor_iban: \"DK5000400440116244\"", "debtor_iban"), ("version: pain.001.001.02", "version"), ("days_ahead: -1", "days_ahead"), ("debtor_bic: \"X\"", "BIC"),
+            ("colour: blue", "unknown setting"),
+        ] {
+            var config = F.config(extra: [yaml])
+            if yaml.hasPrefix("debtor_iban") { config = config.replacingOccurrences(of: "      debtor_iban: \"DK5000400440116243\"\n", with: "") }
+            if yaml.hasPrefix("debtor_bic") { config = config.replacingOccurrences(of: "      debtor_bic: \"DABADKKK\"\n", with: "") }
+            try root.writeConfig(config)
+            XCTAssertThrowsError(try ConfigLoader.load(root: root.path, environment: [:]), yaml) { XCTAssertTrue("\($0)".contains(says), "\(yaml): \($0)") }
+        }
+    }
+}
