@@ -39,6 +39,9 @@ final class CaseUpdateHoldTests: XCTestCase {
         return w
     }
 
+    /// An ERP import writer beside the journal (its plain CSV names each invoice id), so `outboxLines` sees both.
+    static let withERP = ("      close_after_minutes: 0\n", "      close_after_minutes: 0\n    erp:\n      kind: erp\n      layout: plain-csv\n")
+
     /// The tenant's first rent invoice, checked and approved by a clerk: later months go through the robot.
     func bookFirstRent(_ w: RobotWorld) throws {
         try w.run([("r-first", S.rent("R1", note: "Lejer 150382-4455", contract: "L-2201-3", amount: "6250.00"))])
@@ -56,11 +59,19 @@ final class CaseUpdateHoldTests: XCTestCase {
         return n
     }
 
+    /// How many of the Outbox's files (every writer's, not the case-update files) name the invoice.
+    static func outboxFiles(_ w: RobotWorld, _ id: String) -> Int {
+        let outbox = w.root + "/Outbox"
+        return (FileManager.default.enumerator(atPath: outbox)?.compactMap { $0 as? String } ?? []).filter { path in
+            !path.hasPrefix("case-updates") && !path.contains("manifests") && ((try? String(contentsOfFile: outbox + "/" + path, encoding: .utf8))?.contains(id) ?? false)
+        }.count
+    }
+
     // MARK: held, refused, operators' paths
 
     func testARefusedWriteBackSendsTheInvoiceToManualAndNothingToTheOutboxAndARerunUsesTheSameKey() throws {
         let s = try server()
-        let w = try world(s)
+        let w = try world(s, replacing: [Self.withERP])
         try bookFirstRent(w)
         try s.faults(["pass", "refuse:case YD-9001 is closed for deductions this month"])
         let got = try w.run([Self.december])
@@ -84,7 +95,8 @@ final class CaseUpdateHoldTests: XCTestCase {
         let after = try w.record("r-december")
         XCTAssertEqual(after.state, .booked)
         XCTAssertTrue(try w.store.isReleased(r.id))
-        XCTAssertEqual(Self.outboxLines(w, r.id), 1)
+        XCTAssertEqual(Self.outboxFiles(w, r.id), 2, "released: in one journal file and one ERP file")
+        XCTAssertEqual(Self.outboxLines(w, r.id), 3, "one journal line, two ERP rows (expense and payable)")
         XCTAssertEqual(s.deducted["R12"], 1)
         XCTAssertEqual(s.applied[refused.idempotencyKey], 1, "the same key: \(s.applied)")
         let actions = try w.store.events(r.id).map(\.action)
@@ -171,7 +183,7 @@ final class CaseUpdateHoldTests: XCTestCase {
     /// "already done", and the booking is released once: deducted once, in the journal once.
     func testKillNineBetweenTheDeductionAndTheBookingDeductsOnceAndBooksOnce() throws {
         let s = try server()
-        let w = try world(s)
+        let w = try world(s, replacing: [Self.withERP])
         try bookFirstRent(w)
         try Self.december.1.xml.write(toFile: w.root + "/Inbox/test/r-december.xml", atomically: true, encoding: .utf8)
         try s.delay(0, afterWrite: 30)
@@ -185,6 +197,7 @@ final class CaseUpdateHoldTests: XCTestCase {
         XCTAssertEqual(try w.store.heldBookings().keys.sorted(), [id])
         Thread.sleep(forTimeInterval: 0.5)   // the Outbox service has had its chance
         XCTAssertEqual(Self.outboxLines(w, id), 0, "held: not in any Outbox file")
+        XCTAssertFalse(try w.store.bookingIDs().values.contains(id), "held: no journal entry for any Outbox writer or payment to take")
         daemon.kill()
         XCTAssertNotNil(daemon.wait(timeout: 20))
         XCTAssertEqual(Self.outboxLines(w, id), 0)
@@ -192,7 +205,8 @@ final class CaseUpdateHoldTests: XCTestCase {
         let last = try bin.run(["run", "--once", "--root", w.root], logDirectory: w.root)
         XCTAssertTrue(last.succeeded, last.description)
         XCTAssertEqual(try w.record("r-december").state, .booked)
-        XCTAssertEqual(Self.outboxLines(w, id), 1, "released once")
+        XCTAssertEqual(Self.outboxFiles(w, id), 2, "released once: in one journal file and one ERP file")
+        XCTAssertEqual(Self.outboxLines(w, id), 3, "one journal line, two ERP rows (expense and payable)")
         XCTAssertEqual(s.deducted["R12"], 1, "deducted once")
         XCTAssertEqual(try w.store.caseUpdates(invoice: id).map(\.state), ["sent"])
         let check = try bin.run(["report", "check", "--root", w.root], logDirectory: w.root)
@@ -224,6 +238,7 @@ final class CaseUpdateHoldTests: XCTestCase {
         XCTAssertTrue(sawWaiting, status)
         let id = try w.record("r-december").id
         XCTAssertEqual(Self.outboxLines(w, id), 0, "held while the case system fails")
+        XCTAssertFalse(try w.store.isReleased(id))
         deadline = Date().addingTimeInterval(30)
         while Date() < deadline, Self.outboxLines(w, id) == 0 { Thread.sleep(forTimeInterval: 0.1) }
         XCTAssertEqual(Self.outboxLines(w, id), 1, "released once the write-back was taken")
