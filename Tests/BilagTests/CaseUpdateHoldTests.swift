@@ -158,6 +158,24 @@ final class CaseUpdateHoldTests: XCTestCase {
         XCTAssertTrue(check.ok, "\(check.findings.map(\.message))")
     }
 
+    /// Approved by hand after its deduction was given up and reversed: the landlord is paid without a deduction in
+    /// force, and `report check` says so, with both sides.
+    func testApprovingAfterAReversalIsListedAsBookedWithoutItsWriteBack() throws {
+        let s = try server()
+        let w = try world(s, replacing: [("  deadline_minutes: 1440", "  deadline_minutes: 0")])
+        try bookFirstRent(w)
+        try s.faults(["pass", "drop", "503"])
+        try w.run([Self.december])
+        let id = try w.record("r-december").id
+        XCTAssertEqual(s.deducted["R12"], 0)
+        _ = try ManualQueue(pipeline: w.pipeline).approve(id, posting: .init(account: "5640010", dimensions: ["costcentre": "3310"]), by: "clerk")
+        XCTAssertTrue(try w.store.isReleased(id))
+        let check = try CaseCheck(store: w.store)
+        XCTAssertEqual(check.findings.map(\.kind), ["booked-without-write-back"])
+        XCTAssertEqual(check.findings.first?.booking, "released")
+        XCTAssertEqual(check.findings.first?.updates.map(\.state), ["failed", "sent"])
+    }
+
     /// Two write-backs: the first takes effect, the second is refused. The booking is not released, and the first is
     /// reversed: "reduced and paid, or neither".
     func testWhenOneWriteBackIsRefusedTheOtherIsReversed() throws {

@@ -41,7 +41,8 @@ public struct CaseCheck: Encodable, Sendable {
             }
             if s.released {
                 // (A write-back given up and reversed, then done again under a new key by a re-run, is settled.)
-                for u in own where u.state != "sent" && reversals[u.idempotencyKey]?.state != "sent" {
+                let redone = { (u: Store.CaseUpdateRow) in reversals[u.idempotencyKey]?.state == "sent" && own.contains { $0.state == "sent" && $0.connector == u.connector && $0.action == u.action && $0.id > u.id } }
+                for u in own where u.state != "sent" && !redone(u) {
                     add("booked-without-write-back", "booked and released to the Outbox, but write-back \(u.connector)/\(u.action) is \(u.state)" + (u.lastError.map { " (\($0))" } ?? "") + ": do it in the case system by hand, or reverse the booking")
                 }
             } else if s.held {
