@@ -269,6 +269,44 @@ final class CaseUpdateHoldTests: XCTestCase {
         XCTAssertEqual(daemon.wait(timeout: 20)?.exitCode, 0)
     }
 
+    /// The sender's own retry, on an injected clock: a 503 puts the next try a backoff period away (not sent before,
+    /// sent after, and the booking released when it is taken), and a 429 with `Retry-After` no earlier than the case
+    /// system asked.
+    func testTheSenderRetriesWhenDueWithBackoffAndRetryAfter() throws {
+        let s = try server()
+        let w = try world(s)
+        try bookFirstRent(w)
+        let robots = try XCTUnwrap(w.pipeline.decider as? RobotDecider)
+        robots.caseUpdates = Later()
+        try w.run([Self.december])
+        let id = try w.record("r-december").id
+        XCTAssertFalse(try w.store.isReleased(id))
+        let t0 = Date()
+        func sender(at t: Date) -> CaseUpdateSender {
+            let base = robots.caseUpdateSender()
+            return CaseUpdateSender(store: w.store, connectors: base.connectors, policy: RetryPolicy(baseSeconds: 30, maxSeconds: 1800, deadlineSeconds: 86_400, now: { t }, jitter: { 1 }), logger: base.logger)
+        }
+        try s.faults(["503"])
+        XCTAssertEqual(try sender(at: t0).flush().sent, 0)
+        let failing = try XCTUnwrap(try w.store.caseUpdates(invoice: id).first)
+        XCTAssertEqual(failing.retryAt.flatMap(Timestamp.date).map { $0.timeIntervalSince(t0) } ?? 0, 30, accuracy: 0.01)
+        let requests = s.requests
+        XCTAssertEqual(try sender(at: t0.addingTimeInterval(10)).flush().sent, 0)
+        XCTAssertEqual(s.requests, requests, "not due: not sent")
+        XCTAssertEqual(try sender(at: t0.addingTimeInterval(31)).flush().released, [id])
+        XCTAssertTrue(try w.store.isReleased(id))
+        XCTAssertEqual(s.deducted["R12"], 1)
+        // The next month's deduction meets a 429 asking for 100 seconds: its next try is no earlier.
+        try w.run([Self.january])
+        let jan = try w.record("r-january").id
+        try s.faults(["429:100"])
+        let t1 = Date()
+        XCTAssertEqual(try sender(at: t1).flush().sent, 0)
+        let asked = try XCTUnwrap(try w.store.caseUpdates(invoice: jan).first?.retryAt.flatMap(Timestamp.date))
+        XCTAssertGreaterThanOrEqual(asked.timeIntervalSince(t1), 99.9, "not before Retry-After")
+        XCTAssertFalse(try w.store.isReleased(jan))
+    }
+
     // MARK: updates as files
 
     struct Later: CaseUpdateFlushing { func caseUpdatesQueued() {} }
