@@ -16,13 +16,20 @@ public enum Daemon {
         // The Outbox is written by its own service: the pipeline and the manual queue only say that they booked.
         let outbox = OutboxService(outbox: pipeline.outbox, store: pipeline.store, interval: .milliseconds(config.outboxFlushIntervalMilliseconds), logger: Logger(label: "bilag.outbox"))
         pipeline.flushing = outbox
+        // Case updates too: sent off the committing thread, with their own retry; bookings they release go to the Outbox.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: outbox, serviceName: "outbox")]
+        if let robots = pipeline.decider as? RobotDecider {
+            let caseUpdates = CaseUpdateService(sender: { robots.caseUpdateSender() }, outbox: outbox, interval: .milliseconds(min(1000, config.outboxFlushIntervalMilliseconds)), logger: Logger(label: "bilag.case-updates"))
+            robots.caseUpdates = caseUpdates
+            services.append(.init(service: caseUpdates, serviceName: "case-updates"))
+        }
         let intake = IntakeService(pipeline: pipeline, logger: Logger(label: "bilag.intake"))
         let reload = ReloadService(notifier: notifier, logger: logger, readyStatus: "watching \(config.inboxPath)") {
             try await intake.reload(try reloadConfig())
         }
-        // Stopped in reverse order: intake finishes its batch first, then the Outbox writes what that batch booked.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: outbox, serviceName: "outbox"),
+        // Stopped in reverse order: intake finishes its batch first, then its case updates are sent, then the Outbox
+        // writes what that batch booked and what the updates released.
+        services += [
             .init(service: intake, serviceName: "intake"),
             .init(service: reload, successTerminationBehavior: .ignore, serviceName: "reload"),
         ]

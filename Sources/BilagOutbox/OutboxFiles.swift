@@ -93,13 +93,24 @@ public final class OutboxFiles: Sendable {
 
     /// Gives a pending manifest its final name, once its file is in place.
     func publishManifest(_ file: String) throws {
-        try Self.publish(pendingManifestPath(file), as: manifestPath(file), in: manifestDirectory)
+        try Self.rename(pendingManifestPath(file), to: manifestPath(file), file: file, in: manifestDirectory)
     }
 
-    /// Renames a pending manifest to its final name and syncs the folder.
-    static func publish(_ pending: String, as final: String, in manifestDirectory: String) throws {
-        guard rename(pending, final) == 0 else {
-            throw BilagError("outbox-unwritable", "cannot rename the manifest \(pending) in \(manifestDirectory): \(String(cString: strerror(errno)))", remedy: "check the Outbox's permissions and free space")
+    /// Removes dead writers' temporary files; publishes each pending manifest whose file is in place and removes those
+    /// whose file never appeared. Call only under the lock.
+    static func tidy(_ directory: String, _ manifestDirectory: String, publish: (String) throws -> Void) throws {
+        for tmp in list(directory) where tmp.hasPrefix(".tmp-") { unlink(directory + "/" + tmp) }
+        for tmp in list(manifestDirectory) where tmp.hasPrefix(".tmp-") { unlink(manifestDirectory + "/" + tmp) }
+        for pending in list(manifestDirectory) where pending.hasPrefix(".pending-") {
+            let file = String(pending.dropFirst(".pending-".count).dropLast(".manifest.json".count))
+            if FileManager.default.fileExists(atPath: directory + "/" + file) { try publish(file) } else { unlink(manifestDirectory + "/" + pending) }
+        }
+    }
+
+    /// Renames a pending manifest to its final name and syncs its folder.
+    static func rename(_ pending: String, to final: String, file: String, in manifestDirectory: String) throws {
+        guard Glibc.rename(pending, final) == 0 else {
+            throw BilagError("outbox-unwritable", "cannot rename the manifest of \(file) in \(manifestDirectory): \(String(cString: strerror(errno)))", remedy: "check the Outbox's permissions and free space")
         }
         FileIO.sync(manifestDirectory)
     }
@@ -107,12 +118,11 @@ public final class OutboxFiles: Sendable {
     /// Runs `body` holding this writer's lock: the daemon and an operator's CLI may flush at once, one at a time.
     /// (The folders are made here, when first written to: looking, as `bilag store check` does, changes nothing.)
     func locked<T>(_ body: () throws -> T) throws -> T {
-        try Self.holdingLock(directory, manifestDirectory, body)
+        try Self.locked(directory, manifestDirectory, body)
     }
 
-    /// Runs `body` holding the lock of a writer's folder (`directory/.lock`), after making the folder and its
-    /// manifests' folder: every writer's flushes, in any process, take turns.
-    static func holdingLock<T>(_ directory: String, _ manifestDirectory: String, _ body: () throws -> T) throws -> T {
+    /// Runs `body` holding `directory/.lock`, making the folders first.
+    static func locked<T>(_ directory: String, _ manifestDirectory: String, _ body: () throws -> T) throws -> T {
         try FileIO.makeDirectory(directory)
         try FileIO.makeDirectory(manifestDirectory)
         let lock = open(directory + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -154,12 +164,7 @@ public final class OutboxFiles: Sendable {
     /// never appeared. Call only under the lock. True when a file was taken over; throws `StoreBehindOutbox` for a file
     /// that holds anything else.
     func takeOverUnknownFiles(_ store: Store) throws -> Bool {
-        for tmp in Self.list(directory) where tmp.hasPrefix(".tmp-") { unlink(directory + "/" + tmp) }
-        for tmp in Self.list(manifestDirectory) where tmp.hasPrefix(".tmp-") { unlink(manifestDirectory + "/" + tmp) }
-        for pending in Self.list(manifestDirectory) where pending.hasPrefix(".pending-") {
-            let file = String(pending.dropFirst(".pending-".count).dropLast(".manifest.json".count))
-            if FileManager.default.fileExists(atPath: directory + "/" + file) { try publishManifest(file) } else { unlink(manifestDirectory + "/" + pending) }
-        }
+        try Self.tidy(directory, manifestDirectory, publish: publishManifest)
         let unknown = try unknownFiles(store).unknown
         let behind = unknown.filter(\.isBehind)
         if !behind.isEmpty { throw StoreBehindOutbox(findings: findings(behind), storePath: store.path) }

@@ -43,6 +43,10 @@ public struct PendingCaseUpdate: Sendable {
     public var payload: String
     public var idempotencyKey: String
     public var attempts: Int
+    /// Since when its sends have failed (an ISO timestamp), nil while none has.
+    public var failingSince: String? = nil
+    /// The idempotency key of the write-back this update reverses; nil for a robot's own write-back.
+    public var compensates: String? = nil
 }
 
 /// A payment plan, invoice plan or pre-posting: which invoices it covers and how they are posted.

@@ -257,6 +257,24 @@ enum Schema {
             ) WITHOUT ROWID;
             """)
         }
+        // Case updates (write-backs) get their own retry (when next, failing since when) and may compensate another
+        // (the reversal of a write-back whose booking did not happen); a booking that waits for its write-backs is held
+        // here, and becomes a `journal_entry` (what every Outbox writer and payment reads) only when they are all
+        // confirmed. Updates written as files record the file.
+        m.registerMigration("v7-cases-held-bookings") { db in
+            try db.execute(sql: """
+            ALTER TABLE case_update ADD COLUMN retry_at TEXT;
+            ALTER TABLE case_update ADD COLUMN failing_since TEXT;
+            ALTER TABLE case_update ADD COLUMN compensates TEXT;
+            ALTER TABLE case_update ADD COLUMN file TEXT;
+            CREATE INDEX case_update_invoice ON case_update(invoice_id, id);
+            CREATE TABLE held_booking (
+              invoice_id TEXT PRIMARY KEY NOT NULL REFERENCES invoice(id),
+              held_at TEXT NOT NULL,
+              line TEXT NOT NULL
+            );
+            """)
+        }
         return m
     }
 }

@@ -2,7 +2,7 @@ import BilagCore
 import Foundation
 import GRDB
 
-/// What robots need from the store: history, decisions, case updates, pause state.
+/// What robots need from the store: history, decisions, pause state (case updates: `Store+CaseUpdates`).
 extension Store {
     /// Invoices this robot filed under this history key that are booked now (by the robot or by an operator), latest
     /// first in business order: by issue date, then by decision (an invoice of no known date comes last).
@@ -74,45 +74,6 @@ extension Store {
         d.id = r[0]
         d.decidedAt = r[2]
         return d
-    }
-
-    // MARK: case updates
-
-    /// Updates not yet sent, oldest first.
-    public func pendingCaseUpdates(limit: Int) throws -> [PendingCaseUpdate] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, invoice_id, connector, action, payload, idempotency_key, attempts FROM case_update WHERE state = 'pending' ORDER BY id LIMIT ?", arguments: [limit]).map {
-                PendingCaseUpdate(id: $0[0], invoiceID: $0[1], connector: $0[2], action: $0[3], payload: $0[4], idempotencyKey: $0[5], attempts: $0[6])
-            }
-        }
-    }
-
-    public func markCaseUpdateSent(_ id: Int64) throws { try markCaseUpdatesSent([id]) }
-
-    /// Marks updates sent, in one transaction.
-    public func markCaseUpdatesSent(_ ids: [Int64]) throws {
-        guard !ids.isEmpty else { return }
-        let now = Timestamp.string()
-        try pool.write { db in
-            let statement = try db.cachedStatement(sql: "UPDATE case_update SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")
-            for id in ids { try statement.execute(arguments: [now, id]) }
-        }
-    }
-
-    public func markCaseUpdateFailed(_ id: Int64, error: String) throws {
-        try pool.write { db in try db.execute(sql: "UPDATE case_update SET attempts = attempts + 1, last_error = ? WHERE id = ?", arguments: [error, id]) }
-    }
-
-    /// The case system definitively refused the update (a 4xx): it is not sent again; `error` is its message.
-    public func markCaseUpdateRefused(_ id: Int64, error: String) throws {
-        try pool.write { db in try db.execute(sql: "UPDATE case_update SET state = 'refused', attempts = attempts + 1, last_error = ? WHERE id = ?", arguments: [error, id]) }
-    }
-
-    /// Case updates the case systems refused, oldest first: (invoice, connector, action, message).
-    public func refusedCaseUpdates(limit: Int = 1000) throws -> [(invoiceID: String, connector: String, action: String, error: String?)] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT invoice_id, connector, action, last_error FROM case_update WHERE state = 'refused' ORDER BY id LIMIT ?", arguments: [limit]).map { ($0[0], $0[1], $0[2], $0[3]) }
-        }
     }
 
     // MARK: robot pause

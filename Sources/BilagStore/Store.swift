@@ -143,7 +143,8 @@ public final class Store: Sendable {
         public let remedy = "show the invoice to see its current state; another operator or the daemon may have acted first"
     }
 
-    /// Applies outcomes in one transaction: state change, audit event, and a journal entry for each booking.
+    /// Applies outcomes in one transaction: state change, audit event, and a journal entry for each booking (held instead,
+    /// with its case updates queued, when the robot writes back: see `Store+CaseUpdates`).
     /// An outcome whose invoice is no longer in a state that allows the move is refused and listed in the result.
     /// `recording` claims are recorded in the same transaction (as `recordClaims` does).
     @discardableResult
@@ -203,12 +204,6 @@ public final class Store: Sendable {
             try db.cachedStatement(sql: "INSERT INTO decision (invoice_id, decided_at, robot, robot_hash, legal_basis, mode, outcome, reason_code, message, history_key, amount, issue_date, invoice_number, period_key, trace_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .execute(arguments: [o.invoiceID, now, d.robot, d.robotHash, d.legalBasis, d.mode, d.outcome, d.reasonCode, d.message, d.historyKey, d.amount, d.issueDate, d.invoiceNumber, d.periodKey, d.traceJSON])
         }
-        if o.state == .booked {
-            for u in o.caseUpdates {
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO case_update (invoice_id, connector, action, payload, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-                    .execute(arguments: [o.invoiceID, u.connector, u.action, u.payload, u.idempotencyKey, now])
-            }
-        }
         var detail = o.detail
         if detail == nil, o.reasonCode != nil || o.reasonMessage != nil {
             detail = try reasonDetail(code: o.reasonCode ?? "", reason: PersonalData.maskCPR(o.reasonMessage ?? ""))
@@ -217,7 +212,15 @@ public final class Store: Sendable {
             .run(db) { b in b.text(o.invoiceID); b.text(now); b.text(o.actor); b.text(o.action); b.text(current.rawValue); b.text(o.state.rawValue); b.text(detail) }
         if o.state == .booked, let booked = o.booked {
             let line = String(decoding: try encoder.encode(booked), as: UTF8.self)
-            try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").execute(arguments: [o.invoiceID, now, line])
+            if o.caseUpdates.isEmpty {
+                try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").execute(arguments: [o.invoiceID, now, line])
+            } else {
+                // Written back first: the booking is released to the Outbox once the case systems confirm (`hold`).
+                try hold(o, line: line, now: now, db: db)
+            }
+        } else if (o.state == .manual || o.state == .rejected) && current != .received {
+            // An invoice that leaves the way to booking: what its write-backs did is reversed (`insertCompensations`).
+            try insertCompensations(o.invoiceID, now: now, db: db)
         }
         return true
     }

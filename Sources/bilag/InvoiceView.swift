@@ -15,6 +15,10 @@ struct InvoiceView: Encodable {
     let originalPath: String
     /// Where bilag pays: the invoice's payment (its state, what is left to pay, and the one file it is in).
     let payment: PaymentRecord?
+    /// Its write-backs to case systems, each with its state, and where its booking stands (`released` to the Outbox,
+    /// `held` for its write-backs, `none`): both systems' side.
+    let caseUpdates: [Store.CaseUpdateRow]
+    let booking: String
 
     /// Raw JSON kept as it was stored.
     struct EmbeddedJSON: Encodable {
@@ -32,8 +36,10 @@ struct InvoiceView: Encodable {
         let path = q.pipeline.config.statePath + "/" + r.storedPath
         var invoice: Invoice?
         if let data = KeptOriginal.read(path, sha256: r.sha256), case let .parsed(doc, _) = Examiner().examine(data) { invoice = doc.invoice }
-        return InvoiceView(record: r, invoice: invoice, validation: docs.validation.map(EmbeddedJSON.init), trace: docs.trace.map(EmbeddedJSON.init), events: try q.pipeline.store.events(r.id), decisions: try q.pipeline.store.decisions(invoice: r.id), originalPath: path,
-                           payment: try q.pipeline.store.payment(r.id))
+        let store = q.pipeline.store
+        let booking = try store.isReleased(r.id) ? "released" : try store.heldBookings()[r.id] != nil ? "held" : "none"
+        return InvoiceView(record: r, invoice: invoice, validation: docs.validation.map(EmbeddedJSON.init), trace: docs.trace.map(EmbeddedJSON.init), events: try store.events(r.id), decisions: try store.decisions(invoice: r.id), originalPath: path,
+                           payment: try store.payment(r.id), caseUpdates: try store.caseUpdates(invoice: r.id), booking: booking)
     }
 
     var text: String {
@@ -60,6 +66,17 @@ struct InvoiceView: Encodable {
         if let validation, let obj = try? JSONSerialization.jsonObject(with: Data(validation.text.utf8)) as? [String: Any], let issues = obj["issues"] as? [[String: Any]] {
             out.append(""); out.append("validation issues:")
             for i in issues { out.append("  \(i["severity"] ?? "") \(i["ruleID"] ?? i["rule_id"] ?? ""): \(i["message"] ?? "")") }
+        }
+        if !caseUpdates.isEmpty {
+            out.append(""); out.append("case-system write-backs (booking \(booking)):")
+            for u in caseUpdates {
+                let what = u.compensates == nil ? u.action : "\(u.action) (reverses \(u.compensates!.prefix(12))…)"
+                var line = "  \(u.connector) \(what): \(u.state)"
+                if u.state == "pending", let since = u.failingSince { line += ", waiting for connector \(u.connector) since \(since), next try \(u.retryAt ?? "now")" }
+                if let e = u.lastError { line += ", last error: \(PersonalData.maskCPR(e))" }
+                if let f = u.file { line += ", written to \(f)" }
+                out.append(line + " (key \(u.idempotencyKey.prefix(12))…, \(u.attempts) attempt(s))")
+            }
         }
         out.append(""); out.append("audit trail:")
         for e in events { out.append("  \(e.at) \(e.actor) \(e.action)" + (e.toState.map { " → \($0)" } ?? "") + (e.detail.map { " \($0)" } ?? "")) }

@@ -54,12 +54,14 @@ struct StatusCommand: ParsableCommand {
         // The cheap part of `bilag store check`: journal files the store did not write.
         let behind = try store.map { try StoreCheck(config: config, store: $0).journalFindings().findings } ?? []
         let out = Console()
-        if json { try out.json(StatusView(counts: c, unclaimable: unclaimable, storeBehindOutbox: behind, connectors: ConnectorStatsFile.read(stateDirectory: config.statePath))); return }
+        let caseUpdates = try store.map(CaseUpdateStatus.init(store:))
+        if json { try out.json(StatusView(counts: c, unclaimable: unclaimable, storeBehindOutbox: behind, connectors: ConnectorStatsFile.read(stateDirectory: config.statePath), caseUpdates: caseUpdates)); return }
         for f in behind { out.line("WARNING: the store is behind its Outbox: \(f); the daemon will not start — see `bilag store check`") }
         if store == nil { out.line(NotRunYet.text(config)) }
         out.line("\(c.total) invoice(s) in \(config.databasePath)")
         for line in CountsText.lines(c) { out.line(line) }
         out.line("journal: \(c.journalEntries) line(s), \(c.journalUnflushed) not yet written to the Outbox")
+        for line in caseUpdates?.lines ?? [] { out.line(line) }
         if !unclaimable.isEmpty {
             out.line("\(unclaimable.count) file(s) in the Inbox that bilag cannot move (check their owner, permissions and attributes):")
             for u in unclaimable { out.line("  \(u.path): \(u.error) (since \(u.since))") }
@@ -76,6 +78,8 @@ struct StatusView: Encodable {
     /// Per case-system connector, as the daemon last wrote them: requests by result class, latency percentiles,
     /// breaker state, requests in flight.
     var connectors: [ConnectorStatsSnapshot] = []
+    /// Case updates by state, the bookings they hold, and those failing, refused or given up.
+    var caseUpdates: CaseUpdateStatus?
 
     func encode(to encoder: Encoder) throws {
         try counts.encode(to: encoder)
@@ -83,6 +87,7 @@ struct StatusView: Encodable {
         try c.encode(unclaimable, forKey: .unclaimable)
         try c.encode(storeBehindOutbox, forKey: .storeBehindOutbox)
         try c.encode(connectors, forKey: .connectors)
+        try c.encodeIfPresent(caseUpdates, forKey: .caseUpdates)
     }
-    enum Key: String, CodingKey { case unclaimable, storeBehindOutbox = "store_behind_outbox", connectors }
+    enum Key: String, CodingKey { case unclaimable, storeBehindOutbox = "store_behind_outbox", connectors, caseUpdates = "case_updates" }
 }

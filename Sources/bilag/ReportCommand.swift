@@ -10,7 +10,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Reports on bilag's work and its Outbox.",
-        subcommands: [Day.self])
+        subcommands: [Day.self, Check.self])
 
     struct Day: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One day: outcomes per robot with counts and amounts, the files written with their counts, sums and checksums, and the reconciliation of every writer's files with the store (exit 0 when they reconcile, 5 when not).")
@@ -69,6 +69,29 @@ struct ReportCommand: ParsableCommand {
 
         static func money(_ amounts: [String: Amount]) -> String {
             amounts.isEmpty ? "-" : amounts.keys.sorted().map { "\($0) \(amounts[$0]!.rounded(2))" }.joined(separator: ", ")
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every invoice where bilag and its case systems disagree: a booking released while a write-back is unconfirmed, a write-back that took effect without its booking (and its reversal's state), a booking held for a write-back, a write-back given up (exit 0 when they agree, 5 when not).")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "JSON for scripts.") var json = false
+
+        func run() throws {
+            JSONLogHandler.bootstrap(level: "critical")
+            let (_, store) = try global.openStore()
+            let check = try CaseCheck(store: store)
+            if json {
+                try Console().json(check)
+            } else {
+                let out = Console()
+                out.line(check.ok ? "bilag and its case systems agree on every invoice" : "\(check.findings.count) disagreement(s) between bilag and its case systems:")
+                for f in check.findings {
+                    out.line("  \(f.invoiceID) \(f.kind): \(f.message)")
+                    out.line("    bilag: invoice \(f.invoiceState), booking \(f.booking); case systems: " + f.updates.map { "\($0.connector)/\($0.action) \($0.state)" }.joined(separator: ", "))
+                }
+            }
+            if !check.ok { throw ExitStatus.checkFailed.code }
         }
     }
 }

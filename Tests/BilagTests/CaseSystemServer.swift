@@ -69,6 +69,8 @@ final class CaseSystemServer {
     var stats: [String: Any] { (try? call("GET", "/__stats") as? [String: Any]) ?? [:] }
     var requests: Int { stats["requests"] as? Int ?? -1 }
     var applied: [String: Int] { stats["applied"] as? [String: Int] ?? [:] }
+    /// Per invoice number, the rent deductions in force (applied minus reversed).
+    var deducted: [String: Int] { stats["deducted"] as? [String: Int] ?? [:] }
 
     /// The connectors section of `bilag.yaml` that maps this server's API onto the shipped robots' queries and actions.
     func connectorsYAML(extra: String = "", tlsYAML: String? = nil) -> String {
@@ -118,6 +120,11 @@ final class CaseSystemServer {
             actions:
               deduct-rent-from-benefit:
                 path: /cases/{case_id}/deductions
+                body: { amount: "{amount}", period: "{period}", invoice: "{invoice_number}", lease: "{tenancy_id}" }
+                idempotency_header: X-Request-Id
+                done: [200]
+              reinstate-benefit:
+                path: /cases/{case_id}/deductions/reversal
                 body: { amount: "{amount}", period: "{period}", invoice: "{invoice_number}", lease: "{tenancy_id}" }
                 idempotency_header: X-Request-Id
                 done: [200]

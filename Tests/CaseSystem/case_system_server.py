@@ -12,12 +12,16 @@ Its API is deliberately *not* shaped like bilag's `files` case data, so the conn
     POST /rest/housing-benefit/search  {"person": CPR, "lease": TENANCY} -> {"hits": [ {sag:{nr}, borger, lejemaal,
                                                           udlejer:{cvr}, tilstand, huslejeAdministreret} ]}
     POST /rest/housing-benefit/cases/{nr}/deductions  {...}  (X-Request-Id) -> 200
+    POST /rest/housing-benefit/cases/{nr}/deductions/reversal  {...}  (X-Request-Id) -> 200 (also when there was
+                                                          nothing to reverse)
 
 Data comes from a bilag `casedata/` folder (health/orders.json, benefits/rent-cases.json), translated.
 Writes are applied once per idempotency key (a repeat answers 409). Control, for the tests:
     POST /__faults  ["500", "503:2", "429:1", "hang:5", "reset", "truncate", "drop", "missing:FIELD", "wrong:FIELD",
                      "empty", "404"]  -> the next requests (one fault each, in order) misbehave so
-    GET  /__stats   -> {"requests": n, "applied": {key: times}, "writes": n, "paths": [...]}
+    GET  /__stats   -> {"requests": n, "applied": {key: times}, "writes": n, "paths": [...],
+                        "deducted": {invoice number: deductions in force}}
+    fault "refuse[:MESSAGE]": the next request is answered 422 {"message"} and not applied
     POST /__delay   {"seconds": s, "after_write": w}  -> every answer waits s first; a write, once applied, waits w
                      more before its answer
 Prints "PORT <n>" on stdout once listening on 127.0.0.1.
@@ -28,7 +32,7 @@ from urllib.parse import urlparse, parse_qs, unquote
 
 lock = threading.Lock()
 faults = []
-stats = {"requests": 0, "applied": {}, "writes": 0, "paths": []}
+stats = {"requests": 0, "applied": {}, "writes": 0, "paths": [], "deducted": {}}
 delay = [0.0]
 write_delay = [0.0]
 orders = []
@@ -103,6 +107,8 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(float(arg or 30))
         if kind == "404":
             return self.answer(404, {"message": "not found"})
+        if kind == "refuse":
+            return self.answer(422, {"message": arg or "refused by the case system"})
         if kind == "reset":
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -115,7 +121,7 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         status, obj = self.route(method, url, body, kind)
-        if write_delay[0] and method == "POST" and url.path.rstrip("/").rsplit("/", 1)[-1] in ("invoicing", "deductions"):
+        if write_delay[0] and method == "POST" and url.path.rstrip("/").rsplit("/", 1)[-1] in ("invoicing", "deductions", "reversal"):
             time.sleep(write_delay[0])   # applied, not yet answered: the window a crash makes a client resend in
         if kind == "missing" or kind == "wrong":
             for record in obj.get("data", {}).get("referrals", []) + obj.get("hits", []):
@@ -155,10 +161,19 @@ class Handler(BaseHTTPRequestHandler):
             found = [hit(c) for c in cases if c["cpr"] == body.get("person") and c["tenancy_id"] == body.get("lease")]
             return 200, {"hits": [] if kind == "empty" else found}
         if method == "POST" and parts[:3] == ["rest", "housing-benefit", "cases"] and len(parts) == 5 and parts[4] == "deductions":
-            return self.write(self.headers.get("X-Request-Id"), lambda: (200, {"deducted": body}))
+            return self.write(self.headers.get("X-Request-Id"), lambda: self.deduct(body, 1))
+        if method == "POST" and parts[:3] == ["rest", "housing-benefit", "cases"] and parts[4:] == ["deductions", "reversal"]:
+            return self.write(self.headers.get("X-Request-Id"), lambda: self.deduct(body, -1))
         if method == "GET" and parts == ["health"]:
             return 200, {"status": "up"}
         return 404, {"message": "no route " + url.path}
+
+    def deduct(self, body, sign):
+        # Called under the lock. A reversal of a deduction not in force changes nothing (and still answers 200).
+        number = str(body.get("invoice"))
+        now = stats["deducted"].get(number, 0)
+        stats["deducted"][number] = max(0, now + sign)
+        return 200, {"deducted" if sign > 0 else "reversed": body, "in_force": stats["deducted"][number]}
 
     def invoice_referral(self, ref, body):
         for o in orders:

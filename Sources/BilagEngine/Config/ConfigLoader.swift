@@ -12,7 +12,7 @@ public enum ConfigLoader {
     static let known: [String: Set<String>] = [
         "": ["state", "workers", "workers_nice", "intake", "journal", "outbox", "log", "connectors", "precontrol", "case_systems", "postings"],
         "postings": ["account_pattern", "chart_of_accounts", "vat_codes", "required_dimensions"],
-        "connector": ["kind", "folder", "actions"],
+        "connector": ["kind", "folder", "actions", "updates"],
         "action": ["query", "match", "set"],
         "precontrol": ["max_amount", "currency", "stop_suppliers", "due_date_passed", "sample_percent", "sample_seed"],
         "case_systems": ["deadline_minutes", "retry_base_seconds", "retry_max_seconds"],
@@ -85,6 +85,11 @@ public enum ConfigLoader {
             for (name, value) in connectors {
                 guard let c = value as? [String: Any] else { throw BilagError("config-invalid", "\(file): connectors.\(name) must be a mapping") }
                 let kind = try c["kind"].map { try string($0, "connectors.\(name).kind", file) } ?? "files"
+                let updates = try c["updates"].map { try string($0, "connectors.\(name).updates", file) } ?? "connector"
+                guard ["connector", "files"].contains(updates) else {
+                    throw BilagError("config-invalid", "\(file): connectors.\(name).updates is '\(updates)'", remedy: "use `connector` (write-backs sent through the connector, the default) or `files` (written into Outbox/case-updates/\(name)/ for a case system that takes files)")
+                }
+                defer { config.connectors[name]?.updatesAsFiles = updates == "files" }
                 if kind == "http" {
                     config.connectors[name] = ConnectorConfig(name: name, kind: kind, folder: "", http: try HTTPConnectorLoader.settings(c, name: name, file: file))
                     continue

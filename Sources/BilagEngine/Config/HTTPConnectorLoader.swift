@@ -5,7 +5,7 @@ import Foundation
 /// Reads an `http` connector's settings from its `connectors.NAME` mapping in `bilag.yaml`.
 enum HTTPConnectorLoader {
     static let known: [String: Set<String>] = [
-        "connector": ["kind", "base_url", "insecure", "tls", "auth", "headers", "connect_timeout_ms", "timeout_ms", "max_in_flight", "breaker", "health_path", "queries", "actions"],
+        "connector": ["kind", "base_url", "insecure", "tls", "auth", "headers", "connect_timeout_ms", "timeout_ms", "max_in_flight", "breaker", "health_path", "queries", "actions", "updates"],
         "tls": ["ca_bundle", "client_cert", "client_key"],
         "auth": ["bearer_token_file", "bearer_token_env", "basic_user", "basic_password_file", "basic_password_env"],
         "breaker": ["failures", "open_seconds"],

@@ -1,74 +1,135 @@
 import BilagCore
+import BilagOutbox
 import BilagRobots
 import BilagStore
 import Foundation
 import Logging
 
 /// Sends the case-system updates queued with bookings, after they commit. Each carries its idempotency key, so a
-/// resend after a crash or a lost answer changes nothing twice. A failing system keeps its updates pending (sent
-/// again, with the same key, on a later pass once its circuit breaker lets requests through); an update the case
-/// system definitively refuses is marked `refused` with its message and logged as an error for an operator.
-struct CaseUpdateSender {
-    let store: Store
-    let connectors: [String: Connector]
-    let logger: Logger
+/// resend after a crash or a lost answer changes nothing twice.
+///
+/// - A confirmed update is marked `sent`, and a booking held for its write-backs is released in the same transaction
+///   (its journal entry is created: the Outbox may then write it, and payments take it).
+/// - A system failure (down, timeout, 5xx, 429) keeps the update pending with a retry time from `RetryPolicy`
+///   (exponential backoff with jitter, never before the connector's `Retry-After` or open breaker); at the
+///   case-system deadline it is given up and its invoice goes to manual (`case-system-unavailable`).
+/// - A definitive refusal (a 4xx that is not "already done") is marked `refused`; its held booking is withdrawn and the
+///   invoice goes to manual as `case-update-refused` with the case system's message.
+/// - For a connector configured with `updates: files`, the updates are written as files into
+///   `Outbox/case-updates/CONNECTOR/` instead (`CaseUpdateFiles`); once written they count as delivered.
+public struct CaseUpdateSender: Sendable {
+    public let store: Store
+    public let connectors: [String: Connector]
+    /// Connectors whose updates are written as files.
+    public let files: [String: CaseUpdateFiles]
+    public let policy: RetryPolicy
+    public let logger: Logger
 
+    public init(store: Store, connectors: [String: Connector], files: [String: CaseUpdateFiles] = [:], policy: RetryPolicy, logger: Logger) {
+        self.store = store; self.connectors = connectors; self.files = files; self.policy = policy; self.logger = logger
+    }
+
+    /// What one flush did.
+    public struct Result: Sendable, Equatable {
+        public var sent = 0
+        /// Invoices whose held bookings were released (the Outbox has new entries to write).
+        public var released: [String] = []
+        /// Invoices sent to manual (refused, or given up at the deadline).
+        public var toManual: [String] = []
+        public init() {}
+    }
+
+    /// Sends pending updates. With `dueOnly`, only those whose retry time has come (the daemon's service); without,
+    /// every pending one whose case system may be asked now (a batch run or a command, which has no later).
     @discardableResult
-    func flush(limit: Int = 500) throws -> Int {
-        var sent = 0
-        let pending = try store.pendingCaseUpdates(limit: limit)
-        // Per connector, in queue order: all at once where the connector takes them together (the embedded default:
-        // one write, one sync), else one request each.
+    public func flush(limit: Int = 500, dueOnly: Bool = true) throws -> Result {
+        var result = Result()
+        let pending = try store.pendingCaseUpdates(limit: limit, now: dueOnly ? Timestamp.string(policy.now()) : nil)
+        // Per connector, in queue order: as a file, or all at once where the connector takes them together (the
+        // embedded default: one write, one sync), else one request each.
         for name in pending.map(\.connector).uniqued() {
             let mine = pending.filter { $0.connector == name }
-            guard let connector = connectors[name] else {
-                for u in mine { try store.markCaseUpdateFailed(u.id, error: "connector \(name) is not configured") }
+            if let target = files[name] {
+                do {
+                    result.released += try target.write(mine, store: store, now: policy.now())
+                    result.sent += mine.count
+                } catch {
+                    for u in mine { try failed(u, error: "cannot write its file: \(error)", connector: nil, into: &result) }
+                }
                 continue
             }
-            if let until = connector.notBefore, until > Date() { continue }   // its breaker is open: later
+            guard let connector = connectors[name] else {
+                for u in mine { try failed(u, error: "connector \(name) is not configured", connector: nil, into: &result) }
+                continue
+            }
+            if let until = connector.notBefore, until > policy.now() { continue }   // its breaker is open: later
             var ready: [(PendingCaseUpdate, CaseUpdate)] = []
             for u in mine {
                 do { ready.append((u, try JSONDecoder().decode(CaseUpdate.self, from: Data(u.payload.utf8)))) } catch {
-                    try store.markCaseUpdateFailed(u.id, error: "unreadable update: \(error)")
+                    try failed(u, error: "unreadable update: \(error)", connector: connector, into: &result)
                 }
             }
             if connector.takesUpdatesTogether {
-                sent += try sendTogether(ready, to: connector)
+                try sendTogether(ready, to: connector, into: &result)
                 continue
             }
             for (u, update) in ready {
                 do {
                     try connector.send(update)
-                    try store.markCaseUpdateSent(u.id)
-                    sent += 1
+                    result.released += try store.markCaseUpdateSent(u.id)
+                    result.sent += 1
                 } catch let ConnectorError.refused(c, action, status, message) {
-                    try store.markCaseUpdateRefused(u.id, error: "HTTP \(status): \(message)")
-                    logger.error("case update refused by the case system; handle it by hand", metadata: ["connector": "\(c)", "action": "\(action)", "invoice": "\(u.invoiceID)", "status": "\(status)", "message": "\(PersonalData.mask(message))"])
+                    let end = try store.markCaseUpdateRefused(u.id, error: "HTTP \(status): \(PersonalData.mask(message))")
+                    if case let .sentToManual(id, _) = end { result.toManual.append(id) }
+                    logger.error("case update refused by the case system; its invoice is not booked and waits in the manual queue", metadata: ["connector": "\(c)", "action": "\(action)", "invoice": "\(u.invoiceID)", "status": "\(status)", "message": "\(PersonalData.mask(message))", "compensation": "\(u.compensates != nil)"])
                 } catch {
                     // The system is down: this and its later updates stay pending and go again, with the same keys.
-                    try store.markCaseUpdateFailed(u.id, error: PersonalData.mask("\(error)"))
-                    logger.warning("case update not sent; will retry with the same idempotency key", metadata: ["connector": "\(name)", "invoice": "\(u.invoiceID)", "error": "\(PersonalData.mask("\(error)"))"])
+                    try failed(u, error: PersonalData.mask("\(error)"), connector: connector, into: &result)
                     break
                 }
             }
         }
-        return sent
+        if !result.released.isEmpty { logger.info("bookings released: their write-backs are confirmed", metadata: ["count": "\(result.released.count)"]) }
+        return result
     }
 
     /// A connector's updates sent as one (the files connector: one write, one sync) and marked sent in one
-    /// transaction; on failure they all stay pending, the first carrying the error.
-    func sendTogether(_ ready: [(PendingCaseUpdate, CaseUpdate)], to connector: Connector) throws -> Int {
-        guard let first = ready.first else { return 0 }
+    /// transaction; on failure they all stay pending and are retried together.
+    func sendTogether(_ ready: [(PendingCaseUpdate, CaseUpdate)], to connector: Connector, into result: inout Result) throws {
+        guard !ready.isEmpty else { return }
         do {
             try connector.send(all: ready.map(\.1))
-            try store.markCaseUpdatesSent(ready.map(\.0.id))
-            return ready.count
+            result.released += try store.markCaseUpdatesSent(ready.map(\.0.id))
+            result.sent += ready.count
         } catch {
-            try store.markCaseUpdateFailed(first.0.id, error: PersonalData.mask("\(error)"))
-            logger.warning("case updates not sent; will retry with the same idempotency keys", metadata: ["connector": "\(connector.name)", "count": "\(ready.count)", "invoice": "\(first.0.invoiceID)", "error": "\(PersonalData.mask("\(error)"))"])
-            return 0
+            for (u, _) in ready { try failed(u, error: PersonalData.mask("\(error)"), connector: connector, into: &result) }
         }
     }
+
+    /// A system failure: the update is tried again when the policy says, or given up at the deadline (a compensating
+    /// update never is: it is retried at the longest interval until the case system takes it).
+    func failed(_ u: PendingCaseUpdate, error: String, connector: Connector?, into result: inout Result) throws {
+        let now = policy.now()
+        let since = u.failingSince.flatMap(Timestamp.date) ?? now
+        switch policy.next(waitingSince: since, notBefore: connector?.notBefore) {
+        case let .retry(at):
+            try store.markCaseUpdateFailed(u.id, error: error, retryAt: Timestamp.string(at), now: Timestamp.string(now))
+            logger.warning("case update not sent; will retry with the same idempotency key", metadata: ["connector": "\(u.connector)", "invoice": "\(u.invoiceID)", "retry_at": "\(Timestamp.string(at))", "error": "\(error)"])
+        case .giveUp where u.compensates != nil:
+            try store.markCaseUpdateFailed(u.id, error: error, retryAt: Timestamp.string(now.addingTimeInterval(policy.maxSeconds)), now: Timestamp.string(now))
+            logger.error("a compensating case update is still not taken; retrying (see `bilag report check`)", metadata: ["connector": "\(u.connector)", "invoice": "\(u.invoiceID)", "error": "\(error)"])
+        case .giveUp:
+            let end = try store.giveUpCaseUpdate(u.id, error: error)
+            if case let .sentToManual(id, _) = end { result.toManual.append(id) }
+            logger.error("case update given up at the case-system deadline; its invoice waits in the manual queue", metadata: ["connector": "\(u.connector)", "invoice": "\(u.invoiceID)", "error": "\(error)"])
+        }
+    }
+}
+
+/// Told when case updates were queued (a batch committed them): the daemon's service wakes (without one they are sent
+/// at once: `RobotDecider.caseUpdatesQueued`).
+public protocol CaseUpdateFlushing: Sendable {
+    func caseUpdatesQueued()
 }
 
 extension Sequence where Element: Hashable {

@@ -2,8 +2,10 @@ import BilagCore
 import BilagRobotLanguage
 import BilagRobots
 import BilagStore
+import BilagOutbox
 import Foundation
 import Logging
+import Synchronization
 
 /// The decide stage with robots: picks the robot that takes the invoice (explicit priority; a tie is
 /// `ambiguous-robot`), runs it, applies pre-control to what it would book, runs shadow robots beside it,
@@ -26,6 +28,12 @@ public final class RobotDecider: Decider, @unchecked Sendable {
     let clock: @Sendable () -> LocalDate
     /// Where the connectors' figures are written after each batch, for `bilag status --json` (nil: not written).
     var statsDirectory: String?
+    /// What sending case updates needs, swapped whole on reload: it is read on the sending service's thread.
+    let sending: Mutex<(connectors: [String: Connector], files: [String: CaseUpdateFiles], policy: RetryPolicy)>
+    /// Told when case updates were committed: the daemon's case-update service. Nil: they are sent at once, on the
+    /// committing thread (`run --once`, operators' commands), and `released` is called when that releases bookings.
+    public var caseUpdates: (any CaseUpdateFlushing)?
+    public var released: (@Sendable () -> Void)?
     let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -43,18 +51,44 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         self.pause = PauseMonitor(store: store)
         self.logger = logger
         self.clock = clock
+        sending = Mutex((connectors, [:], RetryPolicy(baseSeconds: 30, maxSeconds: 1800, deadlineSeconds: 86_400)))
     }
 
     public func batchCommitted() {
         history.clear()
         plans.forget()
-        _ = try? CaseUpdateSender(store: store, connectors: connectors, logger: logger).flush()
+        caseUpdatesQueued()
         if let statsDirectory { ConnectorStatsFile.write(connectors, stateDirectory: statsDirectory) }
+    }
+
+    /// Takes the case-update settings of a configuration: which connectors' updates are written as files, and the
+    /// retry policy of their sends.
+    public func configureSending(_ config: BilagConfig) {
+        let files = Dictionary(uniqueKeysWithValues: config.connectors.values.filter(\.updatesAsFiles).map { ($0.name, CaseUpdateFiles(connector: $0.name, outbox: config.outboxPath)) })
+        let connectors = self.connectors
+        sending.withLock { $0 = (connectors, files, RetryPolicy(config)) }
+    }
+
+    /// A sender with the current connectors and settings (safe from any thread).
+    public func caseUpdateSender() -> CaseUpdateSender {
+        let s = sending.withLock { $0 }
+        return CaseUpdateSender(store: store, connectors: s.connectors, files: s.files, policy: s.policy, logger: logger)
+    }
+
+    /// Case updates were committed (or may have fallen due): the service is woken, or they are sent now.
+    func caseUpdatesQueued() {
+        if let caseUpdates { return caseUpdates.caseUpdatesQueued() }
+        do {
+            if try !caseUpdateSender().flush(dueOnly: false).released.isEmpty { released?() }
+        } catch {
+            logger.error("cannot send case updates now; they stay pending", metadata: ["error": "\(error)"])
+        }
     }
 
     /// A reloaded configuration: new connectors and pre-control, and every robot checked again against them.
     public func reload(_ config: BilagConfig) {
         connectors = ConnectorConfig.build(config.connectors, root: config.root)
+        configureSending(config)
         RobotSetup.warnAboutPlainHTTP(config, logger: logger)
         preControl = config.preControl
         postingRules = config.postingRules
@@ -240,7 +274,7 @@ extension RobotDecider {
                 logger.notice("re-evaluating manual invoices after a table change", metadata: ["robot": "\(new.name)", "count": "\(ids.count)"])
             }
         }
-        _ = try? CaseUpdateSender(store: store, connectors: connectors, logger: logger).flush()
+        caseUpdatesQueued()
         if let statsDirectory { ConnectorStatsFile.write(connectors, stateDirectory: statsDirectory) }
     }
 }

@@ -12,6 +12,7 @@ public enum RobotSetup {
         catalog.reload(force: true)
         let decider = RobotDecider(catalog: catalog, connectors: connectors, store: store, preControl: config.preControl, postingRules: config.postingRules, logger: logger, clock: clock)
         decider.statsDirectory = config.statePath
+        decider.configureSending(config)
         decider.refusals.report(catalog.loadErrors, to: logger)
         warnAboutPlainHTTP(config, logger: logger)
         return decider
@@ -29,7 +30,10 @@ extension Pipeline {
     /// A pipeline deciding with the robots of its configuration.
     public static func withRobots(config: BilagConfig, logger: Logger = Logger(label: "bilag.pipeline"), clock: @escaping @Sendable () -> LocalDate = { LocalDate.today() }) throws -> Pipeline {
         let pipeline = try Pipeline(config: config, logger: logger)
-        pipeline.decider = RobotSetup.decider(config: config, store: pipeline.store, clock: clock)
+        let decider = RobotSetup.decider(config: config, store: pipeline.store, clock: clock)
+        // Bookings released by write-backs sent at once are written out as the pipeline's own are.
+        decider.released = { [weak pipeline] in try? pipeline?.bookingsCommitted() }
+        pipeline.decider = decider
         return pipeline
     }
 }

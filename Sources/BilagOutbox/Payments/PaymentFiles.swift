@@ -29,7 +29,7 @@ public final class PaymentFiles: Sendable {
     /// Starts the writer (at the first run: above every booking made before payments were set up), finishes a file a
     /// killed writer left pending, or throws `StoreBehindOutbox` for a payment file the store does not know.
     public func reconcile(with store: Store) throws {
-        try OutboxFiles.holdingLock(directory, manifestDirectory) {
+        try OutboxFiles.locked(directory, manifestDirectory) {
             try store.startPayments(name)
             try refuseUnknownFiles(store)
             try finishPending(store)
@@ -40,7 +40,7 @@ public final class PaymentFiles: Sendable {
     /// payments were written.
     @discardableResult
     public func flush(_ store: Store, now: Date = Date()) throws -> Int {
-        try OutboxFiles.holdingLock(directory, manifestDirectory) {
+        try OutboxFiles.locked(directory, manifestDirectory) {
             try store.startPayments(name)
             try refuseUnknownFiles(store)
             var written = try finishPending(store)
@@ -161,13 +161,13 @@ public final class PaymentFiles: Sendable {
             try FileIO.writeAtomicallyNew(data, to: path)
         }
         if FileManager.default.fileExists(atPath: pendingManifest) {
-            try OutboxFiles.publish(pendingManifest, as: manifestPath(f.name), in: manifestDirectory)
+            try OutboxFiles.rename(pendingManifest, to: manifestPath(f.name), file: f.name, in: manifestDirectory)
         } else if !FileManager.default.fileExists(atPath: manifestPath(f.name)) {
             // The file is there without its manifest (written by an earlier version of this step, or the manifest lost):
             // it is the store's file, so its manifest is written now.
             let manifest = PaymentManifest(file: f.name, writer: name, version: settings.version.rawValue, payments: payments, data: data, writtenAt: f.createdAt)
             try FileIO.writeAtomicallyNew(try manifest.encoded(), to: pendingManifest)
-            try OutboxFiles.publish(pendingManifest, as: manifestPath(f.name), in: manifestDirectory)
+            try OutboxFiles.rename(pendingManifest, to: manifestPath(f.name), file: f.name, in: manifestDirectory)
         }
         try store.markPaymentFileWritten(f.name, sha256: OutboxManifest.sha256(data))
     }

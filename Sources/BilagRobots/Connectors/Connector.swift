@@ -56,12 +56,16 @@ public struct CaseUpdate: Sendable, Codable, Equatable {
     /// Derived from the invoice, the robot and the action: a retried or repeated write changes nothing twice.
     public var idempotencyKey: String
     public var invoiceID: String
+    /// The action that reverses this update, if the robot names one (`compensate:`).
+    public var compensate: String?
+    /// On a compensating update: the idempotency key of the update it reverses.
+    public var compensates: String?
 
     public init(connector: String, action: String, params: [String: Value], idempotencyKey: String, invoiceID: String) {
         self.connector = connector; self.action = action; self.params = params; self.idempotencyKey = idempotencyKey; self.invoiceID = invoiceID
     }
 
-    enum CodingKeys: String, CodingKey { case connector, action, params, idempotencyKey = "idempotency_key", invoiceID = "invoice_id" }
+    enum CodingKeys: String, CodingKey { case connector, action, params, idempotencyKey = "idempotency_key", invoiceID = "invoice_id", compensate, compensates }
 }
 
 /// Why a connector could not answer.

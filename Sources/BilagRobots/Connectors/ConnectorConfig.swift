@@ -10,6 +10,9 @@ public struct ConnectorConfig: Sendable, Equatable {
     public var actions: [String: FilesConnector.ActionMapping]
     /// For `http`: the base URL, TLS, credentials and the mapping of queries and actions.
     public var http: HTTPConnectorSettings?
+    /// `updates: files`: the connector's write-backs are written as files into `Outbox/case-updates/NAME/` for a case
+    /// system that takes files, instead of being sent through the connector (lookups still go through it).
+    public var updatesAsFiles = false
 
     public init(name: String, kind: String, folder: String, actions: [String: FilesConnector.ActionMapping] = [:], http: HTTPConnectorSettings? = nil) {
         self.name = name; self.kind = kind; self.folder = folder; self.actions = actions; self.http = http

@@ -200,13 +200,14 @@ struct StepLoader {
             if let w = bopt("write_back") {
                 for item in try y.sequence(w, "write_back") {
                     let e = try y.mapping(item, "write_back")
-                    try y.onlyKnown(e, ["connector", "action", "params"], in: "write_back")
+                    try y.onlyKnown(e, ["connector", "action", "params", "compensate"], in: "write_back")
                     guard let c = e.first(where: { $0.key == "connector" }) else { throw y.error(item, "write_back needs `connector:`") }
                     let cname = try y.string(c.value, "connector")
                     guard connectors.contains(cname) else { throw y.error(c.value, "no connector named '\(cname)' is configured") }
                     guard let a = e.first(where: { $0.key == "action" }) else { throw y.error(item, "write_back needs `action:`") }
                     let params = try e.first(where: { $0.key == "params" }).map { try bindings($0.value, "params") } ?? []
-                    writes.append(WriteBack(connector: cname, action: try y.string(a.value, "action"), params: params, location: y.location(item)))
+                    let compensate = try e.first(where: { $0.key == "compensate" }).map { try y.string($0.value, "compensate") }
+                    writes.append(WriteBack(connector: cname, action: try y.string(a.value, "action"), params: params, compensate: compensate, location: y.location(item)))
                 }
             }
             return .book(Book(account: account, dimensions: dims, vatCode: vat, text: text, pay: try bopt("pay").map { try y.bool($0, "pay") } ?? true, historyKey: key, writeBacks: writes, location: at))

@@ -154,6 +154,9 @@ public struct WriteBack: Sendable {
     public var connector: String
     public var action: String
     public var params: [(name: String, value: Expression)]
+    /// The action that reverses this one (same connector and params), sent when the write-back took effect but its
+    /// invoice is not booked after all (refused elsewhere, rejected): "reduced and paid, or neither".
+    public var compensate: String? = nil
     public var location: SourceLocation
 }
 

@@ -217,7 +217,9 @@ public struct RobotRunner {
                 for p in w.params { params[p.name] = try p.value.evaluate(in: env) }
                 let canonical = params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
                 let idem = RobotHash.sha256(Data("\(ctx.invoiceID)|\(robot.name)|\(w.connector)|\(w.action)|\(canonical)".utf8))
-                updates.append(CaseUpdate(connector: w.connector, action: w.action, params: params, idempotencyKey: String(idem.prefix(32)), invoiceID: ctx.invoiceID))
+                var update = CaseUpdate(connector: w.connector, action: w.action, params: params, idempotencyKey: String(idem.prefix(32)), invoiceID: ctx.invoiceID)
+                update.compensate = w.compensate
+                updates.append(update)
             }
             let draft = BookingDraft(account: account, dimensions: dims, vatCode: vat, vatExempt: exempt, text: s.text?.render(in: env), pay: s.pay, caseUpdates: updates)
             return StepResult(effect: .book(draft, key), summary: "book on \(account)" + (dims.isEmpty ? "" : " " + dims.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")) + (updates.isEmpty ? "" : "; \(updates.count) case update(s)"), inputs: nil)

@@ -1,0 +1,297 @@
+import BilagCore
+import Foundation
+import GRDB
+
+/// Case updates (robots' write-backs) and the bookings they hold.
+///
+/// An update is `pending` until its case system confirms it (`sent`; for a connector that takes files, once its file
+/// is written), is definitively refused (`refused`), is given up at the case-system deadline (`failed`), or is dropped
+/// because its invoice will not be booked after all (`withdrawn`). A booking whose robot writes back is **held**
+/// (`held_booking`) until every one of its write-backs is confirmed; only then is it **released**: its
+/// `journal_entry` is created, which is what every Outbox writer (ERP files, payments) reads. "Released" is exactly
+/// "has a `journal_entry`" (`isReleased`). A refusal or a give-up sends the invoice to the manual queue and never
+/// releases it; a write-back that took effect for an invoice that then is not booked is reversed by a compensating
+/// update with its own idempotency key, where the robot names one (`compensate:`).
+extension Store {
+    /// What an update's end did to its invoice.
+    public enum CaseUpdateEnd: Equatable, Sendable {
+        /// The invoice's held booking was withdrawn and the invoice sent to manual with this reason.
+        case sentToManual(invoiceID: String, reason: String)
+        /// A compensating update ended so: its invoice stays as it is; `bilag report check` lists it.
+        case compensationEnded(invoiceID: String)
+        /// The update's booking was released already (or there was none): only the update is marked.
+        case markedOnly(invoiceID: String)
+        /// The update was not pending (another process marked it).
+        case notPending
+    }
+
+    /// A case update as `queue show`, `status` and `report check` list it.
+    public struct CaseUpdateRow: Sendable, Codable, Equatable {
+        public var id: Int64
+        public var invoiceID: String
+        public var connector: String
+        public var action: String
+        public var idempotencyKey: String
+        public var state: String
+        public var attempts: Int
+        public var lastError: String?
+        public var createdAt: String
+        public var sentAt: String?
+        public var retryAt: String?
+        public var failingSince: String?
+        public var compensates: String?
+        public var file: String?
+        enum CodingKeys: String, CodingKey {
+            case id, invoiceID = "invoice_id", connector, action, idempotencyKey = "idempotency_key", state, attempts, lastError = "last_error", createdAt = "created_at"
+            case sentAt = "sent_at", retryAt = "retry_at", failingSince = "failing_since", compensates, file
+        }
+    }
+
+    static let caseUpdateColumns = "id, invoice_id, connector, action, idempotency_key, state, attempts, last_error, created_at, sent_at, retry_at, failing_since, compensates, file"
+
+    static func caseUpdateRow(_ r: Row) -> CaseUpdateRow {
+        CaseUpdateRow(id: r[0], invoiceID: r[1], connector: r[2], action: r[3], idempotencyKey: r[4], state: r[5], attempts: r[6], lastError: r[7], createdAt: r[8],
+                      sentAt: r[9], retryAt: r[10], failingSince: r[11], compensates: r[12], file: r[13])
+    }
+
+    /// Pending updates whose time has come (`now`, an ISO timestamp: those whose retry time has not passed wait),
+    /// oldest first. Without `now`, every pending update.
+    public func pendingCaseUpdates(limit: Int, now: String? = nil) throws -> [PendingCaseUpdate] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, invoice_id, connector, action, payload, idempotency_key, attempts, failing_since, compensates FROM case_update
+                WHERE state = 'pending' AND (? IS NULL OR retry_at IS NULL OR retry_at <= ?) ORDER BY id LIMIT ?
+                """, arguments: [now, now, limit]).map {
+                PendingCaseUpdate(id: $0[0], invoiceID: $0[1], connector: $0[2], action: $0[3], payload: $0[4], idempotencyKey: $0[5], attempts: $0[6], failingSince: $0[7], compensates: $0[8])
+            }
+        }
+    }
+
+    /// When the next pending update falls due (nil: none waits for a later time).
+    public func nextCaseUpdateRetry() throws -> String? {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT MIN(retry_at) FROM case_update WHERE state = 'pending' AND retry_at IS NOT NULL") }
+    }
+
+    /// Marks an update confirmed; returns the invoices whose held bookings this released.
+    @discardableResult
+    public func markCaseUpdateSent(_ id: Int64) throws -> [String] { try markCaseUpdatesSent([id]) }
+
+    /// Marks updates confirmed (delivered as `file`, for updates written as files) and releases, in the same
+    /// transaction, every held booking whose write-backs are now all confirmed. Returns the invoices released.
+    @discardableResult
+    public func markCaseUpdatesSent(_ ids: [Int64], file: String? = nil) throws -> [String] {
+        guard !ids.isEmpty else { return [] }
+        let now = Timestamp.string()
+        return try pool.write { db in
+            let statement = try db.cachedStatement(sql: "UPDATE case_update SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, retry_at = NULL, file = COALESCE(?, file) WHERE id = ? AND state = 'pending'")
+            let invoice = try db.cachedStatement(sql: "SELECT invoice_id FROM case_update WHERE id = ?")
+            var invoices: [String] = []
+            for id in ids {
+                try statement.execute(arguments: [now, file, id])
+                if let i = try String.fetchOne(invoice, arguments: [id]), !invoices.contains(i) { invoices.append(i) }
+            }
+            return try invoices.filter { try releaseIfConfirmed($0, now: now, db: db) }
+        }
+    }
+
+    /// A send failed (the case system is down): tried again at `retryAt`, with the same idempotency key.
+    public func markCaseUpdateFailed(_ id: Int64, error: String, retryAt: String? = nil, now: String = Timestamp.string()) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE case_update SET attempts = attempts + 1, last_error = ?, retry_at = ?, failing_since = COALESCE(failing_since, ?) WHERE id = ? AND state = 'pending'",
+                           arguments: [error, retryAt, now, id])
+        }
+    }
+
+    /// The case system definitively refused the update (a 4xx): it is not sent again; `error` is its message. A held
+    /// booking is withdrawn and its invoice goes to manual as `case-update-refused`.
+    @discardableResult
+    public func markCaseUpdateRefused(_ id: Int64, error: String) throws -> CaseUpdateEnd {
+        try end(id, state: "refused", error: error, reason: "case-update-refused") { row in
+            "case system \(row.connector) refused write-back \(row.action): \(error); fix the case (or the robot) and re-run it with `bilag queue retry` (the same idempotency key is used), book it by hand with `bilag queue approve`, or reject it"
+        }
+    }
+
+    /// The update was not confirmed by the case-system deadline: it is given up (`failed`). A held booking is withdrawn
+    /// and its invoice goes to manual as `case-system-unavailable`; whether the case system applied it is unknown, so
+    /// `bilag report check` lists it for a person to look at.
+    @discardableResult
+    public func giveUpCaseUpdate(_ id: Int64, error: String) throws -> CaseUpdateEnd {
+        try end(id, state: "failed", error: error, reason: "case-system-unavailable") { row in
+            "case system \(row.connector) did not confirm write-back \(row.action) by the deadline (last error: \(error)); it may or may not have applied it: check the case, then re-run with `bilag queue retry` (same idempotency key), approve or reject"
+        }
+    }
+
+    private func end(_ id: Int64, state: String, error: String, reason: String, message: (CaseUpdateRow) -> String) throws -> CaseUpdateEnd {
+        let now = Timestamp.string()
+        return try pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.caseUpdateColumns) FROM case_update WHERE id = ? AND state = 'pending'", arguments: [id]).map(Self.caseUpdateRow) else { return .notPending }
+            try db.execute(sql: "UPDATE case_update SET state = ?, attempts = attempts + 1, last_error = ?, retry_at = NULL WHERE id = ?", arguments: [state, error, id])
+            if row.compensates != nil { return .compensationEnded(invoiceID: row.invoiceID) }
+            try db.execute(sql: "DELETE FROM held_booking WHERE invoice_id = ?", arguments: [row.invoiceID])
+            guard db.changesCount == 1 else { return .markedOnly(invoiceID: row.invoiceID) }
+            // The booking is withdrawn: its other write-backs are not sent, and those that took effect are reversed.
+            try db.execute(sql: "UPDATE case_update SET state = 'withdrawn', retry_at = NULL WHERE invoice_id = ? AND state = 'pending' AND compensates IS NULL", arguments: [row.invoiceID])
+            let text = PersonalData.maskCPR(message(row))
+            try db.execute(sql: "UPDATE invoice SET state = 'manual', reason_code = ?, reason_message = ?, decided_by = 'system', decided_at = ?, updated_at = ? WHERE id = ? AND state = 'booked'",
+                           arguments: [reason, text, now, now, row.invoiceID])
+            let detail = try String(decoding: encoder.encode(["reason_code": reason, "reason": text, "connector": row.connector, "action": row.action, "idempotency_key": row.idempotencyKey]), as: UTF8.self)
+            try db.execute(sql: "INSERT INTO event (invoice_id, at, actor, action, from_state, to_state, detail) VALUES (?, ?, 'system', ?, 'booked', 'manual', ?)",
+                           arguments: [row.invoiceID, now, state == "refused" ? "case-update-refused" : "case-update-given-up", detail])
+            try insertCompensations(row.invoiceID, now: now, db: db)
+            return .sentToManual(invoiceID: row.invoiceID, reason: reason)
+        }
+    }
+
+    // MARK: inside `apply`
+
+    /// A booking's write-backs, queued with it; a refused, withdrawn or given-up update with the same key (an
+    /// operator's re-run) is queued again under that key. The booking is held until they are all confirmed (released
+    /// at once when they are: a re-run whose write-backs were confirmed before).
+    func hold(_ o: Outcome, line: String, now: String, db: Database) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO case_update (invoice_id, connector, action, payload, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(idempotency_key) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL, retry_at = NULL, failing_since = NULL, payload = excluded.payload
+            WHERE case_update.state IN ('refused', 'withdrawn', 'failed')
+            """)
+        for u in o.caseUpdates {
+            let (key, payload) = try Self.effectiveKey(u, db: db)
+            try insert.execute(arguments: [o.invoiceID, u.connector, u.action, payload, key, now])
+        }
+        try db.execute(sql: "INSERT OR REPLACE INTO held_booking (invoice_id, held_at, line) VALUES (?, ?, ?)", arguments: [o.invoiceID, now, line])
+        _ = try releaseIfConfirmed(o.invoiceID, now: now, db: db)
+    }
+
+    /// The key a write-back goes under: its own, unless an earlier write-back under that key was reversed (a re-run
+    /// after a compensation). Then the case system would answer "already done" to the old key, and the effect would be
+    /// missing: it goes under the next free key `KEY-2`, `KEY-3`, … (the payload carries it too).
+    static func effectiveKey(_ u: NewCaseUpdate, db: Database) throws -> (String, String) {
+        var key = u.idempotencyKey
+        var n = 1
+        let reversed = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM case_update WHERE idempotency_key = ? AND compensates IS NOT NULL AND state <> 'withdrawn')")
+        while try Bool.fetchOne(reversed, arguments: [key + "-c"]) == true {
+            n += 1
+            key = u.idempotencyKey + "-\(n)"
+        }
+        guard n > 1, var payload = (try? JSONSerialization.jsonObject(with: Data(u.payload.utf8))) as? [String: Any] else { return (key, u.payload) }
+        payload["idempotency_key"] = key
+        return (key, String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
+    }
+
+    /// Releases the invoice's held booking when none of its write-backs is pending: its journal entry is created.
+    func releaseIfConfirmed(_ invoiceID: String, now: String, db: Database) throws -> Bool {
+        guard let line = try String.fetchOne(db.cachedStatement(sql: "SELECT line FROM held_booking WHERE invoice_id = ?"), arguments: [invoiceID]) else { return false }
+        let open = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM case_update WHERE invoice_id = ? AND state = 'pending' AND compensates IS NULL"), arguments: [invoiceID]) ?? 0
+        guard open == 0 else { return false }
+        try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").execute(arguments: [invoiceID, now, line])
+        try db.cachedStatement(sql: "DELETE FROM held_booking WHERE invoice_id = ?").execute(arguments: [invoiceID])
+        try db.cachedStatement(sql: "INSERT INTO event (invoice_id, at, actor, action, from_state, to_state, detail) VALUES (?, ?, 'system', 'released', 'booked', 'booked', ?)")
+            .execute(arguments: [invoiceID, now, "{\"why\":\"every write-back was confirmed by its case system\"}"])
+        return true
+    }
+
+    /// For each write-back of the invoice that took effect (or may have) and names a compensating action, a compensating update
+    /// (same connector and params, the robot's `compensate:` action, its own idempotency key: the original's + `-c`).
+    /// Called whenever an invoice leaves the way to booking (manual, rejected): "reduced and paid, or neither".
+    func insertCompensations(_ invoiceID: String, now: String, db: Database) throws {
+        // Sent, or given up (it may have taken effect: a case system's reversal of what it never applied changes nothing).
+        let sent = try Row.fetchAll(db.cachedStatement(sql: "SELECT connector, payload, idempotency_key FROM case_update WHERE invoice_id = ? AND state IN ('sent', 'failed') AND compensates IS NULL"), arguments: [invoiceID])
+        for r in sent {
+            let payload: String = r[1], key: String = r[2]
+            guard var update = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any], let action = update["compensate"] as? String else { continue }
+            let reverse = key + "-c"
+            update["action"] = action
+            update["idempotency_key"] = reverse
+            update["compensates"] = key
+            update.removeValue(forKey: "compensate")
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: update, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+            try db.execute(sql: "INSERT OR IGNORE INTO case_update (invoice_id, connector, action, payload, idempotency_key, created_at, compensates) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [invoiceID, r[0] as String, action, json, reverse, now, key])
+            if db.changesCount == 1 {
+                try db.execute(sql: "INSERT INTO event (invoice_id, at, actor, action, detail) VALUES (?, ?, 'system', 'compensation-queued', ?)",
+                               arguments: [invoiceID, now, try String(decoding: encoder.encode(["reverses": key, "action": action, "idempotency_key": reverse]), as: UTF8.self)])
+            }
+        }
+    }
+
+    // MARK: reading
+
+    /// True when the invoice's booking is released: it has a journal entry, so the Outbox writers (ERP files) and
+    /// payments may take it. The one notion of "released": a held booking (waiting for its write-backs) is not.
+    public func isReleased(_ invoiceID: String) throws -> Bool {
+        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM journal_entry WHERE invoice_id = ?)", arguments: [invoiceID]) ?? false }
+    }
+
+    /// Bookings held for their write-backs: invoice → since when.
+    public func heldBookings() throws -> [String: String] {
+        try pool.read { db in
+            var out: [String: String] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT invoice_id, held_at FROM held_booking") { out[r[0]] = r[1] }
+            return out
+        }
+    }
+
+    /// The case updates of one invoice, oldest first.
+    public func caseUpdates(invoice id: String) throws -> [CaseUpdateRow] {
+        try pool.read { db in try Row.fetchAll(db, sql: "SELECT \(Self.caseUpdateColumns) FROM case_update WHERE invoice_id = ? ORDER BY id", arguments: [id]).map(Self.caseUpdateRow) }
+    }
+
+    /// Case updates in these states, oldest first.
+    public func caseUpdates(states: [String], limit: Int = 1000) throws -> [CaseUpdateRow] {
+        guard !states.isEmpty else { return [] }
+        return try pool.read { db in
+            let marks = Array(repeating: "?", count: states.count).joined(separator: ",")
+            return try Row.fetchAll(db, sql: "SELECT \(Self.caseUpdateColumns) FROM case_update WHERE state IN (\(marks)) ORDER BY id LIMIT ?", arguments: StatementArguments(states.map { $0 as DatabaseValueConvertible } + [limit])).map(Self.caseUpdateRow)
+        }
+    }
+
+    /// Case updates the case systems refused, oldest first: (invoice, connector, action, message).
+    public func refusedCaseUpdates(limit: Int = 1000) throws -> [(invoiceID: String, connector: String, action: String, error: String?)] {
+        try caseUpdates(states: ["refused"], limit: limit).map { ($0.invoiceID, $0.connector, $0.action, $0.lastError) }
+    }
+
+    /// How many case updates are in each state.
+    public func caseUpdateCounts() throws -> [String: Int] {
+        try pool.read { db in
+            var out: [String: Int] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM case_update GROUP BY state") { out[r[0]] = r[1] }
+            return out
+        }
+    }
+
+    /// The invoices whose case updates are not all confirmed, or that have updates and a booking state that do not
+    /// agree, with what the store knows of each: for `bilag report check`.
+    public func caseUpdateSubjects() throws -> [(invoice: InvoiceRecord, released: Bool, held: Bool, updates: [CaseUpdateRow])] {
+        try pool.read { db in
+            let ids = try String.fetchAll(db, sql: """
+                SELECT DISTINCT u.invoice_id FROM case_update u JOIN invoice i ON i.id = u.invoice_id
+                WHERE u.state <> 'sent' OR i.state <> 'booked' OR u.compensates IS NOT NULL
+                   OR NOT EXISTS (SELECT 1 FROM journal_entry e WHERE e.invoice_id = u.invoice_id)
+                ORDER BY u.invoice_id
+                """)
+            return try ids.compactMap { id in
+                guard let r = try Row.fetchOne(db, sql: "SELECT \(InvoiceRecord.columns) FROM invoice WHERE id = ?", arguments: [id]).map(InvoiceRecord.init(row:)) else { return nil }
+                let released = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM journal_entry WHERE invoice_id = ?)", arguments: [id]) ?? false
+                let held = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM held_booking WHERE invoice_id = ?)", arguments: [id]) ?? false
+                let updates = try Row.fetchAll(db, sql: "SELECT \(Self.caseUpdateColumns) FROM case_update WHERE invoice_id = ? ORDER BY id", arguments: [id]).map(Self.caseUpdateRow)
+                return (r, released, held, updates)
+            }
+        }
+    }
+
+    // MARK: updates as files
+
+    /// The files this connector's updates were written to (for taking over a file a writer killed before its mark left).
+    public func caseUpdateFileNames(connector: String) throws -> Set<String> {
+        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT file FROM case_update WHERE connector = ? AND file IS NOT NULL", arguments: [connector])) }
+    }
+
+    /// The pending updates among these idempotency keys: key → id.
+    public func pendingCaseUpdateIDs(keys: [String]) throws -> [String: Int64] {
+        try pool.read { db in
+            var out: [String: Int64] = [:]
+            let find = try db.cachedStatement(sql: "SELECT id FROM case_update WHERE idempotency_key = ? AND state = 'pending'")
+            for k in keys { if let id = try Int64.fetchOne(find, arguments: [k]) { out[k] = id } }
+            return out
+        }
+    }
+}
