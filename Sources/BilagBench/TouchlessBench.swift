@@ -210,8 +210,12 @@ public struct TouchlessBench {
             try server.resetPeak()
         }
         let lookupsBefore = server?.stats["lookups"] as? Int ?? 0
+        // The Outbox is written beside the commit, as the daemon's Outbox service writes it.
+        let flush = BackgroundFlush(outbox: pipeline.outbox, store: pipeline.store)
+        pipeline.flushing = flush
         let start = Date(), cpuStart = Self.cpuSeconds()
         _ = try pipeline.drain()
+        try flush.finish()
         let seconds = Date().timeIntervalSince(start), cpuSeconds = Self.cpuSeconds() - cpuStart
         var figures: CaseSystemFigures?
         if let server, let cs = caseSystem {
