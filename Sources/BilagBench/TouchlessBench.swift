@@ -16,7 +16,38 @@ public struct TouchlessBench {
     /// The repository root holding `Robots/` and `bilag.yaml` to run with.
     public var repository: String
 
-    public init(count: Int, seed: UInt64 = 42, repository: String) { self.count = count; self.seed = seed; self.repository = repository }
+    /// When set, the case systems are not the embedded `files` ones but the loopback HTTP case system
+    /// (`LoopbackCaseSystem`) serving the same data, every lookup answered after this delay.
+    public var caseSystem: CaseSystemSetting?
+
+    public init(count: Int, seed: UInt64 = 42, repository: String, caseSystem: CaseSystemSetting? = nil) {
+        self.count = count; self.seed = seed; self.repository = repository; self.caseSystem = caseSystem
+    }
+
+    /// The loopback case system of a run: each lookup answered after `delayMilliseconds`, at most `maxInFlight`
+    /// requests open to each connector. Write-backs are answered at once (they are sent after the commit).
+    public struct CaseSystemSetting: Sendable {
+        public var delayMilliseconds: Int
+        public var maxInFlight: Int
+        public init(delayMilliseconds: Int, maxInFlight: Int = 64) { self.delayMilliseconds = delayMilliseconds; self.maxInFlight = maxInFlight }
+    }
+
+    /// What the loopback case system saw of the month.
+    public struct CaseSystemFigures: Sendable, Encodable {
+        public var delayMilliseconds: Int
+        public var maxInFlight: Int
+        public var lookups: Int
+        public var lookupsPerSecond: Double
+        /// The most requests the case system had open at once, all connectors together (it counts them itself).
+        public var peakInFlight: Int
+        /// The most each connector had open at once (never above `maxInFlight`).
+        public var peakInFlightByConnector: [String: Int]
+
+        enum CodingKeys: String, CodingKey {
+            case delayMilliseconds = "delay_ms", maxInFlight = "max_in_flight", lookups, lookupsPerSecond = "lookups_per_second", peakInFlight = "peak_in_flight",
+                 peakInFlightByConnector = "peak_in_flight_by_connector"
+        }
+    }
 
     /// What one run gave.
     public struct Result: Sendable, Encodable {
@@ -31,9 +62,12 @@ public struct TouchlessBench {
         public var cpuSeconds: Double
         public var byKind: [String: [String: Int]]
         public var mismatches: [String]
+        /// With a loopback case system: what it saw.
+        public var caseSystem: CaseSystemFigures?
 
         enum CodingKeys: String, CodingKey {
-            case invoices, booked, asExpected = "as_expected", touchlessRate = "touchless_rate", expectationMatch = "expectation_match", seconds, cpuSeconds = "cpu_seconds", byKind = "by_kind", mismatches
+            case invoices, booked, asExpected = "as_expected", touchlessRate = "touchless_rate", expectationMatch = "expectation_match", seconds, cpuSeconds = "cpu_seconds", byKind = "by_kind", mismatches,
+                 caseSystem = "case_system"
         }
     }
 
@@ -136,6 +170,12 @@ public struct TouchlessBench {
         try Self.writeJSON(orders, to: root + "/casedata/health/orders.json")
         try Self.writeJSON(rentCases.map { r in r.mapValues { $0 as Any }.merging(["rent_administered": true]) { _, b in b } }, to: root + "/casedata/benefits/rent-cases.json")
 
+        var server: LoopbackCaseSystem?
+        if let cs = caseSystem {
+            let loopback = try LoopbackCaseSystem(script: LoopbackCaseSystem.script(in: repository), data: root + "/casedata")
+            try Self.replaceConnectors(in: root + "/bilag.yaml", with: loopback.connectorsYAML(maxInFlight: cs.maxInFlight))
+            server = loopback
+        }
         let config = try ConfigLoader.load(root: root, environment: [:])
         let today = LocalDate(parsing: "2026-11-30")!
         let pipeline = try Pipeline.withRobots(config: config, clock: { today })
@@ -165,9 +205,27 @@ public struct TouchlessBench {
 
         // This month.
         for c in month { try c.invoice.xml.write(toFile: root + "/Inbox/month/\(c.name).xml", atomically: false, encoding: .utf8) }
+        if let server, let cs = caseSystem {
+            try server.delay(Double(cs.delayMilliseconds) / 1000, writes: false)
+            try server.resetPeak()
+        }
+        let lookupsBefore = server?.stats["lookups"] as? Int ?? 0
+        // The Outbox is written beside the commit, as the daemon's Outbox service writes it.
+        let flush = BackgroundFlush(outbox: pipeline.outbox, store: pipeline.store)
+        pipeline.flushing = flush
         let start = Date(), cpuStart = Self.cpuSeconds()
         _ = try pipeline.drain()
+        try flush.finish()
         let seconds = Date().timeIntervalSince(start), cpuSeconds = Self.cpuSeconds() - cpuStart
+        var figures: CaseSystemFigures?
+        if let server, let cs = caseSystem {
+            let stats = server.stats
+            let lookups = (stats["lookups"] as? Int ?? 0) - lookupsBefore
+            var byConnector: [String: Int] = [:]
+            for (name, c) in (pipeline.decider as? RobotDecider)?.connectors ?? [:] { byConnector[name] = c.stats?.peakInFlight }
+            figures = CaseSystemFigures(delayMilliseconds: cs.delayMilliseconds, maxInFlight: cs.maxInFlight, lookups: lookups, lookupsPerSecond: Double(lookups) / seconds,
+                                        peakInFlight: stats["peak_in_flight"] as? Int ?? -1, peakInFlightByConnector: byConnector)
+        }
         var outcome: [String: String] = [:]
         for r in try pipeline.store.invoices(limit: 10_000_000) where !before.contains(r.id) {
             let name = ((r.sourcePath as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -183,7 +241,16 @@ public struct TouchlessBench {
             byKind[c.kind, default: [:]][got, default: 0] += 1
         }
         return Result(invoices: month.count, booked: booked, asExpected: matched, touchlessRate: Double(booked) / Double(month.count),
-                      expectationMatch: Double(matched) / Double(month.count), seconds: seconds, cpuSeconds: cpuSeconds, byKind: byKind, mismatches: mismatches)
+                      expectationMatch: Double(matched) / Double(month.count), seconds: seconds, cpuSeconds: cpuSeconds, byKind: byKind, mismatches: mismatches, caseSystem: figures)
+    }
+
+    /// `bilag.yaml`'s `connectors:` section (up to the next blank line) replaced by `section`.
+    static func replaceConnectors(in path: String, with section: String) throws {
+        let yaml = try String(contentsOfFile: path, encoding: .utf8)
+        guard let start = yaml.range(of: "\nconnectors:\n"), let end = yaml.range(of: "\n\n", range: start.upperBound..<yaml.endIndex) else {
+            throw BilagError("bench-config", "\(path) has no connectors: section to replace", remedy: "give --root a checkout whose bilag.yaml configures the shipped connectors")
+        }
+        try (String(yaml[..<start.lowerBound]) + "\n" + section + String(yaml[end.upperBound...])).write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     /// User + system CPU seconds of this process so far.

@@ -10,6 +10,11 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure bilag end to end on generated invoices: throughput, latency, memory, and the cost over libxml2.",
         discussion: """
+        With no options: the shipped robots (Robots/ and bilag.yaml of --root, default the current folder) on a \
+        realistic mixed month of 8,000 invoices — what runs in production — and then, as a secondary line, the \
+        pipeline with no robot loaded on 10,000 invoices. --touchless N alone runs the month; --count alone the \
+        pipeline without robots; --case-system-delay 0,20,200 the month against a loopback HTTP case system.
+
         For each count N: generates N valid invoices (PEPPOL BIS 3 invoices and credit notes, OIOUBL 2.1; deterministic \
         from --seed) into a fresh temporary root's Inbox/bench/ (not timed); times libxml2 alone parsing the same bytes \
         (one thread, no file I/O); then runs this binary as `bilag run --once --root TEMP` and measures its wall time and \
@@ -44,15 +49,31 @@ struct BenchCommand: ParsableCommand {
     var generateTo: String?
 
     func parsedCounts() throws -> [Int] {
+        let out = try Self.numbers(counts, option: "--count", allowZero: false)
+        return out.isEmpty ? [10_000] : out
+    }
+
+    /// The whole numbers of a repeatable, comma-separated option.
+    static func numbers(_ values: [String], option: String, allowZero: Bool) throws -> [Int] {
         var out: [Int] = []
-        for c in counts {
+        for c in values {
             for part in c.split(separator: ",") {
                 let t = part.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")
-                guard let n = Int(t), n > 0 else { throw ValidationError("--count takes positive whole numbers, got '\(part)'") }
+                guard let n = Int(t), n > 0 || (allowZero && n == 0) else { throw ValidationError("\(option) takes \(allowZero ? "" : "positive ")whole numbers, got '\(part)'") }
                 out.append(n)
             }
         }
-        return out.isEmpty ? [10_000] : out
+        return out
+    }
+
+    /// One line for a month against the loopback case system.
+    static func caseSystemLine(_ r: TouchlessBench.Result) -> String {
+        guard let c = r.caseSystem else { return "" }
+        let perConnector = c.peakInFlightByConnector.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return "case system over HTTP, \(c.delayMilliseconds) ms a lookup: \(r.invoices) invoices in \(String(format: "%.2f", r.seconds)) s = \(Int(Double(r.invoices) / r.seconds)) invoices/s, "
+            + "\(c.lookups) lookups = \(Int(c.lookupsPerSecond)) lookups/s (\(String(format: "%.2f", Double(c.lookups) / Double(max(1, r.invoices)))) an invoice), "
+            + "peak in flight \(c.peakInFlight) at the case system (\(perConnector); max_in_flight \(c.maxInFlight) each); \(String(format: "%.2f", r.cpuSeconds)) s of CPU; "
+            + "\(r.asExpected)/\(r.invoices) as expected"
     }
 
     @Option(help: ArgumentHelp("Also run the touchless benchmark: a generated mixed month of this many invoices for the shipped robots (Robots/ and bilag.yaml of --root), each with a known expected outcome; prints the share booked without a human and the share decided as expected.", valueName: "n"))
@@ -60,6 +81,15 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "The folder holding Robots/ and bilag.yaml, for --touchless (default: the current folder).")
     var root: String?
+
+    @Option(name: .customLong("case-system-delay"), parsing: .singleValue, help: ArgumentHelp("Run the touchless month against a loopback HTTP case system (Tests/CaseSystem under --root, python3) answering each lookup after this many milliseconds; repeatable or a comma list, e.g. 0,20,200. Prints invoices/s, lookups/s and the peak of requests in flight.", valueName: "ms"))
+    var caseSystemDelays: [String] = []
+
+    @Option(help: "max_in_flight of each loopback case-system connector, for --case-system-delay.")
+    var maxInFlight = 64
+
+    /// The month the default workload decides: the shipped robots on a realistic mixed month.
+    static let defaultMonth = 8000
 
     @Option(help: ArgumentHelp("Validate every .xml file of this folder under its own profile and print each verdict (fatal and warning rule ids) and the time per document; used by scripts/validation-diff.", valueName: "folder"))
     var validation: String?
@@ -79,14 +109,25 @@ struct BenchCommand: ParsableCommand {
             return
         }
         let out = Console()
-        if let n = touchless {
+        // The default workload is what runs in production: the shipped robots on a realistic mixed month, with the
+        // pipeline with no robot loaded as a secondary line.
+        let byDefault = touchless == nil && counts.isEmpty && caseSystemDelays.isEmpty && generateTo == nil
+        let delays = try Self.numbers(caseSystemDelays, option: "--case-system-delay", allowZero: true)
+        if let n = touchless ?? (byDefault || !delays.isEmpty ? Self.defaultMonth : nil) {
             let repo = root ?? FileManager.default.currentDirectoryPath
             JSONLogHandler.bootstrap(level: "critical")
+            for delay in delays {
+                let r = try TouchlessBench(count: n, seed: UInt64(seed), repository: repo, caseSystem: .init(delayMilliseconds: delay, maxInFlight: maxInFlight)).run()
+                if json { try out.json(r) } else { out.line(Self.caseSystemLine(r)) }
+                for m in r.mismatches { out.line("  MISMATCH \(m)") }
+                if r.asExpected != r.invoices { throw ExitStatus.checkFailed.code }
+            }
+            if !delays.isEmpty && touchless == nil { return }
             let r = try TouchlessBench(count: n, seed: UInt64(seed), repository: repo).run()
             if json {
                 try out.json(r)
             } else {
-                out.line("touchless month: \(r.invoices) invoices decided in \(String(format: "%.2f", r.seconds)) s (\(Int(Double(r.invoices) / r.seconds)) invoices/s; \(String(format: "%.2f", r.cpuSeconds)) s of CPU, \(Int(Double(r.invoices) / max(r.cpuSeconds, 0.001))) invoices per CPU-second)")
+                out.line("touchless month, shipped robots: \(r.invoices) invoices decided in \(String(format: "%.2f", r.seconds)) s (\(Int(Double(r.invoices) / r.seconds)) invoices/s; \(String(format: "%.2f", r.cpuSeconds)) s of CPU, \(Int(Double(r.invoices) / max(r.cpuSeconds, 0.001))) invoices per CPU-second)")
                 out.line("  booked without a human  \(r.booked)/\(r.invoices) = \(String(format: "%.1f", r.touchlessRate * 100)) %")
                 out.line("  outcome as expected     \(r.asExpected)/\(r.invoices) = \(String(format: "%.1f", r.expectationMatch * 100)) %   [target 100 %]")
                 for (kind, outcomes) in r.byKind.sorted(by: { $0.key < $1.key }) {
@@ -95,7 +136,8 @@ struct BenchCommand: ParsableCommand {
                 for m in r.mismatches { out.line("  MISMATCH \(m)") }
             }
             if r.asExpected != r.invoices { throw ExitStatus.checkFailed.code }
-            if counts.isEmpty { return }
+            if counts.isEmpty && !byDefault { return }
+            if byDefault && !json { out.line("\nsecondary: the pipeline with no robot loaded") }
         }
         let counts = try parsedCounts()
         if let folder = generateTo {

@@ -73,7 +73,7 @@ final class CaseUpdateHoldTests: XCTestCase {
         let s = try server()
         let w = try world(s, replacing: [Self.withERP])
         try bookFirstRent(w)
-        try s.faults(["pass", "refuse:case YD-9001 is closed for deductions this month"])
+        try s.faults(["write:refuse:case YD-9001 is closed for deductions this month"])
         let got = try w.run([Self.december])
         XCTAssertEqual(got["r-december"]?.state, .manual)
         XCTAssertEqual(got["r-december"]?.reason, "case-update-refused")
@@ -108,7 +108,7 @@ final class CaseUpdateHoldTests: XCTestCase {
         let s = try server()
         let w = try world(s)
         try bookFirstRent(w)
-        try s.faults(["pass", "pass", "refuse:case closed", "refuse:case closed"])   // two look-ups, then two deductions
+        try s.faults(["write:refuse:case closed", "write:refuse:case closed"])   // the two deductions, whenever the look-ups are asked
         try w.run([Self.december, Self.january])
         let dec = try w.record("r-december"), jan = try w.record("r-january")
         XCTAssertEqual([dec.reasonCode, jan.reasonCode], ["case-update-refused", "case-update-refused"])
@@ -136,7 +136,7 @@ final class CaseUpdateHoldTests: XCTestCase {
         let w = try world(s, replacing: [("  deadline_minutes: 1440", "  deadline_minutes: 0")])
         try bookFirstRent(w)
         // Applied, its answer lost (libcurl tries a dropped connection once more: that try gets a 503).
-        try s.faults(["pass", "drop", "503"])
+        try s.faults(["write:drop", "write:503"])
         let got = try w.run([Self.december])
         XCTAssertEqual(got["r-december"]?.state, .manual)
         XCTAssertEqual(got["r-december"]?.reason, "case-system-unavailable")
@@ -164,7 +164,7 @@ final class CaseUpdateHoldTests: XCTestCase {
         let s = try server()
         let w = try world(s, replacing: [("  deadline_minutes: 1440", "  deadline_minutes: 0")])
         try bookFirstRent(w)
-        try s.faults(["pass", "drop", "503"])
+        try s.faults(["write:drop", "write:503"])
         try w.run([Self.december])
         let id = try w.record("r-december").id
         XCTAssertEqual(s.deducted["R12"], 0)
@@ -187,7 +187,7 @@ final class CaseUpdateHoldTests: XCTestCase {
         let w = try RobotWorld(connectors: s.connectorsYAML().replacingOccurrences(of: "reinstate-benefit:\n", with: "notify-landlord:\n        path: /cases/{case_id}/notify\n      reinstate-benefit:\n"),
                                robots: ["rent-payments.robot.yaml": robot])
         try bookFirstRent(w)
-        try s.faults(["pass", "pass", "refuse:no landlord on file"])
+        try s.faults(["write:pass", "write:refuse:no landlord on file"])
         try w.run([Self.december])
         let r = try w.record("r-december")
         XCTAssertEqual(r.reasonCode, "case-update-refused")
@@ -240,7 +240,7 @@ final class CaseUpdateHoldTests: XCTestCase {
         let s = try server()
         let w = try world(s, replacing: [("  retry_base_seconds: 30", "  retry_base_seconds: 1")])
         try bookFirstRent(w)
-        try s.faults(["pass", "503", "503", "503"])
+        try s.faults(["write:503", "write:503", "write:503"])
         try Self.december.1.xml.write(toFile: w.root + "/Inbox/test/r-december.xml", atomically: true, encoding: .utf8)
         let bin = try BilagBinary.locate()
         let daemon = try bin.start(["run", "--root", w.root], logDirectory: w.root, label: "daemon")

@@ -18,12 +18,15 @@ Its API is deliberately *not* shaped like bilag's `files` case data, so the conn
 Data comes from a bilag `casedata/` folder (health/orders.json, benefits/rent-cases.json), translated.
 Writes are applied once per idempotency key (a repeat answers 409). Control, for the tests:
     POST /__faults  ["500", "503:2", "429:1", "hang:5", "reset", "truncate", "drop", "missing:FIELD", "wrong:FIELD",
-                     "empty", "404"]  -> the next requests (one fault each, in order) misbehave so
-    GET  /__stats   -> {"requests": n, "applied": {key: times}, "writes": n, "paths": [...],
+                     "empty", "404"]  -> the next requests (one fault each, in order) misbehave so;
+                     a fault written "write:FAULT" waits for the next write (a lookup asked ahead passes it by)
+    GET  /__stats   -> {"requests": n, "applied": {key: times}, "writes": n, "paths": [...], "in_flight": n,
+                        "peak_in_flight": n (the most requests open at once since the last reset), "lookups": n,
                         "deducted": {invoice number: deductions in force}}
+    POST /__delay   {"seconds": s, "after_write": w, "writes": true}  -> every answer (with "writes": false, every
+                     lookup's) waits s first; a write, once applied, waits w more before its answer
+    POST /__reset_peak  -> peak_in_flight starts again from the requests open now
     fault "refuse[:MESSAGE]": the next request is answered 422 {"message"} and not applied
-    POST /__delay   {"seconds": s, "after_write": w}  -> every answer waits s first; a write, once applied, waits w
-                     more before its answer
 Prints "PORT <n>" on stdout once listening on 127.0.0.1.
 """
 import argparse, json, os, socket, ssl, struct, sys, threading, time
@@ -32,8 +35,10 @@ from urllib.parse import urlparse, parse_qs, unquote
 
 lock = threading.Lock()
 faults = []
-stats = {"requests": 0, "applied": {}, "writes": 0, "paths": [], "deducted": {}}
+write_faults = []
+stats = {"requests": 0, "applied": {}, "writes": 0, "paths": [], "in_flight": 0, "peak_in_flight": 0, "lookups": 0, "deducted": {}}
 delay = [0.0]
+delay_writes = [True]
 write_delay = [0.0]
 orders = []
 cases = []
@@ -56,6 +61,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+    def setup(self):
+        super().setup()
+        # Headers and body go out in two writes: without this, Nagle holds the body until the client's delayed ACK
+        # of the headers (40 ms a request on loopback).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def answer(self, status, obj, headers=None):
         body = json.dumps(obj).encode()
@@ -85,19 +96,39 @@ class Handler(BaseHTTPRequestHandler):
                 return self.answer(200, stats)
         if url.path == "/__faults":
             with lock:
-                faults.extend(self.body())
-            return self.answer(200, {"queued": len(faults)})
+                for f in self.body():
+                    (write_faults if f.startswith("write:") else faults).append(f.removeprefix("write:"))
+            return self.answer(200, {"queued": len(faults) + len(write_faults)})
         if url.path == "/__delay":
             b = self.body()
             delay[0] = float(b.get("seconds", 0))
             write_delay[0] = float(b.get("after_write", 0))
+            delay_writes[0] = bool(b.get("writes", True))
             return self.answer(200, {})
+        if url.path == "/__reset_peak":
+            with lock:
+                stats["peak_in_flight"] = stats["in_flight"]
+            return self.answer(200, {})
+        with lock:
+            stats["in_flight"] += 1
+            stats["peak_in_flight"] = max(stats["peak_in_flight"], stats["in_flight"])
+        try:
+            self.handle_case_system(method, url)
+        finally:
+            with lock:
+                stats["in_flight"] -= 1
+
+    def handle_case_system(self, method, url):
         body = self.body() if method == "POST" else None
+        write = method == "POST" and url.path.rstrip("/").rsplit("/", 1)[-1] in ("invoicing", "deductions", "reversal", "notify")
         with lock:
             stats["requests"] += 1
-            stats["paths"].append(method + " " + self.path)
-            fault = faults.pop(0) if faults else None
-        if delay[0]:
+            if not write:
+                stats["lookups"] += 1
+            if len(stats["paths"]) < 10000:
+                stats["paths"].append(method + " " + self.path)
+            fault = write_faults.pop(0) if write and write_faults else faults.pop(0) if faults else None
+        if delay[0] and (delay_writes[0] or not write):
             time.sleep(delay[0])
         kind, _, arg = (fault or "").partition(":")
         if kind in ("500", "503", "429"):
@@ -121,7 +152,7 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         status, obj = self.route(method, url, body, kind)
-        if write_delay[0] and method == "POST" and url.path.rstrip("/").rsplit("/", 1)[-1] in ("invoicing", "deductions", "reversal"):
+        if write_delay[0] and write:
             time.sleep(write_delay[0])   # applied, not yet answered: the window a crash makes a client resend in
         if kind == "missing" or kind == "wrong":
             for record in obj.get("data", {}).get("referrals", []) + obj.get("hits", []):
@@ -209,8 +240,11 @@ def main():
         orders = json.load(f)
     with open(os.path.join(a.data, "benefits", "rent-cases.json")) as f:
         cases = json.load(f)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 256   # many clients connect at once (max_in_flight); the default backlog is 5
+        daemon_threads = True
+
+    server = Server(("127.0.0.1", 0), Handler)
     if a.cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(a.cert, a.key)

@@ -1,5 +1,6 @@
 import Foundation
 import BilagCore
+import BilagRobots
 import BilagStore
 import BilagValidation
 
@@ -48,6 +49,8 @@ public struct DecisionInput: Sendable {
     public var validation: ValidationReport
     /// Taken up again from the store (it may have been decided before); false for a file just claimed.
     public var takenUpAgain = false
+    /// The answers of its lookups to slow case systems, asked ahead while other invoices were (`Decider.prepare`).
+    public var lookups: PrefetchedLookups?
     public init(invoiceID: String, channel: String, invoice: Invoice, validation: ValidationReport, takenUpAgain: Bool = false) {
         self.invoiceID = invoiceID; self.channel = channel; self.invoice = invoice; self.validation = validation; self.takenUpAgain = takenUpAgain
     }
@@ -56,6 +59,11 @@ public struct DecisionInput: Sendable {
 /// The seam where robots plug in: given a valid, non-duplicate invoice, decide.
 public protocol Decider: Sendable {
     func decide(_ input: DecisionInput) -> DecisionRecord
+    /// Asks ahead, off the committing thread and concurrently with other invoices, what deciding this invoice will
+    /// ask of slow case systems; `ready` is called once (on any thread) with the answers for `decide`
+    /// (`DecisionInput.lookups`), or nil when there is nothing to ask ahead. Changes nothing: the decision itself
+    /// is still made by `decide`, in business order.
+    func prepare(_ input: DecisionInput, ready: @escaping @Sendable (PrefetchedLookups?) -> Void)
     /// Called after a batch's outcomes committed (send queued case updates, drop in-batch state).
     func batchCommitted()
     /// Called before each pass (reload changed robots, re-queue what a changed table may now decide).
@@ -65,6 +73,7 @@ public protocol Decider: Sendable {
 }
 
 extension Decider {
+    public func prepare(_ input: DecisionInput, ready: @escaping @Sendable (PrefetchedLookups?) -> Void) { ready(nil) }
     public func batchCommitted() {}
     public func refresh() {}
     public func reload(_ config: BilagConfig) {}

@@ -1,4 +1,5 @@
 import BilagCore
+import BilagRobots
 import BilagStore
 import BilagValidation
 import Foundation
@@ -16,6 +17,8 @@ struct Examination: Sendable {
     let steps: [TraceStep]
     /// The validation issues as the database keeps them; nil when there are none.
     let validationJSON: String?
+    /// Its lookups to slow case systems, asked ahead while it waited for its turn to commit (`Decider.prepare`).
+    var lookups: PrefetchedLookups?
 
     /// `encoder` is the one the pipeline writes the database's JSON with (safe to share between threads).
     init(_ result: Examiner.Result, encoder: JSONEncoder) {

@@ -162,7 +162,7 @@ public final class Pipeline: @unchecked Sendable {
     public func parsedInvoice(_ r: InvoiceRecord) -> Invoice? {
         var f = ClaimedFile(id: r.id, channel: r.channel, sourcePath: r.sourcePath, storedPath: r.storedPath, receivedAt: r.receivedAt, size: r.size, sha256: r.sha256)
         claimer.load(&f, verifying: r.sha256)
-        guard case let .parsed(doc, _) = examineAll([f]).first?.result else { return nil }
+        guard case let .parsed(doc, _) = ExaminingBatch([f], pipeline: self, askAhead: false).results().first?.result else { return nil }
         return doc.invoice
     }
 
@@ -371,7 +371,9 @@ public final class Pipeline: @unchecked Sendable {
         private let done = DispatchGroup()
 
         /// `budget`: where the bytes of each file are given back once it is examined and they are freed.
-        init(_ files: [ClaimedFile], pipeline: Pipeline, budget: ByteBudget? = nil) {
+        /// `askAhead`: a valid invoice's lookups to slow case systems are asked once it is examined (`Decider.prepare`),
+        /// and the batch is done when their answers are in: lookups off the committing thread, many in flight at once.
+        init(_ files: [ClaimedFile], pipeline: Pipeline, budget: ByteBudget? = nil, askAhead: Bool = true) {
             // The bytes are needed only until a file is examined: each worker takes a file's bytes out of `inputs`
             // and frees them when done with it; this batch keeps the files without them for the committing thread.
             let stripped = files.map { var f = $0; f.bytes = nil; return f }
@@ -381,6 +383,7 @@ public final class Pipeline: @unchecked Sendable {
             inputs = .allocate(capacity: max(1, files.count))
             inputs.initialize(from: files.map(\.bytes), count: files.count)
             let examiner = pipeline.examiner, pool = pipeline.workerPool, encoder = pipeline.encoder, slots = self.slots, inputs = self.inputs
+            let decider: Decider? = askAhead ? pipeline.decider : nil
             // Chunks small enough that the workers finish together, large enough that handing out costs nothing.
             let chunk = max(1, min(32, files.count / (pool.width * 4)))
             for start in stride(from: 0, to: files.count, by: chunk) {
@@ -393,6 +396,15 @@ public final class Pipeline: @unchecked Sendable {
                         slots[i] = Examination(examiner.examine(file), encoder: encoder)
                         file.bytes = nil
                         budget?.release(n)
+                        if let decider, case let .parsed(doc, report)? = slots[i]?.result, report.isValid {
+                            done.enter()
+                            // Written once, before `done` is left; read only after `done.wait()`.
+                            nonisolated(unsafe) let slots = slots
+                            decider.prepare(DecisionInput(invoiceID: file.id, channel: file.channel, invoice: doc.invoice, validation: report, takenUpAgain: file.takenUpAgain)) { lookups in
+                                slots[i]?.lookups = lookups
+                                done.leave()
+                            }
+                        }
                     }
                     done.leave()
                 }
@@ -533,7 +545,9 @@ public final class Pipeline: @unchecked Sendable {
                 o.duplicateOf = routed.duplicateOf
             } else {
                 var stopped = false
-                let record = decider.decide(DecisionInput(invoiceID: file.id, channel: file.channel, invoice: doc.invoice, validation: report, takenUpAgain: file.takenUpAgain))
+                var input = DecisionInput(invoiceID: file.id, channel: file.channel, invoice: doc.invoice, validation: report, takenUpAgain: file.takenUpAgain)
+                input.lookups = examined.lookups
+                let record = decider.decide(input)
                 trace.append(contentsOf: record.trace)
                 switch record.decision {
                 case let .book(booking):

@@ -26,6 +26,8 @@ public final class RobotDecider: Decider, @unchecked Sendable {
     /// Refused robot files are logged once per change, not on every pass.
     let refusals = RefusalReporter()
     let clock: @Sendable () -> LocalDate
+    /// The write-backs of the bookings decided, for the answers asked ahead (`prepare`) that they may have changed.
+    let written = WriteBackLog()
     /// Where the connectors' figures are written after each batch, for `bilag status --json` (nil: not written).
     var statsDirectory: String?
     /// What sending case updates needs, swapped whole on reload: it is read on the sending service's thread.
@@ -98,6 +100,12 @@ public final class RobotDecider: Decider, @unchecked Sendable {
     }
 
     public func decide(_ input: DecisionInput) -> DecisionRecord {
+        decide(input, connectors: input.lookups.map { $0.answering(connectors) } ?? connectors, ahead: false)
+    }
+
+    /// The decision with these connectors. `ahead`: a run ahead of the decision (`prepare`), which only finds out what
+    /// the robots will look up: it counts nothing towards a pause and adds nothing to the batch's history.
+    func decide(_ input: DecisionInput, connectors: [String: Connector], ahead: Bool) -> DecisionRecord {
         let robots = catalog.robots
         guard !robots.isEmpty else {
             return DecisionRecord(decision: .manual(reason: ReasonCode.noRobot, message: "no robot handles invoices like this one; book it by hand"), actor: "system",
@@ -174,7 +182,8 @@ public final class RobotDecider: Decider, @unchecked Sendable {
                 updates = draft.caseUpdates.map { u in
                     NewCaseUpdate(connector: u.connector, action: u.action, payload: (try? String(decoding: encoder.encode(u), as: UTF8.self)) ?? "{}", idempotencyKey: u.idempotencyKey)
                 }
-                if let key = result.historyKey, let amount = input.invoice.signedAmountDue {
+                if !ahead { written.note(draft.caseUpdates) }
+                if !ahead, let key = result.historyKey, let amount = input.invoice.signedAmountDue {
                     history.add(robot: robot.name, key: key, entry: HistoryEntry(invoiceID: input.invoiceID, amount: amount, issueDate: input.invoice.issueDate, invoiceNumber: input.invoice.invoiceNumber))
                 }
             } else {
@@ -191,7 +200,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         case .book: counted = .some(nil)
         case let .manual(reason, _): counted = .some(reason)
         }
-        if let reason = counted {
+        if !ahead, let reason = counted {
             if let why = pause.record(robot: robot, reason: reason) {
                 logger.critical("robot paused: its deviation rate jumped; its invoices go to manual until resumed", metadata: ["robot": "\(robot.name)", "why": "\(why)"])
             }
