@@ -57,6 +57,10 @@ public struct LexicalFacts: Hashable, Sendable {
         public init(place: Place, index: Int, written: String) { self.place = place; self.index = index; self.written = written }
     }
 
+    /// VAT breakdowns (their positions in the model's BG-23) whose exemption reason text or code element is written
+    /// but empty: it exists for the official rules (BR-E-10, BR-S-10, …), while the model reads no reason.
+    public var emptyExemptionReasons: [Int] = []
+
     /// UBL: the `schemeID` of each `cbc:EndpointID` as written (PEPPOL-EN16931-CL008 compares it untrimmed).
     public var endpointSchemeIDs: [String] = []
     /// The `currencyID` of every amount BR-CL-03 and PEPPOL-EN16931-CL007 check, as written: UBL's amounts ("" where
