@@ -31,6 +31,11 @@ public struct LexicalFacts: Hashable, Sendable {
         public init(path: String, fractionLength: Int, rule: String? = nil) { self.path = path; self.fractionLength = fractionLength; self.rule = rule }
     }
 
+    /// The `rule` of a `Finding` for an element the XML Schema allows once, written more than once, on which the
+    /// official EN 16931 rules stop (`repeated`) or only the PEPPOL rules do (`repeatedPeppol`): BILAG-FORMAT.
+    public static let repeated = "repeated"
+    public static let repeatedPeppol = "repeated-peppol"
+
     /// A place in the document and the rule its lexical form breaks.
     public struct Finding: Hashable, Sendable {
         public var path: String

@@ -80,7 +80,19 @@ enum CIISyntaxCounts {
             if count(agreement, "SellerTradeParty", "URIUniversalCommunication") > 1 { fail("CII-SR-459", "ram:SellerTradeParty") }
             if count(agreement, "BuyerTradeParty", "URIUniversalCommunication") > 1 { fail("CII-SR-460", "ram:BuyerTradeParty") }
         }
+        // Elements the XML Schema allows once whose repetition stops the official rules (a sequence where one value
+        // is expected): the invoice currency, a party's address, a line's product, a VAT breakdown's tax amount.
+        func repeated(_ e: XMLElement?, _ local: StaticString, _ path: String) {
+            if let e, e.all(.ram, local).count > 1 { out.append(.init(path: path, rule: LexicalFacts.repeated)) }
+        }
+        if let agreement = tx.first(.ram, "ApplicableHeaderTradeAgreement") {
+            repeated(agreement.first(.ram, "SellerTradeParty"), "PostalTradeAddress", "ram:SellerTradeParty/ram:PostalTradeAddress")
+            repeated(agreement.first(.ram, "BuyerTradeParty"), "PostalTradeAddress", "ram:BuyerTradeParty/ram:PostalTradeAddress")
+        }
+        for line in tx.all(.ram, "IncludedSupplyChainTradeLineItem") { repeated(line, "SpecifiedTradeProduct", "ram:SpecifiedTradeProduct") }
         if let s = tx.first(.ram, "ApplicableHeaderTradeSettlement") {
+            repeated(s, "InvoiceCurrencyCode", "ram:InvoiceCurrencyCode")
+            for t in s.all(.ram, "ApplicableTradeTax") { repeated(t, "CalculatedAmount", "ram:ApplicableTradeTax/ram:CalculatedAmount") }
             let taxes = s.all(.ram, "ApplicableTradeTax")
             if count(s, "ApplicableTradeTax", "TaxPointDate") > 1 { fail("CII-SR-461", "ram:ApplicableTradeTax/ram:TaxPointDate") }
             // CII-SR-462 reads every `//ram:ApplicableTradeTax/ram:DueDateTypeCode`: lines' taxes too.

@@ -97,6 +97,34 @@ enum UBLSyntaxCounts {
             if ids.count > 1 || !differs { out.append(.init(path: "cac:PayeeParty", rule: "UBL-SR-20")) }
             if count(payee, [(.cac, "PartyLegalEntity"), (.cbc, "CompanyID")]) > 1 || !differs { out.append(.init(path: "cac:PayeeParty", rule: "UBL-SR-21")) }
         }
+        // Elements the XML Schema allows once whose repetition stops the official rules (a sequence where one value
+        // is expected): the root's currency and type code, the seller, its legal entity, each line's amount and item.
+        func repeated(_ e: XMLElement?, _ ns: Namespace, _ local: StaticString, _ path: String, peppolOnly: Bool = false) {
+            if let e, e.all(ns, local).count > 1 { out.append(.init(path: path, rule: peppolOnly ? LexicalFacts.repeatedPeppol : LexicalFacts.repeated)) }
+        }
+        repeated(root, .cbc, "DocumentCurrencyCode", "cbc:DocumentCurrencyCode")
+        repeated(root, .cbc, "InvoiceTypeCode", "cbc:InvoiceTypeCode")
+        repeated(root, .cbc, "CreditNoteTypeCode", "cbc:CreditNoteTypeCode")
+        repeated(root, .cac, "AccountingSupplierParty", "cac:AccountingSupplierParty")
+        repeated(supplier, .cac, "PartyLegalEntity", "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity")
+        repeated(root.first(.cac, "LegalMonetaryTotal"), .cbc, "LineExtensionAmount", "cac:LegalMonetaryTotal/cbc:LineExtensionAmount")
+        repeated(root, .cbc, "ProfileID", "cbc:ProfileID", peppolOnly: true)
+        for line in lines {
+            repeated(line, .cbc, "LineExtensionAmount", "cbc:LineExtensionAmount")
+            repeated(line, .cac, "Item", "cac:Item")
+            repeated(line, .cac, "Price", "cac:Price", peppolOnly: true)
+        }
+        // UBL-SR-13 (the seller's non-VAT tax registrations) and UBL-SR-18 (the buyer's VAT identifiers):
+        // `PartyTaxScheme[cac:TaxScheme/upper-case(cbc:ID) = 'VAT']/cbc:CompanyID`, at most one.
+        func taxCompanyIDs(_ party: XMLElement?, vat: Bool) -> Int {
+            (party?.all(.cac, "PartyTaxScheme") ?? []).filter { scheme in
+                scheme.all(.cac, "TaxScheme").flatMap { $0.all(.cbc, "ID") }.contains { ($0.text ?? "").uppercased() == "VAT" } == vat
+            }.reduce(0) { $0 + $1.all(.cbc, "CompanyID").count }
+        }
+        if taxCompanyIDs(supplier, vat: false) > 1 { out.append(.init(path: "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme", rule: "UBL-SR-13")) }
+        if taxCompanyIDs(root.first(.cac, "AccountingCustomerParty")?.first(.cac, "Party"), vat: true) > 1 {
+            out.append(.init(path: "cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme", rule: "UBL-SR-18"))
+        }
         // UBL-SR-51: an address has at most one AddressLine (every PostalAddress and Address in the document).
         if (descendants(root, (.cac, "PostalAddress")) + descendants(root, (.cac, "Address"))).contains(where: { $0.all(.cac, "AddressLine").count > 1 }) {
             out.append(.init(path: "cac:AddressLine", rule: "UBL-SR-51"))

@@ -12,7 +12,7 @@ struct FieldReader {
             return nil
         }
         if let a = Amount(parsing: t) { return a }
-        findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))' is not a decimal number"))
+        findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))'" + ParseFinding.notANumber))
         return nil
     }
 

@@ -2,11 +2,11 @@ import BilagCore
 
 /// `BILAG-FORMAT`: a field the parser could not read as its type (a date that is no date, an amount that is no
 /// number). Fatal under every profile: a document bilag cannot read in full is not booked automatically — with two
-/// exceptions for an empty amount element, where the official rules neither stop nor reject and their verdict is
-/// kept (docs/validation.md):
+/// exceptions for an amount element that is empty or holds no number, where the official rules neither stop nor
+/// reject and their verdict is kept (docs/validation.md):
 ///
-/// - under OIOUBL every empty amount is a warning: the official OIOUBL rules judge empty amounts themselves, element
-///   by element (an empty total or tax amount fails F-INV127/F-INV128/F-LIB259…; an empty `PriceAmount` passes);
+/// - under OIOUBL every such amount is a warning: the official OIOUBL rules (XPath 1.0: NaN, no error) judge them
+///   element by element (an empty total or tax amount fails F-INV127/F-INV128/F-LIB259…; an empty `PriceAmount` passes);
 /// - under EN 16931 without PEPPOL (`en16931`, `xrechnung`, `unknown`), the amounts no EN 16931 rule computes with:
 ///   a line allowance's or charge's amount and base amount (BT-136/137, BT-141/142), the price discount (BT-147) and
 ///   a document-level allowance's or charge's base amount (BT-93/BT-100). The EN 16931 XSLT casts every other amount
@@ -16,7 +16,7 @@ enum FormatFindings {
 
     static func add(_ findings: [ParseFinding], profile: Profile, into issues: inout IssueList) {
         for f in findings {
-            let severity: Severity = f.isEmptyAmount && judgedByTheOfficialRules(f.path, profile) ? .warning : .fatal
+            let severity: Severity = f.isUnreadableAmount && judgedByTheOfficialRules(f.path, profile) ? .warning : .fatal
             issues.add(ruleID: ruleID, severity: severity, message: "\(f.path): \(f.message)", location: f.path)
         }
     }

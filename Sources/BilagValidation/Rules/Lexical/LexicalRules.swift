@@ -41,6 +41,11 @@ enum LexicalRules {
         Assert("CII-SR-467", Profiles.en16931, at: "BT-81", "All Payment means type codes (BT-81) shall have the same value across all SpecifiedTradeSettlementPaymentMeans.") { c in
             c.invoice.syntax != .cii || samePaymentMeansCode(c)
         },
+        // An element the XML Schema allows once, written twice where the official rules then stop (a dynamic
+        // error: a sequence where one value is expected): "Repeated" under every EN 16931 profile, "RepeatedPeppol"
+        // where only the PEPPOL rules stop on it.
+        LexicalFindings(id: FormatFindings.ruleID, Profiles.en16931, matching: LexicalFacts.repeated, "occurs more than once (the XML Schema allows one; the official rules stop on it)") { $0.syntax },
+        LexicalFindings(id: FormatFindings.ruleID, Profiles.peppol, matching: LexicalFacts.repeatedPeppol, "occurs more than once (the XML Schema allows one; the PEPPOL rules stop on it)") { $0.syntax },
     ] + syntaxCounts
 
     /// The UBL syntax rules that count elements as written (`UBLSyntaxCounts` in the parser finds them).
@@ -54,6 +59,8 @@ enum LexicalRules {
         ("UBL-SR-09", "Seller name shall occur maximum once."),
         ("UBL-SR-10", "Seller trader name shall occur maximum once."),
         ("UBL-SR-11", "Seller legal registration identifier shall occur maximum once."),
+        ("UBL-SR-13", "Seller tax registration shall occur maximum once."),
+        ("UBL-SR-18", "Buyer VAT identifier shall occur maximum once."),
         ("UBL-SR-14", "Seller legal form shall occur maximum once."),
         ("UBL-SR-15", "Buyer name shall occur maximum once."),
         ("UBL-SR-16", "Buyer identifier shall occur maximum once."),
@@ -157,12 +164,14 @@ final class LexicalFindings: Rule {
     let profiles: Set<Profile>
     let message: String
     let findings: @Sendable (LexicalFacts) -> [LexicalFacts.Finding]
+    /// The findings' rule this reports (its own id unless given).
+    let key: String
 
-    init(id: String, _ profiles: Set<Profile>, _ message: String, _ findings: @escaping @Sendable (LexicalFacts) -> [LexicalFacts.Finding]) {
-        self.id = id; self.profiles = profiles; self.message = message; self.findings = findings
+    init(id: String, _ profiles: Set<Profile>, matching key: String? = nil, _ message: String, _ findings: @escaping @Sendable (LexicalFacts) -> [LexicalFacts.Finding]) {
+        self.id = id; self.profiles = profiles; self.message = message; self.findings = findings; self.key = key ?? id
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        for f in findings(c.lexical) where f.rule == id { issues.add(self, message, at: f.path) }
+        for f in findings(c.lexical) where f.rule == key { issues.add(self, message, at: f.path) }
     }
 }
