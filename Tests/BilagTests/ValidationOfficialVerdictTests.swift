@@ -132,4 +132,28 @@ final class ValidationOfficialVerdictTests: XCTestCase {
         }
         XCTAssertTrue(ids(twoGuidelines).isSuperset(of: ["CII-SR-009", "CII-SR-010"]), "\(ids(twoGuidelines))")
     }
+
+    // MARK: - The held-out classes (scripts/validation-diff --set holdout)
+
+    func testRepeatedSingletonStopsTheOfficialRules() throws {
+        let r = try report("peppol-bis3/examples/base-example.xml") {
+            $0.replacingOccurrences(of: "<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>", with: "<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode><cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>")
+        }
+        XCTAssertTrue(ids(r).contains("BILAG-FORMAT"), "\(ids(r))")
+    }
+
+    func testOIOUBLAddressCountryNeedsItsCode() throws {
+        let r = try report("oioubl/parse/nemkonto.xml") {
+            self.replace($0, after: "<cac:Country>", "<cbc:IdentificationCode>DK</cbc:IdentificationCode>", "")
+        }
+        XCTAssertTrue(ids(r).contains("F-LIB213"), "\(ids(r))")
+    }
+
+    func testOIOUBLNumberTakesALeadingPlusAsSaxonDoes() throws {
+        let r = try report("oioubl/parse/nemkonto.xml") {
+            $0.replacingOccurrences(of: #"<cbc:TaxExclusiveAmount currencyID="DKK">8235.76<"#, with: #"<cbc:TaxExclusiveAmount currencyID="DKK">+8235.76<"#)
+        }
+        XCTAssertEqual(ids(r), [])
+        XCTAssertEqual(XPath.number("+12.50"), 12.5)
+    }
 }

@@ -239,6 +239,8 @@ def main(argv=None):
         "overall": dict(total, verdictAgreement=pct(total["verdict"], total["documents"]), ruleSetAgreement=pct(total["ruleSet"], total["ruleSetDocuments"])),
         "bilagMicrosPerDocument": bilag.get("validateMicros"),
         "bilagParseMicrosPerDocument": bilag.get("parseMicros"),
+        "bilagMicrosPerDocumentBySyntax": bilag.get("validateMicrosBySyntax"),
+        "bilagCPUMicrosPerDocumentBySyntax": bilag.get("validateCPUMicrosBySyntax"),
         "officialMillisPerDocument": round(1000 * cache.seconds / cache.runs, 2) if cache.runs else None,
         "disagreements": {syn: ds for syn, ds in disagreements.items()},
         "folder": work if a.keep else None,
@@ -254,6 +256,9 @@ def main(argv=None):
         print(f"{'all':8} {o['documents']:6d} {o['officialInvalid']:11d} {o['verdictAgreement']:8.2f}% {o['ruleSetAgreement']:8.2f}% {o['falseAccept']:10d} {o['falseReject']:10d}")
         print(f"bilag: {report['bilagMicrosPerDocument']} µs a document to validate ({report['bilagParseMicrosPerDocument']} µs to parse); "
               f"official Schematron: {report['officialMillisPerDocument']} ms a document (uncached runs only)")
+        by = report["bilagMicrosPerDocumentBySyntax"] or {}
+        cpu = report["bilagCPUMicrosPerDocumentBySyntax"] or {}
+        print("bilag µs a document to validate, per syntax (wall / CPU): " + ", ".join(f"{k} {v} / {cpu.get(k)}" for k, v in sorted(by.items())))
         # The rules behind the disagreements, most frequent first.
         for syn, ds in sorted(disagreements.items()):
             only_off, only_mine = {}, {}
