@@ -156,4 +156,11 @@ final class ValidationOfficialVerdictTests: XCTestCase {
         XCTAssertEqual(ids(r), [])
         XCTAssertEqual(XPath.number("+12.50"), 12.5)
     }
+
+    func testCIILineTaxWithoutTheVATTypeCodeHasNoCategory() throws {
+        let r = try report("en16931-cii/examples/CII_example1.xml") {
+            self.replace($0, after: "<ram:SpecifiedLineTradeSettlement>", "<ram:TypeCode>VAT</ram:TypeCode>", "")
+        }
+        XCTAssertTrue(ids(r).contains("BR-CO-04"), "\(ids(r))")
+    }
 }

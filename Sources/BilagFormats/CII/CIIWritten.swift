@@ -89,7 +89,16 @@ enum CIISyntaxCounts {
             repeated(agreement.first(.ram, "SellerTradeParty"), "PostalTradeAddress", "ram:SellerTradeParty/ram:PostalTradeAddress")
             repeated(agreement.first(.ram, "BuyerTradeParty"), "PostalTradeAddress", "ram:BuyerTradeParty/ram:PostalTradeAddress")
         }
-        for line in tx.all(.ram, "IncludedSupplyChainTradeLineItem") { repeated(line, "SpecifiedTradeProduct", "ram:SpecifiedTradeProduct") }
+        for line in tx.all(.ram, "IncludedSupplyChainTradeLineItem") {
+            repeated(line, "SpecifiedTradeProduct", "ram:SpecifiedTradeProduct")
+            // BR-CO-04 reads `ApplicableTradeTax[upper-case(ram:TypeCode) = 'VAT']/ram:CategoryCode`: a category on a
+            // tax without the VAT type code is none (the model reads it; bilag's own BR-CO-04 covers no category).
+            let taxes = line.first(.ram, "SpecifiedLineTradeSettlement")?.all(.ram, "ApplicableTradeTax") ?? []
+            let vat = taxes.contains { t in t.first(.ram, "CategoryCode") != nil && t.all(.ram, "TypeCode").contains { ($0.text ?? "").uppercased() == "VAT" } }
+            if !vat, taxes.contains(where: { $0.first(.ram, "CategoryCode") != nil }) {
+                fail("BR-CO-04", "ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax")
+            }
+        }
         if let s = tx.first(.ram, "ApplicableHeaderTradeSettlement") {
             repeated(s, "InvoiceCurrencyCode", "ram:InvoiceCurrencyCode")
             for t in s.all(.ram, "ApplicableTradeTax") { repeated(t, "CalculatedAmount", "ram:ApplicableTradeTax/ram:CalculatedAmount") }

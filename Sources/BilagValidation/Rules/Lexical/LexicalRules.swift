@@ -89,6 +89,7 @@ enum LexicalRules {
         ("UBL-SR-50", "Item description shall occur maximum once."),
         ("UBL-SR-51", "An address can only have one third line."),
         ("UBL-SR-52", "Document reference shall occur maximum once."),
+        ("BR-CO-04", "Each Invoice line (BG-25) shall be categorized with an Invoiced item VAT category code (BT-151): a tax of type VAT."),
         ("CII-SR-009", "GuidelineSpecifiedDocumentContextParameter shall occur exactly once."),
         ("CII-SR-010", "GuidelineSpecifiedDocumentContextParameter/ID shall occur exactly once."),
         ("CII-SR-014", "TypeCode shall occur exactly once."),
