@@ -163,4 +163,12 @@ final class ValidationOfficialVerdictTests: XCTestCase {
         }
         XCTAssertTrue(ids(r).contains("BR-CO-04"), "\(ids(r))")
     }
+
+    func testEmptySchemeIDIsInNoSchemeList() throws {
+        let r = try report("peppol-bis3/examples/base-example.xml") { t in
+            guard let m = t.range(of: #"<cbc:CompanyID schemeID="[^"]*">"#, options: .regularExpression) else { return t }
+            return t.replacingCharacters(in: m, with: #"<cbc:CompanyID schemeID="">"#)
+        }
+        XCTAssertTrue(ids(r).contains("BR-CL-11"), "\(ids(r))")
+    }
 }
