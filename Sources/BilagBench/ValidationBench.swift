@@ -23,7 +23,23 @@ public struct ValidationBench: Sendable {
         public var validateMicros: Double
         /// Mean wall time to parse one document (bytes to canonical model), in µs.
         public var parseMicros: Double
+        /// Mean wall time to validate one document of each syntax (`ubl`, `cii`, `oioubl`), in µs.
+        public var validateMicrosBySyntax: [String: Double]
+        /// The same in CPU time of the validating thread (steadier than wall time on a shared machine), in µs.
+        public var validateCPUMicrosBySyntax: [String: Double]
         public var rounds: Int
+    }
+
+    /// CPU time of the calling thread.
+    static func threadCPUTime() -> Duration {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return .seconds(ts.tv_sec) + .nanoseconds(ts.tv_nsec)
+    }
+
+    /// The syntax a document is timed under: `oioubl` for OIOUBL documents, else `ubl` or `cii`.
+    static func syntax(_ doc: ParsedDocument) -> String {
+        doc.invoice.profile == .oioubl ? "oioubl" : doc.invoice.syntax == .cii ? "cii" : "ubl"
     }
 
     public let folder: String
@@ -55,14 +71,24 @@ public struct ValidationBench: Sendable {
                 fatal: r.issues.filter { $0.severity == .fatal }.map(\.ruleID),
                 warnings: r.issues.filter { $0.severity == .warning }.map(\.ruleID)))
         }
-        // Time: every document validated in rounds until half a second has passed (at most 50 rounds).
+        // Time: every document validated in rounds until half a second has passed (at most 50 rounds), each
+        // syntax's documents together.
+        let groups = Dictionary(grouping: parsed.map(\.1), by: Self.syntax)
         var rounds = 0
         var validateTime = Duration.zero
+        var bySyntax: [String: Duration] = [:]
+        var cpuBySyntax: [String: Duration] = [:]
         var sink = 0
         while !parsed.isEmpty, rounds < 50, validateTime < .milliseconds(500) {
-            let start = clock.now
-            for (_, doc) in parsed { sink &+= validator.validate(doc).issues.count }
-            validateTime += clock.now - start
+            for (syntax, docs) in groups {
+                let start = clock.now
+                let cpu = Self.threadCPUTime()
+                for doc in docs { sink &+= validator.validate(doc).issues.count }
+                cpuBySyntax[syntax, default: .zero] += Self.threadCPUTime() - cpu
+                let t = clock.now - start
+                validateTime += t
+                bySyntax[syntax, default: .zero] += t
+            }
             rounds += 1
         }
         if sink == -1 { print(sink) }
@@ -73,6 +99,13 @@ public struct ValidationBench: Sendable {
         }
         return Report(documents: documents, unreadable: unreadable,
                       validateMicros: micros(validateTime, parsed.count * max(rounds, 1)),
-                      parseMicros: micros(parseTime, parsed.count), rounds: rounds)
+                      parseMicros: micros(parseTime, parsed.count),
+                      validateMicrosBySyntax: groups.reduce(into: [:]) { out, g in
+                          out[g.key] = micros(bySyntax[g.key] ?? .zero, g.value.count * max(rounds, 1))
+                      },
+                      validateCPUMicrosBySyntax: groups.reduce(into: [:]) { out, g in
+                          out[g.key] = micros(cpuBySyntax[g.key] ?? .zero, g.value.count * max(rounds, 1))
+                      },
+                      rounds: rounds)
     }
 }

@@ -105,6 +105,9 @@ struct BenchCommand: ParsableCommand {
                 let invalid = r.documents.filter { !$0.valid }.count
                 Console().line("\(r.documents.count) documents validated: \(r.documents.count - invalid) valid, \(invalid) invalid, \(r.unreadable.count) unreadable")
                 Console().line("  \(r.validateMicros) µs a document to validate, \(r.parseMicros) µs to parse (\(r.rounds) rounds)")
+                for (syntax, micros) in r.validateMicrosBySyntax.sorted(by: { $0.key < $1.key }) {
+                    Console().line("  \(syntax): \(micros) µs a document to validate (\(r.validateCPUMicrosBySyntax[syntax] ?? 0) µs CPU)")
+                }
             }
             return
         }

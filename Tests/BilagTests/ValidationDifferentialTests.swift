@@ -9,11 +9,12 @@ import XCTest
 ///
 /// The full set is the benchmark: `scripts/validation-diff` (see docs/validation.md).
 final class ValidationDifferentialTests: XCTestCase {
-    /// Mutants per syntax in the test (drawn with a fixed seed); the benchmark runs them all.
-    static let sample = 250
+    /// Mutants per syntax in the test (drawn with a fixed seed; at a 99 % threshold 250 would leave room for only two
+    /// disagreements); the benchmark runs them all.
+    static let sample = 1000
 
     /// The verdict agreement (%) each syntax must reach: raised as bilag's rules come to agree.
-    static let thresholds: [String: Double] = ["ubl": 98.5, "cii": 97, "oioubl": 98]
+    static let thresholds: [String: Double] = ["ubl": 99, "cii": 99, "oioubl": 99]
 
     func testVerdictAgreesWithTheOfficialRulesOnMutations() throws {
         let binary = try BilagBinary.locate()

@@ -104,6 +104,8 @@ def main(argv=None):
     ap.add_argument("--bilag", default=os.environ.get("BILAG_BINARY") or os.path.join(REPO, ".build", "debug", "bilag"))
     ap.add_argument("--sample", type=int, default=0, help="validate this many mutants per syntax, drawn by --seed (default: all)")
     ap.add_argument("--seed", type=int, default=17)
+    ap.add_argument("--set", choices=["tuned", "holdout", "both"], default="tuned",
+                    help="tuned: the mutants bilag's rules were fixed on; holdout: other places and other mutations of the same classes, never tuned on")
     ap.add_argument("--syntax", default="ubl,cii,oioubl", help="comma list of ubl, cii, oioubl")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--keep", help="write the mutants into this folder and keep them")
@@ -152,9 +154,13 @@ def main(argv=None):
     rng = random.Random(a.seed)
     by_syntax = {}
     for base, syn, text in bases:
-        for label, new in mutants(text, syn):
-            by_syntax.setdefault(syn, []).append((base, label, new))
-        by_syntax.setdefault(syn, []).append((base, "unchanged", text))
+        if a.set in ("tuned", "both"):
+            for label, new in mutants(text, syn):
+                by_syntax.setdefault(syn, []).append((base, label, new))
+            by_syntax.setdefault(syn, []).append((base, "unchanged", text))
+        if a.set in ("holdout", "both"):
+            for label, new in mutants(text, syn, holdout=True):
+                by_syntax.setdefault(syn, []).append((base, label, new))
     chosen = []
     for syn in sorted(by_syntax):
         items = by_syntax[syn]
@@ -226,11 +232,15 @@ def main(argv=None):
 
     report = {
         "bases": len(bases),
+        "set": a.set,
+        "seed": a.seed,
         "perSyntax": {syn: dict(s, verdictAgreement=pct(s["verdict"], s["documents"]), ruleSetAgreement=pct(s["ruleSet"], s["ruleSetDocuments"]))
                       for syn, s in sorted(stats.items())},
         "overall": dict(total, verdictAgreement=pct(total["verdict"], total["documents"]), ruleSetAgreement=pct(total["ruleSet"], total["ruleSetDocuments"])),
         "bilagMicrosPerDocument": bilag.get("validateMicros"),
         "bilagParseMicrosPerDocument": bilag.get("parseMicros"),
+        "bilagMicrosPerDocumentBySyntax": bilag.get("validateMicrosBySyntax"),
+        "bilagCPUMicrosPerDocumentBySyntax": bilag.get("validateCPUMicrosBySyntax"),
         "officialMillisPerDocument": round(1000 * cache.seconds / cache.runs, 2) if cache.runs else None,
         "disagreements": {syn: ds for syn, ds in disagreements.items()},
         "folder": work if a.keep else None,
@@ -238,7 +248,7 @@ def main(argv=None):
     if a.json:
         print(json.dumps(report, indent=1))
     else:
-        print(f"{len(bases)} valid corpus documents as bases; {total['documents']} mutants compared; the official rules stopped with a dynamic error on {total['officialStopped']} (counted as rejected; no rule set)")
+        print(f"{len(bases)} valid corpus documents as bases; set {a.set}; {total['documents']} mutants compared; the official rules stopped with a dynamic error on {total['officialStopped']} (counted as rejected; no rule set)")
         print(f"{'syntax':8} {'docs':>6} {'off.invalid':>11} {'verdict':>9} {'rule set':>9} {'false acc.':>10} {'false rej.':>10}")
         for syn, s in report["perSyntax"].items():
             print(f"{syn:8} {s['documents']:6d} {s['officialInvalid']:11d} {s['verdictAgreement']:8.2f}% {s['ruleSetAgreement']:8.2f}% {s['falseAccept']:10d} {s['falseReject']:10d}")
@@ -246,6 +256,9 @@ def main(argv=None):
         print(f"{'all':8} {o['documents']:6d} {o['officialInvalid']:11d} {o['verdictAgreement']:8.2f}% {o['ruleSetAgreement']:8.2f}% {o['falseAccept']:10d} {o['falseReject']:10d}")
         print(f"bilag: {report['bilagMicrosPerDocument']} µs a document to validate ({report['bilagParseMicrosPerDocument']} µs to parse); "
               f"official Schematron: {report['officialMillisPerDocument']} ms a document (uncached runs only)")
+        by = report["bilagMicrosPerDocumentBySyntax"] or {}
+        cpu = report["bilagCPUMicrosPerDocumentBySyntax"] or {}
+        print("bilag µs a document to validate, per syntax (wall / CPU): " + ", ".join(f"{k} {v} / {cpu.get(k)}" for k, v in sorted(by.items())))
         # The rules behind the disagreements, most frequent first.
         for syn, ds in sorted(disagreements.items()):
             only_off, only_mine = {}, {}

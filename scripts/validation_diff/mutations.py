@@ -22,12 +22,12 @@ def _replace_span(text, m, group, new):
     return text[: m.start(group)] + new + text[m.end(group):]
 
 
-def _money(v, delta):
+def _money(v, delta, factor=1):
     try:
         from decimal import Decimal
         d = Decimal(v.strip())
         scale = max(2, -d.as_tuple().exponent) if d.as_tuple().exponent < 0 else 2
-        return f"{(d + Decimal(delta)):.{scale}f}"
+        return f"{(d * factor + Decimal(delta)):.{scale}f}"
     except Exception:  # noqa: BLE001
         return None
 
@@ -40,21 +40,24 @@ CII_AMOUNTS = ["LineTotalAmount", "ChargeTotalAmount", "AllowanceTotalAmount", "
                "ActualAmount", "ChargeAmount", "RoundingAmount"]
 
 
+def _amount_ops(syntax, table):
+    """Each (label suffix, function) of `table` on every amount element of the syntax."""
+    amounts = CII_AMOUNTS if syntax == "cii" else UBL_AMOUNTS
+    return [(a + suffix, a, fn) for a in amounts for suffix, fn in table]
+
+
 def _value_ops(syntax):
     """(label, element, function(value) -> new value or None)."""
-    amounts = CII_AMOUNTS if syntax == "cii" else UBL_AMOUNTS
-    ops = []
-    for a in amounts:
-        ops += [
-            (f"{a}+0.01", a, lambda v: _money(v, "0.01")),
-            (f"{a}+1", a, lambda v: _money(v, "1")),
-            (f"{a}-1", a, lambda v: _money(v, "-1")),
-            (f"{a} negated", a, lambda v: None if v.strip().startswith("-") else "-" + v.strip()),
-            (f"{a} three decimals", a, lambda v: (_money(v, "0") or "") + "1" if "." in (_money(v, "0") or "") else None),
-            (f"{a} padded", a, lambda v: f" {v.strip()} "),
-            (f"{a} one decimal", a, lambda v: _one_decimal(v)),
-            (f"{a} empty", a, lambda v: ""),
-        ]
+    ops = _amount_ops(syntax, [
+        ("+0.01", lambda v: _money(v, "0.01")),
+        ("+1", lambda v: _money(v, "1")),
+        ("-1", lambda v: _money(v, "-1")),
+        (" negated", lambda v: None if v.strip().startswith("-") else "-" + v.strip()),
+        (" three decimals", lambda v: (_money(v, "0") or "") + "1" if "." in (_money(v, "0") or "") else None),
+        (" padded", lambda v: f" {v.strip()} "),
+        (" one decimal", lambda v: _one_decimal(v)),
+        (" empty", lambda v: ""),
+    ])
     if syntax == "cii":
         cat, rate, reason, reasoncode = "CategoryCode", "RateApplicablePercent", "ExemptionReason", "ExemptionReasonCode"
         ops += [
@@ -144,6 +147,154 @@ def _value_ops(syntax):
     return ops
 
 
+def _extra_value_ops(syntax):
+    """The held-out kinds (`--set holdout`): other mutations of the same classes, never tuned on."""
+    ops = _amount_ops(syntax, [
+        ("-0.01", lambda v: _money(v, "-0.01")),
+        ("+100", lambda v: _money(v, "100")),
+        (" times 10", lambda v: _scaled(v, 10)),
+        (" leading plus", lambda v: None if v.strip().startswith(("-", "+")) else "+" + v.strip()),
+        (" leading zeros", lambda v: "00" + v.strip() if not v.strip().startswith("-") else None),
+        (" trailing space", lambda v: v.strip() + " "),
+        (" four decimals", lambda v: (_money(v, "0") or "") + "00" if "." in (_money(v, "0") or "") else None),
+        (" no decimals", lambda v: v.strip().split(".")[0] if v.strip().endswith(".00") else None),
+        (" letters", lambda v: "12,50"),
+    ])
+    if syntax == "cii":
+        cat, rate, reason = "CategoryCode", "RateApplicablePercent", "ExemptionReason"
+        ops += [
+            ("DateTimeString 30 February", "DateTimeString", lambda v: v.strip()[:4] + "0230" if len(v.strip()) == 8 else None),
+            ("DateTimeString with time", "DateTimeString", lambda v: v.strip() + "1200" if len(v.strip()) == 8 else None),
+            ("InvoiceCurrencyCode lower", "InvoiceCurrencyCode", lambda v: v.strip().lower()),
+            ("InvoiceCurrencyCode DKK", "InvoiceCurrencyCode", lambda v: "DKK" if v.strip() != "DKK" else "NOK"),
+            ("CountryID padded", "CountryID", lambda v: f" {v.strip()} "),
+            ("CountryID XK", "CountryID", lambda v: "XK"),
+            ("TypeCode(payment) 30", "TypeCode", lambda v: "30" if v.strip() in ("31", "58", "42", "49", "59") else None),
+            ("TypeCode(payment) padded", "TypeCode", lambda v: f" {v.strip()} " if v.strip() in ("30", "31", "58", "42", "49", "59") else None),
+            ("TypeCode 383", "TypeCode", lambda v: "383" if v.strip() in ("380", "381") else None),
+            ("Name empty", "Name", lambda v: ""),
+            ("Name padded", "Name", lambda v: f"  {v.strip()}  "),
+            ("GlobalID letters", "GlobalID", lambda v: v.strip() + "X"),
+            ("ID check digit", "ID", _bump_last_digit),
+            ("Reason empty", "Reason", lambda v: ""),
+            ("ReasonCode padded", "ReasonCode", lambda v: f" {v.strip()} "),
+            ("IBANID empty", "IBANID", lambda v: ""),
+            ("IBANID padded", "IBANID", lambda v: f" {v.strip()} "),
+            ("BilledQuantity negated", "BilledQuantity", lambda v: None if v.strip().startswith("-") else "-" + v.strip()),
+            ("BasisQuantity 2", "BasisQuantity", lambda v: "2"),
+            ("Indicator padded", "Indicator", lambda v: f" {v.strip()} "),
+            ("Indicator 1", "Indicator", lambda v: {"true": "1", "false": "0"}.get(v.strip())),
+            ("Description empty", "Description", lambda v: ""),
+        ]
+    else:
+        cat, rate, reason = "ID", "Percent", "TaxExemptionReason"
+        ops += [
+            ("IssueDate 30 February", "IssueDate", lambda v: v.strip()[:5] + "02-30"),
+            ("IssueDate with time", "IssueDate", lambda v: v.strip() + "T00:00:00"),
+            ("DueDate 13th month", "DueDate", lambda v: v.strip()[:5] + "13" + v.strip()[7:]),
+            ("DueDate padded", "DueDate", lambda v: f" {v.strip()} "),
+            ("TaxPointDate with zone", "TaxPointDate", lambda v: v.strip() + "Z"),
+            ("ActualDeliveryDate 13th month", "ActualDeliveryDate", lambda v: v.strip()[:5] + "13" + v.strip()[7:]),
+            ("DocumentCurrencyCode lower", "DocumentCurrencyCode", lambda v: v.strip().lower()),
+            ("DocumentCurrencyCode DKK", "DocumentCurrencyCode", lambda v: "DKK" if v.strip() != "DKK" else "NOK"),
+            ("InvoiceTypeCode padded", "InvoiceTypeCode", lambda v: f" {v.strip()} "),
+            ("InvoiceTypeCode 386", "InvoiceTypeCode", lambda v: "386"),
+            ("CreditNoteTypeCode 381 padded", "CreditNoteTypeCode", lambda v: f" {v.strip()} "),
+            ("IdentificationCode lower", "IdentificationCode", lambda v: v.strip().lower()),
+            ("IdentificationCode XK", "IdentificationCode", lambda v: "XK"),
+            ("PaymentMeansCode 30", "PaymentMeansCode", lambda v: "30" if v.strip() != "30" else "31"),
+            ("PaymentMeansCode 31", "PaymentMeansCode", lambda v: "31" if v.strip() != "31" else "42"),
+            ("PaymentMeansCode 49", "PaymentMeansCode", lambda v: "49"),
+            ("PaymentMeansCode padded", "PaymentMeansCode", lambda v: f" {v.strip()} "),
+            ("PaymentID padded", "PaymentID", lambda v: f" {v.strip()} "),
+            ("PaymentID check digit", "PaymentID", _bump_last_digit),
+            ("InstructionID 75", "InstructionID", lambda v: "75" if v.strip() != "75" else "73"),
+            ("InstructionID padded", "InstructionID", lambda v: f" {v.strip()} "),
+            ("EndpointID letters", "EndpointID", lambda v: v.strip() + "X"),
+            ("EndpointID empty", "EndpointID", lambda v: ""),
+            ("CompanyID padded", "CompanyID", lambda v: f" {v.strip()} "),
+            ("CompanyID empty", "CompanyID", lambda v: ""),
+            ("ID padded", "ID", lambda v: f" {v.strip()} "),
+            ("ID check digit", "ID", _bump_last_digit),
+            ("Note padded", "Note", lambda v: f"  {v.strip()}  "),
+            ("Name padded", "Name", lambda v: f"  {v.strip()}  "),
+            ("RegistrationName padded", "RegistrationName", lambda v: f"  {v.strip()}  "),
+            ("ElectronicMail empty", "ElectronicMail", lambda v: ""),
+            ("InvoicedQuantity negated", "InvoicedQuantity", lambda v: None if v.strip().startswith("-") else "-" + v.strip()),
+            ("InvoicedQuantity padded", "InvoicedQuantity", lambda v: f" {v.strip()} "),
+            ("BaseQuantity 0", "BaseQuantity", lambda v: "0"),
+            ("BaseQuantity padded", "BaseQuantity", lambda v: f" {v.strip()} "),
+            ("ChargeIndicator padded", "ChargeIndicator", lambda v: f" {v.strip()} "),
+            ("ChargeIndicator 1", "ChargeIndicator", lambda v: {"true": "1", "false": "0"}.get(v.strip())),
+            ("AllowanceChargeReasonCode padded", "AllowanceChargeReasonCode", lambda v: f" {v.strip()} "),
+            ("AllowanceChargeReason empty", "AllowanceChargeReason", lambda v: ""),
+            ("MultiplierFactorNumeric padded", "MultiplierFactorNumeric", lambda v: f" {v.strip()} "),
+            ("UBLVersionID padded", "UBLVersionID", lambda v: f" {v.strip()} "),
+            ("CustomizationID padded", "CustomizationID", lambda v: f" {v.strip()} "),
+            ("ProfileID padded", "ProfileID", lambda v: f" {v.strip()} "),
+            ("TaxTypeCode padded", "TaxTypeCode", lambda v: f" {v.strip()} "),
+            ("Percent 12.5", "Percent", lambda v: "12.5" if v.strip() not in ("0", "0.00") else None),
+            ("AccountingCost empty", "AccountingCost", lambda v: ""),
+            ("Description empty", "Description", lambda v: ""),
+        ]
+    ops += [
+        (f"{cat} lower", cat, lambda v: v.strip().lower() if v.strip() in ("S", "Z", "E", "AE", "K", "G", "O") else None),
+        (f"{cat} → G", cat, lambda v: "G" if v.strip() in ("S", "Z", "E") else None),
+        (f"{cat} → L", cat, lambda v: "L" if v.strip() in ("S", "Z") else None),
+        (f"{cat} → XX", cat, lambda v: "XX" if v.strip() in ("S", "Z", "E", "AE", "StandardRated", "ZeroRated") else None),
+        (f"{rate} negated", rate, lambda v: None if v.strip().startswith("-") or v.strip() in ("0", "0.00") else "-" + v.strip()),
+        (f"{rate} three decimals", rate, lambda v: v.strip() + ".001" if "." not in v else v.strip() + "001"),
+        (f"{reason} padded", reason, lambda v: f"  {v.strip()}  "),
+    ]
+    return ops
+
+
+def _extra_attr_ops(syntax):
+    return [
+        ("currencyID lower", "currencyID", lambda v: v.strip().lower()),
+        ("currencyID empty", "currencyID", lambda v: ""),
+        ("unitCode lower", "unitCode", lambda v: v.strip().lower()),
+        ("unitCode EA", "unitCode", lambda v: "EA" if v.strip() != "EA" else "C62"),
+        ("schemeID lower", "schemeID", lambda v: v.strip().lower()),
+        ("schemeID empty", "schemeID", lambda v: ""),
+        ("schemeID 0184", "schemeID", lambda v: "0184" if v.strip() != "0184" else "0088"),
+        ("schemeID DK:CVR", "schemeID", lambda v: "DK:CVR" if v.strip() != "DK:CVR" else "GLN"),
+        ("schemeID VA", "schemeID", lambda v: "VA" if v.strip() == "FC" else None),
+        ("listID padded", "listID", lambda v: f" {v.strip()} "),
+        ("listAgencyID other", "listAgencyID", lambda v: v.strip() + "9"),
+        ("format padded", "format", lambda v: f" {v.strip()} "),
+    ]
+
+
+REMOVABLE_UBL_EXTRA = ["cbc:IssueDate", "cbc:TaxCurrencyCode", "cbc:AccountingCost", "cbc:ActualDeliveryDate", "cbc:PayableRoundingAmount",
+                       "cbc:AllowanceTotalAmount", "cbc:ChargeTotalAmount", "cbc:PrepaidAmount", "cbc:TaxAmount", "cbc:TaxableAmount",
+                       "cbc:ChargeIndicator", "cbc:Amount", "cbc:BaseAmount", "cbc:MultiplierFactorNumeric", "cbc:InvoicedQuantity",
+                       "cbc:IdentificationCode", "cbc:CityName", "cbc:PostalZone", "cbc:StreetName", "cbc:PaymentMeansCode",
+                       "cac:TaxCategory", "cac:TaxScheme", "cac:Country", "cac:AccountingSupplierParty", "cac:AccountingCustomerParty",
+                       "cac:LegalMonetaryTotal", "cac:TaxTotal", "cac:InvoicePeriod", "cac:AdditionalDocumentReference",
+                       "cac:SellersItemIdentification", "cac:StandardItemIdentification", "cac:CommodityClassification",
+                       "cac:PayerFinancialAccount", "cac:PaymentMandate", "cac:CardAccount", "cac:DeliveryLocation", "cbc:Description"]
+REMOVABLE_CII_EXTRA = ["ram:InvoiceCurrencyCode", "ram:TypeCode", "ram:CategoryCode", "ram:CalculatedAmount", "ram:BasisAmount",
+                       "ram:ChargeTotalAmount", "ram:AllowanceTotalAmount", "ram:TotalPrepaidAmount", "ram:ActualAmount",
+                       "ram:ChargeIndicator", "ram:BilledQuantity", "ram:CountryID", "ram:NetPriceProductTradePrice",
+                       "ram:SpecifiedLineTradeSettlement", "ram:SellerTradeParty", "ram:BuyerTradeParty", "ram:BillingSpecifiedPeriod",
+                       "ram:SpecifiedTradeSettlementHeaderMonetarySummation", "ram:ApplicableHeaderTradeDelivery", "ram:ReasonCode",
+                       "ram:Reason", "ram:SellerAssignedID", "ram:CategoryTradeTax", "ram:AdditionalReferencedDocument", "ram:TaxPointDate",
+                       "ram:DueDateTypeCode", "ram:LineID", "ram:ChargeAmount", "ram:Description"]
+DUPLICABLE_UBL_EXTRA = ["cbc:InvoiceTypeCode", "cbc:DocumentCurrencyCode", "cbc:ProfileID", "cac:OrderReference", "cac:Delivery",
+                        "cac:PaymentTerms", "cac:PartyLegalEntity", "cac:PartyIdentification", "cac:ClassifiedTaxCategory",
+                        "cac:Price", "cbc:PaymentID", "cac:PayeeFinancialAccount", "cac:InvoicePeriod", "cbc:BuyerReference",
+                        "cac:AccountingSupplierParty", "cac:Item", "cbc:EndpointID", "cbc:LineExtensionAmount"]
+DUPLICABLE_CII_EXTRA = ["ram:BuyerReference", "ram:InvoiceCurrencyCode", "ram:SpecifiedTradePaymentTerms", "ram:BuyerOrderReferencedDocument",
+                        "ram:SpecifiedLegalOrganization", "ram:PostalTradeAddress", "ram:DefinedTradeContact", "ram:PaymentReference",
+                        "ram:PayeePartyCreditorFinancialAccount", "ram:BillingSpecifiedPeriod", "ram:GlobalID",
+                        "ram:SpecifiedTradeProduct", "ram:CategoryCode", "ram:CalculatedAmount", "ram:TaxTotalAmount"]
+
+
+def _scaled(v, factor):
+    return _money(v, 0, factor)
+
+
 def _one_decimal(v):
     s = v.strip()
     if "." in s and s.endswith("0") and len(s.split(".")[1]) == 2:
@@ -201,17 +352,24 @@ DUPLICABLE_CII = ["ram:SpecifiedTradeAllowanceCharge", "ram:ApplicableTradeTax",
                   "ram:SpecifiedTradeSettlementHeaderMonetarySummation"]
 
 
-def mutants(text, syntax, per_op=2):
-    """Every single mutation of `text` (at most `per_op` places per operator): [(label, new text)]."""
+def mutants(text, syntax, per_op=2, holdout=False):
+    """Every single mutation of `text` (at most `per_op` places per operator): [(label, new text)].
+
+    `holdout`: the held-out set, never tuned on: the same operators at the next `per_op` places (the third and
+    fourth match instead of the first two), other mutations of the same classes (`_extra_value_ops`, `_extra_attr_ops`,
+    more elements removed and duplicated) and other legal variants. Its labels start with `h:`.
+    """
     out = []
     seen = {text}
+    skip = per_op if holdout else 0
 
     def add(label, new):
         if new is not None and new not in seen:
             seen.add(new)
-            out.append((label, new))
+            out.append((("h:" if holdout else "") + label, new))
 
-    for label, elem, fn in _value_ops(syntax):
+    value_ops = _value_ops(syntax) + ([(l, e, f) for l, e, f in _extra_value_ops(syntax)] if holdout else [])
+    for label, elem, fn in value_ops:
         if elem is None:
             if label == "IssueDate no format":
                 m = re.search(r'(<udt:DateTimeString)\s+format="102"', text)
@@ -219,6 +377,8 @@ def mutants(text, syntax, per_op=2):
                     add(label, text[: m.end(1)] + text[m.end():])
             continue
         n = 0
+        seen_places = 0
+        extra = holdout and (label, elem) not in {(l, e) for l, e, _ in _value_ops(syntax)}
         for m in _leaf(elem).finditer(text):
             if n >= per_op:
                 break
@@ -228,33 +388,63 @@ def mutants(text, syntax, per_op=2):
                 nv = None
             if nv is None or nv == m.group(3):
                 continue
+            seen_places += 1
+            if not extra and seen_places <= skip:
+                continue
             n += 1
-            add(f"{label}#{n}", _replace_span(text, m, 3, nv))
-    for label, attr, fn in _attr_ops(syntax):
+            add(f"{label}#{n + (0 if extra else skip)}", _replace_span(text, m, 3, nv))
+    attr_ops = _attr_ops(syntax) + (_extra_attr_ops(syntax) if holdout else [])
+    for label, attr, fn in attr_ops:
         n = 0
+        seen_places = 0
+        extra = holdout and label not in {l for l, _, _ in _attr_ops(syntax)}
         for m in re.finditer(r"\s" + attr + r'="([^"]*)"', text):
             if n >= per_op:
                 break
             nv = fn(m.group(1))
             if nv is None or nv == m.group(1):
                 continue
+            seen_places += 1
+            if not extra and seen_places <= skip:
+                continue
             n += 1
-            add(f"{label}#{n}", _replace_span(text, m, 1, nv))
+            add(f"{label}#{n + (0 if extra else skip)}", _replace_span(text, m, 1, nv))
         m = re.search(r"\s" + attr + r'="[^"]*"', text)
         if m and label.endswith("XXX") or label == "schemeID XXXX":
             if m:
                 add(f"{attr} removed", text[: m.start()] + text[m.end():])
-    for name in (REMOVABLE_CII if syntax == "cii" else REMOVABLE_UBL):
+    removable = REMOVABLE_CII if syntax == "cii" else REMOVABLE_UBL
+    duplicable = DUPLICABLE_CII if syntax == "cii" else DUPLICABLE_UBL
+    if holdout:
+        removable = [(n, skip) for n in removable] + [(n, 0) for n in (REMOVABLE_CII_EXTRA if syntax == "cii" else REMOVABLE_UBL_EXTRA)]
+        duplicable = [(n, 1) for n in duplicable] + [(n, 0) for n in (DUPLICABLE_CII_EXTRA if syntax == "cii" else DUPLICABLE_UBL_EXTRA)]
+    else:
+        removable = [(n, 0) for n in removable]
+        duplicable = [(n, 0) for n in duplicable]
+    for name, first in removable:
         local = name.split(":")[1]
         pat = _block(local)
         ms = list(pat.finditer(text))
-        for k, m in enumerate(ms[:per_op]):
-            add(f"remove {name}#{k + 1}", text[: m.start()] + text[m.end():])
-    for name in (DUPLICABLE_CII if syntax == "cii" else DUPLICABLE_UBL):
+        for k, m in enumerate(ms[first:first + per_op]):
+            add(f"remove {name}#{first + k + 1}", text[: m.start()] + text[m.end():])
+    for name, first in duplicable:
         local = name.split(":")[1]
-        m = _block(local).search(text)
+        ms = list(_block(local).finditer(text))
+        if len(ms) > first:
+            m = ms[first]
+            add(f"duplicate {name}" + (f"#{first + 1}" if first else ""), text[: m.end()] + m.group(0) + text[m.end():])
+    if holdout:
+        # Other legal variants: the same document written differently keeps its verdict.
+        add("variant: CRLF", text.replace("\r\n", "\n").replace("\n", "\r\n"))
+        add("variant: single-quoted attributes", re.sub(r'(\s[\w:.-]+)="([^"\']*)"', r"\1='\2'", text))
+        m = re.search(r"<((?:[\w.-]+:)?)(Note|Content)>([^<&]+)</\1\2>", text)
         if m:
-            add(f"duplicate {name}", text[: m.end()] + m.group(0) + text[m.end():])
+            add("variant: CDATA note", _replace_span(text, m, 3, "<![CDATA[" + m.group(3) + "]]>"))
+        m = re.search(r"<((?:[\w.-]+:)?)(PayableAmount|DuePayableAmount)(\s[^>]*)?>(\d)", text)
+        if m:
+            add("variant: character reference", text[: m.start(4)] + f"&#{ord(m.group(4))};" + text[m.end(4):])
+        add("variant: processing instruction", re.sub(r"(<\?xml[^>]*\?>)", lambda mm: mm.group(1) + "<?bilag test?>", text, count=1))
+        return out
     # Legal variants: the same document written differently must keep its verdict.
     add("variant: comment", re.sub(r"(<\?xml[^>]*\?>)?", lambda m: (m.group(0) or "") + "<!-- bilag -->", text, count=1))
     add("variant: indented", re.sub(r">\s*<", ">\n    <", text))

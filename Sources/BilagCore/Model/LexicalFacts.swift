@@ -31,6 +31,11 @@ public struct LexicalFacts: Hashable, Sendable {
         public init(path: String, fractionLength: Int, rule: String? = nil) { self.path = path; self.fractionLength = fractionLength; self.rule = rule }
     }
 
+    /// The `rule` of a `Finding` for an element the XML Schema allows once, written more than once, on which the
+    /// official EN 16931 rules stop (`repeated`) or only the PEPPOL rules do (`repeatedPeppol`): BILAG-FORMAT.
+    public static let repeated = "repeated"
+    public static let repeatedPeppol = "repeated-peppol"
+
     /// A place in the document and the rule its lexical form breaks.
     public struct Finding: Hashable, Sendable {
         public var path: String
@@ -56,6 +61,10 @@ public struct LexicalFacts: Hashable, Sendable {
         public var written: String
         public init(place: Place, index: Int, written: String) { self.place = place; self.index = index; self.written = written }
     }
+
+    /// VAT breakdowns (their positions in the model's BG-23) whose exemption reason text or code element is written
+    /// but empty: it exists for the official rules (BR-E-10, BR-S-10, …), while the model reads no reason.
+    public var emptyExemptionReasons: [Int] = []
 
     /// UBL: the `schemeID` of each `cbc:EndpointID` as written (PEPPOL-EN16931-CL008 compares it untrimmed).
     public var endpointSchemeIDs: [String] = []

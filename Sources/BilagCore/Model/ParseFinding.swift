@@ -11,6 +11,10 @@ public struct ParseFinding: Hashable, Codable, Sendable {
     /// The message of an amount element without a number (`<cbc:PriceAmount/>`).
     public static let emptyAmount = "the amount is empty"
     public var isEmptyAmount: Bool { message == Self.emptyAmount }
+    /// The end of the message of an amount element whose text is no number (`'12,50' is not a decimal number`).
+    public static let notANumber = " is not a decimal number"
+    /// An amount element without a number: empty, or text that is no decimal number.
+    public var isUnreadableAmount: Bool { isEmptyAmount || message.hasSuffix(Self.notANumber) }
 }
 
 /// A parsed document: the canonical invoice plus what could not be read cleanly.

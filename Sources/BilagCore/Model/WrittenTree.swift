@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// The document's elements as written: local name, own text (not trimmed) and attributes, in document order, for
 /// validation rules that are stated on the document itself (the OIOUBL Schematron judges a few hundred paths).
 /// The canonical invoice stays the tolerant reading for the robots; this is read by validation only.
@@ -5,7 +11,7 @@
 /// Flat arrays over one byte buffer, copied from the parser's tree in one pass: no string is built until a rule asks
 /// for one, and names are compared as bytes. Namespaces are not kept: in a UBL document the rules' paths are all
 /// `cac:`/`cbc:` elements, whose local names are unique among the namespaces a UBL document uses there.
-public final class WrittenTree: Sendable {
+public final class WrittenTree: @unchecked Sendable {
     public struct Node: Sendable {
         public var nameStart: Int32
         public var nameLength: Int32
@@ -39,55 +45,88 @@ public final class WrittenTree: Sendable {
     public let attributes: [Attribute]
     public let bytes: [UInt8]
 
+    /// The same three arrays in buffers of the tree's own, which `WrittenElement` reads through plain pointers
+    /// (immutable, freed with the tree): navigation then does no reference counting at all.
+    let nodeBuffer: UnsafeMutablePointer<Node>
+    let attributeBuffer: UnsafeMutablePointer<Attribute>
+    let byteBuffer: UnsafeMutablePointer<UInt8>
+
     public init(nodes: [Node], attributes: [Attribute], bytes: [UInt8]) {
         self.nodes = nodes; self.attributes = attributes; self.bytes = bytes
+        nodeBuffer = .allocate(capacity: max(nodes.count, 1))
+        nodeBuffer.initialize(from: nodes, count: nodes.count)
+        attributeBuffer = .allocate(capacity: max(attributes.count, 1))
+        attributeBuffer.initialize(from: attributes, count: attributes.count)
+        byteBuffer = .allocate(capacity: max(bytes.count, 1))
+        byteBuffer.initialize(from: bytes, count: bytes.count)
+    }
+
+    deinit {
+        nodeBuffer.deallocate()
+        attributeBuffer.deallocate()
+        byteBuffer.deallocate()
     }
 
     /// The document element (node 0).
     public var root: WrittenElement { WrittenElement(tree: self, index: 0) }
 
     @inline(__always)
-    func equals(_ start: Int32, _ length: Int32, _ s: StaticString) -> Bool {
+    static func equals(_ bytes: UnsafePointer<UInt8>, _ start: Int32, _ length: Int32, _ s: StaticString) -> Bool {
         guard Int(length) == s.utf8CodeUnitCount else { return false }
-        let p = s.utf8Start
-        return bytes.withUnsafeBufferPointer { b in
-            var i = 0
-            while i < Int(length) {
-                if b[Int(start) + i] != p[i] { return false }
-                i += 1
-            }
-            return true
+        // Names are short: a loop beats a call to memcmp.
+        let p = s.utf8Start, b = bytes + Int(start)
+        var i = 0
+        while i < Int(length) {
+            if b[i] != p[i] { return false }
+            i += 1
         }
+        return true
     }
 
     @inline(__always)
-    func string(_ start: Int32, _ length: Int32) -> String {
-        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(start + length)]), as: UTF8.self) }
+    static func string(_ bytes: UnsafePointer<UInt8>, _ start: Int32, _ length: Int32) -> String {
+        String(decoding: UnsafeBufferPointer(start: bytes + Int(start), count: Int(length)), as: UTF8.self)
     }
 }
 
 /// One element of a `WrittenTree`, navigated the way an XPath location path reads it: child steps by local name.
-public struct WrittenElement: Sendable {
-    public let tree: WrittenTree
+///
+/// It refers to its tree without retaining it (`unowned(unsafe)`): the rules walk thousands of elements a document,
+/// and a retain and release on every copy cost more than the walk. An element is valid while its tree is held —
+/// by the `ParsedDocument` under validation, or by whoever keeps elements (`OIOUBLPlaces` keeps the tree with them).
+public struct WrittenElement: @unchecked Sendable {
+    public unowned(unsafe) let tree: WrittenTree
     public let index: Int32
+    let nodes: UnsafePointer<WrittenTree.Node>
+    let bytes: UnsafePointer<UInt8>
 
-    public init(tree: WrittenTree, index: Int32) { self.tree = tree; self.index = index }
+    public init(tree: WrittenTree, index: Int32) {
+        self.tree = tree; self.index = index
+        nodes = UnsafePointer(tree.nodeBuffer); bytes = UnsafePointer(tree.byteBuffer)
+    }
 
-    @inline(__always) var node: WrittenTree.Node { tree.nodes[Int(index)] }
+    @inline(__always) init(_ other: WrittenElement, _ index: Int32) {
+        tree = other.tree; self.index = index; nodes = other.nodes; bytes = other.bytes
+    }
+
+    @inline(__always) var node: WrittenTree.Node { nodes[Int(index)] }
+    @inline(__always) func named(_ n: WrittenTree.Node, _ local: StaticString) -> Bool {
+        WrittenTree.equals(bytes, n.nameStart, n.nameLength, local)
+    }
 
     /// The local name.
-    public var name: String { let n = node; return tree.string(n.nameStart, n.nameLength) }
+    public var name: String { let n = node; return WrittenTree.string(bytes, n.nameStart, n.nameLength) }
 
     /// True when the local name is `local`.
     @inline(__always)
-    public func `is`(_ local: StaticString) -> Bool { let n = node; return tree.equals(n.nameStart, n.nameLength, local) }
+    public func `is`(_ local: StaticString) -> Bool { named(node, local) }
 
     /// The first child element named `local`.
     public func child(_ local: StaticString) -> WrittenElement? {
         var c = node.firstChild
         while c >= 0 {
-            let n = tree.nodes[Int(c)]
-            if tree.equals(n.nameStart, n.nameLength, local) { return WrittenElement(tree: tree, index: c) }
+            let n = nodes[Int(c)]
+            if named(n, local) { return WrittenElement(self, c) }
             c = n.nextSibling
         }
         return nil
@@ -98,8 +137,8 @@ public struct WrittenElement: Sendable {
         var out: [WrittenElement] = []
         var c = node.firstChild
         while c >= 0 {
-            let n = tree.nodes[Int(c)]
-            if tree.equals(n.nameStart, n.nameLength, local) { out.append(WrittenElement(tree: tree, index: c)) }
+            let n = nodes[Int(c)]
+            if named(n, local) { out.append(WrittenElement(self, c)) }
             c = n.nextSibling
         }
         return out
@@ -109,7 +148,7 @@ public struct WrittenElement: Sendable {
     public var allChildren: [WrittenElement] {
         var out: [WrittenElement] = []
         var c = node.firstChild
-        while c >= 0 { out.append(WrittenElement(tree: tree, index: c)); c = tree.nodes[Int(c)].nextSibling }
+        while c >= 0 { out.append(WrittenElement(self, c)); c = nodes[Int(c)].nextSibling }
         return out
     }
 
@@ -118,8 +157,8 @@ public struct WrittenElement: Sendable {
         var k = 0
         var c = node.firstChild
         while c >= 0 {
-            let n = tree.nodes[Int(c)]
-            if tree.equals(n.nameStart, n.nameLength, local) { k += 1 }
+            let n = nodes[Int(c)]
+            if named(n, local) { k += 1 }
             c = n.nextSibling
         }
         return k
@@ -127,20 +166,27 @@ public struct WrittenElement: Sendable {
 
     /// The elements a relative path of child steps selects (`a/b/c`: every `c` of every `b` of every `a`).
     public func select(_ path: [StaticString]) -> [WrittenElement] {
-        var current = [self]
-        for step in path {
-            var next: [WrittenElement] = []
-            for e in current { next += e.children(step) }
-            if next.isEmpty { return [] }
-            current = next
+        var out: [WrittenElement] = []
+        collect(path[...], into: &out)
+        return out
+    }
+
+    /// Appends what `path` selects from here, in document order, building no array on the way.
+    func collect(_ path: ArraySlice<StaticString>, into out: inout [WrittenElement]) {
+        guard let step = path.first else { out.append(self); return }
+        let rest = path.dropFirst()
+        var c = node.firstChild
+        while c >= 0 {
+            let n = nodes[Int(c)]
+            if named(n, step) { WrittenElement(self, c).collect(rest, into: &out) }
+            c = n.nextSibling
         }
-        return current
     }
 
     /// The element's own text as written (not trimmed); "" when it has none: XPath's string value of a leaf.
     public var text: String {
         let n = node
-        return n.textStart < 0 ? "" : tree.string(n.textStart, n.textLength)
+        return n.textStart < 0 ? "" : WrittenTree.string(bytes, n.textStart, n.textLength)
     }
 
     /// True when the element's own text is exactly `v` (no string is built).
@@ -149,12 +195,7 @@ public struct WrittenElement: Sendable {
         var v = v
         if n.textStart < 0 { return v.isEmpty }
         return v.withUTF8 { u in
-            guard u.count == Int(n.textLength) else { return false }
-            return tree.bytes.withUnsafeBufferPointer { b in
-                var i = 0
-                while i < u.count { if b[Int(n.textStart) + i] != u[i] { return false }; i += 1 }
-                return true
-            }
+            u.count == Int(n.textLength) && (u.isEmpty || memcmp(bytes + Int(n.textStart), u.baseAddress!, u.count) == 0)
         }
     }
 
@@ -162,8 +203,8 @@ public struct WrittenElement: Sendable {
     public func anyChild(_ local: StaticString, _ body: (WrittenElement) -> Bool) -> Bool {
         var c = node.firstChild
         while c >= 0 {
-            let n = tree.nodes[Int(c)]
-            if tree.equals(n.nameStart, n.nameLength, local), body(WrittenElement(tree: tree, index: c)) { return true }
+            let n = nodes[Int(c)]
+            if named(n, local), body(WrittenElement(self, c)) { return true }
             c = n.nextSibling
         }
         return false
@@ -175,11 +216,12 @@ public struct WrittenElement: Sendable {
     /// An attribute without namespace exactly as written; nil when missing.
     public func attribute(_ local: StaticString) -> String? {
         let n = node
+        let attributes = UnsafePointer(tree.attributeBuffer)
         var i = Int(n.firstAttribute)
         let end = i + Int(n.attributeCount)
         while i < end {
-            let a = tree.attributes[i]
-            if tree.equals(a.nameStart, a.nameLength, local) { return tree.string(a.valueStart, a.valueLength) }
+            let a = attributes[i]
+            if WrittenTree.equals(bytes, a.nameStart, a.nameLength, local) { return WrittenTree.string(bytes, a.valueStart, a.valueLength) }
             i += 1
         }
         return nil

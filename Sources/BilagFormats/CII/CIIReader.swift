@@ -3,6 +3,8 @@ import BilagCore
 /// Maps a UN/CEFACT `CrossIndustryInvoice` (EN 16931 CII, XRechnung, Factur-X) into the canonical model.
 struct CIIReader {
     var fields = FieldReader()
+    /// VAT breakdowns whose exemption reason element is written but empty (`LexicalFacts.emptyExemptionReasons`).
+    var emptyExemptionReasons: [Int] = []
 
     mutating func read(root: XMLElement) -> ParsedDocument {
         let context = root.first(.ciiRoot, "ExchangedDocumentContext")
@@ -35,6 +37,8 @@ struct CIIReader {
         }
         lexical.paddedCategoryCodes = CIIWritten.paddedCategoryCodes(tx)
         lexical.syntax += CIIWritten.periodsWithoutFormat102(tx)
+        lexical.emptyExemptionReasons = emptyExemptionReasons
+        lexical.syntax += CIISyntaxCounts.findings(root, tx)
         return ParsedDocument(invoice: inv, findings: fields.findings, lexical: lexical)
     }
 
@@ -109,7 +113,7 @@ struct CIIReader {
     }
 
     mutating func allowanceCharge(_ ac: XMLElement, documentLevel: Bool) -> AllowanceCharge {
-        let path = "ram:SpecifiedTradeAllowanceCharge"
+        let path = documentLevel ? "ram:SpecifiedTradeAllowanceCharge" : "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeAllowanceCharge"
         var out = AllowanceCharge(isCharge: fields.bool(ac.first(.ram, "ChargeIndicator")?.first(.udt, "Indicator"), path + "/ram:ChargeIndicator") ?? false)
         out.percentage = fields.amount(ac.first(.ram, "CalculationPercent"), path + "/ram:CalculationPercent")
         out.baseAmount = fields.amount(ac.first(.ram, "BasisAmount"), path + "/ram:BasisAmount")

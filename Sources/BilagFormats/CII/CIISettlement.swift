@@ -56,6 +56,10 @@ extension CIIReader {
             b.rate = fields.amount(tax.first(.ram, "RateApplicablePercent"), "ram:ApplicableTradeTax/ram:RateApplicablePercent")
             b.exemptionReasonText = tax.text(.ram, "ExemptionReason")
             b.exemptionReasonCode = tax.text(.ram, "ExemptionReasonCode")
+            if b.exemptionReasonCode == nil && b.exemptionReasonText == nil,
+               tax.first(.ram, "ExemptionReason") != nil || tax.first(.ram, "ExemptionReasonCode") != nil {
+                emptyExemptionReasons.append(inv.vatBreakdown.count)
+            }
             if let code = tax.text(.ram, "DueDateTypeCode") {
                 var p = inv.invoicingPeriod ?? Period()
                 p.descriptionCode = code

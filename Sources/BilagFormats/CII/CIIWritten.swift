@@ -37,3 +37,92 @@ enum CIIWritten {
         return out
     }
 }
+
+/// The fatal CII syntax rules that count elements as written (`CII-SR-*`), found while parsing: the canonical
+/// model keeps one of each and cannot tell. Stated on the contexts the EN 16931 CII Schematron names.
+enum CIISyntaxCounts {
+    static func findings(_ root: XMLElement, _ tx: XMLElement?) -> [LexicalFacts.Finding] {
+        var out: [LexicalFacts.Finding] = []
+        func fail(_ rule: String, _ path: String) { out.append(.init(path: path, rule: rule)) }
+        func count(_ e: XMLElement?, _ a: StaticString, _ b: StaticString? = nil) -> Int {
+            guard let e else { return 0 }
+            let first = e.all(.ram, a)
+            guard let b else { return first.count }
+            return first.reduce(0) { $0 + $1.all(.ram, b).count }
+        }
+        if let context = root.first(.ciiRoot, "ExchangedDocumentContext") {
+            if count(context, "GuidelineSpecifiedDocumentContextParameter") != 1 { fail("CII-SR-009", "rsm:ExchangedDocumentContext") }
+            if count(context, "GuidelineSpecifiedDocumentContextParameter", "ID") != 1 { fail("CII-SR-010", "rsm:ExchangedDocumentContext") }
+        }
+        if let header = root.first(.ciiRoot, "ExchangedDocument"), count(header, "TypeCode") != 1 { fail("CII-SR-014", "rsm:ExchangedDocument") }
+        guard let tx else { return out }
+        for line in tx.all(.ram, "IncludedSupplyChainTradeLineItem") {
+            for product in line.all(.ram, "SpecifiedTradeProduct") {
+                if let global = product.first(.ram, "GlobalID"), global.rawAttribute("schemeID") == nil { fail("CII-SR-046", "ram:SpecifiedTradeProduct/ram:GlobalID") }
+                if product.first(.ram, "OriginTradeCountry") != nil, count(product, "OriginTradeCountry", "ID") != 1 { fail("CII-SR-090", "ram:OriginTradeCountry") }
+                for c in product.all(.ram, "ApplicableProductCharacteristic") {
+                    if count(c, "Description") != 1 { fail("CII-SR-069", "ram:ApplicableProductCharacteristic") }
+                    if count(c, "Value") != 1 { fail("CII-SR-072", "ram:ApplicableProductCharacteristic") }
+                }
+            }
+            for agreement in line.all(.ram, "SpecifiedLineTradeAgreement") {
+                let net = count(agreement, "NetPriceProductTradePrice", "ChargeAmount")
+                if net != 1 { fail("CII-SR-439", "ram:SpecifiedLineTradeAgreement") }
+                if net > 1 { fail("CII-SR-441", "ram:SpecifiedLineTradeAgreement") }
+                for gross in agreement.all(.ram, "GrossPriceProductTradePrice") {
+                    for ac in gross.all(.ram, "AppliedTradeAllowanceCharge") where count(ac, "ActualAmount") > 1 { fail("CII-SR-440", "ram:AppliedTradeAllowanceCharge") }
+                }
+            }
+        }
+        if let agreement = tx.first(.ram, "ApplicableHeaderTradeAgreement") {
+            if count(agreement, "SellerTradeParty", "DefinedTradeContact") > 1 { fail("CII-SR-455", "ram:SellerTradeParty") }
+            if count(agreement, "BuyerTradeParty", "DefinedTradeContact") > 1 { fail("CII-SR-456", "ram:BuyerTradeParty") }
+            if count(agreement, "SellerTradeParty", "URIUniversalCommunication") > 1 { fail("CII-SR-459", "ram:SellerTradeParty") }
+            if count(agreement, "BuyerTradeParty", "URIUniversalCommunication") > 1 { fail("CII-SR-460", "ram:BuyerTradeParty") }
+        }
+        // Elements the XML Schema allows once whose repetition stops the official rules (a sequence where one value
+        // is expected): the invoice currency, a party's address, a line's product, a VAT breakdown's tax amount.
+        func repeated(_ e: XMLElement?, _ local: StaticString, _ path: String) {
+            if let e, e.all(.ram, local).count > 1 { out.append(.init(path: path, rule: LexicalFacts.repeated)) }
+        }
+        if let agreement = tx.first(.ram, "ApplicableHeaderTradeAgreement") {
+            repeated(agreement.first(.ram, "SellerTradeParty"), "PostalTradeAddress", "ram:SellerTradeParty/ram:PostalTradeAddress")
+            repeated(agreement.first(.ram, "BuyerTradeParty"), "PostalTradeAddress", "ram:BuyerTradeParty/ram:PostalTradeAddress")
+        }
+        for line in tx.all(.ram, "IncludedSupplyChainTradeLineItem") {
+            repeated(line, "SpecifiedTradeProduct", "ram:SpecifiedTradeProduct")
+            // BR-CO-04 reads `ApplicableTradeTax[upper-case(ram:TypeCode) = 'VAT']/ram:CategoryCode`: a category on a
+            // tax without the VAT type code is none (the model reads it; bilag's own BR-CO-04 covers no category).
+            let taxes = line.first(.ram, "SpecifiedLineTradeSettlement")?.all(.ram, "ApplicableTradeTax") ?? []
+            let vat = taxes.contains { t in t.first(.ram, "CategoryCode") != nil && t.all(.ram, "TypeCode").contains { ($0.text ?? "").uppercased() == "VAT" } }
+            if !vat, taxes.contains(where: { $0.first(.ram, "CategoryCode") != nil }) {
+                fail("BR-CO-04", "ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax")
+            }
+        }
+        if let s = tx.first(.ram, "ApplicableHeaderTradeSettlement") {
+            repeated(s, "InvoiceCurrencyCode", "ram:InvoiceCurrencyCode")
+            for t in s.all(.ram, "ApplicableTradeTax") { repeated(t, "CalculatedAmount", "ram:ApplicableTradeTax/ram:CalculatedAmount") }
+            let taxes = s.all(.ram, "ApplicableTradeTax")
+            if count(s, "ApplicableTradeTax", "TaxPointDate") > 1 { fail("CII-SR-461", "ram:ApplicableTradeTax/ram:TaxPointDate") }
+            // CII-SR-462 reads every `//ram:ApplicableTradeTax/ram:DueDateTypeCode`: lines' taxes too.
+            var dueCodes: Set<String> = []
+            for t in taxes { for d in t.all(.ram, "DueDateTypeCode") { dueCodes.insert(d.text ?? "") } }
+            for line in tx.all(.ram, "IncludedSupplyChainTradeLineItem") {
+                for t in line.first(.ram, "SpecifiedLineTradeSettlement")?.all(.ram, "ApplicableTradeTax") ?? [] {
+                    for d in t.all(.ram, "DueDateTypeCode") { dueCodes.insert(d.text ?? "") }
+                }
+            }
+            if dueCodes.count > 1 { fail("CII-SR-462", "ram:ApplicableTradeTax/ram:DueDateTypeCode") }
+            // CII-SR-470: a credit transfer (30, 58, normalised) names the payee's IBAN or proprietary id.
+            for pm in s.all(.ram, "SpecifiedTradeSettlementPaymentMeans") {
+                let code = pm.all(.ram, "TypeCode").map { ($0.text ?? "").xpathNormalizedSpace }
+                guard code.contains("30") || code.contains("58") else { continue }
+                let accounts = pm.all(.ram, "PayeePartyCreditorFinancialAccount")
+                if !accounts.contains(where: { $0.first(.ram, "IBANID") != nil || $0.first(.ram, "ProprietaryID") != nil }) {
+                    fail("CII-SR-470", "ram:SpecifiedTradeSettlementPaymentMeans")
+                }
+            }
+        }
+        return out
+    }
+}

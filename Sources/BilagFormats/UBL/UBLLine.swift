@@ -15,7 +15,7 @@ extension UBLReader {
         out.period = period(l.first(.cac, "InvoicePeriod"), p + "/cac:InvoicePeriod")
         out.referencedPurchaseOrderLineReference = l.first(.cac, "OrderLineReference")?.text(.cbc, "LineID")
         if let doc = l.first(.cac, "DocumentReference") { out.objectIdentifier = fields.identifier(doc.first(.cbc, "ID")) }
-        for ac in l.all(.cac, "AllowanceCharge") { out.allowanceCharges.append(allowanceCharge(ac, documentLevel: false)) }
+        for ac in l.all(.cac, "AllowanceCharge") { out.allowanceCharges.append(allowanceCharge(ac, documentLevel: false, line: p)) }
         if let item = l.first(.cac, "Item") {
             out.itemDescription = item.text(.cbc, "Description")
             out.itemName = item.text(.cbc, "Name")

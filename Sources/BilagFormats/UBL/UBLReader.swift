@@ -3,6 +3,8 @@ import BilagCore
 /// Maps a UBL 2.1 `Invoice` or `CreditNote` (OIOUBL 2.x, PEPPOL BIS 3, EHF 3, EN 16931) into the canonical model.
 struct UBLReader {
     var fields = FieldReader()
+    /// VAT breakdowns whose exemption reason element is written but empty (`LexicalFacts.emptyExemptionReasons`).
+    var emptyExemptionReasons: [Int] = []
 
     mutating func read(root: XMLElement, kind: DocumentKind) -> ParsedDocument {
         let customization = root.text(.cbc, "CustomizationID")
@@ -111,6 +113,8 @@ struct UBLReader {
         }
         var lexical = LexicalScan.scan(root: root, cii: false, oioubl: inv.profile == .oioubl)
         lexical.syntax += Self.syntaxRules(root)
+        if inv.profile != .oioubl { lexical.syntax += UBLSyntaxCounts.findings(root, lineName: lineName) }
+        lexical.emptyExemptionReasons = emptyExemptionReasons
         let written = inv.profile == .oioubl ? root.writtenTree() : nil
         return ParsedDocument(invoice: inv, findings: fields.findings, lexical: lexical, written: written)
     }
@@ -202,8 +206,9 @@ struct UBLReader {
         return out
     }
 
-    mutating func allowanceCharge(_ ac: XMLElement, documentLevel: Bool) -> AllowanceCharge {
-        let path = "cac:AllowanceCharge"
+    /// `line` is the line's element path for a line-level allowance or charge (BG-27/BG-28), nil on document level.
+    mutating func allowanceCharge(_ ac: XMLElement, documentLevel: Bool, line: String? = nil) -> AllowanceCharge {
+        let path = line.map { $0 + "/cac:AllowanceCharge" } ?? "cac:AllowanceCharge"
         var out = AllowanceCharge(isCharge: fields.bool(ac.first(.cbc, "ChargeIndicator"), path + "/cbc:ChargeIndicator") ?? false)
         out.reasonCode = ac.text(.cbc, "AllowanceChargeReasonCode")
         out.reason = ac.text(.cbc, "AllowanceChargeReason")
@@ -241,6 +246,10 @@ struct UBLReader {
                     b.rate = fields.amount(cat.first(.cbc, "Percent"), "cac:TaxSubtotal/cac:TaxCategory/cbc:Percent")
                     b.exemptionReasonCode = cat.text(.cbc, "TaxExemptionReasonCode")
                     b.exemptionReasonText = cat.text(.cbc, "TaxExemptionReason")
+                    if b.exemptionReasonCode == nil && b.exemptionReasonText == nil,
+                       cat.first(.cbc, "TaxExemptionReason") != nil || cat.first(.cbc, "TaxExemptionReasonCode") != nil {
+                        emptyExemptionReasons.append(inv.vatBreakdown.count)
+                    }
                 }
                 if b.rate == nil { b.rate = fields.amount(sub.first(.cbc, "Percent"), "cac:TaxSubtotal/cbc:Percent") }
                 inv.vatBreakdown.append(b)

@@ -12,7 +12,7 @@ struct FieldReader {
             return nil
         }
         if let a = Amount(parsing: t) { return a }
-        findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))' is not a decimal number"))
+        findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))'" + ParseFinding.notANumber))
         return nil
     }
 
@@ -59,7 +59,9 @@ struct FieldReader {
 
     func identifier(_ e: XMLElement?, schemeAttribute: StaticString = "schemeID") -> Identifier? {
         guard let e, let v = e.trimmedText else { return nil }
-        return Identifier(v, scheme: e.attribute(schemeAttribute))
+        // A scheme attribute written empty is kept as "" (the official rules find it in no scheme list: BR-CL-10,
+        // BR-CL-11), not read as no scheme.
+        return Identifier(v, scheme: e.attribute(schemeAttribute) ?? (e.rawAttribute(schemeAttribute) != nil ? "" : nil))
     }
 }
 

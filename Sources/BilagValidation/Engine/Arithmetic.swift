@@ -43,6 +43,25 @@ enum Arith {
     @inline(__always)
     static func abs(_ x: Exact) -> Exact { x.magnitude }
 
+    /// The sign (-1, 0, 1) of `x − e` for a double `x` taken at its exact binary value, as XPath 2.0 compares
+    /// `xs:decimal(a double)` with a decimal (Saxon converts a double to the decimal of its exact value); nil for NaN.
+    /// `x · 10^scale − units` is rounded once (a fused multiply-add), which keeps the sign of the exact difference.
+    static func sign(ofDouble x: Double, minus e: Exact) -> Int? {
+        if x.isNaN { return nil }
+        let diff: Double
+        if let (units, scale) = e.fastForm, units.magnitude < 1 << 53, scale >= 0, scale <= 22 {
+            diff = (-Double(units)).addingProduct(x, pow10[Int(scale)])
+        } else {
+            diff = x - (Double(e.description) ?? .nan)
+        }
+        return diff.isNaN ? nil : diff < 0 ? -1 : diff > 0 ? 1 : 0
+    }
+
+    private static let pow10: [Double] = (0...22).map { (0..<$0).reduce(1.0) { r, _ in r * 10 } }
+
+    /// A written amount as XPath 2.0 reads it into an `xs:double` (`cbc:TaxableAmount - 1`).
+    static func double(_ a: Amount) -> Double { Double(a.exact.description) ?? .nan }
+
     /// Text for a message.
     static func text(_ d: Exact) -> String { d.description }
     static func text(_ a: Amount?) -> String { a.map { $0.description } ?? "(missing)" }

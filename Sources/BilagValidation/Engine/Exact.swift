@@ -39,6 +39,9 @@ struct Exact: Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
 
     var description: String { DecimalText.format(decimal) }
 
+    /// `(units, scale)` when the value is in the fast form.
+    var fastForm: (Int64, Int8)? { slow == nil ? (units, scale) : nil }
+
     @inline(__always) var isNegative: Bool { slow == nil ? units < 0 : slow! < 0 }
     var isZero: Bool { slow.map { $0.isZero } ?? (units == 0) }
     @inline(__always) var magnitude: Exact { isNegative ? -self : self }

@@ -68,6 +68,9 @@ public struct ValidationContext: Sendable {
     /// The elements as written (OIOUBL documents; nil for other syntaxes and for an invoice built in code).
     public let written: WrittenTree?
 
+    /// The OIOUBL totals' sums, computed once for the dozen totals rules (OIOUBL profile only).
+    private(set) var oioublSums: OIOUBLArithmeticRules.Sums?
+
     /// A UBL `CreditNote` root (the rules stated on `cbc:CreditNoteTypeCode`); for an invoice built in code, whose
     /// root is unknown, the document kind.
     public var isUBLCreditNoteRoot: Bool {
@@ -144,6 +147,7 @@ public struct ValidationContext: Sendable {
         } else {
             peppolSupplierCountry = "XX"
         }
+        if self.profile == .oioubl { oioublSums = OIOUBLArithmeticRules.Sums(self) }
     }
 
     /// Calls `body` with (line index, index within the line, allowance/charge) for every line-level allowance and charge.

@@ -75,14 +75,15 @@ enum XPath {
     /// `normalize-space(s)`.
     static func normalizeSpace(_ s: String) -> String { s.xpathNormalizedSpace }
 
-    /// `number(s)`: optional whitespace, an optional minus, digits with an optional point; nil for NaN. XPath 1.0
-    /// numbers are IEEE doubles: the rules that compute with them (line amount = quantity × price) compute so.
+    /// `number(s)`: optional whitespace, an optional sign, digits with an optional point; nil for NaN. Saxon runs the
+    /// XSLT 1.0 stylesheets with XPath 2.0's `number()` (an `xs:double` cast), which takes a leading `+` too.
+    /// XPath numbers are IEEE doubles: the rules that compute with them (line amount = quantity × price) compute so.
     static func number(_ s: String) -> Double? {
         let t = s.trimmingXMLSpace()
         var b = Substring(t).utf8[...]
         guard !b.isEmpty else { return nil }
         var negative = false
-        if b.first == 0x2D { negative = true; b = b.dropFirst() }
+        if b.first == 0x2D { negative = true; b = b.dropFirst() } else if b.first == 0x2B { b = b.dropFirst() }
         var digits = 0, points = 0
         for c in b {
             if c == 0x2E { points += 1; if points > 1 { return nil } } else if c &- 48 <= 9 { digits += 1 } else { return nil }

@@ -26,10 +26,10 @@ enum LineRules {
         EachLine("BR-64", p, "The Item standard identifier (BT-157) shall have a Scheme identifier.") { l, _ in l.itemStandardIdentifier.map { $0.scheme != nil } ?? true },
         EachLine("BR-65", p, "The Item classification identifier (BT-158) shall have a Scheme identifier.") { l, _ in l.itemClassificationIdentifiers.allBorrowed { $0.scheme != nil } },
 
-        EachLineAllowanceCharge("BR-41", p, .allowances, "Each Invoice line allowance (BG-27) shall have an Invoice line allowance amount (BT-136).") { ac, _ in ac.amount != nil },
+        EachLineAllowanceCharge("BR-41", p, .allowances, "Each Invoice line allowance (BG-27) shall have an Invoice line allowance amount (BT-136).") { ac, c in ac.amount != nil || FormatFindings.emptyLineAllowanceChargeAmount(c) },
         EachLineAllowanceCharge("BR-42", p, .allowances, "Each Invoice line allowance (BG-27) shall have an Invoice line allowance reason (BT-139) or an Invoice line allowance reason code (BT-140).") { ac, _ in ac.reason != nil || ac.reasonCode != nil },
         EachLineAllowanceCharge("BR-CO-23", p, .allowances, "Each Invoice line allowance (BG-27) shall contain an Invoice line allowance reason (BT-139) or an Invoice line allowance reason code (BT-140), or both.") { ac, _ in ac.reason != nil || ac.reasonCode != nil },
-        EachLineAllowanceCharge("BR-43", p, .charges, "Each Invoice line charge (BG-28) shall have an Invoice line charge amount (BT-141).") { ac, _ in ac.amount != nil },
+        EachLineAllowanceCharge("BR-43", p, .charges, "Each Invoice line charge (BG-28) shall have an Invoice line charge amount (BT-141).") { ac, c in ac.amount != nil || FormatFindings.emptyLineAllowanceChargeAmount(c) },
         EachLineAllowanceCharge("BR-44", p, .charges, "Each Invoice line charge (BG-28) shall have an Invoice line charge reason (BT-144) or an invoice line charge reason code (BT-145).") { ac, _ in ac.reason != nil || ac.reasonCode != nil },
         EachLineAllowanceCharge("BR-CO-24", p, .charges, "Each Invoice line charge (BG-28) shall contain an Invoice line charge reason (BT-144) or an Invoice line charge reason code (BT-145), or both.") { ac, _ in ac.reason != nil || ac.reasonCode != nil },
     ]

@@ -5,8 +5,11 @@ import BilagCore
 /// PEPPOL documents get the official PEPPOL-COMMON rules. Every other profile gets bilag's own `BILAG-ID-*`
 /// rules for the schemes Danish and Norwegian invoices use (the EN 16931 and OIOUBL rule sets do not check
 /// identifiers): GLN (`0088`, OIOUBL `GLN`), Danish CVR (`0184`, `DK:CVR`), Danish CPR (`DK:CPR`) and the Norwegian
-/// organisation number (`0192`, `NO:ORGNR`). The CVR modulus-11 check is a warning for every profile: the official
-/// PEPPOL rule checks only the shape, and published OIOUBL and PEPPOL samples carry CVR numbers that fail it.
+/// organisation number (`0192`, `NO:ORGNR`). Those rules are **warnings** (the verdict stays the official one): an
+/// identifier that fails its check digit or shape can match no registered supplier or receiver (a look-up by it
+/// finds none), and the warning stays in the invoice's validation findings. The CVR modulus-11 check is a
+/// warning for every profile: the official PEPPOL rule checks only the shape, and published OIOUBL and PEPPOL
+/// samples carry CVR numbers that fail it. BILAG-ID-CPR (a CPR number with no real birth date) stays fatal.
 enum IdentifierRules {
     static let peppol: [any Rule] = [
         SchemeIdentifierRule("PEPPOL-COMMON-R040", Profiles.peppol, schemes: ["0088"], "GLN must have a valid format according to GS1 rules", includesCIIExtras: true) { Checksums.gln($0) },
@@ -29,13 +32,13 @@ enum IdentifierRules {
     ]
 
     static let bilag: [any Rule] = [
-        SchemeIdentifierRule("BILAG-ID-GLN", Profiles.nonPeppol, schemes: ["0088", "GLN"], "A GLN (EAN location number) must have a valid GS1 check digit") { Checksums.gln($0) },
-        SchemeIdentifierRule("BILAG-ID-CVR", Profiles.nonPeppol, schemes: ["0184", "DK:CVR"], "A Danish CVR number is 8 digits, optionally after DK") { cvrShape($0) },
+        SchemeIdentifierRule("BILAG-ID-GLN", Profiles.nonPeppol, severity: .warning, schemes: ["0088", "GLN"], "A GLN (EAN location number) must have a valid GS1 check digit") { Checksums.gln($0) },
+        SchemeIdentifierRule("BILAG-ID-CVR", Profiles.nonPeppol, severity: .warning, schemes: ["0184", "DK:CVR"], "A Danish CVR number is 8 digits, optionally after DK") { cvrShape($0) },
         SchemeIdentifierRule("BILAG-ID-CVR-MOD11", Profiles.all, severity: .warning, schemes: ["0184", "DK:CVR"], "The Danish CVR number fails the modulus-11 check") { v in
             !cvrShape(v) || Checksums.cvr(v)
         },
         SchemeIdentifierRule("BILAG-ID-CPR", Profiles.all, schemes: ["DK:CPR", "9901"], "A Danish CPR number is DDMMYY-SSSS with a real birth date") { Identifiers.isValidCPR($0) },
-        SchemeIdentifierRule("BILAG-ID-NO-ORGNR", Profiles.nonPeppol, schemes: ["0192", "NO:ORGNR"], "A Norwegian organisation number is 9 digits with a modulus-11 check digit") { Identifiers.isValidNorwegianOrgNumber($0) },
+        SchemeIdentifierRule("BILAG-ID-NO-ORGNR", Profiles.nonPeppol, severity: .warning, schemes: ["0192", "NO:ORGNR"], "A Norwegian organisation number is 9 digits with a modulus-11 check digit") { Identifiers.isValidNorwegianOrgNumber($0) },
     ]
 
     /// 8 digits, optionally prefixed `DK` (spaces ignored).

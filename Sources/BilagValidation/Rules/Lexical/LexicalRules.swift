@@ -41,7 +41,73 @@ enum LexicalRules {
         Assert("CII-SR-467", Profiles.en16931, at: "BT-81", "All Payment means type codes (BT-81) shall have the same value across all SpecifiedTradeSettlementPaymentMeans.") { c in
             c.invoice.syntax != .cii || samePaymentMeansCode(c)
         },
-    ]
+        // An element the XML Schema allows once, written twice where the official rules then stop (a dynamic
+        // error: a sequence where one value is expected): "Repeated" under every EN 16931 profile, "RepeatedPeppol"
+        // where only the PEPPOL rules stop on it.
+        LexicalFindings(id: FormatFindings.ruleID, Profiles.en16931, matching: LexicalFacts.repeated, "occurs more than once (the XML Schema allows one; the official rules stop on it)") { $0.syntax },
+        LexicalFindings(id: FormatFindings.ruleID, Profiles.peppol, matching: LexicalFacts.repeatedPeppol, "occurs more than once (the XML Schema allows one; the PEPPOL rules stop on it)") { $0.syntax },
+    ] + syntaxCounts
+
+    /// The UBL syntax rules that count elements as written (`UBLSyntaxCounts` in the parser finds them).
+    static let syntaxCounts: [any Rule] = [
+        ("UBL-SR-01", "Contract identifier shall occur maximum once."),
+        ("UBL-SR-02", "Receive advice identifier shall occur maximum once."),
+        ("UBL-SR-03", "Despatch advice identifier shall occur maximum once."),
+        ("UBL-SR-06", "Preceding invoice reference shall occur maximum once."),
+        ("UBL-SR-07", "If there is a preceding invoice reference, the preceding invoice number shall be present."),
+        ("UBL-SR-08", "Invoice period shall occur maximum once."),
+        ("UBL-SR-09", "Seller name shall occur maximum once."),
+        ("UBL-SR-10", "Seller trader name shall occur maximum once."),
+        ("UBL-SR-11", "Seller legal registration identifier shall occur maximum once."),
+        ("UBL-SR-13", "Seller tax registration shall occur maximum once."),
+        ("UBL-SR-18", "Buyer VAT identifier shall occur maximum once."),
+        ("UBL-SR-14", "Seller legal form shall occur maximum once."),
+        ("UBL-SR-15", "Buyer name shall occur maximum once."),
+        ("UBL-SR-16", "Buyer identifier shall occur maximum once."),
+        ("UBL-SR-17", "Buyer legal registration identifier shall occur maximum once."),
+        ("UBL-SR-19", "Payee name shall occur maximum once, if the Payee is different from the Seller."),
+        ("UBL-SR-20", "Payee identifier shall occur maximum once, if the Payee is different from the Seller."),
+        ("UBL-SR-21", "Payee legal registration identifier shall occur maximum once, if the Payee is different from the Seller."),
+        ("UBL-SR-22", "Seller tax representative name shall occur maximum once, if the Seller has a tax representative."),
+        ("UBL-SR-24", "Deliver to information shall occur maximum once."),
+        ("UBL-SR-25", "Deliver to party name shall occur maximum once."),
+        ("UBL-SR-26", "Payment reference shall occur maximum once."),
+        ("UBL-SR-27", "Payment means text shall occur maximum once."),
+        ("UBL-SR-28", "Mandate reference identifier shall occur maximum once."),
+        ("UBL-SR-32", "VAT exemption reason text shall occur maximum once."),
+        ("UBL-SR-33", "Supporting document description shall occur maximum once."),
+        ("UBL-SR-34", "Invoice line note shall occur maximum once."),
+        ("UBL-SR-35", "Referenced purchase order line identifier shall occur maximum once."),
+        ("UBL-SR-36", "Invoice line period shall occur maximum once."),
+        ("UBL-SR-37", "Item price discount shall occur maximum once."),
+        ("UBL-SR-39", "Project reference shall occur maximum once."),
+        ("UBL-SR-40", "Buyer trade name shall occur maximum once."),
+        ("UBL-SR-42", "Party tax scheme shall occur maximum twice in accounting supplier party."),
+        ("UBL-SR-45", "Due Date shall occur maximum once."),
+        ("UBL-SR-48", "Invoice lines shall have one and only one classified tax category."),
+        ("UBL-SR-49", "Value tax point date shall occur maximum once."),
+        ("UBL-SR-50", "Item description shall occur maximum once."),
+        ("UBL-SR-51", "An address can only have one third line."),
+        ("UBL-SR-52", "Document reference shall occur maximum once."),
+        ("BR-CO-04", "Each Invoice line (BG-25) shall be categorized with an Invoiced item VAT category code (BT-151): a tax of type VAT."),
+        ("CII-SR-009", "GuidelineSpecifiedDocumentContextParameter shall occur exactly once."),
+        ("CII-SR-010", "GuidelineSpecifiedDocumentContextParameter/ID shall occur exactly once."),
+        ("CII-SR-014", "TypeCode shall occur exactly once."),
+        ("CII-SR-046", "The item standard identifier (GlobalID) shall have a scheme identifier."),
+        ("CII-SR-090", "Item country of origin shall have exactly one ID."),
+        ("CII-SR-069", "Item attribute name shall occur exactly once."),
+        ("CII-SR-072", "Item attribute value shall occur exactly once."),
+        ("CII-SR-439", "Item net price shall occur exactly once."),
+        ("CII-SR-441", "Item net price shall occur maximum once."),
+        ("CII-SR-440", "Item price discount shall occur maximum once."),
+        ("CII-SR-455", "Seller contact shall occur maximum once."),
+        ("CII-SR-456", "Buyer contact shall occur maximum once."),
+        ("CII-SR-459", "Seller electronic address shall occur maximum once."),
+        ("CII-SR-460", "Buyer electronic address shall occur maximum once."),
+        ("CII-SR-461", "Value added tax point date shall occur maximum once."),
+        ("CII-SR-462", "Value added tax point date code shall occur maximum once (one distinct value)."),
+        ("CII-SR-470", "Either the IBAN or a Proprietary ID (BT-84) shall be used."),
+    ].map { id, message in LexicalFindings(id: id, Profiles.en16931, message) { $0.syntax } }
 
     static func samePaymentMeansCode(_ c: ValidationContext) -> Bool {
         var first: String?
@@ -99,12 +165,14 @@ final class LexicalFindings: Rule {
     let profiles: Set<Profile>
     let message: String
     let findings: @Sendable (LexicalFacts) -> [LexicalFacts.Finding]
+    /// The findings' rule this reports (its own id unless given).
+    let key: String
 
-    init(id: String, _ profiles: Set<Profile>, _ message: String, _ findings: @escaping @Sendable (LexicalFacts) -> [LexicalFacts.Finding]) {
-        self.id = id; self.profiles = profiles; self.message = message; self.findings = findings
+    init(id: String, _ profiles: Set<Profile>, matching key: String? = nil, _ message: String, _ findings: @escaping @Sendable (LexicalFacts) -> [LexicalFacts.Finding]) {
+        self.id = id; self.profiles = profiles; self.message = message; self.findings = findings; self.key = key ?? id
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        for f in findings(c.lexical) where f.rule == id { issues.add(self, message, at: f.path) }
+        for f in findings(c.lexical) where f.rule == key { issues.add(self, message, at: f.path) }
     }
 }

@@ -96,6 +96,30 @@ enum OIOUBLPartyRules {
                 at.append(a.name)
             }
         },
+        WrittenRule("F-LIB070", "Invalid schemeID. Must be either 'urn:oioubl:id:taxschemeid-1.1', '-1.2', '-1.4' or '-1.5'") { doc, at in
+            for s in OIOUBLPlaces.taxSchemes(doc) where !taxSchemeIDs.contains(where: { s.attributeEq("ID", "schemeID", $0) }) {
+                at.append("cac:TaxScheme/cbc:ID/@schemeID")
+            }
+        },
+        addressRule("F-LIB207", "Invalid listAgencyID. Must be '320'") { a in
+            a.attributeEq("AddressFormatCode", "listID", "urn:oioubl:codelist:addressformatcode-1.1") && !a.attributeEq("AddressFormatCode", "listAgencyID", "320")
+        },
+        addressRule("F-LIB208", "Invalid listAgencyID. Must be '6'") { a in
+            a.attributeEq("AddressFormatCode", "listID", "UN/ECE 3477") && !a.attributeEq("AddressFormatCode", "listAgencyID", "6")
+        },
+        addressRule("F-LIB213", "When Country is used, the element Country/IdentificationCode must be filled out") { a in
+            // `cac:Country and not(cac:Country/cbc:IdentificationCode != '')`
+            a.has("Country") && !a.children("Country").contains { $0.ne("IdentificationCode", "") }
+        },
+        addressRule("F-LIB032", "AddressLine elements not allowed for a StructuredDK address type") { a in
+            a.eq("AddressFormatCode", "StructuredDK") && a.has("AddressLine")
+        },
+        addressRule("F-LIB033", "PostalZone is mandatory for a StructuredDK address type") { a in
+            a.eq("AddressFormatCode", "StructuredDK") && (!a.has("PostalZone") || a.normalized("PostalZone").isEmpty)
+        },
+        addressRule("F-LIB034", "There should be either a StreetName or a Postbox for a StructuredDK address type") { a in
+            a.eq("AddressFormatCode", "StructuredDK") && (!a.has("StreetName") || a.normalized("StreetName").isEmpty) && (!a.has("Postbox") || a.normalized("Postbox").isEmpty)
+        },
     ]
     + WrittenRule.pair("F-INV031", "F-CRN028", "Invalid supplier EndpointID. Must contain a value") { doc, at in
         for p in role(doc, "AccountingSupplierParty") where p.normalized("EndpointID").isEmpty { at.append("cac:AccountingSupplierParty/cac:Party/cbc:EndpointID") }
@@ -122,5 +146,14 @@ enum OIOUBLPartyRules {
     ]
     + WrittenRule.pair("F-INV046", "F-CRN042", "One Contact class must be present (customer)") { doc, at in
         for p in role(doc, "AccountingCustomerParty") where p.count("Contact") != 1 { at.append("cac:AccountingCustomerParty/cac:Party") }
+    }
+
+    static let taxSchemeIDs = ["urn:oioubl:id:taxschemeid-1.1", "urn:oioubl:id:taxschemeid-1.2", "urn:oioubl:id:taxschemeid-1.4", "urn:oioubl:id:taxschemeid-1.5"]
+
+    /// A rule stated on every address (the F-LIB026 contexts), broken where `broken` holds.
+    static func addressRule(_ id: String, _ message: String, _ broken: @escaping (WrittenElement) -> Bool) -> WrittenRule {
+        WrittenRule(id, message) { doc, at in
+            for a in OIOUBLPlaces.addresses(doc) where broken(a) { at.append(a.name) }
+        }
     }
 }

@@ -4,8 +4,9 @@ import Synchronization
 /// The elements the OIOUBL Schematron states its repeated rules on (the same assertion under each of these
 /// contexts), as written: parties, tax schemes, tax categories, addresses, payment means.
 enum OIOUBLPlaces {
-    /// The places of one document, found once: the rules ask for them over a hundred times.
-    struct Found: Sendable {
+    /// The places of one document, found once: the rules ask for them over a hundred times. A class, so handing it
+    /// out costs one retain, not one per array.
+    final class Found: Sendable {
         let lines: [WrittenElement]
         let parties: [WrittenElement]
         let partiesAndTaxRepresentative: [WrittenElement]
@@ -14,6 +15,13 @@ enum OIOUBLPlaces {
         let taxSubtotals: [WrittenElement]
         let addresses: [WrittenElement]
         let paymentMeans: [WrittenElement]
+
+        init(lines: [WrittenElement], parties: [WrittenElement], partiesAndTaxRepresentative: [WrittenElement], taxCategories: [WrittenElement],
+             taxSchemes: [WrittenElement], taxSubtotals: [WrittenElement], addresses: [WrittenElement], paymentMeans: [WrittenElement]) {
+            self.lines = lines; self.parties = parties; self.partiesAndTaxRepresentative = partiesAndTaxRepresentative
+            self.taxCategories = taxCategories; self.taxSchemes = taxSchemes; self.taxSubtotals = taxSubtotals
+            self.addresses = addresses; self.paymentMeans = paymentMeans
+        }
     }
 
     /// The last document's places (the tree is held, so an identical address means the same document).

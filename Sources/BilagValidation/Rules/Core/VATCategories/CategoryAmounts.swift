@@ -27,7 +27,7 @@ final class CategoryTaxableAmount: Rule {
                 if cii {
                     ok = b.taxableAmount.map { $0.exact == sums.roundedTotal } ?? false
                 } else {
-                    ok = sums.used && (b.taxableAmount.map { Arith.within($0.exact, sums.total, strictly: Arith.one) } ?? false)
+                    ok = sums.used && (b.taxableAmount.map { Self.withinOneAsUBLComputes($0, sums.total) } ?? false)
                 }
                 if !ok {
                     issues.add(self, "For VAT category \"\(family.name)\" at \(rate)% the VAT category taxable amount (BT-116) \(Arith.text(b.taxableAmount)) shall equal the sum of Invoice line net amounts (BT-131) plus document level charges (BT-99) minus document level allowances (BT-92) at that category and rate: \(Arith.text(cii ? sums.roundedTotal : sums.total)).", at: Location.breakdown(i, b))
@@ -49,6 +49,14 @@ final class CategoryTaxableAmount: Rule {
                 }
             }
         }
+    }
+
+    /// The UBL rule: `xs:decimal(cbc:TaxableAmount - 1) < Σ and xs:decimal(cbc:TaxableAmount + 1) > Σ`. The
+    /// written amount minus or plus 1 is an `xs:double` (untyped minus integer), so at exactly 1.00 off the verdict
+    /// is that of the double's binary value (3001.57 − 1 is 3000.570000000000163…, above 3000.57).
+    static func withinOneAsUBLComputes(_ taxable: Amount, _ sum: Exact) -> Bool {
+        let t = Arith.double(taxable)
+        return Arith.sign(ofDouble: t - 1, minus: sum) == -1 && Arith.sign(ofDouble: t + 1, minus: sum) == 1
     }
 
     struct Sums {

@@ -112,7 +112,8 @@ final class CategoryExemptionReason: Rule {
         guard c.breakdownCategories.contains(family.set) else { return }
         c.invoice.vatBreakdown.each { i, b in
             guard b.categoryCode == family.code else { return }
-            let has = b.exemptionReasonText != nil || b.exemptionReasonCode != nil
+            // An element written empty exists for the official rules (`exists(cbc:TaxExemptionReason)`).
+            let has = b.exemptionReasonText != nil || b.exemptionReasonCode != nil || c.lexical.emptyExemptionReasons.contains(i)
             if has != family.exemptionReasonRequired {
                 issues.add(self, family.exemptionReasonRequired
                     ? "A VAT breakdown (BG-23) with the VAT Category code (BT-118) \"\(family.name)\" shall have a VAT exemption reason code (BT-121) or a VAT exemption reason text (BT-120)."

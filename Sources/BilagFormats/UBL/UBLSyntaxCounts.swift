@@ -1,0 +1,152 @@
+import BilagCore
+
+/// The UBL syntax rules of the EN 16931 binding that count elements (`UBL-SR-*`: "… shall occur maximum once"),
+/// judged on the document as written while parsing: the canonical model keeps one of each and cannot tell.
+/// The table states each rule as the Schematron does: the context it is stated on and the path it counts.
+enum UBLSyntaxCounts {
+    typealias Step = (Namespace, StaticString)
+
+    /// Where a rule is stated.
+    enum Context { case document, line, payee, paymentMeans, billingReference, taxRepresentative, taxSubtotal, supplierParty, additionalDocument, delivery }
+
+    struct Count: @unchecked Sendable {
+        let rule: String
+        let context: Context
+        let path: [Step]
+        let max: Int
+    }
+
+    static let counts: [Count] = [
+        Count(rule: "UBL-SR-01", context: .document, path: [(.cac, "ContractDocumentReference"), (.cbc, "ID")], max: 1),
+        Count(rule: "UBL-SR-02", context: .document, path: [(.cac, "ReceiptDocumentReference"), (.cbc, "ID")], max: 1),
+        Count(rule: "UBL-SR-03", context: .document, path: [(.cac, "DespatchDocumentReference"), (.cbc, "ID")], max: 1),
+        Count(rule: "UBL-SR-08", context: .document, path: [(.cac, "InvoicePeriod")], max: 1),
+        Count(rule: "UBL-SR-09", context: .document, path: [(.cac, "AccountingSupplierParty"), (.cac, "Party"), (.cac, "PartyLegalEntity"), (.cbc, "RegistrationName")], max: 1),
+        Count(rule: "UBL-SR-10", context: .document, path: [(.cac, "AccountingSupplierParty"), (.cac, "Party"), (.cac, "PartyName"), (.cbc, "Name")], max: 1),
+        Count(rule: "UBL-SR-11", context: .document, path: [(.cac, "AccountingSupplierParty"), (.cac, "Party"), (.cac, "PartyLegalEntity"), (.cbc, "CompanyID")], max: 1),
+        Count(rule: "UBL-SR-14", context: .document, path: [(.cac, "AccountingSupplierParty"), (.cac, "Party"), (.cac, "PartyLegalEntity"), (.cbc, "CompanyLegalForm")], max: 1),
+        Count(rule: "UBL-SR-15", context: .document, path: [(.cac, "AccountingCustomerParty"), (.cac, "Party"), (.cac, "PartyLegalEntity"), (.cbc, "RegistrationName")], max: 1),
+        Count(rule: "UBL-SR-16", context: .document, path: [(.cac, "AccountingCustomerParty"), (.cac, "Party"), (.cac, "PartyIdentification"), (.cbc, "ID")], max: 1),
+        Count(rule: "UBL-SR-17", context: .document, path: [(.cac, "AccountingCustomerParty"), (.cac, "Party"), (.cac, "PartyLegalEntity"), (.cbc, "CompanyID")], max: 1),
+        Count(rule: "UBL-SR-24", context: .document, path: [(.cac, "Delivery")], max: 1),
+        Count(rule: "UBL-SR-39", context: .document, path: [(.cac, "ProjectReference"), (.cbc, "ID")], max: 1),
+        Count(rule: "UBL-SR-40", context: .document, path: [(.cac, "AccountingCustomerParty"), (.cac, "Party"), (.cac, "PartyName"), (.cbc, "Name")], max: 1),
+        Count(rule: "UBL-SR-45", context: .document, path: [(.cac, "PaymentMeans"), (.cbc, "PaymentDueDate")], max: 1),
+        Count(rule: "UBL-SR-49", context: .document, path: [(.cac, "InvoicePeriod"), (.cbc, "DescriptionCode")], max: 1),
+        Count(rule: "UBL-SR-34", context: .line, path: [(.cbc, "Note")], max: 1),
+        Count(rule: "UBL-SR-35", context: .line, path: [(.cac, "OrderLineReference"), (.cbc, "LineID")], max: 1),
+        Count(rule: "UBL-SR-36", context: .line, path: [(.cac, "InvoicePeriod")], max: 1),
+        Count(rule: "UBL-SR-37", context: .line, path: [(.cac, "Price"), (.cac, "AllowanceCharge"), (.cbc, "Amount")], max: 1),
+        Count(rule: "UBL-SR-50", context: .line, path: [(.cac, "Item"), (.cbc, "Description")], max: 1),
+        Count(rule: "UBL-SR-52", context: .line, path: [(.cac, "DocumentReference")], max: 1),
+        Count(rule: "UBL-SR-26", context: .paymentMeans, path: [(.cbc, "PaymentID")], max: 1),
+        Count(rule: "UBL-SR-27", context: .paymentMeans, path: [(.cbc, "PaymentMeansCode")], max: 1),
+        Count(rule: "UBL-SR-28", context: .paymentMeans, path: [(.cac, "PaymentMandate"), (.cbc, "ID")], max: 1),
+        Count(rule: "UBL-SR-06", context: .billingReference, path: [(.cac, "InvoiceDocumentReference")], max: 1),
+        Count(rule: "UBL-SR-22", context: .taxRepresentative, path: [(.cac, "PartyName"), (.cbc, "Name")], max: 1),
+        Count(rule: "UBL-SR-32", context: .taxSubtotal, path: [(.cac, "TaxCategory"), (.cbc, "TaxExemptionReason")], max: 1),
+        Count(rule: "UBL-SR-42", context: .supplierParty, path: [(.cac, "PartyTaxScheme")], max: 2),
+        Count(rule: "UBL-SR-33", context: .additionalDocument, path: [(.cbc, "DocumentDescription")], max: 1),
+        Count(rule: "UBL-SR-25", context: .delivery, path: [(.cac, "DeliveryParty"), (.cac, "PartyName"), (.cbc, "Name")], max: 1),
+    ]
+
+    /// The findings of every counting rule on a UBL document (`root`: `Invoice` or `CreditNote`).
+    static func findings(_ root: XMLElement, lineName: StaticString) -> [LexicalFacts.Finding] {
+        var out: [LexicalFacts.Finding] = []
+        let lines = root.all(.cac, lineName)
+        let payees = root.all(.cac, "PayeeParty")
+        let supplier = root.first(.cac, "AccountingSupplierParty")?.first(.cac, "Party")
+        func contexts(_ c: Context) -> [XMLElement] {
+            switch c {
+            case .document: return [root]
+            case .line: return lines
+            case .payee: return payees
+            case .paymentMeans: return root.all(.cac, "PaymentMeans")
+            case .billingReference: return root.all(.cac, "BillingReference")
+            case .taxRepresentative: return root.all(.cac, "TaxRepresentativeParty")
+            case .taxSubtotal: return descendants(root, (.cac, "TaxSubtotal"))
+            case .supplierParty: return supplier.map { [$0] } ?? []
+            case .additionalDocument: return root.all(.cac, "AdditionalDocumentReference")
+            case .delivery: return root.all(.cac, "Delivery") + lines.flatMap { $0.all(.cac, "Delivery") }
+            }
+        }
+        for count in counts {
+            for e in contexts(count.context) where Self.count(e, count.path[...]) > count.max {
+                out.append(.init(path: e.name, rule: count.rule))
+                break
+            }
+        }
+        // UBL-SR-48: each line has exactly one ClassifiedTaxCategory.
+        if lines.contains(where: { count($0, [(.cac, "Item"), (.cac, "ClassifiedTaxCategory")]) != 1 }) {
+            out.append(.init(path: "cac:Item/cac:ClassifiedTaxCategory", rule: "UBL-SR-48"))
+        }
+        // UBL-SR-07: a billing reference has an invoice document reference with an ID.
+        if root.all(.cac, "BillingReference").contains(where: { count($0, [(.cac, "InvoiceDocumentReference"), (.cbc, "ID")]) == 0 }) {
+            out.append(.init(path: "cac:BillingReference", rule: "UBL-SR-07"))
+        }
+        // UBL-SR-19/20/21 (payee): at most one name, identifier (not SEPA) and legal registration, and a payee name
+        // that differs from the seller's registration name (`cac:PartyName/cbc:Name != …/cbc:RegistrationName`:
+        // false, so failing, when either is missing).
+        let sellerNames = supplier?.all(.cac, "PartyLegalEntity").flatMap { $0.all(.cbc, "RegistrationName") }.map { $0.text ?? "" } ?? []
+        for payee in payees {
+            let names = payee.all(.cac, "PartyName").flatMap { $0.all(.cbc, "Name") }.map { $0.text ?? "" }
+            let differs = names.contains { n in sellerNames.contains { $0 != n } }
+            // `cbc:ID[upper-case(@schemeID) != 'SEPA']`: an ID without a scheme counts too (upper-case(()) is "").
+            let ids = payee.all(.cac, "PartyIdentification").flatMap { $0.all(.cbc, "ID") }.filter { ($0.rawAttribute("schemeID") ?? "").uppercased() != "SEPA" }
+            if names.count > 1 || !differs { out.append(.init(path: "cac:PayeeParty", rule: "UBL-SR-19")) }
+            if ids.count > 1 || !differs { out.append(.init(path: "cac:PayeeParty", rule: "UBL-SR-20")) }
+            if count(payee, [(.cac, "PartyLegalEntity"), (.cbc, "CompanyID")]) > 1 || !differs { out.append(.init(path: "cac:PayeeParty", rule: "UBL-SR-21")) }
+        }
+        // Elements the XML Schema allows once whose repetition stops the official rules (a sequence where one value
+        // is expected): the root's currency and type code, the seller, its legal entity, each line's amount and item.
+        func repeated(_ e: XMLElement?, _ ns: Namespace, _ local: StaticString, _ path: String, peppolOnly: Bool = false) {
+            if let e, e.all(ns, local).count > 1 { out.append(.init(path: path, rule: peppolOnly ? LexicalFacts.repeatedPeppol : LexicalFacts.repeated)) }
+        }
+        repeated(root, .cbc, "DocumentCurrencyCode", "cbc:DocumentCurrencyCode")
+        repeated(root, .cbc, "InvoiceTypeCode", "cbc:InvoiceTypeCode")
+        repeated(root, .cbc, "CreditNoteTypeCode", "cbc:CreditNoteTypeCode")
+        repeated(root, .cac, "AccountingSupplierParty", "cac:AccountingSupplierParty")
+        repeated(supplier, .cac, "PartyLegalEntity", "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity")
+        repeated(root.first(.cac, "LegalMonetaryTotal"), .cbc, "LineExtensionAmount", "cac:LegalMonetaryTotal/cbc:LineExtensionAmount")
+        repeated(root, .cbc, "ProfileID", "cbc:ProfileID", peppolOnly: true)
+        for line in lines {
+            repeated(line, .cbc, "LineExtensionAmount", "cbc:LineExtensionAmount")
+            repeated(line, .cac, "Item", "cac:Item")
+            repeated(line, .cac, "Price", "cac:Price", peppolOnly: true)
+        }
+        // UBL-SR-13 (the seller's non-VAT tax registrations) and UBL-SR-18 (the buyer's VAT identifiers):
+        // `PartyTaxScheme[cac:TaxScheme/upper-case(cbc:ID) = 'VAT']/cbc:CompanyID`, at most one.
+        func taxCompanyIDs(_ party: XMLElement?, vat: Bool) -> Int {
+            (party?.all(.cac, "PartyTaxScheme") ?? []).filter { scheme in
+                scheme.all(.cac, "TaxScheme").flatMap { $0.all(.cbc, "ID") }.contains { ($0.text ?? "").uppercased() == "VAT" } == vat
+            }.reduce(0) { $0 + $1.all(.cbc, "CompanyID").count }
+        }
+        if taxCompanyIDs(supplier, vat: false) > 1 { out.append(.init(path: "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme", rule: "UBL-SR-13")) }
+        if taxCompanyIDs(root.first(.cac, "AccountingCustomerParty")?.first(.cac, "Party"), vat: true) > 1 {
+            out.append(.init(path: "cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme", rule: "UBL-SR-18"))
+        }
+        // UBL-SR-51: an address has at most one AddressLine (every PostalAddress and Address in the document).
+        if (descendants(root, (.cac, "PostalAddress")) + descendants(root, (.cac, "Address"))).contains(where: { $0.all(.cac, "AddressLine").count > 1 }) {
+            out.append(.init(path: "cac:AddressLine", rule: "UBL-SR-51"))
+        }
+        return out
+    }
+
+    /// `count(a/b/c)` from `e`.
+    static func count(_ e: XMLElement, _ path: ArraySlice<Step>) -> Int {
+        guard let (ns, local) = path.first else { return 1 }
+        var n = 0
+        for c in e.all(ns, local) { n += count(c, path.dropFirst()) }
+        return n
+    }
+
+    /// Every descendant element named `step` (`//x`).
+    static func descendants(_ e: XMLElement, _ step: Step) -> [XMLElement] {
+        var out: [XMLElement] = []
+        for c in e.children {
+            if c.is(step.0, step.1) { out.append(c) }
+            out += descendants(c, step)
+        }
+        return out
+    }
+}

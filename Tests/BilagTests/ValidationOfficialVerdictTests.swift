@@ -1,0 +1,174 @@
+@testable import BilagValidation
+import BilagCore
+import BilagFormats
+import Foundation
+import XCTest
+
+/// The official verdict where bilag used to differ (issue 17, the differential test): each test changes one thing in
+/// a valid corpus document, as a class of the harness's mutations does, and checks the official rule set (measured
+/// with the official Schematron under SaxonC-HE).
+final class ValidationOfficialVerdictTests: XCTestCase {
+    func report(_ file: String, as profile: Profile? = nil, _ change: (String) -> String) throws -> ValidationReport {
+        let url = ValidationAgreementTests.corpus.appendingPathComponent(file)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let changed = change(text)
+        XCTAssertNotEqual(changed, text, "the change applies")
+        let doc = try DocumentParser.parse(Data(changed.utf8))
+        return profile.map { Validator().validate(doc, as: $0) } ?? Validator().validate(doc)
+    }
+
+    func ids(_ r: ValidationReport, _ severity: Severity = .fatal) -> Set<String> {
+        Set(r.issues.filter { $0.severity == severity }.map(\.ruleID))
+    }
+
+    /// Replaces the first occurrence of `old` after `anchor`.
+    func replace(_ text: String, after anchor: String, _ old: String, _ new: String) -> String {
+        guard let a = text.range(of: anchor), let r = text.range(of: old, range: a.upperBound..<text.endIndex) else { return text }
+        return text.replacingCharacters(in: r, with: new)
+    }
+
+    // MARK: - bilag's own identifier rules are warnings
+
+    func testAGLNWithAWrongCheckDigitIsAWarningOutsidePeppol() throws {
+        // A CEN example (EN 16931 only): EN 16931 checks no identifier; bilag warns.
+        let r = try report("en16931-cii/examples/CII_business_example_02.xml") { t in
+            guard let m = t.range(of: #"<ram:GlobalID schemeID="0088">\d+"#, options: .regularExpression) else { return t }
+            var s = String(t[m]); let last = s.removeLast()
+            return t.replacingCharacters(in: m, with: s + String((Int(String(last))! + 1) % 10))
+        }
+        XCTAssertEqual(ids(r), [])
+        XCTAssertEqual(ids(r, .warning).intersection(["BILAG-ID-GLN"]), ["BILAG-ID-GLN"])
+    }
+
+    // MARK: - Empty amounts the EN 16931 rules never compute with
+
+    func testEmptyLineAllowanceAmountIsAWarningUnderEN16931() throws {
+        let file = "en16931-cii/examples/CII_business_example_01.xml"
+        let change = { (t: String) in self.replace(t, after: "<ram:SpecifiedLineTradeSettlement>", "<ram:ActualAmount>12</ram:ActualAmount>", "<ram:ActualAmount></ram:ActualAmount>") }
+        let r = try report(file, change)
+        XCTAssertEqual(ids(r), [], "the official rules accept: BR-41/BR-43 see the element, no rule casts it")
+        XCTAssertEqual(ids(r, .warning).intersection(["BILAG-FORMAT"]), ["BILAG-FORMAT"])
+        // PEPPOL computes the line net amount from it (R120): there the document cannot be read in full.
+        XCTAssertTrue(ids(try report(file, as: .peppolBis3, change)).contains("BILAG-FORMAT"))
+    }
+
+    func testEmptyPriceDiscountAndBaseAmountAreWarningsUnderEN16931() throws {
+        let price = try report("en16931-ubl/examples/sample-discount-price.xml") {
+            $0.replacingOccurrences(of: #"<cbc:Amount currencyID="EUR">0.0022</cbc:Amount>"#, with: #"<cbc:Amount currencyID="EUR"></cbc:Amount>"#)
+        }
+        XCTAssertEqual(ids(price), [])
+        // A total stays fatal: the official XSLT stops on it.
+        let total = try report("en16931-ubl/examples/sample-discount-price.xml") {
+            $0.replacingOccurrences(of: #"(<cbc:PayableAmount currencyID="EUR">)[^<]*<"#, with: "$1<", options: .regularExpression)
+        }
+        XCTAssertTrue(ids(total).contains("BILAG-FORMAT"))
+    }
+
+    // MARK: - An empty element exists for the official rules
+
+    func testEmptyExemptionReasonCountsAsPresent() throws {
+        let cii = try report("en16931-cii/examples/CII_business_example_01.xml") {
+            $0.replacingOccurrences(of: "<ram:ExemptionReason>Exempt New Means of Transport</ram:ExemptionReason>", with: "<ram:ExemptionReason></ram:ExemptionReason>")
+        }
+        XCTAssertEqual(ids(cii), [])
+        let ubl = try report("en16931-ubl/examples/ubl-tc434-example2.xml") {
+            $0.replacingOccurrences(of: "<cbc:TaxExemptionReason>Exempt New Means of Transport</cbc:TaxExemptionReason>", with: "<cbc:TaxExemptionReason/>")
+        }
+        XCTAssertEqual(ids(ubl), [])
+        XCTAssertNil(ubl.issues.first { $0.ruleID == "BR-E-10" })
+    }
+
+    // MARK: - BR-S-08 in UBL computes TaxableAmount ± 1 in double
+
+    func testTaxableAmountOffByExactlyOneIsJudgedAsTheDoubleFalls() throws {
+        let file = "en16931-ubl/examples/guide-example1.xml"
+        let plusOne = try report(file) {
+            $0.replacingOccurrences(of: #"<cbc:TaxableAmount currencyID="EUR">183.23<"#, with: #"<cbc:TaxableAmount currencyID="EUR">184.23<"#)
+        }
+        XCTAssertEqual(ids(plusOne), [], "184.23 − 1 is 183.2299999… in double, under 183.23: the official rule passes")
+        let more = try report(file) {
+            $0.replacingOccurrences(of: #"<cbc:TaxableAmount currencyID="EUR">183.23<"#, with: #"<cbc:TaxableAmount currencyID="EUR">184.24<"#)
+        }
+        XCTAssertTrue(ids(more).contains("BR-S-08"))
+    }
+
+    func testDoubleAgainstDecimalComparesTheExactBinaryValue() {
+        // Saxon: xs:decimal(xs:untypedAtomic('3001.57') - 1) = 3000.57000000000016370904631912708282470703125
+        XCTAssertEqual(Arith.sign(ofDouble: 3001.57 - 1, minus: Amount("3000.57").exact), 1)
+        // Saxon: xs:decimal(xs:untypedAtomic('100.10') - 1) = 99.099999999999994315658113919198513031005859375
+        XCTAssertEqual(Arith.sign(ofDouble: 100.10 - 1, minus: Amount("99.10").exact), -1)
+        XCTAssertEqual(Arith.sign(ofDouble: 1001.0 - 1, minus: Amount("1000.00").exact), 0)
+        XCTAssertNil(Arith.sign(ofDouble: .nan, minus: Amount("1").exact))
+    }
+
+    // MARK: - Syntax rules that count elements as written
+
+    func testUBLSyntaxCounts() throws {
+        let base = "peppol-bis3/examples/base-example.xml"
+        let delivery = try report(base) { t in
+            guard let r = t.range(of: #"<cac:Delivery>[\s\S]*?</cac:Delivery>"#, options: .regularExpression) else { return t }
+            return t.replacingCharacters(in: r, with: String(t[r]) + String(t[r]))
+        }
+        XCTAssertTrue(ids(delivery).contains("UBL-SR-24"), "\(ids(delivery))")
+        let noCategory = try report(base) { t in
+            guard let r = t.range(of: #"<cac:ClassifiedTaxCategory>[\s\S]*?</cac:ClassifiedTaxCategory>"#, options: .regularExpression) else { return t }
+            return t.replacingCharacters(in: r, with: "")
+        }
+        XCTAssertTrue(ids(noCategory).contains("UBL-SR-48"), "\(ids(noCategory))")
+        let twoMeans = try report(base) { t in
+            guard let r = t.range(of: #"<cbc:PaymentMeansCode[^>]*>[^<]*</cbc:PaymentMeansCode>"#, options: .regularExpression) else { return t }
+            return t.replacingCharacters(in: r, with: String(t[r]) + String(t[r]))
+        }
+        XCTAssertTrue(ids(twoMeans).contains("UBL-SR-27"), "\(ids(twoMeans))")
+    }
+
+    func testCIISyntaxCounts() throws {
+        let base = "en16931-cii/examples/CII_example1.xml"
+        let noAccount = try report(base) { $0.replacingOccurrences(of: "<ram:IBANID>NL57 RABO 0107307510</ram:IBANID>", with: "") }
+        XCTAssertTrue(ids(noAccount).contains("CII-SR-470"), "\(ids(noAccount))")
+        let twoGuidelines = try report(base) { t in
+            guard let r = t.range(of: #"<ram:GuidelineSpecifiedDocumentContextParameter>[\s\S]*?</ram:GuidelineSpecifiedDocumentContextParameter>"#, options: .regularExpression) else { return t }
+            return t.replacingCharacters(in: r, with: String(t[r]) + String(t[r]))
+        }
+        XCTAssertTrue(ids(twoGuidelines).isSuperset(of: ["CII-SR-009", "CII-SR-010"]), "\(ids(twoGuidelines))")
+    }
+
+    // MARK: - The held-out classes (scripts/validation-diff --set holdout)
+
+    func testRepeatedSingletonStopsTheOfficialRules() throws {
+        let r = try report("peppol-bis3/examples/base-example.xml") {
+            $0.replacingOccurrences(of: "<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>", with: "<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode><cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>")
+        }
+        XCTAssertTrue(ids(r).contains("BILAG-FORMAT"), "\(ids(r))")
+    }
+
+    func testOIOUBLAddressCountryNeedsItsCode() throws {
+        let r = try report("oioubl/parse/nemkonto.xml") {
+            self.replace($0, after: "<cac:Country>", "<cbc:IdentificationCode>DK</cbc:IdentificationCode>", "")
+        }
+        XCTAssertTrue(ids(r).contains("F-LIB213"), "\(ids(r))")
+    }
+
+    func testOIOUBLNumberTakesALeadingPlusAsSaxonDoes() throws {
+        let r = try report("oioubl/parse/nemkonto.xml") {
+            $0.replacingOccurrences(of: #"<cbc:TaxExclusiveAmount currencyID="DKK">8235.76<"#, with: #"<cbc:TaxExclusiveAmount currencyID="DKK">+8235.76<"#)
+        }
+        XCTAssertEqual(ids(r), [])
+        XCTAssertEqual(XPath.number("+12.50"), 12.5)
+    }
+
+    func testCIILineTaxWithoutTheVATTypeCodeHasNoCategory() throws {
+        let r = try report("en16931-cii/examples/CII_example1.xml") {
+            self.replace($0, after: "<ram:SpecifiedLineTradeSettlement>", "<ram:TypeCode>VAT</ram:TypeCode>", "")
+        }
+        XCTAssertTrue(ids(r).contains("BR-CO-04"), "\(ids(r))")
+    }
+
+    func testEmptySchemeIDIsInNoSchemeList() throws {
+        let r = try report("peppol-bis3/examples/base-example.xml") { t in
+            guard let m = t.range(of: #"<cbc:CompanyID schemeID="[^"]*">"#, options: .regularExpression) else { return t }
+            return t.replacingCharacters(in: m, with: #"<cbc:CompanyID schemeID="">"#)
+        }
+        XCTAssertTrue(ids(r).contains("BR-CL-11"), "\(ids(r))")
+    }
+}
