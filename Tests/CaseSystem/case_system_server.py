@@ -12,15 +12,18 @@ Its API is deliberately *not* shaped like bilag's `files` case data, so the conn
     POST /rest/housing-benefit/search  {"person": CPR, "lease": TENANCY} -> {"hits": [ {sag:{nr}, borger, lejemaal,
                                                           udlejer:{cvr}, tilstand, huslejeAdministreret} ]}
     POST /rest/housing-benefit/cases/{nr}/deductions  {...}  (X-Request-Id) -> 200
-    POST /rest/housing-benefit/cases/{nr}/deductions/reversal  {...}  (X-Request-Id) -> 200 (also when there was
-                                                          nothing to reverse)
+    POST /rest/housing-benefit/cases/{nr}/deductions/reversal  {...}  (X-Request-Id, Compensates-Key) -> 200 (also
+                                                          when there was nothing to reverse: a Compensates-Key never
+                                                          applied reverses nothing)
+    POST /rest/housing-benefit/cases/{nr}/notes  {...}  (X-Request-Id) -> 200
 
 Data comes from a bilag `casedata/` folder (health/orders.json, benefits/rent-cases.json), translated.
 Writes are applied once per idempotency key (a repeat answers 409). Control, for the tests:
     POST /__faults  ["500", "503:2", "429:1", "hang:5", "reset", "truncate", "drop", "missing:FIELD", "wrong:FIELD",
                      "empty", "404"]  -> the next requests (one fault each, in order) misbehave so
     GET  /__stats   -> {"requests": n, "applied": {key: times}, "writes": n, "paths": [...],
-                        "deducted": {invoice number: deductions in force}}
+                        "deducted": {invoice number: deductions in force}, "order": [keys in the order applied],
+                        "reversals": [{"key", "compensates", "body"}]}
     fault "refuse[:MESSAGE]": the next request is answered 422 {"message"} and not applied
     POST /__delay   {"seconds": s, "after_write": w}  -> every answer waits s first; a write, once applied, waits w
                      more before its answer
@@ -32,7 +35,7 @@ from urllib.parse import urlparse, parse_qs, unquote
 
 lock = threading.Lock()
 faults = []
-stats = {"requests": 0, "applied": {}, "writes": 0, "paths": [], "deducted": {}}
+stats = {"requests": 0, "applied": {}, "writes": 0, "paths": [], "deducted": {}, "reversals": [], "order": []}
 delay = [0.0]
 write_delay = [0.0]
 orders = []
@@ -163,7 +166,15 @@ class Handler(BaseHTTPRequestHandler):
         if method == "POST" and parts[:3] == ["rest", "housing-benefit", "cases"] and len(parts) == 5 and parts[4] == "deductions":
             return self.write(self.headers.get("X-Request-Id"), lambda: self.deduct(body, 1))
         if method == "POST" and parts[:3] == ["rest", "housing-benefit", "cases"] and parts[4:] == ["deductions", "reversal"]:
+            reverses = self.headers.get("Compensates-Key")
+            with lock:
+                stats["reversals"].append({"key": self.headers.get("X-Request-Id"), "compensates": reverses, "body": body})
+            if reverses and reverses not in stats["applied"]:
+                # It names what it reverses, and that never arrived: nothing to reverse (a later deduction stays).
+                return self.write(self.headers.get("X-Request-Id"), lambda: (200, {"reversed": None, "nothing_to_reverse": reverses}))
             return self.write(self.headers.get("X-Request-Id"), lambda: self.deduct(body, -1))
+        if method == "POST" and parts[:3] == ["rest", "housing-benefit", "cases"] and parts[4:] == ["notes"]:
+            return self.write(self.headers.get("X-Request-Id"), lambda: (200, {"noted": body}))
         if method == "GET" and parts == ["health"]:
             return 200, {"status": "up"}
         return 404, {"message": "no route " + url.path}
@@ -194,6 +205,7 @@ class Handler(BaseHTTPRequestHandler):
             status, obj = apply()
             if status < 300 and key:
                 stats["applied"][key] = 1
+                stats["order"].append(key)
             return status, obj
 
 
