@@ -135,7 +135,12 @@ open class LoopbackCaseSystem: @unchecked Sendable {
                 done: [200]
               reinstate-benefit:
                 path: /cases/{case_id}/deductions/reversal
-                body: { amount: "{amount}", period: "{period}", invoice: "{invoice_number}", lease: "{tenancy_id}" }
+                body: { amount: "{amount}", period: "{period}", invoice: "{invoice_number}", lease: "{tenancy_id}", reverses: "{compensates}" }
+                idempotency_header: X-Request-Id
+                done: [200]
+              note-case:
+                path: /cases/{case_id}/notes
+                body: { case: "{case_id}" }
                 idempotency_header: X-Request-Id
                 done: [200]
 

@@ -13,8 +13,9 @@ import Glibc
 /// (temporary name, fsync, link, fsync of the folder: whole or not at all, never replacing a file), then the manifest
 /// takes its final name, then the store marks the updates delivered with the file's name. A writer killed on the way
 /// leaves a pending manifest without its file (removed: the updates are written again) or a file the store does not
-/// know; that file's updates, found by their idempotency keys, are marked delivered with it before anything new is
-/// written, so no update is written into two files.
+/// know (or a published manifest whose file the case system has collected already); that file's updates, found by
+/// their idempotency keys, are marked delivered with it before anything new is written, so no update is written into
+/// two files, and a published manifest is never rewritten.
 public final class CaseUpdateFiles: Sendable {
     public let connector: String
     public let directory: String
@@ -60,6 +61,10 @@ public final class CaseUpdateFiles: Sendable {
                                     bytes: data.count, writtenAt: Timestamp.string(now), updates: due.map { .init(idempotencyKey: $0.idempotencyKey, invoiceID: $0.invoiceID) })
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+            // A published manifest is never rewritten: its file was delivered (and may have been collected).
+            if FileManager.default.fileExists(atPath: manifestPath(file)) {
+                throw BilagError("case-update-file-exists", "case-update file \(file) was published already (its manifest is in \(manifestDirectory)), but the store has not written it", remedy: "run `bilag store check`; the store may be behind its Outbox")
+            }
             do {
                 try FileIO.writeAtomicallyNew(try encoder.encode(manifest), to: pendingManifestPath(file))
                 try FileIO.writeAtomicallyNew(data, to: directory + "/" + file)
@@ -79,12 +84,23 @@ public final class CaseUpdateFiles: Sendable {
         try OutboxFiles.tidy(directory, manifestDirectory, publish: publishManifest)
         let known = try store.caseUpdateFileNames(connector: connector)
         var released: [String] = []
-        for file in Self.list(directory).filter({ $0.hasPrefix(connector + "-") && $0.hasSuffix(".jsonl") && !known.contains($0) }).sorted() {
-            let keys = (FileIO.read(directory + "/" + file) ?? Data()).split(separator: 0x0A).compactMap { line in
-                ((try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any])?["idempotency_key"] as? String
-            }
+        func take(_ file: String, _ keys: [String]) throws {
             let ids = try store.pendingCaseUpdateIDs(keys: keys)
             if !ids.isEmpty { released += try store.markCaseUpdatesSent(Array(ids.values).sorted(), file: file) }
+        }
+        for file in Self.list(directory).filter({ $0.hasPrefix(connector + "-") && $0.hasSuffix(".jsonl") && !known.contains($0) }).sorted() {
+            try take(file, (FileIO.read(directory + "/" + file) ?? Data()).split(separator: 0x0A).compactMap { line in
+                ((try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any])?["idempotency_key"] as? String
+            })
+        }
+        // A published manifest names a file that was whole in the folder when it was published; the case system may
+        // have collected the file since. Its updates were delivered all the same.
+        let suffix = ".manifest.json"
+        for name in Self.list(manifestDirectory).filter({ $0.hasPrefix(connector + "-") && $0.hasSuffix(suffix) }).sorted() {
+            let file = String(name.dropLast(suffix.count))
+            guard !known.contains(file), let data = FileIO.read(manifestDirectory + "/" + name),
+                  let manifest = try? JSONDecoder().decode(Manifest.self, from: data) else { continue }
+            try take(file, manifest.updates.map(\.idempotencyKey))
         }
         return released
     }

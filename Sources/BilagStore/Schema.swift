@@ -275,6 +275,14 @@ enum Schema {
             );
             """)
         }
+        // Case-update files are taken over by connector and file (`caseUpdateFileNames`); a re-run's write-back queued
+        // while the reversal of its earlier one was pending names that reversal (`after_reversal`).
+        m.registerMigration("v8-casefix-case-updates") { db in
+            try db.execute(sql: """
+            ALTER TABLE case_update ADD COLUMN after_reversal TEXT;
+            CREATE INDEX case_update_connector_file ON case_update(connector, file);
+            """)
+        }
         return m
     }
 }

@@ -60,10 +60,34 @@ extension Store {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, invoice_id, connector, action, payload, idempotency_key, attempts, failing_since, compensates FROM case_update
-                WHERE state = 'pending' AND (? IS NULL OR retry_at IS NULL OR retry_at <= ?) ORDER BY id LIMIT ?
+                WHERE state = 'pending' AND (? IS NULL OR retry_at IS NULL OR retry_at <= ?)
+                  AND (compensates IS NOT NULL OR NOT EXISTS (\(Self.pendingReversalOfInvoice))) ORDER BY id LIMIT ?
                 """, arguments: [now, now, limit]).map {
                 PendingCaseUpdate(id: $0[0], invoiceID: $0[1], connector: $0[2], action: $0[3], payload: $0[4], idempotencyKey: $0[5], attempts: $0[6], failingSince: $0[7], compensates: $0[8])
             }
+        }
+    }
+
+    /// A reversal of the same invoice not yet settled: while there is one, none of the invoice's own write-backs is sent
+    /// (a re-run's new key never goes out before the reversal of the old one, so the reversal cannot undo it).
+    static let pendingReversalOfInvoice = "SELECT 1 FROM case_update r WHERE r.invoice_id = case_update.invoice_id AND r.compensates IS NOT NULL AND r.state = 'pending'"
+
+    /// Whether the update is still pending (not withdrawn, refused or marked by another process meanwhile), and may
+    /// be sent now: a write-back of an invoice with a pending reversal waits for it. Asked just before each send.
+    public func caseUpdateSendable(_ id: Int64) throws -> Bool {
+        try pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM case_update WHERE id = ? AND state = 'pending' AND (compensates IS NOT NULL OR NOT EXISTS (\(Self.pendingReversalOfInvoice))))", arguments: [id]) ?? false
+        }
+    }
+
+    /// The idempotency key to send a re-run's write-back under, when it differs from its own: a re-run queued while
+    /// the reversal of the earlier write-back was pending went under a new key; if that reversal was then refused,
+    /// the earlier write-back is still in force and the request carries the earlier key (the case system answers
+    /// "already done") rather than applying it a second time.
+    public func caseUpdateWireKey(_ id: Int64) throws -> String? {
+        try pool.read { db in
+            guard let after = try String.fetchOne(db, sql: "SELECT after_reversal FROM case_update WHERE id = ?", arguments: [id]) else { return nil }
+            return try String.fetchOne(db, sql: "SELECT compensates FROM case_update WHERE idempotency_key = ? AND state IN ('refused', 'withdrawn')", arguments: [after])
         }
     }
 
@@ -84,11 +108,26 @@ extension Store {
         let now = Timestamp.string()
         return try pool.write { db in
             let statement = try db.cachedStatement(sql: "UPDATE case_update SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, retry_at = NULL, file = COALESCE(?, file) WHERE id = ? AND state = 'pending'")
+            // Confirmed after it was withdrawn or given up (its invoice left the way to booking while it was on its way):
+            // it took effect all the same, so it is recorded as sent and reversed.
+            let late = try db.cachedStatement(sql: "UPDATE case_update SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, retry_at = NULL, file = COALESCE(?, file) WHERE id = ? AND state IN ('withdrawn', 'failed') AND compensates IS NULL")
             let invoice = try db.cachedStatement(sql: "SELECT invoice_id FROM case_update WHERE id = ?")
-            var invoices: [String] = []
+            var invoices: [String] = [], reverse: [String] = []
             for id in ids {
                 try statement.execute(arguments: [now, file, id])
-                if let i = try String.fetchOne(invoice, arguments: [id]), !invoices.contains(i) { invoices.append(i) }
+                var confirmedLate = false
+                if db.changesCount == 0 {
+                    try late.execute(arguments: [now, file, id])
+                    confirmedLate = db.changesCount == 1
+                }
+                guard let i = try String.fetchOne(invoice, arguments: [id]) else { continue }
+                if !invoices.contains(i) { invoices.append(i) }
+                if confirmedLate, !reverse.contains(i) { reverse.append(i) }
+            }
+            for i in reverse {
+                try db.execute(sql: "INSERT INTO event (invoice_id, at, actor, action, detail) VALUES (?, ?, 'system', 'case-update-confirmed-late', ?)",
+                               arguments: [i, now, "{\"why\":\"a withdrawn write-back was confirmed by its case system: it took effect and is reversed\"}"])
+                try insertCompensations(i, now: now, db: db)
             }
             return try invoices.filter { try releaseIfConfirmed($0, now: now, db: db) }
         }
@@ -149,13 +188,14 @@ extension Store {
     /// at once when they are: a re-run whose write-backs were confirmed before).
     func hold(_ o: Outcome, line: String, now: String, db: Database) throws {
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO case_update (invoice_id, connector, action, payload, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT(idempotency_key) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL, retry_at = NULL, failing_since = NULL, payload = excluded.payload
+            INSERT INTO case_update (invoice_id, connector, action, payload, idempotency_key, created_at, after_reversal) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(idempotency_key) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL, retry_at = NULL, failing_since = NULL, payload = excluded.payload,
+              after_reversal = excluded.after_reversal
             WHERE case_update.state IN ('refused', 'withdrawn', 'failed')
             """)
         for u in o.caseUpdates {
-            let (key, payload) = try Self.effectiveKey(u, db: db)
-            try insert.execute(arguments: [o.invoiceID, u.connector, u.action, payload, key, now])
+            let (key, payload, after) = try Self.effectiveKey(u, db: db)
+            try insert.execute(arguments: [o.invoiceID, u.connector, u.action, payload, key, now, after])
         }
         try db.execute(sql: "INSERT OR REPLACE INTO held_booking (invoice_id, held_at, line) VALUES (?, ?, ?)", arguments: [o.invoiceID, now, line])
         _ = try releaseIfConfirmed(o.invoiceID, now: now, db: db)
@@ -164,17 +204,25 @@ extension Store {
     /// The key a write-back goes under: its own, unless an earlier write-back under that key was reversed (a re-run
     /// after a compensation). Then the case system would answer "already done" to the old key, and the effect would be
     /// missing: it goes under the next free key `KEY-2`, `KEY-3`, … (the payload carries it too).
-    static func effectiveKey(_ u: NewCaseUpdate, db: Database) throws -> (String, String) {
+    ///
+    /// - Only a reversal the case system confirmed (`sent`) moves on to a new key. One it refused leaves the earlier
+    ///   write-back in force: the same key is used again, and the case system answers "already done".
+    /// - While the reversal is pending its outcome is unknown: the write-back goes under the new key, waits (it is not
+    ///   sent while a reversal of its invoice is pending), and names the reversal (`after_reversal`); if that is then
+    ///   refused, the request carries the earlier key instead (`caseUpdateWireKey`).
+    static func effectiveKey(_ u: NewCaseUpdate, db: Database) throws -> (key: String, payload: String, afterReversal: String?) {
         var key = u.idempotencyKey
         var n = 1
-        let reversed = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM case_update WHERE idempotency_key = ? AND compensates IS NOT NULL AND state <> 'withdrawn')")
-        while try Bool.fetchOne(reversed, arguments: [key + "-c"]) == true {
+        var after: String?
+        let reversal = try db.cachedStatement(sql: "SELECT state FROM case_update WHERE idempotency_key = ? AND compensates IS NOT NULL")
+        while let state = try String.fetchOne(reversal, arguments: [key + "-c"]), state == "sent" || state == "pending" {
+            after = state == "pending" ? key + "-c" : nil
             n += 1
             key = u.idempotencyKey + "-\(n)"
         }
-        guard n > 1, var payload = (try? JSONSerialization.jsonObject(with: Data(u.payload.utf8))) as? [String: Any] else { return (key, u.payload) }
+        guard n > 1, var payload = (try? JSONSerialization.jsonObject(with: Data(u.payload.utf8))) as? [String: Any] else { return (key, u.payload, after) }
         payload["idempotency_key"] = key
-        return (key, String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
+        return (key, String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self), after)
     }
 
     /// Releases the invoice's held booking when none of its write-backs is pending: its journal entry is created.
@@ -282,8 +330,12 @@ extension Store {
 
     /// The files this connector's updates were written to (for taking over a file a writer killed before its mark left).
     public func caseUpdateFileNames(connector: String) throws -> Set<String> {
-        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT file FROM case_update WHERE connector = ? AND file IS NOT NULL", arguments: [connector])) }
+        try pool.read { db in Set(try String.fetchAll(db, sql: Self.caseUpdateFileNamesSQL, arguments: [connector])) }
     }
+
+    /// Searches by `case_update_connector_file` (`StoreQueryPlanTests`).
+    static let caseUpdateFileNamesSQL = "SELECT DISTINCT file FROM case_update WHERE connector = ? AND file IS NOT NULL"
+
 
     /// The pending updates among these idempotency keys: key → id.
     public func pendingCaseUpdateIDs(keys: [String]) throws -> [String: Int64] {

@@ -27,8 +27,8 @@ final class CaseUpdateHoldTests: XCTestCase {
     }
 
     /// A world on the shipped robots (over HTTP when `s` is given), its `bilag.yaml` edited by `replacing`.
-    func world(_ s: CaseSystemServer?, replacing: [(String, String)] = []) throws -> RobotWorld {
-        let w = try RobotWorld(connectors: s?.connectorsYAML())
+    func world(_ s: CaseSystemServer?, replacing: [(String, String)] = [], robots: [String: String] = [:]) throws -> RobotWorld {
+        let w = try RobotWorld(connectors: s?.connectorsYAML(), robots: robots)
         var yaml = try String(contentsOfFile: w.root + "/bilag.yaml", encoding: .utf8)
         for (a, b) in replacing {
             XCTAssertTrue(yaml.contains(a), a)

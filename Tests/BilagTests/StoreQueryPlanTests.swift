@@ -7,16 +7,27 @@ import XCTest
 /// The queries made for every decision must search by index: a scan makes a month quadratic (a `history` step read
 /// every decision of its robot until the indexes were named).
 final class StoreQueryPlanTests: XCTestCase {
-    func testTheHistoryQuerySearchesByItsIndexesAndNeverScans() throws {
+    /// The query plan of `sql` on a new, migrated store, one detail a step.
+    func plan(_ sql: String, _ arguments: StatementArguments) throws -> [String] {
         let dir = NSTemporaryDirectory() + "bilag-plan-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try Store(path: dir + "/bilag.sqlite")
-        let plan = try store.pool.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Store.bookedHistorySQL, arguments: ["r", "k", 1, 1, "2026-11-01", "2026-11-01", 12]).map { $0["detail"] as String }
-        }
+        return try store.pool.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String } }
+    }
+
+    func testTheHistoryQuerySearchesByItsIndexesAndNeverScans() throws {
+        let plan = try plan(Store.bookedHistorySQL, ["r", "k", 1, 1, "2026-11-01", "2026-11-01", 12])
         XCTAssertTrue(plan.contains { $0.contains("d USING INDEX decision_history (robot=? AND history_key=?)") }, "\(plan)")
         XCTAssertEqual(plan.filter { $0.contains("decision USING INDEX decision_invoice (invoice_id=?)") }.count, 2, "\(plan)")
         XCTAssertFalse(plan.contains { $0.hasPrefix("SCAN") || $0.contains("decision_robot") }, "\(plan)")
+    }
+
+    /// Taking over case-update files asks for the files of a connector (`caseUpdateFileNames`): by index, never a scan
+    /// of every update.
+    func testCaseUpdateFileNamesSearchByIndex() throws {
+        let plan = try plan(Store.caseUpdateFileNamesSQL, ["benefits"])
+        XCTAssertTrue(plan.contains { $0.contains("case_update_connector_file") }, "\(plan)")
+        XCTAssertFalse(plan.contains { $0.hasPrefix("SCAN case_update") && !$0.contains("INDEX") }, "\(plan)")
     }
 }

@@ -12,8 +12,10 @@ Its API is deliberately *not* shaped like bilag's `files` case data, so the conn
     POST /rest/housing-benefit/search  {"person": CPR, "lease": TENANCY} -> {"hits": [ {sag:{nr}, borger, lejemaal,
                                                           udlejer:{cvr}, tilstand, huslejeAdministreret} ]}
     POST /rest/housing-benefit/cases/{nr}/deductions  {...}  (X-Request-Id) -> 200
-    POST /rest/housing-benefit/cases/{nr}/deductions/reversal  {...}  (X-Request-Id) -> 200 (also when there was
-                                                          nothing to reverse)
+    POST /rest/housing-benefit/cases/{nr}/deductions/reversal  {...}  (X-Request-Id, Compensates-Key) -> 200 (also
+                                                          when there was nothing to reverse: a Compensates-Key never
+                                                          applied reverses nothing)
+    POST /rest/housing-benefit/cases/{nr}/notes  {...}  (X-Request-Id) -> 200
 
 Data comes from a bilag `casedata/` folder (health/orders.json, benefits/rent-cases.json), translated.
 Writes are applied once per idempotency key (a repeat answers 409). Control, for the tests:
@@ -22,7 +24,8 @@ Writes are applied once per idempotency key (a repeat answers 409). Control, for
                      a fault written "write:FAULT" waits for the next write (a lookup asked ahead passes it by)
     GET  /__stats   -> {"requests": n, "applied": {key: times}, "writes": n, "paths": [...], "in_flight": n,
                         "peak_in_flight": n (the most requests open at once since the last reset), "lookups": n,
-                        "deducted": {invoice number: deductions in force}}
+                        "deducted": {invoice number: deductions in force}, "order": [keys in the order applied],
+                        "reversals": [{"key", "compensates", "body"}]}
     POST /__delay   {"seconds": s, "after_write": w, "writes": true}  -> every answer (with "writes": false, every
                      lookup's) waits s first; a write, once applied, waits w more before its answer
     POST /__reset_peak  -> peak_in_flight starts again from the requests open now
@@ -36,7 +39,7 @@ from urllib.parse import urlparse, parse_qs, unquote
 lock = threading.Lock()
 faults = []
 write_faults = []
-stats = {"requests": 0, "applied": {}, "writes": 0, "paths": [], "in_flight": 0, "peak_in_flight": 0, "lookups": 0, "deducted": {}}
+stats = {"requests": 0, "applied": {}, "writes": 0, "paths": [], "in_flight": 0, "peak_in_flight": 0, "lookups": 0, "deducted": {}, "reversals": [], "order": []}
 delay = [0.0]
 delay_writes = [True]
 write_delay = [0.0]
@@ -120,7 +123,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def handle_case_system(self, method, url):
         body = self.body() if method == "POST" else None
-        write = method == "POST" and url.path.rstrip("/").rsplit("/", 1)[-1] in ("invoicing", "deductions", "reversal", "notify")
+        write = method == "POST" and url.path.rstrip("/").rsplit("/", 1)[-1] in ("invoicing", "deductions", "reversal", "notify", "notes")
         with lock:
             stats["requests"] += 1
             if not write:
@@ -194,7 +197,15 @@ class Handler(BaseHTTPRequestHandler):
         if method == "POST" and parts[:3] == ["rest", "housing-benefit", "cases"] and len(parts) == 5 and parts[4] == "deductions":
             return self.write(self.headers.get("X-Request-Id"), lambda: self.deduct(body, 1))
         if method == "POST" and parts[:3] == ["rest", "housing-benefit", "cases"] and parts[4:] == ["deductions", "reversal"]:
+            reverses = self.headers.get("Compensates-Key")
+            with lock:
+                stats["reversals"].append({"key": self.headers.get("X-Request-Id"), "compensates": reverses, "body": body})
+            if reverses and reverses not in stats["applied"]:
+                # It names what it reverses, and that never arrived: nothing to reverse (a later deduction stays).
+                return self.write(self.headers.get("X-Request-Id"), lambda: (200, {"reversed": None, "nothing_to_reverse": reverses}))
             return self.write(self.headers.get("X-Request-Id"), lambda: self.deduct(body, -1))
+        if method == "POST" and parts[:3] == ["rest", "housing-benefit", "cases"] and parts[4:] == ["notes"]:
+            return self.write(self.headers.get("X-Request-Id"), lambda: (200, {"noted": body}))
         if method == "GET" and parts == ["health"]:
             return 200, {"status": "up"}
         return 404, {"message": "no route " + url.path}
@@ -225,6 +236,7 @@ class Handler(BaseHTTPRequestHandler):
             status, obj = apply()
             if status < 300 and key:
                 stats["applied"][key] = 1
+                stats["order"].append(key)
             return status, obj
 
 

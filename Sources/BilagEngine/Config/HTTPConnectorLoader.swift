@@ -11,7 +11,7 @@ enum HTTPConnectorLoader {
         "breaker": ["failures", "open_seconds"],
         "query": ["method", "path", "body", "results", "not_found_is_none", "filter", "fields"],
         "field": ["pointer", "type", "optional"],
-        "action": ["method", "path", "body", "idempotency_header", "done", "already_done"],
+        "action": ["method", "path", "body", "idempotency_header", "compensates_header", "done", "already_done"],
     ]
 
     static func settings(_ c: [String: Any], name: String, file: String) throws -> HTTPConnectorSettings {
@@ -126,6 +126,7 @@ enum HTTPConnectorLoader {
             a.method = try method(m["method"], "\(aa).method", allowed: ["POST", "PUT", "PATCH", "DELETE"], "POST")
             a.body = m["body"].map(JSONTemplate.from)
             a.idempotencyHeader = try text(m["idempotency_header"], "\(aa).idempotency_header") ?? a.idempotencyHeader
+            a.compensatesHeader = try text(m["compensates_header"], "\(aa).compensates_header") ?? a.compensatesHeader
             a.done = try statuses(m["done"], "\(aa).done") ?? a.done
             a.alreadyDone = try statuses(m["already_done"], "\(aa).already_done") ?? a.alreadyDone
             s.actions[aname] = a

@@ -40,8 +40,9 @@ public struct CaseCheck: Encodable, Sendable {
                 findings.append(Finding(invoiceID: s.invoice.id, kind: kind, message: PersonalData.maskCPR(message), invoiceState: s.invoice.state.rawValue, booking: booking, updates: s.updates))
             }
             if s.released {
-                // (A write-back given up and reversed, then done again under a new key by a re-run, is settled.)
-                let redone = { (u: Store.CaseUpdateRow) in reversals[u.idempotencyKey]?.state == "sent" && own.contains { $0.state == "sent" && $0.connector == u.connector && $0.action == u.action && $0.id > u.id } }
+                // (A write-back given up and reversed, then done again under a new key by a re-run, is settled; so is
+                // one whose reversal was refused, confirmed by a re-run under its own key.)
+                let redone = { (u: Store.CaseUpdateRow) in ["sent", "refused"].contains(reversals[u.idempotencyKey]?.state) && own.contains { $0.state == "sent" && $0.connector == u.connector && $0.action == u.action && $0.id > u.id } }
                 for u in own where u.state != "sent" && !redone(u) {
                     add("booked-without-write-back", "booked and released to the Outbox, but write-back \(u.connector)/\(u.action) is \(u.state)" + (u.lastError.map { " (\($0))" } ?? "") + ": do it in the case system by hand, or reverse the booking")
                 }

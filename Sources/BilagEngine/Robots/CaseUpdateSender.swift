@@ -41,10 +41,29 @@ public struct CaseUpdateSender: Sendable {
 
     /// Sends pending updates. With `dueOnly`, only those whose retry time has come (the daemon's service); without,
     /// every pending one whose case system may be asked now (a batch run or a command, which has no later).
+    ///
+    /// A write-back of an invoice whose reversal is pending waits for it; once a round has settled or queued a
+    /// reversal, another round sends what then may go (each update is tried at most once a flush).
     @discardableResult
     public func flush(limit: Int = 500, dueOnly: Bool = true) throws -> Result {
         var result = Result()
-        let pending = try store.pendingCaseUpdates(limit: limit, now: dueOnly ? Timestamp.string(policy.now()) : nil)
+        var tried = Set<Int64>()
+        for _ in 0..<8 {
+            let pending = try store.pendingCaseUpdates(limit: limit, now: dueOnly ? Timestamp.string(policy.now()) : nil).filter { !tried.contains($0.id) }
+            guard !pending.isEmpty else { break }
+            tried.formUnion(pending.map(\.id))
+            let queuedReversals = result.toManual.count
+            try round(pending, into: &result)
+            // Another round only when reversals were queued (an invoice sent to manual) or tried (one settled lets
+            // its invoice's write-backs go).
+            guard result.toManual.count > queuedReversals || pending.contains(where: { $0.compensates != nil }) else { break }
+        }
+        if !result.released.isEmpty { logger.info("bookings released: their write-backs are confirmed", metadata: ["count": "\(result.released.count)"]) }
+        return result
+    }
+
+    /// One pass over the pending updates read at its start.
+    func round(_ pending: [PendingCaseUpdate], into result: inout Result) throws {
         // Per connector, in queue order: as a file, or all at once where the connector takes them together (the
         // embedded default: one write, one sync), else one request each.
         for name in pending.map(\.connector).uniqued() {
@@ -73,7 +92,11 @@ public struct CaseUpdateSender: Sendable {
                 try sendTogether(ready, to: connector, into: &result)
                 continue
             }
-            for (u, update) in ready {
+            for (u, var update) in ready {
+                // The list was read before this loop: a refusal on the way may have withdrawn this update (its invoice
+                // goes to manual), or a reversal of its invoice may be pending. Either way it is not sent now.
+                guard try store.caseUpdateSendable(u.id) else { continue }
+                if let earlier = try store.caseUpdateWireKey(u.id) { update.idempotencyKey = earlier }
                 do {
                     try connector.send(update)
                     result.released += try store.markCaseUpdateSent(u.id)
@@ -89,13 +112,12 @@ public struct CaseUpdateSender: Sendable {
                 }
             }
         }
-        if !result.released.isEmpty { logger.info("bookings released: their write-backs are confirmed", metadata: ["count": "\(result.released.count)"]) }
-        return result
     }
 
     /// A connector's updates sent as one (the files connector: one write, one sync) and marked sent in one
     /// transaction; on failure they all stay pending and are retried together.
     func sendTogether(_ ready: [(PendingCaseUpdate, CaseUpdate)], to connector: Connector, into result: inout Result) throws {
+        let ready = try ready.filter { try store.caseUpdateSendable($0.0.id) }
         guard !ready.isEmpty else { return }
         do {
             try connector.send(all: ready.map(\.1))

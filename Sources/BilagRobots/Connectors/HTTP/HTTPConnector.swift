@@ -90,7 +90,15 @@ public final class HTTPConnector: AsyncConnector, Sendable {
         guard let action = settings.actions[update.action] else {
             throw ConnectorError.unknown(connector: name, message: "no action '\(update.action)' under connectors.\(name).actions in bilag.yaml")
         }
-        let request = try self.request(action.method, action.path, action.body, update.params, extra: [(action.idempotencyHeader, update.idempotencyKey)])
+        // A reversal names what it reverses: `{compensates}` in its path or body, and the `compensates_header`
+        // (default `Compensates-Key`), so the case system can tell "nothing to reverse" from a later write-back's effect.
+        var params = update.params
+        var extra = [(action.idempotencyHeader, update.idempotencyKey)]
+        if let original = update.compensates {
+            params["compensates"] = .string(original)
+            extra.append((action.compensatesHeader, original))
+        }
+        let request = try self.request(action.method, action.path, action.body, params, extra: extra)
         try permit(request)
         return (action, request)
     }

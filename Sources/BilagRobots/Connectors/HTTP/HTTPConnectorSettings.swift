@@ -100,6 +100,8 @@ public struct HTTPAction: Sendable, Equatable {
     public var body: JSONTemplate?
     /// The header carrying the update's idempotency key.
     public var idempotencyHeader = "Idempotency-Key"
+    /// The header carrying, on a reversal (compensating update), the idempotency key of the write-back it reverses.
+    public var compensatesHeader = "Compensates-Key"
     /// Statuses meaning the update was applied now, or had been applied before (a repeat of the same key).
     public var done: Set<Int> = [200, 201, 202, 204]
     public var alreadyDone: Set<Int> = [409]
