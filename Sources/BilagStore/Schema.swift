@@ -275,6 +275,11 @@ enum Schema {
             );
             """)
         }
+        // Who imported a payee account: that operator may not release an invoice paying into it, and a new account of a
+        // supplier already known is `imported-unconfirmed` until another operator confirms it.
+        m.registerMigration("v8-payfix-payee-imported-by") { db in
+            try db.execute(sql: "ALTER TABLE payee_account ADD COLUMN imported_by TEXT")
+        }
         return m
     }
 }

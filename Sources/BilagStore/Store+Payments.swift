@@ -67,8 +67,12 @@ public struct PaymentFileRecord: Codable, Sendable, Equatable {
 }
 
 /// One account a supplier is known to be paid into: learnt from an invoice bilag paid (`paid`), imported as supplier
-/// master data (`imported`), or confirmed by an operator after a `payee-account-changed` deviation (`confirmed`).
+/// master data (`imported`), or confirmed by an operator after a `payee-account-changed` deviation (`confirmed`). An
+/// import that adds a new account to a supplier already known is `imported-unconfirmed`: not trusted until another
+/// operator than the importer confirms it.
 public struct PayeeAccountRecord: Codable, Sendable, Equatable {
+    public static let imported = "imported", unconfirmed = "imported-unconfirmed", confirmed = "confirmed", paid = "paid"
+
     public var supplierKey: String
     public var accountKey: String
     public var label: String
@@ -78,15 +82,23 @@ public struct PayeeAccountRecord: Codable, Sendable, Equatable {
     public var invoiceID: String?
     public var confirmedBy: String?
     public var note: String?
+    /// The operator who imported it (who added it to the supplier's master data).
+    public var importedBy: String?
     public init(supplierKey: String, accountKey: String, label: String, source: String, firstSeen: String = Timestamp.string(), lastSeen: String? = nil,
-                invoiceID: String? = nil, confirmedBy: String? = nil, note: String? = nil) {
+                invoiceID: String? = nil, confirmedBy: String? = nil, note: String? = nil, importedBy: String? = nil) {
         self.supplierKey = supplierKey; self.accountKey = accountKey; self.label = label; self.source = source; self.firstSeen = firstSeen
-        self.lastSeen = lastSeen ?? firstSeen; self.invoiceID = invoiceID; self.confirmedBy = confirmedBy; self.note = note
+        self.lastSeen = lastSeen ?? firstSeen; self.invoiceID = invoiceID; self.confirmedBy = confirmedBy; self.note = note; self.importedBy = importedBy
     }
     enum CodingKeys: String, CodingKey {
         case supplierKey = "supplier_key", accountKey = "account_key", label, source, firstSeen = "first_seen", lastSeen = "last_seen"
-        case invoiceID = "invoice_id", confirmedBy = "confirmed_by", note
+        case invoiceID = "invoice_id", confirmedBy = "confirmed_by", note, importedBy = "imported_by"
     }
+
+    /// True when the fraud guard takes it as the supplier's (every source but an import awaiting its confirmation).
+    public var trusted: Bool { source != Self.unconfirmed }
+
+    /// True when `actor` vouched for it (imported or confirmed it), so may not also release a payment into it.
+    public func vouched(by actor: String) -> Bool { confirmedBy == actor || importedBy == actor }
 }
 
 extension Store {
@@ -174,10 +186,17 @@ extension Store {
         }
     }
 
+    static let allPaymentsSQL = "SELECT \(PaymentRecord.columns) FROM payment ORDER BY seq"
+    /// The payments in one state: a search of the `payment_open` index.
+    public static let paymentsInStateSQL = "SELECT \(PaymentRecord.columns) FROM payment WHERE state = ? ORDER BY seq"
+
     /// The payments in `state` (all when nil), oldest booking first.
     public func payments(state: String? = nil) throws -> [PaymentRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(PaymentRecord.columns) FROM payment WHERE (? IS NULL OR state = ?) ORDER BY seq", arguments: [state, state]).map(PaymentRecord.init(row:))
+            // Two queries, not `(? IS NULL OR state = ?)`: that form keeps SQLite from using the `payment_open` index,
+            // and the payments writer asks for the open payments at every flush.
+            guard let state else { return try Row.fetchAll(db, sql: Self.allPaymentsSQL).map(PaymentRecord.init(row:)) }
+            return try Row.fetchAll(db, sql: Self.paymentsInStateSQL, arguments: [state]).map(PaymentRecord.init(row:))
         }
     }
 
@@ -266,10 +285,11 @@ extension Store {
     public func payeeAccounts(supplier: String? = nil) throws -> [PayeeAccountRecord] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT supplier_key, account_key, label, source, first_seen, last_seen, invoice_id, confirmed_by, note FROM payee_account
+                SELECT supplier_key, account_key, label, source, first_seen, last_seen, invoice_id, confirmed_by, note, imported_by FROM payee_account
                 WHERE (? IS NULL OR supplier_key = ?) ORDER BY supplier_key, first_seen
                 """, arguments: [supplier, supplier]).map {
-                PayeeAccountRecord(supplierKey: $0[0], accountKey: $0[1], label: $0[2], source: $0[3], firstSeen: $0[4], lastSeen: $0[5], invoiceID: $0[6], confirmedBy: $0[7], note: $0[8])
+                PayeeAccountRecord(supplierKey: $0[0], accountKey: $0[1], label: $0[2], source: $0[3], firstSeen: $0[4], lastSeen: $0[5], invoiceID: $0[6], confirmedBy: $0[7], note: $0[8],
+                                   importedBy: $0[9])
             }
         }
     }
@@ -283,11 +303,16 @@ extension Store {
         }
     }
 
+    /// Adds an account, or updates the one known: its last sighting, who confirmed it (an import awaiting its
+    /// confirmation becomes `confirmed` by it), its note. Who imported it is who first did (an import of an account
+    /// already known adds nobody).
     static func learn(_ a: PayeeAccountRecord, _ db: Database) throws {
         try db.execute(sql: """
-            INSERT INTO payee_account (supplier_key, account_key, label, source, first_seen, last_seen, invoice_id, confirmed_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO payee_account (supplier_key, account_key, label, source, first_seen, last_seen, invoice_id, confirmed_by, note, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (supplier_key, account_key) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen),
+              source = CASE WHEN source = '\(PayeeAccountRecord.unconfirmed)' AND excluded.source = '\(PayeeAccountRecord.confirmed)' THEN excluded.source ELSE source END,
+              invoice_id = CASE WHEN source = '\(PayeeAccountRecord.unconfirmed)' AND excluded.source = '\(PayeeAccountRecord.confirmed)' THEN excluded.invoice_id ELSE invoice_id END,
               confirmed_by = COALESCE(excluded.confirmed_by, confirmed_by), note = COALESCE(excluded.note, note)
-            """, arguments: [a.supplierKey, a.accountKey, a.label, a.source, a.firstSeen, a.lastSeen, a.invoiceID, a.confirmedBy, a.note])
+            """, arguments: [a.supplierKey, a.accountKey, a.label, a.source, a.firstSeen, a.lastSeen, a.invoiceID, a.confirmedBy, a.note, a.importedBy])
     }
 }

@@ -46,9 +46,12 @@ public struct PaymentGuard {
             return PaymentDeviation(PaymentDeviation.meansUnsupported, "\(settings.version.rawValue) cannot carry a payment to \(instruction.label); pay it by hand and approve it with --no-payment, or use version pain.001.001.03")
         }
         guard let key = booked.supplierKey else { return nil }
+        // An account imported for a supplier already known is not trusted until another operator confirmed it.
         let known = try store.payeeAccounts(supplier: key)
-        guard !known.isEmpty, !known.contains(where: { $0.accountKey == instruction.accountKey }) else { return nil }
-        let history = known.map { "\($0.label) (\($0.source) since \($0.firstSeen.prefix(10)), last \($0.lastSeen.prefix(10)))" }.joined(separator: "; ")
+        guard !known.isEmpty, !known.contains(where: { $0.trusted && $0.accountKey == instruction.accountKey }) else { return nil }
+        let history = known.map {
+            "\($0.label) (\($0.trusted ? "" : "awaiting confirmation by another operator, ")\($0.source) since \($0.firstSeen.prefix(10)), last \($0.lastSeen.prefix(10)))"
+        }.joined(separator: "; ")
         return PaymentDeviation(PaymentDeviation.payeeAccountChanged,
                                 "the invoice asks to pay \(supplier) into \(instruction.label) [\(instruction.accountKey)], an account not seen before for this supplier; known accounts: \(history). Check the change with the supplier through a channel you already know (not the invoice), then confirm it with `bilag suppliers confirm` and have another operator retry or approve the invoice")
     }
