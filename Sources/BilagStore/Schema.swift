@@ -280,6 +280,11 @@ enum Schema {
         m.registerMigration("v8-payfix-payee-imported-by") { db in
             try db.execute(sql: "ALTER TABLE payee_account ADD COLUMN imported_by TEXT")
         }
+        // A payment file's bytes, rendered when it is filed (in the same transaction): a pending file is written from
+        // them, so a settings change after a crash cannot make it another file.
+        m.registerMigration("v8-payfix-payment-file-content") { db in
+            try db.execute(sql: "ALTER TABLE payment_file ADD COLUMN content BLOB")
+        }
         return m
     }
 }

@@ -216,7 +216,11 @@ extension Store {
     /// `open` filed in it with its requested execution date. Nil when none was still open. Once this commits, those
     /// payments belong to that file for good: a crash before the file is written leaves it pending, and it is written
     /// again with the same content.
-    public func filePayments(_ writer: String, _ chosen: [(invoiceID: String, requestedDate: String)], name: (Int64) -> String, now: String = Timestamp.string()) throws -> PaymentFileRecord? {
+    ///
+    /// `render` lays the file out from its record and payments inside that transaction; its bytes are kept with the
+    /// record (`paymentFileContent`), so that the file written later is the one filed, whatever changed in between.
+    public func filePayments(_ writer: String, _ chosen: [(invoiceID: String, requestedDate: String)], name: (Int64) -> String, now: String = Timestamp.string(),
+                             render: ((PaymentFileRecord, [PaymentRecord]) throws -> Data)? = nil) throws -> PaymentFileRecord? {
         guard !chosen.isEmpty else { return nil }
         return try pool.write { db in
             let id = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM payment_file") ?? 0) + 1
@@ -228,9 +232,19 @@ extension Store {
                 count += db.changesCount
             }
             guard count > 0 else { return nil }
-            try db.execute(sql: "INSERT INTO payment_file (id, writer, name, state, created_at, count) VALUES (?, ?, ?, 'pending', ?, ?)", arguments: [id, writer, file, now, count])
-            return PaymentFileRecord(id: id, writer: writer, name: file, state: "pending", createdAt: now, count: count)
+            let record = PaymentFileRecord(id: id, writer: writer, name: file, state: "pending", createdAt: now, count: count)
+            let content = try render.map { render in
+                try render(record, try Row.fetchAll(db, sql: "SELECT \(PaymentRecord.columns) FROM payment WHERE file = ? ORDER BY seq", arguments: [file]).map(PaymentRecord.init(row:)))
+            }
+            try db.execute(sql: "INSERT INTO payment_file (id, writer, name, state, created_at, count, content) VALUES (?, ?, ?, 'pending', ?, ?, ?)",
+                           arguments: [id, writer, file, now, count, content])
+            return record
         }
+    }
+
+    /// The bytes the payment file `name` was rendered with when it was filed; nil for a file filed without them.
+    public func paymentFileContent(_ name: String) throws -> Data? {
+        try pool.read { db in try Data.fetchOne(db, sql: "SELECT content FROM payment_file WHERE name = ?", arguments: [name]) }
     }
 
     /// The payment files of `writer` (all when nil), oldest first.

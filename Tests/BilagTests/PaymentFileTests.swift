@@ -421,6 +421,33 @@ final class PaymentFileTests: XCTestCase {
         XCTAssertEqual(try store.paymentFiles("bank").map(\.state), ["written", "pending"])
     }
 
+    /// A file filed but not written (the write failed: here a directory in the way of its pending manifest), then the
+    /// settings changed (another debtor name, and pain.001.001.09, which cannot carry its FIK payment): the file is
+    /// written as it was filed, with the settings of that moment, not from the current ones.
+    func testAPendingFileIsWrittenAsFiledAfterTheSettingsChanged() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config(extra: ["days_ahead: 0"]))
+        var pipeline = try root.bookingPipeline()
+        let r = try root.run(pipeline, [("fik", F.document("S-1", supplier: "DK22222222", means: F.fik("71", "000000002346526"), due: "2099-06-03"))])
+        let id = try XCTUnwrap(r["fik"]?.id)
+        let name = "bank-2099-06-03-000000000001.xml"
+        let blocker = root.outbox + "/manifests/bank/.pending-" + name + ".manifest.json"
+        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: true)
+        XCTAssertThrowsError(try pipeline.outbox.flush(pipeline.store, now: try XCTUnwrap(Timestamp.date("2099-06-03T10:00:00Z"))))
+        XCTAssertEqual(try pipeline.store.paymentFiles("bank").map { [$0.name, $0.state] }, [[name, "pending"]])
+        try FileManager.default.removeItem(atPath: blocker)
+
+        try root.writeConfig(F.config(version: "pain.001.001.09", extra: ["days_ahead: 0"]).replacingOccurrences(of: "Aarhus Kommune", with: "Aarhus Kommune, Borgerservice"))
+        pipeline = try root.bookingPipeline()
+        try pipeline.outbox.flush(pipeline.store, now: try XCTUnwrap(Timestamp.date("2099-06-03T10:05:00Z")))
+        let paid = try F.checkedPayments(outbox: root.outbox)
+        XCTAssertEqual(paid[id]?.file, name)
+        let xml = try String(contentsOfFile: root.outbox + "/bank/" + name, encoding: .utf8)
+        XCTAssertTrue(xml.contains("<Nm>Aarhus Kommune</Nm>") && xml.contains("pain.001.001.03") && xml.contains("<Prtry>OCR</Prtry>"), xml)
+        XCTAssertEqual(PaymentManifest.read(pipeline.outbox.payments!.manifestPath(name))?.version, "pain.001.001.03")
+        XCTAssertEqual(try pipeline.store.paymentFiles("bank").map(\.state), ["written"])
+    }
+
     func testPaymentsStartAfterTheBookingsMadeBeforeThemAndTheSettingsAreChecked() throws {
         let root = try TemporaryRoot()
         try root.writeConfig("intake:\n  readiness: rename\n")

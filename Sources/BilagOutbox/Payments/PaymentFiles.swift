@@ -114,7 +114,7 @@ public final class PaymentFiles: Sendable {
            now.timeIntervalSince(since) < Double(settings.closeAfterSeconds) {
             return nil
         }
-        return try store.filePayments(name, ready, name: { fileName(id: $0, now: now) }, now: Timestamp.string(now))
+        return try store.filePayments(name, ready, name: { fileName(id: $0, now: now) }, now: Timestamp.string(now), render: document.render)
     }
 
     static let encoder: JSONEncoder = {
@@ -142,13 +142,16 @@ public final class PaymentFiles: Sendable {
         return n
     }
 
-    /// Writes one pending file whole (manifest first under a pending name, then the file, then the manifest's final
-    /// name), then records it written. A file already there (a writer killed after its link) must be byte for byte
+    /// Writes one pending file whole, from the bytes kept when it was filed (manifest first under a pending name, then
+    /// the file, then the manifest's final name), then records it written. A file already there (a writer killed after its link) must be byte for byte
     /// the one the store describes; a file whose final manifest is there was published and is only recorded, even
     /// when it has left the folder (collected by the bank).
     func write(_ f: PaymentFileRecord, _ store: Store) throws {
         let payments = try store.payments(inFile: f.name)
-        let data = try document.render(file: f, payments: payments)
+        // The bytes rendered when the file was filed (with the settings of that moment); a file filed before they were
+        // kept is rendered now.
+        let data = try store.paymentFileContent(f.name) ?? document.render(file: f, payments: payments)
+        let version = PaymentSettings.Version.allCases.first { data.range(of: Data("xsd:\($0.rawValue)\"".utf8)) != nil } ?? settings.version
         let path = directory + "/" + f.name
         let pendingManifest = manifestDirectory + "/.pending-" + f.name + ".manifest.json"
         let existing = FileIO.read(path)
@@ -162,7 +165,7 @@ public final class PaymentFiles: Sendable {
             return
         }
         if existing == nil {
-            let manifest = PaymentManifest(file: f.name, writer: name, version: settings.version.rawValue, payments: payments, data: data, writtenAt: f.createdAt)
+            let manifest = PaymentManifest(file: f.name, writer: name, version: version.rawValue, payments: payments, data: data, writtenAt: f.createdAt)
             unlink(pendingManifest)
             try FileIO.writeAtomicallyNew(try manifest.encoded(), to: pendingManifest)
             try FileIO.writeAtomicallyNew(data, to: path)
@@ -172,7 +175,7 @@ public final class PaymentFiles: Sendable {
         } else {
             // The file is there without its manifest (written by an earlier version of this step, or the manifest lost):
             // it is the store's file, so its manifest is written now.
-            let manifest = PaymentManifest(file: f.name, writer: name, version: settings.version.rawValue, payments: payments, data: data, writtenAt: f.createdAt)
+            let manifest = PaymentManifest(file: f.name, writer: name, version: version.rawValue, payments: payments, data: data, writtenAt: f.createdAt)
             try FileIO.writeAtomicallyNew(try manifest.encoded(), to: pendingManifest)
             try OutboxFiles.rename(pendingManifest, to: manifestPath(f.name), file: f.name, in: manifestDirectory)
         }
