@@ -134,10 +134,19 @@ extension Store {
 
     /// In one transaction: records these payments (a booking already taken up is left as it is), learns the payee
     /// accounts of the open ones, and moves the writer's cursor to `seq`.
+    ///
+    /// The fraud guard once more, at the last moment: an open invoice paying a supplier with known accounts into one
+    /// not known for it (two invoices of a new supplier into different accounts, both booked before this take-up) is
+    /// `blocked` as `payee-account-changed`, and its account is not learnt.
     public func takeUpPayments(_ writer: String, _ payments: [PaymentRecord], labels: [String: String], through seq: Int64) throws {
         try pool.write { db in
             let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO payment (\(PaymentRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            for p in payments {
+            for var p in payments {
+                if p.state == "open", p.documentKind == DocumentKind.invoice.rawValue, let supplier = p.supplierKey, let account = p.accountKey,
+                   let known = try Self.unknownAccount(account, of: supplier, db) {
+                    p.state = "blocked"
+                    p.reason = "\(Self.payeeAccountChanged): \(labels[account] ?? account) is not a known account of \(p.supplierName ?? supplier) (known: \(known)); not paid by bilag — check it with the supplier and pay it by hand"
+                }
                 try insert.execute(arguments: [p.invoiceID, p.seq, p.state, p.documentKind, p.supplierKey, p.supplierName, p.invoiceNumber, p.currency, p.amount.description,
                                                p.openAmount.description, p.dueDate, p.accountKey, p.instruction, p.reason, p.file, p.requestedDate, p.createdAt, p.filedAt])
                 if p.state == "open", p.documentKind == DocumentKind.invoice.rawValue, let supplier = p.supplierKey, let account = p.accountKey {
@@ -280,6 +289,31 @@ extension Store {
     }
 
     // MARK: the fraud guard's questions
+
+    static let payeeAccountChanged = "payee-account-changed"
+
+    /// The supplier's known accounts as a list, when it has some and `account` is not a trusted one of them; nil when
+    /// it may be paid into.
+    static func unknownAccount(_ account: String, of supplier: String, _ db: Database) throws -> String? {
+        let known = try Row.fetchAll(db, sql: "SELECT account_key, label, source FROM payee_account WHERE supplier_key = ? ORDER BY first_seen", arguments: [supplier])
+        guard !known.isEmpty, !known.contains(where: { $0[0] == account && ($0[2] as String) != PayeeAccountRecord.unconfirmed }) else { return nil }
+        return known.map { "\($0[1] as String) (\($0[2] as String))" }.joined(separator: "; ")
+    }
+
+    /// The bookings of `supplier` the payments writer has not taken up yet: journal entries after `cursor` (none
+    /// before the writer started), and bookings held for their write-backs, oldest first.
+    public func bookingsNotTakenUp(supplier: String, after cursor: Int64?) throws -> [PendingJournalEntry] {
+        try pool.read { db in
+            var out: [PendingJournalEntry] = []
+            if let cursor {
+                out = try Row.fetchAll(db, sql: "SELECT seq, invoice_id, line, created_at FROM journal_entry WHERE seq > ? AND json_extract(line, '$.supplier_key') = ? ORDER BY seq",
+                                       arguments: [cursor, supplier]).map { PendingJournalEntry(seq: $0[0], invoiceID: $0[1], line: $0[2], createdAt: $0[3]) }
+            }
+            out += try Row.fetchAll(db, sql: "SELECT invoice_id, line, held_at FROM held_booking WHERE json_extract(line, '$.supplier_key') = ? ORDER BY held_at", arguments: [supplier])
+                .map { PendingJournalEntry(seq: 0, invoiceID: $0[0], line: $0[1], createdAt: $0[2]) }
+            return out
+        }
+    }
 
     /// True when an invoice of `supplier` in `currency` is waiting to be paid: taken up and still open, or booked
     /// (to be paid) after the payments writer's cursor and not yet taken up.

@@ -269,6 +269,35 @@ final class PaymentFileTests: XCTestCase {
         XCTAssertEqual(try q.approve(x.id, posting: .init(account: "5250", dimensions: ["costcentre": "4711"]), by: "carol").state, .booked)
     }
 
+    /// Accounts are known from bookings the payments writer has not taken up yet: a second invoice of a new supplier
+    /// into another account, booked before the next flush, is held; and at take-up an account new for a supplier known
+    /// by then (here: imported meanwhile) is blocked as payee-account-changed and listed, never paid.
+    func testTheFraudGuardKnowsAccountsOfBookingsNotYetTakenUpAndChecksAgainAtTakeUp() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        let pipeline = try root.bookingPipeline()
+        pipeline.flushing = NoFlush()
+        let a = try XCTUnwrap(try root.run(pipeline, [("a", F.document("A-1", supplier: "DK77777777", means: F.iban("DK5000400440116243")))])["a"])
+        XCTAssertEqual(a.state, .booked)
+        let b = try XCTUnwrap(try root.run(pipeline, [("b", F.document("B-1", supplier: "DK77777777", means: F.iban("NO9386011117947")))])["b"])
+        XCTAssertEqual(b.reasonCode, PaymentDeviation.payeeAccountChanged, "A's account is known before A was taken up")
+        XCTAssertTrue(b.reasonMessage?.contains("DK5000400440116243") == true, b.reasonMessage ?? "")
+
+        // A new supplier's invoice booked; its master data (another account) imported before the writer takes it up.
+        let c = try XCTUnwrap(try root.run(pipeline, [("c", F.document("C-1", supplier: "DK88888888", means: F.iban("DE89370400440532013000", bic: "COBADEFFXXX")))])["c"])
+        XCTAssertEqual(c.state, .booked)
+        XCTAssertEqual(try SupplierAccounts(pipeline: pipeline).importCSV("supplier,account\nDK88888888,GB29NWBK60161331926819\n", file: "erp.csv", by: "alice"), 1)
+        try pipeline.outbox.flush(pipeline.store)
+        let paid = try F.checkedPayments(outbox: root.outbox)
+        XCTAssertEqual(Set(paid.keys), [a.id])
+        let blocked = try XCTUnwrap(try pipeline.store.payment(c.id))
+        XCTAssertEqual(blocked.state, "blocked")
+        XCTAssertTrue(blocked.reason?.hasPrefix(PaymentDeviation.payeeAccountChanged) == true, blocked.reason ?? "")
+        XCTAssertEqual(try pipeline.store.payeeAccounts(supplier: F.key("DK88888888")).map(\.accountKey), ["IBAN:GB29NWBK60161331926819"], "a blocked account is not learnt")
+        let report = try XCTUnwrap(try DayReport(date: LocalDate.today().description, config: pipeline.config, store: pipeline.store).payments)
+        XCTAssertTrue(report.blocked.contains { $0.hasPrefix(c.id) && $0.contains(PaymentDeviation.payeeAccountChanged) }, "\(report.blocked)")
+    }
+
     func testCreditNotesAreSetOffAgainstOpenInvoicesOfTheSameSupplier() throws {
         let root = try TemporaryRoot()
         try root.writeConfig(F.config(extra: ["days_ahead: 0"]))

@@ -164,6 +164,11 @@ struct ManualForNumbers: Decider {
     }
 }
 
+/// Flushes nothing: the bookings wait for the Outbox's next flush, which the test makes.
+struct NoFlush: OutboxFlushing {
+    func bookingsCommitted() throws {}
+}
+
 extension TemporaryRoot {
     /// A pipeline on this root whose robot books everything; recovered (the payments writer started), ready to pass.
     func bookingPipeline() throws -> Pipeline {
