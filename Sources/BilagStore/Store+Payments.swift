@@ -264,10 +264,11 @@ extension Store {
         }
     }
 
-    /// Records that the payment file `name` is in the Outbox, with the SHA-256 of its bytes.
+    /// Records that the payment file `name` is in the Outbox, with the SHA-256 of its bytes; the bytes kept for writing
+    /// it are dropped (its manifest describes it from now on), so the store does not grow by every file it wrote.
     public func markPaymentFileWritten(_ name: String, sha256: String, now: String = Timestamp.string()) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE payment_file SET state = 'written', sha256 = ?, written_at = ? WHERE name = ?", arguments: [sha256, now, name])
+            try db.execute(sql: "UPDATE payment_file SET state = 'written', sha256 = ?, written_at = ?, content = NULL WHERE name = ?", arguments: [sha256, now, name])
         }
     }
 

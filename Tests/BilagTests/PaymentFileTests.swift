@@ -475,6 +475,7 @@ final class PaymentFileTests: XCTestCase {
         XCTAssertTrue(xml.contains("<Nm>Aarhus Kommune</Nm>") && xml.contains("pain.001.001.03") && xml.contains("<Prtry>OCR</Prtry>"), xml)
         XCTAssertEqual(PaymentManifest.read(pipeline.outbox.payments!.manifestPath(name))?.version, "pain.001.001.03")
         XCTAssertEqual(try pipeline.store.paymentFiles("bank").map(\.state), ["written"])
+        XCTAssertNil(try pipeline.store.paymentFileContent(name), "the kept bytes go once the file is written")
     }
 
     func testPaymentsStartAfterTheBookingsMadeBeforeThemAndTheSettingsAreChecked() throws {
