@@ -283,6 +283,16 @@ enum Schema {
             CREATE INDEX case_update_connector_file ON case_update(connector, file);
             """)
         }
+        // Who imported a payee account: that operator may not release an invoice paying into it, and a new account of a
+        // supplier already known is `imported-unconfirmed` until another operator confirms it.
+        m.registerMigration("v8-payfix-payee-imported-by") { db in
+            try db.execute(sql: "ALTER TABLE payee_account ADD COLUMN imported_by TEXT")
+        }
+        // A payment file's bytes, rendered when it is filed (in the same transaction): a pending file is written from
+        // them, so a settings change after a crash cannot make it another file.
+        m.registerMigration("v8-payfix-payment-file-content") { db in
+            try db.execute(sql: "ALTER TABLE payment_file ADD COLUMN content BLOB")
+        }
         return m
     }
 }

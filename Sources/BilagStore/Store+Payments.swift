@@ -67,8 +67,12 @@ public struct PaymentFileRecord: Codable, Sendable, Equatable {
 }
 
 /// One account a supplier is known to be paid into: learnt from an invoice bilag paid (`paid`), imported as supplier
-/// master data (`imported`), or confirmed by an operator after a `payee-account-changed` deviation (`confirmed`).
+/// master data (`imported`), or confirmed by an operator after a `payee-account-changed` deviation (`confirmed`). An
+/// import that adds a new account to a supplier already known is `imported-unconfirmed`: not trusted until another
+/// operator than the importer confirms it.
 public struct PayeeAccountRecord: Codable, Sendable, Equatable {
+    public static let imported = "imported", unconfirmed = "imported-unconfirmed", confirmed = "confirmed", paid = "paid"
+
     public var supplierKey: String
     public var accountKey: String
     public var label: String
@@ -78,15 +82,23 @@ public struct PayeeAccountRecord: Codable, Sendable, Equatable {
     public var invoiceID: String?
     public var confirmedBy: String?
     public var note: String?
+    /// The operator who imported it (who added it to the supplier's master data).
+    public var importedBy: String?
     public init(supplierKey: String, accountKey: String, label: String, source: String, firstSeen: String = Timestamp.string(), lastSeen: String? = nil,
-                invoiceID: String? = nil, confirmedBy: String? = nil, note: String? = nil) {
+                invoiceID: String? = nil, confirmedBy: String? = nil, note: String? = nil, importedBy: String? = nil) {
         self.supplierKey = supplierKey; self.accountKey = accountKey; self.label = label; self.source = source; self.firstSeen = firstSeen
-        self.lastSeen = lastSeen ?? firstSeen; self.invoiceID = invoiceID; self.confirmedBy = confirmedBy; self.note = note
+        self.lastSeen = lastSeen ?? firstSeen; self.invoiceID = invoiceID; self.confirmedBy = confirmedBy; self.note = note; self.importedBy = importedBy
     }
     enum CodingKeys: String, CodingKey {
         case supplierKey = "supplier_key", accountKey = "account_key", label, source, firstSeen = "first_seen", lastSeen = "last_seen"
-        case invoiceID = "invoice_id", confirmedBy = "confirmed_by", note
+        case invoiceID = "invoice_id", confirmedBy = "confirmed_by", note, importedBy = "imported_by"
     }
+
+    /// True when the fraud guard takes it as the supplier's (every source but an import awaiting its confirmation).
+    public var trusted: Bool { source != Self.unconfirmed }
+
+    /// True when `actor` vouched for it (imported or confirmed it), so may not also release a payment into it.
+    public func vouched(by actor: String) -> Bool { confirmedBy == actor || importedBy == actor }
 }
 
 extension Store {
@@ -122,10 +134,19 @@ extension Store {
 
     /// In one transaction: records these payments (a booking already taken up is left as it is), learns the payee
     /// accounts of the open ones, and moves the writer's cursor to `seq`.
+    ///
+    /// The fraud guard once more, at the last moment: an open invoice paying a supplier with known accounts into one
+    /// not known for it (two invoices of a new supplier into different accounts, both booked before this take-up) is
+    /// `blocked` as `payee-account-changed`, and its account is not learnt.
     public func takeUpPayments(_ writer: String, _ payments: [PaymentRecord], labels: [String: String], through seq: Int64) throws {
         try pool.write { db in
             let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO payment (\(PaymentRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            for p in payments {
+            for var p in payments {
+                if p.state == "open", p.documentKind == DocumentKind.invoice.rawValue, let supplier = p.supplierKey, let account = p.accountKey,
+                   let known = try Self.unknownAccount(account, of: supplier, db) {
+                    p.state = "blocked"
+                    p.reason = "\(Self.payeeAccountChanged): \(labels[account] ?? account) is not a known account of \(p.supplierName ?? supplier) (known: \(known)); not paid by bilag — check it with the supplier and pay it by hand"
+                }
                 try insert.execute(arguments: [p.invoiceID, p.seq, p.state, p.documentKind, p.supplierKey, p.supplierName, p.invoiceNumber, p.currency, p.amount.description,
                                                p.openAmount.description, p.dueDate, p.accountKey, p.instruction, p.reason, p.file, p.requestedDate, p.createdAt, p.filedAt])
                 if p.state == "open", p.documentKind == DocumentKind.invoice.rawValue, let supplier = p.supplierKey, let account = p.accountKey {
@@ -174,10 +195,17 @@ extension Store {
         }
     }
 
+    static let allPaymentsSQL = "SELECT \(PaymentRecord.columns) FROM payment ORDER BY seq"
+    /// The payments in one state: a search of the `payment_open` index.
+    public static let paymentsInStateSQL = "SELECT \(PaymentRecord.columns) FROM payment WHERE state = ? ORDER BY seq"
+
     /// The payments in `state` (all when nil), oldest booking first.
     public func payments(state: String? = nil) throws -> [PaymentRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(PaymentRecord.columns) FROM payment WHERE (? IS NULL OR state = ?) ORDER BY seq", arguments: [state, state]).map(PaymentRecord.init(row:))
+            // Two queries, not `(? IS NULL OR state = ?)`: that form keeps SQLite from using the `payment_open` index,
+            // and the payments writer asks for the open payments at every flush.
+            guard let state else { return try Row.fetchAll(db, sql: Self.allPaymentsSQL).map(PaymentRecord.init(row:)) }
+            return try Row.fetchAll(db, sql: Self.paymentsInStateSQL, arguments: [state]).map(PaymentRecord.init(row:))
         }
     }
 
@@ -197,7 +225,11 @@ extension Store {
     /// `open` filed in it with its requested execution date. Nil when none was still open. Once this commits, those
     /// payments belong to that file for good: a crash before the file is written leaves it pending, and it is written
     /// again with the same content.
-    public func filePayments(_ writer: String, _ chosen: [(invoiceID: String, requestedDate: String)], name: (Int64) -> String, now: String = Timestamp.string()) throws -> PaymentFileRecord? {
+    ///
+    /// `render` lays the file out from its record and payments inside that transaction; its bytes are kept with the
+    /// record (`paymentFileContent`), so that the file written later is the one filed, whatever changed in between.
+    public func filePayments(_ writer: String, _ chosen: [(invoiceID: String, requestedDate: String)], name: (Int64) -> String, now: String = Timestamp.string(),
+                             render: ((PaymentFileRecord, [PaymentRecord]) throws -> Data)? = nil) throws -> PaymentFileRecord? {
         guard !chosen.isEmpty else { return nil }
         return try pool.write { db in
             let id = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM payment_file") ?? 0) + 1
@@ -209,9 +241,19 @@ extension Store {
                 count += db.changesCount
             }
             guard count > 0 else { return nil }
-            try db.execute(sql: "INSERT INTO payment_file (id, writer, name, state, created_at, count) VALUES (?, ?, ?, 'pending', ?, ?)", arguments: [id, writer, file, now, count])
-            return PaymentFileRecord(id: id, writer: writer, name: file, state: "pending", createdAt: now, count: count)
+            let record = PaymentFileRecord(id: id, writer: writer, name: file, state: "pending", createdAt: now, count: count)
+            let content = try render.map { render in
+                try render(record, try Row.fetchAll(db, sql: "SELECT \(PaymentRecord.columns) FROM payment WHERE file = ? ORDER BY seq", arguments: [file]).map(PaymentRecord.init(row:)))
+            }
+            try db.execute(sql: "INSERT INTO payment_file (id, writer, name, state, created_at, count, content) VALUES (?, ?, ?, 'pending', ?, ?, ?)",
+                           arguments: [id, writer, file, now, count, content])
+            return record
         }
+    }
+
+    /// The bytes the payment file `name` was rendered with when it was filed; nil for a file filed without them.
+    public func paymentFileContent(_ name: String) throws -> Data? {
+        try pool.read { db in try Data.fetchOne(db, sql: "SELECT content FROM payment_file WHERE name = ?", arguments: [name]) }
     }
 
     /// The payment files of `writer` (all when nil), oldest first.
@@ -222,10 +264,11 @@ extension Store {
         }
     }
 
-    /// Records that the payment file `name` is in the Outbox, with the SHA-256 of its bytes.
+    /// Records that the payment file `name` is in the Outbox, with the SHA-256 of its bytes; the bytes kept for writing
+    /// it are dropped (its manifest describes it from now on), so the store does not grow by every file it wrote.
     public func markPaymentFileWritten(_ name: String, sha256: String, now: String = Timestamp.string()) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE payment_file SET state = 'written', sha256 = ?, written_at = ? WHERE name = ?", arguments: [sha256, now, name])
+            try db.execute(sql: "UPDATE payment_file SET state = 'written', sha256 = ?, written_at = ?, content = NULL WHERE name = ?", arguments: [sha256, now, name])
         }
     }
 
@@ -248,6 +291,31 @@ extension Store {
 
     // MARK: the fraud guard's questions
 
+    static let payeeAccountChanged = "payee-account-changed"
+
+    /// The supplier's known accounts as a list, when it has some and `account` is not a trusted one of them; nil when
+    /// it may be paid into.
+    static func unknownAccount(_ account: String, of supplier: String, _ db: Database) throws -> String? {
+        let known = try Row.fetchAll(db, sql: "SELECT account_key, label, source FROM payee_account WHERE supplier_key = ? ORDER BY first_seen", arguments: [supplier])
+        guard !known.isEmpty, !known.contains(where: { $0[0] == account && ($0[2] as String) != PayeeAccountRecord.unconfirmed }) else { return nil }
+        return known.map { "\($0[1] as String) (\($0[2] as String))" }.joined(separator: "; ")
+    }
+
+    /// The bookings of `supplier` the payments writer has not taken up yet: journal entries after `cursor` (none
+    /// before the writer started), and bookings held for their write-backs, oldest first.
+    public func bookingsNotTakenUp(supplier: String, after cursor: Int64?) throws -> [PendingJournalEntry] {
+        try pool.read { db in
+            var out: [PendingJournalEntry] = []
+            if let cursor {
+                out = try Row.fetchAll(db, sql: "SELECT seq, invoice_id, line, created_at FROM journal_entry WHERE seq > ? AND json_extract(line, '$.supplier_key') = ? ORDER BY seq",
+                                       arguments: [cursor, supplier]).map { PendingJournalEntry(seq: $0[0], invoiceID: $0[1], line: $0[2], createdAt: $0[3]) }
+            }
+            out += try Row.fetchAll(db, sql: "SELECT invoice_id, line, held_at FROM held_booking WHERE json_extract(line, '$.supplier_key') = ? ORDER BY held_at", arguments: [supplier])
+                .map { PendingJournalEntry(seq: 0, invoiceID: $0[0], line: $0[1], createdAt: $0[2]) }
+            return out
+        }
+    }
+
     /// True when an invoice of `supplier` in `currency` is waiting to be paid: taken up and still open, or booked
     /// (to be paid) after the payments writer's cursor and not yet taken up.
     public func hasOpenInvoice(supplier: String, currency: String?, after cursor: Int64?) throws -> Bool {
@@ -266,10 +334,11 @@ extension Store {
     public func payeeAccounts(supplier: String? = nil) throws -> [PayeeAccountRecord] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT supplier_key, account_key, label, source, first_seen, last_seen, invoice_id, confirmed_by, note FROM payee_account
+                SELECT supplier_key, account_key, label, source, first_seen, last_seen, invoice_id, confirmed_by, note, imported_by FROM payee_account
                 WHERE (? IS NULL OR supplier_key = ?) ORDER BY supplier_key, first_seen
                 """, arguments: [supplier, supplier]).map {
-                PayeeAccountRecord(supplierKey: $0[0], accountKey: $0[1], label: $0[2], source: $0[3], firstSeen: $0[4], lastSeen: $0[5], invoiceID: $0[6], confirmedBy: $0[7], note: $0[8])
+                PayeeAccountRecord(supplierKey: $0[0], accountKey: $0[1], label: $0[2], source: $0[3], firstSeen: $0[4], lastSeen: $0[5], invoiceID: $0[6], confirmedBy: $0[7], note: $0[8],
+                                   importedBy: $0[9])
             }
         }
     }
@@ -283,11 +352,16 @@ extension Store {
         }
     }
 
+    /// Adds an account, or updates the one known: its last sighting, who confirmed it (an import awaiting its
+    /// confirmation becomes `confirmed` by it), its note. Who imported it is who first did (an import of an account
+    /// already known adds nobody).
     static func learn(_ a: PayeeAccountRecord, _ db: Database) throws {
         try db.execute(sql: """
-            INSERT INTO payee_account (supplier_key, account_key, label, source, first_seen, last_seen, invoice_id, confirmed_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO payee_account (supplier_key, account_key, label, source, first_seen, last_seen, invoice_id, confirmed_by, note, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (supplier_key, account_key) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen),
+              source = CASE WHEN source = '\(PayeeAccountRecord.unconfirmed)' AND excluded.source = '\(PayeeAccountRecord.confirmed)' THEN excluded.source ELSE source END,
+              invoice_id = CASE WHEN source = '\(PayeeAccountRecord.unconfirmed)' AND excluded.source = '\(PayeeAccountRecord.confirmed)' THEN excluded.invoice_id ELSE invoice_id END,
               confirmed_by = COALESCE(excluded.confirmed_by, confirmed_by), note = COALESCE(excluded.note, note)
-            """, arguments: [a.supplierKey, a.accountKey, a.label, a.source, a.firstSeen, a.lastSeen, a.invoiceID, a.confirmedBy, a.note])
+            """, arguments: [a.supplierKey, a.accountKey, a.label, a.source, a.firstSeen, a.lastSeen, a.invoiceID, a.confirmedBy, a.note, a.importedBy])
     }
 }

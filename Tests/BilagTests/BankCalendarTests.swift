@@ -1,5 +1,6 @@
 import BilagCore
 import BilagOutbox
+import Foundation
 import XCTest
 
 /// The Danish and Norwegian banking-day calendars: Easter over the years, each country's bank holidays against the
@@ -62,5 +63,19 @@ final class BankCalendarTests: XCTestCase {
         XCTAssertEqual(dk.executionDate(due: d("2026-05-14"), today: d("2026-05-01")), d("2026-05-18"), "Ascension and the bank closing day after it")
         XCTAssertEqual(no.executionDate(due: d("2027-05-17"), today: d("2027-05-01")), d("2027-05-18"), "17 May")
         XCTAssertEqual(dk.executionDate(due: d("2026-11-01"), today: d("2026-12-26")), d("2026-12-28"), "passed on a holiday: the next banking day")
+    }
+
+    /// "Today" for payments is the calendar country's date, not UTC's: around midnight, winter (UTC+1) and summer
+    /// (UTC+2), in Denmark and Norway.
+    func testTodayIsTheCountrysLocalDateAroundMidnight() throws {
+        let dk = try XCTUnwrap(BankCalendar(country: "DK")), no = try XCTUnwrap(BankCalendar(country: "NO"))
+        func at(_ s: String) throws -> Date { try XCTUnwrap(Timestamp.date(s)) }
+        XCTAssertEqual(dk.today(try at("2026-12-31T22:59:59Z")).description, "2026-12-31")
+        XCTAssertEqual(dk.today(try at("2026-12-31T23:00:00Z")).description, "2027-01-01", "00:00 in Copenhagen in winter")
+        XCTAssertEqual(no.today(try at("2026-12-31T23:30:00Z")).description, "2027-01-01")
+        XCTAssertEqual(dk.today(try at("2026-06-30T21:59:59Z")).description, "2026-06-30")
+        XCTAssertEqual(dk.today(try at("2026-06-30T22:00:00Z")).description, "2026-07-01", "00:00 in Copenhagen in summer")
+        XCTAssertEqual(no.today(try at("2026-06-30T22:30:00Z")).description, "2026-07-01")
+        XCTAssertEqual(no.today(try at("2026-06-30T12:00:00Z")).description, "2026-06-30")
     }
 }

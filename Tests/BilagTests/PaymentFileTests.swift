@@ -102,6 +102,54 @@ final class PaymentFileTests: XCTestCase {
         XCTAssertTrue(xml.contains("<IBAN>NO9386011117947</IBAN>") && xml.contains("<IBAN>DK5000400440116243</IBAN>") && xml.contains("<BICFI>"), xml)
     }
 
+    /// A Danish domestic account given with a BIC keeps its registration number: the creditor agent carries the BIC
+    /// and the registration number (DKNCC) in pain.001.001.03 (the account as BBAN without it); .09 carries the BIC and
+    /// the IBAN made from both. The files stay valid against the official XSDs.
+    func testADanishDomesticAccountWithABICKeepsItsRegistrationNumber() throws {
+        for version in ["pain.001.001.03", "pain.001.001.09"] {
+            let root = try TemporaryRoot()
+            try root.writeConfig(F.config(version: version))
+            let pipeline = try root.bookingPipeline()
+            let r = try root.run(pipeline, [
+                ("dk-bic", F.document("D-1", supplier: "DK55555555", means: F.iban("00400440116243", bic: "DABADKKK", code: "30"))),
+                ("dk-bic-spaced", F.document("D-2", supplier: "DK66666666", means: F.iban("0040 0440116243", bic: "NDEADKKK", code: "30"))),
+            ])
+            let paid = try F.checkedPayments(outbox: root.outbox, version: version)
+            XCTAssertEqual(Set(paid.keys), Set(r.values.map(\.id)), version)
+            let xml = try String(contentsOfFile: root.outbox + "/bank/" + paid.values.first!.file, encoding: .utf8)
+            let agent = version.hasSuffix("03") ? "<BIC>DABADKKK</BIC>" : "<BICFI>DABADKKK</BICFI>"
+            XCTAssertTrue(xml.contains(agent) && xml.contains("<BIC\(version.hasSuffix("03") ? "" : "FI")>NDEADKKK</"), xml)
+            if version.hasSuffix("03") {
+                XCTAssertEqual(xml.components(separatedBy: "<Cd>DKNCC</Cd>").count - 1, 2, xml)
+                XCTAssertEqual(xml.components(separatedBy: "<MmbId>0040</MmbId>").count - 1, 2, xml)
+                XCTAssertEqual(xml.components(separatedBy: "<Id>0440116243</Id>").count - 1, 2, xml)
+            } else {
+                XCTAssertEqual(xml.components(separatedBy: "<IBAN>DK5000400440116243</IBAN>").count - 1, 2 + 1, "both creditors and the debtor: \(xml)")
+            }
+        }
+    }
+
+    /// Half past midnight in Copenhagen is still yesterday in UTC: the requested execution date and the file's name
+    /// follow the Danish date (an injected clock a day ahead, at 23:30 UTC; `close_after_minutes` keeps the pass's own
+    /// flush, on the real clock, from filing first).
+    func testTheExecutionDateAndFileNameFollowTheCountrysDateAroundMidnight() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config(extra: ["close_after_minutes: 60"]))
+        let pipeline = try root.bookingPipeline()
+        let r = try root.run(pipeline, [("a", F.document("T-1", supplier: "DK11111111", means: F.iban("DK5000400440116243"), due: "2017-12-01"))])
+        XCTAssertEqual(try F.checkedPayments(outbox: root.outbox).count, 0, "not filed before it waited an hour")
+        let tomorrowUTC = LocalDate.today(Date()).adding(days: 1)
+        let now = try XCTUnwrap(Timestamp.date("\(tomorrowUTC)T23:30:00Z"))
+        try pipeline.outbox.flush(pipeline.store, now: now)
+        let danishToday = tomorrowUTC.adding(days: 1)
+        let paid = try F.checkedPayments(outbox: root.outbox)
+        let file = try XCTUnwrap(paid[try XCTUnwrap(r["a"]?.id)]?.file)
+        XCTAssertTrue(file.hasPrefix("bank-\(danishToday)-"), file)
+        let expected = BankCalendar(country: "DK")!.executionDate(due: nil, today: danishToday)
+        XCTAssertEqual(try F.read(root.outbox + "/bank/" + file).blocks.map(\.date), [expected.description])
+        XCTAssertEqual(try pipeline.store.payment(try XCTUnwrap(r["a"]?.id))?.requestedDate, expected.description)
+    }
+
     func testAPaymentReferenceThatFailsItsCheckIsNeverBookedByAnOperatorEither() throws {
         let root = try TemporaryRoot()
         try root.writeConfig(F.config())
@@ -164,6 +212,90 @@ final class PaymentFileTests: XCTestCase {
         let paid = try F.checkedPayments(outbox: root.outbox)
         XCTAssertNotNil(paid[changed.id], "paid into the confirmed account once confirmed")
         XCTAssertNil(paid[r["changed-fik"]!.id])
+    }
+
+    /// (a) An import that adds a new account to a supplier already known is not trusted until another operator
+    /// confirms it, and the importer cannot release an invoice paying into it (approve or retry).
+    func testAnAccountImportedForAKnownSupplierNeedsAnotherOperatorsConfirmationAndTheImporterCannotRelease() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        let pipeline = try root.bookingPipeline()
+        let accounts = SupplierAccounts(pipeline: pipeline), q = ManualQueue(pipeline: pipeline)
+        XCTAssertEqual(try accounts.importCSV("supplier,account\nDK11111111,DK5000400440116243\n", file: "first.csv", by: "alice"), 1)
+        let r = try root.run(pipeline, [("x", F.document("X-1", supplier: "DK11111111", means: F.iban("NO9386011117947")))])
+        let x = try XCTUnwrap(r["x"])
+        XCTAssertEqual(x.reasonCode, PaymentDeviation.payeeAccountChanged)
+        // The same operator adds the invoice's account to the master data, then tries to release the invoice.
+        XCTAssertEqual(try accounts.importCSV("supplier,account\nDK11111111,NO9386011117947\n", file: "more.csv", by: "alice"), 1)
+        let added = try XCTUnwrap(try pipeline.store.payeeAccounts(supplier: F.key("DK11111111")).first { $0.accountKey.contains("86011117947") })
+        XCTAssertEqual([added.source, added.importedBy], [PayeeAccountRecord.unconfirmed, "operator:alice"])
+        XCTAssertThrowsError(try q.retry(x.id, by: "alice")) { XCTAssertEqual(($0 as? BilagError)?.code, "segregation-of-duties", "\($0)") }
+        XCTAssertThrowsError(try q.approve(x.id, posting: .init(account: "5250", dimensions: ["costcentre": "4711"]), by: "alice")) { XCTAssertEqual(($0 as? BilagError)?.code, "segregation-of-duties", "\($0)") }
+        // Another operator's retry holds it again: the imported account is not trusted before its confirmation.
+        let again = try q.retry(x.id, by: "bob")
+        XCTAssertEqual(again.reasonCode, PaymentDeviation.payeeAccountChanged)
+        XCTAssertTrue(again.reasonMessage?.contains("awaiting confirmation") == true, again.reasonMessage ?? "")
+        XCTAssertThrowsError(try accounts.confirm(invoice: x.id, by: "alice", note: nil)) { XCTAssertEqual(($0 as? BilagError)?.code, "segregation-of-duties", "\($0)") }
+        let confirmed = try accounts.confirm(invoice: x.id, by: "bob", note: "phoned the supplier")
+        XCTAssertEqual([confirmed.source, confirmed.confirmedBy], [PayeeAccountRecord.confirmed, "operator:bob"])
+        XCTAssertEqual(try pipeline.store.payeeAccounts(supplier: F.key("DK11111111")).first { $0.accountKey.contains("86011117947") }?.source, PayeeAccountRecord.confirmed)
+        XCTAssertThrowsError(try q.retry(x.id, by: "alice")) { XCTAssertEqual(($0 as? BilagError)?.code, "segregation-of-duties") }
+        XCTAssertThrowsError(try q.retry(x.id, by: "bob")) { XCTAssertEqual(($0 as? BilagError)?.code, "segregation-of-duties") }
+        XCTAssertEqual(try q.retry(x.id, by: "carol").state, .booked)
+        XCTAssertNotNil(try F.checkedPayments(outbox: root.outbox)[x.id])
+    }
+
+    /// (b) An operator who confirmed an account through one invoice cannot release another invoice of the same supplier
+    /// paying into it, whatever that invoice waits in the queue for.
+    func testAnOperatorWhoConfirmedAnAccountCannotReleaseAnotherInvoicePayingIntoIt() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        let pipeline = try Pipeline(config: try ConfigLoader.load(root: root.path, environment: [:]), decider: ManualForNumbers(prefix: "M-"))
+        try pipeline.recover()
+        let accounts = SupplierAccounts(pipeline: pipeline), q = ManualQueue(pipeline: pipeline)
+        XCTAssertEqual(try accounts.importCSV("supplier,account\nDK11111111,DK5000400440116243\n", file: "first.csv", by: "alice"), 1)
+        let r = try root.run(pipeline, [("y", F.document("Y-1", supplier: "DK11111111", means: F.iban("NO9386011117947")))])
+        let y = try XCTUnwrap(r["y"])
+        XCTAssertEqual(y.reasonCode, PaymentDeviation.payeeAccountChanged)
+        _ = try accounts.confirm(invoice: y.id, by: "bob", note: nil)
+        // X arrives after the confirmation and waits for another reason (its robot sent it to manual).
+        let x = try XCTUnwrap(try root.run(pipeline, [("x", F.document("M-2", supplier: "DK11111111", means: F.iban("NO9386011117947")))])["x"])
+        XCTAssertEqual(x.reasonCode, "needs-a-person")
+        XCTAssertThrowsError(try q.approve(x.id, posting: .init(account: "5250", dimensions: ["costcentre": "4711"]), by: "bob")) { XCTAssertEqual(($0 as? BilagError)?.code, "segregation-of-duties", "\($0)") }
+        XCTAssertThrowsError(try q.retry(x.id, by: "bob")) { XCTAssertEqual(($0 as? BilagError)?.code, "segregation-of-duties", "\($0)") }
+        // Into the supplier's other account, bob may release an invoice; and carol may release X.
+        let z = try XCTUnwrap(try root.run(pipeline, [("z", F.document("M-3", supplier: "DK11111111", means: F.iban("DK5000400440116243")))])["z"])
+        XCTAssertEqual(try q.approve(z.id, posting: .init(account: "5250", dimensions: ["costcentre": "4711"]), by: "bob").state, .booked)
+        XCTAssertEqual(try q.approve(x.id, posting: .init(account: "5250", dimensions: ["costcentre": "4711"]), by: "carol").state, .booked)
+    }
+
+    /// Accounts are known from bookings the payments writer has not taken up yet: a second invoice of a new supplier
+    /// into another account, booked before the next flush, is held; and at take-up an account new for a supplier known
+    /// by then (here: imported meanwhile) is blocked as payee-account-changed and listed, never paid.
+    func testTheFraudGuardKnowsAccountsOfBookingsNotYetTakenUpAndChecksAgainAtTakeUp() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        let pipeline = try root.bookingPipeline()
+        pipeline.flushing = NoFlush()
+        let a = try XCTUnwrap(try root.run(pipeline, [("a", F.document("A-1", supplier: "DK77777777", means: F.iban("DK5000400440116243")))])["a"])
+        XCTAssertEqual(a.state, .booked)
+        let b = try XCTUnwrap(try root.run(pipeline, [("b", F.document("B-1", supplier: "DK77777777", means: F.iban("NO9386011117947")))])["b"])
+        XCTAssertEqual(b.reasonCode, PaymentDeviation.payeeAccountChanged, "A's account is known before A was taken up")
+        XCTAssertTrue(b.reasonMessage?.contains("DK5000400440116243") == true, b.reasonMessage ?? "")
+
+        // A new supplier's invoice booked; its master data (another account) imported before the writer takes it up.
+        let c = try XCTUnwrap(try root.run(pipeline, [("c", F.document("C-1", supplier: "DK88888888", means: F.iban("DE89370400440532013000", bic: "COBADEFFXXX")))])["c"])
+        XCTAssertEqual(c.state, .booked)
+        XCTAssertEqual(try SupplierAccounts(pipeline: pipeline).importCSV("supplier,account\nDK88888888,GB29NWBK60161331926819\n", file: "erp.csv", by: "alice"), 1)
+        try pipeline.outbox.flush(pipeline.store)
+        let paid = try F.checkedPayments(outbox: root.outbox)
+        XCTAssertEqual(Set(paid.keys), [a.id])
+        let blocked = try XCTUnwrap(try pipeline.store.payment(c.id))
+        XCTAssertEqual(blocked.state, "blocked")
+        XCTAssertTrue(blocked.reason?.hasPrefix(PaymentDeviation.payeeAccountChanged) == true, blocked.reason ?? "")
+        XCTAssertEqual(try pipeline.store.payeeAccounts(supplier: F.key("DK88888888")).map(\.accountKey), ["IBAN:GB29NWBK60161331926819"], "a blocked account is not learnt")
+        let report = try XCTUnwrap(try DayReport(date: LocalDate.today().description, config: pipeline.config, store: pipeline.store).payments)
+        XCTAssertTrue(report.blocked.contains { $0.hasPrefix(c.id) && $0.contains(PaymentDeviation.payeeAccountChanged) }, "\(report.blocked)")
     }
 
     func testCreditNotesAreSetOffAgainstOpenInvoicesOfTheSameSupplier() throws {
@@ -239,19 +371,24 @@ final class PaymentFileTests: XCTestCase {
         XCTAssertEqual(try store.payment("e")?.state, "held", "nothing in EUR to set off against")
     }
 
+    /// A pipeline (`days_ahead: 0`) with two invoices of one supplier booked, due in 2099: nothing filed yet.
+    func twoBookedForLater(_ root: TemporaryRoot, _ prefix: String) throws -> (Pipeline, PaymentFiles, String, String) {
+        try root.writeConfig(F.config(extra: ["days_ahead: 0"]))
+        let pipeline = try root.bookingPipeline()
+        let r = try root.run(pipeline, [
+            ("one", F.document("\(prefix)-1", supplier: "DK11111111", means: F.iban("DK5000400440116243"), due: "2099-06-01")),
+            ("two", F.document("\(prefix)-2", supplier: "DK11111111", means: F.iban("DK5000400440116243"), due: "2099-06-01")),
+        ])
+        return (pipeline, try XCTUnwrap(pipeline.outbox.payments), try XCTUnwrap(r["one"]?.id), try XCTUnwrap(r["two"]?.id))
+    }
+
     /// The two moments a writer can die at, made on purpose: after its payments were filed in a pending file but before
     /// the file was written (the next flush writes that file, with those payments, and no other), and after the file
     /// appeared but before the store recorded it (the next flush finds the same bytes and records it).
     func testAFileFiledButNotWrittenOrWrittenButNotRecordedIsFinishedOnceAtTheNextFlush() throws {
         let root = try TemporaryRoot()
-        try root.writeConfig(F.config(extra: ["days_ahead: 0"]))
-        let pipeline = try root.bookingPipeline()
-        let r = try root.run(pipeline, [
-            ("one", F.document("W-1", supplier: "DK11111111", means: F.iban("DK5000400440116243"), due: "2099-06-01")),
-            ("two", F.document("W-2", supplier: "DK11111111", means: F.iban("DK5000400440116243"), due: "2099-06-01")),
-        ])
-        let store = pipeline.store, payments = try XCTUnwrap(pipeline.outbox.payments)
-        let one = try XCTUnwrap(r["one"]?.id), two = try XCTUnwrap(r["two"]?.id)
+        let (pipeline, payments, one, two) = try twoBookedForLater(root, "W")
+        let store = pipeline.store
         // Killed after filing `one`: a pending file, no bytes.
         let pending = try XCTUnwrap(try store.filePayments("bank", [(one, "2099-06-01")], name: { "bank-2099-05-30-\(String(format: "%012d", $0)).xml" }, now: "2099-05-30T10:00:00Z"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.outbox + "/bank/" + pending.name))
@@ -273,6 +410,72 @@ final class PaymentFileTests: XCTestCase {
         try pipeline.outbox.flush(store, now: try XCTUnwrap(Timestamp.date("2099-06-02T10:00:00Z")))
         XCTAssertEqual(try F.checkedPayments(outbox: root.outbox).count, 2)
         XCTAssertTrue(try XCTUnwrap(try DayReport(date: "2099-05-30", config: pipeline.config, store: store).payments).ok)
+    }
+
+    /// Killed after the file was published (linked, its manifest at its final name) and before the store recorded it;
+    /// the bank then collected the file. The next flush records it written and makes no second file; a manifest that
+    /// does not describe the store's file stops the writer.
+    func testAFilePublishedButNotRecordedAndCollectedByTheBankIsNeverWrittenAgain() throws {
+        let root = try TemporaryRoot()
+        let (pipeline, payments, one, two) = try twoBookedForLater(root, "P")
+        let store = pipeline.store
+        func publish(_ id: String, day: String, manifestFor: ((PaymentFileRecord, [PaymentRecord], Data) -> PaymentManifest)? = nil) throws -> PaymentFileRecord {
+            let f = try XCTUnwrap(try store.filePayments("bank", [(id, "2099-06-01")], name: { "bank-\(day)-\(String(format: "%012d", $0)).xml" }, now: day + "T10:00:00Z"))
+            let filed = try store.payments(inFile: f.name)
+            let bytes = try Pain001Document(settings: payments.settings).render(file: f, payments: filed)
+            let manifest = manifestFor?(f, filed, bytes) ?? PaymentManifest(file: f.name, writer: "bank", version: payments.settings.version.rawValue, payments: filed, data: bytes, writtenAt: f.createdAt)
+            try FileManager.default.createDirectory(atPath: payments.manifestDirectory, withIntermediateDirectories: true)
+            try manifest.encoded().write(to: URL(fileURLWithPath: payments.manifestPath(f.name)))
+            // The bank collected the file from the folder before the writer came back.
+            try? FileManager.default.removeItem(atPath: payments.directory + "/" + f.name)
+            return f
+        }
+        let first = try publish(one, day: "2099-05-30")
+        try pipeline.outbox.flush(store, now: try XCTUnwrap(Timestamp.date("2099-05-30T10:00:01Z")))
+        XCTAssertEqual(((try? FileManager.default.contentsOfDirectory(atPath: payments.directory)) ?? []).filter(payments.isOwnFile), [], "a published file is never made again")
+        XCTAssertEqual(try store.paymentFiles("bank").map(\.state), ["written"])
+        XCTAssertEqual(try store.payment(one)?.file, first.name)
+        XCTAssertEqual(try store.payments(inFile: first.name).map(\.invoiceID), [one], "filed once")
+        try pipeline.outbox.flush(store, now: try XCTUnwrap(Timestamp.date("2099-05-30T10:00:02Z")))
+        XCTAssertEqual(((try? FileManager.default.contentsOfDirectory(atPath: payments.directory)) ?? []).filter(payments.isOwnFile), [])
+
+        // A final manifest that does not describe the store's file: stop, write nothing.
+        let second = try publish(two, day: "2099-05-31") { f, filed, _ in
+            PaymentManifest(file: f.name, writer: "bank", version: payments.settings.version.rawValue, payments: filed, data: Data("other bytes".utf8), writtenAt: f.createdAt)
+        }
+        XCTAssertThrowsError(try pipeline.outbox.flush(store, now: try XCTUnwrap(Timestamp.date("2099-05-31T10:00:01Z")))) { error in
+            XCTAssertEqual((error as? BilagError)?.code, "payment-file-conflict", "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: payments.directory + "/" + second.name))
+        XCTAssertEqual(try store.paymentFiles("bank").map(\.state), ["written", "pending"])
+    }
+
+    /// A file filed but not written (the write failed: here a directory in the way of its pending manifest), then the
+    /// settings changed (another debtor name, and pain.001.001.09, which cannot carry its FIK payment): the file is
+    /// written as it was filed, with the settings of that moment, not from the current ones.
+    func testAPendingFileIsWrittenAsFiledAfterTheSettingsChanged() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config(extra: ["days_ahead: 0"]))
+        var pipeline = try root.bookingPipeline()
+        let r = try root.run(pipeline, [("fik", F.document("S-1", supplier: "DK22222222", means: F.fik("71", "000000002346526"), due: "2099-06-03"))])
+        let id = try XCTUnwrap(r["fik"]?.id)
+        let name = "bank-2099-06-03-000000000001.xml"
+        let blocker = root.outbox + "/manifests/bank/.pending-" + name + ".manifest.json"
+        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: true)
+        XCTAssertThrowsError(try pipeline.outbox.flush(pipeline.store, now: try XCTUnwrap(Timestamp.date("2099-06-03T10:00:00Z"))))
+        XCTAssertEqual(try pipeline.store.paymentFiles("bank").map { [$0.name, $0.state] }, [[name, "pending"]])
+        try FileManager.default.removeItem(atPath: blocker)
+
+        try root.writeConfig(F.config(version: "pain.001.001.09", extra: ["days_ahead: 0"]).replacingOccurrences(of: "Aarhus Kommune", with: "Aarhus Kommune, Borgerservice"))
+        pipeline = try root.bookingPipeline()
+        try pipeline.outbox.flush(pipeline.store, now: try XCTUnwrap(Timestamp.date("2099-06-03T10:05:00Z")))
+        let paid = try F.checkedPayments(outbox: root.outbox)
+        XCTAssertEqual(paid[id]?.file, name)
+        let xml = try String(contentsOfFile: root.outbox + "/bank/" + name, encoding: .utf8)
+        XCTAssertTrue(xml.contains("<Nm>Aarhus Kommune</Nm>") && xml.contains("pain.001.001.03") && xml.contains("<Prtry>OCR</Prtry>"), xml)
+        XCTAssertEqual(PaymentManifest.read(pipeline.outbox.payments!.manifestPath(name))?.version, "pain.001.001.03")
+        XCTAssertEqual(try pipeline.store.paymentFiles("bank").map(\.state), ["written"])
+        XCTAssertNil(try pipeline.store.paymentFileContent(name), "the kept bytes go once the file is written")
     }
 
     func testPaymentsStartAfterTheBookingsMadeBeforeThemAndTheSettingsAreChecked() throws {

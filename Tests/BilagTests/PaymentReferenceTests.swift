@@ -23,6 +23,24 @@ final class PaymentReferenceTests: XCTestCase {
         return nil
     }
 
+    /// The example IBAN of each country in the SWIFT IBAN registry passes, at its registered length; one a digit longer
+    /// or shorter fails, even with its check digits made right (the length table is the registry's: SE is 24, not 28).
+    func testIBANLengthsAreTheRegistrysForEveryCountryBilagKnows() {
+        let registry = ["SE4550000000058398257466", "FI2112345600000785", "NL91ABNA0417164300", "FR1420041010050500013M02606", "ES9121000418450200051332",
+                        "IT60X0542811101000000123456", "PL61109010140000071219812874", "IS140159260076545510730339", "BE68539007547034", "AT611904300234573201",
+                        "CH9300762011623852957", "EE382200221020145685", "LT121000011101001000", "LV80BANK0000435195001", "IE29AIBK93115212345678",
+                        "PT50000201231234567890154", "LU280019400644750000", "FO6264600001631634", "GL8964710001000206", "DK5000400440116243",
+                        "NO9386011117947", "DE89370400440532013000", "GB29NWBK60161331926819", "SE35 5000 0000 0549 1000 0003"]
+        for iban in registry {
+            XCTAssertTrue(CheckDigits.iban(iban), iban)
+            let s = CheckDigits.normalizedIBAN(iban), country = String(s.prefix(2)), bban = String(s.dropFirst(4))
+            XCTAssertEqual(CheckDigits.ibanFrom(country: country, bban: bban), s)
+            XCTAssertFalse(CheckDigits.iban(CheckDigits.ibanFrom(country: country, bban: bban + "0")), "\(country): one longer than registered")
+            XCTAssertFalse(CheckDigits.iban(CheckDigits.ibanFrom(country: country, bban: String(bban.dropLast()))), "\(country): one shorter than registered")
+        }
+        XCTAssertFalse(CheckDigits.iban("SE33500000000583982574660000"), "28 characters is not a Swedish IBAN")
+    }
+
     func testCheckDigits() {
         for iban in ["DK5000400440116243", "DK50 0040 0440 1162 43", "NO9386011117947", "DE89370400440532013000", "GB29NWBK60161331926819", "dk5000400440116243"] {
             XCTAssertTrue(CheckDigits.iban(iban), iban)

@@ -155,6 +155,20 @@ struct BookEverything: Decider {
     }
 }
 
+/// Books every invoice but those whose number starts with `prefix`: those go to the manual queue (`needs-a-person`).
+struct ManualForNumbers: Decider {
+    let prefix: String
+    func decide(_ input: DecisionInput) -> DecisionRecord {
+        guard input.invoice.invoiceNumber?.hasPrefix(prefix) == true else { return BookEverything().decide(input) }
+        return DecisionRecord(decision: .manual(reason: "needs-a-person", message: "the robot asks a person to look"), actor: "robot:test@1", trace: [])
+    }
+}
+
+/// Flushes nothing: the bookings wait for the Outbox's next flush, which the test makes.
+struct NoFlush: OutboxFlushing {
+    func bookingsCommitted() throws {}
+}
+
 extension TemporaryRoot {
     /// A pipeline on this root whose robot books everything; recovered (the payments writer started), ready to pass.
     func bookingPipeline() throws -> Pipeline {

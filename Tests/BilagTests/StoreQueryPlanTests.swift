@@ -30,4 +30,11 @@ final class StoreQueryPlanTests: XCTestCase {
         XCTAssertTrue(plan.contains { $0.contains("case_update_connector_file") }, "\(plan)")
         XCTAssertFalse(plan.contains { $0.hasPrefix("SCAN case_update") && !$0.contains("INDEX") }, "\(plan)")
     }
+
+    /// The payments writer reads the open payments at every flush: by the `payment_open` index, never a scan.
+    func testTheOpenPaymentsQuerySearchesByItsIndex() throws {
+        let plan = try plan(Store.paymentsInStateSQL, ["open"])
+        XCTAssertTrue(plan.contains { $0.contains("payment USING INDEX payment_open (state=?)") }, "\(plan)")
+        XCTAssertFalse(plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
+    }
 }

@@ -46,10 +46,25 @@ public struct PaymentGuard {
             return PaymentDeviation(PaymentDeviation.meansUnsupported, "\(settings.version.rawValue) cannot carry a payment to \(instruction.label); pay it by hand and approve it with --no-payment, or use version pain.001.001.03")
         }
         guard let key = booked.supplierKey else { return nil }
-        let known = try store.payeeAccounts(supplier: key)
-        guard !known.isEmpty, !known.contains(where: { $0.accountKey == instruction.accountKey }) else { return nil }
-        let history = known.map { "\($0.label) (\($0.source) since \($0.firstSeen.prefix(10)), last \($0.lastSeen.prefix(10)))" }.joined(separator: "; ")
+        // An account imported for a supplier already known is not trusted until another operator confirmed it. The
+        // accounts of bookings not yet taken up by the payments writer count as known: the first invoice of a new
+        // supplier teaches its account before it is paid.
+        let known = try store.payeeAccounts(supplier: key) + pendingAccounts(of: key, except: booked.invoiceID, settings)
+        guard !known.isEmpty, !known.contains(where: { $0.trusted && $0.accountKey == instruction.accountKey }) else { return nil }
+        let history = known.map {
+            "\($0.label) (\($0.trusted ? "" : "awaiting confirmation by another operator, ")\($0.source) since \($0.firstSeen.prefix(10)), last \($0.lastSeen.prefix(10)))"
+        }.joined(separator: "; ")
         return PaymentDeviation(PaymentDeviation.payeeAccountChanged,
                                 "the invoice asks to pay \(supplier) into \(instruction.label) [\(instruction.accountKey)], an account not seen before for this supplier; known accounts: \(history). Check the change with the supplier through a channel you already know (not the invoice), then confirm it with `bilag suppliers confirm` and have another operator retry or approve the invoice")
+    }
+
+    /// The accounts the supplier's bookings not yet taken up by the payments writer pay into (journal entries after
+    /// its cursor, bookings held for their write-backs), as `booked` accounts.
+    func pendingAccounts(of supplier: String, except invoiceID: String, _ settings: PaymentSettings) throws -> [PayeeAccountRecord] {
+        try store.bookingsNotTakenUp(supplier: supplier, after: store.paymentCursor(settings.name)).compactMap { e in
+            guard e.invoiceID != invoiceID, let b = try? e.booked(), b.documentKind == .invoice, PaymentEligibility.payable(b), b.amountDue > .zero,
+                  case let .success(i) = PayeeInstruction.of(b, country: settings.country) else { return nil }
+            return PayeeAccountRecord(supplierKey: supplier, accountKey: i.accountKey, label: i.label, source: "booked", firstSeen: e.createdAt)
+        }
     }
 }

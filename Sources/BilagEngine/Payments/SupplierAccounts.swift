@@ -18,7 +18,19 @@ public struct SupplierAccounts {
     /// `swift`/`reg`, `name` as ERP exports name them; `supplier` the CVR or
     /// organisation number, `account` an IBAN, a domestic account — Danish as registration number and account, or with
     /// the registration number in `bic` — or `FIK:creditor`, `GIRO:account`). All rows or none; returns how many.
+    ///
+    /// Four eyes: an account new to a supplier that already has known accounts is imported `imported-unconfirmed`
+    /// (the fraud guard holds invoices paying into it until another operator confirms it); the importer is recorded,
+    /// and may not release an invoice paying into an account they imported.
     public func importCSV(_ text: String, file: String, by user: String) throws -> Int {
+        let actor = ManualQueue.actor(user)
+        var trusted: [String: Set<String>] = [:]
+        /// The source an imported account gets: trusted for a supplier with no trusted account yet, or an account it has.
+        func source(_ supplier: String, _ account: String) throws -> String {
+            if trusted[supplier] == nil { trusted[supplier] = Set(try store.payeeAccounts(supplier: supplier).filter(\.trusted).map(\.accountKey)) }
+            let known = trusted[supplier] ?? []
+            return known.isEmpty || known.contains(account) ? PayeeAccountRecord.imported : PayeeAccountRecord.unconfirmed
+        }
         var accounts: [PayeeAccountRecord] = []
         for (i, r) in try CSV.records(text, file: file).enumerated() {
             // The column names of the file, or of an ERP's export under another common name.
@@ -30,12 +42,14 @@ public struct SupplierAccounts {
             }
             switch Self.account(raw, bic: f("bic", "swift", "reg"), country: country) {
             case let .success(a):
-                accounts.append(PayeeAccountRecord(supplierKey: Identifiers.normalizedPartyKey(supplier), accountKey: a.key, label: a.label, source: "imported", note: f("note", "name")))
+                let key = Identifiers.normalizedPartyKey(supplier)
+                accounts.append(PayeeAccountRecord(supplierKey: key, accountKey: a.key, label: a.label, source: try source(key, a.key), note: f("note", "name"), importedBy: actor))
             case let .failure(d):
                 throw BilagError("suppliers-invalid", "\(file) row \(i + 2): \(d.message)", remedy: "correct the account in the file and import it again; nothing was imported")
             }
         }
-        try store.addPayeeAccounts(accounts, actor: ManualQueue.actor(user), action: "suppliers-imported", subject: file, detail: "{\"accounts\":\(accounts.count)}")
+        let unconfirmed = accounts.filter { $0.source == PayeeAccountRecord.unconfirmed }.count
+        try store.addPayeeAccounts(accounts, actor: actor, action: "suppliers-imported", subject: file, detail: "{\"accounts\":\(accounts.count),\"unconfirmed\":\(unconfirmed)}")
         return accounts.count
     }
 
@@ -43,24 +57,31 @@ public struct SupplierAccounts {
     /// `payee-account-changed` deviation, once the change was checked with the supplier. Another operator then
     /// releases the invoice.
     public func confirm(invoice id: String, by user: String, note: String?) throws -> PayeeAccountRecord {
-        let q = ManualQueue(pipeline: pipeline)
-        let r = try q.find(id)
+        let r = try ManualQueue(pipeline: pipeline).find(id)
         guard let supplier = r.sellerKey else { throw BilagError("supplier-unknown", "invoice \(r.id) names no supplier", remedy: "reject it") }
-        guard let invoice = pipeline.parsedInvoice(r) else {
-            throw BilagError("original-unreadable", "the kept original of invoice \(r.id) cannot be read again", remedy: "show it with `bilag queue show \(r.id)`")
-        }
-        let booked = BookedInvoice(invoiceID: r.id, bookedAt: "", bookedBy: "", supplierKey: supplier, supplierName: r.sellerName, invoiceNumber: r.invoiceNumber,
-                                   currency: r.currency, amountDue: Amount(1), postings: [], details: BookedInvoiceDetails(invoice: invoice))
-        switch PayeeInstruction.of(booked, country: country) {
+        switch try instruction(of: r, supplier: supplier) {
         case let .failure(d):
             throw BilagError(d.code, "invoice \(r.id) has no account that can be confirmed: \(d.message)", remedy: "reject it and ask the supplier for a corrected invoice")
         case let .success(i):
+            if let imported = try store.payeeAccounts(supplier: supplier).first(where: { $0.accountKey == i.accountKey && !$0.trusted }), imported.importedBy == ManualQueue.actor(user) {
+                throw BilagError("segregation-of-duties", "\(user) imported \(i.label) for this supplier and so cannot also confirm it", remedy: "ask another operator to check it with the supplier and confirm it")
+            }
             let record = PayeeAccountRecord(supplierKey: supplier, accountKey: i.accountKey, label: i.label, source: "confirmed", invoiceID: r.id, confirmedBy: ManualQueue.actor(user), note: note)
             try store.addPayeeAccounts([record], actor: ManualQueue.actor(user), action: "payee-account-confirmed", subject: supplier,
                                        detail: "{\"invoice\":\"\(r.id)\",\"account\":\"\(i.accountKey)\"}")
             try store.audit(r.id, actor: ManualQueue.actor(user), action: "payee-account-confirmed", detail: "{\"account\":\"\(i.accountKey)\"}")
             return record
         }
+    }
+
+    /// The payee account invoice `r` of `supplier` asks to be paid into, read from its kept original.
+    func instruction(of r: InvoiceRecord, supplier: String) throws -> Result<PayeeInstruction, PaymentDeviation> {
+        guard let invoice = pipeline.parsedInvoice(r) else {
+            throw BilagError("original-unreadable", "the kept original of invoice \(r.id) cannot be read again", remedy: "show it with `bilag queue show \(r.id)`")
+        }
+        let booked = BookedInvoice(invoiceID: r.id, bookedAt: "", bookedBy: "", supplierKey: supplier, supplierName: r.sellerName, invoiceNumber: r.invoiceNumber,
+                                   currency: r.currency, amountDue: Amount(1), postings: [], details: BookedInvoiceDetails(invoice: invoice))
+        return PayeeInstruction.of(booked, country: country)
     }
 
     /// The key and label of an account as master data gives it.

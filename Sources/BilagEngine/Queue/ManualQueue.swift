@@ -138,14 +138,19 @@ public struct ManualQueue {
 
     static func actor(_ user: String) -> String { "operator:\(user)" }
 
-    /// Four eyes on a changed payee account: whoever confirmed a new account for an invoice (or, for an invoice held as
-    /// `payee-account-changed`, any new account of its supplier) cannot also release that invoice (approve or retry it).
+    /// Four eyes on payee accounts: whoever confirmed or imported the account an invoice pays into (or confirmed one for
+    /// this invoice, or, for an invoice held as `payee-account-changed`, any new account of its supplier) cannot also
+    /// release that invoice (approve or retry it).
     func refuseOwnAccountConfirmation(_ r: InvoiceRecord, by user: String) throws {
         guard let supplier = r.sellerKey else { return }
+        let actor = Self.actor(user)
+        let mine = try store.payeeAccounts(supplier: supplier).filter { $0.vouched(by: actor) }
+        guard !mine.isEmpty else { return }
         let held = r.reasonCode == PaymentDeviation.payeeAccountChanged
-        if try store.payeeAccounts(supplier: supplier).contains(where: { $0.source == "confirmed" && $0.confirmedBy == Self.actor(user) && (held || $0.invoiceID == r.id) }) {
-            throw BilagError("segregation-of-duties", "\(user) confirmed the new payee account of this supplier and so cannot also release invoice \(r.id)", remedy: "ask another operator to retry or approve it")
-        }
+        let account = try? SupplierAccounts(pipeline: pipeline).instruction(of: r, supplier: supplier).get().accountKey
+        guard let own = mine.first(where: { $0.accountKey == account || $0.invoiceID == r.id || (held && $0.confirmedBy == actor) }) else { return }
+        let did = own.confirmedBy == actor ? "confirmed" : "imported"
+        throw BilagError("segregation-of-duties", "\(user) \(did) the payee account \(own.label) of this supplier and so cannot also release invoice \(r.id)", remedy: "ask another operator to retry or approve it")
     }
 
     /// Refuses to act on a store that is behind its Outbox (restored from an older copy): an approval there could book

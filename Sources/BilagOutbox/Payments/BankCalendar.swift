@@ -1,4 +1,5 @@
 import BilagCore
+import Foundation
 
 /// The banking days of Denmark and Norway: weekdays that are not bank holidays. The holidays are a table of rules,
 /// fixed dates and days counted from Easter Sunday (computed for each year), as Danmarks Nationalbank and Norges Bank
@@ -56,6 +57,21 @@ public struct BankCalendar: Sendable, Equatable {
     }
 
     var rules: [Holiday] { country == "NO" ? Self.norway : Self.denmark }
+
+    /// The country's time zone (Europe/Copenhagen, Europe/Oslo), whose date is a payment's "today"; standard time
+    /// (UTC+1) on a machine without time-zone data.
+    public var timeZone: TimeZone {
+        TimeZone(identifier: country == "NO" ? "Europe/Oslo" : "Europe/Copenhagen") ?? TimeZone(secondsFromGMT: 3600)!
+    }
+
+    /// The date it is in the country at `now` (not the UTC date: from midnight to 01:00 or 02:00 local time, UTC still
+    /// says yesterday).
+    public func today(_ now: Date) -> LocalDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let d = calendar.dateComponents([.year, .month, .day], from: now)
+        return LocalDate(year: d.year ?? 1970, month: d.month ?? 1, day: d.day ?? 1) ?? LocalDate.today(now)
+    }
 
     /// Easter Sunday of `year` (Gregorian; the anonymous algorithm of Meeus/Jones/Butcher).
     public static func easterSunday(_ year: Int) -> LocalDate {

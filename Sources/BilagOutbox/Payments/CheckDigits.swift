@@ -48,10 +48,12 @@ public enum CheckDigits {
         return country + (check < 10 ? "0" : "") + String(check) + bban
     }
 
-    /// IBAN lengths of the countries bilag's municipalities pay to most (others are checked by mod 97 alone).
+    /// IBAN lengths of the countries bilag's municipalities pay to most, as the SWIFT IBAN registry gives them (others are
+    /// checked by mod 97 alone).
     static let ibanLengths: [String: Int] = [
-        "DK": 18, "NO": 15, "SE": 28, "FI": 18, "DE": 22, "NL": 18, "GB": 22, "FR": 27, "BE": 16, "PL": 28, "IS": 26,
-        "FO": 18, "GL": 18, "EE": 20, "LT": 20, "LV": 21, "ES": 24, "IT": 27, "AT": 20, "CH": 21, "IE": 22,
+        "DK": 18, "NO": 15, "SE": 24, "FI": 18, "DE": 22, "NL": 18, "GB": 22, "FR": 27, "BE": 16, "PL": 28, "IS": 26,
+        "FO": 18, "GL": 18, "EE": 20, "LT": 20, "LV": 21, "ES": 24, "IT": 27, "AT": 20, "CH": 21, "IE": 22, "PT": 25,
+        "LU": 20,
     ]
 
     /// An ISO 11649 creditor reference: `RF`, two check digits, up to 21 letters or digits; mod 97.

@@ -83,12 +83,18 @@ public struct Pain001Document: Sendable {
         x.leaf("EndToEndId", String(t.payment.invoiceID.prefix(35)))
         x.close("PmtId")
         x.open("Amt"); x.leaf("InstdAmt Ccy=\"\(XMLText.escape(t.payment.currency))\"", t.amount.description, close: "InstdAmt"); x.close("Amt")
-        // The creditor's bank: a BIC, or (pain.001.001.03, Danish domestic) the registration number.
-        if let bic = i.bic {
-            x.open("CdtrAgt"); x.open("FinInstnId"); x.leaf(v09 ? "BICFI" : "BIC", bic); x.close("FinInstnId"); x.close("CdtrAgt")
-        } else if !v09, i.kind == .domestic, i.country == "DK" {
-            x.open("CdtrAgt"); x.open("FinInstnId"); x.open("ClrSysMmbId"); x.open("ClrSysId"); x.leaf("Cd", "DKNCC"); x.close("ClrSysId")
-            x.leaf("MmbId", String(i.account.prefix(4))); x.close("ClrSysMmbId"); x.close("FinInstnId"); x.close("CdtrAgt")
+        // The creditor's bank: its BIC, and for a Danish domestic account in pain.001.001.03 always its registration
+        // number (DKNCC), which the account number (BBAN) leaves out — with a BIC too, so that the account stays whole.
+        // (.09 carries the account as the IBAN made from both, and its EPC schema takes no clearing member id.)
+        let danish = !v09 && i.kind == .domestic && i.country == "DK"
+        if i.bic != nil || danish {
+            x.open("CdtrAgt"); x.open("FinInstnId")
+            if let bic = i.bic { x.leaf(v09 ? "BICFI" : "BIC", bic) }
+            if danish {
+                x.open("ClrSysMmbId"); x.open("ClrSysId"); x.leaf("Cd", "DKNCC"); x.close("ClrSysId")
+                x.leaf("MmbId", String(i.account.prefix(4))); x.close("ClrSysMmbId")
+            }
+            x.close("FinInstnId"); x.close("CdtrAgt")
         }
         x.open("Cdtr"); x.leaf("Nm", Self.text(t.payment.supplierName ?? t.payment.supplierKey ?? "Creditor", 70)); x.close("Cdtr")
         x.open("CdtrAcct"); x.open("Id")
@@ -136,10 +142,8 @@ public struct Pain001Document: Sendable {
         transfers.reduce(Amount.zero.rounded(2)) { $0 + $1.amount }.rounded(2)
     }
 
-    /// Text cut to `max` characters, line breaks and tabs as spaces.
-    static func text(_ s: String, _ max: Int) -> String {
-        String(String(s.map { $0.isNewline || $0 == "\t" ? " " : $0 }).trimmingWhitespace().prefix(max))
-    }
+    /// Text in the CGI Latin character set, cut to `max` code points as the schema's MaxNText counts them.
+    static func text(_ s: String, _ max: Int) -> String { CGILatin.text(s, max: max) }
 }
 
 /// XML written as text, indented, with element content escaped.

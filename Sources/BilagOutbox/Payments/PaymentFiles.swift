@@ -99,8 +99,8 @@ public final class PaymentFiles: Sendable {
     /// Files the open payments whose execution date is near enough (`days_ahead`) into a new pending file; nil when
     /// none is due (or, with `close_after_minutes`, the oldest has not waited long enough).
     func fileDue(_ store: Store, now: Date) throws -> PaymentFileRecord? {
-        let today = LocalDate.today(now)
         let calendar = settings.calendar
+        let today = calendar.today(now)
         var ready: [(invoiceID: String, requestedDate: String)] = []
         var oldest: String?
         for p in try store.payments(state: "open") where p.openAmount > .zero {
@@ -114,7 +114,7 @@ public final class PaymentFiles: Sendable {
            now.timeIntervalSince(since) < Double(settings.closeAfterSeconds) {
             return nil
         }
-        return try store.filePayments(name, ready, name: { fileName(id: $0, now: now) }, now: Timestamp.string(now))
+        return try store.filePayments(name, ready, name: { fileName(id: $0, now: now) }, now: Timestamp.string(now), render: document.render)
     }
 
     static let encoder: JSONEncoder = {
@@ -123,8 +123,8 @@ public final class PaymentFiles: Sendable {
         return e
     }()
 
-    /// `NAME-DATE-NNNNNNNNNNNN.xml`: unique (the file's number) and sorted by time.
-    func fileName(id: Int64, now: Date) -> String { "\(name)-\(LocalDate.today(now))-\(OutboxFiles.pad(id)).xml" }
+    /// `NAME-DATE-NNNNNNNNNNNN.xml`: unique (the file's number) and sorted by time; the date is the calendar country's.
+    func fileName(id: Int64, now: Date) -> String { "\(name)-\(settings.calendar.today(now))-\(OutboxFiles.pad(id)).xml" }
 
     /// True for a name this writer gives its files.
     public func isOwnFile(_ file: String) -> Bool { file.hasPrefix(name + "-") && file.hasSuffix(".xml") }
@@ -142,34 +142,55 @@ public final class PaymentFiles: Sendable {
         return n
     }
 
-    /// Writes one pending file whole (manifest first under a pending name, then the file, then the manifest's final
-    /// name), then records it written. A file already there (a writer killed after its link) must be byte for byte
-    /// the one the store describes.
+    /// Writes one pending file whole, from the bytes kept when it was filed (manifest first under a pending name, then
+    /// the file, then the manifest's final name), then records it written. A file already there (a writer killed after its link) must be byte for byte
+    /// the one the store describes; a file whose final manifest is there was published and is only recorded, even
+    /// when it has left the folder (collected by the bank).
     func write(_ f: PaymentFileRecord, _ store: Store) throws {
         let payments = try store.payments(inFile: f.name)
-        let data = try document.render(file: f, payments: payments)
+        // The bytes rendered when the file was filed (with the settings of that moment); a file filed before they were
+        // kept is rendered now.
+        let data = try store.paymentFileContent(f.name) ?? document.render(file: f, payments: payments)
+        let version = PaymentSettings.Version.allCases.first { data.range(of: Data("xsd:\($0.rawValue)\"".utf8)) != nil } ?? settings.version
         let path = directory + "/" + f.name
         let pendingManifest = manifestDirectory + "/.pending-" + f.name + ".manifest.json"
-        if let existing = FileIO.read(path) {
-            guard existing == data else {
-                throw BilagError("payment-file-conflict", "the payment file \(path) is not the one the store filed its payments in", remedy: "do not send it to the bank; run `bilag store check` and compare it with `bilag report day`")
-            }
-        } else {
-            let manifest = PaymentManifest(file: f.name, writer: name, version: settings.version.rawValue, payments: payments, data: data, writtenAt: f.createdAt)
+        let existing = FileIO.read(path)
+        if let existing, existing != data {
+            throw BilagError("payment-file-conflict", "the payment file \(path) is not the one the store filed its payments in", remedy: "do not send it to the bank; run `bilag store check` and compare it with `bilag report day`")
+        }
+        if FileManager.default.fileExists(atPath: manifestPath(f.name)) {
+            // The manifest takes its final name only after the file was linked: the file was published, and the bank
+            // may have collected it since. It is recorded, never made again.
+            try recordPublished(f, data: data, store)
+            return
+        }
+        if existing == nil {
+            let manifest = PaymentManifest(file: f.name, writer: name, version: version.rawValue, payments: payments, data: data, writtenAt: f.createdAt)
             unlink(pendingManifest)
             try FileIO.writeAtomicallyNew(try manifest.encoded(), to: pendingManifest)
             try FileIO.writeAtomicallyNew(data, to: path)
         }
         if FileManager.default.fileExists(atPath: pendingManifest) {
             try OutboxFiles.rename(pendingManifest, to: manifestPath(f.name), file: f.name, in: manifestDirectory)
-        } else if !FileManager.default.fileExists(atPath: manifestPath(f.name)) {
+        } else {
             // The file is there without its manifest (written by an earlier version of this step, or the manifest lost):
             // it is the store's file, so its manifest is written now.
-            let manifest = PaymentManifest(file: f.name, writer: name, version: settings.version.rawValue, payments: payments, data: data, writtenAt: f.createdAt)
+            let manifest = PaymentManifest(file: f.name, writer: name, version: version.rawValue, payments: payments, data: data, writtenAt: f.createdAt)
             try FileIO.writeAtomicallyNew(try manifest.encoded(), to: pendingManifest)
             try OutboxFiles.rename(pendingManifest, to: manifestPath(f.name), file: f.name, in: manifestDirectory)
         }
         try store.markPaymentFileWritten(f.name, sha256: OutboxManifest.sha256(data))
+    }
+
+    /// Records a file whose final manifest is there (published, perhaps collected by the bank) as written, when the
+    /// manifest describes the bytes the store files; otherwise stops, for the file the bank has may not be these.
+    func recordPublished(_ f: PaymentFileRecord, data: Data, _ store: Store) throws {
+        let sha = OutboxManifest.sha256(data)
+        guard let manifest = PaymentManifest.read(manifestPath(f.name)), manifest.sha256 == sha else {
+            throw BilagError("payment-file-conflict", "the payment file \(f.name) was published (its manifest \(manifestPath(f.name)) is there), but the manifest does not describe the file the store filed its payments in",
+                             remedy: "do not write the file again; ask the bank which file \(f.name) it received, compare it with the manifest and `bilag report day`, and run `bilag store check`")
+        }
+        try store.markPaymentFileWritten(f.name, sha256: sha)
     }
 
     /// For `bilag store rebuild`: records every payment file the Outbox holds (read from its manifest) as the new
