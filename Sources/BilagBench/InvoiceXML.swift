@@ -348,29 +348,15 @@ enum InvoiceXML {
         mutating func open(_ tag: String) { indent(); out += "<" + tag + ">\n"; depth += 1 }
         mutating func close(_ tag: String) { depth -= 1; indent(); out += "</" + tag + ">\n" }
         mutating func el(_ tag: String, _ text: String) {
-            indent(); out += "<" + tag + ">"; out += escape(text); out += "</" + tag + ">\n"
+            indent(); out += "<" + tag + ">"; out += XMLEscape.text(text); out += "</" + tag + ">\n"
         }
         mutating func el(_ tag: String, _ text: String, attr: (String, String)) { el(tag, text, attrs: [attr]) }
         mutating func el(_ tag: String, _ text: String, attrs: [(String, String)]) {
             indent(); out += "<" + tag
-            for (k, v) in attrs { out += " " + k + "=\"" + escape(v) + "\"" }
-            out += ">" + escape(text) + "</" + tag + ">\n"
+            for (k, v) in attrs { out += " " + k + "=\"" + XMLEscape.text(v) + "\"" }
+            out += ">" + XMLEscape.text(text) + "</" + tag + ">\n"
         }
         mutating func money(_ tag: String, _ ore: Int64) { el(tag, InvoiceXML.money(ore), attr: ("currencyID", "DKK")) }
 
-        func escape(_ s: String) -> String {
-            guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return s }
-            var r = ""
-            for ch in s.unicodeScalars {
-                switch ch {
-                case "&": r += "&amp;"
-                case "<": r += "&lt;"
-                case ">": r += "&gt;"
-                case "\"": r += "&quot;"
-                default: r.unicodeScalars.append(ch)
-                }
-            }
-            return r
-        }
     }
 }

@@ -269,6 +269,11 @@ extension Store {
         try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM journal_entry WHERE invoice_id = ?)", arguments: [invoiceID]) ?? false }
     }
 
+    /// True when the invoice's booking is held for its write-backs.
+    public func isHeld(_ invoiceID: String) throws -> Bool {
+        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM held_booking WHERE invoice_id = ?)", arguments: [invoiceID]) ?? false }
+    }
+
     /// Bookings held for their write-backs: invoice → since when.
     public func heldBookings() throws -> [String: String] {
         try pool.read { db in
@@ -276,6 +281,11 @@ extension Store {
             for r in try Row.fetchAll(db, sql: "SELECT invoice_id, held_at FROM held_booking") { out[r[0]] = r[1] }
             return out
         }
+    }
+
+    /// How many bookings are held for their write-backs.
+    public func heldBookingCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM held_booking") ?? 0 }
     }
 
     /// The case updates of one invoice, oldest first.

@@ -37,7 +37,7 @@ struct InvoiceView: Encodable {
         var invoice: Invoice?
         if let data = KeptOriginal.read(path, sha256: r.sha256), case let .parsed(doc, _) = Examiner().examine(data) { invoice = doc.invoice }
         let store = q.pipeline.store
-        let booking = try store.isReleased(r.id) ? "released" : try store.heldBookings()[r.id] != nil ? "held" : "none"
+        let booking = try store.isReleased(r.id) ? "released" : try store.isHeld(r.id) ? "held" : "none"
         return InvoiceView(record: r, invoice: invoice, validation: docs.validation.map(EmbeddedJSON.init), trace: docs.trace.map(EmbeddedJSON.init), events: try store.events(r.id), decisions: try store.decisions(invoice: r.id), originalPath: path,
                            payment: try store.payment(r.id), caseUpdates: try store.caseUpdates(invoice: r.id), booking: booking)
     }

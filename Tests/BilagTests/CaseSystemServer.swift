@@ -18,6 +18,14 @@ final class CaseSystemServer: LoopbackCaseSystem, @unchecked Sendable {
         let tls = certificates.map { HTTPTLS(caBundle: $0.caCert, clientCertificate: $0.clientCert, clientKey: $0.clientKey) } ?? HTTPTLS()
         try super.init(script: Self.script(in: Self.repository), data: data, serverArguments: args, tls: tls)
     }
+
+    /// A server on a copy of the shipped case data, in a temporary folder added to `cleanup` (removed by the test).
+    static func onShippedCaseData(certificates: TestCertificates? = nil, cleanup: inout [String]) throws -> CaseSystemServer {
+        let folder = NSTemporaryDirectory() + "bilag-casedata-" + UUID().uuidString
+        try ShippedRobots.copyCaseData(into: folder)
+        cleanup.append(folder)
+        return try CaseSystemServer(data: folder, certificates: certificates)
+    }
 }
 
 /// A CA, a server certificate for 127.0.0.1 and a client certificate, made by `openssl` in a temporary folder.

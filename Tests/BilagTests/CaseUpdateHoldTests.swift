@@ -20,10 +20,7 @@ final class CaseUpdateHoldTests: XCTestCase {
     override func tearDown() { for f in cleanup { try? FileManager.default.removeItem(atPath: f) } }
 
     func server() throws -> CaseSystemServer {
-        let folder = NSTemporaryDirectory() + "bilag-casedata-" + UUID().uuidString
-        try ShippedRobots.copyCaseData(into: folder)
-        cleanup.append(folder)
-        return try CaseSystemServer(data: folder)
+        try CaseSystemServer.onShippedCaseData(cleanup: &cleanup)
     }
 
     /// A world on the shipped robots (over HTTP when `s` is given), its `bilag.yaml` edited by `replacing`.

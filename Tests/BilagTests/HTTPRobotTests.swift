@@ -29,10 +29,7 @@ final class HTTPRobotTests: XCTestCase {
     override func tearDown() { for f in cleanup { try? FileManager.default.removeItem(atPath: f) } }
 
     func server(certificates: TestCertificates? = nil) throws -> CaseSystemServer {
-        let folder = NSTemporaryDirectory() + "bilag-casedata-" + UUID().uuidString
-        try ShippedRobots.copyCaseData(into: folder)
-        cleanup.append(folder)
-        return try CaseSystemServer(data: folder, certificates: certificates)
+        try CaseSystemServer.onShippedCaseData(certificates: certificates, cleanup: &cleanup)
     }
 
     func outcomes(_ w: RobotWorld) throws -> [String: String] {

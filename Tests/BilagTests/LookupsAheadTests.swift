@@ -17,10 +17,7 @@ final class LookupsAheadTests: XCTestCase {
     override func tearDown() { for f in cleanup { try? FileManager.default.removeItem(atPath: f) } }
 
     func server() throws -> CaseSystemServer {
-        let folder = NSTemporaryDirectory() + "bilag-casedata-" + UUID().uuidString
-        try ShippedRobots.copyCaseData(into: folder)
-        cleanup.append(folder)
-        return try CaseSystemServer(data: folder)
+        try CaseSystemServer.onShippedCaseData(cleanup: &cleanup)
     }
 
     /// The generated month (rent history from the month before, plans, medical orders, ordinary invoices) decided

@@ -80,7 +80,7 @@ public struct CaseUpdateStatus: Encodable, Sendable {
 
     public init(store: Store) throws {
         counts = try store.caseUpdateCounts()
-        heldBookings = try store.heldBookings().count
+        heldBookings = try store.heldBookingCount()
         attention = try store.caseUpdates(states: ["pending", "refused", "failed"], limit: 200).filter { $0.state != "pending" || $0.failingSince != nil }
     }
 

@@ -82,7 +82,7 @@ public struct Pain001Document: Sendable {
         x.leaf("InstrId", "BILAG-\(t.payment.seq)")
         x.leaf("EndToEndId", String(t.payment.invoiceID.prefix(35)))
         x.close("PmtId")
-        x.open("Amt"); x.leaf("InstdAmt Ccy=\"\(XMLText.escape(t.payment.currency))\"", t.amount.description, close: "InstdAmt"); x.close("Amt")
+        x.open("Amt"); x.leaf("InstdAmt Ccy=\"\(XMLEscape.text(t.payment.currency))\"", t.amount.description, close: "InstdAmt"); x.close("Amt")
         // The creditor's bank: its BIC, and for a Danish domestic account in pain.001.001.03 always its registration
         // number (DKNCC), which the account number (BBAN) leaves out — with a BIC too, so that the account stays whole.
         // (.09 carries the account as the IBAN made from both, and its EPC schema takes no clearing member id.)
@@ -151,27 +151,9 @@ struct XMLText {
     var text = ""
     var depth = 0
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                // Control characters are not allowed in XML 1.0 text.
-                if c.value < 0x20 { out += " " } else { out.unicodeScalars.append(c) }
-            }
-        }
-        return out
-    }
-
     mutating func raw(_ s: String) { text += s }
     mutating func indent() { text += String(repeating: "  ", count: depth) }
     mutating func open(_ tag: String, close _: String? = nil) { indent(); text += "<\(tag)>\n"; depth += 1 }
     mutating func close(_ tag: String) { depth -= 1; indent(); text += "</\(tag)>\n" }
-    mutating func leaf(_ tag: String, _ value: String, close: String? = nil) { indent(); text += "<\(tag)>\(Self.escape(value))</\(close ?? tag)>\n" }
+    mutating func leaf(_ tag: String, _ value: String, close: String? = nil) { indent(); text += "<\(tag)>\(XMLEscape.text(value))</\(close ?? tag)>\n" }
 }
