@@ -61,6 +61,9 @@ final class DemoOutboxTests: XCTestCase {
         let p = try XCTUnwrap(json["payments"] as? [String: Any])
         XCTAssertEqual(p["paid_count"] as? Int, paid)
         if LocalDate.today() < LocalDate(parsing: "2027-01-10")! { XCTAssertEqual(p["waiting_count"] as? Int, 1, "\(p)") }
+        let list = try bilag(["payments", "list"])
+        XCTAssertEqual(list.exitCode, 0, "\(list)")
+        XCTAssertEqual(list.stdout.split(separator: "\n").filter { $0.contains(" filed ") }.count, paid, list.stdout)
         let text = try bilag(["report", "day"]).stdout
         XCTAssertTrue(text.contains("payments (bank):") && text.contains("reconciles"), text)
     }
