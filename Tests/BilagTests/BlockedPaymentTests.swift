@@ -54,6 +54,30 @@ final class BlockedPaymentTests: XCTestCase {
         XCTAssertTrue(report.ok && report.blocked.isEmpty, "\(report)")
     }
 
+    /// The same through the real binary's commands: listed, refused while the account is unconfirmed and to the
+    /// operator who confirmed it, released by another, audited.
+    func testThePaymentsCommandsListReleaseAndRefuse() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        let pipeline = try root.bookingPipeline()
+        pipeline.flushing = NoFlush()
+        let c = try blocked(root, pipeline, "c", supplier: "DK88888888")
+        let listed = try root.bilagSucceeding(["payments", "list", "--state", "blocked"]).stdout
+        XCTAssertTrue(listed.contains(c.id) && listed.contains(PaymentDeviation.payeeAccountChanged), listed)
+        let unconfirmed = try root.bilag(["payments", "release", c.id, "--user", "carol"])
+        XCTAssertNotEqual(unconfirmed.exitCode, 0)
+        XCTAssertTrue(unconfirmed.stderr.contains("not a known account") && unconfirmed.stderr.contains("suppliers confirm"), "\(unconfirmed)")
+        try root.bilagSucceeding(["suppliers", "confirm", "--invoice", c.id, "--user", "bob", "--note", "phoned the supplier"])
+        let own = try root.bilag(["payments", "release", c.id, "--user", "bob"])
+        XCTAssertTrue(own.stderr.contains("cannot also release"), "\(own)")
+        let released = try root.bilagSucceeding(["payments", "release", c.id, "--user", "carol", "--note", "checked"]).stdout
+        XCTAssertTrue(released.contains("filed in bank-"), released)
+        XCTAssertEqual(Set(try F.checkedPayments(outbox: root.outbox).keys), [c.id])
+        XCTAssertTrue(try root.bilagSucceeding(["audit", "list"]).stdout.contains("payment-released"))
+        let again = try root.bilag(["payments", "cancel", c.id, "--user", "carol", "--note", "too late"])
+        XCTAssertTrue(again.stderr.contains("never paid again"), "\(again)")
+    }
+
     func testABlockedPaymentIsCancelledWithANoteAndNeverPaid() throws {
         let root = try TemporaryRoot()
         try root.writeConfig(F.config())
