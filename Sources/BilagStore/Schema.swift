@@ -293,6 +293,17 @@ enum Schema {
         m.registerMigration("v8-payfix-payment-file-content") { db in
             try db.execute(sql: "ALTER TABLE payment_file ADD COLUMN content BLOB")
         }
+        // A payments writer's files are read by writer at every flush (`paymentFilesOfWriterSQL`): by index.
+        m.registerMigration("v9-pay-payment-file-writer") { db in
+            try db.execute(sql: "CREATE INDEX payment_file_writer ON payment_file(writer, id)")
+        }
+        // A sender claims a write-back before it sends it (`claimCaseUpdate`): who, and until when.
+        m.registerMigration("v9-pay-case-update-claim") { db in
+            try db.execute(sql: """
+            ALTER TABLE case_update ADD COLUMN claimed_by TEXT;
+            ALTER TABLE case_update ADD COLUMN claimed_until TEXT;
+            """)
+        }
         return m
     }
 }

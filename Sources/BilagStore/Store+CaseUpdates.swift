@@ -55,7 +55,9 @@ extension Store {
     }
 
     /// Pending updates whose time has come (`now`, an ISO timestamp: those whose retry time has not passed wait),
-    /// oldest first. Without `now`, every pending update.
+    /// oldest first. Without `now`, every pending update. One another sender is sending is listed too: a sender
+    /// claims each before it sends it (`claimCaseUpdate`), which settles who sends it, and whether a claim left by a
+    /// sender killed while sending still stands.
     public func pendingCaseUpdates(limit: Int, now: String? = nil) throws -> [PendingCaseUpdate] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
@@ -71,14 +73,6 @@ extension Store {
     /// A reversal of the same invoice not yet settled: while there is one, none of the invoice's own write-backs is sent
     /// (a re-run's new key never goes out before the reversal of the old one, so the reversal cannot undo it).
     static let pendingReversalOfInvoice = "SELECT 1 FROM case_update r WHERE r.invoice_id = case_update.invoice_id AND r.compensates IS NOT NULL AND r.state = 'pending'"
-
-    /// Whether the update is still pending (not withdrawn, refused or marked by another process meanwhile), and may
-    /// be sent now: a write-back of an invoice with a pending reversal waits for it. Asked just before each send.
-    public func caseUpdateSendable(_ id: Int64) throws -> Bool {
-        try pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM case_update WHERE id = ? AND state = 'pending' AND (compensates IS NOT NULL OR NOT EXISTS (\(Self.pendingReversalOfInvoice))))", arguments: [id]) ?? false
-        }
-    }
 
     /// The idempotency key to send a re-run's write-back under, when it differs from its own: a re-run queued while
     /// the reversal of the earlier write-back was pending went under a new key; if that reversal was then refused,
@@ -107,10 +101,10 @@ extension Store {
         guard !ids.isEmpty else { return [] }
         let now = Timestamp.string()
         return try pool.write { db in
-            let statement = try db.cachedStatement(sql: "UPDATE case_update SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, retry_at = NULL, file = COALESCE(?, file) WHERE id = ? AND state = 'pending'")
+            let statement = try db.cachedStatement(sql: "UPDATE case_update SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, retry_at = NULL, file = COALESCE(?, file), claimed_by = NULL, claimed_until = NULL WHERE id = ? AND state = 'pending'")
             // Confirmed after it was withdrawn or given up (its invoice left the way to booking while it was on its way):
             // it took effect all the same, so it is recorded as sent and reversed.
-            let late = try db.cachedStatement(sql: "UPDATE case_update SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, retry_at = NULL, file = COALESCE(?, file) WHERE id = ? AND state IN ('withdrawn', 'failed') AND compensates IS NULL")
+            let late = try db.cachedStatement(sql: "UPDATE case_update SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, retry_at = NULL, file = COALESCE(?, file), claimed_by = NULL, claimed_until = NULL WHERE id = ? AND state IN ('withdrawn', 'failed') AND compensates IS NULL")
             let invoice = try db.cachedStatement(sql: "SELECT invoice_id FROM case_update WHERE id = ?")
             var invoices: [String] = [], reverse: [String] = []
             for id in ids {
@@ -136,7 +130,7 @@ extension Store {
     /// A send failed (the case system is down): tried again at `retryAt`, with the same idempotency key.
     public func markCaseUpdateFailed(_ id: Int64, error: String, retryAt: String? = nil, now: String = Timestamp.string()) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE case_update SET attempts = attempts + 1, last_error = ?, retry_at = ?, failing_since = COALESCE(failing_since, ?) WHERE id = ? AND state = 'pending'",
+            try db.execute(sql: "UPDATE case_update SET attempts = attempts + 1, last_error = ?, retry_at = ?, failing_since = COALESCE(failing_since, ?), claimed_by = NULL, claimed_until = NULL WHERE id = ? AND state = 'pending'",
                            arguments: [error, retryAt, now, id])
         }
     }
@@ -164,7 +158,7 @@ extension Store {
         let now = Timestamp.string()
         return try pool.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.caseUpdateColumns) FROM case_update WHERE id = ? AND state = 'pending'", arguments: [id]).map(Self.caseUpdateRow) else { return .notPending }
-            try db.execute(sql: "UPDATE case_update SET state = ?, attempts = attempts + 1, last_error = ?, retry_at = NULL WHERE id = ?", arguments: [state, error, id])
+            try db.execute(sql: "UPDATE case_update SET state = ?, attempts = attempts + 1, last_error = ?, retry_at = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = ?", arguments: [state, error, id])
             if row.compensates != nil { return .compensationEnded(invoiceID: row.invoiceID) }
             try db.execute(sql: "DELETE FROM held_booking WHERE invoice_id = ?", arguments: [row.invoiceID])
             guard db.changesCount == 1 else { return .markedOnly(invoiceID: row.invoiceID) }

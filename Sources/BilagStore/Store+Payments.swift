@@ -256,11 +256,17 @@ extension Store {
         try pool.read { db in try Data.fetchOne(db, sql: "SELECT content FROM payment_file WHERE name = ?", arguments: [name]) }
     }
 
+    static let paymentFileColumns = "id, writer, name, state, created_at, count, sha256, written_at"
+    /// One writer's payment files: a search of the `payment_file_writer` index (asked at every flush).
+    static let paymentFilesOfWriterSQL = "SELECT \(paymentFileColumns) FROM payment_file WHERE writer = ? ORDER BY id"
+
     /// The payment files of `writer` (all when nil), oldest first.
     public func paymentFiles(_ writer: String? = nil) throws -> [PaymentFileRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, writer, name, state, created_at, count, sha256, written_at FROM payment_file WHERE (? IS NULL OR writer = ?) ORDER BY id", arguments: [writer, writer])
-                .map { PaymentFileRecord(id: $0[0], writer: $0[1], name: $0[2], state: $0[3], createdAt: $0[4], count: $0[5], sha256: $0[6], writtenAt: $0[7]) }
+            // Two queries, not `(? IS NULL OR writer = ?)`, which keeps SQLite from using the index.
+            let rows = try writer.map { try Row.fetchAll(db, sql: Self.paymentFilesOfWriterSQL, arguments: [$0]) }
+                ?? Row.fetchAll(db, sql: "SELECT \(Self.paymentFileColumns) FROM payment_file ORDER BY id")
+            return rows.map { PaymentFileRecord(id: $0[0], writer: $0[1], name: $0[2], state: $0[3], createdAt: $0[4], count: $0[5], sha256: $0[6], writtenAt: $0[7]) }
         }
     }
 
@@ -330,13 +336,18 @@ extension Store {
         }
     }
 
+    static let payeeAccountColumns = "supplier_key, account_key, label, source, first_seen, last_seen, invoice_id, confirmed_by, note, imported_by"
+    /// One supplier's known accounts: a search of the table's key (supplier, account), asked for every invoice a
+    /// robot would pay.
+    static let payeeAccountsOfSupplierSQL = "SELECT \(payeeAccountColumns) FROM payee_account WHERE supplier_key = ? ORDER BY first_seen"
+
     /// The accounts `supplier` is known to be paid into (every supplier's when nil), oldest first.
     public func payeeAccounts(supplier: String? = nil) throws -> [PayeeAccountRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT supplier_key, account_key, label, source, first_seen, last_seen, invoice_id, confirmed_by, note, imported_by FROM payee_account
-                WHERE (? IS NULL OR supplier_key = ?) ORDER BY supplier_key, first_seen
-                """, arguments: [supplier, supplier]).map {
+            // Two queries, not `(? IS NULL OR supplier_key = ?)`, which keeps SQLite from searching by the key.
+            let rows = try supplier.map { try Row.fetchAll(db, sql: Self.payeeAccountsOfSupplierSQL, arguments: [$0]) }
+                ?? Row.fetchAll(db, sql: "SELECT \(Self.payeeAccountColumns) FROM payee_account ORDER BY supplier_key, first_seen")
+            return rows.map {
                 PayeeAccountRecord(supplierKey: $0[0], accountKey: $0[1], label: $0[2], source: $0[3], firstSeen: $0[4], lastSeen: $0[5], invoiceID: $0[6], confirmedBy: $0[7], note: $0[8],
                                    importedBy: $0[9])
             }

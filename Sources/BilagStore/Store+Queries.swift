@@ -116,14 +116,15 @@ extension Store {
         }
     }
 
-    /// The invoices decided on `day` (`2026-12-03`, UTC), and those waiting for a case system touched that day: who
-    /// decided (`decided_by`), the state, the currency and the amount due, one row each.
-    public func decidedOn(_ day: String) throws -> [(actor: String, state: String, currency: String?, amountDue: String?)] {
+    /// The invoices decided from `start` until before `end` (UTC timestamps: the bounds of one local day), and those
+    /// waiting for a case system touched then: who decided (`decided_by`), the state, the currency and the amount due,
+    /// one row each.
+    public func decided(from start: String, until end: String) throws -> [(actor: String, state: String, currency: String?, amountDue: String?)] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT COALESCE(decided_by, 'system'), state, currency, amount_due FROM invoice
                 WHERE decided_at >= ? AND decided_at < ? OR (state = 'received' AND updated_at >= ? AND updated_at < ?)
-                """, arguments: [day, day + "T99", day, day + "T99"]).map { ($0[0], $0[1], $0[2], $0[3]) }
+                """, arguments: [start, end, start, end]).map { ($0[0], $0[1], $0[2], $0[3]) }
         }
     }
 }

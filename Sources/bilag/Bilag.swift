@@ -16,7 +16,7 @@ struct Bilag: AsyncParsableCommand {
         \(ExitStatus.table)
         """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, StoreCommand.self, ReportCommand.self, InspectCommand.self, QueueCommand.self, InvoicesCommand.self, StatusCommand.self, RobotsCommand.self, ConnectorsCommand.self, PlansCommand.self, SuppliersCommand.self, DecisionsCommand.self, AuditCommand.self, BenchCommand.self],
+        subcommands: [RunCommand.self, StoreCommand.self, ReportCommand.self, InspectCommand.self, QueueCommand.self, InvoicesCommand.self, StatusCommand.self, RobotsCommand.self, ConnectorsCommand.self, PlansCommand.self, SuppliersCommand.self, PaymentsCommand.self, DecisionsCommand.self, AuditCommand.self, BenchCommand.self],
         defaultSubcommand: nil)
 
     /// Parses and runs the command; every error leaves with one of the documented exit codes (`ExitStatus`).

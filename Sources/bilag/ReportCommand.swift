@@ -15,22 +15,22 @@ struct ReportCommand: ParsableCommand {
     struct Day: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One day: outcomes per robot with counts and amounts, the files written with their counts, sums and checksums, and the reconciliation of every writer's files with the store (exit 0 when they reconcile, 5 when not).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The day, YYYY-MM-DD (UTC); today when left out.") var date: String?
+        @Argument(help: "The day, YYYY-MM-DD, in the municipality's time zone (the payments writer's country's, else Denmark's); today when left out.") var date: String?
         @Flag(help: "JSON for scripts.") var json = false
 
         func run() throws {
             JSONLogHandler.bootstrap(level: "critical")
-            let day = date ?? String(Timestamp.string().prefix(10))
-            guard day.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) != nil else {
-                throw BilagError("usage", "'\(day)' is not a date", remedy: "give the day as YYYY-MM-DD, e.g. \(Timestamp.string().prefix(10))")
-            }
             let (config, store) = try global.openStore()
-            let report = try DayReport(date: day, config: config, store: store)
+            let today = ReportDay.today(config)
+            guard let day = date.map({ ReportDay.parse($0, config: config) }) ?? today else {
+                throw BilagError("usage", "'\(date ?? "")' is not a date", remedy: "give the day as YYYY-MM-DD, e.g. \(today.date)")
+            }
+            let report = try DayReport(day: day, config: config, store: store)
             if json {
                 try Console().json(report)
             } else {
                 let out = Console()
-                out.line("bilag on \(day) (UTC)")
+                out.line("bilag on \(report.date) (\(report.timeZone), from local midnight to midnight)")
                 out.line("decided, per robot and outcome:")
                 if report.outcomes.isEmpty { out.line("  nothing") }
                 for o in report.outcomes {

@@ -9,14 +9,17 @@ struct SuppliersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "suppliers", abstract: "Suppliers' known payee accounts (the invoice-fraud guard).",
                                                     subcommands: [Show.self, Import.self, Confirm.self])
 
-    static func open(_ global: GlobalOptions) throws -> SupplierAccounts {
+    static func open(_ global: GlobalOptions) throws -> SupplierAccounts { SupplierAccounts(pipeline: try pipeline(global)) }
+
+    /// The pipeline of an existing root, for commands that act on its store and Outbox (suppliers, payments).
+    static func pipeline(_ global: GlobalOptions) throws -> Pipeline {
         let config = try global.loadExisting()
         JSONLogHandler.bootstrap(level: "warning")
-        return SupplierAccounts(pipeline: try Pipeline.withRobots(config: config))
+        return try Pipeline.withRobots(config: config)
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the known payee accounts, of one supplier or all, with where each came from.")
+        static let configuration = CommandConfiguration(abstract: "List the known payee accounts, of one supplier or all, with where each came from, who imported and who confirmed it.")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "One JSON object per account.") var json = false
         @Argument(help: "A supplier's CVR or organisation number (all when left out).") var supplier: String?
@@ -27,8 +30,10 @@ struct SuppliersCommand: ParsableCommand {
             let accounts = try store.payeeAccounts(supplier: supplier.map(Identifiers.normalizedPartyKey))
             let out = Console()
             if json { out.write(try out.jsonLines(accounts)); return }
-            out.table(["SUPPLIER", "ACCOUNT", "SOURCE", "FIRST SEEN", "LAST SEEN", "CONFIRMED BY", "INVOICE", "NOTE"], accounts.map {
-                [$0.supplierKey, $0.label, $0.source, String($0.firstSeen.prefix(10)), String($0.lastSeen.prefix(10)), $0.confirmedBy ?? "-", $0.invoiceID ?? "-", $0.note ?? ""]
+            // Who vouched for each account: who imported it into the supplier's master data and who confirmed it (neither
+            // may release a payment into it).
+            out.table(["SUPPLIER", "ACCOUNT", "SOURCE", "FIRST SEEN", "LAST SEEN", "IMPORTED BY", "CONFIRMED BY", "INVOICE", "NOTE"], accounts.map {
+                [$0.supplierKey, $0.label, $0.source, String($0.firstSeen.prefix(10)), String($0.lastSeen.prefix(10)), $0.importedBy ?? "-", $0.confirmedBy ?? "-", $0.invoiceID ?? "-", $0.note ?? ""]
             })
         }
     }

@@ -71,6 +71,34 @@ final class ERPWriterTests: XCTestCase {
         XCTAssertEqual(sum, .zero, "the batch balances")
     }
 
+    /// A booking made at 00:30 on 1 December in Copenhagen (23:30 UTC on 30 November) is booked on 1 December and in
+    /// period 202612 in the ERP file, and the file's date is that day too; in Oslo the same with `time_zone`. The
+    /// invoice's own dates (issue, due) stay as the invoice gives them.
+    func testBookedDatePeriodAndFileDateAreTheMunicipalitysLocalDates() throws {
+        let midnight = entries().map { e -> OutboxEntry in var b = e.booked; b.bookedAt = "2026-11-30T23:30:00.000Z"; return OutboxEntry(seq: e.seq, booked: b) }
+        let yaml = """
+        format: separated
+        line_end: lf
+        date_format: yyyy-MM-dd
+        header:
+          - [ { value: "H" }, { field: created_date } ]
+        fields:
+          - { field: booked_date }
+          - { field: period }
+          - { field: issue_date }
+        """
+        let layout = try ERPLayout.parse(yaml, source: "local.yaml")
+        for (zone, settings) in [("Europe/Copenhagen", [String: String]()), ("Europe/Oslo", ["time_zone": "Europe/Oslo"])] {
+            let fromSettings = try ERPWriter(name: "erp", settings: ["layout": "plain-csv"].merging(settings) { $1 }, root: "/nonexistent")
+            XCTAssertEqual(fromSettings.timeZone.identifier, zone)
+            let writer = ERPWriter(name: "erp", layout: layout, timeZone: fromSettings.timeZone)
+            let lines = String(decoding: try writer.render(midnight), as: UTF8.self).split(separator: "\n").map(String.init)
+            XCTAssertEqual(lines.first, "H;2026-12-01", zone)
+            XCTAssertEqual(Set(lines.dropFirst()), ["2026-12-01;202612;2026-11-30"], zone)
+        }
+        XCTAssertThrowsError(try shipped("plain-csv", settings: ["time_zone": "Mars/Olympus"])) { XCTAssertEqual(($0 as? BilagError)?.code, "config-invalid") }
+    }
+
     func testALayoutOfOnesOwnSetsFormatsSignsCharsetHeaderAndTrailer() throws {
         let yaml = """
         format: fixed

@@ -67,7 +67,7 @@ final class OutboxCrashTests: XCTestCase {
         XCTAssertEqual(((try? FileManager.default.contentsOfDirectory(atPath: manifests)) ?? []).filter { $0.hasPrefix(".pending-") }, [], "a pending manifest was left")
 
         // The day's report reconciles, and the store check is clean.
-        let today = String(Timestamp.string().prefix(10))
+        let today = BankCalendar(country: "DK")!.today(Date()).description   // the report's day is the local one
         let report = try root.bilag(["report", "day", today, "--json"]).jsonObject()
         XCTAssertEqual(report["ok"] as? Bool, true, "\(report)")
         let reconciled = try XCTUnwrap(report["reconciliation"] as? [[String: Any]])
@@ -81,7 +81,7 @@ final class OutboxCrashTests: XCTestCase {
     func testTheDayReportFindsAChangedFileAndAnInvoiceInTwoFiles() throws {
         let root = try TemporaryRoot()
         for id in try root.queuedInvoices(2, prefix: "D", config: config) { try root.bilagSucceeding(TemporaryRoot.approval(id)) }
-        let today = String(Timestamp.string().prefix(10))
+        let today = BankCalendar(country: "DK")!.today(Date()).description   // the report's day is the local one
         let clean = try root.bilag(["report", "day", today])
         XCTAssertEqual(clean.exitCode, 0, "\(clean)")
         XCTAssertTrue(clean.stdout.contains("operator") && clean.stdout.contains("booked") && clean.stdout.contains("reconciles"), clean.stdout)

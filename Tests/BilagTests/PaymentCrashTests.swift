@@ -45,7 +45,7 @@ final class PaymentCrashTests: XCTestCase {
         XCTAssertTrue(try store.paymentFiles("bank").allSatisfy { $0.state == "written" })
 
         // The day's report: all paid, nothing waiting, the payment files reconcile with the store.
-        let today = String(Timestamp.string().prefix(10))
+        let today = BankCalendar(country: "DK")!.today(Date()).description   // the report's day is the local one
         let report = try root.bilag(["report", "day", today, "--json"]).jsonObject()
         XCTAssertEqual(report["ok"] as? Bool, true, "\(report)")
         let payments = try XCTUnwrap(report["payments"] as? [String: Any])
@@ -69,7 +69,7 @@ final class PaymentCrashTests: XCTestCase {
         let id = try XCTUnwrap(try Store(path: root.databasePath).invoices(limit: 10).first?.id)
         try root.bilagSucceeding(TemporaryRoot.approval(id))
         XCTAssertEqual(try F.checkedPayments(outbox: root.outbox).count, 1)
-        let today = String(Timestamp.string().prefix(10))
+        let today = BankCalendar(country: "DK")!.today(Date()).description   // the report's day is the local one
         XCTAssertEqual(try root.bilag(["report", "day", today]).exitCode, 0)
 
         // The report fails a payment file edited after it was written.
@@ -133,5 +133,33 @@ final class SupplierCommandTests: XCTestCase {
         XCTAssertTrue(try root.bilagSucceeding(["audit", "list"]).stdout.contains("payee-account-confirmed"))
         let view = try root.bilagSucceeding(["queue", "show", id]).stdout
         XCTAssertTrue(view.contains("payment: filed — DKK 1656.25 of 1656.25 in bank-"), view)
+    }
+}
+
+/// `bilag suppliers show` names who vouched for each known account: who imported it and who confirmed it.
+final class SupplierShowTests: XCTestCase {
+    typealias F = PaymentFixtures
+
+    func testSuppliersShowSaysWhoImportedAndWhoConfirmedEachAccount() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        try Data("supplier;account;bic;note\nDK11111111;DK5000400440116243;DABADKKK;ERP master data\n".utf8).write(to: URL(fileURLWithPath: root.path + "/first.csv"))
+        try Data("supplier;account;bic;note\nDK11111111;FIK:87654321;;new slip account\n".utf8).write(to: URL(fileURLWithPath: root.path + "/second.csv"))
+        try root.bilagSucceeding(["run", "--once"])
+        try root.bilagSucceeding(["suppliers", "import", root.path + "/first.csv", "--user", "alice"])
+        try root.bilagSucceeding(["suppliers", "import", root.path + "/second.csv", "--user", "carol"])
+        try root.deliver(F.document("C-1", supplier: "DK11111111", means: F.iban("NO9386011117947", bic: "DNBANOKK")), to: "peppol/c-1.xml")
+        try root.bilagSucceeding(["run", "--once"])
+        let id = try XCTUnwrap(try Store(path: root.databasePath).invoices(limit: 10).first?.id)
+        try root.bilagSucceeding(["suppliers", "confirm", "--invoice", id, "--user", "bob", "--note", "phoned the supplier"])
+
+        let lines = try root.bilagSucceeding(["suppliers", "show", "DK11111111"]).stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.first?.contains("IMPORTED BY") == true && lines.first?.contains("CONFIRMED BY") == true, "\(lines)")
+        func row(_ account: String) -> String { lines.first { $0.contains(account) } ?? "" }
+        XCTAssertTrue(row("DK5000400440116243").contains("operator:alice"), "\(lines)")
+        XCTAssertTrue(row("87654321").contains("operator:carol") && row("87654321").contains("imported-unconfirmed"), "\(lines)")
+        XCTAssertTrue(row("NO9386011117947").contains("operator:bob") && !row("NO9386011117947").contains("operator:alice"), "\(lines)")
+        let json = try root.bilagSucceeding(["suppliers", "show", "--json"]).stdout
+        XCTAssertTrue(json.contains("\"imported_by\":\"operator:alice\"") && json.contains("\"imported_by\":\"operator:carol\""), json)
     }
 }

@@ -49,10 +49,11 @@ final class PaymentFileTests: XCTestCase {
         XCTAssertNil(paid[r["h-later"]!.id], "due in 2099: waiting")
         for (id, p) in paid { XCTAssertEqual(p.amount, Amount(parsing: try XCTUnwrap(try pipeline.store.invoice(id)?.amountDue))!.rounded(2), id) }
 
-        // Laid out as the CGI guides show: FIK creditor and card type, KID as SCOR, the Danish registration number.
+        // Laid out as the Danish and Norwegian CGI practice: the FIK creditor (scheme OCR) with card type and payment
+        // id as one SCOR reference, KID as SCOR, the Danish registration number.
         let file = try XCTUnwrap(Set(paid.values.map(\.file)).first)
         let xml = try String(contentsOfFile: root.outbox + "/bank/" + file, encoding: .utf8)
-        for snippet in ["<Prtry>71</Prtry>", "<Ref>000000002346526</Ref>", "<Id>87654321</Id>", "<Prtry>04</Prtry>", "<Cd>SCOR</Cd>", "<Ref>12345678903</Ref>",
+        for snippet in ["<Prtry>OCR</Prtry>", "<Ref>71/000000002346526</Ref>", "<Id>87654321</Id>", "<Ref>04/1234567890123452</Ref>", "<Cd>SCOR</Cd>", "<Ref>12345678903</Ref>",
                         "<Ref>RF18539007547034</Ref>", "<MmbId>0040</MmbId>", "<Cd>DKNCC</Cd>", "<IBAN>DK3730000000000001</IBAN>", "<ReqdExctnDt>"] {
             XCTAssertTrue(xml.contains(snippet), "\(snippet) in \(xml)")
         }
@@ -60,7 +61,7 @@ final class PaymentFileTests: XCTestCase {
         XCTAssertEqual(Set(blocks.map(\.debtor)), ["DK5000400440116243", "DK3730000000000001"], "EUR from its own account")
 
         // The day's report: paid and waiting, and the files reconcile.
-        let report = try DayReport(date: String(Timestamp.string().prefix(10)), config: pipeline.config, store: pipeline.store)
+        let report = try DayReport(day: ReportDay.today(pipeline.config), config: pipeline.config, store: pipeline.store)
         let p = try XCTUnwrap(report.payments)
         XCTAssertTrue(p.ok, "\(p)")
         XCTAssertEqual(p.paidCount, 7)
@@ -294,7 +295,7 @@ final class PaymentFileTests: XCTestCase {
         XCTAssertEqual(blocked.state, "blocked")
         XCTAssertTrue(blocked.reason?.hasPrefix(PaymentDeviation.payeeAccountChanged) == true, blocked.reason ?? "")
         XCTAssertEqual(try pipeline.store.payeeAccounts(supplier: F.key("DK88888888")).map(\.accountKey), ["IBAN:GB29NWBK60161331926819"], "a blocked account is not learnt")
-        let report = try XCTUnwrap(try DayReport(date: LocalDate.today().description, config: pipeline.config, store: pipeline.store).payments)
+        let report = try XCTUnwrap(try DayReport(day: ReportDay.today(pipeline.config), config: pipeline.config, store: pipeline.store).payments)
         XCTAssertTrue(report.blocked.contains { $0.hasPrefix(c.id) && $0.contains(PaymentDeviation.payeeAccountChanged) }, "\(report.blocked)")
     }
 

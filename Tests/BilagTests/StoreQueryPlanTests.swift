@@ -31,6 +31,18 @@ final class StoreQueryPlanTests: XCTestCase {
         XCTAssertFalse(plan.contains { $0.hasPrefix("SCAN case_update") && !$0.contains("INDEX") }, "\(plan)")
     }
 
+    /// The payments writer reads its payment files at every flush (`paymentFiles(writer)`), and the fraud guard a
+    /// supplier's known accounts for every invoice a robot would pay (`payeeAccounts(supplier:)`): each by index.
+    /// (As `(? IS NULL OR writer = ?)` both scanned their tables.)
+    func testPaymentFilesOfAWriterAndASuppliersAccountsSearchByIndex() throws {
+        let files = try plan(Store.paymentFilesOfWriterSQL, ["bank"])
+        XCTAssertTrue(files.contains { $0.contains("payment_file USING INDEX payment_file_writer (writer=?)") }, "\(files)")
+        XCTAssertFalse(files.contains { $0.hasPrefix("SCAN") }, "\(files)")
+        let accounts = try plan(Store.payeeAccountsOfSupplierSQL, ["12345678"])
+        XCTAssertTrue(accounts.contains { $0.contains("payee_account USING PRIMARY KEY (supplier_key=?)") }, "\(accounts)")
+        XCTAssertFalse(accounts.contains { $0.hasPrefix("SCAN") }, "\(accounts)")
+    }
+
     /// The payments writer reads the open payments at every flush: by the `payment_open` index, never a scan.
     func testTheOpenPaymentsQuerySearchesByItsIndex() throws {
         let plan = try plan(Store.paymentsInStateSQL, ["open"])

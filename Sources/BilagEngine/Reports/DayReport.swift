@@ -7,7 +7,9 @@ import Foundation
 /// each writer wrote that day with its count, sums and checksum; and the reconciliation of every writer's files with
 /// the store — each booked invoice in exactly one file per writer, each file's sums those of its invoices.
 public struct DayReport: Encodable, Sendable {
+    /// The day (`YYYY-MM-DD`) in `timeZone`, the municipality's: from its local midnight to the next.
     public var date: String
+    public var timeZone: String
     public var outcomes: [OutcomeLine] = []
     public var files: [FileLine] = []
     public var reconciliation: [WriterReconciliation] = []
@@ -53,19 +55,20 @@ public struct DayReport: Encodable, Sendable {
         public var ok: Bool { twice.isEmpty && unknown.isEmpty && mismatched.isEmpty && booked == written + waiting }
     }
 
-    enum CodingKeys: String, CodingKey { case date, outcomes, files, reconciliation, payments, ok }
+    enum CodingKeys: String, CodingKey { case date, timeZone = "time_zone", outcomes, files, reconciliation, payments, ok }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(date, forKey: .date); try c.encode(outcomes, forKey: .outcomes); try c.encode(files, forKey: .files)
+        try c.encode(date, forKey: .date); try c.encode(timeZone, forKey: .timeZone); try c.encode(outcomes, forKey: .outcomes); try c.encode(files, forKey: .files)
         try c.encode(reconciliation, forKey: .reconciliation); try c.encodeIfPresent(payments, forKey: .payments); try c.encode(ok, forKey: .ok)
     }
 
-    /// The report of `date` (`YYYY-MM-DD`, UTC) for the store and the writers of `config`.
-    public init(date: String, config: BilagConfig, store: Store) throws {
-        self.date = date
+    /// The report of `day` (a local day: `ReportDay`) for the store and the writers of `config`.
+    public init(day: ReportDay, config: BilagConfig, store: Store) throws {
+        date = day.date.description
+        timeZone = day.zoneName
         var groups: [String: OutcomeLine] = [:]
-        for row in try store.decidedOn(date) {
+        for row in try store.decided(from: day.start, until: day.end) {
             let robot = Self.robot(row.actor)
             let outcome = row.state == "received" ? "waiting" : row.state
             var line = groups[robot + "\u{0}" + outcome] ?? OutcomeLine(robot: robot, outcome: outcome, count: 0, amounts: [:])
@@ -77,11 +80,19 @@ public struct DayReport: Encodable, Sendable {
         let bookings = try store.bookingIDs()
         let outbox = try Outbox(outbox: config.outboxPath, settings: config.outboxWriters, root: config.root)
         for writer in outbox.writers {
-            let (files, reconciled) = try Self.reconcile(writer, bookings: bookings, store: store, date: date)
+            let (files, reconciled) = try Self.reconcile(writer, bookings: bookings, store: store, day: day)
             self.files += files
             reconciliation.append(reconciled)
         }
-        payments = try outbox.payments.map { try PaymentsReport($0, store: store, date: date) }
+        payments = try outbox.payments.map { try PaymentsReport($0, store: store, day: day) }
+    }
+
+    /// The report of `date` (`YYYY-MM-DD`) in the municipality's time zone (`ReportDay.timeZone`).
+    public init(date: String, config: BilagConfig, store: Store) throws {
+        guard let day = ReportDay.parse(date, config: config) else {
+            throw BilagError("usage", "'\(date)' is not a date", remedy: "give the day as YYYY-MM-DD")
+        }
+        try self.init(day: day, config: config, store: store)
     }
 
     /// `robot:NAME@HASH` → NAME; `operator:USER` → operator; anything else as it is.
@@ -91,8 +102,8 @@ public struct DayReport: Encodable, Sendable {
         return actor
     }
 
-    /// Every file of one writer against the store; the files written on `date` listed.
-    static func reconcile(_ writer: OutboxFiles, bookings: [Int64: String], store: Store, date: String) throws -> ([FileLine], WriterReconciliation) {
+    /// Every file of one writer against the store; the files written on `day` listed.
+    static func reconcile(_ writer: OutboxFiles, bookings: [Int64: String], store: Store, day: ReportDay) throws -> ([FileLine], WriterReconciliation) {
         var r = WriterReconciliation(writer: writer.name, booked: bookings.count)
         r.waiting = try store.unwritten(by: writer.name, limit: Int.max).count
         var seen: [String: String] = [:]
@@ -111,7 +122,7 @@ public struct DayReport: Encodable, Sendable {
             // The file's sums are those of the invoices it names, as the store holds them.
             let booked = try store.bookings(manifest.entries.map(\.seq)).map { try $0.booked() }
             if checksum == "changed" || OutboxManifest.sums(booked) != manifest.sums || booked.count != manifest.count { r.mismatched.append(name) }
-            if manifest.writtenAt.hasPrefix(date) {
+            if day.contains(manifest.writtenAt) {
                 lines.append(FileLine(writer: writer.name, file: name, count: manifest.count, sums: manifest.sums, sha256: manifest.sha256, checksum: checksum, writtenAt: manifest.writtenAt))
             }
         }

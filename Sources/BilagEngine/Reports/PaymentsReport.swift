@@ -56,7 +56,7 @@ public struct PaymentsReport: Encodable, Sendable {
         try c.encode(missing, forKey: .missing); try c.encode(mismatched, forKey: .mismatched); try c.encode(ok, forKey: .ok)
     }
 
-    public init(_ payments: PaymentFiles, store: Store, date: String) throws {
+    public init(_ payments: PaymentFiles, store: Store, day: ReportDay) throws {
         writer = payments.name
         let rows = try store.payments()
         let byID = Dictionary(rows.map { ($0.invoiceID, $0) }, uniquingKeysWith: { a, _ in a })
@@ -91,7 +91,7 @@ public struct PaymentsReport: Encodable, Sendable {
             if checksum == "changed" || stored != manifest.sums || manifest.count != manifest.payments.count || recorded[name].map({ $0.count != manifest.count }) ?? true {
                 mismatched.append(name)
             }
-            if manifest.writtenAt.hasPrefix(date) {
+            if day.contains(manifest.writtenAt) {
                 files.append(FileLine(file: name, count: manifest.count, sums: manifest.sums, sha256: manifest.sha256, checksum: checksum, writtenAt: manifest.writtenAt))
                 paidCount += manifest.count
                 for (c, a) in manifest.sums { paid[c, default: .zero] += a }

@@ -47,13 +47,16 @@ public struct CaseUpdateSender: Sendable {
     @discardableResult
     public func flush(limit: Int = 500, dueOnly: Bool = true) throws -> Result {
         var result = Result()
+        // This flush's name on the updates it claims: another sender (a daemon's service, an operator's command)
+        // never sends an update while this one holds it.
+        let claimant = Store.caseUpdateClaimant()
         var tried = Set<Int64>()
         for _ in 0..<8 {
             let pending = try store.pendingCaseUpdates(limit: limit, now: dueOnly ? Timestamp.string(policy.now()) : nil).filter { !tried.contains($0.id) }
             guard !pending.isEmpty else { break }
             tried.formUnion(pending.map(\.id))
             let queuedReversals = result.toManual.count
-            try round(pending, into: &result)
+            try round(pending, claimant: claimant, into: &result)
             // Another round only when reversals were queued (an invoice sent to manual) or tried (one settled lets
             // its invoice's write-backs go).
             guard result.toManual.count > queuedReversals || pending.contains(where: { $0.compensates != nil }) else { break }
@@ -62,8 +65,8 @@ public struct CaseUpdateSender: Sendable {
         return result
     }
 
-    /// One pass over the pending updates read at its start.
-    func round(_ pending: [PendingCaseUpdate], into result: inout Result) throws {
+    /// One pass over the pending updates read at its start; each is claimed for `claimant` just before it is sent.
+    func round(_ pending: [PendingCaseUpdate], claimant: String, into result: inout Result) throws {
         // Per connector, in queue order: as a file, or all at once where the connector takes them together (the
         // embedded default: one write, one sync), else one request each.
         for name in pending.map(\.connector).uniqued() {
@@ -89,13 +92,14 @@ public struct CaseUpdateSender: Sendable {
                 }
             }
             if connector.takesUpdatesTogether {
-                try sendTogether(ready, to: connector, into: &result)
+                try sendTogether(ready, to: connector, claimant: claimant, into: &result)
                 continue
             }
             for (u, var update) in ready {
                 // The list was read before this loop: a refusal on the way may have withdrawn this update (its invoice
-                // goes to manual), or a reversal of its invoice may be pending. Either way it is not sent now.
-                guard try store.caseUpdateSendable(u.id) else { continue }
+                // goes to manual), a reversal of its invoice may be pending, or another sender may be sending it. The
+                // claim, one statement, settles all three: only the sender that gets it sends.
+                guard try store.claimCaseUpdate(u.id, by: claimant) else { continue }
                 if let earlier = try store.caseUpdateWireKey(u.id) { update.idempotencyKey = earlier }
                 do {
                     try connector.send(update)
@@ -116,8 +120,8 @@ public struct CaseUpdateSender: Sendable {
 
     /// A connector's updates sent as one (the files connector: one write, one sync) and marked sent in one
     /// transaction; on failure they all stay pending and are retried together.
-    func sendTogether(_ ready: [(PendingCaseUpdate, CaseUpdate)], to connector: Connector, into result: inout Result) throws {
-        let ready = try ready.filter { try store.caseUpdateSendable($0.0.id) }
+    func sendTogether(_ ready: [(PendingCaseUpdate, CaseUpdate)], to connector: Connector, claimant: String, into result: inout Result) throws {
+        let ready = try ready.filter { try store.claimCaseUpdate($0.0.id, by: claimant) }
         guard !ready.isEmpty else { return }
         do {
             try connector.send(all: ready.map(\.1))

@@ -6,6 +6,8 @@ import Foundation
 struct ERPRecordWriter {
     let layout: ERPLayout
     let settings: [String: String]
+    /// The zone whose date a timestamp is (`booked_date`, `period`, `created_date`).
+    var timeZone: TimeZone = ERPWriter.defaultTimeZone
 
     /// The file's facts, for header and trailer fields (and lines that use them).
     struct FileFacts {
@@ -118,7 +120,7 @@ struct ERPRecordWriter {
         case .issueDate: return date(b.issueDate ?? "", f)
         case .dueDate: return date(b.dueDate ?? "", f)
         case .bookedDate: return date(b.bookedAt, f)
-        case .period: return String((b.bookedAt.prefix(7)).filter(\.isNumber))
+        case .period: return String(localDate(b.bookedAt).prefix(7).filter(\.isNumber))
         case .currency: return b.currency ?? ""
         case .documentKind: return b.documentKind.rawValue
         case .account: return l.account
@@ -160,12 +162,22 @@ struct ERPRecordWriter {
         }
     }
 
-    /// A date (`2026-12-03`, or a timestamp starting with one) in the field's or the layout's pattern.
+    /// A date (`2026-12-03`, or a UTC timestamp: the date it is in `timeZone`) in the field's or the layout's pattern.
     func date(_ iso: String, _ f: ERPField) -> String {
-        let u = Array(iso.prefix(10))
+        let u = Array(localDate(iso).prefix(10))
         guard u.count == 10 else { return "" }
         let (y, m, d) = (String(u[0..<4]), String(u[5..<7]), String(u[8..<10]))
         return (f.date ?? layout.dateFormat).replacingOccurrences(of: "yyyy", with: y).replacingOccurrences(of: "yy", with: String(y.suffix(2)))
             .replacingOccurrences(of: "MM", with: m).replacingOccurrences(of: "dd", with: d)
+    }
+
+    /// A UTC timestamp (`2026-11-30T23:30:00.000Z`) as the date it is in `timeZone` (`2026-12-01`); a plain date as
+    /// it is.
+    func localDate(_ iso: String) -> String {
+        guard iso.count > 10, let moment = Timestamp.date(iso) else { return iso }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let c = calendar.dateComponents([.year, .month, .day], from: moment)
+        return LocalDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)?.description ?? String(iso.prefix(10))
     }
 }

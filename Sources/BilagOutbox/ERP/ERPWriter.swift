@@ -5,8 +5,9 @@ import Foundation
 /// lines laid out as the `layout:` says (a shipped one by name, or a YAML file of the operator's).
 ///
 /// Settings: `layout`; the accounts beside the postings' (`payable_account`, `vat_account`, `vat_accounts:
-/// "I25=2631,I12=2632"`, `rounding_account`, `prepaid_account`); `extension`; and any value the layout reads with
-/// `field: setting` (e.g. `client`).
+/// "I25=2631,I12=2632"`, `rounding_account`, `prepaid_account`); `extension`; `time_zone` (the municipality's, whose
+/// dates the booked date, the period and the file's date are: Europe/Copenhagen unless set); and any value the layout
+/// reads with `field: setting` (e.g. `client`).
 public struct ERPWriter: OutboxWriterKind {
     public static let kind = "erp"
     public let name: String
@@ -14,11 +15,17 @@ public struct ERPWriter: OutboxWriterKind {
     public let layout: ERPLayout
     public let accounts: VoucherAccounts
     let settings: [String: String]
+    /// The zone whose date a booking's moment is (its booked date, its period, the file's date): an invoice booked at
+    /// 00:30 on 1 December in Copenhagen belongs to December, though UTC still says 30 November.
+    public let timeZone: TimeZone
 
-    static let ownSettings: Set<String> = ["layout", "payable_account", "vat_account", "vat_accounts", "rounding_account", "prepaid_account", "extension"]
+    static let ownSettings: Set<String> = ["layout", "payable_account", "vat_account", "vat_accounts", "rounding_account", "prepaid_account", "extension", "time_zone"]
+    /// Denmark's zone (Norway keeps the same clock); standard time on a machine without time-zone data.
+    public static let defaultTimeZone = TimeZone(identifier: "Europe/Copenhagen") ?? TimeZone(secondsFromGMT: 3600)!
 
-    public init(name: String, layout: ERPLayout, accounts: VoucherAccounts = VoucherAccounts(), settings: [String: String] = [:], fileExtension: String? = nil) {
-        self.name = name; self.layout = layout; self.accounts = accounts; self.settings = settings
+    public init(name: String, layout: ERPLayout, accounts: VoucherAccounts = VoucherAccounts(), settings: [String: String] = [:], fileExtension: String? = nil,
+                timeZone: TimeZone = ERPWriter.defaultTimeZone) {
+        self.name = name; self.layout = layout; self.accounts = accounts; self.settings = settings; self.timeZone = timeZone
         self.fileExtension = fileExtension ?? (layout.format == .separated ? "csv" : "txt")
     }
 
@@ -56,10 +63,17 @@ public struct ERPWriter: OutboxWriterKind {
         if let unknown = settings.keys.sorted().first(where: { !Self.ownSettings.contains($0) && !read.contains($0) }) {
             throw BilagErrorOutbox.config("unknown setting '\(unknown)' in \(key)", remedy: "an erp writer takes \(Self.ownSettings.sorted().joined(separator: ", ")), and the settings its layout reads")
         }
-        self.init(name: name, layout: layout, accounts: accounts, settings: settings, fileExtension: settings["extension"])
+        var zone = Self.defaultTimeZone
+        if let z = settings["time_zone"] {
+            guard let known = TimeZone(identifier: z) else {
+                throw BilagErrorOutbox.config("\(key).time_zone '\(z)' is not a time zone", remedy: "give an IANA zone name such as Europe/Copenhagen or Europe/Oslo")
+            }
+            zone = known
+        }
+        self.init(name: name, layout: layout, accounts: accounts, settings: settings, fileExtension: settings["extension"], timeZone: zone)
     }
 
     public func render(_ entries: [OutboxEntry]) throws -> Data {
-        try ERPRecordWriter(layout: layout, settings: settings).render(entries.map { Voucher($0, accounts: accounts) }, created: entries.map(\.booked.bookedAt).max() ?? "")
+        try ERPRecordWriter(layout: layout, settings: settings, timeZone: timeZone).render(entries.map { Voucher($0, accounts: accounts) }, created: entries.map(\.booked.bookedAt).max() ?? "")
     }
 }

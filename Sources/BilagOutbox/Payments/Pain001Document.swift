@@ -9,8 +9,9 @@ import Foundation
 /// The creditor side follows the Danish and Norwegian CGI guides' practice: an IBAN with the BIC; a Danish domestic
 /// account as the account number (BBAN) with the registration number as the creditor agent's clearing member id
 /// (DKNCC); a Norwegian domestic account as an 11-digit BBAN; a KID or RF reference as a structured creditor reference
-/// of type SCOR; a FIK/giro payment (pain.001.001.03 only) as the creditor number or giro account with the card type
-/// as the reference type and the payment id as the reference; otherwise the invoice number as unstructured text.
+/// of type SCOR; a FIK/giro payment (pain.001.001.03 only) as the creditor number or giro account (scheme `OCR`) with
+/// the card type and payment id as a SCOR reference (`71/000000002346526`); otherwise the invoice number as
+/// unstructured text.
 /// The same payments give the same bytes.
 public struct Pain001Document: Sendable {
     public let settings: PaymentSettings
@@ -35,7 +36,8 @@ public struct Pain001Document: Sendable {
             guard settings.supports(i) else {
                 throw BilagError("payment-unwritable", "\(settings.version.rawValue) cannot carry the payment of invoice \(p.invoiceID) to \(i.label)", remedy: "use version: pain.001.001.03 for FIK and giro payments")
             }
-            return Transfer(payment: p, instruction: i, amount: p.openAmount.rounded(2), debtor: settings.debtorAccount(for: p.currency), date: p.requestedDate ?? String(file.createdAt.prefix(10)))
+            return Transfer(payment: p, instruction: i, amount: p.openAmount.rounded(2), debtor: settings.debtorAccount(for: p.currency),
+                            date: p.requestedDate ?? Self.localDate(file.createdAt, calendar: settings.calendar).description)
         }
         var groups: [(key: String, transfers: [Transfer])] = []
         for t in transfers.sorted(by: { ($0.debtor.iban, $0.date, $0.payment.seq) < ($1.debtor.iban, $1.date, $1.payment.seq) }) {
@@ -43,14 +45,14 @@ public struct Pain001Document: Sendable {
             if groups.last?.key == key { groups[groups.count - 1].transfers.append(t) } else { groups.append((key, [t])) }
         }
         let v09 = settings.version == .v09
-        let msgID = Self.messageID(file)
+        let msgID = Self.messageID(file, calendar: settings.calendar)
         var x = XMLText()
         x.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
         x.open("Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:\(settings.version.rawValue)\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"", close: "Document")
         x.open("CstmrCdtTrfInitn")
         x.open("GrpHdr")
         x.leaf("MsgId", msgID)
-        x.leaf("CreDtTm", String(file.createdAt.prefix(19)))
+        x.leaf("CreDtTm", Self.creationTime(file.createdAt, in: settings.calendar.timeZone))
         x.leaf("NbOfTxs", String(transfers.count))
         x.leaf("CtrlSum", Self.sum(transfers).description)
         party(&x, "InitgPty", name: settings.debtorName, id: settings.debtorID)
@@ -104,8 +106,9 @@ public struct Pain001Document: Sendable {
             x.open("Othr"); x.leaf("Id", i.country == "DK" ? String(i.account.dropFirst(4)) : i.account)
             x.open("SchmeNm"); x.leaf("Cd", "BBAN"); x.close("SchmeNm"); x.close("Othr")
         case (.fik, _), (.giro, _):
+            // The FI creditor number or giro account, its scheme the proprietary `OCR` (every payment-slip type).
             x.open("Othr"); x.leaf("Id", i.account)
-            x.open("SchmeNm"); x.leaf("Prtry", i.kind == .fik ? "OCR" : "GIRO"); x.close("SchmeNm"); x.close("Othr")
+            x.open("SchmeNm"); x.leaf("Prtry", "OCR"); x.close("SchmeNm"); x.close("Othr")
         }
         x.close("Id"); x.close("CdtrAcct")
         x.open("RmtInf")
@@ -114,14 +117,21 @@ public struct Pain001Document: Sendable {
             x.leaf("Ustrd", Self.text(message, 140))
         }
         if structured {
-            x.open("Strd"); x.open("CdtrRefInf"); x.open("Tp"); x.open("CdOrPrtry")
-            if i.kind == .fik || i.kind == .giro { x.leaf("Prtry", i.cardType ?? "") } else { x.leaf("Cd", "SCOR") }
-            x.close("CdOrPrtry"); x.close("Tp")
-            if let ref = i.reference { x.leaf("Ref", ref) }
+            x.open("Strd"); x.open("CdtrRefInf"); x.open("Tp"); x.open("CdOrPrtry"); x.leaf("Cd", "SCOR"); x.close("CdOrPrtry"); x.close("Tp")
+            if let ref = Self.creditorReference(i) { x.leaf("Ref", ref) }
             x.close("CdtrRefInf"); x.close("Strd")
         }
         x.close("RmtInf")
         x.close("CdtTrfTxInf")
+    }
+
+    /// The structured creditor reference (`Strd/CdtrRefInf/Ref`, type `SCOR`): a KID or RF reference as it is; for a
+    /// Danish payment slip the card type and the payment id with a slash between them (`71/000000002346526`), and
+    /// the card type and a slash alone for the slips that carry no payment id (+73, +01) — the OCR reference as the
+    /// Danish CGI practice writes it (docs/outbox.md, "FIK and giro in pain.001").
+    static func creditorReference(_ i: PayeeInstruction) -> String? {
+        guard i.kind == .fik || i.kind == .giro else { return i.reference }
+        return "\(i.cardType ?? "")/\(i.reference ?? "")"
     }
 
     func party(_ x: inout XMLText, _ tag: String, name: String, id: String?) {
@@ -133,9 +143,27 @@ public struct Pain001Document: Sendable {
         x.close(tag)
     }
 
-    /// `BILAG-` and the file's number: unique per payments writer, at most 35 characters.
-    public static func messageID(_ file: PaymentFileRecord) -> String {
-        "BILAG-\(file.createdAt.prefix(10).replacingOccurrences(of: "-", with: ""))-\(file.id)"
+    /// `BILAG-`, the country's date the file was made and its number: unique per payments writer, at most 35
+    /// characters.
+    public static func messageID(_ file: PaymentFileRecord, calendar: BankCalendar) -> String {
+        "BILAG-\(localDate(file.createdAt, calendar: calendar).description.replacingOccurrences(of: "-", with: ""))-\(file.id)"
+    }
+
+    /// The country's date at a UTC timestamp (the UTC date from midnight to 01:00 or 02:00 local time is yesterday's).
+    static func localDate(_ timestamp: String, calendar: BankCalendar) -> LocalDate {
+        Timestamp.date(timestamp).map(calendar.today) ?? LocalDate(parsing: String(timestamp.prefix(10))) ?? LocalDate.today()
+    }
+
+    /// `CreDtTm`: the moment the file was made as the country's local time with its offset from UTC
+    /// (`2026-12-04T00:30:00+01:00`), so that a bank reads the same moment whatever zone it assumes for a bare time.
+    public static func creationTime(_ timestamp: String, in zone: TimeZone) -> String {
+        guard let date = Timestamp.date(timestamp) else { return String(timestamp.prefix(19)) }
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.calendar = Calendar(identifier: .gregorian)
+        f.timeZone = zone
+        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ssxxx"
+        return f.string(from: date)
     }
 
     static func sum(_ transfers: [Transfer]) -> Amount {
