@@ -171,4 +171,101 @@ final class ValidationOfficialVerdictTests: XCTestCase {
         }
         XCTAssertTrue(ids(r).contains("BR-CL-11"), "\(ids(r))")
     }
+
+    // MARK: - Dates bilag cannot read: the official verdict (the safety is the pipeline's, IssueDateGateTests)
+
+    func testAnUnreadableDateIsAWarningWhereTheOfficialRulesDoNotCheckIt() throws {
+        // EN 16931 UBL: neither the issue, due nor delivery date is cast by the official rules.
+        for (element, value) in [("IssueDate", "2015-13-09"), ("IssueDate", "2015-02-30"), ("IssueDate", "2015-01-09T00:00:00"), ("DueDate", "2015-13-01")] {
+            let r = try report("en16931-ubl/examples/ubl-tc434-example1.xml") {
+                $0.replacingOccurrences(of: #"<cbc:\#(element)>[^<]*<"#, with: "<cbc:\(element)>\(value)<", options: .regularExpression)
+            }
+            XCTAssertEqual(ids(r), [], "\(element) \(value)")
+            XCTAssertEqual(ids(r, .warning).intersection(["BILAG-FORMAT"]), ["BILAG-FORMAT"], "\(element) \(value)")
+        }
+        // OIOUBL: XPath 1.0 reads no date as a date; a missing issue date is a warning too.
+        let oioubl = try report("oioubl/parse/nemkonto.xml") {
+            $0.replacingOccurrences(of: #"<cbc:IssueDate>[^<]*<"#, with: "<cbc:IssueDate>2026-13-01<", options: .regularExpression)
+        }
+        XCTAssertEqual(ids(oioubl), [])
+        XCTAssertTrue(ids(oioubl, .warning).contains("BILAG-FORMAT"))
+        let none = try report("oioubl/parse/nemkonto.xml") {
+            $0.replacingOccurrences(of: #"<cbc:IssueDate>[^<]*</cbc:IssueDate>"#, with: "", options: .regularExpression)
+        }
+        XCTAssertEqual(ids(none), [])
+        XCTAssertEqual(ids(none, .warning).intersection(["OIOUBL-MAND-03"]), ["OIOUBL-MAND-03"])
+        // CII: 30 February matches CII-DT-097's pattern; the official rules accept.
+        let cii = try report("en16931-cii/examples/CII_business_example_01.xml") {
+            self.replace($0, after: "<ram:IssueDateTime>", ">20130630<", ">20130230<")
+        }
+        XCTAssertEqual(ids(cii), [])
+        XCTAssertTrue(ids(cii, .warning).contains("BILAG-FORMAT"))
+    }
+
+    func testAnUnreadableDateStaysFatalWhereTheOfficialRulesRejectOrStop() throws {
+        // PEPPOL checks every date's form (F001); bilag's finding is then a warning beside the official rule.
+        let peppol = try report("peppol-bis3/examples/base-example.xml") {
+            $0.replacingOccurrences(of: #"<cbc:IssueDate>(\d{4})-\d\d-"#, with: "<cbc:IssueDate>$1-13-", options: .regularExpression)
+        }
+        XCTAssertEqual(ids(peppol), ["PEPPOL-EN16931-F001"])
+        // CII: a 13th month breaks CII-DT-097's pattern.
+        let cii = try report("en16931-cii/examples/CII_business_example_01.xml") {
+            self.replace($0, after: "<ram:IssueDateTime>", ">20130630<", ">20131330<")
+        }
+        XCTAssertEqual(ids(cii), ["CII-DT-097"])
+        // UBL: a period with both dates is compared as xs:date (BR-29/BR-30): the official XSLT stops on either.
+        for date in ["StartDate", "EndDate"] {
+            let period = try report("en16931-ubl/examples/guide-example2.xml") {
+                self.replace($0, after: "<cac:InvoicePeriod>", "<cbc:\(date)>2013-06-", "<cbc:\(date)>2013-13-")
+            }
+            XCTAssertEqual(ids(period), ["BILAG-FORMAT"], date)
+        }
+        // Without its end date the start date is not compared: a warning.
+        let alone = try report("en16931-ubl/examples/guide-example2.xml") {
+            self.replace(self.replace($0, after: "<cac:InvoicePeriod>", "<cbc:StartDate>2013-06-", "<cbc:StartDate>2013-13-"),
+                         after: "<cac:InvoicePeriod>", "<cbc:EndDate>2013-06-30</cbc:EndDate>", "")
+        }
+        XCTAssertEqual(ids(alone), [])
+    }
+
+    // MARK: - OIOUBL totals and decimals as written (an element left out, one written twice)
+
+    func testOIOUBLTaxAmountsLeftOutFailTheirDecimalRules() throws {
+        // `string-length(substring-after(cbc:TaxAmount, '.')) != 2` on the TaxTotal: "" when it is left out.
+        let tax = try report("oioubl/parse/nemkonto.xml") {
+            $0.replacingOccurrences(of: #"(<cac:TaxTotal>\s*)<cbc:TaxAmount[^>]*>[^<]*</cbc:TaxAmount>"#, with: "$1", options: .regularExpression)
+        }
+        XCTAssertEqual(ids(tax), ["F-LIB250"])
+        let taxable = try report("oioubl/parse/nemkonto.xml") { t in
+            guard let r = t.range(of: #"<cbc:TaxableAmount[^>]*>[^<]*</cbc:TaxableAmount>"#, options: .regularExpression) else { return t }
+            return t.replacingCharacters(in: r, with: "")
+        }
+        XCTAssertEqual(ids(taxable).intersection(["F-LIB259", "F-LIB261"]), ["F-LIB259", "F-LIB261"])
+    }
+
+    func testOIOUBLTotalsRulesAreStatedOnTheLegalMonetaryTotalAsWritten() throws {
+        // Left out: nothing to state the totals rules on (the XML Schema's business, not the Schematron's).
+        let none = try report("oioubl/parse/nemkonto.xml") {
+            $0.replacingOccurrences(of: #"<cac:LegalMonetaryTotal>[\s\S]*?</cac:LegalMonetaryTotal>"#, with: "", options: .regularExpression)
+        }
+        XCTAssertEqual(ids(none), [])
+        // LineExtensionAmount written twice: `sum(cbc:LineExtensionAmount)` counts both.
+        let twice = try report("oioubl/parse/nemkonto.xml") {
+            $0.replacingOccurrences(of: #"<cbc:LineExtensionAmount currencyID="DKK">32943.04</cbc:LineExtensionAmount>"#,
+                                    with: #"<cbc:LineExtensionAmount currencyID="DKK">32943.04</cbc:LineExtensionAmount><cbc:LineExtensionAmount currencyID="DKK">32943.04</cbc:LineExtensionAmount>"#)
+        }
+        XCTAssertEqual(ids(twice), ["F-INV128", "F-INV133"])
+    }
+
+    func testCIITotalVATDecimalsAreJudgedByValue() throws {
+        // CII BR-DEC-13: `. = round(. * 100) div 100`, so 365.2800 passes and 365.281 fails.
+        let zeros = try report("en16931-cii/examples/CII_business_example_01.xml") {
+            $0.replacingOccurrences(of: #"<ram:TaxTotalAmount currencyID="NOK">365.28<"#, with: #"<ram:TaxTotalAmount currencyID="NOK">365.2800<"#)
+        }
+        XCTAssertEqual(ids(zeros), [])
+        let three = try report("en16931-cii/examples/CII_business_example_01.xml") {
+            $0.replacingOccurrences(of: #"<ram:TaxTotalAmount currencyID="NOK">365.28<"#, with: #"<ram:TaxTotalAmount currencyID="NOK">365.281<"#)
+        }
+        XCTAssertEqual(ids(three), ["BR-CO-14", "BR-DEC-13"])
+    }
 }

@@ -89,7 +89,7 @@ public struct LexicalFacts: Hashable, Sendable {
         public var taxSubtotalSum = Amount.zero
         /// `cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount` as written (OIOUBL: the total of all taxes).
         public var taxExclusiveAmount: Amount?
-        /// Amounts that do not have exactly two decimals as written (F-LIB014, F-LIB250, F-LIB261).
+        /// Amounts that do not have exactly two decimals as written (F-LIB014; F-LIB250 and F-LIB261 are read from the written tree).
         public var notTwoDecimals: [Finding] = []
         /// Lines that do not have exactly one `cac:Price` (F-INV139, stated for an Invoice).
         public var linesWithoutOnePrice = 0

@@ -15,6 +15,15 @@ public struct ParseFinding: Hashable, Codable, Sendable {
     public static let notANumber = " is not a decimal number"
     /// An amount element without a number: empty, or text that is no decimal number.
     public var isUnreadableAmount: Bool { isEmptyAmount || message.hasSuffix(Self.notANumber) }
+    /// The end of the message of a date element whose text is no calendar date (`'2026-13-01' is not a date`).
+    public static let notADate = " is not a date"
+    /// The end of the message of such a date in a period that has both a start and an end date: the official UBL
+    /// rules compare the two as `xs:date` (BR-29, BR-30) and stop on it.
+    public static let notADateCompared = " is not a date, and the period's end date is compared with its start date"
+    /// A date element whose text is no calendar date (in a period whose dates are compared, or not).
+    public var isUnreadableDate: Bool { message.hasSuffix(Self.notADate) || message.hasSuffix(Self.notADateCompared) }
+    /// A date that is no calendar date in a period with both dates (`notADateCompared`).
+    public var isUnreadableComparedDate: Bool { message.hasSuffix(Self.notADateCompared) }
 }
 
 /// A parsed document: the canonical invoice plus what could not be read cleanly.

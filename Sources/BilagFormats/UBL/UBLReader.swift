@@ -166,8 +166,9 @@ struct UBLReader {
     mutating func period(_ p: XMLElement?, _ path: String) -> Period? {
         guard let p else { return nil }
         var out = Period()
-        out.startDate = fields.date(p.first(.cbc, "StartDate"), path + "/cbc:StartDate")
-        out.endDate = fields.date(p.first(.cbc, "EndDate"), path + "/cbc:EndDate")
+        let start = p.first(.cbc, "StartDate"), end = p.first(.cbc, "EndDate")
+        out.startDate = fields.date(start, path + "/cbc:StartDate", compared: end != nil)
+        out.endDate = fields.date(end, path + "/cbc:EndDate", compared: start != nil)
         out.descriptionCode = p.text(.cbc, "DescriptionCode")
         return out
     }

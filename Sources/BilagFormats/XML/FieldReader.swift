@@ -16,10 +16,11 @@ struct FieldReader {
         return nil
     }
 
-    mutating func date(_ e: XMLElement?, _ path: @autoclosure () -> String) -> LocalDate? {
+    /// `compared`: a period's start or end date where the period has both (`ParseFinding.notADateCompared`).
+    mutating func date(_ e: XMLElement?, _ path: @autoclosure () -> String, compared: Bool = false) -> LocalDate? {
         guard let e, let t = e.trimmedText else { return nil }
         if let d = Self.isoDate(t) ?? LocalDate(parsing: t) { return d }
-        findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))' is not a date"))
+        findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))'" + (compared ? ParseFinding.notADateCompared : ParseFinding.notADate)))
         return nil
     }
 

@@ -100,10 +100,8 @@ struct LexicalScan {
         if depth == 3, ancestor(1, is: "LegalMonetaryTotal") || ancestor(1, is: "PrepaidPayment"), endsWith(n, "Amount") {
             rule = "F-LIB014"
             if name(n, is: "TaxExclusiveAmount") { facts.oioubl?.taxExclusiveAmount = trimmed.flatMap { Amount(parsing: $0) } }
-        } else if name(n, is: "TaxAmount"), ancestor(1, is: "TaxTotal"), depth == 3 || (depth == 4 && onLine) {
-            rule = "F-LIB250"
         } else if ancestor(1, is: "TaxSubtotal"), ancestor(2, is: "TaxTotal"), depth == 4 || (depth == 5 && onLine) {
-            if name(n, is: "TaxableAmount") { rule = "F-LIB261" }
+            // F-LIB250/F-LIB261 are stated on the written tree (a TaxAmount left out fails them too).
             if depth == 4, name(n, is: "TaxAmount"), let a = trimmed.flatMap({ Amount(parsing: $0) }) { facts.oioubl?.taxSubtotalSum += a }
         }
         if let rule, Self.writtenDecimals(raw ?? "") != 2, (facts.oioubl?.notTwoDecimals.count ?? 0) < Self.maxRecorded {

@@ -16,9 +16,9 @@ enum DecimalRules {
         TotalDecimals("BR-DEC-10", "BT-107", "Sum of allowances on document level") { $0.sumOfAllowancesOnDocumentLevel },
         TotalDecimals("BR-DEC-11", "BT-108", "Sum of charges on document level") { $0.sumOfChargesOnDocumentLevel },
         TotalDecimals("BR-DEC-12", "BT-109", "Invoice total amount without VAT") { $0.invoiceTotalAmountWithoutVAT },
-        TotalDecimals("BR-DEC-13", "BT-110", "Invoice total VAT amount") { $0.invoiceTotalVATAmount },
+        TotalDecimals("BR-DEC-13", "BT-110", "Invoice total VAT amount", byValueInCII: true) { $0.invoiceTotalVATAmount },
         TotalDecimals("BR-DEC-14", "BT-112", "Invoice total amount with VAT") { $0.invoiceTotalAmountWithVAT },
-        TotalDecimals("BR-DEC-15", "BT-111", "Invoice total VAT amount in accounting currency") { $0.invoiceTotalVATAmountInAccountingCurrency },
+        TotalDecimals("BR-DEC-15", "BT-111", "Invoice total VAT amount in accounting currency", byValueInCII: true) { $0.invoiceTotalVATAmountInAccountingCurrency },
         TotalDecimals("BR-DEC-16", "BT-113", "Paid amount") { $0.paidAmount },
         TotalDecimals("BR-DEC-17", "BT-114", "Rounding amount") { $0.roundingAmount },
         TotalDecimals("BR-DEC-18", "BT-115", "Amount due for payment") { $0.amountDueForPayment },
@@ -32,7 +32,8 @@ enum DecimalRules {
     ]
 }
 
-/// A BR-DEC rule on one document total (BG-22).
+/// A BR-DEC rule on one document total (BG-22). The CII binding states BR-DEC-13 and BR-DEC-15 on the value, not
+/// on the digits written (`. = round(. * 100) div 100`): `12.3400` and ` 12.34 ` pass there, `12.345` fails.
 final class TotalDecimals: Rule {
     let id: String
     let severity = Severity.fatal
@@ -41,12 +42,15 @@ final class TotalDecimals: Rule {
     let name: String
     let amount: @Sendable (DocumentTotals) -> Amount?
 
-    init(_ id: String, _ bt: String, _ name: String, _ amount: @escaping @Sendable (DocumentTotals) -> Amount?) {
-        self.id = id; self.bt = bt; self.name = name; self.amount = amount
+    let byValueInCII: Bool
+
+    init(_ id: String, _ bt: String, _ name: String, byValueInCII: Bool = false, _ amount: @escaping @Sendable (DocumentTotals) -> Amount?) {
+        self.id = id; self.bt = bt; self.name = name; self.byValueInCII = byValueInCII; self.amount = amount
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         if let a = amount(c.invoice.totals), a.scale > 2 {
+            if byValueInCII, c.invoice.syntax == .cii, Arith.xround(a.exact) == a.exact { return }
             issues.add(self, "The allowed maximum number of decimals for the \(name) (\(bt)) is 2; found \(a).", at: bt)
         }
     }

@@ -19,9 +19,11 @@ enum LineRules {
             guard let s = l.period?.startDate, let e = l.period?.endDate else { return true }
             return e >= s
         },
-        EachLine("BR-CO-20", p, "If Invoice line period (BG-26) is used, the Invoice line period start date (BT-134) or the Invoice line period end date (BT-135) shall be filled, or both.") { l, _ in
+        EachLine("BR-CO-20", p, "If Invoice line period (BG-26) is used, the Invoice line period start date (BT-134) or the Invoice line period end date (BT-135) shall be filled, or both.") { l, c in
             guard let period = l.period else { return true }
+            // A date written but no date is there for the official rules (the parser's path names no line: any line's).
             return period.startDate != nil || period.endDate != nil
+                || c.unreadablePaths.contains { $0.contains("Line/cac:InvoicePeriod/") || $0.contains("/ram:BillingSpecifiedPeriod/") }
         },
         EachLine("BR-64", p, "The Item standard identifier (BT-157) shall have a Scheme identifier.") { l, _ in l.itemStandardIdentifier.map { $0.scheme != nil } ?? true },
         EachLine("BR-65", p, "The Item classification identifier (BT-158) shall have a Scheme identifier.") { l, _ in l.itemClassificationIdentifiers.allBorrowed { $0.scheme != nil } },

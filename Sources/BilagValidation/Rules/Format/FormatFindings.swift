@@ -1,10 +1,15 @@
 import BilagCore
 
 /// `BILAG-FORMAT`: a field the parser could not read as its type (a date that is no date, an amount that is no
-/// number). Fatal under every profile: a document bilag cannot read in full is not booked automatically — with two
-/// exceptions for an amount element that is empty or holds no number, where the official rules neither stop nor
-/// reject and their verdict is kept (docs/validation.md):
+/// number). Fatal where the official rules stop on it (a dynamic error) or the XML Schema alone rejects it; a
+/// warning where the official rules read it and give their own verdict (docs/validation.md):
 ///
+/// - a date that is no calendar date (`2026-13-01`, `2026-02-30`, `2026-01-01T00:00:00`) is a warning: the official
+///   rules check a date's form where they mean to (PEPPOL-EN16931-F001, CII-DT-097) and otherwise do not read it —
+///   except the UBL invoicing period's start and end date when both are given, which the EN 16931 rules cast to
+///   `xs:date` (BR-29, BR-30) and stop on (fatal, not under OIOUBL). That such an invoice is not booked is the
+///   pipeline's to make sure, not validation's: an issue date that cannot be read holds it in the manual queue
+///   (`issue-date-unreadable`, `IssueDateGate`);
 /// - under OIOUBL every such amount is a warning: the official OIOUBL rules (XPath 1.0: NaN, no error) judge them
 ///   element by element (an empty total or tax amount fails F-INV127/F-INV128/F-LIB259…; an empty `PriceAmount` passes);
 /// - under EN 16931 without PEPPOL (`en16931`, `xrechnung`, `unknown`), the amounts no EN 16931 rule computes with:
@@ -16,7 +21,12 @@ enum FormatFindings {
 
     static func add(_ findings: [ParseFinding], profile: Profile, into issues: inout IssueList) {
         for f in findings {
-            let severity: Severity = f.isUnreadableAmount && judgedByTheOfficialRules(f.path, profile) ? .warning : .fatal
+            let severity: Severity
+            if f.isUnreadableDate {
+                severity = f.isUnreadableComparedDate && profile != .oioubl ? .fatal : .warning
+            } else {
+                severity = f.isUnreadableAmount && judgedByTheOfficialRules(f.path, profile) ? .warning : .fatal
+            }
             issues.add(ruleID: ruleID, severity: severity, message: "\(f.path): \(f.message)", location: f.path)
         }
     }
