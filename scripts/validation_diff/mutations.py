@@ -18,6 +18,26 @@ def _block(name):
     return re.compile(r"<((?:[\w.-]+:)?)" + name + r"(\s[^>]*)?>.*?</\1" + name + r">", re.S)
 
 
+def _places(matches, fn, group, skip, per_op):
+    """The places an operator changes: (k, match, new value) for the k-th match it applies to, after the first
+    `skip` of them, at most `per_op`."""
+    k = n = 0
+    for m in matches:
+        if n >= per_op:
+            return
+        try:
+            nv = fn(m.group(group))
+        except Exception:  # noqa: BLE001
+            nv = None
+        if nv is None or nv == m.group(group):
+            continue
+        k += 1
+        if k <= skip:
+            continue
+        n += 1
+        yield k, m, nv
+
+
 def _replace_span(text, m, group, new):
     return text[: m.start(group)] + new + text[m.end(group):]
 
@@ -376,39 +396,14 @@ def mutants(text, syntax, per_op=2, holdout=False):
                 if m:
                     add(label, text[: m.end(1)] + text[m.end():])
             continue
-        n = 0
-        seen_places = 0
         extra = holdout and (label, elem) not in {(l, e) for l, e, _ in _value_ops(syntax)}
-        for m in _leaf(elem).finditer(text):
-            if n >= per_op:
-                break
-            try:
-                nv = fn(m.group(3))
-            except Exception:  # noqa: BLE001
-                nv = None
-            if nv is None or nv == m.group(3):
-                continue
-            seen_places += 1
-            if not extra and seen_places <= skip:
-                continue
-            n += 1
-            add(f"{label}#{n + (0 if extra else skip)}", _replace_span(text, m, 3, nv))
+        for k, m, nv in _places(_leaf(elem).finditer(text), fn, 3, 0 if extra else skip, per_op):
+            add(f"{label}#{k}", _replace_span(text, m, 3, nv))
     attr_ops = _attr_ops(syntax) + (_extra_attr_ops(syntax) if holdout else [])
     for label, attr, fn in attr_ops:
-        n = 0
-        seen_places = 0
         extra = holdout and label not in {l for l, _, _ in _attr_ops(syntax)}
-        for m in re.finditer(r"\s" + attr + r'="([^"]*)"', text):
-            if n >= per_op:
-                break
-            nv = fn(m.group(1))
-            if nv is None or nv == m.group(1):
-                continue
-            seen_places += 1
-            if not extra and seen_places <= skip:
-                continue
-            n += 1
-            add(f"{label}#{n + (0 if extra else skip)}", _replace_span(text, m, 1, nv))
+        for k, m, nv in _places(re.finditer(r"\s" + attr + r'="([^"]*)"', text), fn, 1, 0 if extra else skip, per_op):
+            add(f"{label}#{k}", _replace_span(text, m, 1, nv))
         m = re.search(r"\s" + attr + r'="[^"]*"', text)
         if m and label.endswith("XXX") or label == "schemeID XXXX":
             if m:
@@ -658,34 +653,11 @@ def fresh_mutants(text, syntax, per_op=2):
         for label, elem, fn in ops:
             if elem is None:
                 continue
-            n = k = 0
-            for m in _leaf(elem).finditer(text):
-                if n >= per_op:
-                    break
-                try:
-                    nv = fn(m.group(3))
-                except Exception:  # noqa: BLE001
-                    nv = None
-                if nv is None or nv == m.group(3):
-                    continue
-                k += 1
-                if k <= skip:
-                    continue
-                n += 1
+            for k, m, nv in _places(_leaf(elem).finditer(text), fn, 3, skip, per_op):
                 add(f"{label}#{k}", _replace_span(text, m, 3, nv))
     for ops, skip in ((_fresh_attr_ops(syntax), 0), (_attr_ops(syntax), 4)):
         for label, attr, fn in ops:
-            n = k = 0
-            for m in re.finditer(r"\s" + attr + r'="([^"]*)"', text):
-                if n >= per_op:
-                    break
-                nv = fn(m.group(1))
-                if nv is None or nv == m.group(1):
-                    continue
-                k += 1
-                if k <= skip:
-                    continue
-                n += 1
+            for k, m, nv in _places(re.finditer(r"\s" + attr + r'="([^"]*)"', text), fn, 1, skip, per_op):
                 add(f"{label}#{k}", _replace_span(text, m, 1, nv))
     removable = REMOVABLE_CII_FRESH if syntax == "cii" else REMOVABLE_UBL_FRESH
     duplicable = DUPLICABLE_CII_FRESH if syntax == "cii" else DUPLICABLE_UBL_FRESH
