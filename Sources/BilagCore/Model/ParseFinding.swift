@@ -13,6 +13,12 @@ public struct ParseFinding: Hashable, Codable, Sendable {
     public var isEmptyAmount: Bool { message == Self.emptyAmount }
     /// The end of the message of an amount element whose text is no number (`'12,50' is not a decimal number`).
     public static let notANumber = " is not a decimal number"
+    /// The end of the message of an amount written with an exponent (`1E2`): read as its value, as the official
+    /// rules read it (an `xs:double`), where the XML Schema's `xs:decimal` has no exponent.
+    public static let exponent = " is written with an exponent"
+    public var isExponentAmount: Bool { message.hasSuffix(Self.exponent) }
+    /// A boolean element that is empty or no `xs:boolean` (`TRUE`, `yes`).
+    public var isUnreadableBoolean: Bool { message.hasSuffix("is not an xs:boolean (true, false, 1, 0)") || message.hasSuffix(" is not true or false") }
     /// An amount element without a number: empty, or text that is no decimal number.
     public var isUnreadableAmount: Bool { isEmptyAmount || message.hasSuffix(Self.notANumber) }
     /// The end of the message of a date element whose text is no calendar date (`'2026-13-01' is not a date`).

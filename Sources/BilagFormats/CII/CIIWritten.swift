@@ -85,11 +85,45 @@ enum CIISyntaxCounts {
         func repeated(_ e: XMLElement?, _ local: StaticString, _ path: String) {
             if let e, e.all(.ram, local).count > 1 { out.append(.init(path: path, rule: LexicalFacts.repeated)) }
         }
+        // Also what the rules read as one value: the document's type code and issue date, the parties and their
+        // country, every document total (BR-DEC-09…18), each breakdown's amounts, type code and rate, each
+        // allowance's or charge's amounts, each line's totals, each payment means type code.
+        if let doc = root.first(.ciiRoot, "ExchangedDocument") {
+            repeated(doc, "TypeCode", "rsm:ExchangedDocument/ram:TypeCode")
+            repeated(doc, "IssueDateTime", "rsm:ExchangedDocument/ram:IssueDateTime")
+        }
         if let agreement = tx.first(.ram, "ApplicableHeaderTradeAgreement") {
-            repeated(agreement.first(.ram, "SellerTradeParty"), "PostalTradeAddress", "ram:SellerTradeParty/ram:PostalTradeAddress")
-            repeated(agreement.first(.ram, "BuyerTradeParty"), "PostalTradeAddress", "ram:BuyerTradeParty/ram:PostalTradeAddress")
+            for party: StaticString in ["SellerTradeParty", "BuyerTradeParty"] {
+                repeated(agreement, party, "ram:\(party)")
+                repeated(agreement.first(.ram, party), "PostalTradeAddress", "ram:\(party)/ram:PostalTradeAddress")
+                repeated(agreement.first(.ram, party)?.first(.ram, "PostalTradeAddress"), "CountryID", "ram:\(party)/ram:PostalTradeAddress/ram:CountryID")
+            }
+        }
+        if let s = tx.first(.ram, "ApplicableHeaderTradeSettlement") {
+            for sum in s.all(.ram, "SpecifiedTradeSettlementHeaderMonetarySummation") {
+                for name: StaticString in ["LineTotalAmount", "ChargeTotalAmount", "AllowanceTotalAmount", "TaxBasisTotalAmount", "GrandTotalAmount",
+                                           "TotalPrepaidAmount", "RoundingAmount", "DuePayableAmount"] {
+                    repeated(sum, name, "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:\(name)")
+                }
+            }
+            for t in s.all(.ram, "ApplicableTradeTax") {
+                for name: StaticString in ["BasisAmount", "TypeCode", "RateApplicablePercent"] { repeated(t, name, "ram:ApplicableTradeTax/ram:\(name)") }
+            }
+            for means in s.all(.ram, "SpecifiedTradeSettlementPaymentMeans") { repeated(means, "TypeCode", "ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode") }
+            for ac in s.all(.ram, "SpecifiedTradeAllowanceCharge") {
+                for name: StaticString in ["ActualAmount", "BasisAmount"] { repeated(ac, name, "ram:SpecifiedTradeAllowanceCharge/ram:\(name)") }
+            }
         }
         for line in tx.all(.ram, "IncludedSupplyChainTradeLineItem") {
+            let settlement = line.first(.ram, "SpecifiedLineTradeSettlement")
+            repeated(settlement, "SpecifiedTradeSettlementLineMonetarySummation", "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation")
+            repeated(settlement?.first(.ram, "SpecifiedTradeSettlementLineMonetarySummation"), "LineTotalAmount", "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount")
+            for ac in settlement?.all(.ram, "SpecifiedTradeAllowanceCharge") ?? [] {
+                for name: StaticString in ["ActualAmount", "BasisAmount"] { repeated(ac, name, "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeAllowanceCharge/ram:\(name)") }
+            }
+            for t in settlement?.all(.ram, "ApplicableTradeTax") ?? [] {
+                for name: StaticString in ["TypeCode", "RateApplicablePercent"] { repeated(t, name, "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:\(name)") }
+            }
             repeated(line, "SpecifiedTradeProduct", "ram:SpecifiedTradeProduct")
             // BR-CO-04 reads `ApplicableTradeTax[upper-case(ram:TypeCode) = 'VAT']/ram:CategoryCode`: a category on a
             // tax without the VAT type code is none (the model reads it; bilag's own BR-CO-04 covers no category).

@@ -12,6 +12,10 @@ struct FieldReader {
             return nil
         }
         if let a = Amount(parsing: t) { return a }
+        if let a = Amount.exponentForm(t) {
+            findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))'" + ParseFinding.exponent))
+            return a
+        }
         findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))'" + ParseFinding.notANumber))
         return nil
     }
@@ -25,7 +29,12 @@ struct FieldReader {
     }
 
     mutating func bool(_ e: XMLElement?, _ path: @autoclosure () -> String) -> Bool? {
-        guard let t = e?.trimmedText else { return nil }
+        guard let e else { return nil }
+        guard let t = e.trimmedText else {
+            // An empty boolean element: the official rules cast it (`cbc:ChargeIndicator = true()`) and stop.
+            findings.append(ParseFinding(path: path(), message: "an empty element is not an xs:boolean (true, false, 1, 0)"))
+            return nil
+        }
         switch t {
         case "true", "1": return true
         case "false", "0": return false

@@ -130,6 +130,10 @@ struct LexicalScan {
                 let fraction = Self.writtenDecimals(raw)
                 if fraction > 2 { facts.paddedAmounts.append(.init(path: path(), fractionLength: fraction, rule: cii ? ciiAllowanceChargeDecimalRule(n) : nil)) }
             }
+            if let trimmed, trimmed.utf8.first == 0x2D, trimmed.utf8.dropFirst().allSatisfy({ $0 == 0x30 || $0 == 0x2E }),
+               trimmed.utf8.contains(0x30), facts.negativeZeroAmounts.count < Self.maxRecorded {
+                facts.negativeZeroAmounts.append(path())
+            }
             if cii, let id = e.rawAttribute("currencyID") {
                 facts.amountCurrencyIDs.insert(id)
             }

@@ -19,15 +19,31 @@ import BilagCore
 enum FormatFindings {
     static let ruleID = "BILAG-FORMAT"
 
-    static func add(_ findings: [ParseFinding], profile: Profile, into issues: inout IssueList) {
+    static func add(_ findings: [ParseFinding], profile: Profile, syntax: Syntax, into issues: inout IssueList) {
         for f in findings {
             let severity: Severity
-            if f.isUnreadableDate {
+            if f.isExponentAmount {
+                // Read as its value, as the official rules read it (untyped: an xs:double), except where they cast it
+                // to xs:decimal and stop: PEPPOL, and the EN 16931 UBL totals and allowances (BR-CO-10…16).
+                severity = exponentReadAsNumber(f.path, profile, syntax) ? .warning : .fatal
+            } else if f.isUnreadableBoolean && profile == .oioubl {
+                // XPath 1.0 compares the text (`cbc:ChargeIndicator = 'true'`); the OIOUBL rules judge it as written.
+                severity = .warning
+            } else if f.isUnreadableDate {
                 severity = f.isUnreadableComparedDate && profile != .oioubl ? .fatal : .warning
             } else {
                 severity = f.isUnreadableAmount && judgedByTheOfficialRules(f.path, profile) ? .warning : .fatal
             }
             issues.add(ruleID: ruleID, severity: severity, message: "\(f.path): \(f.message)", location: f.path)
+        }
+    }
+
+    /// Whether the official rules read an amount written with an exponent at `path` as a number, without stopping.
+    static func exponentReadAsNumber(_ path: String, _ profile: Profile, _ syntax: Syntax) -> Bool {
+        switch profile {
+        case .oioubl: return true
+        case .peppolBis3: return false
+        case .en16931, .xrechnung, .unknown: return syntax == .cii || path.hasSuffix("cac:Price/cbc:PriceAmount") || unreadByEN16931.contains(path)
         }
     }
 

@@ -58,10 +58,12 @@ enum OIOUBLArithmeticRules {
             return cents(inclusive.exact) == cents(s.inclusive)
         },
         pair("F-INV129", "F-CRN075", "The sum of AllowanceCharge/Amount elements (with ChargeIndicator='false') must equal AllowanceTotalAmount.") { c, _ in
+            if let w = c.written { return OIOUBLWrittenTotalsRules.allowanceTotalHolds(w.root, charge: false) }
             guard let stated = c.invoice.totals.sumOfAllowancesOnDocumentLevel else { return true }
             return cents(stated.exact) == cents(c.allowanceSum)
         },
         pair("F-INV130", "F-CRN076", "The sum of AllowanceCharge/Amount elements (with ChargeIndicator='true') must equal ChargeTotalAmount.") { c, _ in
+            if let w = c.written { return OIOUBLWrittenTotalsRules.allowanceTotalHolds(w.root, charge: true) }
             guard let stated = c.invoice.totals.sumOfChargesOnDocumentLevel else { return true }
             return cents(stated.exact) == cents(c.chargeSum)
         },

@@ -78,6 +78,17 @@ enum OIOUBLWrittenTotalsRules {
         return XPathCents(lines + tax + charges - allowances - paid + rounding, negativeZero: false)
     }
 
+    /// F-INV129/F-CRN075 (allowances) and F-INV130/F-CRN076 (charges) as written: `cbc:AllowanceTotalAmount and
+    /// not(format-number(cbc:AllowanceTotalAmount, '##.00') = format-number(sum(../cac:AllowanceCharge[cbc:ChargeIndicator
+    /// = 'false']/cbc:Amount), '##.00'))`: an allowance whose indicator is written otherwise (`1`, none) is in neither sum.
+    static func allowanceTotalHolds(_ doc: WrittenElement, charge: Bool) -> Bool {
+        let name: StaticString = charge ? "ChargeTotalAmount" : "AllowanceTotalAmount"
+        let amounts = doc.children("AllowanceCharge").filter { $0.eq("ChargeIndicator", charge ? "true" : "false") }.flatMap { texts($0, ["Amount"]) }
+        return doc.children("LegalMonetaryTotal").allSatisfy { t in
+            !t.has(name) || XPathCents.sameText(XPathCents(t.string(name)), XPathCents(sum: amounts))
+        }
+    }
+
     /// F-INV128/F-CRN074 on each `cac:LegalMonetaryTotal` as written: `cbc:TaxInclusiveAmount and
     /// not(format-number(cbc:TaxInclusiveAmount, '##.00') = computedTotal)`.
     static func taxInclusiveHolds(_ doc: WrittenElement) -> Bool {
