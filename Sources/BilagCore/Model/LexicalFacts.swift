@@ -76,6 +76,8 @@ public struct LexicalFacts: Hashable, Sendable {
     public var amountCurrencyIDs: Set<String> = []
     /// UBL: the distinct `cbc:PaymentID` values as written (UBL-SR-44 allows one).
     public var paymentIDs: Set<String> = []
+    /// Every UBL `cbc:PaymentMeansCode` as written, untrimmed (UBL-SR-47 compares them as strings).
+    public var paymentMeansCodes: Set<String> = []
 
     /// Syntax rules (UBL-SR-*) the reader found broken: how often an element occurs, whether a group is complete.
     public var syntax: [Finding] = []

@@ -27,8 +27,12 @@ enum CIIWritten {
         var out: [LexicalFacts.Finding] = []
         func check(_ period: XMLElement?, _ rule: String, _ path: String) {
             guard let period, let start = period.first(.ram, "StartDateTime"), let end = period.first(.ram, "EndDateTime") else { return }
-            func has102(_ e: XMLElement) -> Bool { e.all(.udt, "DateTimeString").contains { $0.rawAttribute("format") == "102" } }
-            if !has102(start) || !has102(end) { out.append(.init(path: path, rule: rule)) }
+            func written102(_ e: XMLElement) -> [String] { e.all(.udt, "DateTimeString").filter { $0.rawAttribute("format") == "102" }.map { $0.text ?? "" } }
+            let starts = written102(start), ends = written102(end)
+            // Untyped values compared as strings, as written: ` 20200131 ` sorts before `20200101`.
+            if !ends.contains(where: { e in starts.contains { s in Array(e.utf8).lexicographicallyPrecedes(Array(s.utf8)) == false } }) {
+                out.append(.init(path: path, rule: rule))
+            }
         }
         check(tx.first(.ram, "ApplicableHeaderTradeSettlement")?.first(.ram, "BillingSpecifiedPeriod"), "BR-29", "ram:BillingSpecifiedPeriod")
         for line in tx.all(.ram, "IncludedSupplyChainTradeLineItem") {
@@ -107,7 +111,9 @@ enum CIISyntaxCounts {
                 }
             }
             for t in s.all(.ram, "ApplicableTradeTax") {
-                for name: StaticString in ["BasisAmount", "TypeCode", "RateApplicablePercent"] { repeated(t, name, "ram:ApplicableTradeTax/ram:\(name)") }
+                for name: StaticString in ["TypeCode", "RateApplicablePercent"] { repeated(t, name, "ram:ApplicableTradeTax/ram:\(name)") }
+                // Read as one value by BR-DEC-19/20, in the generic context a category O, L or M never reaches.
+                if !["O", "L", "M"].contains(t.first(.ram, "CategoryCode")?.text ?? "") { repeated(t, "BasisAmount", "ram:ApplicableTradeTax/ram:BasisAmount") }
             }
             for means in s.all(.ram, "SpecifiedTradeSettlementPaymentMeans") { repeated(means, "TypeCode", "ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode") }
             for ac in s.all(.ram, "SpecifiedTradeAllowanceCharge") {
@@ -135,9 +141,17 @@ enum CIISyntaxCounts {
         }
         if let s = tx.first(.ram, "ApplicableHeaderTradeSettlement") {
             repeated(s, "InvoiceCurrencyCode", "ram:InvoiceCurrencyCode")
-            for t in s.all(.ram, "ApplicableTradeTax") { repeated(t, "CalculatedAmount", "ram:ApplicableTradeTax/ram:CalculatedAmount") }
+            for t in s.all(.ram, "ApplicableTradeTax") where !["O", "L", "M"].contains(t.first(.ram, "CategoryCode")?.text ?? "") {
+                repeated(t, "CalculatedAmount", "ram:ApplicableTradeTax/ram:CalculatedAmount")
+            }
             let taxes = s.all(.ram, "ApplicableTradeTax")
             if count(s, "ApplicableTradeTax", "TaxPointDate") > 1 { fail("CII-SR-461", "ram:ApplicableTradeTax/ram:TaxPointDate") }
+            if count(s, "PaymentReference") > 1 { fail("CII-SR-469", "ram:ApplicableHeaderTradeSettlement/ram:PaymentReference") }
+            // CII-SR-463 on `//ram:SpecifiedTradeAllowanceCharge`: the document's and the lines'.
+            let lineCharges = tx.all(.ram, "IncludedSupplyChainTradeLineItem").flatMap { $0.first(.ram, "SpecifiedLineTradeSettlement")?.all(.ram, "SpecifiedTradeAllowanceCharge") ?? [] }
+            if (s.all(.ram, "SpecifiedTradeAllowanceCharge") + lineCharges).contains(where: { $0.first(.ram, "ChargeIndicator") == nil }) {
+                fail("CII-SR-463", "ram:SpecifiedTradeAllowanceCharge")
+            }
             // CII-SR-462 reads every `//ram:ApplicableTradeTax/ram:DueDateTypeCode`: lines' taxes too.
             var dueCodes: Set<String> = []
             for t in taxes { for d in t.all(.ram, "DueDateTypeCode") { dueCodes.insert(d.text ?? "") } }

@@ -212,7 +212,8 @@ struct UBLReader {
         let path = line.map { $0 + "/cac:AllowanceCharge" } ?? "cac:AllowanceCharge"
         var out = AllowanceCharge(isCharge: fields.bool(ac.first(.cbc, "ChargeIndicator"), path + "/cbc:ChargeIndicator") ?? false)
         out.reasonCode = ac.text(.cbc, "AllowanceChargeReasonCode")
-        out.reason = ac.text(.cbc, "AllowanceChargeReason")
+        // An empty reason element is there for the official rules (BR-33, BR-38, BR-42, BR-44: `exists(…)`): kept as "".
+        out.reason = ac.text(.cbc, "AllowanceChargeReason") ?? (ac.first(.cbc, "AllowanceChargeReason") != nil ? "" : nil)
         out.percentage = fields.amount(ac.first(.cbc, "MultiplierFactorNumeric"), path + "/cbc:MultiplierFactorNumeric")
         out.amount = fields.amount(ac.first(.cbc, "Amount"), path + "/cbc:Amount")
         out.baseAmount = fields.amount(ac.first(.cbc, "BaseAmount"), path + "/cbc:BaseAmount")

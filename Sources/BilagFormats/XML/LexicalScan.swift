@@ -128,7 +128,7 @@ struct LexicalScan {
         if endsWith(n, "Amount") && (ns == Namespace.cbc.rawValue + 1 || ns == Namespace.ram.rawValue + 1) {
             if let raw, let trimmed, raw.utf8.count != trimmed.utf8.count {
                 let fraction = Self.writtenDecimals(raw)
-                if fraction > 2 { facts.paddedAmounts.append(.init(path: path(), fractionLength: fraction, rule: cii ? ciiAllowanceChargeDecimalRule(n) : nil)) }
+                if fraction > 2 { facts.paddedAmounts.append(.init(path: path(), fractionLength: fraction, rule: cii ? ciiAllowanceChargeDecimalRule(n) ?? ciiBreakdownWithOwnContext() : nil)) }
             }
             if let trimmed, trimmed.utf8.first == 0x2D, trimmed.utf8.dropFirst().allSatisfy({ $0 == 0x30 || $0 == 0x2E }),
                trimmed.utf8.contains(0x30), facts.negativeZeroAmounts.count < Self.maxRecorded {
@@ -154,6 +154,9 @@ struct LexicalScan {
         if !cii, ns == Namespace.cbc.rawValue + 1, tree.equals(n.nameStart, Int(n.nameLength), "PaymentID") {
             facts.paymentIDs.insert(raw ?? "")
         }
+        if !cii, ns == Namespace.cbc.rawValue + 1, tree.equals(n.nameStart, Int(n.nameLength), "PaymentMeansCode") {
+            facts.paymentMeansCodes.insert(raw ?? "")
+        }
         if !cii, ns == Namespace.cbc.rawValue + 1, isUBLDate(n) {
             // PEPPOL-EN16931-F001: string-length(text()) = 10 and castable as xs:date.
             if !Self.isPlainDate(raw ?? "") { facts.badDates.append(.init(path: path(), rule: "PEPPOL-EN16931-F001")) }
@@ -170,6 +173,14 @@ struct LexicalScan {
                 facts.badDates.append(.init(path: path(), rule: "CII-DT-097"))
             }
         }
+    }
+
+    /// "" (no BR-DEC rule) for an amount of a CII VAT breakdown of category O, L or M: BR-DEC-19/20 are stated in
+    /// the generic `ApplicableTradeTax` context, which the category's own context takes first.
+    func ciiBreakdownWithOwnContext() -> String? {
+        guard ancestor(1, is: "ApplicableTradeTax"), stack.count >= 2 else { return nil }
+        let tax = XMLElement(tree: tree, index: stack[stack.count - 2])
+        return ["O", "L", "M"].contains(tax.first(.ram, "CategoryCode")?.text ?? "") ? "" : nil
     }
 
     /// The BR-DEC rule of a CII allowance or charge amount (`ram:SpecifiedTradeAllowanceCharge`): by its level and

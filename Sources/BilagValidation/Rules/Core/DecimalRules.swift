@@ -7,6 +7,13 @@ enum DecimalRules {
     @inline(__always)
     static func ok(_ a: Amount?) -> Bool { (a?.scale ?? 0) <= 2 }
 
+    /// The CII breakdown rules (BR-DEC-19/20) are in the generic `ApplicableTradeTax` context, which a breakdown of
+    /// category O, L or M never reaches: the category's own rule context matches it first (XSLT template priority).
+    static let categoriesWithOwnContext: Set<String> = ["O", "L", "M"]
+    static func unstatedInCII(_ b: Borrowed<VATBreakdown>, _ c: ValidationContext) -> Bool {
+        c.invoice.syntax == .cii && categoriesWithOwnContext.contains(b.categoryCode ?? "")
+    }
+
     static let all: [any Rule] = [
         EachAllowanceCharge("BR-DEC-01", p, .allowances, "The allowed maximum number of decimals for the Document level allowance amount (BT-92) is 2.") { ac, _ in ok(ac.amount) },
         EachAllowanceCharge("BR-DEC-02", p, .allowances, "The allowed maximum number of decimals for the Document level allowance base amount (BT-93) is 2.") { ac, _ in ok(ac.baseAmount) },
@@ -22,8 +29,12 @@ enum DecimalRules {
         TotalDecimals("BR-DEC-16", "BT-113", "Paid amount") { $0.paidAmount },
         TotalDecimals("BR-DEC-17", "BT-114", "Rounding amount") { $0.roundingAmount },
         TotalDecimals("BR-DEC-18", "BT-115", "Amount due for payment") { $0.amountDueForPayment },
-        EachBreakdown("BR-DEC-19", p, "The allowed maximum number of decimals for the VAT category taxable amount (BT-116) is 2.") { b, _ in ok(b.taxableAmount) },
-        EachBreakdown("BR-DEC-20", p, "The allowed maximum number of decimals for the VAT category tax amount (BT-117) is 2.") { b, _ in ok(b.taxAmount) },
+        EachBreakdown("BR-DEC-19", p, "The allowed maximum number of decimals for the VAT category taxable amount (BT-116) is 2.") { b, c in
+            ok(b.taxableAmount) || unstatedInCII(b, c)
+        },
+        EachBreakdown("BR-DEC-20", p, "The allowed maximum number of decimals for the VAT category tax amount (BT-117) is 2.") { b, c in
+            ok(b.taxAmount) || unstatedInCII(b, c)
+        },
         EachLine("BR-DEC-23", p, "The allowed maximum number of decimals for the Invoice line net amount (BT-131) is 2.") { l, _ in ok(l.netAmount) },
         EachLineAllowanceCharge("BR-DEC-24", p, .allowances, "The allowed maximum number of decimals for the Invoice line allowance amount (BT-136) is 2.") { ac, _ in ok(ac.amount) },
         EachLineAllowanceCharge("BR-DEC-25", p, .allowances, "The allowed maximum number of decimals for the Invoice line allowance base amount (BT-137) is 2.") { ac, _ in ok(ac.baseAmount) },
