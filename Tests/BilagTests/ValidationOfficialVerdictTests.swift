@@ -323,4 +323,32 @@ final class ValidationOfficialVerdictTests: XCTestCase {
         let r = try report("oioubl/generated/excise-charge_real.xml") { $0.replacingOccurrences(of: "<cbc:ChargeIndicator>true<", with: "<cbc:ChargeIndicator>1<") }
         XCTAssertTrue(ids(r).contains("F-INV130"), "\(ids(r))")
     }
+
+    func testCodesPeriodsAndReasonsAsWritten() throws {
+        // UBL-SR-47 compares the payment means codes as written: ` 30 ` is not `30`.
+        let means = try report("en16931-ubl/examples/guide-example1.xml") { self.sub($0, "(<cbc:PaymentMeansCode[^>]*>)([^<]*)<", "$1 $2 <") }
+        XCTAssertEqual(ids(means), ["UBL-SR-47"])
+        // CII-SR-469: one payment reference.
+        let reference = try report("en16931-cii/examples/CII_example9.xml") { self.twice($0, "<ram:PaymentReference>[^<]*</ram:PaymentReference>") }
+        XCTAssertEqual(ids(reference), ["CII-SR-469"])
+        // A price discount's indicator that is no xs:boolean stops the official rules.
+        let indicator = try report("en16931-ubl/examples/sample-discount-price.xml") { t in
+            guard let p = t.range(of: "<cac:Price>"), let r = t.range(of: "<cbc:ChargeIndicator>false<", range: p.upperBound..<t.endIndex) else { return t }
+            return t.replacingCharacters(in: r, with: "<cbc:ChargeIndicator>TRUE<")
+        }
+        XCTAssertTrue(ids(indicator).contains("BILAG-FORMAT"), "\(ids(indicator))")
+        // A CII billing period's end date written padded sorts before its start as a string (BR-29).
+        let period = try report("en16931-cii/examples/CII_business_example_02.xml") {
+            self.sub($0, #"(<ram:EndDateTime>\s*<udt:DateTimeString format="102">)([^<]*)<"#, "$1 $2 <")
+        }
+        XCTAssertEqual(ids(period), ["BR-29"])
+        // BR-DEC-20 is not stated on a category O breakdown in CII; an empty reason element is a reason (BR-33…).
+        let o = try report("en16931-cii/examples/XRechnung-O.xml") { t in
+            guard let r = t.range(of: #"<ram:CalculatedAmount[^>]*>[\d.]+"#, options: .regularExpression) else { return t }
+            return t.replacingCharacters(in: r, with: t[r] + "00")
+        }
+        XCTAssertEqual(ids(o), [])
+        let reason = try report("en16931-cii/examples/CII_example2.xml") { self.sub($0, "<ram:Reason>[^<]*</ram:Reason>", "<ram:Reason></ram:Reason>") }
+        XCTAssertEqual(ids(reason), [])
+    }
 }
