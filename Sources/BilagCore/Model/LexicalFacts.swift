@@ -9,8 +9,9 @@ public struct LexicalFacts: Hashable, Sendable {
     /// Amounts whose text has whitespace around it, with the number of characters after the decimal point as the
     /// official rules count them (`substring-after(., '.')`: trailing whitespace counts).
     public var paddedAmounts: [PaddedAmount] = []
-    /// The paths of amounts written as a negative zero (`-0.00`): Saxon compares such an untyped value as less than
-    /// and unequal to 0 (BR-27, BR-28, CII BR-CO-11/12, CII BR-x-09), where the model reads 0.
+    /// The paths of amounts written as a negative zero with a decimal point (`-0.00`; `-0` is read as an integer 0):
+    /// Saxon compares such an untyped value as less than and unequal to 0 (BR-27, BR-28, CII BR-CO-11/12), where
+    /// the model reads 0.
     public var negativeZeroAmounts: [String] = []
     /// `currencyID` of the amounts PEPPOL-EN16931-R051 checks that differ, as written, from the document currency
     /// code as written: the element paths.

@@ -130,8 +130,9 @@ struct LexicalScan {
                 let fraction = Self.writtenDecimals(raw)
                 if fraction > 2 { facts.paddedAmounts.append(.init(path: path(), fractionLength: fraction, rule: cii ? ciiAllowanceChargeDecimalRule(n) ?? ciiBreakdownWithOwnContext() : nil)) }
             }
+            // Saxon reads `-0` as an integer (a plain 0) but `-0.00` as the double −0.0, which it compares as negative.
             if let trimmed, trimmed.utf8.first == 0x2D, trimmed.utf8.dropFirst().allSatisfy({ $0 == 0x30 || $0 == 0x2E }),
-               trimmed.utf8.contains(0x30), facts.negativeZeroAmounts.count < Self.maxRecorded {
+               trimmed.utf8.contains(0x30), trimmed.utf8.contains(0x2E), facts.negativeZeroAmounts.count < Self.maxRecorded {
                 facts.negativeZeroAmounts.append(path())
             }
             if cii, let id = e.rawAttribute("currencyID") {
