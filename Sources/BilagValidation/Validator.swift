@@ -21,7 +21,7 @@ public struct Validator: Sendable {
     /// documents that carry no CustomizationID).
     public func validate(_ doc: ParsedDocument, as profile: Profile) -> ValidationReport {
         var issues = IssueList()
-        FormatFindings.add(doc.findings, profile: profile, into: &issues)
+        FormatFindings.add(doc.findings, profile: profile, syntax: doc.invoice.syntax, into: &issues)
         let context = ValidationContext(Self.asWritten(doc), profile: profile, findings: doc.findings, lexical: doc.lexical, written: doc.written)
         // Through the buffer: `for rule in rules` would copy each existential (and retain what it holds).
         Self.rules(for: profile).withUnsafeBufferPointer { rules in
@@ -87,7 +87,7 @@ public struct Validator: Sendable {
         + IdentifierRules.peppol + IdentifierRules.bilag
         + LexicalRules.all
         + OIOUBLMandatoryRules.all + OIOUBLArithmeticRules.all + OIOUBLVATRules.all
-        + OIOUBLDocumentRules.all + OIOUBLPartyRules.all + OIOUBLTaxRules.all + OIOUBLLineRules.all + OIOUBLPaymentRules.all + OIOUBLWrittenTotalsRules.all
+        + OIOUBLDocumentRules.all + OIOUBLPartyRules.all + OIOUBLAddressRules.all + OIOUBLTaxRules.all + OIOUBLLineRules.all + OIOUBLPaymentRules.all + OIOUBLWrittenTotalsRules.all
 
     static let en16931Rules = allRules.filter { $0.profiles.contains(.en16931) }
     static let peppolRules = allRules.filter { $0.profiles.contains(.peppolBis3) }

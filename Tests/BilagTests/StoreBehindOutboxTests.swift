@@ -137,19 +137,7 @@ final class StoreBehindOutboxTests: XCTestCase {
     func testKillNineThenALostWriteAheadLogIsRefusedAndRebuiltWithoutWritingAnInvoiceTwice() throws {
         let root = try TemporaryRoot()
         try root.configure(readiness: "rename", pollIntervalMs: 10, intake: ["batch_size: 20"])
-        try FileManager.default.createDirectory(atPath: root.path + "/Robots", withIntermediateDirectories: true)
-        try Data("""
-            robot: book-everything
-            description: books every invoice
-            priority: 1
-            match: invoice.number != null
-            steps:
-              - book:
-                  account: "4000"
-                  dimensions: { costcentre: "1100" }
-                  vat_code: "I25"
-                  pay: true
-            """.utf8).write(to: URL(fileURLWithPath: root.path + "/Robots/book-everything.robot.yaml"))
+        try root.addBookEverythingRobot(pay: true)
         let template = try InvoiceTemplate(corpus: "peppol-bis3/examples/base-example.xml")
         let stamped = template.stamp(count: 1500, prefix: "WAL")
         for s in stamped { try root.deliver(s.data, to: "peppol/\(s.number).xml") }

@@ -86,8 +86,16 @@ class OfficialCache:
     def save(self):
         if self.path:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            with open(self.path, "w") as f:
+            # Merged with what another run saved meanwhile, and replaced in one rename: two runs lose nothing.
+            try:
+                with open(self.path) as f:
+                    self.data = {**json.load(f), **self.data}
+            except Exception:  # noqa: BLE001
+                pass
+            tmp = f"{self.path}.{os.getpid()}.tmp"
+            with open(tmp, "w") as f:
                 json.dump(self.data, f)
+            os.replace(tmp, self.path)
 
 
 def run_bilag(binary, folder):
@@ -104,8 +112,10 @@ def main(argv=None):
     ap.add_argument("--bilag", default=os.environ.get("BILAG_BINARY") or os.path.join(REPO, ".build", "debug", "bilag"))
     ap.add_argument("--sample", type=int, default=0, help="validate this many mutants per syntax, drawn by --seed (default: all)")
     ap.add_argument("--seed", type=int, default=17)
-    ap.add_argument("--set", choices=["tuned", "holdout", "both"], default="tuned",
-                    help="tuned: the mutants bilag's rules were fixed on; holdout: other places and other mutations of the same classes, never tuned on")
+    ap.add_argument("--set", choices=["tuned", "holdout", "fresh", "both", "all"], default="tuned",
+                    help="tuned: the mutants bilag's rules were fixed on; holdout: other places and other mutations of the same classes; "
+                         "fresh: new operators of every class and yet other places, measured before and after a round of fixes, never tuned on; "
+                         "both: tuned + holdout; all: the three")
     ap.add_argument("--syntax", default="ubl,cii,oioubl", help="comma list of ubl, cii, oioubl")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--keep", help="write the mutants into this folder and keep them")
@@ -123,7 +133,7 @@ def main(argv=None):
         print(f"no bilag binary at {a.bilag} (swift build first, or --bilag)", file=sys.stderr)
         return 2
     sys.path.insert(0, HERE)
-    from mutations import mutants
+    from mutations import mutants, fresh_mutants
     global DYNAMIC_ERROR
     from official import DYNAMIC_ERROR
     cache = OfficialCache(a.cache)
@@ -154,12 +164,15 @@ def main(argv=None):
     rng = random.Random(a.seed)
     by_syntax = {}
     for base, syn, text in bases:
-        if a.set in ("tuned", "both"):
+        if a.set in ("tuned", "both", "all"):
             for label, new in mutants(text, syn):
                 by_syntax.setdefault(syn, []).append((base, label, new))
             by_syntax.setdefault(syn, []).append((base, "unchanged", text))
-        if a.set in ("holdout", "both"):
+        if a.set in ("holdout", "both", "all"):
             for label, new in mutants(text, syn, holdout=True):
+                by_syntax.setdefault(syn, []).append((base, label, new))
+        if a.set in ("fresh", "all"):
+            for label, new in fresh_mutants(text, syn):
                 by_syntax.setdefault(syn, []).append((base, label, new))
     chosen = []
     for syn in sorted(by_syntax):

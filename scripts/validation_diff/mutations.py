@@ -18,6 +18,26 @@ def _block(name):
     return re.compile(r"<((?:[\w.-]+:)?)" + name + r"(\s[^>]*)?>.*?</\1" + name + r">", re.S)
 
 
+def _places(matches, fn, group, skip, per_op):
+    """The places an operator changes: (k, match, new value) for the k-th match it applies to, after the first
+    `skip` of them, at most `per_op`."""
+    k = n = 0
+    for m in matches:
+        if n >= per_op:
+            return
+        try:
+            nv = fn(m.group(group))
+        except Exception:  # noqa: BLE001
+            nv = None
+        if nv is None or nv == m.group(group):
+            continue
+        k += 1
+        if k <= skip:
+            continue
+        n += 1
+        yield k, m, nv
+
+
 def _replace_span(text, m, group, new):
     return text[: m.start(group)] + new + text[m.end(group):]
 
@@ -376,39 +396,14 @@ def mutants(text, syntax, per_op=2, holdout=False):
                 if m:
                     add(label, text[: m.end(1)] + text[m.end():])
             continue
-        n = 0
-        seen_places = 0
         extra = holdout and (label, elem) not in {(l, e) for l, e, _ in _value_ops(syntax)}
-        for m in _leaf(elem).finditer(text):
-            if n >= per_op:
-                break
-            try:
-                nv = fn(m.group(3))
-            except Exception:  # noqa: BLE001
-                nv = None
-            if nv is None or nv == m.group(3):
-                continue
-            seen_places += 1
-            if not extra and seen_places <= skip:
-                continue
-            n += 1
-            add(f"{label}#{n + (0 if extra else skip)}", _replace_span(text, m, 3, nv))
+        for k, m, nv in _places(_leaf(elem).finditer(text), fn, 3, 0 if extra else skip, per_op):
+            add(f"{label}#{k}", _replace_span(text, m, 3, nv))
     attr_ops = _attr_ops(syntax) + (_extra_attr_ops(syntax) if holdout else [])
     for label, attr, fn in attr_ops:
-        n = 0
-        seen_places = 0
         extra = holdout and label not in {l for l, _, _ in _attr_ops(syntax)}
-        for m in re.finditer(r"\s" + attr + r'="([^"]*)"', text):
-            if n >= per_op:
-                break
-            nv = fn(m.group(1))
-            if nv is None or nv == m.group(1):
-                continue
-            seen_places += 1
-            if not extra and seen_places <= skip:
-                continue
-            n += 1
-            add(f"{label}#{n + (0 if extra else skip)}", _replace_span(text, m, 1, nv))
+        for k, m, nv in _places(re.finditer(r"\s" + attr + r'="([^"]*)"', text), fn, 1, 0 if extra else skip, per_op):
+            add(f"{label}#{k}", _replace_span(text, m, 1, nv))
         m = re.search(r"\s" + attr + r'="[^"]*"', text)
         if m and label.endswith("XXX") or label == "schemeID XXXX":
             if m:
@@ -452,6 +447,241 @@ def mutants(text, syntax, per_op=2, holdout=False):
         add("variant: other prefixes", _reprefix(text, {"cbc": "b", "cac": "a"}))
     else:
         add("variant: other prefixes", _reprefix(text, {"ram": "r", "udt": "u"}))
+    return out
+
+
+def _fresh_value_ops(syntax):
+    """The fresh kinds (`--set fresh`): new operators of every class, neither tuned nor held out on."""
+    ops = _amount_ops(syntax, [
+        ("+0.99", lambda v: _money(v, "0.99")),
+        ("-100", lambda v: _money(v, "-100")),
+        (" halved", lambda v: _half(v)),
+        (" three decimals ending 5", lambda v: (_money(v, "0") or "") + "5" if "." in (_money(v, "0") or "") else None),
+        (" tab padded", lambda v: "\t" + v.strip() + "\n"),
+        (" exponent", lambda v: "1E2"),
+        (" minus zero", lambda v: "-0.00" if v.strip() not in ("0.00", "-0.00") else None),
+        (" leading point", lambda v: v.strip()[1:] if v.strip().startswith("0.") else None),
+        (" trailing point", lambda v: v.strip().split(".")[0] + "." if v.strip().endswith(".00") else None),
+        (" thousands comma", lambda v: "1,000.00"),
+    ])
+    if syntax == "cii":
+        cat, rate, reason, reasoncode = "CategoryCode", "RateApplicablePercent", "ExemptionReason", "ExemptionReasonCode"
+        ops += [
+            ("DateTimeString 31 April", "DateTimeString", lambda v: v.strip()[:4] + "0431" if len(v.strip()) == 8 else None),
+            ("DateTimeString month 00", "DateTimeString", lambda v: v.strip()[:4] + "00" + v.strip()[6:] if len(v.strip()) == 8 else None),
+            ("DateTimeString seven digits", "DateTimeString", lambda v: v.strip()[:7] if len(v.strip()) == 8 else None),
+            ("DateTimeString day 32", "DateTimeString", lambda v: v.strip()[:6] + "32" if len(v.strip()) == 8 else None),
+            ("InvoiceCurrencyCode EURO", "InvoiceCurrencyCode", lambda v: "EURO"),
+            ("InvoiceCurrencyCode tab", "InvoiceCurrencyCode", lambda v: "\t" + v.strip()),
+            ("CountryID GBR", "CountryID", lambda v: "GBR"),
+            ("CountryID UK", "CountryID", lambda v: "UK"),
+            ("TypeCode 389", "TypeCode", lambda v: "389" if v.strip() in ("380", "381") else None),
+            ("TypeCode 326", "TypeCode", lambda v: "326" if v.strip() == "380" else None),
+            ("TypeCode(payment) 97", "TypeCode", lambda v: "97" if v.strip() in ("30", "31", "58", "42", "49", "59") else None),
+            ("TypeCode(payment) 57", "TypeCode", lambda v: "57" if v.strip() in ("30", "31", "58", "42", "49", "59") else None),
+            ("TypeCode VAT lower", "TypeCode", lambda v: "vat" if v.strip() == "VAT" else None),
+            ("GlobalID empty", "GlobalID", lambda v: ""),
+            ("GlobalID padded", "GlobalID", lambda v: f" {v.strip()} "),
+            ("ID letters", "ID", lambda v: v.strip() + "Q"),
+            ("Name tab padded", "Name", lambda v: "\t" + v.strip()),
+            ("IBANID letters", "IBANID", lambda v: v.strip()[:-1] + "X" if v.strip() else None),
+            ("ProprietaryID empty", "ProprietaryID", lambda v: ""),
+            ("BilledQuantity zero", "BilledQuantity", lambda v: "0"),
+            ("BilledQuantity padded", "BilledQuantity", lambda v: f" {v.strip()} "),
+            ("BasisQuantity 0", "BasisQuantity", lambda v: "0"),
+            ("ChargeAmount +1", "ChargeAmount", lambda v: _money(v, "1")),
+            ("Indicator TRUE", "Indicator", lambda v: v.strip().upper() if v.strip() in ("true", "false") else None),
+            ("ReasonCode 95", "ReasonCode", lambda v: "95" if v.strip() != "95" else "100"),
+            ("Reason padded", "Reason", lambda v: f"  {v.strip()}  "),
+            ("Content padded", "Content", lambda v: f"  {v.strip()}  "),
+            ("BuyerReference padded", "BuyerReference", lambda v: f" {v.strip()} "),
+            ("URIID empty", "URIID", lambda v: ""),
+            ("Description padded", "Description", lambda v: f"  {v.strip()}  "),
+        ]
+    else:
+        cat, rate, reason, reasoncode = "ID", "Percent", "TaxExemptionReason", "TaxExemptionReasonCode"
+        ops += [
+            ("IssueDate 31 April", "IssueDate", lambda v: v.strip()[:5] + "04-31"),
+            ("IssueDate month 00", "IssueDate", lambda v: v.strip()[:5] + "00" + v.strip()[7:]),
+            ("IssueDate slashes", "IssueDate", lambda v: v.strip().replace("-", "/")),
+            ("IssueDate two-digit year", "IssueDate", lambda v: v.strip()[2:]),
+            ("DueDate 30 February", "DueDate", lambda v: v.strip()[:5] + "02-30"),
+            ("DueDate with time", "DueDate", lambda v: v.strip() + "T12:00:00"),
+            ("PaymentDueDate 13th month", "PaymentDueDate", lambda v: v.strip()[:5] + "13" + v.strip()[7:]),
+            ("TaxPointDate 13th month", "TaxPointDate", lambda v: v.strip()[:5] + "13" + v.strip()[7:]),
+            ("StartDate 13th month", "StartDate", lambda v: v.strip()[:5] + "13" + v.strip()[7:]),
+            ("EndDate day 32", "EndDate", lambda v: v.strip()[:8] + "32"),
+            ("ActualDeliveryDate with zone", "ActualDeliveryDate", lambda v: v.strip() + "+02:00"),
+            ("DocumentCurrencyCode EURO", "DocumentCurrencyCode", lambda v: "EURO"),
+            ("DocumentCurrencyCode tab", "DocumentCurrencyCode", lambda v: "\t" + v.strip()),
+            ("TaxCurrencyCode XXX", "TaxCurrencyCode", lambda v: "XXX"),
+            ("InvoiceTypeCode 389", "InvoiceTypeCode", lambda v: "389"),
+            ("InvoiceTypeCode 326", "InvoiceTypeCode", lambda v: "326"),
+            ("InvoiceTypeCode empty", "InvoiceTypeCode", lambda v: ""),
+            ("CreditNoteTypeCode 396", "CreditNoteTypeCode", lambda v: "396"),
+            ("IdentificationCode UK", "IdentificationCode", lambda v: "UK"),
+            ("IdentificationCode DNK", "IdentificationCode", lambda v: "DNK"),
+            ("IdentificationCode empty", "IdentificationCode", lambda v: ""),
+            ("PaymentMeansCode 97", "PaymentMeansCode", lambda v: "97"),
+            ("PaymentMeansCode 50", "PaymentMeansCode", lambda v: "50"),
+            ("PaymentMeansCode 48", "PaymentMeansCode", lambda v: "48"),
+            ("PaymentMeansCode 042", "PaymentMeansCode", lambda v: "0" + v.strip()),
+            ("PaymentMeansCode empty", "PaymentMeansCode", lambda v: ""),
+            ("PaymentID tab padded", "PaymentID", lambda v: "\t" + v.strip()),
+            ("PaymentChannelCode other", "PaymentChannelCode", lambda v: "DK:NOTHING"),
+            ("InstructionID empty", "InstructionID", lambda v: ""),
+            ("EndpointID swapped digits", "EndpointID", _swap_last_digits),
+            ("EndpointID tab padded", "EndpointID", lambda v: "\t" + v.strip()),
+            ("CompanyID swapped digits", "CompanyID", _swap_last_digits),
+            ("CompanyID without prefix", "CompanyID", lambda v: v.strip()[2:] if v.strip()[:2].isalpha() else None),
+            ("CompanyID lower", "CompanyID", lambda v: v.strip().lower() if v.strip()[:2].isalpha() else None),
+            ("ID swapped digits", "ID", _swap_last_digits),
+            ("ID tab padded", "ID", lambda v: "\t" + v.strip()),
+            ("Name tab padded", "Name", lambda v: "\t" + v.strip()),
+            ("StreetName empty", "StreetName", lambda v: ""),
+            ("CityName empty", "CityName", lambda v: ""),
+            ("PostalZone padded", "PostalZone", lambda v: f" {v.strip()} "),
+            ("InvoicedQuantity zero", "InvoicedQuantity", lambda v: "0"),
+            ("InvoicedQuantity three decimals", "InvoicedQuantity", lambda v: v.strip() + ("001" if "." in v else ".001")),
+            ("BaseQuantity 10", "BaseQuantity", lambda v: "10"),
+            ("BaseQuantity empty", "BaseQuantity", lambda v: ""),
+            ("ChargeIndicator empty", "ChargeIndicator", lambda v: ""),
+            ("ChargeIndicator True", "ChargeIndicator", lambda v: v.strip().capitalize()),
+            ("AllowanceChargeReasonCode 95", "AllowanceChargeReasonCode", lambda v: "95" if v.strip() != "95" else "100"),
+            ("AllowanceChargeReasonCode empty", "AllowanceChargeReasonCode", lambda v: ""),
+            ("MultiplierFactorNumeric 0", "MultiplierFactorNumeric", lambda v: "0"),
+            ("UBLVersionID 2.0", "UBLVersionID", lambda v: "2.0" if v.strip() != "2.0" else "2.1"),
+            ("UBLVersionID empty", "UBLVersionID", lambda v: ""),
+            ("CustomizationID empty", "CustomizationID", lambda v: ""),
+            ("CustomizationID OIOUBL-2.01", "CustomizationID", lambda v: "OIOUBL-2.01" if "OIOUBL" in v else None),
+            ("ProfileID empty", "ProfileID", lambda v: ""),
+            ("TaxTypeCode empty", "TaxTypeCode", lambda v: ""),
+            ("OrderableUnitFactorRate 2", "OrderableUnitFactorRate", lambda v: "2"),
+            ("FreeOfChargeIndicator true", "FreeOfChargeIndicator", lambda v: "true" if v.strip() == "false" else None),
+            ("LineID empty", "LineID", lambda v: ""),
+            ("Telephone empty", "Telephone", lambda v: ""),
+        ]
+    ops += [
+        (f"{cat} → B", cat, lambda v: "B" if v.strip() in ("S", "Z", "E") else None),
+        (f"{cat} → M", cat, lambda v: "M" if v.strip() in ("S", "Z", "E", "AE") else None),
+        (f"{cat} → Z from AE", cat, lambda v: "Z" if v.strip() in ("AE", "K") else None),
+        (f"{cat} tab padded", cat, lambda v: "\t" + v.strip() if v.strip() in ("S", "Z", "E", "AE", "StandardRated", "ZeroRated") else None),
+        (f"{cat} empty", cat, lambda v: "" if v.strip() in ("S", "Z", "E", "AE", "StandardRated", "ZeroRated") else None),
+        (f"{cat} → Exempt", cat, lambda v: "Exempt" if v.strip() in ("StandardRated", "ZeroRated") else None),
+        (f"{rate} +1", rate, lambda v: _money(v, "1")),
+        (f"{rate} 25.00", rate, lambda v: "25.00" if v.strip() == "25" else None),
+        (f"{rate} 0.0", rate, lambda v: "0.0" if v.strip() in ("0", "0.00") else None),
+        (f"{rate} empty", rate, lambda v: ""),
+        (f"{reason} tab padded", reason, lambda v: "\t" + v.strip()),
+        (f"{reasoncode} lower", reasoncode, lambda v: v.strip().lower()),
+        (f"{reasoncode} empty", reasoncode, lambda v: ""),
+    ]
+    return ops
+
+
+def _fresh_attr_ops(syntax):
+    return [
+        ("currencyID EURO", "currencyID", lambda v: "EURO"),
+        ("currencyID tab", "currencyID", lambda v: "\t" + v.strip()),
+        ("currencyID DKK", "currencyID", lambda v: "DKK" if v.strip() != "DKK" else "EUR"),
+        ("unitCode H87", "unitCode", lambda v: "H87" if v.strip() != "H87" else "C62"),
+        ("unitCode empty", "unitCode", lambda v: ""),
+        ("schemeID 0096", "schemeID", lambda v: "0096" if v.strip() != "0096" else "0088"),
+        ("schemeID 0007", "schemeID", lambda v: "0007" if v.strip() != "0007" else "0088"),
+        ("schemeID DK:SE", "schemeID", lambda v: "DK:SE" if v.strip() != "DK:SE" else "DK:CVR"),
+        ("schemeID tab", "schemeID", lambda v: "\t" + v.strip()),
+        ("schemeID VAT", "schemeID", lambda v: "VAT" if v.strip() in ("VA", "FC") else None),
+        ("listID empty", "listID", lambda v: ""),
+        ("listAgencyID empty", "listAgencyID", lambda v: ""),
+        ("format 203", "format", lambda v: "203" if v.strip() == "102" else None),
+        ("schemeAgencyID other", "schemeAgencyID", lambda v: v.strip() + "1"),
+    ]
+
+
+REMOVABLE_UBL_FRESH = ["cbc:PaymentDueDate", "cbc:PaymentChannelCode", "cbc:BaseQuantity", "cbc:OrderableUnitFactorRate",
+                       "cbc:FreeOfChargeIndicator", "cbc:DocumentTypeCode", "cbc:Telephone", "cbc:CountrySubentity",
+                       "cbc:AdditionalStreetName", "cbc:BuildingNumber", "cbc:TaxTypeCode", "cbc:TaxExemptionReason",
+                       "cbc:PaymentNote", "cbc:LineID", "cbc:AccountingCostCode", "cbc:IssueDate", "cbc:StartDate", "cbc:EndDate",
+                       "cac:AddressLine", "cac:TaxRepresentativeParty", "cac:PayeeParty", "cac:OrderLineReference",
+                       "cac:BillingReference", "cac:DespatchDocumentReference", "cac:ContractDocumentReference",
+                       "cac:AllowanceCharge", "cac:TaxSubtotal", "cac:InvoiceLine", "cac:Party", "cac:PartyName", "cac:PostalAddress"]
+REMOVABLE_CII_FRESH = ["ram:ApplicableHeaderTradeSettlement", "ram:SpecifiedLineTradeAgreement", "ram:SpecifiedLineTradeDelivery",
+                       "ram:GrossPriceProductTradePrice", "ram:ChargeAmount", "ram:BasisQuantity", "ram:LineOne", "ram:PostcodeCode",
+                       "ram:CityName", "ram:PaymentReference", "ram:InvoiceCurrencyCode", "ram:IssueDateTime", "ram:ID",
+                       "ram:SpecifiedTradeSettlementLineMonetarySummation", "ram:ApplicableTradeTax", "ram:TaxBasisTotalAmount",
+                       "ram:SpecifiedTradeAllowanceCharge", "ram:IncludedSupplyChainTradeLineItem", "ram:RateApplicablePercent"]
+DUPLICABLE_UBL_FRESH = ["cbc:IssueDate", "cbc:DueDate", "cbc:TaxCurrencyCode", "cbc:CustomizationID", "cbc:UBLVersionID",
+                        "cbc:PayableAmount", "cbc:TaxExclusiveAmount", "cbc:TaxInclusiveAmount", "cbc:TaxAmount", "cbc:TaxableAmount",
+                        "cbc:Percent", "cbc:PriceAmount", "cbc:InvoicedQuantity", "cac:TaxCategory", "cac:PostalAddress",
+                        "cac:Country", "cac:AccountingCustomerParty", "cac:AllowanceCharge", "cbc:PaymentMeansCode", "cbc:Name"]
+DUPLICABLE_CII_FRESH = ["ram:IssueDateTime", "ram:DuePayableAmount", "ram:GrandTotalAmount", "ram:LineTotalAmount",
+                        "ram:TaxBasisTotalAmount", "ram:BasisAmount", "ram:RateApplicablePercent", "ram:BilledQuantity",
+                        "ram:ChargeAmount", "ram:SellerTradeParty", "ram:BuyerTradeParty", "ram:CountryID", "ram:TypeCode",
+                        "ram:SpecifiedTradeSettlementLineMonetarySummation", "ram:ExemptionReason"]
+
+
+def _half(v):
+    try:
+        from decimal import Decimal
+        d = Decimal(v.strip())
+        return f"{(d / 2):.2f}"
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _swap_last_digits(v):
+    s = v.strip()
+    if len(s) < 2 or not s[-1].isdigit() or not s[-2].isdigit() or s[-1] == s[-2]:
+        return None
+    return s[:-2] + s[-1] + s[-2]
+
+
+def fresh_mutants(text, syntax, per_op=2):
+    """The fresh set (`--set fresh`), never tuned on: new operators of every class at the first `per_op` places,
+    the tuned operators at the fifth and sixth places, new elements removed (also the last of a kind) and
+    duplicated, and other legal variants. Its labels start with `f:`."""
+    out = []
+    # Not a mutant of the other two sets (the same text made by another operator or place).
+    seen = {text} | {t for _, t in mutants(text, syntax, per_op)} | {t for _, t in mutants(text, syntax, per_op, holdout=True)}
+
+    def add(label, new):
+        if new is not None and new not in seen:
+            seen.add(new)
+            out.append(("f:" + label, new))
+
+    for ops, skip in ((_fresh_value_ops(syntax), 0), (_value_ops(syntax), 4)):
+        for label, elem, fn in ops:
+            if elem is None:
+                continue
+            for k, m, nv in _places(_leaf(elem).finditer(text), fn, 3, skip, per_op):
+                add(f"{label}#{k}", _replace_span(text, m, 3, nv))
+    for ops, skip in ((_fresh_attr_ops(syntax), 0), (_attr_ops(syntax), 4)):
+        for label, attr, fn in ops:
+            for k, m, nv in _places(re.finditer(r"\s" + attr + r'="([^"]*)"', text), fn, 1, skip, per_op):
+                add(f"{label}#{k}", _replace_span(text, m, 1, nv))
+    removable = REMOVABLE_CII_FRESH if syntax == "cii" else REMOVABLE_UBL_FRESH
+    duplicable = DUPLICABLE_CII_FRESH if syntax == "cii" else DUPLICABLE_UBL_FRESH
+    for name in removable + (REMOVABLE_CII if syntax == "cii" else REMOVABLE_UBL):
+        ms = list(_block(name.split(":")[1]).finditer(text))
+        if ms:
+            m = ms[-1]
+            add(f"remove last {name}", text[: m.start()] + text[m.end():])
+        if name in removable and ms:
+            m = ms[0]
+            add(f"remove {name}", text[: m.start()] + text[m.end():])
+    for name in duplicable:
+        ms = list(_block(name.split(":")[1]).finditer(text))
+        if ms:
+            m = ms[-1]
+            add(f"duplicate last {name}", text[: m.end()] + m.group(0) + text[m.end():])
+    # Other legal variants.
+    add("variant: tab indentation", re.sub(r">\s*<", ">\n\t<", text))
+    add("variant: trailing newlines", text.rstrip() + "\n\n\n")
+    add("variant: comment inside totals", re.sub(r"(<(?:[\w.-]+:)?(?:LegalMonetaryTotal|SpecifiedTradeSettlementHeaderMonetarySummation)>)",
+                                                 lambda m: m.group(1) + "<!-- totals -->", text, count=1))
+    m = re.search(r'<\?xml[^>]*encoding="UTF-8"[^>]*\?>', text)
+    if m:
+        add("variant: lower-case encoding name", text[: m.start()] + m.group(0).replace("UTF-8", "utf-8") + text[m.end():])
     return out
 
 

@@ -9,6 +9,10 @@ public struct LexicalFacts: Hashable, Sendable {
     /// Amounts whose text has whitespace around it, with the number of characters after the decimal point as the
     /// official rules count them (`substring-after(., '.')`: trailing whitespace counts).
     public var paddedAmounts: [PaddedAmount] = []
+    /// The paths of amounts written as a negative zero with a decimal point (`-0.00`; `-0` is read as an integer 0):
+    /// Saxon compares such an untyped value as less than and unequal to 0 (BR-27, BR-28, CII BR-CO-11/12), where
+    /// the model reads 0.
+    public var negativeZeroAmounts: [String] = []
     /// `currencyID` of the amounts PEPPOL-EN16931-R051 checks that differ, as written, from the document currency
     /// code as written: the element paths.
     public var foreignCurrencyAmounts: [String] = []
@@ -73,6 +77,8 @@ public struct LexicalFacts: Hashable, Sendable {
     public var amountCurrencyIDs: Set<String> = []
     /// UBL: the distinct `cbc:PaymentID` values as written (UBL-SR-44 allows one).
     public var paymentIDs: Set<String> = []
+    /// Every UBL `cbc:PaymentMeansCode` as written, untrimmed (UBL-SR-47 compares them as strings).
+    public var paymentMeansCodes: Set<String> = []
 
     /// Syntax rules (UBL-SR-*) the reader found broken: how often an element occurs, whether a group is complete.
     public var syntax: [Finding] = []
@@ -89,7 +95,7 @@ public struct LexicalFacts: Hashable, Sendable {
         public var taxSubtotalSum = Amount.zero
         /// `cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount` as written (OIOUBL: the total of all taxes).
         public var taxExclusiveAmount: Amount?
-        /// Amounts that do not have exactly two decimals as written (F-LIB014, F-LIB250, F-LIB261).
+        /// Amounts that do not have exactly two decimals as written (F-LIB014; F-LIB250 and F-LIB261 are read from the written tree).
         public var notTwoDecimals: [Finding] = []
         /// Lines that do not have exactly one `cac:Price` (F-INV139, stated for an Invoice).
         public var linesWithoutOnePrice = 0

@@ -17,6 +17,8 @@ struct Examination: Sendable {
     let steps: [TraceStep]
     /// The validation issues as the database keeps them; nil when there are none.
     let validationJSON: String?
+    /// Why the invoice is held for its issue date (`IssueDateGate`); nil when the date was read.
+    let issueDateHold: String?
     /// Its lookups to slow case systems, asked ahead while it waited for its turn to commit (`Decider.prepare`).
     var lookups: PrefetchedLookups?
 
@@ -24,7 +26,7 @@ struct Examination: Sendable {
     init(_ result: Examiner.Result, encoder: JSONEncoder) {
         self.result = result
         guard case let .parsed(doc, report) = result else {
-            summary = nil; businessKey = nil; steps = []; validationJSON = nil
+            summary = nil; businessKey = nil; steps = []; validationJSON = nil; issueDateHold = nil
             return
         }
         // The business key is the summary's (the seller key, a normalisation, is worked out once).
@@ -37,6 +39,7 @@ struct Examination: Sendable {
         }
         steps = [TraceStep(step: "parse", result: "\(doc.invoice.syntax.rawValue) \(doc.invoice.documentKind.rawValue), profile \(doc.invoice.profile.rawValue)"),
                  TraceStep(step: "validate", result: report.isValid ? "valid" : "invalid", detail: "\(report.issues.count) issue(s) under \(report.ruleSet)")]
+        issueDateHold = IssueDateGate.hold(doc)
         validationJSON = report.issues.isEmpty ? nil : (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -539,7 +539,7 @@ public final class Pipeline: @unchecked Sendable {
         case let .parsed(doc, report):
             var o: Outcome
             var trace = examined.steps
-            if let routed = router.route(id: file.id, sha256: file.sha256, businessKey: examined.businessKey, report: report) {
+            if let routed = router.route(id: file.id, sha256: file.sha256, businessKey: examined.businessKey, issueDateHold: examined.issueDateHold, report: report) {
                 trace.append(TraceStep(step: "route", result: routed.reason))
                 o = Outcome(invoiceID: file.id, state: .manual, reasonCode: routed.reason, reasonMessage: routed.message, actor: "system", action: "decided")
                 o.duplicateOf = routed.duplicateOf

@@ -3,7 +3,8 @@ import BilagStore
 import BilagValidation
 
 /// The route stage: what must not reach a robot. Duplicates (the same bytes, or the same supplier + invoice
-/// number + issue date) and invoices that fail their profile's rules go to the manual queue with a reason.
+/// number + issue date), invoices whose issue date cannot be read (`IssueDateGate`) and invoices that fail their
+/// profile's rules go to the manual queue with a reason.
 struct Router {
     let store: Store
     /// First-seen ids within the batch in hand, which the database does not hold yet.
@@ -21,13 +22,14 @@ struct Router {
     }
 
     /// A manual-queue outcome, or nil when the invoice may go on to the deciders.
-    mutating func route(id: String, sha256: String, businessKey: Store.DuplicateProbe.BusinessKey?, report: ValidationReport) -> (reason: String, message: String, duplicateOf: String?)? {
+    mutating func route(id: String, sha256: String, businessKey: Store.DuplicateProbe.BusinessKey?, issueDateHold: String? = nil, report: ValidationReport) -> (reason: String, message: String, duplicateOf: String?)? {
         let answer = prefetched[id]
         let firstBytes = bytesSeen[sha256] ?? answer?.sameBytes
         if bytesSeen[sha256] == nil { bytesSeen[sha256] = firstBytes ?? id }
         if let first = firstBytes, first != id {
             return (ReasonCode.duplicateFile, "the same file arrived before as invoice \(first); reject it as a duplicate unless the supplier says otherwise", first)
         }
+        if let held = issueDateHold { return (ReasonCode.issueDateUnreadable, held, nil) }
         if let (seller, number, date) = businessKey {
             let key = seller + "\u{1F}" + number + "\u{1F}" + date
             let firstKey = keysSeen[key] ?? answer?.sameKey

@@ -64,6 +64,9 @@ public struct ManualQueue {
             throw BilagError("duplicate-needs-override", "invoice \(r.id) is flagged \(flag)\(r.duplicateOf.map { " of invoice \($0)" } ?? ""); approving it would book and pay it again",
                              remedy: "reject it with `bilag queue reject \(r.id) --code duplicate`, or, if the supplier confirms it is a separate invoice, approve it with --override-duplicate \"REASON\" (audited)")
         }
+        if r.issueDate == nil {
+            throw BilagError(ReasonCode.issueDateUnreadable, "invoice \(r.id) has no readable issue date, so it cannot be booked (the duplicate check needs it)", remedy: IssueDateGate.remedy)
+        }
         guard let input = try posting ?? latestCorrection(r.id) else {
             throw BilagError("posting-missing", "approving needs a posting: an account and dimensions (\(rules.summary))", remedy: "give --account and --dim name=value (and --vat-code), or let a colleague `bilag queue correct` it first")
         }

@@ -160,7 +160,7 @@ extension Pipeline {
                     o = Outcome(invoiceID: file.id, state: .quarantined, reasonCode: code, reasonMessage: message, actor: "system", action: "rebuilt")
                     report.quarantined += 1
                 case let .parsed(_, validation):
-                    if let routed = router.route(id: file.id, sha256: file.sha256, businessKey: e.businessKey, report: validation) {
+                    if let routed = router.route(id: file.id, sha256: file.sha256, businessKey: e.businessKey, issueDateHold: e.issueDateHold, report: validation) {
                         o = Outcome(invoiceID: file.id, state: .manual, reasonCode: routed.reason, reasonMessage: routed.message, actor: "system", action: "rebuilt")
                         o.duplicateOf = routed.duplicateOf
                     } else {

@@ -119,7 +119,8 @@ struct CIIReader {
         out.baseAmount = fields.amount(ac.first(.ram, "BasisAmount"), path + "/ram:BasisAmount")
         out.amount = fields.amount(ac.first(.ram, "ActualAmount"), path + "/ram:ActualAmount")
         out.reasonCode = ac.text(.ram, "ReasonCode")
-        out.reason = ac.text(.ram, "Reason")
+        // An empty reason element is there for the official rules (BR-33, BR-38, BR-42, BR-44: `exists(…)`): kept as "".
+        out.reason = ac.text(.ram, "Reason") ?? (ac.first(.ram, "Reason") != nil ? "" : nil)
         if documentLevel, let tax = ac.first(.ram, "CategoryTradeTax") {
             out.vatCategoryCode = tax.text(.ram, "CategoryCode")
             out.vatRate = fields.amount(tax.first(.ram, "RateApplicablePercent"), path + "/ram:CategoryTradeTax/ram:RateApplicablePercent")

@@ -27,8 +27,12 @@ enum CIIWritten {
         var out: [LexicalFacts.Finding] = []
         func check(_ period: XMLElement?, _ rule: String, _ path: String) {
             guard let period, let start = period.first(.ram, "StartDateTime"), let end = period.first(.ram, "EndDateTime") else { return }
-            func has102(_ e: XMLElement) -> Bool { e.all(.udt, "DateTimeString").contains { $0.rawAttribute("format") == "102" } }
-            if !has102(start) || !has102(end) { out.append(.init(path: path, rule: rule)) }
+            func written102(_ e: XMLElement) -> [String] { e.all(.udt, "DateTimeString").filter { $0.rawAttribute("format") == "102" }.map { $0.text ?? "" } }
+            let starts = written102(start), ends = written102(end)
+            // Untyped values compared as strings, as written: ` 20200131 ` sorts before `20200101`.
+            if !ends.contains(where: { e in starts.contains { s in Array(e.utf8).lexicographicallyPrecedes(Array(s.utf8)) == false } }) {
+                out.append(.init(path: path, rule: rule))
+            }
         }
         check(tx.first(.ram, "ApplicableHeaderTradeSettlement")?.first(.ram, "BillingSpecifiedPeriod"), "BR-29", "ram:BillingSpecifiedPeriod")
         for line in tx.all(.ram, "IncludedSupplyChainTradeLineItem") {
@@ -85,11 +89,47 @@ enum CIISyntaxCounts {
         func repeated(_ e: XMLElement?, _ local: StaticString, _ path: String) {
             if let e, e.all(.ram, local).count > 1 { out.append(.init(path: path, rule: LexicalFacts.repeated)) }
         }
+        // Also what the rules read as one value: the document's type code and issue date, the parties and their
+        // country, every document total (BR-DEC-09…18), each breakdown's amounts, type code and rate, each
+        // allowance's or charge's amounts, each line's totals, each payment means type code.
+        if let doc = root.first(.ciiRoot, "ExchangedDocument") {
+            repeated(doc, "TypeCode", "rsm:ExchangedDocument/ram:TypeCode")
+            repeated(doc, "IssueDateTime", "rsm:ExchangedDocument/ram:IssueDateTime")
+        }
         if let agreement = tx.first(.ram, "ApplicableHeaderTradeAgreement") {
-            repeated(agreement.first(.ram, "SellerTradeParty"), "PostalTradeAddress", "ram:SellerTradeParty/ram:PostalTradeAddress")
-            repeated(agreement.first(.ram, "BuyerTradeParty"), "PostalTradeAddress", "ram:BuyerTradeParty/ram:PostalTradeAddress")
+            for party: StaticString in ["SellerTradeParty", "BuyerTradeParty"] {
+                repeated(agreement, party, "ram:\(party)")
+                repeated(agreement.first(.ram, party), "PostalTradeAddress", "ram:\(party)/ram:PostalTradeAddress")
+                repeated(agreement.first(.ram, party)?.first(.ram, "PostalTradeAddress"), "CountryID", "ram:\(party)/ram:PostalTradeAddress/ram:CountryID")
+            }
+        }
+        if let s = tx.first(.ram, "ApplicableHeaderTradeSettlement") {
+            for sum in s.all(.ram, "SpecifiedTradeSettlementHeaderMonetarySummation") {
+                for name: StaticString in ["LineTotalAmount", "ChargeTotalAmount", "AllowanceTotalAmount", "TaxBasisTotalAmount", "GrandTotalAmount",
+                                           "TotalPrepaidAmount", "RoundingAmount", "DuePayableAmount"] {
+                    repeated(sum, name, "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:\(name)")
+                }
+            }
+            for t in s.all(.ram, "ApplicableTradeTax") {
+                for name: StaticString in ["TypeCode", "RateApplicablePercent"] { repeated(t, name, "ram:ApplicableTradeTax/ram:\(name)") }
+                // Read as one value by BR-DEC-19/20, in the generic context a category O, L or M never reaches.
+                if !["O", "L", "M"].contains(t.first(.ram, "CategoryCode")?.text ?? "") { repeated(t, "BasisAmount", "ram:ApplicableTradeTax/ram:BasisAmount") }
+            }
+            for means in s.all(.ram, "SpecifiedTradeSettlementPaymentMeans") { repeated(means, "TypeCode", "ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode") }
+            for ac in s.all(.ram, "SpecifiedTradeAllowanceCharge") {
+                for name: StaticString in ["ActualAmount", "BasisAmount"] { repeated(ac, name, "ram:SpecifiedTradeAllowanceCharge/ram:\(name)") }
+            }
         }
         for line in tx.all(.ram, "IncludedSupplyChainTradeLineItem") {
+            let settlement = line.first(.ram, "SpecifiedLineTradeSettlement")
+            repeated(settlement, "SpecifiedTradeSettlementLineMonetarySummation", "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation")
+            repeated(settlement?.first(.ram, "SpecifiedTradeSettlementLineMonetarySummation"), "LineTotalAmount", "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount")
+            for ac in settlement?.all(.ram, "SpecifiedTradeAllowanceCharge") ?? [] {
+                for name: StaticString in ["ActualAmount", "BasisAmount"] { repeated(ac, name, "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeAllowanceCharge/ram:\(name)") }
+            }
+            for t in settlement?.all(.ram, "ApplicableTradeTax") ?? [] {
+                for name: StaticString in ["TypeCode", "RateApplicablePercent"] { repeated(t, name, "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:\(name)") }
+            }
             repeated(line, "SpecifiedTradeProduct", "ram:SpecifiedTradeProduct")
             // BR-CO-04 reads `ApplicableTradeTax[upper-case(ram:TypeCode) = 'VAT']/ram:CategoryCode`: a category on a
             // tax without the VAT type code is none (the model reads it; bilag's own BR-CO-04 covers no category).
@@ -101,9 +141,17 @@ enum CIISyntaxCounts {
         }
         if let s = tx.first(.ram, "ApplicableHeaderTradeSettlement") {
             repeated(s, "InvoiceCurrencyCode", "ram:InvoiceCurrencyCode")
-            for t in s.all(.ram, "ApplicableTradeTax") { repeated(t, "CalculatedAmount", "ram:ApplicableTradeTax/ram:CalculatedAmount") }
+            for t in s.all(.ram, "ApplicableTradeTax") where !["O", "L", "M"].contains(t.first(.ram, "CategoryCode")?.text ?? "") {
+                repeated(t, "CalculatedAmount", "ram:ApplicableTradeTax/ram:CalculatedAmount")
+            }
             let taxes = s.all(.ram, "ApplicableTradeTax")
             if count(s, "ApplicableTradeTax", "TaxPointDate") > 1 { fail("CII-SR-461", "ram:ApplicableTradeTax/ram:TaxPointDate") }
+            if count(s, "PaymentReference") > 1 { fail("CII-SR-469", "ram:ApplicableHeaderTradeSettlement/ram:PaymentReference") }
+            // CII-SR-463 on `//ram:SpecifiedTradeAllowanceCharge`: the document's and the lines'.
+            let lineCharges = tx.all(.ram, "IncludedSupplyChainTradeLineItem").flatMap { $0.first(.ram, "SpecifiedLineTradeSettlement")?.all(.ram, "SpecifiedTradeAllowanceCharge") ?? [] }
+            if (s.all(.ram, "SpecifiedTradeAllowanceCharge") + lineCharges).contains(where: { $0.first(.ram, "ChargeIndicator") == nil }) {
+                fail("CII-SR-463", "ram:SpecifiedTradeAllowanceCharge")
+            }
             // CII-SR-462 reads every `//ram:ApplicableTradeTax/ram:DueDateTypeCode`: lines' taxes too.
             var dueCodes: Set<String> = []
             for t in taxes { for d in t.all(.ram, "DueDateTypeCode") { dueCodes.insert(d.text ?? "") } }

@@ -46,6 +46,8 @@ extension UBLReader {
                 out.itemPriceBaseQuantityUnitCode = base.attribute("unitCode")
             }
             if let ac = price.first(.cac, "AllowanceCharge") {
+                // Read for what it is written as: an empty or non-xs:boolean indicator stops the official rules.
+                _ = fields.bool(ac.first(.cbc, "ChargeIndicator"), p + "/cac:Price/cac:AllowanceCharge/cbc:ChargeIndicator")
                 out.itemPriceDiscount = fields.amount(ac.first(.cbc, "Amount"), p + "/cac:Price/cac:AllowanceCharge/cbc:Amount")
                 out.itemGrossPrice = fields.amount(ac.first(.cbc, "BaseAmount"), p + "/cac:Price/cac:AllowanceCharge/cbc:BaseAmount")
             }

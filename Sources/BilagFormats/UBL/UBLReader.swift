@@ -166,8 +166,9 @@ struct UBLReader {
     mutating func period(_ p: XMLElement?, _ path: String) -> Period? {
         guard let p else { return nil }
         var out = Period()
-        out.startDate = fields.date(p.first(.cbc, "StartDate"), path + "/cbc:StartDate")
-        out.endDate = fields.date(p.first(.cbc, "EndDate"), path + "/cbc:EndDate")
+        let start = p.first(.cbc, "StartDate"), end = p.first(.cbc, "EndDate")
+        out.startDate = fields.date(start, path + "/cbc:StartDate", compared: end != nil)
+        out.endDate = fields.date(end, path + "/cbc:EndDate", compared: start != nil)
         out.descriptionCode = p.text(.cbc, "DescriptionCode")
         return out
     }
@@ -211,7 +212,8 @@ struct UBLReader {
         let path = line.map { $0 + "/cac:AllowanceCharge" } ?? "cac:AllowanceCharge"
         var out = AllowanceCharge(isCharge: fields.bool(ac.first(.cbc, "ChargeIndicator"), path + "/cbc:ChargeIndicator") ?? false)
         out.reasonCode = ac.text(.cbc, "AllowanceChargeReasonCode")
-        out.reason = ac.text(.cbc, "AllowanceChargeReason")
+        // An empty reason element is there for the official rules (BR-33, BR-38, BR-42, BR-44: `exists(…)`): kept as "".
+        out.reason = ac.text(.cbc, "AllowanceChargeReason") ?? (ac.first(.cbc, "AllowanceChargeReason") != nil ? "" : nil)
         out.percentage = fields.amount(ac.first(.cbc, "MultiplierFactorNumeric"), path + "/cbc:MultiplierFactorNumeric")
         out.amount = fields.amount(ac.first(.cbc, "Amount"), path + "/cbc:Amount")
         out.baseAmount = fields.amount(ac.first(.cbc, "BaseAmount"), path + "/cbc:BaseAmount")

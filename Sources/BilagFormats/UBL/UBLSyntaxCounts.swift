@@ -98,7 +98,11 @@ enum UBLSyntaxCounts {
             if count(payee, [(.cac, "PartyLegalEntity"), (.cbc, "CompanyID")]) > 1 || !differs { out.append(.init(path: "cac:PayeeParty", rule: "UBL-SR-21")) }
         }
         // Elements the XML Schema allows once whose repetition stops the official rules (a sequence where one value
-        // is expected): the root's currency and type code, the seller, its legal entity, each line's amount and item.
+        // is expected: `xs:decimal(…)`, `normalize-space(…)`, `substring-after(…)` of two values is a type error):
+        // what the rules read as one value — the root's dates, identifiers, codes and parties, every document total
+        // (BR-DEC-09…18 read each), each VAT breakdown's amounts, category and rate (BR-DEC-19/20, BR-x-05), each
+        // allowance's or charge's amounts (BR-DEC-01…28), each line's amount and item (and under PEPPOL its price and
+        // price amount, R120), each payment means code (BR-61).
         func repeated(_ e: XMLElement?, _ ns: Namespace, _ local: StaticString, _ path: String, peppolOnly: Bool = false) {
             if let e, e.all(ns, local).count > 1 { out.append(.init(path: path, rule: peppolOnly ? LexicalFacts.repeatedPeppol : LexicalFacts.repeated)) }
         }
@@ -109,10 +113,36 @@ enum UBLSyntaxCounts {
         repeated(supplier, .cac, "PartyLegalEntity", "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity")
         repeated(root.first(.cac, "LegalMonetaryTotal"), .cbc, "LineExtensionAmount", "cac:LegalMonetaryTotal/cbc:LineExtensionAmount")
         repeated(root, .cbc, "ProfileID", "cbc:ProfileID", peppolOnly: true)
+        for name: StaticString in ["CustomizationID", "IssueDate"] { repeated(root, .cbc, name, "cbc:\(name)") }
+        repeated(root, .cac, "AccountingCustomerParty", "cac:AccountingCustomerParty")
+        for total in root.all(.cac, "LegalMonetaryTotal") {
+            for name: StaticString in ["TaxExclusiveAmount", "TaxInclusiveAmount", "AllowanceTotalAmount", "ChargeTotalAmount", "PrepaidAmount",
+                                       "PayableRoundingAmount", "PayableAmount"] {
+                repeated(total, .cbc, name, "cac:LegalMonetaryTotal/cbc:\(name)")
+            }
+        }
+        for taxTotal in root.all(.cac, "TaxTotal") {
+            repeated(taxTotal, .cbc, "TaxAmount", "cac:TaxTotal/cbc:TaxAmount")
+            for sub in taxTotal.all(.cac, "TaxSubtotal") {
+                repeated(sub, .cbc, "TaxableAmount", "cac:TaxSubtotal/cbc:TaxableAmount")
+                repeated(sub, .cbc, "TaxAmount", "cac:TaxSubtotal/cbc:TaxAmount")
+                repeated(sub, .cac, "TaxCategory", "cac:TaxSubtotal/cac:TaxCategory")
+                for category in sub.all(.cac, "TaxCategory") { repeated(category, .cbc, "Percent", "cac:TaxSubtotal/cac:TaxCategory/cbc:Percent") }
+            }
+        }
+        for means in root.all(.cac, "PaymentMeans") { repeated(means, .cbc, "PaymentMeansCode", "cac:PaymentMeans/cbc:PaymentMeansCode") }
+        for ac in root.all(.cac, "AllowanceCharge") + lines.flatMap({ $0.all(.cac, "AllowanceCharge") }) {
+            repeated(ac, .cbc, "Amount", "cac:AllowanceCharge/cbc:Amount")
+            repeated(ac, .cbc, "BaseAmount", "cac:AllowanceCharge/cbc:BaseAmount")
+        }
         for line in lines {
             repeated(line, .cbc, "LineExtensionAmount", "cbc:LineExtensionAmount")
             repeated(line, .cac, "Item", "cac:Item")
             repeated(line, .cac, "Price", "cac:Price", peppolOnly: true)
+            for price in line.all(.cac, "Price") { repeated(price, .cbc, "PriceAmount", "cac:Price/cbc:PriceAmount", peppolOnly: true) }
+            for category in line.all(.cac, "Item").flatMap({ $0.all(.cac, "ClassifiedTaxCategory") }) {
+                repeated(category, .cbc, "Percent", "cac:ClassifiedTaxCategory/cbc:Percent")
+            }
         }
         // UBL-SR-13 (the seller's non-VAT tax registrations) and UBL-SR-18 (the buyer's VAT identifiers):
         // `PartyTaxScheme[cac:TaxScheme/upper-case(cbc:ID) = 'VAT']/cbc:CompanyID`, at most one.

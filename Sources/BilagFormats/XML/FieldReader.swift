@@ -12,19 +12,29 @@ struct FieldReader {
             return nil
         }
         if let a = Amount(parsing: t) { return a }
+        if let a = Amount.exponentForm(t) {
+            findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))'" + ParseFinding.exponent))
+            return a
+        }
         findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))'" + ParseFinding.notANumber))
         return nil
     }
 
-    mutating func date(_ e: XMLElement?, _ path: @autoclosure () -> String) -> LocalDate? {
+    /// `compared`: a period's start or end date where the period has both (`ParseFinding.notADateCompared`).
+    mutating func date(_ e: XMLElement?, _ path: @autoclosure () -> String, compared: Bool = false) -> LocalDate? {
         guard let e, let t = e.trimmedText else { return nil }
         if let d = Self.isoDate(t) ?? LocalDate(parsing: t) { return d }
-        findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))' is not a date"))
+        findings.append(ParseFinding(path: path(), message: "'\(t.prefix(40))'" + (compared ? ParseFinding.notADateCompared : ParseFinding.notADate)))
         return nil
     }
 
     mutating func bool(_ e: XMLElement?, _ path: @autoclosure () -> String) -> Bool? {
-        guard let t = e?.trimmedText else { return nil }
+        guard let e else { return nil }
+        guard let t = e.trimmedText else {
+            // An empty boolean element: the official rules cast it (`cbc:ChargeIndicator = true()`) and stop.
+            findings.append(ParseFinding(path: path(), message: "an empty element is not an xs:boolean (true, false, 1, 0)"))
+            return nil
+        }
         switch t {
         case "true", "1": return true
         case "false", "0": return false

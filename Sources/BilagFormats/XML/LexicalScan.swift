@@ -100,10 +100,8 @@ struct LexicalScan {
         if depth == 3, ancestor(1, is: "LegalMonetaryTotal") || ancestor(1, is: "PrepaidPayment"), endsWith(n, "Amount") {
             rule = "F-LIB014"
             if name(n, is: "TaxExclusiveAmount") { facts.oioubl?.taxExclusiveAmount = trimmed.flatMap { Amount(parsing: $0) } }
-        } else if name(n, is: "TaxAmount"), ancestor(1, is: "TaxTotal"), depth == 3 || (depth == 4 && onLine) {
-            rule = "F-LIB250"
         } else if ancestor(1, is: "TaxSubtotal"), ancestor(2, is: "TaxTotal"), depth == 4 || (depth == 5 && onLine) {
-            if name(n, is: "TaxableAmount") { rule = "F-LIB261" }
+            // F-LIB250/F-LIB261 are stated on the written tree (a TaxAmount left out fails them too).
             if depth == 4, name(n, is: "TaxAmount"), let a = trimmed.flatMap({ Amount(parsing: $0) }) { facts.oioubl?.taxSubtotalSum += a }
         }
         if let rule, Self.writtenDecimals(raw ?? "") != 2, (facts.oioubl?.notTwoDecimals.count ?? 0) < Self.maxRecorded {
@@ -130,7 +128,12 @@ struct LexicalScan {
         if endsWith(n, "Amount") && (ns == Namespace.cbc.rawValue + 1 || ns == Namespace.ram.rawValue + 1) {
             if let raw, let trimmed, raw.utf8.count != trimmed.utf8.count {
                 let fraction = Self.writtenDecimals(raw)
-                if fraction > 2 { facts.paddedAmounts.append(.init(path: path(), fractionLength: fraction, rule: cii ? ciiAllowanceChargeDecimalRule(n) : nil)) }
+                if fraction > 2 { facts.paddedAmounts.append(.init(path: path(), fractionLength: fraction, rule: cii ? ciiAllowanceChargeDecimalRule(n) ?? ciiBreakdownWithOwnContext() : nil)) }
+            }
+            // Saxon reads `-0` as an integer (a plain 0) but `-0.00` as the double −0.0, which it compares as negative.
+            if let trimmed, trimmed.utf8.first == 0x2D, trimmed.utf8.dropFirst().allSatisfy({ $0 == 0x30 || $0 == 0x2E }),
+               trimmed.utf8.contains(0x30), trimmed.utf8.contains(0x2E), facts.negativeZeroAmounts.count < Self.maxRecorded {
+                facts.negativeZeroAmounts.append(path())
             }
             if cii, let id = e.rawAttribute("currencyID") {
                 facts.amountCurrencyIDs.insert(id)
@@ -152,6 +155,9 @@ struct LexicalScan {
         if !cii, ns == Namespace.cbc.rawValue + 1, tree.equals(n.nameStart, Int(n.nameLength), "PaymentID") {
             facts.paymentIDs.insert(raw ?? "")
         }
+        if !cii, ns == Namespace.cbc.rawValue + 1, tree.equals(n.nameStart, Int(n.nameLength), "PaymentMeansCode") {
+            facts.paymentMeansCodes.insert(raw ?? "")
+        }
         if !cii, ns == Namespace.cbc.rawValue + 1, isUBLDate(n) {
             // PEPPOL-EN16931-F001: string-length(text()) = 10 and castable as xs:date.
             if !Self.isPlainDate(raw ?? "") { facts.badDates.append(.init(path: path(), rule: "PEPPOL-EN16931-F001")) }
@@ -168,6 +174,14 @@ struct LexicalScan {
                 facts.badDates.append(.init(path: path(), rule: "CII-DT-097"))
             }
         }
+    }
+
+    /// "" (no BR-DEC rule) for an amount of a CII VAT breakdown of category O, L or M: BR-DEC-19/20 are stated in
+    /// the generic `ApplicableTradeTax` context, which the category's own context takes first.
+    func ciiBreakdownWithOwnContext() -> String? {
+        guard ancestor(1, is: "ApplicableTradeTax"), stack.count >= 2 else { return nil }
+        let tax = XMLElement(tree: tree, index: stack[stack.count - 2])
+        return ["O", "L", "M"].contains(tax.first(.ram, "CategoryCode")?.text ?? "") ? "" : nil
     }
 
     /// The BR-DEC rule of a CII allowance or charge amount (`ram:SpecifiedTradeAllowanceCharge`): by its level and

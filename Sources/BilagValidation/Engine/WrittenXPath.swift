@@ -85,7 +85,15 @@ enum XPath {
         var negative = false
         if b.first == 0x2D { negative = true; b = b.dropFirst() } else if b.first == 0x2B { b = b.dropFirst() }
         var digits = 0, points = 0
-        for c in b {
+        var mantissa = b
+        // Saxon runs the XSLT 1.0 stylesheet with XPath 2.0's `number()`: an exponent (`1E2`) is a number.
+        if let e = b.firstIndex(where: { $0 == 0x45 || $0 == 0x65 }) {
+            var exponent = b[b.index(after: e)...]
+            if exponent.first == 0x2D || exponent.first == 0x2B { exponent = exponent.dropFirst() }
+            guard !exponent.isEmpty, exponent.allSatisfy({ $0 &- 48 <= 9 }) else { return nil }
+            mantissa = b[..<e]
+        }
+        for c in mantissa {
             if c == 0x2E { points += 1; if points > 1 { return nil } } else if c &- 48 <= 9 { digits += 1 } else { return nil }
         }
         guard digits > 0, let v = Double(String(Substring(b))) else { return nil }

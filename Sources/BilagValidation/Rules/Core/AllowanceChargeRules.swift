@@ -28,7 +28,9 @@ enum PeriodRules {
         },
         Assert("BR-CO-19", p, at: "BG-14", "If Invoicing period (BG-14) is used, the Invoicing period start date (BT-73) or the Invoicing period end date (BT-74) shall be filled, or both.") { c in
             guard let period = c.invoice.invoicingPeriod else { return true }
+            // A date written but no date is there for the official rules (`exists(cbc:StartDate)`).
             return period.startDate != nil || period.endDate != nil || period.descriptionCode != nil
+                || c.unreadablePaths.contains { $0.hasPrefix("cac:InvoicePeriod/") || $0.hasPrefix("ram:BillingSpecifiedPeriod/") }
         },
     ]
 }

@@ -14,14 +14,24 @@ enum LineRules {
         EachLine("BR-26", p, "Each Invoice line (BG-25) shall contain the Item net price (BT-146).") { l, _ in l.itemNetPrice != nil },
         EachLine("BR-27", p, "The Item net price (BT-146) shall NOT be negative.") { l, _ in l.itemNetPrice.map { !$0.value.isSignMinus || $0.value.isZero } ?? false },
         EachLine("BR-28", p, "The Item gross price (BT-148) shall NOT be negative.") { l, _ in l.itemGrossPrice.map { !$0.value.isSignMinus || $0.value.isZero } ?? true },
+        // A price written `-0.00` is less than 0 for the official rules (`PriceAmount >= 0` on an untyped value: Saxon
+        // compares a negative zero as negative); the model reads 0.
+        Assert("BR-27", p, at: "BT-146", "The Item net price (BT-146) shall NOT be negative.") { c in
+            !c.lexical.negativeZeroAmounts.contains { $0.hasSuffix("Price/PriceAmount") || $0.hasSuffix("NetPriceProductTradePrice/ChargeAmount") }
+        },
+        Assert("BR-28", p, at: "BT-148", "The Item gross price (BT-148) shall NOT be negative.") { c in
+            !c.lexical.negativeZeroAmounts.contains { $0.hasSuffix("Price/AllowanceCharge/BaseAmount") || $0.hasSuffix("GrossPriceProductTradePrice/ChargeAmount") }
+        },
         EachLine("BR-CO-04", p, "Each Invoice line (BG-25) shall be categorized with an Invoiced item VAT category code (BT-151).") { l, _ in l.vatCategoryCode.isPresent },
         EachLine("BR-30", p, "If both Invoice line period start date (BT-134) and Invoice line period end date (BT-135) are given then the Invoice line period end date (BT-135) shall be later or equal to the Invoice line period start date (BT-134).") { l, _ in
             guard let s = l.period?.startDate, let e = l.period?.endDate else { return true }
             return e >= s
         },
-        EachLine("BR-CO-20", p, "If Invoice line period (BG-26) is used, the Invoice line period start date (BT-134) or the Invoice line period end date (BT-135) shall be filled, or both.") { l, _ in
+        EachLine("BR-CO-20", p, "If Invoice line period (BG-26) is used, the Invoice line period start date (BT-134) or the Invoice line period end date (BT-135) shall be filled, or both.") { l, c in
             guard let period = l.period else { return true }
+            // A date written but no date is there for the official rules (the parser's path names no line: any line's).
             return period.startDate != nil || period.endDate != nil
+                || c.unreadablePaths.contains { $0.contains("Line/cac:InvoicePeriod/") || $0.contains("/ram:BillingSpecifiedPeriod/") }
         },
         EachLine("BR-64", p, "The Item standard identifier (BT-157) shall have a Scheme identifier.") { l, _ in l.itemStandardIdentifier.map { $0.scheme != nil } ?? true },
         EachLine("BR-65", p, "The Item classification identifier (BT-158) shall have a Scheme identifier.") { l, _ in l.itemClassificationIdentifiers.allBorrowed { $0.scheme != nil } },

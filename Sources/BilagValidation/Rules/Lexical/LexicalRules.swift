@@ -36,7 +36,8 @@ enum LexicalRules {
         LexicalFindings(id: "BR-29", Profiles.en16931, "If both Invoicing period start date (BT-73) and end date (BT-74) are given, the end date shall be later or equal to the start date (CII: both with format 102).") { $0.syntax },
         LexicalFindings(id: "BR-30", Profiles.en16931, "If both Invoice line period start date (BT-134) and end date (BT-135) are given, the end date shall be later or equal to the start date (CII: both with format 102).") { $0.syntax },
         Assert("UBL-SR-47", Profiles.en16931, at: "BT-81", "When there are more than one payment means code, they shall be equal.") { c in
-            c.invoice.syntax != .ubl || samePaymentMeansCode(c)
+            // `count(//cbc:PaymentMeansCode[not(preceding::cbc:PaymentMeansCode/. = .)]) <= 1`: as written (` 30 ` is no `30`).
+            c.invoice.syntax != .ubl || (c.lexical.root.isEmpty ? samePaymentMeansCode(c) : c.lexical.paymentMeansCodes.count <= 1)
         },
         Assert("CII-SR-467", Profiles.en16931, at: "BT-81", "All Payment means type codes (BT-81) shall have the same value across all SpecifiedTradeSettlementPaymentMeans.") { c in
             c.invoice.syntax != .cii || samePaymentMeansCode(c)
@@ -107,6 +108,8 @@ enum LexicalRules {
         ("CII-SR-461", "Value added tax point date shall occur maximum once."),
         ("CII-SR-462", "Value added tax point date code shall occur maximum once (one distinct value)."),
         ("CII-SR-470", "Either the IBAN or a Proprietary ID (BT-84) shall be used."),
+        ("CII-SR-469", "Payment reference (BT-83) shall occur at most once in the document."),
+        ("CII-SR-463", "Each Specified Trade Allowance Charge (BG-20)(BG-21) shall contain a Charge Indicator."),
     ].map { id, message in LexicalFindings(id: id, Profiles.en16931, message) { $0.syntax } }
 
     static func samePaymentMeansCode(_ c: ValidationContext) -> Bool {
@@ -150,7 +153,7 @@ final class PaddedAmountDecimals: Rule {
             if c.invoice.syntax == .ubl, !a.path.hasSuffix("PriceAmount"), !a.path.contains("Price/AllowanceCharge") {
                 issues.add(self, message, at: a.path)
             }
-            if let rule = a.rule ?? Self.decimalRules.first(where: { a.path.hasSuffix($0.suffix) })?.rule {
+            if let rule = a.rule ?? Self.decimalRules.first(where: { a.path.hasSuffix($0.suffix) })?.rule, !rule.isEmpty {
                 issues.add(ruleID: rule, severity: .fatal, message: message, location: a.path)
             }
         }

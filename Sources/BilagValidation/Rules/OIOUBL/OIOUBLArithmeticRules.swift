@@ -53,20 +53,23 @@ enum OIOUBLArithmeticRules {
             return cents(written.exact) == cents(s.tax)
         },
         pair("F-INV128", "F-CRN074", "TaxInclusiveAmount is calculated incorrectly (LineExtensionAmount + Σ TaxSubtotal/TaxAmount + ChargeTotalAmount − AllowanceTotalAmount + PayableRoundingAmount).") { c, s in
-            if let w = c.written, !OIOUBLWrittenTotalsRules.taxInclusiveIsNumber(w.root) { return false }
+            if let w = c.written { return OIOUBLWrittenTotalsRules.taxInclusiveHolds(w.root) }
             guard let inclusive = c.invoice.totals.invoiceTotalAmountWithVAT else { return true }
             return cents(inclusive.exact) == cents(s.inclusive)
         },
         pair("F-INV129", "F-CRN075", "The sum of AllowanceCharge/Amount elements (with ChargeIndicator='false') must equal AllowanceTotalAmount.") { c, _ in
+            if let w = c.written { return OIOUBLWrittenTotalsRules.allowanceTotalHolds(w.root, charge: false) }
             guard let stated = c.invoice.totals.sumOfAllowancesOnDocumentLevel else { return true }
             return cents(stated.exact) == cents(c.allowanceSum)
         },
         pair("F-INV130", "F-CRN076", "The sum of AllowanceCharge/Amount elements (with ChargeIndicator='true') must equal ChargeTotalAmount.") { c, _ in
+            if let w = c.written { return OIOUBLWrittenTotalsRules.allowanceTotalHolds(w.root, charge: true) }
             guard let stated = c.invoice.totals.sumOfChargesOnDocumentLevel else { return true }
             return cents(stated.exact) == cents(c.chargeSum)
         },
         pair("F-INV133", "F-CRN079", "PayableAmount is calculated incorrectly (LineExtensionAmount + Σ TaxSubtotal/TaxAmount + ChargeTotalAmount − AllowanceTotalAmount − PrepaidAmount + PayableRoundingAmount).") { c, s in
-            cents(c.invoice.totals.amountDueForPayment?.exact ?? 0) == cents(s.inclusive - s.prepaid)
+            if let w = c.written { return OIOUBLWrittenTotalsRules.payableHolds(w.root) }
+            return cents(c.invoice.totals.amountDueForPayment?.exact ?? 0) == cents(s.inclusive - s.prepaid)
         },
         pair("F-INV338", "F-CRN208", "The LegalMonetaryTotal/PayableRoundingAmount must NOT be less than -10.00 or greater than 10.00.") { c, s in
             c.invoice.totals.roundingAmount == nil || (s.rounding >= Exact(-10) && s.rounding <= Exact(10))
@@ -79,14 +82,12 @@ enum OIOUBLArithmeticRules {
             unlisted(f.oioubl?.countryCodes, OIOUBLCodeLists.countryCodes, OIOUBLCodeLists.countrySet, "F-LIB301")
         },
         LexicalFindings(id: "F-LIB318", p, "Invalid unitCode.") { f in unlisted(f.oioubl?.unitCodes, OIOUBLCodeLists.unitCodes, OIOUBLCodeLists.unitSet, "F-LIB318") },
-        // F-LIB014/F-LIB250/F-LIB261: exactly two decimals as written (`string-length(substring-after(., '.')) != 2`).
+        // F-LIB014: exactly two decimals as written (F-LIB250/F-LIB261 are stated on the tree, OIOUBLTaxRules) (`string-length(substring-after(., '.')) != 2`).
         // For a parsed document F-LIB016 is stated on the amounts as written (OIOUBLWrittenTotalsRules).
         Assert("F-LIB016", p, at: "cac:LegalMonetaryTotal/cbc:PayableAmount", "Invalid PayableAmount. Must not be negative.") { c in
             c.written != nil || (c.invoice.totals.amountDueForPayment?.exact ?? 0) >= 0
         },
         LexicalFindings(id: "F-LIB014", p, "Must have 2 decimals (LegalMonetaryTotal amounts, PrepaidPayment/PaidAmount).") { $0.oioubl?.notTwoDecimals ?? [] },
-        LexicalFindings(id: "F-LIB250", p, "Invalid TaxAmount. Must have 2 decimals (TaxTotal/TaxAmount of the document and of each line).") { $0.oioubl?.notTwoDecimals ?? [] },
-        LexicalFindings(id: "F-LIB261", p, "Invalid TaxableAmount. Must have 2 decimals (TaxSubtotal/TaxableAmount of the document and of each line).") { $0.oioubl?.notTwoDecimals ?? [] },
     ]
 
     /// The values not in `list`, as findings of `rule`.
@@ -116,6 +117,8 @@ final class OIOUBLTotal: Rule {
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         guard c.isUBLCreditNoteRoot == creditNote else { return }
+        // Stated on `cac:LegalMonetaryTotal`: a document written without one has nothing these rules are stated on.
+        if let w = c.written, !w.root.has("LegalMonetaryTotal") { return }
         if !holds(c, c.oioublSums ?? OIOUBLArithmeticRules.Sums(c)) { issues.add(self, message, at: "cac:LegalMonetaryTotal") }
     }
 }

@@ -226,7 +226,7 @@ enum OIOUBLPaymentRules {
 enum OIOUBLWrittenMoney {
     /// The amount as an exact number; nil when `number()` would give NaN.
     static func exact(_ s: String) -> Exact? {
-        guard XPath.number(s) != nil, let a = Amount(parsing: s.trimmingXMLSpace()) else { return nil }
+        guard XPath.number(s) != nil, let a = Amount(parsing: s.trimmingXMLSpace()) ?? Amount.exponentForm(s.trimmingXMLSpace()) else { return nil }
         return a.exact
     }
     /// Rounded to cents (`format-number(x, '##.00')`); nil for NaN.

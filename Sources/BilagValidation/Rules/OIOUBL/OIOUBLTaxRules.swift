@@ -60,6 +60,16 @@ enum OIOUBLTaxRules {
         WrittenRule("F-LIB259", "Invalid TaxableAmount. Must contain a value") { doc, at in
             for s in OIOUBLPlaces.taxSubtotals(doc) where s.normalized("TaxableAmount").isEmpty { at.append("cac:TaxSubtotal/cbc:TaxableAmount") }
         },
+        // `string-length(substring-after(cbc:TaxAmount, '.')) != 2` on each TaxTotal, and the same of TaxableAmount on
+        // each TaxSubtotal: an element left out is "" and so fails too.
+        WrittenRule("F-LIB250", "Invalid TaxAmount. Must have 2 decimals") { doc, at in
+            for group in OIOUBLPlaces.taxTotalGroups(doc) {
+                for t in group where XPath.decimals(t.string("TaxAmount")) != 2 { at.append("cac:TaxTotal/cbc:TaxAmount") }
+            }
+        },
+        WrittenRule("F-LIB261", "Invalid TaxableAmount. Must have 2 decimals") { doc, at in
+            for s in OIOUBLPlaces.taxSubtotals(doc) where XPath.decimals(s.string("TaxableAmount")) != 2 { at.append("cac:TaxSubtotal/cbc:TaxableAmount") }
+        },
         WrittenRule("F-LIB263", "Invalid TaxAmount. Must have 2 decimals") { doc, at in
             for s in OIOUBLPlaces.taxSubtotals(doc) where XPath.decimals(s.string("TaxAmount")) != 2 { at.append("cac:TaxSubtotal/cbc:TaxAmount") }
         },

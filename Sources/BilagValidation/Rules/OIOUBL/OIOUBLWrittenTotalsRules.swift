@@ -13,6 +13,11 @@ struct XPathCents: Equatable {
     }
 
     static let nan = XPathCents(cents: nil, negative: false)
+
+    /// The two `format-number` strings compared as strings, as the rules compare them: `NaN` equals `NaN`.
+    static func sameText(_ a: XPathCents, _ b: XPathCents) -> Bool {
+        (a.cents == nil && b.cents == nil) || a == b
+    }
     private init(cents: Exact?, negative: Bool) { self.cents = cents; self.negative = negative }
 
     /// One value as written.
@@ -53,10 +58,54 @@ enum OIOUBLWrittenTotalsRules {
         return XPathCents(total.string("TaxExclusiveAmount")) == XPathCents(sum: texts(doc, ["TaxTotal", "TaxSubtotal", "TaxAmount"]))
     }
 
-    /// A written `TaxInclusiveAmount` that is no number fails F-INV128/F-CRN074 (NaN equals nothing).
-    static func taxInclusiveIsNumber(_ doc: WrittenElement) -> Bool {
-        guard let t = doc.child("LegalMonetaryTotal")?.child("TaxInclusiveAmount") else { return true }
-        return XPath.number(t.text) != nil
+    /// `sum(path)` from `e` as XPath 1.0 computes it: nil (NaN) when one of the nodes is no number.
+    static func sum(_ e: WrittenElement, _ path: [StaticString]) -> Exact? {
+        var total = Exact.zero
+        for n in e.select(path) {
+            guard let v = OIOUBLWrittenMoney.exact(n.text) else { return nil }
+            total += v
+        }
+        return total
+    }
+
+    /// `format-number(sum(cbc:LineExtensionAmount) + sum(../cac:TaxTotal/cac:TaxSubtotal/cbc:TaxAmount) +
+    /// sum(cbc:ChargeTotalAmount) − sum(cbc:AllowanceTotalAmount) [− sum(cbc:PrepaidAmount)] + sum(cbc:PayableRoundingAmount), '##.00')`
+    /// on one `cac:LegalMonetaryTotal` as written: every element of a name counts (a repeated one twice).
+    static func computedTotal(_ t: WrittenElement, _ doc: WrittenElement, prepaid: Bool) -> XPathCents {
+        guard let lines = sum(t, ["LineExtensionAmount"]), let tax = sum(doc, ["TaxTotal", "TaxSubtotal", "TaxAmount"]),
+              let charges = sum(t, ["ChargeTotalAmount"]), let allowances = sum(t, ["AllowanceTotalAmount"]),
+              let paid = prepaid ? sum(t, ["PrepaidAmount"]) : .zero, let rounding = sum(t, ["PayableRoundingAmount"]) else { return .nan }
+        return XPathCents(lines + tax + charges - allowances - paid + rounding, negativeZero: false)
+    }
+
+    /// F-INV129/F-CRN075 (allowances) and F-INV130/F-CRN076 (charges) as written: `cbc:AllowanceTotalAmount and
+    /// not(format-number(cbc:AllowanceTotalAmount, '##.00') = format-number(sum(../cac:AllowanceCharge[cbc:ChargeIndicator
+    /// = 'false']/cbc:Amount), '##.00'))`: an allowance whose indicator is written otherwise (`1`, none) is in neither sum.
+    static func allowanceTotalHolds(_ doc: WrittenElement, charge: Bool) -> Bool {
+        let name: StaticString = charge ? "ChargeTotalAmount" : "AllowanceTotalAmount"
+        let amounts = doc.children("AllowanceCharge").filter { $0.eq("ChargeIndicator", charge ? "true" : "false") }.flatMap { texts($0, ["Amount"]) }
+        return doc.children("LegalMonetaryTotal").allSatisfy { t in
+            !t.has(name) || XPathCents.sameText(XPathCents(t.string(name)), XPathCents(sum: amounts))
+        }
+    }
+
+    /// F-INV128/F-CRN074 on each `cac:LegalMonetaryTotal` as written: `cbc:TaxInclusiveAmount and
+    /// not(format-number(cbc:TaxInclusiveAmount, '##.00') = computedTotal)`.
+    static func taxInclusiveHolds(_ doc: WrittenElement) -> Bool {
+        doc.children("LegalMonetaryTotal").allSatisfy { t in
+            !t.has("TaxInclusiveAmount") || XPathCents.sameText(XPathCents(t.string("TaxInclusiveAmount")), computedTotal(t, doc, prepaid: false))
+        }
+    }
+
+    /// F-INV133/F-CRN079 on each `cac:LegalMonetaryTotal` as written: `format-number(sum(cbc:PayableAmount), '##.00')`
+    /// equals the computed total, a zero total taken as `.00` (`$AlteredPayableSum`), so a written `-0.00` fails.
+    static func payableHolds(_ doc: WrittenElement) -> Bool {
+        doc.children("LegalMonetaryTotal").allSatisfy { t in
+            var total = computedTotal(t, doc, prepaid: true)
+            if let cents = total.cents, cents == .zero { total = XPathCents(.zero, negativeZero: false) }
+            let payable = XPathCents(sum: texts(t, ["PayableAmount"]))
+            return XPathCents.sameText(payable, total)
+        }
     }
 
     /// `count(../cac:AllowanceCharge[cbc:ChargeIndicator = flag])`.
