@@ -24,6 +24,7 @@ Writes are applied once per idempotency key (a repeat answers 409). Control, for
                      a fault written "write:FAULT" waits for the next write (a lookup asked ahead passes it by)
     GET  /__stats   -> {"requests": n, "applied": {key: times}, "writes": n, "paths": [...], "in_flight": n,
                         "peak_in_flight": n (the most requests open at once since the last reset), "lookups": n,
+                        "connections": n (TCP connections accepted), "peak_writes_in_flight": n (the most writes open at once),
                         "deducted": {invoice number: deductions in force}, "order": [keys in the order applied],
                         "reversals": [{"key", "compensates", "body"}]}
     POST /__delay   {"seconds": s, "after_write": w, "writes": true}  -> every answer (with "writes": false, every
@@ -40,7 +41,7 @@ lock = threading.Lock()
 faults = []
 write_faults = []
 stats = {"requests": 0, "applied": {}, "writes": 0, "paths": [], "in_flight": 0, "peak_in_flight": 0, "lookups": 0, "deducted": {}, "reversals": [], "order": [],
-         "connections": 0}
+         "connections": 0, "writes_in_flight": 0, "peak_writes_in_flight": 0}
 delay = [0.0]
 delay_writes = [True]
 write_delay = [0.0]
@@ -133,6 +134,18 @@ class Handler(BaseHTTPRequestHandler):
             stats["requests"] += 1
             if not write:
                 stats["lookups"] += 1
+            else:
+                stats["writes_in_flight"] += 1
+                stats["peak_writes_in_flight"] = max(stats["peak_writes_in_flight"], stats["writes_in_flight"])
+        try:
+            self.handle_request(method, url, body, write)
+        finally:
+            if write:
+                with lock:
+                    stats["writes_in_flight"] -= 1
+
+    def handle_request(self, method, url, body, write):
+        with lock:
             if len(stats["paths"]) < 10000:
                 stats["paths"].append(method + " " + self.path)
             fault = write_faults.pop(0) if write and write_faults else faults.pop(0) if faults else None
