@@ -29,11 +29,11 @@ final class BackgroundFlush: OutboxFlushing, Sendable {
     /// Waits for the flush under way, writes what is left, and throws what a flush failed with.
     func finish() throws {
         queue.sync { flush() }
-        if let f = failure.withLock({ $0 }) { throw BilagBenchError(f) }
+        if let f = failure.withLock({ $0 }) { throw BilagBenchError("the Outbox could not be written: \(f)") }
     }
 }
 
 struct BilagBenchError: Error, CustomStringConvertible {
     let description: String
-    init(_ d: String) { description = "the Outbox could not be written: \(d)" }
+    init(_ d: String) { description = d }
 }

@@ -80,6 +80,19 @@ open class LoopbackCaseSystem: @unchecked Sendable {
     public var deducted: [String: Int] { stats["deducted"] as? [String: Int] ?? [:] }
     /// The most requests the server had open at once (since the last `resetPeak`).
     public var peakInFlight: Int { stats["peak_in_flight"] as? Int ?? -1 }
+    /// TCP connections the server has accepted since it started.
+    public var connections: Int { stats["connections"] as? Int ?? -1 }
+
+    /// User + system CPU seconds the server process has used so far (from `/proc`; nil where there is none): what the
+    /// harness takes from the cores bilag runs on.
+    public var cpuSeconds: Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        // After the command name: state is field 3, utime 14 and stime 15 (in clock ticks).
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
 
     /// The connectors section of `bilag.yaml` that maps this server's API onto the shipped robots' queries and actions;
     /// `maxInFlight` for both connectors (nil: health 8, benefits the default).

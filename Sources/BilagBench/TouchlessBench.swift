@@ -42,10 +42,16 @@ public struct TouchlessBench {
         public var peakInFlight: Int
         /// The most each connector had open at once (never above `maxInFlight`).
         public var peakInFlightByConnector: [String: Int]
+        /// CPU seconds (user + system) the loopback server spent while the month was decided: taken from the same
+        /// cores, so not bilag's cost, but part of what the machine did.
+        public var serverCPUSeconds: Double?
+        /// TCP connections the server accepted while the month was decided (kept alive and reused: about one per
+        /// request in flight, not one per request).
+        public var connections: Int
 
         enum CodingKeys: String, CodingKey {
             case delayMilliseconds = "delay_ms", maxInFlight = "max_in_flight", lookups, lookupsPerSecond = "lookups_per_second", peakInFlight = "peak_in_flight",
-                 peakInFlightByConnector = "peak_in_flight_by_connector"
+                 peakInFlightByConnector = "peak_in_flight_by_connector", serverCPUSeconds = "server_cpu_seconds", connections
         }
     }
 
@@ -209,22 +215,30 @@ public struct TouchlessBench {
             try server.delay(Double(cs.delayMilliseconds) / 1000, writes: false)
             try server.resetPeak()
         }
-        let lookupsBefore = server?.stats["lookups"] as? Int ?? 0
+        let serverBefore = server?.stats ?? [:], serverCPUBefore = server?.cpuSeconds
         // The Outbox is written beside the commit, as the daemon's Outbox service writes it.
         let flush = BackgroundFlush(outbox: pipeline.outbox, store: pipeline.store)
         pipeline.flushing = flush
+        // Against a case system over HTTP, write-backs are sent beside the commit too, as the daemon's case-update
+        // service sends them (the embedded `files` connector takes a batch's in one write on the committing thread).
+        let robots = pipeline.decider as? RobotDecider
+        let sending = caseSystem == nil ? nil : robots.map { BackgroundCaseUpdates(decider: $0, outbox: flush) }
+        if let sending { robots?.caseUpdates = sending }
         let start = Date(), cpuStart = Self.cpuSeconds()
         _ = try pipeline.drain()
+        try sending?.finish()
         try flush.finish()
         let seconds = Date().timeIntervalSince(start), cpuSeconds = Self.cpuSeconds() - cpuStart
         var figures: CaseSystemFigures?
         if let server, let cs = caseSystem {
             let stats = server.stats
-            let lookups = (stats["lookups"] as? Int ?? 0) - lookupsBefore
+            let lookups = (stats["lookups"] as? Int ?? 0) - (serverBefore["lookups"] as? Int ?? 0)
+            let connections = (stats["connections"] as? Int ?? 0) - (serverBefore["connections"] as? Int ?? 0)
+            let serverCPU = serverCPUBefore.flatMap { before in server.cpuSeconds.map { $0 - before } }
             var byConnector: [String: Int] = [:]
             for (name, c) in (pipeline.decider as? RobotDecider)?.connectors ?? [:] { byConnector[name] = c.stats?.peakInFlight }
             figures = CaseSystemFigures(delayMilliseconds: cs.delayMilliseconds, maxInFlight: cs.maxInFlight, lookups: lookups, lookupsPerSecond: Double(lookups) / seconds,
-                                        peakInFlight: stats["peak_in_flight"] as? Int ?? -1, peakInFlightByConnector: byConnector)
+                                        peakInFlight: stats["peak_in_flight"] as? Int ?? -1, peakInFlightByConnector: byConnector, serverCPUSeconds: serverCPU, connections: connections)
         }
         var outcome: [String: String] = [:]
         for r in try pipeline.store.invoices(limit: 10_000_000) where !before.contains(r.id) {

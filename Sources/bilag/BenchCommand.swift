@@ -72,7 +72,8 @@ struct BenchCommand: ParsableCommand {
         let perConnector = c.peakInFlightByConnector.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         return "case system over HTTP, \(c.delayMilliseconds) ms a lookup: \(r.invoices) invoices in \(String(format: "%.2f", r.seconds)) s = \(Int(Double(r.invoices) / r.seconds)) invoices/s, "
             + "\(c.lookups) lookups = \(Int(c.lookupsPerSecond)) lookups/s (\(String(format: "%.2f", Double(c.lookups) / Double(max(1, r.invoices)))) an invoice), "
-            + "peak in flight \(c.peakInFlight) at the case system (\(perConnector); max_in_flight \(c.maxInFlight) each); \(String(format: "%.2f", r.cpuSeconds)) s of CPU; "
+            + "peak in flight \(c.peakInFlight) at the case system (\(perConnector); max_in_flight \(c.maxInFlight) each), \(c.connections) connections; "
+            + "\(String(format: "%.2f", r.cpuSeconds)) s of CPU in bilag, \(c.serverCPUSeconds.map { String(format: "%.2f", $0) } ?? "?") s in the case system; "
             + "\(r.asExpected)/\(r.invoices) as expected"
     }
 

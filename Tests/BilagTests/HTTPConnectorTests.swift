@@ -255,6 +255,33 @@ final class HTTPConnectorTests: XCTestCase {
         XCTAssertEqual(health.stats?.peakInFlight, 8, "max_in_flight: 8 is used and never exceeded")
     }
 
+    /// Connections are kept alive and reused across bursts, whatever the concurrency between them: a burst of
+    /// `max_in_flight` lookups, then lookups one at a time, then another burst, are served on the connections the first
+    /// burst opened (libcurl's cache, left to itself, keeps 4 per transfer open now and closes the rest one by one as
+    /// lookups come singly, so every burst would connect again).
+    func testConnectionsAreKeptAliveAcrossBurstsAndQuietSpells() async throws {
+        let s = try CaseSystemServer(data: try caseData())
+        servers.append(s)
+        let c = try connectors(s.connectorsYAML(maxInFlight: 16))
+        let health = try XCTUnwrap(c["health"] as? AsyncConnector)
+        let order = self.order
+        func burst() async throws {
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<16 { group.addTask { try await health.lookup(query: "orders", params: order).count } }
+                for try await n in group { XCTAssertEqual(n, 1) }
+            }
+        }
+        try s.delay(0.2)
+        try await burst()
+        XCTAssertEqual(health.stats?.peakInFlight, 16)
+        try s.delay(0)
+        for _ in 0..<12 { _ = try await health.lookup(query: "orders", params: order) }
+        try s.delay(0.2)
+        try await burst()
+        XCTAssertLessThanOrEqual(s.connections, 16 + 1, "each request in flight has a connection that is reused (the control client's own is the 1)")
+        XCTAssertEqual(s.requests, 44)
+    }
+
     /// A port nothing listens on.
     static func closedPort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -99,6 +99,22 @@ final class HTTPRobotTests: XCTestCase {
         XCTAssertEqual(Array(s.applied.values), [1], "applied exactly once")
     }
 
+    /// Write-backs of different invoices go side by side, not one round trip after another: the case system has
+    /// several open at once (each answered 0.3 s after it is applied), and each is applied exactly once.
+    func testWriteBacksOfDifferentInvoicesAreSentSideBySide() throws {
+        let s = try server()
+        let w = try RobotWorld(connectors: s.connectorsYAML())
+        try s.delay(0, afterWrite: 0.3)
+        // Four citizens' open orders: four bookings, each marking its order invoiced.
+        let got = try w.run([("a", S.med("W1", note: "CPR 010190-1234", amount: "405.00")), ("b", S.med("W2", note: "CPR 120578-1122", amount: "1200.00")),
+                             ("c", S.med("W3", cvr: "12345615", note: "CPR 230285-4433", amount: "2900.00")), ("d", S.med("W4", note: "CPR 090909-9999", amount: "405.00"))])
+        XCTAssertEqual(got.values.filter { $0.state == .booked }.count, 4, "\(got)")
+        XCTAssertEqual(try w.store.pendingCaseUpdates(limit: 100).count, 0)
+        XCTAssertGreaterThan(s.stats["peak_writes_in_flight"] as? Int ?? 0, 1, "the write-backs went one after another")
+        XCTAssertFalse(s.applied.isEmpty)
+        XCTAssertTrue(s.applied.values.allSatisfy { $0 == 1 }, "\(s.applied)")
+    }
+
     /// The daemon is killed with -9 while write-backs are in flight — each time just after the case system applied
     /// one and before its answer arrived —, and restarted; after a last run every invoice is decided, no update is
     /// pending, the write-backs were sent again with the same keys, and the case system applied each exactly once.

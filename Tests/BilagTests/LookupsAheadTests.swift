@@ -33,6 +33,9 @@ final class LookupsAheadTests: XCTestCase {
         // Asked together: on the committing thread one at a time, the case system would never see two at once.
         XCTAssertGreaterThanOrEqual(cs.peakInFlight, 8, "the case system saw at most \(cs.peakInFlight) lookups at once")
         for (name, peak) in cs.peakInFlightByConnector { XCTAssertLessThanOrEqual(peak, 12, "\(name) exceeded max_in_flight") }
+        // Kept alive: lookups and write-backs of the whole month over at most max_in_flight connections a connector.
+        XCTAssertLessThanOrEqual(cs.connections, 2 * 12, "connections were opened again")
+        XCTAssertNotNil(cs.serverCPUSeconds, "the case system's CPU is reported beside bilag's")
     }
 
     /// Business order, not the order answers come back in: two invoices for the same order, issued the same day, are

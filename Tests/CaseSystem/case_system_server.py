@@ -24,6 +24,7 @@ Writes are applied once per idempotency key (a repeat answers 409). Control, for
                      a fault written "write:FAULT" waits for the next write (a lookup asked ahead passes it by)
     GET  /__stats   -> {"requests": n, "applied": {key: times}, "writes": n, "paths": [...], "in_flight": n,
                         "peak_in_flight": n (the most requests open at once since the last reset), "lookups": n,
+                        "connections": n (TCP connections accepted), "peak_writes_in_flight": n (the most writes open at once),
                         "deducted": {invoice number: deductions in force}, "order": [keys in the order applied],
                         "reversals": [{"key", "compensates", "body"}]}
     POST /__delay   {"seconds": s, "after_write": w, "writes": true}  -> every answer (with "writes": false, every
@@ -39,12 +40,16 @@ from urllib.parse import urlparse, parse_qs, unquote
 lock = threading.Lock()
 faults = []
 write_faults = []
-stats = {"requests": 0, "applied": {}, "writes": 0, "paths": [], "in_flight": 0, "peak_in_flight": 0, "lookups": 0, "deducted": {}, "reversals": [], "order": []}
+stats = {"requests": 0, "applied": {}, "writes": 0, "paths": [], "in_flight": 0, "peak_in_flight": 0, "lookups": 0, "deducted": {}, "reversals": [], "order": [],
+         "connections": 0, "writes_in_flight": 0, "peak_writes_in_flight": 0}
 delay = [0.0]
 delay_writes = [True]
 write_delay = [0.0]
 orders = []
 cases = []
+# The lookups' indexes (the same dicts as `orders` and `cases`): a lookup costs a dict probe, not a scan of the month.
+orders_by_cpr = {}
+cases_by_person_lease = {}
 
 
 def referral(o):
@@ -70,16 +75,17 @@ class Handler(BaseHTTPRequestHandler):
         # Headers and body go out in two writes: without this, Nagle holds the body until the client's delayed ACK
         # of the headers (40 ms a request on loopback).
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with lock:
+            stats["connections"] += 1
 
     def answer(self, status, obj, headers=None):
+        # Status line, headers and body in one write (one segment on loopback, no Nagle wait).
         body = json.dumps(obj).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
+        head = ["HTTP/1.1 %d %s" % (status, self.responses.get(status, ("",))[0]), "Content-Type: application/json", "Content-Length: %d" % len(body)]
+        head += ["%s: %s" % kv for kv in (headers or {}).items()]
+        if self.close_connection:
+            head.append("Connection: close")
+        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
 
     def body(self):
         n = int(self.headers.get("Content-Length") or 0)
@@ -128,6 +134,18 @@ class Handler(BaseHTTPRequestHandler):
             stats["requests"] += 1
             if not write:
                 stats["lookups"] += 1
+            else:
+                stats["writes_in_flight"] += 1
+                stats["peak_writes_in_flight"] = max(stats["peak_writes_in_flight"], stats["writes_in_flight"])
+        try:
+            self.handle_request(method, url, body, write)
+        finally:
+            if write:
+                with lock:
+                    stats["writes_in_flight"] -= 1
+
+    def handle_request(self, method, url, body, write):
+        with lock:
             if len(stats["paths"]) < 10000:
                 stats["paths"].append(method + " " + self.path)
             fault = write_faults.pop(0) if write and write_faults else faults.pop(0) if faults else None
@@ -184,7 +202,7 @@ class Handler(BaseHTTPRequestHandler):
         if method == "GET" and parts[:3] == ["api", "v2", "citizens"] and len(parts) == 5 and parts[4] == "referrals":
             cpr = parts[3]
             clinic = parse_qs(url.query).get("clinic", [None])[0]
-            mine = [o for o in orders if o["cpr"] == cpr]
+            mine = orders_by_cpr.get(cpr, [])
             if not mine:
                 return 404, {"message": "no such citizen"}
             found = [referral(o) for o in mine if clinic is None or o["clinic_cvr"] == clinic]
@@ -192,7 +210,7 @@ class Handler(BaseHTTPRequestHandler):
         if method == "POST" and parts[:3] == ["api", "v2", "referrals"] and len(parts) == 5 and parts[4] == "invoicing":
             return self.write(self.headers.get("Idempotency-Key"), lambda: self.invoice_referral(parts[3], body))
         if method == "POST" and parts == ["rest", "housing-benefit", "search"]:
-            found = [hit(c) for c in cases if c["cpr"] == body.get("person") and c["tenancy_id"] == body.get("lease")]
+            found = [hit(c) for c in cases_by_person_lease.get((body.get("person"), body.get("lease")), [])]
             return 200, {"hits": [] if kind == "empty" else found}
         if method == "POST" and parts[:3] == ["rest", "housing-benefit", "cases"] and len(parts) == 5 and parts[4] == "deductions":
             return self.write(self.headers.get("X-Request-Id"), lambda: self.deduct(body, 1))
@@ -252,6 +270,10 @@ def main():
         orders = json.load(f)
     with open(os.path.join(a.data, "benefits", "rent-cases.json")) as f:
         cases = json.load(f)
+    for o in orders:
+        orders_by_cpr.setdefault(o["cpr"], []).append(o)
+    for c in cases:
+        cases_by_person_lease.setdefault((c["cpr"], c["tenancy_id"]), []).append(c)
     class Server(ThreadingHTTPServer):
         request_queue_size = 256   # many clients connect at once (max_in_flight); the default backlog is 5
         daemon_threads = True

@@ -95,6 +95,10 @@ public struct CaseUpdateSender: Sendable {
                 try sendTogether(ready, to: connector, claimant: claimant, into: &result)
                 continue
             }
+            if connector.sendsSideBySide {
+                try sendSideBySide(ready, to: connector, into: &result)
+                continue
+            }
             for (u, var update) in ready {
                 // The list was read before this loop: a refusal on the way may have withdrawn this update (its invoice
                 // goes to manual), a reversal of its invoice may be pending, or another sender may be sending it. The
@@ -106,9 +110,7 @@ public struct CaseUpdateSender: Sendable {
                     result.released += try store.markCaseUpdateSent(u.id)
                     result.sent += 1
                 } catch let ConnectorError.refused(c, action, status, message) {
-                    let end = try store.markCaseUpdateRefused(u.id, error: "HTTP \(status): \(PersonalData.mask(message))")
-                    if case let .sentToManual(id, _) = end { result.toManual.append(id) }
-                    logger.error("case update refused by the case system; its invoice is not booked and waits in the manual queue", metadata: ["connector": "\(c)", "action": "\(action)", "invoice": "\(u.invoiceID)", "status": "\(status)", "message": "\(PersonalData.mask(message))", "compensation": "\(u.compensates != nil)"])
+                    try refused(u, connector: c, action: action, status: status, message: message, into: &result)
                 } catch {
                     // The system is down: this and its later updates stay pending and go again, with the same keys.
                     try failed(u, error: PersonalData.mask("\(error)"), connector: connector, into: &result)
@@ -116,6 +118,58 @@ public struct CaseUpdateSender: Sendable {
                 }
             }
         }
+    }
+
+    /// A connector whose updates are requests of their own that can go at once (`http`): each invoice's updates in
+    /// order, different invoices' side by side, in waves (the first update of each invoice, then the next of those
+    /// whose update was taken, …); each wave's confirmations marked sent in one transaction. A refusal or failure
+    /// stops its invoice's later updates; a system failure stops the later waves too (the system is down: they wait).
+    func sendSideBySide(_ ready: [(PendingCaseUpdate, CaseUpdate)], to connector: Connector, into result: inout Result) throws {
+        var queues: [[(PendingCaseUpdate, CaseUpdate)]] = []
+        var queueOf: [String: Int] = [:]
+        for item in ready {
+            if let q = queueOf[item.0.invoiceID] { queues[q].append(item) } else { queueOf[item.0.invoiceID] = queues.count; queues.append([item]) }
+        }
+        var next = Array(repeating: 0, count: queues.count)
+        while true {
+            // The next sendable update of each invoice (the list was read before: a refusal may have withdrawn one,
+            // or a reversal of its invoice may be pending; either way it is not sent now).
+            var wave: [(queue: Int, pending: PendingCaseUpdate, update: CaseUpdate)] = []
+            for q in queues.indices {
+                while next[q] < queues[q].count {
+                    var (u, update) = queues[q][next[q]]
+                    next[q] += 1
+                    guard try store.caseUpdateSendable(u.id) else { continue }
+                    if let earlier = try store.caseUpdateWireKey(u.id) { update.idempotencyKey = earlier }
+                    wave.append((q, u, update))
+                    break
+                }
+            }
+            guard !wave.isEmpty else { return }
+            let errors = connector.send(sideBySide: wave.map(\.update))
+            var confirmed: [Int64] = []
+            var down = false
+            for (item, error) in zip(wave, errors) {
+                guard let error else { confirmed.append(item.pending.id); continue }
+                next[item.queue] = queues[item.queue].count
+                if case let ConnectorError.refused(c, action, status, message) = error {
+                    try refused(item.pending, connector: c, action: action, status: status, message: message, into: &result)
+                } else {
+                    try failed(item.pending, error: PersonalData.mask("\(error)"), connector: connector, into: &result)
+                    down = true
+                }
+            }
+            result.released += try store.markCaseUpdatesSent(confirmed)
+            result.sent += confirmed.count
+            if down { return }
+        }
+    }
+
+    /// A definitive refusal: the update is marked refused (its invoice goes to manual, what it booked is reversed).
+    func refused(_ u: PendingCaseUpdate, connector c: String, action: String, status: Int, message: String, into result: inout Result) throws {
+        let end = try store.markCaseUpdateRefused(u.id, error: "HTTP \(status): \(PersonalData.mask(message))")
+        if case let .sentToManual(id, _) = end { result.toManual.append(id) }
+        logger.error("case update refused by the case system; its invoice is not booked and waits in the manual queue", metadata: ["connector": "\(c)", "action": "\(action)", "invoice": "\(u.invoiceID)", "status": "\(status)", "message": "\(PersonalData.mask(message))", "compensation": "\(u.compensates != nil)"])
     }
 
     /// A connector's updates sent as one (the files connector: one write, one sync) and marked sent in one

@@ -20,6 +20,11 @@ public protocol Connector: Sendable {
     /// True when `send(all:)` takes a batch as one (the sender then sends a connector's pending updates together);
     /// false when each update is its own request, whose refusal or failure the sender handles one by one.
     var takesUpdatesTogether: Bool { get }
+    /// True when `send(sideBySide:)` sends many updates at once, each its own request (`http`): the sender then sends
+    /// different invoices' updates side by side instead of one round trip after another.
+    var sendsSideBySide: Bool { get }
+    /// Sends these updates at once, each its own request; returns each one's error, or nil where it was taken.
+    func send(sideBySide updates: [CaseUpdate]) -> [(any Error)?]
     /// For replays: the answer as it stood before this invoice's own updates, where the connector can tell.
     func lookup(query: String, params: [String: Value], ignoringUpdatesOf invoiceID: String) throws -> [[String: Value]]
     /// When the case system may next be asked (an open circuit breaker, a `Retry-After`); nil: now.
@@ -39,6 +44,12 @@ extension Connector {
     public var notBefore: Date? { nil }
     public var stats: ConnectorStatsSnapshot? { nil }
     public var takesUpdatesTogether: Bool { false }
+    public var sendsSideBySide: Bool { false }
+    public func send(sideBySide updates: [CaseUpdate]) -> [(any Error)?] {
+        updates.map { u in
+            do { try send(u); return nil } catch { return error }
+        }
+    }
 }
 
 /// A connector whose requests need not hold a thread while the case system answers: the seam for deciding

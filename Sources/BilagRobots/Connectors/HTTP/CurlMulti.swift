@@ -77,6 +77,10 @@ public final class CurlMulti: Sendable {
         _ = Self.globalInit
         self.maxInFlight = max(1, maxInFlight)
         multi = curl_multi_init()!
+        // Every connection a burst of `maxInFlight` transfers opened stays alive for the next one. Left to itself
+        // libcurl keeps 4 per transfer added *now*, and closes an idle connection each time one comes back while few
+        // are open: between bursts the pool shrinks, and every burst connects (TCP, and TLS) again.
+        bilag_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, self.maxInFlight)
         let thread = Thread { [self] in drive() }
         thread.name = "bilag-http-\(name)"
         thread.start()

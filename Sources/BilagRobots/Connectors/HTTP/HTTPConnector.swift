@@ -86,6 +86,36 @@ public final class HTTPConnector: AsyncConnector, Sendable {
         try sent(action, update, request, await multi.send(request))
     }
 
+    public var sendsSideBySide: Bool { true }
+
+    /// Every update its own request, all started at once (the multi handle keeps to `max_in_flight`); waits for the
+    /// last answer.
+    public func send(sideBySide updates: [CaseUpdate]) -> [(any Error)?] {
+        let errors = SideBySide(count: updates.count)
+        for (i, u) in updates.enumerated() {
+            do {
+                let (action, request) = try prepare(u)
+                errors.group.enter()
+                multi.start(request) { [self] result in
+                    do { try sent(action, u, request, result) } catch { errors.set(i, error) }
+                    errors.group.leave()
+                }
+            } catch { errors.set(i, error) }
+        }
+        errors.group.wait()
+        return errors.all
+    }
+
+    /// The errors of updates sent side by side, each set once on the driving thread, read after the group is done.
+    final class SideBySide: @unchecked Sendable {
+        let group = DispatchGroup()
+        private let lock = NSLock()
+        private var errors: [(any Error)?]
+        init(count: Int) { errors = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ e: any Error) { lock.withLock { errors[i] = e } }
+        var all: [(any Error)?] { lock.withLock { errors } }
+    }
+
     func prepare(_ update: CaseUpdate) throws -> (HTTPAction, HTTPRequest) {
         guard let action = settings.actions[update.action] else {
             throw ConnectorError.unknown(connector: name, message: "no action '\(update.action)' under connectors.\(name).actions in bilag.yaml")
