@@ -75,8 +75,15 @@ extension Store {
     /// Whether the update is still pending (not withdrawn, refused or marked by another process meanwhile), and may
     /// be sent now: a write-back of an invoice with a pending reversal waits for it. Asked just before each send.
     public func caseUpdateSendable(_ id: Int64) throws -> Bool {
-        try pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM case_update WHERE id = ? AND state = 'pending' AND (compensates IS NOT NULL OR NOT EXISTS (\(Self.pendingReversalOfInvoice))))", arguments: [id]) ?? false
+        try caseUpdatesSendable([id]).contains(id)
+    }
+
+    /// `caseUpdateSendable` for many updates in one read (a connector's batch): those that may be sent now.
+    public func caseUpdatesSendable(_ ids: [Int64]) throws -> Set<Int64> {
+        guard !ids.isEmpty else { return [] }
+        return try pool.read { db in
+            let sendable = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM case_update WHERE id = ? AND state = 'pending' AND (compensates IS NOT NULL OR NOT EXISTS (\(Self.pendingReversalOfInvoice))))")
+            return Set(try ids.filter { try Bool.fetchOne(sendable, arguments: [$0]) ?? false })
         }
     }
 
@@ -197,7 +204,7 @@ extension Store {
             let (key, payload, after) = try Self.effectiveKey(u, db: db)
             try insert.execute(arguments: [o.invoiceID, u.connector, u.action, payload, key, now, after])
         }
-        try db.execute(sql: "INSERT OR REPLACE INTO held_booking (invoice_id, held_at, line) VALUES (?, ?, ?)", arguments: [o.invoiceID, now, line])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO held_booking (invoice_id, held_at, line) VALUES (?, ?, ?)").execute(arguments: [o.invoiceID, now, line])
         _ = try releaseIfConfirmed(o.invoiceID, now: now, db: db)
     }
 

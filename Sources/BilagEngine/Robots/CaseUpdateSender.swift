@@ -117,7 +117,8 @@ public struct CaseUpdateSender: Sendable {
     /// A connector's updates sent as one (the files connector: one write, one sync) and marked sent in one
     /// transaction; on failure they all stay pending and are retried together.
     func sendTogether(_ ready: [(PendingCaseUpdate, CaseUpdate)], to connector: Connector, into result: inout Result) throws {
-        let ready = try ready.filter { try store.caseUpdateSendable($0.0.id) }
+        let sendable = try store.caseUpdatesSendable(ready.map(\.0.id))
+        let ready = ready.filter { sendable.contains($0.0.id) }
         guard !ready.isEmpty else { return }
         do {
             try connector.send(all: ready.map(\.1))
