@@ -2,6 +2,7 @@ import BilagCore
 import BilagEngine
 import BilagStore
 import Foundation
+import Synchronization
 
 /// The touchless-rate benchmark: a generated month of invoices of every kind the shipped robots handle, plus
 /// ordinary supplier invoices no robot should keep, each with its known expected outcome. OIOUBL and PEPPOL come in
@@ -70,10 +71,13 @@ public struct TouchlessBench {
         public var mismatches: [String]
         /// With a loopback case system: what it saw.
         public var caseSystem: CaseSystemFigures?
+        /// Decisions made ahead on the examination workers and taken at commit as they were (`confirmed`), and those
+        /// decided again on the committing thread because something they read had changed (`redone`).
+        public var decidedAhead: [String: Int]
 
         enum CodingKeys: String, CodingKey {
             case invoices, booked, asExpected = "as_expected", touchlessRate = "touchless_rate", expectationMatch = "expectation_match", seconds, cpuSeconds = "cpu_seconds", byKind = "by_kind", mismatches,
-                 caseSystem = "case_system"
+                 caseSystem = "case_system", decidedAhead = "decided_ahead"
         }
     }
 
@@ -219,16 +223,22 @@ public struct TouchlessBench {
         // The Outbox is written beside the commit, as the daemon's Outbox service writes it.
         let flush = BackgroundFlush(outbox: pipeline.outbox, store: pipeline.store)
         pipeline.flushing = flush
-        // Against a case system over HTTP, write-backs are sent beside the commit too, as the daemon's case-update
-        // service sends them (the embedded `files` connector takes a batch's in one write on the committing thread).
+        // And write-backs are sent beside it, as the daemon's case-update service sends them (with the embedded `files`
+        // connector a batch's in one write, over HTTP side by side).
         let robots = pipeline.decider as? RobotDecider
-        let sending = caseSystem == nil ? nil : robots.map { BackgroundCaseUpdates(decider: $0, outbox: flush) }
-        if let sending { robots?.caseUpdates = sending }
+        // `BILAG_BENCH_DECIDE_AHEAD=1`: valid invoices decided ahead on the workers (`RobotDecider.decidesAhead`).
+        if ProcessInfo.processInfo.environment["BILAG_BENCH_DECIDE_AHEAD"] == "1" { robots?.decidesAhead = true }
+        let aheadBefore = (robots?.decidedAheadConfirmed.load(ordering: .relaxed) ?? 0, robots?.decidedAheadRedone.load(ordering: .relaxed) ?? 0)
+        let updates = robots.map { r in BackgroundCaseUpdates(decider: r, outbox: flush) }
+        robots?.caseUpdates = updates
+        let hold = ProfilingHold(ProcessInfo.processInfo.environment["BILAG_BENCH_HOLD"])
+        hold.beforeTimedWindow()
         let start = Date(), cpuStart = Self.cpuSeconds()
         _ = try pipeline.drain()
-        try sending?.finish()
+        try updates?.finish()
         try flush.finish()
         let seconds = Date().timeIntervalSince(start), cpuSeconds = Self.cpuSeconds() - cpuStart
+        hold.afterTimedWindow()
         var figures: CaseSystemFigures?
         if let server, let cs = caseSystem {
             let stats = server.stats
@@ -255,7 +265,8 @@ public struct TouchlessBench {
             byKind[c.kind, default: [:]][got, default: 0] += 1
         }
         return Result(invoices: month.count, booked: booked, asExpected: matched, touchlessRate: Double(booked) / Double(month.count),
-                      expectationMatch: Double(matched) / Double(month.count), seconds: seconds, cpuSeconds: cpuSeconds, byKind: byKind, mismatches: mismatches, caseSystem: figures)
+                      expectationMatch: Double(matched) / Double(month.count), seconds: seconds, cpuSeconds: cpuSeconds, byKind: byKind, mismatches: mismatches, caseSystem: figures,
+                      decidedAhead: ["confirmed": (robots?.decidedAheadConfirmed.load(ordering: .relaxed) ?? 0) - aheadBefore.0, "redone": (robots?.decidedAheadRedone.load(ordering: .relaxed) ?? 0) - aheadBefore.1])
     }
 
     /// `bilag.yaml`'s `connectors:` section (up to the next blank line) replaced by `section`.

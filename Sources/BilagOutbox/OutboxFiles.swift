@@ -24,6 +24,8 @@ public final class OutboxFiles: Sendable {
     /// A file with fewer than `maxEntriesPerFile` bookings is closed once its oldest has waited this long (0: at once).
     public let closeAfterSeconds: Int
     public let kind: String?
+    /// When the folders are looked through for what a writer killed mid-write left.
+    public let takeOvers: TakeOverSchedule
 
     public init(_ writer: any OutboxWriter, outbox: String, maxEntriesPerFile: Int = 10_000, closeAfterSeconds: Int = 0, kind: String? = nil) {
         self.writer = writer
@@ -32,6 +34,7 @@ public final class OutboxFiles: Sendable {
         self.maxEntriesPerFile = max(1, maxEntriesPerFile)
         self.closeAfterSeconds = max(0, closeAfterSeconds)
         self.kind = kind ?? (type(of: writer) as? any OutboxWriterKind.Type)?.kind
+        takeOvers = TakeOverSchedule()
     }
 
     public var name: String { writer.name }
@@ -39,7 +42,11 @@ public final class OutboxFiles: Sendable {
     /// Takes over the files a writer killed mid-flush left, or throws `StoreBehindOutbox` when the folder holds
     /// bookings the store does not know.
     public func reconcile(with store: Store) throws {
-        try locked { _ = try takeOverUnknownFiles(store) }
+        try Self.lockedHolding(directory, manifestDirectory) { lock in
+            _ = try takeOverUnknownFiles(store)
+            takeOvers.didCheck(now: Date())
+            try TakeOverSchedule.mark(lock, writing: false)
+        }
     }
 
     /// Writes every booking this writer has not written whose file is due to close; returns how many.
@@ -48,24 +55,29 @@ public final class OutboxFiles: Sendable {
     /// writers' temporary files (no live writer can own one while the lock is held).
     @discardableResult
     public func flush(_ store: Store, now: Date = Date()) throws -> Int {
-        try locked {
+        try Self.lockedHolding(directory, manifestDirectory) { lock in
             var written = 0
-            var checked = false
+            // The folders are looked through only when a writer may have left something (`TakeOverSchedule`).
+            var checked = !takeOvers.isDue(lock: lock, now: now)
+            var marked = false
             while true {
                 let pending = try store.unwritten(by: name, limit: maxEntriesPerFile)
-                guard let first = pending.first?.seq, let last = pending.last?.seq else { return written }
+                guard let first = pending.first?.seq, let last = pending.last?.seq else { break }
                 if !checked {
                     checked = true
-                    if try takeOverUnknownFiles(store) { continue }
+                    let tookOver = try takeOverUnknownFiles(store)
+                    takeOvers.didCheck(now: now)
+                    if tookOver { continue }
                 }
                 if pending.count < maxEntriesPerFile, closeAfterSeconds > 0,
                    let oldest = Timestamp.date(pending[0].createdAt), now.timeIntervalSince(oldest) < Double(closeAfterSeconds) {
-                    return written
+                    break
                 }
                 let entries = try pending.map { OutboxEntry(seq: $0.seq, booked: try $0.booked()) }
                 let data = try writer.render(entries)
                 let file = fileName(first: first, last: last, now: now)
                 let manifest = OutboxManifest(file: file, writer: name, kind: kind, entries: entries, data: data, writtenAt: Timestamp.string(now))
+                if !marked { try TakeOverSchedule.mark(lock, writing: true); marked = true }
                 do {
                     try FileIO.writeAtomicallyNew(try manifest.encoded(), to: pendingManifestPath(file))
                     try FileIO.writeAtomicallyNew(data, to: directory + "/" + file)
@@ -77,6 +89,10 @@ public final class OutboxFiles: Sendable {
                 precondition(misfits.isEmpty, "entries written under the \(name) lock changed")
                 written += pending.count
             }
+            // Everything written is recorded (a write that threw left the mark for the next writer to look). A mark
+            // found but not acted on (nothing to write) stays for the next writer.
+            if checked { try TakeOverSchedule.mark(lock, writing: false) }
+            return written
         }
     }
 
@@ -115,14 +131,13 @@ public final class OutboxFiles: Sendable {
         FileIO.sync(manifestDirectory)
     }
 
-    /// Runs `body` holding this writer's lock: the daemon and an operator's CLI may flush at once, one at a time.
-    /// (The folders are made here, when first written to: looking, as `bilag store check` does, changes nothing.)
-    func locked<T>(_ body: () throws -> T) throws -> T {
-        try Self.locked(directory, manifestDirectory, body)
-    }
-
     /// Runs `body` holding `directory/.lock`, making the folders first.
     static func locked<T>(_ directory: String, _ manifestDirectory: String, _ body: () throws -> T) throws -> T {
+        try lockedHolding(directory, manifestDirectory) { _ in try body() }
+    }
+
+    /// Runs `body` holding `directory/.lock` (its descriptor given to `body`), making the folders first.
+    static func lockedHolding<T>(_ directory: String, _ manifestDirectory: String, _ body: (Int32) throws -> T) throws -> T {
         try FileIO.makeDirectory(directory)
         try FileIO.makeDirectory(manifestDirectory)
         let lock = open(directory + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -130,7 +145,7 @@ public final class OutboxFiles: Sendable {
         defer { close(lock) }
         while flock(lock, LOCK_EX) != 0 { if errno != EINTR { throw BilagError("outbox-unwritable", "cannot lock \(directory)") } }
         defer { flock(lock, LOCK_UN) }
-        return try body()
+        return try body(lock)
     }
 
     /// A file of this writer in its folder (or named by a manifest) that the store did not record writing.

@@ -304,6 +304,17 @@ enum Schema {
             ALTER TABLE case_update ADD COLUMN claimed_until TEXT;
             """)
         }
+        // A counter raised by every change to the plans (whoever makes it: an operator's `bilag plans` in another
+        // process), so the daemon keeps the plans it read until they change instead of reading them again per batch.
+        m.registerMigration("v9-perf-plan-version") { db in
+            try db.execute(sql: """
+            CREATE TABLE plan_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+            INSERT INTO plan_version (id, version) VALUES (1, 0);
+            CREATE TRIGGER plan_version_insert AFTER INSERT ON plan BEGIN UPDATE plan_version SET version = version + 1 WHERE id = 1; END;
+            CREATE TRIGGER plan_version_update AFTER UPDATE ON plan BEGIN UPDATE plan_version SET version = version + 1 WHERE id = 1; END;
+            CREATE TRIGGER plan_version_delete AFTER DELETE ON plan BEGIN UPDATE plan_version SET version = version + 1 WHERE id = 1; END;
+            """)
+        }
         return m
     }
 }

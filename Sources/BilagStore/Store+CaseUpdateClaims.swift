@@ -25,22 +25,33 @@ extension Store {
     /// Claims the pending update `id` for `claimant` for `lease` seconds; false when it is not pending any more, waits
     /// for a reversal of its invoice, or another live sender holds it.
     public func claimCaseUpdate(_ id: Int64, by claimant: String, lease: TimeInterval = 300, now: Date = Date()) throws -> Bool {
+        try !claimCaseUpdates([id], by: claimant, lease: lease, now: now).isEmpty
+    }
+
+    /// `claimCaseUpdate` for many updates in one transaction (a connector's batch): the ids claimed.
+    public func claimCaseUpdates(_ ids: [Int64], by claimant: String, lease: TimeInterval = 300, now: Date = Date()) throws -> Set<Int64> {
+        guard !ids.isEmpty else { return [] }
         let until = Timestamp.string(now.addingTimeInterval(lease)), at = Timestamp.string(now)
         return try pool.write { db in
-            try db.execute(sql: """
+            let claim = try db.cachedStatement(sql: """
                 UPDATE case_update SET claimed_by = ?, claimed_until = ? WHERE id = ? AND state = 'pending' AND (claimed_until IS NULL OR claimed_until <= ?)
                   AND (compensates IS NOT NULL OR NOT EXISTS (\(Self.pendingReversalOfInvoice)))
-                """, arguments: [claimant, until, id, at])
-            if db.changesCount == 1 { return true }
-            // Held by a sender whose process is gone (killed while sending): its claim is void. Taken over only from
-            // that very claimant, so of two senders finding it dead one takes it.
-            guard let holder = try String.fetchOne(db, sql: "SELECT claimed_by FROM case_update WHERE id = ? AND state = 'pending' AND claimed_until > ?", arguments: [id, at]),
-                  !Self.claimantAlive(holder) else { return false }
-            try db.execute(sql: """
-                UPDATE case_update SET claimed_by = ?, claimed_until = ? WHERE id = ? AND state = 'pending' AND claimed_by = ?
-                  AND (compensates IS NOT NULL OR NOT EXISTS (\(Self.pendingReversalOfInvoice)))
-                """, arguments: [claimant, until, id, holder])
-            return db.changesCount == 1
+                """)
+            var claimed = Set<Int64>()
+            for id in ids {
+                try claim.execute(arguments: [claimant, until, id, at])
+                if db.changesCount == 1 { claimed.insert(id); continue }
+                // Held by a sender whose process is gone (killed while sending): its claim is void. Taken over only
+                // from that very claimant, so of two senders finding it dead one takes it.
+                guard let holder = try String.fetchOne(db, sql: "SELECT claimed_by FROM case_update WHERE id = ? AND state = 'pending' AND claimed_until > ?", arguments: [id, at]),
+                      !Self.claimantAlive(holder) else { continue }
+                try db.execute(sql: """
+                    UPDATE case_update SET claimed_by = ?, claimed_until = ? WHERE id = ? AND state = 'pending' AND claimed_by = ?
+                      AND (compensates IS NOT NULL OR NOT EXISTS (\(Self.pendingReversalOfInvoice)))
+                    """, arguments: [claimant, until, id, holder])
+                if db.changesCount == 1 { claimed.insert(id) }
+            }
+            return claimed
         }
     }
 

@@ -191,7 +191,7 @@ extension Store {
             let (key, payload, after) = try Self.effectiveKey(u, db: db)
             try insert.execute(arguments: [o.invoiceID, u.connector, u.action, payload, key, now, after])
         }
-        try db.execute(sql: "INSERT OR REPLACE INTO held_booking (invoice_id, held_at, line) VALUES (?, ?, ?)", arguments: [o.invoiceID, now, line])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO held_booking (invoice_id, held_at, line) VALUES (?, ?, ?)").execute(arguments: [o.invoiceID, now, line])
         _ = try releaseIfConfirmed(o.invoiceID, now: now, db: db)
     }
 

@@ -44,6 +44,11 @@ extension Store {
         try pool.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.planColumns) FROM plan WHERE id = ?", arguments: [id]).map(Self.plan) }
     }
 
+    /// A number that changes whenever any plan is added, changed or removed, by any process (`v9-perf-plan-version`).
+    public func planVersion() throws -> Int64 {
+        try pool.unsafeRead { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT version FROM plan_version WHERE id = 1")) ?? 0 }
+    }
+
     /// Plans for a supplier and receiver, not ended (expired ones included: the robot reports them as expired).
     public func plans(supplierCVR: String, receiverEAN: String) throws -> [PaymentPlan] {
         try pool.read { db in

@@ -123,6 +123,7 @@ struct BenchCommand: ParsableCommand {
             for delay in delays {
                 let r = try TouchlessBench(count: n, seed: UInt64(seed), repository: repo, caseSystem: .init(delayMilliseconds: delay, maxInFlight: maxInFlight)).run()
                 if json { try out.json(r) } else { out.line(Self.caseSystemLine(r)) }
+                out.line("  decided ahead on the workers: \(r.decidedAhead["confirmed"] ?? 0) taken at commit, \(r.decidedAhead["redone"] ?? 0) decided again (what they read had changed)")
                 for m in r.mismatches { out.line("  MISMATCH \(m)") }
                 if r.asExpected != r.invoices { throw ExitStatus.checkFailed.code }
             }
@@ -137,6 +138,7 @@ struct BenchCommand: ParsableCommand {
                 for (kind, outcomes) in r.byKind.sorted(by: { $0.key < $1.key }) {
                     out.line("  \(kind): " + outcomes.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
                 }
+                out.line("  decided ahead on the workers: \(r.decidedAhead["confirmed"] ?? 0) taken at commit, \(r.decidedAhead["redone"] ?? 0) decided again (what they read had changed)")
                 for m in r.mismatches { out.line("  MISMATCH \(m)") }
             }
             if r.asExpected != r.invoices { throw ExitStatus.checkFailed.code }

@@ -51,6 +51,8 @@ public struct DecisionInput: Sendable {
     public var takenUpAgain = false
     /// The answers of its lookups to slow case systems, asked ahead while other invoices were (`Decider.prepare`).
     public var lookups: PrefetchedLookups?
+    /// Its decision made ahead on an examination worker (`Decider.decideAhead`), for `decide` to confirm or redo.
+    public var decidedAhead: (any DecidedAhead)?
     public init(invoiceID: String, channel: String, invoice: Invoice, validation: ValidationReport, takenUpAgain: Bool = false) {
         self.invoiceID = invoiceID; self.channel = channel; self.invoice = invoice; self.validation = validation; self.takenUpAgain = takenUpAgain
     }
@@ -64,6 +66,11 @@ public protocol Decider: Sendable {
     /// (`DecisionInput.lookups`), or nil when there is nothing to ask ahead. Changes nothing: the decision itself
     /// is still made by `decide`, in business order.
     func prepare(_ input: DecisionInput, ready: @escaping @Sendable (PrefetchedLookups?) -> Void)
+    /// Decides ahead, on an examination worker, against history, plans and case data as they stand now; nil when this
+    /// decider does not (or cannot for this invoice). Changes nothing: `decide`, on the committing thread in business
+    /// order, is given it (`DecisionInput.decidedAhead`) and takes it only when everything it read still reads the same,
+    /// else decides again; so the decision recorded is the one `decide` would have made.
+    func decideAhead(_ input: DecisionInput) -> (any DecidedAhead)?
     /// Called after a batch's outcomes committed (send queued case updates, drop in-batch state).
     func batchCommitted()
     /// Called before each pass (reload changed robots, re-queue what a changed table may now decide).
@@ -74,10 +81,14 @@ public protocol Decider: Sendable {
 
 extension Decider {
     public func prepare(_ input: DecisionInput, ready: @escaping @Sendable (PrefetchedLookups?) -> Void) { ready(nil) }
+    public func decideAhead(_ input: DecisionInput) -> (any DecidedAhead)? { nil }
     public func batchCommitted() {}
     public func refresh() {}
     public func reload(_ config: BilagConfig) {}
 }
+
+/// A decision made ahead of its turn (`Decider.decideAhead`), with what it read; only its decider looks inside.
+public protocol DecidedAhead: Sendable {}
 
 /// The decider when no robot claims an invoice: every invoice goes to the manual queue with reason `no-robot`.
 public struct NoRobotDecider: Decider {

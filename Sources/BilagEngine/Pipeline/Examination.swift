@@ -21,6 +21,8 @@ struct Examination: Sendable {
     let issueDateHold: String?
     /// Its lookups to slow case systems, asked ahead while it waited for its turn to commit (`Decider.prepare`).
     var lookups: PrefetchedLookups?
+    /// Its decision made ahead on the worker that examined it (`Decider.decideAhead`), for the commit to confirm.
+    var decidedAhead: (any DecidedAhead)?
 
     /// `encoder` is the one the pipeline writes the database's JSON with (safe to share between threads).
     init(_ result: Examiner.Result, encoder: JSONEncoder) {

@@ -397,10 +397,13 @@ public final class Pipeline: @unchecked Sendable {
                         file.bytes = nil
                         budget?.release(n)
                         if let decider, case let .parsed(doc, report)? = slots[i]?.result, report.isValid {
+                            let input = DecisionInput(invoiceID: file.id, channel: file.channel, invoice: doc.invoice, validation: report, takenUpAgain: file.takenUpAgain)
+                            // Decided here, while the commit works on earlier batches; the commit confirms it or decides again.
+                            if let ahead = decider.decideAhead(input) { slots[i]?.decidedAhead = ahead; continue }
                             done.enter()
                             // Written once, before `done` is left; read only after `done.wait()`.
                             nonisolated(unsafe) let slots = slots
-                            decider.prepare(DecisionInput(invoiceID: file.id, channel: file.channel, invoice: doc.invoice, validation: report, takenUpAgain: file.takenUpAgain)) { lookups in
+                            decider.prepare(input) { lookups in
                                 slots[i]?.lookups = lookups
                                 done.leave()
                             }
@@ -547,6 +550,7 @@ public final class Pipeline: @unchecked Sendable {
                 var stopped = false
                 var input = DecisionInput(invoiceID: file.id, channel: file.channel, invoice: doc.invoice, validation: report, takenUpAgain: file.takenUpAgain)
                 input.lookups = examined.lookups
+                input.decidedAhead = examined.decidedAhead
                 let record = decider.decide(input)
                 trace.append(contentsOf: record.trace)
                 switch record.decision {

@@ -96,7 +96,7 @@ public struct CaseUpdateSender: Sendable {
                 continue
             }
             if connector.sendsSideBySide {
-                try sendSideBySide(ready, to: connector, into: &result)
+                try sendSideBySide(ready, to: connector, claimant: claimant, into: &result)
                 continue
             }
             for (u, var update) in ready {
@@ -124,7 +124,7 @@ public struct CaseUpdateSender: Sendable {
     /// order, different invoices' side by side, in waves (the first update of each invoice, then the next of those
     /// whose update was taken, …); each wave's confirmations marked sent in one transaction. A refusal or failure
     /// stops its invoice's later updates; a system failure stops the later waves too (the system is down: they wait).
-    func sendSideBySide(_ ready: [(PendingCaseUpdate, CaseUpdate)], to connector: Connector, into result: inout Result) throws {
+    func sendSideBySide(_ ready: [(PendingCaseUpdate, CaseUpdate)], to connector: Connector, claimant: String, into result: inout Result) throws {
         var queues: [[(PendingCaseUpdate, CaseUpdate)]] = []
         var queueOf: [String: Int] = [:]
         for item in ready {
@@ -132,14 +132,15 @@ public struct CaseUpdateSender: Sendable {
         }
         var next = Array(repeating: 0, count: queues.count)
         while true {
-            // The next sendable update of each invoice (the list was read before: a refusal may have withdrawn one,
-            // or a reversal of its invoice may be pending; either way it is not sent now).
+            // The next update of each invoice this sender claims (the list was read before: a refusal may have
+            // withdrawn one, a reversal of its invoice may be pending, or another sender may hold it; then it is not
+            // sent now).
             var wave: [(queue: Int, pending: PendingCaseUpdate, update: CaseUpdate)] = []
             for q in queues.indices {
                 while next[q] < queues[q].count {
                     var (u, update) = queues[q][next[q]]
                     next[q] += 1
-                    guard try store.caseUpdateSendable(u.id) else { continue }
+                    guard try store.claimCaseUpdate(u.id, by: claimant) else { continue }
                     if let earlier = try store.caseUpdateWireKey(u.id) { update.idempotencyKey = earlier }
                     wave.append((q, u, update))
                     break
@@ -175,7 +176,8 @@ public struct CaseUpdateSender: Sendable {
     /// A connector's updates sent as one (the files connector: one write, one sync) and marked sent in one
     /// transaction; on failure they all stay pending and are retried together.
     func sendTogether(_ ready: [(PendingCaseUpdate, CaseUpdate)], to connector: Connector, claimant: String, into result: inout Result) throws {
-        let ready = try ready.filter { try store.claimCaseUpdate($0.0.id, by: claimant) }
+        let claimed = try store.claimCaseUpdates(ready.map(\.0.id), by: claimant)
+        let ready = ready.filter { claimed.contains($0.0.id) }
         guard !ready.isEmpty else { return }
         do {
             try connector.send(all: ready.map(\.1))

@@ -8,27 +8,39 @@ import Foundation
 /// a buyer order number, an invoice-number prefix, or an identifier printed on the invoice (metering point,
 /// phone or contract number) — before a plan with no extra criteria.
 ///
-/// The plans of a supplier and receiver are read once per batch (`forget()` after each commit and before each pass),
-/// not once per invoice: a pair may have hundreds of plans, one per contract.
-// @unchecked: `cache` is read and written only with `lock` held.
+/// The plans of a supplier and receiver are read once, not once per invoice (a pair may have thousands of plans, one
+/// per contract), and kept until a plan changes: after each commit and before each pass (`forget()`) the store's plan
+/// version (`Store.planVersion`, raised by every change to the plans, in any process) is asked once, and only when it
+/// moved are the plans read again. (Reading them again after every batch made a month quadratic in its plans.)
+// @unchecked: `cache`, `version` and `stale` are read and written only with `lock` held.
 final class StorePlans: PlanProvider, @unchecked Sendable {
     let store: Store
     private let lock = NSLock()
     private var cache: [String: [(plan: PaymentPlan, identifier: String?)]] = [:]
+    /// The plan version the cache was read at; nil: nothing read yet.
+    private var version: Int64?
+    /// Whether the version must be asked before the cache is used again.
+    private var stale = true
 
     init(store: Store) { self.store = store }
 
-    /// Drops what was read: the next lookup reads the plans as they are now (one added or ended meanwhile).
-    func forget() { lock.lock(); cache = [:]; lock.unlock() }
+    /// The next lookup asks whether a plan was added, changed or ended meanwhile, and reads them again if so.
+    func forget() { lock.lock(); stale = true; lock.unlock() }
 
     /// The open plans of a supplier and receiver, each with its identifier as compared (`compact`).
     func plans(cvr: String, ean: String) throws -> [(plan: PaymentPlan, identifier: String?)] {
         let key = cvr + "\u{1F}" + ean
         lock.lock()
-        if let hit = cache[key] { lock.unlock(); return hit }
-        lock.unlock()
+        defer { lock.unlock() }
+        if stale {
+            // The version first, then the plans: a change between the two is seen at the next check.
+            let now = try store.planVersion()
+            if now != version { cache = [:]; version = now }
+            stale = false
+        }
+        if let hit = cache[key] { return hit }
         let read = try store.plans(supplierCVR: cvr, receiverEAN: ean).map { ($0, $0.identifier.map(Self.compact)) }
-        lock.lock(); cache[key] = read; lock.unlock()
+        cache[key] = read
         return read
     }
 
