@@ -140,6 +140,39 @@ final class ERPWriterTests: XCTestCase {
         XCTAssertThrowsError(try ERPLayout.parse("format: separated\nheader:\n  - [ { field: account } ]\nfields:\n  - { field: account }\n", source: "x")) { XCTAssertTrue("\($0)".contains("cannot stand in a header"), "\($0)") }
     }
 
+    /// Zero-padded amounts with a leading minus (an ERP that reads `-0000100,00`): the sign stays in front of the
+    /// zeros on the lines and in the trailer's sums, also when the file holds only credit notes, whose sums are negative.
+    func testZeroPaddedNegativeAmountsKeepTheSignInFrontAlsoInATrailerSummingCreditNotes() throws {
+        let yaml = """
+        format: fixed
+        line_end: lf
+        amounts: { decimals: 2, decimal_separator: ",", sign: minus }
+        roles: [expense, payable]
+        fields:
+          - { field: role, width: 8 }
+          - { field: amount, width: 11, pad: "0" }
+        trailer:
+          - [ { value: "T" }, { field: amount_sum, width: 11, pad: "0" }, { field: debit_sum, width: 11, pad: "0" }, { field: credit_sum, width: 11, pad: "0" } ]
+        """
+        let layout = try ERPLayout.parse(yaml + "\n", source: "minus.yaml")
+        let writer = ERPWriter(name: "erp", layout: layout)
+        XCTAssertEqual(String(decoding: try writer.render(entries()), as: UTF8.self), """
+        expense 00001000,00
+        payable -0001250,00
+        expense -0000100,00
+        payable 00000125,00
+        T-0000225,0000001125,0000001350,00
+
+        """)
+        // Expense lines of a credit note alone: the trailer's sum is the credit note's, negative.
+        let expenses = ERPWriter(name: "erp", layout: try ERPLayout.parse(yaml.replacingOccurrences(of: "roles: [expense, payable]", with: "roles: [expense]") + "\n", source: "minus.yaml"))
+        XCTAssertEqual(String(decoding: try expenses.render([entries()[1]]), as: UTF8.self), """
+        expense -0000100,00
+        T-0000100,0000000000,0000000100,00
+
+        """)
+    }
+
     func testBilagYamlChoosesAnERPWriterAndRefusesWhatItCannotFill() throws {
         let root = try TemporaryRoot()
         let base = "outbox:\n  writers:\n    journal: { kind: jsonl }\n    erp: { kind: erp, layout: unit4-gl07, voucher_type: IN"

@@ -61,7 +61,10 @@ struct ERPRecordWriter {
         let numeric = f.source?.isNumber ?? false
         let pad = Character(f.pad ?? " ")
         let filler = String(repeating: pad, count: width - s.count)
-        return (f.align ?? (numeric ? .right : .left)) == .right ? filler + s : s + filler
+        guard (f.align ?? (numeric ? .right : .left)) == .right else { return s + filler }
+        // A leading sign stays in front of zeros padding an amount: -0001250,00, never 0000-1250,00.
+        if pad == "0", f.source?.isAmount ?? false, let sign = s.first, sign == "-" || sign == "+" { return String(sign) + filler + s.dropFirst() }
+        return filler + s
     }
 
     func quoted(_ raw: String, _ f: ERPField) throws -> String {
