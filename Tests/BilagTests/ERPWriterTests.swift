@@ -191,6 +191,36 @@ final class ERPWriterTests: XCTestCase {
         XCTAssertNoThrow(try ConfigLoader.load(root: root.path, environment: [:]))
     }
 
+    /// A writer's settings are text, read as bilag.yaml writes them, not as YAML 1.1 types: `country: NO` is Norway
+    /// (not false), `client: 007` and `payable_account: 02400` keep their zeros, `voucher_type: ON` and `y` stay words.
+    func testWriterSettingsAreReadAsWrittenNotAsYAMLTypes() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig("""
+        outbox:
+          writers:
+            journal: { kind: jsonl }
+            erp: { kind: erp, layout: unit4-gl07, client: 007, voucher_type: ON, payable_account: 02400, vat_account: 2710.0, rounding_account: y }
+            bank:
+              kind: payments
+              debtor_name: Bergen kommune
+              debtor_id: 0964338531
+              debtor_iban: NO9386011117947
+              debtor_bic: DNBANOKK
+              country: NO
+              days_ahead: 2
+
+        """)
+        let config = try ConfigLoader.load(root: root.path, environment: [:])
+        let erp = try XCTUnwrap(config.outboxWriters.first { $0.name == "erp" })
+        XCTAssertEqual(erp.settings, ["layout": "unit4-gl07", "client": "007", "voucher_type": "ON", "payable_account": "02400", "vat_account": "2710.0", "rounding_account": "y"])
+        let writer = try XCTUnwrap(try OutboxWriterKinds.make(erp, root: root.path) as? ERPWriter)
+        XCTAssertEqual([writer.accounts.payable, writer.accounts.vat, writer.accounts.rounding], ["02400", "2710.0", "y"])
+        let bank = try PaymentSettings(try XCTUnwrap(config.outboxWriters.first { $0.name == "bank" }))
+        XCTAssertEqual(bank.country, "NO")
+        XCTAssertEqual(bank.debtorID, "0964338531")
+        XCTAssertEqual(bank.daysAhead, 2)
+    }
+
     /// A layout that cannot hold a value does not undo or fail the booking: the approval succeeds, the journal is
     /// written, the ERP file waits; once the layout is fixed, the next run writes it.
     /// A layout that quotes nothing in a space-separated file: an invoice's text (with spaces) cannot be written.
