@@ -71,6 +71,38 @@ final class ERPWriterTests: XCTestCase {
         XCTAssertEqual(sum, .zero, "the batch balances")
     }
 
+    /// Text ISO-8859-1 cannot hold does not stop a GL07 batch (Foundation's lossy conversion gives no bytes at all on
+    /// Linux for it): a Polish supplier's name, an en dash, an emoji, a decomposed accent and a line break in the text
+    /// are written one byte a character — the nearest Latin-1 letter, or `?` — and every record keeps its width.
+    func testTextOutsideLatin1IsWrittenOneByteACharacterAndFixedWidthsHold() throws {
+        var e = entries()
+        for i in e.indices {
+            e[i].booked.supplierName = "Łódź Sp. z o.o."
+            e[i].booked.postings[0].text = "Husleje e\u{301}\r\nmåned – 😀 ő"
+        }
+        let writer = try shipped("unit4-gl07", settings: ["client": "K1", "voucher_type": "IN"])
+        let data = try writer.render(e)
+        let width = writer.layout.fields.reduce(0) { $0 + $1.width! }
+        let records = data.split(separator: 0x0A)
+        XCTAssertEqual(records.count, 6)
+        XCTAssertTrue(records.allSatisfy { $0.count == width + 1 && $0.last == 0x0D }, "every record \(width) bytes and CR LF")
+        func column(_ record: Data.SubSequence, _ name: String) -> String {
+            var start = record.startIndex
+            for f in writer.layout.fields {
+                if f.name == name { return String(data: Data(record[start..<(start + f.width!)]), encoding: .isoLatin1)!.trimmingCharacters(in: .whitespaces) }
+                start += f.width!
+            }
+            return "?"
+        }
+        XCTAssertEqual(column(records[2], "apar_name"), "Lódz Sp. z o.o.")
+        XCTAssertEqual(column(records[0], "description"), "Husleje é  måned - ? o", "CR and LF each a space")
+        // A separated file in ISO-8859-1 likewise; in UTF-8 the text stays as it is, composed.
+        let csv = ERPWriter(name: "erp", layout: try ERPLayout.parse("format: separated\ncharset: ISO-8859-1\nroles: [payable]\nfields:\n  - { field: supplier_name }\n", source: "l1"))
+        XCTAssertEqual(try csv.render(Array(e.prefix(1))), Data([0x4C, 0xF3, 0x64, 0x7A] + Array(" Sp. z o.o.\n".utf8)))
+        let utf8 = ERPWriter(name: "erp", layout: try ERPLayout.parse("format: separated\nroles: [expense]\nfields:\n  - { field: text }\n", source: "u8"))
+        XCTAssertEqual(String(decoding: try utf8.render(Array(e.prefix(1))), as: UTF8.self), "\"Husleje é\r måned – 😀 ő\"\n", "UTF-8 keeps the text (a line feed a space, as always); the carriage return is quoted")
+    }
+
     /// A booking made at 00:30 on 1 December in Copenhagen (23:30 UTC on 30 November) is booked on 1 December and in
     /// period 202612 in the ERP file, and the file's date is that day too; in Oslo the same with `time_zone`. The
     /// invoice's own dates (issue, due) stay as the invoice gives them.

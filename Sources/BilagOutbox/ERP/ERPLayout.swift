@@ -16,7 +16,7 @@ public struct ERPLayout: Decodable, Sendable, Equatable {
     /// break), `all`, or `none` (then such a value is refused).
     public var quoting: Quoting = .minimal
     public var quote: String = "\""
-    /// `UTF-8` or `ISO-8859-1` (characters outside it become `?`).
+    /// `UTF-8` or `ISO-8859-1` (a character outside it as its nearest Latin-1 one, else `?`: `ERPText`).
     public var charset: Charset = .utf8
     /// `lf` or `crlf`.
     public var lineEnd: LineEnd = .lf
@@ -36,7 +36,6 @@ public struct ERPLayout: Decodable, Sendable, Equatable {
     public enum Quoting: String, Decodable, Sendable { case minimal, all, none }
     public enum Charset: String, Decodable, Sendable {
         case utf8 = "UTF-8", latin1 = "ISO-8859-1"
-        var encoding: String.Encoding { self == .utf8 ? .utf8 : .isoLatin1 }
     }
     public enum LineEnd: String, Decodable, Sendable {
         case lf, crlf

@@ -34,17 +34,16 @@ struct ERPRecordWriter {
         for h in layout.header { text += try record(h.map { try value($0, nil, facts) }, fields: h) }
         for (v, l, n) in lines { text += try record(layout.fields.map { try value($0, (v, l, n), facts) }, fields: layout.fields) }
         for t in layout.trailer { text += try record(t.map { try value($0, nil, facts) }, fields: t) }
-        guard let data = text.data(using: layout.charset.encoding, allowLossyConversion: true) else {
-            throw BilagError("outbox-layout", "cannot write the file in \(layout.charset.rawValue)", remedy: "use charset: UTF-8")
-        }
-        return data
+        return ERPText.encode(text, layout.charset)
     }
 
     /// One record: each field's value fitted (fixed) or quoted (separated), then the line end.
     func record(_ values: [String], fields: [ERPField], names: Bool = false) throws -> String {
         var parts: [String] = []
-        for (raw, f) in zip(values, fields) {
-            parts.append(layout.format == .fixed ? try fit(raw, f, names: names) : try quoted(raw, f))
+        let fixed = layout.format == .fixed
+        for (written, f) in zip(values, fields) {
+            let raw = ERPText.value(written, charset: layout.charset, fixed: fixed)
+            parts.append(fixed ? try fit(raw, f, names: names) : try quoted(raw, f))
         }
         return parts.joined(separator: layout.format == .fixed ? "" : layout.separator) + layout.lineEnd.text
     }
