@@ -71,6 +71,39 @@ final class ERPWriterTests: XCTestCase {
         XCTAssertEqual(sum, .zero, "the batch balances")
     }
 
+    /// A trailer can sum the credit notes alone (or the supplier lines alone): `documents:` and `roles:` narrow a
+    /// file's counts and sums, and on a line fill the field only on those vouchers. A misspelt key in a layout is
+    /// refused, as in bilag.yaml, never silently ignored.
+    func testATrailerSumsTheCreditNotesAloneAndAMisspeltLayoutKeyIsRefused() throws {
+        let yaml = """
+        format: fixed
+        line_end: lf
+        roles: [expense, payable]
+        fields:
+          - { field: role, width: 8 }
+          - { field: amount, width: 9 }
+          - { field: amount, documents: [credit-note], width: 9 }
+        trailer:
+          - [ { value: "T" }, { field: voucher_count, documents: [credit-note], width: 2, pad: "0" }, { field: amount_sum, roles: [payable], documents: [credit-note], width: 10, pad: "0" }, { field: amount_sum, roles: [payable], width: 10, pad: "0" }, { field: record_count, width: 2, pad: "0" }, { field: debit_sum, documents: [invoice], width: 9 } ]
+
+        """
+        let writer = ERPWriter(name: "erp", layout: try ERPLayout.parse(yaml, source: "kinds.yaml"))
+        XCTAssertEqual(String(decoding: try writer.render(entries()), as: UTF8.self), """
+        expense   1000.00         
+        payable  -1250.00         
+        expense   -100.00  -100.00
+        payable    125.00   125.00
+        T010000125.00-001125.0004  1000.00
+
+        """)
+        for (typo, key) in [(yaml.replacingOccurrences(of: "documents: [credit-note], width: 9", with: "document: [credit-note], width: 9"), "document"),
+                            (yaml.replacingOccurrences(of: "line_end: lf", with: "line_end: lf\nchrset: ISO-8859-1"), "chrset"),
+                            ("format: fixed\namounts: { decimals: 2, sing: trailing }\nfields:\n  - { field: amount, width: 9 }\n", "sing")] {
+            XCTAssertThrowsError(try ERPLayout.parse(typo, source: "typo.yaml")) { XCTAssertTrue("\($0)".contains("unknown key '\(key)'"), "\($0)") }
+        }
+        XCTAssertThrowsError(try ERPLayout.parse(yaml.replacingOccurrences(of: "[credit-note], width: 9", with: "[creditnote], width: 9"), source: "kind.yaml"))
+    }
+
     /// Text ISO-8859-1 cannot hold does not stop a GL07 batch (Foundation's lossy conversion gives no bytes at all on
     /// Linux for it): a Polish supplier's name, an en dash, an emoji, a decomposed accent and a line break in the text
     /// are written one byte a character — the nearest Latin-1 letter, or `?` — and every record keeps its width.

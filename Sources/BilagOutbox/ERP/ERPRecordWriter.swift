@@ -15,7 +15,23 @@ struct ERPRecordWriter {
         var vouchers = 0, records = 0
         var sum = Amount(0, scale: 2), debit = Amount(0, scale: 2), credit = Amount(0, scale: 2)
         var created = ""
+        /// Every record's voucher line, with its voucher's sequence number and document kind.
+        var lines: [(seq: Int64, kind: DocumentKind, line: VoucherLine)] = []
         var batchID: String { "BILAG" + String(format: "%012lld", firstSeq) }
+
+        /// The counts and sums of the records of `roles` on vouchers of `kinds` (all when nil).
+        func narrowed(roles: [VoucherLine.Role]?, kinds: [DocumentKind]?) -> FileFacts {
+            guard roles != nil || kinds != nil else { return self }
+            var out = self
+            let chosen = lines.filter { (roles ?? [$0.line.role]).contains($0.line.role) && (kinds ?? [$0.kind]).contains($0.kind) }
+            out.lines = chosen
+            out.records = chosen.count
+            out.vouchers = Set(chosen.map(\.seq)).count
+            out.sum = chosen.reduce(Amount(0, scale: 2)) { $0 + $1.line.amount }
+            out.debit = chosen.reduce(Amount(0, scale: 2)) { $0 + $1.line.debit }
+            out.credit = chosen.reduce(Amount(0, scale: 2)) { $0 + $1.line.credit }
+            return out
+        }
     }
 
     func render(_ vouchers: [Voucher], created: String) throws -> Data {
@@ -25,6 +41,7 @@ struct ERPRecordWriter {
             let chosen = layout.roles.flatMap { role in v.lines.filter { $0.role == role } }
             for (i, l) in chosen.enumerated() {
                 lines.append((v, l, i + 1))
+                facts.lines.append((v.seq, v.booked.documentKind, l))
                 facts.sum += l.amount; facts.debit += l.debit; facts.credit += l.credit
             }
         }
@@ -84,6 +101,9 @@ struct ERPRecordWriter {
         if let constant = f.value { return constant }
         guard let source = f.source else { return "" }
         if let roles = f.roles, let l = line?.1, !roles.contains(l.role) { return "" }
+        if let kinds = f.documents, let v = line?.0, !kinds.contains(v.booked.documentKind) { return "" }
+        // A file's count or sum in a header or trailer counts the records `roles:` and `documents:` name.
+        let file = line == nil && source.isFileTotal ? file.narrowed(roles: f.roles, kinds: f.documents) : file
         var out: String
         switch source {
         case .recordCount: out = String(file.records)
