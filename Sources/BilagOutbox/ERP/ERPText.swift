@@ -10,6 +10,8 @@ import Foundation
 enum ERPText {
     /// `raw` as a field of a record holds it.
     static func value(_ raw: String, charset: ERPLayout.Charset, fixed: Bool) -> String {
+        // Most values (accounts, amounts, dates, codes) are printable ASCII: nothing to do.
+        if raw.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return raw }
         let composed = raw.precomposedStringWithCanonicalMapping
         guard charset == .latin1 || fixed else { return composed }
         var out = ""
