@@ -56,7 +56,7 @@ public final class CaseUpdateFiles: Sendable {
             guard let first = due.first?.id, let last = due.last?.id else { return released }
             var data = Data()
             for u in due { data.append(contentsOf: u.payload.utf8); data.append(0x0A) }
-            let file = "\(connector)-\(LocalDate.today(now))-\(Self.pad(first))-\(Self.pad(last)).jsonl"
+            let file = "\(connector)-\(LocalDate.today(now, in: LocalDate.municipalTimeZone))-\(Self.pad(first))-\(Self.pad(last)).jsonl"
             let manifest = Manifest(file: file, connector: connector, count: due.count, sha256: OutboxManifest.sha256(data),
                                     bytes: data.count, writtenAt: Timestamp.string(now), updates: due.map { .init(idempotencyKey: $0.idempotencyKey, invoiceID: $0.invoiceID) })
             let encoder = JSONEncoder()

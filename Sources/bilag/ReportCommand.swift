@@ -57,6 +57,9 @@ struct ReportCommand: ParsableCommand {
             out.line("payments (\(p.writer)):")
             out.line("  paid (in files written this day): \(p.paidCount) payment(s), \(money(p.paid))")
             out.line("  waiting for their execution date: \(p.waitingCount) invoice(s), \(money(p.waiting))")
+            for r in p.byRobot {
+                out.line("  \(r.robot.padding(toLength: max(21, r.robot.count), withPad: " ", startingAt: 0))  paid \(r.paidCount) \(money(r.paid)); waiting \(r.waitingCount) \(money(r.waiting))")
+            }
             out.line("  credit held for suppliers' next invoices: \(money(p.heldCredits)); invoices settled by credit notes: \(p.settledCount)")
             for b in p.blocked { out.line("  not payable: \(b)") }
             for f in p.files { out.line("  \(p.writer)/\(f.file): \(f.count) payment(s), \(money(f.sums)), sha256 \(f.sha256.prefix(16))…, checksum \(f.checksum)") }

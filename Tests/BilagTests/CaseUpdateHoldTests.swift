@@ -45,23 +45,27 @@ final class CaseUpdateHoldTests: XCTestCase {
         _ = try ManualQueue(pipeline: w.pipeline).approve(try w.record("r-first").id, posting: .init(account: "5640010", dimensions: ["costcentre": "3310"]), by: "clerk")
     }
 
-    /// How many lines of the Outbox's files (every writer's, not the case-update files) name the invoice.
-    static func outboxLines(_ w: RobotWorld, _ id: String) -> Int {
-        let outbox = w.root + "/Outbox"
-        var n = 0
-        for path in FileManager.default.enumerator(atPath: outbox)?.compactMap({ $0 as? String }) ?? [] where !path.hasPrefix("case-updates") && !path.contains("manifests") {
-            guard let text = try? String(contentsOfFile: outbox + "/" + path, encoding: .utf8) else { continue }
-            n += text.split(separator: "\n").filter { $0.contains(id) }.count
-        }
-        return n
-    }
-
-    /// How many of the Outbox's files (every writer's, not the case-update files) name the invoice.
-    static func outboxFiles(_ w: RobotWorld, _ id: String) -> Int {
+    /// The published files of every writer (not the case-update files, not manifests), as an ERP or a bank reads the
+    /// Outbox: a writer's temporary (`.tmp-…`) and pending names and its `.lock` are never read. While a file is
+    /// published, its temporary name and its final name are two links to the same bytes for a moment, so a reader
+    /// that counted dot-files would see a booking twice.
+    static func publishedOutboxFiles(_ w: RobotWorld) -> [String] {
         let outbox = w.root + "/Outbox"
         return (FileManager.default.enumerator(atPath: outbox)?.compactMap { $0 as? String } ?? []).filter { path in
-            !path.hasPrefix("case-updates") && !path.contains("manifests") && ((try? String(contentsOfFile: outbox + "/" + path, encoding: .utf8))?.contains(id) ?? false)
-        }.count
+            !path.hasPrefix("case-updates") && !path.contains("manifests") && !path.split(separator: "/").contains { $0.hasPrefix(".") }
+        }.map { outbox + "/" + $0 }
+    }
+
+    /// How many lines of the Outbox's published files (every writer's, not the case-update files) name the invoice.
+    static func outboxLines(_ w: RobotWorld, _ id: String) -> Int {
+        publishedOutboxFiles(w).reduce(0) { n, path in
+            n + ((try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n").filter { $0.contains(id) }.count ?? 0)
+        }
+    }
+
+    /// How many of the Outbox's published files (every writer's, not the case-update files) name the invoice.
+    static func outboxFiles(_ w: RobotWorld, _ id: String) -> Int {
+        publishedOutboxFiles(w).filter { ((try? String(contentsOfFile: $0, encoding: .utf8))?.contains(id) ?? false) }.count
     }
 
     // MARK: held, refused, operators' paths

@@ -61,6 +61,15 @@ final class DemoOutboxTests: XCTestCase {
         let p = try XCTUnwrap(json["payments"] as? [String: Any])
         XCTAssertEqual(p["paid_count"] as? Int, paid)
         if LocalDate.today() < LocalDate(parsing: "2027-01-10")! { XCTAssertEqual(p["waiting_count"] as? Int, 1, "\(p)") }
+        // Paid and waiting per robot that booked them: they add up to the day's, and name the robots of the outcomes.
+        let robots = try XCTUnwrap(p["by_robot"] as? [[String: Any]], "\(p)")
+        XCTAssertEqual(robots.reduce(0) { $0 + ($1["paid_count"] as? Int ?? 0) }, paid, "\(robots)")
+        XCTAssertEqual(robots.reduce(0) { $0 + ($1["waiting_count"] as? Int ?? 0) }, p["waiting_count"] as? Int, "\(robots)")
+        let booking = Set(outcomes.filter { $0["outcome"] as? String == "booked" }.compactMap { $0["robot"] as? String })
+        XCTAssertEqual(Set(robots.compactMap { $0["robot"] as? String }), booking, "\(robots)")
+        func due(_ line: [String: Any], _ key: String) -> Amount { Amount(parsing: (line[key] as? [String: String])?["DKK"] ?? "0") ?? .zero }
+        let bookedDue = outcomes.filter { $0["outcome"] as? String == "booked" }.reduce(Amount.zero) { $0 + due($1, "amounts") }
+        XCTAssertEqual(robots.reduce(Amount.zero) { $0 + due($1, "paid") + due($1, "waiting") }, bookedDue, "every booked demo invoice is paid or waiting: \(robots)")
         let list = try bilag(["payments", "list"])
         XCTAssertEqual(list.exitCode, 0, "\(list)")
         XCTAssertEqual(list.stdout.split(separator: "\n").filter { $0.contains(" filed ") }.count, paid, list.stdout)

@@ -71,6 +71,71 @@ final class ERPWriterTests: XCTestCase {
         XCTAssertEqual(sum, .zero, "the batch balances")
     }
 
+    /// A trailer can sum the credit notes alone (or the supplier lines alone): `documents:` and `roles:` narrow a
+    /// file's counts and sums, and on a line fill the field only on those vouchers. A misspelt key in a layout is
+    /// refused, as in bilag.yaml, never silently ignored.
+    func testATrailerSumsTheCreditNotesAloneAndAMisspeltLayoutKeyIsRefused() throws {
+        let yaml = """
+        format: fixed
+        line_end: lf
+        roles: [expense, payable]
+        fields:
+          - { field: role, width: 8 }
+          - { field: amount, width: 9 }
+          - { field: amount, documents: [credit-note], width: 9 }
+        trailer:
+          - [ { value: "T" }, { field: voucher_count, documents: [credit-note], width: 2, pad: "0" }, { field: amount_sum, roles: [payable], documents: [credit-note], width: 10, pad: "0" }, { field: amount_sum, roles: [payable], width: 10, pad: "0" }, { field: record_count, width: 2, pad: "0" }, { field: debit_sum, documents: [invoice], width: 9 } ]
+
+        """
+        let writer = ERPWriter(name: "erp", layout: try ERPLayout.parse(yaml, source: "kinds.yaml"))
+        XCTAssertEqual(String(decoding: try writer.render(entries()), as: UTF8.self), """
+        expense   1000.00         
+        payable  -1250.00         
+        expense   -100.00  -100.00
+        payable    125.00   125.00
+        T010000125.00-001125.0004  1000.00
+
+        """)
+        for (typo, key) in [(yaml.replacingOccurrences(of: "documents: [credit-note], width: 9", with: "document: [credit-note], width: 9"), "document"),
+                            (yaml.replacingOccurrences(of: "line_end: lf", with: "line_end: lf\nchrset: ISO-8859-1"), "chrset"),
+                            ("format: fixed\namounts: { decimals: 2, sing: trailing }\nfields:\n  - { field: amount, width: 9 }\n", "sing")] {
+            XCTAssertThrowsError(try ERPLayout.parse(typo, source: "typo.yaml")) { XCTAssertTrue("\($0)".contains("unknown key '\(key)'"), "\($0)") }
+        }
+        XCTAssertThrowsError(try ERPLayout.parse(yaml.replacingOccurrences(of: "[credit-note], width: 9", with: "[creditnote], width: 9"), source: "kind.yaml"))
+    }
+
+    /// Text ISO-8859-1 cannot hold does not stop a GL07 batch (Foundation's lossy conversion gives no bytes at all on
+    /// Linux for it): a Polish supplier's name, an en dash, an emoji, a decomposed accent and a line break in the text
+    /// are written one byte a character — the nearest Latin-1 letter, or `?` — and every record keeps its width.
+    func testTextOutsideLatin1IsWrittenOneByteACharacterAndFixedWidthsHold() throws {
+        var e = entries()
+        for i in e.indices {
+            e[i].booked.supplierName = "Łódź Sp. z o.o."
+            e[i].booked.postings[0].text = "Husleje e\u{301}\r\nmåned – 😀 ő"
+        }
+        let writer = try shipped("unit4-gl07", settings: ["client": "K1", "voucher_type": "IN"])
+        let data = try writer.render(e)
+        let width = writer.layout.fields.reduce(0) { $0 + $1.width! }
+        let records = data.split(separator: 0x0A)
+        XCTAssertEqual(records.count, 6)
+        XCTAssertTrue(records.allSatisfy { $0.count == width + 1 && $0.last == 0x0D }, "every record \(width) bytes and CR LF")
+        func column(_ record: Data.SubSequence, _ name: String) -> String {
+            var start = record.startIndex
+            for f in writer.layout.fields {
+                if f.name == name { return String(data: Data(record[start..<(start + f.width!)]), encoding: .isoLatin1)!.trimmingCharacters(in: .whitespaces) }
+                start += f.width!
+            }
+            return "?"
+        }
+        XCTAssertEqual(column(records[2], "apar_name"), "Lódz Sp. z o.o.")
+        XCTAssertEqual(column(records[0], "description"), "Husleje é  måned - ? o", "CR and LF each a space")
+        // A separated file in ISO-8859-1 likewise; in UTF-8 the text stays as it is, composed.
+        let csv = ERPWriter(name: "erp", layout: try ERPLayout.parse("format: separated\ncharset: ISO-8859-1\nroles: [payable]\nfields:\n  - { field: supplier_name }\n", source: "l1"))
+        XCTAssertEqual(try csv.render(Array(e.prefix(1))), Data([0x4C, 0xF3, 0x64, 0x7A] + Array(" Sp. z o.o.\n".utf8)))
+        let utf8 = ERPWriter(name: "erp", layout: try ERPLayout.parse("format: separated\nroles: [expense]\nfields:\n  - { field: text }\n", source: "u8"))
+        XCTAssertEqual(String(decoding: try utf8.render(Array(e.prefix(1))), as: UTF8.self), "\"Husleje é\r måned – 😀 ő\"\n", "UTF-8 keeps the text (a line feed a space, as always); the carriage return is quoted")
+    }
+
     /// A booking made at 00:30 on 1 December in Copenhagen (23:30 UTC on 30 November) is booked on 1 December and in
     /// period 202612 in the ERP file, and the file's date is that day too; in Oslo the same with `time_zone`. The
     /// invoice's own dates (issue, due) stay as the invoice gives them.
@@ -140,6 +205,39 @@ final class ERPWriterTests: XCTestCase {
         XCTAssertThrowsError(try ERPLayout.parse("format: separated\nheader:\n  - [ { field: account } ]\nfields:\n  - { field: account }\n", source: "x")) { XCTAssertTrue("\($0)".contains("cannot stand in a header"), "\($0)") }
     }
 
+    /// Zero-padded amounts with a leading minus (an ERP that reads `-0000100,00`): the sign stays in front of the
+    /// zeros on the lines and in the trailer's sums, also when the file holds only credit notes, whose sums are negative.
+    func testZeroPaddedNegativeAmountsKeepTheSignInFrontAlsoInATrailerSummingCreditNotes() throws {
+        let yaml = """
+        format: fixed
+        line_end: lf
+        amounts: { decimals: 2, decimal_separator: ",", sign: minus }
+        roles: [expense, payable]
+        fields:
+          - { field: role, width: 8 }
+          - { field: amount, width: 11, pad: "0" }
+        trailer:
+          - [ { value: "T" }, { field: amount_sum, width: 11, pad: "0" }, { field: debit_sum, width: 11, pad: "0" }, { field: credit_sum, width: 11, pad: "0" } ]
+        """
+        let layout = try ERPLayout.parse(yaml + "\n", source: "minus.yaml")
+        let writer = ERPWriter(name: "erp", layout: layout)
+        XCTAssertEqual(String(decoding: try writer.render(entries()), as: UTF8.self), """
+        expense 00001000,00
+        payable -0001250,00
+        expense -0000100,00
+        payable 00000125,00
+        T-0000225,0000001125,0000001350,00
+
+        """)
+        // Expense lines of a credit note alone: the trailer's sum is the credit note's, negative.
+        let expenses = ERPWriter(name: "erp", layout: try ERPLayout.parse(yaml.replacingOccurrences(of: "roles: [expense, payable]", with: "roles: [expense]") + "\n", source: "minus.yaml"))
+        XCTAssertEqual(String(decoding: try expenses.render([entries()[1]]), as: UTF8.self), """
+        expense -0000100,00
+        T-0000100,0000000000,0000000100,00
+
+        """)
+    }
+
     func testBilagYamlChoosesAnERPWriterAndRefusesWhatItCannotFill() throws {
         let root = try TemporaryRoot()
         let base = "outbox:\n  writers:\n    journal: { kind: jsonl }\n    erp: { kind: erp, layout: unit4-gl07, voucher_type: IN"
@@ -156,6 +254,36 @@ final class ERPWriterTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: root.path + "/layouts", withIntermediateDirectories: true)
         try ShippedLayouts.plainCSV.write(toFile: root.path + "/layouts/mine.yaml", atomically: true, encoding: .utf8)
         XCTAssertNoThrow(try ConfigLoader.load(root: root.path, environment: [:]))
+    }
+
+    /// A writer's settings are text, read as bilag.yaml writes them, not as YAML 1.1 types: `country: NO` is Norway
+    /// (not false), `client: 007` and `payable_account: 02400` keep their zeros, `voucher_type: ON` and `y` stay words.
+    func testWriterSettingsAreReadAsWrittenNotAsYAMLTypes() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig("""
+        outbox:
+          writers:
+            journal: { kind: jsonl }
+            erp: { kind: erp, layout: unit4-gl07, client: 007, voucher_type: ON, payable_account: 02400, vat_account: 2710.0, rounding_account: y }
+            bank:
+              kind: payments
+              debtor_name: Bergen kommune
+              debtor_id: 0964338531
+              debtor_iban: NO9386011117947
+              debtor_bic: DNBANOKK
+              country: NO
+              days_ahead: 2
+
+        """)
+        let config = try ConfigLoader.load(root: root.path, environment: [:])
+        let erp = try XCTUnwrap(config.outboxWriters.first { $0.name == "erp" })
+        XCTAssertEqual(erp.settings, ["layout": "unit4-gl07", "client": "007", "voucher_type": "ON", "payable_account": "02400", "vat_account": "2710.0", "rounding_account": "y"])
+        let writer = try XCTUnwrap(try OutboxWriterKinds.make(erp, root: root.path) as? ERPWriter)
+        XCTAssertEqual([writer.accounts.payable, writer.accounts.vat, writer.accounts.rounding], ["02400", "2710.0", "y"])
+        let bank = try PaymentSettings(try XCTUnwrap(config.outboxWriters.first { $0.name == "bank" }))
+        XCTAssertEqual(bank.country, "NO")
+        XCTAssertEqual(bank.debtorID, "0964338531")
+        XCTAssertEqual(bank.daysAhead, 2)
     }
 
     /// A layout that cannot hold a value does not undo or fail the booking: the approval succeeds, the journal is

@@ -76,6 +76,22 @@ final class OutboxWriterTests: XCTestCase {
         XCTAssertEqual(try store.unwritten(by: "list", limit: 10).count, 0)
     }
 
+    /// A file written at 00:30 on 1 December in Copenhagen (23:30 UTC on 30 November) is named for 1 December, as
+    /// its payments file and `bilag report day` count it: the journal's, another writer's, and an ERP file's (in its
+    /// `time_zone`). At 22:30 UTC on a summer evening (00:30 CEST) likewise.
+    func testFileNamesCarryTheMunicipalitysDateNotUTCs() throws {
+        for (moment, day) in [("2026-11-30T23:30:00.000Z", "2026-12-01"), ("2027-06-30T22:30:00.000Z", "2027-07-01"), ("2026-12-01T22:59:00.000Z", "2026-12-01")] {
+            let root = try TemporaryRoot()
+            let store = try storeWithBookings(root, count: 2)
+            let erp = try ERPWriter(name: "ubw", settings: ["layout": "plain-csv", "time_zone": "Europe/Oslo"], root: root.path)
+            let outbox = Outbox([OutboxFiles(JournalWriter(), outbox: root.outbox), OutboxFiles(InvoiceListWriter(), outbox: root.outbox), OutboxFiles(erp, outbox: root.outbox)])
+            XCTAssertEqual(try outbox.flush(store, now: try XCTUnwrap(Timestamp.date(moment))), 6)
+            for w in outbox.writers {
+                XCTAssertEqual(files(w.directory), ["\(w.name)-\(day)-000000000001-000000000002.\(w.writer.fileExtension)"], moment)
+            }
+        }
+    }
+
     func testAFileKilledBetweenItsLinkAndItsMarkIsTakenOverFromItsManifest() throws {
         let root = try TemporaryRoot()
         let store = try storeWithBookings(root, count: 3)

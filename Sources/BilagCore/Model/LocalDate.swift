@@ -70,6 +70,16 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
         LocalDate(dayNumber: Int((now.timeIntervalSince1970 / 86400).rounded(.down)))
     }
 
+    /// The date it is in `zone` at `now` (from local midnight to 01:00 or 02:00 in Copenhagen, UTC still says
+    /// yesterday).
+    public static func today(_ now: Date, in zone: TimeZone) -> LocalDate {
+        today(now.addingTimeInterval(Double(zone.secondsFromGMT(for: now))))
+    }
+
+    /// The municipality's zone when nothing else names one: Denmark's, and Norway's is the same clock; standard time
+    /// (UTC+1) on a machine without time-zone data.
+    public static let municipalTimeZone = TimeZone(identifier: "Europe/Copenhagen") ?? TimeZone(secondsFromGMT: 3600)!
+
     public func adding(days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }
     public func days(until other: LocalDate) -> Int { other.dayNumber - dayNumber }
 

@@ -79,7 +79,7 @@ public enum ConfigLoader {
             if let v = journal["max_lines_per_file"] { config.journalMaxLinesPerFile = max(1, try int(v, "journal.max_lines_per_file", file)) }
         }
         if let outbox = top["outbox"] {
-            try outboxSection(outbox, file: file, into: &config)
+            try outboxSection(outbox, file: file, written: writerSettingsAsWritten(text), into: &config)
         }
         if let connectors = top["connectors"] as? [String: Any] {
             for (name, value) in connectors {
@@ -181,7 +181,20 @@ public enum ConfigLoader {
 
     /// The `outbox:` section: the flush interval and the writers, each `NAME: {kind, max_entries_per_file,
     /// close_after_minutes, …its own settings}`. The JSONL journal must be among them: the store is rebuilt from it.
-    static func outboxSection(_ value: Any, file: String, into config: inout BilagConfig) throws {
+    /// Each Outbox writer's settings as the file writes them, by writer name: a writer's settings are text to it, so a
+    /// scalar keeps its own spelling — `country: NO` is Norway (YAML 1.1 would read false), `client: 007` and
+    /// `payable_account: 02400` keep their zeros, `vat_rate: 25.0` its decimal.
+    static func writerSettingsAsWritten(_ text: String) -> [String: [String: String]] {
+        guard let writers = (try? Yams.compose(yaml: text))?["outbox"]?["writers"]?.mapping else { return [:] }
+        var out: [String: [String: String]] = [:]
+        for (name, spec) in writers {
+            guard let name = name.scalar?.string, let spec = spec.mapping else { continue }
+            for (key, value) in spec { if let key = key.scalar?.string, let text = value.scalar?.string { out[name, default: [:]][key] = text } }
+        }
+        return out
+    }
+
+    static func outboxSection(_ value: Any, file: String, written: [String: [String: String]] = [:], into config: inout BilagConfig) throws {
         guard let map = value as? [String: Any] else { throw BilagError("config-invalid", "\(file): outbox must be a mapping") }
         try check(map, section: "outbox", file: file)
         if let v = map["flush_interval_ms"] { config.outboxFlushIntervalMilliseconds = max(10, try int(v, "outbox.flush_interval_ms", file)) }
@@ -201,7 +214,7 @@ public enum ConfigLoader {
                                          maxEntriesPerFile: name == "journal" ? config.journalMaxLinesPerFile : 10_000)
             if let v = spec["max_entries_per_file"] { s.maxEntriesPerFile = max(1, try int(v, key + ".max_entries_per_file", file)) }
             if let v = spec["close_after_minutes"] { s.closeAfterSeconds = max(0, try int(v, key + ".close_after_minutes", file)) * 60 }
-            for (k, v) in spec where !["kind", "max_entries_per_file", "close_after_minutes"].contains(k) { s.settings[k] = "\(v)" }
+            for (k, v) in spec where !["kind", "max_entries_per_file", "close_after_minutes"].contains(k) { s.settings[k] = written[name]?[k] ?? "\(v)" }
             guard !s.kind.isEmpty else { throw BilagError("config-invalid", "\(file): \(key) has no kind", remedy: "give kind: one of \(OutboxWriterKinds.names.joined(separator: ", "))") }
             // Made once here, so a wrong kind or setting is refused when the file is read, not when the writer first runs.
             try OutboxWriterKinds.check(s, root: config.root)

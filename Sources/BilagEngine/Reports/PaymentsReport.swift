@@ -29,6 +29,19 @@ public struct PaymentsReport: Encodable, Sendable {
     public var missing: [String] = []
     public var mismatched: [String] = []
     public var ok: Bool { twice.isEmpty && unknown.isEmpty && missing.isEmpty && mismatched.isEmpty && filed == inFiles }
+    /// Paid (in the files written that day) and waiting, per robot that booked the invoices (`operator` for the
+    /// manual queue), as `outcomes` names them.
+    public var byRobot: [RobotLine] = []
+
+    /// One robot's payments: paid in the day's files, and waiting.
+    public struct RobotLine: Encodable, Sendable, Equatable {
+        public var robot: String
+        public var paidCount = 0
+        public var paid: [String: Amount] = [:]
+        public var waitingCount = 0
+        public var waiting: [String: Amount] = [:]
+        enum CodingKeys: String, CodingKey { case robot, paidCount = "paid_count", paid, waitingCount = "waiting_count", waiting }
+    }
 
     /// One payment file written that day.
     public struct FileLine: Encodable, Sendable {
@@ -44,7 +57,7 @@ public struct PaymentsReport: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case writer, paidCount = "paid_count", paid, waitingCount = "waiting_count", waiting, heldCredits = "held_credits", settledCount = "settled_count", blocked, files
-        case filed, inFiles = "in_files", twice, unknown, missing, mismatched, ok
+        case filed, inFiles = "in_files", twice, unknown, missing, mismatched, ok, byRobot = "by_robot"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -54,15 +67,19 @@ public struct PaymentsReport: Encodable, Sendable {
         try c.encode(settledCount, forKey: .settledCount); try c.encode(blocked, forKey: .blocked); try c.encode(files, forKey: .files)
         try c.encode(filed, forKey: .filed); try c.encode(inFiles, forKey: .inFiles); try c.encode(twice, forKey: .twice); try c.encode(unknown, forKey: .unknown)
         try c.encode(missing, forKey: .missing); try c.encode(mismatched, forKey: .mismatched); try c.encode(ok, forKey: .ok)
+        try c.encode(byRobot, forKey: .byRobot)
     }
 
     public init(_ payments: PaymentFiles, store: Store, day: ReportDay) throws {
         writer = payments.name
         let rows = try store.payments()
         let byID = Dictionary(rows.map { ($0.invoiceID, $0) }, uniquingKeysWith: { a, _ in a })
+        var perRobot: [Int64: (paid: Bool, currency: String, amount: Amount)] = [:]
         for p in rows {
             switch p.state {
-            case "open": waitingCount += 1; waiting[p.currency, default: .zero] += p.openAmount
+            case "open":
+                waitingCount += 1; waiting[p.currency, default: .zero] += p.openAmount
+                perRobot[p.seq] = (false, p.currency, p.openAmount)
             case "held": heldCredits[p.currency, default: .zero] += p.openAmount
             case "settled" where p.documentKind == DocumentKind.invoice.rawValue: settledCount += 1
             case "blocked": blocked.append("\(p.invoiceID): \(p.reason ?? "")")
@@ -95,8 +112,23 @@ public struct PaymentsReport: Encodable, Sendable {
                 files.append(FileLine(file: name, count: manifest.count, sums: manifest.sums, sha256: manifest.sha256, checksum: checksum, writtenAt: manifest.writtenAt))
                 paidCount += manifest.count
                 for (c, a) in manifest.sums { paid[c, default: .zero] += a }
+                for e in manifest.payments { perRobot[e.seq] = (true, e.currency, e.amount) }
             }
         }
+        byRobot = try Self.byRobot(perRobot, store: store)
         for p in rows where p.state == "filed" && seen[p.invoiceID] == nil && recorded[p.file ?? ""]?.state == "written" { missing.append("\(p.invoiceID) (\(p.file ?? ""))") }
+    }
+
+    /// The payments by the robot whose booking made them (read from the bookings, by sequence number).
+    static func byRobot(_ payments: [Int64: (paid: Bool, currency: String, amount: Amount)], store: Store) throws -> [RobotLine] {
+        var lines: [String: RobotLine] = [:]
+        for entry in try store.bookings(payments.keys.sorted()) {
+            guard let p = payments[entry.seq] else { continue }
+            let robot = DayReport.robot(try entry.booked().bookedBy)
+            var line = lines[robot] ?? RobotLine(robot: robot)
+            if p.paid { line.paidCount += 1; line.paid[p.currency, default: .zero] += p.amount } else { line.waitingCount += 1; line.waiting[p.currency, default: .zero] += p.amount }
+            lines[robot] = line
+        }
+        return lines.values.sorted { $0.robot < $1.robot }
     }
 }

@@ -17,8 +17,12 @@ public struct ERPField: Decodable, Sendable, Equatable {
     public var date: String?
     /// Written values for what the field holds (`payable: AP`), `default` for anything else.
     public var map: [String: String]?
-    /// Filled only on voucher lines of these roles (empty on the others).
+    /// Filled only on voucher lines of these roles (empty on the others); on a file's count or sum (header, trailer),
+    /// counting only the records of these roles.
     public var roles: [VoucherLine.Role]?
+    /// Filled only on the vouchers of these documents (`invoice`, `credit-note`); on a file's count or sum, counting
+    /// only their records (a trailer's sum of the credit notes: `{ field: amount_sum, documents: [credit-note] }`).
+    public var documents: [DocumentKind]?
     /// Cut a value longer than the width rather than refuse the file (for free text only).
     public var truncate: Bool = false
 
@@ -42,12 +46,15 @@ public struct ERPField: Decodable, Sendable, Equatable {
         var isAmount: Bool { [.amount, .debit, .credit, .amountSum, .debitSum, .creditSum].contains(self) }
         var isNumber: Bool { isAmount || [.voucherNo, .lineNo, .recordCount, .voucherCount, .firstSeq, .lastSeq].contains(self) }
         var isDate: Bool { [.issueDate, .dueDate, .bookedDate, .createdDate].contains(self) }
+        /// A count or sum over the file's records (which `roles:` and `documents:` can narrow).
+        var isFileTotal: Bool { [.recordCount, .voucherCount, .amountSum, .debitSum, .creditSum].contains(self) }
         var isFileLevel: Bool { [.recordCount, .voucherCount, .amountSum, .debitSum, .creditSum, .createdDate, .firstSeq, .lastSeq, .batchID, .setting].contains(self) }
     }
 
-    enum CodingKeys: String, CodingKey { case name, source = "field", value, key, width, align, pad, date, map, roles, truncate }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, source = "field", value, key, width, align, pad, date, map, roles, documents, truncate }
 
     public init(from decoder: Decoder) throws {
+        try LayoutKeys.refuseUnknown(decoder, CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decodeIfPresent(String.self, forKey: .name)
         source = try c.decodeIfPresent(Source.self, forKey: .source)
@@ -59,6 +66,7 @@ public struct ERPField: Decodable, Sendable, Equatable {
         date = try c.decodeIfPresent(String.self, forKey: .date)
         map = try c.decodeIfPresent([String: String].self, forKey: .map)
         roles = try c.decodeIfPresent([VoucherLine.Role].self, forKey: .roles)
+        documents = try c.decodeIfPresent([DocumentKind].self, forKey: .documents)
         truncate = try c.decodeIfPresent(Bool.self, forKey: .truncate) ?? false
     }
 

@@ -16,7 +16,7 @@ public struct ERPLayout: Decodable, Sendable, Equatable {
     /// break), `all`, or `none` (then such a value is refused).
     public var quoting: Quoting = .minimal
     public var quote: String = "\""
-    /// `UTF-8` or `ISO-8859-1` (characters outside it become `?`).
+    /// `UTF-8` or `ISO-8859-1` (a character outside it as its nearest Latin-1 one, else `?`: `ERPText`).
     public var charset: Charset = .utf8
     /// `lf` or `crlf`.
     public var lineEnd: LineEnd = .lf
@@ -36,7 +36,6 @@ public struct ERPLayout: Decodable, Sendable, Equatable {
     public enum Quoting: String, Decodable, Sendable { case minimal, all, none }
     public enum Charset: String, Decodable, Sendable {
         case utf8 = "UTF-8", latin1 = "ISO-8859-1"
-        var encoding: String.Encoding { self == .utf8 ? .utf8 : .isoLatin1 }
     }
     public enum LineEnd: String, Decodable, Sendable {
         case lf, crlf
@@ -54,9 +53,10 @@ public struct ERPLayout: Decodable, Sendable, Equatable {
         /// Whole minor units (øre, cents) with no separator: `12550` for 125.50.
         public var minorUnits: Bool = false
         public enum Sign: String, Decodable, Sendable { case minus, trailing, none }
-        enum CodingKeys: String, CodingKey { case decimals, decimalSeparator = "decimal_separator", sign, minorUnits = "minor_units" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case decimals, decimalSeparator = "decimal_separator", sign, minorUnits = "minor_units" }
         public init() {}
         public init(from decoder: Decoder) throws {
+            try LayoutKeys.refuseUnknown(decoder, CodingKeys.self)
             let c = try decoder.container(keyedBy: CodingKeys.self)
             decimals = try c.decodeIfPresent(Int.self, forKey: .decimals) ?? 2
             decimalSeparator = try c.decodeIfPresent(String.self, forKey: .decimalSeparator) ?? "."
@@ -65,11 +65,12 @@ public struct ERPLayout: Decodable, Sendable, Equatable {
         }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case description, format, separator, quoting, quote, charset, lineEnd = "line_end", dateFormat = "date_format", amounts, roles, columnNames = "column_names", header, fields, trailer
     }
 
     public init(from decoder: Decoder) throws {
+        try LayoutKeys.refuseUnknown(decoder, CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         description = try c.decodeIfPresent(String.self, forKey: .description)
         format = try c.decode(Format.self, forKey: .format)
@@ -109,5 +110,24 @@ public struct ERPLayout: Decodable, Sendable, Equatable {
         if case let DecodingError.keyNotFound(k, c) = error { return "\(k.stringValue) is missing at " + (c.codingPath.map(\.stringValue).joined(separator: ".")) }
         if case let DecodingError.typeMismatch(_, c) = error { return c.debugDescription + " at " + c.codingPath.map(\.stringValue).joined(separator: ".") }
         return "\(error)"
+    }
+}
+
+/// A layout file's keys are checked as bilag.yaml's are: a misspelt key (`trunctate:`, `document:`) is refused, never
+/// silently ignored.
+enum LayoutKeys {
+    struct Key: CodingKey {
+        var stringValue: String
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
+    static func refuseUnknown<K: CodingKey & CaseIterable>(_ decoder: Decoder, _ known: K.Type) throws {
+        let names = K.allCases.map(\.stringValue)
+        let c = try decoder.container(keyedBy: Key.self)
+        if let unknown = c.allKeys.first(where: { !names.contains($0.stringValue) }) {
+            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath + [unknown], debugDescription: "unknown key '\(unknown.stringValue)' (this place takes \(names.joined(separator: ", ")))"))
+        }
     }
 }

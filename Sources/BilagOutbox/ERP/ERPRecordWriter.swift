@@ -15,7 +15,23 @@ struct ERPRecordWriter {
         var vouchers = 0, records = 0
         var sum = Amount(0, scale: 2), debit = Amount(0, scale: 2), credit = Amount(0, scale: 2)
         var created = ""
+        /// Every record's voucher line, with its voucher's sequence number and document kind.
+        var lines: [(seq: Int64, kind: DocumentKind, line: VoucherLine)] = []
         var batchID: String { "BILAG" + String(format: "%012lld", firstSeq) }
+
+        /// The counts and sums of the records of `roles` on vouchers of `kinds` (all when nil).
+        func narrowed(roles: [VoucherLine.Role]?, kinds: [DocumentKind]?) -> FileFacts {
+            guard roles != nil || kinds != nil else { return self }
+            var out = self
+            let chosen = lines.filter { (roles ?? [$0.line.role]).contains($0.line.role) && (kinds ?? [$0.kind]).contains($0.kind) }
+            out.lines = chosen
+            out.records = chosen.count
+            out.vouchers = Set(chosen.map(\.seq)).count
+            out.sum = chosen.reduce(Amount(0, scale: 2)) { $0 + $1.line.amount }
+            out.debit = chosen.reduce(Amount(0, scale: 2)) { $0 + $1.line.debit }
+            out.credit = chosen.reduce(Amount(0, scale: 2)) { $0 + $1.line.credit }
+            return out
+        }
     }
 
     func render(_ vouchers: [Voucher], created: String) throws -> Data {
@@ -25,6 +41,7 @@ struct ERPRecordWriter {
             let chosen = layout.roles.flatMap { role in v.lines.filter { $0.role == role } }
             for (i, l) in chosen.enumerated() {
                 lines.append((v, l, i + 1))
+                facts.lines.append((v.seq, v.booked.documentKind, l))
                 facts.sum += l.amount; facts.debit += l.debit; facts.credit += l.credit
             }
         }
@@ -34,17 +51,16 @@ struct ERPRecordWriter {
         for h in layout.header { text += try record(h.map { try value($0, nil, facts) }, fields: h) }
         for (v, l, n) in lines { text += try record(layout.fields.map { try value($0, (v, l, n), facts) }, fields: layout.fields) }
         for t in layout.trailer { text += try record(t.map { try value($0, nil, facts) }, fields: t) }
-        guard let data = text.data(using: layout.charset.encoding, allowLossyConversion: true) else {
-            throw BilagError("outbox-layout", "cannot write the file in \(layout.charset.rawValue)", remedy: "use charset: UTF-8")
-        }
-        return data
+        return ERPText.encode(text, layout.charset)
     }
 
     /// One record: each field's value fitted (fixed) or quoted (separated), then the line end.
     func record(_ values: [String], fields: [ERPField], names: Bool = false) throws -> String {
         var parts: [String] = []
-        for (raw, f) in zip(values, fields) {
-            parts.append(layout.format == .fixed ? try fit(raw, f, names: names) : try quoted(raw, f))
+        let fixed = layout.format == .fixed
+        for (written, f) in zip(values, fields) {
+            let raw = ERPText.value(written, charset: layout.charset, fixed: fixed)
+            parts.append(fixed ? try fit(raw, f, names: names) : try quoted(raw, f))
         }
         return parts.joined(separator: layout.format == .fixed ? "" : layout.separator) + layout.lineEnd.text
     }
@@ -61,7 +77,10 @@ struct ERPRecordWriter {
         let numeric = f.source?.isNumber ?? false
         let pad = Character(f.pad ?? " ")
         let filler = String(repeating: pad, count: width - s.count)
-        return (f.align ?? (numeric ? .right : .left)) == .right ? filler + s : s + filler
+        guard (f.align ?? (numeric ? .right : .left)) == .right else { return s + filler }
+        // A leading sign stays in front of zeros padding an amount: -0001250,00, never 0000-1250,00.
+        if pad == "0", f.source?.isAmount ?? false, let sign = s.first, sign == "-" || sign == "+" { return String(sign) + filler + s.dropFirst() }
+        return filler + s
     }
 
     func quoted(_ raw: String, _ f: ERPField) throws -> String {
@@ -82,6 +101,9 @@ struct ERPRecordWriter {
         if let constant = f.value { return constant }
         guard let source = f.source else { return "" }
         if let roles = f.roles, let l = line?.1, !roles.contains(l.role) { return "" }
+        if let kinds = f.documents, let v = line?.0, !kinds.contains(v.booked.documentKind) { return "" }
+        // A file's count or sum in a header or trailer counts the records `roles:` and `documents:` name.
+        let file = line == nil && source.isFileTotal ? file.narrowed(roles: f.roles, kinds: f.documents) : file
         var out: String
         switch source {
         case .recordCount: out = String(file.records)

@@ -21,7 +21,7 @@ public struct ERPWriter: OutboxWriterKind {
 
     static let ownSettings: Set<String> = ["layout", "payable_account", "vat_account", "vat_accounts", "rounding_account", "prepaid_account", "extension", "time_zone"]
     /// Denmark's zone (Norway keeps the same clock); standard time on a machine without time-zone data.
-    public static let defaultTimeZone = TimeZone(identifier: "Europe/Copenhagen") ?? TimeZone(secondsFromGMT: 3600)!
+    public static let defaultTimeZone = LocalDate.municipalTimeZone
 
     public init(name: String, layout: ERPLayout, accounts: VoucherAccounts = VoucherAccounts(), settings: [String: String] = [:], fileExtension: String? = nil,
                 timeZone: TimeZone = ERPWriter.defaultTimeZone) {
