@@ -1,4 +1,9 @@
 import BilagCore
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// A rule the official OIOUBL Schematron states on the document as written (`ValidationContext.written`), read the
 /// way its XPath 1.0 reads it. For an invoice built in code (nothing written) it does not apply.
@@ -56,16 +61,55 @@ extension WrittenElement {
     func eq(_ local: StaticString, _ v: String) -> Bool { anyChild(local) { $0.textEquals(v) } }
     /// `cbc:x != 'v'`: some child `x` has another string value (false when there is none).
     func ne(_ local: StaticString, _ v: String) -> Bool { anyChild(local) { !$0.textEquals(v) } }
-    /// `cbc:x/@a = 'v'`.
+    /// `cbc:x/@a = 'v'` (bytes compared, no string built).
     func attributeEq(_ local: StaticString, _ attribute: StaticString, _ v: String) -> Bool {
-        anyChild(local) { $0.attribute(attribute) == v }
+        anyChild(local) { e in e.attributeBytes(attribute).map { XPath.same($0, v) } ?? false }
     }
     /// `normalize-space(cbc:x)`.
     func normalized(_ local: StaticString) -> String { XPath.normalizeSpace(string(local)) }
+    /// `normalize-space(cbc:x) = ''`: no child `x`, or the first one's text is only whitespace (no string built).
+    func isBlank(_ local: StaticString) -> Bool {
+        guard let e = child(local) else { return true }
+        return XPath.blank(e.textBytes)
+    }
     /// `cbc:x` exists.
-    func has(_ local: StaticString) -> Bool { child(local) != nil }
+    @inline(__always) func has(_ local: StaticString) -> Bool { child(local) != nil }
     /// `string-length(cbc:x)`, in characters.
-    func length(_ local: StaticString) -> Int { string(local).count }
+    func length(_ local: StaticString) -> Int {
+        guard let e = child(local) else { return 0 }
+        return XPath.characters(e.textBytes) ?? e.text.count
+    }
+
+    /// Calls `body` with each child named `local`, building no array.
+    @inline(__always)
+    func forEach(_ local: StaticString, _ body: (WrittenElement) -> Void) {
+        _ = anyChild(local) { body($0); return false }
+    }
+
+    /// Calls `body` with each element the relative path selects (`a/b/c`), in document order, building no array.
+    func forEach(_ path: [StaticString], _ body: (WrittenElement) -> Void) {
+        path.withUnsafeBufferPointer { walk($0[...], body) }
+    }
+
+    private func walk(_ path: Slice<UnsafeBufferPointer<StaticString>>, _ body: (WrittenElement) -> Void) {
+        guard let step = path.first else { body(self); return }
+        let rest = path.dropFirst()
+        forEach(step) { $0.walk(rest, body) }
+    }
+
+    /// Whether some element the relative path selects satisfies `predicate` (stops at the first).
+    func contains(_ path: [StaticString], where predicate: (WrittenElement) -> Bool) -> Bool {
+        path.withUnsafeBufferPointer { find($0[...], predicate) }
+    }
+
+    private func find(_ path: Slice<UnsafeBufferPointer<StaticString>>, _ predicate: (WrittenElement) -> Bool) -> Bool {
+        guard let step = path.first else { return predicate(self) }
+        let rest = path.dropFirst()
+        return anyChild(step) { $0.find(rest, predicate) }
+    }
+
+    /// Whether the relative path selects anything.
+    func exists(_ path: [StaticString]) -> Bool { contains(path) { _ in true } }
 
     /// Where this element is, for a finding: its name.
     var place: String { name }
@@ -98,6 +142,57 @@ enum XPath {
         }
         guard digits > 0, let v = Double(String(Substring(b))) else { return nil }
         return negative ? -v : v
+    }
+
+    /// `String(bytes) == v` as Swift compares strings (canonical equivalence), without building the string when
+    /// both are ASCII: then equal bytes are the only way to be equal.
+    @inline(__always)
+    static func same(_ bytes: UnsafeBufferPointer<UInt8>, _ v: String) -> Bool {
+        var v = v
+        return v.withUTF8 { u in same(bytes, u) }
+    }
+
+    /// `String(a) == String(b)`, comparing bytes while both are ASCII.
+    @inline(__always)
+    static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        if a.count == b.count, a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 { return true }
+        if ascii(a) && ascii(b) { return false }
+        return String(decoding: a, as: UTF8.self) == String(decoding: b, as: UTF8.self)
+    }
+
+    @inline(__always)
+    static func ascii(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for c in bytes where c >= 0x80 { return false }
+        return true
+    }
+
+    /// Whether `bytes` are only XML whitespace (`normalize-space` of them is empty).
+    @inline(__always)
+    static func blank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for c in bytes where !(c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D) { return false }
+        return true
+    }
+
+    /// `String.count` of `bytes` without building the string when they are ASCII without a carriage return (one
+    /// character a byte); nil otherwise (the caller counts the string).
+    @inline(__always)
+    static func characters(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        for c in bytes where c >= 0x80 || c == 0x0D { return nil }
+        return bytes.count
+    }
+
+    /// `number(s)` of text as written.
+    static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? { number(String(decoding: bytes, as: UTF8.self)) }
+
+    /// `starts-with(s, '-')` of text as written.
+    @inline(__always)
+    static func negative(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { bytes.first == 0x2D }
+
+    /// `string-length(substring-after(s, '.'))` of text as written (the string is built only when it is not plain ASCII).
+    static func decimals(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard characters(bytes) != nil else { return decimals(String(decoding: bytes, as: UTF8.self)) }
+        guard let dot = bytes.firstIndex(of: 0x2E) else { return 0 }
+        return bytes.count - dot - 1
     }
 
     /// `starts-with(s, '-')`.

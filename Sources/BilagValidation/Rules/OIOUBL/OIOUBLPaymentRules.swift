@@ -22,13 +22,23 @@ enum OIOUBLPaymentRules {
     static let codes = ["1", "10", "20", "31", "42", "48", "49", "50", "58", "59", "93", "97"]
 
     static let payeeID: [StaticString] = ["PayeeFinancialAccount", "ID"]
-    static func payeeAccountID(_ pm: PM) -> String { pm.select(["PayeeFinancialAccount"]).first?.string("ID") ?? "" }
-    static func branchID(_ pm: PM, _ account: StaticString) -> [WrittenElement] { pm.select([account, "FinancialInstitutionBranch", "ID"]) }
+    static func payeeAccountID(_ pm: PM) -> String { pm.child("PayeeFinancialAccount")?.string("ID") ?? "" }
+    /// The first `account/FinancialInstitutionBranch/ID`, in document order.
+    static func branchID(_ pm: PM, _ account: StaticString) -> WrittenElement? { first(pm, [account, "FinancialInstitutionBranch", "ID"]) }
     static func institutionID(_ pm: PM, _ account: StaticString) -> Bool {
-        !pm.select([account, "FinancialInstitutionBranch", "FinancialInstitution", "ID"]).isEmpty
+        pm.exists([account, "FinancialInstitutionBranch", "FinancialInstitution", "ID"])
+    }
+    /// The first element `path` selects, in document order.
+    static func first(_ pm: PM, _ path: [StaticString]) -> WrittenElement? {
+        var found: WrittenElement?
+        _ = pm.contains(path) { found = $0; return true }
+        return found
     }
     /// `string-length(a/b/c)`: the first one's text, in characters.
-    static func length(_ pm: PM, _ path: [StaticString]) -> Int { pm.select(path).first?.text.count ?? 0 }
+    static func length(_ pm: PM, _ path: [StaticString]) -> Int {
+        guard let e = first(pm, path) else { return 0 }
+        return XPath.characters(e.textBytes) ?? e.text.count
+    }
     static func notNumber(_ s: String) -> Bool { XPath.number(s) == nil }
     static let channelList = "urn:oioubl:codelist:paymentchannelcode-1.1"
 
@@ -73,12 +83,12 @@ enum OIOUBLPaymentRules {
             pm.eq("PaymentMeansCode", "42") && !pm.attributeEq("PaymentChannelCode", "listID", channelList)
         },
         each("F-LIB124", "PaymentMeansCode = 42, PayerFinancialAccount/FinancialInstitutionBranch/ID is mandatory when the branch is given") { pm in
-            pm.eq("PaymentMeansCode", "42") && !pm.select(["PayerFinancialAccount", "FinancialInstitutionBranch"]).isEmpty && branchID(pm, "PayerFinancialAccount").isEmpty
+            pm.eq("PaymentMeansCode", "42") && pm.exists(["PayerFinancialAccount", "FinancialInstitutionBranch"]) && branchID(pm, "PayerFinancialAccount") == nil
         },
         each("F-LIB125", "PaymentMeansCode = 42, PayeeFinancialAccount class is mandatory") { $0.eq("PaymentMeansCode", "42") && !$0.has("PayeeFinancialAccount") },
-        each("F-LIB126", "PaymentMeansCode = 42, Account ID element is mandatory") { $0.eq("PaymentMeansCode", "42") && $0.select(payeeID).isEmpty },
+        each("F-LIB126", "PaymentMeansCode = 42, Account ID element is mandatory") { $0.eq("PaymentMeansCode", "42") && !$0.exists(payeeID) },
         each("F-LIB127", "PaymentMeansCode = 42, FinancialInstitutionBranch/ID (Registreringsnummer) element is mandatory") { pm in
-            pm.eq("PaymentMeansCode", "42") && branchID(pm, "PayeeFinancialAccount").isEmpty
+            pm.eq("PaymentMeansCode", "42") && branchID(pm, "PayeeFinancialAccount") == nil
         },
         each("F-LIB128", "PaymentMeansCode = 42, PaymentChannelCode must equal DK:BANK") { $0.eq("PaymentMeansCode", "42") && $0.ne("PaymentChannelCode", "DK:BANK") },
         each("F-LIB131", "PaymentMeansCode = 42, PayeeFinancialAccount/ID must be at most 10 characters") { pm in
@@ -89,16 +99,16 @@ enum OIOUBLPaymentRules {
         },
         each("F-LIB311", "FinancialInstitutionBranch/ID (Registreringsnummer) must contain a numerical value") { pm in
             // not(number(x)): NaN and 0 are false.
-            pm.eq("PaymentMeansCode", "42") && (XPath.number(branchID(pm, "PayeeFinancialAccount").first?.text ?? "") ?? 0) == 0
+            pm.eq("PaymentMeansCode", "42") && (XPath.number(branchID(pm, "PayeeFinancialAccount")?.text ?? "") ?? 0) == 0
         },
         // IBAN (31, 58, 59)
         forbids("F-LIB103", "31", "InstructionNote"),
         each("F-LIB106", "PaymentMeansCode = 31, PaymentChannelCode must have listID urn:oioubl:codelist:paymentchannelcode-1.1") { pm in
             pm.eq("PaymentMeansCode", "31") && !pm.attributeEq("PaymentChannelCode", "listID", channelList)
         },
-        each("F-LIB107", "PaymentMeansCode = 31, ID element is mandatory") { $0.eq("PaymentMeansCode", "31") && $0.select(payeeID).isEmpty },
+        each("F-LIB107", "PaymentMeansCode = 31, ID element is mandatory") { $0.eq("PaymentMeansCode", "31") && !$0.exists(payeeID) },
         each("F-LIB108", "PaymentMeansCode = 31 with IBAN, FinancialInstitutionBranch/ID is not allowed") { pm in
-            pm.eq("PaymentMeansCode", "31") && pm.eq("PaymentChannelCode", "IBAN") && !branchID(pm, "PayeeFinancialAccount").isEmpty
+            pm.eq("PaymentMeansCode", "31") && pm.eq("PaymentChannelCode", "IBAN") && branchID(pm, "PayeeFinancialAccount") != nil
         },
         each("F-LIB109", "PaymentMeansCode = 31, PaymentChannelCode must be IBAN or ZZZ") { pm in
             pm.eq("PaymentMeansCode", "31") && !(pm.eq("PaymentChannelCode", "IBAN") || pm.eq("PaymentChannelCode", "ZZZ"))
@@ -116,10 +126,10 @@ enum OIOUBLPaymentRules {
             pm.eq("PaymentMeansCode", "31") && pm.eq("PaymentChannelCode", "IBAN") && length(pm, payeeID) < 1
         },
         each("F-LIB276", "PaymentMeansCode = 31 with ZZZ, FinancialInstitutionBranch/ID is mandatory") { pm in
-            pm.eq("PaymentMeansCode", "31") && pm.eq("PaymentChannelCode", "ZZZ") && branchID(pm, "PayeeFinancialAccount").isEmpty
+            pm.eq("PaymentMeansCode", "31") && pm.eq("PaymentChannelCode", "ZZZ") && branchID(pm, "PayeeFinancialAccount") == nil
         },
         each("F-LIB377", "PaymentMeansCode = 58, PayeeFinancialAccount.ID must be used") { pm in
-            pm.eq("PaymentMeansCode", "58") && (pm.select(payeeID).isEmpty || XPath.normalizeSpace(payeeAccountID(pm)).isEmpty)
+            pm.eq("PaymentMeansCode", "58") && (!pm.exists(payeeID) || XPath.normalizeSpace(payeeAccountID(pm)).isEmpty)
         },
         each("F-LIB379", "PaymentMeansCode = 58, when PaymentChannelCode is used it must be 'IBAN'.") { pm in
             pm.eq("PaymentMeansCode", "58") && pm.has("PaymentChannelCode") && !pm.eq("PaymentChannelCode", "IBAN")
@@ -152,7 +162,7 @@ enum OIOUBLPaymentRules {
             pm.eq("PaymentMeansCode", "50") && (pm.eq("PaymentID", "04") || pm.eq("PaymentID", "15")) && notNumber(pm.string("InstructionID"))
         },
         each("F-LIB319", "PaymentMeansCode = 50, PayeeFinancialAccount class is mandatory") { $0.eq("PaymentMeansCode", "50") && !$0.has("PayeeFinancialAccount") },
-        each("F-LIB320", "PaymentMeansCode = 50, PayeeFinancialAccount/ID is mandatory") { $0.eq("PaymentMeansCode", "50") && $0.select(payeeID).isEmpty },
+        each("F-LIB320", "PaymentMeansCode = 50, PayeeFinancialAccount/ID is mandatory") { $0.eq("PaymentMeansCode", "50") && !$0.exists(payeeID) },
         each("F-LIB321", "PaymentMeansCode = 50 or PaymentChannelCode = DK:GIRO, PayeeFinancialAccount.ID must be a number of 7 or 8 digits") { pm in
             guard pm.eq("PaymentMeansCode", "50") || pm.eq("PaymentChannelCode", "DK:GIRO") else { return false }
             let id = payeeAccountID(pm)
@@ -195,15 +205,17 @@ enum OIOUBLPaymentRules {
     + [
         // Payment terms
         WrittenRule("F-LIB247", "No more than one Note element may be present") { doc, at in
-            for t in doc.children("PaymentTerms") where t.count("Note") > 1 { at.append("cac:PaymentTerms") }
+            doc.forEach("PaymentTerms") { t in if t.count("Note") > 1 { at.append("cac:PaymentTerms") } }
         },
         WrittenRule("F-LIB020", "Invalid PaymentTerms/Amount or SequenceNumeric: must not be negative") { doc, at in
-            var values = doc.select(["PaymentTerms", "Amount"]) + doc.select(["AllowanceCharge", "SequenceNumeric"])
+            func check(_ v: WrittenElement) { if XPath.negative(v.textBytes) { at.append(v.name) } }
+            doc.forEach(["PaymentTerms", "Amount"], check)
+            doc.forEach(["AllowanceCharge", "SequenceNumeric"], check)
             for line in doc.lines {
-                values += line.select(["AllowanceCharge", "SequenceNumeric"]) + line.select(["Price", "AllowanceCharge", "SequenceNumeric"])
-                values += line.select(["BillingReference", "BillingReferenceLine", "AllowanceCharge", "SequenceNumeric"])
+                line.forEach(["AllowanceCharge", "SequenceNumeric"], check)
+                line.forEach(["Price", "AllowanceCharge", "SequenceNumeric"], check)
+                line.forEach(["BillingReference", "BillingReferenceLine", "AllowanceCharge", "SequenceNumeric"], check)
             }
-            for v in values where XPath.negative(v.text) { at.append(v.name) }
         },
         WrittenRule("F-INV134", .invoice, "The sum of PaymentTerms/Amount elements or the value of the first PaymentTerms/Amount must equal PayableAmount") { doc, at in
             let terms = doc.children("PaymentTerms")
