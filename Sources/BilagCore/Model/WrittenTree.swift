@@ -54,7 +54,7 @@ public final class WrittenTree: @unchecked Sendable {
 
     /// One object validation derives from the tree (the places its rules are stated on), made once and kept with
     /// the tree (`memo`): an `Unmanaged` reference, 0 until set; set once, without a lock.
-    private let memoSlot = Atomic<UInt>(0)
+    @usableFromInline let memoSlot = Atomic<UInt>(0)
 
     public init(nodes: [Node], attributes: [Attribute], bytes: [UInt8]) {
         self.nodes = nodes; self.attributes = attributes; self.bytes = bytes
@@ -76,6 +76,7 @@ public final class WrittenTree: @unchecked Sendable {
 
     /// The object `make` builds from this tree, built at most once per tree and kept with it (two threads asking at
     /// once may both build it; one is kept). Every caller must ask for the same type `T`.
+    @inlinable
     public func memo<T: AnyObject>(_ make: () -> T) -> T {
         let m = memoSlot.load(ordering: .acquiring)
         if m != 0 { return Unmanaged<T>.fromOpaque(UnsafeRawPointer(bitPattern: m)!).takeUnretainedValue() }

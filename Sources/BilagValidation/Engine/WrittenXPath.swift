@@ -32,8 +32,7 @@ final class WrittenRule: Rule, @unchecked Sendable {
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
-        guard let w = c.written else { return }
-        let doc = w.root
+        guard let doc = c.writtenRoot else { return }
         switch root {
         case .invoice: guard doc.is("Invoice") else { return }
         case .creditNote: guard doc.is("CreditNote") else { return }
@@ -123,6 +122,13 @@ enum XPath {
     /// XSLT 1.0 stylesheets with XPath 2.0's `number()` (an `xs:double` cast), which takes a leading `+` too.
     /// XPath numbers are IEEE doubles: the rules that compute with them (line amount = quantity × price) compute so.
     static func number(_ s: String) -> Double? {
+        // The usual form, `[-]digits[.digits]` with at most 15 digits: the quotient of two doubles that hold the
+        // digits and the power of ten exactly is the correctly rounded value, as Double(String) gives it.
+        var s = s
+        if let p = s.withUTF8({ plainDecimal($0) }), p.digits <= 15 {
+            let v = Double(p.mantissa) / powersOfTen[p.fraction]
+            return p.negative ? -v : v
+        }
         let t = s.trimmingXMLSpace()
         var b = Substring(t).utf8[...]
         guard !b.isEmpty else { return nil }
@@ -181,8 +187,49 @@ enum XPath {
         return bytes.count
     }
 
+    static let powersOfTen: [Double] = (0...18).map { p in (0..<p).reduce(1.0) { r, _ in r * 10 } }
+
+    /// Text of the form `[-]digits[.digits]` (XML whitespace around, a point only between digits, at most 18
+    /// digits): its sign, digits as an integer, digit count and decimals. nil for every other form (a `+`, an
+    /// exponent, `.5`, `5.`, letters, more digits), which the callers read the general way.
+    @inline(__always)
+    static func plainDecimal(_ b: UnsafeBufferPointer<UInt8>) -> (negative: Bool, mantissa: UInt64, digits: Int, fraction: Int)? {
+        func space(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+        var i = 0, n = b.count
+        while i < n, space(b[i]) { i += 1 }
+        while n > i, space(b[n - 1]) { n -= 1 }
+        guard i < n else { return nil }
+        var negative = false
+        if b[i] == 0x2D { negative = true; i += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0, whole = 0, fraction = 0, point = false
+        while i < n {
+            let c = b[i]
+            if c == 0x2E {
+                if point { return nil }
+                point = true
+            } else if c &- 48 <= 9 {
+                digits += 1
+                guard digits <= 18 else { return nil }
+                mantissa = mantissa &* 10 &+ UInt64(c &- 48)
+                if point { fraction += 1 } else { whole += 1 }
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard whole > 0, !point || fraction > 0 else { return nil }
+        return (negative, mantissa, digits, fraction)
+    }
+
     /// `number(s)` of text as written.
-    static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? { number(String(decoding: bytes, as: UTF8.self)) }
+    static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        if let p = plainDecimal(bytes), p.digits <= 15 {
+            let v = Double(p.mantissa) / powersOfTen[p.fraction]
+            return p.negative ? -v : v
+        }
+        return number(String(decoding: bytes, as: UTF8.self))
+    }
 
     /// `starts-with(s, '-')` of text as written.
     @inline(__always)

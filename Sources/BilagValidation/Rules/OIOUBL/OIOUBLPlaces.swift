@@ -16,6 +16,8 @@ enum OIOUBLPlaces {
         /// What each address has (parallel to `addresses`).
         let addressFacts: [AddressFacts]
         let paymentMeans: [WrittenElement]
+        /// The codes each payment means is written as (parallel to `paymentMeans`, `OIOUBLPaymentRules.codeBits`).
+        let paymentMeansCodes: [UInt16]
         /// The `TaxTotal` groups the TaxTotal rules compare among siblings: the document's, then each line's.
         let taxTotalGroups: [[WrittenElement]]
 
@@ -25,6 +27,7 @@ enum OIOUBLPlaces {
             self.lines = lines; self.parties = parties; self.partiesAndTaxRepresentative = partiesAndTaxRepresentative
             self.taxCategories = taxCategories; self.taxSchemes = taxSchemes; self.taxSubtotals = taxSubtotals
             self.addresses = addresses; self.paymentMeans = paymentMeans
+            paymentMeansCodes = paymentMeans.map(OIOUBLPaymentRules.codeBits)
             addressFacts = addresses.map(AddressFacts.init)
             self.taxTotalGroups = taxTotalGroups
         }
