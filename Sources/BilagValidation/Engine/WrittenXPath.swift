@@ -231,6 +231,13 @@ enum XPath {
         return number(String(decoding: bytes, as: UTF8.self))
     }
 
+    /// `starts-with(normalize-space(s), '-')`: the first byte that is no XML whitespace is a minus.
+    @inline(__always)
+    static func leadingMinus(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for c in bytes where !(c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D) { return c == 0x2D }
+        return false
+    }
+
     /// `starts-with(s, '-')` of text as written.
     @inline(__always)
     static func negative(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { bytes.first == 0x2D }

@@ -118,7 +118,7 @@ final class OIOUBLTotal: Rule {
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         guard c.isUBLCreditNoteRoot == creditNote else { return }
         // Stated on `cac:LegalMonetaryTotal`: a document written without one has nothing these rules are stated on.
-        if let doc = c.writtenRoot, !doc.has("LegalMonetaryTotal") { return }
+        if let doc = c.writtenRoot, OIOUBLPlaces.totals(doc).isEmpty { return }
         if !holds(c, c.oioublSums ?? OIOUBLArithmeticRules.Sums(c)) { issues.add(self, message, at: "cac:LegalMonetaryTotal") }
     }
 }

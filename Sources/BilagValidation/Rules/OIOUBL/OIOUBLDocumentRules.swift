@@ -69,10 +69,10 @@ enum OIOUBLDocumentRules {
         currencyID(doc, &at, "cbc:LineExtensionAmount") { p in doc.lines.contains { $0.anyChild("LineExtensionAmount", p) } }
     }
     + WrittenRule.pair("F-INV013", "F-CRN008", "There is a LineExtensionAmount where the currencyID does not equal the DocumentCurrencyCode") { doc, at in
-        currencyID(doc, &at, "cac:LegalMonetaryTotal/cbc:LineExtensionAmount") { doc.contains(["LegalMonetaryTotal", "LineExtensionAmount"], where: $0) }
+        currencyID(doc, &at, "cac:LegalMonetaryTotal/cbc:LineExtensionAmount") { p in OIOUBLPlaces.totals(doc).contains { $0.anyChild("LineExtensionAmount", p) } }
     }
     + WrittenRule.pair("F-INV014", "F-CRN009", "There is a PayableAmount where the currencyID does not equal the DocumentCurrencyCode") { doc, at in
-        currencyID(doc, &at, "cac:LegalMonetaryTotal/cbc:PayableAmount") { doc.contains(["LegalMonetaryTotal", "PayableAmount"], where: $0) }
+        currencyID(doc, &at, "cac:LegalMonetaryTotal/cbc:PayableAmount") { p in OIOUBLPlaces.totals(doc).contains { $0.anyChild("PayableAmount", p) } }
     }
     + WrittenRule.pair("F-INV024", "F-CRN022", "Invalid OrderReference/ID. Must contain a value.") { doc, at in
         doc.forEach("OrderReference") { o in if o.isBlank("ID") { at.append("cac:OrderReference/cbc:ID") } }

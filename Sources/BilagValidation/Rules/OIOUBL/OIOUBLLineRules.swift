@@ -55,7 +55,7 @@ enum OIOUBLLineRules {
     /// Calls `body` with each allowance and charge F-LIB228 is stated on, in this order: the document's, then each
     /// line's own, its `BillingReference/BillingReferenceLine/AllowanceCharge` and its `Price/AllowanceCharge`.
     static func forEachAllowanceCharge(_ doc: WrittenElement, _ body: (WrittenElement) -> Void) {
-        doc.forEach("AllowanceCharge", body)
+        for ac in OIOUBLPlaces.allowanceCharges(doc) { body(ac) }
         for line in doc.lines {
             line.forEach("AllowanceCharge", body)
             line.forEach(["BillingReference", "BillingReferenceLine", "AllowanceCharge"], body)
@@ -73,7 +73,7 @@ enum OIOUBLLineRules {
             line.anyChild("LineExtensionAmount") { XPath.decimals($0.textBytes) < 2 }
         }
         + WrittenRule.pair("F-INV120", "F-CRN066", "Invalid LegalMonetaryTotal/LineExtensionAmount. Must contain a value") { doc, at in
-            doc.forEach("LegalMonetaryTotal") { t in if t.isBlank("LineExtensionAmount") { at.append("cac:LegalMonetaryTotal/cbc:LineExtensionAmount") } }
+            for t in OIOUBLPlaces.totals(doc) where t.isBlank("LineExtensionAmount") { at.append("cac:LegalMonetaryTotal/cbc:LineExtensionAmount") }
         }
         + [
             WrittenRule("F-INV137", .invoice, "Invalid InvoicedQuantity. Must contain a value") { doc, at in
@@ -94,8 +94,8 @@ enum OIOUBLLineRules {
             WrittenRule("F-LIB019", "Invalid amount or quantity: must not be negative or zero (AllowanceCharge Amount/BaseAmount, Price BaseQuantity/OrderableUnitFactorRate)") { doc, at in
                 // not(starts-with(., '-')) and . != 0 (NaN != 0 holds).
                 func check(_ v: WrittenElement) { if XPath.negative(v.textBytes) || XPath.number(v.textBytes) == 0 { at.append(v.name) } }
-                doc.forEach(["AllowanceCharge", "Amount"], check)
-                doc.forEach(["AllowanceCharge", "BaseAmount"], check)
+                for ac in OIOUBLPlaces.allowanceCharges(doc) { ac.forEach("Amount", check) }
+                for ac in OIOUBLPlaces.allowanceCharges(doc) { ac.forEach("BaseAmount", check) }
                 for line in doc.lines {
                     line.forEach(["BillingReference", "BillingReferenceLine", "AllowanceCharge", "Amount"], check)
                     line.forEach(["BillingReference", "BillingReferenceLine", "AllowanceCharge", "BaseAmount"], check)

@@ -6,8 +6,11 @@ import BilagCore
 /// (31/58/59), NemKonto (97), direct debit (49) and card (48).
 enum OIOUBLPaymentRules {
     /// A rule on each `cac:PaymentMeans`: broken where `broken` holds.
-    static func each(_ id: String, _ message: String, _ broken: @escaping (PM) -> Bool) -> any Rule {
-        WrittenRule(id, message) { doc, at in
+    static func each(_ id: String, _ message: String, _ broken: @escaping (PM) -> Bool) -> any Rule { each(id, .both, message, broken) }
+
+    /// The same stated for one root only.
+    static func each(_ id: String, _ root: WrittenRule.Root, _ message: String, _ broken: @escaping (PM) -> Bool) -> any Rule {
+        WrittenRule(id, root, message) { doc, at in
             let f = OIOUBLPlaces.of(doc)
             for i in f.paymentMeans.indices where broken(PM(f.paymentMeans[i], codes: f.paymentMeansCodes[i])) { at.append("cac:PaymentMeans") }
         }
@@ -32,6 +35,7 @@ enum OIOUBLPaymentRules {
     }
 
     static let payeeID: [StaticString] = ["PayeeFinancialAccount", "ID"]
+    static let payerID: [StaticString] = ["PayerFinancialAccount", "ID"]
     static func payeeAccountID(_ pm: PM) -> String { pm.child("PayeeFinancialAccount")?.string("ID") ?? "" }
     /// The first `account/FinancialInstitutionBranch/ID`, in document order.
     static func branchID(_ pm: PM, _ account: StaticString) -> WrittenElement? { first(pm, [account, "FinancialInstitutionBranch", "ID"]) }
@@ -201,6 +205,25 @@ enum OIOUBLPaymentRules {
         each("F-LIB289", "PaymentMeansCode = 49, PaymentChannelCode must be IBAN or DK:BANK") { pm in
             pm.code(.c49) && pm.has("PaymentChannelCode") && !(pm.eq("PaymentChannelCode", "IBAN") || pm.eq("PaymentChannelCode", "DK:BANK"))
         },
+        // The payer's account for a direct debit (stated in the Invoice stylesheet only).
+        each("F-LIB290", .invoice, "PaymentMeansCode = 49, For DK:BANK, Account ID must be 10 characters") { pm in
+            pm.code(.c49) && pm.eq("PaymentChannelCode", "DK:BANK") && length(pm, payerID) != 10
+        },
+        each("F-LIB291", .invoice, "PaymentMeansCode = 49, For DK:BANK, FinancialInstitutionBranch/ID (Registreringsnummer) must be 4 numerical characters") { pm in
+            pm.code(.c49) && pm.eq("PaymentChannelCode", "DK:BANK") && length(pm, ["PayerFinancialAccount", "FinancialInstitutionBranch", "ID"]) != 4
+        },
+        each("F-LIB292", .invoice, "PaymentMeansCode = 49, For IBAN, Account ID must be no more than 34 characters") { pm in
+            pm.code(.c49) && pm.eq("PaymentChannelCode", "IBAN") && length(pm, payerID) > 34
+        },
+        each("F-LIB293", .invoice, "PaymentMeansCode = 49, For IBAN, Account ID must be at least 18 characters") { pm in
+            pm.code(.c49) && pm.eq("PaymentChannelCode", "IBAN") && length(pm, payerID) < 18
+        },
+        each("F-LIB294", .invoice, "PaymentMeansCode = 49, FinancialInstitutionBranch/ID (Registreringsnummer) element is not used, when PaymentChannelCode equals IBAN") { pm in
+            pm.code(.c49) && pm.eq("PaymentChannelCode", "IBAN") && pm.exists(["PayerFinancialAccount", "FinancialInstitutionBranch", "ID"])
+        },
+        each("F-LIB295", .invoice, "PaymentMeansCode = 49, For IBAN, ID element is mandatory") { pm in
+            pm.code(.c49) && pm.eq("PaymentChannelCode", "IBAN") && !institutionID(pm, "PayerFinancialAccount")
+        },
         // Card (48)
         each("F-LIB342", "PaymentMeansCode = 48, CardAccount is mandatory") { $0.code(.c48) && !$0.has("CardAccount") },
     ]
@@ -220,7 +243,7 @@ enum OIOUBLPaymentRules {
         WrittenRule("F-LIB020", "Invalid PaymentTerms/Amount or SequenceNumeric: must not be negative") { doc, at in
             func check(_ v: WrittenElement) { if XPath.negative(v.textBytes) { at.append(v.name) } }
             doc.forEach(["PaymentTerms", "Amount"], check)
-            doc.forEach(["AllowanceCharge", "SequenceNumeric"], check)
+            for ac in OIOUBLPlaces.allowanceCharges(doc) { ac.forEach("SequenceNumeric", check) }
             for line in doc.lines {
                 line.forEach(["AllowanceCharge", "SequenceNumeric"], check)
                 line.forEach(["Price", "AllowanceCharge", "SequenceNumeric"], check)
@@ -229,7 +252,7 @@ enum OIOUBLPaymentRules {
         },
         WrittenRule("F-INV134", .invoice, "The sum of PaymentTerms/Amount elements or the value of the first PaymentTerms/Amount must equal PayableAmount") { doc, at in
             let terms = doc.children("PaymentTerms")
-            guard !terms.isEmpty, let total = doc.child("LegalMonetaryTotal") else { return }
+            guard !terms.isEmpty, let total = OIOUBLPlaces.totals(doc).first else { return }
             // format-number(x, '##.00') of both sides: compared after rounding to cents (an absent amount is NaN).
             let payable = OIOUBLWrittenMoney.cents(total.string("PayableAmount"))
             var sum: Exact? = .zero
@@ -272,6 +295,14 @@ struct PM {
 /// Amounts as written, read as the Schematron's `number()` reads them, in exact arithmetic.
 enum OIOUBLWrittenMoney {
     /// The amount as an exact number; nil when `number()` would give NaN.
+    static func exact(_ b: UnsafeBufferPointer<UInt8>) -> Exact? {
+        if let p = XPath.plainDecimal(b) {
+            let units = Int64(p.mantissa)
+            return Exact(units: p.negative ? -units : units, scale: Int8(p.fraction))
+        }
+        return exact(String(decoding: b, as: UTF8.self))
+    }
+
     static func exact(_ s: String) -> Exact? {
         // The usual form, `[-]digits[.digits]` (at most 18 digits), read directly: the value `Amount(parsing:)`
         // gives it, without a `Decimal`.

@@ -20,16 +20,22 @@ enum OIOUBLPlaces {
         let paymentMeansCodes: [UInt16]
         /// The `TaxTotal` groups the TaxTotal rules compare among siblings: the document's, then each line's.
         let taxTotalGroups: [[WrittenElement]]
+        /// The document's `cac:LegalMonetaryTotal`s and `cac:AllowanceCharge`s (near the end of a long root: found
+        /// once instead of by each of the twenty totals rules).
+        let legalMonetaryTotals: [WrittenElement]
+        let allowanceCharges: [WrittenElement]
 
         init(lines: [WrittenElement], parties: [WrittenElement], partiesAndTaxRepresentative: [WrittenElement], taxCategories: [WrittenElement],
              taxSchemes: [WrittenElement], taxSubtotals: [WrittenElement], addresses: [WrittenElement], paymentMeans: [WrittenElement],
-             taxTotalGroups: [[WrittenElement]]) {
+             taxTotalGroups: [[WrittenElement]], root: WrittenElement) {
             self.lines = lines; self.parties = parties; self.partiesAndTaxRepresentative = partiesAndTaxRepresentative
             self.taxCategories = taxCategories; self.taxSchemes = taxSchemes; self.taxSubtotals = taxSubtotals
             self.addresses = addresses; self.paymentMeans = paymentMeans
             paymentMeansCodes = paymentMeans.map(OIOUBLPaymentRules.codeBits)
             addressFacts = addresses.map(AddressFacts.init)
             self.taxTotalGroups = taxTotalGroups
+            legalMonetaryTotals = root.children("LegalMonetaryTotal")
+            allowanceCharges = root.children("AllowanceCharge")
         }
     }
 
@@ -49,7 +55,7 @@ enum OIOUBLPlaces {
         for line in lines { line.forEach(["TaxTotal", "TaxSubtotal"]) { subtotals.append($0) } }
         return Found(lines: lines, parties: parties, partiesAndTaxRepresentative: withRepresentative, taxCategories: categories,
                      taxSchemes: schemes, taxSubtotals: subtotals, addresses: addresses(doc, lines, parties),
-                     paymentMeans: doc.children("PaymentMeans"), taxTotalGroups: [doc.children("TaxTotal")] + lines.map { $0.children("TaxTotal") })
+                     paymentMeans: doc.children("PaymentMeans"), taxTotalGroups: [doc.children("TaxTotal")] + lines.map { $0.children("TaxTotal") }, root: doc)
     }
 
     static func parties(_ doc: WrittenElement, taxRepresentative: Bool = false) -> [WrittenElement] {
@@ -60,6 +66,8 @@ enum OIOUBLPlaces {
     static func taxSchemes(_ doc: WrittenElement) -> [WrittenElement] { of(doc).taxSchemes }
     static func taxSubtotals(_ doc: WrittenElement) -> [WrittenElement] { of(doc).taxSubtotals }
     static func addresses(_ doc: WrittenElement) -> [WrittenElement] { of(doc).addresses }
+    static func totals(_ doc: WrittenElement) -> [WrittenElement] { of(doc).legalMonetaryTotals }
+    static func allowanceCharges(_ doc: WrittenElement) -> [WrittenElement] { of(doc).allowanceCharges }
 
     /// `Signature/SignatoryParty`, `AccountingSupplierParty/Party`, `AccountingCustomerParty/Party`, `PayeeParty`,
     /// `BuyerCustomerParty/Party`, `SellerSupplierParty/Party`, `Delivery/DeliveryParty` and the lines'
