@@ -122,6 +122,10 @@ def main(argv=None):
     ap.add_argument("--cache", default=os.path.join(REPO, ".build", "validation-diff", "official.json"))
     ap.add_argument("--list", type=int, default=15, help="how many disagreeing mutants to list per syntax")
     ap.add_argument("--official-only", action="store_true", help="only run the official rules (fills the cache)")
+    ap.add_argument("--only", help="comma list of syntaxes to judge and compare after sampling all of --syntax (the same sample, "
+                                   "fewer official runs), e.g. --only oioubl")
+    ap.add_argument("--write-only", action="store_true", help="only write the mutants into --keep (no official rules, no bilag): "
+                                                              "to compare two bilag builds on them")
     ap.add_argument("--min-verdict", type=float, default=None, help="exit 1 when the overall verdict agreement (%%) is lower")
     a = ap.parse_args(argv)
     try:
@@ -129,7 +133,10 @@ def main(argv=None):
     except ImportError:
         print("saxonche is not installed (pip install saxonche): the official rules cannot run", file=sys.stderr)
         return 77
-    if not a.official_only and not os.path.exists(a.bilag):
+    if a.write_only and not a.keep:
+        print("--write-only needs --keep FOLDER", file=sys.stderr)
+        return 2
+    if not a.official_only and not a.write_only and not os.path.exists(a.bilag):
         print(f"no bilag binary at {a.bilag} (swift build first, or --bilag)", file=sys.stderr)
         return 2
     sys.path.insert(0, HERE)
@@ -180,6 +187,9 @@ def main(argv=None):
         if a.sample and len(items) > a.sample:
             items = rng.sample(items, a.sample)
         chosen += [(syn,) + it for it in items]
+    if a.only:
+        judged = set(a.only.split(","))
+        chosen = [c for c in chosen if c[0] in judged]
     files = []
     for i, (syn, base, label, text) in enumerate(chosen):
         name = f"{i:05d}-{syn}.xml"
@@ -187,6 +197,10 @@ def main(argv=None):
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
         files.append((name, syn, base, label, text, path))
+
+    if a.write_only:
+        print(f"{len(files)} mutants written to {work}")
+        return 0
 
     # 3. Official verdicts.
     official = {}

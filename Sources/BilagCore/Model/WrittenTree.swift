@@ -3,6 +3,7 @@ import Glibc
 #else
 import Darwin
 #endif
+import Synchronization
 
 /// The document's elements as written: local name, own text (not trimmed) and attributes, in document order, for
 /// validation rules that are stated on the document itself (the OIOUBL Schematron judges a few hundred paths).
@@ -47,9 +48,13 @@ public final class WrittenTree: @unchecked Sendable {
 
     /// The same three arrays in buffers of the tree's own, which `WrittenElement` reads through plain pointers
     /// (immutable, freed with the tree): navigation then does no reference counting at all.
-    let nodeBuffer: UnsafeMutablePointer<Node>
-    let attributeBuffer: UnsafeMutablePointer<Attribute>
-    let byteBuffer: UnsafeMutablePointer<UInt8>
+    @usableFromInline let nodeBuffer: UnsafeMutablePointer<Node>
+    @usableFromInline let attributeBuffer: UnsafeMutablePointer<Attribute>
+    @usableFromInline let byteBuffer: UnsafeMutablePointer<UInt8>
+
+    /// One object validation derives from the tree (the places its rules are stated on), made once and kept with
+    /// the tree (`memo`): an `Unmanaged` reference, 0 until set; set once, without a lock.
+    @usableFromInline let memoSlot = Atomic<UInt>(0)
 
     public init(nodes: [Node], attributes: [Attribute], bytes: [UInt8]) {
         self.nodes = nodes; self.attributes = attributes; self.bytes = bytes
@@ -62,15 +67,31 @@ public final class WrittenTree: @unchecked Sendable {
     }
 
     deinit {
+        let m = memoSlot.load(ordering: .acquiring)
+        if m != 0 { Unmanaged<AnyObject>.fromOpaque(UnsafeRawPointer(bitPattern: m)!).release() }
         nodeBuffer.deallocate()
         attributeBuffer.deallocate()
         byteBuffer.deallocate()
     }
 
+    /// The object `make` builds from this tree, built at most once per tree and kept with it (two threads asking at
+    /// once may both build it; one is kept). Every caller must ask for the same type `T`.
+    @inlinable
+    public func memo<T: AnyObject>(_ make: () -> T) -> T {
+        let m = memoSlot.load(ordering: .acquiring)
+        if m != 0 { return Unmanaged<T>.fromOpaque(UnsafeRawPointer(bitPattern: m)!).takeUnretainedValue() }
+        let made = make()
+        let raw = UInt(bitPattern: Unmanaged.passRetained(made).toOpaque())
+        let (exchanged, original) = memoSlot.compareExchange(expected: 0, desired: raw, ordering: .acquiringAndReleasing)
+        if exchanged { return made }
+        Unmanaged<T>.fromOpaque(UnsafeRawPointer(bitPattern: raw)!).release()
+        return Unmanaged<T>.fromOpaque(UnsafeRawPointer(bitPattern: original)!).takeUnretainedValue()
+    }
+
     /// The document element (node 0).
     public var root: WrittenElement { WrittenElement(tree: self, index: 0) }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     static func equals(_ bytes: UnsafePointer<UInt8>, _ start: Int32, _ length: Int32, _ s: StaticString) -> Bool {
         guard Int(length) == s.utf8CodeUnitCount else { return false }
         // Names are short: a loop beats a call to memcmp.
@@ -83,7 +104,7 @@ public final class WrittenTree: @unchecked Sendable {
         return true
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     static func string(_ bytes: UnsafePointer<UInt8>, _ start: Int32, _ length: Int32) -> String {
         String(decoding: UnsafeBufferPointer(start: bytes + Int(start), count: Int(length)), as: UTF8.self)
     }
@@ -97,20 +118,20 @@ public final class WrittenTree: @unchecked Sendable {
 public struct WrittenElement: @unchecked Sendable {
     public unowned(unsafe) let tree: WrittenTree
     public let index: Int32
-    let nodes: UnsafePointer<WrittenTree.Node>
-    let bytes: UnsafePointer<UInt8>
+    @usableFromInline let nodes: UnsafePointer<WrittenTree.Node>
+    @usableFromInline let bytes: UnsafePointer<UInt8>
 
     public init(tree: WrittenTree, index: Int32) {
         self.tree = tree; self.index = index
         nodes = UnsafePointer(tree.nodeBuffer); bytes = UnsafePointer(tree.byteBuffer)
     }
 
-    @inline(__always) init(_ other: WrittenElement, _ index: Int32) {
+    @inlinable @inline(__always) init(_ other: WrittenElement, _ index: Int32) {
         tree = other.tree; self.index = index; nodes = other.nodes; bytes = other.bytes
     }
 
-    @inline(__always) var node: WrittenTree.Node { nodes[Int(index)] }
-    @inline(__always) func named(_ n: WrittenTree.Node, _ local: StaticString) -> Bool {
+    @inlinable @inline(__always) var node: WrittenTree.Node { nodes[Int(index)] }
+    @inlinable @inline(__always) func named(_ n: WrittenTree.Node, _ local: StaticString) -> Bool {
         WrittenTree.equals(bytes, n.nameStart, n.nameLength, local)
     }
 
@@ -118,10 +139,11 @@ public struct WrittenElement: @unchecked Sendable {
     public var name: String { let n = node; return WrittenTree.string(bytes, n.nameStart, n.nameLength) }
 
     /// True when the local name is `local`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func `is`(_ local: StaticString) -> Bool { named(node, local) }
 
     /// The first child element named `local`.
+    @inlinable
     public func child(_ local: StaticString) -> WrittenElement? {
         var c = node.firstChild
         while c >= 0 {
@@ -133,6 +155,7 @@ public struct WrittenElement: @unchecked Sendable {
     }
 
     /// Every child element named `local`, in document order.
+    @inlinable
     public func children(_ local: StaticString) -> [WrittenElement] {
         var out: [WrittenElement] = []
         var c = node.firstChild
@@ -152,7 +175,15 @@ public struct WrittenElement: @unchecked Sendable {
         return out
     }
 
+    /// Calls `body` with each child element, in document order (no array built).
+    @inlinable
+    public func forEachChild(_ body: (WrittenElement) -> Void) {
+        var c = node.firstChild
+        while c >= 0 { body(WrittenElement(self, c)); c = nodes[Int(c)].nextSibling }
+    }
+
     /// How many child elements are named `local` (`count(x)`).
+    @inlinable
     public func count(_ local: StaticString) -> Int {
         var k = 0
         var c = node.firstChild
@@ -190,6 +221,7 @@ public struct WrittenElement: @unchecked Sendable {
     }
 
     /// True when the element's own text is exactly `v` (no string is built).
+    @inlinable
     public func textEquals(_ v: String) -> Bool {
         let n = node
         var v = v
@@ -200,6 +232,7 @@ public struct WrittenElement: @unchecked Sendable {
     }
 
     /// Calls `body` with each child element named `local` until it returns true; true when one did.
+    @inlinable
     public func anyChild(_ local: StaticString, _ body: (WrittenElement) -> Bool) -> Bool {
         var c = node.firstChild
         while c >= 0 {
@@ -213,18 +246,31 @@ public struct WrittenElement: @unchecked Sendable {
     /// `string(x)` of the first child named `local`: its text as written, "" when there is no such child.
     public func string(_ local: StaticString) -> String { child(local)?.text ?? "" }
 
-    /// An attribute without namespace exactly as written; nil when missing.
-    public func attribute(_ local: StaticString) -> String? {
+    /// The element's own text as written, as bytes valid while the tree is held; empty when it has none.
+    @inlinable
+    public var textBytes: UnsafeBufferPointer<UInt8> {
+        let n = node
+        return n.textStart < 0 ? UnsafeBufferPointer(start: bytes, count: 0) : UnsafeBufferPointer(start: bytes + Int(n.textStart), count: Int(n.textLength))
+    }
+
+    /// An attribute without namespace as bytes valid while the tree is held; nil when missing.
+    @inlinable
+    public func attributeBytes(_ local: StaticString) -> UnsafeBufferPointer<UInt8>? {
         let n = node
         let attributes = UnsafePointer(tree.attributeBuffer)
         var i = Int(n.firstAttribute)
         let end = i + Int(n.attributeCount)
         while i < end {
             let a = attributes[i]
-            if WrittenTree.equals(bytes, a.nameStart, a.nameLength, local) { return WrittenTree.string(bytes, a.valueStart, a.valueLength) }
+            if WrittenTree.equals(bytes, a.nameStart, a.nameLength, local) { return UnsafeBufferPointer(start: bytes + Int(a.valueStart), count: Int(a.valueLength)) }
             i += 1
         }
         return nil
+    }
+
+    /// An attribute without namespace exactly as written; nil when missing.
+    public func attribute(_ local: StaticString) -> String? {
+        attributeBytes(local).map { String(decoding: $0, as: UTF8.self) }
     }
 }
 

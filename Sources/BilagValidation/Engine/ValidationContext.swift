@@ -67,6 +67,8 @@ public struct ValidationContext: Sendable {
 
     /// The elements as written (OIOUBL documents; nil for other syntaxes and for an invoice built in code).
     public let written: WrittenTree?
+    /// Its document element, read without reference counting (valid while `written` is held, as here).
+    let writtenRoot: WrittenElement?
 
     /// The OIOUBL totals' sums, computed once for the dozen totals rules (OIOUBL profile only).
     private(set) var oioublSums: OIOUBLArithmeticRules.Sums?
@@ -82,6 +84,7 @@ public struct ValidationContext: Sendable {
         self.invoice = invoice
         self.lexical = lexical
         self.written = written
+        writtenRoot = written?.root
         self.unreadablePaths = findings.map(\.path)
         let t = invoice.totals
         hasTotals = t.sumOfInvoiceLineNetAmount != nil || t.invoiceTotalAmountWithoutVAT != nil || t.invoiceTotalAmountWithVAT != nil

@@ -48,27 +48,27 @@ enum OIOUBLArithmeticRules {
             return !(d > Exact(units: 55, scale: 4)) && !(d < Exact(units: -55, scale: 4))
         },
         pair("F-INV127", "F-CRN073", "The sum of TaxTotal/TaxSubtotal/TaxAmount elements must equal TaxExclusiveAmount.") { c, s in
-            if let w = c.written { return OIOUBLWrittenTotalsRules.taxExclusiveHolds(w.root) }
+            if let doc = c.writtenRoot { return OIOUBLWrittenTotalsRules.taxExclusiveHolds(doc) }
             guard let written = c.lexical.oioubl?.taxExclusiveAmount else { return true }
             return cents(written.exact) == cents(s.tax)
         },
         pair("F-INV128", "F-CRN074", "TaxInclusiveAmount is calculated incorrectly (LineExtensionAmount + Σ TaxSubtotal/TaxAmount + ChargeTotalAmount − AllowanceTotalAmount + PayableRoundingAmount).") { c, s in
-            if let w = c.written { return OIOUBLWrittenTotalsRules.taxInclusiveHolds(w.root) }
+            if let doc = c.writtenRoot { return OIOUBLWrittenTotalsRules.taxInclusiveHolds(doc) }
             guard let inclusive = c.invoice.totals.invoiceTotalAmountWithVAT else { return true }
             return cents(inclusive.exact) == cents(s.inclusive)
         },
         pair("F-INV129", "F-CRN075", "The sum of AllowanceCharge/Amount elements (with ChargeIndicator='false') must equal AllowanceTotalAmount.") { c, _ in
-            if let w = c.written { return OIOUBLWrittenTotalsRules.allowanceTotalHolds(w.root, charge: false) }
+            if let doc = c.writtenRoot { return OIOUBLWrittenTotalsRules.allowanceTotalHolds(doc, charge: false) }
             guard let stated = c.invoice.totals.sumOfAllowancesOnDocumentLevel else { return true }
             return cents(stated.exact) == cents(c.allowanceSum)
         },
         pair("F-INV130", "F-CRN076", "The sum of AllowanceCharge/Amount elements (with ChargeIndicator='true') must equal ChargeTotalAmount.") { c, _ in
-            if let w = c.written { return OIOUBLWrittenTotalsRules.allowanceTotalHolds(w.root, charge: true) }
+            if let doc = c.writtenRoot { return OIOUBLWrittenTotalsRules.allowanceTotalHolds(doc, charge: true) }
             guard let stated = c.invoice.totals.sumOfChargesOnDocumentLevel else { return true }
             return cents(stated.exact) == cents(c.chargeSum)
         },
         pair("F-INV133", "F-CRN079", "PayableAmount is calculated incorrectly (LineExtensionAmount + Σ TaxSubtotal/TaxAmount + ChargeTotalAmount − AllowanceTotalAmount − PrepaidAmount + PayableRoundingAmount).") { c, s in
-            if let w = c.written { return OIOUBLWrittenTotalsRules.payableHolds(w.root) }
+            if let doc = c.writtenRoot { return OIOUBLWrittenTotalsRules.payableHolds(doc) }
             return cents(c.invoice.totals.amountDueForPayment?.exact ?? 0) == cents(s.inclusive - s.prepaid)
         },
         pair("F-INV338", "F-CRN208", "The LegalMonetaryTotal/PayableRoundingAmount must NOT be less than -10.00 or greater than 10.00.") { c, s in
@@ -85,7 +85,7 @@ enum OIOUBLArithmeticRules {
         // F-LIB014: exactly two decimals as written (F-LIB250/F-LIB261 are stated on the tree, OIOUBLTaxRules) (`string-length(substring-after(., '.')) != 2`).
         // For a parsed document F-LIB016 is stated on the amounts as written (OIOUBLWrittenTotalsRules).
         Assert("F-LIB016", p, at: "cac:LegalMonetaryTotal/cbc:PayableAmount", "Invalid PayableAmount. Must not be negative.") { c in
-            c.written != nil || (c.invoice.totals.amountDueForPayment?.exact ?? 0) >= 0
+            c.writtenRoot != nil || (c.invoice.totals.amountDueForPayment?.exact ?? 0) >= 0
         },
         LexicalFindings(id: "F-LIB014", p, "Must have 2 decimals (LegalMonetaryTotal amounts, PrepaidPayment/PaidAmount).") { $0.oioubl?.notTwoDecimals ?? [] },
     ]
@@ -118,7 +118,7 @@ final class OIOUBLTotal: Rule {
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         guard c.isUBLCreditNoteRoot == creditNote else { return }
         // Stated on `cac:LegalMonetaryTotal`: a document written without one has nothing these rules are stated on.
-        if let w = c.written, !w.root.has("LegalMonetaryTotal") { return }
+        if let doc = c.writtenRoot, OIOUBLPlaces.totals(doc).isEmpty { return }
         if !holds(c, c.oioublSums ?? OIOUBLArithmeticRules.Sums(c)) { issues.add(self, message, at: "cac:LegalMonetaryTotal") }
     }
 }

@@ -8,10 +8,15 @@ enum OIOUBLDocumentRules {
     static let currencyElements: [StaticString] = ["DocumentCurrencyCode", "TaxCurrencyCode", "PricingCurrencyCode", "PaymentCurrencyCode", "PaymentAlternativeCurrencyCode"]
 
     /// `/*/path[@currencyID][@currencyID != string(current())]` for each `cbc:DocumentCurrencyCode`.
-    static func currencyID(_ doc: WrittenElement, _ amounts: [WrittenElement], _ at: inout [String], _ place: String) {
-        for code in doc.children("DocumentCurrencyCode") {
-            let currency = code.text
-            if amounts.contains(where: { $0.attribute("currencyID").map { $0 != currency } ?? false }) { at.append(place) }
+    /// `anyAmount(p)`: whether `p` holds for one of the amounts (the amounts are walked, not gathered).
+    static func currencyID(_ doc: WrittenElement, _ at: inout [String], _ place: String, _ anyAmount: ((WrittenElement) -> Bool) -> Bool) {
+        doc.forEach("DocumentCurrencyCode") { code in
+            let currency = code.textBytes
+            let differs = anyAmount { a in
+                guard let c = a.attributeBytes("currencyID") else { return false }
+                return !XPath.same(c, currency)
+            }
+            if differs { at.append(place) }
         }
     }
 
@@ -33,7 +38,7 @@ enum OIOUBLDocumentRules {
     ]
     + OIOUBLCodeLists.profilesByScheme.sorted { $0.value.rule < $1.value.rule }.map { profileRule($0.key, $0.value.rule) }
     + WrittenRule.pair("F-INV009", "F-CRN006", "Invalid ID (the document number). Must contain a value.") { doc, at in
-        if doc.normalized("ID").isEmpty { at.append("cbc:ID") }
+        if doc.isBlank("ID") { at.append("cbc:ID") }
     }
     + WrittenRule.pair("F-INV007", "F-CRN004", "Invalid DocumentCurrencyCode. Must contain a value") { doc, at in
         if !doc.ne("DocumentCurrencyCode", "") { at.append("cbc:DocumentCurrencyCode") }
@@ -44,8 +49,8 @@ enum OIOUBLDocumentRules {
     + [
         WrittenRule("F-LIB298", "Invalid CurrencyCode (not in the ISO 4217 list)") { doc, at in
             for name in currencyElements {
-                for e in doc.children(name) where !OIOUBLCodeLists.listed(e.text, in: OIOUBLCodeLists.currencyCodes, set: OIOUBLCodeLists.currencySet) {
-                    at.append(e.name)
+                doc.forEach(name) { e in
+                    if !OIOUBLCodeLists.listed(e.text, in: OIOUBLCodeLists.currencyCodes, set: OIOUBLCodeLists.currencySet) { at.append(e.name) }
                 }
             }
         },
@@ -61,16 +66,16 @@ enum OIOUBLDocumentRules {
         },
     ]
     + WrittenRule.pair("F-INV012", "F-CRN007", "There is a LineExtensionAmount for one or more lines where the currencyID does not equal the DocumentCurrencyCode") { doc, at in
-        currencyID(doc, doc.lines.flatMap { $0.children("LineExtensionAmount") }, &at, "cbc:LineExtensionAmount")
+        currencyID(doc, &at, "cbc:LineExtensionAmount") { p in doc.lines.contains { $0.anyChild("LineExtensionAmount", p) } }
     }
     + WrittenRule.pair("F-INV013", "F-CRN008", "There is a LineExtensionAmount where the currencyID does not equal the DocumentCurrencyCode") { doc, at in
-        currencyID(doc, doc.select(["LegalMonetaryTotal", "LineExtensionAmount"]), &at, "cac:LegalMonetaryTotal/cbc:LineExtensionAmount")
+        currencyID(doc, &at, "cac:LegalMonetaryTotal/cbc:LineExtensionAmount") { p in OIOUBLPlaces.totals(doc).contains { $0.anyChild("LineExtensionAmount", p) } }
     }
     + WrittenRule.pair("F-INV014", "F-CRN009", "There is a PayableAmount where the currencyID does not equal the DocumentCurrencyCode") { doc, at in
-        currencyID(doc, doc.select(["LegalMonetaryTotal", "PayableAmount"]), &at, "cac:LegalMonetaryTotal/cbc:PayableAmount")
+        currencyID(doc, &at, "cac:LegalMonetaryTotal/cbc:PayableAmount") { p in OIOUBLPlaces.totals(doc).contains { $0.anyChild("PayableAmount", p) } }
     }
     + WrittenRule.pair("F-INV024", "F-CRN022", "Invalid OrderReference/ID. Must contain a value.") { doc, at in
-        for o in doc.children("OrderReference") where o.normalized("ID").isEmpty { at.append("cac:OrderReference/cbc:ID") }
+        doc.forEach("OrderReference") { o in if o.isBlank("ID") { at.append("cac:OrderReference/cbc:ID") } }
     }
     + [
         WrittenRule("F-INV142", .invoice, "Invoice/OrderReference is mandatory when OrderLineReference class is present") { doc, at in

@@ -14,7 +14,7 @@ enum OIOUBLLineRules {
     static func amountOff(_ line: WrittenElement, _ doc: WrittenElement, _ units: Units) -> Bool {
         let quantityName: StaticString = doc.is("CreditNote") ? "CreditedQuantity" : "InvoicedQuantity"
         let free = line.has("FreeOfChargeIndicator") && !line.eq("FreeOfChargeIndicator", "false")
-        guard !free, !doc.has("PricingExchangeRate") else { return false }
+        guard !free else { return false }
         let price = line.child("Price")
         let qUnit = line.child(quantityName)?.attribute("unitCode")
         let bUnit = price?.child("BaseQuantity")?.attribute("unitCode")
@@ -39,6 +39,8 @@ enum OIOUBLLineRules {
 
     static func lineAmount(_ invoiceID: String, _ creditNoteID: String, _ units: Units) -> [any Rule] {
         WrittenRule.pair(invoiceID, creditNoteID, "Line LineExtensionAmount must equal quantity × PriceAmount / BaseQuantity (within 1.00)") { doc, at in
+            // Not stated with a pricing exchange rate (the other rules, F-INV326…, are).
+            guard !doc.has("PricingExchangeRate") else { return }
             for line in doc.lines where amountOff(line, doc, units) { at.append("\(line.name)/cbc:LineExtensionAmount") }
         }
     }
@@ -50,38 +52,38 @@ enum OIOUBLLineRules {
         }
     }
 
-    /// The allowances and charges F-LIB228 is stated on.
-    static func allowanceCharges(_ doc: WrittenElement) -> [WrittenElement] {
-        var out = doc.children("AllowanceCharge")
+    /// Calls `body` with each allowance and charge F-LIB228 is stated on, in this order: the document's, then each
+    /// line's own, its `BillingReference/BillingReferenceLine/AllowanceCharge` and its `Price/AllowanceCharge`.
+    static func forEachAllowanceCharge(_ doc: WrittenElement, _ body: (WrittenElement) -> Void) {
+        for ac in OIOUBLPlaces.allowanceCharges(doc) { body(ac) }
         for line in doc.lines {
-            out += line.children("AllowanceCharge")
-            out += line.select(["BillingReference", "BillingReferenceLine", "AllowanceCharge"])
-            out += line.select(["Price", "AllowanceCharge"])
+            line.forEach("AllowanceCharge", body)
+            line.forEach(["BillingReference", "BillingReferenceLine", "AllowanceCharge"], body)
+            line.forEach(["Price", "AllowanceCharge"], body)
         }
-        return out
     }
 
     static let all: [any Rule] =
         lineAmount("F-INV340", "F-CRN210", .equal)
         + lineAmount("F-INV343", "F-CRN194", .different)
         + lineAmount("F-INV348", "F-CRN216", .neither)
-        + eachLine("F-INV140", "F-CRN084", "Invalid line ID. Must contain a value.") { line, _ in line.normalized("ID").isEmpty }
+        + eachLine("F-INV140", "F-CRN084", "Invalid line ID. Must contain a value.") { line, _ in line.isBlank("ID") }
         + eachLine("F-INV138", "F-CRN081", "One or more TaxTotal classes must be present on the line") { line, _ in line.count("TaxTotal") == 0 }
         + eachLine("F-INV149", "F-CRN089", "Invalid line LineExtensionAmount. Must have at least 2 decimals") { line, _ in
-            line.children("LineExtensionAmount").contains { XPath.decimals($0.text) < 2 }
+            line.anyChild("LineExtensionAmount") { XPath.decimals($0.textBytes) < 2 }
         }
         + WrittenRule.pair("F-INV120", "F-CRN066", "Invalid LegalMonetaryTotal/LineExtensionAmount. Must contain a value") { doc, at in
-            for t in doc.children("LegalMonetaryTotal") where t.normalized("LineExtensionAmount").isEmpty { at.append("cac:LegalMonetaryTotal/cbc:LineExtensionAmount") }
+            for t in OIOUBLPlaces.totals(doc) where t.isBlank("LineExtensionAmount") { at.append("cac:LegalMonetaryTotal/cbc:LineExtensionAmount") }
         }
         + [
             WrittenRule("F-INV137", .invoice, "Invalid InvoicedQuantity. Must contain a value") { doc, at in
-                for line in doc.lines where line.normalized("InvoicedQuantity").isEmpty { at.append("cac:InvoiceLine/cbc:InvoicedQuantity") }
+                for line in doc.lines where line.isBlank("InvoicedQuantity") { at.append("cac:InvoiceLine/cbc:InvoicedQuantity") }
             },
             WrittenRule("F-CRN196", .creditNote, "Invalid CreditedQuantity. Must contain a value") { doc, at in
                 for line in doc.lines where !line.ne("CreditedQuantity", "") { at.append("cac:CreditNoteLine/cbc:CreditedQuantity") }
             },
             WrittenRule("F-CRN207", .creditNote, "Invalid CreditNoteLine/LineExtensionAmount. Must contain a value") { doc, at in
-                for line in doc.lines where line.normalized("LineExtensionAmount").isEmpty { at.append("cac:CreditNoteLine/cbc:LineExtensionAmount") }
+                for line in doc.lines where line.isBlank("LineExtensionAmount") { at.append("cac:CreditNoteLine/cbc:LineExtensionAmount") }
             },
             WrittenRule("F-CRN082", .creditNote, "One Item class must be present when CreditNoteLine/BillingReference is not specified") { doc, at in
                 for line in doc.lines where !line.has("Item") && !line.has("BillingReference") { at.append("cac:CreditNoteLine") }
@@ -90,19 +92,21 @@ enum OIOUBLLineRules {
                 for line in doc.lines where !line.has("Price") && !line.has("BillingReference") { at.append("cac:CreditNoteLine") }
             },
             WrittenRule("F-LIB019", "Invalid amount or quantity: must not be negative or zero (AllowanceCharge Amount/BaseAmount, Price BaseQuantity/OrderableUnitFactorRate)") { doc, at in
-                var values = doc.select(["AllowanceCharge", "Amount"]) + doc.select(["AllowanceCharge", "BaseAmount"])
-                for line in doc.lines {
-                    values += line.select(["BillingReference", "BillingReferenceLine", "AllowanceCharge", "Amount"])
-                    values += line.select(["BillingReference", "BillingReferenceLine", "AllowanceCharge", "BaseAmount"])
-                    values += line.select(["Price", "BaseQuantity"]) + line.select(["Price", "OrderableUnitFactorRate"])
-                }
                 // not(starts-with(., '-')) and . != 0 (NaN != 0 holds).
-                for v in values where XPath.negative(v.text) || XPath.number(v.text) == 0 { at.append(v.name) }
+                func check(_ v: WrittenElement) { if XPath.negative(v.textBytes) || XPath.number(v.textBytes) == 0 { at.append(v.name) } }
+                for ac in OIOUBLPlaces.allowanceCharges(doc) { ac.forEach("Amount", check) }
+                for ac in OIOUBLPlaces.allowanceCharges(doc) { ac.forEach("BaseAmount", check) }
+                for line in doc.lines {
+                    line.forEach(["BillingReference", "BillingReferenceLine", "AllowanceCharge", "Amount"], check)
+                    line.forEach(["BillingReference", "BillingReferenceLine", "AllowanceCharge", "BaseAmount"], check)
+                    line.forEach(["Price", "BaseQuantity"], check)
+                    line.forEach(["Price", "OrderableUnitFactorRate"], check)
+                }
             },
             WrittenRule("F-LIB228", "Amount must equal BaseAmount * MultiplierFactorNumeric") { doc, at in
-                for ac in allowanceCharges(doc) where ac.has("MultiplierFactorNumeric") {
-                    guard let a = XPath.number(ac.string("Amount")), let b = XPath.number(ac.string("BaseAmount")),
-                          let m = XPath.number(ac.string("MultiplierFactorNumeric")) else { continue }
+                forEachAllowanceCharge(doc) { ac in
+                    guard ac.has("MultiplierFactorNumeric"), let a = XPath.number(ac.string("Amount")), let b = XPath.number(ac.string("BaseAmount")),
+                          let m = XPath.number(ac.string("MultiplierFactorNumeric")) else { return }
                     let d = a - b * m
                     if d < -1.00 || d > 1.00 { at.append("cac:AllowanceCharge/cbc:Amount") }
                 }

@@ -18,7 +18,7 @@ enum OIOUBLPartyRules {
                          _ broken: @escaping (WrittenElement) -> Bool) -> any Rule {
         WrittenRule(id, message) { doc, at in
             for p in OIOUBLPlaces.parties(doc, taxRepresentative: taxRepresentative) {
-                for e in p.children(part) where broken(e) { at.append(e.name) }
+                p.forEach(part) { e in if broken(e) { at.append(e.name) } }
             }
         }
     }
@@ -32,20 +32,26 @@ enum OIOUBLPartyRules {
         return length != 10 || !raw.hasPrefix("DK")
     }
 
-    /// The contacts F-LIB235 is stated on: every party's `Contact` and the roles' own contacts.
-    static func contacts(_ doc: WrittenElement) -> [WrittenElement] {
-        var out = OIOUBLPlaces.parties(doc).flatMap { $0.children("Contact") }
-        for role in doc.children("AccountingCustomerParty") + doc.children("BuyerCustomerParty") {
-            out += role.children("AccountingContact") + role.children("BuyerContact") + role.children("DeliveryContact")
+    /// Calls `body` with each contact F-LIB235 is stated on, in this order: every party's `Contact`, then the
+    /// roles' own contacts.
+    static func forEachContact(_ doc: WrittenElement, _ body: (WrittenElement) -> Void) {
+        for p in OIOUBLPlaces.parties(doc) { p.forEach("Contact", body) }
+        for name: StaticString in ["AccountingCustomerParty", "BuyerCustomerParty"] {
+            doc.forEach(name) { role in
+                role.forEach("AccountingContact", body); role.forEach("BuyerContact", body); role.forEach("DeliveryContact", body)
+            }
         }
-        for role in doc.children("AccountingSupplierParty") + doc.children("SellerSupplierParty") {
-            out += role.children("AccountingContact") + role.children("DespatchContact") + role.children("SellerContact")
+        for name: StaticString in ["AccountingSupplierParty", "SellerSupplierParty"] {
+            doc.forEach(name) { role in
+                role.forEach("AccountingContact", body); role.forEach("DespatchContact", body); role.forEach("SellerContact", body)
+            }
         }
-        return out
     }
 
-    /// The supplier's or the customer's party.
-    static func role(_ doc: WrittenElement, _ role: StaticString) -> [WrittenElement] { doc.select([role, "Party"]) }
+    /// Calls `body` with the supplier's or the customer's party (each one written).
+    static func forEachRole(_ doc: WrittenElement, _ role: StaticString, _ body: (WrittenElement) -> Void) {
+        doc.forEach(role) { $0.forEach("Party", body) }
+    }
 
     static let all: [any Rule] = [
         eachParty("F-LIB179", "Invalid EndpointID schemeID (not in the OIOUBL list)") { p in
@@ -60,26 +66,26 @@ enum OIOUBLPartyRules {
             p.attributeEq("EndpointID", "schemeID", "DK:CPR") && p.length("EndpointID") != 10
         },
         eachParty("F-LIB022", "PartyName/Name is mandatory if PartyIdentification/ID is not found") { p in
-            let noIdentification = !p.has("PartyIdentification") || p.children("PartyIdentification").contains { $0.eq("ID", "") }
-            let noName = !p.has("PartyName") || p.children("PartyName").contains { $0.eq("Name", "") }
+            let noIdentification = !p.has("PartyIdentification") || p.anyChild("PartyIdentification") { $0.eq("ID", "") }
+            let noName = !p.has("PartyName") || p.anyChild("PartyName") { $0.eq("Name", "") }
             return noIdentification && noName
         },
         eachPart("F-LIB183", "PartyIdentification", "Invalid PartyIdentification/ID schemeID (not in the OIOUBL list)") { e in
             !OIOUBLCodeLists.listed(e.child("ID")?.attribute("schemeID") ?? "", in: OIOUBLCodeLists.partyIDSchemes, set: OIOUBLCodeLists.partyIDSchemeSet)
         },
         eachPart("F-LIB184", "PartyIdentification", "schemeID = DK:CVR, ID must be a valid CVR number (like 'DK12345678')") { badDKNumber($0, "ID", scheme: "DK:CVR", normalized: false) },
-        eachPart("F-LIB187", "PartyLegalEntity", "Invalid CompanyID. Must contain a value") { $0.normalized("CompanyID").isEmpty },
+        eachPart("F-LIB187", "PartyLegalEntity", "Invalid CompanyID. Must contain a value") { $0.isBlank("CompanyID") },
         eachPart("F-LIB189", "PartyLegalEntity", "Invalid schemeID. Must be a valid scheme for PartyLegalEntity/CompanyID (DK:CVR, DK:CPR, ZZZ)") { e in
             !(e.attributeEq("CompanyID", "schemeID", "DK:CVR") || e.attributeEq("CompanyID", "schemeID", "DK:CPR") || e.attributeEq("CompanyID", "schemeID", "ZZZ"))
         },
         eachPart("F-LIB190", "PartyLegalEntity", "schemeID = DK:CVR, CompanyID must be a valid CVR number (like 'DK12345678')") { badDKNumber($0, "CompanyID", scheme: "DK:CVR", normalized: true) },
-        eachPart("F-LIB193", "PartyTaxScheme", taxRepresentative: true, "Invalid CompanyID. Must contain a value") { $0.normalized("CompanyID").isEmpty },
+        eachPart("F-LIB193", "PartyTaxScheme", taxRepresentative: true, "Invalid CompanyID. Must contain a value") { $0.isBlank("CompanyID") },
         eachPart("F-LIB195", "PartyTaxScheme", taxRepresentative: true, "Invalid schemeID. Must be a valid scheme for PartyTaxScheme/CompanyID (DK:SE, ZZZ)") { e in
             !(e.attributeEq("CompanyID", "schemeID", "DK:SE") || e.attributeEq("CompanyID", "schemeID", "ZZZ"))
         },
         eachPart("F-LIB196", "PartyTaxScheme", taxRepresentative: true, "schemeID = DK:SE, CompanyID must be a valid SE number (like 'DK12345678')") { badDKNumber($0, "CompanyID", scheme: "DK:SE", normalized: true) },
         WrittenRule("F-LIB066", "Invalid TaxScheme Name. Must contain a value") { doc, at in
-            for s in OIOUBLPlaces.taxSchemes(doc) where s.normalized("Name").isEmpty { at.append("cac:TaxScheme/cbc:Name") }
+            for s in OIOUBLPlaces.taxSchemes(doc) where s.isBlank("Name") { at.append("cac:TaxScheme/cbc:Name") }
         },
         WrittenRule("F-LIB198", "Name must equal 'Moms' when TaxScheme/ID equals '63' (Moms)") { doc, at in
             for s in OIOUBLPlaces.taxSchemes(doc) where s.eq("ID", "63") && s.ne("Name", "Moms") { at.append("cac:TaxScheme/cbc:Name") }
@@ -90,70 +96,70 @@ enum OIOUBLPartyRules {
                 at.append("cac:TaxScheme/cbc:TaxTypeCode")
             }
         },
-        WrittenRule("F-LIB026", "Invalid AddressFormatCode listID. Must be either 'urn:oioubl:codelist:addressformatcode-1.1' or 'UN/ECE 3477'") { doc, at in
-            for a in OIOUBLPlaces.addresses(doc)
-            where !(a.attributeEq("AddressFormatCode", "listID", "urn:oioubl:codelist:addressformatcode-1.1") || a.attributeEq("AddressFormatCode", "listID", "UN/ECE 3477")) {
-                at.append(a.name)
-            }
+        addressRule("F-LIB026", "Invalid AddressFormatCode listID. Must be either 'urn:oioubl:codelist:addressformatcode-1.1' or 'UN/ECE 3477'") { a, f in
+            !f.has(.formatCode) || !(a.attributeEq("AddressFormatCode", "listID", "urn:oioubl:codelist:addressformatcode-1.1") || a.attributeEq("AddressFormatCode", "listID", "UN/ECE 3477"))
         },
         WrittenRule("F-LIB070", "Invalid schemeID. Must be either 'urn:oioubl:id:taxschemeid-1.1', '-1.2', '-1.4' or '-1.5'") { doc, at in
             for s in OIOUBLPlaces.taxSchemes(doc) where !taxSchemeIDs.contains(where: { s.attributeEq("ID", "schemeID", $0) }) {
                 at.append("cac:TaxScheme/cbc:ID/@schemeID")
             }
         },
-        addressRule("F-LIB207", "Invalid listAgencyID. Must be '320'") { a in
-            a.attributeEq("AddressFormatCode", "listID", "urn:oioubl:codelist:addressformatcode-1.1") && !a.attributeEq("AddressFormatCode", "listAgencyID", "320")
+        addressRule("F-LIB207", "Invalid listAgencyID. Must be '320'") { a, f in
+            f.has(.formatCode) && a.attributeEq("AddressFormatCode", "listID", "urn:oioubl:codelist:addressformatcode-1.1") && !a.attributeEq("AddressFormatCode", "listAgencyID", "320")
         },
-        addressRule("F-LIB208", "Invalid listAgencyID. Must be '6'") { a in
-            a.attributeEq("AddressFormatCode", "listID", "UN/ECE 3477") && !a.attributeEq("AddressFormatCode", "listAgencyID", "6")
+        addressRule("F-LIB208", "Invalid listAgencyID. Must be '6'") { a, f in
+            f.has(.formatCode) && a.attributeEq("AddressFormatCode", "listID", "UN/ECE 3477") && !a.attributeEq("AddressFormatCode", "listAgencyID", "6")
         },
-        addressRule("F-LIB213", "When Country is used, the element Country/IdentificationCode must be filled out") { a in
+        addressRule("F-LIB213", "When Country is used, the element Country/IdentificationCode must be filled out") { a, f in
             // `cac:Country and not(cac:Country/cbc:IdentificationCode != '')`
-            a.has("Country") && !a.children("Country").contains { $0.ne("IdentificationCode", "") }
+            f.has(.country) && !a.anyChild("Country") { $0.ne("IdentificationCode", "") }
         },
-        addressRule("F-LIB032", "AddressLine elements not allowed for a StructuredDK address type") { a in
-            a.eq("AddressFormatCode", "StructuredDK") && a.has("AddressLine")
+        addressRule("F-LIB032", "AddressLine elements not allowed for a StructuredDK address type") { _, f in
+            f.is(.structuredDK) && f.has(.addressLine)
         },
-        addressRule("F-LIB033", "PostalZone is mandatory for a StructuredDK address type") { a in
-            a.eq("AddressFormatCode", "StructuredDK") && (!a.has("PostalZone") || a.normalized("PostalZone").isEmpty)
+        addressRule("F-LIB033", "PostalZone is mandatory for a StructuredDK address type") { a, f in
+            f.is(.structuredDK) && a.isBlank("PostalZone")
         },
-        addressRule("F-LIB034", "There should be either a StreetName or a Postbox for a StructuredDK address type") { a in
-            a.eq("AddressFormatCode", "StructuredDK") && (!a.has("StreetName") || a.normalized("StreetName").isEmpty) && (!a.has("Postbox") || a.normalized("Postbox").isEmpty)
+        addressRule("F-LIB034", "There should be either a StreetName or a Postbox for a StructuredDK address type") { a, f in
+            f.is(.structuredDK) && a.isBlank("StreetName") && a.isBlank("Postbox")
         },
     ]
     + WrittenRule.pair("F-INV031", "F-CRN028", "Invalid supplier EndpointID. Must contain a value") { doc, at in
-        for p in role(doc, "AccountingSupplierParty") where p.normalized("EndpointID").isEmpty { at.append("cac:AccountingSupplierParty/cac:Party/cbc:EndpointID") }
+        forEachRole(doc, "AccountingSupplierParty") { p in if p.isBlank("EndpointID") { at.append("cac:AccountingSupplierParty/cac:Party/cbc:EndpointID") } }
     }
     + WrittenRule.pair("F-INV044", "F-CRN040", "Invalid customer EndpointID. Must contain a value") { doc, at in
-        for p in role(doc, "AccountingCustomerParty") where p.normalized("EndpointID").isEmpty { at.append("cac:AccountingCustomerParty/cac:Party/cbc:EndpointID") }
+        forEachRole(doc, "AccountingCustomerParty") { p in if p.isBlank("EndpointID") { at.append("cac:AccountingCustomerParty/cac:Party/cbc:EndpointID") } }
     }
     + WrittenRule.pair("F-INV034", "F-CRN031", "One PartyLegalEntity class must be present (supplier)") { doc, at in
-        for p in role(doc, "AccountingSupplierParty") where p.count("PartyLegalEntity") != 1 { at.append("cac:AccountingSupplierParty/cac:Party") }
+        forEachRole(doc, "AccountingSupplierParty") { p in if p.count("PartyLegalEntity") != 1 { at.append("cac:AccountingSupplierParty/cac:Party") } }
     }
     + WrittenRule.pair("F-INV045", "F-CRN164", "No more than one PartyLegalEntity class may be present (customer)") { doc, at in
-        for p in role(doc, "AccountingCustomerParty") where p.count("PartyLegalEntity") > 1 { at.append("cac:AccountingCustomerParty/cac:Party") }
+        forEachRole(doc, "AccountingCustomerParty") { p in if p.count("PartyLegalEntity") > 1 { at.append("cac:AccountingCustomerParty/cac:Party") } }
     }
     + WrittenRule.pair("F-INV051", "F-CRN047", "Invalid AccountingCustomerParty/Contact/ID. Must contain a value.") { doc, at in
-        for c in doc.select(["AccountingCustomerParty", "Party", "Contact"]) where c.normalized("ID").isEmpty { at.append("cac:AccountingCustomerParty/cac:Party/cac:Contact/cbc:ID") }
+        doc.forEach(["AccountingCustomerParty", "Party", "Contact"]) { c in if c.isBlank("ID") { at.append("cac:AccountingCustomerParty/cac:Party/cac:Contact/cbc:ID") } }
     }
     + [
         WrittenRule("F-LIB235", "At least one field in the Contact class should be specified") { doc, at in
-            for c in contacts(doc) {
-                let empty = ["ID", "Name", "Telephone", "Telefax", "ElectronicMail", "Note"] as [StaticString]
-                if empty.allSatisfy({ !c.has($0) || c.eq($0, "") }) && !c.has("OtherCommunication") { at.append("cac:Contact") }
+            forEachContact(doc) { c in
+                if contactFields.allSatisfy({ !c.has($0) || c.eq($0, "") }) && !c.has("OtherCommunication") { at.append("cac:Contact") }
             }
         },
     ]
     + WrittenRule.pair("F-INV046", "F-CRN042", "One Contact class must be present (customer)") { doc, at in
-        for p in role(doc, "AccountingCustomerParty") where p.count("Contact") != 1 { at.append("cac:AccountingCustomerParty/cac:Party") }
+        forEachRole(doc, "AccountingCustomerParty") { p in if p.count("Contact") != 1 { at.append("cac:AccountingCustomerParty/cac:Party") } }
     }
+
+    static let contactFields: [StaticString] = ["ID", "Name", "Telephone", "Telefax", "ElectronicMail", "Note"]
 
     static let taxSchemeIDs = ["urn:oioubl:id:taxschemeid-1.1", "urn:oioubl:id:taxschemeid-1.2", "urn:oioubl:id:taxschemeid-1.4", "urn:oioubl:id:taxschemeid-1.5"]
 
-    /// A rule stated on every address (the F-LIB026 contexts), broken where `broken` holds.
-    static func addressRule(_ id: String, _ message: String, _ broken: @escaping (WrittenElement) -> Bool) -> WrittenRule {
+    /// A rule stated on every address (the F-LIB026 contexts), broken where `broken` holds (with what the address
+    /// has, `AddressFacts`, found once).
+    static func addressRule(_ id: String, _ message: String, _ broken: @escaping (WrittenElement, AddressFacts) -> Bool) -> WrittenRule {
         WrittenRule(id, message) { doc, at in
-            for a in OIOUBLPlaces.addresses(doc) where broken(a) { at.append(a.name) }
+            let f = OIOUBLPlaces.of(doc)
+            for i in f.addresses.indices where broken(f.addresses[i], f.addressFacts[i]) { at.append(f.addresses[i].name) }
         }
     }
 }

@@ -6,9 +6,25 @@ import BilagCore
 /// the transaction-currency tax amount only for StandardRated (F-LIB373). The document's and each line's TaxTotal.
 enum OIOUBLTaxRules {
     static func isVAT(_ total: WrittenElement) -> Bool {
-        total.children("TaxSubtotal").contains { s in
-            s.select(["TaxCategory", "TaxScheme"]).contains { $0.eq("ID", "63") || $0.eq("ID", "VAT") }
+        total.anyChild("TaxSubtotal") { s in
+            s.contains(["TaxCategory", "TaxScheme"]) { $0.eq("ID", "63") || $0.eq("ID", "VAT") }
         }
+    }
+
+    /// Whether some child after the first `cac:TaxSubtotal` has a `cac:TaxCategory` (what F-LIB315 compares with).
+    static func laterTaxCategory(_ total: WrittenElement) -> Bool {
+        var afterSubtotal = false, found = false
+        total.forEachChild { c in
+            if afterSubtotal && !found && c.has("TaxCategory") { found = true }
+            if c.is("TaxSubtotal") { afterSubtotal = true }
+        }
+        return found
+    }
+
+    /// `string-length(substring-after(cbc:x, '.'))` of the first child `x` ("" when there is none).
+    static func decimals(_ e: WrittenElement, _ local: StaticString) -> Int {
+        guard let c = e.child(local) else { return 0 }
+        return XPath.decimals(c.textBytes)
     }
 
     /// The string values of `path` under `e` (a node-set for a general comparison).
@@ -28,13 +44,15 @@ enum OIOUBLTaxRules {
         },
         WrittenRule("F-LIB306", "Exactly one TaxTotal class must contain VAT (Moms)") { doc, at in
             for group in OIOUBLPlaces.taxTotalGroups(doc) where !group.isEmpty {
-                let vat = group.filter(isVAT).count
+                var vat = 0
+                for t in group where isVAT(t) { vat += 1 }
                 // Stated on each TaxTotal: reported once per TaxTotal.
                 if vat != 1 { for _ in group { at.append("cac:TaxTotal") } }
             }
         },
         WrittenRule("F-LIB314", "Using the same TaxScheme ID in two different TaxTotal classes are not allowed.") { doc, at in
-            for group in OIOUBLPlaces.taxTotalGroups(doc) {
+            // Two TaxTotals at least, or nothing follows the first.
+            for group in OIOUBLPlaces.taxTotalGroups(doc) where group.count > 1 {
                 for (i, t) in group.enumerated() {
                     let mine = values(t, ["TaxSubtotal", "TaxCategory", "TaxScheme", "ID"])
                     let following = group[(i + 1)...].flatMap { values($0, ["TaxSubtotal", "TaxCategory", "TaxScheme", "ID"]) }
@@ -44,7 +62,8 @@ enum OIOUBLTaxRules {
         },
         WrittenRule("F-LIB315", "Specifying the same TaxSubtotal.TaxCategory.ID in one TaxTotal class is not allowed") { doc, at in
             for group in OIOUBLPlaces.taxTotalGroups(doc) {
-                for total in group {
+                // Only where some child after a TaxSubtotal has a TaxCategory: otherwise nothing follows to share it.
+                for total in group where laterTaxCategory(total) {
                     let subtotals = total.allChildren
                     for (i, s) in subtotals.enumerated() where s.is("TaxSubtotal") {
                         let schemes = values(s, ["TaxCategory", "TaxScheme", "ID"])
@@ -58,24 +77,24 @@ enum OIOUBLTaxRules {
             }
         },
         WrittenRule("F-LIB259", "Invalid TaxableAmount. Must contain a value") { doc, at in
-            for s in OIOUBLPlaces.taxSubtotals(doc) where s.normalized("TaxableAmount").isEmpty { at.append("cac:TaxSubtotal/cbc:TaxableAmount") }
+            for s in OIOUBLPlaces.taxSubtotals(doc) where s.isBlank("TaxableAmount") { at.append("cac:TaxSubtotal/cbc:TaxableAmount") }
         },
         // `string-length(substring-after(cbc:TaxAmount, '.')) != 2` on each TaxTotal, and the same of TaxableAmount on
         // each TaxSubtotal: an element left out is "" and so fails too.
         WrittenRule("F-LIB250", "Invalid TaxAmount. Must have 2 decimals") { doc, at in
             for group in OIOUBLPlaces.taxTotalGroups(doc) {
-                for t in group where XPath.decimals(t.string("TaxAmount")) != 2 { at.append("cac:TaxTotal/cbc:TaxAmount") }
+                for t in group where decimals(t, "TaxAmount") != 2 { at.append("cac:TaxTotal/cbc:TaxAmount") }
             }
         },
         WrittenRule("F-LIB261", "Invalid TaxableAmount. Must have 2 decimals") { doc, at in
-            for s in OIOUBLPlaces.taxSubtotals(doc) where XPath.decimals(s.string("TaxableAmount")) != 2 { at.append("cac:TaxSubtotal/cbc:TaxableAmount") }
+            for s in OIOUBLPlaces.taxSubtotals(doc) where decimals(s, "TaxableAmount") != 2 { at.append("cac:TaxSubtotal/cbc:TaxableAmount") }
         },
         WrittenRule("F-LIB263", "Invalid TaxAmount. Must have 2 decimals") { doc, at in
-            for s in OIOUBLPlaces.taxSubtotals(doc) where XPath.decimals(s.string("TaxAmount")) != 2 { at.append("cac:TaxSubtotal/cbc:TaxAmount") }
+            for s in OIOUBLPlaces.taxSubtotals(doc) where decimals(s, "TaxAmount") != 2 { at.append("cac:TaxSubtotal/cbc:TaxAmount") }
         },
         WrittenRule("F-LIB373", "TransactionCurrencyTaxAmount only valid when TaxCategory/ID = 'StandardRated'") { doc, at in
             for s in OIOUBLPlaces.taxSubtotals(doc) where s.has("TransactionCurrencyTaxAmount")
-                && !s.children("TaxCategory").contains(where: { $0.eq("ID", "StandardRated") }) {
+                && !s.anyChild("TaxCategory", { $0.eq("ID", "StandardRated") }) {
                 at.append("cac:TaxSubtotal/cbc:TransactionCurrencyTaxAmount")
             }
         },

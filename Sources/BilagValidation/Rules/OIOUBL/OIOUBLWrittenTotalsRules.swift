@@ -20,27 +20,34 @@ struct XPathCents: Equatable {
     }
     private init(cents: Exact?, negative: Bool) { self.cents = cents; self.negative = negative }
 
-    /// One value as written.
-    init(_ text: String) {
-        guard let v = OIOUBLWrittenMoney.exact(text) else { self = .nan; return }
-        self.init(v, negativeZero: XPath.negative(text.trimmingXMLSpace()))
+    /// The first child `name` of `e` as written ("" when there is none: NaN).
+    init(_ e: WrittenElement, _ name: StaticString) {
+        guard let c = e.child(name) else { self = .nan; return }
+        let b = c.textBytes
+        guard let v = OIOUBLWrittenMoney.exact(b) else { self = .nan; return }
+        self.init(v, negativeZero: XPath.leadingMinus(b))
+    }
+
+    /// `sum(nodes)` of the elements `visit` hands out: NaN when one is no number; a negative zero only when every
+    /// term is one.
+    init(summing visit: ((WrittenElement) -> Void) -> Void) {
+        var total = Exact.zero
+        var any = false, allNegativeZero = true, nan = false
+        visit { e in
+            guard !nan else { return }
+            let b = e.textBytes
+            guard let v = OIOUBLWrittenMoney.exact(b) else { nan = true; return }
+            total += v
+            any = true
+            allNegativeZero = allNegativeZero && v == .zero && XPath.leadingMinus(b)
+        }
+        if nan { self = .nan; return }
+        self.init(total, negativeZero: any && allNegativeZero)
     }
 
     init(_ value: Exact, negativeZero: Bool) {
         let r = Arith.xround(value)
         self.init(cents: r, negative: r < .zero || (r == .zero && (value < .zero || (value == .zero && negativeZero))))
-    }
-
-    /// `sum(nodes)`: NaN when one is no number; a negative zero only when every term is one.
-    init(sum texts: [String]) {
-        var total = Exact.zero
-        var allNegativeZero = !texts.isEmpty
-        for t in texts {
-            guard let v = OIOUBLWrittenMoney.exact(t) else { self = .nan; return }
-            total += v
-            allNegativeZero = allNegativeZero && v == .zero && XPath.negative(t.trimmingXMLSpace())
-        }
-        self.init(total, negativeZero: allNegativeZero)
     }
 }
 
@@ -49,21 +56,19 @@ struct XPathCents: Equatable {
 /// amounts that must not be negative (F-LIB013, F-LIB016, F-LIB375), and the order reference some profiles require
 /// (F-INV002/F-CRN002).
 enum OIOUBLWrittenTotalsRules {
-    static func texts(_ e: WrittenElement, _ path: [StaticString]) -> [String] { e.select(path).map(\.text) }
-
     /// F-INV127/F-CRN073 on the document as written: `cbc:TaxExclusiveAmount and not(format-number(cbc:TaxExclusiveAmount)
     /// = format-number(sum(../cac:TaxTotal/cac:TaxSubtotal/cbc:TaxAmount)))`.
     static func taxExclusiveHolds(_ doc: WrittenElement) -> Bool {
-        guard let total = doc.child("LegalMonetaryTotal"), total.has("TaxExclusiveAmount") else { return true }
-        return XPathCents(total.string("TaxExclusiveAmount")) == XPathCents(sum: texts(doc, ["TaxTotal", "TaxSubtotal", "TaxAmount"]))
+        guard let total = OIOUBLPlaces.totals(doc).first, total.has("TaxExclusiveAmount") else { return true }
+        return XPathCents(total, "TaxExclusiveAmount") == XPathCents { doc.forEach(["TaxTotal", "TaxSubtotal", "TaxAmount"], $0) }
     }
 
     /// `sum(path)` from `e` as XPath 1.0 computes it: nil (NaN) when one of the nodes is no number.
     static func sum(_ e: WrittenElement, _ path: [StaticString]) -> Exact? {
-        var total = Exact.zero
-        for n in e.select(path) {
-            guard let v = OIOUBLWrittenMoney.exact(n.text) else { return nil }
-            total += v
+        var total: Exact? = .zero
+        e.forEach(path) { n in
+            guard let t = total else { return }
+            total = OIOUBLWrittenMoney.exact(n.textBytes).map { t + $0 }
         }
         return total
     }
@@ -83,39 +88,42 @@ enum OIOUBLWrittenTotalsRules {
     /// = 'false']/cbc:Amount), '##.00'))`: an allowance whose indicator is written otherwise (`1`, none) is in neither sum.
     static func allowanceTotalHolds(_ doc: WrittenElement, charge: Bool) -> Bool {
         let name: StaticString = charge ? "ChargeTotalAmount" : "AllowanceTotalAmount"
-        let amounts = doc.children("AllowanceCharge").filter { $0.eq("ChargeIndicator", charge ? "true" : "false") }.flatMap { texts($0, ["Amount"]) }
-        return doc.children("LegalMonetaryTotal").allSatisfy { t in
-            !t.has(name) || XPathCents.sameText(XPathCents(t.string(name)), XPathCents(sum: amounts))
+        let totals = OIOUBLPlaces.totals(doc)
+        guard totals.contains(where: { $0.has(name) }) else { return true }
+        let indicator = charge ? "true" : "false"
+        let amounts = XPathCents { v in
+            for ac in OIOUBLPlaces.allowanceCharges(doc) where ac.eq("ChargeIndicator", indicator) { ac.forEach("Amount", v) }
         }
+        return !totals.contains { t in t.has(name) && !XPathCents.sameText(XPathCents(t, name), amounts) }
     }
 
     /// F-INV128/F-CRN074 on each `cac:LegalMonetaryTotal` as written: `cbc:TaxInclusiveAmount and
     /// not(format-number(cbc:TaxInclusiveAmount, '##.00') = computedTotal)`.
     static func taxInclusiveHolds(_ doc: WrittenElement) -> Bool {
-        doc.children("LegalMonetaryTotal").allSatisfy { t in
-            !t.has("TaxInclusiveAmount") || XPathCents.sameText(XPathCents(t.string("TaxInclusiveAmount")), computedTotal(t, doc, prepaid: false))
+        !OIOUBLPlaces.totals(doc).contains { t in
+            t.has("TaxInclusiveAmount") && !XPathCents.sameText(XPathCents(t, "TaxInclusiveAmount"), computedTotal(t, doc, prepaid: false))
         }
     }
 
     /// F-INV133/F-CRN079 on each `cac:LegalMonetaryTotal` as written: `format-number(sum(cbc:PayableAmount), '##.00')`
     /// equals the computed total, a zero total taken as `.00` (`$AlteredPayableSum`), so a written `-0.00` fails.
     static func payableHolds(_ doc: WrittenElement) -> Bool {
-        doc.children("LegalMonetaryTotal").allSatisfy { t in
+        !OIOUBLPlaces.totals(doc).contains { t in
             var total = computedTotal(t, doc, prepaid: true)
             if let cents = total.cents, cents == .zero { total = XPathCents(.zero, negativeZero: false) }
-            let payable = XPathCents(sum: texts(t, ["PayableAmount"]))
-            return XPathCents.sameText(payable, total)
+            let payable = XPathCents { t.forEach("PayableAmount", $0) }
+            return !XPathCents.sameText(payable, total)
         }
     }
 
     /// `count(../cac:AllowanceCharge[cbc:ChargeIndicator = flag])`.
     static func hasAllowanceCharge(_ doc: WrittenElement, charge: Bool) -> Bool {
-        doc.children("AllowanceCharge").contains { $0.eq("ChargeIndicator", charge ? "true" : "false") }
+        OIOUBLPlaces.allowanceCharges(doc).contains { $0.eq("ChargeIndicator", charge ? "true" : "false") }
     }
 
     static func onTotal(_ invoiceID: String, _ creditNoteID: String?, _ message: String, _ broken: @escaping (WrittenElement, WrittenElement) -> Bool) -> [any Rule] {
         let body: (WrittenElement, inout [String]) -> Void = { doc, at in
-            for t in doc.children("LegalMonetaryTotal") where broken(t, doc) { at.append("cac:LegalMonetaryTotal") }
+            for t in OIOUBLPlaces.totals(doc) where broken(t, doc) { at.append("cac:LegalMonetaryTotal") }
         }
         guard let creditNoteID else { return [WrittenRule(invoiceID, .invoice, message, body)] }
         return WrittenRule.pair(invoiceID, creditNoteID, message, body)
@@ -126,8 +134,10 @@ enum OIOUBLWrittenTotalsRules {
         WrittenRule(id, root, "Invalid amount: must not be negative\(orZero ? " or zero" : "")") { doc, at in
             if let exempt, exempt(doc) { return }
             for name in names {
-                for e in doc.select(["LegalMonetaryTotal", name]) where XPath.negative(e.text) || (orZero && XPath.number(e.text) == 0) {
-                    at.append("cac:LegalMonetaryTotal/cbc:\(e.name)")
+                for t in OIOUBLPlaces.totals(doc) {
+                    t.forEach(name) { e in
+                        if XPath.negative(e.textBytes) || (orZero && XPath.number(e.textBytes) == 0) { at.append("cac:LegalMonetaryTotal/cbc:\(e.name)") }
+                    }
                 }
             }
         }
@@ -145,29 +155,32 @@ enum OIOUBLWrittenTotalsRules {
             hasAllowanceCharge(doc, charge: true) && !t.has("ChargeTotalAmount")
         }
         + onTotal("F-INV124", nil, "PrepaidAmount is mandatory when there is a PrepaidPayment/PaidAmount") { t, doc in
-            !doc.select(["PrepaidPayment", "PaidAmount"]).isEmpty && !t.has("PrepaidAmount")
+            !t.has("PrepaidAmount") && doc.exists(["PrepaidPayment", "PaidAmount"])
         }
         + onTotal("F-INV125", "F-CRN071", "PayableRoundingAmount is mandatory when there is a TaxTotal/RoundingAmount") { t, doc in
-            !doc.select(["TaxTotal", "RoundingAmount"]).isEmpty && !t.has("PayableRoundingAmount")
+            !t.has("PayableRoundingAmount") && doc.exists(["TaxTotal", "RoundingAmount"])
         }
         + onTotal("F-INV131", nil, "The sum of PrepaidPayment/PaidAmount elements must equal PrepaidAmount") { t, doc in
-            t.has("PrepaidAmount") && XPathCents(t.string("PrepaidAmount")) != XPathCents(sum: texts(doc, ["PrepaidPayment", "PaidAmount"]))
+            t.has("PrepaidAmount") && XPathCents(t, "PrepaidAmount") != XPathCents { doc.forEach(["PrepaidPayment", "PaidAmount"], $0) }
         }
         + onTotal("F-INV132", "F-CRN078", "The sum of TaxTotal/RoundingAmount elements must equal PayableRoundingAmount") { t, doc in
-            let rounding = texts(doc, ["TaxTotal", "RoundingAmount"])
-            return t.has("PayableRoundingAmount") && !rounding.isEmpty && XPathCents(t.string("PayableRoundingAmount")) != XPathCents(sum: rounding)
+            guard t.has("PayableRoundingAmount") else { return false }
+            return doc.exists(["TaxTotal", "RoundingAmount"])
+                && XPathCents(t, "PayableRoundingAmount") != XPathCents { doc.forEach(["TaxTotal", "RoundingAmount"], $0) }
         }
         + [
             notNegative("F-LIB013", .invoice, ["AllowanceTotalAmount", "ChargeTotalAmount", "PrepaidAmount"], orZero: true),
             WrittenRule("F-LIB013", .invoice, "Invalid PrepaidPayment/PaidAmount: must not be negative or zero") { doc, at in
-                for e in doc.select(["PrepaidPayment", "PaidAmount"]) where XPath.negative(e.text) || XPath.number(e.text) == 0 { at.append("cac:PrepaidPayment/cbc:PaidAmount") }
+                doc.forEach(["PrepaidPayment", "PaidAmount"]) { e in
+                    if XPath.negative(e.textBytes) || XPath.number(e.textBytes) == 0 { at.append("cac:PrepaidPayment/cbc:PaidAmount") }
+                }
             },
             notNegative("F-LIB016", .invoice, ["PayableAmount", "TaxInclusiveAmount"]),
             notNegative("F-LIB016", .creditNote, ["PayableAmount"]),
             // Not stated for a PEPPOL BIS 3 document converted to OIOUBL (its AdditionalDocumentReference says so).
             notNegative("F-LIB375", .creditNote, ["TaxInclusiveAmount"]) { doc in
-                doc.children("AdditionalDocumentReference").contains { r in
-                    r.children("DocumentTypeCode").contains { $0.attribute("listAgencyName") == "ERST" && $0.text == "PEPPOLBIS32OIOUBL" }
+                doc.anyChild("AdditionalDocumentReference") { r in
+                    r.anyChild("DocumentTypeCode") { $0.attribute("listAgencyName") == "ERST" && $0.text == "PEPPOLBIS32OIOUBL" }
                 }
             },
         ]
