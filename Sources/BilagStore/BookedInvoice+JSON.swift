@@ -6,7 +6,13 @@ import BilagCore
 /// dimension's name is not plain ASCII (whose escapes and order are the encoder's to decide): the caller then uses the
 /// encoder. Keys are written in sorted order; `BookedInvoiceJSONTests` compares the two on every field.
 extension BookedInvoice {
-    public var jsonLine: String? {
+    public var jsonLine: String? { json(seq: nil) }
+
+    /// The journal file's line of this booking (`JournalLine`: its fields and its sequence number `seq`), as the
+    /// journal writer's encoder writes it; nil where the encoder decides.
+    public func journalFileLine(seq: Int64) -> String? { json(seq: seq) }
+
+    func json(seq: Int64?) -> String? {
         var w = JSONObjectWriter()
         w.out.reserveCapacity(640)
         w.open()
@@ -24,6 +30,7 @@ extension BookedInvoice {
         w.key("pay"); w.raw(pay ? "true" : "false")
         w.key("postings"); w.array(postings) { p, w in p.write(to: &w) }
         w.field("robot", robot)
+        if let seq { w.key("seq"); w.out.append(contentsOf: String(seq).utf8) }
         w.field("sha256", sha256)
         w.field("supplier_key", supplierKey)
         w.field("supplier_name", supplierName)

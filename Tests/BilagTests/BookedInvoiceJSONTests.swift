@@ -1,4 +1,5 @@
 import BilagCore
+import BilagOutbox
 import BilagStore
 import Foundation
 import XCTest
@@ -54,6 +55,15 @@ final class BookedInvoiceJSONTests: XCTestCase {
         let odd = Self.full(text: "a/b \"c\" \\d \u{7F} \u{2028}\u{2029} 😇 é")
         XCTAssertEqual(odd.jsonLine, try encoded(odd))
         XCTAssertEqual(try JSONDecoder().decode(BookedInvoice.self, from: Data(try XCTUnwrap(full.jsonLine).utf8)), full, "and it reads back as the booking")
+    }
+
+    /// The journal file's line (the booking with its sequence number) is the journal writer's encoder's too.
+    func testTheJournalFileLineIsTheEncodersWithItsSequenceNumber() throws {
+        for (seq, b) in [(Int64(1), Self.full()), (Int64(9_007_199_254_740_993), BookedInvoice(invoiceID: "x", bookedAt: "t", bookedBy: "operator:anne", postings: []))] {
+            XCTAssertEqual(b.journalFileLine(seq: seq), String(decoding: try encoder.encode(JournalLine(seq: seq, booked: b)), as: UTF8.self))
+            XCTAssertEqual(String(decoding: try JournalWriter().render([OutboxEntry(seq: seq, booked: b)]), as: UTF8.self), b.journalFileLine(seq: seq).map { $0 + "\n" })
+        }
+        XCTAssertNil(Self.full(text: "tab\there").journalFileLine(seq: 1))
     }
 
     func testItStepsAsideWhereTheEncoderDecides() {
