@@ -20,6 +20,9 @@ public final class CaseUpdateFiles: Sendable {
     public let connector: String
     public let directory: String
     public let manifestDirectory: String
+    /// When the folders are looked through for what a writer killed mid-write left (`TakeOverSchedule`): at the first
+    /// write of a process, after a writer of any process stopped half-way, and every few minutes; not at every write.
+    public let takeOvers = TakeOverSchedule()
 
     public init(connector: String, outbox: String) {
         self.connector = connector
@@ -49,11 +52,18 @@ public final class CaseUpdateFiles: Sendable {
     /// that released. Updates a file already holds (a writer killed before its mark) are marked with that file.
     @discardableResult
     public func write(_ updates: [PendingCaseUpdate], store: Store, now: Date = Date()) throws -> [String] {
-        try locked {
-            var released = try takeOver(store)
+        try OutboxFiles.lockedHolding(directory, manifestDirectory) { lock in
+            var released: [String] = []
+            if takeOvers.isDue(lock: lock, now: now) {
+                released = try takeOver(store)
+                takeOvers.didCheck(now: now)
+            }
             let still = try store.pendingCaseUpdateIDs(keys: updates.map(\.idempotencyKey))
             let due = updates.filter { still[$0.idempotencyKey] == $0.id }
-            guard let first = due.first?.id, let last = due.last?.id else { return released }
+            guard let first = due.first?.id, let last = due.last?.id else {
+                try TakeOverSchedule.mark(lock, writing: false)
+                return released
+            }
             var data = Data()
             for u in due { data.append(contentsOf: u.payload.utf8); data.append(0x0A) }
             let file = "\(connector)-\(LocalDate.today(now, in: LocalDate.municipalTimeZone))-\(Self.pad(first))-\(Self.pad(last)).jsonl"
@@ -65,6 +75,9 @@ public final class CaseUpdateFiles: Sendable {
             if FileManager.default.fileExists(atPath: manifestPath(file)) {
                 throw BilagError("case-update-file-exists", "case-update file \(file) was published already (its manifest is in \(manifestDirectory)), but the store has not written it", remedy: "run `bilag store check`; the store may be behind its Outbox")
             }
+            // Marked until the store knows the file: a writer that stops half-way makes the next write of any process
+            // look through the folders.
+            try TakeOverSchedule.mark(lock, writing: true)
             do {
                 try FileIO.writeAtomicallyNew(try encoder.encode(manifest), to: pendingManifestPath(file))
                 try FileIO.writeAtomicallyNew(data, to: directory + "/" + file)
@@ -73,6 +86,7 @@ public final class CaseUpdateFiles: Sendable {
             }
             try publishManifest(file)
             released += try store.markCaseUpdatesSent(due.map(\.id), file: file)
+            try TakeOverSchedule.mark(lock, writing: false)
             return released
         }
     }
@@ -112,8 +126,6 @@ public final class CaseUpdateFiles: Sendable {
         try OutboxFiles.rename(pendingManifestPath(file), to: manifestPath(file), file: file, in: manifestDirectory)
     }
 
-    /// Runs `body` holding this connector's lock (the daemon and an operator's command may both send).
-    func locked<T>(_ body: () throws -> T) throws -> T { try OutboxFiles.locked(directory, manifestDirectory, body) }
 
     static func list(_ directory: String) -> [String] { OutboxFiles.list(directory) }
     static func pad(_ n: Int64) -> String { OutboxFiles.pad(n) }

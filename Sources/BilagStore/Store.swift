@@ -211,7 +211,7 @@ public final class Store: Sendable {
         try db.cachedStatement(sql: "INSERT INTO event (invoice_id, at, actor, action, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .run(db) { b in b.text(o.invoiceID); b.text(now); b.text(o.actor); b.text(o.action); b.text(current.rawValue); b.text(o.state.rawValue); b.text(detail) }
         if o.state == .booked, let booked = o.booked {
-            let line = String(decoding: try encoder.encode(booked), as: UTF8.self)
+            let line = try booked.jsonLine ?? String(decoding: encoder.encode(booked), as: UTF8.self)
             if o.caseUpdates.isEmpty {
                 try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").execute(arguments: [o.invoiceID, now, line])
             } else {

@@ -341,6 +341,7 @@ final class CaseUpdateHoldTests: XCTestCase {
         XCTAssertFalse(try w.store.isReleased(jan.id))
         let orphan = "benefits-2026-11-20-\(String(format: "%012d", pending.id))-\(String(format: "%012d", pending.id)).jsonl"
         try (pending.payload + "\n").write(toFile: folder + "/" + orphan, atomically: true, encoding: .utf8)
+        try Data("1".utf8).write(to: URL(fileURLWithPath: folder + "/.lock"))   // its mark: a write was under way
         let result = try robots.caseUpdateSender().flush()
         XCTAssertEqual(result.released, [jan.id])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".jsonl") }.count, 2, "no second file for the same update")

@@ -29,7 +29,7 @@ public struct PostingRules: Sendable, Equatable {
     /// Why this posting cannot be booked, one sentence per problem; empty when it can.
     public func problems(account: String, dimensions: [String: String], vatCode: String?) -> [String] {
         var out: [String] = []
-        let trimmed = account.trimmingCharacters(in: .whitespaces)
+        let trimmed = account.trimmingWhitespace(includingNewlines: false)
         if trimmed.isEmpty {
             out.append("the account is empty")
         } else if let chart = chartOfAccounts {
@@ -43,12 +43,12 @@ public struct PostingRules: Sendable, Equatable {
                 out.append("VAT code '\(code)' is not one the ledger knows (\(allowed.sorted().joined(separator: ", ")))")
             }
         }
-        for name in requiredDimensions where (dimensions[name] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+        for name in requiredDimensions where (dimensions[name] ?? "").trimmingWhitespace(includingNewlines: false).isEmpty {
             out.append("dimension '\(name)' is required")
         }
         for (name, value) in dimensions.sorted(by: { $0.key < $1.key }) where !requiredDimensions.contains(name) {
-            if name.trimmingCharacters(in: .whitespaces).isEmpty { out.append("a dimension has no name") }
-            else if value.trimmingCharacters(in: .whitespaces).isEmpty { out.append("dimension '\(name)' is empty") }
+            if name.trimmingWhitespace(includingNewlines: false).isEmpty { out.append("a dimension has no name") }
+            else if value.trimmingWhitespace(includingNewlines: false).isEmpty { out.append("dimension '\(name)' is empty") }
         }
         return out
     }

@@ -53,6 +53,8 @@ public struct DecisionInput: Sendable {
     public var lookups: PrefetchedLookups?
     /// Its decision made ahead on an examination worker (`Decider.decideAhead`), for `decide` to confirm or redo.
     public var decidedAhead: (any DecidedAhead)?
+    /// What deciding it needs from the invoice alone, worked out on the examination worker (`Decider.prework`).
+    public var prework: (any DecisionPrework)?
     public init(invoiceID: String, channel: String, invoice: Invoice, validation: ValidationReport, takenUpAgain: Bool = false) {
         self.invoiceID = invoiceID; self.channel = channel; self.invoice = invoice; self.validation = validation; self.takenUpAgain = takenUpAgain
     }
@@ -71,6 +73,11 @@ public protocol Decider: Sendable {
     /// order, is given it (`DecisionInput.decidedAhead`) and takes it only when everything it read still reads the same,
     /// else decides again; so the decision recorded is the one `decide` would have made.
     func decideAhead(_ input: DecisionInput) -> (any DecidedAhead)?
+    /// Works out, on an examination worker, what deciding this invoice needs from the invoice alone (a robot's view
+    /// of it, which robots take it), so the committing thread does not; nil when this decider needs nothing. `decide`
+    /// is given it (`DecisionInput.prework`) and uses it only when it was made under the robots, configuration and
+    /// date of the decision; so the decision is the same with it or without it.
+    func prework(_ input: DecisionInput) -> (any DecisionPrework)?
     /// Called after a batch's outcomes committed (send queued case updates, drop in-batch state).
     func batchCommitted()
     /// Called before each pass (reload changed robots, re-queue what a changed table may now decide).
@@ -82,6 +89,7 @@ public protocol Decider: Sendable {
 extension Decider {
     public func prepare(_ input: DecisionInput, ready: @escaping @Sendable (PrefetchedLookups?) -> Void) { ready(nil) }
     public func decideAhead(_ input: DecisionInput) -> (any DecidedAhead)? { nil }
+    public func prework(_ input: DecisionInput) -> (any DecisionPrework)? { nil }
     public func batchCommitted() {}
     public func refresh() {}
     public func reload(_ config: BilagConfig) {}
@@ -89,6 +97,9 @@ extension Decider {
 
 /// A decision made ahead of its turn (`Decider.decideAhead`), with what it read; only its decider looks inside.
 public protocol DecidedAhead: Sendable {}
+
+/// What a decider worked out ahead from an invoice alone (`Decider.prework`); only its decider looks inside.
+public protocol DecisionPrework: Sendable {}
 
 /// The decider when no robot claims an invoice: every invoice goes to the manual queue with reason `no-robot`.
 public struct NoRobotDecider: Decider {

@@ -23,6 +23,8 @@ struct Examination: Sendable {
     var lookups: PrefetchedLookups?
     /// Its decision made ahead on the worker that examined it (`Decider.decideAhead`), for the commit to confirm.
     var decidedAhead: (any DecidedAhead)?
+    /// What its decision needs from the invoice alone, worked out on the worker that examined it (`Decider.prework`).
+    var prework: (any DecisionPrework)?
 
     /// `encoder` is the one the pipeline writes the database's JSON with (safe to share between threads).
     init(_ result: Examiner.Result, encoder: JSONEncoder) {

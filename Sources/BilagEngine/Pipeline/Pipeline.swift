@@ -397,7 +397,9 @@ public final class Pipeline: @unchecked Sendable {
                         file.bytes = nil
                         budget?.release(n)
                         if let decider, case let .parsed(doc, report)? = slots[i]?.result, report.isValid {
-                            let input = DecisionInput(invoiceID: file.id, channel: file.channel, invoice: doc.invoice, validation: report, takenUpAgain: file.takenUpAgain)
+                            var input = DecisionInput(invoiceID: file.id, channel: file.channel, invoice: doc.invoice, validation: report, takenUpAgain: file.takenUpAgain)
+                            input.prework = decider.prework(input)
+                            slots[i]?.prework = input.prework
                             // Decided here, while the commit works on earlier batches; the commit confirms it or decides again.
                             if let ahead = decider.decideAhead(input) { slots[i]?.decidedAhead = ahead; continue }
                             done.enter()
@@ -551,6 +553,7 @@ public final class Pipeline: @unchecked Sendable {
                 var input = DecisionInput(invoiceID: file.id, channel: file.channel, invoice: doc.invoice, validation: report, takenUpAgain: file.takenUpAgain)
                 input.lookups = examined.lookups
                 input.decidedAhead = examined.decidedAhead
+                input.prework = examined.prework
                 let record = decider.decide(input)
                 trace.append(contentsOf: record.trace)
                 switch record.decision {

@@ -17,8 +17,9 @@ extension RobotDecider {
 
     public func prepare(_ input: DecisionInput, ready: @escaping @Sendable (PrefetchedLookups?) -> Void) {
         let all = connectors
+        // Asked for every valid invoice: with no slow connector (the embedded `files` only), nothing is built.
+        guard all.values.contains(where: { $0 is AsyncConnector }) else { return ready(nil) }
         let slow = Set(all.compactMap { $0.value is AsyncConnector ? $0.key : nil })
-        guard !slow.isEmpty else { return ready(nil) }
         // Only the robots that take the invoice and look something up in a slow connector can make its decision ask
         // one: an invoice none of them takes is not run ahead at all (no robot run twice for nothing). When they have
         // one such lookup between them, its answer is all the decision can ask: one round, not another run to find

@@ -71,6 +71,9 @@ public final class RobotDecider: Decider, @unchecked Sendable {
     public func batchCommitted() {
         history.clear()
         plans.forget()
+        // Case data changed by another process is seen from the next batch on (a `files` connector looks at its files
+        // once a batch, not at every lookup).
+        for c in connectors.values { c.mayHaveChanged() }
         caseUpdatesQueued()
         if let statsDirectory { ConnectorStatsFile.write(connectors, stateDirectory: statsDirectory) }
     }
@@ -155,19 +158,19 @@ public final class RobotDecider: Decider, @unchecked Sendable {
                                    trace: [TraceStep(step: "route", result: "no robot matched", detail: "no robots are loaded")], decisions: []), effects)
         }
         let today = clock()
-        var ctx = RobotContext(invoiceID: input.invoiceID, channel: input.channel, invoice: input.invoice, today: today, connectors: connectors, history: history, plans: plans)
+        // Worked out on the examination worker under these robots and this date, or now.
+        let prework = (input.prework as? RobotPrework).flatMap { $0.holds(generation: generation.load(ordering: .acquiring), today: today) ? $0 : nil }
+        var ctx = RobotContext(invoiceID: input.invoiceID, channel: input.channel, invoice: input.invoice, today: today, connectors: connectors, history: history, plans: plans,
+                               variables: prework?.variables)
         // A re-evaluation (an operator's re-run, a changed table): history as it stood when the invoice was first
         // decided, not with what was booked meanwhile. A file just claimed has no decision yet (no query for it).
         if input.takenUpAgain { ctx.historyAsOf = (try? store.firstLiveDecision(invoice: input.invoiceID)) ?? nil }
         var live: [(robot: Robot, env: Environment)] = []
         var stored: [StoredDecision] = []
         var trace: [TraceStep] = []
-        for robot in robots {
-            let runner = RobotRunner(robot: robot)
-            let env = runner.environment(ctx)
-            guard runner.matches(env) else { continue }
+        for (robot, env) in prework?.matched ?? Self.matching(robots, ctx) {
             if robot.mode == .shadow {
-                let r = runner.run(ctx, in: env)
+                let r = RobotRunner(robot: robot).run(ctx, in: env, matched: true)
                 stored.append(record(robot, r, input, mode: "shadow"))
                 trace.append(TraceStep(step: "shadow \(robot.versionTag)", result: Self.describe(r.outcome)))
             } else {
@@ -185,7 +188,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
                 return (DecisionRecord(decision: .manual(reason: "ambiguous-robot", message: "several robots take this invoice with the same priority (\(tied.joined(separator: ", "))); give one a higher priority"), actor: "system", trace: trace, decisions: stored), effects)
             }
             candidates.removeFirst()
-            let result = RobotRunner(robot: robot).run(ctx, in: env)
+            let result = RobotRunner(robot: robot).run(ctx, in: env, matched: true)
             if case let .declined(why) = result.outcome {
                 declined.append(robot.name)
                 trace.append(TraceStep(step: "declined by \(robot.versionTag)", result: "not this robot's", detail: why))
@@ -224,7 +227,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
             if let posting = checked.posting {
                 decision = .book(Booking(postings: [posting], pay: draft.pay))
                 updates = draft.caseUpdates.map { u in
-                    NewCaseUpdate(connector: u.connector, action: u.action, payload: (try? String(decoding: encoder.encode(u), as: UTF8.self)) ?? "{}", idempotencyKey: u.idempotencyKey)
+                    NewCaseUpdate(connector: u.connector, action: u.action, payload: u.jsonPayload ?? (try? String(decoding: encoder.encode(u), as: UTF8.self)) ?? "{}", idempotencyKey: u.idempotencyKey)
                 }
                 effects.written = draft.caseUpdates
                 if let key = result.historyKey, let amount = input.invoice.signedAmountDue {
@@ -308,6 +311,7 @@ extension RobotDecider {
         defer { generation.add(1, ordering: .releasing) }
         pause.refresh()   // an operator may have resumed a robot
         plans.forget()    // or added or ended a plan
+        for c in connectors.values { c.mayHaveChanged() }   // or changed case data
         let changed = catalog.reload()
         refusals.report(catalog.loadErrors, to: logger)
         for (new, old) in changed {

@@ -16,7 +16,7 @@ import Foundation
 final class StorePlans: PlanProvider, @unchecked Sendable {
     let store: Store
     private let lock = NSLock()
-    private var cache: [String: [(plan: PaymentPlan, identifier: String?)]] = [:]
+    private var cache: [String: PairPlans] = [:]
     /// The plan version the cache was read at; nil: nothing read yet.
     private var version: Int64?
     /// Whether the version must be asked before the cache is used again.
@@ -27,8 +27,33 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
     /// The next lookup asks whether a plan was added, changed or ended meanwhile, and reads them again if so.
     func forget() { lock.lock(); stale = true; lock.unlock() }
 
-    /// The open plans of a supplier and receiver, each with its identifier as compared (`compact`).
-    func plans(cvr: String, ean: String) throws -> [(plan: PaymentPlan, identifier: String?)] {
+    /// The open plans of a supplier and receiver, each with its identifier as compared (`compact`), and found by it.
+    struct PairPlans {
+        let all: [(plan: PaymentPlan, identifier: String?)]
+        /// The positions in `all` of the plans with each identifier (as compared).
+        let byIdentifier: [String: [Int]]
+        /// The positions of the plans without an identifier.
+        let withoutIdentifier: [Int]
+
+        init(_ all: [(plan: PaymentPlan, identifier: String?)]) {
+            self.all = all
+            var by: [String: [Int]] = [:], without: [Int] = []
+            for (i, c) in all.enumerated() {
+                if c.plan.identifier == nil { without.append(i) } else if let id = c.identifier, !id.isEmpty { by[id, default: []].append(i) }
+            }
+            byIdentifier = by; withoutIdentifier = without
+        }
+
+        /// The plans that may match an invoice whose identifier candidates are `readable`, in their order in `all`: those
+        /// without an identifier and those whose identifier is readable (a plan's identifier must be, `matchedBy`).
+        func candidates(_ readable: Set<String>) -> [(plan: PaymentPlan, identifier: String?)] {
+            var positions = withoutIdentifier
+            for r in readable { if let hit = byIdentifier[r] { positions += hit } }
+            return positions.sorted().map { all[$0] }
+        }
+    }
+
+    func plans(cvr: String, ean: String) throws -> PairPlans {
         let key = cvr + "\u{1F}" + ean
         lock.lock()
         defer { lock.unlock() }
@@ -39,7 +64,7 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
             stale = false
         }
         if let hit = cache[key] { return hit }
-        let read = try store.plans(supplierCVR: cvr, receiverEAN: ean).map { ($0, $0.identifier.map(Self.compact)) }
+        let read = PairPlans(try store.plans(supplierCVR: cvr, receiverEAN: ean).map { ($0, $0.identifier.map(Self.compact)) })
         cache[key] = read
         return read
     }
@@ -47,13 +72,15 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
     func plan(for invoice: Invoice, variables: [String: Value], on date: LocalDate) throws -> [String: Value]? {
         guard case let .record(seller)? = variables["seller"], case let .string(cvr)? = seller["cvr"],
               case let .record(buyer)? = variables["buyer"], case let .string(ean)? = buyer["ean"] else { return nil }
-        let candidates = try plans(cvr: cvr, ean: ean)
-        guard !candidates.isEmpty else { return nil }
+        let pair = try plans(cvr: cvr, ean: ean)
+        guard !pair.all.isEmpty else { return nil }
         var texts: [String] = []
         if case let .record(inv)? = variables["invoice"] {
             for key in ["identifiers", "texts"] { if case let .list(l)? = inv[key] { for case let .string(s) in l { texts.append(s) } } }
         }
         let readable = Self.identifierCandidates(texts)
+        // Only the plans that can match are scored (a pair may have thousands, one per contract), in their order.
+        let candidates = pair.candidates(readable)
         func matchedBy(_ p: PaymentPlan, _ compactIdentifier: String?) -> (rank: Int, how: String)? {
             var how: [String] = []
             if let order = p.orderNumber {
@@ -87,7 +114,7 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
     func hasPlans(for invoice: Invoice, variables: [String: Value]) throws -> Bool {
         guard case let .record(seller)? = variables["seller"], case let .string(cvr)? = seller["cvr"],
               case let .record(buyer)? = variables["buyer"], case let .string(ean)? = buyer["ean"] else { return false }
-        return try !plans(cvr: cvr, ean: ean).isEmpty
+        return try !plans(cvr: cvr, ean: ean).all.isEmpty
     }
 
     /// `2026-11`, `2026-Q4`, `2026` by cadence; the issue date otherwise.

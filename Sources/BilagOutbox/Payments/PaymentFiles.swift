@@ -16,6 +16,10 @@ public final class PaymentFiles: Sendable {
     public let directory: String
     public let manifestDirectory: String
     let document: Pain001Document
+    /// When the folders are looked through for payment files the store does not know (`TakeOverSchedule`): at the
+    /// first flush of a process, after a writer of any process stopped half-way, and every few minutes; not at every
+    /// flush (listing them cost more the more files they hold).
+    public let takeOvers = TakeOverSchedule()
 
     public init(_ settings: PaymentSettings, outbox: String) {
         self.settings = settings
@@ -29,10 +33,13 @@ public final class PaymentFiles: Sendable {
     /// Starts the writer (at the first run: above every booking made before payments were set up), finishes a file a
     /// killed writer left pending, or throws `StoreBehindOutbox` for a payment file the store does not know.
     public func reconcile(with store: Store) throws {
-        try OutboxFiles.locked(directory, manifestDirectory) {
+        try OutboxFiles.lockedHolding(directory, manifestDirectory) { lock in
             try store.startPayments(name)
             try refuseUnknownFiles(store)
+            takeOvers.didCheck(now: Date())
+            try TakeOverSchedule.mark(lock, writing: true)
             try finishPending(store)
+            try TakeOverSchedule.mark(lock, writing: false)
         }
     }
 
@@ -40,9 +47,17 @@ public final class PaymentFiles: Sendable {
     /// payments were written.
     @discardableResult
     public func flush(_ store: Store, now: Date = Date()) throws -> Int {
-        try OutboxFiles.locked(directory, manifestDirectory) {
+        try OutboxFiles.lockedHolding(directory, manifestDirectory) { lock in
             try store.startPayments(name)
-            try refuseUnknownFiles(store)
+            // The folders are listed only when a writer may have left something, or the store may be behind
+            // (`TakeOverSchedule`); a file filed but not written is found in the store (`finishPending`), not the folder.
+            if takeOvers.isDue(lock: lock, now: now) {
+                try refuseUnknownFiles(store)
+                takeOvers.didCheck(now: now)
+            }
+            // Marked while files are written: a writer that stops half-way (killed, or its write failed) makes the next
+            // flush of any process look through the folders.
+            try TakeOverSchedule.mark(lock, writing: true)
             var written = try finishPending(store)
             try takeUp(store, now: now)
             try store.setOffCredits(now: Timestamp.string(now))
@@ -50,6 +65,7 @@ public final class PaymentFiles: Sendable {
                 try write(file, store)
                 written += file.count
             }
+            try TakeOverSchedule.mark(lock, writing: false)
             return written
         }
     }

@@ -9,12 +9,14 @@ extension Value: Codable {
     /// Decodes null, a bool, a string, an exact number, a list or a record.
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
+        // A JSON value is exactly one of these, so the order only decides the cost: texts, the commonest (parameters,
+        // amounts as decimal strings), are tried first, not after a failed (thrown) attempt at a bool.
         if c.decodeNil() {
             self = .null
-        } else if let b = try? c.decode(Bool.self) {
-            self = .bool(b)
         } else if let s = try? c.decode(String.self) {
             self = .string(s)
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
         } else if let d = try? c.decode(Decimal.self) {
             self = .number(Amount(d))
         } else if let items = try? c.decode([Value].self) {

@@ -31,6 +31,9 @@ public protocol Connector: Sendable {
     var notBefore: Date? { get }
     /// What the connector has done since start, for `bilag status --json`; nil for connectors that keep no figures.
     var stats: ConnectorStatsSnapshot? { get }
+    /// The case data may have changed outside this process (called between batches and passes): a connector that
+    /// keeps what it read looks again at its next lookup. What this process sends it is seen at once regardless.
+    func mayHaveChanged()
 }
 
 extension Connector {
@@ -43,6 +46,7 @@ extension Connector {
     }
     public var notBefore: Date? { nil }
     public var stats: ConnectorStatsSnapshot? { nil }
+    public func mayHaveChanged() {}
     public var takesUpdatesTogether: Bool { false }
     public var sendsSideBySide: Bool { false }
     public func send(sideBySide updates: [CaseUpdate]) -> [(any Error)?] {

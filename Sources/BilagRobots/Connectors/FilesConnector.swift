@@ -18,21 +18,25 @@ public final class FilesConnector: Connector, Sendable {
     public let actions: [String: ActionMapping]
     /// The caches, behind one lock.
     private let state = Mutex(State())
+    /// Raised by `mayHaveChanged` (between batches): a query's file, and the updates file, are looked at again (a
+    /// `stat`, and a read of what was appended) at most once per value, not at every lookup.
+    private let epoch = Atomic<Int>(1)
 
     private struct State {
-        var cache: [String: (mtime: Double, records: [[String: Value]])] = [:]
+        /// Per file: its modification time and size when read, its records, and a number new at every read.
+        var cache: [String: (mtime: Double, size: Int64, records: Records)] = [:]
+        /// Per query: its records when its file was last looked at, and the `epoch` it was looked at in.
+        var looked: [String: (epoch: Int, records: Records)] = [:]
+        /// The `epoch` the updates file was last read in (0: read it at the next lookup).
+        var updatesLooked = 0
+        /// Numbers the reads of files (`Records.version`).
+        var reads = 0
         /// The updates file read so far: its length, the updates in it and their idempotency keys. The file only grows,
-        /// so each lookup reads just what was appended since (by this process or another).
+        /// so each read takes just what was appended since (by this process or another).
         var updatesRead: (offset: Int, updates: [CaseUpdate], keys: Set<String>) = (0, [], [])
-        /// Per query: the records with every update applied (indexed for lookups), and the record and update counts
-        /// they were computed from. New updates are applied to it as they arrive, not to the file's records again.
-        var overlays: [String: (base: Int, updates: Int, records: RecordIndex)] = [:]
-        /// Per query: the modification time of the cached file an overlay was computed from.
-        var overlayStamp: [String: Double] = [:]
-
-        /// True while the overlay was computed from the cached version of the query's file.
-        func cacheIsCurrent(_ query: String, in folder: String) -> Bool { overlayStamp[query] == cacheStamp(query, in: folder) }
-        func cacheStamp(_ query: String, in folder: String) -> Double? { (cache["\(folder)/\(query).json"] ?? cache["\(folder)/\(query).csv"])?.mtime }
+        /// Per query: the records with every update applied (indexed for lookups), the read of the file and the update
+        /// count they were computed from. New updates are applied to it as they arrive, not to the file's records again.
+        var overlays: [String: (version: Int, updates: Int, records: RecordIndex)] = [:]
 
         /// Reads what was appended to `updates.jsonl` since the last read.
         mutating func refreshUpdates(in folder: String) {
@@ -51,6 +55,12 @@ public final class FilesConnector: Connector, Sendable {
         }
     }
 
+    /// A query's records as one read of its file gave them (`version` tells reads apart).
+    struct Records {
+        var version: Int
+        var rows: [[String: Value]]
+    }
+
     /// How an action changes the records a query answers.
     public struct ActionMapping: Sendable, Equatable {
         public var query: String
@@ -61,8 +71,12 @@ public final class FilesConnector: Connector, Sendable {
         public init(query: String, match: [String: String], set: [String: String]) { self.query = query; self.match = match; self.set = set }
     }
 
+    /// `actions` by the query whose records they change.
+    private let actionsByQuery: [String: [String: ActionMapping]]
+
     public init(name: String, folder: String, actions: [String: ActionMapping] = [:]) {
         self.name = name; self.folder = folder; self.actions = actions
+        actionsByQuery = Dictionary(grouping: actions, by: \.value.query).mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.key, $0.value) }) }
     }
 
     public func lookup(query: String, params: [String: Value]) throws -> [[String: Value]] {
@@ -75,12 +89,14 @@ public final class FilesConnector: Connector, Sendable {
 
     func lookup(query: String, params: [String: Value], ignoring: String?) throws -> [[String: Value]] {
         let records = try load(query)
-        if ignoring == nil { return try overlaid(records, query: query, params: params) }
-        let updated = try applyUpdates(to: records, query: query, ignoring: ignoring)
+        if ignoring == nil { return overlaid(records, query: query, params: params) }
+        let updated = try applyUpdates(to: records.rows, query: query, ignoring: ignoring)
         return updated.filter { r in params.allSatisfy { Table.same(r[$0.key] ?? .null, $0.value) } }
     }
 
     public func send(_ update: CaseUpdate) throws { try send(all: [update]) }
+
+    public func mayHaveChanged() { epoch.add(1, ordering: .relaxed) }
 
     public var takesUpdatesTogether: Bool { true }
 
@@ -101,12 +117,24 @@ public final class FilesConnector: Connector, Sendable {
             let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw ConnectorError.unavailable(connector: name, message: "cannot write \(path)") }
             defer { close(fd) }
+            // Later lookups of this process see these updates at once: the file is read again at the next one.
+            s.updatesLooked = 0
             let ok = lines.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) == $0.count }
             guard ok, fsync(fd) == 0 else { throw ConnectorError.unavailable(connector: name, message: "cannot write \(path)") }
         }
     }
 
-    func load(_ query: String) throws -> [[String: Value]] {
+    /// The records of a query's file: as last read when it was looked at since the last `mayHaveChanged`, else
+    /// looked at again (read again when its modification time or size changed).
+    func load(_ query: String) throws -> Records {
+        let now = epoch.load(ordering: .relaxed)
+        if let hit = state.withLock({ s in s.looked[query].flatMap { $0.epoch == now ? $0.records : nil } }) { return hit }
+        let records = try read(query)
+        state.withLock { $0.looked[query] = (now, records) }
+        return records
+    }
+
+    func read(_ query: String) throws -> Records {
         guard query.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw ConnectorError.unknown(connector: name, message: "query '\(query)' is not a plain name")
         }
@@ -118,81 +146,83 @@ public final class FilesConnector: Connector, Sendable {
             let path = "\(folder)/\(query).\(ext)"
             var st = stat()
             guard stat(path, &st) == 0 else { continue }
-            let mtime = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
-            let cached: [[String: Value]]? = state.withLock { s in
-                if let c = s.cache[path], c.mtime == mtime { return c.records }
+            let mtime = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9, size = Int64(st.st_size)
+            let cached: Records? = state.withLock { s in
+                if let c = s.cache[path], c.mtime == mtime, c.size == size { return c.records }
                 return nil
             }
             if let cached { return cached }
             guard let data = FileManager.default.contents(atPath: path) else { throw ConnectorError.unavailable(connector: name, message: "cannot read \(path)") }
-            let records: [[String: Value]]
+            let rows: [[String: Value]]
             if ext == "json" {
                 guard let arr = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
                     throw ConnectorError.unavailable(connector: name, message: "\(path) is not a JSON array of objects")
                 }
-                records = arr.map { $0.mapValues(Self.value) }
+                rows = arr.map { $0.mapValues(Self.value) }
             } else {
-                records = try CSV.records(String(decoding: data, as: UTF8.self), file: path).map { $0.mapValues { $0.isEmpty ? Value.null : .string($0) } }
+                rows = try CSV.records(String(decoding: data, as: UTF8.self), file: path).map { $0.mapValues { $0.isEmpty ? Value.null : .string($0) } }
             }
-            state.withLock { $0.cache[path] = (mtime, records) }
-            return records
+            return state.withLock { s in
+                s.reads += 1
+                let records = Records(version: s.reads, rows: rows)
+                s.cache[path] = (mtime, size, records)
+                return records
+            }
         }
         throw ConnectorError.unknown(connector: name, message: "no data for query '\(query)' (expected \(folder)/\(query).json or .csv)")
     }
 
     /// The records matching `params`, with every update applied. The updated records are kept per query and only
-    /// the updates that arrived since are applied to them; they are computed afresh when the file changed.
-    func overlaid(_ records: [[String: Value]], query: String, params: [String: Value]) throws -> [[String: Value]] {
-        let relevant = actions.filter { $0.value.query == query }
+    /// the updates that arrived since are applied to them; they are computed afresh when the file was read again.
+    func overlaid(_ records: Records, query: String, params: [String: Value]) -> [[String: Value]] {
+        let relevant = actionsByQuery[query] ?? [:]
         // No action writes to this query: the update log cannot change its records, so it need not be read.
         return state.withLock { s in
-            let base = records.count
-            let current = s.overlays[query].flatMap { o in o.base == base && s.cacheIsCurrent(query, in: folder) ? o : nil }
-            var index = current?.records ?? RecordIndex(records)
-            var applied = current?.updates ?? 0
-            if !relevant.isEmpty {
+            // Taken out while it is used, so finding by a new set of fields indexes it in place, not in a copy.
+            var index = RecordIndex(records.rows), applied = 0
+            if let o = s.overlays.removeValue(forKey: query), o.version == records.version { index = o.records; applied = o.updates }
+            let now = epoch.load(ordering: .relaxed)
+            if !relevant.isEmpty, s.updatesLooked != now {
                 s.refreshUpdates(in: folder)
+                s.updatesLooked = now
+            }
+            if !relevant.isEmpty {
                 let updates = s.updatesRead.updates
                 if applied < updates.count {
-                    var out = index.records
-                    Self.apply(updates[applied...], relevant, to: &out, ignoring: nil)
-                    index = RecordIndex(out)
+                    Self.apply(updates[applied...], relevant, to: &index, ignoring: nil)
                     applied = updates.count
                 }
             }
             let found = index.matching(params)
-            s.overlays[query] = (base, applied, index)
-            s.overlayStamp[query] = s.cacheStamp(query, in: folder)
+            s.overlays[query] = (records.version, applied, index)
             return found
         }
     }
 
     func applyUpdates(to records: [[String: Value]], query: String, ignoring: String?) throws -> [[String: Value]] {
-        let relevant = actions.filter { $0.value.query == query }
+        let relevant = actionsByQuery[query] ?? [:]
         guard !relevant.isEmpty else { return records }
         let updates = state.withLock { s in
             s.refreshUpdates(in: folder)
             return s.updatesRead.updates
         }
-        var out = records
-        Self.apply(updates[...], relevant, to: &out, ignoring: ignoring)
-        return out
+        var index = RecordIndex(records)
+        Self.apply(updates[...], relevant, to: &index, ignoring: ignoring)
+        return index.records
     }
 
     /// Applies updates, in order, to the records their action's mapping names (found by index, not by a scan).
-    static func apply(_ updates: ArraySlice<CaseUpdate>, _ relevant: [String: ActionMapping], to out: inout [[String: Value]], ignoring: String?) {
-        let keyedFields = Set(relevant.values.flatMap { $0.match.keys })
-        var index = RecordIndex(out)
+    /// (A field an index finds records by that changes drops that index, `RecordIndex.set`: the next update is found
+    /// among the records as they are then.)
+    static func apply(_ updates: ArraySlice<CaseUpdate>, _ relevant: [String: ActionMapping], to index: inout RecordIndex, ignoring: String?) {
         for u in updates {
             guard let mapping = relevant[u.action], u.invoiceID != ignoring else { continue }
             let targets = index.indices(mapping.match.mapValues { u.params[$0] ?? .null })
             for i in targets {
                 for (field, source) in mapping.set {
-                    out[i][field] = source.hasPrefix("=") ? .string(String(source.dropFirst())) : (u.params[source] ?? .null)
+                    index.set(field, to: source.hasPrefix("=") ? .string(String(source.dropFirst())) : (u.params[source] ?? .null), at: i)
                 }
             }
-            // A field the index finds records by changed: index the records as they are now.
-            if !targets.isEmpty, mapping.set.keys.contains(where: keyedFields.contains) { index = RecordIndex(out) }
         }
     }
 

@@ -7,10 +7,17 @@ import BilagRobotLanguage
 /// index cannot key by text (a number, a list) keeps its record in `unkeyed`, which every lookup also scans; a
 /// lookup by a number scans all records.
 struct RecordIndex {
-    let records: [[String: Value]]
+    private(set) var records: [[String: Value]]
     private var indexes: [[String]: (keyed: [[String]: [Int]], unkeyed: [Int])] = [:]
 
     init(_ records: [[String: Value]]) { self.records = records }
+
+    /// Sets one field of the record at `position`. The indexes by that field are dropped (built again when next asked
+    /// for); the others stay, so an update that changes what lookups do not find by costs no new index.
+    mutating func set(_ field: String, to value: Value, at position: Int) {
+        records[position][field] = value
+        if indexes.keys.contains(where: { $0.contains(field) }) { indexes = indexes.filter { !$0.key.contains(field) } }
+    }
 
     /// The records whose fields equal every parameter, in their order in the data.
     mutating func matching(_ params: [String: Value]) -> [[String: Value]] {

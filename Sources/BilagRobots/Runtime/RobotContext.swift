@@ -85,9 +85,11 @@ public struct RobotContext: Sendable {
     /// do those first decided after it.
     public var historyCut: HistoryCut { HistoryCut(issuedOnOrBefore: invoice.issueDate, decidedBefore: historyAsOf) }
 
-    public init(invoiceID: String, channel: String, invoice: Invoice, today: LocalDate, connectors: [String: Connector], history: HistoryProvider, plans: PlanProvider) {
+    /// `variables`: `InvoiceVariables.values` of this invoice, channel and date when the caller has them already.
+    public init(invoiceID: String, channel: String, invoice: Invoice, today: LocalDate, connectors: [String: Connector], history: HistoryProvider, plans: PlanProvider,
+                variables: [String: Value]? = nil) {
         self.invoiceID = invoiceID; self.channel = channel; self.invoice = invoice; self.today = today; self.connectors = connectors; self.history = history; self.plans = plans
-        self.variables = InvoiceVariables.values(invoice, channel: channel, today: today)
+        self.variables = variables ?? InvoiceVariables.values(invoice, channel: channel, today: today)
     }
 }
 

@@ -20,13 +20,14 @@ public struct RobotRunner {
         return Environment(values)
     }
 
-    /// Runs the robot; `env` is `environment(ctx)` when the caller has built it already.
-    public func run(_ ctx: RobotContext, in env: Environment? = nil) -> RobotResult {
+    /// Runs the robot; `env` is `environment(ctx)` when the caller has built it already, and `matched` says that the
+    /// caller found `matches(env)` true (it is not asked again).
+    public func run(_ ctx: RobotContext, in env: Environment? = nil, matched: Bool = false) -> RobotResult {
         var env = env ?? environment(ctx)
         var trace: [RobotTraceStep] = []
         let start = DispatchTime.now().uptimeNanoseconds
         func micros(_ since: UInt64) -> Int { Int((DispatchTime.now().uptimeNanoseconds - since) / 1000) }
-        guard matches(env) else {
+        guard matched || matches(env) else {
             return RobotResult(outcome: .notMatched, trace: [RobotTraceStep(step: "match", line: robot.matchLocation.line, inputs: nil, result: "no match", micros: micros(start))], historyKey: nil)
         }
         trace.append(RobotTraceStep(step: "match", line: robot.matchLocation.line, inputs: nil, result: "matched", micros: micros(start)))

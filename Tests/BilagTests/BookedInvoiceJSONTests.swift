@@ -1,0 +1,73 @@
+import BilagCore
+import BilagOutbox
+import BilagStore
+import Foundation
+import XCTest
+
+/// The journal line of a booked invoice is written by hand on the committing thread (`BookedInvoice.jsonLine`); it
+/// must be byte for byte what the store's `JSONEncoder` writes, for every field present or absent, and step aside
+/// (nil) where the encoder's own escapes or order decide.
+final class BookedInvoiceJSONTests: XCTestCase {
+    let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    func encoded(_ b: BookedInvoice) throws -> String { String(decoding: try encoder.encode(b), as: UTF8.self) }
+
+    static func full(text: String = "Lægeerklæring LÆ 125, ordre \"ORD/7\" \\ 100 %", dimensions: [String: String] = ["costcentre": "2150", "case": "SAG-1", "certificate": "LÆ 125", "a_b": "x", "A1": "y", "a-b": "", "0": "z"]) -> BookedInvoice {
+        var details = BookedInvoiceDetails()
+        details.vatBreakdown = [.init(category: "S", rate: Amount(parsing: "25.00"), taxable: Amount(parsing: "-100.50")!, tax: Amount(parsing: "-25.13")!), .init(category: nil, rate: nil, taxable: .zero, tax: Amount(7))]
+        details.payment = .init(code: "31", account: "DK5000400440116243", bic: "DABADKKK", paymentID: "+71<000000002346526+", instructionID: "000000002346526", creditAccount: "87654321", channel: "DK:FIK")
+        details.supplierLegalID = "12345607"; details.supplierVATNumber = "DK12345607"; details.supplierEndpoint = "5790000000001"
+        details.paidAmount = Amount(parsing: "0.00"); details.roundingAmount = Amount(parsing: "-0.01"); details.buyerReference = "150382-4455 / ÆØÅ"; details.orderReference = "PO-1"
+        let postings = [Posting(account: "4520010", dimensions: dimensions, netAmount: Amount(parsing: "405.00")!, vatAmount: .zero, vatCode: "I0", text: text),
+                        Posting(account: "4520011", netAmount: Amount(parsing: "-1.5")!, vatAmount: Amount(parsing: "0.375")!)]
+        return BookedInvoice(invoiceID: "01J0000000000000000000000", bookedAt: "2026-11-30T10:00:00.123Z", bookedBy: "robot:medical-certificates@0123456789ab", supplierKey: "DK12345607",
+                             supplierName: "Klinik \"Nord\" A/S", invoiceNumber: "MED-1", issueDate: "2026-11-01", dueDate: "2026-12-01", documentKind: .creditNote, currency: "DKK",
+                             amountDue: Amount(parsing: "-405.00"), totalWithoutVAT: Amount(parsing: "-405.00"), totalVAT: .zero, postings: postings, pay: false, sha256: String(repeating: "ab", count: 32),
+                             robot: "medical-certificates", historyKey: "ORD-B-1", details: details)
+    }
+
+    func testTheHandWrittenLineIsTheEncodersForEveryFieldPresentOrAbsent() throws {
+        let full = Self.full()
+        XCTAssertEqual(full.jsonLine, try encoded(full))
+        let bare = BookedInvoice(invoiceID: "x", bookedAt: "t", bookedBy: "operator:anne", postings: [])
+        XCTAssertEqual(bare.jsonLine, try encoded(bare))
+        var emptyDetails = bare
+        emptyDetails.details = BookedInvoiceDetails()
+        emptyDetails.postings = [Posting(account: "1", netAmount: Amount(1), vatAmount: Amount(0))]
+        XCTAssertEqual(emptyDetails.jsonLine, try encoded(emptyDetails))
+        // Each optional field left out in turn.
+        let paths: [WritableKeyPath<BookedInvoice, String?>] = [\.supplierKey, \.supplierName, \.invoiceNumber, \.issueDate, \.dueDate, \.currency, \.sha256, \.robot, \.historyKey]
+        for path in paths {
+            var b = full
+            b[keyPath: path] = nil
+            XCTAssertEqual(b.jsonLine, try encoded(b), "\(path)")
+        }
+        var noPayment = full
+        noPayment.details?.payment = nil
+        noPayment.totalVAT = nil
+        noPayment.totalWithoutVAT = nil
+        XCTAssertEqual(noPayment.jsonLine, try encoded(noPayment))
+        // Texts of every kind the encoder writes as they are: slashes, quotes, backslashes, DEL, line and paragraph separators, emoji.
+        let odd = Self.full(text: "a/b \"c\" \\d \u{7F} \u{2028}\u{2029} 😇 é")
+        XCTAssertEqual(odd.jsonLine, try encoded(odd))
+        XCTAssertEqual(try JSONDecoder().decode(BookedInvoice.self, from: Data(try XCTUnwrap(full.jsonLine).utf8)), full, "and it reads back as the booking")
+    }
+
+    /// The journal file's line (the booking with its sequence number) is the journal writer's encoder's too.
+    func testTheJournalFileLineIsTheEncodersWithItsSequenceNumber() throws {
+        for (seq, b) in [(Int64(1), Self.full()), (Int64(9_007_199_254_740_993), BookedInvoice(invoiceID: "x", bookedAt: "t", bookedBy: "operator:anne", postings: []))] {
+            XCTAssertEqual(b.journalFileLine(seq: seq), String(decoding: try encoder.encode(JournalLine(seq: seq, booked: b)), as: UTF8.self))
+            XCTAssertEqual(String(decoding: try JournalWriter().render([OutboxEntry(seq: seq, booked: b)]), as: UTF8.self), b.journalFileLine(seq: seq).map { $0 + "\n" })
+        }
+        XCTAssertNil(Self.full(text: "tab\there").journalFileLine(seq: 1))
+    }
+
+    func testItStepsAsideWhereTheEncoderDecides() {
+        XCTAssertNil(Self.full(text: "line\nbreak").jsonLine, "a control character: the encoder's escape")
+        XCTAssertNil(Self.full(dimensions: ["costcentre": "1", "kostsåd": "2"]).jsonLine, "a name that is not plain ASCII: the encoder's order")
+    }
+}
