@@ -27,7 +27,11 @@ public struct Validator: Sendable {
         Self.rules(for: profile).withUnsafeBufferPointer { rules in
             for i in 0..<rules.count { rules[i].check(context, into: &issues) }
         }
-        return ValidationReport(profile: profile, issues: issues.issues, ruleSet: Self.ruleSetName(for: profile))
+        // A rule may report under another id than its own (the BR-DEC rule of a padded amount): the syntax's scope is
+        // applied to what was found.
+        let syntax = doc.invoice.syntax
+        let found = issues.issues.allSatisfy { SyntaxScope.applies($0.ruleID, to: syntax) } ? issues.issues : issues.issues.filter { SyntaxScope.applies($0.ruleID, to: syntax) }
+        return ValidationReport(profile: profile, issues: found, ruleSet: Self.ruleSetName(for: profile))
     }
 
     /// The invoice as the official rules read it: category codes written with whitespace around them are taken as
@@ -65,6 +69,11 @@ public struct Validator: Sendable {
         case .peppolBis3: return peppolRules
         case .en16931, .xrechnung, .unknown: return en16931Rules
         }
+    }
+
+    /// The rule ids checked for documents of `profile` written in `syntax`.
+    public static func implementedRuleIDs(for profile: Profile, syntax: Syntax) -> Set<String> {
+        implementedRuleIDs(for: profile).filter { SyntaxScope.applies($0, to: syntax) }
     }
 
     /// A readable name of the rule set applied to `profile`.

@@ -23,7 +23,6 @@ enum KnownDisagreements {
         "en16931-ubl/unit/BR-CL-21.xml#2:BR-CL-21": emptyId,
         "peppol-bis3/unit-CII-DK/DK_Validation_DKR007_CII.xml#1:DK-R-007": ciiDD,
         "peppol-bis3/unit-CII-PEPPOL/PEPPOL-EN16931-CL001.xml#2:PEPPOL-EN16931-CL001": placement,
-        "peppol-bis3/unit-CII-PEPPOL/PEPPOL-EN16931-CL008.xml#2:PEPPOL-EN16931-CL008": emptyId,
         "peppol-bis3/unit-CII-PEPPOL/PEPPOL-EN16931-R001.xml#1:PEPPOL-EN16931-R001": empty,
         "peppol-bis3/unit-CII-PEPPOL/PEPPOL-EN16931-R002.xml#3:PEPPOL-EN16931-R002": emptyNote,
         "peppol-bis3/unit-CII-PEPPOL/PEPPOL-EN16931-R002.xml#4:PEPPOL-EN16931-R002": emptyNote,

@@ -116,7 +116,7 @@ def main(argv=None):
                     help="tuned: the mutants bilag's rules were fixed on; holdout: other places and other mutations of the same classes; "
                          "fresh: new operators of every class and yet other places, measured before and after a round of fixes, never tuned on; "
                          "both: tuned + holdout; all: the three")
-    ap.add_argument("--syntax", default="ubl,cii,oioubl", help="comma list of ubl, cii, oioubl")
+    ap.add_argument("--syntax", default="ubl,cii,oioubl,cii-peppol", help="comma list of ubl, cii, oioubl, cii-peppol (PEPPOL CII documents derived from the CII examples)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--keep", help="write the mutants into this folder and keep them")
     ap.add_argument("--cache", default=os.path.join(REPO, ".build", "validation-diff", "official.json"))
@@ -160,29 +160,44 @@ def main(argv=None):
             with open(path, encoding="utf-8-sig") as f:
                 text = f.read()
             syn = syntax_of(text)
-            if syn not in wanted:
+            if syn not in wanted and not (syn == "cii" and "cii-peppol" in wanted):
                 continue
             res = cache.get(text, path)
             if res is None or any(flag == "fatal" for _, flag in res):
                 continue
-            bases.append((f"{folder}/{name}", syn, text))
+            if syn in wanted:
+                bases.append((f"{folder}/{name}", syn, text))
+            # PEPPOL CII (`--syntax …,cii-peppol`): the CII examples declared PEPPOL, parties in DK or in NO.
+            if syn == "cii" and "cii-peppol" in wanted:
+                from peppol_cii import derive
+                for country in ("DK", "NO"):
+                    derived = derive(text, country)
+                    if derived is None:
+                        continue
+                    derived_path = os.path.join(work, f"base-peppol-{country}-{name}")
+                    with open(derived_path, "w", encoding="utf-8") as f:
+                        f.write(derived)
+                    res = cache.get(derived, derived_path)
+                    if res is not None and not any(flag == "fatal" for _, flag in res):
+                        bases.append((f"{folder}/{name} as PEPPOL {country}", "cii-peppol", derived))
 
     # 2. Mutants, sampled per syntax.
     rng = random.Random(a.seed)
     by_syntax = {}
     for base, syn, text in bases:
         if a.set in ("tuned", "both", "all"):
-            for label, new in mutants(text, syn):
+            for label, new in mutants(text, "cii" if syn == "cii-peppol" else syn):
                 by_syntax.setdefault(syn, []).append((base, label, new))
             by_syntax.setdefault(syn, []).append((base, "unchanged", text))
         if a.set in ("holdout", "both", "all"):
-            for label, new in mutants(text, syn, holdout=True):
+            for label, new in mutants(text, "cii" if syn == "cii-peppol" else syn, holdout=True):
                 by_syntax.setdefault(syn, []).append((base, label, new))
         if a.set in ("fresh", "all"):
-            for label, new in fresh_mutants(text, syn):
+            for label, new in fresh_mutants(text, "cii" if syn == "cii-peppol" else syn):
                 by_syntax.setdefault(syn, []).append((base, label, new))
     chosen = []
-    for syn in sorted(by_syntax):
+    # cii-peppol last, so that the other syntaxes' samples stay what they were before it was added.
+    for syn in sorted(by_syntax, key=lambda s: (s == "cii-peppol", s)):
         items = by_syntax[syn]
         if a.sample and len(items) > a.sample:
             items = rng.sample(items, a.sample)

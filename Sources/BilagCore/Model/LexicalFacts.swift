@@ -19,6 +19,23 @@ public struct LexicalFacts: Hashable, Sendable {
     /// How many VAT totals (UBL `cac:TaxTotal/cbc:TaxAmount`, CII `ram:TaxTotalAmount`) carry `currencyID` equal to
     /// the document currency code as written (BR-CO-15 asks for exactly one).
     public var taxTotalsInDocumentCurrency = 0
+    /// CII: how many header `ram:TaxTotalAmount` carry a `currencyID` other than the invoice currency code as written
+    /// (PEPPOL-EN16931-R054 allows one, and only with a `ram:TaxCurrencyCode`).
+    public var ciiTaxTotalsInOtherCurrency = 0
+    /// UBL: the document's `cac:TaxTotal` elements with and without `cac:TaxSubtotal` (PEPPOL-EN16931-R053/R054).
+    public var ublTaxTotalsWithSubtotals = 0
+    public var ublTaxTotalsWithoutSubtotals = 0
+    /// The VAT accounting currency code element is written (empty or not: R054 asks whether it is there).
+    public var taxCurrencyCodeWritten = false
+    /// CII: `ram:ID`, `ram:GlobalID` and `ram:URIID` elements written empty with a `schemeID` (as written): the
+    /// PEPPOL-COMMON identifier rules judge them by their scheme (an empty GLN is no GLN); the model drops them.
+    public var ciiEmptySchemedIDs: [EmptySchemedID] = []
+
+    public struct EmptySchemedID: Hashable, Sendable {
+        public var path: String
+        public var scheme: String
+        public init(path: String, scheme: String) { self.path = path; self.scheme = scheme }
+    }
     /// Dates whose lexical form the official rules reject (UBL: not `YYYY-MM-DD`; CII: `udt:DateTimeString` without
     /// `format="102"` or not eight digits): `(path, rule id)`.
     public var badDates: [Finding] = []
@@ -52,6 +69,25 @@ public struct LexicalFacts: Hashable, Sendable {
     /// EN 16931 itself takes `VA`.
     public var ciiSellerVATSchemeID: String?
     public var ciiTaxRepresentativeVATSchemeID: String?
+
+    /// CII: DK-R-013 as the official rule reads the seller's and the buyer's `ram:GlobalID`: it normalizes the one
+    /// `schemeID` of a party's GlobalIDs, so a party with GlobalIDs fails when none carries a `schemeID` or the one
+    /// there is blank (with two or more the official rule stops: rejected as well). A party's `ram:ID` needs no
+    /// scheme; the model keeps both as the party's identifiers.
+    public var ciiPartyGlobalIDWithoutScheme = false
+
+    /// CII: per `ram:SpecifiedTradeSettlementPaymentMeans`, in order, the texts of its
+    /// `PayeePartyCreditorFinancialAccount/IBANID` elements as written — the account DK-R-008 and DK-R-010 measure
+    /// (the model reads a `ProprietaryID` as the account too).
+    public var ciiPayeeIBANIDs: [[String]] = []
+
+    /// XPath's `string-length` of payment means `i`'s IBANID: 0 without one, -1 with several (the official rule
+    /// stops on them), else its length in characters.
+    public func ciiPayeeIBANIDLength(_ i: Int) -> Int {
+        guard i < ciiPayeeIBANIDs.count else { return 0 }
+        let ids = ciiPayeeIBANIDs[i]
+        return ids.count > 1 ? -1 : ids.first?.unicodeScalars.count ?? 0
+    }
 
     /// VAT category codes written with whitespace around them (CII): the official rules compare the code as
     /// written, so ` S ` is no category `S`; the model keeps the trimmed code for the robots.

@@ -34,7 +34,20 @@ struct CIIReader {
         if let agreement = tx.first(.ram, "ApplicableHeaderTradeAgreement") {
             lexical.ciiSellerVATSchemeID = Self.vatSchemeID(agreement.first(.ram, "SellerTradeParty"))
             lexical.ciiTaxRepresentativeVATSchemeID = Self.vatSchemeID(agreement.first(.ram, "SellerTaxRepresentativeTradeParty"))
+            // PEPPOL-EN16931-CL008 reads every seller's and buyer's URIID schemeID as written (none is in no list).
+            lexical.endpointSchemeIDs = [agreement.first(.ram, "SellerTradeParty"), agreement.first(.ram, "BuyerTradeParty")].flatMap { party in
+                (party?.all(.ram, "URIUniversalCommunication") ?? []).flatMap { $0.all(.ram, "URIID").map { $0.rawAttribute("schemeID") ?? "" } }
+            }
+            lexical.ciiPartyGlobalIDWithoutScheme = [agreement.first(.ram, "SellerTradeParty"), agreement.first(.ram, "BuyerTradeParty")].contains { party in
+                let globalIDs = party?.all(.ram, "GlobalID") ?? []
+                guard !globalIDs.isEmpty else { return false }
+                let schemes = globalIDs.compactMap { $0.rawAttribute("schemeID") }
+                return schemes.count != 1 || schemes[0].allSatisfy(\.isWhitespace)
+            }
         }
+        lexical.ciiPayeeIBANIDs = tx.first(.ram, "ApplicableHeaderTradeSettlement")?.all(.ram, "SpecifiedTradeSettlementPaymentMeans").map {
+            $0.all(.ram, "PayeePartyCreditorFinancialAccount").flatMap { $0.all(.ram, "IBANID").map { $0.text ?? "" } }
+        } ?? []
         lexical.paddedCategoryCodes = CIIWritten.paddedCategoryCodes(tx)
         lexical.syntax += CIIWritten.periodsWithoutFormat102(tx)
         lexical.emptyExemptionReasons = emptyExemptionReasons

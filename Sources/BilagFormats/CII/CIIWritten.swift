@@ -118,7 +118,13 @@ enum CIISyntaxCounts {
             for means in s.all(.ram, "SpecifiedTradeSettlementPaymentMeans") { repeated(means, "TypeCode", "ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode") }
             for ac in s.all(.ram, "SpecifiedTradeAllowanceCharge") {
                 for name: StaticString in ["ActualAmount", "BasisAmount"] { repeated(ac, name, "ram:SpecifiedTradeAllowanceCharge/ram:\(name)") }
+                for t in ac.all(.ram, "CategoryTradeTax") {
+                    for name: StaticString in ["TypeCode", "RateApplicablePercent"] { repeated(t, name, "ram:SpecifiedTradeAllowanceCharge/ram:CategoryTradeTax/ram:\(name)") }
+                }
             }
+        }
+        if let shipTo = tx.first(.ram, "ApplicableHeaderTradeDelivery")?.first(.ram, "ShipToTradeParty") {
+            repeated(shipTo.first(.ram, "PostalTradeAddress"), "CountryID", "ram:ShipToTradeParty/ram:PostalTradeAddress/ram:CountryID")
         }
         for line in tx.all(.ram, "IncludedSupplyChainTradeLineItem") {
             let settlement = line.first(.ram, "SpecifiedLineTradeSettlement")
@@ -131,6 +137,10 @@ enum CIISyntaxCounts {
                 for name: StaticString in ["TypeCode", "RateApplicablePercent"] { repeated(t, name, "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:\(name)") }
             }
             repeated(line, "SpecifiedTradeProduct", "ram:SpecifiedTradeProduct")
+            // PEPPOL-EN16931-R120 reads the line's quantity as one value (the EN 16931 rules do not stop on it).
+            if let delivery = line.first(.ram, "SpecifiedLineTradeDelivery"), delivery.all(.ram, "BilledQuantity").count > 1 {
+                out.append(.init(path: "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity", rule: LexicalFacts.repeatedPeppol))
+            }
             // BR-CO-04 reads `ApplicableTradeTax[upper-case(ram:TypeCode) = 'VAT']/ram:CategoryCode`: a category on a
             // tax without the VAT type code is none (the model reads it; bilag's own BR-CO-04 covers no category).
             let taxes = line.first(.ram, "SpecifiedLineTradeSettlement")?.all(.ram, "ApplicableTradeTax") ?? []

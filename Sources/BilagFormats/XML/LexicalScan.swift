@@ -21,10 +21,17 @@ struct LexicalScan {
         var s = LexicalScan(tree: root.tree, cii: cii)
         if oioubl { s.facts.oioubl = LexicalFacts.OIOUBLSums() }
         s.facts.root = root.name
-        if !cii { s.documentCurrency = root.first(.cbc, "DocumentCurrencyCode").map { $0.text ?? "" } }
+        if !cii {
+            s.documentCurrency = root.first(.cbc, "DocumentCurrencyCode").map { $0.text ?? "" }
+            s.facts.taxCurrencyCodeWritten = root.first(.cbc, "TaxCurrencyCode") != nil
+            for total in root.all(.cac, "TaxTotal") {
+                if total.first(.cac, "TaxSubtotal") != nil { s.facts.ublTaxTotalsWithSubtotals += 1 } else { s.facts.ublTaxTotalsWithoutSubtotals += 1 }
+            }
+        }
         if cii {
-            s.documentCurrency = root.first(.ciiRoot, "SupplyChainTradeTransaction")?.first(.ram, "ApplicableHeaderTradeSettlement")?
-                .first(.ram, "InvoiceCurrencyCode").map { $0.text ?? "" }
+            let settlement = root.first(.ciiRoot, "SupplyChainTradeTransaction")?.first(.ram, "ApplicableHeaderTradeSettlement")
+            s.documentCurrency = settlement?.first(.ram, "InvoiceCurrencyCode").map { $0.text ?? "" }
+            s.facts.taxCurrencyCodeWritten = settlement?.first(.ram, "TaxCurrencyCode") != nil
             let d = root.first(.ciiRoot, "ExchangedDocument")?.first(.ram, "IssueDateTime")?.first(.udt, "DateTimeString")
             s.facts.issueDateHasFormat102 = d?.rawAttribute("format") == "102"
         }
@@ -120,10 +127,14 @@ struct LexicalScan {
         let e = XMLElement(tree: tree, index: index)
         let raw = e.text
         let trimmed = e.trimmedText
+        let ns = n.namespace
         if trimmed == nil {
             if facts.emptyElements.count < Self.maxRecorded { facts.emptyElements.append(path()) }
+            if cii, ns == Namespace.ram.rawValue + 1, let scheme = e.rawAttribute("schemeID"),
+               name(n, is: "ID") || name(n, is: "GlobalID") || name(n, is: "URIID"), facts.ciiEmptySchemedIDs.count < Self.maxRecorded {
+                facts.ciiEmptySchemedIDs.append(.init(path: path(), scheme: scheme))
+            }
         }
-        let ns = n.namespace
         if facts.oioubl != nil, ns == Namespace.cbc.rawValue + 1 { oioublLeaf(e, n, raw: raw, trimmed: trimmed) }
         if endsWith(n, "Amount") && (ns == Namespace.cbc.rawValue + 1 || ns == Namespace.ram.rawValue + 1) {
             if let raw, let trimmed, raw.utf8.count != trimmed.utf8.count {
@@ -143,9 +154,9 @@ struct LexicalScan {
                     facts.amountCurrencyIDs.insert(e.rawAttribute("currencyID") ?? "")
                 }
                 currency(e, n)
-            } else if tree.equals(n.nameStart, Int(n.nameLength), "TaxTotalAmount"), let doc = documentCurrency, e.rawAttribute("currencyID") == doc,
+            } else if tree.equals(n.nameStart, Int(n.nameLength), "TaxTotalAmount"), let doc = documentCurrency, let id = e.rawAttribute("currencyID"),
                       stack.count >= 2, tree.equals(tree.nodes[Int(stack[stack.count - 2])].nameStart, Int(tree.nodes[Int(stack[stack.count - 2])].nameLength), "SpecifiedTradeSettlementHeaderMonetarySummation") {
-                facts.taxTotalsInDocumentCurrency += 1
+                if id == doc { facts.taxTotalsInDocumentCurrency += 1 } else { facts.ciiTaxTotalsInOtherCurrency += 1 }
             }
             return
         }

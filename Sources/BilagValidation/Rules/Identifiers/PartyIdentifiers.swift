@@ -45,6 +45,12 @@ final class SchemeIdentifierRule: Rule {
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
+        // CII identifiers written empty with one of the rule's schemes (the model drops them; an empty one is invalid).
+        if includesCIIExtras, c.invoice.syntax == .cii, !valid("") {
+            for e in c.lexical.ciiEmptySchemedIDs where schemes.contains(e.scheme) {
+                issues.add(self, "\(what): an empty identifier (scheme \(e.scheme)) is not valid.", at: e.path)
+            }
+        }
         guard !c.identifierSchemes.isDisjoint(with: schemeSet) else { return } // none of its schemes in the document
         c.schemedIdentifiers.each { _, s in
             guard !s.scheme.isDisjoint(with: schemeSet), includesCIIExtras || !s.ciiExtra else { return }

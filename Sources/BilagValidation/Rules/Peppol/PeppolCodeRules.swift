@@ -33,8 +33,9 @@ enum PeppolCodeRules {
             return CodeLists.peppolVATDateCodes.contains(code)
         },
         Assert("PEPPOL-EN16931-CL008", p, at: "BT-34/BT-49", "Electronic address identifier scheme must be from the codelist \"Electronic Address Identifier Scheme\".") { c in
-            // A parsed UBL document: every cbc:EndpointID's schemeID as written (` 0088 ` is not 0088).
-            if c.invoice.syntax == .ubl, !c.lexical.root.isEmpty {
+            // A parsed document: every cbc:EndpointID's (UBL) or party URIID's (CII) schemeID as written (` 0088 ` is
+            // not 0088).
+            if !c.lexical.root.isEmpty {
                 return c.lexical.endpointSchemeIDs.allSatisfy { CodeLists.peppolEndpointSchemes.contains($0) }
             }
             for e in [c.invoice.seller.electronicAddress, c.invoice.buyer.electronicAddress] {

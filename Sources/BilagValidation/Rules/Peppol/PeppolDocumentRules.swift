@@ -19,6 +19,17 @@ enum PeppolDocumentRules {
         Assert("PEPPOL-EN16931-R003", p, at: "BT-10", "A buyer reference or purchase order reference MUST be provided.") { c in
             c.invoice.buyerReference != nil || c.invoice.purchaseOrderReference != nil
         },
+        // UBL: the cac:TaxTotal elements with and without subtotals; CII: the header VAT totals by their currencyID
+        // as written.
+        Assert("PEPPOL-EN16931-R053", p, at: "BT-110", "Only one tax total with tax subtotals MUST be provided.") { c in
+            guard !c.lexical.root.isEmpty else { return true }
+            return (c.invoice.syntax == .cii ? c.lexical.taxTotalsInDocumentCurrency : c.lexical.ublTaxTotalsWithSubtotals) == 1
+        },
+        Assert("PEPPOL-EN16931-R054", p, at: "BT-111", "Only one tax total without tax subtotals MUST be provided when tax currency code is provided.") { c in
+            guard !c.lexical.root.isEmpty else { return true }
+            let others = c.invoice.syntax == .cii ? c.lexical.ciiTaxTotalsInOtherCurrency : c.lexical.ublTaxTotalsWithoutSubtotals
+            return others == (c.lexical.taxCurrencyCodeWritten ? 1 : 0)
+        },
         Assert("PEPPOL-EN16931-R004", p, at: "BT-24", "Specification identifier MUST have the value 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0'.") { c in
             guard let id = c.invoice.specificationIdentifier else { return false }
             return Text.hasPrefix(Text.trim(id), customizationPrefix)

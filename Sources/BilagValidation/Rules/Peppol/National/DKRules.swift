@@ -27,6 +27,8 @@ enum DKRules {
         },
         Assert("DK-R-013", p, at: "BT-29/BT-46", "For Danish Suppliers it is mandatory to use schemeID when PartyIdentification/ID is used for AccountingCustomerParty or AccountingSupplierParty.") { c in
             guard bothDK(c) else { return true }
+            // CII: the rule reads the parties' GlobalID only; a ram:ID needs no scheme.
+            if c.invoice.syntax == .cii && !c.lexical.root.isEmpty { return !c.lexical.ciiPartyGlobalIDWithoutScheme }
             let hasScheme: (Identifier) -> Bool = { ($0.scheme?.trimmingWhitespace(includingNewlines: false) ?? "") != "" }
             return c.invoice.seller.identifiers.allSatisfy(hasScheme) && c.invoice.buyer.identifiers.allSatisfy(hasScheme)
         },
@@ -50,20 +52,22 @@ enum DKRules {
             guard let dd = pm.directDebit, dd.mandateReferenceIdentifier.isPresent else { return false }
             return c.invoice.syntax == .cii ? dd.bankAssignedCreditorIdentifier.isPresent : dd.debitedAccountIdentifier.isPresent
         },
-        EachDKPayment("DK-R-008", "For Danish Suppliers PaymentID is mandatory and MUST start with 01#, 04# or 15# (kortartkode), and PayeeFinancialAccount/ID (Giro kontonummer) is mandatory and must be 7 or 8 characters long, when payment means equals 50 (Giro).") { pm, c in
+        EachDKPayment("DK-R-008", "For Danish Suppliers PaymentID is mandatory and MUST start with 01#, 04# or 15# (kortartkode), and PayeeFinancialAccount/ID (Giro kontonummer) is mandatory and must be 7 or 8 characters long, when payment means equals 50 (Giro).") { i, pm, c in
             guard pm.paymentMeansTypeCode == "50" else { return true }
             guard let id = pm.remittanceInformation, id.hasPrefix("01#") || id.hasPrefix("04#") || id.hasPrefix("15#") else { return false }
             let account = pm.creditTransfers.first?.paymentAccountIdentifier?.value ?? ""
-            if c.invoice.syntax == .cii { return account.utf8.count == 7 }
+            // CII: the account as written in PayeePartyCreditorFinancialAccount/IBANID (not ProprietaryID).
+            if c.invoice.syntax == .cii { return c.lexical.ciiPayeeIBANIDLength(i) == 7 }
             return (account.utf8.count == 7 || account.utf8.count == 8) && Text.isDigits(account)
         },
         EachDKPayment("DK-R-009", "For Danish Suppliers if the PaymentID is prefixed with 04# or 15# the 16 digits instruction Id must be added to the PaymentID eg. \"04#1234567890123456\" when Payment means equals 50 (Giro).") { pm, _ in
             guard pm.paymentMeansTypeCode == "50", let id = pm.remittanceInformation, id.hasPrefix("04#") || id.hasPrefix("15#") else { return true }
             return id.count == 19
         },
-        EachDKPayment("DK-R-010", "For Danish Suppliers PaymentID is mandatory and MUST start with 71#, 73# or 75# (kortartkode) and PayeeFinancialAccount/ID (Kreditornummer) is mandatory and must be exactly 8 characters long, when Payment means equals 93 (FIK).") { pm, _ in
+        EachDKPayment("DK-R-010", "For Danish Suppliers PaymentID is mandatory and MUST start with 71#, 73# or 75# (kortartkode) and PayeeFinancialAccount/ID (Kreditornummer) is mandatory and must be exactly 8 characters long, when Payment means equals 93 (FIK).") { i, pm, c in
             guard pm.paymentMeansTypeCode == "93" else { return true }
             guard let id = pm.remittanceInformation, id.hasPrefix("71#") || id.hasPrefix("73#") || id.hasPrefix("75#") else { return false }
+            if c.invoice.syntax == .cii { return c.lexical.ciiPayeeIBANIDLength(i) == 8 }
             return (pm.creditTransfers.first?.paymentAccountIdentifier?.value ?? "").count == 8
         },
         EachDKPayment("DK-R-011", "For Danish Suppliers if the PaymentID is prefixed with 71# or 75# the 15-16 digits instruction Id must be added to the PaymentID eg. \"71#1234567890123456\" when payment Method equals 93 (FIK).") { pm, _ in
@@ -79,16 +83,21 @@ final class EachDKPayment: Rule {
     let severity = Severity.fatal
     let profiles = Profiles.peppol
     let message: String
-    let holds: @Sendable (Borrowed<PaymentInstructions>, ValidationContext) -> Bool
+    /// Whether payment instruction `i` (its position among the document's payment means) keeps the rule.
+    let holds: @Sendable (Int, Borrowed<PaymentInstructions>, ValidationContext) -> Bool
 
     init(_ id: String, _ message: String, _ holds: @escaping @Sendable (Borrowed<PaymentInstructions>, ValidationContext) -> Bool) {
+        self.id = id; self.message = message; self.holds = { _, pm, c in holds(pm, c) }
+    }
+
+    init(_ id: String, _ message: String, _ holds: @escaping @Sendable (Int, Borrowed<PaymentInstructions>, ValidationContext) -> Bool) {
         self.id = id; self.message = message; self.holds = holds
     }
 
     func check(_ c: ValidationContext, into issues: inout IssueList) {
         guard DKRules.bothDK(c) else { return }
         c.invoice.paymentInstructions.each { i, pm in
-            guard !holds(pm, c) else { return }
+            guard !holds(i, pm, c) else { return }
             issues.add(self, message, at: "payment instruction \(i + 1)")
         }
     }
