@@ -83,4 +83,18 @@ final class ValidationSyntaxTests: XCTestCase {
         let rules = try fatal(Self.cii) { $0.replacingOccurrences(of: #"schemeID="VA""#, with: #"schemeID="0088""#) }
         XCTAssertEqual(rules, ["BR-S-02", "BR-E-02", "BR-56", "BR-S-03", "BR-S-04"], "as the official CII validation XSLT")
     }
+
+    func testSplitPaymentIsItalianAndNeverBesideStandardRated() throws {
+        // One line's category S → B outside Italy: the official rules give BR-B-01, BR-B-02 (S elsewhere) and BR-S-08.
+        let ubl = try fatal(Self.ubl) { t in
+            guard let r = t.range(of: #"<cac:ClassifiedTaxCategory>\s*<cbc:ID>S</cbc:ID>"#, options: .regularExpression) else { return t }
+            return t.replacingCharacters(in: r, with: t[r].replacingOccurrences(of: ">S<", with: ">B<"))
+        }
+        XCTAssertEqual(ubl, ["BR-B-01", "BR-B-02", "BR-S-08"])
+        let cii = try fatal("en16931-cii/examples/CII_example4.xml") { t in
+            guard let r = t.range(of: "<ram:CategoryCode>S</ram:CategoryCode>") else { return t }
+            return t.replacingCharacters(in: r, with: "<ram:CategoryCode>B</ram:CategoryCode>")
+        }
+        XCTAssertEqual(cii, ["BR-B-01", "BR-B-02", "BR-S-08"])
+    }
 }
