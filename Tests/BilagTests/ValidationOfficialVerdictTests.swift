@@ -288,6 +288,18 @@ final class ValidationOfficialVerdictTests: XCTestCase {
         XCTAssertTrue(ids(rate).contains("BILAG-FORMAT"), "\(ids(rate))")
         let total = try report("en16931-cii/examples/CII_business_example_01.xml") { self.twice($0, "<ram:GrandTotalAmount>[^<]*</ram:GrandTotalAmount>") }
         XCTAssertTrue(ids(total).contains("BILAG-FORMAT"), "\(ids(total))")
+        // An item's name (BR-25), a party's country (BR-09, BR-11), a document allowance's VAT category and rate
+        // (CII), a ship-to country (CII): each read as one value.
+        let name = try report("peppol-bis3/examples/base-example.xml") { self.sub($0, #"(<cac:Item>\s*(?:<cbc:Description>[^<]*</cbc:Description>\s*)?)(<cbc:Name>[^<]*</cbc:Name>)"#, "$1$2$2") }
+        XCTAssertEqual(ids(name), ["BILAG-FORMAT"])
+        let country = try report("peppol-bis3/examples/base-example.xml") {
+            self.sub($0, #"</cac:Country>(\s*</cac:PostalAddress>)"#, "</cac:Country><cac:Country><cbc:IdentificationCode>NO</cbc:IdentificationCode></cac:Country>$1")
+        }
+        XCTAssertEqual(ids(country), ["BILAG-FORMAT"])
+        let category = try report("en16931-cii/examples/CII_example3.xml") {
+            self.sub($0, #"(<ram:RateApplicablePercent>25</ram:RateApplicablePercent>)(\s*</ram:CategoryTradeTax>)"#, "$1$1$2")
+        }
+        XCTAssertTrue(ids(category).contains("BILAG-FORMAT"), "\(ids(category))")
     }
 
     func testAnAmountWithAnExponentIsReadAsTheOfficialRulesReadIt() throws {

@@ -115,6 +115,11 @@ enum UBLSyntaxCounts {
         repeated(root, .cbc, "ProfileID", "cbc:ProfileID", peppolOnly: true)
         for name: StaticString in ["CustomizationID", "IssueDate"] { repeated(root, .cbc, name, "cbc:\(name)") }
         repeated(root, .cac, "AccountingCustomerParty", "cac:AccountingCustomerParty")
+        // The seller's and the buyer's country (BR-09, BR-11 read `cac:Country/cbc:IdentificationCode` as one value).
+        let customer = root.first(.cac, "AccountingCustomerParty")?.first(.cac, "Party")
+        for (party, path) in [(supplier, "cac:AccountingSupplierParty"), (customer, "cac:AccountingCustomerParty")] {
+            for address in party?.all(.cac, "PostalAddress") ?? [] { repeated(address, .cac, "Country", path + "/cac:Party/cac:PostalAddress/cac:Country") }
+        }
         for total in root.all(.cac, "LegalMonetaryTotal") {
             for name: StaticString in ["TaxExclusiveAmount", "TaxInclusiveAmount", "AllowanceTotalAmount", "ChargeTotalAmount", "PrepaidAmount",
                                        "PayableRoundingAmount", "PayableAmount"] {
@@ -138,6 +143,7 @@ enum UBLSyntaxCounts {
         for line in lines {
             repeated(line, .cbc, "LineExtensionAmount", "cbc:LineExtensionAmount")
             repeated(line, .cac, "Item", "cac:Item")
+            for item in line.all(.cac, "Item") { repeated(item, .cbc, "Name", "cac:Item/cbc:Name") } // BR-25
             repeated(line, .cac, "Price", "cac:Price", peppolOnly: true)
             for price in line.all(.cac, "Price") { repeated(price, .cbc, "PriceAmount", "cac:Price/cbc:PriceAmount", peppolOnly: true) }
             for category in line.all(.cac, "Item").flatMap({ $0.all(.cac, "ClassifiedTaxCategory") }) {
