@@ -16,15 +16,25 @@ public enum JSONString {
     /// Appends `"text"` with `"` and `\` escaped to `out`; false, with `out` unchanged, when the text holds a control
     /// character.
     public static func append(_ text: String, to out: inout [UInt8]) -> Bool {
-        let start = out.count
-        out.append(0x22)
-        for b in text.utf8 {
-            if b < 0x20 { out.removeSubrange(start...); return false }
-            if b == 0x22 || b == 0x5C { out.append(0x5C) }
-            out.append(b)
+        var text = text
+        return text.withUTF8 { bytes in
+            // Most texts need no escape: copied whole, not byte by byte.
+            if !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+                out.append(0x22)
+                out.append(contentsOf: bytes)
+                out.append(0x22)
+                return true
+            }
+            let start = out.count
+            out.append(0x22)
+            for b in bytes {
+                if b < 0x20 { out.removeSubrange(start...); return false }
+                if b == 0x22 || b == 0x5C { out.append(0x5C) }
+                out.append(b)
+            }
+            out.append(0x22)
+            return true
         }
-        out.append(0x22)
-        return true
     }
 
     /// Appends an ASCII fragment (punctuation, a key) as it is.

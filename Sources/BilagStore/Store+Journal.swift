@@ -21,6 +21,8 @@ extension Store {
 
         /// The booked invoice the entry holds.
         public func booked() throws -> BookedInvoice {
+            // Read by hand where the line is as bilag writes it (`BookedInvoice(journalLine:)`), by the decoder otherwise.
+            if let booked = BookedInvoice(journalLine: line) { return booked }
             do { return try JSONDecoder().decode(BookedInvoice.self, from: Data(line.utf8)) } catch {
                 throw BilagError("journal-entry-unreadable", "the booking of invoice \(invoiceID) (seq \(seq)) cannot be read: \(error)", remedy: "run `bilag store check`; restore the newest backup if the database is damaged")
             }

@@ -1,0 +1,88 @@
+import BilagCore
+
+/// A cursor over the bytes of one line as bilag's encoder writes it; every reader returns nil on anything else.
+struct JSONLineReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var i = 0
+
+    var atEnd: Bool { i == bytes.count }
+
+    mutating func take(_ byte: UInt8) -> Bool {
+        guard i < bytes.count, bytes[i] == byte else { return false }
+        i += 1
+        return true
+    }
+
+    /// `null`, consumed.
+    mutating func null() -> Bool {
+        guard i + 4 <= bytes.count, bytes[i] == 0x6E, bytes[i + 1] == 0x75, bytes[i + 2] == 0x6C, bytes[i + 3] == 0x6C else { return false }
+        i += 4
+        return true
+    }
+
+    mutating func bool() -> Bool? {
+        if i + 4 <= bytes.count, bytes[i] == 0x74, bytes[i + 1] == 0x72, bytes[i + 2] == 0x75, bytes[i + 3] == 0x65 { i += 4; return true }
+        if i + 5 <= bytes.count, bytes[i] == 0x66, bytes[i + 1] == 0x61, bytes[i + 2] == 0x6C, bytes[i + 3] == 0x73, bytes[i + 4] == 0x65 { i += 5; return false }
+        return nil
+    }
+
+    /// A string without escapes or control characters.
+    mutating func string() -> String? {
+        guard take(0x22) else { return nil }
+        let start = i
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == 0x22 {
+                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+                i += 1
+                return s
+            }
+            if c == 0x5C || c < 0x20 { return nil }
+            i += 1
+        }
+        return nil
+    }
+
+    /// An optional string: absent fields are not written, `null` reads as nil like the decoder's.
+    mutating func optionalString(_ out: inout String??) -> Bool {
+        guard out == nil else { return false }
+        if null() { out = .some(nil); return true }
+        guard let s = string() else { return false }
+        out = .some(s)
+        return true
+    }
+
+    mutating func amount() -> Amount? {
+        guard let s = string(), let (d, scale) = DecimalText.parseWithScale(s) else { return nil }
+        return Amount(d, scale: scale)
+    }
+
+    mutating func optionalAmount(_ out: inout Amount??) -> Bool {
+        guard out == nil else { return false }
+        if null() { out = .some(nil); return true }
+        guard let a = amount() else { return false }
+        out = .some(a)
+        return true
+    }
+
+    /// An object: `field` reads the value of each key (false: not read here).
+    mutating func object(_ field: (String, inout JSONLineReader) -> Bool) -> Bool {
+        guard take(0x7B) else { return false }
+        if take(0x7D) { return true }
+        while true {
+            guard let key = string(), take(0x3A), field(key, &self) else { return false }
+            if take(0x2C) { continue }
+            return take(0x7D)
+        }
+    }
+
+    mutating func array(_ item: (inout JSONLineReader) -> Bool) -> Bool {
+        guard take(0x5B) else { return false }
+        if take(0x5D) { return true }
+        while true {
+            guard item(&self) else { return false }
+            if take(0x2C) { continue }
+            return take(0x5D)
+        }
+    }
+}
