@@ -24,22 +24,13 @@ extension JSONLineReader {
         var totalWithoutVAT: Amount??, totalVAT: Amount??, sha256: String??, robot: String??, historyKey: String??, details: BookedInvoiceDetails??
         let read = object { key, r in
             switch key {
-            case "invoice_id": guard invoiceID == nil else { return false }; invoiceID = r.string(); return invoiceID != nil
-            case "booked_at": guard bookedAt == nil else { return false }; bookedAt = r.string(); return bookedAt != nil
-            case "booked_by": guard bookedBy == nil else { return false }; bookedBy = r.string(); return bookedBy != nil
-            case "document_kind": guard documentKind == nil else { return false }; documentKind = r.string().flatMap(DocumentKind.init(rawValue:)); return documentKind != nil
-            case "amount_due": guard amountDue == nil else { return false }; amountDue = r.amount(); return amountDue != nil
-            case "pay": guard pay == nil else { return false }; pay = r.bool(); return pay != nil
-            case "postings":
-                guard postings == nil else { return false }
-                var list: [Posting] = []
-                guard r.array({ r in
-                    guard let p = r.posting() else { return false }
-                    list.append(p)
-                    return true
-                }) else { return false }
-                postings = list
-                return true
+            case "invoice_id": return r.once(&invoiceID) { $0.string() }
+            case "booked_at": return r.once(&bookedAt) { $0.string() }
+            case "booked_by": return r.once(&bookedBy) { $0.string() }
+            case "document_kind": return r.once(&documentKind) { $0.string().flatMap(DocumentKind.init(rawValue:)) }
+            case "amount_due": return r.once(&amountDue) { $0.amount() }
+            case "pay": return r.once(&pay) { $0.bool() }
+            case "postings": return r.once(&postings) { $0.list { $0.posting() } }
             case "supplier_key": return r.optionalString(&supplierKey)
             case "supplier_name": return r.optionalString(&supplierName)
             case "invoice_number": return r.optionalString(&invoiceNumber)
@@ -51,12 +42,7 @@ extension JSONLineReader {
             case "history_key": return r.optionalString(&historyKey)
             case "total_without_vat": return r.optionalAmount(&totalWithoutVAT)
             case "total_vat": return r.optionalAmount(&totalVAT)
-            case "details":
-                guard details == nil else { return false }
-                if r.null() { details = .some(nil); return true }
-                guard let d = r.details() else { return false }
-                details = .some(d)
-                return true
+            case "details": return r.optional(&details) { $0.details() }
             default: return false
             }
         }
@@ -71,9 +57,9 @@ extension JSONLineReader {
         var account: String?, dimensions: [String: String]?, netAmount: Amount?, vatAmount: Amount?, vatCode: String??, text: String??
         let read = object { key, r in
             switch key {
-            case "account": guard account == nil else { return false }; account = r.string(); return account != nil
-            case "net_amount": guard netAmount == nil else { return false }; netAmount = r.amount(); return netAmount != nil
-            case "vat_amount": guard vatAmount == nil else { return false }; vatAmount = r.amount(); return vatAmount != nil
+            case "account": return r.once(&account) { $0.string() }
+            case "net_amount": return r.once(&netAmount) { $0.amount() }
+            case "vat_amount": return r.once(&vatAmount) { $0.amount() }
             case "vat_code": return r.optionalString(&vatCode)
             case "text": return r.optionalString(&text)
             case "dimensions":
@@ -98,22 +84,8 @@ extension JSONLineReader {
         var legalID: String??, vatNumber: String??, endpoint: String??, paid: Amount??, rounding: Amount??, buyerRef: String??, orderRef: String??
         let read = object { key, r in
             switch key {
-            case "vat_breakdown":
-                guard vatBreakdown == nil else { return false }
-                var parts: [BookedInvoiceDetails.VATPart] = []
-                guard r.array({ r in
-                    guard let p = r.vatPart() else { return false }
-                    parts.append(p)
-                    return true
-                }) else { return false }
-                vatBreakdown = parts
-                return true
-            case "payment":
-                guard payment == nil else { return false }
-                if r.null() { payment = .some(nil); return true }
-                guard let p = r.paymentMeans() else { return false }
-                payment = .some(p)
-                return true
+            case "vat_breakdown": return r.once(&vatBreakdown) { $0.list { $0.vatPart() } }
+            case "payment": return r.optional(&payment) { $0.paymentMeans() }
             case "supplier_legal_id": return r.optionalString(&legalID)
             case "supplier_vat_number": return r.optionalString(&vatNumber)
             case "supplier_endpoint": return r.optionalString(&endpoint)
@@ -137,8 +109,8 @@ extension JSONLineReader {
             switch key {
             case "category": return r.optionalString(&category)
             case "rate": return r.optionalAmount(&rate)
-            case "taxable": guard taxable == nil else { return false }; taxable = r.amount(); return taxable != nil
-            case "tax": guard tax == nil else { return false }; tax = r.amount(); return tax != nil
+            case "taxable": return r.once(&taxable) { $0.amount() }
+            case "tax": return r.once(&tax) { $0.amount() }
             default: return false
             }
         }

@@ -43,26 +43,38 @@ struct JSONLineReader {
         return nil
     }
 
-    /// An optional string: absent fields are not written, `null` reads as nil like the decoder's.
-    mutating func optionalString(_ out: inout String??) -> Bool {
-        guard out == nil else { return false }
-        if null() { out = .some(nil); return true }
-        guard let s = string() else { return false }
-        out = .some(s)
-        return true
-    }
-
     mutating func amount() -> Amount? {
         guard let s = string(), let (d, scale) = DecimalText.parseWithScale(s) else { return nil }
         return Amount(d, scale: scale)
     }
 
-    mutating func optionalAmount(_ out: inout Amount??) -> Bool {
+    /// A required field's value, read once: false when the key repeats or `read` finds no value.
+    mutating func once<T>(_ out: inout T?, _ read: (inout JSONLineReader) -> T?) -> Bool {
+        guard out == nil, let value = read(&self) else { return false }
+        out = value
+        return true
+    }
+
+    /// An optional field's value: absent fields are not written, `null` reads as nil like the decoder's.
+    mutating func optional<T>(_ out: inout T??, _ read: (inout JSONLineReader) -> T?) -> Bool {
         guard out == nil else { return false }
         if null() { out = .some(nil); return true }
-        guard let a = amount() else { return false }
-        out = .some(a)
+        guard let value = read(&self) else { return false }
+        out = .some(value)
         return true
+    }
+
+    mutating func optionalString(_ out: inout String??) -> Bool { optional(&out) { $0.string() } }
+    mutating func optionalAmount(_ out: inout Amount??) -> Bool { optional(&out) { $0.amount() } }
+
+    /// An array whose every item `item` reads.
+    mutating func list<T>(_ item: (inout JSONLineReader) -> T?) -> [T]? {
+        var out: [T] = []
+        return array { r in
+            guard let value = item(&r) else { return false }
+            out.append(value)
+            return true
+        } ? out : nil
     }
 
     /// An object: `field` reads the value of each key (false: not read here).

@@ -141,6 +141,7 @@ def main(argv=None):
         return 2
     sys.path.insert(0, HERE)
     from mutations import mutants, fresh_mutants
+    from peppol_cii import derive
     global DYNAMIC_ERROR
     from official import DYNAMIC_ERROR
     cache = OfficialCache(a.cache)
@@ -169,7 +170,6 @@ def main(argv=None):
                 bases.append((f"{folder}/{name}", syn, text))
             # PEPPOL CII (`--syntax …,cii-peppol`): the CII examples declared PEPPOL, parties in DK or in NO.
             if syn == "cii" and "cii-peppol" in wanted:
-                from peppol_cii import derive
                 for country in ("DK", "NO"):
                     derived = derive(text, country)
                     if derived is None:
