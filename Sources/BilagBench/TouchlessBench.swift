@@ -85,7 +85,9 @@ public struct TouchlessBench {
 
     public func run() throws -> Result {
         let root = NSTemporaryDirectory() + "bilag-touchless-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        // `BILAG_BENCH_KEEP=1`: the root stays (its database, Outbox and case data), for a look afterwards.
+        let keep = ProcessInfo.processInfo.environment["BILAG_BENCH_KEEP"] == "1"
+        defer { if keep { FileHandle.standardError.write(Data("kept \(root)\n".utf8)) } else { try? FileManager.default.removeItem(atPath: root) } }
         let fm = FileManager.default
         try fm.createDirectory(atPath: root + "/Inbox/month", withIntermediateDirectories: true)
         try fm.copyItem(atPath: repository + "/Robots", toPath: root + "/Robots")

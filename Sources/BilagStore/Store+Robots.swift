@@ -13,13 +13,9 @@ extension Store {
     /// the invoice of that decision (for replays and re-evaluations). With `issuedOnOrBefore` (YYYY-MM-DD), only invoices
     /// issued on or before that date (or of no known date): those before the deciding invoice in business order.
     public func bookedHistory(robot: String, key: String, limit: Int, before: Int64? = nil, issuedOnOrBefore: String? = nil) throws -> [(invoiceID: String, amount: String?, issueDate: String?, invoiceNumber: String?, periodKey: String?)] {
-        // One statement, so no read transaction around it (SQLite reads it from one snapshot of the log all the same):
-        // a BEGIN and a COMMIT less at every history step.
-        try pool.unsafeRead { db in
-            // A cached statement: prepared once per connection, not at every history step (preparing it, with GRDB's
-            // authorizer called for each column, cost more than running it).
-            try Row.fetchAll(db.cachedStatement(sql: Self.bookedHistorySQL), arguments: [robot, key, before, before, issuedOnOrBefore, issuedOnOrBefore, limit]).map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
-        }
+        // One statement on a connection of its own (`HistoryReader`): no reader to take from the pool, no schema check,
+        // no `Row` per result. SQLite reads it from one snapshot of the log all the same.
+        try historyReader.booked(robot: robot, key: key, limit: limit, before: before, issuedOnOrBefore: issuedOnOrBefore)
     }
 
     /// The query of `bookedHistory` (its plan is tested: it must search by the named indexes, never scan).

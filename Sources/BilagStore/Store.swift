@@ -20,6 +20,8 @@ public final class Store: Sendable {
 
     /// Copies the write-ahead log into the database, most of it off the committing thread.
     let checkpointer: Checkpointer
+    /// The robots' booked history, on a read-only connection of its own (`bookedHistory`).
+    let historyReader: HistoryReader
 
     /// Opens (and creates or migrates) the database at `path`.
     public convenience init(path: String) throws {
@@ -30,6 +32,7 @@ public final class Store: Sendable {
     init(path: String, checkpointer: Checkpointer) throws {
         self.checkpointer = checkpointer
         self.path = path
+        historyReader = HistoryReader(path: path)
         var config = Configuration()
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
