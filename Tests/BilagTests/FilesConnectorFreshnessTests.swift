@@ -58,4 +58,47 @@ final class FilesConnectorFreshnessTests: XCTestCase {
         XCTAssertEqual(try c.lookup(query: "orders", params: [:]).count, 5)
         XCTAssertEqual(try status(c, "O-4"), .string("open"))
     }
+
+    /// What this process appends is taken as a read of the file would give it back (numbers and dates as strings), not
+    /// read and decoded again: lookups through the writing connector answer exactly as a fresh one reading the file, and
+    /// another process's lines appended in between are read from the file all the same.
+    func testOwnUpdatesAreSeenAsTheFileGivesThemBack() throws {
+        try ("[" + (0..<4).map { "{\"id\": \"O-\($0)\", \"status\": \"open\", \"amount\": \"1.00\", \"on\": \"2026-01-01\", \"lines\": []}" }.joined(separator: ",") + "]").write(toFile: dir + "/orders.json", atomically: true, encoding: .utf8)
+        let actions: [String: FilesConnector.ActionMapping] = ["invoice": .init(query: "orders", match: ["id": "order"], set: ["status": "=invoiced", "amount": "amount", "on": "on", "lines": "lines"])]
+        let c = FilesConnector(name: "health", folder: dir, actions: actions)
+        func update(_ order: String, _ key: String, amount: String) -> CaseUpdate {
+            CaseUpdate(connector: "health", action: "invoice", params: ["order": .string(order), "amount": .number(Amount(parsing: amount)!), "on": .date(LocalDate(parsing: "2026-11-30")!),
+                                                                  "lines": .list([.number(Amount(parsing: "0.50")!), .record(["at": .date(LocalDate(parsing: "2026-12-01")!), "ok": .bool(true), "x": .null])])],
+                       idempotencyKey: key, invoiceID: "inv-" + key)
+        }
+        XCTAssertEqual(try status(c, "O-0"), .string("open"))
+        try c.send(all: [update("O-0", "k0", amount: "1250.50"), update("O-1", "k1", amount: "-0.10")])
+        // Another process appends between this process's writes.
+        try FilesConnector(name: "health", folder: dir, actions: actions).send(update("O-2", "k2", amount: "7"))
+        try c.send(update("O-3", "k3", amount: "100.000"))
+        c.mayHaveChanged()
+        let fresh = FilesConnector(name: "health", folder: dir, actions: actions)
+        for id in ["O-0", "O-1", "O-2", "O-3"] {
+            let mine = try c.lookup(query: "orders", params: ["id": .string(id)]), theirs = try fresh.lookup(query: "orders", params: ["id": .string(id)])
+            XCTAssertEqual(mine, theirs, id)
+            XCTAssertEqual(mine.first?["status"], .string("invoiced"), id)
+        }
+        XCTAssertEqual(try c.lookup(query: "orders", params: ["id": .string("O-0")]).first?["amount"], .string("1250.50"))
+        XCTAssertEqual(try c.lookup(query: "orders", params: ["id": .string("O-0")]).first?["on"], .string("2026-11-30"))
+        // Each key once in the file, also when sent again.
+        try c.send(all: [update("O-0", "k0", amount: "1250.50"), update("O-2", "k2", amount: "7")])
+        let lines = try String(contentsOfFile: dir + "/updates.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 4)
+    }
+
+    /// `Value.jsonRoundTripped` is exactly what encoding and decoding give back.
+    func testJSONRoundTrippedValuesAreWhatDecodingGivesBack() throws {
+        let values: [Value] = [.null, .bool(false), .string("æøå \"\\ \u{2028}"), .number(Amount(parsing: "-0.005")!), .number(Amount(parsing: "1e3") ?? Amount(1000)),
+                               .date(LocalDate(parsing: "2026-02-28")!), .list([]), .record([:]),
+                               .record(["a": .list([.number(Amount(parsing: "12.30")!), .string("12.30"), .bool(true)]), "b": .record(["c": .date(LocalDate(parsing: "2027-01-01")!)])])]
+        for v in values {
+            let back = try JSONDecoder().decode(Value.self, from: JSONEncoder().encode(v))
+            XCTAssertEqual(v.jsonRoundTripped, back, "\(v)")
+        }
+    }
 }

@@ -42,3 +42,17 @@ extension Value: Codable {
         }
     }
 }
+
+extension Value {
+    /// This value as encoding it and decoding it again gives it back: numbers and dates as their strings, the rest as
+    /// it is (what a reader of a file of values written by `encode` sees, without the JSON).
+    public var jsonRoundTripped: Value {
+        switch self {
+        case .null, .bool, .string: return self
+        case .number(let n): return .string(n.description)
+        case .date(let d): return .string(d.description)
+        case .list(let items): return .list(items.map(\.jsonRoundTripped))
+        case .record(let fields): return .record(fields.mapValues(\.jsonRoundTripped))
+        }
+    }
+}

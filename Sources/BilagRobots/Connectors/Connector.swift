@@ -81,6 +81,13 @@ public struct CaseUpdate: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey { case connector, action, params, idempotencyKey = "idempotency_key", invoiceID = "invoice_id", compensate, compensates }
+
+    /// This update as a read of the JSON line it is written as gives it back (`Value.jsonRoundTripped`).
+    public var readBack: CaseUpdate {
+        var u = self
+        u.params = params.mapValues(\.jsonRoundTripped)
+        return u
+    }
 }
 
 /// Why a connector could not answer.

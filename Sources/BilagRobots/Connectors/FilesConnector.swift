@@ -109,9 +109,11 @@ public final class FilesConnector: Connector, Sendable {
             enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var lines = Data()
             var keys = Set<String>()
+            var written: [CaseUpdate] = []
             for u in updates where !s.updatesRead.keys.contains(u.idempotencyKey) && keys.insert(u.idempotencyKey).inserted {
                 lines.append(try enc.encode(u))
                 lines.append(0x0A)
+                written.append(u)
             }
             guard !lines.isEmpty else { return }
             let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
@@ -119,8 +121,19 @@ public final class FilesConnector: Connector, Sendable {
             defer { close(fd) }
             // Later lookups of this process see these updates at once: the file is read again at the next one.
             s.updatesLooked = 0
+            var before = stat(), after = stat()
+            let sized = fstat(fd, &before) == 0
             let ok = lines.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) == $0.count }
             guard ok, fsync(fd) == 0 else { throw ConnectorError.unavailable(connector: name, message: "cannot write \(path)") }
+            // When the file held just what was read and grew by exactly these lines, they are taken as a read of them
+            // would give them back (`readBack`), not read and decoded again; else the next read takes them from the file.
+            if sized, fstat(fd, &after) == 0, Int(before.st_size) == s.updatesRead.offset, Int(after.st_size) == s.updatesRead.offset + lines.count {
+                for u in written {
+                    s.updatesRead.updates.append(u.readBack)
+                    s.updatesRead.keys.insert(u.idempotencyKey)
+                }
+                s.updatesRead.offset += lines.count
+            }
         }
     }
 
