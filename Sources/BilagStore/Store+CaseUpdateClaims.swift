@@ -39,7 +39,7 @@ extension Store {
                 """)
             var claimed = Set<Int64>()
             for id in ids {
-                try claim.execute(arguments: [claimant, until, id, at])
+                try claim.run(db) { b in b.text(claimant); b.text(until); b.int(id); b.text(at) }
                 if db.changesCount == 1 { claimed.insert(id); continue }
                 // Held by a sender whose process is gone (killed while sending): its claim is void. Taken over only
                 // from that very claimant, so of two senders finding it dead one takes it.

@@ -108,13 +108,13 @@ extension Store {
             let invoice = try db.cachedStatement(sql: "SELECT invoice_id FROM case_update WHERE id = ?")
             var invoices: [String] = [], reverse: [String] = []
             for id in ids {
-                try statement.execute(arguments: [now, file, id])
+                try statement.run(db) { b in b.text(now); b.text(file); b.int(id) }
                 var confirmedLate = false
                 if db.changesCount == 0 {
-                    try late.execute(arguments: [now, file, id])
+                    try late.run(db) { b in b.text(now); b.text(file); b.int(id) }
                     confirmedLate = db.changesCount == 1
                 }
-                guard let i = try String.fetchOne(invoice, arguments: [id]) else { continue }
+                guard let i = try invoice.firstText(db, { $0.int(id) }) else { continue }
                 if !invoices.contains(i) { invoices.append(i) }
                 if confirmedLate, !reverse.contains(i) { reverse.append(i) }
             }
@@ -189,9 +189,9 @@ extension Store {
             """)
         for u in o.caseUpdates {
             let (key, payload, after) = try Self.effectiveKey(u, db: db)
-            try insert.execute(arguments: [o.invoiceID, u.connector, u.action, payload, key, now, after])
+            try insert.run(db) { b in b.text(o.invoiceID); b.text(u.connector); b.text(u.action); b.text(payload); b.text(key); b.text(now); b.text(after) }
         }
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO held_booking (invoice_id, held_at, line) VALUES (?, ?, ?)").execute(arguments: [o.invoiceID, now, line])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO held_booking (invoice_id, held_at, line) VALUES (?, ?, ?)").run(db) { b in b.text(o.invoiceID); b.text(now); b.text(line) }
         _ = try releaseIfConfirmed(o.invoiceID, now: now, db: db)
     }
 
@@ -221,13 +221,13 @@ extension Store {
 
     /// Releases the invoice's held booking when none of its write-backs is pending: its journal entry is created.
     func releaseIfConfirmed(_ invoiceID: String, now: String, db: Database) throws -> Bool {
-        guard let line = try String.fetchOne(db.cachedStatement(sql: "SELECT line FROM held_booking WHERE invoice_id = ?"), arguments: [invoiceID]) else { return false }
-        let open = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM case_update WHERE invoice_id = ? AND state = 'pending' AND compensates IS NULL"), arguments: [invoiceID]) ?? 0
+        guard let line = try db.cachedStatement(sql: "SELECT line FROM held_booking WHERE invoice_id = ?").firstText(db, { $0.text(invoiceID) }) else { return false }
+        let open = try db.cachedStatement(sql: "SELECT COUNT(*) FROM case_update WHERE invoice_id = ? AND state = 'pending' AND compensates IS NULL").firstInt(db) { $0.text(invoiceID) } ?? 0
         guard open == 0 else { return false }
-        try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").execute(arguments: [invoiceID, now, line])
-        try db.cachedStatement(sql: "DELETE FROM held_booking WHERE invoice_id = ?").execute(arguments: [invoiceID])
+        try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").run(db) { b in b.text(invoiceID); b.text(now); b.text(line) }
+        try db.cachedStatement(sql: "DELETE FROM held_booking WHERE invoice_id = ?").run(db) { $0.text(invoiceID) }
         try db.cachedStatement(sql: "INSERT INTO event (invoice_id, at, actor, action, from_state, to_state, detail) VALUES (?, ?, 'system', 'released', 'booked', 'booked', ?)")
-            .execute(arguments: [invoiceID, now, "{\"why\":\"every write-back was confirmed by its case system\"}"])
+            .run(db) { b in b.text(invoiceID); b.text(now); b.text("{\"why\":\"every write-back was confirmed by its case system\"}") }
         return true
     }
 

@@ -205,7 +205,10 @@ public final class Store: Sendable {
         guard db.changesCount == 1 else { return false }
         for d in o.decisions {
             try db.cachedStatement(sql: "INSERT INTO decision (invoice_id, decided_at, robot, robot_hash, legal_basis, mode, outcome, reason_code, message, history_key, amount, issue_date, invoice_number, period_key, trace_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .execute(arguments: [o.invoiceID, now, d.robot, d.robotHash, d.legalBasis, d.mode, d.outcome, d.reasonCode, d.message, d.historyKey, d.amount, d.issueDate, d.invoiceNumber, d.periodKey, d.traceJSON])
+                .run(db) { b in
+                    b.text(o.invoiceID); b.text(now); b.text(d.robot); b.text(d.robotHash); b.text(d.legalBasis); b.text(d.mode); b.text(d.outcome); b.text(d.reasonCode)
+                    b.text(d.message); b.text(d.historyKey); b.text(d.amount); b.text(d.issueDate); b.text(d.invoiceNumber); b.text(d.periodKey); b.text(d.traceJSON)
+                }
         }
         var detail = o.detail
         if detail == nil, o.reasonCode != nil || o.reasonMessage != nil {
@@ -216,7 +219,7 @@ public final class Store: Sendable {
         if o.state == .booked, let booked = o.booked {
             let line = try booked.jsonLine ?? String(decoding: encoder.encode(booked), as: UTF8.self)
             if o.caseUpdates.isEmpty {
-                try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").execute(arguments: [o.invoiceID, now, line])
+                try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").run(db) { b in b.text(o.invoiceID); b.text(now); b.text(line) }
             } else {
                 // Written back first: the booking is released to the Outbox once the case systems confirm (`hold`).
                 try hold(o, line: line, now: now, db: db)
