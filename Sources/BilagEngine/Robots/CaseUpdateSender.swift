@@ -87,7 +87,7 @@ public struct CaseUpdateSender: Sendable {
             if let until = connector.notBefore, until > policy.now() { continue }   // its breaker is open: later
             var ready: [(PendingCaseUpdate, CaseUpdate)] = []
             for u in mine {
-                do { ready.append((u, try JSONDecoder().decode(CaseUpdate.self, from: Data(u.payload.utf8)))) } catch {
+                do { ready.append((u, try CaseUpdate(payload: u.payload) ?? JSONDecoder().decode(CaseUpdate.self, from: Data(u.payload.utf8)))) } catch {
                     try failed(u, error: "unreadable update: \(error)", connector: connector, into: &result)
                 }
             }
