@@ -75,6 +75,38 @@ extension Statement {
         try first(db, bind) { sqlite3_column_int64($0, 0) }
     }
 
+    /// Binds with `bind` and returns what `read` makes of each row, in order (`RawColumns` reads a row's columns).
+    func allRows<T>(_ db: Database, _ bind: (inout RawBinder) -> Void, _ read: (RawColumns) -> T) throws -> [T] {
+        let s = sqliteStatement
+        return try withBindings(bind) {
+            var rows: [T] = []
+            while true {
+                switch sqlite3_step(s) {
+                case SQLITE_ROW: rows.append(read(RawColumns(statement: s)))
+                case SQLITE_DONE: return rows
+                case let rc: throw failure(db, rc)
+                }
+            }
+        }
+    }
+
+    /// Binds with `bind` and returns the columns of the first row as text (nil: no row; a NULL column: nil).
+    func firstTexts(_ db: Database, columns: Int32, _ bind: (inout RawBinder) -> Void) throws -> [String?]? {
+        let s = sqliteStatement
+        return try withBindings(bind) {
+            switch sqlite3_step(s) {
+            case SQLITE_ROW:
+                return (0..<columns).map { c in
+                    sqlite3_column_text(s, c).map { String(decoding: UnsafeBufferPointer(start: $0, count: Int(sqlite3_column_bytes(s, c))), as: UTF8.self) }
+                }
+            case SQLITE_DONE:
+                return nil
+            case let rc:
+                throw failure(db, rc)
+            }
+        }
+    }
+
     private func first<T>(_ db: Database, _ bind: (inout RawBinder) -> Void, _ read: (OpaquePointer) -> T?) throws -> T? {
         let s = sqliteStatement
         return try withBindings(bind) {
@@ -106,4 +138,16 @@ extension Statement {
     private func failure(_ db: Database, _ rc: Int32) -> DatabaseError {
         DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) }, sql: sql)
     }
+}
+
+/// The columns of the row a statement stands on, read in place.
+struct RawColumns {
+    let statement: OpaquePointer
+
+    /// The column as text; nil for NULL.
+    func text(_ column: Int32) -> String? {
+        sqlite3_column_text(statement, column).map { String(decoding: UnsafeBufferPointer(start: $0, count: Int(sqlite3_column_bytes(statement, column))), as: UTF8.self) }
+    }
+
+    func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
 }

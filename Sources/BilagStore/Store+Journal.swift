@@ -45,21 +45,23 @@ extension Store {
     /// The oldest entries `writer` has not written, by sequence number.
     public func unwritten(by writer: String, limit: Int) throws -> [PendingJournalEntry] {
         try pool.read { db in
-            let rows: [Row]
-            if writer == Self.journalWriter {
-                rows = try Row.fetchAll(db, sql: "SELECT seq, invoice_id, line, created_at FROM journal_entry WHERE file IS NULL ORDER BY seq LIMIT ?", arguments: [limit])
-            } else {
-                // A writer writes its oldest unwritten entries first and stops at its first failure, and a takeover
-                // marks only files that hold exactly unwritten entries: so every entry up to its last file is written,
-                // and only those above it are looked at.
-                rows = try Row.fetchAll(db, sql: """
-                    SELECT e.seq, e.invoice_id, e.line, e.created_at FROM journal_entry e
-                    WHERE e.seq > COALESCE((SELECT MAX(last_seq) FROM outbox_file WHERE writer = ?), 0)
-                      AND NOT EXISTS (SELECT 1 FROM outbox_mark m WHERE m.writer = ? AND m.seq = e.seq)
-                    ORDER BY e.seq LIMIT ?
-                    """, arguments: [writer, writer, limit])
+            // Read in place rather than through `Row`s: the Outbox writers read every booking's line once.
+            func entry(_ c: RawColumns) -> PendingJournalEntry {
+                PendingJournalEntry(seq: c.int(0), invoiceID: c.text(1) ?? "", line: c.text(2) ?? "", createdAt: c.text(3) ?? "")
             }
-            return rows.map { PendingJournalEntry(seq: $0[0], invoiceID: $0[1], line: $0[2], createdAt: $0[3]) }
+            if writer == Self.journalWriter {
+                return try db.cachedStatement(sql: "SELECT seq, invoice_id, line, created_at FROM journal_entry WHERE file IS NULL ORDER BY seq LIMIT ?")
+                    .allRows(db, { $0.int(limit) }, entry)
+            }
+            // A writer writes its oldest unwritten entries first and stops at its first failure, and a takeover
+            // marks only files that hold exactly unwritten entries: so every entry up to its last file is written,
+            // and only those above it are looked at.
+            return try db.cachedStatement(sql: """
+                SELECT e.seq, e.invoice_id, e.line, e.created_at FROM journal_entry e
+                WHERE e.seq > COALESCE((SELECT MAX(last_seq) FROM outbox_file WHERE writer = ?), 0)
+                  AND NOT EXISTS (SELECT 1 FROM outbox_mark m WHERE m.writer = ? AND m.seq = e.seq)
+                ORDER BY e.seq LIMIT ?
+                """).allRows(db, { b in b.text(writer); b.text(writer); b.int(limit) }, entry)
         }
     }
 
@@ -75,12 +77,12 @@ extension Store {
             guard misfits.isEmpty else { return misfits }
             if writer == Self.journalWriter {
                 let mark = try db.cachedStatement(sql: "UPDATE journal_entry SET file = ? WHERE seq = ? AND file IS NULL")
-                for l in lines { try mark.execute(arguments: [file, l.seq]) }
+                for l in lines { try mark.run(db) { b in b.text(file); b.int(l.seq) } }
                 try db.execute(sql: "INSERT OR IGNORE INTO journal_file (name, first_seq, last_seq, lines, written_at) VALUES (?, ?, ?, ?, ?)",
                                arguments: [file, first, last, lines.count, Timestamp.string()])
             } else {
                 let mark = try db.cachedStatement(sql: "INSERT OR IGNORE INTO outbox_mark (writer, seq, file) VALUES (?, ?, ?)")
-                for l in lines { try mark.execute(arguments: [writer, l.seq, file]) }
+                for l in lines { try mark.run(db) { b in b.text(writer); b.int(l.seq); b.text(file) } }
                 try db.execute(sql: "INSERT OR IGNORE INTO outbox_file (writer, name, first_seq, last_seq, lines, written_at) VALUES (?, ?, ?, ?, ?, ?)",
                                arguments: [writer, file, first, last, lines.count, Timestamp.string()])
             }
@@ -99,9 +101,13 @@ extension Store {
         let find = writer == Self.journalWriter
             ? try db.cachedStatement(sql: "SELECT invoice_id, file FROM journal_entry WHERE seq = ?")
             : try db.cachedStatement(sql: "SELECT e.invoice_id, m.file FROM journal_entry e LEFT JOIN outbox_mark m ON m.writer = ? AND m.seq = e.seq WHERE e.seq = ?")
+        let byJournal = writer == Self.journalWriter
         for l in lines {
-            let row = try Row.fetchOne(find, arguments: writer == Self.journalWriter ? [l.seq] : [writer, l.seq])
-            let id: String? = row?[0], written: String? = row?[1]
+            let row = try find.firstTexts(db, columns: 2) { b in
+                if !byJournal { b.text(writer) }
+                b.int(l.seq)
+            }
+            let id = row?[0], written = row?[1]
             if id != l.invoiceID || (written != nil && written != file) { misfits.append(l) }
         }
         return misfits
