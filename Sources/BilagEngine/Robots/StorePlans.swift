@@ -17,6 +17,8 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
     let store: Store
     private let lock = NSLock()
     private var cache: [String: PairPlans] = [:]
+    /// The pairs with plans not ended (`Store.planPairs`), read with `cache` at `version`; nil: not read yet.
+    private var pairs: Set<String>?
     /// The plan version the cache was read at; nil: nothing read yet.
     private var version: Int64?
     /// Whether the version must be asked before the cache is used again.
@@ -60,10 +62,13 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
         if stale {
             // The version first, then the plans: a change between the two is seen at the next check.
             let now = try store.planVersion()
-            if now != version { cache = [:]; version = now }
+            if now != version { cache = [:]; pairs = nil; version = now }
             stale = false
         }
         if let hit = cache[key] { return hit }
+        if pairs == nil { pairs = try store.planPairs() }
+        // A pair no plan names has none: no query for it (ordinary supplier invoices, each of another supplier).
+        guard pairs?.contains(key) == true else { return PairPlans([]) }
         let read = PairPlans(try store.plans(supplierCVR: cvr, receiverEAN: ean).map { ($0, $0.identifier.map(Self.compact)) })
         cache[key] = read
         return read
