@@ -15,6 +15,11 @@ public struct Environment: Sendable {
         return copy
     }
 
+    /// Sets `name` to `value` in place (a step's result: no copy of every other name, as `adding` makes).
+    public mutating func set(_ name: String, _ value: Value) {
+        values[name] = value
+    }
+
     /// The value of `name`, if set.
     public subscript(name: String) -> Value? { values[name] }
 }

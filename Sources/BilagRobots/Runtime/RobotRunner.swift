@@ -106,7 +106,7 @@ public struct RobotRunner {
             var shown: [String] = []
             for b in s.bindings {
                 let v = try b.value.evaluate(in: env)
-                env = env.adding(b.name, v)
+                env.set(b.name, v)
                 shown.append("\(b.name) = \(v)")
             }
             return StepResult(effect: .next, summary: shown.joined(separator: "; "), inputs: nil)
@@ -120,18 +120,18 @@ public struct RobotRunner {
             let records = try answer.map { try shape($0, s) }
             switch s.expect {
             case .many:
-                env = env.adding(s.name, .list(records.map { .record($0) }))
+                env.set(s.name, .list(records.map { .record($0) }))
                 return StepResult(effect: .next, summary: "\(records.count) found", inputs: inputs)
             case .one, .optional:
                 if records.isEmpty {
                     if s.declineWhenNone { return StepResult(effect: .decline("\(s.connector) has no \(s.query) for \(inputs)"), summary: "none found: declined", inputs: inputs) }
-                    if s.expect == .optional { env = env.adding(s.name, .null); return StepResult(effect: .next, summary: "none found", inputs: inputs) }
+                    if s.expect == .optional { env.set(s.name, .null); return StepResult(effect: .next, summary: "none found", inputs: inputs) }
                     return StepResult(effect: stop(s.none!, env, "\(s.connector) has no \(s.query) for \(inputs)"), summary: "none found", inputs: inputs)
                 }
                 if records.count > 1, let many = s.many {
                     return StepResult(effect: stop(many, env, "\(s.connector) has \(records.count) \(s.query) for \(inputs)"), summary: "\(records.count) found", inputs: inputs)
                 }
-                env = env.adding(s.name, .record(records[0]))
+                env.set(s.name, .record(records[0]))
                 return StepResult(effect: .next, summary: "found " + Value.record(records[0]).description, inputs: inputs)
             }
 
@@ -151,7 +151,7 @@ public struct RobotRunner {
                 if s.declineWhenNone { return StepResult(effect: .decline("no row of \(s.table) for \(inputs)"), summary: "no row: declined", inputs: inputs) }
                 return StepResult(effect: stop(s.none, env, "no row of \(s.table) for \(inputs)"), summary: "no row", inputs: inputs)
             }
-            env = env.adding(s.name, .record(row))
+            env.set(s.name, .record(row))
             return StepResult(effect: .next, summary: "row " + Value.record(row).description, inputs: inputs)
 
         case let .check(s):
@@ -172,7 +172,7 @@ public struct RobotRunner {
                 "amounts": .list(entries.map { .number($0.amount) }),
                 "period_keys": .list(entries.compactMap { $0.periodKey.map { .string($0) } }),
             ]
-            env = env.adding(s.name, .record(rec))
+            env.set(s.name, .record(rec))
             return StepResult(effect: .next, summary: "\(entries.count) earlier booking(s)" + (entries.first.map { ", last \($0.amount) on \($0.issueDate?.description ?? "?")" } ?? ""), inputs: "key \(key)", historyKey: key == .null ? nil : Self.keyText(key))
 
         case let .plan(s):
@@ -182,7 +182,7 @@ public struct RobotRunner {
             guard let plan = try ctx.plans.plan(for: ctx.invoice, variables: ctx.variables, on: ctx.today) else {
                 return StepResult(effect: stop(s.none, env, "no payment plan covers this supplier and receiver"), summary: "no plan", inputs: nil)
             }
-            env = env.adding(s.name, .record(plan))
+            env.set(s.name, .record(plan))
             return StepResult(effect: .next, summary: "plan \(plan["id"] ?? .null) matched by \(plan["matched_by"] ?? .null)", inputs: nil)
 
         case let .manual(s):
