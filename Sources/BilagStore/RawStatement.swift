@@ -4,8 +4,8 @@ import GRDBSQLite
 /// Runs GRDB's cached statements straight on SQLite, for the few statements every invoice passes through.
 ///
 /// GRDB wraps each argument in a `DatabaseValue`, validates the list and copies strings; on the intake's hot path
-/// that glue cost about as much CPU as SQLite's own work (`perf` of `bilag run --once` over 10,000 invoices). These helpers bind the values in place and step once. They are for plain INSERT, UPDATE
-/// and single-row SELECT statements inside a GRDB transaction: GRDB's transaction tracking only needs to see the
+/// that glue cost about as much CPU as SQLite's own work (`perf` of `bilag run --once` over 10,000 invoices). These helpers bind the values in place and step (`allRows` to the
+/// end, reading each row in place). They are for plain INSERT, UPDATE, DELETE and SELECT statements inside a GRDB transaction: GRDB's transaction tracking only needs to see the
 /// statements that begin or end one, and bilag registers no transaction observers.
 struct RawBinder {
     let statement: OpaquePointer
