@@ -30,22 +30,10 @@ final class HistoryReader: @unchecked Sendable {
     func booked(robot: String, key: String, limit: Int, before: Int64?, issuedOnOrBefore: String?) throws -> [Entry] {
         lock.lock()
         defer { lock.unlock() }
-        let s = try prepared()
-        defer { sqlite3_reset(s); sqlite3_clear_bindings(s) }
-        bind(s, 1, robot); bind(s, 2, key)
-        bind(s, 3, before); bind(s, 4, before)
-        bind(s, 5, issuedOnOrBefore); bind(s, 6, issuedOnOrBefore)
-        sqlite3_bind_int64(s, 7, Int64(limit))
-        var rows: [Entry] = []
-        while true {
-            switch sqlite3_step(s) {
-            case SQLITE_ROW:
-                rows.append((Self.text(s, 0) ?? "", Self.text(s, 1), Self.text(s, 2), Self.text(s, 3), Self.text(s, 4)))
-            case SQLITE_DONE:
-                return rows
-            case let rc:
-                throw failure(rc)
-            }
+        return try RawRows.bound(try prepared(), sql: Store.bookedHistorySQL, { b in
+            b.text(robot); b.text(key); b.int(before); b.int(before); b.text(issuedOnOrBefore); b.text(issuedOnOrBefore); b.int(limit)
+        }) { s in
+            try RawRows.all(s, failure: failure) { c in (c.text(0) ?? "", c.text(1), c.text(2), c.text(3), c.text(4)) }
         }
     }
 
@@ -68,22 +56,6 @@ final class HistoryReader: @unchecked Sendable {
         guard rc == SQLITE_OK, let s else { throw failure(rc) }
         statement = s
         return s
-    }
-
-    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
-
-    private func bind(_ s: OpaquePointer, _ i: Int32, _ value: String?) {
-        guard let value else { sqlite3_bind_null(s, i); return }
-        sqlite3_bind_text(s, i, value, -1, Self.transient)
-    }
-
-    private func bind(_ s: OpaquePointer, _ i: Int32, _ value: Int64?) {
-        if let value { sqlite3_bind_int64(s, i, value) } else { sqlite3_bind_null(s, i) }
-    }
-
-    private static func text(_ s: OpaquePointer, _ column: Int32) -> String? {
-        guard let p = sqlite3_column_text(s, column) else { return nil }
-        return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, column))), as: UTF8.self)
     }
 
     private func failure(_ rc: Int32) -> DatabaseError {

@@ -55,88 +55,74 @@ extension Statement {
     /// Binds with `bind` (every parameter, in order) and steps to the end; the number of rows changed is
     /// `db.changesCount` afterwards, as with `execute`.
     func run(_ db: Database, _ bind: (inout RawBinder) -> Void) throws {
-        let s = sqliteStatement
-        try withBindings(bind) {
-            var rc = sqlite3_step(s)
-            while rc == SQLITE_ROW { rc = sqlite3_step(s) }
-            if rc != SQLITE_DONE { throw failure(db, rc) }
-        }
+        _ = try allRows(db, bind) { _ in () }
     }
 
     /// Binds with `bind` and returns the first column of the first row as text (nil: no row, or NULL).
     func firstText(_ db: Database, _ bind: (inout RawBinder) -> Void) throws -> String? {
-        try first(db, bind) { s in
-            sqlite3_column_text(s, 0).map { String(decoding: UnsafeBufferPointer(start: $0, count: Int(sqlite3_column_bytes(s, 0))), as: UTF8.self) }
-        }
+        try firstRow(db, bind) { $0.text(0) } ?? nil
     }
 
     /// Binds with `bind` and returns the first column of the first row as an integer (nil: no row, or NULL).
     func firstInt(_ db: Database, _ bind: (inout RawBinder) -> Void) throws -> Int64? {
-        try first(db, bind) { sqlite3_column_int64($0, 0) }
-    }
-
-    /// Binds with `bind` and returns what `read` makes of each row, in order (`RawColumns` reads a row's columns).
-    func allRows<T>(_ db: Database, _ bind: (inout RawBinder) -> Void, _ read: (RawColumns) -> T) throws -> [T] {
-        let s = sqliteStatement
-        return try withBindings(bind) {
-            var rows: [T] = []
-            while true {
-                switch sqlite3_step(s) {
-                case SQLITE_ROW: rows.append(read(RawColumns(statement: s)))
-                case SQLITE_DONE: return rows
-                case let rc: throw failure(db, rc)
-                }
-            }
-        }
+        try firstRow(db, bind) { $0.isNull(0) ? nil : $0.int(0) } ?? nil
     }
 
     /// Binds with `bind` and returns the columns of the first row as text (nil: no row; a NULL column: nil).
     func firstTexts(_ db: Database, columns: Int32, _ bind: (inout RawBinder) -> Void) throws -> [String?]? {
-        let s = sqliteStatement
-        return try withBindings(bind) {
-            switch sqlite3_step(s) {
-            case SQLITE_ROW:
-                return (0..<columns).map { c in
-                    sqlite3_column_text(s, c).map { String(decoding: UnsafeBufferPointer(start: $0, count: Int(sqlite3_column_bytes(s, c))), as: UTF8.self) }
-                }
-            case SQLITE_DONE:
-                return nil
-            case let rc:
-                throw failure(db, rc)
-            }
-        }
+        try firstRow(db, bind) { c in (0..<columns).map(c.text) }
     }
 
-    private func first<T>(_ db: Database, _ bind: (inout RawBinder) -> Void, _ read: (OpaquePointer) -> T?) throws -> T? {
-        let s = sqliteStatement
-        return try withBindings(bind) {
-            switch sqlite3_step(s) {
-            case SQLITE_ROW:
-                return sqlite3_column_type(s, 0) == SQLITE_NULL ? nil : read(s)
-            case SQLITE_DONE:
-                return nil
-            case let rc:
-                throw failure(db, rc)
-            }
-        }
+    /// Binds with `bind` and returns what `read` makes of each row, in order (`RawColumns` reads a row's columns).
+    func allRows<T>(_ db: Database, _ bind: (inout RawBinder) -> Void, _ read: (RawColumns) -> T) throws -> [T] {
+        try RawRows.bound(sqliteStatement, sql: sql, bind) { try RawRows.all($0, failure: { failure(db, $0) }, read) }
     }
 
+    /// What `read` makes of the first row; nil: no row.
+    private func firstRow<T>(_ db: Database, _ bind: (inout RawBinder) -> Void, _ read: (RawColumns) -> T) throws -> T? {
+        try RawRows.bound(sqliteStatement, sql: sql, bind) { try RawRows.first($0, failure: { failure(db, $0) }, read) }
+    }
+
+    private func failure(_ db: Database, _ rc: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) }, sql: sql)
+    }
+}
+
+/// Binding and stepping a prepared SQLite statement in place: for GRDB's cached statements (above) and for the
+/// statement of a connection bilag opens itself (`HistoryReader`).
+enum RawRows {
     /// Binds every parameter with `bind`, runs `body`, then resets the statement and clears its bindings, so no
     /// binding outlives the stack scratch its text was copied into.
-    private func withBindings<T>(_ bind: (inout RawBinder) -> Void, _ body: () throws -> T) throws -> T {
-        let s = sqliteStatement
+    static func bound<T>(_ s: OpaquePointer, sql: String, _ bind: (inout RawBinder) -> Void, _ body: (OpaquePointer) throws -> T) throws -> T {
         sqlite3_reset(s)
         return try withUnsafeTemporaryAllocation(byteCount: RawBinder.scratchBytes, alignment: 1) { scratch in
             defer { sqlite3_reset(s); sqlite3_clear_bindings(s) }
             var binder = RawBinder(s, scratch: scratch)
             bind(&binder)
             precondition(binder.index == sqlite3_bind_parameter_count(s), "\(sql): bound \(binder.index) of \(sqlite3_bind_parameter_count(s)) parameters")
-            return try body()
+            return try body(s)
         }
     }
 
-    private func failure(_ db: Database, _ rc: Int32) -> DatabaseError {
-        DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) }, sql: sql)
+    /// Steps to the end: what `read` makes of each row, in order.
+    static func all<T>(_ s: OpaquePointer, failure: (Int32) -> Error, _ read: (RawColumns) -> T) throws -> [T] {
+        var rows: [T] = []
+        while true {
+            switch sqlite3_step(s) {
+            case SQLITE_ROW: rows.append(read(RawColumns(statement: s)))
+            case SQLITE_DONE: return rows
+            case let rc: throw failure(rc)
+            }
+        }
+    }
+
+    /// One step: what `read` makes of the first row; nil: no row.
+    static func first<T>(_ s: OpaquePointer, failure: (Int32) -> Error, _ read: (RawColumns) -> T) throws -> T? {
+        switch sqlite3_step(s) {
+        case SQLITE_ROW: return read(RawColumns(statement: s))
+        case SQLITE_DONE: return nil
+        case let rc: throw failure(rc)
+        }
     }
 }
 
@@ -150,4 +136,6 @@ struct RawColumns {
     }
 
     func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 }

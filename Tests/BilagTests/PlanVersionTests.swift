@@ -24,17 +24,8 @@ final class PlanVersionTests: XCTestCase {
     func testAPlanAddedOrEndedBetweenBatchesIsSeenByTheNextBatch() throws {
         let w = try RobotWorld()
         try w.addPlans(S.demoPlans + [Self.orderPlan])
-        var got = try w.run([("ls-1", S.plan("LS-1", cvr: "12345690", ean: "5798000000117", amount: "12000.00", order: "PO-0000"))])
-        assertOutcomes(got, ["ls-1": "no-plan"])
-        // An operator adds the plan for that order (in another process, as `bilag plans add` does).
-        try Store(path: w.store.path).addPlan(try XCTUnwrap(PlanCSV.parse("id,name,kind,supplier_cvr,receiver_ean,min_amount,max_amount,cadence,order_number,invoice_prefix,identifier,account,dimensions,vat_code,valid_from,valid_to,note\n"
-            + "P-ORDER-2,Leasing,invoice-plan,12345690,5798000000117,,,yearly,PO-0000,,,4700010,costcentre=1100,I25,2026-01-01,2027-12-31,", by: "operator").first))
-        got = try w.run([("ls-2", S.plan("LS-2", cvr: "12345690", ean: "5798000000117", amount: "12000.00", order: "PO-0000"))])
-        assertOutcomes(got, ["ls-2": "booked"])
-        // And ends it: the next invoice for that order has no plan again.
-        try Store(path: w.store.path).endPlan("P-ORDER-2")
-        got = try w.run([("ls-3", S.plan("LS-3", cvr: "12345690", ean: "5798000000117", amount: "12000.00", date: "2026-11-12", order: "PO-0000"))])
-        assertOutcomes(got, ["ls-3": "no-plan"])
+        // The pair has a plan, but not for that order: `no-plan` before the operator's plan and after it ended.
+        try assertSeenByTheNextBatch(w, plan: "P-ORDER-2", invoices: "LS", withoutIt: "no-plan")
     }
 
     /// A supplier and receiver no plan names are answered from the set of pairs with plans (no query per invoice); a
@@ -42,14 +33,22 @@ final class PlanVersionTests: XCTestCase {
     func testAPairWithoutPlansGetsItsFirstPlanAndLosesItsLast() throws {
         let w = try RobotWorld()
         try w.addPlans(S.demoPlans)
-        var got = try w.run([("np-1", S.plan("NP-1", cvr: "12345690", ean: "5798000000117", amount: "12000.00", order: "PO-0000"))])
-        assertOutcomes(got, ["np-1": "no-robot"])
+        // No plan names the pair: the robot declines the invoice before the plan and after it ended.
+        try assertSeenByTheNextBatch(w, plan: "P-FIRST", invoices: "NP", withoutIt: "no-robot")
+    }
+
+    /// An invoice for order PO-0000 of supplier 12345690 to receiver 5798000000117 ends as `withoutIt`; an operator
+    /// adds plan `id` for that order in another process (as `bilag plans add` does) and the next batch's invoice is
+    /// booked; the operator ends it and the next invoice ends as `withoutIt` again.
+    func assertSeenByTheNextBatch(_ w: RobotWorld, plan id: String, invoices prefix: String, withoutIt: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        func decide(_ n: Int, date: String = "2026-11-10") throws -> [String: (state: InvoiceState, reason: String?)] {
+            try w.run([("\(prefix.lowercased())-\(n)", S.plan("\(prefix)-\(n)", cvr: "12345690", ean: "5798000000117", amount: "12000.00", date: date, order: "PO-0000"))])
+        }
+        assertOutcomes(try decide(1), ["\(prefix.lowercased())-1": withoutIt], file: file, line: line)
         try Store(path: w.store.path).addPlan(try XCTUnwrap(PlanCSV.parse("id,name,kind,supplier_cvr,receiver_ean,min_amount,max_amount,cadence,order_number,invoice_prefix,identifier,account,dimensions,vat_code,valid_from,valid_to,note\n"
-            + "P-FIRST,Leasing,invoice-plan,12345690,5798000000117,,,yearly,PO-0000,,,4700010,costcentre=1100,I25,2026-01-01,2027-12-31,", by: "operator").first))
-        got = try w.run([("np-2", S.plan("NP-2", cvr: "12345690", ean: "5798000000117", amount: "12000.00", order: "PO-0000"))])
-        assertOutcomes(got, ["np-2": "booked"])
-        try Store(path: w.store.path).endPlan("P-FIRST")
-        got = try w.run([("np-3", S.plan("NP-3", cvr: "12345690", ean: "5798000000117", amount: "12000.00", date: "2026-11-12", order: "PO-0000"))])
-        assertOutcomes(got, ["np-3": "no-robot"])
+            + "\(id),Leasing,invoice-plan,12345690,5798000000117,,,yearly,PO-0000,,,4700010,costcentre=1100,I25,2026-01-01,2027-12-31,", by: "operator").first))
+        assertOutcomes(try decide(2), ["\(prefix.lowercased())-2": "booked"], file: file, line: line)
+        try Store(path: w.store.path).endPlan(id)
+        assertOutcomes(try decide(3, date: "2026-11-12"), ["\(prefix.lowercased())-3": withoutIt], file: file, line: line)
     }
 }
