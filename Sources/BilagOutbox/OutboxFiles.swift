@@ -26,12 +26,8 @@ public final class OutboxFiles: Sendable {
     public let kind: String?
     /// When the folders are looked through for what a writer killed mid-write left.
     public let takeOvers: TakeOverSchedule
-    /// Whose date a file's name carries: the municipality's (an ERP writer's `time_zone`), not UTC's, so a file
-    /// written at 00:30 on 1 December is named for 1 December.
-    public let timeZone: TimeZone
 
     public init(_ writer: any OutboxWriter, outbox: String, maxEntriesPerFile: Int = 10_000, closeAfterSeconds: Int = 0, kind: String? = nil) {
-        timeZone = (writer as? ERPWriter)?.timeZone ?? LocalDate.municipalTimeZone
         self.writer = writer
         directory = outbox + "/" + writer.name
         manifestDirectory = outbox + "/manifests/" + writer.name
@@ -103,7 +99,7 @@ public final class OutboxFiles: Sendable {
     /// `WRITER-DATE-FIRSTSEQ-LASTSEQ.EXT` (DATE the municipality's): unique (no two files of a writer share a booking)
     /// and sorted by time.
     func fileName(first: Int64, last: Int64, now: Date) -> String {
-        "\(name)-\(LocalDate.today(now, in: timeZone))-\(Self.pad(first))-\(Self.pad(last)).\(writer.fileExtension)"
+        "\(name)-\(LocalDate.today(now, in: writer.timeZone))-\(Self.pad(first))-\(Self.pad(last)).\(writer.fileExtension)"
     }
 
     /// True for a name this writer gives its files.

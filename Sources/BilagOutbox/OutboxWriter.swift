@@ -1,3 +1,4 @@
+import BilagCore
 import BilagStore
 import Foundation
 
@@ -22,10 +23,14 @@ public protocol OutboxWriter: Sendable {
     /// The bookings a file of this writer holds, read from the file itself; nil when its format does not say (then
     /// its manifest does).
     func bookings(in data: Data) -> [Store.JournalFileLine]?
+    /// Whose date its file names carry: the municipality's (`LocalDate.municipalTimeZone`) unless the writer is told
+    /// another (an ERP writer's `time_zone`), so a file written at 00:30 on 1 December is named for 1 December.
+    var timeZone: TimeZone { get }
 }
 
 extension OutboxWriter {
     public func bookings(in data: Data) -> [Store.JournalFileLine]? { nil }
+    public var timeZone: TimeZone { LocalDate.municipalTimeZone }
 }
 
 /// A kind of writer `bilag.yaml` can name (`kind:`): it makes itself from its settings.

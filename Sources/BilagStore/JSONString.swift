@@ -18,19 +18,16 @@ public enum JSONString {
     public static func append(_ text: String, to out: inout [UInt8]) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            // Most texts need no escape: copied whole, not byte by byte.
-            if !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-                out.append(0x22)
-                out.append(contentsOf: bytes)
-                out.append(0x22)
-                return true
-            }
-            let start = out.count
+            if bytes.contains(where: { $0 < 0x20 }) { return false }
             out.append(0x22)
-            for b in bytes {
-                if b < 0x20 { out.removeSubrange(start...); return false }
-                if b == 0x22 || b == 0x5C { out.append(0x5C) }
-                out.append(b)
+            if bytes.contains(where: { $0 == 0x22 || $0 == 0x5C }) {
+                for b in bytes {
+                    if b == 0x22 || b == 0x5C { out.append(0x5C) }
+                    out.append(b)
+                }
+            } else {
+                // Most texts need no escape: copied whole, not byte by byte.
+                out.append(contentsOf: bytes)
             }
             out.append(0x22)
             return true
