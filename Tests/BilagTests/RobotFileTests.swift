@@ -108,6 +108,33 @@ final class RobotFileTests: XCTestCase {
         XCTAssertTrue(catalog.loadErrors.isEmpty)
     }
 
+    /// The robots in force (kept, not worked out at each ask) follow every reload: a new priority reorders them,
+    /// `mode: off` takes one out, switching it on again and removing a file are seen at the next reload.
+    func testRobotsInForceFollowPriorityModeAndRemovalAcrossReloads() throws {
+        let dir = NSTemporaryDirectory() + "bilag-catalog-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func write(_ name: String, priority: Int, mode: String = "live") throws {
+            try Self.good.replacingOccurrences(of: "robot: x\n", with: "robot: \(name)\npriority: \(priority)\nmode: \(mode)\n")
+                .write(toFile: "\(dir)/\(name).robot.yaml", atomically: true, encoding: .utf8)
+        }
+        try write("a", priority: 1); try write("b", priority: 2); try write("c", priority: 2)
+        let catalog = RobotCatalog(folder: dir, connectors: connectors)
+        catalog.reload(force: true)
+        XCTAssertEqual(catalog.robots.map(\.name), ["c", "b", "a"])
+        try write("a", priority: 9)
+        catalog.reload(force: true)
+        XCTAssertEqual(catalog.robots.map(\.name), ["a", "c", "b"])
+        try write("c", priority: 2, mode: "off")
+        catalog.reload(force: true)
+        XCTAssertEqual(catalog.robots.map(\.name), ["a", "b"])
+        try write("c", priority: 2, mode: "shadow")
+        try FileManager.default.removeItem(atPath: dir + "/a.robot.yaml")
+        catalog.reload(force: true)
+        XCTAssertEqual(catalog.robots.map(\.name), ["c", "b"])
+        XCTAssertEqual(catalog.robots.map(\.mode), [.shadow, .live])
+    }
+
     func testShippedRobotsAllLoad() throws {
         let repository = try ShippedRobots.repositoryCopy()
         defer { try? FileManager.default.removeItem(atPath: repository) }

@@ -12,7 +12,11 @@ public final class RobotCatalog: Sendable {
     /// What changes, all behind one lock.
     private struct State {
         var loader: RobotLoader
-        var active: [String: Robot] = [:]      // by file path
+        var active: [String: Robot] = [:] {     // by file path
+            didSet { inForce = active.values.filter { $0.mode != .off }.sorted { ($0.priority, $0.name) > ($1.priority, $1.name) } }
+        }
+        /// `robots`, kept as `active` changes: every invoice asks for them.
+        var inForce: [Robot] = []
         var errors: [String: RobotLanguageError] = [:]
         var fingerprint = ""
     }
@@ -28,9 +32,7 @@ public final class RobotCatalog: Sendable {
 
     /// The robots in force, highest priority first.
     public var robots: [Robot] {
-        state.withLock { s in
-            s.active.values.filter { $0.mode != .off }.sorted { ($0.priority, $0.name) > ($1.priority, $1.name) }
-        }
+        state.withLock { $0.inForce }
     }
 
     /// Load errors by file; a file listed here runs its last good version (if it ever had one).
