@@ -50,6 +50,18 @@ final class XMLTreeTests: XCTestCase {
         XCTAssertNil(root.first(.cbc, "Thing"))
     }
 
+    /// `isBlank` (what the lexical scan asks of every leaf, without building its text) agrees with `trimmedText`
+    /// on text in one piece and in several (references, CDATA, comments and child elements between them).
+    func testIsBlankIsTrimmedTextBeingNil() throws {
+        let doc = try parse("""
+        <r><a/><a></a><a> </a><a>\t\r\n </a><a> x </a><a> <![CDATA[ ]]> </a><a> <![CDATA[y]]> </a><a> &#32; </a>        <a> &#160; </a><a> <!-- c --> </a><a> <!-- c -->z</a><a> <i>in</i> </a><a><i>in</i>w</a><a>&amp;</a></r>
+        """)
+        let leaves = Array(try XCTUnwrap(doc.root).children)
+        XCTAssertEqual(leaves.count, 14)
+        XCTAssertEqual(leaves.map(\.isBlank), leaves.map { $0.trimmedText == nil })
+        XCTAssertEqual(leaves.map(\.isBlank), [true, true, true, true, false, true, false, true, false, true, false, true, false, false])
+    }
+
     func testIndentationBetweenChildElementsIsNoText() throws {
         let doc = try parse("""
         <r>

@@ -6,6 +6,8 @@ import BilagCore
 struct LexicalScan {
     let tree: XMLTree.View
     let cii: Bool
+    /// OIOUBL: `facts.oioubl` is gathered (asked here, not of the optional, which copies the sums at each element).
+    var oioubl = false
     var facts = LexicalFacts()
     /// The document currency code as written (UBL `cbc:DocumentCurrencyCode`).
     var documentCurrency: String?
@@ -19,7 +21,7 @@ struct LexicalScan {
 
     static func scan(root: XMLElement, cii: Bool, oioubl: Bool = false) -> LexicalFacts {
         var s = LexicalScan(tree: root.tree, cii: cii)
-        if oioubl { s.facts.oioubl = LexicalFacts.OIOUBLSums() }
+        if oioubl { s.facts.oioubl = LexicalFacts.OIOUBLSums(); s.oioubl = true }
         s.facts.root = root.name
         if !cii {
             s.documentCurrency = root.first(.cbc, "DocumentCurrencyCode").map { $0.text ?? "" }
@@ -54,7 +56,7 @@ struct LexicalScan {
         }
         let isUBLLine = !cii && stack.count == 2 && (name(n, is: "InvoiceLine") || name(n, is: "CreditNoteLine"))
         if isUBLLine { baseQuantityUnit(XMLElement(tree: tree, index: index)) }
-        let isLine = facts.oioubl != nil && isUBLLine
+        let isLine = oioubl && isUBLLine
         if isLine { lineAmount = nil; lineFree = false }
         var prices = 0
         var c = n.firstChild
@@ -125,17 +127,18 @@ struct LexicalScan {
 
     mutating func leaf(_ index: Int32, _ n: XMLTree.Node) {
         let e = XMLElement(tree: tree, index: index)
-        let raw = e.text
-        let trimmed = e.trimmedText
+        // Built only for the leaves whose text a rule reads (amounts, dates, codes): most leaves are only walked.
+        lazy var raw = e.text
+        lazy var trimmed = e.trimmedText
         let ns = n.namespace
-        if trimmed == nil {
+        if e.isBlank {
             if facts.emptyElements.count < Self.maxRecorded { facts.emptyElements.append(path()) }
             if cii, ns == Namespace.ram.rawValue + 1, let scheme = e.rawAttribute("schemeID"),
                name(n, is: "ID") || name(n, is: "GlobalID") || name(n, is: "URIID"), facts.ciiEmptySchemedIDs.count < Self.maxRecorded {
                 facts.ciiEmptySchemedIDs.append(.init(path: path(), scheme: scheme))
             }
         }
-        if facts.oioubl != nil, ns == Namespace.cbc.rawValue + 1 { oioublLeaf(e, n, raw: raw, trimmed: trimmed) }
+        if oioubl, ns == Namespace.cbc.rawValue + 1 { oioublLeaf(e, n, raw: raw, trimmed: trimmed) }
         if endsWith(n, "Amount") && (ns == Namespace.cbc.rawValue + 1 || ns == Namespace.ram.rawValue + 1) {
             if let raw, let trimmed, raw.utf8.count != trimmed.utf8.count {
                 let fraction = Self.writtenDecimals(raw)

@@ -77,6 +77,17 @@ public struct XMLElement {
         return trimmed.isEmpty ? nil : trimmed
     }
 
+    /// True when `trimmedText` is nil (no text, or XML whitespace only), found without building a string.
+    public var isBlank: Bool {
+        var k = node.firstSegment
+        while k >= 0 {
+            let seg = tree.segments[Int(k)]
+            if !tree.isBlank(seg.start, seg.length) { return false }
+            k = seg.next
+        }
+        return true
+    }
+
     /// An attribute without namespace, trimmed; nil when missing or empty.
     public func attribute(_ local: StaticString) -> String? {
         guard let a = findAttribute(local) else { return nil }

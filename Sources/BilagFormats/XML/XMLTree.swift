@@ -106,6 +106,13 @@ final class XMLTree {
             return String(decoding: UnsafeBufferPointer(start: b + lo, count: hi - lo), as: UTF8.self)
         }
 
+        /// The bytes are XML whitespace only (or none).
+        func isBlank(_ start: Int32, _ length: Int32) -> Bool {
+            let b = bytes
+            for i in Int(start)..<Int(start + length) where !View.isSpace(b[i]) { return false }
+            return true
+        }
+
         @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
     }
 }
