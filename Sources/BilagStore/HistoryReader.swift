@@ -43,9 +43,9 @@ final class HistoryReader: @unchecked Sendable {
             var db: OpaquePointer?
             let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
             guard rc == SQLITE_OK, let db else {
-                let message = db.map { String(cString: sqlite3_errmsg($0)) }
+                let error = RawRows.error(rc, on: db, sql: nil)
                 sqlite3_close_v2(db)
-                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: message, sql: nil)
+                throw error
             }
             // As the pool's readers: wait out a writer that is resetting the log rather than fail.
             sqlite3_busy_timeout(db, 30_000)
@@ -58,7 +58,5 @@ final class HistoryReader: @unchecked Sendable {
         return s
     }
 
-    private func failure(_ rc: Int32) -> DatabaseError {
-        DatabaseError(resultCode: ResultCode(rawValue: rc), message: connection.map { String(cString: sqlite3_errmsg($0)) }, sql: Store.bookedHistorySQL)
-    }
+    private func failure(_ rc: Int32) -> DatabaseError { RawRows.error(rc, on: connection, sql: Store.bookedHistorySQL) }
 }

@@ -18,9 +18,14 @@ public enum JSONString {
     public static func append(_ text: String, to out: inout [UInt8]) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            if bytes.contains(where: { $0 < 0x20 }) { return false }
+            // One look at the bytes: a control character refuses the text, a quote or backslash needs escapes.
+            var escapes = false
+            for b in bytes {
+                if b < 0x20 { return false }
+                if b == 0x22 || b == 0x5C { escapes = true }
+            }
             out.append(0x22)
-            if bytes.contains(where: { $0 == 0x22 || $0 == 0x5C }) {
+            if escapes {
                 for b in bytes {
                     if b == 0x22 || b == 0x5C { out.append(0x5C) }
                     out.append(b)

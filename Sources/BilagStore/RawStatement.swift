@@ -83,9 +83,7 @@ extension Statement {
         try RawRows.bound(sqliteStatement, sql: sql, bind) { try RawRows.first($0, failure: { failure(db, $0) }, read) }
     }
 
-    private func failure(_ db: Database, _ rc: Int32) -> DatabaseError {
-        DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) }, sql: sql)
-    }
+    private func failure(_ db: Database, _ rc: Int32) -> DatabaseError { RawRows.error(rc, on: db.sqliteConnection, sql: sql) }
 }
 
 /// Binding and stepping a prepared SQLite statement in place: for GRDB's cached statements (above) and for the
@@ -103,6 +101,11 @@ enum RawRows {
             precondition(binder.index == sqlite3_bind_parameter_count(s), "\(sql()): bound \(binder.index) of \(sqlite3_bind_parameter_count(s)) parameters")
             return try body(s)
         }
+    }
+
+    /// The error of result code `rc`, with the connection's message (as GRDB reports one).
+    static func error(_ rc: Int32, on connection: OpaquePointer?, sql: String?) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: rc), message: connection.map { String(cString: sqlite3_errmsg($0)) }, sql: sql)
     }
 
     /// Steps to the end: what `read` makes of each row, in order.

@@ -98,10 +98,10 @@ extension Store {
 
     static func misfits(_ file: String, _ lines: [JournalFileLine], _ writer: String, _ db: Database) throws -> [JournalFileLine] {
         var misfits: [JournalFileLine] = []
-        let find = writer == Self.journalWriter
+        let byJournal = writer == Self.journalWriter
+        let find = byJournal
             ? try db.cachedStatement(sql: "SELECT invoice_id, file FROM journal_entry WHERE seq = ?")
             : try db.cachedStatement(sql: "SELECT e.invoice_id, m.file FROM journal_entry e LEFT JOIN outbox_mark m ON m.writer = ? AND m.seq = e.seq WHERE e.seq = ?")
-        let byJournal = writer == Self.journalWriter
         for l in lines {
             let row = try find.firstTexts(db, columns: 2) { b in
                 if !byJournal { b.text(writer) }

@@ -56,16 +56,18 @@ extension Store {
         }
     }
 
-    /// The supplier CVR and receiver EAN of every plan not ended, each pair once (`cvr` U+001F `ean`): whether a pair
-    /// has plans at all is answered without a query per invoice (most invoices' pairs have none).
+    /// The supplier CVR and receiver EAN of every plan not ended, each pair once (as `planPair` spells it): whether a
+    /// pair has plans at all is answered without a query per invoice (most invoices' pairs have none).
     public func planPairs() throws -> Set<String> {
         try pool.read { db in
-            Set(try Row.fetchAll(db, sql: "SELECT DISTINCT supplier_cvr, receiver_ean FROM plan WHERE ended_at IS NULL").map { row -> String in
-                let cvr: String = row[0], ean: String = row[1]
-                return cvr + "\u{1F}" + ean
+            Set(try Row.fetchAll(db, sql: "SELECT DISTINCT supplier_cvr, receiver_ean FROM plan WHERE ended_at IS NULL").map { row in
+                Self.planPair(cvr: row[0], ean: row[1])
             })
         }
     }
+
+    /// A supplier and receiver as one key (`cvr` U+001F `ean`), as `planPairs` gives them.
+    public static func planPair(cvr: String, ean: String) -> String { cvr + "\u{1F}" + ean }
 
     /// Ends a plan now.
     public func endPlan(_ id: String) throws {

@@ -56,7 +56,7 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
     }
 
     func plans(cvr: String, ean: String) throws -> PairPlans {
-        let key = cvr + "\u{1F}" + ean
+        let key = Store.planPair(cvr: cvr, ean: ean)
         lock.lock()
         defer { lock.unlock() }
         if stale {

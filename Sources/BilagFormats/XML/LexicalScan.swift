@@ -7,7 +7,7 @@ struct LexicalScan {
     let tree: XMLTree.View
     let cii: Bool
     /// OIOUBL: `facts.oioubl` is gathered (asked here, not of the optional, which copies the sums at each element).
-    var oioubl = false
+    let oioubl: Bool
     var facts = LexicalFacts()
     /// The document currency code as written (UBL `cbc:DocumentCurrencyCode`).
     var documentCurrency: String?
@@ -20,8 +20,8 @@ struct LexicalScan {
     static let maxRecorded = 8
 
     static func scan(root: XMLElement, cii: Bool, oioubl: Bool = false) -> LexicalFacts {
-        var s = LexicalScan(tree: root.tree, cii: cii)
-        if oioubl { s.facts.oioubl = LexicalFacts.OIOUBLSums(); s.oioubl = true }
+        var s = LexicalScan(tree: root.tree, cii: cii, oioubl: oioubl)
+        if oioubl { s.facts.oioubl = LexicalFacts.OIOUBLSums() }
         s.facts.root = root.name
         if !cii {
             s.documentCurrency = root.first(.cbc, "DocumentCurrencyCode").map { $0.text ?? "" }
