@@ -91,6 +91,66 @@ final class FilesConnectorFreshnessTests: XCTestCase {
         XCTAssertEqual(lines.count, 4)
     }
 
+    /// A sender holds the caches' lock only to see what the file holds and to note what it appended, never across its
+    /// write and sync: a lookup (the committing thread's) goes on while a sender waits for the disk. Here the updates
+    /// file is a pipe the test keeps full, so the sender's write waits until the test reads from it.
+    func testALookupDoesNotWaitForASenderWaitingInItsWrite() throws {
+        try orders("open")
+        let path = dir + "/updates.jsonl"
+        XCTAssertEqual(mkfifo(path, 0o644), 0)
+        // Both ends held by the test (no open of the pipe waits), then filled until it takes no more.
+        let held = open(path, O_RDWR | O_NONBLOCK)
+        XCTAssertGreaterThanOrEqual(held, 0)
+        defer { close(held) }
+        let filler = [UInt8](repeating: 0x0A, count: 4096)
+        while write(held, filler, filler.count) > 0 {}
+        let c = FilesConnector(name: "health", folder: dir, actions: Self.actions)
+        XCTAssertEqual(try status(c, "O-0"), .string("open"))
+        let sent = DispatchSemaphore(value: 0), looked = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            _ = try? c.send(CaseUpdate(connector: "health", action: "mark-invoiced", params: ["order": .string("O-1")], idempotencyKey: "k1", invoiceID: "inv-1"))
+            sent.signal()
+        }
+        Thread.sleep(forTimeInterval: 0.5)   // the sender is in its write by now (were it not, this test could not fail)
+        c.mayHaveChanged()
+        Thread.detachNewThread {
+            if (try? c.lookup(query: "orders", params: ["id": .string("O-2")]).first?["status"]) == .string("open") { looked.signal() }
+        }
+        XCTAssertEqual(looked.wait(timeout: .now() + 10), .success, "a lookup waited for a sender's write, or answered wrongly")
+        // Room in the pipe: the sender's write goes through and it returns.
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        let deadline = Date() + 30
+        while sent.wait(timeout: .now() + .milliseconds(10)) == .timedOut {
+            _ = read(held, &buffer, buffer.count)
+            if Date() > deadline { return XCTFail("the sender never returned") }
+        }
+    }
+
+    /// Senders and lookups on several threads at once: each key is written once, and afterwards the connector answers
+    /// as a fresh one reading the files does.
+    func testConcurrentSendsAndLookupsWriteEachKeyOnceAndAgreeWithAFreshRead() throws {
+        try orders("open", count: 40)
+        let c = FilesConnector(name: "health", folder: dir, actions: Self.actions)
+        DispatchQueue.concurrentPerform(iterations: 8) { t in
+            for i in 0..<40 {
+                if t % 2 == 0 {
+                    // Two senders per key: the keys overlap between threads 0/2 and 4/6.
+                    let n = (i + t / 4 * 20) % 40
+                    try? c.send(CaseUpdate(connector: "health", action: "mark-invoiced", params: ["order": .string("O-\(n)")], idempotencyKey: "k\(n)", invoiceID: "inv-\(n)"))
+                } else {
+                    if i % 8 == 0 { c.mayHaveChanged() }
+                    _ = try? c.lookup(query: "orders", params: ["id": .string("O-\((i * 7 + t) % 40)")])
+                }
+            }
+        }
+        let lines = try String(contentsOfFile: dir + "/updates.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 40, "each key once")
+        c.mayHaveChanged()
+        let fresh = FilesConnector(name: "health", folder: dir, actions: Self.actions)
+        XCTAssertEqual(try c.lookup(query: "orders", params: [:]), try fresh.lookup(query: "orders", params: [:]))
+        XCTAssertEqual(try c.lookup(query: "orders", params: ["status": .string("invoiced")]).count, 40)
+    }
+
     /// `Value.jsonRoundTripped` is exactly what encoding and decoding give back.
     func testJSONRoundTrippedValuesAreWhatDecodingGivesBack() throws {
         let values: [Value] = [.null, .bool(false), .string("æøå \"\\ \u{2028}"), .number(Amount(parsing: "-0.005")!), .number(Amount(parsing: "1e3") ?? Amount(1000)),

@@ -18,6 +18,8 @@ public final class FilesConnector: Connector, Sendable {
     public let actions: [String: ActionMapping]
     /// The caches, behind one lock.
     private let state = Mutex(State())
+    /// Held by one sender at a time, across its write (`send(all:)`), while lookups go on under `state`.
+    private let sending = Mutex(())
     /// Raised by `mayHaveChanged` (between batches): a query's file, and the updates file, are looked at again (a
     /// `stat`, and a read of what was appended) at most once per value, not at every lookup.
     private let epoch = Atomic<Int>(1)
@@ -101,34 +103,41 @@ public final class FilesConnector: Connector, Sendable {
     public var takesUpdatesTogether: Bool { true }
 
     /// Appends the updates whose keys the file does not hold yet, in one write and one sync.
+    ///
+    /// The caches' lock is held only to see what the file holds and to note what was appended, not across the write
+    /// and its sync: lookups (on the committing thread) never wait for the disk. Senders take turns (`sending`).
     public func send(all updates: [CaseUpdate]) throws {
-        try state.withLock { s in
+        try sending.withLock { _ in
             let path = folder + "/updates.jsonl"
-            s.refreshUpdates(in: folder)
+            let fresh = state.withLock { s in
+                s.refreshUpdates(in: folder)
+                var keys = Set<String>()
+                return updates.filter { !s.updatesRead.keys.contains($0.idempotencyKey) && keys.insert($0.idempotencyKey).inserted }
+            }
+            guard !fresh.isEmpty else { return }
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var lines = Data()
-            var keys = Set<String>()
-            var written: [CaseUpdate] = []
-            for u in updates where !s.updatesRead.keys.contains(u.idempotencyKey) && keys.insert(u.idempotencyKey).inserted {
+            for u in fresh {
                 lines.append(try enc.encode(u))
                 lines.append(0x0A)
-                written.append(u)
             }
-            guard !lines.isEmpty else { return }
             let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw ConnectorError.unavailable(connector: name, message: "cannot write \(path)") }
             defer { close(fd) }
-            // Later lookups of this process see these updates at once: the file is read again at the next one.
-            s.updatesLooked = 0
             var before = stat(), after = stat()
             let sized = fstat(fd, &before) == 0
             let ok = lines.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) == $0.count }
+            // Later lookups of this process see what was written at once: the file is read again at the next one.
+            defer { state.withLock { $0.updatesLooked = 0 } }
             guard ok, fsync(fd) == 0 else { throw ConnectorError.unavailable(connector: name, message: "cannot write \(path)") }
-            // When the file held just what was read and grew by exactly these lines, they are taken as a read of them
-            // would give them back (`readBack`), not read and decoded again; else the next read takes them from the file.
-            if sized, fstat(fd, &after) == 0, Int(before.st_size) == s.updatesRead.offset, Int(after.st_size) == s.updatesRead.offset + lines.count {
-                for u in written {
+            let grown = sized && fstat(fd, &after) == 0
+            state.withLock { s in
+                // When the file held just what was read and grew by exactly these lines (no lookup has read them
+                // meanwhile), they are taken as a read of them would give them back (`readBack`), not read and decoded
+                // again; else the next read takes them from the file.
+                guard grown, Int(before.st_size) == s.updatesRead.offset, Int(after.st_size) == s.updatesRead.offset + lines.count else { return }
+                for u in fresh {
                     s.updatesRead.updates.append(u.readBack)
                     s.updatesRead.keys.insert(u.idempotencyKey)
                 }
