@@ -107,7 +107,7 @@ struct TreeBuilder {
         // White space that starts after a child element's end tag, as indentation does, is not kept: UBL and CII
         // elements hold either text or child elements, never both, and this is most of a pretty-printed file's
         // text. (White space inside a run of text, between references, is kept: the run began before it.)
-        if lastChild >= 0, !continuesText(of: current, at: end), Self.isWhiteSpace(p, n) { return true }
+        if lastChild >= 0, !continuesText(of: current, at: end), XMLTree.View.isWhiteSpace(p, n) { return true }
         guard let start = store(p, n) else { return false }
         let node = nodes.base + Int(current)
         let last = node.pointee.lastSegment
@@ -137,17 +137,10 @@ struct TreeBuilder {
         let only = node.pointee.firstSegment
         guard only >= 0, only == node.pointee.lastSegment, only == Int32(segments.count - 1) else { return }
         let seg = segments[Int(only)]
-        guard Self.isWhiteSpace(bytes.base + Int(seg.start), Int(seg.length)) else { return }
+        guard XMLTree.View.isWhiteSpace(bytes.base + Int(seg.start), Int(seg.length)) else { return }
         segments.removeLast()
         node.pointee.firstSegment = -1
         node.pointee.lastSegment = -1
-    }
-
-    /// True when the bytes are all XML white space (space, tab, carriage return, line feed).
-    @inline(__always)
-    static func isWhiteSpace(_ p: UnsafePointer<xmlChar>, _ n: Int) -> Bool {
-        for i in 0..<n where !XMLTree.View.isSpace(p[i]) { return false }
-        return true
     }
 }
 

@@ -107,9 +107,12 @@ final class XMLTree {
         }
 
         /// The bytes are XML whitespace only (or none).
-        func isBlank(_ start: Int32, _ length: Int32) -> Bool {
-            let b = bytes
-            for i in Int(start)..<Int(start + length) where !View.isSpace(b[i]) { return false }
+        func isBlank(_ start: Int32, _ length: Int32) -> Bool { Self.isWhiteSpace(bytes + Int(start), Int(length)) }
+
+        /// True when the bytes are all XML white space (space, tab, carriage return, line feed).
+        @inline(__always)
+        static func isWhiteSpace(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+            for i in 0..<n where !isSpace(p[i]) { return false }
             return true
         }
 

@@ -127,12 +127,11 @@ public final class FilesConnector: Connector, Sendable {
             defer { close(fd) }
             var before = stat(), after = stat()
             let sized = fstat(fd, &before) == 0
-            let ok = lines.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) == $0.count }
-            // Later lookups of this process see what was written at once: the file is read again at the next one.
-            defer { state.withLock { $0.updatesLooked = 0 } }
-            guard ok, fsync(fd) == 0 else { throw ConnectorError.unavailable(connector: name, message: "cannot write \(path)") }
-            let grown = sized && fstat(fd, &after) == 0
+            let written = lines.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) == $0.count } && fsync(fd) == 0
+            let grown = written && sized && fstat(fd, &after) == 0
             state.withLock { s in
+                // Later lookups of this process see what was written at once: the file is read again at the next one.
+                s.updatesLooked = 0
                 // When the file held just what was read and grew by exactly these lines (no lookup has read them
                 // meanwhile), they are taken as a read of them would give them back (`readBack`), not read and decoded
                 // again; else the next read takes them from the file.
@@ -143,6 +142,7 @@ public final class FilesConnector: Connector, Sendable {
                 }
                 s.updatesRead.offset += lines.count
             }
+            guard written else { throw ConnectorError.unavailable(connector: name, message: "cannot write \(path)") }
         }
     }
 
