@@ -25,11 +25,17 @@ final class ValidationDifferentialTests: XCTestCase {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         p.arguments = ["-c", "\"$0\" --sample \(Self.sample) --json --bilag \"$1\" > \"$2\"", script, binary.path, out.path]
+        // Its own temporary folder, to see that the run leaves nothing behind in it (it writes some 150 MB of mutants).
+        let scratch = NSTemporaryDirectory() + "bilag-validation-diff-tmp-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
         var env = ProcessInfo.processInfo.environment
         env["BILAG_CORPUS"] = ValidationAgreementTests.corpus.path
+        env["TMPDIR"] = scratch
         p.environment = env
         try p.run()
         p.waitUntilExit()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch), [], "scripts/validation-diff left its mutants behind in the temporary folder")
         if p.terminationStatus == 77 {
             throw XCTSkip("saxonche (SaxonC-HE from PyPI) is not installed, so the official rules cannot run: `pip install saxonche` (scripts/setup does)")
         }
