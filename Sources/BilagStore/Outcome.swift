@@ -37,6 +37,8 @@ public struct InvoiceSummary: Sendable {
     public var profile: String
     public var documentKind: DocumentKind
     public var invoiceNumber: String?
+    /// The invoice number as the duplicate check compares it (`Identifiers.invoiceNumberKey`).
+    public var numberKey: String?
     public var issueDate: String?
     public var dueDate: String?
     public var sellerKey: String?
@@ -51,6 +53,7 @@ public struct InvoiceSummary: Sendable {
         profile = invoice.profile.rawValue
         documentKind = invoice.documentKind
         invoiceNumber = invoice.invoiceNumber
+        numberKey = invoice.invoiceNumber.flatMap(Identifiers.invoiceNumberKey)
         issueDate = invoice.issueDate?.description
         dueDate = invoice.paymentDueDate?.description
         sellerKey = invoice.sellerKey

@@ -1,3 +1,4 @@
+import BilagCore
 import GRDB
 
 /// The database schema, as ordered migrations.
@@ -313,6 +314,22 @@ enum Schema {
             CREATE TRIGGER plan_version_insert AFTER INSERT ON plan BEGIN UPDATE plan_version SET version = version + 1 WHERE id = 1; END;
             CREATE TRIGGER plan_version_update AFTER UPDATE ON plan BEGIN UPDATE plan_version SET version = version + 1 WHERE id = 1; END;
             CREATE TRIGGER plan_version_delete AFTER DELETE ON plan BEGIN UPDATE plan_version SET version = version + 1 WHERE id = 1; END;
+            """)
+        }
+        // The duplicate check compares invoice numbers as a supplier means them (`Identifiers.invoiceNumberKey`) and
+        // without the issue date: `CR-4711` sent again as `cr-4711`, or with another date, was booked and paid twice.
+        m.registerMigration("v10-invoice-number-key") { db in
+            try db.execute(sql: "ALTER TABLE invoice ADD COLUMN number_key TEXT")
+            let update = try db.makeStatement(sql: "UPDATE invoice SET number_key = ? WHERE rowid = ?")
+            for row in try Row.fetchAll(db, sql: "SELECT rowid, invoice_number FROM invoice WHERE invoice_number IS NOT NULL") {
+                let number: String = row[1]
+                try update.execute(arguments: [Identifiers.invoiceNumberKey(number), row[0] as Int64])
+            }
+            // The old key's index (issue date, supplier, number) has no reader left: gone, one index less per insert.
+            try db.execute(sql: """
+            DROP INDEX IF EXISTS invoice_business_key;
+            CREATE INDEX invoice_number_key ON invoice(seller_key, number_key)
+              WHERE seller_key IS NOT NULL AND number_key IS NOT NULL;
             """)
         }
         return m

@@ -186,12 +186,12 @@ public final class Store: Sendable {
             // The parsed summary and the state change in one UPDATE: the row is rewritten once, not twice.
             // (The state part reads only columns the summary part does not set, so this equals two UPDATEs in a row.)
             try db.cachedStatement(sql: """
-                UPDATE invoice SET syntax = ?, profile = ?, document_kind = ?, invoice_number = ?, issue_date = ?, due_date = ?, seller_key = ?, seller_name = ?, currency = ?, amount_due = ?, total_without_vat = ?, total_vat = ?,
+                UPDATE invoice SET syntax = ?, profile = ?, document_kind = ?, invoice_number = ?, number_key = ?, issue_date = ?, due_date = ?, seller_key = ?, seller_name = ?, currency = ?, amount_due = ?, total_without_vat = ?, total_vat = ?,
                   state = ?, reason_code = ?, reason_message = ?, duplicate_of = COALESCE(?, duplicate_of), decided_by = ?, decided_at = ?, updated_at = ?,
                   validation_json = COALESCE(?, validation_json), trace_json = COALESCE(?, trace_json), attempts = attempts + ?,
                   retry_at = ?, waiting_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(waiting_since, ?) END WHERE id = ? AND state = ?
                 """).run(db) { b in
-                    b.text(s.syntax); b.text(s.profile); b.text(s.documentKind.rawValue); b.text(s.invoiceNumber); b.text(s.issueDate); b.text(s.dueDate)
+                    b.text(s.syntax); b.text(s.profile); b.text(s.documentKind.rawValue); b.text(s.invoiceNumber); b.text(s.numberKey); b.text(s.issueDate); b.text(s.dueDate)
                     b.text(s.sellerKey); b.text(s.sellerName); b.text(s.currency); b.text(s.amountDue); b.text(s.totalWithoutVAT); b.text(s.totalVAT)
                     bindState(&b)
                 }
@@ -244,5 +244,8 @@ public final class Store: Sendable {
     /// Both take the probed invoice's own rowid (`ownRowSQL`) as the bound of "before".
     static let ownRowSQL = "SELECT rowid FROM invoice WHERE id = ?"
     static let sameBytesSQL = "SELECT id FROM invoice WHERE sha256 = ? AND rowid < ? AND state NOT IN ('quarantined') ORDER BY rowid LIMIT 1"
-    static let sameKeySQL = "SELECT id FROM invoice WHERE seller_key = ? AND invoice_number = ? AND issue_date = ? AND rowid < ? AND state NOT IN ('rejected', 'quarantined') ORDER BY rowid LIMIT 1"
+    /// The first earlier invoice of the same supplier and kind with the same number as compared (`number_key`), whatever
+    /// its issue date: a supplier numbers its invoices once, so the same number sent again with another date is the
+    /// same invoice until a clerk says otherwise.
+    static let sameKeySQL = "SELECT id, invoice_number, issue_date FROM invoice INDEXED BY invoice_number_key WHERE seller_key = ? AND number_key = ? AND document_kind = ? AND rowid < ? AND state NOT IN ('rejected', 'quarantined') ORDER BY rowid LIMIT 1"
 }

@@ -23,6 +23,36 @@ final class StoreQueryPlanTests: XCTestCase {
         XCTAssertFalse(plan.contains { $0.hasPrefix("SCAN") || $0.contains("decision_robot") }, "\(plan)")
     }
 
+    /// The duplicate check asks for every invoice whether its supplier sent the number before: by index, never a scan.
+    func testTheSameNumberQuerySearchesByItsIndex() throws {
+        let plan = try plan(Store.sameKeySQL, ["12345666", "CR4711", "invoice", 10])
+        XCTAssertTrue(plan.contains { $0.contains("USING INDEX invoice_number_key (seller_key=? AND number_key=?") }, "\(plan)")
+        XCTAssertFalse(plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
+    }
+
+    /// A database from before the number key: the migration keys the numbers it holds, so an invoice sent again
+    /// after the upgrade is found all the same.
+    func testTheMigrationKeysTheNumbersOfAnOlderDatabase() throws {
+        let dir = NSTemporaryDirectory() + "bilag-plan-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/bilag.sqlite"
+        let old = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(old, upTo: "v9-perf-plan-version")
+        try old.write { db in
+            try db.execute(sql: "INSERT INTO invoice (id, channel, source_path, stored_path, sha256, size, received_at, state, updated_at, document_kind, invoice_number, issue_date, seller_key) VALUES ('a', 'c', 'a.xml', 'a.xml', 'x', 1, '2026-11-01', 'booked', '2026-11-01', 'invoice', 'cr-4711', '2026-11-10', '12345666')")
+        }
+        try old.close()
+        let store = try Store(path: path)
+        let key = try store.pool.read { db in try String.fetchOne(db, sql: "SELECT number_key FROM invoice WHERE id = 'a'") }
+        XCTAssertEqual(key, "CR4711")
+        let probe = Store.DuplicateProbe(id: "b", sha256: "y", businessKey: .init(sellerKey: "12345666", documentKind: .invoice, numberKey: "CR4711", invoiceNumber: "CR-4711", issueDate: "2026-11-20"))
+        try store.pool.write { db in
+            try db.execute(sql: "INSERT INTO invoice (id, channel, source_path, stored_path, sha256, size, received_at, state, updated_at) VALUES ('b', 'c', 'b.xml', 'b.xml', 'y', 1, '2026-11-02', 'received', '2026-11-02')")
+        }
+        XCTAssertEqual(try store.duplicateCandidates([probe])["b"]?.sameKey, Store.SameKey(id: "a", invoiceNumber: "cr-4711", issueDate: "2026-11-10"))
+    }
+
     /// Taking over case-update files asks for the files of a connector (`caseUpdateFileNames`): by index, never a scan
     /// of every update.
     func testCaseUpdateFileNamesSearchByIndex() throws {

@@ -75,6 +75,25 @@ public enum Identifiers {
         return s
     }
 
+    /// An invoice number reduced to what a supplier means by it, for the duplicate check: its letters and digits,
+    /// upper-cased (`cr-4711`, `CR 4711` and `CR-4711` are one number). Nil when it has neither.
+    public static func invoiceNumberKey(_ raw: String) -> String? {
+        var out = ""
+        out.reserveCapacity(raw.utf8.count)
+        if raw.utf8.allSatisfy({ $0 < 0x80 }) {
+            for b in raw.utf8 {
+                switch b {
+                case 0x30...0x39, 0x41...0x5A: out.unicodeScalars.append(Unicode.Scalar(b))
+                case 0x61...0x7A: out.unicodeScalars.append(Unicode.Scalar(b - 0x20))
+                default: continue
+                }
+            }
+        } else {
+            for c in raw where c.isLetter || c.isNumber { out += c.uppercased() }
+        }
+        return out.isEmpty ? nil : out
+    }
+
     static func stripCountry(_ raw: String, _ cc: String) -> String {
         var s = raw.filter { !$0.isWhitespace }
         if s.uppercased().hasPrefix(cc) { s = String(s.dropFirst(cc.count)) }

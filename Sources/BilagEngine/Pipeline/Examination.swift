@@ -11,7 +11,7 @@ import Foundation
 struct Examination: Sendable {
     let result: Examiner.Result
     let summary: InvoiceSummary?
-    /// Seller key, invoice number and issue date, when the invoice has all three (the duplicate check's key).
+    /// Seller key, kind and invoice number, when the invoice names a supplier and a number (the duplicate check's key).
     let businessKey: Store.DuplicateProbe.BusinessKey?
     /// The parse and validate steps of the decision trace.
     let steps: [TraceStep]
@@ -36,8 +36,8 @@ struct Examination: Sendable {
         // The business key is the summary's (the seller key, a normalisation, is worked out once).
         let summary = InvoiceSummary(invoice: doc.invoice)
         self.summary = summary
-        if let seller = summary.sellerKey, let number = summary.invoiceNumber, let date = summary.issueDate {
-            businessKey = (seller, number, date)
+        if let seller = summary.sellerKey, let number = summary.invoiceNumber, let key = summary.numberKey {
+            businessKey = .init(sellerKey: seller, documentKind: summary.documentKind, numberKey: key, invoiceNumber: number, issueDate: summary.issueDate)
         } else {
             businessKey = nil
         }

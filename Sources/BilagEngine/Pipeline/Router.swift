@@ -2,14 +2,14 @@ import BilagCore
 import BilagStore
 import BilagValidation
 
-/// The route stage: what must not reach a robot. Duplicates (the same bytes, or the same supplier + invoice
-/// number + issue date), invoices whose issue date cannot be read (`IssueDateGate`) and invoices that fail their
+/// The route stage: what must not reach a robot. Duplicates (the same bytes, or the same supplier + kind + invoice
+/// number as compared: case, spaces and punctuation aside, whatever the issue date), invoices whose issue date cannot be read (`IssueDateGate`) and invoices that fail their
 /// profile's rules go to the manual queue with a reason.
 struct Router {
     let store: Store
     /// First-seen ids within the batch in hand, which the database does not hold yet.
     var bytesSeen: [String: String] = [:]
-    var keysSeen: [String: String] = [:]
+    var keysSeen: [String: Store.SameKey] = [:]
     /// The database's answers for the batch, fetched in one read by `prefetch` (by invoice id).
     var prefetched: [String: Store.DuplicateAnswer] = [:]
 
@@ -30,12 +30,12 @@ struct Router {
             return (ReasonCode.duplicateFile, "the same file arrived before as invoice \(first); reject it as a duplicate unless the supplier says otherwise", first)
         }
         if let held = issueDateHold { return (ReasonCode.issueDateUnreadable, held, nil) }
-        if let (seller, number, date) = businessKey {
-            let key = seller + "\u{1F}" + number + "\u{1F}" + date
-            let firstKey = keysSeen[key] ?? answer?.sameKey
-            if keysSeen[key] == nil { keysSeen[key] = firstKey ?? id }
-            if let first = firstKey, first != id {
-                return (ReasonCode.duplicateInvoice, "supplier \(seller) sent invoice number \(number) of \(date) before, as invoice \(first); check whether this is a copy", first)
+        if let key = businessKey {
+            let compared = key.compared
+            let firstKey = keysSeen[compared] ?? answer?.sameKey
+            if keysSeen[compared] == nil { keysSeen[compared] = firstKey ?? Store.SameKey(id: id, invoiceNumber: key.invoiceNumber, issueDate: key.issueDate) }
+            if let first = firstKey, first.id != id {
+                return (ReasonCode.duplicateInvoice, Self.sameNumberMessage(key, first), first.id)
             }
         }
         if !report.isValid {
@@ -45,5 +45,18 @@ struct Router {
             return (ReasonCode.validationFailed, "the invoice breaks \(fatal.count) rule(s) of \(report.ruleSet): \(list)\(more)", nil)
         }
         return nil
+    }
+
+    /// Why an invoice is held as the same as an earlier one: as sent before, or the same number sent again written
+    /// otherwise or with another issue date (a supplier numbers an invoice once).
+    static func sameNumberMessage(_ key: Store.DuplicateProbe.BusinessKey, _ first: Store.SameKey) -> String {
+        let kind = key.documentKind == .creditNote ? "credit note" : "invoice"
+        let date = key.issueDate.map { " of \($0)" } ?? ""
+        if first.invoiceNumber == key.invoiceNumber, first.issueDate == key.issueDate {
+            return "supplier \(key.sellerKey) sent \(kind) number \(key.invoiceNumber)\(date) before, as invoice \(first.id); check whether this is a copy"
+        }
+        let before = "number \(first.invoiceNumber ?? "?")" + (first.issueDate.map { " of \($0)" } ?? "")
+        return "supplier \(key.sellerKey) sent \(kind) number \(key.invoiceNumber)\(date) before, as invoice \(first.id) (\(before)); a supplier numbers an invoice once, "
+            + "so this is likely the same \(kind) sent again with another date or spelling: check it with the supplier"
     }
 }

@@ -45,7 +45,7 @@ public struct ManualQueue {
 
     /// Books a manual invoice with the given posting, or with the correction another operator proposed.
     ///
-    /// An invoice flagged as a duplicate (the same bytes, or the same supplier, number and date as an earlier one) is
+    /// An invoice flagged as a duplicate (the same bytes, or the same supplier, kind and invoice number as an earlier one) is
     /// booked only with `overrideDuplicate`, the operator's reason for paying it anyway, which the audit keeps.
     ///
     /// Where bilag pays, the payment checks run as for a robot (`PaymentGuard`): an invalid payment reference or an
