@@ -32,7 +32,7 @@ struct DecisionsCommand: ParsableCommand {
             // One audit record for the export, listing every invoice whose data it reveals.
             var invoices: [String] = []
             for r in rows where invoices.last != r.invoiceID { invoices.append(r.invoiceID) }
-            let out = Console(try Reveal.bulk(invoices, reveal, user: op.resolvedUser, note: op.note,
+            let out = Console(try Reveal.bulk(invoices, reveal, user: (try op.resolvedUser), note: op.note,
                                               command: "decisions export --from \(from) --to \(to)" + (robot.map { " --robot \($0)" } ?? ""), store: store))
             let text = try out.jsonLines(rows)
             if let output {

@@ -70,11 +70,14 @@ struct OperatorOptions: ParsableArguments {
     @Option(help: "A note kept with the action in the audit trail.")
     var note: String?
 
+    /// Trimmed and lower-cased (`OperatorName`): the four-eyes rules compare names, and `BOB` is `bob`.
     var resolvedUser: String {
-        let env = ProcessInfo.processInfo.environment
-        return user ?? env["BILAG_USER"] ?? env["USER"] ?? env["LOGNAME"] ?? "unknown"
+        get throws {
+            let env = ProcessInfo.processInfo.environment
+            return try OperatorName.normalized(user ?? env["BILAG_USER"] ?? env["USER"] ?? env["LOGNAME"] ?? "unknown")
+        }
     }
 
     /// The actor as the audit trail names operators.
-    var actor: String { "operator:\(resolvedUser)" }
+    var actor: String { get throws { "operator:\(try resolvedUser)" } }
 }

@@ -25,7 +25,7 @@ struct InspectCommand: ParsableCommand {
             throw BilagError("file-unreadable", "cannot read \(file)", remedy: "check the path and its permissions")
         }
         // Revealing is audited in the root's state, so it needs one; masked output needs none.
-        let out = reveal.reveal ? Console(try Reveal.bulk([file], reveal, user: op.resolvedUser, note: op.note, command: "inspect", store: try global.openStore().1)) : Console()
+        let out = reveal.reveal ? Console(try Reveal.bulk([file], reveal, user: (try op.resolvedUser), note: op.note, command: "inspect", store: try global.openStore().1)) : Console()
         switch Examiner().examine(data) {
         case let .quarantine(code, message):
             if json { try out.json(["error": code, "message": message]) } else { out.line("not an invoice bilag can read (\(code)): \(message)") }

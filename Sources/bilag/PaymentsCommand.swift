@@ -36,8 +36,8 @@ struct PaymentsCommand: ParsableCommand {
         @Argument(help: "The invoice whose payment is blocked.") var invoice: String
 
         func run() throws {
-            let p = try PaymentsCommand.open(global).release(invoice, by: op.resolvedUser, note: op.note)
-            Console().line("released the payment of invoice \(p.invoiceID) (by \(op.resolvedUser)): \(p.state)\(p.file.map { " in \($0)" } ?? ", waiting for its execution date")")
+            let p = try PaymentsCommand.open(global).release(invoice, by: (try op.resolvedUser), note: op.note)
+            Console().line("released the payment of invoice \(p.invoiceID) (by \((try op.resolvedUser))): \(p.state)\(p.file.map { " in \($0)" } ?? ", waiting for its execution date")")
         }
     }
 
@@ -48,8 +48,8 @@ struct PaymentsCommand: ParsableCommand {
         @Argument(help: "The invoice whose payment bilag is not to make.") var invoice: String
 
         func run() throws {
-            let p = try PaymentsCommand.open(global).cancel(invoice, by: op.resolvedUser, note: op.note)
-            Console().line("cancelled the payment of invoice \(p.invoiceID) (by \(op.resolvedUser)): bilag will not pay it")
+            let p = try PaymentsCommand.open(global).cancel(invoice, by: (try op.resolvedUser), note: op.note)
+            Console().line("cancelled the payment of invoice \(p.invoiceID) (by \((try op.resolvedUser))): bilag will not pay it")
         }
     }
 }

@@ -64,11 +64,11 @@ struct PlansCommand: ParsableCommand {
             let s = try PlansCommand.store(global)
             let plan = try PlanInput(id: id, name: name, kind: kind, supplierCVR: supplierCvr, receiverEAN: receiverEan, minAmount: minAmount, maxAmount: maxAmount, cadence: cadence,
                               orderNumber: orderNumber, invoicePrefix: invoicePrefix, identifier: identifier, account: account, dimensions: dims.joined(separator: ";"),
-                              vatCode: vatCode, validFrom: validFrom, validTo: validTo ?? "", note: op.note).plan(by: op.resolvedUser)
+                              vatCode: vatCode, validFrom: validFrom, validTo: validTo ?? "", note: op.note).plan(by: (try op.resolvedUser))
             try PlansCommand.checkPosting(plan, global)
             try s.addPlan(plan)
-            try s.auditAction(actor: op.actor, action: "plan-added", subject: plan.id, detail: try AuditDetail.json(["note": op.note]))
-            Console().line("plan \(plan.id) added by \(op.resolvedUser)")
+            try s.auditAction(actor: try op.actor, action: "plan-added", subject: plan.id, detail: try AuditDetail.json(["note": op.note]))
+            Console().line("plan \(plan.id) added by \((try op.resolvedUser))")
         }
     }
 
@@ -112,7 +112,7 @@ struct PlansCommand: ParsableCommand {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw BilagError("file-unreadable", "cannot read \(file)", remedy: "check the path and its permissions")
             }
-            let plans = try PlanCSV.parse(text, by: op.resolvedUser, file: file)
+            let plans = try PlanCSV.parse(text, by: (try op.resolvedUser), file: file)
             // All or nothing: a file with one plan the ledger would refuse imports none.
             for p in plans { try PlansCommand.checkPosting(p, global) }
             var added = 0, skipped = 0
@@ -121,7 +121,7 @@ struct PlansCommand: ParsableCommand {
                 try s.addPlan(p)
                 added += 1
             }
-            try s.auditAction(actor: op.actor, action: "plans-imported", subject: file, detail: try AuditDetail.json(["note": op.note, "added": String(added), "skipped": String(skipped)]))
+            try s.auditAction(actor: try op.actor, action: "plans-imported", subject: file, detail: try AuditDetail.json(["note": op.note, "added": String(added), "skipped": String(skipped)]))
             Console().line("imported \(added) plan(s)" + (skipped > 0 ? ", skipped \(skipped) existing" : ""))
         }
     }
@@ -134,8 +134,8 @@ struct PlansCommand: ParsableCommand {
         func run() throws {
             let s = try PlansCommand.existingStore(global)
             try s.endPlan(id)
-            try s.auditAction(actor: op.actor, action: "plan-ended", subject: id, detail: try AuditDetail.json(["note": op.note]))
-            Console().line("plan \(id) ended by \(op.resolvedUser)")
+            try s.auditAction(actor: try op.actor, action: "plan-ended", subject: id, detail: try AuditDetail.json(["note": op.note]))
+            Console().line("plan \(id) ended by \((try op.resolvedUser))")
         }
     }
 

@@ -56,10 +56,10 @@ struct QueueCommand: ParsableCommand {
             _ = try reveal.requestedPurpose()   // refused before anything is opened
             let q = try QueueCommand.open(global)
             let view = try InvoiceView.load(q, id: id)
-            let out = Console(try Reveal.invoice(view.record.id, reveal, user: op.resolvedUser, note: op.note, command: "queue show", store: q.pipeline.store))
+            let out = Console(try Reveal.invoice(view.record.id, reveal, user: (try op.resolvedUser), note: op.note, command: "queue show", store: q.pipeline.store))
             // A note without an opening is an operator's remark on the invoice: kept in its trail, never dropped.
             if out.reveal == nil, let note = op.note {
-                try q.pipeline.store.audit(view.record.id, actor: op.actor, action: "noted", detail: try AuditDetail.json(["note": note]))
+                try q.pipeline.store.audit(view.record.id, actor: try op.actor, action: "noted", detail: try AuditDetail.json(["note": note]))
             }
             // The opening or note just audited is part of the trail shown.
             let shown = out.reveal == nil && op.note == nil ? view : try InvoiceView.load(q, id: view.record.id)
@@ -97,8 +97,8 @@ struct QueueCommand: ParsableCommand {
         func run() throws {
             let q = try QueueCommand.open(global)
             let input = try posting.input()
-            let r = try q.approve(id, posting: input, by: op.resolvedUser, note: op.note, overrideDuplicate: overrideDuplicate, pay: !noPayment)
-            Console().line("\(r.id) booked by \(op.resolvedUser)")
+            let r = try q.approve(id, posting: input, by: (try op.resolvedUser), note: op.note, overrideDuplicate: overrideDuplicate, pay: !noPayment)
+            Console().line("\(r.id) booked by \((try op.resolvedUser))")
         }
     }
 
@@ -112,8 +112,8 @@ struct QueueCommand: ParsableCommand {
         func run() throws {
             let q = try QueueCommand.open(global)
             guard let input = try posting.input() else { throw BilagError("posting-missing", "correct needs a posting", remedy: "give --account (and --dim name=value, --vat-code)") }
-            let r = try q.correct(id, posting: input, by: op.resolvedUser, note: op.note)
-            Console().line("\(r.id) corrected by \(op.resolvedUser); another operator must approve it")
+            let r = try q.correct(id, posting: input, by: (try op.resolvedUser), note: op.note)
+            Console().line("\(r.id) corrected by \((try op.resolvedUser)); another operator must approve it")
         }
     }
 
@@ -129,8 +129,8 @@ struct QueueCommand: ParsableCommand {
                 throw BilagError("code-unknown", "unknown deletion code \(code)", remedy: "use one of \(RejectionCode.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let q = try QueueCommand.open(global)
-            let r = try q.reject(id, code: c, by: op.resolvedUser, note: op.note)
-            Console().line("\(r.id) rejected (\(c.label)) by \(op.resolvedUser)")
+            let r = try q.reject(id, code: c, by: (try op.resolvedUser), note: op.note)
+            Console().line("\(r.id) rejected (\(c.label)) by \((try op.resolvedUser))")
         }
     }
 
@@ -142,7 +142,7 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             let q = try QueueCommand.open(global)
-            let r = try q.retry(id, by: op.resolvedUser, note: op.note)
+            let r = try q.retry(id, by: (try op.resolvedUser), note: op.note)
             Console().line("\(r.id) re-run: now \(r.state.rawValue)" + (r.reasonCode.map { " (\($0))" } ?? ""))
         }
     }

@@ -66,7 +66,7 @@ struct RobotsCommand: ParsableCommand {
             let doc = try DocumentParser.parse(data)
             let store = try RobotsCommand.existingStore(config)
             // Revealing is audited in the root's state, so it needs one.
-            let out = reveal.reveal ? Console(try Reveal.bulk([invoice], reveal, user: op.resolvedUser, note: op.note, command: "robots test \(robot)", store: try global.openStore().1)) : Console()
+            let out = reveal.reveal ? Console(try Reveal.bulk([invoice], reveal, user: (try op.resolvedUser), note: op.note, command: "robots test \(robot)", store: try global.openStore().1)) : Console()
             var ctx = RobotsCommand.Lookups(config: config, store: store).context(invoice: doc.invoice, id: "dry-run", today: today.flatMap { LocalDate(parsing: $0) } ?? LocalDate.today())
             if let history { ctx.history = try FileHistory(path: history) }
             let runner = RobotRunner(robot: r)
@@ -144,9 +144,9 @@ struct RobotsCommand: ParsableCommand {
         @Argument(help: "The robot's name.") var name: String
         func run() throws {
             let (_, store) = try global.openStore()
-            try store.setRobotPaused(name, paused: false, reason: "resumed by \(op.resolvedUser)" + (op.note.map { ": \($0)" } ?? ""))
-            try store.auditAction(actor: op.actor, action: "robot-resumed", subject: name, detail: try AuditDetail.json(["note": op.note]))
-            Console().line("robot \(name) resumed by \(op.resolvedUser); the daemon picks this up on its next pass")
+            try store.setRobotPaused(name, paused: false, reason: "resumed by \((try op.resolvedUser))" + (op.note.map { ": \($0)" } ?? ""))
+            try store.auditAction(actor: try op.actor, action: "robot-resumed", subject: name, detail: try AuditDetail.json(["note": op.note]))
+            Console().line("robot \(name) resumed by \((try op.resolvedUser)); the daemon picks this up on its next pass")
         }
     }
 

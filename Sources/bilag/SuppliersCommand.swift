@@ -48,7 +48,7 @@ struct SuppliersCommand: ParsableCommand {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw BilagError("file-unreadable", "cannot read \(file)", remedy: "check the path and its permissions")
             }
-            let n = try SuppliersCommand.open(global).importCSV(text, file: file, by: op.resolvedUser)
+            let n = try SuppliersCommand.open(global).importCSV(text, file: file, by: (try op.resolvedUser))
             Console().line("imported \(n) payee account(s)")
         }
     }
@@ -60,8 +60,8 @@ struct SuppliersCommand: ParsableCommand {
         @Option(help: "The invoice held as payee-account-changed.") var invoice: String
 
         func run() throws {
-            let r = try SuppliersCommand.open(global).confirm(invoice: invoice, by: op.resolvedUser, note: op.note)
-            Console().line("confirmed \(r.label) for supplier \(r.supplierKey) (by \(op.resolvedUser)); another operator can now retry or approve invoice \(invoice)")
+            let r = try SuppliersCommand.open(global).confirm(invoice: invoice, by: (try op.resolvedUser), note: op.note)
+            Console().line("confirmed \(r.label) for supplier \(r.supplierKey) (by \((try op.resolvedUser))); another operator can now retry or approve invoice \(invoice)")
         }
     }
 }

@@ -107,10 +107,20 @@ final class QueueTests: XCTestCase {
         XCTAssertTrue(corrected.stdout.contains("another operator must approve"), corrected.stdout)
         XCTAssertEqual(try record(root, id)["state"] as? String, "manual")
 
-        for args in [["--user", "bob"], ["--account", "7000", "--user", "bob"]] {
+        // Under any spelling of the same name (`--user`, or $BILAG_USER when it is not given).
+        for args in [["--user", "bob"], ["--account", "7000", "--user", "bob"], ["--user", "BOB"], ["--user", " Bob "], ["--user", "bob\t"]] {
             let own = try root.bilag(["queue", "approve", id] + args)
             XCTAssertEqual(own.exitCode, 2, "the corrector approved: \(own)")
             XCTAssertTrue(own.stderr.contains("cannot also approve"), own.stderr)
+        }
+        let byEnvironment = try root.bilag(["queue", "approve", id], environment: ["BILAG_USER": "Bob"])
+        XCTAssertEqual(byEnvironment.exitCode, 2, "the corrector approved as $BILAG_USER: \(byEnvironment)")
+        XCTAssertTrue(byEnvironment.stderr.contains("cannot also approve"), byEnvironment.stderr)
+        // No name is no operator: refused, saying what to give.
+        for unnamed in ["", "  ", "\u{1B}[2K"] {
+            let o = try root.bilag(["queue", "approve", id, "--user", unnamed])
+            XCTAssertEqual(o.exitCode, 2, "approved by '\(unnamed)': \(o)")
+            XCTAssertTrue(o.stderr.contains("--user NAME"), o.stderr)
         }
         XCTAssertEqual(try record(root, id)["state"] as? String, "manual")
         XCTAssertEqual(try root.journal().entries.count, 0)

@@ -139,7 +139,9 @@ public struct ManualQueue {
         return try find(r.id)
     }
 
-    static func actor(_ user: String) -> String { "operator:\(user)" }
+    /// The actor an operator's action is audited under; the name as `OperatorName` compares it (the CLI refuses an
+    /// empty one before it gets here).
+    static func actor(_ user: String) -> String { "operator:\(OperatorName.key(user))" }
 
     /// Four eyes on payee accounts: whoever confirmed or imported the account an invoice pays into (or confirmed one for
     /// this invoice, or, for an invoice held as `payee-account-changed`, any new account of its supplier) cannot also
