@@ -55,4 +55,21 @@ final class CircuitBreakerTests: XCTestCase {
         c.failed("HTTP 503", retryAfter: 120)
         XCTAssertEqual(c.notBefore, clock.now.addingTimeInterval(120))
     }
+
+    /// Requests of one wave answered 503 with `Retry-After: 3600` and then 429 with `Retry-After: 60`: the longer wish
+    /// stands, for the connector and for an open breaker alike.
+    func testALongerRetryAfterIsNotCutByAShorterOne() {
+        let clock = Clock()
+        let b = CircuitBreaker(threshold: 5, openSeconds: 10, now: { clock.now })
+        b.failed("HTTP 503", retryAfter: 3600)
+        clock.advance(1)
+        b.failed("HTTP 429", retryAfter: 60)
+        XCTAssertEqual(b.notBefore, clock.now.addingTimeInterval(3599))
+        let o = CircuitBreaker(threshold: 1, openSeconds: 10, now: { clock.now })
+        o.failed("HTTP 503", retryAfter: 3600)
+        o.failed("HTTP 500")
+        XCTAssertEqual(o.notBefore, clock.now.addingTimeInterval(3600))
+        clock.advance(120)
+        XCTAssertNotNil(o.permit(), "still open: the case system asked for an hour")
+    }
 }

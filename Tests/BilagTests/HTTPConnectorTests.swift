@@ -235,6 +235,44 @@ final class HTTPConnectorTests: XCTestCase {
         }
     }
 
+    /// A case system that took a write-back says so with a 2xx, whether or not `done` lists it: never a refusal (that
+    /// left a deduction applied, unreversed, with the rent unpaid). Refused credentials, a timeout status or a
+    /// redirect say nothing about the update: it waits and goes again under its key; only another 4xx refuses it.
+    func testAnyTwoHundredAppliesAWriteBackAndCredentialsOrRedirectsWait() throws {
+        let (s, c) = try server()
+        let benefits = try XCTUnwrap(c["benefits"]), health = try XCTUnwrap(c["health"])
+        func deduction(_ key: String) -> CaseUpdate {
+            CaseUpdate(connector: "benefits", action: "deduct-rent-from-benefit", params: ["case_id": .string("YD-9001"), "tenancy_id": .string("L-2201-3"), "amount": .number(Amount(parsing: "6250.00")!),
+                                                                                           "period": .string("2026-12"), "invoice_number": .string(key)], idempotencyKey: key, invoiceID: "inv-" + key)
+        }
+        try s.faults(["status:201"])   // `done: [200]` in its configuration
+        XCTAssertNoThrow(try benefits.send(deduction("d-201")))
+        try s.faults(["status:203"])
+        XCTAssertNoThrow(try health.send(CaseUpdate(connector: "health", action: "mark-order-invoiced", params: ["order_id": .string("ORD-2026-0101"), "invoice_number": .string("M1"), "amount": .number(Amount(parsing: "405.00")!)], idempotencyKey: "h-203", invoiceID: "inv-h")))
+        XCTAssertEqual(s.applied, ["d-201": 1, "h-203": 1])
+        for status in ["401", "403", "408", "302"] {
+            try s.faults(["html:" + status])
+            let message = unavailable { try benefits.send(deduction("d-" + status)) }
+            XCTAssertTrue(message.contains("HTTP \(status)"), message)
+            if status == "302" { XCTAssertTrue(message.contains("redirect to https://elsewhere.example/api/v3/") && message.contains("base_url"), message) }
+            XCTAssertNoThrow(try benefits.send(deduction("d-" + status)), "\(status): sent again under its key")
+        }
+        XCTAssertEqual(s.applied.count, 6, "each applied once: \(s.applied)")
+        XCTAssertEqual(benefits.stats?.requests["refused"], nil)
+    }
+
+    /// With `not_found_is_none`, the API's own 404 is "none"; a web server's or proxy's 404 page (a wrong base_url or
+    /// route) is no answer about the record and must not send an invoice to manual as "no order".
+    func testANotFoundPageThatIsNotTheAPIsIsASystemFailure() throws {
+        let (s, c) = try server()
+        let health = try XCTUnwrap(c["health"])
+        try s.faults(["html:404"])
+        let message = unavailable { try health.lookup(query: "orders", params: order) }
+        XCTAssertTrue(message.contains("HTTP 404 with a body that is not JSON (text/html)") && message.contains("check base_url"), message)
+        XCTAssertEqual(try health.lookup(query: "orders", params: ["cpr": .string("0102034455"), "clinic_cvr": .string("12345607")]).count, 0, "the API's own 404: none")
+        XCTAssertEqual(try health.lookup(query: "orders", params: order).count, 1)
+    }
+
     /// One libcurl thread keeps many lookups open at once, never more than `max_in_flight`.
     func testConcurrentLookupsShareOneThreadWithinMaxInFlight() async throws {
         let s = try CaseSystemServer(data: try caseData())

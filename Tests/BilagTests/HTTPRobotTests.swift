@@ -188,5 +188,14 @@ final class HTTPRobotTests: XCTestCase {
         let down = try bin.run(["connectors", "check", "--root", dead.root], logDirectory: dead.root)
         XCTAssertFalse(down.succeeded)
         XCTAssertTrue(down.stdout.contains("DOWN  health"), down.description)
+        // An answer is not enough: a redirect (never followed), refused credentials, or no health path there is no
+        // system bilag can use; each says what to check.
+        for (fault, says) in [("html:302", "redirect to https://elsewhere.example/api/v3/"), ("html:401", "refuses bilag's credentials"), ("html:403", "refuses bilag's credentials"), ("html:404", "check base_url and health_path")] {
+            try s.faults([fault])
+            let o = try bin.run(["connectors", "check", "health", "--root", w.root], logDirectory: w.root)
+            XCTAssertFalse(o.succeeded, "\(fault): \(o)")
+            XCTAssertTrue(o.stdout.contains(says), "\(fault): \(o.stdout)")
+        }
+        XCTAssertTrue(try bin.run(["connectors", "check", "health", "--root", w.root], logDirectory: w.root).succeeded)
     }
 }

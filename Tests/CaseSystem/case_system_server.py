@@ -31,6 +31,8 @@ Writes are applied once per idempotency key (a repeat answers 409). Control, for
                      lookup's) waits s first; a write, once applied, waits w more before its answer
     POST /__reset_peak  -> peak_in_flight starts again from the requests open now
     fault "refuse[:MESSAGE]": the next request is answered 422 {"message"} and not applied
+    fault "status:NNN": the next request is handled (a write applied) and answered with status NNN instead
+    fault "html:NNN": the next request is answered NNN with a web server's HTML page (a 3xx with a Location), not handled
 Prints "PORT <n>" on stdout once listening on 127.0.0.1.
 """
 import argparse, json, os, socket, ssl, struct, sys, threading, time
@@ -161,6 +163,14 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(404, {"message": "not found"})
         if kind == "refuse":
             return self.answer(422, {"message": arg or "refused by the case system"})
+        if kind == "html":
+            status = int(arg)
+            page = ("<html><head><title>%d</title></head><body><center><h1>%d</h1></center><hr><center>nginx</center></body></html>" % (status, status)).encode()
+            head = ["HTTP/1.1 %d %s" % (status, self.responses.get(status, ("",))[0]), "Content-Type: text/html", "Content-Length: %d" % len(page)]
+            if 300 <= status < 400:
+                head.append("Location: https://elsewhere.example/api/v3/")
+            self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + page)
+            return
         if kind == "reset":
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -173,6 +183,8 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         status, obj = self.route(method, url, body, kind)
+        if kind == "status":
+            status = int(arg)
         if write_delay[0] and write:
             time.sleep(write_delay[0])   # applied, not yet answered: the window a crash makes a client resend in
         if kind == "missing" or kind == "wrong":

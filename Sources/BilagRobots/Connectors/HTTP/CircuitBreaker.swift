@@ -59,11 +59,12 @@ public final class CircuitBreaker: Sendable {
             s.failures += 1
             s.lastError = error
             if s.failingSince == nil { s.failingSince = t }
-            if let r = retryAfter { s.notBefore = t.addingTimeInterval(r) }
+            // The longest wish stands: a shorter `Retry-After` of another request in the same wave does not cut it.
+            if let r = retryAfter { s.notBefore = max(s.notBefore ?? .distantPast, t.addingTimeInterval(r)) }
             if s.state == .halfOpen || s.failures >= threshold {
                 s.state = .open
                 s.probing = false
-                s.openUntil = t.addingTimeInterval(max(openSeconds, retryAfter ?? 0))
+                s.openUntil = max(s.openUntil ?? .distantPast, t.addingTimeInterval(max(openSeconds, retryAfter ?? 0)))
             }
         }
     }

@@ -24,7 +24,9 @@ public struct ConnectorCheck: Sendable, Codable {
 }
 
 extension HTTPConnector {
-    /// Asks the health path (or the base URL): any HTTP answer means the system answers; 5xx is reported as such.
+    /// Asks the health path (or the base URL). It answers when it gives a 2xx, or, asked at its base URL without a
+    /// health path, any 4xx but a refusal of bilag's credentials. A redirect (never followed), refused credentials, a
+    /// health path that is not there, and a 5xx are reported as not answering, with what to do.
     public func check() -> ConnectorCheck {
         var r = HTTPRequest(method: "GET", url: Self.join(settings.baseURL, settings.healthPath ?? ""), headers: [("Accept", "application/json")], tls: settings.tls,
                             connectTimeoutMilliseconds: settings.connectTimeoutMilliseconds, totalTimeoutMilliseconds: settings.timeoutMilliseconds)
@@ -35,8 +37,7 @@ extension HTTPConnector {
         out.clientCertificateExpires = settings.tls.clientCertificate.map(Self.certificateExpiry)
         switch multi.send(r) {
         case let .success(a):
-            out.answers = a.status < 500
-            out.detail = "HTTP \(a.status)"
+            (out.answers, out.detail) = Self.verdict(a, healthPath: settings.healthPath)
             out.latencyMilliseconds = (a.seconds * 10_000).rounded() / 10
             out.tlsPeer = a.peer
         case let .failure(e):
@@ -45,6 +46,20 @@ extension HTTPConnector {
         }
         if case let .failure(e) = authorization { out.answers = false; out.detail += "; credentials: \(e)" }
         return out
+    }
+
+    /// Whether an answer to the check means the case system answers bilag, and what to tell the operator.
+    static func verdict(_ a: HTTPAnswer, healthPath: String?) -> (Bool, String) {
+        let status = "HTTP \(a.status)"
+        switch a.status {
+        case 200..<300: return (true, status)
+        case 300..<400:
+            return (false, "\(status): a redirect\(a.header("Location").map { " to \(PersonalData.mask($0))" } ?? "") that bilag does not follow; set base_url to where the case system now answers")
+        case 401, 403, 407: return (false, "\(status): the case system refuses bilag's credentials; check the token, the basic auth or the client certificate")
+        case 404 where healthPath != nil: return (false, "\(status): no health path \(healthPath!) there; check base_url and health_path")
+        case 400..<500 where healthPath == nil: return (true, "\(status) at the base URL: it answers (set health_path to check a path of the API itself)")
+        default: return (false, status)
+        }
     }
 
     /// A PEM certificate's expiry, as `openssl x509 -enddate` reports it.

@@ -61,6 +61,12 @@ public final class HTTPConnector: AsyncConnector, Sendable {
     func answer(_ q: HTTPQuery, query: String, params: [String: Value], request: HTTPRequest, _ result: Result<HTTPAnswer, HTTPTransportError>) throws -> [[String: Value]] {
         let a = try httpAnswer(result, request)
         if a.status == 404 && q.notFoundIsNone {
+            // The API's own "no such record" (empty or JSON); a proxy's or web server's page (a wrong base_url or
+            // route) is no answer about the record at all, and must not send the invoice to manual as "none".
+            guard a.body.isEmpty || (try? JSONSerialization.jsonObject(with: a.body, options: [.fragmentsAllowed])) != nil else {
+                throw systemFailure("4xx", a.seconds, "\(target(request)): HTTP 404 with a body that is not JSON (\(a.header("Content-Type") ?? "no content type")): "
+                                    + "not the API's answer; check base_url and the query's path", retryAfter: nil)
+            }
             settle("none", a)
             return []
         }
@@ -135,7 +141,8 @@ public final class HTTPConnector: AsyncConnector, Sendable {
 
     func sent(_ action: HTTPAction, _ update: CaseUpdate, _ request: HTTPRequest, _ result: Result<HTTPAnswer, HTTPTransportError>) throws {
         let a = try httpAnswer(result, request)
-        if action.done.contains(a.status) || action.alreadyDone.contains(a.status) {
+        // Any 2xx took the update: never read as "not applied" (that would leave an applied deduction unreversed).
+        if (200..<300).contains(a.status) || action.done.contains(a.status) || action.alreadyDone.contains(a.status) {
             settle("ok", a)
             return
         }
@@ -192,7 +199,12 @@ public final class HTTPConnector: AsyncConnector, Sendable {
         }
     }
 
-    /// 429, 5xx (and for lookups any other non-2xx) are system failures; a write-back's other 4xx falls through to a refusal.
+    /// Statuses about bilag's access or the exchange, not about the update: credentials refused (401, 403, 407), the
+    /// request timed out (408), the wrong server (421), too early (425). They wait and are retried like a 5xx.
+    static let notAboutTheUpdate: Set<Int> = [401, 403, 407, 408, 421, 425]
+
+    /// 429, 5xx, 3xx (never followed), the statuses of `notAboutTheUpdate` (and for lookups any other non-2xx) are
+    /// system failures; a write-back's other 4xx falls through to a refusal.
     func refuseUnusable(_ a: HTTPAnswer, _ r: HTTPRequest, definitive: Bool) throws {
         if (200..<300).contains(a.status) { return }
         let retryAfter = a.header("Retry-After").flatMap(Self.retryAfterSeconds)
@@ -200,7 +212,11 @@ public final class HTTPConnector: AsyncConnector, Sendable {
         let text = "\(target(r)): HTTP \(a.status)\(wish): \(Self.message(a.body))"
         if a.status == 429 { throw systemFailure("429", a.seconds, text, retryAfter: retryAfter) }
         if a.status >= 500 { throw systemFailure("5xx", a.seconds, text, retryAfter: retryAfter) }
-        if !definitive || !(400..<500).contains(a.status) { throw systemFailure("4xx", a.seconds, text, retryAfter: retryAfter) }
+        if (300..<400).contains(a.status) {
+            let location = a.header("Location").map { " to \(PersonalData.mask($0))" } ?? ""
+            throw systemFailure("3xx", a.seconds, "\(text) (a redirect\(location); bilag follows none: set base_url to where the case system now answers)", retryAfter: retryAfter)
+        }
+        if !definitive || !(400..<500).contains(a.status) || Self.notAboutTheUpdate.contains(a.status) { throw systemFailure("4xx", a.seconds, text, retryAfter: retryAfter) }
     }
 
     func systemFailure(_ resultClass: String, _ seconds: Double, _ message: String, retryAfter: Double?) -> ConnectorError {
