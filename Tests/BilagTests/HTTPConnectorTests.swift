@@ -261,6 +261,33 @@ final class HTTPConnectorTests: XCTestCase {
         XCTAssertEqual(benefits.stats?.requests["refused"], nil)
     }
 
+    /// A write-back's number goes out as a JSON number, as the robot passed it — also once stored (the queued payload,
+    /// and `updates.jsonl`, hold numbers as text) and read back, and in its reversal.
+    func testWriteBackNumbersStayNumbersAfterTheUpdateWasStored() throws {
+        let (s, c) = try server()
+        let benefits = try XCTUnwrap(c["benefits"])
+        var update = CaseUpdate(connector: "benefits", action: "deduct-rent-from-benefit", params: ["case_id": .string("YD-9001"), "tenancy_id": .string("L-2201-3"), "amount": .number(Amount(parsing: "6250.50")!),
+                                                                                                  "period": .string("2026-12"), "invoice_number": .string("H-1")], idempotencyKey: "n-1", invoiceID: "inv-n")
+        update.compensate = "reinstate-benefit"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let payload = String(decoding: try encoder.encode(update), as: UTF8.self)
+        XCTAssertTrue(payload.contains(#""amount":"6250.50""#), "stored as text: \(payload)")
+        let stored = try XCTUnwrap(CaseUpdate(payload: payload), payload)
+        XCTAssertEqual(stored.params["amount"], .string("6250.50"))
+        try benefits.send(stored)
+        var reversal = try JSONDecoder().decode(CaseUpdate.self, from: Data(payload.utf8))
+        reversal.action = "reinstate-benefit"; reversal.idempotencyKey = "n-1-c"; reversal.compensates = "n-1"; reversal.compensate = nil
+        try benefits.send(reversal)
+        let bodies = try XCTUnwrap(s.stats["bodies"] as? [[String: Any]])
+        XCTAssertEqual(bodies.count, 2)
+        for body in bodies {
+            let amount = try XCTUnwrap(body["amount"] as? NSNumber, "a JSON number: \(body)")
+            XCTAssertEqual(amount.decimalValue, Decimal(string: "6250.50"))
+            XCTAssertEqual(body["period"] as? String, "2026-12", "a text stays a text")
+        }
+    }
+
     /// With `not_found_is_none`, the API's own 404 is "none"; a web server's or proxy's 404 page (a wrong base_url or
     /// route) is no answer about the record and must not send an invoice to manual as "no order".
     func testANotFoundPageThatIsNotTheAPIsIsASystemFailure() throws {

@@ -22,7 +22,7 @@ Writes are applied once per idempotency key (a repeat answers 409). Control, for
     POST /__faults  ["500", "503:2", "429:1", "hang:5", "reset", "truncate", "drop", "missing:FIELD", "wrong:FIELD",
                      "empty", "404"]  -> the next requests (one fault each, in order) misbehave so;
                      a fault written "write:FAULT" waits for the next write (a lookup asked ahead passes it by)
-    GET  /__stats   -> {"requests": n, "applied": {key: times}, "writes": n, "paths": [...], "in_flight": n,
+    GET  /__stats   -> {"requests": n, "applied": {key: times}, "writes": n, "paths": [...], "bodies": [the writes' JSON bodies], "in_flight": n,
                         "peak_in_flight": n (the most requests open at once since the last reset), "lookups": n,
                         "connections": n (TCP connections accepted), "peak_writes_in_flight": n (the most writes open at once),
                         "deducted": {invoice number: deductions in force}, "order": [keys in the order applied],
@@ -42,7 +42,7 @@ from urllib.parse import urlparse, parse_qs, unquote
 lock = threading.Lock()
 faults = []
 write_faults = []
-stats = {"requests": 0, "applied": {}, "writes": 0, "paths": [], "in_flight": 0, "peak_in_flight": 0, "lookups": 0, "deducted": {}, "reversals": [], "order": [],
+stats = {"requests": 0, "applied": {}, "writes": 0, "paths": [], "bodies": [], "in_flight": 0, "peak_in_flight": 0, "lookups": 0, "deducted": {}, "reversals": [], "order": [],
          "connections": 0, "writes_in_flight": 0, "peak_writes_in_flight": 0}
 delay = [0.0]
 delay_writes = [True]
@@ -150,6 +150,8 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             if len(stats["paths"]) < 10000:
                 stats["paths"].append(method + " " + self.path)
+            if write and len(stats["bodies"]) < 10000:
+                stats["bodies"].append(body)
             fault = write_faults.pop(0) if write and write_faults else faults.pop(0) if faults else None
         if delay[0] and (delay_writes[0] or not write):
             time.sleep(delay[0])

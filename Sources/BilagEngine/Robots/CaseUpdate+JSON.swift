@@ -18,6 +18,10 @@ extension CaseUpdate {
         w.field("connector", connector)
         w.field("idempotency_key", idempotencyKey)
         w.field("invoice_id", invoiceID)
+        if let paramTypes {
+            w.key("param_types")
+            Self.write(.record(paramTypes.mapValues(Value.string)), to: &w)
+        }
         w.key("params")
         Self.write(.record(params), to: &w)
         w.close()

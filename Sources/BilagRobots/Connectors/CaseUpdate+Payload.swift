@@ -11,7 +11,7 @@ extension CaseUpdate {
         guard let read = text.withUTF8({ bytes -> CaseUpdate? in
             var r = JSONLineReader(bytes: bytes)
             var action: String?, connector: String?, key: String?, invoice: String?, params: [String: Value]?
-            var compensate: String??, compensates: String??
+            var compensate: String??, compensates: String??, types: [String: Value]?
             guard r.object({ name, r in
                 switch name {
                 case "action": return r.once(&action) { $0.string() }
@@ -21,12 +21,23 @@ extension CaseUpdate {
                 case "compensate": return r.optionalString(&compensate)
                 case "compensates": return r.optionalString(&compensates)
                 case "params": return r.once(&params) { Self.record(&$0) }
+                case "param_types": return r.once(&types) { Self.record(&$0) }
                 default: return false
                 }
             }), r.atEnd, let action, let connector, let key, let invoice, let params else { return nil }
             var u = CaseUpdate(connector: connector, action: action, params: params, idempotencyKey: key, invoiceID: invoice)
             u.compensate = compensate ?? nil
             u.compensates = compensates ?? nil
+            if let types {
+                var named: [String: String] = [:]
+                for (name, v) in types {
+                    guard case let .string(t) = v else { return nil }
+                    named[name] = t
+                }
+                u.paramTypes = named
+            } else {
+                u.paramTypes = nil
+            }
             return u
         }) else { return nil }
         self = read

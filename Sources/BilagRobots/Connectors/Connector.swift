@@ -75,12 +75,40 @@ public struct CaseUpdate: Sendable, Codable, Equatable {
     public var compensate: String?
     /// On a compensating update: the idempotency key of the update it reverses.
     public var compensates: String?
+    /// The declared type of each parameter that is a number or a date (`number`, `date`): stored, the params hold them
+    /// as text, and an `http` action's body sends them again as the JSON values they are (`typedParams`).
+    public var paramTypes: [String: String]?
 
     public init(connector: String, action: String, params: [String: Value], idempotencyKey: String, invoiceID: String) {
         self.connector = connector; self.action = action; self.params = params; self.idempotencyKey = idempotencyKey; self.invoiceID = invoiceID
+        let types = params.compactMapValues { v -> String? in
+            switch v {
+            case .number: return "number"
+            case .date: return "date"
+            default: return nil
+            }
+        }
+        paramTypes = types.isEmpty ? nil : types
     }
 
-    enum CodingKeys: String, CodingKey { case connector, action, params, idempotencyKey = "idempotency_key", invoiceID = "invoice_id", compensate, compensates }
+    enum CodingKeys: String, CodingKey {
+        case connector, action, params, idempotencyKey = "idempotency_key", invoiceID = "invoice_id", compensate, compensates, paramTypes = "param_types"
+    }
+
+    /// The params with numbers and dates as the robot passed them, also after the update was stored as text.
+    public var typedParams: [String: Value] {
+        guard let paramTypes else { return params }
+        var out = params
+        for (name, type) in paramTypes {
+            guard let v = out[name] else { continue }
+            switch type {
+            case "number": if let n = try? v.conformed(to: .number) { out[name] = n }
+            case "date": if let d = try? v.conformed(to: .date) { out[name] = d }
+            default: continue
+            }
+        }
+        return out
+    }
 
     /// This update as a read of the JSON line it is written as gives it back (`Value.jsonRoundTripped`).
     public var readBack: CaseUpdate {

@@ -128,7 +128,7 @@ public final class HTTPConnector: AsyncConnector, Sendable {
         }
         // A reversal names what it reverses: `{compensates}` in its path or body, and the `compensates_header`
         // (default `Compensates-Key`), so the case system can tell "nothing to reverse" from a later write-back's effect.
-        var params = update.params
+        var params = update.typedParams
         var extra = [(action.idempotencyHeader, update.idempotencyKey)]
         if let original = update.compensates {
             params["compensates"] = .string(original)
