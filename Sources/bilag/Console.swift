@@ -26,8 +26,12 @@ struct Console {
         return e
     }()
 
-    /// Text as this console shows it.
-    func shown(_ text: String) -> String { reveal == nil ? PersonalData.mask(text) : text }
+    /// Text as this console shows it: personal ids masked unless revealed, control characters written out
+    /// (`TerminalText`), newlines kept (a block of lines is made safe line by line where it is built: `safeLines`).
+    func shown(_ text: String) -> String { TerminalText.escaped(reveal == nil ? PersonalData.mask(text) : text, keepingNewlines: true) }
+
+    /// Lines built from values from outside, each made one line (a newline inside a value is written out), joined.
+    static func safeLines(_ lines: [String]) -> String { lines.map { TerminalText.escaped($0) }.joined(separator: "\n") }
 
     /// JSON text as this console shows it: masked field by field (organisation identifiers kept).
     func shownJSON(_ text: String) -> String { reveal == nil ? PersonalData.maskJSON(text) : text }
@@ -57,7 +61,7 @@ struct Console {
     func line(_ text: String) { print(shown(text)) }
 
     /// A line on standard error (progress, notes), always masked.
-    static func note(_ text: String) { FileHandle.standardError.write(Data((PersonalData.mask(text) + "\n").utf8)) }
+    static func note(_ text: String) { FileHandle.standardError.write(Data((TerminalText.escaped(PersonalData.mask(text), keepingNewlines: true) + "\n").utf8)) }
 
     /// A typed error on standard error, as the operator should read it; always masked.
     static func error(_ e: OperatorFacingError) {
@@ -68,7 +72,7 @@ struct Console {
     /// A plain text table with a header row.
     func table(_ header: [String], _ rows: [[String]]) {
         // Mask before measuring and cutting, so a cut never leaves part of a personal id visible.
-        let rows = rows.map { $0.map(shown) }
+        let rows = rows.map { $0.map { TerminalText.escaped(shown($0)) } }
         var widths = header.map(\.count)
         for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = min(60, max(widths[i], c.count)) } }
         func fmt(_ r: [String]) -> String {

@@ -60,6 +60,6 @@ enum InvoiceText {
         }
         if inv.lines.count > 20 { out.append("  … \(inv.lines.count - 20) more lines") }
         for n in inv.notes.prefix(5) { out.append("  note: \(n.text)") }
-        return out.joined(separator: "\n")
+        return Console.safeLines(out)
     }
 }

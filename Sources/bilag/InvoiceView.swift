@@ -80,7 +80,7 @@ struct InvoiceView: Encodable {
         }
         out.append(""); out.append("audit trail:")
         for e in events { out.append("  \(e.at) \(e.actor) \(e.action)" + (e.toState.map { " → \($0)" } ?? "") + (e.detail.map { " \($0)" } ?? "")) }
-        return out.joined(separator: "\n")
+        return Console.safeLines(out)
     }
 }
 
