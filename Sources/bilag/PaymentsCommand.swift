@@ -14,11 +14,17 @@ struct PaymentsCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List payments (open, held, settled, filed, not-paid, blocked) with their state, amount and reason.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Only payments in this state, e.g. blocked.") var state: String?
+        @Option(help: "Only payments in this state: open, held, settled, filed, not-paid or blocked.") var state: String?
         @Flag(help: "One JSON object per payment.") var json = false
+
+        /// The states a payment can be in.
+        static let states = ["open", "held", "settled", "filed", "not-paid", "blocked"]
 
         func run() throws {
             JSONLogHandler.bootstrap(level: "critical")
+            if let state, !Self.states.contains(state) {
+                throw BilagError("unknown-state", "no payment is ever in state '\(state)'", remedy: "use one of \(Self.states.joined(separator: ", "))")
+            }
             guard let store = try global.readStore().1 else { Console().line("no payments yet"); return }
             let payments = try store.payments(state: state)
             let out = Console()

@@ -36,6 +36,13 @@ struct QueueCommand: ParsableCommand {
             let out = Console()
             if store == nil && !json { out.line(NotRunYet.text(config)) }
             if json { try out.json(Page(invoices: rows, total: total, offset: page.offset, limit: limit)); return }
+            if total == 0, let reason, let store {
+                // A reason is a robot's word as much as bilag's, so any may be asked for; a misspelt one is told apart
+                // from an empty queue by the reasons there are.
+                let there = (try store.counts().byReason[state.rawValue] ?? [:]).keys.sorted()
+                out.line("no \(quarantined ? "quarantined file" : "invoice in the queue") has reason '\(reason)'" + (there.isEmpty ? "" : "; the reasons there now: \(there.joined(separator: ", "))"))
+                return
+            }
             if total == 0 { out.line(quarantined ? "nothing is quarantined" : "the queue is empty"); return }
             out.table(["ID", "RECEIVED", "REASON", "SUPPLIER", "NUMBER", "AMOUNT", "MESSAGE"], rows.map {
                 [$0.id, String($0.receivedAt.prefix(19)), $0.reasonCode ?? "-", $0.sellerName ?? $0.sellerKey ?? "-", $0.invoiceNumber ?? "-", [$0.amountDue, $0.currency].compactMap { $0 }.joined(separator: " "), $0.reasonMessage ?? ""]

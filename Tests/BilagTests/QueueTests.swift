@@ -98,6 +98,22 @@ final class QueueTests: XCTestCase {
         XCTAssertEqual(status["journal_unflushed"] as? Int, 0)
     }
 
+    /// A filter that can match nothing says so, not an empty list that reads as "nothing there"; a refusal names the
+    /// action as a word.
+    func testFiltersThatMatchNothingSaySoAndRefusalsReadWell() throws {
+        let (root, ids) = try fixture(count: 2)
+        let bogus = try root.bilag(["payments", "list", "--state", "bogus"])
+        XCTAssertEqual(bogus.exitCode, 2, "\(bogus)")
+        XCTAssertTrue(bogus.stderr.contains("use one of open, held, settled, filed, not-paid, blocked"), bogus.stderr)
+        let misspelt = try root.bilagSucceeding(["queue", "list", "--reason", "duplicate-invoce"])
+        XCTAssertTrue(misspelt.stdout.contains("no invoice in the queue has reason 'duplicate-invoce'; the reasons there now: duplicate-invoice, no-robot"), misspelt.stdout)
+        let broken = try XCTUnwrap(ids["peppol/broken.xml"])
+        try root.bilagSucceeding(["queue", "reject", broken, "--code", "returned-to-supplier", "--user", "dave"])
+        let again = try root.bilag(["queue", "reject", broken, "--code", "returned-to-supplier", "--user", "dave"])
+        XCTAssertEqual(again.exitCode, 2)
+        XCTAssertTrue(again.stderr.contains("invoices can be rejected"), again.stderr)
+    }
+
     func testSegregationOfDutiesTheCorrectorCannotApprove() throws {
         let start = Date()
         let (root, ids) = try fixture()

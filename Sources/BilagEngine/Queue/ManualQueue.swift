@@ -143,6 +143,15 @@ public struct ManualQueue {
     /// empty one before it gets here).
     static func actor(_ user: String) -> String { "operator:\(OperatorName.key(user))" }
 
+    /// "approved", "rejected", "retried": what an action made of an invoice, for messages.
+    static func participle(_ action: String) -> String {
+        switch action {
+        case "retry": return "retried"
+        case let a where a.hasSuffix("e"): return a + "d"
+        default: return action + "ed"
+        }
+    }
+
     /// Four eyes on payee accounts: whoever confirmed or imported the account an invoice pays into (or confirmed one for
     /// this invoice, or, for an invoice held as `payee-account-changed`, any new account of its supplier) cannot also
     /// release that invoice (approve or retry it).
@@ -187,7 +196,7 @@ public struct ManualQueue {
 
     func expect(_ r: InvoiceRecord, in states: [InvoiceState], action: String) throws {
         guard states.contains(r.state) else {
-            throw BilagError("invalid-state", "invoice \(r.id) is \(r.state.rawValue); only \(states.map(\.rawValue).joined(separator: " or ")) invoices can be \(action == "retry" ? "retried" : action + "d")", remedy: "show it with `bilag queue show \(r.id)`")
+            throw BilagError("invalid-state", "invoice \(r.id) is \(r.state.rawValue); only \(states.map(\.rawValue).joined(separator: " or ")) invoices can be \(Self.participle(action))", remedy: "show it with `bilag queue show \(r.id)`")
         }
     }
 
