@@ -105,10 +105,15 @@ public final class Claimer: Sendable {
             fd = f; st = s
         }
         defer { close(fd) }
-        // (A file over the size limit is never read, so it is not copied either: 20 GiB of holes would be written out.)
-        if st.st_nlink > 1, Int64(st.st_size) <= maxFileBytes {
+        // A file another user owns (the sender's gateway, when bilag runs as a user of its own) keeps that user's right
+        // to write it, and bilag cannot take it away (fchmod is the owner's): it is copied into a file of bilag's own,
+        // as one sharing its bytes with another link is. (A file over the size limit is never read, so it is not
+        // copied either: 20 GiB of holes would be written out.)
+        let foreign = geteuid() != 0 && st.st_uid != geteuid()
+        if st.st_nlink > 1 || foreign, Int64(st.st_size) <= maxFileBytes {
             guard let (copy, copied) = Self.ownCopy(of: fd, at: path) else {
-                file.readProblem = .unreadable("the kept original shares its bytes with another link and could not be copied: \(String(cString: strerror(errno)))")
+                let why = foreign ? "belongs to another user (uid \(st.st_uid))" : "shares its bytes with another link"
+                file.readProblem = .unreadable("the kept original \(why) and could not be copied: \(String(cString: strerror(errno)))")
                 return
             }
             close(fd); fd = copy; st = copied

@@ -122,6 +122,52 @@ final class InboxEntryTests: XCTestCase {
         return (root, id)
     }
 
+    /// bilag runs as a user of its own (`nobody` here) and the sender's gateway as another (`daemon`): the file it
+    /// delivers stays the gateway's, writable by it, and bilag cannot make it read-only. The kept original is a copy
+    /// of bilag's own, read-only; what the gateway writes to its file afterwards changes nothing kept.
+    func testAFileOwnedByAnotherUserIsKeptAsACopyOfBilagsOwn() throws {
+        guard geteuid() == 0 else { throw XCTSkip("needs root, to run bilag as one user and deliver as another") }
+        let root = try TemporaryRoot()
+        try root.configure(readiness: "rename")
+        try FileManager.default.createDirectory(atPath: root.inbox + "/peppol", withIntermediateDirectories: true)
+        let bilagUser: uid_t = 65534, sender: uid_t = 1   // nobody, daemon
+        func chownTree(_ path: String, _ uid: uid_t) throws {
+            XCTAssertEqual(chown(path, uid, gid_t(uid)), 0)
+            for sub in FileManager.default.subpaths(atPath: path) ?? [] { XCTAssertEqual(lchown(path + "/" + sub, uid, gid_t(uid)), 0) }
+        }
+        try chownTree(root.path, bilagUser)
+        let delivered = try root.deliver(template.invoice(number: "OWN-1"), to: "peppol/own.xml")
+        XCTAssertEqual(chown(delivered, sender, gid_t(sender)), 0)
+        XCTAssertEqual(chmod(delivered, 0o644), 0)
+        // Kept open by the gateway, as a file server keeps the files it receives.
+        let gateway = open(delivered, O_WRONLY)
+        XCTAssertGreaterThanOrEqual(gateway, 0)
+        defer { close(gateway) }
+
+        let bin = try BilagBinary.locate()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        p.arguments = ["--reuid=\(bilagUser)", "--regid=\(bilagUser)", "--clear-groups", "--", bin.path, "run", "--once", "--root", root.path]
+        p.environment = ["HOME": root.path, "PATH": "/usr/bin:/bin"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+
+        let r = try XCTUnwrap(try root.records().first)
+        XCTAssertEqual(r.state, .manual)
+        let original = root.originalPath(of: r)
+        var st = stat()
+        XCTAssertEqual(lstat(original, &st), 0)
+        XCTAssertEqual(st.st_uid, bilagUser, "the kept original is still the sender's file")
+        XCTAssertEqual(st.st_mode & 0o777, 0o444)
+        // The gateway writes through the descriptor it kept: the kept original stays as it was claimed.
+        let forged = Array(template.invoice(number: "OWN-FORGED"))
+        XCTAssertEqual(pwrite(gateway, forged, forged.count, 0), forged.count)
+        XCTAssertEqual(ContentHash.sha256(file: original)?.0, r.sha256)
+    }
+
     /// A file hard-linked into the Inbox: the kept original gets an inode of its own (what the other link's holder
     /// writes later does not change it) and is read-only; an original changed anyway is quarantined on retry
     /// (`original-changed`), never decided on its new bytes.
