@@ -69,6 +69,14 @@ extension Store {
         }
     }
 
+    /// The hash and size of a kept original read for the first time (it could not be read when it was claimed); a
+    /// hash once recorded is never replaced.
+    public func recordFirstRead(_ id: String, sha256: String, size: Int64) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE invoice SET sha256 = ?, size = ? WHERE id = ? AND sha256 = ''", arguments: [sha256, size, id])
+        }
+    }
+
     /// Who changed an invoice's booking proposal, for segregation of duties.
     public func actors(_ id: String, action: String) throws -> Set<String> {
         try pool.read { db in

@@ -122,6 +122,52 @@ final class InboxEntryTests: XCTestCase {
         return (root, id)
     }
 
+    /// Runs `bilag ARGS --root ROOT` as the user `uid` (with its group); its exit status and standard output.
+    static func run(as uid: uid_t, _ args: [String], root: TemporaryRoot) throws -> (status: Int32, stdout: String) {
+        let bin = try BilagBinary.locate()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        p.arguments = ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--", bin.path] + args + ["--root", root.path]
+        p.environment = ["HOME": root.path, "PATH": "/usr/bin:/bin"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, text)
+    }
+
+    /// A file bilag cannot read when it claims it is quarantined `unreadable`, saying what to do; once it can be read,
+    /// `queue retry` decides it and records its hash and size then, so that the duplicate check, every later read and
+    /// the booking have them (it was booked with an empty hash).
+    func testAFileUnreadableWhenClaimedGetsItsHashWhenFirstRead() throws {
+        guard geteuid() == 0 else { throw XCTSkip("needs root, to run bilag as one user and deliver as another") }
+        let root = try TemporaryRoot()
+        try root.configure(readiness: "rename")
+        try FileManager.default.createDirectory(atPath: root.inbox + "/peppol", withIntermediateDirectories: true)
+        let bilagUser: uid_t = 65534
+        XCTAssertEqual(chown(root.path, bilagUser, gid_t(bilagUser)), 0)
+        for sub in FileManager.default.subpaths(atPath: root.path) ?? [] { XCTAssertEqual(lchown(root.path + "/" + sub, bilagUser, gid_t(bilagUser)), 0) }
+        let bytes = template.invoice(number: "LOCKED-1")
+        let delivered = try root.deliver(bytes, to: "peppol/locked.xml")
+        XCTAssertEqual(chmod(delivered, 0o000), 0)
+        XCTAssertEqual(try Self.run(as: bilagUser, ["run", "--once"], root: root).status, 0)
+        let r = try XCTUnwrap(try root.records().first)
+        XCTAssertEqual(r.state, .quarantined)
+        XCTAssertEqual(r.reasonCode, "unreadable")
+        XCTAssertTrue(r.reasonMessage?.contains("make it readable to the user bilag runs as") == true && r.reasonMessage?.contains("bilag queue retry") == true, r.reasonMessage ?? "")
+        XCTAssertEqual(r.sha256, "")
+
+        XCTAssertEqual(chmod(root.originalPath(of: r), 0o644), 0)
+        XCTAssertEqual(try Self.run(as: bilagUser, ["queue", "retry", r.id, "--user", "tester"], root: root).status, 0)
+        let after = try XCTUnwrap(try root.records().first)
+        XCTAssertEqual(after.state, .manual)
+        XCTAssertEqual(after.sha256, ContentHash.sha256(bytes))
+        XCTAssertEqual(after.size, Int64(bytes.count))
+        XCTAssertEqual(after.invoiceNumber, "LOCKED-1")
+    }
+
     /// bilag runs as a user of its own (`nobody` here) and the sender's gateway as another (`daemon`): the file it
     /// delivers stays the gateway's, writable by it, and bilag cannot make it read-only. The kept original is a copy
     /// of bilag's own, read-only; what the gateway writes to its file afterwards changes nothing kept.
@@ -144,16 +190,7 @@ final class InboxEntryTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(gateway, 0)
         defer { close(gateway) }
 
-        let bin = try BilagBinary.locate()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        p.arguments = ["--reuid=\(bilagUser)", "--regid=\(bilagUser)", "--clear-groups", "--", bin.path, "run", "--once", "--root", root.path]
-        p.environment = ["HOME": root.path, "PATH": "/usr/bin:/bin"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
+        XCTAssertEqual(try Self.run(as: bilagUser, ["run", "--once"], root: root).status, 0)
 
         let r = try XCTUnwrap(try root.records().first)
         XCTAssertEqual(r.state, .manual)

@@ -21,7 +21,7 @@ public struct Examiner: Sendable {
             let e = DocumentError.tooLarge(size: size, limit: limit)
             return .quarantine(code: e.code, message: e.description)
         case let .unreadable(why)?:
-            return .quarantine(code: "unreadable", message: why)
+            return .quarantine(code: "unreadable", message: why + "; make it readable to the user bilag runs as (its owner and mode), then `bilag queue retry` it")
         case let .notRegularFile(what)?:
             return .quarantine(code: "not-a-regular-file", message: what)
         case let .originalChanged(recorded, now)?:

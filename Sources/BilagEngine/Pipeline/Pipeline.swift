@@ -151,6 +151,10 @@ public final class Pipeline: @unchecked Sendable {
                 }
                 groupBytes += size
             }
+            // Read for the first time (it could not be read when claimed): its hash and size are recorded now, before
+            // it is decided, so every later read is checked against them and the duplicate check and the booking
+            // carry them.
+            if r.sha256.isEmpty, !f.sha256.isEmpty { try store.recordFirstRead(r.id, sha256: f.sha256, size: f.size) }
             group.append(f)
             heartbeat.beat()
         }
