@@ -173,8 +173,21 @@ final class HTTPConnectorTests: XCTestCase {
         let plain = "connectors:\n  h:\n    kind: http\n    base_url: http://127.0.0.1:1/x\n"
         XCTAssertThrowsError(try connectors(plain)) { XCTAssertTrue("\($0)".contains("insecure: true"), "\($0)") }
         XCTAssertNoThrow(try connectors(plain + "    insecure: true\n"))
-        let header = "connectors:\n  h:\n    kind: http\n    base_url: https://127.0.0.1:1/x\n    headers: { Authorization: Bearer abc }\n"
-        XCTAssertThrowsError(try connectors(header)) { XCTAssertTrue("\($0)".contains("auth:"), "\($0)") }
+        for secret in ["Authorization: Bearer abc", "proxy-authorization: Basic YTpi", "COOKIE: s=1"] {
+            let header = "connectors:\n  h:\n    kind: http\n    base_url: https://127.0.0.1:1/x\n    headers: { \(secret) }\n"
+            XCTAssertThrowsError(try connectors(header), secret) { XCTAssertTrue("\($0)".contains("auth:"), "\($0)") }
+        }
+    }
+
+    /// A pointer with a `~` that escapes nothing (`~2`, a trailing `~`) is refused when the configuration loads, not
+    /// read as a key that never matches.
+    func testAPointerWithABadEscapeIsRefusedAtLoad() throws {
+        XCTAssertTrue(JSONPointer.isValid("/a~0b/c~1d/0"))
+        for bad in ["/a~2b", "/a~", "a/b"] { XCTAssertFalse(JSONPointer.isValid(bad), bad) }
+        let (s, _) = try server()
+        XCTAssertThrowsError(try connectors(s.connectorsYAML().replacingOccurrences(of: "results: /data/referrals", with: "results: /data/refer~2rals"))) {
+            XCTAssertTrue("\($0)".contains("not a JSON pointer"), "\($0)")
+        }
     }
 
     func testBreakerOpensAndClosesAgain() throws {

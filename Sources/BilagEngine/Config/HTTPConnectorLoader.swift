@@ -84,7 +84,7 @@ enum HTTPConnectorLoader {
         default: throw fail("\(at).auth must be a bearer token (bearer_token_file or _env) or basic_user with basic_password_file or _env", "credentials are never written in bilag.yaml itself")
         }
         for (k, v) in try map(c["headers"], "\(at).headers") {
-            guard !["authorization", "cookie"].contains(k.lowercased()) else { throw fail("\(at).headers.\(k) would put a secret in bilag.yaml", "use auth: with a file or an environment variable") }
+            guard !["authorization", "proxy-authorization", "cookie"].contains(k.lowercased()) else { throw fail("\(at).headers.\(k) would put a secret in bilag.yaml", "use auth: with a file or an environment variable") }
             s.headers[k] = try ConfigLoader.string(v, "\(at).headers.\(k)", file)
         }
         s.connectTimeoutMilliseconds = try number(c["connect_timeout_ms"], "\(at).connect_timeout_ms", min: 1) ?? s.connectTimeoutMilliseconds
