@@ -27,8 +27,15 @@ final class NorwegianIdMaskingTests: XCTestCase {
         XCTAssertEqual(PersonalData.mask("faktura 0101 70 1234.xml"), "faktura 0101 70 XXXX.xml")
         XCTAssertEqual(PersonalData.mask("borger_010170_1234"), "borger_010170_XXXX")
         XCTAssertEqual(PersonalData.mask("0101-70-1234"), "0101-70-XXXX")
+        // Day, month and year apart, as dates are written: dashes, dots or spaces.
+        XCTAssertEqual(PersonalData.mask("Borger 01-01-70-1234"), "Borger 01-01-70-XXXX")
+        XCTAssertEqual(PersonalData.mask("Borger 01.01.70-1234."), "Borger 01.01.70-XXXX.")
+        XCTAssertEqual(PersonalData.mask("cpr 01 01 70 1234"), "cpr 01 01 70 XXXX")
+        let f = Array(Self.fodselsnummer)
+        XCTAssertEqual(PersonalData.mask("fnr \(String(f[0..<2])).\(String(f[2..<4])).\(String(f[4..<6])) \(String(f[6...]))"),
+                       "fnr \(String(f[0..<2])).\(String(f[2..<4])).\(String(f[4..<6])) XXXXX")
         // Dates, amounts, phone numbers and claim ids stay.
-        for text in ["2026-12-03 16:29:00", "1 656,25 kr", "+45 1234 5678", "20261203-162900-123456-p1a2b", "01.01.1990 1234", "3213 45 6789"] {
+        for text in ["2026-12-03 16:29:00", "1 656,25 kr", "+45 1234 5678", "20261203-162900-123456-p1a2b", "01.01.1990 1234", "3213 45 6789", "010170.1234", "0101.70.1234", "12.12.12.12.1234", "v1.02.03.1234"] {
             XCTAssertEqual(PersonalData.mask(text), text, text)
         }
     }
@@ -68,6 +75,7 @@ final class NorwegianIdMaskingTests: XCTestCase {
         try root.deliver(base.withNumber("NO-1").withNote("Gjelder fødselsnummer \(Self.fodselsnummer) og D-nummer \(Self.dNumber)").withBuyerReference(Self.hNumber).data, to: "peppol/no-1.xml")
         try root.deliver(base.withNumber("DK-1").data, to: "peppol/faktura 010170 1234.xml")
         try root.deliver(base.withNumber("DK-2").data, to: "peppol/faktura 0101 70 1234.xml")
+        try root.deliver(base.withNumber("DK-3").withNote("Borger 01.01.70-1234 og 01-01-70-1234").data, to: "peppol/dk-3.xml")
         try root.deliver(Data("<Invoice><broken \(Self.fodselsnummer)".utf8), to: "peppol/broken 010170 1234.xml")
         let run = try root.bilagSucceeding(["run", "--once"], environment: ["BILAG_LOG_LEVEL": "trace"])
         var outputs = [run.stdout + run.stderr]
@@ -78,7 +86,7 @@ final class NorwegianIdMaskingTests: XCTestCase {
         outputs.append(try root.bilagSucceeding(["queue", "list"]).stdout)
         outputs.append(try root.bilagSucceeding(["queue", "list", "--quarantined", "--json"]).stdout)
         outputs.append(try root.bilagSucceeding(["invoices", "list", "--json"]).stdout)
-        let needles = [Self.fodselsnummer, Self.dNumber, Self.hNumber, "010170 1234", "0101 70 1234", "38512363", "8512357"]
+        let needles = [Self.fodselsnummer, Self.dNumber, Self.hNumber, "010170 1234", "0101 70 1234", "38512363", "8512357", "01.01.70-1234", "01-01-70-1234"]
         for (i, text) in outputs.enumerated() {
             for n in needles where text.contains(n) { XCTFail("output \(i) shows \(n):\n\(text.prefix(3000))") }
         }

@@ -110,33 +110,58 @@ public enum PersonalData {
     }
 
     /// Where the next personal id in `b[from..<to]` is: ten or eleven digits written together or in groups (10,
-    /// 11, 6+4, 6+5 or 4+2+4 digits, one space, dash or underscore between groups) that form a CPR number or a
+    /// 11, 6+4, 6+5 or 4+2+4 digits, one space, dash or underscore between groups; or day, month and year apart,
+    /// 2+2+2+4 or 2+2+2+5, where a dot may part them too: `01.01.90-1234`) that form a CPR number or a
     /// fødselsnummer, not written after an organisation scheme. Allocates nothing unless the shape fits.
     static func nextID(_ b: UnsafeBufferPointer<UInt8>, from: Int, to n: Int) -> Range<Int>? {
         @inline(__always) func isDigit(_ j: Int) -> Bool { j >= 0 && j < n && b[j] &- 48 < 10 }
-        @inline(__always) func isSeparator(_ j: Int) -> Bool { j < n && (b[j] == 0x20 || b[j] == 0x2D || b[j] == 0x5F) }
+        @inline(__always) func isSeparator(_ j: Int) -> Bool { j >= 0 && j < n && (b[j] == 0x20 || b[j] == 0x2D || b[j] == 0x5F || b[j] == 0x2E) }
         @inline(__always) func runEnd(_ j: Int) -> Int { var e = j; while isDigit(e) { e += 1 }; return e }
         var i = from
         while i < n {
             guard isDigit(i), !isDigit(i - 1) else { i += 1; continue }
-            let e0 = runEnd(i), l0 = e0 - i
-            var groups = 1, s1 = 0, e1 = 0, s2 = 0, e2 = 0
-            if isSeparator(e0), isDigit(e0 + 1) {
-                s1 = e0 + 1; e1 = runEnd(s1); groups = 2
-                if isSeparator(e1), isDigit(e1 + 1) { s2 = e1 + 1; e2 = runEnd(s2); groups = 3 }
+            // Up to four groups of digits, each after one separator; which shape they make decides.
+            let first = runEnd(i)
+            var ends = (first, 0, 0, 0), lengths = (first - i, 0, 0, 0), groups = 1
+            var e = ends.0
+            while groups < 4, isSeparator(e), isDigit(e + 1) {
+                let s = e + 1
+                e = runEnd(s)
+                switch groups {
+                case 1: ends.1 = e; lengths.1 = e - s
+                case 2: ends.2 = e; lengths.2 = e - s
+                default: ends.3 = e; lengths.3 = e - s
+                }
+                groups += 1
             }
-            let l1 = e1 - s1, l2 = e2 - s2
             var end = -1
-            if groups == 3, l0 == 4, l1 == 2, l2 == 4 { end = e2 } else if groups >= 2, l0 == 6, l1 == 4 || l1 == 5 { end = e1 } else if l0 == 10 || l0 == 11 { end = e0 }
+            // (Not part of a longer chain of groups, as a version or an address is: `12.12.12.12.1234`.)
+            if groups == 4, lengths.0 == 2, lengths.1 == 2, lengths.2 == 2, lengths.3 == 4 || lengths.3 == 5,
+               !(isSeparator(i - 1) && isDigit(i - 2)), !(isSeparator(ends.3) && isDigit(ends.3 + 1)) {
+                end = ends.3
+            } else if groups >= 3, lengths.0 == 4, lengths.1 == 2, lengths.2 == 4, !dotWithin(b, i, ends.2) {
+                end = ends.2
+            } else if groups >= 2, lengths.0 == 6, lengths.1 == 4 || lengths.1 == 5, !dotWithin(b, i, ends.1) {
+                end = ends.1
+            } else if lengths.0 == 10 || lengths.0 == 11 {
+                end = ends.0
+            }
             if end > 0, !followsOrganisationScheme(b, at: i) {
                 var ds: [Int] = []
                 ds.reserveCapacity(11)
                 for p in i..<end where b[p] &- 48 < 10 { ds.append(Int(b[p] &- 48)) }
                 if (ds.count == 10 && isCPR(ds)) || (ds.count == 11 && isFodselsnummer(ds)) { return i..<end }
             }
-            i = e0
+            i = ends.0
         }
         return nil
+    }
+
+    /// Whether a dot parts two groups in `b[from..<to]` (a dot parts only day, month and year).
+    @inline(__always) static func dotWithin(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Bool {
+        var j = from
+        while j < to { if b[j] == 0x2E { return true }; j += 1 }
+        return false
     }
 
     /// Whether the number at `i` is written after an organisation scheme, as in `0096:1003388394` or `DK:P:…`.
