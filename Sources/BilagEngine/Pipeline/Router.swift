@@ -3,8 +3,8 @@ import BilagStore
 import BilagValidation
 
 /// The route stage: what must not reach a robot. Duplicates (the same bytes, or the same supplier + kind + invoice
-/// number as compared: case, spaces and punctuation aside, whatever the issue date), invoices whose issue date cannot be read (`IssueDateGate`) and invoices that fail their
-/// profile's rules go to the manual queue with a reason.
+/// number as compared: case, spaces and punctuation aside, whatever the issue date), invoices whose issue date cannot
+/// be read (`IssueDateGate`) and invoices that fail their profile's rules go to the manual queue with a reason.
 struct Router {
     let store: Store
     /// First-seen ids within the batch in hand, which the database does not hold yet.
