@@ -231,7 +231,8 @@ public final class RobotDecider: Decider, @unchecked Sendable {
                 }
                 effects.written = draft.caseUpdates
                 if let key = result.historyKey, let amount = input.invoice.signedAmountDue {
-                    effects.history = (robot.name, key, HistoryEntry(invoiceID: input.invoiceID, amount: amount, issueDate: input.invoice.issueDate, invoiceNumber: input.invoice.invoiceNumber))
+                    effects.history = (robot.name, key, HistoryEntry(invoiceID: input.invoiceID, amount: amount, issueDate: input.invoice.issueDate, invoiceNumber: input.invoice.invoiceNumber,
+                                                                                  periodKey: Self.month(of: input.invoice)))
                 }
             } else {
                 let stop = checked.stop ?? ("amounts-missing", "the invoice has no totals to post")
@@ -289,7 +290,14 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         let traceJSON = Self.traceJSON(r.trace) ?? (try? String(decoding: encoder.encode(r.trace), as: UTF8.self)) ?? "[]"
         return StoredDecision(invoiceID: input.invoiceID, robot: robot.name, robotHash: robot.hash, legalBasis: robot.legalBasis, mode: mode, outcome: outcome, reasonCode: reason, message: message,
                               historyKey: r.historyKey, amount: input.invoice.signedAmountDue?.description, issueDate: input.invoice.issueDate?.description,
-                              invoiceNumber: input.invoice.invoiceNumber, periodKey: nil, traceJSON: traceJSON)
+                              invoiceNumber: input.invoice.invoiceNumber, periodKey: Self.month(of: input.invoice), traceJSON: traceJSON)
+    }
+
+    /// The month an invoice is for, `YYYY-MM`: its invoicing period's start, else its issue date (history's
+    /// `period_keys`, so a robot can tell a second invoice for a month already paid).
+    static func month(of invoice: Invoice) -> String? {
+        guard let d = invoice.invoicingPeriod?.startDate ?? invoice.issueDate else { return nil }
+        return String(d.description.prefix(7))
     }
 
     static func describe(_ o: RobotResult.Outcome) -> String {

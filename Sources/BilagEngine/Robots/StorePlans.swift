@@ -103,16 +103,30 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
             return (how.count, how.isEmpty ? "supplier and receiver" : how.joined(separator: " + "))
         }
         let scored = candidates.compactMap { c in matchedBy(c.plan, c.identifier).map { (c.plan, $0) } }
-        guard let best = scored.max(by: { a, b in (a.1.rank, a.0.validTo) < (b.1.rank, b.0.validTo) }) else { return nil }
+        // The most specific plan: the most kinds of criteria met, then the longest invoice-number prefix (7001299 is
+        // rather 70012's than 7001's), then the latest valid_to (a renewal over the plan it renews).
+        func specificity(_ p: PaymentPlan, _ m: (rank: Int, how: String)) -> (Int, Int) { (m.rank, p.invoicePrefix?.count ?? 0) }
+        guard let best = scored.max(by: { a, b in
+            let x = specificity(a.0, a.1), y = specificity(b.0, b.1)
+            return (x.0, x.1, a.0.validTo) < (y.0, y.1, b.0.validTo)
+        }) else { return nil }
         let p = best.0
         let asOf = invoice.issueDate ?? date
+        func inForce(_ q: PaymentPlan) -> Bool { asOf <= q.validTo && asOf >= q.validFrom }
+        // Other plans as specific and in force as well: which one the invoice is for is a person's call.
+        let mine = specificity(p, best.1)
+        let others = inForce(p) ? scored.filter { $0.0.id != p.id && specificity($0.0, $0.1) == mine && inForce($0.0) }.map(\.0.id).sorted() : []
+        // A plan with a cadence is paid once a period: the period the invoice is for (its invoicing period's start),
+        // else the one it was issued in; a resend of November's bill issued in December is still November's.
+        let periodDate = p.cadence == nil ? asOf : (invoice.invoicingPeriod?.startDate ?? asOf)
         return [
             "id": .string(p.id), "name": p.name.map { .string($0) } ?? .null, "kind": .string(p.kind), "account": .string(p.account),
             "vat_code": p.vatCode.map { .string($0) } ?? .null, "dimensions": .record(p.dimensions.mapValues { .string($0) }),
             "min_amount": p.minAmount.map { .number($0) } ?? .null, "max_amount": p.maxAmount.map { .number($0) } ?? .null,
             "cadence": p.cadence.map { .string($0) } ?? .null, "valid_from": .date(p.validFrom), "valid_to": p.isOpenEnded ? .null : .date(p.validTo),
             "expired": .bool(asOf > p.validTo || asOf < p.validFrom),
-            "period_key": .string(Self.periodKey(asOf, p.cadence)), "matched_by": .string(best.1.how),
+            "period_key": .string(Self.periodKey(periodDate, p.cadence)), "matched_by": .string(best.1.how),
+            "others": .list(others.map { .string($0) }),
         ]
     }
 

@@ -137,13 +137,21 @@ struct StepLoader {
             return .check(Check(condition: try checkedBool(head.value, "check"), deviation: try deviation(), location: at))
 
         case "history":
-            try y.onlyKnown(entries, ["history", "key", "limit"], in: "history")
+            try y.onlyKnown(entries, ["history", "key", "limit", "issued"], in: "history")
             let name = try y.string(head.value, "history")
             try checkName(name, head.value, env)
             let key = try y.expression(try req("key"), "key")
             _ = try key.check(in: env)
             env = env.adding(name, HistoryRecord.type)
-            return .history(History(name: name, key: key, limit: try opt("limit").map { try y.int($0, "limit") } ?? 12, location: at))
+            var anyIssueDate = false
+            if let issued = try opt("issued") {
+                switch try y.string(issued, "issued") {
+                case "any": anyIssueDate = true
+                case "before": anyIssueDate = false
+                default: throw y.error(issued, "issued: is `before` (the default: invoices issued on or before this one) or `any` (whatever their issue date)")
+                }
+            }
+            return .history(History(name: name, key: key, limit: try opt("limit").map { try y.int($0, "limit") } ?? 12, anyIssueDate: anyIssueDate, location: at))
 
         case "plan":
             try y.onlyKnown(entries, ["plan", "reason", "message", "none"], in: "plan")
@@ -260,6 +268,6 @@ public enum PlanRecord {
     public static let type: ValueType = .record([
         "id": .string, "name": .string, "kind": .string, "account": .string, "vat_code": .string, "dimensions": .any,
         "min_amount": .number, "max_amount": .number, "cadence": .string, "valid_from": .date, "valid_to": .date,
-        "expired": .bool, "period_key": .string, "matched_by": .string,
+        "expired": .bool, "period_key": .string, "matched_by": .string, "others": .list(.string),
     ])
 }

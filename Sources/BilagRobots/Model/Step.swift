@@ -107,6 +107,9 @@ public struct History: Sendable {
     public var name: String
     public var key: Expression
     public var limit: Int
+    /// `issued: any`: bookings of invoices issued after this one count too (a guard against paying the same thing
+    /// twice, which a resend dated earlier must not slip past); by default only those issued on or before it.
+    public var anyIssueDate = false
     public var location: SourceLocation
 }
 

@@ -162,7 +162,9 @@ public struct RobotRunner {
         case let .history(s):
             let key = try s.key.evaluate(in: env)
             var entries: [HistoryEntry] = []
-            if key != .null { entries = try ctx.history.booked(robot: robot.name, key: Self.keyText(key), limit: s.limit + 1, cut: ctx.historyCut).filter { $0.invoiceID != ctx.invoiceID }.prefix(s.limit).map { $0 } }
+            var cut = ctx.historyCut
+            if s.anyIssueDate { cut.issuedOnOrBefore = nil }
+            if key != .null { entries = try ctx.history.booked(robot: robot.name, key: Self.keyText(key), limit: s.limit + 1, cut: cut).filter { $0.invoiceID != ctx.invoiceID }.prefix(s.limit).map { $0 } }
             let rec: [String: Value] = [
                 "count": .number(Amount(entries.count)),
                 "last_amount": entries.first.map { .number($0.amount) } ?? .null,
