@@ -31,6 +31,27 @@ final class PaymentFileTests: XCTestCase {
         ]
     }
 
+    /// A credit transfer to the supplier's account (code 58 and an IBAN) whose payment id is a FIK code line naming
+    /// another creditor: which payee the supplier means is a person's call. Before, the code line won, and the money
+    /// went to the creditor in the remittance text while the journal showed the IBAN. A code line naming the account
+    /// itself, and the FIK means of PEPPOL (code 93), still pay.
+    func testAFIKCodeLineNeverOverridesTheAccountTheInvoiceAsksToBePaidTo() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        let pipeline = try root.bookingPipeline()
+        let r = try root.run(pipeline, [
+            ("conflict", F.document("CL-1", supplier: "DK31000173", means: F.iban("DK5000400440116243", paymentID: "+71&lt;000000002346526+87654321&lt;"))),
+            ("fik", F.document("CL-2", supplier: "DK22222222", means: F.fik("71", "000000002346526"))),
+        ])
+        XCTAssertEqual(r["conflict"]?.state, .manual)
+        XCTAssertEqual(r["conflict"]?.reasonCode, "payment-means-conflict")
+        XCTAssertTrue(r["conflict"]?.reasonMessage?.contains("creditor 87654321") == true, r["conflict"]?.reasonMessage ?? "")
+        XCTAssertEqual(r["fik"]?.state, .booked)
+        let paid = try F.checkedPayments(outbox: root.outbox)
+        XCTAssertNil(paid[r["conflict"]!.id], "nothing paid to either payee")
+        XCTAssertNotNil(paid[r["fik"]!.id])
+    }
+
     func testAMixedDayBecomesSchemaValidPain00100103FilesBatchedPerDebtorAccountAndDate() throws {
         let root = try TemporaryRoot()
         try root.writeConfig(F.config())

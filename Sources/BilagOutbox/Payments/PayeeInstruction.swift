@@ -77,10 +77,16 @@ public struct PaymentDeviation: Error, Equatable, Sendable {
     public static let meansUnsupported = "payment-means-unsupported"
     public static let payeeAccountChanged = "payee-account-changed"
     public static let creditNoteUnmatched = "credit-note-unmatched"
+    public static let meansConflict = "payment-means-conflict"
 }
 
 extension PayeeInstruction {
     static let cardTypes: Set<String> = ["01", "04", "15", "71", "73", "75"]
+    /// UNCL 4461 codes for a transfer to the payee's account: credit transfer, debit transfer, payment to bank
+    /// account, SEPA credit transfer.
+    static let transferCodes: Set<String> = ["30", "31", "42", "58"]
+
+    static func digits(_ s: String) -> String { s.filter(\.isNumber) }
 
     /// The instruction an invoice's payment means give, or the deviation that stops it. `country` is the debtor's
     /// (the payments writer's), used for a domestic account whose country nothing else tells.
@@ -90,6 +96,13 @@ extension PayeeInstruction {
         }
         let message = booked.invoiceNumber.map { "Faktura \($0)" }
         if let fik = fikParts(m) {
+            // The means code says which the supplier asks for (BT-81): a credit transfer to its account (BT-84) is
+            // not turned into a payment to a FIK creditor printed in the remittance text (BT-83). When the two name
+            // different payees, the invoice goes to a person.
+            if let code = m.code, transferCodes.contains(code), let account = m.account?.trimmingWhitespace(), !account.isEmpty,
+               let creditor = fik.creditor, digits(creditor) != digits(account) {
+                return .failure(PaymentDeviation(PaymentDeviation.meansConflict, "the payment means say credit transfer (code \(code)) to account \(account), but the payment id is a FIK code line for creditor \(creditor); ask the supplier which to pay, then correct the payment or approve it with --no-payment and pay by hand"))
+            }
             return fikInstruction(fik, message: message)
         }
         if m.channel?.uppercased() == "DK:NEMKONTO" || m.code == "97" && (m.account ?? "").isEmpty {
