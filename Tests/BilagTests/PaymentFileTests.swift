@@ -52,6 +52,50 @@ final class PaymentFileTests: XCTestCase {
         XCTAssertNotNil(paid[r["fik"]!.id])
     }
 
+    /// An invoice (type 380, not a credit note) whose amount due is negative — allowed by EN 16931 — means the
+    /// supplier owes the money. Only credit notes are set off against a supplier's next invoice, so booking it
+    /// dropped the credit and the next invoice was paid in full: it goes to a person as `negative-invoice`.
+    func testANegativeInvoiceIsNotBookedAsIfNothingWereOwed() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        let pipeline = try root.bookingPipeline()
+        let negative = #"""
+<?xml version="1.0" encoding="UTF-8"?>
+<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+<cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0</cbc:CustomizationID>
+<cbc:ProfileID>urn:fdc:peppol.eu:2017:poacc:billing:01:1.0</cbc:ProfileID>
+<cbc:ID>K06</cbc:ID><cbc:IssueDate>2026-11-20</cbc:IssueDate>
+<cbc:DueDate>2026-12-04</cbc:DueDate>
+<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>
+<cbc:DocumentCurrencyCode>DKK</cbc:DocumentCurrencyCode>
+<cbc:BuyerReference>ref-1</cbc:BuyerReference>
+<cac:AccountingSupplierParty><cac:Party><cbc:EndpointID schemeID="0184">34000026</cbc:EndpointID>
+<cac:PartyName><cbc:Name>Test Leverandør ApS</cbc:Name></cac:PartyName>
+<cac:PostalAddress><cbc:StreetName>Vej 1</cbc:StreetName><cbc:CityName>Roskilde</cbc:CityName><cbc:PostalZone>4000</cbc:PostalZone><cac:Country><cbc:IdentificationCode>DK</cbc:IdentificationCode></cac:Country></cac:PostalAddress>
+<cac:PartyTaxScheme><cbc:CompanyID>DK34000026</cbc:CompanyID><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>
+<cac:PartyLegalEntity><cbc:RegistrationName>Test Leverandør ApS</cbc:RegistrationName><cbc:CompanyID schemeID="0184">34000026</cbc:CompanyID></cac:PartyLegalEntity></cac:Party></cac:AccountingSupplierParty>
+<cac:AccountingCustomerParty><cac:Party><cbc:EndpointID schemeID="0088">5798000000995</cbc:EndpointID>
+<cac:PostalAddress><cbc:CityName>Roskilde</cbc:CityName><cac:Country><cbc:IdentificationCode>DK</cbc:IdentificationCode></cac:Country></cac:PostalAddress>
+<cac:PartyLegalEntity><cbc:RegistrationName>Roskilde Kommune</cbc:RegistrationName></cac:PartyLegalEntity></cac:Party></cac:AccountingCustomerParty>
+<cac:PaymentMeans><cbc:PaymentMeansCode>58</cbc:PaymentMeansCode>
+<cac:PayeeFinancialAccount><cbc:ID>DK3153040000004001</cbc:ID>
+</cac:PayeeFinancialAccount>
+</cac:PaymentMeans>
+<cac:TaxTotal><cbc:TaxAmount currencyID="DKK">-200.00</cbc:TaxAmount>
+<cac:TaxSubtotal><cbc:TaxableAmount currencyID="DKK">-800.00</cbc:TaxableAmount><cbc:TaxAmount currencyID="DKK">-200.00</cbc:TaxAmount><cac:TaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>25</cbc:Percent><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory></cac:TaxSubtotal>
+</cac:TaxTotal>
+<cac:LegalMonetaryTotal><cbc:LineExtensionAmount currencyID="DKK">-800.00</cbc:LineExtensionAmount><cbc:TaxExclusiveAmount currencyID="DKK">-800.00</cbc:TaxExclusiveAmount><cbc:TaxInclusiveAmount currencyID="DKK">-1000.00</cbc:TaxInclusiveAmount>
+<cbc:PayableAmount currencyID="DKK">-1000.00</cbc:PayableAmount></cac:LegalMonetaryTotal>
+<cac:InvoiceLine><cbc:ID>1</cbc:ID><cbc:InvoicedQuantity unitCode="EA">-1</cbc:InvoicedQuantity><cbc:LineExtensionAmount currencyID="DKK">-800.00</cbc:LineExtensionAmount><cac:Item><cbc:Name>Vare 1</cbc:Name><cac:ClassifiedTaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>25</cbc:Percent><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:ClassifiedTaxCategory></cac:Item><cac:Price><cbc:PriceAmount currencyID="DKK">800.00</cbc:PriceAmount></cac:Price></cac:InvoiceLine>
+</Invoice>
+"""#
+        let r = try root.run(pipeline, [("negative", Data(negative.utf8))])
+        XCTAssertEqual(r["negative"]?.state, .manual, "\(String(describing: r["negative"]))")
+        XCTAssertEqual(r["negative"]?.reasonCode, "negative-invoice")
+        XCTAssertTrue(r["negative"]?.reasonMessage?.contains("-1000.00 DKK") == true, r["negative"]?.reasonMessage ?? "")
+        XCTAssertTrue(try F.checkedPayments(outbox: root.outbox).isEmpty)
+    }
+
     func testAMixedDayBecomesSchemaValidPain00100103FilesBatchedPerDebtorAccountAndDate() throws {
         let root = try TemporaryRoot()
         try root.writeConfig(F.config())

@@ -36,6 +36,13 @@ public struct PaymentGuard {
             }
             return nil
         }
+        // An invoice (not a credit note) whose amount due is negative: the supplier owes the money. It is no payment,
+        // and nothing would set it off against the supplier's next invoice (only credit notes are), so the credit
+        // would be lost: a person settles it.
+        if booked.amountDue < .zero {
+            return PaymentDeviation(PaymentDeviation.negativeInvoice,
+                                    "the invoice's amount due is \(booked.amountDue) \(booked.currency ?? ""): \(supplier) owes it, and only a credit note is set off against its next invoice; ask the supplier for a credit note and reject this one, or approve it with --no-payment and recover the amount by hand")
+        }
         guard booked.amountDue > .zero else { return nil }
         let instruction: PayeeInstruction
         switch PayeeInstruction.of(booked, country: settings.country) {

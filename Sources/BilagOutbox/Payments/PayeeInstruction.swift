@@ -78,6 +78,7 @@ public struct PaymentDeviation: Error, Equatable, Sendable {
     public static let payeeAccountChanged = "payee-account-changed"
     public static let creditNoteUnmatched = "credit-note-unmatched"
     public static let meansConflict = "payment-means-conflict"
+    public static let negativeInvoice = "negative-invoice"
 }
 
 extension PayeeInstruction {
