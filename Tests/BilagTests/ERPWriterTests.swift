@@ -42,7 +42,7 @@ final class ERPWriterTests: XCTestCase {
     }
 
     func testTheUnit4GL07LayoutWritesFixedWidthLatin1RecordsThatBalance() throws {
-        let writer = try shipped("unit4-gl07", settings: ["client": "K1", "voucher_type": "IN"])
+        let writer = try shipped("unit4-gl07", settings: ["client": "K1", "voucher_type": "IN", "company_currency": "NOK"])
         XCTAssertEqual(writer.fileExtension, "txt")
         let data = try writer.render(entries())
         let width = writer.layout.fields.reduce(0) { $0 + $1.width! }
@@ -69,6 +69,14 @@ final class ERPWriterTests: XCTestCase {
         XCTAssertEqual(column(records[0], "period"), "202612")
         let sum = records.map { Amount(parsing: column($0, "amount"))! }.reduce(Amount.zero, +)
         XCTAssertEqual(sum, .zero, "the batch balances")
+        XCTAssertEqual(records.map { column($0, "amount") }, records.map { column($0, "cur_amount") }, "in the company's currency both columns are the amount")
+
+        // The same invoices at a Danish municipality: NOK is not its currency, so the company-currency column is left
+        // blank for Unit4 to convert at its own rate — never the NOK figure taken as DKK.
+        let danish = try shipped("unit4-gl07", settings: ["client": "K1", "voucher_type": "IN"]).render(entries()).split(separator: 0x0A)
+        XCTAssertEqual(danish.map { column($0, "amount") }, Array(repeating: "", count: 6))
+        XCTAssertEqual(danish.map { column($0, "cur_amount") }, ["1000.00", "250.00", "-1250.00", "-100.00", "-25.00", "125.00"])
+        XCTAssertEqual(danish.map { column($0, "currency") }, Array(repeating: "NOK", count: 6))
     }
 
     /// A trailer can sum the credit notes alone (or the supplier lines alone): `documents:` and `roles:` narrow a

@@ -35,6 +35,9 @@ public struct ERPField: Decodable, Sendable, Equatable {
         case supplierID = "supplier_id", supplierName = "supplier_name", supplierVAT = "supplier_vat", supplierEndpoint = "supplier_endpoint"
         case issueDate = "issue_date", dueDate = "due_date", bookedDate = "booked_date", period, currency, documentKind = "document_kind"
         case account, dimension, vatCode = "vat_code", vatRate = "vat_rate", amount, debit, credit, debitCredit = "debit_credit", text, role
+        /// The amount in the company's own currency: the amount when the invoice is in it (`key:` names the writer
+        /// setting that gives the company currency, else DKK), blank otherwise, so the ERP converts at its own rate.
+        case companyAmount = "company_amount"
         case paymentMeans = "payment_means", paymentAccount = "payment_account", paymentBIC = "payment_bic", paymentID = "payment_id"
         case buyerReference = "buyer_reference", orderReference = "order_reference"
         // The file (header and trailer records; also allowed on lines).
@@ -43,7 +46,7 @@ public struct ERPField: Decodable, Sendable, Equatable {
         // A writer setting (`key:`), e.g. the ERP client/company code.
         case setting
 
-        var isAmount: Bool { [.amount, .debit, .credit, .amountSum, .debitSum, .creditSum].contains(self) }
+        var isAmount: Bool { [.amount, .companyAmount, .debit, .credit, .amountSum, .debitSum, .creditSum].contains(self) }
         var isNumber: Bool { isAmount || [.voucherNo, .lineNo, .recordCount, .voucherCount, .firstSeq, .lastSeq].contains(self) }
         var isDate: Bool { [.issueDate, .dueDate, .bookedDate, .createdDate].contains(self) }
         /// A count or sum over the file's records (which `roles:` and `documents:` can narrow).

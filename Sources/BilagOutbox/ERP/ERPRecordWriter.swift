@@ -150,6 +150,9 @@ struct ERPRecordWriter {
         case .vatCode: return l.vatCode ?? ""
         case .vatRate: return l.vatRate?.description ?? ""
         case .amount: return amount(l.amount)
+        case .companyAmount:
+            let company = settings[f.key ?? "company_currency"] ?? "DKK"
+            return b.currency == nil || b.currency == company ? amount(l.amount) : ""
         case .debit: return amount(l.debit, unsigned: true)
         case .credit: return amount(l.credit, unsigned: true)
         case .debitCredit: return l.amount.value < 0 ? "C" : "D"

@@ -19,7 +19,7 @@ public struct ERPWriter: OutboxWriterKind {
     /// 00:30 on 1 December in Copenhagen belongs to December, though UTC still says 30 November.
     public let timeZone: TimeZone
 
-    static let ownSettings: Set<String> = ["layout", "payable_account", "vat_account", "vat_accounts", "rounding_account", "prepaid_account", "extension", "time_zone"]
+    static let ownSettings: Set<String> = ["layout", "payable_account", "vat_account", "vat_accounts", "rounding_account", "prepaid_account", "extension", "time_zone", "company_currency"]
     /// Denmark's zone (Norway keeps the same clock); standard time on a machine without time-zone data.
     public static let defaultTimeZone = LocalDate.municipalTimeZone
 

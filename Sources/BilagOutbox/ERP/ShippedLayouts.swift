@@ -72,7 +72,7 @@ public enum ShippedLayouts {
       - { name: currency, field: currency, width: 25 }
       - { name: dc_flag, field: debit_credit, map: { D: "1", C: "-1" }, width: 2 }
       - { name: cur_amount, field: amount, width: 20 }
-      - { name: amount, field: amount, width: 20 }
+      - { name: amount, field: company_amount, width: 20 }
       - { name: number_1, value: "", width: 11 }
       - { name: value_1, value: "", width: 20 }
       - { name: value_2, value: "", width: 20 }
