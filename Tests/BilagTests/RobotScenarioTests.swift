@@ -26,6 +26,10 @@ final class RobotScenarioTests: XCTestCase {
         ("m-outside-tariff", Self.med("M8", note: "CPR 120578-1122", amount: "1500.00")),
         ("m-credit-note", Self.med("M9", cvr: "12345615", note: "Borger 230285-4433", amount: "2900.00", credit: true)),
         ("m-old-tariff", Self.med("M10", note: "CPR 090909-9999", amount: "395.00", date: "2026-02-10")),
+        // Within the LÆ 145 tariff with its VAT, but certificates are VAT-exempt.
+        ("m-with-vat", { var i = Self.med("M12", note: "CPR 120578-1122", amount: "1335.00"); i.amount("1068.00", vat: "25"); return i }()),
+        // Written in September 2025; the order was placed in October 2026.
+        ("m-before-order", { var i = Self.med("M13", cvr: "12345615", note: "Borger 230285-4433", amount: "2900.00"); i.periodStart = "2025-09-01"; i.periodEnd = "2025-09-01"; return i }()),
     ] }
 
     func testMedicalCertificates() throws {
@@ -35,6 +39,7 @@ final class RobotScenarioTests: XCTestCase {
             "m-booked": "booked", "m-missing-cvr": "missing-cvr", "m-missing-cpr": "missing-cpr", "m-no-order": "no-order",
             "m-several-orders": "several-orders", "m-order-not-open": "order-not-open", "m-no-tariff": "no-tariff",
             "m-outside-tariff": "amount-outside-tariff", "m-credit-note": "credit-note", "m-old-tariff": "booked",
+            "m-with-vat": "vat-on-exempt-service", "m-before-order": "written-before-order",
         ])
         // The order is marked invoiced in the health system (write-back with an idempotency key) …
         let updates = try String(contentsOfFile: w.root + "/casedata/health/updates.jsonl", encoding: .utf8)
@@ -89,6 +94,7 @@ final class RobotScenarioTests: XCTestCase {
         ("r-landlord-mismatch", Self.rent("R9", cvr: "12345623", note: "Lejer 091175-3366", contract: "L-1187-1", amount: "5000.00")),
         ("r-credit", Self.rent("R10", note: "Lejer 150382-4455", contract: "L-2201-3", amount: "6250.00", credit: true)),
         ("r-tenancy-in-note", Self.rent("R11", cvr: "12345631", note: "Lejer 091175-3366 lejemål L-1187-1", contract: nil, amount: "4800.00")),
+        ("r-with-vat", { var i = Self.rent("R14", note: "Lejer 150382-4455", contract: "L-2201-3", amount: "6250.00"); i.amount("5000.00", vat: "25"); return i }()),
     ] }
 
     func testRentPayments() throws {
@@ -98,7 +104,7 @@ final class RobotScenarioTests: XCTestCase {
             "r-first": "first-rent-invoice", "r-not-approved": "housing-company-not-approved", "r-missing-cvr": "missing-cvr",
             "r-missing-cpr": "missing-cpr", "r-missing-tenancy": "missing-tenancy", "r-no-case": "no-benefit-case", "r-stopped": "case-stopped",
             "r-not-administered": "rent-not-administered", "r-landlord-mismatch": "landlord-mismatch", "r-credit": "credit-note",
-            "r-tenancy-in-note": "first-rent-invoice",
+            "r-tenancy-in-note": "first-rent-invoice", "r-with-vat": "vat-on-exempt-service",
         ])
         // A clerk checks the first rent against the lease and approves it; later months then go through by themselves.
         _ = try ManualQueue(pipeline: w.pipeline).approve(try w.record("r-first").id, posting: .init(account: "5640010", dimensions: ["costcentre": "3310"]), by: "clerk")
