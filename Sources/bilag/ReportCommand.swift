@@ -47,6 +47,7 @@ struct ReportCommand: ParsableCommand {
                     for t in r.twice { out.line("    in two files: \(t)") }
                     for u in r.unknown { out.line("    in a file, not booked in the store: \(u)") }
                     for m in r.mismatched { out.line("    file whose sums or bytes are not its bookings': \(m)") }
+                    for w in r.unwritable { out.line("    cannot be written as the layout stands, and holds back every later booking: \(w)") }
                 }
                 if let p = report.payments { Self.show(p, out) }
             }

@@ -321,6 +321,32 @@ final class ERPWriterTests: XCTestCase {
         XCTAssertEqual(end.stderr.components(separatedBy: "cannot write the Outbox").count - 1, 1, end.stderr)
     }
 
+    /// A value the supplier chose that the ERP layout cannot hold (an invoice number longer than its field) stopped
+    /// the ERP writer at that booking: no later booking reached the ERP while payments went on, and `report day` said
+    /// "reconciles". A robot's booking of such an invoice goes to manual (`outbox-layout-refused`); one an operator
+    /// books anyway is named by `report day`, which then does not reconcile (exit 5).
+    func testABookingTheERPLayoutCannotHoldIsHeldBackAndNamed() throws {
+        let root = try TemporaryRoot()
+        try FileManager.default.createDirectory(atPath: root.path + "/layouts", withIntermediateDirectories: true)
+        try "format: fixed\nfields:\n  - { field: account, width: 10 }\n  - { field: invoice_number, width: 8 }\n".write(toFile: root.path + "/layouts/narrow.yaml", atomically: true, encoding: .utf8)
+        try root.writeConfig("intake:\n  readiness: rename\noutbox:\n  writers:\n    journal: { kind: jsonl }\n    erp: { kind: erp, layout: layouts/narrow.yaml }\n")
+        let pipeline = try root.bookingPipeline()
+        let r = try root.run(pipeline, [("short", PaymentFixtures.document("S-1", supplier: "DK11111111", means: PaymentFixtures.iban("DK5000400440116243"))),
+                                        ("long", PaymentFixtures.document("S-2-TOO-LONG-FOR-IT", supplier: "DK11111111", means: PaymentFixtures.iban("DK5000400440116243")))])
+        XCTAssertEqual(r["short"]?.state, .booked)
+        XCTAssertEqual(r["long"]?.state, .manual)
+        XCTAssertEqual(r["long"]?.reasonCode, "outbox-layout-refused")
+        XCTAssertTrue(r["long"]?.reasonMessage?.contains("the ERP writer erp cannot write this booking") == true, r["long"]?.reasonMessage ?? "")
+        try pipeline.outbox.flush(pipeline.store)
+        XCTAssertEqual(try root.bilag(["report", "day"]).exitCode, 0)
+
+        // An operator books it anyway: the day's report names it, and does not reconcile.
+        try root.bilagSucceeding(TemporaryRoot.approval(try XCTUnwrap(r["long"]?.id)))
+        let report = try root.bilag(["report", "day"])
+        XCTAssertEqual(report.exitCode, 5, "\(report)")
+        XCTAssertTrue(report.stdout.contains("cannot be written as the layout stands") && report.stdout.contains("S-2-TOO-LONG-FOR-IT"), report.stdout)
+    }
+
     func testAnERPFileThatCannotBeWrittenWaitsForItsLayoutWithoutFailingTheBooking() throws {
         let (root, id) = try rootWithUnwritableLayout()
         let narrow = unquoted

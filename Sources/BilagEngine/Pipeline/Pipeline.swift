@@ -536,6 +536,7 @@ public final class Pipeline: @unchecked Sendable {
 
     /// The checks before booking an invoice bilag pays (`PaymentGuard`): none without a payments writer.
     var paymentGuard: PaymentGuard { PaymentGuard(settings: outbox.payments?.settings, store: store) }
+    var layoutGuard: LayoutGuard { LayoutGuard(outbox: outbox) }
 
     func examineAll(_ files: [ClaimedFile]) -> [Examination] {
         files.isEmpty ? [] : ExaminingBatch(files, pipeline: self).results()
@@ -566,6 +567,7 @@ public final class Pipeline: @unchecked Sendable {
                     o.booked = BookedInvoice(id: file.id, sha256: file.sha256, summary: examined.summary, booking: booking, bookedBy: record.actor,
                                              robot: record.decisions.first { $0.mode == "live" }, invoice: doc.invoice)
                     stopped = try paymentGuard.stopIfUnpayable(&o, trace: &trace)
+                    if !stopped { stopped = layoutGuard.stopIfUnwritable(&o, trace: &trace) }
                 case let .manual(reason, message):
                     o = Outcome(invoiceID: file.id, state: .manual, reasonCode: reason, reasonMessage: message, actor: record.actor, action: "decided")
                 case let .wait(connector, message, notBefore):

@@ -52,7 +52,10 @@ public struct DayReport: Encodable, Sendable {
         public var unknown: [String] = []
         /// Files whose manifest's sums are not those of the bookings it names, or whose bytes changed.
         public var mismatched: [String] = []
-        public var ok: Bool { twice.isEmpty && unknown.isEmpty && mismatched.isEmpty && booked == written + waiting }
+        /// Waiting bookings the writer cannot write as its layout stands (the invoice and why): they hold back every
+        /// later booking's file, so the day does not reconcile until the layout is mended.
+        public var unwritable: [String] = []
+        public var ok: Bool { twice.isEmpty && unknown.isEmpty && mismatched.isEmpty && unwritable.isEmpty && booked == written + waiting }
     }
 
     enum CodingKeys: String, CodingKey { case date, timeZone = "time_zone", outcomes, files, reconciliation, payments, ok }
@@ -105,7 +108,14 @@ public struct DayReport: Encodable, Sendable {
     /// Every file of one writer against the store; the files written on `day` listed.
     static func reconcile(_ writer: OutboxFiles, bookings: [Int64: String], store: Store, day: ReportDay) throws -> ([FileLine], WriterReconciliation) {
         var r = WriterReconciliation(writer: writer.name, booked: bookings.count)
-        r.waiting = try store.unwritten(by: writer.name, limit: Int.max).count
+        let waiting = try store.unwritten(by: writer.name, limit: Int.max)
+        r.waiting = waiting.count
+        // Each waiting booking tried alone, as the writer will write it: one it cannot write is named.
+        for e in waiting {
+            do { _ = try writer.writer.render([OutboxEntry(seq: e.seq, booked: try e.booked())]) } catch let error as BilagError {
+                r.unwritable.append("\(e.invoiceID) (\(error.message))")
+            }
+        }
         var seen: [String: String] = [:]
         var lines: [FileLine] = []
         for name in writer.fileNames().sorted() {
