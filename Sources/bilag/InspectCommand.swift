@@ -45,7 +45,10 @@ struct InspectCommand: ParsableCommand {
 
 /// A short human rendering of a canonical invoice.
 enum InvoiceText {
-    static func render(_ inv: Invoice) -> String {
+    static func render(_ inv: Invoice) -> String { Console.safeLines(lines(inv)) }
+
+    /// Its lines, each as the invoice gives it (made safe where they are printed: `Console.safeLines`).
+    static func lines(_ inv: Invoice) -> [String] {
         var out: [String] = []
         out.append("\(inv.documentKind == .creditNote ? "Credit note" : "Invoice") \(inv.invoiceNumber ?? "?") of \(inv.issueDate?.description ?? "?") — \(inv.syntax.rawValue.uppercased()), profile \(inv.profile.rawValue)")
         out.append("  seller: \(inv.seller.name ?? inv.seller.tradingName ?? "?") [\(inv.seller.legalRegistrationIdentifier?.description ?? inv.seller.vatIdentifier ?? "-")] endpoint \(inv.seller.electronicAddress?.description ?? "-")")
@@ -60,6 +63,6 @@ enum InvoiceText {
         }
         if inv.lines.count > 20 { out.append("  … \(inv.lines.count - 20) more lines") }
         for n in inv.notes.prefix(5) { out.append("  note: \(n.text)") }
-        return Console.safeLines(out)
+        return out
     }
 }

@@ -53,7 +53,7 @@ struct InvoiceView: Encodable {
             let where_ = p.file.map { " in \($0), requested for \(p.requestedDate ?? "-")" } ?? ""
             out.append("payment: \(p.state) — \(p.currency) \(p.openAmount.rounded(2)) of \(p.amount.rounded(2))\(where_)" + (p.reason.map { " (\($0))" } ?? ""))
         }
-        if let invoice { out.append(""); out.append(InvoiceText.render(invoice)) }
+        if let invoice { out.append(""); out.append(contentsOf: InvoiceText.lines(invoice)) }
         for d in decisions {
             out.append("")
             out.append("robot decision (\(d.mode)) at \(d.decidedAt): \(d.robot) version \(d.robotHash.prefix(12)) — \(d.outcome)" + (d.reasonCode.map { " \($0)" } ?? ""))

@@ -24,6 +24,9 @@ final class TerminalOutputTests: XCTestCase {
             XCTAssertFalse(o.stdout.split(separator: "\n").contains { $0.hasPrefix("  2026-12-04T20:00:00.000Z operator:chief") }, "\(args): a forged audit line: \(o.stdout)")
         }
         let shown = try root.bilagSucceeding(["queue", "show", id]).stdout
+        // bilag's own lines stay lines: the invoice's block is not written out as one line.
+        XCTAssertTrue(shown.contains("\n  seller: "), shown)
+        XCTAssertFalse(shown.contains("\\n  seller:"), shown)
         XCTAssertTrue(shown.contains("x.xml\\n  2026-12-04T20:00:00.000Z operator:chief approved → booked {\"note\":\"ok\"}\\r\\x1B[2J\\x1B[31mred\\u{202E}lmx.xml"), shown)
         // JSON output escapes them as JSON does, and keeps the name exact.
         let json = try root.bilagSucceeding(["queue", "show", id, "--json"]).jsonObject()

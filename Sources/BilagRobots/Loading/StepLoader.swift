@@ -144,7 +144,7 @@ struct StepLoader {
             _ = try key.check(in: env)
             env = env.adding(name, HistoryRecord.type)
             var anyIssueDate = false
-            if let issued = try opt("issued") {
+            if let issued = opt("issued") {
                 switch try y.string(issued, "issued") {
                 case "any": anyIssueDate = true
                 case "before": anyIssueDate = false
