@@ -87,4 +87,29 @@ final class RobotPaidOnceTests: XCTestCase {
             .map { try String(contentsOfFile: w.root + "/Outbox/journal/" + $0, encoding: .utf8) }.joined()
         XCTAssertTrue(journal.contains("\"account\":\"4400040\""), "the longer prefix's plan: \(journal)")
     }
+
+    /// An invoice a robot declined (not its kind) and an operator booked is the operator's alone: the journal and the
+    /// payments report named the declining robot as its robot. One a robot kept and sent to a clerk (the first rent)
+    /// stays filed under that robot, so later months compare with it.
+    func testAnOperatorsBookingNamesOnlyTheRobotThatKeptTheInvoice() throws {
+        let w = try RobotWorld(today: "2026-11-20")
+        try w.addPlans(RobotScenarioTests.demoPlans)
+        let got = try w.run([
+            ("declined", RobotScenarioTests.plan("RG-1", cvr: "12345682", ean: "5798000000209", amount: "3600.00")),
+            ("first", rent("BS-11", issued: "2026-11-01")),
+        ])
+        assertOutcomes(got, ["declined": "no-robot", "first": "first-rent-invoice"])
+        let queue = ManualQueue(pipeline: w.pipeline)
+        for name in ["declined", "first"] {
+            _ = try queue.approve(try w.record(name).id, posting: .init(account: "5640010", dimensions: ["costcentre": "3310"]), by: "clerk")
+        }
+        try w.pipeline.outbox.flush(w.store)
+        let lines = try FileManager.default.contentsOfDirectory(atPath: w.root + "/Outbox/journal").filter { $0.hasSuffix(".jsonl") }
+            .flatMap { try String(contentsOfFile: w.root + "/Outbox/journal/" + $0, encoding: .utf8).split(separator: "\n") }
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let byNumber = Dictionary(uniqueKeysWithValues: lines.map { ($0["invoice_number"] as? String ?? "", $0) })
+        XCTAssertNil(byNumber["RG-1"]?["robot"] as? String, "\(String(describing: byNumber["RG-1"]))")
+        XCTAssertEqual(byNumber["BS-11"]?["robot"] as? String, "rent-payments")
+        XCTAssertEqual(byNumber["BS-11"]?["history_key"] as? String, "L-2201-3")
+    }
 }

@@ -78,7 +78,9 @@ public struct ManualQueue {
         var o = Outcome(invoiceID: r.id, state: .booked, actor: Self.actor(user), action: "approved")
         let booking = Booking(postings: [Posting(account: input.account, dimensions: input.dimensions, netAmount: net, vatAmount: vat, vatCode: input.vatCode, text: r.invoiceNumber.map { "Invoice \($0)" })], pay: pay)
         guard let stored = try store.summary(r.id) else { throw BilagError("invoice-not-found", "invoice \(r.id) vanished while you approved it", remedy: "show it again with `bilag queue show \(r.id)`") }
-        o.booked = BookedInvoice(id: r.id, sha256: stored.sha256, summary: stored.summary, booking: booking, bookedBy: o.actor, robot: try store.decisions(invoice: r.id).last { $0.mode == "live" },
+        o.booked = BookedInvoice(id: r.id, sha256: stored.sha256, summary: stored.summary, booking: booking, bookedBy: o.actor,
+                                 // The robot that kept the invoice (its history files the booking); not one that declined it.
+                                 robot: try store.decisions(invoice: r.id).last { $0.mode == "live" && $0.outcome != "declined" && $0.outcome != "no-match" },
                                  invoice: pipeline.parsedInvoice(r))
         if let stop = try pipeline.paymentGuard.deviation(for: o.booked!, creditNotes: false) {
             throw BilagError(stop.code, "invoice \(r.id) cannot be paid as it stands: \(stop.message)",
