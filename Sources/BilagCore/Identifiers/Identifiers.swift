@@ -78,6 +78,12 @@ public enum Identifiers {
     /// An invoice number reduced to what a supplier means by it, for the duplicate check: its letters and digits,
     /// upper-cased (`cr-4711`, `CR 4711` and `CR-4711` are one number). Nil when it has neither.
     public static func invoiceNumberKey(_ raw: String) -> String? {
+        let key = compacted(raw)
+        return key.isEmpty ? nil : key
+    }
+
+    /// `raw`'s letters and digits, upper-cased: how a number written with spaces, dashes or dots is compared.
+    public static func compacted(_ raw: String) -> String {
         var out = ""
         out.reserveCapacity(raw.utf8.count)
         if raw.utf8.allSatisfy({ $0 < 0x80 }) {
@@ -91,7 +97,7 @@ public enum Identifiers {
         } else {
             for c in raw where c.isLetter || c.isNumber { out += c.uppercased() }
         }
-        return out.isEmpty ? nil : out
+        return out
     }
 
     static func stripCountry(_ raw: String, _ cc: String) -> String {

@@ -124,7 +124,7 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
             "vat_code": p.vatCode.map { .string($0) } ?? .null, "dimensions": .record(p.dimensions.mapValues { .string($0) }),
             "min_amount": p.minAmount.map { .number($0) } ?? .null, "max_amount": p.maxAmount.map { .number($0) } ?? .null,
             "cadence": p.cadence.map { .string($0) } ?? .null, "valid_from": .date(p.validFrom), "valid_to": p.isOpenEnded ? .null : .date(p.validTo),
-            "expired": .bool(asOf > p.validTo || asOf < p.validFrom),
+            "expired": .bool(!inForce(p)),
             "period_key": .string(Self.periodKey(periodDate, p.cadence)), "matched_by": .string(best.1.how),
             "others": .list(others.map { .string($0) }),
         ]
@@ -146,7 +146,7 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
         }
     }
 
-    static func compact(_ s: String) -> String { s.filter { $0.isLetter || $0.isNumber }.uppercased() }
+    static func compact(_ s: String) -> String { Identifiers.compacted(s) }
 
     /// The identifier values a text can be read as: each word (letters, digits, `-`, `/`, `.` inside it) without its
     /// separators, and each run of consecutive digit groups joined (a phone number written `40 11 22 33`).

@@ -53,8 +53,7 @@ extension HTTPConnector {
         let status = "HTTP \(a.status)"
         switch a.status {
         case 200..<300: return (true, status)
-        case 300..<400:
-            return (false, "\(status): a redirect\(a.header("Location").map { " to \(PersonalData.mask($0))" } ?? "") that bilag does not follow; set base_url to where the case system now answers")
+        case 300..<400: return (false, "\(status): \(redirect(a))")
         case 401, 403, 407: return (false, "\(status): the case system refuses bilag's credentials; check the token, the basic auth or the client certificate")
         case 404 where healthPath != nil: return (false, "\(status): no health path \(healthPath!) there; check base_url and health_path")
         case 400..<500 where healthPath == nil: return (true, "\(status) at the base URL: it answers (set health_path to check a path of the API itself)")

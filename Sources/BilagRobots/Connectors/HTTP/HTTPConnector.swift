@@ -212,11 +212,13 @@ public final class HTTPConnector: AsyncConnector, Sendable {
         let text = "\(target(r)): HTTP \(a.status)\(wish): \(Self.message(a.body))"
         if a.status == 429 { throw systemFailure("429", a.seconds, text, retryAfter: retryAfter) }
         if a.status >= 500 { throw systemFailure("5xx", a.seconds, text, retryAfter: retryAfter) }
-        if (300..<400).contains(a.status) {
-            let location = a.header("Location").map { " to \(PersonalData.mask($0))" } ?? ""
-            throw systemFailure("3xx", a.seconds, "\(text) (a redirect\(location); bilag follows none: set base_url to where the case system now answers)", retryAfter: retryAfter)
-        }
+        if (300..<400).contains(a.status) { throw systemFailure("3xx", a.seconds, "\(text) (\(Self.redirect(a)))", retryAfter: retryAfter) }
         if !definitive || !(400..<500).contains(a.status) || Self.notAboutTheUpdate.contains(a.status) { throw systemFailure("4xx", a.seconds, text, retryAfter: retryAfter) }
+    }
+
+    /// What a redirect answer says to do: bilag follows none.
+    static func redirect(_ a: HTTPAnswer) -> String {
+        "a redirect\(a.header("Location").map { " to \(PersonalData.mask($0))" } ?? "") that bilag does not follow; set base_url to where the case system now answers"
     }
 
     func systemFailure(_ resultClass: String, _ seconds: Double, _ message: String, retryAfter: Double?) -> ConnectorError {
