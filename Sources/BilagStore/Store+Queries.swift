@@ -136,3 +136,28 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// An invoice waiting for a case system to answer a lookup (`received`, reason `waiting-for-CONNECTOR`).
+    public struct LookupWait: Encodable, Sendable {
+        public var invoiceID: String
+        public var connector: String
+        public var since: String?
+        public var nextTry: String?
+        /// "waiting for case system X since …, last error: …" (personal ids masked when it was written).
+        public var message: String?
+        enum CodingKeys: String, CodingKey { case invoiceID = "invoice", connector, since, nextTry = "next_try", message }
+    }
+
+    /// The invoices waiting for a case system's answer, longest waiting first, and how many there are in all.
+    public func lookupWaits(limit: Int = 50) throws -> (waits: [LookupWait], total: Int) {
+        try pool.read { db in
+            let filter = "FROM invoice WHERE state = 'received' AND reason_code LIKE 'waiting-for-%'"
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) " + filter) ?? 0
+            let waits = try Row.fetchAll(db, sql: "SELECT id, reason_code, waiting_since, retry_at, reason_message " + filter + " ORDER BY waiting_since, id LIMIT ?", arguments: [limit]).map { r in
+                LookupWait(invoiceID: r[0], connector: String((r[1] as String).dropFirst("waiting-for-".count)), since: r[2], nextTry: r[3], message: r[4])
+            }
+            return (waits, total)
+        }
+    }
+}

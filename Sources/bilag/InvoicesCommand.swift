@@ -55,12 +55,18 @@ struct StatusCommand: ParsableCommand {
         let behind = try store.map { try StoreCheck(config: config, store: $0).journalFindings().findings } ?? []
         let out = Console()
         let caseUpdates = try store.map(CaseUpdateStatus.init(store:))
-        if json { try out.json(StatusView(counts: c, unclaimable: unclaimable, storeBehindOutbox: behind, connectors: ConnectorStatsFile.read(stateDirectory: config.statePath), caseUpdates: caseUpdates)); return }
+        let lookupsWaiting = try store.map { try LookupWaitStatus(store: $0) }
+        if json {
+            try out.json(StatusView(counts: c, unclaimable: unclaimable, storeBehindOutbox: behind, connectors: ConnectorStatsFile.read(stateDirectory: config.statePath), caseUpdates: caseUpdates,
+                                    lookupsWaiting: lookupsWaiting))
+            return
+        }
         for f in behind { out.line("WARNING: the store is behind its Outbox: \(f); the daemon will not start — see `bilag store check`") }
         if store == nil { out.line(NotRunYet.text(config)) }
         out.line("\(c.total) invoice(s) in \(config.databasePath)")
         for line in CountsText.lines(c) { out.line(line) }
         out.line("journal: \(c.journalEntries) line(s), \(c.journalUnflushed) not yet written to the Outbox")
+        for line in lookupsWaiting?.lines ?? [] { out.line(line) }
         for line in caseUpdates?.lines ?? [] { out.line(line) }
         if !unclaimable.isEmpty {
             out.line("\(unclaimable.count) file(s) in the Inbox that bilag cannot move (check their owner, permissions and attributes):")
@@ -80,6 +86,8 @@ struct StatusView: Encodable {
     var connectors: [ConnectorStatsSnapshot] = []
     /// Case updates by state, the bookings they hold, and those failing, refused or given up.
     var caseUpdates: CaseUpdateStatus?
+    /// Invoices waiting for a case system's answer to a lookup: connector, since, next try, last error.
+    var lookupsWaiting: LookupWaitStatus?
 
     func encode(to encoder: Encoder) throws {
         try counts.encode(to: encoder)
@@ -88,6 +96,7 @@ struct StatusView: Encodable {
         try c.encode(storeBehindOutbox, forKey: .storeBehindOutbox)
         try c.encode(connectors, forKey: .connectors)
         try c.encodeIfPresent(caseUpdates, forKey: .caseUpdates)
+        try c.encodeIfPresent(lookupsWaiting, forKey: .lookupsWaiting)
     }
-    enum Key: String, CodingKey { case unclaimable, storeBehindOutbox = "store_behind_outbox", connectors, caseUpdates = "case_updates" }
+    enum Key: String, CodingKey { case unclaimable, storeBehindOutbox = "store_behind_outbox", connectors, caseUpdates = "case_updates", lookupsWaiting = "lookups_waiting" }
 }

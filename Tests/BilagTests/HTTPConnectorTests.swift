@@ -274,6 +274,58 @@ final class HTTPConnectorTests: XCTestCase {
         XCTAssertEqual(benefits.stats?.requests["refused"], nil)
     }
 
+    /// A case system (or its gateway) that quotes bilag's credentials back — "token rejected: Bearer …" — never gets
+    /// them into a message: not the lookup's wait, not the write-back's, not a refusal, not the breaker's last error.
+    func testCredentialsACaseSystemEchoesAreTakenOutOfEveryMessage() throws {
+        let s = try CaseSystemServer(data: try caseData())
+        servers.append(s)
+        let token = "s3cr3t-TOKEN/abc+123"
+        let c = try connectors(s.connectorsYAML(extra: "    auth: { bearer_token_env: CS_TOKEN }\n"), environment: ["CS_TOKEN": token])
+        let health = try XCTUnwrap(c["health"])
+        let update = CaseUpdate(connector: "health", action: "mark-order-invoiced", params: ["order_id": .string("ORD-2026-0101"), "invoice_number": .string("M1"), "amount": .number(Amount(parsing: "405.00")!)], idempotencyKey: "key-e", invoiceID: "inv-e")
+        var messages: [String] = []
+        try s.faults(["echo:401"])
+        messages.append(unavailable { try health.lookup(query: "orders", params: order) })
+        try s.faults(["echo:503"])
+        messages.append(unavailable { try health.send(update) })
+        try s.faults(["echo:422"])
+        XCTAssertThrowsError(try health.send(update)) { e in
+            guard case let ConnectorError.refused(_, _, status, message) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(status, 422)
+            messages.append(message)
+        }
+        messages.append(health.stats.map { "\($0)" } ?? "")
+        for m in messages {
+            XCTAssertFalse(m.contains("s3cr3t") || m.contains("s3cr3t-TOKEN%2Fabc"), m)
+        }
+        XCTAssertTrue(messages[0].contains("token rejected: Bearer [secret]"), messages[0])
+        XCTAssertTrue(messages[2].contains("[secret]"), messages[2])
+    }
+
+    /// A write-back answered with a web server's or proxy's page for a route or method it does not have (a wrong
+    /// base_url or action path) is a misconfiguration, not the case system refusing the update: it waits and goes
+    /// again under its key (before, it withdrew the booking as `case-update-refused`). The API's own 404 (JSON) still
+    /// refuses.
+    func testAWebServersNotFoundPageOnAWriteBackWaitsInsteadOfRefusing() throws {
+        let (s, c) = try server()
+        let health = try XCTUnwrap(c["health"])
+        func update(_ key: String, order: String = "ORD-2026-0101") -> CaseUpdate {
+            CaseUpdate(connector: "health", action: "mark-order-invoiced", params: ["order_id": .string(order), "invoice_number": .string(key), "amount": .number(Amount(parsing: "405.00")!)], idempotencyKey: key, invoiceID: "inv-" + key)
+        }
+        for status in ["404", "405"] {
+            try s.faults(["html:" + status])
+            let message = unavailable { try health.send(update("w-" + status)) }
+            XCTAssertTrue(message.contains("HTTP \(status) with a body that is not JSON (text/html)") && message.contains("check base_url"), message)
+            XCTAssertNoThrow(try health.send(update("w-" + status)), "\(status): sent again under its key")
+        }
+        XCTAssertEqual(s.applied.count, 2, "\(s.applied)")
+        try s.faults(["404"])
+        XCTAssertThrowsError(try health.send(update("w-json"))) { e in
+            guard case let ConnectorError.refused(_, _, status, _) = e else { return XCTFail("the API's own 404 refuses: \(e)") }
+            XCTAssertEqual(status, 404)
+        }
+    }
+
     /// A write-back's number goes out as a JSON number, as the robot passed it — also once stored (the queued payload,
     /// and `updates.jsonl`, hold numbers as text) and read back, and in its reversal.
     func testWriteBackNumbersStayNumbersAfterTheUpdateWasStored() throws {

@@ -76,6 +76,20 @@ final class HTTPRobotTests: XCTestCase {
         let waiting = try w.record("m-booked")
         XCTAssertTrue(waiting.reasonMessage?.contains("waiting for case system health since") == true, waiting.reasonMessage ?? "")
         XCTAssertTrue(waiting.reasonMessage?.contains("last error") == true, waiting.reasonMessage ?? "")
+        // `bilag status` names it: the connector, since when, the next try and the last error (as `queue show`).
+        let bin = try BilagBinary.locate()
+        let status = try bin.run(["status", "--root", w.root], logDirectory: w.root)
+        XCTAssertTrue(status.succeeded, status.description)
+        XCTAssertTrue(status.stdout.contains("lookups waiting for a case system: 1 invoice(s)"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("invoice \(waiting.id): waiting for case system health since"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("last error") && status.stdout.contains("next try"), status.stdout)
+        XCTAssertFalse(status.stdout.contains("0101901234") || status.stdout.contains("010190-1234"), status.stdout)
+        let json = try bin.run(["status", "--json", "--root", w.root], logDirectory: w.root).jsonObject()
+        let waits = try XCTUnwrap((json["lookups_waiting"] as? [String: Any])?["invoices"] as? [[String: Any]], "\(json)")
+        XCTAssertEqual(waits.first?["invoice"] as? String, waiting.id)
+        XCTAssertEqual(waits.first?["connector"] as? String, "health")
+        XCTAssertNotNil(waits.first?["since"] as? String)
+        XCTAssertNotNil(waits.first?["next_try"] as? String)
         // A day later (the configured deadline is 24 hours) the next try gives up.
         let later = Date().addingTimeInterval(25 * 3600)
         w.pipeline.retryPolicy.now = { later }
@@ -167,6 +181,29 @@ final class HTTPRobotTests: XCTestCase {
         XCTAssertEqual(health["breaker"] as? String, "closed")
         XCTAssertNotNil((health["latency_ms"] as? [String: Any])?["p50"] as? Double)
         XCTAssertEqual(health["in_flight"] as? Int, 0)
+    }
+
+    /// A case system that quotes the bearer token it refused ("token rejected: Bearer …") gets it into nothing an
+    /// operator or a log sees: not the daemon's log lines, `bilag status` (text and `--json`), nor `queue show`.
+    func testAnEchoedTokenNeverReachesLogsStatusOrTheQueue() throws {
+        let s = try server()
+        let tokenFile = NSTemporaryDirectory() + "bilag-token-" + UUID().uuidString
+        cleanup.append(tokenFile)
+        try "s3cr3t-TOKEN-abc123\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let w = try RobotWorld(connectors: s.connectorsYAML(extra: "    auth: { bearer_token_file: \(tokenFile) }\n"))
+        try S.med("M1", note: "CPR 010190-1234", amount: "405.00").xml.write(toFile: w.root + "/Inbox/test/m1.xml", atomically: true, encoding: .utf8)
+        try s.faults(["echo:401", "echo:401", "echo:401", "echo:401"])
+        let bin = try BilagBinary.locate()
+        let run = try bin.run(["run", "--once", "--root", w.root], environment: ["BILAG_LOG_LEVEL": "debug"], logDirectory: w.root)
+        XCTAssertTrue(run.succeeded, run.description)
+        let id = try XCTUnwrap(try w.store.invoices(limit: 10).first?.id)
+        let outputs = [run.stdout, run.stderr,
+                       try bin.run(["status", "--root", w.root], logDirectory: w.root).stdout,
+                       try bin.run(["status", "--json", "--root", w.root], logDirectory: w.root).stdout,
+                       try bin.run(["queue", "show", id, "--root", w.root], logDirectory: w.root).stdout,
+                       try bin.run(["queue", "show", id, "--json", "--root", w.root], logDirectory: w.root).stdout]
+        XCTAssertTrue(outputs[3].contains("token rejected: Bearer [secret]"), outputs[3])
+        for o in outputs { XCTAssertFalse(o.contains("s3cr3t"), o) }
     }
 
     func testConnectorsCheckReportsAnswerLatencyPeerAndClientCertificate() throws {

@@ -77,11 +77,12 @@ final class SameInvoiceNumberTests: XCTestCase {
         try deliver("lower-case.xml", number: "cr-4711")
         try deliver("spaced.xml", number: " CR 4711 ", issued: "2026-11-21")
         try deliver("slashed.xml", number: "CR/4711", issued: "2026-11-22")
+        try deliver("full-width.xml", number: "ＣＲ－４７１１", issued: "2026-11-23")
         try deliver("batch-a.xml", number: "CR-5000")
         try deliver("batch-b.xml", number: "CR-5000", issued: "2026-11-11")
         try runOnce()
         o = try outcomes()
-        for name in ["new-date.xml", "lower-case.xml", "spaced.xml", "slashed.xml"] {
+        for name in ["new-date.xml", "lower-case.xml", "spaced.xml", "slashed.xml", "full-width.xml"] {
             XCTAssertEqual(o[name]?.state, "manual", "\(name): \(String(describing: o[name]))")
             XCTAssertEqual(o[name]?.reason, "duplicate-invoice", name)
             XCTAssertEqual(o[name]?.duplicateOf, first, "\(name) names the invoice it repeats")
@@ -117,5 +118,16 @@ final class SameInvoiceNumberTests: XCTestCase {
         XCTAssertEqual(Identifiers.invoiceNumberKey("0012"), "0012", "leading zeros are part of the number")
         XCTAssertNotEqual(Identifiers.invoiceNumberKey("12"), Identifiers.invoiceNumberKey("0012"))
         XCTAssertNil(Identifiers.invoiceNumberKey(" - / "))
+    }
+
+    /// A number typed with full-width characters (an East Asian keyboard, a PDF-to-UBL converter), ligatures or
+    /// another script's digits is the same number as read: before, `FW-４７１１` after `FW-4711` was paid again.
+    func testCompatibilityFormsAndOtherScriptsDigitsAreTheSameNumber() {
+        XCTAssertEqual(Identifiers.invoiceNumberKey("FW-４７１１"), "FW4711")
+        XCTAssertEqual(Identifiers.invoiceNumberKey("ＤＵＰ－９００１"), "DUP9001")
+        XCTAssertEqual(Identifiers.invoiceNumberKey("ﬁ-12"), "FI12", "a ligature is its letters")
+        XCTAssertEqual(Identifiers.invoiceNumberKey("CR-٤٧١١"), "CR4711", "Arabic-Indic digits")
+        XCTAssertEqual(Identifiers.invoiceNumberKey("fa-ø12"), "FAØ12", "a letter of its own stays itself")
+        XCTAssertNotEqual(Identifiers.invoiceNumberKey("FW-４７１２"), Identifiers.invoiceNumberKey("FW-4711"))
     }
 }

@@ -33,24 +33,46 @@ final class StoreQueryPlanTests: XCTestCase {
     /// A database from before the number key: the migration keys the numbers it holds, so an invoice sent again
     /// after the upgrade is found all the same.
     func testTheMigrationKeysTheNumbersOfAnOlderDatabase() throws {
+        let (store, folder) = try olderStore(upTo: "v9-perf-plan-version", booked: "cr-4711", keyedAs: nil)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        XCTAssertEqual(try store.pool.read { db in try String.fetchOne(db, sql: "SELECT number_key FROM invoice WHERE id = 'a'") }, "CR4711")
+        XCTAssertEqual(try sameKey(in: store, numberKey: "CR4711", invoiceNumber: "CR-4711"), Store.SameKey(id: "a", invoiceNumber: "cr-4711", issueDate: "2026-11-10"))
+    }
+
+    /// A store keyed before the key folded full-width forms (v10) has them keyed again, so a number paid as `FW-４７１１`
+    /// is found when it comes again as `FW-4711`.
+    func testTheMigrationKeysFullWidthNumbersAgain() throws {
+        // As v10 keyed it: the full-width characters kept as they were.
+        let (store, folder) = try olderStore(upTo: "v10-invoice-number-key", booked: "FW-４７１１", keyedAs: "FW４７１１")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        XCTAssertEqual(try store.pool.read { db in try String.fetchOne(db, sql: "SELECT number_key FROM invoice WHERE id = 'a'") }, "FW4711")
+        XCTAssertEqual(try sameKey(in: store, numberKey: "FW4711", invoiceNumber: "FW-4711")?.id, "a")
+    }
+
+    /// A store migrated up to `version` holding one booked invoice `a` (supplier 12345666, issued 2026-11-10) with
+    /// number `booked` and number key `keyedAs`, then opened (so migrated to the end); and its folder.
+    func olderStore(upTo version: String, booked number: String, keyedAs key: String?) throws -> (Store, String) {
         let dir = NSTemporaryDirectory() + "bilag-plan-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/bilag.sqlite"
         let old = try DatabaseQueue(path: path)
-        try Schema.migrator.migrate(old, upTo: "v9-perf-plan-version")
+        try Schema.migrator.migrate(old, upTo: version)
         try old.write { db in
-            try db.execute(sql: "INSERT INTO invoice (id, channel, source_path, stored_path, sha256, size, received_at, state, updated_at, document_kind, invoice_number, issue_date, seller_key) VALUES ('a', 'c', 'a.xml', 'a.xml', 'x', 1, '2026-11-01', 'booked', '2026-11-01', 'invoice', 'cr-4711', '2026-11-10', '12345666')")
+            let keyColumn = key == nil ? "" : ", number_key"
+            try db.execute(sql: "INSERT INTO invoice (id, channel, source_path, stored_path, sha256, size, received_at, state, updated_at, document_kind, invoice_number, issue_date, seller_key\(keyColumn)) VALUES ('a', 'c', 'a.xml', 'a.xml', 'x', 1, '2026-11-01', 'booked', '2026-11-01', 'invoice', ?, '2026-11-10', '12345666'\(key == nil ? "" : ", ?"))",
+                           arguments: StatementArguments([number] + (key.map { [$0] } ?? [])))
         }
         try old.close()
-        let store = try Store(path: path)
-        let key = try store.pool.read { db in try String.fetchOne(db, sql: "SELECT number_key FROM invoice WHERE id = 'a'") }
-        XCTAssertEqual(key, "CR4711")
-        let probe = Store.DuplicateProbe(id: "b", sha256: "y", businessKey: .init(sellerKey: "12345666", documentKind: .invoice, numberKey: "CR4711", invoiceNumber: "CR-4711", issueDate: "2026-11-20"))
+        return (try Store(path: path), dir)
+    }
+
+    /// The earlier invoice the duplicate check finds for a new invoice `b` of supplier 12345666 with this number.
+    func sameKey(in store: Store, numberKey: String, invoiceNumber: String) throws -> Store.SameKey? {
+        let probe = Store.DuplicateProbe(id: "b", sha256: "y", businessKey: .init(sellerKey: "12345666", documentKind: .invoice, numberKey: numberKey, invoiceNumber: invoiceNumber, issueDate: "2026-11-20"))
         try store.pool.write { db in
             try db.execute(sql: "INSERT INTO invoice (id, channel, source_path, stored_path, sha256, size, received_at, state, updated_at) VALUES ('b', 'c', 'b.xml', 'b.xml', 'y', 1, '2026-11-02', 'received', '2026-11-02')")
         }
-        XCTAssertEqual(try store.duplicateCandidates([probe])["b"]?.sameKey, Store.SameKey(id: "a", invoiceNumber: "cr-4711", issueDate: "2026-11-10"))
+        return try store.duplicateCandidates([probe])["b"]?.sameKey
     }
 
     /// Taking over case-update files asks for the files of a connector (`caseUpdateFileNames`): by index, never a scan

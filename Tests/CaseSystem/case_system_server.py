@@ -32,6 +32,7 @@ Writes are applied once per idempotency key (a repeat answers 409). Control, for
     POST /__reset_peak  -> peak_in_flight starts again from the requests open now
     fault "refuse[:MESSAGE]": the next request is answered 422 {"message"} and not applied
     fault "status:NNN": the next request is handled (a write applied) and answered with status NNN instead
+    fault "echo:NNN": the next request is answered NNN {"message": "token rejected: <its Authorization header>"}, not handled
     fault "html:NNN": the next request is answered NNN with a web server's HTML page (a 3xx with a Location), not handled
 Prints "PORT <n>" on stdout once listening on 127.0.0.1.
 """
@@ -165,6 +166,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(404, {"message": "not found"})
         if kind == "refuse":
             return self.answer(422, {"message": arg or "refused by the case system"})
+        if kind == "echo":
+            # A gateway that quotes the credentials it refused back to the caller.
+            return self.answer(int(arg or 401), {"message": "token rejected: %s" % self.headers.get("Authorization", "")})
         if kind == "html":
             status = int(arg)
             page = ("<html><head><title>%d</title></head><body><center><h1>%d</h1></center><hr><center>nginx</center></body></html>" % (status, status)).encode()

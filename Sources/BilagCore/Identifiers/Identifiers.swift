@@ -1,3 +1,5 @@
+import Foundation
+
 /// Check digits and shapes of the identifiers Danish and Norwegian invoices carry.
 public enum Identifiers {
     /// GS1 GLN/EAN-13 (also GTIN-8/12/14): the last digit is the mod-10 check digit with weights 3,1 from the right.
@@ -95,7 +97,19 @@ public enum Identifiers {
                 }
             }
         } else {
-            for c in raw where c.isLetter || c.isNumber { out += c.uppercased() }
+            // Compared as a person reads it: compatibility forms folded first (full-width `ＣＲ－４７１１`, ligatures,
+            // superscripts are `CR-4711`'s characters), and a decimal digit of any script is that digit.
+            for c in raw.precomposedStringWithCompatibilityMapping {
+                if c.isLetter {
+                    out += c.uppercased()
+                } else if c.isNumber {
+                    if c.unicodeScalars.count == 1, c.unicodeScalars.first!.properties.numericType == .decimal, let d = c.wholeNumberValue {
+                        out.unicodeScalars.append(Unicode.Scalar(UInt8(0x30 + d)))
+                    } else {
+                        out += String(c)
+                    }
+                }
+            }
         }
         return out
     }

@@ -44,6 +44,7 @@ extension HTTPConnector {
             out.detail = PersonalData.mask("\(e)")
             out.latencyMilliseconds = (e.seconds * 10_000).rounded() / 10
         }
+        out.detail = redaction.apply(out.detail)
         if case let .failure(e) = authorization { out.answers = false; out.detail += "; credentials: \(e)" }
         return out
     }

@@ -17,19 +17,29 @@ public final class HTTPConnector: AsyncConnector, Sendable {
     let counters = ConnectorStats()
     /// The `Authorization` header, or why the credentials could not be read (every request then fails with it).
     let authorization: Result<String?, HTTPConfigError>
+    /// The credentials as a case system might echo them back in an answer (a gateway's "token rejected: Bearer …"):
+    /// taken out of every message before it is logged, stored or shown.
+    let redaction: SecretRedaction
 
     public init(name: String, settings: HTTPConnectorSettings, environment: [String: String] = ProcessInfo.processInfo.environment, now: @escaping @Sendable () -> Date = { Date() }) {
         self.name = name
         self.settings = settings
         breaker = CircuitBreaker(threshold: settings.breakerFailures, openSeconds: settings.breakerOpenSeconds, now: now)
         multi = CurlMulti(maxInFlight: settings.maxInFlight, name: name)
-        authorization = Result {
+        let credentials = Result { () throws -> (header: String, secrets: [String])? in
             switch settings.auth {
             case .none: return nil
-            case let .bearer(source): return "Bearer " + (try source.read(environment: environment))
-            case let .basic(user, source): return "Basic " + Data("\(user):\(try source.read(environment: environment))".utf8).base64EncodedString()
+            case let .bearer(source):
+                let token = try source.read(environment: environment)
+                return ("Bearer " + token, [token])
+            case let .basic(user, source):
+                let password = try source.read(environment: environment)
+                let encoded = Data("\(user):\(password)".utf8).base64EncodedString()
+                return ("Basic " + encoded, [password, encoded])
             }
         }.mapError { ($0 as? HTTPConfigError) ?? HTTPConfigError("\($0)") }
+        authorization = credentials.map { $0?.header }
+        redaction = SecretRedaction((try? credentials.get())??.secrets ?? [])
     }
 
     deinit { multi.stop() }
@@ -63,7 +73,7 @@ public final class HTTPConnector: AsyncConnector, Sendable {
         if a.status == 404 && q.notFoundIsNone {
             // The API's own "no such record" (empty or JSON); a proxy's or web server's page (a wrong base_url or
             // route) is no answer about the record at all, and must not send the invoice to manual as "none".
-            guard a.body.isEmpty || (try? JSONSerialization.jsonObject(with: a.body, options: [.fragmentsAllowed])) != nil else {
+            guard !Self.isWebPage(a.body) else {
                 throw systemFailure("4xx", a.seconds, "\(target(request)): HTTP 404 with a body that is not JSON (\(a.header("Content-Type") ?? "no content type")): "
                                     + "not the API's answer; check base_url and the query's path", retryAfter: nil)
             }
@@ -146,9 +156,15 @@ public final class HTTPConnector: AsyncConnector, Sendable {
             settle("ok", a)
             return
         }
+        if Self.routeMissing.contains(a.status), Self.isWebPage(a.body) {
+            // A web server's or proxy's page, not the API's answer about this update (a wrong base_url or path, a
+            // method the route does not take): a misconfiguration, which must not withdraw bookings as refusals.
+            throw systemFailure("4xx", a.seconds, "\(target(request)): HTTP \(a.status) with a body that is not JSON (\(a.header("Content-Type") ?? "no content type")): "
+                                + "not the API's answer; check base_url and the action's method and path", retryAfter: nil)
+        }
         try refuseUnusable(a, request, definitive: true)
         settle("refused", a)
-        throw ConnectorError.refused(connector: name, action: update.action, status: a.status, message: Self.message(a.body))
+        throw ConnectorError.refused(connector: name, action: update.action, status: a.status, message: redaction.apply(Self.message(a.body)))
     }
 
     // MARK: the exchange
@@ -221,7 +237,16 @@ public final class HTTPConnector: AsyncConnector, Sendable {
         "a redirect\(a.header("Location").map { " to \(PersonalData.mask($0))" } ?? "") that bilag does not follow; set base_url to where the case system now answers"
     }
 
+    /// 404 and 405: the statuses a web server or proxy answers for a route or method it does not have.
+    static let routeMissing: Set<Int> = [404, 405]
+
+    /// A body that is not the API's own answer: not empty and not JSON (a web server's or proxy's page).
+    static func isWebPage(_ body: Data) -> Bool {
+        !body.isEmpty && (try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])) == nil
+    }
+
     func systemFailure(_ resultClass: String, _ seconds: Double, _ message: String, retryAfter: Double?) -> ConnectorError {
+        let message = redaction.apply(message)
         counters.record(resultClass, seconds: seconds)
         breaker.failed(message, retryAfter: retryAfter)
         return .unavailable(connector: name, message: message)
