@@ -15,7 +15,7 @@ public struct LookupWaitStatus: Encodable, Sendable {
 
     public var lines: [String] {
         guard total > 0 else { return [] }
-        var out = ["lookups waiting for a case system: \(total) invoice(s)" + (total > invoices.count ? " (the \(invoices.count) waiting longest below; `bilag queue list --state received` lists all)" : "")]
+        var out = ["lookups waiting for a case system: \(total) invoice(s)" + (total > invoices.count ? " (the \(invoices.count) waiting longest below; `bilag invoices list --state received` lists all)" : "")]
         for w in invoices {
             let message = w.message ?? "waiting for case system \(w.connector) since \(w.since ?? "?")"
             out.append("  invoice \(w.invoiceID): \(message)" + (w.nextTry.map { "; next try \($0)" } ?? ""))

@@ -5,7 +5,7 @@ import Foundation
 /// `bilag status` or `--json` output.
 struct SecretRedaction: Sendable {
     static let placeholder = "[secret]"
-    /// Each secret as written and percent-encoded, longest first (so a secret that contains another is taken whole).
+    /// Each secret as written, percent-encoded and JSON-escaped, longest first (a secret that contains another is taken whole).
     let forms: [String]
 
     init(_ secrets: [String]) {
