@@ -231,7 +231,7 @@ final class HTTPRobotTests: XCTestCase {
             try s.faults([fault])
             let o = try bin.run(["connectors", "check", "health", "--root", w.root], logDirectory: w.root)
             XCTAssertFalse(o.succeeded, "\(fault): \(o)")
-            XCTAssertTrue(o.stdout.contains(says), "\(fault): \(o.stdout)")
+            XCTAssertTrue(o.stdout.contains(says), "\(fault): \(o.description)")
         }
         XCTAssertTrue(try bin.run(["connectors", "check", "health", "--root", w.root], logDirectory: w.root).succeeded)
     }
