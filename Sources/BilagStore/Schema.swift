@@ -336,9 +336,9 @@ enum Schema {
         // written with characters beyond ASCII are keyed again (an ASCII number's key is unchanged).
         m.registerMigration("v11-invoice-number-key-folded") { db in
             let update = try db.makeStatement(sql: "UPDATE invoice SET number_key = ? WHERE rowid = ?")
-            for row in try Row.fetchAll(db, sql: "SELECT rowid, invoice_number FROM invoice WHERE invoice_number IS NOT NULL") {
+            // Only those rows are read (GLOB `[^ -~]`: a character outside printable ASCII), not a whole large store.
+            for row in try Row.fetchAll(db, sql: "SELECT rowid, invoice_number FROM invoice WHERE invoice_number GLOB '*[^ -~]*'") {
                 let number: String = row[1]
-                guard !number.utf8.allSatisfy({ $0 < 0x80 }) else { continue }
                 try update.execute(arguments: [Identifiers.invoiceNumberKey(number), row[0] as Int64])
             }
         }
