@@ -18,6 +18,12 @@ extension Store {
         try historyReader.booked(robot: robot, key: key, limit: limit, before: before, issuedOnOrBefore: issuedOnOrBefore)
     }
 
+    /// Runs `body` with every `bookedHistory` in it read from one snapshot of the database (a batch's decisions:
+    /// one read transaction instead of one per ask; see `HistoryReader.oneSnapshot`).
+    public func historyFromOneSnapshot<T>(_ body: () throws -> T) rethrows -> T {
+        try historyReader.oneSnapshot(body)
+    }
+
     /// The query of `bookedHistory` (its plan is tested: it must search by the named indexes, never scan).
     static let bookedHistorySQL = """
         SELECT d.invoice_id, d.amount, d.issue_date, d.invoice_number, d.period_key

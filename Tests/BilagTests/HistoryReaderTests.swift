@@ -97,4 +97,34 @@ final class HistoryReaderTests: XCTestCase {
         let size = try FileManager.default.attributesOfItem(atPath: dir + "/bilag.sqlite-wal")[.size] as? Int
         XCTAssertEqual(size, 0)
     }
+
+    /// A batch's asks share one read transaction (`historyFromOneSnapshot`): inside it each ask answers from the
+    /// snapshot of the first, as the pool would have at that moment; once the scope ends the next ask sees what was
+    /// committed meanwhile, and nothing holds the log back from a checkpoint.
+    func testOneSnapshotForABatchEndsWithIt() throws {
+        try add("a", state: "booked", issued: "2026-09-01")
+        let other = try DatabaseQueue(path: dir + "/bilag.sqlite")
+        var inside: [[String]] = []
+        try store.historyFromOneSnapshot {
+            inside.append(try store.bookedHistory(robot: "rent", key: "k", limit: 12).map(\.invoiceID))
+            try add("b", state: "booked", issued: "2026-10-01")
+            try other.write { try $0.execute(sql: "UPDATE invoice SET state = 'rejected' WHERE id = 'a'") }
+            inside.append(try store.bookedHistory(robot: "rent", key: "k", limit: 12).map(\.invoiceID))
+            inside.append(try store.bookedHistory(robot: "rent", key: "other", limit: 12).map(\.invoiceID))
+        }
+        XCTAssertEqual(inside, [["a"], ["a"], []], "the asks of one scope read the snapshot of its first")
+        XCTAssertEqual(try store.bookedHistory(robot: "rent", key: "k", limit: 12).map(\.invoiceID), ["b"])
+        let busy = try store.pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        XCTAssertEqual(busy, 0, "the scope's read transaction outlived it")
+
+        // A scope whose body throws ends its transaction too.
+        struct Stop: Error {}
+        XCTAssertThrowsError(try store.historyFromOneSnapshot {
+            _ = try store.bookedHistory(robot: "rent", key: "k", limit: 12)
+            throw Stop()
+        })
+        try other.write { try $0.execute(sql: "UPDATE invoice SET state = 'booked' WHERE id = 'a'") }
+        XCTAssertEqual(try store.bookedHistory(robot: "rent", key: "k", limit: 12).map(\.invoiceID), ["b", "a"])
+        XCTAssertEqual(try store.pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }, 0)
+    }
 }

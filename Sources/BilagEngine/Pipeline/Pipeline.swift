@@ -500,8 +500,11 @@ public final class Pipeline: @unchecked Sendable {
         // before this one" is then the same as the live decision's). The outcomes returned keep claim order.
         let order = Self.businessOrder(examined)
         var decided: [Outcome?] = Array(repeating: nil, count: files.count)
-        for i in order {
-            decided[i] = try outcome(for: files[i], examined[i], router: &router)
+        // The batch's history asks read one snapshot (nothing else decides meanwhile: `decideLock`), ended before apply.
+        try store.historyFromOneSnapshot {
+            for i in order {
+                decided[i] = try outcome(for: files[i], examined[i], router: &router)
+            }
         }
         let outcomes = decided.map { $0! }
         // Refused: another process (an operator's re-run) decided the invoice meanwhile; its outcome stands.
