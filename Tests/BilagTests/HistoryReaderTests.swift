@@ -127,4 +127,36 @@ final class HistoryReaderTests: XCTestCase {
         XCTAssertEqual(try store.bookedHistory(robot: "rent", key: "k", limit: 12).map(\.invoiceID), ["b", "a"])
         XCTAssertEqual(try store.pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }, 0)
     }
+
+    /// In one snapshot a key's history is read once and later asks of it are answered from those rows: every limit
+    /// and issue-date cut, in any order, must answer as the query through the pool does — also past the rows read at
+    /// once (`rowsAskedAtOnce`), where a cut that leaves out the latest rows needs rows beyond them.
+    func testAsksAnsweredFromAKeysRowsReadOnceAnswerAsThePoolDoes() throws {
+        try add("a", state: "booked", issued: "2026-09-01", period: "2026-09")
+        try add("b", state: "booked", amount: nil, issued: nil)
+        try add("c", state: "manual", issued: "2026-10-01")
+        try add("d", state: "booked", issued: "2026-10-01", period: "2026-10")
+        try add("f", state: "booked", robot: "plans", issued: "2026-10-01")
+        // More than are read at once: 45 months, the latest 40 after 2026-01-01.
+        for i in 0..<45 {
+            let month = 1 + i % 12, year = 2023 + (i + 8) / 12
+            try add(String(format: "m%02d", i), state: i % 7 == 3 ? "rejected" : "booked", key: "many", issued: String(format: "%04d-%02d-15", year, month))
+        }
+        XCTAssertGreaterThan(try throughThePool(robot: "rent", key: "many", limit: 100, before: nil, issuedOnOrBefore: nil).count, HistoryReader.rowsAskedAtOnce)
+        let asks: [(String, String, Int, String?)] = [("rent", "k", 4, "2026-09-30"), ("rent", "k", 25, nil), ("rent", "k", 1, "2026-08-01"), ("rent", "k", 2, nil),
+                                                       ("plans", "k", 3, nil), ("none", "k", 3, nil),
+                                                       ("rent", "many", 4, "2026-09-30"), ("rent", "many", 25, nil), ("rent", "many", 40, "2025-12-31"),
+                                                       ("rent", "many", 3, "2024-01-01"), ("rent", "many", 45, nil), ("rent", "many", 2, "2023-06-30"), ("rent", "many", 1, "2026-12-31")]
+        for order in [asks, asks.reversed(), asks.shuffled()] {
+            var inside: [[String]] = []
+            try store.historyFromOneSnapshot {
+                for (robot, key, limit, cut) in order {
+                    inside.append(try throughTheReader(robot: robot, key: key, limit: limit, before: nil, issuedOnOrBefore: cut))
+                }
+            }
+            for ((robot, key, limit, cut), got) in zip(order, inside) {
+                XCTAssertEqual(got, try throughThePool(robot: robot, key: key, limit: limit, before: nil, issuedOnOrBefore: cut), "\(robot) \(key) \(limit) \(String(describing: cut))")
+            }
+        }
+    }
 }
