@@ -168,7 +168,11 @@ public final class OutboxFiles: Sendable {
         let names = Self.list(directory).filter(isOwnFile)
         let candidates = fileNames().subtracting(known).sorted()
         let unknown = try candidates.map { file -> UnknownFile in
+            // A writer killed after its file appeared but before the manifest took its final name left the manifest
+            // under its pending name: written whole before the file was, it describes the file as well.
+            let present = FileManager.default.fileExists(atPath: directory + "/" + file)
             let lines = FileIO.read(directory + "/" + file).flatMap(writer.bookings(in:)) ?? OutboxManifest.read(manifestPath(file))?.entries
+                ?? (present ? OutboxManifest.read(pendingManifestPath(file))?.entries : nil)
             guard let lines, !lines.isEmpty else { return UnknownFile(name: file, lines: nil, misfits: []) }
             return UnknownFile(name: file, lines: lines, misfits: try store.journalFileMisfits(file, lines: lines, writer: name))
         }

@@ -109,6 +109,19 @@ public final class TemporaryRoot: Sendable {
         return o
     }
 
+    /// Runs `bilag ARGS --root ROOT` under strace, which kills it with SIGKILL at its `nth` call of `syscall` (a crash
+    /// at an exact step: `rename`, `link`, `fsync`, …); nil when strace is not installed (`scripts/setup` installs it).
+    public func bilagKilled(at syscall: String, nth: Int, _ arguments: [String], timeout: TimeInterval = 120) throws -> ProcessOutcome? {
+        guard let strace = ["/usr/bin/strace", "/bin/strace"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        let p = try BilagProcess(executable: strace, arguments: ["-f", "-qq", "-o", "/dev/null", "-e", "inject=\(syscall):signal=SIGKILL:when=\(nth)", binary.path] + arguments + ["--root", path],
+                                 environment: [:], logDirectory: logDirectory, label: "killed-at-\(syscall)-\(nth)")
+        guard let outcome = p.wait(timeout: timeout) else {
+            p.kill()
+            throw TestKitError("`bilag \(arguments.joined(separator: " "))` under strace did not finish within \(timeout) s")
+        }
+        return outcome
+    }
+
     /// Starts `bilag ARGS --root ROOT` in the background (e.g. `["run"]`, the daemon).
     public func start(_ arguments: [String], environment: [String: String] = [:], label: String? = nil) throws -> BilagProcess {
         try binary.start(arguments + ["--root", path], environment: environment, logDirectory: logDirectory, label: label)

@@ -95,4 +95,42 @@ final class OutboxCrashTests: XCTestCase {
         XCTAssertTrue(report.stdout.contains("in two files"), report.stdout)
         XCTAssertTrue(report.stdout.contains("checksum changed"), report.stdout)
     }
+
+    /// An operator's approval killed at each rename, link and unlink it makes (strace sends SIGKILL at exactly that
+    /// call: between a file and its manifest, between a manifest's pending and final name, …): the next `run` starts —
+    /// never `store-behind-outbox` —, and afterwards every booking is in one file of each writer, each file has its
+    /// manifest, and no temporary or pending file is left. The GL07 writer's format does not carry its bookings: a file
+    /// left beside a manifest still under its pending name is known by that manifest.
+    func testKilledAtEachStepOfWritingItsFilesTheNextRunTakesThemOverAndWritesEachBookingOnce() throws {
+        let config = """
+        intake:
+          readiness: rename
+        outbox:
+          writers:
+            journal: { kind: jsonl }
+            ubw: { kind: erp, layout: unit4-gl07, client: "K1", voucher_type: "IN", payable_account: "2400", vat_account: "2710" }
+
+        """
+        let kills = try TemporaryRoot.approvalsKilledAtEachStep(label: "gl07", prepare: { root in
+            let ids = try root.queuedInvoices(2, prefix: "S", config: config)
+            XCTAssertEqual(ids.count, 2)
+            return ids[0]
+        }) { root, step in
+            guard try root.restartedAfterAKillEverythingApproved(step) else { return }
+            XCTAssertEqual(try root.bilag(["store", "check"]).exitCode, 0, step)
+            let booked = try Store(path: root.databasePath).invoices(state: .booked, limit: 10).map(\.id).sorted()
+            XCTAssertEqual(booked.count, 2, step)
+            XCTAssertEqual(try root.journal().invoiceIDs.sorted(), booked, step)
+            var inGL07: [String] = []
+            let ubw = root.outbox + "/ubw", manifests = root.outbox + "/manifests/ubw"
+            for name in try FileManager.default.contentsOfDirectory(atPath: ubw).filter({ $0.hasPrefix("ubw-") }) {
+                let manifest = try XCTUnwrap(OutboxManifest.read(manifests + "/" + name + ".manifest.json"), "\(step): no manifest for \(name)")
+                XCTAssertEqual(manifest.sha256, OutboxManifest.sha256(try XCTUnwrap(FileIO.read(ubw + "/" + name))), "\(step): \(name)")
+                inGL07 += manifest.entries.map(\.invoiceID)
+            }
+            XCTAssertEqual(inGL07.sorted(), booked, "\(step): every booking in one GL07 file")
+            XCTAssertEqual(TemporaryRoot.leftovers(in: [ubw, manifests, root.journalDirectory, root.outbox + "/manifests/journal"]), [], step)
+        }
+        XCTAssertGreaterThan(kills, 6, "the approval was killed at too few steps to mean anything")
+    }
 }

@@ -45,4 +45,43 @@ extension TemporaryRoot {
         }
         return (kills, open)
     }
+
+    /// For each of `syscalls` and n = 1, 2, …: a fresh root from `prepare` (which returns the invoice to approve), its
+    /// approval killed by strace at its nth call of that syscall, then `check(root, step)`; until the approval makes
+    /// fewer such calls. Returns how many approvals were killed (0 with a failure when strace is missing).
+    static func approvalsKilledAtEachStep(_ syscalls: [String] = ["rename", "link", "unlink"], label: String,
+                                          prepare: (TemporaryRoot) throws -> String, check: (TemporaryRoot, String) throws -> Void) throws -> Int {
+        var kills = 0
+        for syscall in syscalls {
+            for n in 1...16 {
+                let root = try TemporaryRoot("\(label)-\(syscall)-\(n)")
+                let id = try prepare(root)
+                guard let killed = try root.bilagKilled(at: syscall, nth: n, approval(id)) else {
+                    XCTFail("strace is not installed: scripts/setup installs it")
+                    return 0
+                }
+                // The approval made fewer such calls: this call's sweep is done.
+                if killed.signal != SIGKILL { XCTAssertEqual(killed.exitCode, 0, "\(killed)"); break }
+                kills += 1
+                try check(root, "killed at \(syscall) #\(n)")
+            }
+        }
+        return kills
+    }
+
+    /// After a kill: `run --once` must start (false, with a failure, when it does not), then what is still in the
+    /// manual queue is approved and a last run finishes what is left.
+    func restartedAfterAKillEverythingApproved(_ step: String) throws -> Bool {
+        let restart = try bilag(["run", "--once"])
+        XCTAssertEqual(restart.exitCode, 0, "\(step): \(restart)")
+        guard restart.exitCode == 0 else { return false }
+        for id in try Store(path: databasePath).invoices(state: .manual, limit: 10).map(\.id) { try bilagSucceeding(TemporaryRoot.approval(id)) }
+        try bilagSucceeding(["run", "--once"])
+        return true
+    }
+
+    /// The names a killed writer may leave (`.pending-…`, `.tmp-…`) in these folders.
+    static func leftovers(in folders: [String]) -> [String] {
+        folders.flatMap { dir in ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasPrefix(".pending-") || $0.hasPrefix(".tmp-") }.map { dir + "/" + $0 } }
+    }
 }

@@ -58,6 +58,28 @@ final class PaymentCrashTests: XCTestCase {
         XCTAssertEqual(try root.bilag(["store", "check"]).exitCode, 0)
     }
 
+    /// An approval killed at each rename, link and unlink it makes while it files and writes the payment (strace
+    /// sends SIGKILL at exactly that call): the next `run` starts, the invoice is then in exactly one payment file with
+    /// its manifest, and no temporary or pending file is left in the bank's folders.
+    func testKilledAtEachStepOfWritingAPaymentFileTheInvoiceIsPaidOnceAndNothingIsLeftBehind() throws {
+        let kills = try TemporaryRoot.approvalsKilledAtEachStep(label: "bank", prepare: { root in
+            try root.writeConfig(F.config(extra: []))
+            for i in 1...2 {
+                try root.deliver(F.document("K-\(i)", supplier: "DK11111111", means: F.iban("DK5000400440116243", paymentID: "RF18539007547034")), to: "peppol/k-\(i).xml")
+            }
+            try root.bilagSucceeding(["run", "--once"])
+            return try XCTUnwrap(try Store(path: root.databasePath).invoices(state: .manual, limit: 10).map(\.id).first)
+        }) { root, step in
+            guard try root.restartedAfterAKillEverythingApproved(step) else { return }
+            let booked = try Store(path: root.databasePath).invoices(state: .booked, limit: 10).map(\.id)
+            XCTAssertEqual(booked.count, 2, step)
+            XCTAssertEqual(Set(try F.checkedPayments(outbox: root.outbox).keys), Set(booked), "\(step): each booked invoice in exactly one payment file")
+            XCTAssertEqual(TemporaryRoot.leftovers(in: [root.outbox + "/bank", root.outbox + "/manifests/bank"]), [], step)
+            XCTAssertEqual(try root.bilag(["store", "check"]).exitCode, 0, step)
+        }
+        XCTAssertGreaterThan(kills, 3, "the approval was killed at too few steps to mean anything")
+    }
+
     /// A database restored from before payment files were written is behind its Outbox: bilag refuses to run rather
     /// than pay those invoices again; and the report finds a payment file changed by hand.
     func testARestoredStoreDoesNotPayAgainAndTheReportFindsAChangedFile() throws {
