@@ -89,23 +89,66 @@ final class RobotFileTests: XCTestCase {
         assertRefused(text, line: 7, containing: "no connector named 'erp'")
     }
 
-    func testBrokenNewVersionKeepsTheLastGoodOneActive() throws {
+    /// A temporary robots folder holding `good` as `x.robot.yaml`, and a catalog of it (nothing loaded yet).
+    func folderWithGoodRobot() throws -> (String, RobotCatalog) {
         let dir = NSTemporaryDirectory() + "bilag-catalog-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         try Self.good.write(toFile: dir + "/x.robot.yaml", atomically: true, encoding: .utf8)
-        let catalog = RobotCatalog(folder: dir, connectors: connectors)
+        return (dir, RobotCatalog(folder: dir, connectors: connectors))
+    }
+
+    func testBrokenNewVersionKeepsTheLastGoodOneActive() throws {
+        let (dir, catalog) = try folderWithGoodRobot()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         catalog.reload(force: true)
         let before = try XCTUnwrap(catalog.robots.first)
         Thread.sleep(forTimeInterval: 0.01)
         try Self.good.replacingOccurrences(of: "> 0", with: "> ").write(toFile: dir + "/x.robot.yaml", atomically: true, encoding: .utf8)
-        catalog.reload()
+        // (Reloads as the daemon's: once the folder has been left alone for `settleSeconds`.)
+        catalog.reload(now: Date().addingTimeInterval(catalog.settleSeconds + 1))
         XCTAssertEqual(catalog.robots.first?.hash, before.hash, "the last good version stays active")
         XCTAssertEqual(catalog.loadErrors.count, 1)
         try Self.good.replacingOccurrences(of: "> 0", with: ">= 0").write(toFile: dir + "/x.robot.yaml", atomically: true, encoding: .utf8)
-        catalog.reload()
+        catalog.reload(now: Date().addingTimeInterval(catalog.settleSeconds + 1))
         XCTAssertNotEqual(catalog.robots.first?.hash, before.hash)
         XCTAssertTrue(catalog.loadErrors.isEmpty)
+    }
+
+    /// A change is loaded by the daemon's reload only once the folder has been left alone for `settleSeconds`: a file
+    /// still being written may check half-way. The first load, and a forced one (SIGHUP), do not wait.
+    func testAChangeIsLoadedOnlyOnceTheFolderHasSettled() throws {
+        let (dir, catalog) = try folderWithGoodRobot()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        XCTAssertEqual(catalog.reload().count, 1, "the first load does not wait")
+        let before = try XCTUnwrap(catalog.robots.first)
+        try Self.good.replacingOccurrences(of: "> 0", with: ">= 0").write(toFile: dir + "/x.robot.yaml", atomically: true, encoding: .utf8)
+        XCTAssertTrue(catalog.reload().isEmpty, "loaded while it may still be written")
+        XCTAssertEqual(catalog.robots.first?.hash, before.hash)
+        XCTAssertEqual(catalog.reload(now: Date().addingTimeInterval(catalog.settleSeconds + 1)).count, 1)
+        XCTAssertNotEqual(catalog.robots.first?.hash, before.hash)
+        try Self.good.write(toFile: dir + "/x.robot.yaml", atomically: true, encoding: .utf8)
+        XCTAssertEqual(catalog.reload(force: true).count, 1, "a forced reload does not wait")
+        XCTAssertEqual(catalog.robots.first?.hash, before.hash)
+    }
+
+    /// Two files naming one robot: the file that ran it keeps it (a staged copy never runs beside it or takes it
+    /// over), else the file named after it; the other is refused with the clash, and `robots check` says so.
+    func testTwoFilesNamingOneRobotRunOneAndTheOtherIsRefused() throws {
+        let (dir, catalog) = try folderWithGoodRobot()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        catalog.reload(force: true)
+        let live = try XCTUnwrap(catalog.robots.first)
+        // A copy to stage a change ("a-" sorts first), in shadow mode, its name not changed yet.
+        try Self.good.replacingOccurrences(of: "> 0", with: ">= 0").replacingOccurrences(of: "robot: x\n", with: "robot: x\nmode: shadow\n")
+            .write(toFile: dir + "/a-x-next.robot.yaml", atomically: true, encoding: .utf8)
+        catalog.reload(force: true)
+        XCTAssertEqual(catalog.robots.map(\.hash), [live.hash], "the robot runs alone, as it was")
+        XCTAssertEqual(catalog.loadErrors.keys.map { ($0 as NSString).lastPathComponent }, ["a-x-next.robot.yaml"])
+        XCTAssertTrue(catalog.loadErrors.values.first?.message.contains("robot name 'x' is used by Robots/x.robot.yaml too") == true, "\(catalog.loadErrors)")
+        // Another process (robots check) prefers the file named after the robot, and reports the clash.
+        let (ok, errors) = RobotCatalog(folder: dir, connectors: connectors).checkAll()
+        XCTAssertEqual(ok.map(\.hash), [live.hash])
+        XCTAssertEqual(errors.map(\.location.file), ["Robots/a-x-next.robot.yaml"])
     }
 
     /// The robots in force (kept, not worked out at each ask) follow every reload: a new priority reorders them,
