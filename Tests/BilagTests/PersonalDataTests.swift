@@ -145,6 +145,33 @@ final class PersonalDataTests: XCTestCase {
         }
     }
 
+    /// CPR numbers written with a word processor's dash or space, a tab, a slash, full-width digits or percent-encoded,
+    /// and a supplier identified under PEPPOL's scheme 9901 (DK:CPR): none reaches the daemon's log, the lists, `queue
+    /// show` or `inspect` unmasked.
+    func testCPRNumbersWrittenOtherwiseAreMaskedToo() throws {
+        let root = try TemporaryRoot()
+        try root.configure(readiness: "rename", pollIntervalMs: 25, more: "log:\n  level: trace\n")
+        let base = try InvoiceTemplate(corpus: "peppol-bis3/examples/base-example.xml")
+        let note = "Borgere: " + Self.otherSpellings.map(\.written).joined(separator: "; ")
+        let invoice = base.withNumber("CPR-SPELLINGS").withNote(note).withSellerEndpoint("2708061026", scheme: "9901")
+        try root.deliver(invoice.data, to: "peppol/spellings.xml")
+        let run = try root.bilagSucceeding(["run", "--once"])
+        let id = try XCTUnwrap(try root.records().first?.id)
+        var shown: [ProcessOutcome] = [run]
+        shown.append(try root.bilagSucceeding(["queue", "list"]))
+        shown.append(try root.bilagSucceeding(["queue", "list", "--json"]))
+        shown.append(try root.bilagSucceeding(["queue", "show", id, "--user", "viewer"]))
+        shown.append(try root.bilagSucceeding(["queue", "show", id, "--json", "--user", "viewer"]))
+        shown.append(try root.bilag(["inspect", root.path + "/" + "var/" + (try root.records().first?.storedPath ?? "")]))
+        XCTAssertTrue(shown.contains { $0.stdout.contains("XXXX") }, "the test shows none of the numbers")
+        let raw = Self.otherSpellings.map(\.written).map { $0.replacingOccurrences(of: "9901:", with: "") }
+        for o in shown {
+            for written in raw { XCTAssertFalse((o.stdout + o.stderr).contains(written), "\(written) shown by \(o.command)") }
+        }
+        let revealed = try root.bilagSucceeding(["queue", "show", id, "--reveal", "--purpose", "test", "--user", "auditor"])
+        XCTAssertTrue(revealed.stdout.contains("070786\u{2013}1006"), "reveal shows them as written")
+    }
+
     // MARK: PersonalData.maskCPR, unit level
 
     func testMaskCPRMasksRealDateCPRShapesWithAndWithoutDash() {
@@ -158,6 +185,28 @@ final class PersonalDataTests: XCTestCase {
         XCTAssertEqual(PersonalData.maskCPR("{\"cpr\":\"0101901234\"}"), "{\"cpr\":\"010190-XXXX\"}")
         // 29 February exists in 2000 (7th digit 4, year 00 → 2000)…
         XCTAssertEqual(PersonalData.maskCPR("2902004234"), "290200-XXXX")
+    }
+
+    /// However the digits and the separator are typed: a word processor's en dash or no-break hyphen, a minus sign, a
+    /// no-break or thin space, a tab, a slash, full-width digits (an Asian keyboard), percent-encoded in a URL; and a
+    /// PEPPOL identifier under scheme 9901 (DK:CPR) is a person's.
+    static let otherSpellings: [(written: String, masked: String)] = [
+        ("070786\u{2013}1006", "070786\u{2013}XXXX"), ("080887\u{00A0}1007", "080887\u{00A0}XXXX"), ("131292\u{2011}1012", "131292\u{2011}XXXX"),
+        ("121191\u{2212}1011", "121191\u{2212}XXXX"), ("140193\u{2009}1013", "140193\u{2009}XXXX"), ("150294\t1014", "150294\tXXXX"),
+        ("050584/1004", "050584/XXXX"), ("\u{FF10}\u{FF13}\u{FF10}\u{FF13}\u{FF18}\u{FF12}\u{FF0D}\u{FF11}\u{FF10}\u{FF10}\u{FF12}", "\u{FF10}\u{FF13}\u{FF10}\u{FF13}\u{FF18}\u{FF12}\u{FF0D}XXXX"),
+        ("020281%2D1001", "020281%2DXXXX"), ("120578%201122", "120578%20XXXX"), ("/citizens/120578%2d1122/referrals", "/citizens/120578%2dXXXX/referrals"),
+        ("9901:2708061026", "9901:270806-XXXX"),
+    ]
+
+    func testMaskCPROtherWaysOfWritingItsDigitsAndSeparator() {
+        for (written, masked) in Self.otherSpellings {
+            XCTAssertEqual(PersonalData.maskCPR("Borger " + written + " æøå"), "Borger " + masked + " æøå", written)
+            XCTAssertEqual(PersonalData.maskJSON("{\"note\":\"" + written + "\"}"), "{\"note\":\"" + masked + "\"}", written)
+        }
+        // Danish and Norwegian text with digits that are no CPR stays as it is, and so do other percent escapes.
+        for text in ["Lægehuset Århus 2026-12-05 ordre 4711", "søknad 12345678901234", "100%20 rabat", "a%2Db 12.500,00 kr.", "\u{FF11}\u{FF12}\u{FF13}"] {
+            XCTAssertEqual(PersonalData.maskCPR(text), text)
+        }
     }
 
     func testMaskCPRLeavesNumbersThatAreNoCPRAlone() {

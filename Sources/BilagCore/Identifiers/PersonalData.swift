@@ -7,11 +7,12 @@
 /// and `maskJSON` leaves organisation fields (`cvr`, `orgnr`, `ean`, an identifier whose `scheme` is an
 /// organisation scheme) alone. Everything else — notes, references, file names, free text — is masked.
 public enum PersonalData {
-    /// ICD/EAS codes and OIOUBL scheme names of identifiers that name organisations or locations, never people.
+    /// ICD/EAS codes and OIOUBL scheme names of identifiers that name organisations or locations, never people. (Not
+    /// 9901: PEPPOL's code for DK:CPR, a person.)
     public static let organisationSchemes: Set<String> = [
         "0002", "0007", "0009", "0037", "0060", "0088", "0096", "0097", "0106", "0130", "0135", "0142", "0151", "0183",
         "0184", "0188", "0190", "0191", "0192", "0193", "0195", "0196", "0198", "0199", "0200", "0201", "0204", "0208",
-        "0209", "0210", "0211", "0212", "0213", "0215", "0216", "9901", "9902", "9904", "9906", "9907", "9908", "9909",
+        "0209", "0210", "0211", "0212", "0213", "0215", "0216", "9902", "9904", "9906", "9907", "9908", "9909",
         "9910", "9913", "9914", "9915", "9918", "9919", "9920", "9922", "9923", "9924", "9925", "9926", "9927", "9928",
         "9929", "9930", "9931", "9932", "9933", "9934", "9935", "9936", "9937", "9938", "9939", "9940", "9941", "9942",
         "9943", "9944", "9945", "9946", "9947", "9948", "9949", "9950", "9951", "9952", "9953", "9955", "9957",
@@ -25,14 +26,15 @@ public enum PersonalData {
     /// Masks every personal id in `text`: a CPR number becomes `DDMMYY-XXXX`, a fødselsnummer `DDMMYYXXXXX` (the
     /// digits after the date replaced, separators kept). Used on every log line, audit detail and CLI output.
     public static func mask(_ text: String) -> String {
-        // Fast path: fewer than ten digits hold no personal id (most log values: words, short numbers, amounts).
+        // Fast path: fewer than ten digits hold no personal id (most log values: words, short numbers, amounts). A
+        // character beyond ASCII may be a digit or a separator too (`０３０３８２－１００２`), and so may `%2D`.
         var digits = 0
-        for b in text.utf8 where b &- 48 < 10 { digits += 1 }
+        for b in text.utf8 where b &- 48 < 10 || b >= 0xC0 || b == 0x25 { digits += 1 }
         guard digits >= 10 else { return text }
         var copy = text
         // Claim ids, timestamps and amounts have digits but no personal id: found without building anything.
         let masked: [UInt8]? = copy.withUTF8 { b in
-            guard nextID(b, from: 0, to: b.count) != nil else { return nil }
+            guard nextID(b, from: 0, to: b.count) != nil || needsFolding(b, 0..<b.count) else { return nil }
             var out: [UInt8] = []
             out.reserveCapacity(b.count + 4)
             appendMasked(b, 0..<b.count, into: &out)
@@ -48,7 +50,7 @@ public enum PersonalData {
     /// kept, every other string value and the text between them are masked.
     public static func maskJSON(_ text: String) -> String {
         var digits = 0
-        for b in text.utf8 where b &- 48 < 10 { digits += 1 }
+        for b in text.utf8 where b &- 48 < 10 || b >= 0xC0 || b == 0x25 { digits += 1 }
         guard digits >= 10 else { return text }
         var copy = text
         let out: [UInt8] = copy.withUTF8 { b in
@@ -93,6 +95,10 @@ public enum PersonalData {
 
     /// Appends `b[range]` to `out` with every personal id in it masked.
     static func appendMasked(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [UInt8]) {
+        if needsFolding(b, range) {
+            out.append(contentsOf: maskFolded(String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self)).utf8)
+            return
+        }
         var i = range.lowerBound
         while let id = nextID(b, from: i, to: range.upperBound) {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<id.lowerBound]))
@@ -109,13 +115,99 @@ public enum PersonalData {
         out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<range.upperBound]))
     }
 
+    // MARK: other ways of writing the digits and separators
+
+    /// Whether `b[range]` writes a digit or a separator otherwise than in ASCII — full-width or another script's
+    /// digits, an en dash, a no-break space, `%2D` — so that it is to be read folded (`maskFolded`). Letters such as
+    /// æ, ø and å are not: text in Danish and Norwegian stays on the fast path.
+    static func needsFolding(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let c = b[i]
+            if c < 0x80 {
+                if c == 0x25, i + 2 < range.upperBound, escapedSeparator(b[i + 1], b[i + 2]) != nil { return true }
+                i += 1
+                continue
+            }
+            let length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1
+            guard length > 1, i + length <= range.upperBound else { i += 1; continue }
+            var v = UInt32(c) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+            for j in 1..<length { v = (v << 6) | (UInt32(b[i + j]) & 0x3F) }
+            if let scalar = Unicode.Scalar(v), fold(scalar) != 0x3F { return true }
+            i += length
+        }
+        return false
+    }
+
+    /// The separator `%XY` encodes (space, dash, dot, underscore, slash, tab), or nil.
+    static func escapedSeparator(_ x: UInt8, _ y: UInt8) -> UInt8? {
+        func hex(_ h: UInt8) -> UInt8? { h &- 48 < 10 ? h - 48 : (h | 0x20) &- 97 < 6 ? (h | 0x20) - 87 : nil }
+        guard let a = hex(x), let b = hex(y) else { return nil }
+        let byte = a << 4 | b
+        return [0x20, 0x2D, 0x2E, 0x5F, 0x2F, 0x09].contains(byte) ? byte : nil
+    }
+
+    /// `text` with every personal id masked, read folded: any script's decimal digit counts as that digit, any dash
+    /// (and the minus sign) as `-`, any space as a space, and `%20`, `%2D`, `%2E`, `%5F`, `%2F`, `%09` as what they
+    /// encode. The digits after the date are masked as `X`; everything else is kept as written.
+    static func maskFolded(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        // One ASCII byte per folded character, and the scalars each stands for.
+        var folded: [UInt8] = []
+        var origin: [Range<Int>] = []
+        folded.reserveCapacity(scalars.count)
+        origin.reserveCapacity(scalars.count)
+        var k = 0
+        while k < scalars.count {
+            let c = scalars[k]
+            if c == "%", k + 2 < scalars.count, scalars[k + 1].isASCII, scalars[k + 2].isASCII,
+               let byte = escapedSeparator(UInt8(scalars[k + 1].value), UInt8(scalars[k + 2].value)) {
+                folded.append(byte); origin.append(k..<(k + 3)); k += 3
+                continue
+            }
+            folded.append(fold(c)); origin.append(k..<(k + 1)); k += 1
+        }
+        var ids: [Range<Int>] = []
+        folded.withUnsafeBufferPointer { b in
+            var i = 0
+            while let id = nextID(b, from: i, to: b.count) { ids.append(id); i = id.upperBound }
+        }
+        guard !ids.isEmpty else { return text }
+        var out = String.UnicodeScalarView()
+        var next = 0   // the next folded character not yet written
+        for id in ids {
+            for p in next..<id.lowerBound { out.append(contentsOf: scalars[origin[p]]) }
+            var seen = 0
+            for p in id {
+                let isDigit = folded[p] &- 48 < 10
+                if isDigit { seen += 1 }
+                if isDigit && seen > 6 { out.append("X") } else { out.append(contentsOf: scalars[origin[p]]) }
+                if id.count == 10 && seen == 6 && isDigit { out.append("-") }
+            }
+            next = id.upperBound
+        }
+        for p in next..<folded.count { out.append(contentsOf: scalars[origin[p]]) }
+        return String(out)
+    }
+
+    /// One scalar as the scanner reads it: ASCII as it is, a decimal digit as its digit, a dash as `-`, a space as a
+    /// space, anything else as `?` (neither a digit nor a separator).
+    static func fold(_ c: Unicode.Scalar) -> UInt8 {
+        if c.isASCII { return UInt8(c.value) }
+        let p = c.properties
+        if p.numericType == .decimal, let v = p.numericValue, v >= 0, v <= 9 { return 48 + UInt8(v) }
+        if p.generalCategory == .dashPunctuation || c == "\u{2212}" { return 0x2D }
+        if p.generalCategory == .spaceSeparator { return 0x20 }
+        return 0x3F
+    }
+
     /// Where the next personal id in `b[from..<to]` is: ten or eleven digits written together or in groups (10,
-    /// 11, 6+4, 6+5 or 4+2+4 digits, one space, dash or underscore between groups; or day, month and year apart,
+    /// 11, 6+4, 6+5 or 4+2+4 digits, one space, tab, dash, slash or underscore between groups; or day, month and year apart,
     /// 2+2+2+4 or 2+2+2+5, where a dot may part them too: `01.01.90-1234`) that form a CPR number or a
     /// fødselsnummer, not written after an organisation scheme. Allocates nothing unless the shape fits.
     static func nextID(_ b: UnsafeBufferPointer<UInt8>, from: Int, to n: Int) -> Range<Int>? {
         @inline(__always) func isDigit(_ j: Int) -> Bool { j >= 0 && j < n && b[j] &- 48 < 10 }
-        @inline(__always) func isSeparator(_ j: Int) -> Bool { j >= 0 && j < n && (b[j] == 0x20 || b[j] == 0x2D || b[j] == 0x5F || b[j] == 0x2E) }
+        @inline(__always) func isSeparator(_ j: Int) -> Bool { j >= 0 && j < n && (b[j] == 0x20 || b[j] == 0x2D || b[j] == 0x5F || b[j] == 0x2E || b[j] == 0x2F || b[j] == 0x09) }
         @inline(__always) func runEnd(_ j: Int) -> Int { var e = j; while isDigit(e) { e += 1 }; return e }
         var i = from
         while i < n {
