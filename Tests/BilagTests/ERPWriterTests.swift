@@ -137,6 +137,13 @@ final class ERPWriterTests: XCTestCase {
         }
         XCTAssertEqual(column(records[2], "apar_name"), "Lódz Sp. z o.o.")
         XCTAssertEqual(column(records[0], "description"), "Husleje é  måned - ? o", "CR and LF each a space")
+        // The other line breaks — NEL (a C1 control, byte 0x85 in ISO-8859-1), the line and paragraph separators — and
+        // C1 controls are spaces too: a byte 0x85 would end the record for a reader that takes NEL as a line break.
+        var breaks = entries()
+        for i in breaks.indices { breaks[i].booked.postings[0].text = "CRLF\r\nline\u{2028}LS\u{85}NEL\u{2029}PS\u{9B}CSI" }
+        let broken = try writer.render(breaks).split(separator: 0x0A)
+        XCTAssertTrue(broken.allSatisfy { $0.count == width + 1 && !$0.contains(0x85) && !$0.contains(0x9B) }, "every record \(width) bytes, no C1 control")
+        XCTAssertEqual(column(broken[0], "description"), "CRLF  line LS NEL PS CSI")
         // A separated file in ISO-8859-1 likewise; in UTF-8 the text stays as it is, composed.
         let csv = ERPWriter(name: "erp", layout: try ERPLayout.parse("format: separated\ncharset: ISO-8859-1\nroles: [payable]\nfields:\n  - { field: supplier_name }\n", source: "l1"))
         XCTAssertEqual(try csv.render(Array(e.prefix(1))), Data([0x4C, 0xF3, 0x64, 0x7A] + Array(" Sp. z o.o.\n".utf8)))

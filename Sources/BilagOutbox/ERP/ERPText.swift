@@ -6,7 +6,8 @@ import Foundation
 /// outside the set is written as its nearest Latin-1 letter or sign where there is one ("ő" → "o", "Ł" → "L", "–" →
 /// "-", "’" → "'") and as `?` otherwise, so every character stays one byte and fixed widths hold. (Foundation's lossy
 /// conversion gives no bytes at all on Linux for text with one such character: the whole file could not be written.)
-/// In a fixed-width record, line breaks, tabs and other control characters are spaces: a record is one line.
+/// In a fixed-width record, line breaks (NEL and the line and paragraph separators too), tabs and other control
+/// characters are spaces: a record is one line.
 enum ERPText {
     /// `raw` as a field of a record holds it.
     static func value(_ raw: String, charset: ERPLayout.Charset, fixed: Bool) -> String {
@@ -18,10 +19,18 @@ enum ERPText {
         out.reserveCapacity(composed.utf8.count)
         for c in composed {
             let scalars = c.unicodeScalars
-            if fixed, scalars.allSatisfy({ $0.value < 0x20 || $0.value == 0x7F }) { out.append(" "); continue }
+            if fixed, scalars.allSatisfy(isBreakOrControl) { out.append(" "); continue }
             if charset == .latin1 { out.append(latin1(c)) } else { out.append(c) }
         }
         return out
+    }
+
+    /// A control character (C0, DEL, C1: NEL U+0085 is one) or a line or paragraph separator (U+2028, U+2029).
+    static func isBreakOrControl(_ s: Unicode.Scalar) -> Bool {
+        switch s.properties.generalCategory {
+        case .control, .lineSeparator, .paragraphSeparator: return true
+        default: return false
+        }
     }
 
     /// One character in ISO-8859-1: itself, its nearest Latin-1 spelling of one character, or `?`.
