@@ -18,6 +18,7 @@ final class RobotCommandTests: XCTestCase {
         var text = try String(contentsOfFile: tariffs, encoding: .utf8)
         text = text.replacingOccurrences(of: "LÆ 145,1130.00,1335.00,2026-04-01,", with: "LÆ 145,1130.00,1335.00,2026-04-01,2026-10-31\nLÆ 145,1130.00,1450.00,2026-11-01,")
         try text.write(toFile: tariffs, atomically: true, encoding: .utf8)
+        try w.leaveRobotsAlone()
         _ = try w.pipeline.pass()
         let r = try w.record("t1")
         XCTAssertEqual(r.state, .booked, "re-evaluated under the new tariff row: \(r.reasonCode ?? "")")

@@ -13,10 +13,10 @@ import XCTest
 final class RobotFileTests: XCTestCase {
     let connectors: Set<String> = ["health", "benefits"]
 
-    func load(_ text: String, file: String = "Robots/x.robot.yaml") -> Result<Robot, RobotLanguageErrorBox> {
+    func load(_ text: String, file: String = "Robots/x.robot.yaml", eans: String = "ean,costcentre\n5798000000117,1100\n") -> Result<Robot, RobotLanguageErrorBox> {
         let dir = NSTemporaryDirectory() + "bilag-robot-" + UUID().uuidString
         try? FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
-        try? "ean,costcentre\n5798000000117,1100\n".write(toFile: dir + "/data/eans.csv", atomically: true, encoding: .utf8)
+        try? eans.write(toFile: dir + "/data/eans.csv", atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try? text.write(toFile: dir + "/x.robot.yaml", atomically: true, encoding: .utf8)
         do { return .success(try RobotLoader(connectors: connectors).load(path: dir + "/x.robot.yaml", displayPath: file)) } catch let e as RobotLanguageError {
@@ -46,6 +46,43 @@ final class RobotFileTests: XCTestCase {
         }
     }
 
+    /// A table row with a field too many (a separator in an unquoted value), one left out, or a quote never closed is
+    /// refused with its line — never loaded with its values shifted, filled with nothing or dropped; a spreadsheet's
+    /// empty trailing fields are fine.
+    func testARaggedTableRowIsRefusedWithItsLine() throws {
+        let robot = """
+        robot: x
+        tables:
+          eans:
+            file: data/eans.csv
+            columns: { ean: string, costcentre: string }
+        match: buyer.ean in eans.ean
+        steps:
+          - book:
+              account: "1000"
+        """
+        let cases: [(csv: String, message: String?)] = [
+            ("ean,costcentre\n5798000000117,1100\n5798000000124,1100,Jobcenter, Nord\n", "line 3 has 4 field(s), the header 2"),
+            ("ean,costcentre\n5798000000117\n", "line 2 has 1 field(s), the header 2"),
+            ("ean,costcentre\n5798000000117,1100\n\"5798000000124,1100\n5798000000131,1100\n", "line 3: a quote (\") is opened and never closed"),
+            ("ean,costcentre\n5798000000117,1100,,\n5798000000124,\"1100\"\n", nil),
+        ]
+        for (csv, message) in cases {
+            switch load(robot, eans: csv) {
+            case let .success(r):
+                XCTAssertNil(message, "loaded \(csv)")
+                XCTAssertEqual(r.tables["eans"]?.rows.count, 2)
+            case let .failure(box):
+                guard let message else { XCTFail("\(box.error)"); continue }
+                XCTAssertTrue(box.error.description.contains("table eans: Robots/data/eans.csv " + message) || box.error.description.contains("eans.csv " + message), "\(box.error)")
+            }
+        }
+        // The same reader takes the payee accounts, plans and case-data files: refused there alike.
+        XCTAssertThrowsError(try CSV.records("cvr,iban\n12345678,DK50 0040 0440, 116243\n", file: "accounts.csv")) { error in
+            XCTAssertEqual("\(error)", "accounts.csv line 2 has 3 field(s), the header 2 (cvr, iban); a value holding the separator must be quoted, and every row needs every column (empty if it has no value)")
+        }
+    }
+
     func testGoodRobotLoads() throws {
         guard case let .success(r) = load(Self.good) else { return XCTFail("did not load") }
         XCTAssertEqual(r.name, "x")
@@ -59,6 +96,21 @@ final class RobotFileTests: XCTestCase {
     func testYAMLErrorIsRefusedWithLine() {
         // Reported where the unclosed bracket opens (line 6), not where the reader gave up on it (line 7).
         assertRefused(Self.good.replacingOccurrences(of: "  - book:", with: "  - book: [unclosed"), line: 6, column: 11, containing: "YAML")
+    }
+
+    /// A robot file saved as Latin-1 is refused with the line of its first such letter (read as UTF-8 it matched
+    /// nothing, silently); one with a UTF-8 byte-order mark (older Windows editors) loads as without it.
+    func testAFileInAnotherEncodingIsRefusedAndAByteOrderMarkIsNoContent() throws {
+        let text = Self.good.replacingOccurrences(of: "match: buyer.ean != null", with: "match: seller.name == \"Lægehuset Algade\"")
+        let latin1 = try XCTUnwrap(text.data(using: .isoLatin1))
+        XCTAssertThrowsError(try RobotLoader(connectors: connectors).load(data: latin1, path: "/x.robot.yaml", displayPath: "Robots/x.robot.yaml")) { error in
+            let e = error as? RobotLanguageError
+            XCTAssertEqual(e?.location.line, 2, "\(error)")
+            XCTAssertTrue(e?.message.contains("not UTF-8") == true && e?.message.contains("save it as UTF-8") == true, "\(error)")
+        }
+        let bom = Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)
+        let robot = try RobotLoader(connectors: connectors).load(data: bom, path: "/x.robot.yaml", displayPath: "Robots/x.robot.yaml")
+        XCTAssertEqual(robot.name, "x")
     }
 
     func testUnknownFieldIsRefused() {

@@ -23,7 +23,19 @@ public struct RobotLoader: Sendable {
 
     public func load(data: Data, path: String, displayPath: String) throws -> Robot {
         let y = YAMLReader(file: displayPath)
-        let text = String(decoding: data, as: UTF8.self)
+        // A file saved by an older Windows editor: its byte-order mark is no content. One in another encoding than
+        // UTF-8 is refused with its line (read as UTF-8 it would hold `L\u{FFFD}gehuset` and match nothing).
+        var bytes = data
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        guard let text = String(data: bytes, encoding: .utf8) else {
+            var line = 1
+            for part in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+                if String(data: Data(part), encoding: .utf8) == nil { break }
+                line += 1
+            }
+            throw RobotLanguageError(location: SourceLocation(file: displayPath, line: line, column: 1),
+                                     message: "the robot file is not UTF-8 (this line holds a letter in another encoding, such as Latin-1 or Windows-1252); save it as UTF-8")
+        }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else { throw y.error(nil, "the robot file is empty") }

@@ -27,7 +27,9 @@ public enum TableLoader {
             }
             raw = arr.map { $0.mapValues { v in (v as? String) ?? "\(v)" } }
         } else {
-            raw = try CSV.records(text, file: displayPath)
+            do { raw = try CSV.records(text, file: displayPath) } catch let e as CSVError {
+                throw RobotLanguageError(location: location, message: "table \(name): \(e.message)")
+            }
         }
         var rows: [[String: Value]] = []
         for (i, r) in raw.enumerated() {
@@ -113,26 +115,43 @@ public enum TableLoader {
 }
 
 /// A small RFC 4180 CSV reader (quoted fields, doubled quotes, comma or semicolon separator, `#` comment lines).
+///
+/// A row with another number of fields than the header — a separator too many in a value, a cell left out — and a
+/// quote never closed are refused with their line, never loaded with the values shifted, cut off or lost; empty
+/// fields after the last column (a spreadsheet's trailing separators) are allowed.
 public enum CSV {
     public static func records(_ text: String, file: String) throws -> [[String: String]] {
-        let lines = rows(text)
-        guard let header = lines.first else { return [] }
-        let names = header.map { $0.trimmingWhitespace(includingNewlines: false) }
-        return lines.dropFirst().filter { !($0.count == 1 && $0[0].isEmpty) }.map { fields in
-            var r: [String: String] = [:]
-            for (i, n) in names.enumerated() { r[n] = i < fields.count ? fields[i] : "" }
-            return r
+        let read = numberedRows(text)
+        if let line = read.unclosedQuoteAt {
+            throw CSVError(message: "\(file) line \(line): a quote (\") is opened and never closed; close it, or double a quote inside a quoted value (\"\")")
         }
+        guard let header = read.rows.first else { return [] }
+        let names = header.fields.map { $0.trimmingWhitespace(includingNewlines: false) }
+        var out: [[String: String]] = []
+        for row in read.rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
+            let extra = row.fields.dropFirst(names.count)
+            guard row.fields.count >= names.count, extra.allSatisfy({ $0.trimmingWhitespace(includingNewlines: false).isEmpty }) else {
+                throw CSVError(message: "\(file) line \(row.line) has \(row.fields.count) field(s), the header \(names.count) (\(names.joined(separator: ", "))); a value holding the separator must be quoted, and every row needs every column (empty if it has no value)")
+            }
+            var r: [String: String] = [:]
+            for (i, n) in names.enumerated() { r[n] = row.fields[i] }
+            out.append(r)
+        }
+        return out
     }
 
-    public static func rows(_ text: String) -> [[String]] {
+    public static func rows(_ text: String) -> [[String]] { numberedRows(text).rows.map(\.fields) }
+
+    /// The rows with the line each starts on, and the line of a quote left open at the end of the text (nil: none).
+    public static func numberedRows(_ text: String) -> (rows: [(line: Int, fields: [String])], unclosedQuoteAt: Int?) {
         let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         let firstLine = body.prefix { $0 != "\n" }
         let sep: Character = firstLine.filter({ $0 == ";" }).count > firstLine.filter({ $0 == "," }).count ? ";" : ","
-        var out: [[String]] = []
+        var out: [(line: Int, fields: [String])] = []
         var row: [String] = []
         var field = ""
         var quoted = false
+        var line = 1, rowLine = 1, quoteLine = 1
         var chars = Array(body)
         chars.append("\n")
         var i = 0
@@ -141,16 +160,22 @@ public enum CSV {
             if quoted {
                 if ch == "\"" {
                     if i + 1 < chars.count, chars[i + 1] == "\"" { field.append("\""); i += 1 } else { quoted = false }
-                } else { field.append(ch) }
+                } else {
+                    if ch == "\n" || ch == "\r\n" { line += 1 }
+                    field.append(ch)
+                }
             } else if ch == "\"" && field.isEmpty {
                 quoted = true
+                quoteLine = line
             } else if ch == sep {
                 row.append(field); field = ""
             } else if ch == "\n" || ch == "\r\n" {
                 row.append(field); field = ""
                 let isComment = row.first?.hasPrefix("#") == true
-                if !isComment && !(row.count == 1 && row[0].trimmingWhitespace(includingNewlines: false).isEmpty) { out.append(row) }
+                if !isComment && !(row.count == 1 && row[0].trimmingWhitespace(includingNewlines: false).isEmpty) { out.append((rowLine, row)) }
                 row = []
+                line += 1
+                rowLine = line
                 i += 1
                 continue
             } else if ch != "\r" {
@@ -158,6 +183,12 @@ public enum CSV {
             }
             i += 1
         }
-        return out
+        return (out, quoted ? quoteLine : nil)
     }
+}
+
+/// A CSV file that cannot be read as its header says, with the line and what to do.
+public struct CSVError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }
