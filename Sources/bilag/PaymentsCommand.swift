@@ -1,6 +1,7 @@
 import ArgumentParser
 import BilagCore
 import BilagEngine
+import BilagOutbox
 import BilagStore
 import Foundation
 
@@ -30,7 +31,7 @@ struct PaymentsCommand: ParsableCommand {
             let out = Console()
             if json { out.write(try out.jsonLines(payments)); return }
             out.table(["INVOICE", "STATE", "SUPPLIER", "AMOUNT", "DUE", "FILE", "REASON"], payments.map {
-                [$0.invoiceID, $0.state, $0.supplierName ?? $0.supplierKey ?? "-", "\($0.currency) \($0.openAmount.rounded(2))", $0.dueDate ?? "-", $0.file ?? "-", $0.reason ?? ""]
+                [$0.invoiceID, $0.state, $0.supplierName ?? $0.supplierKey ?? "-", "\($0.currency) \($0.openAmount.rounded(Voucher.minorUnit($0.currency)))", $0.dueDate ?? "-", $0.file ?? "-", $0.reason ?? ""]
             })
         }
     }

@@ -72,7 +72,7 @@ struct ReportCommand: ParsableCommand {
         }
 
         static func money(_ amounts: [String: Amount]) -> String {
-            amounts.isEmpty ? "-" : amounts.keys.sorted().map { "\($0) \(amounts[$0]!.rounded(2))" }.joined(separator: ", ")
+            amounts.isEmpty ? "-" : amounts.keys.sorted().map { "\($0) \(amounts[$0]!.rounded(Voucher.minorUnit($0)))" }.joined(separator: ", ")
         }
     }
 

@@ -136,6 +136,36 @@ final class PaymentFileTests: XCTestCase {
         XCTAssertTrue(report.ok)
     }
 
+    /// An amount is written in its currency's minor unit (ISO 4217): yen with no decimals (a bank refuses
+    /// `JPY 1656.00`), Kuwaiti dinar with three; the manifest and `payments list` likewise.
+    func testAmountsAreWrittenInTheirCurrencysMinorUnit() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        let pipeline = try root.bookingPipeline()
+        let r = try root.run(pipeline, [
+            ("jpy", F.document("Y-1", supplier: "DE77777777", means: F.iban("DE89370400440532013000", bic: "COBADEFFXXX"), currency: "JPY")),
+            ("kwd", F.document("W-1", supplier: "DE66666666", means: F.iban("DE89370400440532013000", bic: "COBADEFFXXX"), currency: "KWD")),
+            ("dkk", F.document("D-1", supplier: "DK11111111", means: F.iban("DK5000400440116243"))),
+        ])
+        for name in ["jpy", "kwd", "dkk"] { XCTAssertEqual(r[name]?.state, .booked, "\(name): \(String(describing: r[name]?.reasonMessage))") }
+        let paid = try F.checkedPayments(outbox: root.outbox)
+        XCTAssertEqual(paid.count, 3)
+        let file = try XCTUnwrap(paid.values.first?.file)
+        let xml = try String(contentsOfFile: root.outbox + "/bank/" + file, encoding: .utf8)
+        func instructed(_ currency: String) -> String? {
+            guard let s = xml.range(of: "<InstdAmt Ccy=\"\(currency)\">"), let e = xml.range(of: "</InstdAmt>", range: s.upperBound..<xml.endIndex) else { return nil }
+            return String(xml[s.upperBound..<e.lowerBound])
+        }
+        XCTAssertEqual(instructed("JPY"), "1656")
+        XCTAssertEqual(instructed("KWD"), "1656.250")
+        XCTAssertEqual(instructed("DKK"), "1656.25")
+        let manifest = try XCTUnwrap(PaymentManifest.read(root.outbox + "/manifests/bank/" + file + ".manifest.json"))
+        XCTAssertEqual(manifest.sums["JPY"]?.description, "1656")
+        XCTAssertEqual(manifest.sums["KWD"]?.description, "1656.250")
+        let list = try root.bilagSucceeding(["payments", "list"])
+        XCTAssertTrue(list.stdout.contains("JPY 1656 ") || list.stdout.contains("JPY 1656\n"), list.stdout)
+    }
+
     /// Payments due on different banking days within `days_ahead` go into one file, one PmtInf per execution date,
     /// each on the due date or the banking day after it.
     func testOnePmtInfPerExecutionDateEachOnABankingDay() throws {

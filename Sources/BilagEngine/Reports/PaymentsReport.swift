@@ -104,7 +104,7 @@ public struct PaymentsReport: Encodable, Sendable {
                 theirs.append(p)
             }
             // The file's count and sums are those of the invoices the store filed in it.
-            let stored = PaymentManifest.sums(theirs.map { PaymentManifest.Entry(invoiceID: $0.invoiceID, seq: $0.seq, currency: $0.currency, amount: $0.openAmount.rounded(2), requestedDate: $0.requestedDate) })
+            let stored = PaymentManifest.sums(theirs.map { PaymentManifest.Entry(invoiceID: $0.invoiceID, seq: $0.seq, currency: $0.currency, amount: $0.openAmount.rounded(Voucher.minorUnit($0.currency)), requestedDate: $0.requestedDate) })
             if checksum == "changed" || stored != manifest.sums || manifest.count != manifest.payments.count || recorded[name].map({ $0.count != manifest.count }) ?? true {
                 mismatched.append(name)
             }

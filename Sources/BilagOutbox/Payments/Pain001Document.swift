@@ -36,7 +36,8 @@ public struct Pain001Document: Sendable {
             guard settings.supports(i) else {
                 throw BilagError("payment-unwritable", "\(settings.version.rawValue) cannot carry the payment of invoice \(p.invoiceID) to \(i.label)", remedy: "use version: pain.001.001.03 for FIK and giro payments")
             }
-            return Transfer(payment: p, instruction: i, amount: p.openAmount.rounded(2), debtor: settings.debtorAccount(for: p.currency),
+            // In the currency's minor unit (ISO 4217: JPY and ISK none, KWD three): a bank refuses `JPY 15879.00`.
+            return Transfer(payment: p, instruction: i, amount: p.openAmount.rounded(Voucher.minorUnit(p.currency)), debtor: settings.debtorAccount(for: p.currency),
                             date: p.requestedDate ?? Self.localDate(file.createdAt, calendar: settings.calendar).description)
         }
         var groups: [(key: String, transfers: [Transfer])] = []

@@ -35,7 +35,7 @@ public struct PaymentManifest: Codable, Sendable, Equatable {
 
     public init(file: String, writer: String, version: String, payments: [PaymentRecord], data: Data, writtenAt: String) {
         self.file = file; self.writer = writer; self.version = version
-        self.payments = payments.map { Entry(invoiceID: $0.invoiceID, seq: $0.seq, currency: $0.currency, amount: $0.openAmount.rounded(2), requestedDate: $0.requestedDate) }
+        self.payments = payments.map { Entry(invoiceID: $0.invoiceID, seq: $0.seq, currency: $0.currency, amount: $0.openAmount.rounded(Voucher.minorUnit($0.currency)), requestedDate: $0.requestedDate) }
         count = payments.count
         sums = Self.sums(self.payments)
         sha256 = OutboxManifest.sha256(data)
@@ -43,10 +43,10 @@ public struct PaymentManifest: Codable, Sendable, Equatable {
         self.writtenAt = writtenAt
     }
 
-    /// The sums per currency of these payments, to the cent.
+    /// The sums per currency of these payments, in each currency's minor unit.
     public static func sums(_ entries: [Entry]) -> [String: Amount] {
         var out: [String: Amount] = [:]
-        for e in entries { out[e.currency] = (out[e.currency] ?? Amount.zero.rounded(2)) + e.amount }
+        for e in entries { out[e.currency] = (out[e.currency] ?? Amount.zero.rounded(Voucher.minorUnit(e.currency))) + e.amount }
         return out
     }
 
