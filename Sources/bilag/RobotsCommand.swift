@@ -154,6 +154,13 @@ struct RobotsCommand: ParsableCommand {
         let loader = RobotLoader(connectors: Set(config.connectors.keys))
         var path = nameOrPath
         if !FileManager.default.fileExists(atPath: path) { path = config.robotsPath + "/" + nameOrPath + ".robot.yaml" }
+        if !FileManager.default.fileExists(atPath: path) {
+            // The robot's name (`robot:`), whatever its file is called: the file in Robots/ that names it.
+            let catalog = RobotCatalog(folder: config.robotsPath, connectors: Set(config.connectors.keys))
+            if let file = catalog.files().first(where: { f in (try? loader.load(path: config.robotsPath + "/" + f))?.name == nameOrPath }) {
+                path = config.robotsPath + "/" + file
+            }
+        }
         do { return try loader.load(path: path, displayPath: nameOrPath) } catch {
             throw BilagError("robot-invalid", "\(error)", remedy: "fix the robot file (`bilag robots check` lists every error), or name a robot in Robots/")
         }

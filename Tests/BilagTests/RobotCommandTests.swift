@@ -59,6 +59,11 @@ final class RobotCommandTests: XCTestCase {
         XCTAssertEqual((first["robot_hash"] as? String)?.count, 64)
         XCTAssertNotNil(first["legal_basis"])
         XCTAssertFalse(export.stdout.contains("010190-1234") || export.stdout.contains("0101901234"), "CPR masked in the export")
+
+        // `robots test NAME` takes the robot's name whatever its file is called, as its --help says.
+        try FileManager.default.moveItem(atPath: w.root + "/Robots/medical-certificates.robot.yaml", toPath: w.root + "/Robots/laegeerklaeringer.robot.yaml")
+        let byName = try bin.run(["robots", "test", "medical-certificates", file, "--root", w.root, "--today", "2026-11-20"], logDirectory: w.root)
+        XCTAssertTrue(byName.succeeded && byName.stdout.contains("MANUAL amount-outside-tariff"), byName.description)
     }
 
     func testPlansThroughTheCLI() throws {

@@ -322,6 +322,9 @@ extension RobotDecider {
         for c in connectors.values { c.mayHaveChanged() }   // or changed case data
         let changed = catalog.reload()
         refusals.report(catalog.loadErrors, to: logger)
+        for gone in catalog.removedAtLastReload {
+            logger.notice("robot removed", metadata: ["robot": "\(gone.name)", "version": "\(gone.hash.prefix(12))"])
+        }
         for (new, old) in changed {
             logger.notice("robot loaded", metadata: ["robot": "\(new.name)", "version": "\(new.hash.prefix(12))", "mode": "\(new.mode.rawValue)"])
             guard let old, old.dataFiles != new.dataFiles else { continue }

@@ -21,6 +21,8 @@ public final class RobotCatalog: Sendable {
         var fingerprint = ""
         /// Whether the folder was loaded before (its first load does not wait for it to settle).
         var loadedOnce = false
+        /// The robots the last reload took out of force.
+        var removed: [Robot] = []
     }
     private let state: Mutex<State>
     /// How long the folder must have been left alone before a change in it is loaded by an unforced reload (the
@@ -59,6 +61,7 @@ public final class RobotCatalog: Sendable {
         let (fp, newest) = currentFingerprint()
         // The loader and the robots to start from; nil when nothing changed, or a change is still being written.
         let start: (loader: RobotLoader, previous: [String: Robot])? = state.withLock { s in
+            s.removed = []
             if !force && fp == s.fingerprint { return nil }
             if !force, s.loadedOnce, let newest, now.timeIntervalSince1970 - newest < settleSeconds { return nil }
             s.fingerprint = fp
@@ -81,12 +84,16 @@ public final class RobotCatalog: Sendable {
             }
         }
         for (path, robot) in Self.oneFilePerName(loaded, previous: previous, errors: &errs) { next[path] = robot }
-        state.withLock { [next, errs] s in
+        state.withLock { [next, errs, previous] s in
             s.active = next
             s.errors = errs
+            s.removed = previous.filter { path, old in next[path] == nil && !next.values.contains { $0.name == old.name } }.map(\.value)
         }
         return next.compactMap { path, r in previous[path]?.hash == r.hash ? nil : (r, previous[path]) }
     }
+
+    /// The robots the last reload took out of force (their file removed or renamed away, none running them now).
+    public var removedAtLastReload: [Robot] { state.withLock { $0.removed } }
 
     /// The robots that run when several files name the same robot: the file that ran it before keeps it (a copy made
     /// to stage a new version, its `robot:` not yet renamed, never takes over or runs beside it), else the file named
