@@ -308,6 +308,10 @@ final class RobotLanguageTests: XCTestCase {
         assertLoadError("invoice.issue_date < \"2026-01-01\"", column: 24, "date(\"2026-01-01\")")
         assertLoadError("invoice.issue_date > 2026-01-31", column: 24, "without it 2026-01-31 is a subtraction")
         assertLoadError("today between 2026-01-01 and 2026-12-31", column: 11, "write a date as date(")
+        // An identifier written without quotes (YAML's quotes are the file's, not the expression's) lost its leading
+        // zero as a number: `0101901234` was sent to a case system as 101901234.
+        assertLoadError("seller.cvr == 0101901234", column: 19, "0101901234 begins with 0: as a number it would lose its leading zero")
+        assertLoadError("invoice.amount_due > 0.5 and seller.cvr != 007", column: 48, "write it in quotes, '\"007\"'")
         assertLoadError("days_between(\"2026-01-01\", invoice.due_date)", column: 18, "argument 1 of days_between must be a date, but it is a string")
         assertLoadError("days_between(invoice.issue_date, seller.cvr)", column: 38, "argument 2 of days_between must be a date")
         assertLoadError("order.statsu == \"open\"", column: 11, "`order` has no field `statsu`; did you mean `status`?")

@@ -85,6 +85,12 @@ struct Lexer {
         let start = i
         var digits = 0
         while i < s.count, Self.isDigit(s[i]) { i += 1; digits += 1 }
+        // `0101901234` (a CPR, an account, an EAN written without quotes) would become the number 101901234.
+        // (`2026-01-31` written bare is a date, for which the checker has its own message.)
+        if digits > 1, s[start] == "0", !(start > 0 && s[start - 1] == "-") {
+            let text = String(String.UnicodeScalarView(s[start..<i]))
+            throw map.error("\(text) begins with 0: as a number it would lose its leading zero; an identifier (a CPR, an account, an EAN) is text: write it in quotes, '\"\(text)\"'", at: start)
+        }
         if i + 1 < s.count, s[i] == ".", Self.isDigit(s[i + 1]) {
             i += 1
             while i < s.count, Self.isDigit(s[i]) { i += 1; digits += 1 }
