@@ -167,8 +167,11 @@ final class RobotScenarioTests: XCTestCase {
             ("pc-amount", Self.plan("EF-1", cvr: "12345666", ean: "5798000000117", amount: "9000.00", note: "Målepunkt 571313104400123456")),
             ("pc-supplier", Self.plan("TD-1", cvr: "12345674", ean: "5798000000124", amount: "1788.00")),
             ("pc-currency", Self.plan("EF-2", cvr: "12345666", ean: "5798000000117", amount: "2000.00", note: "Målepunkt 571313104400123456", date: "2026-09-10", currency: "EUR")),
+            // Over the limit in figures, but in another currency: the limit is the local currency's, so the stop is the
+            // currency's (it read "amount 11250.00 EUR exceeds the limit of 10000" — a DKK limit against euros).
+            ("pc-currency-large", Self.plan("EF-3", cvr: "12345666", ean: "5798000000117", amount: "9000.00", note: "Målepunkt 571313104400123456", date: "2026-08-10", currency: "EUR")),
         ])
-        assertOutcomes(got, ["pc-amount": "precontrol-amount", "pc-supplier": "precontrol-supplier", "pc-currency": "precontrol-currency"])
+        assertOutcomes(got, ["pc-amount": "precontrol-amount", "pc-supplier": "precontrol-supplier", "pc-currency": "precontrol-currency", "pc-currency-large": "precontrol-currency"])
     }
 
     func testRandomSampleIsReproducible() throws {

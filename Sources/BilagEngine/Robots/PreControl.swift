@@ -23,12 +23,14 @@ public struct PreControl: Sendable, Equatable {
 
     /// The stop that applies, or nil; with a line for the trace either way.
     public func evaluate(_ inv: Invoice, invoiceID: String, today: LocalDate) -> (stop: (reason: String, message: String)?, trace: String) {
+        // The currency first: the limit is in the local currency, and another currency's figures are not comparable
+        // with it (JPY 320971 is no amount over DKK 250000, EUR 40000 is).
+        if let localCurrency, let c = inv.documentCurrencyCode?.code, c != localCurrency {
+            return (("precontrol-currency", "currency \(c) is not \(localCurrency); foreign-currency invoices need a currency documentation code"), "currency \(c)")
+        }
         let due = inv.signedAmountDue ?? .zero
         if let maxAmount, due.magnitude > maxAmount {
             return (("precontrol-amount", "amount \(due) exceeds the pre-control limit of \(maxAmount)"), "amount over \(maxAmount)")
-        }
-        if let localCurrency, let c = inv.documentCurrencyCode?.code, c != localCurrency {
-            return (("precontrol-currency", "currency \(c) is not \(localCurrency); foreign-currency invoices need a currency documentation code"), "currency \(c)")
         }
         if let key = inv.sellerKey, stopSuppliers.contains(key) {
             return (("precontrol-supplier", "supplier \(key) is on the pre-control stop list"), "supplier stopped")
