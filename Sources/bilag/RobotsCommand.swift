@@ -20,9 +20,34 @@ struct RobotsCommand: ParsableCommand {
             let catalog = RobotCatalog(folder: config.robotsPath, connectors: Set(config.connectors.keys))
             let (ok, errors) = catalog.checkAll()
             let out = Console()
+            // Each lookup's query is asked of its connector as configured now (its data file, or its mapping in
+            // bilag.yaml): a misspelt one would send every invoice to manual as `robot-error` at run time.
+            let unknownQueries = ok.flatMap { Self.unknownQueries($0, config: config) }
             for r in ok { out.line("ok     \(r.file): \(r.name) (\(r.mode.rawValue), priority \(r.priority), version \(r.hash.prefix(12)))") }
             for e in errors { for mistake in e.all { out.line("error  \(mistake)") } }
-            if !errors.isEmpty { throw ExitStatus.checkFailed.code }
+            for u in unknownQueries { out.line("error  \(u)") }
+            if !errors.isEmpty || !unknownQueries.isEmpty { throw ExitStatus.checkFailed.code }
+        }
+
+        /// The lookups of `robot` whose connector has no such query, as `file:line:column: message`.
+        static func unknownQueries(_ robot: Robot, config: BilagConfig) -> [String] {
+            robot.steps.compactMap { step -> String? in
+                guard case let .lookup(l) = step, let c = config.connectors[l.connector] else { return nil }
+                let at = "\(l.location.file):\(l.location.line):\(l.location.column)"
+                switch c.kind {
+                case "files":
+                    let folder = c.folder.hasPrefix("/") ? c.folder : config.root + "/" + c.folder
+                    if ["json", "csv"].contains(where: { FileManager.default.fileExists(atPath: "\(folder)/\(l.query).\($0)") }) { return nil }
+                    let known = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+                        .filter { $0.hasSuffix(".json") || $0.hasSuffix(".csv") }.map { ($0 as NSString).deletingPathExtension }.sorted()
+                    return "\(at): connector \(l.connector) has no data for query '\(l.query)' (\(c.folder)/\(l.query).json or .csv; it has: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
+                case "http":
+                    guard let queries = c.http?.queries, queries[l.query] == nil else { return nil }
+                    return "\(at): connector \(l.connector) has no query '\(l.query)' under connectors.\(l.connector).queries in bilag.yaml (it has: \(queries.keys.sorted().joined(separator: ", ")))"
+                default:
+                    return nil
+                }
+            }
         }
     }
 

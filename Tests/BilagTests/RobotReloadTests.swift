@@ -37,6 +37,15 @@ final class RobotReloadTests: XCTestCase {
             return (nil, [])
         }
         func touch(_ path: String, _ date: Date) throws { try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: path) }
+        /// Waits until the daemon has logged `text` `count` times (a pass's reload and its claims are one pass apart).
+        func logged(_ text: String, times count: Int) -> Bool {
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                if daemon.stderrText().components(separatedBy: text).count - 1 >= count { return true }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            return false
+        }
 
         let first = try booked("R-1")
         XCTAssertEqual(first.account, "4000")
@@ -51,6 +60,7 @@ final class RobotReloadTests: XCTestCase {
 
         // Left alone: the next pass loads it.
         try touch(robotFile, Date().addingTimeInterval(-10))
+        XCTAssertTrue(logged("robot loaded", times: 1), daemon.stderrText().suffix(2000).description)
         let settled = try booked("R-3")
         XCTAssertEqual(settled.account, "4999")
         XCTAssertNotEqual(settled.versions, first.versions)
@@ -60,6 +70,7 @@ final class RobotReloadTests: XCTestCase {
         try robot.replacingOccurrences(of: "\"4000\"", with: "\"5555\"").replacingOccurrences(of: "priority: 1", with: "priority: 1\nmode: shadow")
             .write(toFile: staged, atomically: false, encoding: .utf8)
         try touch(staged, Date().addingTimeInterval(-10))
+        XCTAssertTrue(logged("robot file refused", times: 1), daemon.stderrText().suffix(2000).description)
         let beside = try booked("R-4")
         XCTAssertEqual(beside.account, "4999")
         XCTAssertEqual(beside.versions, settled.versions, "only the robot that ran decided")
@@ -75,5 +86,22 @@ final class RobotReloadTests: XCTestCase {
         let check = try root.bilag(["robots", "check"])
         XCTAssertNotEqual(check.exitCode, 0, "\(check)")
         XCTAssertTrue((check.stdout + check.stderr).contains("robot name 'book-everything' is used by Robots/book-everything.robot.yaml too"), "\(check)")
+    }
+}
+
+/// `bilag robots check` asks each lookup's query of its connector as configured: a misspelt query (`ordrs`) sent
+/// every invoice to manual as `robot-error` at run time, yet the check said ok.
+final class RobotCheckQueryTests: XCTestCase {
+    func testALookupOfAQueryItsConnectorDoesNotHaveFailsTheCheck() throws {
+        let w = try RobotWorld()
+        let file = w.root + "/Robots/medical-certificates.robot.yaml"
+        let good = try String(contentsOfFile: file, encoding: .utf8)
+        let clean = try BilagBinary.locate().run(["robots", "check", "--root", w.root], logDirectory: w.root)
+        XCTAssertEqual(clean.exitCode, 0, clean.description)
+        try good.replacingOccurrences(of: "query: orders", with: "query: ordrs").write(toFile: file, atomically: true, encoding: .utf8)
+        let check = try BilagBinary.locate().run(["robots", "check", "--root", w.root], logDirectory: w.root)
+        XCTAssertNotEqual(check.exitCode, 0, check.description)
+        XCTAssertTrue(check.stdout.contains("connector health has no data for query 'ordrs'") && check.stdout.contains("it has: orders"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("Robots/medical-certificates.robot.yaml:"), check.stdout)
     }
 }
