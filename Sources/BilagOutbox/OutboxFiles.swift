@@ -116,11 +116,18 @@ public final class OutboxFiles: Sendable {
     /// Removes dead writers' temporary files; publishes each pending manifest whose file is in place and removes those
     /// whose file never appeared. Call only under the lock.
     static func tidy(_ directory: String, _ manifestDirectory: String, publish: (String) throws -> Void) throws {
-        for tmp in list(directory) where tmp.hasPrefix(".tmp-") { unlink(directory + "/" + tmp) }
-        for tmp in list(manifestDirectory) where tmp.hasPrefix(".tmp-") { unlink(manifestDirectory + "/" + tmp) }
+        removeTemporaryFiles(directory, manifestDirectory)
         for pending in list(manifestDirectory) where pending.hasPrefix(".pending-") {
             let file = String(pending.dropFirst(".pending-".count).dropLast(".manifest.json".count))
             if FileManager.default.fileExists(atPath: directory + "/" + file) { try publish(file) } else { unlink(manifestDirectory + "/" + pending) }
+        }
+    }
+
+    /// Removes dead writers' temporary files (`.tmp-…`) from a writer's folders. Call only under the lock (no live
+    /// writer can own one then).
+    static func removeTemporaryFiles(_ directory: String, _ manifestDirectory: String) {
+        for dir in [directory, manifestDirectory] {
+            for tmp in list(dir) where tmp.hasPrefix(".tmp-") { unlink(dir + "/" + tmp) }
         }
     }
 
@@ -170,9 +177,9 @@ public final class OutboxFiles: Sendable {
         let unknown = try candidates.map { file -> UnknownFile in
             // A writer killed after its file appeared but before the manifest took its final name left the manifest
             // under its pending name: written whole before the file was, it describes the file as well.
-            let present = FileManager.default.fileExists(atPath: directory + "/" + file)
-            let lines = FileIO.read(directory + "/" + file).flatMap(writer.bookings(in:)) ?? OutboxManifest.read(manifestPath(file))?.entries
-                ?? (present ? OutboxManifest.read(pendingManifestPath(file))?.entries : nil)
+            let data = FileIO.read(directory + "/" + file)
+            let lines = data.flatMap(writer.bookings(in:)) ?? OutboxManifest.read(manifestPath(file))?.entries
+                ?? (data != nil ? OutboxManifest.read(pendingManifestPath(file))?.entries : nil)
             guard let lines, !lines.isEmpty else { return UnknownFile(name: file, lines: nil, misfits: []) }
             return UnknownFile(name: file, lines: lines, misfits: try store.journalFileMisfits(file, lines: lines, writer: name))
         }

@@ -36,10 +36,8 @@ struct RobotsCommand: ParsableCommand {
                 let at = "\(l.location.file):\(l.location.line):\(l.location.column)"
                 switch c.kind {
                 case "files":
-                    let folder = c.folder.hasPrefix("/") ? c.folder : config.root + "/" + c.folder
-                    if ["json", "csv"].contains(where: { FileManager.default.fileExists(atPath: "\(folder)/\(l.query).\($0)") }) { return nil }
-                    let known = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
-                        .filter { $0.hasSuffix(".json") || $0.hasSuffix(".csv") }.map { ($0 as NSString).deletingPathExtension }.sorted()
+                    let known = FilesConnector(name: l.connector, folder: c.folderPath(root: config.root)).queries
+                    if known.contains(l.query) { return nil }
                     return "\(at): connector \(l.connector) has no data for query '\(l.query)' (\(c.folder)/\(l.query).json or .csv; it has: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
                 case "http":
                     guard let queries = c.http?.queries, queries[l.query] == nil else { return nil }

@@ -235,9 +235,7 @@ public final class PaymentFiles: Sendable {
 
     /// Throws `StoreBehindOutbox` when the folder holds payment files the store does not know.
     func refuseUnknownFiles(_ store: Store) throws {
-        // Dead writers' temporary files (no live writer owns one while the lock is held): of files and of manifests.
-        for tmp in OutboxFiles.list(directory) where tmp.hasPrefix(".tmp-") { unlink(directory + "/" + tmp) }
-        for tmp in OutboxFiles.list(manifestDirectory) where tmp.hasPrefix(".tmp-") { unlink(manifestDirectory + "/" + tmp) }
+        OutboxFiles.removeTemporaryFiles(directory, manifestDirectory)
         let unknown = try unknownFiles(store)
         guard unknown.isEmpty else { throw StoreBehindOutbox(findings: findings(unknown), storePath: store.path) }
     }

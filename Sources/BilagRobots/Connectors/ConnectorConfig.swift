@@ -18,6 +18,9 @@ public struct ConnectorConfig: Sendable, Equatable {
         self.name = name; self.kind = kind; self.folder = folder; self.actions = actions; self.http = http
     }
 
+    /// The case-data folder of a `files` connector: `folder` as written, taken from `root` unless absolute.
+    public func folderPath(root: String) -> String { folder.hasPrefix("/") ? folder : root + "/" + folder }
+
     /// Builds the connectors; paths are taken from `root`.
     /// Credentials of `http` connectors are read from their files or environment variables now: one that cannot be
     /// read makes that connector's every request a system failure naming where it looked.
@@ -25,8 +28,7 @@ public struct ConnectorConfig: Sendable, Equatable {
         var out: [String: Connector] = [:]
         for (name, c) in configs {
             if c.kind == "files" {
-                let folder = c.folder.hasPrefix("/") ? c.folder : root + "/" + c.folder
-                out[name] = FilesConnector(name: name, folder: folder, actions: c.actions)
+                out[name] = FilesConnector(name: name, folder: c.folderPath(root: root), actions: c.actions)
             } else if c.kind == "http", let settings = c.http {
                 out[name] = HTTPConnector(name: name, settings: settings.resolvingPaths(from: root), environment: environment)
             }

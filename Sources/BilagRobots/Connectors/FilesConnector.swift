@@ -76,6 +76,17 @@ public final class FilesConnector: Connector, Sendable {
     /// `actions` by the query whose records they change.
     private let actionsByQuery: [String: [String: ActionMapping]]
 
+    /// The files a query's data may be in, `FOLDER/QUERY.EXT`, in the order they are looked for.
+    static let dataExtensions = ["json", "csv"]
+
+    /// The queries the folder holds data for, sorted (what `bilag robots check` asks a lookup's query of).
+    public var queries: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).compactMap { file in
+            let ext = (file as NSString).pathExtension
+            return Self.dataExtensions.contains(ext) ? (file as NSString).deletingPathExtension : nil
+        }.sorted()
+    }
+
     public init(name: String, folder: String, actions: [String: ActionMapping] = [:]) {
         self.name = name; self.folder = folder; self.actions = actions
         actionsByQuery = Dictionary(grouping: actions, by: \.value.query).mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.key, $0.value) }) }
@@ -164,7 +175,7 @@ public final class FilesConnector: Connector, Sendable {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
             throw ConnectorError.unavailable(connector: name, message: "the case-data folder \(folder) is missing")
         }
-        for ext in ["json", "csv"] {
+        for ext in Self.dataExtensions {
             let path = "\(folder)/\(query).\(ext)"
             var st = stat()
             guard stat(path, &st) == 0 else { continue }

@@ -28,12 +28,7 @@ public struct RobotLoader: Sendable {
         var bytes = data
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(data: bytes, encoding: .utf8) else {
-            var line = 1
-            for part in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-                if String(data: Data(part), encoding: .utf8) == nil { break }
-                line += 1
-            }
-            throw RobotLanguageError(location: SourceLocation(file: displayPath, line: line, column: 1),
+            throw RobotLanguageError(location: SourceLocation(file: displayPath, line: UTF8Lines.firstInvalid(bytes)?.line ?? 1, column: 1),
                                      message: "the robot file is not UTF-8 (this line holds a letter in another encoding, such as Latin-1 or Windows-1252); save it as UTF-8")
         }
         let root: Node

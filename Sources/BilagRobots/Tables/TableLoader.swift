@@ -56,14 +56,10 @@ public enum TableLoader {
             return text
         }
         if let text = String(data: data, encoding: .utf8) { return text }
-        var line = 1
-        for part in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            if String(data: Data(part), encoding: .utf8) == nil {
-                throw RobotLanguageError(location: location, message: "table \(table): \(file) line \(line) is not valid UTF-8 (\(String(decoding: part, as: UTF8.self).trimmingWhitespace(includingNewlines: true))); save the file as UTF-8, or declare its encoding (`encoding: latin1` or `windows-1252`)")
-            }
-            line += 1
+        guard let bad = UTF8Lines.firstInvalid(data) else {
+            throw RobotLanguageError(location: location, message: "table \(table): \(file) is not valid UTF-8")
         }
-        throw RobotLanguageError(location: location, message: "table \(table): \(file) is not valid UTF-8")
+        throw RobotLanguageError(location: location, message: "table \(table): \(file) line \(bad.line) is not valid UTF-8 (\(String(decoding: bad.bytes, as: UTF8.self).trimmingWhitespace(includingNewlines: true))); save the file as UTF-8, or declare its encoding (`encoding: latin1` or `windows-1252`)")
     }
 
     /// Refuses two rows with the same key (whose periods overlap, in an effective-dated table), naming both rows.
@@ -140,10 +136,8 @@ public enum CSV {
         return out
     }
 
-    public static func rows(_ text: String) -> [[String]] { numberedRows(text).rows.map(\.fields) }
-
     /// The rows with the line each starts on, and the line of a quote left open at the end of the text (nil: none).
-    public static func numberedRows(_ text: String) -> (rows: [(line: Int, fields: [String])], unclosedQuoteAt: Int?) {
+    static func numberedRows(_ text: String) -> (rows: [(line: Int, fields: [String])], unclosedQuoteAt: Int?) {
         let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         let firstLine = body.prefix { $0 != "\n" }
         let sep: Character = firstLine.filter({ $0 == ";" }).count > firstLine.filter({ $0 == "," }).count ? ";" : ","
