@@ -396,6 +396,37 @@ final class PaymentFileTests: XCTestCase {
         XCTAssertTrue(report.blocked.contains { $0.hasPrefix(c.id) && $0.contains(PaymentDeviation.payeeAccountChanged) }, "\(report.blocked)")
     }
 
+    /// The fraud guard within one batch: invoices of a new supplier into two accounts, arriving together (one pass, one
+    /// batch), are not all booked to be paid — those into an account other than the first booked one's are held as
+    /// payee-account-changed, as they are when they arrive a pass apart, and the payments writer then pays what was
+    /// booked and blocks nothing. And a credit note arriving with its supplier's open invoice finds it.
+    func testTheFraudGuardAndSetOffSeeEarlierBookingsOfTheSameBatch() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config(extra: ["days_ahead: 0"]))
+        let pipeline = try root.bookingPipeline()
+        pipeline.flushing = NoFlush()
+        let accounts = ["a": "DK5000400440116243", "b": "NO9386011117947", "c": "DK5000400440116243", "d": "NO9386011117947"]
+        let r = try root.run(pipeline, accounts.keys.sorted().map { ($0, F.document("\($0.uppercased())-1", supplier: "DK77777777", means: F.iban(accounts[$0]!))) })
+        let booked = accounts.keys.filter { r[$0]?.state == .booked }
+        XCTAssertEqual(Set(booked.map { accounts[$0]! }).count, 1, "one account is paid: \(booked)")
+        XCTAssertEqual(booked.count, 2, "\(booked)")
+        for name in accounts.keys where !booked.contains(name) {
+            XCTAssertEqual(r[name]?.reasonCode, PaymentDeviation.payeeAccountChanged, name)
+            XCTAssertTrue(r[name]?.reasonMessage?.contains(accounts[booked[0]]!) == true, r[name]?.reasonMessage ?? "")
+        }
+        try pipeline.outbox.flush(pipeline.store)
+        for name in booked { XCTAssertEqual(try pipeline.store.payment(r[name]!.id)?.state, "open", "\(name) is taken up to be paid, not blocked") }
+
+        let r2 = try root.run(pipeline, [
+            ("s1-inv", F.document("S-1", supplier: "DK11111111", means: F.iban("DK5000400440116243"), due: "2099-06-01")),
+            ("s2-credit", F.document("S-3", supplier: "DK11111111", means: F.iban("DK5000400440116243"), credit: true)),
+        ])
+        XCTAssertEqual(r2["s1-inv"]?.state, .booked)
+        XCTAssertEqual(r2["s2-credit"]?.state, .booked, r2["s2-credit"]?.reasonMessage ?? "")
+        try pipeline.outbox.flush(pipeline.store)
+        XCTAssertEqual(try pipeline.store.payment(r2["s1-inv"]!.id)?.openAmount, Amount(parsing: "0"), "the credit note is set off against the invoice")
+    }
+
     func testCreditNotesAreSetOffAgainstOpenInvoicesOfTheSameSupplier() throws {
         let root = try TemporaryRoot()
         try root.writeConfig(F.config(extra: ["days_ahead: 0"]))

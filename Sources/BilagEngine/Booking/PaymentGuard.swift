@@ -14,8 +14,9 @@ public struct PaymentGuard {
 
     /// Turns a booking outcome into a manual one when `deviation` finds one; true when it did. The robot's decision
     /// stays recorded, the trace says why.
-    public func stopIfUnpayable(_ o: inout Outcome, trace: inout [TraceStep]) throws -> Bool {
-        guard let booked = o.booked, let stop = try deviation(for: booked) else { return false }
+    /// `batch`: the bookings decided before this one in the same batch, which the store does not hold yet.
+    func stopIfUnpayable(_ o: inout Outcome, trace: inout [TraceStep], batch: BatchBookings) throws -> Bool {
+        guard let booked = o.booked, let stop = try deviation(for: booked, batch: batch) else { return false }
         trace.append(TraceStep(step: "payment", result: "\(stop.code): \(stop.message)"))
         var manual = Outcome(invoiceID: o.invoiceID, state: .manual, reasonCode: stop.code, reasonMessage: stop.message, actor: o.actor, action: "decided")
         manual.decisions = o.decisions
@@ -26,11 +27,22 @@ public struct PaymentGuard {
     /// Why `booked` must not be booked as it stands, or nil. `creditNotes: false` leaves out the set-off check (an
     /// operator approving a credit note knows whether an invoice will come to set it against).
     public func deviation(for booked: BookedInvoice, creditNotes: Bool = true) throws -> PaymentDeviation? {
+        try deviation(for: booked, creditNotes: creditNotes, batch: BatchBookings())
+    }
+
+    func deviation(for booked: BookedInvoice, creditNotes: Bool = true, batch: BatchBookings) throws -> PaymentDeviation? {
         guard let settings, PaymentEligibility.payable(booked) else { return nil }
         let supplier = booked.supplierName ?? "the supplier"
+        // Where the payments writer stands; nil before it started, when it will pay none of the bookings made so far.
+        let cursor = try store.paymentCursor(settings.name)
+        // The supplier's bookings decided earlier in this batch, not in the store yet, taken up before this one.
+        let earlier = cursor == nil ? [] : booked.supplierKey.map(batch.of) ?? []
         if booked.documentKind == .creditNote {
             guard creditNotes, booked.amountDue < .zero, let key = booked.supplierKey else { return nil }
-            if try !store.hasOpenInvoice(supplier: key, currency: booked.currency, after: store.paymentCursor(settings.name)) {
+            let openEarlier = earlier.contains { b in
+                b.documentKind == .invoice && PaymentEligibility.payable(b) && b.amountDue > .zero && (booked.currency == nil || b.currency == booked.currency)
+            }
+            if try !openEarlier && !store.hasOpenInvoice(supplier: key, currency: booked.currency, after: cursor) {
                 return PaymentDeviation(PaymentDeviation.creditNoteUnmatched,
                                         "no open invoice of \(supplier) in \(booked.currency ?? "its currency") to set this credit note of \(-booked.amountDue) against; approve it to hold the credit for the supplier's next invoice, or reject it if the supplier refunds it")
             }
@@ -56,7 +68,8 @@ public struct PaymentGuard {
         // An account imported for a supplier already known is not trusted until another operator confirmed it. The
         // accounts of bookings not yet taken up by the payments writer count as known: the first invoice of a new
         // supplier teaches its account before it is paid.
-        let known = try store.payeeAccounts(supplier: key) + pendingAccounts(of: key, except: booked.invoiceID, settings)
+        let known = try store.payeeAccounts(supplier: key) + pendingAccounts(of: key, except: booked.invoiceID, after: cursor, settings)
+            + earlier.compactMap { Self.account($0, firstSeen: $0.bookedAt, settings) }
         guard !known.isEmpty, !known.contains(where: { $0.trusted && $0.accountKey == instruction.accountKey }) else { return nil }
         let history = known.map {
             "\($0.label) (\($0.trusted ? "" : "awaiting confirmation by another operator, ")\($0.source) since \($0.firstSeen.prefix(10)), last \($0.lastSeen.prefix(10)))"
@@ -67,11 +80,17 @@ public struct PaymentGuard {
 
     /// The accounts the supplier's bookings not yet taken up by the payments writer pay into (journal entries after
     /// its cursor, bookings held for their write-backs), as `booked` accounts.
-    func pendingAccounts(of supplier: String, except invoiceID: String, _ settings: PaymentSettings) throws -> [PayeeAccountRecord] {
-        try store.bookingsNotTakenUp(supplier: supplier, after: store.paymentCursor(settings.name)).compactMap { e in
-            guard e.invoiceID != invoiceID, let b = try? e.booked(), b.documentKind == .invoice, PaymentEligibility.payable(b), b.amountDue > .zero,
-                  case let .success(i) = PayeeInstruction.of(b, country: settings.country) else { return nil }
-            return PayeeAccountRecord(supplierKey: supplier, accountKey: i.accountKey, label: i.label, source: "booked", firstSeen: e.createdAt)
+    func pendingAccounts(of supplier: String, except invoiceID: String, after cursor: Int64?, _ settings: PaymentSettings) throws -> [PayeeAccountRecord] {
+        try store.bookingsNotTakenUp(supplier: supplier, after: cursor).compactMap { e in
+            guard e.invoiceID != invoiceID, let b = try? e.booked() else { return nil }
+            return Self.account(b, firstSeen: e.createdAt, settings)
         }
+    }
+
+    /// The account a booking not yet taken up pays into, as a `booked` account: only a payable invoice's.
+    static func account(_ b: BookedInvoice, firstSeen: String, _ settings: PaymentSettings) -> PayeeAccountRecord? {
+        guard let supplier = b.supplierKey, b.documentKind == .invoice, PaymentEligibility.payable(b), b.amountDue > .zero,
+              case let .success(i) = PayeeInstruction.of(b, country: settings.country) else { return nil }
+        return PayeeAccountRecord(supplierKey: supplier, accountKey: i.accountKey, label: i.label, source: "booked", firstSeen: firstSeen)
     }
 }

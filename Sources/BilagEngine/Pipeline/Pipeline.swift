@@ -500,10 +500,13 @@ public final class Pipeline: @unchecked Sendable {
         // before this one" is then the same as the live decision's). The outcomes returned keep claim order.
         let order = Self.businessOrder(examined)
         var decided: [Outcome?] = Array(repeating: nil, count: files.count)
+        var bookings = BatchBookings()
         // The batch's history asks read one snapshot (nothing else decides meanwhile: `decideLock`), ended before apply.
         try store.historyFromOneSnapshot {
             for i in order {
-                decided[i] = try outcome(for: files[i], examined[i], router: &router)
+                let o = try outcome(for: files[i], examined[i], router: &router, batch: bookings)
+                if o.state == .booked, let b = o.booked { bookings.add(b) }
+                decided[i] = o
             }
         }
         let outcomes = decided.map { $0! }
@@ -545,7 +548,8 @@ public final class Pipeline: @unchecked Sendable {
         files.isEmpty ? [] : ExaminingBatch(files, pipeline: self).results()
     }
 
-    func outcome(for file: ClaimedFile, _ examined: Examination, router: inout Router) throws -> Outcome {
+    /// `batch`: the bookings decided before this invoice in its batch (the payment guard counts them).
+    func outcome(for file: ClaimedFile, _ examined: Examination, router: inout Router, batch: BatchBookings) throws -> Outcome {
         switch examined.result {
         case let .quarantine(code, message):
             return Outcome(invoiceID: file.id, state: .quarantined, reasonCode: code, reasonMessage: message, actor: "system", action: "quarantined")
@@ -569,7 +573,7 @@ public final class Pipeline: @unchecked Sendable {
                     o = Outcome(invoiceID: file.id, state: .booked, actor: record.actor, action: "booked")
                     o.booked = BookedInvoice(id: file.id, sha256: file.sha256, summary: examined.summary, booking: booking, bookedBy: record.actor,
                                              robot: record.decisions.first { $0.mode == "live" }, invoice: doc.invoice)
-                    stopped = try paymentGuard.stopIfUnpayable(&o, trace: &trace)
+                    stopped = try paymentGuard.stopIfUnpayable(&o, trace: &trace, batch: batch)
                     if !stopped { stopped = layoutGuard.stopIfUnwritable(&o, trace: &trace) }
                 case let .manual(reason, message):
                     o = Outcome(invoiceID: file.id, state: .manual, reasonCode: reason, reasonMessage: message, actor: record.actor, action: "decided")
