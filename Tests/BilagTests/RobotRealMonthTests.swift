@@ -575,6 +575,34 @@ final class RobotRealMonthTests: XCTestCase {
         XCTAssertEqual(try w.run([])["first"]?.state, .booked)
     }
 
+    /// A re-evaluation sees history as it stood for the invoice, yet its booking must also hold with what was booked
+    /// meanwhile: November's rent went to manual (too large a change), a corrected November invoice was booked, then the
+    /// change limit was raised — the first November invoice, re-evaluated, must not pay November a second time (nor
+    /// deduct it from the benefit twice). Likewise when an operator re-runs it.
+    func testAReEvaluationDoesNotPayAPeriodBookedMeanwhile() throws {
+        let w = try RobotWorld()
+        let queue = ManualQueue(pipeline: w.pipeline)
+        var oct = rentInvoice("R-10", date: "2026-10-01"); oct.amount("6250.00", vat: "0")
+        XCTAssertEqual(try w.run([("oct", oct)])["oct"]?.reason, "first-rent-invoice")
+        _ = try queue.approve(try w.record("oct").id, posting: .init(account: "5640010", dimensions: ["costcentre": "3310"], vatCode: "I0"), by: "clerk")
+        var nov = rentInvoice("R-11", date: "2026-11-01"); nov.amount("7500.00", vat: "0")
+        XCTAssertEqual(try w.run([("nov", nov)])["nov"]?.reason, "rent-change-too-large")
+        var corrected = rentInvoice("R-11-K", date: "2026-11-02"); corrected.amount("6300.00", vat: "0")
+        XCTAssertEqual(try w.run([("corrected", corrected)])["corrected"]?.state, .booked)
+        // The limit raised: November's first invoice is re-evaluated and held, November being paid already.
+        try "max_change_amount,max_change_percent,valid_from\n2000.00,25,2020-01-01\n".write(toFile: w.root + "/Robots/data/rent-change-limits.csv", atomically: true, encoding: .utf8)
+        let got = try w.run([])
+        XCTAssertEqual(try w.store.decisions(invoice: try w.record("nov").id).count, 2, "re-evaluated after the table edit")
+        XCTAssertEqual(got["nov"]?.state, .manual)
+        XCTAssertEqual(got["nov"]?.reason, "rent-month-already-paid")
+        let message = try w.record("nov").reasonMessage ?? ""
+        XCTAssertTrue(message.contains("since this invoice was first decided"), message)
+        // An operator's re-run (another operator than the approver) holds it as well.
+        XCTAssertEqual(try queue.retry(try w.record("nov").id, by: "bob").reasonCode, "rent-month-already-paid")
+        let booked = try w.store.invoices(limit: 100).filter { $0.state == .booked }.map { ($0.sourcePath as NSString).lastPathComponent }
+        XCTAssertEqual(Set(booked), ["oct.xml", "corrected.xml"])
+    }
+
     // MARK: item 1 — `none: decline` on a table step
 
     /// A table step with `none: decline` passes invoices of suppliers missing from the table to the next robot (here:

@@ -179,7 +179,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         }
         // The live robots by priority: the first that keeps the invoice decides it; one that declines passes it on.
         var candidates = live
-        var kept: (robot: Robot, result: RobotResult, paused: String?)?
+        var kept: (robot: Robot, env: Environment, result: RobotResult, paused: String?)?
         var declined: [String] = []
         while let (robot, env) = candidates.first {
             if candidates.count > 1, candidates[1].robot.priority == robot.priority {
@@ -195,10 +195,10 @@ public final class RobotDecider: Decider, @unchecked Sendable {
                 stored.append(record(robot, result, input, mode: "live"))
                 continue
             }
-            kept = (robot, result, pause.isPaused(robot.name))
+            kept = (robot, env, result, pause.isPaused(robot.name))
             break
         }
-        guard let (robot, result, paused) = kept else {
+        guard let (robot, env, firstResult, paused) = kept else {
             trace.insert(TraceStep(step: "route", result: declined.isEmpty ? "no robot matched" : "declined by \(declined.joined(separator: ", "))"), at: 0)
             let why = declined.isEmpty ? "no robot handles invoices like this one; book it by hand" : "no robot keeps invoices like this one (declined by \(declined.joined(separator: ", "))); book it by hand"
             return (DecisionRecord(decision: .manual(reason: ReasonCode.noRobot, message: why), actor: "system", trace: trace, decisions: stored), effects)
@@ -210,7 +210,8 @@ public final class RobotDecider: Decider, @unchecked Sendable {
             trace.append(TraceStep(step: "robot", result: "paused", detail: why))
             return (DecisionRecord(decision: .manual(reason: "robot-paused", message: "robot \(robot.name) is paused (\(why)); handle by hand or resume it with `bilag robots resume \(robot.name)`"), actor: actor, trace: trace, decisions: stored), effects)
         }
-        trace += result.trace.map { TraceStep(step: "\($0.step) (line \($0.line))", result: $0.result, detail: $0.inputs, micros: $0.micros) }
+        trace += firstResult.trace.map { TraceStep(step: "\($0.step) (line \($0.line))", result: $0.result, detail: $0.inputs, micros: $0.micros) }
+        let result = Self.secondLook(firstResult, robot: robot, env: env, ctx, trace: &trace)
         var decision: Decision
         var updates: [NewCaseUpdate] = []
         var outcomeForRecord = result
@@ -250,6 +251,34 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         }
         if let reason = counted { effects.pause = (robot, reason) }
         return (DecisionRecord(decision: decision, actor: actor, trace: trace, decisions: stored, caseUpdates: updates), effects)
+    }
+
+    /// A re-evaluation (`historyAsOf`) decides with the history as it stood for the invoice, so that what was booked
+    /// meanwhile does not make a first invoice a second one. Its booking must also hold with every booking as it stands
+    /// now: a month, order or plan period paid meanwhile (a resend booked while this invoice waited for a person) would
+    /// otherwise be paid twice. The robot runs again on the whole history; where it would not book, its deviation
+    /// stands, said as such.
+    static func secondLook(_ first: RobotResult, robot: Robot, env: Environment, _ ctx: RobotContext, trace: inout [TraceStep]) -> RobotResult {
+        guard case .book = first.outcome, ctx.historyAsOf != nil else { return first }
+        var now = ctx
+        now.historyAsOf = nil
+        now.historyUncut = true
+        let again = RobotRunner(robot: robot).run(now, in: env, matched: true)
+        var result = first
+        switch again.outcome {
+        case .book:
+            trace.append(TraceStep(step: "history as it stands now", result: "would book as well", detail: "every booking of the robot, also those made since this invoice was first decided"))
+            return first
+        case let .deviation(reason, message):
+            result.outcome = .deviation(reason: reason, message: "with the bookings made since this invoice was first decided: \(message)")
+        case let .systemFailure(connector, message):
+            result.outcome = .systemFailure(connector: connector, message: message)
+        case .notMatched, .declined:
+            result.outcome = .deviation(reason: "history-changed", message: "with the bookings made since this invoice was first decided, robot \(robot.name) no longer books it; check it is not paid already, then book it by hand")
+        }
+        trace.append(TraceStep(step: "history as it stands now", result: describe(result.outcome), detail: "every booking of the robot, also those made since this invoice was first decided"))
+        trace += again.trace.map { TraceStep(step: "\($0.step) (line \($0.line), history as it stands now)", result: $0.result, detail: $0.inputs, micros: $0.micros) }
+        return result
     }
 
     /// What stands between a robot's booking and the ledger: pre-control, then the posting rules (a VAT code unless

@@ -80,10 +80,13 @@ public struct RobotContext: Sendable {
     /// For a replay or a re-evaluation: the invoice's first decision. `history` then sees only the bookings of invoices
     /// decided before it, as it stood for this invoice — not what was booked meanwhile.
     public var historyAsOf: Int64?
+    /// Every booking counts, whenever issued or decided: the second look a re-evaluation's booking must pass too
+    /// (`RobotDecider`), so that nothing booked meanwhile is paid again.
+    public var historyUncut = false
 
     /// Where this invoice's `history` ends: invoices issued after it never count; in a replay or re-evaluation, nor
     /// do those first decided after it.
-    public var historyCut: HistoryCut { HistoryCut(issuedOnOrBefore: invoice.issueDate, decidedBefore: historyAsOf) }
+    public var historyCut: HistoryCut { historyUncut ? HistoryCut() : HistoryCut(issuedOnOrBefore: invoice.issueDate, decidedBefore: historyAsOf) }
 
     /// `variables`: `InvoiceVariables.values` of this invoice, channel and date when the caller has them already.
     public init(invoiceID: String, channel: String, invoice: Invoice, today: LocalDate, connectors: [String: Connector], history: HistoryProvider, plans: PlanProvider,
