@@ -68,6 +68,32 @@ final class RobotPaidOnceTests: XCTestCase {
         assertOutcomes(try w.run([("dec", Self.power("EF-91003", issued: "2026-12-03", period: "2026-12"))]), ["dec": "booked"])
     }
 
+    /// A plan's renewal (a new plan id, the same supplier, receiver and criteria) does not pay a period the plan it
+    /// renews paid already, nor does a plan ended and added again; and until the renewal starts, the plan in force on
+    /// the invoice's date takes the invoice, not the renewal (which would call the invoice's plan expired).
+    func testARenewedPlanPaysAPeriodOnceAndThePlanInForceTakesTheInvoice() throws {
+        let w = try RobotWorld(today: "2026-12-20")
+        try w.addPlans(RobotScenarioTests.demoPlans)
+        func tele(_ number: String, issued: String, period: String) -> ScenarioInvoice {
+            var i = RobotScenarioTests.plan(number, cvr: "12345674", ean: "5798000000124", amount: "1200.00", date: issued)
+            i.periodStart = period + "-01"; i.periodEnd = period + "-28"
+            return i
+        }
+        XCTAssertEqual(try w.run([("dec-a", tele("T-A", issued: "2026-12-05", period: "2026-12"))])["dec-a"]?.state, .booked)
+        // The renewal, from the day after P-TELE-SKOLE ends.
+        try w.addPlans(["P-TELE-2027,Mobiltelefoni Himmelev Skole,payment-plan,12345674,5798000000124,500.00,5000.00,monthly,,,,4620010,costcentre=3120;activity=tele,I25,2026-12-16,2027-12-15,"])
+        // November's bill, issued while the old plan is in force: the old plan's, and November is not paid yet.
+        assertOutcomes(try w.run([("nov", tele("T-C", issued: "2026-12-10", period: "2026-11"))]), ["nov": "booked"])
+        let trace = try w.store.decisions(invoice: try w.record("nov").id).map(\.traceJSON).joined()
+        XCTAssertTrue(trace.contains("plan \\\"P-TELE-SKOLE\\\" matched"), trace)
+        // December's second bill, issued under the renewal: December is paid already.
+        assertOutcomes(try w.run([("dec-b", tele("T-B", issued: "2026-12-20", period: "2026-12"))]), ["dec-b": "second-invoice-in-period"])
+        // Ended and added again (a higher maximum): still December's second.
+        try w.store.endPlan("P-TELE-2027")
+        try w.addPlans(["P-TELE-2027B,Mobiltelefoni Himmelev Skole,payment-plan,12345674,5798000000124,500.00,9000.00,monthly,,,,4620010,costcentre=3120;activity=tele,I25,2026-12-16,2027-12-15,"])
+        assertOutcomes(try w.run([("dec-c", tele("T-D", issued: "2026-12-21", period: "2026-12"))]), ["dec-c": "second-invoice-in-period"])
+    }
+
     /// Two plans that fit an invoice equally well (two metering points on one bill) are not chosen between silently;
     /// of two invoice-number prefixes the longer, more specific one takes the invoice.
     func testPlansThatFitEquallyGoToAPersonAndTheMostSpecificPrefixWins() throws {

@@ -103,16 +103,17 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
             return (how.count, how.isEmpty ? "supplier and receiver" : how.joined(separator: " + "))
         }
         let scored = candidates.compactMap { c in matchedBy(c.plan, c.identifier).map { (c.plan, $0) } }
+        let asOf = invoice.issueDate ?? date
+        func inForce(_ q: PaymentPlan) -> Bool { asOf <= q.validTo && asOf >= q.validFrom }
         // The most specific plan: the most kinds of criteria met, then the longest invoice-number prefix (7001299 is
-        // rather 70012's than 7001's), then the latest valid_to (a renewal over the plan it renews).
+        // rather 70012's than 7001's); then the one in force on the invoice's date (a renewal that starts later does
+        // not take the invoices of the plan it renews), then the latest valid_to (a renewal over the plan it renews).
         func specificity(_ p: PaymentPlan, _ m: (rank: Int, how: String)) -> (Int, Int) { (m.rank, p.invoicePrefix?.count ?? 0) }
         guard let best = scored.max(by: { a, b in
             let x = specificity(a.0, a.1), y = specificity(b.0, b.1)
-            return (x.0, x.1, a.0.validTo) < (y.0, y.1, b.0.validTo)
+            return (x.0, x.1, inForce(a.0) ? 1 : 0, a.0.validTo) < (y.0, y.1, inForce(b.0) ? 1 : 0, b.0.validTo)
         }) else { return nil }
         let p = best.0
-        let asOf = invoice.issueDate ?? date
-        func inForce(_ q: PaymentPlan) -> Bool { asOf <= q.validTo && asOf >= q.validFrom }
         // Other plans as specific and in force as well: which one the invoice is for is a person's call.
         let mine = specificity(p, best.1)
         let others = inForce(p) ? scored.filter { $0.0.id != p.id && specificity($0.0, $0.1) == mine && inForce($0.0) }.map(\.0.id).sorted() : []
@@ -126,7 +127,7 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
             "cadence": p.cadence.map { .string($0) } ?? .null, "valid_from": .date(p.validFrom), "valid_to": p.isOpenEnded ? .null : .date(p.validTo),
             "expired": .bool(!inForce(p)),
             "period_key": .string(Self.periodKey(periodDate, p.cadence)), "matched_by": .string(best.1.how),
-            "others": .list(others.map { .string($0) }),
+            "others": .list(others.map { .string($0) }), "scope": .string(Self.scope(p)),
         ]
     }
 
@@ -134,6 +135,16 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
         guard case let .record(seller)? = variables["seller"], case let .string(cvr)? = seller["cvr"],
               case let .record(buyer)? = variables["buyer"], case let .string(ean)? = buyer["ean"] else { return false }
         return try !plans(cvr: cvr, ean: ean).all.isEmpty
+    }
+
+    /// What a plan covers — supplier, receiver and its criteria — and so the same for a plan and its renewal, or a plan
+    /// ended and added again with another amount: a history key with it (not the plan's id) pays a period once across them.
+    static func scope(_ p: PaymentPlan) -> String {
+        var parts = [p.supplierCVR, p.receiverEAN]
+        if let o = p.orderNumber { parts.append("order " + o) }
+        if let x = p.invoicePrefix { parts.append("prefix " + x) }
+        if let i = p.identifier { parts.append("identifier " + compact(i)) }
+        return parts.joined(separator: "/")
     }
 
     /// `2026-11`, `2026-Q4`, `2026` by cadence; the issue date otherwise.

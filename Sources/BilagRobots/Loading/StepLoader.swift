@@ -268,6 +268,6 @@ public enum PlanRecord {
     public static let type: ValueType = .record([
         "id": .string, "name": .string, "kind": .string, "account": .string, "vat_code": .string, "dimensions": .any,
         "min_amount": .number, "max_amount": .number, "cadence": .string, "valid_from": .date, "valid_to": .date,
-        "expired": .bool, "period_key": .string, "matched_by": .string, "others": .list(.string),
+        "expired": .bool, "period_key": .string, "matched_by": .string, "others": .list(.string), "scope": .string,
     ])
 }
