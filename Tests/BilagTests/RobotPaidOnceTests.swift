@@ -68,6 +68,29 @@ final class RobotPaidOnceTests: XCTestCase {
         assertOutcomes(try w.run([("dec", Self.power("EF-91003", issued: "2026-12-03", period: "2026-12"))]), ["dec": "booked"])
     }
 
+    /// A tenancy number is the landlord's own: two housing companies' flats "1204", each with its own tenant (case),
+    /// have histories of their own. The second landlord's first rent is a first rent for a clerk — not compared with
+    /// the first landlord's amount, nor held as a month already paid.
+    func testRentHistoryIsTheLandlordsTheCasesAndTheTenancys() throws {
+        let w = try RobotWorld(today: "2026-11-20")
+        try """
+            [{"case_id": "YD-1", "cpr": "1503824455", "tenancy_id": "1204", "housing_cvr": "12345623", "status": "active", "rent_administered": true},
+             {"case_id": "YD-2", "cpr": "0911753366", "tenancy_id": "1204", "housing_cvr": "12345631", "status": "active", "rent_administered": true}]
+            """.write(toFile: w.root + "/casedata/benefits/rent-cases.json", atomically: true, encoding: .utf8)
+        let queue = ManualQueue(pipeline: w.pipeline)
+        let posting = ManualQueue.PostingInput(account: "5640010", dimensions: ["costcentre": "3310"], vatCode: "I0")
+        let a = { (n: String, date: String) in RobotScenarioTests.rent(n, cvr: "12345623", note: "Lejer 150382-4455", contract: "1204", amount: "4000.00", date: date) }
+        let b = { (n: String, date: String) in RobotScenarioTests.rent(n, cvr: "12345631", note: "Lejer 091175-3366", contract: "1204", amount: "7000.00", date: date) }
+        XCTAssertEqual(try w.run([("a-sep", a("A-9", "2026-09-01"))])["a-sep"]?.reason, "first-rent-invoice")
+        _ = try queue.approve(try w.record("a-sep").id, posting: posting, by: "clerk")
+        XCTAssertEqual(try w.run([("a-oct", a("A-10", "2026-10-01"))])["a-oct"]?.state, .booked)
+        let got = try w.run([("b-oct", b("B-10", "2026-10-01")), ("b-nov", b("B-11", "2026-11-01"))])
+        XCTAssertEqual(got["b-oct"]?.reason, "first-rent-invoice", "the other landlord's tenancy 1204: its own first rent")
+        XCTAssertEqual(got["b-nov"]?.reason, "first-rent-invoice")
+        _ = try queue.approve(try w.record("b-oct").id, posting: posting, by: "clerk")
+        XCTAssertEqual(try w.run([("a-nov", a("A-11", "2026-11-01"))])["a-nov"]?.state, .booked, "the first landlord's November: its own history")
+    }
+
     /// A plan's renewal (a new plan id, the same supplier, receiver and criteria) does not pay a period the plan it
     /// renews paid already, nor does a plan ended and added again; and until the renewal starts, the plan in force on
     /// the invoice's date takes the invoice, not the renewal (which would call the invoice's plan expired).
@@ -136,6 +159,6 @@ final class RobotPaidOnceTests: XCTestCase {
         let byNumber = Dictionary(uniqueKeysWithValues: lines.map { ($0["invoice_number"] as? String ?? "", $0) })
         XCTAssertNil(byNumber["RG-1"]?["robot"] as? String, "\(String(describing: byNumber["RG-1"]))")
         XCTAssertEqual(byNumber["BS-11"]?["robot"] as? String, "rent-payments")
-        XCTAssertEqual(byNumber["BS-11"]?["history_key"] as? String, "L-2201-3")
+        XCTAssertEqual(byNumber["BS-11"]?["history_key"] as? String, "12345623/YD-9001/L-2201-3", "the landlord, the case and the tenancy")
     }
 }

@@ -467,7 +467,7 @@ final class RobotRealMonthTests: XCTestCase {
         try rent.xml.write(toFile: w.root + "/rent.xml", atomically: true, encoding: .utf8)
         let first = try bin.run(["robots", "test", "rent-payments", w.root + "/rent.xml", "--root", w.root, "--today", "2026-11-20"], logDirectory: w.root)
         XCTAssertTrue(first.stdout.contains("decision: MANUAL first-rent-invoice"), first.stdout)
-        try "key,amount,issue_date,invoice_number\nL-2201-3,6250.00,2026-10-01,R-10\n".write(toFile: w.root + "/history.csv", atomically: true, encoding: .utf8)
+        try "key,amount,issue_date,invoice_number\n12345623/YD-9001/L-2201-3,6250.00,2026-10-01,R-10\n".write(toFile: w.root + "/history.csv", atomically: true, encoding: .utf8)
         let later = try bin.run(["robots", "test", "rent-payments", w.root + "/rent.xml", "--root", w.root, "--today", "2026-11-20", "--history", w.root + "/history.csv", "--vars"], logDirectory: w.root)
         XCTAssertTrue(later.stdout.contains("decision: BOOK on 5640010"), later.stdout)
         XCTAssertTrue(later.stdout.contains("1 earlier booking(s), last 6250.00"), later.stdout)
