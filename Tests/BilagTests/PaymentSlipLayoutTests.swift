@@ -62,6 +62,27 @@ final class PaymentSlipLayoutTests: XCTestCase {
         XCTAssertNil(try PaymentFixtures.schemaErrors(path, version: "pain.001.001.03"))
     }
 
+    /// The control sums are exact: with a Kuwaiti dinar amount (three decimals) beside kroner, the group's and the
+    /// PmtInf's `CtrlSum` are the sum of their `InstdAmt` to the last decimal (a bank refuses a file whose control sum
+    /// does not add up, and every payment in it with the file).
+    func testControlSumsAreExactInEveryCurrencysMinorUnit() throws {
+        let i = PayeeInstruction(kind: .iban, country: "DE", account: "DE89370400440532013000", bic: "COBADEFFXXX", message: "Faktura F")
+        var kwd = try payment(1, i); kwd.currency = "KWD"; kwd.amount = Amount(parsing: "12.656")!; kwd.openAmount = kwd.amount
+        var bhd = try payment(2, i); bhd.currency = "BHD"; bhd.amount = Amount(parsing: "25.416")!; bhd.openAmount = bhd.amount
+        var dkk = try payment(3, i); dkk.amount = Amount(parsing: "1250.00")!; dkk.openAmount = dkk.amount
+        let file = PaymentFileRecord(id: 1, writer: "bank", name: "bank-2026-12-04-000000000001.xml", state: "pending", createdAt: "2026-12-04T08:00:00.000Z", count: 3)
+        let xml = compact(try Pain001Document(settings: settings()).render(file: file, payments: [kwd, bhd, dkk]))
+        func values(_ tag: String) -> [String] {
+            xml.components(separatedBy: "<\(tag)").dropFirst().compactMap { part in
+                part.firstIndex(of: ">").map { String(part[part.index(after: $0)...].prefix { $0 != "<" }) }
+            }
+        }
+        XCTAssertEqual(values("InstdAmt").sorted(), ["12.656", "1250.00", "25.416"])
+        let sums = values("CtrlSum")
+        XCTAssertEqual(sums.first, "1288.072", xml)
+        XCTAssertEqual(sums.dropFirst().compactMap { Decimal(string: $0) }.reduce(0, +), Decimal(string: "1288.072"), "\(sums)")
+    }
+
     /// `CreDtTm` is the country's local time with its offset (a bare time is read as the bank's local time, UTC as
     /// written it was an hour or two off), and `MsgId` carries the country's date: a file made at 23:30 UTC on
     /// 3 December is made on 4 December in Denmark.

@@ -167,8 +167,10 @@ public struct Pain001Document: Sendable {
         return f.string(from: date)
     }
 
+    /// The control sum: the transfers' amounts added exactly, each in its currency's minor unit (three decimals with a
+    /// Kuwaiti dinar), written with at least two decimals. Rounded, it would not add up and the bank refuses the file.
     static func sum(_ transfers: [Transfer]) -> Amount {
-        transfers.reduce(Amount.zero.rounded(2)) { $0 + $1.amount }.rounded(2)
+        transfers.reduce(Amount.zero.rounded(2)) { $0 + $1.amount }
     }
 
     /// Text in the CGI Latin character set, cut to `max` code points as the schema's MaxNText counts them.
