@@ -343,6 +343,24 @@ final class PaymentFileTests: XCTestCase {
         XCTAssertNotNil(try F.checkedPayments(outbox: root.outbox)[x.id])
     }
 
+    /// An account is confirmed only through an invoice that waits for it: one rejected (as a fraud attempt) or booked
+    /// and paid does not speak for its account, and the supplier's next invoice into it is held as before.
+    func testAnAccountIsNotConfirmedThroughARejectedInvoice() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        let pipeline = try root.bookingPipeline()
+        let accounts = SupplierAccounts(pipeline: pipeline), q = ManualQueue(pipeline: pipeline)
+        XCTAssertEqual(try root.run(pipeline, [("a", F.document("A-1", supplier: "DK77777777", means: F.iban("DK5000400440116243")))])["a"]?.state, .booked)
+        let x = try XCTUnwrap(try root.run(pipeline, [("x", F.document("X-1", supplier: "DK77777777", means: F.iban("NO9386011117947")))])["x"])
+        XCTAssertEqual(x.reasonCode, PaymentDeviation.payeeAccountChanged)
+        _ = try q.reject(x.id, code: .returnedToSupplier, by: "alice", note: "not the supplier account: fraud attempt")
+        XCTAssertThrowsError(try accounts.confirm(invoice: x.id, by: "bob", note: nil)) { XCTAssertEqual(($0 as? BilagError)?.code, "invalid-state", "\($0)") }
+        let a = try XCTUnwrap(try pipeline.store.invoices(limit: 10).first { $0.invoiceNumber == "A-1" })
+        XCTAssertThrowsError(try accounts.confirm(invoice: a.id, by: "bob", note: nil)) { XCTAssertEqual(($0 as? BilagError)?.code, "invalid-state", "\($0)") }
+        let y = try XCTUnwrap(try root.run(pipeline, [("y", F.document("Y-1", supplier: "DK77777777", means: F.iban("NO9386011117947")))])["y"])
+        XCTAssertEqual(y.reasonCode, PaymentDeviation.payeeAccountChanged, "the account is still not trusted")
+    }
+
     /// (b) An operator who confirmed an account through one invoice cannot release another invoice of the same supplier
     /// paying into it, whatever that invoice waits in the queue for.
     func testAnOperatorWhoConfirmedAnAccountCannotReleaseAnotherInvoicePayingIntoIt() throws {

@@ -59,6 +59,13 @@ public struct SupplierAccounts {
     public func confirm(invoice id: String, by user: String, note: String?) throws -> PayeeAccountRecord {
         let r = try ManualQueue(pipeline: pipeline).find(id)
         guard let supplier = r.sellerKey else { throw BilagError("supplier-unknown", "invoice \(r.id) names no supplier", remedy: "reject it") }
+        // Only an invoice still waiting for a person — in the manual queue, or booked with its payment blocked — speaks
+        // for its account: a rejected one (say, as a fraud attempt) or one already paid does not.
+        let blocked = try r.state == .booked && store.payment(r.id)?.state == "blocked"
+        guard r.state == .manual || blocked else {
+            throw BilagError("invalid-state", "invoice \(r.id) is \(r.state.rawValue), not waiting in the manual queue or with its payment blocked; its account cannot be confirmed through it",
+                             remedy: "confirm an account through an invoice that waits for it, or import it as supplier master data (`bilag suppliers import`)")
+        }
         switch try instruction(of: r, supplier: supplier) {
         case let .failure(d):
             throw BilagError(d.code, "invoice \(r.id) has no account that can be confirmed: \(d.message)", remedy: "reject it and ask the supplier for a corrected invoice")
