@@ -124,7 +124,7 @@ final class QueueTests: XCTestCase {
         XCTAssertEqual(try record(root, id)["state"] as? String, "manual")
 
         // Under any spelling of the same name (`--user`, or $BILAG_USER when it is not given).
-        for args in [["--user", "bob"], ["--account", "7000", "--user", "bob"], ["--user", "BOB"], ["--user", " Bob "], ["--user", "bob\t"]] {
+        for args in [["--user", "bob"], ["--account", "7000", "--user", "bob"], ["--user", "BOB"], ["--user", " Bob "], ["--user", "bob\t"], ["--user", "ｂｏｂ"], ["--user", "Ｂｏｂ"]] {
             let own = try root.bilag(["queue", "approve", id] + args)
             XCTAssertEqual(own.exitCode, 2, "the corrector approved: \(own)")
             XCTAssertTrue(own.stderr.contains("cannot also approve"), own.stderr)

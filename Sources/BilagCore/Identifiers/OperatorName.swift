@@ -18,8 +18,11 @@ public enum OperatorName {
         return name
     }
 
-    /// The name as compared, without the checks of `normalized` (for names already stored).
+    /// The name as compared, without the checks of `normalized` (for names already stored): compatibility characters
+    /// as their plain letters (full-width `ｃａｒｏｌ` is `carol`, as it looks), lower case, spaces trimmed and runs of
+    /// them one space — so that no other spelling of one person's name passes for a second person.
     public static func key(_ raw: String) -> String {
-        raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        raw.precomposedStringWithCompatibilityMapping.lowercased()
+            .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 }
