@@ -343,6 +343,33 @@ final class PaymentFileTests: XCTestCase {
         XCTAssertNotNil(try F.checkedPayments(outbox: root.outbox)[x.id])
     }
 
+    /// One supplier is one supplier however its invoices write it: the same invoice sent again without its legal
+    /// identifier (BT-30 is optional; the VAT number then names the supplier) or with the CVR written `CVR 12345666`
+    /// is the same invoice, and an account new to the supplier is held — not paid twice, nor paid unguarded.
+    func testOneSupplierHasOneKeyHoweverItsInvoicesWriteIt() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        let pipeline = try root.bookingPipeline()
+        func swedish(_ number: String, legalID: Bool, means: String) -> Data {
+            var t = String(decoding: F.document(number, supplier: "5567321707", means: means, currency: "EUR"), as: UTF8.self)
+            t = t.replacingOccurrences(of: "GB1232434", with: "SE556732170701")
+            if !legalID { t = t.replacingOccurrences(of: "<cbc:CompanyID>5567321707</cbc:CompanyID>", with: "") }
+            return Data(t.utf8)
+        }
+        let se = F.iban("SE4550000000058398257466", bic: "ESSESESS")
+        XCTAssertEqual(try root.run(pipeline, [("s1", swedish("S-1", legalID: true, means: se))])["s1"]?.state, .booked)
+        let again = try root.run(pipeline, [("s1-again", swedish("S-1", legalID: false, means: se))])["s1-again"]
+        XCTAssertEqual(again?.reasonCode, ReasonCode.duplicateInvoice, again?.reasonMessage ?? "")
+        let other = try root.run(pipeline, [("s2", swedish("S-2", legalID: false, means: F.iban("DE89370400440532013000", bic: "COBADEFFXXX")))])["s2"]
+        XCTAssertEqual(other?.reasonCode, PaymentDeviation.payeeAccountChanged, other?.reasonMessage ?? "")
+
+        XCTAssertEqual(try root.run(pipeline, [("dk", F.document("D-1", supplier: "12345666", means: F.iban("DK5000400440116243")))])["dk"]?.state, .booked)
+        for (n, spelling) in ["CVR 12345666", "DK-12345666", "0184:12345666"].enumerated() {
+            let r = try root.run(pipeline, [("dk-\(n)", F.document("D-1", supplier: spelling, means: F.iban("DK5000400440116243")))])["dk-\(n)"]
+            XCTAssertEqual(r?.reasonCode, ReasonCode.duplicateInvoice, "\(spelling): \(r?.reasonMessage ?? "")")
+        }
+    }
+
     /// An account is confirmed only through an invoice that waits for it: one rejected (as a fraud attempt) or booked
     /// and paid does not speak for its account, and the supplier's next invoice into it is held as before.
     func testAnAccountIsNotConfirmedThroughARejectedInvoice() throws {

@@ -30,6 +30,18 @@ final class TextHelperTests: XCTestCase {
         XCTAssertEqual(Identifiers.normalizedPartyKey("NO 987 654 321 MVA"), "987654321")
         XCTAssertEqual(Identifiers.normalizedPartyKey("DKK1"), "DKK1")
         XCTAssertEqual(Identifiers.normalizedPartyKey("5790000000001"), "5790000000001")
+        // One company, however its invoices write it: legal id, VAT number, endpoint, labels.
+        for spelling in ["12345666", "DK12345666", "DK-12345666", "dk 12 34 56 66", "CVR 12345666", "CVR-nr. 12345666", "cvr:12345666", "0184:12345666", "12.34.56.66"] {
+            XCTAssertEqual(Identifiers.normalizedPartyKey(spelling), "12345666", spelling)
+        }
+        for spelling in ["5567321707", "SE556732170701", "556732-1707", "0007:5567321707", "SE 5567321707 01"] {
+            XCTAssertEqual(Identifiers.normalizedPartyKey(spelling), "5567321707", spelling)
+        }
+        for spelling in ["987654321", "NO987654321MVA", "0192:987654321", "Org.nr. 987654321", "NO-987654321"] {
+            XCTAssertEqual(Identifiers.normalizedPartyKey(spelling), "987654321", spelling)
+        }
+        XCTAssertEqual(Identifiers.normalizedPartyKey("HRB 12345"), "HRB12345", "other letters stay")
+        XCTAssertEqual(Identifiers.normalizedPartyKey("0088:5790000000001"), "5790000000001", "a GLN endpoint: its number")
         XCTAssertEqual(Identifiers.normalizedPartyKey("æble\u{00A0}12"), "ÆBLE12")
     }
 

@@ -60,7 +60,12 @@ public enum Identifiers {
         return LocalDate(year: century + yy, month: month, day: day)
     }
 
-    /// A party identifier reduced to what identifies it: no spaces, no `DK`/`NO` prefix, no `MVA` suffix.
+    /// A party identifier reduced to the organisation number it names, so that one supplier has one key however its
+    /// invoices write it: no spaces; no scheme code (`0184:12345666`, a PEPPOL endpoint); no `CVR`/`CVR-nr.`/`org.nr.`
+    /// label; no `DK`/`NO`/`SE` prefix (`DK-12345666` too); no `MVA` suffix; a Swedish VAT number (`SE` + the
+    /// organisation number + `01`) as its organisation number, and dashes between digits dropped (`556732-1707`).
+    /// The legal identifier, the VAT number and the endpoint of one Danish, Norwegian or Swedish company all give the
+    /// same key — which the duplicate check, the payee accounts and the plans compare by.
     public static func normalizedPartyKey(_ raw: String) -> String {
         var s: String
         if raw.utf8.allSatisfy({ $0 < 0x80 }) {
@@ -70,10 +75,32 @@ public enum Identifiers {
             for b in raw.utf8 where !(b == 0x20 || (b >= 0x09 && b <= 0x0D)) { bytes.append(b >= 0x61 && b <= 0x7A ? b - 0x20 : b) }
             s = String(decoding: bytes, as: UTF8.self)
         } else {
-            s = raw.filter { !$0.isWhitespace }.uppercased()
+            s = raw.precomposedStringWithCompatibilityMapping.filter { !$0.isWhitespace }.uppercased()
         }
-        for prefix in ["DK", "NO", "SE"] where s.hasPrefix(prefix) && s.dropFirst(2).first?.isNumber == true { s = String(s.dropFirst(2)) }
+        // A scheme code before the identifier (`0184:`, `0007:`, `0192:`), as PEPPOL writes an endpoint.
+        if let colon = s.firstIndex(of: ":"), s.distance(from: s.startIndex, to: colon) == 4, s[..<colon].allSatisfy(\.isASCII), s[..<colon].allSatisfy(\.isNumber) {
+            s = String(s[s.index(after: colon)...])
+        }
+        // A label: `CVR 12345666`, `CVR-nr. 12345666`, `Org.nr. 987654321`.
+        for label in ["CVR-NR.", "CVR-NR", "CVRNR.", "CVRNR", "CVR", "ORG.NR.", "ORG.NR", "ORGNR.", "ORGNR"] where s.hasPrefix(label) {
+            s = String(s.dropFirst(label.count))
+            while let f = s.first, f == ":" || f == "." || f == "-" { s.removeFirst() }
+            break
+        }
+        var country: String?
+        for prefix in ["DK", "NO", "SE"] where s.hasPrefix(prefix) {
+            var rest = s.dropFirst(2)
+            if rest.first == "-" { rest = rest.dropFirst() }
+            if rest.first?.isNumber == true { s = String(rest); country = prefix }
+            break
+        }
         if s.hasSuffix("MVA") { s = String(s.dropLast(3)) }
+        // Dashes and dots between digits (`556732-1707`, `12.34.56.66`): the digits alone.
+        if s.contains(where: { $0 == "-" || $0 == "." }), s.allSatisfy({ ($0.isASCII && $0.isNumber) || $0 == "-" || $0 == "." }), s.first?.isNumber == true {
+            s = s.filter { $0.isNumber }
+        }
+        // A Swedish VAT number is SE, the 10-digit organisation number and 01.
+        if country == "SE", s.count == 12, s.hasSuffix("01"), s.allSatisfy({ $0.isASCII && $0.isNumber }) { s = String(s.dropLast(2)) }
         return s
     }
 
