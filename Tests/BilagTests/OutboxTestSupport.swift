@@ -80,8 +80,8 @@ extension TemporaryRoot {
         return true
     }
 
-    /// The names a killed writer may leave (`.pending-…`, `.tmp-…`) in these folders.
+    /// The names a killed writer may leave (`.pending-…`, `.tmp-…`, `.publishing-…`) in these folders.
     static func leftovers(in folders: [String]) -> [String] {
-        folders.flatMap { dir in ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasPrefix(".pending-") || $0.hasPrefix(".tmp-") }.map { dir + "/" + $0 } }
+        folders.flatMap { dir in ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasPrefix(".pending-") || $0.hasPrefix(".tmp-") || $0.hasPrefix(".publishing-") }.map { dir + "/" + $0 } }
     }
 }

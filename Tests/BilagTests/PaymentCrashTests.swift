@@ -80,6 +80,46 @@ final class PaymentCrashTests: XCTestCase {
         XCTAssertGreaterThan(kills, 3, "the approval was killed at too few steps to mean anything")
     }
 
+    /// Killed after the payment file appeared but before its manifest took its final name, and the bank collects the
+    /// file meanwhile (moves it away): the restart records the file as published and never writes it again — the
+    /// bank would pay every payment in it twice. Killed before it appeared, the restart publishes it once.
+    func testAPaymentFileCollectedBeforeItsManifestWasFinalIsNotPublishedAgain() throws {
+        var collected = 0, unpublished = 0
+        for n in 1...16 {
+            let root = try TemporaryRoot("bank-collected-\(n)")
+            try root.writeConfig(F.config(extra: []))
+            try root.deliver(F.document("K-1", supplier: "DK11111111", means: F.iban("DK5000400440116243")), to: "peppol/k-1.xml")
+            try root.bilagSucceeding(["run", "--once"])
+            let id = try XCTUnwrap(try Store(path: root.databasePath).invoices(state: .manual, limit: 10).map(\.id).first)
+            let killed = try XCTUnwrap(try root.bilagKilled(at: "rename", nth: n, TemporaryRoot.approval(id)), "strace is not installed")
+            if killed.signal != SIGKILL { break }
+            let bank = root.outbox + "/bank", manifests = root.outbox + "/manifests/bank"
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: bank)) ?? []).filter { $0.hasSuffix(".xml") && !$0.hasPrefix(".") }
+            let pending = ((try? FileManager.default.contentsOfDirectory(atPath: manifests)) ?? []).filter { $0.hasPrefix(".pending-") }
+            if let file = files.first, !pending.isEmpty {
+                // The window: published, manifest not final. The bank collects the file.
+                collected += 1
+                try FileManager.default.createDirectory(atPath: root.path + "/bank-received", withIntermediateDirectories: true)
+                try FileManager.default.moveItem(atPath: bank + "/" + file, toPath: root.path + "/bank-received/" + file)
+                let restart = try root.bilag(["run", "--once"])
+                XCTAssertEqual(restart.exitCode, 0, "killed at rename #\(n): \(restart)")
+                let again = ((try? FileManager.default.contentsOfDirectory(atPath: bank)) ?? []).filter { $0.hasSuffix(".xml") }
+                XCTAssertEqual(again, [], "killed at rename #\(n): the collected file was published again")
+                XCTAssertTrue(FileManager.default.fileExists(atPath: manifests + "/" + file + ".manifest.json"), "killed at rename #\(n): its manifest is final")
+                XCTAssertEqual(try Store(path: root.databasePath).payment(id)?.file, file)
+                XCTAssertEqual(TemporaryRoot.leftovers(in: [bank, manifests]), [], "killed at rename #\(n)")
+            } else if files.isEmpty, !pending.isEmpty {
+                // Stopped before the file appeared: published once at the restart.
+                unpublished += 1
+                XCTAssertEqual(try root.bilag(["run", "--once"]).exitCode, 0)
+                XCTAssertEqual(Set(try F.checkedPayments(outbox: root.outbox).keys), [id], "killed at rename #\(n)")
+                XCTAssertEqual(TemporaryRoot.leftovers(in: [bank, manifests]), [], "killed at rename #\(n)")
+            }
+        }
+        XCTAssertGreaterThan(collected, 0, "no kill fell between the file's appearance and its manifest's final name")
+        XCTAssertGreaterThan(unpublished, 0, "no kill fell before the file appeared")
+    }
+
     /// A database restored from before payment files were written is behind its Outbox: bilag refuses to run rather
     /// than pay those invoices again; and the report finds a payment file changed by hand.
     func testARestoredStoreDoesNotPayAgainAndTheReportFindsAChangedFile() throws {

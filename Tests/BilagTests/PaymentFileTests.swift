@@ -634,7 +634,7 @@ final class PaymentFileTests: XCTestCase {
         let r = try root.run(pipeline, [("fik", F.document("S-1", supplier: "DK22222222", means: F.fik("71", "000000002346526"), due: "2099-06-03"))])
         let id = try XCTUnwrap(r["fik"]?.id)
         let name = "bank-2099-06-03-000000000001.xml"
-        let blocker = root.outbox + "/manifests/bank/.pending-" + name + ".manifest.json"
+        let blocker = root.outbox + "/bank/.publishing-" + name   // the file cannot be staged
         try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: true)
         XCTAssertThrowsError(try pipeline.outbox.flush(pipeline.store, now: try XCTUnwrap(Timestamp.date("2099-06-03T10:00:00Z"))))
         XCTAssertEqual(try pipeline.store.paymentFiles("bank").map { [$0.name, $0.state] }, [[name, "pending"]])

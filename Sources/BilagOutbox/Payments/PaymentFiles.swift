@@ -142,6 +142,9 @@ public final class PaymentFiles: Sendable {
     /// `NAME-DATE-NNNNNNNNNNNN.xml`: unique (the file's number) and sorted by time; the date is the calendar country's.
     func fileName(id: Int64, now: Date) -> String { "\(name)-\(settings.calendar.today(now))-\(OutboxFiles.pad(id)).xml" }
 
+    /// A file staged to be published (written whole, before the rename that publishes it) is named so in the folder.
+    static let stagingPrefix = ".publishing-"
+
     /// True for a name this writer gives its files.
     public func isOwnFile(_ file: String) -> Bool { file.hasPrefix(name + "-") && file.hasSuffix(".xml") }
     public func manifestPath(_ file: String) -> String { manifestDirectory + "/" + file + ".manifest.json" }
@@ -158,10 +161,13 @@ public final class PaymentFiles: Sendable {
         return n
     }
 
-    /// Writes one pending file whole, from the bytes kept when it was filed (manifest first under a pending name, then
-    /// the file, then the manifest's final name), then records it written. A file already there (a writer killed after its link) must be byte for byte
-    /// the one the store describes; a file whose final manifest is there was published and is only recorded, even
-    /// when it has left the folder (collected by the bank).
+    /// Writes one pending file whole, from the bytes kept when it was filed, then records it written. The steps:
+    /// the file whole under a hidden staging name (`.publishing-NAME`), the manifest under its pending name, the rename
+    /// of the staged file to its name — which publishes it — and the manifest's rename to its final name. After a
+    /// stop at any step the folders say how far it got, also when the bank has collected the file since: a pending
+    /// manifest with the staged file still there was not published (the rename is done now); a pending manifest
+    /// without it was published, so the file is recorded and never made again. A file already there must be byte for
+    /// byte the one the store describes; a file whose final manifest is there was published and is only recorded.
     func write(_ f: PaymentFileRecord, _ store: Store) throws {
         let payments = try store.payments(inFile: f.name)
         // The bytes rendered when the file was filed (with the settings of that moment); a file filed before they were
@@ -181,10 +187,27 @@ public final class PaymentFiles: Sendable {
             return
         }
         if existing == nil {
-            let manifest = PaymentManifest(file: f.name, writer: name, version: version.rawValue, payments: payments, data: data, writtenAt: f.createdAt)
-            unlink(pendingManifest)
-            try FileIO.writeAtomicallyNew(try manifest.encoded(), to: pendingManifest)
-            try FileIO.writeAtomicallyNew(data, to: path)
+            let staged = directory + "/" + Self.stagingPrefix + f.name
+            if !FileManager.default.fileExists(atPath: pendingManifest) {
+                try FileIO.writeAtomically(data, to: staged)
+                let manifest = PaymentManifest(file: f.name, writer: name, version: version.rawValue, payments: payments, data: data, writtenAt: f.createdAt)
+                try FileIO.writeAtomicallyNew(try manifest.encoded(), to: pendingManifest)
+            } else if let kept = FileIO.read(staged) {
+                guard kept == data else {
+                    throw BilagError("payment-file-conflict", "the staged payment file \(staged) is not the one the store filed its payments in", remedy: "do not send it to the bank; run `bilag store check` and compare it with `bilag report day`")
+                }
+            } else {
+                // Renamed into place before the writer stopped, and gone since: the bank collected it. Recorded as
+                // published; written again, the bank would pay every payment in it twice.
+                try OutboxFiles.rename(pendingManifest, to: manifestPath(f.name), file: f.name, in: manifestDirectory)
+                try recordPublished(f, data: data, store)
+                return
+            }
+            // The rename that publishes the file: it appears whole, and never over a file already there.
+            guard !FileManager.default.fileExists(atPath: path), Glibc.rename(staged, path) == 0 else {
+                throw BilagError("outbox-unwritable", "cannot publish the payment file \(path): \(String(cString: strerror(errno)))", remedy: "check the Outbox's permissions and free space")
+            }
+            FileIO.sync(directory)
         }
         if FileManager.default.fileExists(atPath: pendingManifest) {
             try OutboxFiles.rename(pendingManifest, to: manifestPath(f.name), file: f.name, in: manifestDirectory)
