@@ -53,6 +53,18 @@ extension Store {
         }
     }
 
+    /// Blocks the waiting (`open`) payment of `invoiceID` with `reason` (the payments writer cannot carry it as it is
+    /// set up now), audited as the system's; false when it is no longer open.
+    @discardableResult
+    public func blockPayment(_ invoiceID: String, reason: String, now: String = Timestamp.string()) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE payment SET state = 'blocked', reason = ? WHERE invoice_id = ? AND state = 'open'", arguments: [reason, invoiceID])
+            guard db.changesCount == 1 else { return false }
+            try Self.auditPayment(invoiceID, actor: "system", action: "payment-blocked", detail: ["reason": reason], now: now, db)
+            return true
+        }
+    }
+
     /// The invoice's trail and the audit log, in the caller's transaction.
     static func auditPayment(_ invoiceID: String, actor: String, action: String, detail: [String: String], now: String, _ db: Database) throws {
         let json = String(decoding: try JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)

@@ -627,6 +627,29 @@ final class PaymentFileTests: XCTestCase {
     /// A file filed but not written (the write failed: here a directory in the way of its pending manifest), then the
     /// settings changed (another debtor name, and pain.001.001.09, which cannot carry its FIK payment): the file is
     /// written as it was filed, with the settings of that moment, not from the current ones.
+    /// A payment the writer cannot carry under its settings now (a FIK payment waiting for its date when the bank
+    /// moved to pain.001.001.09) is blocked with its reason and listed; the other payments due are paid, not held
+    /// behind it.
+    func testAPaymentTheWriterCannotCarryIsBlockedAndTheOthersArePaid() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config(extra: ["days_ahead: 0"]))
+        var pipeline = try root.bookingPipeline()
+        let fik = try XCTUnwrap(try root.run(pipeline, [("fik", F.document("S-1", supplier: "DK22222222", means: F.fik("71", "000000002346526"), due: "2099-06-03"))])["fik"]?.id)
+        try pipeline.outbox.flush(pipeline.store, now: try XCTUnwrap(Timestamp.date("2099-05-01T10:00:00Z")))
+        XCTAssertEqual(try pipeline.store.payment(fik)?.state, "open", "waiting for its date")
+
+        try root.writeConfig(F.config(version: "pain.001.001.09", extra: ["days_ahead: 40"]))
+        pipeline = try root.bookingPipeline()
+        let iban = try XCTUnwrap(try root.run(pipeline, [("iban", F.document("S-2", supplier: "DK11111111", means: F.iban("DK5000400440116243"), due: "2099-06-07"))])["iban"]?.id)
+        try pipeline.outbox.flush(pipeline.store, now: try XCTUnwrap(Timestamp.date("2099-06-01T10:00:00Z")))
+        XCTAssertNotNil(try pipeline.store.payment(iban)?.file, "the IBAN payment is filed")
+        let blocked = try XCTUnwrap(try pipeline.store.payment(fik))
+        XCTAssertEqual(blocked.state, "blocked")
+        XCTAssertTrue(blocked.reason?.hasPrefix(PaymentDeviation.meansUnsupported) == true, blocked.reason ?? "")
+        let listed = try root.bilagSucceeding(["payments", "list", "--state", "blocked"])
+        XCTAssertTrue(listed.stdout.contains(fik), listed.stdout)
+    }
+
     func testAPendingFileIsWrittenAsFiledAfterTheSettingsChanged() throws {
         let root = try TemporaryRoot()
         try root.writeConfig(F.config(extra: ["days_ahead: 0"]))

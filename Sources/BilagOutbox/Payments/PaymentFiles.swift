@@ -122,6 +122,12 @@ public final class PaymentFiles: Sendable {
         for p in try store.payments(state: "open") where p.openAmount > .zero {
             let date = calendar.executionDate(due: p.dueDate.flatMap(LocalDate.init(parsing:)), today: today)
             guard today.days(until: date) <= settings.daysAhead else { continue }
+            // Taken up under other settings (a FIK payment, then `version: pain.001.001.09`): one payment the writer
+            // cannot carry now is blocked, listed with its reason, and the others are paid — not the whole file held.
+            if let json = p.instruction, let i = try? JSONDecoder().decode(PayeeInstruction.self, from: Data(json.utf8)), !settings.supports(i) {
+                try store.blockPayment(p.invoiceID, reason: "\(PaymentDeviation.meansUnsupported): \(settings.version.rawValue) cannot carry a payment to \(i.label); pay it by hand and cancel it here, or set version: pain.001.001.03")
+                continue
+            }
             ready.append((p.invoiceID, date.description))
             oldest = min(oldest ?? p.createdAt, p.createdAt)
             if ready.count >= settings.maxPaymentsPerFile { break }
