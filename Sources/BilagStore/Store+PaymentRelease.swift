@@ -47,7 +47,20 @@ extension Store {
             guard p.state == "blocked" || p.state == "open" else { return .failure(.state(p.state, file: p.file)) }
             let reason = "cancelled by \(actor): \(note) (was \(p.state)\(p.reason.map { ": \($0)" } ?? ""))"
             try db.execute(sql: "UPDATE payment SET state = 'not-paid', reason = ? WHERE invoice_id = ? AND state = ?", arguments: [reason, invoiceID, p.state])
-            try Self.auditPayment(invoiceID, actor: actor, action: "payment-cancelled", detail: ["was": p.state, "note": note], now: now, db)
+            // Credit set off against it goes back on hold for the supplier's next invoice: the payment it reduced is
+            // not made, so the credit is not used up.
+            var returned: [String] = []
+            for row in try Row.fetchAll(db, sql: "SELECT credit_id, amount FROM payment_setoff WHERE invoice_id = ?", arguments: [invoiceID]) {
+                let credit: String = row[0], amount = Amount(parsing: row[1] as String) ?? .zero
+                guard let open = try String.fetchOne(db, sql: "SELECT open_amount FROM payment WHERE invoice_id = ?", arguments: [credit]).flatMap(Amount.init(parsing:)) else { continue }
+                try db.execute(sql: "UPDATE payment SET open_amount = ?, state = 'held', reason = ? WHERE invoice_id = ?",
+                               arguments: [(open + amount).description, "credit to set off against the supplier's next invoices (\(amount) returned when the payment of \(invoiceID) was cancelled)", credit])
+                try db.execute(sql: "DELETE FROM payment_setoff WHERE credit_id = ? AND invoice_id = ?", arguments: [credit, invoiceID])
+                returned.append("\(credit): \(amount)")
+            }
+            var detail = ["was": p.state, "note": note]
+            if !returned.isEmpty { detail["credit_returned"] = returned.joined(separator: ", ") }
+            try Self.auditPayment(invoiceID, actor: actor, action: "payment-cancelled", detail: detail, now: now, db)
             p.state = "not-paid"; p.reason = reason
             return .success(p)
         }

@@ -650,6 +650,34 @@ final class PaymentFileTests: XCTestCase {
         XCTAssertTrue(listed.stdout.contains(fik), listed.stdout)
     }
 
+    /// A payment a credit note reduced, then cancelled (returned to the supplier, not to be paid): the credit goes back
+    /// on hold and reduces the supplier's next invoice — it is not used up by a payment never made.
+    func testCancellingAPaymentACreditNoteReducedReturnsTheCredit() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config(extra: ["days_ahead: 0"]))
+        let pipeline = try root.bookingPipeline()
+        let means = F.iban("DK5000400440116243")
+        // A credit note of 406.25 (the corpus example with a larger credited line).
+        var credit = String(decoding: F.document("C-1", supplier: "DK11111111", means: means, credit: true), as: UTF8.self)
+        for (from, to) in [(">-3<", ">-5<"), (">-1500<", ">-2500<"), (">1300<", ">300<"), (">1325<", ">325<"), (">331.25<", ">81.25<"), (">1656.25<", ">406.25<")] {
+            credit = credit.replacingOccurrences(of: from, with: to)
+        }
+        let b1 = try XCTUnwrap(try root.run(pipeline, [("b1", F.document("B-1", supplier: "DK11111111", means: means, due: "2099-06-01"))])["b1"]?.id)
+        let c = try root.run(pipeline, [("c1", Data(credit.utf8))])["c1"]
+        XCTAssertEqual(c?.state, .booked, c?.reasonMessage ?? "")
+        let cid = try XCTUnwrap(c?.id)
+        try pipeline.outbox.flush(pipeline.store)
+        XCTAssertEqual(try pipeline.store.payment(b1)?.openAmount, Amount(parsing: "1250.00"))
+        XCTAssertEqual(try pipeline.store.payment(cid)?.state, "settled")
+
+        XCTAssertEqual(try BlockedPayments(pipeline: pipeline).cancel(b1, by: "alice", note: "returned to the supplier, not to be paid").state, "not-paid")
+        let back = try XCTUnwrap(try pipeline.store.payment(cid))
+        XCTAssertEqual([back.state, back.openAmount.description], ["held", "406.25"], "the credit is held again")
+        let b2 = try XCTUnwrap(try root.run(pipeline, [("b2", F.document("B-2", supplier: "DK11111111", means: means, due: "2099-06-02"))])["b2"]?.id)
+        try pipeline.outbox.flush(pipeline.store)
+        XCTAssertEqual(try pipeline.store.payment(b2)?.openAmount, Amount(parsing: "1250.00"), "the next invoice is reduced by the credit")
+    }
+
     func testAPendingFileIsWrittenAsFiledAfterTheSettingsChanged() throws {
         let root = try TemporaryRoot()
         try root.writeConfig(F.config(extra: ["days_ahead: 0"]))
