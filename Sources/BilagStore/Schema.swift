@@ -342,6 +342,11 @@ enum Schema {
                 try update.execute(arguments: [Identifiers.invoiceNumberKey(number), row[0] as Int64])
             }
         }
+        // The table data each robot last ran with (a fingerprint of its data files): a table edited while the daemon
+        // was stopped is a change at its next start, and the manual invoices it may decide are re-evaluated.
+        m.registerMigration("v12-robot-tables-seen") { db in
+            try db.execute(sql: "CREATE TABLE robot_tables (robot TEXT PRIMARY KEY NOT NULL, fingerprint TEXT NOT NULL, seen_at TEXT NOT NULL)")
+        }
         return m
     }
 }

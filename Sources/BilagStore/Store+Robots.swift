@@ -100,6 +100,19 @@ extension Store {
         }
     }
 
+    /// The fingerprint of the table data `robot` last ran with, if it ever ran.
+    public func robotTables(_ robot: String) throws -> String? {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT fingerprint FROM robot_tables WHERE robot = ?", arguments: [robot]) }
+    }
+
+    /// Records the table data `robot` runs with now.
+    public func setRobotTables(_ robot: String, fingerprint: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO robot_tables (robot, fingerprint, seen_at) VALUES (?, ?, ?) ON CONFLICT(robot) DO UPDATE SET fingerprint = excluded.fingerprint, seen_at = excluded.seen_at",
+                           arguments: [robot, fingerprint, Timestamp.string()])
+        }
+    }
+
     /// Invoices in the manual queue for one of these reasons (for re-evaluation when a table changes).
     public func manual(reasons: [String]) throws -> [InvoiceRecord] {
         guard !reasons.isEmpty else { return [] }

@@ -603,6 +603,25 @@ final class RobotRealMonthTests: XCTestCase {
         XCTAssertEqual(Set(booked), ["oct.xml", "corrected.xml"])
     }
 
+    /// A table edited while the daemon was stopped is a table change at its next start: the manual invoices it may
+    /// decide are re-evaluated then, as they are when it is edited while the daemon runs.
+    func testATableEditedWhileTheDaemonWasStoppedReEvaluatesAtTheNextStart() throws {
+        let bin = try BilagBinary.locate()
+        let w = try RobotWorld()
+        XCTAssertEqual(try w.run([("lh", RobotScenarioTests.med("LH-1", note: "Attest vedr. CPR 010190-1234", amount: "450.00"))])["lh"]?.reason, "amount-outside-tariff")
+        let path = w.root + "/Robots/data/medical-certificate-tariffs.csv"
+        let tariffs = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "LÆ 125,405.00,405.00,2026-04-01,", with: "LÆ 125,405.00,450.00,2026-04-01,")
+        try tariffs.write(toFile: path, atomically: true, encoding: .utf8)
+        try w.leaveRobotsAlone()
+        let run = try bin.run(["run", "--once", "--root", w.root], environment: ["BILAG_LOG_LEVEL": "info"], logDirectory: w.root)
+        XCTAssertTrue(run.succeeded, run.description)
+        XCTAssertTrue(run.stderr.contains("re-evaluating manual invoices after a table change"), run.stderr + run.stdout)
+        XCTAssertEqual(try w.record("lh").state, .booked)
+        // Started again with nothing changed: nothing is re-evaluated.
+        let again = try bin.run(["run", "--once", "--root", w.root], environment: ["BILAG_LOG_LEVEL": "info"], logDirectory: w.root)
+        XCTAssertFalse(again.stderr.contains("re-evaluating"), again.stderr)
+    }
+
     // MARK: item 1 — `none: decline` on a table step
 
     /// A table step with `none: decline` passes invoices of suppliers missing from the table to the next robot (here:

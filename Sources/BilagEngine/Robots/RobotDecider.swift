@@ -48,6 +48,9 @@ public final class RobotDecider: Decider, @unchecked Sendable {
     /// Decisions made ahead (`decideAhead`) that were taken as they were, and those made again at their turn.
     public let decidedAheadConfirmed = Atomic<Int>(0)
     public let decidedAheadRedone = Atomic<Int>(0)
+    /// The table data each robot ran with in this process (`fingerprint`), read and written only in `refresh`, on the
+    /// committing thread between passes.
+    var tablesSeen: [String: String] = [:]
     let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -354,22 +357,37 @@ extension RobotDecider {
         for gone in catalog.removedAtLastReload {
             logger.notice("robot removed", metadata: ["robot": "\(gone.name)", "version": "\(gone.hash.prefix(12))"])
         }
-        for (new, old) in changed {
+        for (new, _) in changed {
             logger.notice("robot loaded", metadata: ["robot": "\(new.name)", "version": "\(new.hash.prefix(12))", "mode": "\(new.mode.rawValue)"])
-            guard let old, old.dataFiles != new.dataFiles else { continue }
-            let reasons = Array(new.tableDependentReasons)
+        }
+        // Each robot's tables against those it last ran with — in this process, else as the store recorded them (a
+        // table edited while the daemon was stopped is a change all the same): a change re-evaluates the manual
+        // invoices it may now decide.
+        for robot in catalog.robots {
+            let fingerprint = Self.fingerprint(robot.dataFiles)
+            if tablesSeen[robot.name] == fingerprint { continue }
+            let before = tablesSeen[robot.name] ?? (try? store.robotTables(robot.name)) ?? nil
+            tablesSeen[robot.name] = fingerprint
+            if before != fingerprint { try? store.setRobotTables(robot.name, fingerprint: fingerprint) }
+            guard let before, before != fingerprint else { continue }
+            let reasons = Array(robot.tableDependentReasons)
             guard let waiting = try? store.manual(reasons: reasons), !waiting.isEmpty else { continue }
-            let ids = waiting.filter { r in (try? store.decisions(invoice: r.id).last?.robot) == new.name }.map(\.id)
+            let ids = waiting.filter { r in (try? store.decisions(invoice: r.id).last?.robot) == robot.name }.map(\.id)
             let outcomes = ids.map { id -> Outcome in
                 var o = Outcome(invoiceID: id, state: .received, actor: "system", action: "re-evaluate")
-                o.detail = "{\"why\":\"table data of robot \(new.name) changed\"}"
+                o.detail = "{\"why\":\"table data of robot \(robot.name) changed\"}"
                 return o
             }
             if (try? store.apply(outcomes)) != nil, !ids.isEmpty {
-                logger.notice("re-evaluating manual invoices after a table change", metadata: ["robot": "\(new.name)", "count": "\(ids.count)"])
+                logger.notice("re-evaluating manual invoices after a table change", metadata: ["robot": "\(robot.name)", "count": "\(ids.count)"])
             }
         }
         caseUpdatesQueued()
         if let statsDirectory { ConnectorStatsFile.write(connectors, stateDirectory: statsDirectory) }
+    }
+
+    /// A robot's table data in one string: each data file with its content hash, by name.
+    static func fingerprint(_ dataFiles: [String: String]) -> String {
+        dataFiles.keys.sorted().map { "\($0)=\(dataFiles[$0]!)" }.joined(separator: "\n")
     }
 }
