@@ -30,21 +30,56 @@ struct RobotsCommand: ParsableCommand {
         }
 
         /// The lookups of `robot` whose connector has no such query, as `file:line:column: message`.
+        /// Also each lookup's params against what the query can take (a `files` query's record fields; an `http`
+        /// query's `{param}` placeholders and `filter:`), and each write-back's action against an `http` connector's
+        /// `actions:` — a misspelt name (`clinic:` for `clinic_cvr:`) would find nothing for every invoice, or never
+        /// take effect.
         static func unknownQueries(_ robot: Robot, config: BilagConfig) -> [String] {
-            robot.steps.compactMap { step -> String? in
-                guard case let .lookup(l) = step, let c = config.connectors[l.connector] else { return nil }
-                let at = "\(l.location.file):\(l.location.line):\(l.location.column)"
-                switch c.kind {
-                case "files":
-                    let known = FilesConnector(name: l.connector, folder: c.folderPath(root: config.root)).queries
-                    if known.contains(l.query) { return nil }
-                    return "\(at): connector \(l.connector) has no data for query '\(l.query)' (\(c.folder)/\(l.query).json or .csv; it has: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
-                case "http":
-                    guard let queries = c.http?.queries, queries[l.query] == nil else { return nil }
-                    return "\(at): connector \(l.connector) has no query '\(l.query)' under connectors.\(l.connector).queries in bilag.yaml (it has: \(queries.keys.sorted().joined(separator: ", ")))"
-                default:
-                    return nil
+            robot.steps.flatMap { step -> [String] in
+                switch step {
+                case let .lookup(l): return lookupMismatches(l, config: config)
+                case let .book(b): return b.writeBacks.flatMap { writeBackMismatches($0, config: config) }
+                default: return []
                 }
+            }
+        }
+
+        static func lookupMismatches(_ l: Lookup, config: BilagConfig) -> [String] {
+            guard let c = config.connectors[l.connector] else { return [] }
+            let at = "\(l.location.file):\(l.location.line):\(l.location.column)"
+            let passed = Set(l.params.map(\.name))
+            switch c.kind {
+            case "files":
+                let files = FilesConnector(name: l.connector, folder: c.folderPath(root: config.root))
+                let known = files.queries
+                guard known.contains(l.query) else {
+                    return ["\(at): connector \(l.connector) has no data for query '\(l.query)' (\(c.folder)/\(l.query).json or .csv; it has: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"]
+                }
+                guard let fields = try? files.fieldNames(of: l.query), !fields.isEmpty else { return [] }
+                return passed.subtracting(fields).sorted().map {
+                    "\(at): lookup param '\($0)' is no field of \(l.connector)/\(l.query), so the lookup finds nothing (its fields: \(fields.sorted().joined(separator: ", ")))"
+                }
+            case "http":
+                guard let queries = c.http?.queries else { return [] }
+                guard let q = queries[l.query] else {
+                    return ["\(at): connector \(l.connector) has no query '\(l.query)' under connectors.\(l.connector).queries in bilag.yaml (it has: \(queries.keys.sorted().joined(separator: ", ")))"]
+                }
+                let used = RequestTemplate.placeholders(q.path).union(q.body?.placeholders ?? []).union(q.filter)
+                return passed.subtracting(used).sorted().map {
+                    "\(at): lookup param '\($0)' is used by neither the path nor the body of query \(l.connector)/\(l.query) in bilag.yaml (it takes: \(used.sorted().joined(separator: ", ")))"
+                } + used.subtracting(passed).subtracting(q.filter).sorted().map {
+                    "\(at): query \(l.connector)/\(l.query) in bilag.yaml needs {\($0)}, which the lookup does not pass"
+                }
+            default:
+                return []
+            }
+        }
+
+        static func writeBackMismatches(_ w: WriteBack, config: BilagConfig) -> [String] {
+            guard let c = config.connectors[w.connector], c.kind == "http", let actions = c.http?.actions else { return [] }
+            let at = "\(w.location.file):\(w.location.line):\(w.location.column)"
+            return ([w.action] + (w.compensate.map { [$0] } ?? [])).filter { actions[$0] == nil }.map {
+                "\(at): connector \(w.connector) has no action '\($0)' under connectors.\(w.connector).actions in bilag.yaml (it has: \(actions.keys.sorted().joined(separator: ", ")))"
             }
         }
     }

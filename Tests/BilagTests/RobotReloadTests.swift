@@ -104,4 +104,29 @@ final class RobotCheckQueryTests: XCTestCase {
         XCTAssertTrue(check.stdout.contains("connector health has no data for query 'ordrs'") && check.stdout.contains("it has: orders"), check.stdout)
         XCTAssertTrue(check.stdout.contains("Robots/medical-certificates.robot.yaml:"), check.stdout)
     }
+
+    /// A misspelt lookup param finds nothing for every invoice (each to manual with a misleading reason): the check
+    /// names it against the query's record fields; over HTTP, against the query's path, body and filter in bilag.yaml,
+    /// and a write-back's action against the connector's actions.
+    func testAMisspeltLookupParamOrWriteBackActionFailsTheCheck() throws {
+        let w = try RobotWorld()
+        let file = w.root + "/Robots/medical-certificates.robot.yaml"
+        let good = try String(contentsOfFile: file, encoding: .utf8)
+        try good.replacingOccurrences(of: "clinic_cvr:", with: "clinic:").write(toFile: file, atomically: true, encoding: .utf8)
+        let check = try BilagBinary.locate().run(["robots", "check", "--root", w.root], logDirectory: w.root)
+        XCTAssertNotEqual(check.exitCode, 0, check.description)
+        XCTAssertTrue(check.stdout.contains("lookup param 'clinic' is no field of health/orders") && check.stdout.contains("clinic_cvr"), check.stdout)
+
+        var cleanup: [String] = []
+        defer { for f in cleanup { try? FileManager.default.removeItem(atPath: f) } }
+        let server = try CaseSystemServer.onShippedCaseData(certificates: nil, cleanup: &cleanup)
+        let http = try RobotWorld(connectors: server.connectorsYAML())
+        let robot = http.root + "/Robots/medical-certificates.robot.yaml"
+        try good.replacingOccurrences(of: "clinic_cvr:", with: "clinic:").replacingOccurrences(of: "action: mark-order-invoiced", with: "action: mark-order-invoce")
+            .write(toFile: robot, atomically: true, encoding: .utf8)
+        let over = try BilagBinary.locate().run(["robots", "check", "--root", http.root], logDirectory: http.root)
+        XCTAssertNotEqual(over.exitCode, 0, over.description)
+        XCTAssertTrue(over.stdout.contains("lookup param 'clinic' is used by neither"), over.stdout)
+        XCTAssertTrue(over.stdout.contains("has no action 'mark-order-invoce'"), over.stdout)
+    }
 }

@@ -92,6 +92,11 @@ public final class FilesConnector: Connector, Sendable {
         actionsByQuery = Dictionary(grouping: actions, by: \.value.query).mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.key, $0.value) }) }
     }
 
+    /// The field names a query's records have (as its data file holds them now); empty when it has no record.
+    public func fieldNames(of query: String) throws -> Set<String> {
+        Set(try load(query).rows.flatMap(\.keys))
+    }
+
     public func lookup(query: String, params: [String: Value]) throws -> [[String: Value]] {
         try lookup(query: query, params: params, ignoring: nil)
     }

@@ -12,6 +12,16 @@ public indirect enum JSONTemplate: Sendable, Equatable {
     case list([JSONTemplate])
     case object([String: JSONTemplate])
 
+    /// The `{param}` names its strings hold (what a request built from it needs the robot to pass).
+    public var placeholders: Set<String> {
+        switch self {
+        case let .text(t): return RequestTemplate.placeholders(t)
+        case .number, .bool, .null: return []
+        case let .list(items): return items.reduce(into: Set<String>()) { $0.formUnion($1.placeholders) }
+        case let .object(fields): return fields.values.reduce(into: Set<String>()) { $0.formUnion($1.placeholders) }
+        }
+    }
+
     /// From what YAML read.
     public static func from(_ any: Any?) -> JSONTemplate {
         switch any {
@@ -60,6 +70,17 @@ public enum RequestTemplate {
     }
 
     static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    /// The `{param}` names a path or text template holds.
+    public static func placeholders(_ template: String) -> Set<String> {
+        var names = Set<String>()
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            names.insert(String(rest[rest.index(after: open)..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return names
+    }
 
     static func fill(_ template: String, _ params: [String: Value], encode: (String) -> String) throws -> String {
         var out = ""
