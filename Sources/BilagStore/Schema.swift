@@ -347,6 +347,20 @@ enum Schema {
         m.registerMigration("v12-robot-tables-seen") { db in
             try db.execute(sql: "CREATE TABLE robot_tables (robot TEXT PRIMARY KEY NOT NULL, fingerprint TEXT NOT NULL, seen_at TEXT NOT NULL)")
         }
+        // Supplier keys reduce to the organisation number (`CVR 12345666`, `DK-12345666`, `0184:12345666` and a Swedish
+        // VAT number's `01` are one supplier): keys stored before are keyed again, so that a resend after the upgrade
+        // is still the same invoice of the same supplier, with the same known accounts and plans. Only keys with a
+        // character other than a digit can change.
+        m.registerMigration("v13-supplier-key-organisation-number") { db in
+            for (table, column, key) in [("invoice", "seller_key", "rowid"), ("payment", "supplier_key", "rowid"), ("plan", "supplier_cvr", "rowid"), ("payee_account", "supplier_key", "supplier_key || char(31) || account_key")] {
+                let update = try db.makeStatement(sql: "UPDATE OR IGNORE \(table) SET \(column) = ? WHERE \(key) = ?")
+                for row in try Row.fetchAll(db, sql: "SELECT \(key), \(column) FROM \(table) WHERE \(column) GLOB '*[^0-9]*'") {
+                    let old: String = row[1]
+                    let new = Identifiers.normalizedPartyKey(old)
+                    if new != old { try update.execute(arguments: [new, row[0] as DatabaseValue]) }
+                }
+            }
+        }
         return m
     }
 }

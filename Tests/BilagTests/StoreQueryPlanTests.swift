@@ -49,6 +49,25 @@ final class StoreQueryPlanTests: XCTestCase {
         XCTAssertEqual(try sameKey(in: store, numberKey: "FW4711", invoiceNumber: "FW-4711")?.id, "a")
     }
 
+    /// A store from before supplier keys reduced to the organisation number (v13): an invoice keyed `CVR12345666`, and
+    /// a payee account under that key, are keyed `12345666` — a resend after the upgrade is the same invoice of the
+    /// same supplier, with the same known accounts.
+    func testTheMigrationKeysSuppliersByTheirOrganisationNumber() throws {
+        let dir = NSTemporaryDirectory() + "bilag-plan-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let old = try DatabaseQueue(path: dir + "/bilag.sqlite")
+        try Schema.migrator.migrate(old, upTo: "v12-robot-tables-seen")
+        try old.write { db in
+            try db.execute(sql: "INSERT INTO invoice (id, channel, source_path, stored_path, sha256, size, received_at, state, updated_at, document_kind, invoice_number, number_key, issue_date, seller_key) VALUES ('a', 'c', 'a.xml', 'a.xml', 'x', 1, '2026-11-01', 'booked', '2026-11-01', 'invoice', 'A-1', 'A1', '2026-11-10', 'CVR12345666')")
+            try db.execute(sql: "INSERT INTO payee_account (supplier_key, account_key, label, source, first_seen, last_seen) VALUES ('CVR12345666', 'IBAN:DK5000400440116243', 'IBAN DK5000400440116243', 'paid', '2026-11-01', '2026-11-01')")
+        }
+        try old.close()
+        let store = try Store(path: dir + "/bilag.sqlite")
+        XCTAssertEqual(try sameKey(in: store, numberKey: "A1", invoiceNumber: "A-1")?.id, "a")
+        XCTAssertEqual(try store.payeeAccounts(supplier: "12345666").map(\.accountKey), ["IBAN:DK5000400440116243"])
+    }
+
     /// A store migrated up to `version` holding one booked invoice `a` (supplier 12345666, issued 2026-11-10) with
     /// number `booked` and number key `keyedAs`, then opened (so migrated to the end); and its folder.
     func olderStore(upTo version: String, booked number: String, keyedAs key: String?) throws -> (Store, String) {
