@@ -75,6 +75,13 @@ struct StoreCommand: ParsableCommand {
             Console().line("rebuilt from \(report.journalLines) journal line(s) and \(report.originals) kept original(s): \(report.booked) booked, \(report.queued) to the manual queue, \(report.quarantined) quarantined")
             if !report.withoutOriginal.isEmpty { Console().line("booked from the journal alone (original missing): \(report.withoutOriginal.joined(separator: ", "))") }
             for d in report.doubleBookings { Console().line("written twice in the Outbox (reverse one in the ERP): \(d)") }
+            if report.paymentFiles > 0 || report.payeeAccounts > 0 {
+                Console().line("payments: \(report.paymentFiles) payment file(s) adopted; \(report.payeeAccounts) supplier account(s) learnt again from what they paid. "
+                               + "Imported supplier master data and operators' confirmations are not in the Outbox: import them again with `bilag suppliers import` before payments go on")
+            }
+            if !report.creditNotes.isEmpty {
+                Console().line("credit notes whose credit the Outbox cannot tell used or still held (check each against the payment files, and set off what is left by hand): \(report.creditNotes.joined(separator: ", "))")
+            }
         }
     }
 }

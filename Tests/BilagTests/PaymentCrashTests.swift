@@ -120,6 +120,28 @@ final class PaymentCrashTests: XCTestCase {
         XCTAssertGreaterThan(unpublished, 0, "no kill fell before the file appeared")
     }
 
+    /// After `store rebuild` the fraud guard still knows the accounts the adopted payment files paid each supplier
+    /// into: an invoice of that supplier into another account is held as new, not taken as a new supplier's first;
+    /// and the rebuild says what it cannot restore (imported master data, credit notes).
+    func testARebuiltStoreStillKnowsTheAccountsItPaid() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        try root.deliver(F.document("A-1", supplier: "DK11111111", means: F.iban("DK5000400440116243")), to: "peppol/a-1.xml")
+        try root.bilagSucceeding(["run", "--once"])
+        let a = try XCTUnwrap(try Store(path: root.databasePath).invoices(limit: 10).first?.id)
+        try root.bilagSucceeding(TemporaryRoot.approval(a))
+        XCTAssertEqual(try F.checkedPayments(outbox: root.outbox).count, 1)
+
+        let rebuilt = try root.bilagSucceeding(["store", "rebuild", "--yes"])
+        XCTAssertTrue(rebuilt.stdout.contains("1 supplier account(s) learnt again") && rebuilt.stdout.contains("bilag suppliers import"), rebuilt.stdout)
+        try root.deliver(F.document("B-1", supplier: "DK11111111", means: F.iban("NO9386011117947", bic: "DNBANOKK")), to: "peppol/b-1.xml")
+        try root.bilagSucceeding(["run", "--once"])
+        let b = try XCTUnwrap(try Store(path: root.databasePath).invoices(limit: 10).first { $0.invoiceNumber == "B-1" }?.id)
+        let refused = try root.bilag(TemporaryRoot.approval(b, user: "alice"))
+        XCTAssertNotEqual(refused.exitCode, 0, "\(refused)")
+        XCTAssertTrue(refused.stderr.contains("an account not seen before") && refused.stderr.contains("DK5000400440116243"), "\(refused)")
+    }
+
     /// A database restored from before payment files were written is behind its Outbox: bilag refuses to run rather
     /// than pay those invoices again; and the report finds a payment file changed by hand.
     func testARestoredStoreDoesNotPayAgainAndTheReportFindsAChangedFile() throws {

@@ -31,10 +31,15 @@ public struct StoreRebuild {
         public var doubleBookings: [String] = []
         /// Payment files adopted from the Outbox (their invoices stay paid).
         public var paymentFiles = 0
+        /// Supplier accounts learnt again from the invoices those files paid (the fraud guard's known accounts);
+        /// imported master data and operators' confirmations are not in the Outbox and must be imported again.
+        public var payeeAccounts = 0
+        /// Credit notes booked to be set off whose credit the Outbox cannot tell used or still held: checked by hand.
+        public var creditNotes: [String] = []
 
         enum CodingKeys: String, CodingKey {
             case movedAside = "moved_aside", originals, booked, queued, quarantined, journalLines = "journal_lines", withoutOriginal = "without_original", doubleBookings = "double_bookings"
-            case paymentFiles = "payment_files"
+            case paymentFiles = "payment_files", payeeAccounts = "payee_accounts", creditNotes = "credit_notes"
         }
     }
 
@@ -50,7 +55,26 @@ public struct StoreRebuild {
         try pipeline.rebuild(from: journal, into: &report)
         // Payment files already in the Outbox are the new store's: their invoices are never paid again.
         report.paymentFiles = try pipeline.outbox.payments?.adopt(pipeline.store) ?? 0
+        if let payments = pipeline.outbox.payments { try relearn(payments, journal, pipeline.store, &report) }
         return report
+    }
+
+    /// The accounts the adopted payment files paid each supplier into, learnt again (a new store knows none, and the
+    /// fraud guard would take any account of a known supplier as a new supplier's first); and the credit notes whose
+    /// credit the Outbox cannot account for, listed.
+    func relearn(_ payments: PaymentFiles, _ journal: [String: (line: JournalLine, raw: Store.RestoredJournalLine)], _ store: Store, _ report: inout Report) throws {
+        let paid = Set(payments.fileNames().compactMap { PaymentManifest.read(payments.manifestPath($0)) }.flatMap { $0.payments.map(\.invoiceID) })
+        var learnt: [PayeeAccountRecord] = []
+        for id in paid.sorted() {
+            guard let b = journal[id]?.line.booked, let supplier = b.supplierKey, b.documentKind == .invoice,
+                  case let .success(i) = PayeeInstruction.of(b, country: payments.settings.country) else { continue }
+            learnt.append(PayeeAccountRecord(supplierKey: supplier, accountKey: i.accountKey, label: i.label, source: "paid", firstSeen: b.bookedAt, invoiceID: id))
+        }
+        if !learnt.isEmpty {
+            try store.addPayeeAccounts(learnt, actor: "system", action: "payee-accounts-relearnt", subject: "store rebuild", detail: "{\"accounts\":\(learnt.count)}")
+        }
+        report.payeeAccounts = Set(learnt.map { $0.supplierKey + " " + $0.accountKey }).count
+        report.creditNotes = journal.values.filter { $0.line.booked.documentKind == .creditNote && PaymentEligibility.payable($0.line.booked) }.map(\.line.invoiceID).sorted()
     }
 
     /// Every journal line, by invoice (the first where one stands twice).
