@@ -73,6 +73,8 @@ public enum Identifiers {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(raw.utf8.count)
             for b in raw.utf8 where !(b == 0x20 || (b >= 0x09 && b <= 0x0D)) { bytes.append(b >= 0x61 && b <= 0x7A ? b - 0x20 : b) }
+            // Digits alone (a CVR, an organisation number, a GLN — almost every identifier): nothing more to take off.
+            if bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return String(decoding: bytes, as: UTF8.self) }
             s = String(decoding: bytes, as: UTF8.self)
         } else {
             s = raw.precomposedStringWithCompatibilityMapping.filter { !$0.isWhitespace }.uppercased()
