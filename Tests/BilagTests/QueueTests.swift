@@ -151,9 +151,11 @@ final class QueueTests: XCTestCase {
         XCTAssertEqual(posting["dimensions"] as? [String: String], ["costcentre": "1"])
 
         let evs = try events(root, id)
+        // Each refused attempt is in the trail: who tried to approve their own correction, and why it was refused.
         XCTAssertEqual(evs.map { "\($0["action"] as? String ?? "") \($0["actor"] as? String ?? "")" },
-                       ["claimed system", "decided system", "corrected operator:bob", "approved operator:carol"])
+                       ["claimed system", "decided system", "corrected operator:bob"] + Array(repeating: "approve-refused operator:bob", count: 8) + ["approved operator:carol"])
         XCTAssertTrue((evs[2]["detail"] as? String ?? "").contains("6000"))
+        XCTAssertTrue((evs[3]["detail"] as? String ?? "").contains("segregation-of-duties"), "\(evs[3])")
         assertAudited(evs, since: start)
 
         // Correcting needs an account, and only queued invoices can be corrected.

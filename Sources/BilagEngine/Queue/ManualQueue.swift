@@ -57,7 +57,7 @@ public struct ManualQueue {
         try expect(r, in: [.manual], action: "approve")
         let correctors = try store.actors(r.id, action: "corrected")
         if correctors.contains(Self.actor(user)) {
-            throw BilagError("segregation-of-duties", "\(user) corrected invoice \(r.id) and so cannot also approve it", remedy: "ask another operator to approve it")
+            throw refused(r, "approve", by: user, BilagError("segregation-of-duties", "\(user) corrected invoice \(r.id) and so cannot also approve it", remedy: "ask another operator to approve it"))
         }
         let override = overrideDuplicate?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let flag = Self.duplicateFlag(r), (override ?? "").isEmpty {
@@ -74,7 +74,7 @@ public struct ManualQueue {
         guard let (net, vat) = try? totals(r) else {
             throw BilagError("amounts-missing", "invoice \(r.id) has no readable totals, so it cannot be booked", remedy: "reject it with code returned-to-supplier and ask for a corrected invoice")
         }
-        try refuseOwnAccountConfirmation(r, by: user)
+        try refuseOwnAccountConfirmation(r, by: user, action: "approve")
         var o = Outcome(invoiceID: r.id, state: .booked, actor: Self.actor(user), action: "approved")
         let booking = Booking(postings: [Posting(account: input.account, dimensions: input.dimensions, netAmount: net, vatAmount: vat, vatCode: input.vatCode, text: r.invoiceNumber.map { "Invoice \($0)" })], pay: pay)
         guard let stored = try store.summary(r.id) else { throw BilagError("invoice-not-found", "invoice \(r.id) vanished while you approved it", remedy: "show it again with `bilag queue show \(r.id)`") }
@@ -131,7 +131,7 @@ public struct ManualQueue {
         defer { settle() }
         let r = try find(id)
         try expect(r, in: [.manual, .quarantined], action: "retry")
-        try refuseOwnAccountConfirmation(r, by: user)
+        try refuseOwnAccountConfirmation(r, by: user, action: "retry")
         var o = Outcome(invoiceID: r.id, state: .received, actor: Self.actor(user), action: "retried")
         o.detail = try json(["note": note ?? "", "previous_reason": r.reasonCode ?? ""])
         try applyOne(o, expecting: r.state)
@@ -157,7 +157,7 @@ public struct ManualQueue {
     /// Four eyes on payee accounts: whoever confirmed or imported the account an invoice pays into (or confirmed one for
     /// this invoice, or, for an invoice held as `payee-account-changed`, any new account of its supplier) cannot also
     /// release that invoice (approve or retry it).
-    func refuseOwnAccountConfirmation(_ r: InvoiceRecord, by user: String) throws {
+    func refuseOwnAccountConfirmation(_ r: InvoiceRecord, by user: String, action: String) throws {
         guard let supplier = r.sellerKey else { return }
         let actor = Self.actor(user)
         let mine = try store.payeeAccounts(supplier: supplier).filter { $0.vouched(by: actor) }
@@ -166,7 +166,15 @@ public struct ManualQueue {
         let account = try? SupplierAccounts(pipeline: pipeline).instruction(of: r, supplier: supplier).get().accountKey
         guard let own = mine.first(where: { $0.accountKey == account || $0.invoiceID == r.id || (held && $0.confirmedBy == actor) }) else { return }
         let did = own.confirmedBy == actor ? "confirmed" : "imported"
-        throw BilagError("segregation-of-duties", "\(user) \(did) the payee account \(own.label) of this supplier and so cannot also release invoice \(r.id)", remedy: "ask another operator to retry or approve it")
+        throw refused(r, action, by: user, BilagError("segregation-of-duties", "\(user) \(did) the payee account \(own.label) of this supplier and so cannot also release invoice \(r.id)", remedy: "ask another operator to retry or approve it"))
+    }
+
+    /// An action the four-eyes rules refused, audited in the invoice's trail (`approve-refused`, `retry-refused`) with
+    /// who tried and why: a second person's check is only worth as much as the record of who tried to skip it.
+    func refused(_ r: InvoiceRecord, _ action: String, by user: String, _ error: BilagError) -> BilagError {
+        let detail = try? json(["code": error.code, "reason": error.message])
+        try? store.audit(r.id, actor: Self.actor(user), action: action + "-refused", detail: detail)
+        return error
     }
 
     /// Refuses to act on a store that is behind its Outbox (restored from an older copy): an approval there could book
