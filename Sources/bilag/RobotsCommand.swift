@@ -210,17 +210,34 @@ struct RobotsCommand: ParsableCommand {
 
     static func loadRobot(_ nameOrPath: String, config: BilagConfig) throws -> Robot {
         let loader = RobotLoader(connectors: Set(config.connectors.keys))
-        var path = nameOrPath
+        var path = nameOrPath, shown = nameOrPath
         if !FileManager.default.fileExists(atPath: path) { path = config.robotsPath + "/" + nameOrPath + ".robot.yaml" }
         if !FileManager.default.fileExists(atPath: path) {
             // The robot's name (`robot:`), whatever its file is called: the file in Robots/ that names it.
             let catalog = RobotCatalog(folder: config.robotsPath, connectors: Set(config.connectors.keys))
-            if let file = catalog.files().first(where: { f in (try? loader.load(path: config.robotsPath + "/" + f))?.name == nameOrPath }) {
-                path = config.robotsPath + "/" + file
+            let files = catalog.files()
+            // A file that loads and names it; else one whose `robot:` line names it, though it does not load (so its
+            // own errors are shown, not "cannot read").
+            guard let file = files.first(where: { f in (try? loader.load(path: config.robotsPath + "/" + f))?.name == nameOrPath })
+                ?? files.first(where: { Self.namesRobot(nameOrPath, file: config.robotsPath + "/" + $0) }) else {
+                throw BilagError("robot-not-found", "no robot file and no robot named '\(nameOrPath)' in \(config.robotsPath) (its files: \(files.isEmpty ? "none" : files.joined(separator: ", ")))",
+                                 remedy: "give the path of a robot file, or the name its robot: line gives")
             }
+            path = config.robotsPath + "/" + file
+            shown = (config.robotsPath as NSString).lastPathComponent + "/" + file
         }
-        do { return try loader.load(path: path, displayPath: nameOrPath) } catch {
+        do { return try loader.load(path: path, displayPath: shown) } catch {
             throw BilagError("robot-invalid", "\(error)", remedy: "fix the robot file (`bilag robots check` lists every error), or name a robot in Robots/")
+        }
+    }
+
+    /// True when the robot file's `robot:` line gives `name` (read as text: the file need not load).
+    static func namesRobot(_ name: String, file: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: file) else { return false }
+        return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).contains { line in
+            guard line.hasPrefix("robot:") else { return false }
+            let value = line.dropFirst("robot:".count).split(separator: "#", maxSplits: 1).first ?? ""
+            return value.trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "\"'"))) == name
         }
     }
 

@@ -25,6 +25,23 @@ final class RobotCommandTests: XCTestCase {
         XCTAssertTrue(try w.store.events(r.id).contains { $0.action == "re-evaluate" })
     }
 
+    /// `robots test NAME` on a robot whose file has a mistake shows that mistake (file:line), not "cannot read the
+    /// robot file"; a name no file gives says so and lists the files.
+    func testRobotsTestByNameShowsTheRobotsOwnError() throws {
+        let bin = try BilagBinary.locate()
+        let w = try RobotWorld()
+        try "robot: school-orders\nmatch: seller.cvr != null\nsteps:\n  - chek: seller.cvr != null\n".write(toFile: w.root + "/Robots/school.robot.yaml", atomically: true, encoding: .utf8)
+        let inv = RobotScenarioTests.med("M1", note: "CPR 010190-1234", amount: "405.00")
+        try inv.xml.write(toFile: w.root + "/inv.xml", atomically: true, encoding: .utf8)
+        let broken = try bin.run(["robots", "test", "school-orders", w.root + "/inv.xml", "--root", w.root], logDirectory: w.root)
+        XCTAssertNotEqual(broken.exitCode, 0, broken.description)
+        XCTAssertFalse(broken.stderr.contains("cannot read the robot file"), broken.stderr)
+        XCTAssertTrue(broken.stderr.contains("Robots/school.robot.yaml:4:5: a step starts with one of"), broken.stderr)
+        let unknown = try bin.run(["robots", "test", "no-such-robot", w.root + "/inv.xml", "--root", w.root], logDirectory: w.root)
+        XCTAssertNotEqual(unknown.exitCode, 0, unknown.description)
+        XCTAssertTrue(unknown.stderr.contains("no robot named 'no-such-robot'") && unknown.stderr.contains("school.robot.yaml"), unknown.stderr)
+    }
+
     func testRobotsTestReplayAndDecisionExportThroughTheCLI() throws {
         let bin = try BilagBinary.locate()
         let w = try RobotWorld()
