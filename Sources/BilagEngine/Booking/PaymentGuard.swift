@@ -39,9 +39,7 @@ public struct PaymentGuard {
         let earlier = cursor == nil ? [] : booked.supplierKey.map(batch.of) ?? []
         if booked.documentKind == .creditNote {
             guard creditNotes, booked.amountDue < .zero, let key = booked.supplierKey else { return nil }
-            let openEarlier = earlier.contains { b in
-                b.documentKind == .invoice && PaymentEligibility.payable(b) && b.amountDue > .zero && (booked.currency == nil || b.currency == booked.currency)
-            }
+            let openEarlier = earlier.contains { Self.paysOut($0) && (booked.currency == nil || $0.currency == booked.currency) }
             if try !openEarlier && !store.hasOpenInvoice(supplier: key, currency: booked.currency, after: cursor) {
                 return PaymentDeviation(PaymentDeviation.creditNoteUnmatched,
                                         "no open invoice of \(supplier) in \(booked.currency ?? "its currency") to set this credit note of \(-booked.amountDue) against; approve it to hold the credit for the supplier's next invoice, or reject it if the supplier refunds it")
@@ -87,10 +85,12 @@ public struct PaymentGuard {
         }
     }
 
+    /// A booking the payments writer pays out: a payable invoice with something due.
+    static func paysOut(_ b: BookedInvoice) -> Bool { b.documentKind == .invoice && PaymentEligibility.payable(b) && b.amountDue > .zero }
+
     /// The account a booking not yet taken up pays into, as a `booked` account: only a payable invoice's.
     static func account(_ b: BookedInvoice, firstSeen: String, _ settings: PaymentSettings) -> PayeeAccountRecord? {
-        guard let supplier = b.supplierKey, b.documentKind == .invoice, PaymentEligibility.payable(b), b.amountDue > .zero,
-              case let .success(i) = PayeeInstruction.of(b, country: settings.country) else { return nil }
+        guard let supplier = b.supplierKey, paysOut(b), case let .success(i) = PayeeInstruction.of(b, country: settings.country) else { return nil }
         return PayeeAccountRecord(supplierKey: supplier, accountKey: i.accountKey, label: i.label, source: "booked", firstSeen: firstSeen)
     }
 }

@@ -54,16 +54,19 @@ public struct StoreRebuild {
         let pipeline = try Pipeline(config: config)
         try pipeline.rebuild(from: journal, into: &report)
         // Payment files already in the Outbox are the new store's: their invoices are never paid again.
-        report.paymentFiles = try pipeline.outbox.payments?.adopt(pipeline.store) ?? 0
-        if let payments = pipeline.outbox.payments { try relearn(payments, journal, pipeline.store, &report) }
+        if let payments = pipeline.outbox.payments {
+            let adopted = try payments.adopt(pipeline.store)
+            report.paymentFiles = adopted.count
+            try relearn(payments, adopted, journal, pipeline.store, &report)
+        }
         return report
     }
 
     /// The accounts the adopted payment files paid each supplier into, learnt again (a new store knows none, and the
     /// fraud guard would take any account of a known supplier as a new supplier's first); and the credit notes whose
     /// credit the Outbox cannot account for, listed.
-    func relearn(_ payments: PaymentFiles, _ journal: [String: (line: JournalLine, raw: Store.RestoredJournalLine)], _ store: Store, _ report: inout Report) throws {
-        let paid = Set(payments.fileNames().compactMap { PaymentManifest.read(payments.manifestPath($0)) }.flatMap { $0.payments.map(\.invoiceID) })
+    func relearn(_ payments: PaymentFiles, _ adopted: [PaymentManifest], _ journal: [String: (line: JournalLine, raw: Store.RestoredJournalLine)], _ store: Store, _ report: inout Report) throws {
+        let paid = Set(adopted.flatMap { $0.payments.map(\.invoiceID) })
         var learnt: [PayeeAccountRecord] = []
         for id in paid.sorted() {
             guard let b = journal[id]?.line.booked, let supplier = b.supplierKey, b.documentKind == .invoice,

@@ -241,19 +241,19 @@ public final class PaymentFiles: Sendable {
     /// For `bilag store rebuild`: records every payment file the Outbox holds (read from its manifest) as the new
     /// store's, its invoices filed in it, and starts the writer above every booking, so that nothing is paid twice —
     /// nor paid at all without a person: a booking that was waiting for its payment when the store was lost is paid by
-    /// hand. Returns how many files were adopted.
+    /// hand. Returns the manifests of the files adopted.
     @discardableResult
-    public func adopt(_ store: Store) throws -> Int {
-        var n = 0
+    public func adopt(_ store: Store) throws -> [PaymentManifest] {
+        var adopted: [PaymentManifest] = []
         for name in fileNames().sorted() {
             guard let m = PaymentManifest.read(manifestPath(name)) else {
                 throw BilagError("outbox-unreadable", "the payment file \(name) has no readable manifest in \(manifestDirectory)", remedy: "restore the manifest from a backup of the Outbox, then rebuild again")
             }
             try store.adoptPaymentFile(self.name, name: name, createdAt: m.writtenAt, sha256: m.sha256, payments: m.payments.map { ($0.invoiceID, $0.seq, $0.currency, $0.amount, $0.requestedDate) })
-            n += 1
+            adopted.append(m)
         }
         try store.startPayments(self.name)
-        return n
+        return adopted
     }
 
     /// The names of the writer's files: in its folder, and named by its manifests (a file the bank has taken).

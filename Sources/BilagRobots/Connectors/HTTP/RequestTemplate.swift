@@ -74,26 +74,28 @@ public enum RequestTemplate {
     /// The `{param}` names a path or text template holds.
     public static func placeholders(_ template: String) -> Set<String> {
         var names = Set<String>()
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            names.insert(String(rest[rest.index(after: open)..<close]))
-            rest = rest[rest.index(after: close)...]
-        }
+        scan(template, literal: { _ in }, placeholder: { names.insert($0) })
         return names
     }
 
     static func fill(_ template: String, _ params: [String: Value], encode: (String) -> String) throws -> String {
         var out = ""
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{") {
-            out += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else { out += rest[open...]; return out }
-            let name = String(rest[rest.index(after: open)..<close])
+        try scan(template, literal: { out += $0 }, placeholder: { name in
             guard let v = params[name] else { throw missing(name) }
             out += encode(text(v))
+        })
+        return out
+    }
+
+    /// Walks a template: its text between placeholders, and each `{name}` (a `{` without its `}` is text).
+    static func scan(_ template: String, literal: (Substring) -> Void, placeholder: (String) throws -> Void) rethrows {
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            literal(rest[..<open])
+            try placeholder(String(rest[rest.index(after: open)..<close]))
             rest = rest[rest.index(after: close)...]
         }
-        return out + rest
+        literal(rest)
     }
 
     /// A parameter as text in a URL or a string.
