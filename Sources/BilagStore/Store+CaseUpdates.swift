@@ -221,10 +221,11 @@ extension Store {
 
     /// Releases the invoice's held booking when none of its write-backs is pending: its journal entry is created.
     func releaseIfConfirmed(_ invoiceID: String, now: String, db: Database) throws -> Bool {
-        guard let line = try db.cachedStatement(sql: "SELECT line FROM held_booking WHERE invoice_id = ?").firstText(db, { $0.text(invoiceID) }) else { return false }
+        guard try db.cachedStatement(sql: "SELECT 1 FROM held_booking WHERE invoice_id = ?").firstInt(db, { $0.text(invoiceID) }) != nil else { return false }
         let open = try db.cachedStatement(sql: "SELECT COUNT(*) FROM case_update WHERE invoice_id = ? AND state = 'pending' AND compensates IS NULL").firstInt(db) { $0.text(invoiceID) } ?? 0
         guard open == 0 else { return false }
-        try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").run(db) { b in b.text(invoiceID); b.text(now); b.text(line) }
+        // The held line moves as it is, inside SQLite (it is not read into a string and bound again).
+        try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) SELECT invoice_id, ?, line FROM held_booking WHERE invoice_id = ?").run(db) { b in b.text(now); b.text(invoiceID) }
         try db.cachedStatement(sql: "DELETE FROM held_booking WHERE invoice_id = ?").run(db) { $0.text(invoiceID) }
         try db.cachedStatement(sql: "INSERT INTO event (invoice_id, at, actor, action, from_state, to_state, detail) VALUES (?, ?, 'system', 'released', 'booked', 'booked', ?)")
             .run(db) { b in b.text(invoiceID); b.text(now); b.text("{\"why\":\"every write-back was confirmed by its case system\"}") }

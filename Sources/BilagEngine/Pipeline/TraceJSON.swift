@@ -1,3 +1,4 @@
+import BilagCore
 import BilagStore
 import Foundation
 

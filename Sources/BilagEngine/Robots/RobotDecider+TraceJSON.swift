@@ -1,4 +1,5 @@
 import BilagRobots
+import BilagCore
 import BilagStore
 
 extension RobotDecider {

@@ -104,7 +104,7 @@ enum UBLSyntaxCounts {
         // allowance's or charge's amounts (BR-DEC-01…28), each line's amount and item (and under PEPPOL its price and
         // price amount, R120), each payment means code (BR-61).
         func repeated(_ e: XMLElement?, _ ns: Namespace, _ local: StaticString, _ path: String, peppolOnly: Bool = false) {
-            if let e, e.all(ns, local).count > 1 { out.append(.init(path: path, rule: peppolOnly ? LexicalFacts.repeatedPeppol : LexicalFacts.repeated)) }
+            if let e, e.count(ns, local) > 1 { out.append(.init(path: path, rule: peppolOnly ? LexicalFacts.repeatedPeppol : LexicalFacts.repeated)) }
         }
         repeated(root, .cbc, "DocumentCurrencyCode", "cbc:DocumentCurrencyCode")
         repeated(root, .cbc, "InvoiceTypeCode", "cbc:InvoiceTypeCode")
@@ -171,18 +171,23 @@ enum UBLSyntaxCounts {
     /// `count(a/b/c)` from `e`.
     static func count(_ e: XMLElement, _ path: ArraySlice<Step>) -> Int {
         guard let (ns, local) = path.first else { return 1 }
+        if path.count == 1 { return e.count(ns, local) }
         var n = 0
-        for c in e.all(ns, local) { n += count(c, path.dropFirst()) }
+        for c in e.children where c.is(ns, local) { n += count(c, path.dropFirst()) }
         return n
     }
 
-    /// Every descendant element named `step` (`//x`).
+    /// Every descendant element named `step` (`//x`), in document order.
     static func descendants(_ e: XMLElement, _ step: Step) -> [XMLElement] {
         var out: [XMLElement] = []
+        collect(e, step, into: &out)
+        return out
+    }
+
+    private static func collect(_ e: XMLElement, _ step: Step, into out: inout [XMLElement]) {
         for c in e.children {
             if c.is(step.0, step.1) { out.append(c) }
-            out += descendants(c, step)
+            collect(c, step, into: &out)
         }
-        return out
     }
 }

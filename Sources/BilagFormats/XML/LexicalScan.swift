@@ -86,11 +86,12 @@ struct LexicalScan {
     }
 
     /// OIOUBL sums and the "exactly two decimals" rules, for a UBL leaf.
-    mutating func oioublLeaf(_ e: XMLElement, _ n: XMLTree.Node, raw: String?, trimmed: String?) {
+    /// The text (`e.text`, `e.trimmedText`) is read only in the branches whose rules need it: most leaves need none.
+    mutating func oioublLeaf(_ e: XMLElement, _ n: XMLTree.Node) {
         let depth = stack.count
         if name(n, is: "IdentificationCode"), ancestor(1, is: "Country"),
            ancestor(2, is: "PostalAddress") || ancestor(2, is: "Address") || ancestor(2, is: "OriginAddress") {
-            let code = LexicalFacts.Finding(path: path(), rule: raw ?? "")
+            let code = LexicalFacts.Finding(path: path(), rule: e.text ?? "")
             facts.oioubl?.countryCodes.append(code)
             return
         }
@@ -100,20 +101,20 @@ struct LexicalScan {
             facts.oioubl?.unitCodes.append(code)
         }
         if depth == 3, ancestor(1, is: "InvoiceLine") || ancestor(1, is: "CreditNoteLine") {
-            if name(n, is: "LineExtensionAmount") { lineAmount = trimmed.flatMap { Amount(parsing: $0) } }
-            if name(n, is: "FreeOfChargeIndicator") { lineFree = raw != "false" }
+            if name(n, is: "LineExtensionAmount") { lineAmount = e.trimmedText.flatMap { Amount(parsing: $0) } }
+            if name(n, is: "FreeOfChargeIndicator") { lineFree = e.text != "false" }
             return
         }
         var rule: String?
         let onLine = ancestor(depth - 2, is: "InvoiceLine") || ancestor(depth - 2, is: "CreditNoteLine")
         if depth == 3, ancestor(1, is: "LegalMonetaryTotal") || ancestor(1, is: "PrepaidPayment"), endsWith(n, "Amount") {
             rule = "F-LIB014"
-            if name(n, is: "TaxExclusiveAmount") { facts.oioubl?.taxExclusiveAmount = trimmed.flatMap { Amount(parsing: $0) } }
+            if name(n, is: "TaxExclusiveAmount") { facts.oioubl?.taxExclusiveAmount = e.trimmedText.flatMap { Amount(parsing: $0) } }
         } else if ancestor(1, is: "TaxSubtotal"), ancestor(2, is: "TaxTotal"), depth == 4 || (depth == 5 && onLine) {
             // F-LIB250/F-LIB261 are stated on the written tree (a TaxAmount left out fails them too).
-            if depth == 4, name(n, is: "TaxAmount"), let a = trimmed.flatMap({ Amount(parsing: $0) }) { facts.oioubl?.taxSubtotalSum += a }
+            if depth == 4, name(n, is: "TaxAmount"), let a = e.trimmedText.flatMap({ Amount(parsing: $0) }) { facts.oioubl?.taxSubtotalSum += a }
         }
-        if let rule, Self.writtenDecimals(raw ?? "") != 2, (facts.oioubl?.notTwoDecimals.count ?? 0) < Self.maxRecorded {
+        if let rule, Self.writtenDecimals(e.text ?? "") != 2, (facts.oioubl?.notTwoDecimals.count ?? 0) < Self.maxRecorded {
             let finding = LexicalFacts.Finding(path: path(), rule: rule)
             facts.oioubl?.notTwoDecimals.append(finding)
         }
@@ -138,7 +139,7 @@ struct LexicalScan {
                 facts.ciiEmptySchemedIDs.append(.init(path: path(), scheme: scheme))
             }
         }
-        if oioubl, ns == Namespace.cbc.rawValue + 1 { oioublLeaf(e, n, raw: raw, trimmed: trimmed) }
+        if oioubl, ns == Namespace.cbc.rawValue + 1 { oioublLeaf(e, n) }
         if endsWith(n, "Amount") && (ns == Namespace.cbc.rawValue + 1 || ns == Namespace.ram.rawValue + 1) {
             if let raw, let trimmed, raw.utf8.count != trimmed.utf8.count {
                 let fraction = Self.writtenDecimals(raw)

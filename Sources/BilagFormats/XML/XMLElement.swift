@@ -39,6 +39,18 @@ public struct XMLElement {
     }
 
     /// Every child element with this name.
+    /// How many child elements have this name (`count(x)`), without building them.
+    public func count(_ ns: Namespace, _ local: StaticString) -> Int {
+        var n = 0
+        var c = node.firstChild
+        while c >= 0 {
+            let child = tree.nodes[Int(c)]
+            if tree.matches(child, ns, local) { n += 1 }
+            c = child.nextSibling
+        }
+        return n
+    }
+
     public func all(_ ns: Namespace, _ local: StaticString) -> [XMLElement] {
         var out: [XMLElement] = []
         var c = node.firstChild

@@ -26,6 +26,8 @@ extension Value: CustomStringConvertible {
 
     /// `s` in double quotes with `"`, `\` and line breaks escaped, as an expression would write it.
     static func quoted(_ s: String) -> String {
+        // Most texts hold nothing to escape: quoted whole, not scalar by scalar (a trace quotes every text it shows).
+        if !s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 == 0x0A || $0 == 0x09 }) { return "\"" + s + "\"" }
         var out = "\""
         for c in s.unicodeScalars {
             switch c {

@@ -131,11 +131,17 @@ public final class FilesConnector: Connector, Sendable {
                 return updates.filter { !s.updatesRead.keys.contains($0.idempotencyKey) && keys.insert($0.idempotencyKey).inserted }
             }
             guard !fresh.isEmpty else { return }
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            // Each line as `JSONEncoder` (`.sortedKeys`, `.withoutEscapingSlashes`) writes it: `jsonPayload` writes the
+            // same bytes without the encoder's cost (a tenth of a millisecond a line), the encoder where it cannot.
+            var enc: JSONEncoder?
             var lines = Data()
             for u in fresh {
-                lines.append(try enc.encode(u))
+                if let line = u.jsonPayload {
+                    lines.append(contentsOf: line.utf8)
+                } else {
+                    if enc == nil { enc = JSONEncoder(); enc?.outputFormatting = [.sortedKeys, .withoutEscapingSlashes] }
+                    lines.append(try enc!.encode(u))
+                }
                 lines.append(0x0A)
             }
             let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)

@@ -1,14 +1,12 @@
 import BilagCore
 import BilagRobotLanguage
-import BilagRobots
-import BilagStore
 
 /// A case update as the payload of its queued write-back, byte for byte as `RobotDecider.encoder` (`.sortedKeys`,
 /// `.withoutEscapingSlashes`) writes it, without the encoder's cost on the committing thread (one per write-back);
 /// nil where the encoder's own escapes or order decide (a control character, a name that is not plain ASCII), and the
 /// caller uses the encoder. `CaseUpdateJSONTests` compares the two.
 extension CaseUpdate {
-    var jsonPayload: String? {
+    public var jsonPayload: String? {
         var w = JSONObjectWriter()
         w.out.reserveCapacity(256)
         w.open()

@@ -6,7 +6,7 @@
 /// (below U+0020), whose escapes differ between Foundation versions, gives nil, and the caller uses `JSONEncoder`.
 public enum JSONString {
     /// `"text"` with `"` and `\` escaped, or nil when the text holds a control character.
-    public static func literal(_ text: String) -> String? {
+    @inlinable public static func literal(_ text: String) -> String? {
         var out = [UInt8]()
         out.reserveCapacity(text.utf8.count + 2)
         guard append(text, to: &out) else { return nil }
@@ -15,7 +15,7 @@ public enum JSONString {
 
     /// Appends `"text"` with `"` and `\` escaped to `out`; false, with `out` unchanged, when the text holds a control
     /// character.
-    public static func append(_ text: String, to out: inout [UInt8]) -> Bool {
+    @inlinable public static func append(_ text: String, to out: inout [UInt8]) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
             // One look at the bytes: a control character refuses the text, a quote or backslash needs escapes.
@@ -40,7 +40,7 @@ public enum JSONString {
     }
 
     /// Appends an ASCII fragment (punctuation, a key) as it is.
-    public static func append(raw: StaticString, to out: inout [UInt8]) {
+    @inlinable public static func append(raw: StaticString, to out: inout [UInt8]) {
         raw.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 }
