@@ -190,6 +190,29 @@ final class HTTPConnectorTests: XCTestCase {
         }
     }
 
+    /// An action's idempotency header must be a header name: an empty one (before: accepted) sent write-backs with no
+    /// key at all, so a resend after a lost answer could be applied twice. The same for a reversal's header, one equal
+    /// to the idempotency header, and an extra header's name.
+    func testAnEmptyOrMalformedIdempotencyHeaderIsRefusedAtLoad() throws {
+        let (s, _) = try server()
+        let yaml = s.connectorsYAML()
+        func indent(of text: String) throws -> String {
+            String(try XCTUnwrap(yaml.split(separator: "\n").first { $0.contains(text) }).prefix { $0 == " " })
+        }
+        let header = "idempotency_header: X-Request-Id", at = try indent(of: header)
+        let first = try XCTUnwrap(yaml.range(of: header))
+        for (bad, says) in [("idempotency_header: \"\"", "not an HTTP header name"), ("idempotency_header: \"X Request\"", "not an HTTP header name"),
+                            ("compensates_header: \"\"\n\(at)\(header)", "not an HTTP header name"),
+                            ("compensates_header: x-request-id\n\(at)\(header)", "same header")] {
+            let broken = yaml.replacingCharacters(in: first, with: bad)
+            XCTAssertThrowsError(try connectors(broken), bad) { XCTAssertTrue("\($0)".contains(says), "\(bad): \($0)") }
+        }
+        let timeout = "timeout_ms: 3000", t = try XCTUnwrap(yaml.range(of: timeout))
+        XCTAssertThrowsError(try connectors(yaml.replacingCharacters(in: t, with: "headers: { \"X Bad\": a }\n\(try indent(of: timeout))\(timeout)"))) {
+            XCTAssertTrue("\($0)".contains("not an HTTP header name"), "\($0)")
+        }
+    }
+
     func testBreakerOpensAndClosesAgain() throws {
         let s = try CaseSystemServer(data: try caseData())
         let c = try connectors(s.connectorsYAML().replacingOccurrences(of: "breaker: { failures: 1000, open_seconds: 0 }", with: "breaker: { failures: 2, open_seconds: 1 }"))
@@ -271,6 +294,27 @@ final class HTTPConnectorTests: XCTestCase {
             XCTAssertNoThrow(try benefits.send(deduction("d-" + status)), "\(status): sent again under its key")
         }
         XCTAssertEqual(s.applied.count, 6, "each applied once: \(s.applied)")
+        XCTAssertEqual(benefits.stats?.requests["refused"], nil)
+    }
+
+    /// A 200 (or a `done` status) carrying an HTML page — a single sign-on gateway's "session expired" login page — is
+    /// not the case system's answer: before, it counted as done, so the landlord was paid and the benefit never
+    /// reduced. It waits and goes again under its key; a plain-text or empty 2xx is still done.
+    func testAnHTMLPageWithATwoHundredIsNotADoneWriteBack() throws {
+        let (s, c) = try server()
+        let benefits = try XCTUnwrap(c["benefits"])
+        func deduction(_ key: String) -> CaseUpdate {
+            CaseUpdate(connector: "benefits", action: "deduct-rent-from-benefit", params: ["case_id": .string("YD-9001"), "tenancy_id": .string("L-2201-3"), "amount": .number(Amount(parsing: "6250.00")!),
+                                                                                           "period": .string("2026-12"), "invoice_number": .string(key)], idempotencyKey: key, invoiceID: "inv-" + key)
+        }
+        for status in ["200", "201"] {
+            try s.faults(["html:" + status])
+            let message = unavailable { try benefits.send(deduction("p-" + status)) }
+            XCTAssertTrue(message.contains("HTTP \(status) with an HTML page (text/html)") && message.contains("idempotency key"), message)
+            XCTAssertEqual(s.applied["p-" + status], nil, "the page applied nothing")
+            XCTAssertNoThrow(try benefits.send(deduction("p-" + status)), "\(status): sent again under its key")
+            XCTAssertEqual(s.applied["p-" + status], 1)
+        }
         XCTAssertEqual(benefits.stats?.requests["refused"], nil)
     }
 

@@ -45,6 +45,16 @@ enum HTTPConnectorLoader {
             guard allowed.contains(m) else { throw fail("\(key) is '\(m)'", "use one of \(allowed.sorted().joined(separator: ", "))") }
             return m
         }
+        // A header bilag itself sends (the idempotency key, a reversal's key, an extra header): a non-empty HTTP token.
+        // An empty idempotency header would send write-backs with no key at all, and a resend could be applied twice.
+        func headerName(_ v: Any?, _ key: String) throws -> String? {
+            guard let h = try text(v, key) else { return nil }
+            let tchar = Set("!#$%&'*+-.^_`|~".utf8)
+            guard !h.isEmpty, h.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || tchar.contains($0) }) else {
+                throw fail("\(key) is '\(h)', not an HTTP header name", "give a header name such as Idempotency-Key (letters, digits and -), or leave the key out for the default")
+            }
+            return h
+        }
         func pointer(_ v: Any?, _ key: String) throws -> String? {
             guard let p = try text(v, key) else { return nil }
             guard JSONPointer.isValid(p) else { throw fail("\(key) is '\(p)', not a JSON pointer", "a JSON pointer is empty (the whole answer) or starts with /, e.g. /data/items") }
@@ -84,6 +94,7 @@ enum HTTPConnectorLoader {
         default: throw fail("\(at).auth must be a bearer token (bearer_token_file or _env) or basic_user with basic_password_file or _env", "credentials are never written in bilag.yaml itself")
         }
         for (k, v) in try map(c["headers"], "\(at).headers") {
+            _ = try headerName(k, "\(at).headers name")
             guard !["authorization", "proxy-authorization", "cookie"].contains(k.lowercased()) else { throw fail("\(at).headers.\(k) would put a secret in bilag.yaml", "use auth: with a file or an environment variable") }
             s.headers[k] = try ConfigLoader.string(v, "\(at).headers.\(k)", file)
         }
@@ -125,8 +136,11 @@ enum HTTPConnectorLoader {
             var a = HTTPAction(path: path)
             a.method = try method(m["method"], "\(aa).method", allowed: ["POST", "PUT", "PATCH", "DELETE"], "POST")
             a.body = m["body"].map(JSONTemplate.from)
-            a.idempotencyHeader = try text(m["idempotency_header"], "\(aa).idempotency_header") ?? a.idempotencyHeader
-            a.compensatesHeader = try text(m["compensates_header"], "\(aa).compensates_header") ?? a.compensatesHeader
+            a.idempotencyHeader = try headerName(m["idempotency_header"], "\(aa).idempotency_header") ?? a.idempotencyHeader
+            a.compensatesHeader = try headerName(m["compensates_header"], "\(aa).compensates_header") ?? a.compensatesHeader
+            if a.idempotencyHeader.lowercased() == a.compensatesHeader.lowercased() {
+                throw fail("\(aa) sends the idempotency key and a reversal's key in the same header \(a.idempotencyHeader)", "give idempotency_header and compensates_header different names")
+            }
             a.done = try statuses(m["done"], "\(aa).done") ?? a.done
             a.alreadyDone = try statuses(m["already_done"], "\(aa).already_done") ?? a.alreadyDone
             s.actions[aname] = a

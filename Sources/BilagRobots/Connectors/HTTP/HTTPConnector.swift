@@ -151,8 +151,15 @@ public final class HTTPConnector: AsyncConnector, Sendable {
 
     func sent(_ action: HTTPAction, _ update: CaseUpdate, _ request: HTTPRequest, _ result: Result<HTTPAnswer, HTTPTransportError>) throws {
         let a = try httpAnswer(result, request)
-        // Any 2xx took the update: never read as "not applied" (that would leave an applied deduction unreversed).
+        // Any 2xx took the update: never read as "not applied" (that would leave an applied deduction unreversed) —
+        // unless it is an HTML page: a single sign-on gateway's login page or a proxy's, not the case system's answer.
+        // That waits like any system failure and goes again under the same key (applied once however often it goes);
+        // past the deadline it is given up and, where the robot names one, reversed.
         if (200..<300).contains(a.status) || action.done.contains(a.status) || action.alreadyDone.contains(a.status) {
+            if Self.isHTMLPage(a) {
+                throw systemFailure("unreadable", a.seconds, "\(target(request)): HTTP \(a.status) with an HTML page (\(a.header("Content-Type") ?? "no content type")), not the case system's answer "
+                                    + "(a login page or a proxy's?): not taken as done; it goes again under its idempotency key", retryAfter: nil)
+            }
             settle("ok", a)
             return
         }
@@ -239,6 +246,12 @@ public final class HTTPConnector: AsyncConnector, Sendable {
 
     /// 404 and 405: the statuses a web server or proxy answers for a route or method it does not have.
     static let routeMissing: Set<Int> = [404, 405]
+
+    /// An HTML (or other markup) page: its content type says so, or its first character is `<`.
+    static func isHTMLPage(_ a: HTTPAnswer) -> Bool {
+        if let type = a.header("Content-Type")?.lowercased(), type.contains("html") { return true }
+        return a.body.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }) == 0x3C
+    }
 
     /// A body that is not the API's own answer: not empty and not JSON (a web server's or proxy's page).
     static func isWebPage(_ body: Data) -> Bool {
