@@ -25,7 +25,9 @@ public enum Daemon {
         }
         let intake = IntakeService(pipeline: pipeline, logger: Logger(label: "bilag.intake"))
         let reload = ReloadService(notifier: notifier, logger: logger, readyStatus: "watching \(config.inboxPath)") {
-            try await intake.reload(try reloadConfig())
+            let config = try reloadConfig()
+            try RobotWiring.verify(config)   // a robot's write-back with no action, a secret not readable: the running configuration stays
+            try await intake.reload(config)
         }
         // Stopped in reverse order: intake finishes its batch first, then its case updates are sent, then the Outbox
         // writes what that batch booked and what the updates released.

@@ -38,7 +38,7 @@ struct RobotsCommand: ParsableCommand {
             robot.steps.flatMap { step -> [String] in
                 switch step {
                 case let .lookup(l): return lookupMismatches(l, config: config)
-                case let .book(b): return b.writeBacks.flatMap { writeBackMismatches($0, config: config) }
+                case let .book(b): return b.writeBacks.flatMap { RobotWiring.writeBackMismatches($0, config: config) }
                 default: return []
                 }
             }
@@ -72,14 +72,6 @@ struct RobotsCommand: ParsableCommand {
                 }
             default:
                 return []
-            }
-        }
-
-        static func writeBackMismatches(_ w: WriteBack, config: BilagConfig) -> [String] {
-            guard let c = config.connectors[w.connector], c.kind == "http", let actions = c.http?.actions else { return [] }
-            let at = "\(w.location.file):\(w.location.line):\(w.location.column)"
-            return ([w.action] + (w.compensate.map { [$0] } ?? [])).filter { actions[$0] == nil }.map {
-                "\(at): connector \(w.connector) has no action '\($0)' under connectors.\(w.connector).actions in bilag.yaml (it has: \(actions.keys.sorted().joined(separator: ", ")))"
             }
         }
     }

@@ -29,6 +29,7 @@ public enum RobotSetup {
 extension Pipeline {
     /// A pipeline deciding with the robots of its configuration.
     public static func withRobots(config: BilagConfig, logger: Logger = Logger(label: "bilag.pipeline"), clock: @escaping @Sendable () -> LocalDate = { LocalDate.today() }) throws -> Pipeline {
+        try RobotWiring.verify(config)
         let pipeline = try Pipeline(config: config, logger: logger)
         let decider = RobotSetup.decider(config: config, store: pipeline.store, clock: clock)
         // Bookings released by write-backs sent at once are written out as the pipeline's own are.
