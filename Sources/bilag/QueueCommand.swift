@@ -99,13 +99,15 @@ struct QueueCommand: ParsableCommand {
         @OptionGroup var posting: PostingOptions
         @Option(help: "Book an invoice flagged as a duplicate anyway, giving the reason (kept in the audit trail).") var overrideDuplicate: String?
         @Flag(help: "Book it without bilag paying it (it is paid outside bilag).") var noPayment = false
+        @Flag(help: "Book it without the robot's write-backs (the benefit deduction, the order marked invoiced): you made them in the case system by hand (kept in the audit trail).") var withoutWriteBacks = false
         @Argument(help: "The invoice id.") var id: String
 
         func run() throws {
             let q = try QueueCommand.open(global)
             let input = try posting.input()
-            let r = try q.approve(id, posting: input, by: (try op.resolvedUser), note: op.note, overrideDuplicate: overrideDuplicate, pay: !noPayment)
-            Console().line("\(r.id) booked by \((try op.resolvedUser))")
+            let r = try q.approve(id, posting: input, by: (try op.resolvedUser), note: op.note, overrideDuplicate: overrideDuplicate, pay: !noPayment, withoutWriteBacks: withoutWriteBacks)
+            let held = try q.pipeline.store.caseUpdates(invoice: r.id).filter { $0.state == "pending" }
+            Console().line("\(r.id) booked by \((try op.resolvedUser))" + (held.isEmpty ? "" : "; held until the case system confirms \(held.map { "\($0.connector)/\($0.action)" }.joined(separator: ", "))"))
         }
     }
 

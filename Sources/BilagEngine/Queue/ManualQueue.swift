@@ -50,7 +50,11 @@ public struct ManualQueue {
     ///
     /// Where bilag pays, the payment checks run as for a robot (`PaymentGuard`): an invalid payment reference or an
     /// unconfirmed new payee account refuses the approval; `pay: false` books it without bilag paying it.
-    public func approve(_ id: String, posting: PostingInput?, by user: String, note: String? = nil, overrideDuplicate: String? = nil, pay: Bool = true) throws -> InvoiceRecord {
+    ///
+    /// An invoice a robot stopped with a deviation is approved *past* that deviation: the robot runs on, and where it then
+    /// books, its write-backs go with the approval (`approvalRun`). Where it cannot finish, the approval is refused unless
+    /// `withoutWriteBacks` says the operator has made them by hand (audited).
+    public func approve(_ id: String, posting: PostingInput?, by user: String, note: String? = nil, overrideDuplicate: String? = nil, pay: Bool = true, withoutWriteBacks: Bool = false) throws -> InvoiceRecord {
         try refuseWhenBehind()
         defer { settle() }
         let r = try find(id)
@@ -78,10 +82,12 @@ public struct ManualQueue {
         var o = Outcome(invoiceID: r.id, state: .booked, actor: Self.actor(user), action: "approved")
         let booking = Booking(postings: [Posting(account: input.account, dimensions: input.dimensions, netAmount: net, vatAmount: vat, vatCode: input.vatCode, text: r.invoiceNumber.map { "Invoice \($0)" })], pay: pay)
         guard let stored = try store.summary(r.id) else { throw BilagError("invoice-not-found", "invoice \(r.id) vanished while you approved it", remedy: "show it again with `bilag queue show \(r.id)`") }
-        o.booked = BookedInvoice(id: r.id, sha256: stored.sha256, summary: stored.summary, booking: booking, bookedBy: o.actor,
-                                 // The robot that kept the invoice (its history files the booking); not one that declined it.
-                                 robot: try store.decisions(invoice: r.id).last { $0.mode == "live" && $0.outcome != "declined" && $0.outcome != "no-match" },
-                                 invoice: pipeline.parsedInvoice(r))
+        // The robot that kept the invoice (its history files the booking); not one that declined it.
+        let robot = try store.decisions(invoice: r.id).last { $0.mode == "live" && $0.outcome != "declined" && $0.outcome != "no-match" }
+        let invoice = pipeline.parsedInvoice(r)
+        o.booked = BookedInvoice(id: r.id, sha256: stored.sha256, summary: stored.summary, booking: booking, bookedBy: o.actor, robot: robot, invoice: invoice)
+        let writeBacks = try robotWriteBacks(r, robot: robot, invoice: invoice, withoutWriteBacks: withoutWriteBacks)
+        o.caseUpdates = writeBacks.updates
         if let stop = try pipeline.paymentGuard.deviation(for: o.booked!, creditNotes: false) {
             throw BilagError(stop.code, "invoice \(r.id) cannot be paid as it stands: \(stop.message)",
                              remedy: stop.code == PaymentDeviation.payeeAccountChanged
@@ -90,6 +96,7 @@ public struct ManualQueue {
         }
         var detail = ["posting": try json(input), "note": note ?? ""]
         if !pay { detail["payment"] = "not paid by bilag (--no-payment)" }
+        if let said = writeBacks.detail { detail["write_backs"] = said }
         if Self.duplicateFlag(r) != nil, let override {
             detail["duplicate_override"] = override
             detail["duplicate_of"] = r.duplicateOf ?? ""
@@ -97,6 +104,7 @@ public struct ManualQueue {
         o.detail = try json(detail)
         try applyOne(o, expecting: .manual)
         try pipeline.bookingsCommitted()
+        if !o.caseUpdates.isEmpty { (pipeline.decider as? RobotDecider)?.caseUpdatesQueued() }
         pipeline.logger.info("approved by operator", metadata: ["invoice": "\(r.id)", "operator": "\(user)"])
         return try find(r.id)
     }

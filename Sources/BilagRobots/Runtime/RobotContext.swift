@@ -83,6 +83,9 @@ public struct RobotContext: Sendable {
     /// Every booking counts, whenever issued or decided: the second look a re-evaluation's booking must pass too
     /// (`RobotDecider`), so that nothing booked meanwhile is paid again.
     public var historyUncut = false
+    /// Deviations an operator approved (`bilag queue approve` of an invoice the robot stopped with one of these reasons):
+    /// the run goes on past them, so that the robot's booking — its write-backs above all — is what the approval books.
+    public var accepted: Set<String> = []
 
     /// Where this invoice's `history` ends: invoices issued after it never count; in a replay or re-evaluation, nor
     /// do those first decided after it.

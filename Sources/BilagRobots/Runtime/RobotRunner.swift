@@ -40,6 +40,9 @@ public struct RobotRunner {
                 trace.append(RobotTraceStep(step: step.kind, line: step.location.line, inputs: r.inputs, result: r.summary, micros: micros(t0)))
                 switch r.effect {
                 case .next: continue
+                case let .stop(reason, _) where ctx.accepted.contains(reason):
+                    trace.append(RobotTraceStep(step: "approved", line: step.location.line, inputs: nil, result: "\(reason) approved by an operator: the run goes on", micros: 0))
+                    continue
                 case let .stop(reason, message):
                     return RobotResult(outcome: .deviation(reason: reason, message: message), trace: trace, historyKey: historyKey)
                 case let .decline(why):

@@ -1,0 +1,46 @@
+import BilagCore
+import BilagRobots
+import BilagStore
+import Foundation
+
+/// What an operator's approval of a robot's deviation makes of the robot's run: the robot runs again with the approved
+/// deviation accepted, and where it then books, its write-backs (the rent deducted from the benefit, the order marked
+/// invoiced) go with the approval — held, as the robot's own booking would be, until the case systems confirm them.
+/// Without this, approving a tenancy's first rent invoice paid the landlord and never reduced the tenant's benefit.
+public enum ApprovalRun: Sendable {
+    /// The robot makes no write-backs when it books (or the invoice is not a robot's deviation): the approval books as it is.
+    case nothingToWrite
+    /// The robot, past the approved deviation, books with these write-backs.
+    case writes([NewCaseUpdate], robot: String, trace: [TraceStep])
+    /// The robot would write back when it books, but it cannot finish its run (another deviation, a case system down).
+    case unfinished(robot: String, actions: [String], why: String)
+}
+
+extension RobotDecider {
+    /// The robot that stopped the invoice with `reason` (its latest live decision), run again accepting that reason.
+    public func approvalRun(invoiceID: String, channel: String, invoice: Invoice, robot name: String, reason: String) -> ApprovalRun {
+        guard let robot = catalog.robots.first(where: { $0.name == name }) else { return .nothingToWrite }
+        let actions = robot.steps.flatMap { step -> [String] in
+            if case let .book(b) = step { return b.writeBacks.map { "\($0.connector)/\($0.action)" } }
+            return []
+        }
+        guard !actions.isEmpty else { return .nothingToWrite }
+        var ctx = RobotContext(invoiceID: invoiceID, channel: channel, invoice: invoice, today: clock(), connectors: connectors, history: history, plans: plans)
+        ctx.historyAsOf = (try? store.firstLiveDecision(invoice: invoiceID)) ?? nil
+        ctx.accepted = [reason]
+        let runner = RobotRunner(robot: robot)
+        let env = runner.environment(ctx)
+        guard runner.matches(env) else { return .unfinished(robot: robot.versionTag, actions: actions, why: "the robot no longer takes this invoice") }
+        var trace: [TraceStep] = []
+        let first = runner.run(ctx, in: env, matched: true)
+        trace += first.trace.map { TraceStep(step: "\($0.step) (line \($0.line))", result: $0.result, detail: $0.inputs, micros: $0.micros) }
+        let result = Self.secondLook(first, robot: robot, env: env, ctx, trace: &trace)
+        guard case let .book(draft) = result.outcome else {
+            return .unfinished(robot: robot.versionTag, actions: actions, why: Self.describe(result.outcome))
+        }
+        let updates = draft.caseUpdates.map { u in
+            NewCaseUpdate(connector: u.connector, action: u.action, payload: u.jsonPayload ?? (try? String(decoding: encoder.encode(u), as: UTF8.self)) ?? "{}", idempotencyKey: u.idempotencyKey)
+        }
+        return updates.isEmpty ? .nothingToWrite : .writes(updates, robot: robot.versionTag, trace: trace)
+    }
+}
