@@ -82,6 +82,11 @@ struct StoreCommand: ParsableCommand {
             if !report.creditNotes.isEmpty {
                 Console().line("credit notes whose credit the Outbox cannot tell used or still held (check each against the payment files, and set off what is left by hand): \(report.creditNotes.joined(separator: ", "))")
             }
+            if !report.unfiledPayments.isEmpty {
+                let shown = report.unfiledPayments.prefix(20).joined(separator: ", ") + (report.unfiledPayments.count > 20 ? ", …" : "")
+                Console().line("\(report.unfiledPayments.count) payment(s) booked to be paid but in no payment file the Outbox holds, blocked as store-rebuilt (`bilag payments list --state blocked`): "
+                               + "check each with the bank, then `bilag payments release ID` or `bilag payments cancel ID`: \(shown)")
+            }
         }
     }
 }

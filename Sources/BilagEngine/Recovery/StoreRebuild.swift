@@ -36,10 +36,13 @@ public struct StoreRebuild {
         public var payeeAccounts = 0
         /// Credit notes booked to be set off whose credit the Outbox cannot tell used or still held: checked by hand.
         public var creditNotes: [String] = []
+        /// Invoices booked to be paid that are in no payment file the Outbox holds: their payments are blocked
+        /// (`store-rebuilt`) until an operator checks them with the bank and releases or cancels each.
+        public var unfiledPayments: [String] = []
 
         enum CodingKeys: String, CodingKey {
             case movedAside = "moved_aside", originals, booked, queued, quarantined, journalLines = "journal_lines", withoutOriginal = "without_original", doubleBookings = "double_bookings"
-            case paymentFiles = "payment_files", payeeAccounts = "payee_accounts", creditNotes = "credit_notes"
+            case paymentFiles = "payment_files", payeeAccounts = "payee_accounts", creditNotes = "credit_notes", unfiledPayments = "unfiled_payments"
         }
     }
 
@@ -58,6 +61,7 @@ public struct StoreRebuild {
             let adopted = try payments.adopt(pipeline.store)
             report.paymentFiles = adopted.count
             try relearn(payments, adopted, journal, pipeline.store, &report)
+            report.unfiledPayments = try pipeline.store.payments(state: "blocked").filter { $0.reason?.hasPrefix(PaymentFiles.storeRebuilt) == true }.map(\.invoiceID).sorted()
         }
         return report
     }

@@ -252,8 +252,42 @@ public final class PaymentFiles: Sendable {
             try store.adoptPaymentFile(self.name, name: name, createdAt: m.writtenAt, sha256: m.sha256, payments: m.payments.map { ($0.invoiceID, $0.seq, $0.currency, $0.amount, $0.requestedDate) })
             adopted.append(m)
         }
+        try blockUnfiled(store, paid: Set(adopted.flatMap { $0.payments.map(\.invoiceID) }))
         try store.startPayments(self.name)
         return adopted
+    }
+
+    /// Why a rebuilt store's payment is blocked: booked to be paid, but in no payment file the Outbox holds.
+    public static let storeRebuilt = "store-rebuilt"
+
+    /// The bookings of a rebuilt store that were to be paid and are in no adopted file: whether a file that is gone
+    /// (the bank took it, and its manifest is lost too) paid them, the Outbox cannot tell. Each is recorded as a
+    /// `blocked` payment (`store-rebuilt`) for an operator to release after checking with the bank, or to cancel —
+    /// never paid on its own, never silently dropped (before, the new store took them as booked before payments
+    /// started, and no command listed them). A credit note's payment is `not-paid`: its credit may have been used.
+    func blockUnfiled(_ store: Store, paid: Set<String>, now: Date = Date()) throws {
+        var after: Int64 = 0
+        while true {
+            let entries = try store.bookings(after: after, limit: 1000)
+            guard let last = entries.last?.seq else { return }
+            var records: [PaymentRecord] = []
+            for e in entries where !paid.contains(e.invoiceID) {
+                var (p, _) = payment(try e.booked(), seq: e.seq, now: now)
+                switch p.state {
+                case "open", "blocked":
+                    p.reason = "\(Self.storeRebuilt): booked to be paid, but in no payment file the Outbox holds (the store was rebuilt); check with the bank that it was not paid, then release it with `bilag payments release`, or cancel it" + (p.state == "blocked" ? " (also: \(p.reason ?? ""))" : "")
+                    p.state = "blocked"
+                case "held":
+                    p.state = "not-paid"
+                    p.reason = "\(Self.storeRebuilt): a credit note whose credit may have been set off before the rebuild; set it off by hand"
+                default:
+                    break
+                }
+                records.append(p)
+            }
+            if !records.isEmpty { try store.takeUpPayments(name, records, labels: [:], through: last) }
+            after = last
+        }
     }
 
     /// The names of the writer's files: in its folder, and named by its manifests (a file the bank has taken).
