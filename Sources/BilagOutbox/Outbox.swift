@@ -7,16 +7,20 @@ public final class Outbox: Sendable {
     public let writers: [OutboxFiles]
     /// The payments writer (`kind: payments`), when bilag pays.
     public let payments: PaymentFiles?
+    /// Where a failed flush is recorded for `bilag status` (`OutboxTrouble`), when the Outbox belongs to a state folder.
+    public let trouble: OutboxTroubleRecord?
 
-    public init(_ writers: [OutboxFiles], payments: PaymentFiles? = nil) { self.writers = writers; self.payments = payments }
+    public init(_ writers: [OutboxFiles], payments: PaymentFiles? = nil, stateDirectory: String? = nil) {
+        self.writers = writers; self.payments = payments; trouble = stateDirectory.map(OutboxTroubleRecord.init)
+    }
 
     /// The writers `settings` describe, each making its files under `outbox`.
-    public convenience init(outbox: String, settings: [OutboxWriterSettings], root: String) throws {
+    public convenience init(outbox: String, settings: [OutboxWriterSettings], root: String, stateDirectory: String? = nil) throws {
         // (bilag.yaml holds one payments writer at most: `ConfigLoader` refuses more.)
         let pay = settings.filter { $0.kind == PaymentSettings.kind }
         self.init(try settings.filter { $0.kind != PaymentSettings.kind }.map { s in
             OutboxFiles(try OutboxWriterKinds.make(s, root: root), outbox: outbox, maxEntriesPerFile: s.maxEntriesPerFile, closeAfterSeconds: s.closeAfterSeconds, kind: s.kind)
-        }, payments: try pay.first.map { PaymentFiles(try PaymentSettings($0), outbox: outbox) })
+        }, payments: try pay.first.map { PaymentFiles(try PaymentSettings($0), outbox: outbox) }, stateDirectory: stateDirectory)
     }
 
     /// Takes over what writers killed mid-flush left, or throws `StoreBehindOutbox`.
@@ -37,6 +41,7 @@ public final class Outbox: Sendable {
         if let payments {
             do { total += try payments.flush(store, now: now) } catch { if failure == nil { failure = error } }
         }
+        trouble?.flushed(failure)
         if let failure { throw failure }
         return total
     }

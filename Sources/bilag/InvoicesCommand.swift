@@ -2,6 +2,7 @@ import ArgumentParser
 import BilagCore
 import BilagEngine
 import BilagIntake
+import BilagOutbox
 import BilagRobots
 import BilagStore
 import Foundation
@@ -58,7 +59,7 @@ struct StatusCommand: ParsableCommand {
         let lookupsWaiting = try store.map { try LookupWaitStatus(store: $0) }
         if json {
             try out.json(StatusView(counts: c, unclaimable: unclaimable, storeBehindOutbox: behind, connectors: ConnectorStatsFile.read(stateDirectory: config.statePath), caseUpdates: caseUpdates,
-                                    lookupsWaiting: lookupsWaiting))
+                                    lookupsWaiting: lookupsWaiting, outboxTrouble: OutboxTrouble.read(stateDirectory: config.statePath)))
             return
         }
         for f in behind { out.line("WARNING: the store is behind its Outbox: \(f); the daemon will not start — see `bilag store check`") }
@@ -66,6 +67,9 @@ struct StatusCommand: ParsableCommand {
         out.line("\(c.total) invoice(s) in \(config.databasePath)")
         for line in CountsText.lines(c) { out.line(line) }
         out.line("journal: \(c.journalEntries) line(s), \(c.journalUnflushed) not yet written to the Outbox")
+        if let t = OutboxTrouble.read(stateDirectory: config.statePath) {
+            out.line("WARNING: the Outbox cannot be written (since \(t.since)): \(t.error)" + (t.remedy.map { "; \($0)" } ?? ""))
+        }
         for line in lookupsWaiting?.lines ?? [] { out.line(line) }
         for line in caseUpdates?.lines ?? [] { out.line(line) }
         if !unclaimable.isEmpty {
@@ -88,6 +92,8 @@ struct StatusView: Encodable {
     var caseUpdates: CaseUpdateStatus?
     /// Invoices waiting for a case system's answer to a lookup: connector, since, next try, last error.
     var lookupsWaiting: LookupWaitStatus?
+    /// The Outbox's failure while it lasts (`OutboxTrouble`): null when the last flush wrote it.
+    var outboxTrouble: OutboxTrouble?
 
     func encode(to encoder: Encoder) throws {
         try counts.encode(to: encoder)
@@ -97,6 +103,7 @@ struct StatusView: Encodable {
         try c.encode(connectors, forKey: .connectors)
         try c.encodeIfPresent(caseUpdates, forKey: .caseUpdates)
         try c.encodeIfPresent(lookupsWaiting, forKey: .lookupsWaiting)
+        try c.encode(outboxTrouble, forKey: .outboxTrouble)
     }
-    enum Key: String, CodingKey { case unclaimable, storeBehindOutbox = "store_behind_outbox", connectors, caseUpdates = "case_updates", lookupsWaiting = "lookups_waiting" }
+    enum Key: String, CodingKey { case unclaimable, storeBehindOutbox = "store_behind_outbox", connectors, caseUpdates = "case_updates", lookupsWaiting = "lookups_waiting", outboxTrouble = "outbox_trouble" }
 }

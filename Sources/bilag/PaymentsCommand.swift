@@ -30,8 +30,13 @@ struct PaymentsCommand: ParsableCommand {
             let payments = try store.payments(state: state)
             let out = Console()
             if json { out.write(try out.jsonLines(payments)); return }
-            out.table(["INVOICE", "STATE", "SUPPLIER", "AMOUNT", "DUE", "FILE", "REASON"], payments.map {
-                [$0.invoiceID, $0.state, $0.supplierName ?? $0.supplierKey ?? "-", "\($0.currency) \($0.openAmount.rounded(Voucher.minorUnit($0.currency)))", $0.dueDate ?? "-", $0.file ?? "-", $0.reason ?? ""]
+            // A payment filed into a file not written yet (the Outbox could not write it: `bilag status`) is `filing`:
+            // no bank has it.
+            let unwritten = Set(try store.paymentFiles().filter { $0.state != "written" }.map(\.name))
+            out.table(["INVOICE", "STATE", "SUPPLIER", "AMOUNT", "DUE", "FILE", "REASON"], payments.map { p in
+                let filing = p.state == "filed" && p.file.map(unwritten.contains) == true
+                return [p.invoiceID, filing ? "filing" : p.state, p.supplierName ?? p.supplierKey ?? "-", "\(p.currency) \(p.openAmount.rounded(Voucher.minorUnit(p.currency)))", p.dueDate ?? "-",
+                        p.file.map { filing ? "\($0) (not written yet)" : $0 } ?? "-", p.reason ?? ""]
             })
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BilagCore
 import BilagDaemon
+import BilagOutbox
 import BilagEngine
 import BilagStore
 import Foundation
@@ -36,6 +37,11 @@ struct RunCommand: AsyncParsableCommand {
             out.line("this run: processed \(n) file(s); \(this.total) invoice(s) got an outcome" + (this.total == 0 ? "" : ":"))
             for line in CountsText.lines(this) { out.line(line) }
             out.line("totals in the database: \(totals.total) invoice(s); " + totals.byState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            // Booked and committed, but not (all) written out: the run did not do its whole job.
+            if let t = OutboxTrouble.read(stateDirectory: config.statePath) {
+                throw BilagError("outbox-unwritable", "the bookings are committed, but the Outbox could not be written: \(t.error)",
+                                 remedy: (t.remedy.map { $0 + "; " } ?? "") + "the next run or the daemon writes them once it can")
+            }
             return
         }
         let global = self.global

@@ -176,6 +176,43 @@ final class PaymentCrashTests: XCTestCase {
         XCTAssertEqual(try Store(path: root.databasePath).payment(waiting)?.state, "open", "released: paid when its execution date is near")
     }
 
+    /// A bank folder bilag cannot write (immutable, `chattr +i`, which binds root too): before, `payments list` said the
+    /// payments were `filed` in a file that did not exist, `status` showed nothing, `run --once` exited 0 and the log
+    /// named neither the file nor the folder. Now the payments are `filing`, `status` (and `--json`) warns with the
+    /// path, `run --once` fails (exit 4), and all clears once the folder can be written: the file appears, once.
+    func testABankFolderThatCannotBeWrittenIsShownAndTheRunFails() throws {
+        let root = try TemporaryRoot()
+        try root.writeConfig(F.config())
+        try root.bilagSucceeding(["run", "--once"])
+        let bank = root.outbox + "/bank"
+        let chattr = try BilagBinary(path: "/usr/bin/chattr").runTool(["+i", bank])
+        guard chattr == 0 else { throw XCTSkip("chattr +i is not possible here") }
+        defer { _ = try? BilagBinary(path: "/usr/bin/chattr").runTool(["-i", bank]) }
+        try root.deliver(F.document("U-1", supplier: "DK11111111", means: F.iban("DK5000400440116243")), to: "peppol/u-1.xml")
+        try root.bilagSucceeding(["run", "--once"])
+        let id = try XCTUnwrap(try Store(path: root.databasePath).invoices(limit: 10).first?.id)
+        let approved = try root.bilag(TemporaryRoot.approval(id))
+        XCTAssertEqual(approved.exitCode, 0, "booked: the approval itself is done \(approved)")
+
+        let list = try root.bilagSucceeding(["payments", "list"]).stdout
+        XCTAssertTrue(list.contains("filing") && list.contains("(not written yet)"), list)
+        let status = try root.bilagSucceeding(["status"]).stdout
+        XCTAssertTrue(status.contains("WARNING: the Outbox cannot be written") && status.contains(bank), status)
+        let json = try root.bilagSucceeding(["status", "--json"]).jsonObject()
+        XCTAssertTrue("\(json["outbox_trouble"] ?? "")".contains(bank), "\(json)")
+        let run = try root.bilag(["run", "--once"])
+        XCTAssertEqual(run.exitCode, 4, "\(run)")
+        XCTAssertTrue(run.stderr.contains("cannot write") && run.stderr.contains(bank), run.stderr)
+        XCTAssertEqual(try F.checkedPayments(outbox: root.outbox).count, 0)
+
+        _ = try BilagBinary(path: "/usr/bin/chattr").runTool(["-i", bank])
+        try root.bilagSucceeding(["run", "--once"])
+        XCTAssertEqual(try F.checkedPayments(outbox: root.outbox).count, 1)
+        XCTAssertFalse(try root.bilagSucceeding(["status"]).stdout.contains("WARNING"))
+        XCTAssertTrue(try root.bilagSucceeding(["payments", "list"]).stdout.contains("filed"))
+        XCTAssertEqual((try root.bilagSucceeding(["status", "--json"]).jsonObject())["outbox_trouble"] is NSNull, true)
+    }
+
     /// A database restored from before payment files were written is behind its Outbox: bilag refuses to run rather
     /// than pay those invoices again; and the report finds a payment file changed by hand.
     func testARestoredStoreDoesNotPayAgainAndTheReportFindsAChangedFile() throws {

@@ -257,7 +257,7 @@ final class QueueTests: XCTestCase {
         let required = ["id", "channel", "source_path", "stored_path", "sha256", "size", "received_at", "state", "updated_at", "attempts"]
 
         let status = try root.bilagSucceeding(["status", "--json"]).jsonObject()
-        XCTAssertEqual(Set(status.keys), ["total", "by_state", "by_reason", "journal_entries", "journal_unflushed", "unclaimable", "store_behind_outbox", "connectors", "case_updates", "lookups_waiting"])
+        XCTAssertEqual(Set(status.keys), ["total", "by_state", "by_reason", "journal_entries", "journal_unflushed", "unclaimable", "store_behind_outbox", "connectors", "case_updates", "lookups_waiting", "outbox_trouble"])
         XCTAssertEqual((status["unclaimable"] as? [Any])?.count, 0)
         XCTAssertEqual((status["lookups_waiting"] as? [String: Any])?["total"] as? Int, 0)
         XCTAssertEqual(status["total"] as? Int, 7)

@@ -94,7 +94,13 @@ public enum FileIO {
 
     /// Creates a folder and its parents.
     public static func makeDirectory(_ path: String) throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            var st = stat()
+            let code: Int32 = stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFDIR ? ENOTDIR : ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { Int32($0.code) } ?? EIO
+            throw FileWriteError(path: path, errno: code, doing: "create the folder")
+        }
     }
 
     /// `writeAtomicallyNew` found a file of that name.
@@ -107,7 +113,7 @@ public enum FileIO {
         defer { unlink(tmp) }
         guard link(tmp, path) == 0 else {
             if errno == EEXIST { throw AlreadyExists.file }
-            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            throw FileWriteError(path: path, errno: errno, doing: "write")
         }
         sync(folder(of: path))
     }
@@ -121,7 +127,7 @@ public enum FileIO {
     static func writeTemporary(_ data: Data, beside path: String) throws -> String {
         let tmp = folder(of: path) + "/.tmp-" + UUID().uuidString
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        guard fd >= 0 else { throw FileWriteError(path: path, errno: errno, doing: "write") }
         var written = 0
         let ok = data.withUnsafeBytes { raw -> Bool in
             while written < raw.count {
@@ -135,7 +141,7 @@ public enum FileIO {
         guard ok else {
             let e = errno
             unlink(tmp)
-            throw POSIXError(POSIXErrorCode(rawValue: e) ?? .EIO)
+            throw FileWriteError(path: path, errno: e, doing: "write")
         }
         return tmp
     }
@@ -146,8 +152,21 @@ public enum FileIO {
         guard rename(tmp, path) == 0 else {
             let e = errno
             unlink(tmp)
-            throw POSIXError(POSIXErrorCode(rawValue: e) ?? .EIO)
+            throw FileWriteError(path: path, errno: e, doing: "write")
         }
         sync(folder(of: path))
     }
+}
+
+/// A file or folder bilag could not write, named: a permission, a full disk, a read-only or immutable folder, a file
+/// where a folder should be.
+public struct FileWriteError: OperatorFacingError, Equatable {
+    public let path: String
+    public let errno: Int32
+    /// "write", "create the folder".
+    public let doing: String
+    public init(path: String, errno: Int32, doing: String) { self.path = path; self.errno = errno; self.doing = doing }
+    public var code: String { "file-unwritable" }
+    public var message: String { "cannot \(doing) \(path): \(String(cString: strerror(errno)))" }
+    public var remedy: String { "check the owner, permissions and attributes of \(FileIO.folder(of: path)) and the free space of its file system" }
 }

@@ -50,7 +50,7 @@ public final class Pipeline: @unchecked Sendable {
         for dir in [config.inboxPath, config.outboxPath, config.statePath] { try FileIO.makeDirectory(dir) }
         store = try Store(path: config.databasePath)
         claimer = try Claimer(stateDirectory: config.statePath, maxFileBytes: config.maxFileBytes)
-        outbox = try Outbox(outbox: config.outboxPath, settings: config.outboxWriters, root: config.root)
+        outbox = try Outbox(outbox: config.outboxPath, settings: config.outboxWriters, root: config.root, stateDirectory: config.statePath)
         flushing = FlushAtOnce(outbox: outbox, store: store) { [logger] error in
             logger.error("booked, but the Outbox could not be written now; it is written at the next flush", metadata: ["error": "\(error)"])
         }
