@@ -15,7 +15,17 @@ public enum RobotSetup {
         decider.configureSending(config)
         decider.refusals.report(catalog.loadErrors, to: logger)
         warnAboutPlainHTTP(config, logger: logger)
+        warnAboutExpiredCertificates(config, logger: logger)
         return decider
+    }
+
+    /// One error per `http` connector whose client certificate has expired: every request to it will be refused.
+    static func warnAboutExpiredCertificates(_ config: BilagConfig, logger: Logger) {
+        for (name, c) in config.connectors.sorted(by: { $0.key < $1.key }) {
+            guard let cert = c.http?.resolvingPaths(from: config.root).tls.clientCertificate, HTTPConnector.certificateExpired(cert) else { continue }
+            logger.error("the client certificate of a case system has expired: it refuses bilag until the certificate is renewed", metadata: [
+                "connector": "\(name)", "certificate": "\(cert)", "expired": "\(HTTPConnector.certificateExpiry(cert))"])
+        }
     }
 
     /// One warning per `http` connector allowed to use plain `http://` (`insecure: true`).

@@ -46,7 +46,24 @@ extension HTTPConnector {
         }
         out.detail = redaction.apply(out.detail)
         if case let .failure(e) = authorization { out.answers = false; out.detail += "; credentials: \(e)" }
+        if let cert = settings.tls.clientCertificate, Self.certificateExpired(cert) {
+            out.answers = false
+            out.detail += "; the client certificate \(cert) EXPIRED on \(out.clientCertificateExpires ?? "?"): the case system refuses it — renew it"
+        }
         return out
+    }
+
+    /// True when the PEM certificate at `path` is past its `notAfter` (`openssl x509 -checkend 0`).
+    public static func certificateExpired(_ path: String) -> Bool {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["openssl", "x509", "-noout", "-checkend", "0", "-in", path]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return false }
+        p.waitUntilExit()
+        // 1: it expires within 0 seconds (it has); 0: valid; anything else (not a certificate): not known to be expired.
+        return p.terminationStatus == 1 && FileManager.default.isReadableFile(atPath: path) && !certificateExpiry(path).hasPrefix("unknown")
     }
 
     /// Whether an answer to the check means the case system answers bilag, and what to tell the operator.
@@ -63,7 +80,7 @@ extension HTTPConnector {
     }
 
     /// A PEM certificate's expiry, as `openssl x509 -enddate` reports it.
-    static func certificateExpiry(_ path: String) -> String {
+    public static func certificateExpiry(_ path: String) -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["openssl", "x509", "-noout", "-enddate", "-in", path]
