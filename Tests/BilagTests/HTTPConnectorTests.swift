@@ -67,6 +67,30 @@ final class HTTPConnectorTests: XCTestCase {
         XCTAssertEqual(cases.first?["housing_cvr"], .string("12345623"))
     }
 
+    /// An API with its own spellings, as an outside integrator's was: an upper-case status (mapped with `values:`) and
+    /// a timestamp for a date. Before, each sent the invoice to manual (`OPEN` read as "the order is OPEN, not open",
+    /// a business deviation). (The bool read from a text, and what a text that is no date says: `AnswerMappingTests`.)
+    func testAnAPIsOwnSpellingsAreMappedOntoTheRobotsValues() throws {
+        let data = try caseData()
+        let orders = data + "/health/orders.json"
+        try String(contentsOfFile: orders, encoding: .utf8).replacingOccurrences(of: "\"status\": \"open\"", with: "\"status\": \"OPEN\"")
+            .replacingOccurrences(of: "\"ordered_at\": \"2026-10-02\"", with: "\"ordered_at\": \"2026-10-02T08:00:00+02:00\"").write(toFile: orders, atomically: true, encoding: .utf8)
+        let s = try CaseSystemServer(data: data)
+        servers.append(s)
+        let mapped = s.connectorsYAML().replacingOccurrences(of: "status: { pointer: /state }", with: "status: { pointer: /state, values: { OPEN: open, CLOSED: closed } }")
+        XCTAssertNotEqual(mapped, s.connectorsYAML())
+        let found = try XCTUnwrap(try connectors(mapped)["health"]).lookup(query: "orders", params: order)
+        XCTAssertEqual(found.first?["status"], .string("open"))
+        XCTAssertEqual(found.first?["ordered_at"], .string("2026-10-02"))
+        let unmapped = try XCTUnwrap(try connectors(s.connectorsYAML())["health"]).lookup(query: "orders", params: order)
+        XCTAssertEqual(unmapped.first?["status"], .string("OPEN"), "without values: as the API spells it")
+        // `values:` is for texts only.
+        XCTAssertThrowsError(try connectors(mapped.replacingOccurrences(of: "rent_administered: { pointer: /huslejeAdministreret, type: bool }",
+                                                                         with: "rent_administered: { pointer: /huslejeAdministreret, type: bool, values: { ja: \"true\" } }"))) {
+            XCTAssertTrue("\($0)".contains("values maps texts"), "\($0)")
+        }
+    }
+
     func testNotFoundAndEmptyAreBusinessAnswers() throws {
         let (s, c) = try server()
         let health = try XCTUnwrap(c["health"])
@@ -251,6 +275,37 @@ final class HTTPConnectorTests: XCTestCase {
         let untrusted = try connectors(s.connectorsYAML(tlsYAML: "    tls: { client_cert: \(certs.clientCert), client_key: \(certs.clientKey) }\n"))
         let message = unavailable { try untrusted["health"]!.lookup(query: "orders", params: order) }
         XCTAssertEqual(untrusted["health"]?.stats?.requests["tls"], 1, message)
+    }
+
+    /// A client certificate past its date: `connectors check` said only when it "expires" (a date in the past) and
+    /// that the handshake reset; now the check fails and says it EXPIRED, and what to do.
+    func testAnExpiredClientCertificateIsSaidToHaveExpired() throws {
+        let certs = try TestCertificates()
+        folders.append(certs.folder)
+        let script = """
+        set -e
+        printf '[ca]\\ndefault_ca=d\\n[d]\\ndir=.\\ndatabase=index.txt\\nnew_certs_dir=.\\nserial=serial\\ndefault_md=sha256\\npolicy=p\\n[p]\\ncommonName=supplied\\n' > ca.cnf
+        : > index.txt; echo 01 > serial
+        openssl req -newkey rsa:2048 -nodes -keyout old.key -out old.csr -subj /CN=bilag-old 2>/dev/null
+        openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in old.csr -out old.pem -startdate 20200101000000Z -enddate 20200201000000Z 2>/dev/null
+        """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", script]
+        p.currentDirectoryURL = URL(fileURLWithPath: certs.folder)
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, "openssl ca")
+        XCTAssertTrue(HTTPConnector.certificateExpired(certs.folder + "/old.pem"))
+        XCTAssertFalse(HTTPConnector.certificateExpired(certs.clientCert))
+        let s = try CaseSystemServer(data: try caseData(), certificates: certs)
+        servers.append(s)
+        let c = try connectors(s.connectorsYAML(tlsYAML: "    tls: { ca_bundle: \(certs.caCert), client_cert: \(certs.folder)/old.pem, client_key: \(certs.folder)/old.key }\n"))
+        let check = try XCTUnwrap((c["health"] as? HTTPConnector)?.check())
+        XCTAssertFalse(check.answers)
+        XCTAssertTrue(check.detail.contains("EXPIRED on Feb  1 00:00:00 2020 GMT") && check.detail.contains("renew it"), check.detail)
+        let fine = try connectors(s.connectorsYAML(tlsYAML: "    tls: { ca_bundle: \(certs.caCert), client_cert: \(certs.clientCert), client_key: \(certs.clientKey) }\n"))
+        XCTAssertFalse(try XCTUnwrap((fine["health"] as? HTTPConnector)?.check()).detail.contains("EXPIRED"))
     }
 
     func testWriteBackIsIdempotentAndARefusalCarriesTheMessage() throws {

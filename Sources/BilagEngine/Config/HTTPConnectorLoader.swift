@@ -10,7 +10,7 @@ enum HTTPConnectorLoader {
         "auth": ["bearer_token_file", "bearer_token_env", "basic_user", "basic_password_file", "basic_password_env"],
         "breaker": ["failures", "open_seconds"],
         "query": ["method", "path", "body", "results", "not_found_is_none", "filter", "fields"],
-        "field": ["pointer", "type", "optional"],
+        "field": ["pointer", "type", "optional", "values"],
         "action": ["method", "path", "body", "idempotency_header", "compensates_header", "done", "already_done"],
     ]
 
@@ -124,7 +124,10 @@ enum HTTPConnectorLoader {
                 try check(fm, "field", fa)
                 let typeName = try text(fm["type"], "\(fa).type") ?? "string"
                 guard let type = HTTPField.Kind(rawValue: typeName) else { throw fail("\(fa).type is '\(typeName)'", "use one of \(HTTPField.Kind.allCases.map(\.rawValue).joined(separator: ", "))") }
-                q.fields[fname] = HTTPField(pointer: try pointer(fm["pointer"], "\(fa).pointer") ?? "/\(fname)", type: type, optional: (fm["optional"] as? Bool) ?? false)
+                var values: [String: String] = [:]
+                for (from, to) in try map(fm["values"], "\(fa).values") { values[from] = try ConfigLoader.string(to, "\(fa).values.\(from)", file) }
+                if !values.isEmpty, type != .string { throw fail("\(fa).values maps texts, but the field's type is \(type.rawValue)", "give values: only to a string field") }
+                q.fields[fname] = HTTPField(pointer: try pointer(fm["pointer"], "\(fa).pointer") ?? "/\(fname)", type: type, optional: (fm["optional"] as? Bool) ?? false, values: values)
             }
             s.queries[qname] = q
         }

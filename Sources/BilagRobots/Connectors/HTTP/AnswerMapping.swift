@@ -47,14 +47,22 @@ struct AnswerMapping {
         let isBool = number.map { String(cString: $0.objCType) == "c" } ?? false
         switch f.type {
         case .string:
-            if let s = raw as? String { return .string(s) }
+            if let s = raw as? String { return .string(f.values[s] ?? s) }
         case .number:
             if let n = number, !isBool, let a = Amount(parsing: n.stringValue) { return .number(a) }
             if let s = raw as? String, let a = Amount(parsing: s) { return .number(a) }
         case .bool:
             if let n = number, isBool { return .bool(n.boolValue) }
+            // As the `files` connector reads them: "true" / "false" in any case.
+            if let s = raw as? String, let b = ["true": true, "false": false][s.trimmingCharacters(in: .whitespaces).lowercased()] { return .bool(b) }
         case .date:
-            if let s = raw as? String, LocalDate(parsing: s) != nil { return .string(s) }
+            if let s = raw as? String {
+                if LocalDate(parsing: s) != nil { return .string(s) }
+                // A timestamp (`2026-10-01T08:00:00+02:00`): its date as written, in its own offset.
+                let day = String(s.prefix(10))
+                if s.count > 10, ["T", " "].contains(s[s.index(s.startIndex, offsetBy: 10)]), LocalDate(parsing: day) != nil { return .string(day) }
+                throw invalid(field, "expected a date (YYYY-MM-DD, or a timestamp starting with one) at \(f.pointer), got the text \"\(PersonalData.mask(String(s.prefix(40))))\"")
+            }
         }
         throw invalid(field, "expected \(f.type.rawValue) at \(f.pointer), got \(Self.describe(raw, isBool: isBool))")
     }

@@ -90,7 +90,11 @@ public struct HTTPField: Sendable, Equatable {
     public var pointer: String
     public var type: Kind
     public var optional = false
-    public init(pointer: String, type: Kind, optional: Bool = false) { self.pointer = pointer; self.type = type; self.optional = optional }
+    /// The API's own spelling of a text value → the one the robots compare with (`OPEN: open`, `AKTIV: active`).
+    public var values: [String: String] = [:]
+    public init(pointer: String, type: Kind, optional: Bool = false, values: [String: String] = [:]) {
+        self.pointer = pointer; self.type = type; self.optional = optional; self.values = values
+    }
 }
 
 /// How a robot's write-back is sent.
