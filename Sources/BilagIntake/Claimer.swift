@@ -66,7 +66,7 @@ public final class Claimer: Sendable {
                 result.files.append(f)
             } else if errno != ENOENT {
                 // EACCES, EPERM, EBUSY, EXDEV, …: this one stays where it is; the rest of the batch goes on.
-                let error = String(cString: strerror(errno))
+                let error = errno == EXDEV ? Self.otherFileSystem : String(cString: strerror(errno))
                 if unclaimable.note(c.relativePath, raw: c.rawPath, error: error, now: now) {
                     result.newlyUnclaimable.append(UnclaimableFile(path: c.relativePath, error: error, since: Timestamp.string(now)))
                 }
@@ -76,6 +76,10 @@ public final class Claimer: Sendable {
         unclaimable.drop(claimed: result.files.map(\.sourcePath))
         return result
     }
+
+    /// Why a file on another file system than the state folder (a channel linked to an SFTP drop's mount) stays.
+    static let otherFileSystem = "on another file system than the state folder (Invalid cross-device link): a claim is an atomic rename, which cannot cross file systems; "
+        + "put the channel's folder and the state folder on one file system"
 
     /// Reads a claimed file's bytes and hash, or notes why it cannot (safe to call from several threads at once).
     ///
@@ -148,12 +152,7 @@ public final class Claimer: Sendable {
 
     /// What an entry that is not a file is, for its quarantine message; a link's target is named, never followed.
     static func describe(_ kind: EntryKind, at path: String) -> String {
-        if kind == .symlink {
-            var buffer = [CChar](repeating: 0, count: 4097)
-            let n = readlink(path, &buffer, 4096)
-            let target = n >= 0 ? PathBytes.display(buffer.prefix(n).map { UInt8(bitPattern: $0) }) : "?"
-            return "symlink to \(target); deliver the file itself"
-        }
+        if kind == .symlink { return "symlink to \(InboxLink.target(of: path)); deliver the file itself" }
         return "\(kind.rawValue), not a file; deliver the file itself"
     }
 

@@ -8,7 +8,8 @@ import Glibc
 /// Streaming keeps memory flat however many files wait; a file that vanishes between listing and claim is simply
 /// skipped. Names are handled as bytes (they need not be UTF-8). Entries that are not files — symbolic links (never
 /// followed), FIFOs, sockets, devices — are yielded at once, whatever the readiness rule, so that they are claimed
-/// and quarantined with their reason rather than lying in the Inbox unexplained.
+/// and quarantined with their reason rather than lying in the Inbox unexplained. A link to a folder is not such an
+/// entry (`InboxLink`): directly in `Inbox/` it is a channel folder and walked; deeper, it is left alone and listed.
 public struct InboxScanner: Sequence {
     public let inbox: String
     public let channels: [String: ChannelConfig]
@@ -21,12 +22,14 @@ public struct InboxScanner: Sequence {
     /// Told of every folder under `Inbox/` as it is read (its relative path ending with `/`, its absolute path as
     /// bytes, and nil) or found unreadable (with the error): the files in such a folder cannot be claimed.
     public let onFolder: (@Sendable (String, [CChar], String?) -> Void)?
+    /// Folders a channel's link must never lead into or hold (the state folder, the Outbox).
+    public let guarded: [String]
 
     public init(inbox: String, channels: [String: ChannelConfig], defaultReadiness: ReadinessRule, now: Date = Date(),
-                firstSeen: FirstSeen? = nil, onFolder: (@Sendable (String, [CChar], String?) -> Void)? = nil,
+                firstSeen: FirstSeen? = nil, guarded: [String] = [], onFolder: (@Sendable (String, [CChar], String?) -> Void)? = nil,
                 onFutureModificationTime: (@Sendable (String, Date) -> Void)? = nil) {
         self.inbox = inbox; self.channels = channels; self.defaultReadiness = defaultReadiness; self.now = now
-        self.firstSeen = firstSeen; self.onFolder = onFolder; self.onFutureModificationTime = onFutureModificationTime
+        self.firstSeen = firstSeen; self.guarded = guarded; self.onFolder = onFolder; self.onFutureModificationTime = onFutureModificationTime
     }
 
     public func makeIterator() -> Iterator { Iterator(scanner: self) }
@@ -81,6 +84,13 @@ public struct InboxScanner: Sequence {
                 guard lstat(absC, &st) == 0 else { continue }
                 let type = st.st_mode & S_IFMT
                 if type == S_IFDIR { pending.append(relBytes); continue }
+                if type == S_IFLNK {
+                    switch InboxLink.classify(absC, inChannel: !current.isEmpty, guarded: scanner.guarded, inbox: scanner.inbox) {
+                    case .channel: pending.append(relBytes); continue
+                    case let .leftAlone(why): scanner.onFolder?(PathBytes.display(relBytes) + "/", absC, why); continue
+                    case .entry: return candidate()
+                    }
+                }
                 // Not a file: claimed as it is (the entry, never what a link points to) and quarantined.
                 guard type == S_IFREG else { return candidate() }
                 switch rule {

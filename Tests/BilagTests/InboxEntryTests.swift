@@ -37,7 +37,8 @@ final class InboxEntryTests: XCTestCase {
     }
 
     /// Symbolic links (to an invoice, in a loop), a FIFO and a socket in the Inbox: each is moved aside and
-    /// quarantined `not-a-regular-file` with what it is (a link with its target), logged once, never followed.
+    /// quarantined `not-a-regular-file` with what it is (a link with its target), logged once, never followed. A link
+    /// to a folder inside a channel is not walked into either, nor moved: it is listed (`InboxLinkTests` for channels).
     func testEntriesThatAreNotFilesAreQuarantinedWithTheirReasonAndLinksAreNeverFollowed() throws {
         let root = try TemporaryRoot()
         try root.configure(readiness: "rename")
@@ -51,21 +52,20 @@ final class InboxEntryTests: XCTestCase {
         XCTAssertEqual(symlink("loop.xml", folder + "/loop.xml"), 0)
         XCTAssertEqual(mkfifo(folder + "/pipe.xml", 0o644), 0)
         try Self.makeSocket(at: folder + "/sock.xml")
-        XCTAssertEqual(symlink(elsewhere, root.inbox + "/linked-folder"), 0) // a link to a folder is not walked into
+        XCTAssertEqual(symlink(elsewhere, folder + "/linked-folder"), 0) // a link to a folder in a channel is not walked into
 
         let run = try root.bilag(["run", "--once"], timeout: 30)
         XCTAssertEqual(run.exitCode, 0, "\(run)")
-        XCTAssertEqual(run.processed, 6, run.stdout)
-        XCTAssertEqual(Self.entries(folder), [], "every entry must have left the Inbox")
+        XCTAssertEqual(run.processed, 5, run.stdout)
+        XCTAssertEqual(Self.entries(folder), ["linked-folder"], "every entry but the folder's link must have left the Inbox")
         XCTAssertEqual(Self.entries(root.inbox), ["peppol"])
         let records = Dictionary(uniqueKeysWithValues: try root.records().map { ($0.sourcePath, $0) })
-        XCTAssertEqual(records.count, 6)
+        XCTAssertEqual(records.count, 5)
         let expected: [String: (EntryKind, String)] = [
             "peppol/linked.xml": (.symlink, "symlink to \(elsewhere)/real.xml; deliver the file itself"),
             "peppol/loop.xml": (.symlink, "symlink to loop.xml; deliver the file itself"),
             "peppol/pipe.xml": (.fifo, "a named pipe (FIFO), not a file"),
             "peppol/sock.xml": (.socket, "a socket, not a file"),
-            "linked-folder": (.symlink, "symlink to \(elsewhere); deliver the file itself"),
         ]
         for (path, (kind, message)) in expected {
             guard let r = records[path] else { XCTFail("\(path) not recorded"); continue }
@@ -77,7 +77,10 @@ final class InboxEntryTests: XCTestCase {
         }
         XCTAssertEqual(records["peppol/plain.xml"]?.invoiceNumber, "PLAIN-1")
         XCTAssertEqual(FileManager.default.contents(atPath: elsewhere + "/real.xml"), real, "the link's target is left alone")
-        XCTAssertEqual(run.stderr.components(separatedBy: "\"event\":\"quarantined\"").count - 1, 5, "one log line per entry")
+        XCTAssertEqual(run.stderr.components(separatedBy: "\"event\":\"quarantined\"").count - 1, 4, "one log line per entry")
+        let listed = (try root.bilagSucceeding(["status", "--json"]).jsonObject()["unclaimable"] as? [[String: Any]]) ?? []
+        XCTAssertEqual(listed.map { $0["path"] as? String }, ["peppol/linked-folder/"], "\(listed)")
+        XCTAssertTrue((listed.first?["error"] as? String ?? "").contains("not followed inside a channel"), "\(listed)")
         // Retried, a link is still not followed.
         let link = try XCTUnwrap(records["peppol/linked.xml"])
         _ = try root.bilagSucceeding(["queue", "retry", link.id, "--user", "tester"])

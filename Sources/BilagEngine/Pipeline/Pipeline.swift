@@ -176,7 +176,8 @@ public final class Pipeline: @unchecked Sendable {
     public func pass(shouldStop: () -> Bool = { false }) throws -> Int {
         defer { flushLog() }
         let log = logger, unclaimable = claimer.unclaimable
-        let scanner = InboxScanner(inbox: config.inboxPath, channels: config.channels, defaultReadiness: config.defaultReadiness, firstSeen: firstSeen, onFolder: { path, raw, error in
+        let scanner = InboxScanner(inbox: config.inboxPath, channels: config.channels, defaultReadiness: config.defaultReadiness, firstSeen: firstSeen,
+                                   guarded: [config.statePath, config.outboxPath], onFolder: { path, raw, error in
             guard let error else { return unclaimable.drop(claimed: [path]) }
             if unclaimable.note(path, raw: raw, error: error, now: Date()) {
                 log.warning("cannot read a folder in the Inbox; the files in it cannot be claimed", metadata: ["folder": "\(path)", "error": "\(error)"])
@@ -354,7 +355,7 @@ public final class Pipeline: @unchecked Sendable {
     /// True while files sit in the Inbox that are not ready yet (still being written, or waiting for a receipt with a quiet period).
     func waitingNotReady() -> Bool {
         if case .quiet = config.defaultReadiness {} else if !config.channels.values.contains(where: { if case .quiet = $0.readiness { return true }; return false }) { return false }
-        let all = InboxScanner(inbox: config.inboxPath, channels: [:], defaultReadiness: .rename)
+        let all = InboxScanner(inbox: config.inboxPath, channels: [:], defaultReadiness: .rename, guarded: [config.statePath, config.outboxPath])
         for c in all where !claimer.unclaimable.contains(c.relativePath) {
             let rule = config.channels[c.channel]?.readiness ?? config.defaultReadiness
             if case .quiet = rule { return true }
