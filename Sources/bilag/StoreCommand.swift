@@ -12,7 +12,7 @@ struct StoreCommand: ParsableCommand {
         subcommands: [Check.self, Backup.self, Rebuild.self])
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check that the store knows every journal file and kept original (exit 0 when it does, 5 when not).")
+        static let configuration = CommandConfiguration(abstract: "Check that the database file is whole (exit 4 when damaged) and that the store knows every journal file and kept original (exit 0 when it does, 5 when not).")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "JSON for scripts.") var json = false
 
@@ -20,9 +20,14 @@ struct StoreCommand: ParsableCommand {
             let config = try global.loadRoot()
             JSONLogHandler.bootstrap(level: "critical")
             // No database at all: nothing is created; what the Outbox and state folder hold is reported against none.
-            let report = FileManager.default.fileExists(atPath: config.databasePath)
-                ? try StoreCheck(config: config, store: try Store(path: config.databasePath)).run(readAllJournalLines: true)
-                : StoreCheck.reportWithoutStore(config: config)
+            let report: StoreCheck.Report
+            if FileManager.default.fileExists(atPath: config.databasePath) {
+                let store = try Store(path: config.databasePath)
+                try store.verifyIntact()   // a damaged file first: what it says about the Outbox cannot be trusted
+                report = try StoreCheck(config: config, store: store).run(readAllJournalLines: true)
+            } else {
+                report = StoreCheck.reportWithoutStore(config: config)
+            }
             if json {
                 try Console().json(report)
             } else {

@@ -137,8 +137,11 @@ public struct StoreCheck {
 }
 
 extension StoreCheck {
-    /// Opens the store of `config` and verifies it (before `bilag run` starts anything).
+    /// Opens the store of `config`, checks that its file is not damaged (`database-corrupt`) and verifies it against
+    /// the Outbox (before `bilag run` starts anything).
     public static func verify(config: BilagConfig) throws {
-        try StoreCheck(config: config, store: Store(path: config.databasePath)).verify()
+        let store = try Store(path: config.databasePath)
+        try store.verifyIntact()
+        try StoreCheck(config: config, store: store).verify()
     }
 }
