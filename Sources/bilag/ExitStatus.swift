@@ -34,7 +34,7 @@ enum ExitStatus: Int32, CaseIterable {
     static func of(_ error: OperatorFacingError) -> ExitStatus {
         switch error.code {
         case "not-a-root", "config-invalid", "config-missing", "config-unreadable": return .configuration
-        case "no-state", "database-unavailable", "database-corrupt", "state-unwritable", "outbox-unwritable", "file-unwritable", "claim-failed", "state-locked", "store-behind-outbox": return .state
+        case "no-state", "database-unavailable", "database-corrupt", "state-unwritable", "outbox-unwritable", "file-unwritable", "claim-failed", "state-locked", "root-locked", "store-behind-outbox": return .state
         case "check-failed": return .checkFailed
         default: return .refused
         }

@@ -20,8 +20,11 @@ struct RunCommand: AsyncParsableCommand {
         let config = try global.load()
         JSONLogHandler.bootstrap(level: config.logLevel)
         // One `bilag run` per state folder, for as long as it lives: a second is refused, naming the first.
-        let runLock = try StateLock.acquireRun(stateDirectory: config.statePath, command: once ? "run --once" : "run")
-        defer { withExtendedLifetime(runLock) {} }
+        let command = once ? "run --once" : "run"
+        let runLock = try StateLock.acquireRun(stateDirectory: config.statePath, command: command)
+        // And one per root, whatever its state folder: two would split the Inbox and write conflicting Outbox files.
+        let rootLock = try StateLock.acquireRoot(outbox: config.outboxPath, stateDirectory: config.statePath, command: command)
+        defer { withExtendedLifetime((runLock, rootLock)) {} }
         // A store behind its own Outbox would book again what was booked: refuse before anything runs.
         do { try StoreCheck.verify(config: config) } catch let e as StoreBehindOutbox {
             Logger(label: "bilag").critical("the store is behind its Outbox; not starting", metadata: ["code": "\(e.code)", "error": "\(e.message)"])

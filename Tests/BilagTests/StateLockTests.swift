@@ -27,4 +27,29 @@ final class StateLockTests: XCTestCase {
         next.terminate()
         XCTAssertEqual(next.wait(timeout: 20)?.exitCode, 0)
     }
+
+    /// One `bilag run` per root too, whatever its state folder: `--state A` and `--state B` on one root would split
+    /// the Inbox and write conflicting Outbox files. The second is refused naming the first; kill -9 frees the root.
+    func testASecondDaemonOnTheSameRootWithAnotherStateFolderIsRefused() throws {
+        let root = try TemporaryRoot()
+        try root.configure(readiness: "rename")
+        let first = try root.start(["run", "--state", root.path + "/state-a"], label: "first")
+        defer { first.kill(); _ = first.wait(timeout: 20) }
+        XCTAssertTrue(first.waitForStderr(containing: "bilag ready", timeout: 20), first.stderrText())
+
+        for args in [["run", "--state", root.path + "/state-b"], ["run", "--once", "--state", root.path + "/state-b"]] {
+            let second = try root.bilag(args, timeout: 30)
+            XCTAssertEqual(second.exitCode, 4, "\(args) ran beside the first: \(second)")
+            XCTAssertTrue(second.stderr.contains("pid \(first.pid)") && second.stderr.contains("Inbox and Outbox"), "the refusal names the running daemon: \(second.stderr)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.path + "/state-b/bilag.sqlite"), "the second set up a store")
+        XCTAssertTrue(first.isRunning)
+
+        first.kill()
+        _ = first.wait(timeout: 20)
+        let next = try root.start(["run", "--state", root.path + "/state-b"], label: "next")
+        XCTAssertTrue(next.waitForStderr(containing: "bilag ready", timeout: 20), next.stderrText())
+        next.terminate()
+        XCTAssertEqual(next.wait(timeout: 20)?.exitCode, 0)
+    }
 }
