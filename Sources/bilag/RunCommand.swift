@@ -17,8 +17,20 @@ struct RunCommand: AsyncParsableCommand {
     var once = false
 
     func run() async throws {
-        let config = try global.load()
-        JSONLogHandler.bootstrap(level: config.logLevel)
+        // Whatever ends the run is one JSON event too, as every other line of a daemon's log (journald).
+        var logging = false
+        do {
+            let config = try global.load()
+            JSONLogHandler.bootstrap(level: config.logLevel)
+            logging = true
+            try await run(config)
+        } catch {
+            RunFailure.log(error, logging: logging)
+            throw error
+        }
+    }
+
+    func run(_ config: BilagConfig) async throws {
         // One `bilag run` per state folder, for as long as it lives: a second is refused, naming the first.
         let command = once ? "run --once" : "run"
         let runLock = try StateLock.acquireRun(stateDirectory: config.statePath, command: command)
@@ -26,10 +38,7 @@ struct RunCommand: AsyncParsableCommand {
         let rootLock = try StateLock.acquireRoot(outbox: config.outboxPath, stateDirectory: config.statePath, command: command)
         defer { withExtendedLifetime((runLock, rootLock)) {} }
         // A store behind its own Outbox would book again what was booked: refuse before anything runs.
-        do { try StoreCheck.verify(config: config) } catch let e as StoreBehindOutbox {
-            Logger(label: "bilag").critical("the store is behind its Outbox; not starting", metadata: ["code": "\(e.code)", "error": "\(e.message)"])
-            throw e
-        }
+        try StoreCheck.verify(config: config)
         if once {
             let pipeline = try Pipeline.withRobots(config: config)
             let started = Timestamp.string()
