@@ -12,7 +12,7 @@ public enum Daemon {
     public static func run(config: BilagConfig, reloadConfig: @escaping @Sendable () throws -> BilagConfig) async throws {
         let logger = Logger(label: "bilag")
         let notifier = SystemdNotifier()
-        let pipeline = try Pipeline.withRobots(config: config, logger: Logger(label: "bilag.pipeline"))
+        let pipeline = try Pipeline.withRobots(config: config, logger: Logger(label: "bilag.pipeline"), starting: true)
         // The Outbox is written by its own service: the pipeline and the manual queue only say that they booked.
         let outbox = OutboxService(outbox: pipeline.outbox, store: pipeline.store, interval: .milliseconds(config.outboxFlushIntervalMilliseconds), logger: Logger(label: "bilag.outbox"))
         pipeline.flushing = outbox

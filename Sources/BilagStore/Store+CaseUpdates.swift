@@ -139,7 +139,7 @@ extension Store {
     /// booking is withdrawn and its invoice goes to manual as `case-update-refused`.
     @discardableResult
     public func markCaseUpdateRefused(_ id: Int64, error: String) throws -> CaseUpdateEnd {
-        try end(id, state: "refused", error: error, reason: "case-update-refused") { row in
+        try end(id, state: "refused", error: error, reason: "case-update-refused") { row, _ in
             "case system \(row.connector) refused write-back \(row.action): \(error); fix the case (or the robot) and re-run it with `bilag queue retry` (the same idempotency key is used), book it by hand with `bilag queue approve`, or reject it"
         }
     }
@@ -149,12 +149,15 @@ extension Store {
     /// `bilag report check` lists it for a person to look at.
     @discardableResult
     public func giveUpCaseUpdate(_ id: Int64, error: String) throws -> CaseUpdateEnd {
-        try end(id, state: "failed", error: error, reason: "case-system-unavailable") { row in
-            "case system \(row.connector) did not confirm write-back \(row.action) by the deadline (last error: \(error)); it may or may not have applied it: check the case, then re-run with `bilag queue retry` (same idempotency key), approve or reject"
+        try end(id, state: "failed", error: error, reason: "case-system-unavailable") { row, reversed in
+            reversed
+                ? "case system \(row.connector) did not confirm write-back \(row.action) by the deadline (last error: \(error)); it may have applied it, so it is being reversed: once the reversal is confirmed, re-run with `bilag queue retry` (the write-back goes again under a new key), or approve or reject"
+                : "case system \(row.connector) did not confirm write-back \(row.action) by the deadline (last error: \(error)); it may or may not have applied it: check the case, then re-run with `bilag queue retry` (same idempotency key), approve or reject"
         }
     }
 
-    private func end(_ id: Int64, state: String, error: String, reason: String, message: (CaseUpdateRow) -> String) throws -> CaseUpdateEnd {
+    /// `message`: the invoice's reason, told whether the ended write-back itself is being reversed.
+    private func end(_ id: Int64, state: String, error: String, reason: String, message: (CaseUpdateRow, Bool) -> String) throws -> CaseUpdateEnd {
         let now = Timestamp.string()
         return try pool.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.caseUpdateColumns) FROM case_update WHERE id = ? AND state = 'pending'", arguments: [id]).map(Self.caseUpdateRow) else { return .notPending }
@@ -164,13 +167,14 @@ extension Store {
             guard db.changesCount == 1 else { return .markedOnly(invoiceID: row.invoiceID) }
             // The booking is withdrawn: its other write-backs are not sent, and those that took effect are reversed.
             try db.execute(sql: "UPDATE case_update SET state = 'withdrawn', retry_at = NULL WHERE invoice_id = ? AND state = 'pending' AND compensates IS NULL", arguments: [row.invoiceID])
-            let text = PersonalData.maskCPR(message(row))
+            try insertCompensations(row.invoiceID, now: now, db: db)
+            let reversed = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM case_update WHERE compensates = ?)", arguments: [row.idempotencyKey]) ?? false
+            let text = PersonalData.maskCPR(message(row, reversed))
             try db.execute(sql: "UPDATE invoice SET state = 'manual', reason_code = ?, reason_message = ?, decided_by = 'system', decided_at = ?, updated_at = ? WHERE id = ? AND state = 'booked'",
                            arguments: [reason, text, now, now, row.invoiceID])
             let detail = try String(decoding: encoder.encode(["reason_code": reason, "reason": text, "connector": row.connector, "action": row.action, "idempotency_key": row.idempotencyKey]), as: UTF8.self)
             try db.execute(sql: "INSERT INTO event (invoice_id, at, actor, action, from_state, to_state, detail) VALUES (?, ?, 'system', ?, 'booked', 'manual', ?)",
                            arguments: [row.invoiceID, now, state == "refused" ? "case-update-refused" : "case-update-given-up", detail])
-            try insertCompensations(row.invoiceID, now: now, db: db)
             return .sentToManual(invoiceID: row.invoiceID, reason: reason)
         }
     }

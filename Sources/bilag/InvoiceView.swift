@@ -70,12 +70,13 @@ struct InvoiceView: Encodable {
         if !caseUpdates.isEmpty {
             out.append(""); out.append("case-system write-backs (booking \(booking)):")
             for u in caseUpdates {
-                let what = u.compensates == nil ? u.action : "\(u.action) (reverses \(u.compensates!.prefix(12))…)"
+                // Whole keys: a re-run's KEY-2 and a reversal's KEY-c differ from KEY only at the end.
+                let what = u.compensates == nil ? u.action : "\(u.action) (reverses \(u.compensates!))"
                 var line = "  \(u.connector) \(what): \(u.state)"
                 if u.state == "pending", let since = u.failingSince { line += ", waiting for connector \(u.connector) since \(since), next try \(u.retryAt ?? "now")" }
                 if let e = u.lastError { line += ", last error: \(PersonalData.maskCPR(e))" }
                 if let f = u.file { line += ", written to \(f)" }
-                out.append(line + " (key \(u.idempotencyKey.prefix(12))…, \(u.attempts) attempt(s))")
+                out.append(line + " (key \(u.idempotencyKey), \(u.attempts) attempt(s))")
             }
         }
         out.append(""); out.append("audit trail:")

@@ -40,7 +40,7 @@ struct RunCommand: AsyncParsableCommand {
         // A store behind its own Outbox would book again what was booked: refuse before anything runs.
         try StoreCheck.verify(config: config)
         if once {
-            let pipeline = try Pipeline.withRobots(config: config)
+            let pipeline = try Pipeline.withRobots(config: config, starting: true)
             let started = Timestamp.string()
             let n = try pipeline.drain()
             let this = try pipeline.store.counts(changedSince: started)

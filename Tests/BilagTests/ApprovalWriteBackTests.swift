@@ -47,6 +47,10 @@ final class ApprovalWriteBackTests: XCTestCase {
         let detail = try approvalDetail(w, oct)
         XCTAssertTrue(detail.contains("ran on past first-rent-invoice"), detail)
         XCTAssertTrue(try CaseCheck(store: w.pipeline.store).ok)
+        // `queue show` gives the whole key (before: its first 12 characters, so KEY and KEY-2 looked alike).
+        let key = try XCTUnwrap(try w.pipeline.store.caseUpdates(invoice: oct).first?.idempotencyKey)
+        let shown = try BilagBinary.locate().run(["queue", "show", oct, "--root", w.root], logDirectory: w.root)
+        XCTAssertTrue(shown.stdout.contains("(key \(key), "), shown.stdout)
 
         // November's rent, well above October's: the clerk approves the change, and November is deducted too — once.
         XCTAssertEqual(try w.run([("nov", rent("R-11", date: "2026-11-01", amount: "8250.00"))])["nov"]?.reason, "rent-change-too-large")

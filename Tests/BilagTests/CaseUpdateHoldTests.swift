@@ -153,10 +153,16 @@ final class CaseUpdateHoldTests: XCTestCase {
         XCTAssertEqual(updates[1].compensates, updates[0].idempotencyKey)
         XCTAssertNotEqual(updates[1].idempotencyKey, updates[0].idempotencyKey)
         XCTAssertTrue(try CaseCheck(store: w.store).ok, "reversed: the systems agree")
+        // The reason says it is reversed and that a re-run goes under a new key (before: "same idempotency key").
+        let why = try w.record("r-december").reasonMessage ?? ""
+        XCTAssertTrue(why.contains("being reversed") && why.contains("new key") && !why.contains("same idempotency key"), why)
+        XCTAssertEqual(try CaseUpdateStatus(store: w.store).attention.map(\.action), ["deduct-rent-from-benefit"])
         _ = try ManualQueue(pipeline: w.pipeline).retry(id, by: "clerk")
         XCTAssertEqual(try w.record("r-december").state, .booked)
         XCTAssertEqual(s.deducted["R12"], 1)
         XCTAssertEqual(Self.outboxLines(w, id), 1)
+        // Done again under KEY-2 and confirmed: `bilag status` no longer lists the given-up one (before, it stayed).
+        XCTAssertEqual(try CaseUpdateStatus(store: w.store).attention.count, 0)
         let check = try CaseCheck(store: w.store)
         XCTAssertTrue(check.ok, "\(check.findings.map(\.message))")
     }

@@ -81,7 +81,15 @@ public struct CaseUpdateStatus: Encodable, Sendable {
     public init(store: Store) throws {
         counts = try store.caseUpdateCounts()
         heldBookings = try store.heldBookingCount()
-        attention = try store.caseUpdates(states: ["pending", "refused", "failed"], limit: 200).filter { $0.state != "pending" || $0.failingSince != nil }
+        let listed = try store.caseUpdates(states: ["pending", "refused", "failed"], limit: 200).filter { $0.state != "pending" || $0.failingSince != nil }
+        // A write-back refused or given up that a re-run did again since (confirmed under its key or `KEY-2`) is settled.
+        attention = try listed.filter { u in
+            guard u.state != "pending" else { return true }
+            let redone = try store.caseUpdates(invoice: u.invoiceID).contains {
+                $0.compensates == nil && $0.state == "sent" && $0.connector == u.connector && $0.action == u.action && $0.id > u.id
+            }
+            return !redone
+        }
     }
 
     public var lines: [String] {

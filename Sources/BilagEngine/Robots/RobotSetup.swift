@@ -6,7 +6,10 @@ import Logging
 /// Wires robots for a configuration: the catalog of `Robots/`, the connectors, pre-control.
 public enum RobotSetup {
     /// The decider the daemon runs with: robots when `Robots/` holds any, else every invoice to `no-robot`.
-    public static func decider(config: BilagConfig, store: Store, logger: Logger = Logger(label: "bilag.robots"), clock: @escaping @Sendable () -> LocalDate = { LocalDate.today() }) -> RobotDecider {
+    /// `starting`: for `bilag run`, which warns about plain-http connectors and expired client certificates (an
+    /// operator's command does not repeat those warnings on every call).
+    public static func decider(config: BilagConfig, store: Store, logger: Logger = Logger(label: "bilag.robots"), clock: @escaping @Sendable () -> LocalDate = { LocalDate.today() },
+                               starting: Bool = false) -> RobotDecider {
         let connectors = ConnectorConfig.build(config.connectors, root: config.root)
         let catalog = RobotCatalog(folder: config.robotsPath, connectors: Set(connectors.keys))
         catalog.reload(force: true)
@@ -14,8 +17,10 @@ public enum RobotSetup {
         decider.statsDirectory = config.statePath
         decider.configureSending(config)
         decider.refusals.report(catalog.loadErrors, to: logger)
-        warnAboutPlainHTTP(config, logger: logger)
-        warnAboutExpiredCertificates(config, logger: logger)
+        if starting {
+            warnAboutPlainHTTP(config, logger: logger)
+            warnAboutExpiredCertificates(config, logger: logger)
+        }
         return decider
     }
 
@@ -37,11 +42,13 @@ public enum RobotSetup {
 }
 
 extension Pipeline {
-    /// A pipeline deciding with the robots of its configuration.
-    public static func withRobots(config: BilagConfig, logger: Logger = Logger(label: "bilag.pipeline"), clock: @escaping @Sendable () -> LocalDate = { LocalDate.today() }) throws -> Pipeline {
-        try RobotWiring.verify(config)
+    /// A pipeline deciding with the robots of its configuration. `starting`: for `bilag run` (and `--once`), which first
+    /// checks the robots' wiring (`RobotWiring`) and refuses to start on a mistake, and warns about connectors.
+    public static func withRobots(config: BilagConfig, logger: Logger = Logger(label: "bilag.pipeline"), clock: @escaping @Sendable () -> LocalDate = { LocalDate.today() },
+                                  starting: Bool = false) throws -> Pipeline {
+        if starting { try RobotWiring.verify(config) }
         let pipeline = try Pipeline(config: config, logger: logger)
-        let decider = RobotSetup.decider(config: config, store: pipeline.store, clock: clock)
+        let decider = RobotSetup.decider(config: config, store: pipeline.store, clock: clock, starting: starting)
         // Bookings released by write-backs sent at once are written out as the pipeline's own are.
         decider.released = { [weak pipeline] in try? pipeline?.bookingsCommitted() }
         pipeline.decider = decider
