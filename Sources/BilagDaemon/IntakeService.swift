@@ -1,3 +1,4 @@
+import BilagCore
 import BilagEngine
 import Foundation
 import Logging
@@ -34,6 +35,12 @@ public final class IntakeService: Service, Sendable {
         heartbeat.working(true)
         try await runBlocking { try self.pipeline.recover() }
         while !stop.isRaised && !Task.isCancelled {
+            // The state database deleted or replaced under the daemon (an operator's `rm`, a restore over it): every
+            // decision from here on would go into a file nobody opens again. Stop, and say what to do.
+            if let why = pipeline.store.fileGone() {
+                throw BilagError("database-unavailable", "the state database \(pipeline.store.path) \(why) while bilag ran; nothing more is decided",
+                                 remedy: "restore it from the last backup, or rebuild it with `bilag store rebuild --yes` (the Outbox and the kept originals hold what was booked), then start bilag again")
+            }
             heartbeat.working(true)
             // The poll interval is read on the pipeline's queue, where `reload` writes the configuration.
             let pause: Int

@@ -22,6 +22,8 @@ public final class Store: Sendable {
     let checkpointer: Checkpointer
     /// The robots' booked history, on a read-only connection of its own (`bookedHistory`).
     let historyReader: HistoryReader
+    /// The database file this store opened (device and inode), to notice it deleted or replaced under a running daemon.
+    let fileIdentity: [UInt64]?
 
     /// Opens (and creates or migrates) the database at `path`.
     public convenience init(path: String) throws {
@@ -72,6 +74,21 @@ public final class Store: Sendable {
         } catch {
             throw BilagError("database-unavailable", "cannot open the database at \(path): \(error)", remedy: "check that the state folder exists and is writable, and that the disk has room")
         }
+        fileIdentity = Self.identity(path)
+    }
+
+    static func identity(_ path: String) -> [UInt64]? {
+        var st = stat()
+        return stat(path, &st) == 0 ? [UInt64(st.st_dev), UInt64(st.st_ino)] : nil
+    }
+
+    /// Why the database at `path` is no longer the file this store writes (deleted, or another file put in its place
+    /// while bilag ran: what is committed from then on goes into a file nobody will open again), or nil.
+    public func fileGone() -> String? {
+        guard let mine = fileIdentity else { return nil }
+        var st = stat()
+        guard stat(path, &st) == 0 else { return "was deleted (\(String(cString: strerror(errno))))" }
+        return [UInt64(st.st_dev), UInt64(st.st_ino)] == mine ? nil : "was replaced by another file"
     }
 
     deinit {

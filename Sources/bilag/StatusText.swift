@@ -1,3 +1,4 @@
+import Foundation
 import BilagEngine
 import BilagStore
 
@@ -15,7 +16,14 @@ enum CountsText {
 
 /// What read-only commands say in a bilag root whose state bilag has not created yet.
 enum NotRunYet {
+    /// What a root without a state database means: not run yet, or — when its Outbox holds journal files — a store
+    /// that was lost (deleted, or never restored), which `bilag run` refuses as behind its Outbox.
     static func text(_ config: BilagConfig) -> String {
-        "bilag has not run in \(config.root) yet (no state database at \(config.databasePath)); start it with `bilag run`"
+        let journal = (try? FileManager.default.contentsOfDirectory(atPath: config.outboxPath + "/journal"))?.filter { $0.hasSuffix(".jsonl") && !$0.hasPrefix(".") } ?? []
+        guard journal.isEmpty else {
+            return "WARNING: no state database at \(config.databasePath), but the Outbox holds \(journal.count) journal file(s): the store was lost; "
+                + "restore it from the last backup, or rebuild it with `bilag store rebuild --yes` (stop bilag first)"
+        }
+        return "bilag has not run in \(config.root) yet (no state database at \(config.databasePath)); start it with `bilag run`"
     }
 }

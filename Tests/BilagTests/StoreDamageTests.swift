@@ -37,4 +37,27 @@ final class StoreDamageTests: XCTestCase {
         }
         XCTAssertEqual(root.inboxFiles(), ["peppol/after.xml"], "nothing may be claimed onto a damaged database")
     }
+    /// The database deleted under a running daemon: before, it went on claiming and booking into the unlinked file
+    /// (an outside tester: 600 invoices and 6 bank files after the delete), and `bilag status` said bilag had not run
+    /// yet. Now the daemon stops at its next pass with a critical event and exit 4, and status says the store was lost.
+    func testADatabaseDeletedUnderARunningDaemonStopsItAndStatusSaysTheStoreWasLost() throws {
+        let root = try TemporaryRoot()
+        try root.configure(readiness: "rename", pollIntervalMs: 25)
+        let template = try InvoiceTemplate(corpus: "peppol-bis3/examples/base-example.xml")
+        try root.deliver(template.invoice(number: "L-1"), to: "peppol/l-1.xml")
+        let daemon = try root.startDaemon()
+        defer { daemon.kill() }
+        XCTAssertTrue(try poll(timeout: 20) { try root.records().count == 1 })
+        let id = try XCTUnwrap(try root.records().first?.id)
+        try root.bilagSucceeding(TemporaryRoot.approval(id))
+        XCTAssertTrue(poll(timeout: 20) { !TemporaryRoot.files(under: root.journalDirectory).filter { $0.hasSuffix(".jsonl") }.isEmpty })
+
+        for suffix in ["", "-wal", "-shm"] { unlink(root.databasePath + suffix) }
+        let end = try XCTUnwrap(daemon.wait(timeout: 20), "the daemon stops")
+        XCTAssertEqual(end.exitCode, 4, end.stderr.suffix(1500).description)
+        let critical = end.stderr.split(separator: "\n").first { $0.contains("\"level\":\"critical\"") && $0.contains("was deleted") }
+        XCTAssertNotNil(critical, end.stderr.suffix(1500).description)
+        let status = try root.bilag(["status"])
+        XCTAssertTrue(status.stdout.contains("the store was lost") && status.stdout.contains("store rebuild"), status.stdout)
+    }
 }
