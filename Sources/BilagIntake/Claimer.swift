@@ -66,7 +66,8 @@ public final class Claimer: Sendable {
                 result.files.append(f)
             } else if errno != ENOENT {
                 // EACCES, EPERM, EBUSY, EXDEV, …: this one stays where it is; the rest of the batch goes on.
-                let error = errno == EXDEV ? Self.otherFileSystem : String(cString: strerror(errno))
+                let code = errno
+                let error = code == EXDEV ? Self.otherFileSystem : Self.stateFolderTrouble(folder, code) ?? String(cString: strerror(code))
                 if unclaimable.note(c.relativePath, raw: c.rawPath, error: error, now: now) {
                     result.newlyUnclaimable.append(UnclaimableFile(path: c.relativePath, error: error, since: Timestamp.string(now)))
                 }
@@ -75,6 +76,15 @@ public final class Claimer: Sendable {
         for folder in folders { FileIO.sync(folder) }
         unclaimable.drop(claimed: result.files.map(\.sourcePath))
         return result
+    }
+
+    /// Why a claim failed on bilag's side, naming its folder, when the state folder cannot be written (no room, read
+    /// only, its permissions or attributes); nil when the folder is fine and the file or its Inbox folder is the cause.
+    /// Before, such an error was reported as the Inbox file's, and the operator was sent to look at the wrong files.
+    static func stateFolderTrouble(_ folder: String, _ code: Int32) -> String? {
+        let bilagsSide: Set<Int32> = [ENOSPC, EDQUOT, EROFS]
+        guard bilagsSide.contains(code) || access(folder, W_OK) != 0 else { return nil }
+        return "bilag cannot write its state folder \(folder) (\(String(cString: strerror(code)))): the file is fine; check that folder's owner, permissions and attributes and its file system's free space"
     }
 
     /// Why a file on another file system than the state folder (a channel linked to an SFTP drop's mount) stays.

@@ -328,6 +328,30 @@ final class InboxEntryTests: XCTestCase {
         XCTAssertEqual(warnings, 2, "one warning per process for the file, not one per pass:\n\(end.stderr.suffix(3000))")
     }
 
+    /// bilag's own folder it cannot write (here immutable; a full or read-only disk, a wrong owner): the claim fails
+    /// on bilag's side, and the listing says so, naming the folder. Before, the error was the Inbox file's own
+    /// ("Operation not permitted") and `status` sent the operator to check the Inbox files, which were fine.
+    func testAStateFolderBilagCannotWriteIsNamedNotTheInboxFiles() throws {
+        let root = try TemporaryRoot()
+        try root.configure(readiness: "rename", pollIntervalMs: 25)
+        try root.deliver(template.invoice(number: "S-1"), to: "peppol/s-1.xml")
+        try root.bilagSucceeding(["run", "--once"])
+        let day = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: root.state + "/originals").first)
+        let folder = root.state + "/originals/" + day
+        guard try BilagBinary(path: "/usr/bin/chattr").runTool(["+i", folder]) == 0 else { throw XCTSkip("chattr +i is not possible here") }
+        defer { _ = try? BilagBinary(path: "/usr/bin/chattr").runTool(["-i", folder]) }
+        try root.deliver(template.invoice(number: "S-2"), to: "peppol/s-2.xml")
+        _ = try root.bilag(["run", "--once"], timeout: 30)
+        let status = try root.bilagSucceeding(["status", "--json"]).jsonObject()
+        let error = try XCTUnwrap((status["unclaimable"] as? [[String: Any]])?.first?["error"] as? String, "\(status)")
+        XCTAssertTrue(error.contains("bilag cannot write its state folder") && error.contains(folder) && error.contains("the file is fine"), error)
+        XCTAssertEqual(root.inboxFiles(), ["peppol/s-2.xml"], "nothing lost: it waits in the Inbox")
+        _ = try BilagBinary(path: "/usr/bin/chattr").runTool(["-i", folder])
+        try root.bilagSucceeding(["run", "--once"])
+        XCTAssertEqual(root.inboxFiles(), [])
+        XCTAssertEqual((try root.bilagSucceeding(["status", "--json"]).jsonObject()["unclaimable"] as? [Any])?.count, 0)
+    }
+
     /// Run as an ordinary user (`nobody`), as the daemon is: a file in another user's folder it may not write
     /// (EACCES on rename) and a folder it may not read are skipped with one warning each, listed by `bilag status`,
     /// and every other file is claimed.
