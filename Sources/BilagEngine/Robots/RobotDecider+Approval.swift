@@ -20,10 +20,7 @@ extension RobotDecider {
     /// The robot that stopped the invoice with `reason` (its latest live decision), run again accepting that reason.
     public func approvalRun(invoiceID: String, channel: String, invoice: Invoice, robot name: String, reason: String) -> ApprovalRun {
         guard let robot = catalog.robots.first(where: { $0.name == name }) else { return .nothingToWrite }
-        let actions = robot.steps.flatMap { step -> [String] in
-            if case let .book(b) = step { return b.writeBacks.map { "\($0.connector)/\($0.action)" } }
-            return []
-        }
+        let actions = robot.writeBacks.map { "\($0.connector)/\($0.action)" }
         guard !actions.isEmpty else { return .nothingToWrite }
         var ctx = RobotContext(invoiceID: invoiceID, channel: channel, invoice: invoice, today: clock(), connectors: connectors, history: history, plans: plans)
         ctx.historyAsOf = (try? store.firstLiveDecision(invoice: invoiceID)) ?? nil
@@ -38,9 +35,7 @@ extension RobotDecider {
         guard case let .book(draft) = result.outcome else {
             return .unfinished(robot: robot.versionTag, actions: actions, why: Self.describe(result.outcome))
         }
-        let updates = draft.caseUpdates.map { u in
-            NewCaseUpdate(connector: u.connector, action: u.action, payload: u.jsonPayload ?? (try? String(decoding: encoder.encode(u), as: UTF8.self)) ?? "{}", idempotencyKey: u.idempotencyKey)
-        }
+        let updates = draft.caseUpdates.map(queued)
         return updates.isEmpty ? .nothingToWrite : .writes(updates, robot: robot.versionTag, trace: trace)
     }
 }

@@ -230,9 +230,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
             trace += checked.trace
             if let posting = checked.posting {
                 decision = .book(Booking(postings: [posting], pay: draft.pay))
-                updates = draft.caseUpdates.map { u in
-                    NewCaseUpdate(connector: u.connector, action: u.action, payload: u.jsonPayload ?? (try? String(decoding: encoder.encode(u), as: UTF8.self)) ?? "{}", idempotencyKey: u.idempotencyKey)
-                }
+                updates = draft.caseUpdates.map(queued)
                 effects.written = draft.caseUpdates
                 if let key = result.historyKey, let amount = input.invoice.signedAmountDue {
                     effects.history = (robot.name, key, HistoryEntry(invoiceID: input.invoiceID, amount: amount, issueDate: input.invoice.issueDate, invoiceNumber: input.invoice.invoiceNumber,
@@ -254,6 +252,11 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         }
         if let reason = counted { effects.pause = (robot, reason) }
         return (DecisionRecord(decision: decision, actor: actor, trace: trace, decisions: stored, caseUpdates: updates), effects)
+    }
+
+    /// A write-back as the store queues it: its payload as `encoder` writes it (`jsonPayload` where it can).
+    func queued(_ u: CaseUpdate) -> NewCaseUpdate {
+        NewCaseUpdate(connector: u.connector, action: u.action, payload: u.jsonPayload ?? (try? String(decoding: encoder.encode(u), as: UTF8.self)) ?? "{}", idempotencyKey: u.idempotencyKey)
     }
 
     /// A re-evaluation (`historyAsOf`) decides with the history as it stood for the invoice, so that what was booked

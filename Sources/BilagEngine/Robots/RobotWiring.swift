@@ -12,11 +12,7 @@ public enum RobotWiring {
     public static func problems(_ config: BilagConfig, environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
         let catalog = RobotCatalog(folder: config.robotsPath, connectors: Set(config.connectors.keys))
         let (robots, _) = catalog.checkAll()   // a robot that does not load is refused and reported as such already
-        let writeBacks = robots.flatMap { r in r.steps.flatMap { step -> [String] in
-            if case let .book(b) = step { return b.writeBacks.flatMap { writeBackMismatches($0, config: config) } }
-            return []
-        } }
-        return writeBacks + connectorProblems(config, environment: environment)
+        return robots.flatMap(\.writeBacks).flatMap { writeBackMismatches($0, config: config) } + connectorProblems(config, environment: environment)
     }
 
     /// The start refused with every problem and what to do.

@@ -35,6 +35,14 @@ public struct Robot: Sendable {
 
     /// `NAME@first 12 hex digits of the hash`: the actor recorded on decisions.
     public var versionTag: String { "\(name)@\(hash.prefix(12))" }
+
+    /// The write-backs its `book` steps make (what a booking by this robot sends to case systems).
+    public var writeBacks: [WriteBack] {
+        steps.flatMap { step -> [WriteBack] in
+            if case let .book(b) = step { return b.writeBacks }
+            return []
+        }
+    }
 }
 
 /// When a live robot pauses itself: its deviation rate over the last `window` invoices it kept jumped against the

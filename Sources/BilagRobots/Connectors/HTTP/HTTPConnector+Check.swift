@@ -46,24 +46,25 @@ extension HTTPConnector {
         }
         out.detail = redaction.apply(out.detail)
         if case let .failure(e) = authorization { out.answers = false; out.detail += "; credentials: \(e)" }
-        if let cert = settings.tls.clientCertificate, Self.certificateExpired(cert) {
+        if let notAfter = out.clientCertificateExpires, Self.isPast(notAfter: notAfter) {
             out.answers = false
-            out.detail += "; the client certificate \(cert) EXPIRED on \(out.clientCertificateExpires ?? "?"): the case system refuses it — renew it"
+            out.detail += "; the client certificate \(settings.tls.clientCertificate ?? "") EXPIRED on \(out.clientCertificateExpires ?? "?"): the case system refuses it — renew it"
         }
         return out
     }
 
-    /// True when the PEM certificate at `path` is past its `notAfter` (`openssl x509 -checkend 0`).
-    public static func certificateExpired(_ path: String) -> Bool {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["openssl", "x509", "-noout", "-checkend", "0", "-in", path]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        // 1: it expires within 0 seconds (it has); 0: valid; anything else (not a certificate): not known to be expired.
-        return p.terminationStatus == 1 && FileManager.default.isReadableFile(atPath: path) && !certificateExpiry(path).hasPrefix("unknown")
+    /// True when the PEM certificate at `path` is past its `notAfter` (as `certificateExpiry` reads it).
+    public static func certificateExpired(_ path: String) -> Bool { isPast(notAfter: certificateExpiry(path)) }
+
+    /// True when `notAfter`, as openssl writes it (`Feb  1 00:00:00 2020 GMT`), has passed; false for anything else
+    /// (an expiry that is not known is not known to have passed).
+    static func isPast(notAfter: String, now: Date = Date()) -> Bool {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "MMM d HH:mm:ss yyyy zzz"
+        let text = notAfter.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        return f.date(from: text).map { $0 < now } ?? false
     }
 
     /// Whether an answer to the check means the case system answers bilag, and what to tell the operator.
