@@ -106,7 +106,7 @@ extension Store {
             // it took effect all the same, so it is recorded as sent and reversed.
             let late = try db.cachedStatement(sql: "UPDATE case_update SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, retry_at = NULL, file = COALESCE(?, file), claimed_by = NULL, claimed_until = NULL WHERE id = ? AND state IN ('withdrawn', 'failed') AND compensates IS NULL")
             let invoice = try db.cachedStatement(sql: "SELECT invoice_id FROM case_update WHERE id = ?")
-            var invoices: [String] = [], reverse: [String] = []
+            var invoices: [String] = [], reverse: [String] = [], seen = Set<String>()
             for id in ids {
                 try statement.run(db) { b in b.text(now); b.text(file); b.int(id) }
                 var confirmedLate = false
@@ -115,7 +115,7 @@ extension Store {
                     confirmedLate = db.changesCount == 1
                 }
                 guard let i = try invoice.firstText(db, { $0.int(id) }) else { continue }
-                if !invoices.contains(i) { invoices.append(i) }
+                if seen.insert(i).inserted { invoices.append(i) }
                 if confirmedLate, !reverse.contains(i) { reverse.append(i) }
             }
             for i in reverse {

@@ -12,11 +12,28 @@ extension Store {
         var p = PaymentPlan(id: r[0], name: r[1], kind: r[2], supplierCVR: r[3], receiverEAN: r[4],
                             minAmount: (r[5] as String?).flatMap { Amount(parsing: $0) }, maxAmount: (r[6] as String?).flatMap { Amount(parsing: $0) },
                             cadence: r[7], orderNumber: r[8], invoicePrefix: r[9], identifier: r[10], account: r[11],
-                            dimensions: (try? dimensionsDecoder.decode([String: String].self, from: Data(((r[12] as String?) ?? "{}").utf8))) ?? [:],
+                            dimensions: dimensions((r[12] as String?) ?? "{}"),
                             vatCode: r[13], validFrom: LocalDate(parsing: r[14]) ?? LocalDate(dayNumber: 0), validTo: LocalDate(parsing: r[15]) ?? LocalDate(dayNumber: 0), createdBy: r[18], note: r[19])
         p.endedAt = r[16]
         p.createdAt = r[17]
         return p
+    }
+
+    /// A plan's stored dimensions (`{"costcentre":"1100"}`): read by hand when written plainly (a plan pair's plans are
+    /// read at once, thousands for a pair with a plan per contract), by the decoder when a text has an escape.
+    static func dimensions(_ json: String) -> [String: String] {
+        var json = json
+        let plain = json.withUTF8 { bytes -> [String: String]? in
+            var r = JSONLineReader(bytes: bytes)
+            var out: [String: String] = [:]
+            guard r.object({ key, r in
+                guard let v = r.string() else { return false }
+                out[key] = v
+                return true
+            }), r.atEnd else { return nil }
+            return out
+        }
+        return plain ?? (try? dimensionsDecoder.decode([String: String].self, from: Data(json.utf8))) ?? [:]
     }
 
     /// Adds a plan; an existing id is an error (plans are ended and re-added, never silently overwritten).

@@ -37,6 +37,24 @@ final class PlanVersionTests: XCTestCase {
         try assertSeenByTheNextBatch(w, plan: "P-FIRST", invoices: "NP", withoutIt: "no-robot")
     }
 
+    /// A plan's dimensions are read back as they were added, whatever their texts (read by hand when plain, by the
+    /// decoder when a text has an escape), and a pair's plans are read with them.
+    func testAPlansDimensionsAreReadBackAsAdded() throws {
+        let store = try Store(path: NSTemporaryDirectory() + "bilag-test-plans-\(UUID().uuidString).sqlite")
+        defer { try? FileManager.default.removeItem(atPath: store.path) }
+        let cases: [[String: String]] = [
+            [:], ["costcentre": "1100"], ["costcentre": "1100", "project": "Skole \"Nord\"", "sti": "a\\b/c"],
+            ["afdeling": "Sundhed & Ældre", "": "tom nøgle", "linje": "første\nanden", "tab": "\t"],
+        ]
+        for (i, dims) in cases.enumerated() {
+            try store.addPlan(PaymentPlan(id: "P-\(i)", kind: "pre-posting", supplierCVR: "12345690", receiverEAN: "5798000000117", identifier: "K-\(i)", account: "4310010",
+                                          dimensions: dims, validFrom: LocalDate(parsing: "2026-01-01")!, validTo: LocalDate(parsing: "2026-12-31")!, createdBy: "test"))
+        }
+        let read = try store.plans(supplierCVR: "12345690", receiverEAN: "5798000000117")
+        XCTAssertEqual(read.map(\.id), cases.indices.map { "P-\($0)" })
+        for (plan, dims) in zip(read, cases) { XCTAssertEqual(plan.dimensions, dims, plan.id) }
+    }
+
     /// An invoice for order PO-0000 of supplier 12345690 to receiver 5798000000117 ends as `withoutIt`; an operator
     /// adds plan `id` for that order in another process (as `bilag plans add` does) and the next batch's invoice is
     /// booked; the operator ends it and the next invoice ends as `withoutIt` again.

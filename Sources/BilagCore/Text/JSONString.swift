@@ -18,25 +18,57 @@ public enum JSONString {
     @inlinable public static func append(_ text: String, to out: inout [UInt8]) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            // One look at the bytes: a control character refuses the text, a quote or backslash needs escapes.
-            var escapes = false
-            for b in bytes {
-                if b < 0x20 { return false }
-                if b == 0x22 || b == 0x5C { escapes = true }
-            }
-            out.append(0x22)
-            if escapes {
-                for b in bytes {
-                    if b == 0x22 || b == 0x5C { out.append(0x5C) }
-                    out.append(b)
-                }
-            } else {
+            // One look at the bytes, eight at a time: a control character refuses the text, a quote or backslash
+            // needs escapes.
+            switch scan(bytes) {
+            case .control: return false
+            case .plain:
                 // Most texts need no escape: copied whole, not byte by byte.
+                out.append(0x22)
                 out.append(contentsOf: bytes)
+                out.append(0x22)
+            case .escapes:
+                out.reserveCapacity(out.count + bytes.count + 8)
+                out.append(0x22)
+                var run = 0
+                for i in 0..<bytes.count where bytes[i] == 0x22 || bytes[i] == 0x5C {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+                    out.append(0x5C)
+                    run = i
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
+                out.append(0x22)
             }
-            out.append(0x22)
             return true
         }
+    }
+
+    /// What a text's bytes need in a JSON string.
+    public enum Scan { case plain, escapes, control }
+
+    /// Whether `bytes` hold a control character (below U+0020), else a quote or backslash, else neither; read a word
+    /// (eight bytes) at a time.
+    @inlinable public static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Scan {
+        guard let base = bytes.baseAddress else { return .plain }
+        let n = bytes.count
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        // Whether some byte of `w` is below `k` (k <= 0x80): exact for the word as a whole.
+        @inline(__always) func below(_ w: UInt64, _ k: UInt64) -> Bool { (w &- ones &* k) & ~w & highs != 0 }
+        var escapes = false
+        var i = 0
+        while i + 8 <= n {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            if below(w, 0x20) { return .control }
+            if below(w ^ (ones &* 0x22), 1) || below(w ^ (ones &* 0x5C), 1) { escapes = true }
+            i += 8
+        }
+        while i < n {
+            let b = base[i]
+            if b < 0x20 { return .control }
+            if b == 0x22 || b == 0x5C { escapes = true }
+            i += 1
+        }
+        return escapes ? .escapes : .plain
     }
 
     /// Appends an ASCII fragment (punctuation, a key) as it is.

@@ -84,16 +84,18 @@ public enum InvoiceVariables {
 
     static func party(_ p: Party) -> [String: Value] {
         func s(_ v: String?) -> Value { v.map { .string($0) } ?? .null }
-        let ids = [p.legalRegistrationIdentifier, p.electronicAddress].compactMap { $0 } + p.identifiers
-        let cvr = ids.lazy.compactMap { id -> String? in
-            let scheme = id.scheme?.uppercased() ?? ""
-            let v = Identifiers.normalizedPartyKey(id.value)
-            if ["0184", "DK:CVR", "DK:SE"].contains(scheme) || (scheme.isEmpty && id.value.uppercased().hasPrefix("DK")) { return v }
-            return nil
-        }.first ?? p.vatIdentifier.flatMap { $0.uppercased().hasPrefix("DK") ? Identifiers.normalizedPartyKey($0) : nil }
-        let cpr = ids.first { ($0.scheme?.uppercased() ?? "") == "DK:CPR" }?.value
-        let orgnr = ids.lazy.compactMap { id -> String? in ["0192", "NO:ORGNR"].contains(id.scheme?.uppercased() ?? "") ? Identifiers.normalizedPartyKey(id.value) : nil }.first
-            ?? p.vatIdentifier.flatMap { $0.uppercased().hasPrefix("NO") ? Identifiers.normalizedPartyKey($0) : nil }
+        var ids = p.identifiers
+        if let e = p.electronicAddress { ids.insert(e, at: 0) }
+        if let l = p.legalRegistrationIdentifier { ids.insert(l, at: 0) }
+        // Schemes are compared without case and without making upper-cased copies (several a party, on every invoice).
+        let cvr = ids.first { id in
+            guard let scheme = id.scheme, !scheme.isEmpty else { return hasPrefixIgnoringCase(id.value, "DK") }
+            return equalsIgnoringCase(scheme, "0184") || equalsIgnoringCase(scheme, "DK:CVR") || equalsIgnoringCase(scheme, "DK:SE")
+        }.map { Identifiers.normalizedPartyKey($0.value) }
+            ?? p.vatIdentifier.flatMap { hasPrefixIgnoringCase($0, "DK") ? Identifiers.normalizedPartyKey($0) : nil }
+        let cpr = ids.first { $0.scheme.map { equalsIgnoringCase($0, "DK:CPR") } ?? false }?.value
+        let orgnr = ids.first { $0.scheme.map { equalsIgnoringCase($0, "0192") || equalsIgnoringCase($0, "NO:ORGNR") } ?? false }.map { Identifiers.normalizedPartyKey($0.value) }
+            ?? p.vatIdentifier.flatMap { hasPrefixIgnoringCase($0, "NO") ? Identifiers.normalizedPartyKey($0) : nil }
         return [
             "name": s(p.name ?? p.tradingName), "cvr": s(cvr), "cpr": s(cpr), "orgnr": s(orgnr), "vat": s(p.vatIdentifier),
             "endpoint": s(p.electronicAddress?.value), "endpoint_scheme": s(p.electronicAddress?.scheme),
@@ -104,8 +106,25 @@ public enum InvoiceVariables {
 
     static func gln(_ id: Identifier?) -> String? {
         guard let id else { return nil }
-        let scheme = id.scheme?.uppercased() ?? ""
-        if scheme == "0088" || scheme == "GLN" || scheme == "EAN" || (scheme.isEmpty && id.value.count == 13 && id.value.allSatisfy(\.isNumber)) { return id.value }
-        return nil
+        guard let scheme = id.scheme, !scheme.isEmpty else { return id.value.count == 13 && id.value.allSatisfy(\.isNumber) ? id.value : nil }
+        return equalsIgnoringCase(scheme, "0088") || equalsIgnoringCase(scheme, "GLN") || equalsIgnoringCase(scheme, "EAN") ? id.value : nil
+    }
+
+    /// `text` equals the ASCII `other` when both are upper-cased (as `text.uppercased() == other` for an upper-case `other`).
+    static func equalsIgnoringCase(_ text: String, _ other: StaticString) -> Bool {
+        text.utf8.count == other.utf8CodeUnitCount && hasPrefixIgnoringCase(text, other)
+    }
+
+    /// `text.uppercased().hasPrefix(prefix)` for an upper-case ASCII `prefix`.
+    static func hasPrefixIgnoringCase(_ text: String, _ prefix: StaticString) -> Bool {
+        let p = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+        var i = 0
+        for b in text.utf8 {
+            guard i < p.count else { return true }
+            let upper = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
+            guard upper == p[i] else { return false }
+            i += 1
+        }
+        return i == p.count
     }
 }
