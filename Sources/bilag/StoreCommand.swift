@@ -74,7 +74,9 @@ struct StoreCommand: ParsableCommand {
                 throw ValidationError("rebuilding moves \(config.databasePath) aside and builds a new store from the Outbox and the kept originals; run `bilag store check` first, stop the daemon, then repeat with --yes")
             }
             let lock = try StateLock.acquireRun(stateDirectory: config.statePath, command: "store rebuild")
-            let report = try withExtendedLifetime(lock) { try StoreRebuild(config: config).run() }
+            // And the root's: a daemon on this root with another state folder books into the Outbox being rebuilt from.
+            let rootLock = try StateLock.acquireRoot(outbox: config.outboxPath, stateDirectory: config.statePath, command: "store rebuild")
+            let report = try withExtendedLifetime((lock, rootLock)) { try StoreRebuild(config: config).run() }
             if json { try Console().json(report); return }
             Console().line("moved aside: \(report.movedAside.isEmpty ? "nothing (no database)" : report.movedAside.joined(separator: ", "))")
             Console().line("rebuilt from \(report.journalLines) journal line(s) and \(report.originals) kept original(s): \(report.booked) booked, \(report.queued) to the manual queue, \(report.quarantined) quarantined")

@@ -183,6 +183,39 @@ final class HTTPRobotTests: XCTestCase {
         XCTAssertEqual(health["in_flight"] as? Int, 0)
     }
 
+    /// A reload (SIGHUP) builds the connectors anew, so a rotated token or a changed setting is read again, but their
+    /// figures count on: `status --json` after the reload still shows the requests made before it (they started again
+    /// from nothing, as if the case system had not been asked).
+    func testAReloadKeepsTheConnectorsFigures() throws {
+        let s = try server()
+        let w = try RobotWorld(connectors: s.connectorsYAML())
+        // The daemon says it is ready and has reloaded at level info.
+        let yaml = try String(contentsOfFile: w.root + "/bilag.yaml", encoding: .utf8)
+        try yaml.replacingOccurrences(of: "  level: critical", with: "  level: info").write(toFile: w.root + "/bilag.yaml", atomically: true, encoding: .utf8)
+        let bin = try BilagBinary.locate()
+        let daemon = try bin.start(["run", "--root", w.root], logDirectory: w.root, label: "daemon")
+        defer { daemon.kill(); _ = daemon.wait(timeout: 20) }
+        XCTAssertTrue(daemon.waitForStderr(containing: "bilag ready", timeout: 30), daemon.stderrText())
+        func healthOK() throws -> Int? {
+            let status = try bin.run(["status", "--json", "--root", w.root], logDirectory: w.root).jsonObject()
+            let health = (status["connectors"] as? [[String: Any]])?.first { $0["connector"] as? String == "health" }
+            return (health?["requests"] as? [String: Int])?["ok"]
+        }
+        func decided(_ name: String) throws -> Bool {
+            try w.store.invoices(limit: 100).contains { $0.sourcePath.hasSuffix("/\(name).xml") && $0.state != .received }
+        }
+        try S.med("M1", note: "CPR 010190-1234", amount: "405.00").xml.write(toFile: w.root + "/Inbox/test/m1.xml", atomically: true, encoding: .utf8)
+        XCTAssertTrue(try poll(timeout: 30, interval: 0.2) { try healthOK() == 2 }, "the lookup and the write-back: \(String(describing: try? healthOK()))")
+
+        daemon.send(SIGHUP)
+        XCTAssertTrue(daemon.waitForStderr(containing: "reloaded configuration and robots", timeout: 20), daemon.stderrText().suffix(2000).description)
+        // An invoice after the reload that asks no case system: its batch writes the figures again.
+        try S.plan("RG-1", cvr: "12345682", ean: "5798000000209", amount: "3600.00").xml.write(toFile: w.root + "/Inbox/test/p1.xml", atomically: true, encoding: .utf8)
+        XCTAssertTrue(try poll(timeout: 30, interval: 0.2) { try decided("p1") })
+        XCTAssertTrue(try poll(timeout: 5, interval: 0.2) { try healthOK() != nil })
+        XCTAssertEqual(try healthOK(), 2, "the figures started again from nothing at the reload")
+    }
+
     /// A case system that quotes the bearer token it refused ("token rejected: Bearer …") gets it into nothing an
     /// operator or a log sees: not the daemon's log lines, `bilag status` (text and `--json`), nor `queue show`.
     func testAnEchoedTokenNeverReachesLogsStatusOrTheQueue() throws {

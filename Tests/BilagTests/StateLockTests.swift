@@ -52,4 +52,24 @@ final class StateLockTests: XCTestCase {
         next.terminate()
         XCTAssertEqual(next.wait(timeout: 20)?.exitCode, 0)
     }
+
+    /// `store rebuild` builds a store from the Outbox: a daemon working the root meanwhile (with another state folder)
+    /// would book into the Outbox as it is read. The rebuild is refused, naming the daemon, and moves nothing aside.
+    func testStoreRebuildIsRefusedWhileADaemonWorksTheRoot() throws {
+        let root = try TemporaryRoot()
+        try root.configure(readiness: "rename")
+        // A store to move aside in the other state folder.
+        XCTAssertEqual(try root.bilag(["run", "--once", "--state", root.path + "/state-b"], timeout: 60).exitCode, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root.path + "/state-b/bilag.sqlite"))
+        let first = try root.start(["run", "--state", root.path + "/state-a"], label: "first")
+        defer { first.kill(); _ = first.wait(timeout: 20) }
+        XCTAssertTrue(first.waitForStderr(containing: "bilag ready", timeout: 20), first.stderrText())
+        let before = try FileManager.default.contentsOfDirectory(atPath: root.path + "/state-b").sorted()
+
+        let rebuild = try root.bilag(["store", "rebuild", "--yes", "--state", root.path + "/state-b"], timeout: 30)
+        XCTAssertEqual(rebuild.exitCode, 4, "the rebuild ran beside the daemon: \(rebuild)")
+        XCTAssertTrue(rebuild.stderr.contains("pid \(first.pid)"), "the refusal names the running daemon: \(rebuild.stderr)")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.path + "/state-b").sorted(), before, "the refused rebuild moved something aside")
+        XCTAssertTrue(first.isRunning)
+    }
 }

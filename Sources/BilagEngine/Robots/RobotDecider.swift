@@ -109,7 +109,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
     public func reload(_ config: BilagConfig) {
         generation.add(1, ordering: .releasing)
         defer { generation.add(1, ordering: .releasing) }
-        connectors = ConnectorConfig.build(config.connectors, root: config.root)
+        connectors = ConnectorConfig.build(config.connectors, root: config.root, previous: connectors)
         configureSending(config)
         RobotSetup.warnAboutPlainHTTP(config, logger: logger)
         preControl = config.preControl

@@ -24,13 +24,18 @@ public struct ConnectorConfig: Sendable, Equatable {
     /// Builds the connectors; paths are taken from `root`.
     /// Credentials of `http` connectors are read from their files or environment variables now: one that cannot be
     /// read makes that connector's every request a system failure naming where it looked.
-    public static func build(_ configs: [String: ConnectorConfig], root: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: Connector] {
+    ///
+    /// `previous`: the connectors a reload replaces. An `http` connector of the same name keeps counting where its
+    /// predecessor stopped (requests by result class, latencies: "since start" means since the daemon started, not since
+    /// the last SIGHUP); it is built anew all the same, so rotated credentials and changed settings are read again.
+    public static func build(_ configs: [String: ConnectorConfig], root: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                             previous: [String: Connector] = [:]) -> [String: Connector] {
         var out: [String: Connector] = [:]
         for (name, c) in configs {
             if c.kind == "files" {
                 out[name] = FilesConnector(name: name, folder: c.folderPath(root: root), actions: c.actions)
             } else if c.kind == "http", let settings = c.http {
-                out[name] = HTTPConnector(name: name, settings: settings.resolvingPaths(from: root), environment: environment)
+                out[name] = HTTPConnector(name: name, settings: settings.resolvingPaths(from: root), environment: environment, counters: (previous[name] as? HTTPConnector)?.counters)
             }
         }
         return out

@@ -14,16 +14,19 @@ public final class HTTPConnector: AsyncConnector, Sendable {
     public let settings: HTTPConnectorSettings
     public let breaker: CircuitBreaker
     let multi: CurlMulti
-    let counters = ConnectorStats()
+    let counters: ConnectorStats
     /// The `Authorization` header, or why the credentials could not be read (every request then fails with it).
     let authorization: Result<String?, HTTPConfigError>
     /// The credentials as a case system might echo them back in an answer (a gateway's "token rejected: Bearer …"):
     /// taken out of every message before it is logged, stored or shown.
     let redaction: SecretRedaction
 
-    public init(name: String, settings: HTTPConnectorSettings, environment: [String: String] = ProcessInfo.processInfo.environment, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// `counters`: the figures of the connector this one replaces (a reload), to count on from.
+    init(name: String, settings: HTTPConnectorSettings, environment: [String: String] = ProcessInfo.processInfo.environment, now: @escaping @Sendable () -> Date = { Date() },
+         counters: ConnectorStats?) {
         self.name = name
         self.settings = settings
+        self.counters = counters ?? ConnectorStats()
         breaker = CircuitBreaker(threshold: settings.breakerFailures, openSeconds: settings.breakerOpenSeconds, now: now)
         multi = CurlMulti(maxInFlight: settings.maxInFlight, name: name)
         let credentials = Result { () throws -> (header: String, secrets: [String])? in
@@ -40,6 +43,10 @@ public final class HTTPConnector: AsyncConnector, Sendable {
         }.mapError { ($0 as? HTTPConfigError) ?? HTTPConfigError("\($0)") }
         authorization = credentials.map { $0?.header }
         redaction = SecretRedaction((try? credentials.get())??.secrets ?? [])
+    }
+
+    public convenience init(name: String, settings: HTTPConnectorSettings, environment: [String: String] = ProcessInfo.processInfo.environment, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.init(name: name, settings: settings, environment: environment, now: now, counters: nil)
     }
 
     deinit { multi.stop() }
