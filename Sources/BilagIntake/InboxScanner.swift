@@ -24,12 +24,20 @@ public struct InboxScanner: Sequence {
     public let onFolder: (@Sendable (String, [CChar], String?) -> Void)?
     /// Folders a channel's link must never lead into or hold (the state folder, the Outbox).
     public let guarded: [String]
+    /// Told of each file with an unfinished delivery's name (`IgnoredNames.isUnfinishedDelivery`) — its relative
+    /// path, absolute path as bytes, and its modification time — when it has not changed for `leftoverAfter` seconds
+    /// (a sender stopped half-way), and with nil when it has changed since (it is being written after all).
+    public let onUnfinishedDelivery: (@Sendable (String, [CChar], Date?) -> Void)?
+    /// How long an unfinished delivery may stay unchanged before it is reported.
+    public let leftoverAfter: TimeInterval
 
     public init(inbox: String, channels: [String: ChannelConfig], defaultReadiness: ReadinessRule, now: Date = Date(),
                 firstSeen: FirstSeen? = nil, guarded: [String] = [], onFolder: (@Sendable (String, [CChar], String?) -> Void)? = nil,
-                onFutureModificationTime: (@Sendable (String, Date) -> Void)? = nil) {
+                onFutureModificationTime: (@Sendable (String, Date) -> Void)? = nil,
+                leftoverAfter: TimeInterval = 3600, onUnfinishedDelivery: (@Sendable (String, [CChar], Date?) -> Void)? = nil) {
         self.inbox = inbox; self.channels = channels; self.defaultReadiness = defaultReadiness; self.now = now
         self.firstSeen = firstSeen; self.guarded = guarded; self.onFolder = onFolder; self.onFutureModificationTime = onFutureModificationTime
+        self.leftoverAfter = leftoverAfter; self.onUnfinishedDelivery = onUnfinishedDelivery
     }
 
     public func makeIterator() -> Iterator { Iterator(scanner: self) }
@@ -68,7 +76,18 @@ public struct InboxScanner: Sequence {
                 let nameBytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix(while: { $0 != 0 })) }
                 if nameBytes == [0x2E] || nameBytes == [0x2E, 0x2E] { continue }
                 let name = PathBytes.display(nameBytes)
-                if IgnoredNames.isIgnored(name) { continue }
+                if IgnoredNames.isIgnored(name) {
+                    // Never taken; but a delivery left half-written for long is told, or no one would ever know.
+                    if let tell = scanner.onUnfinishedDelivery, IgnoredNames.isUnfinishedDelivery(name) {
+                        let relBytes = PathBytes.join(current, nameBytes), absC = PathBytes.cString(PathBytes.join(inboxBytes, relBytes))
+                        var st = stat()
+                        if lstat(absC, &st) == 0, st.st_mode & S_IFMT == S_IFREG {
+                            let changed = Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
+                            tell(PathBytes.display(relBytes), absC, scanner.now.timeIntervalSince(changed) >= scanner.leftoverAfter ? changed : nil)
+                        }
+                    }
+                    continue
+                }
                 let relBytes = PathBytes.join(current, nameBytes)
                 let absC = PathBytes.cString(PathBytes.join(inboxBytes, relBytes))
                 func candidate(receipt: [CChar]? = nil) -> InboxCandidate {

@@ -19,6 +19,18 @@ public struct ChannelConfig: Sendable, Equatable {
 public enum IgnoredNames {
     static let suffixes = [".tmp", ".temp", ".part", ".partial", ".filepart", ".crdownload", ".swp", "~", ".lock", ".inprogress", ".writing"]
 
+    /// The suffixes of a delivery still being written (not editors' and programs' own files: `.swp`, `~`, `.lock`).
+    static let unfinishedSuffixes = [".tmp", ".temp", ".part", ".partial", ".filepart", ".crdownload", ".inprogress", ".writing"]
+
+    /// True for an ignored name that a sender gives a delivery while writing it (`.X.xml`, `X.xml.part`, `X.tmp`):
+    /// one left unchanged for long is a delivery stopped half-way, which someone must send again. Other ignored names
+    /// (`.gitkeep`, `.DS_Store`, `X.swp`, `X.lock`) are no deliveries.
+    public static func isUnfinishedDelivery(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        if unfinishedSuffixes.contains(where: { lower.hasSuffix($0) }) { return true }
+        return lower.hasPrefix(".") && lower.hasSuffix(".xml")
+    }
+
     /// True when the file must be left alone.
     public static func isIgnored(_ name: String) -> Bool {
         if name.hasPrefix(".") || name.hasPrefix("~$") || name.hasPrefix("_tmp") { return true }

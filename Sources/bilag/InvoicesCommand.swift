@@ -73,7 +73,7 @@ struct StatusCommand: ParsableCommand {
         for line in lookupsWaiting?.lines ?? [] { out.line(line) }
         for line in caseUpdates?.lines ?? [] { out.line(line) }
         if !unclaimable.isEmpty {
-            out.line("\(unclaimable.count) file(s) in the Inbox that bilag cannot move (each with why: the file's owner, permissions or attributes, or bilag's own folder):")
+            out.line("\(unclaimable.count) file(s) in the Inbox that bilag cannot or will not take (each with why: the file's owner, permissions or attributes, bilag's own folder, or a delivery stopped half-way):")
             for u in unclaimable { out.line("  \(u.path): \(u.error) (since \(u.since))") }
         }
     }

@@ -44,6 +44,14 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertTrue(small?.message.contains("max_bytes_in_flight") == true, "\(String(describing: small))")
     }
 
+    func testUnfinishedDeliveryMinutes() throws {
+        XCTAssertEqual(try load(nil).unfinishedDeliveryMinutes, 60)
+        XCTAssertEqual(try load("intake:\n  unfinished_delivery_minutes: 15\n").unfinishedDeliveryMinutes, 15)
+        let zero = refusal("intake:\n  unfinished_delivery_minutes: 0\n")
+        XCTAssertEqual(zero?.code, "config-invalid")
+        XCTAssertTrue(zero?.message.contains("unfinished_delivery_minutes") == true, "\(String(describing: zero))")
+    }
+
     func testWorkersNiceFromFileAndEnvironment() throws {
         XCTAssertEqual(try load(nil).workersNice, 5)
         XCTAssertEqual(try load("workers_nice: 0\n").workersNice, 0)

@@ -328,6 +328,48 @@ final class InboxEntryTests: XCTestCase {
         XCTAssertEqual(warnings, 2, "one warning per process for the file, not one per pass:\n\(end.stderr.suffix(3000))")
     }
 
+    /// A delivery its sender stopped half-way (`.X.xml`, `X.xml.part`, `X.tmp` left unchanged past
+    /// `unfinished_delivery_minutes`) is never taken, but it is listed by `status` with what to do, and warned about once;
+    /// it leaves the list when it is written again or removed. Names that are no deliveries (`.gitkeep`, `X.swp`,
+    /// `X.lock`) and a partial file still being written are not listed. Before, such a file lay in the Inbox unseen.
+    func testADeliveryStoppedHalfWayIsListedInStatus() throws {
+        let root = try TemporaryRoot()
+        try root.configure(readiness: "rename", pollIntervalMs: 25)   // the default: listed after 60 minutes
+        let hourAgo = Date().addingTimeInterval(-2 * 3600)
+        func old(_ path: String) throws { try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: path) }
+        let data = template.invoice(number: "HALF-1")
+        let hidden = try root.write(data.prefix(300), to: "peppol/.inv-1.xml")
+        let part = try root.write(data.prefix(200), to: "peppol/sub/inv-2.xml.part")
+        // Unchanged for half an hour: within the 60 minutes a sender may take.
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-1800)], ofItemAtPath: try root.write(data.prefix(200), to: "peppol/inv-5.xml.tmp"))
+        for p in [hidden, part, try root.write(Data(), to: "peppol/.gitkeep"), try root.write(Data("x".utf8), to: "peppol/notes.swp"), try root.write(Data(), to: "peppol/sender.lock")] { try old(p) }
+        try root.write(data.prefix(100), to: "peppol/inv-3.xml.tmp")   // being written now
+        try root.deliver(template.invoice(number: "WHOLE-1"), to: "peppol/inv-4.xml")
+
+        let once = try root.bilag(["run", "--once"], timeout: 30)
+        XCTAssertEqual(once.exitCode, 0, "\(once)")
+        XCTAssertEqual(once.processed, 1, once.stdout)
+        func listed() throws -> [String: String] {
+            let status = try root.bilagSucceeding(["status", "--json"]).jsonObject()
+            let list = try XCTUnwrap(status["unclaimable"] as? [[String: Any]], "\(status)")
+            return Dictionary(uniqueKeysWithValues: list.map { ($0["path"] as? String ?? "", $0["error"] as? String ?? "") })
+        }
+        let first = try listed()
+        XCTAssertEqual(Set(first.keys), ["peppol/.inv-1.xml", "peppol/sub/inv-2.xml.part"])
+        for (path, why) in first { XCTAssertTrue(why.contains("unfinished delivery") && why.contains("delivered again"), "\(path): \(why)") }
+        let text = try root.bilagSucceeding(["status"]).stdout
+        XCTAssertTrue(text.contains("peppol/.inv-1.xml") && text.contains("stopped half-way"), text)
+        XCTAssertEqual(once.stderr.components(separatedBy: "an unfinished delivery has lain unchanged").count - 1, 2, once.stderr.suffix(2000).description)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: hidden) && FileManager.default.fileExists(atPath: part), "never taken")
+
+        // Written again (its sender resumed) and removed: off the list.
+        try data.prefix(400).write(to: URL(fileURLWithPath: hidden))
+        try FileManager.default.removeItem(atPath: part)
+        let again = try root.bilag(["run", "--once"], timeout: 30)
+        XCTAssertEqual(again.exitCode, 0, "\(again)")
+        XCTAssertEqual(try listed(), [:])
+    }
+
     /// bilag's own folder it cannot write (here immutable; a full or read-only disk, a wrong owner): the claim fails
     /// on bilag's side, and the listing says so, naming the folder. Before, the error was the Inbox file's own
     /// ("Operation not permitted") and `status` sent the operator to check the Inbox files, which were fine.

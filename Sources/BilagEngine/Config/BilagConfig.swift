@@ -20,6 +20,9 @@ public struct BilagConfig: Sendable, Equatable {
     public var pollIntervalMilliseconds: Int = 1000
     /// How many files are claimed and committed together, at most (a pass starts with 32 and doubles up to it).
     public var batchSize: Int = 256
+    /// A file with an unfinished delivery's name (`.X.xml`, `X.part`, `X.tmp`) unchanged for this many minutes is
+    /// listed by `bilag status` as a delivery its sender stopped half-way.
+    public var unfinishedDeliveryMinutes: Int = 60
     /// Larger files are quarantined unread (reason `too-large`).
     public var maxFileBytes: Int64 = 50 * 1024 * 1024
     /// Invoice bytes held in memory at once between reading and examination, at most (a larger file is read alone).

@@ -16,7 +16,7 @@ public enum ConfigLoader {
         "action": ["query", "match", "set"],
         "precontrol": ["max_amount", "currency", "stop_suppliers", "due_date_passed", "sample_percent", "sample_seed"],
         "case_systems": ["deadline_minutes", "retry_base_seconds", "retry_max_seconds"],
-        "intake": ["poll_interval_ms", "batch_size", "max_file_bytes", "max_bytes_in_flight", "readiness", "quiet_period_ms", "channels"],
+        "intake": ["poll_interval_ms", "batch_size", "max_file_bytes", "max_bytes_in_flight", "readiness", "quiet_period_ms", "channels", "unfinished_delivery_minutes"],
         "journal": ["max_lines_per_file"],
         "outbox": ["flush_interval_ms", "writers"],
         "log": ["level"],
@@ -58,6 +58,13 @@ public enum ConfigLoader {
             try check(intake, section: "intake", file: file)
             if let v = intake["poll_interval_ms"] { config.pollIntervalMilliseconds = try int(v, "intake.poll_interval_ms", file) }
             if let v = intake["batch_size"] { config.batchSize = max(1, try int(v, "intake.batch_size", file)) }
+            if let v = intake["unfinished_delivery_minutes"] {
+                config.unfinishedDeliveryMinutes = try int(v, "intake.unfinished_delivery_minutes", file)
+                guard config.unfinishedDeliveryMinutes >= 1 else {
+                    throw BilagError("config-invalid", "\(file): intake.unfinished_delivery_minutes is \(config.unfinishedDeliveryMinutes); it must be at least 1",
+                                     remedy: "leave it out for the default of 60, or give the minutes after which a half-written delivery is listed by `bilag status`")
+                }
+            }
             if let v = intake["max_file_bytes"] { config.maxFileBytes = Int64(try int(v, "intake.max_file_bytes", file)) }
             if let v = intake["max_bytes_in_flight"] {
                 config.maxBytesInFlight = Int64(try int(v, "intake.max_bytes_in_flight", file))
