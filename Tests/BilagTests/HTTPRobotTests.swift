@@ -216,6 +216,31 @@ final class HTTPRobotTests: XCTestCase {
         XCTAssertEqual(try healthOK(), 2, "the figures started again from nothing at the reload")
     }
 
+    /// SIGTERM while an invoice waits on a slow case system: systemd hears STOPPING=1 at once, while the daemon still
+    /// finishes the invoice in hand, not once it has (`systemctl status` said "running" all that while); and it still
+    /// exits 0 with nothing lost.
+    func testStoppingIsToldWhenTheStopBeginsNotWhenItEnds() throws {
+        let s = try server()
+        try s.delay(4, writes: false)
+        let w = try RobotWorld(connectors: s.connectorsYAML())
+        let sock = try ServiceTests.NotifySocket()
+        let bin = try BilagBinary.locate()
+        let daemon = try bin.start(["run", "--root", w.root], environment: ["NOTIFY_SOCKET": sock.path], logDirectory: w.root, label: "daemon")
+        defer { daemon.kill(); _ = daemon.wait(timeout: 20) }
+        XCTAssertTrue(sock.receive(timeout: 30) { $0.contains { $0.hasPrefix("READY=1") } }.contains { $0.hasPrefix("READY=1") }, daemon.stderrText())
+        try S.med("M1", note: "CPR 010190-1234", amount: "405.00").xml.write(toFile: w.root + "/Inbox/test/m1.xml", atomically: true, encoding: .utf8)
+        XCTAssertTrue(poll(timeout: 20, interval: 0.05) { (s.stats["lookups"] as? Int ?? 0) >= 1 }, "the lookup never reached the case system")
+
+        daemon.terminate()
+        let sent = Date()
+        let stopping = sock.receive(timeout: 2) { $0.contains { $0.hasPrefix("STOPPING=1") } }
+        XCTAssertTrue(stopping.contains { $0.hasPrefix("STOPPING=1") }, "no STOPPING=1 within 2 s of SIGTERM: \(stopping)")
+        XCTAssertTrue(daemon.isRunning, "STOPPING=1 came only after the invoice in hand was finished (\(Date().timeIntervalSince(sent)) s)")
+        let end = try XCTUnwrap(daemon.wait(timeout: 30), "the daemon did not stop on SIGTERM")
+        XCTAssertEqual(end.exitCode, 0, end.description)
+        XCTAssertEqual(try w.store.invoices(limit: 10).count, 1, "the invoice in hand was lost")
+    }
+
     /// A case system that quotes the bearer token it refused ("token rejected: Bearer …") gets it into nothing an
     /// operator or a log sees: not the daemon's log lines, `bilag status` (text and `--json`), nor `queue show`.
     func testAnEchoedTokenNeverReachesLogsStatusOrTheQueue() throws {
