@@ -29,7 +29,9 @@ public struct ClaimedFile: Sendable {
         case unreadable(String)
         /// The entry is not a regular file (a link, a FIFO, a socket, …); the text says what it is.
         case notRegularFile(String)
-        /// The kept original's bytes no longer have the hash recorded when it was claimed.
-        case originalChanged(recorded: String, now: String)
+        /// The kept original's bytes no longer have the hash recorded when it was claimed. `writtenOn`: it only grew
+        /// (its first bytes are still those claimed), as a file its sender was still writing grows (a `quiet` channel
+        /// whose quiet period was shorter than the sender's pause), rather than edited or replaced.
+        case originalChanged(recorded: String, now: String, writtenOn: Bool)
     }
 }

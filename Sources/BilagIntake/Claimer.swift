@@ -105,6 +105,7 @@ public final class Claimer: Sendable {
     /// `load`, telling `reserve` the number of bytes about to be read before they are (a memory budget).
     public func load(_ file: inout ClaimedFile, verifying recorded: String = "", keepBytes: Bool = true, reserve: (Int64) throws -> Void) rethrows {
         let path = stateDirectory + "/" + file.storedPath
+        let recordedSize = file.size
         var fd: Int32
         var st: stat
         switch FileIO.openRegular(path) {
@@ -154,10 +155,18 @@ public final class Claimer: Sendable {
         }
         if !recorded.isEmpty, sha != recorded {
             file.bytes = nil
-            file.readProblem = .originalChanged(recorded: recorded, now: sha)
+            file.readProblem = .originalChanged(recorded: recorded, now: sha, writtenOn: Self.onlyAppended(fd, recorded: recorded, recordedSize: recordedSize, size: file.size))
             return
         }
         file.sha256 = sha
+    }
+
+    /// True when a kept original that changed only grew: its first `recordedSize` bytes still have the hash recorded
+    /// when it was claimed, as a file its sender went on writing after the claim (not one edited or replaced).
+    static func onlyAppended(_ fd: Int32, recorded: String, recordedSize: Int64, size: Int64) -> Bool {
+        guard recordedSize > 0, size > recordedSize, lseek(fd, 0, SEEK_SET) == 0,
+              let head = FileIO.readAll(fd, size: Int(recordedSize)), head.count == Int(recordedSize) else { return false }
+        return ContentHash.sha256(head) == recorded
     }
 
     /// What an entry that is not a file is, for its quarantine message; a link's target is named, never followed.

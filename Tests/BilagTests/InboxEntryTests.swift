@@ -240,10 +240,44 @@ final class InboxEntryTests: XCTestCase {
         let after = try XCTUnwrap(try root.records().first)
         XCTAssertEqual(after.state, .quarantined)
         XCTAssertEqual(after.reasonCode, "original-changed")
+        XCTAssertTrue(after.reasonMessage?.contains("Find out who changed var/originals") == true, "rewritten, not grown: \(after.reasonMessage ?? "")")
         XCTAssertEqual(after.sha256, r.sha256, "the recorded hash stays the one claimed")
         XCTAssertEqual(after.invoiceNumber, "HARD-1")
         XCTAssertTrue(try root.journal().entries.isEmpty)
         XCTAssertFalse(try root.bilagSucceeding(["queue", "show", r.id, "--user", "tester"]).stdout.contains("HARD-FORGED"), "queue show read the changed bytes")
+    }
+
+    /// A sender on a `quiet` channel pauses longer than the quiet period, bilag claims the half-written file, and the
+    /// sender writes the rest into it through the descriptor it still holds. The half is quarantined as it was read;
+    /// a retry finds the kept original changed, and says it only grew, as a file its sender went on writing grows,
+    /// with what to do (the quiet period), instead of sending the operator to look for who tampered with var/originals.
+    func testASenderStillWritingAfterTheClaimIsToldFromTampering() throws {
+        let root = try TemporaryRoot()
+        try root.configure(readiness: "quiet", pollIntervalMs: 25, intake: ["quiet_period_ms: 200"])
+        let bytes = template.invoice(number: "SLOW-1")
+        try FileManager.default.createDirectory(atPath: root.inbox + "/peppol", withIntermediateDirectories: true)
+        let path = root.inbox + "/peppol/slow.xml"
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        let half = bytes.count / 2
+        XCTAssertEqual(bytes.prefix(half).withUnsafeBytes { write(fd, $0.baseAddress, half) }, half)
+        Thread.sleep(forTimeInterval: 0.5)   // the sender pauses past the quiet period
+        let once = try root.bilag(["run", "--once"], timeout: 30)
+        XCTAssertEqual(once.exitCode, 0, "\(once)")
+        let r = try XCTUnwrap(try root.records().first)
+        XCTAssertEqual(r.state, .quarantined, "decided on the half it read: \(r)")
+        // The sender goes on: the rest lands in the kept original through its descriptor.
+        let rest = bytes.count - half
+        XCTAssertEqual(bytes.suffix(rest).withUnsafeBytes { write(fd, $0.baseAddress, rest) }, rest)
+
+        _ = try root.bilagSucceeding(["queue", "retry", r.id, "--user", "tester"])
+        let after = try XCTUnwrap(try root.records().first)
+        XCTAssertEqual(after.reasonCode, "original-changed")
+        let message = after.reasonMessage ?? ""
+        XCTAssertTrue(message.contains("grew after it was claimed") && message.contains("quiet_period_ms"), message)
+        XCTAssertFalse(message.contains("Find out who changed"), message)
+        XCTAssertTrue(try root.journal().entries.isEmpty)
     }
 
     /// Names that are not UTF-8 (Latin-1 from a Windows client), of files and folders, in a quiet channel: claimed,

@@ -24,8 +24,13 @@ public struct Examiner: Sendable {
             return .quarantine(code: "unreadable", message: why + "; make it readable to the user bilag runs as (its owner and mode), then `bilag queue retry` it")
         case let .notRegularFile(what)?:
             return .quarantine(code: "not-a-regular-file", message: what)
-        case let .originalChanged(recorded, now)?:
-            return .quarantine(code: "original-changed", message: "the kept original was changed after it was claimed (sha256 \(recorded.prefix(16))… when claimed, \(now.prefix(16))… now); it was not decided on the changed bytes. Find out who changed var/originals, then ask the sender for the invoice again")
+        case let .originalChanged(recorded, now, writtenOn)?:
+            let changed = "the kept original was changed after it was claimed (sha256 \(recorded.prefix(16))… when claimed, \(now.prefix(16))… now); it was not decided on the changed bytes. "
+            if writtenOn {
+                return .quarantine(code: "original-changed", message: changed + "It grew after it was claimed, as a file its sender is still writing grows: the sender paused longer than the channel's quiet period. "
+                                   + "Raise the channel's quiet_period_ms (or have the sender deliver by rename), then ask the sender for the invoice again")
+            }
+            return .quarantine(code: "original-changed", message: changed + "Find out who changed var/originals, then ask the sender for the invoice again")
         case nil: break
         }
         guard let bytes = file.bytes else { return .quarantine(code: "unreadable", message: "the kept original could not be read") }
