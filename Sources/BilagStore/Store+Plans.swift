@@ -19,6 +19,17 @@ extension Store {
         return p
     }
 
+    /// The dimension names the open plans post, each with the plans that name it.
+    public func planDimensionNames() throws -> [String: [String]] {
+        try pool.read { db in
+            var out: [String: [String]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, dimensions FROM plan WHERE ended_at IS NULL ORDER BY id") {
+                for name in Self.dimensions((row[1] as String?) ?? "{}").keys { out[name, default: []].append(row[0]) }
+            }
+            return out
+        }
+    }
+
     /// A plan's stored dimensions (`{"costcentre":"1100"}`): read by hand when written plainly (a plan pair's plans are
     /// read at once, thousands for a pair with a plan per contract), by the decoder when a text has an escape.
     static func dimensions(_ json: String) -> [String: String] {

@@ -29,6 +29,11 @@ public struct ERPWriter: OutboxWriterKind {
         self.fileExtension = fileExtension ?? (layout.format == .separated ? "csv" : "txt")
     }
 
+    /// The posting dimensions the layout carries (its `field: dimension` keys); the others reach the journal only.
+    public var dimensionKeys: Set<String> {
+        Set((layout.fields + layout.header.flatMap { $0 } + layout.trailer.flatMap { $0 }).filter { $0.source == .dimension }.compactMap(\.key))
+    }
+
     public init(name: String, settings: [String: String], root: String) throws {
         let key = "outbox.writers.\(name)"
         guard let chosen = settings["layout"] else {
