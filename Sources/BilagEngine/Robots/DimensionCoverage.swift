@@ -38,10 +38,9 @@ public enum DimensionCoverage {
         return out
     }
 
-    /// The gaps of this configuration's ERP writers, robots and open plans (`store`: none before the first run).
-    public static func gaps(config: BilagConfig, store: Store?) -> [Gap] {
-        let catalog = RobotCatalog(folder: config.robotsPath, connectors: Set(config.connectors.keys))
-        let (robots, _) = catalog.checkAll()
+    /// The gaps of this configuration's ERP writers, `robots` (as loaded already) and the open plans (`store`: none
+    /// before the first run).
+    public static func gaps(config: BilagConfig, robots: [Robot], store: Store?) -> [Gap] {
         // A writer whose layout cannot be read is refused where the Outbox is built, with its reason.
         let writers = config.outboxWriters.filter { $0.kind == ERPWriter.kind }.compactMap { try? ERPWriter(name: $0.name, settings: $0.settings, root: config.root) }
         return gaps(writers: writers, robots: robots, plans: (try? store?.planDimensionNames()) ?? [:])

@@ -49,7 +49,7 @@ extension Pipeline {
         if starting { try RobotWiring.verify(config) }
         let pipeline = try Pipeline(config: config, logger: logger)
         let decider = RobotSetup.decider(config: config, store: pipeline.store, clock: clock, starting: starting)
-        if starting { DimensionCoverage.warn(DimensionCoverage.gaps(config: config, store: pipeline.store), logger: Logger(label: "bilag.robots")) }
+        if starting { DimensionCoverage.warn(DimensionCoverage.gaps(config: config, robots: decider.catalog.robots, store: pipeline.store), logger: Logger(label: "bilag.robots")) }
         // Bookings released by write-backs sent at once are written out as the pipeline's own are.
         decider.released = { [weak pipeline] in try? pipeline?.bookingsCommitted() }
         pipeline.decider = decider
