@@ -42,6 +42,9 @@ public struct InboxScanner: Sequence {
 
     public func makeIterator() -> Iterator { Iterator(scanner: self) }
 
+    /// A file's modification time, from what `lstat` said.
+    static func modified(_ st: stat) -> Date { Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9) }
+
     public final class Iterator: IteratorProtocol {
         let scanner: InboxScanner
         let inboxBytes: [UInt8]
@@ -82,7 +85,7 @@ public struct InboxScanner: Sequence {
                         let relBytes = PathBytes.join(current, nameBytes), absC = PathBytes.cString(PathBytes.join(inboxBytes, relBytes))
                         var st = stat()
                         if lstat(absC, &st) == 0, st.st_mode & S_IFMT == S_IFREG {
-                            let changed = Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
+                            let changed = InboxScanner.modified(st)
                             tell(PathBytes.display(relBytes), absC, scanner.now.timeIntervalSince(changed) >= scanner.leftoverAfter ? changed : nil)
                         }
                     }
@@ -116,7 +119,7 @@ public struct InboxScanner: Sequence {
                 case .rename:
                     return candidate()
                 case let .quiet(ms):
-                    var changed = Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
+                    var changed = InboxScanner.modified(st)
                     // A modification time in the future would keep the file waiting until then, silently: the
                     // quiet period counts from when this process first saw it instead, and that is logged once.
                     if changed.timeIntervalSince(scanner.now) > 1, let firstSeen = scanner.firstSeen {

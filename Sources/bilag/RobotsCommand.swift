@@ -27,8 +27,7 @@ struct RobotsCommand: ParsableCommand {
             for e in errors { for mistake in e.all { out.line("error  \(mistake)") } }
             for u in unknownQueries { out.line("error  \(u)") }
             // Not an error: the journal keeps them; but the ERP file will not have them.
-            let store = FileManager.default.fileExists(atPath: config.databasePath) ? try? Store(path: config.databasePath) : nil
-            for g in DimensionCoverage.gaps(config: config, robots: ok, store: store) {
+            for g in DimensionCoverage.gaps(config: config, robots: ok, store: (try? RobotsCommand.existingStore(config)) ?? nil) {
                 out.line("warn   dimension \(g.dimension) (posted by \(DimensionCoverage.shown(g.postedBy))) has no column in ERP writer \(g.writer)'s layout: it reaches the journal, not the ERP file")
             }
             if !errors.isEmpty || !unknownQueries.isEmpty { throw ExitStatus.checkFailed.code }

@@ -1,5 +1,6 @@
 import Foundation
 import BilagEngine
+import BilagOutbox
 import BilagStore
 
 /// Counts by state, each with its reasons, as `status` and `run --once` print them.
@@ -19,7 +20,7 @@ enum NotRunYet {
     /// What a root without a state database means: not run yet, or — when its Outbox holds journal files — a store
     /// that was lost (deleted, or never restored), which `bilag run` refuses as behind its Outbox.
     static func text(_ config: BilagConfig) -> String {
-        let journal = (try? FileManager.default.contentsOfDirectory(atPath: config.outboxPath + "/journal"))?.filter { $0.hasSuffix(".jsonl") && !$0.hasPrefix(".") } ?? []
+        let journal = (try? FileManager.default.contentsOfDirectory(atPath: config.outboxPath + "/journal"))?.filter(JournalWriter.isJournalFile) ?? []
         guard journal.isEmpty else {
             return "WARNING: no state database at \(config.databasePath), but the Outbox holds \(journal.count) journal file(s): the store was lost; "
                 + "restore it from the last backup, or rebuild it with `bilag store rebuild --yes` (stop bilag first)"

@@ -185,10 +185,7 @@ public final class Pipeline: @unchecked Sendable {
         }, onFutureModificationTime: { path, mtime in
             log.warning("file modified in the future; its quiet period counts from when it was first seen", metadata: ["file": "\(path)", "mtime": "\(Timestamp.string(mtime))"])
         }, leftoverAfter: Double(config.unfinishedDeliveryMinutes) * 60, onUnfinishedDelivery: { path, raw, unchangedSince in
-            guard let since = unchangedSince else {
-                if unclaimable.contains(path) { unclaimable.drop(claimed: [path]) }   // being written again after all
-                return
-            }
+            guard let since = unchangedSince else { return unclaimable.drop(claimed: [path]) }   // being written again after all
             let why = "an unfinished delivery (a name senders give a file while writing it), unchanged since \(Timestamp.string(since)): its sender stopped half-way; "
                 + "have the invoice delivered again, then remove this file (bilag never takes a file by such a name)"
             if unclaimable.note(path, raw: raw, error: why, now: Date()) {

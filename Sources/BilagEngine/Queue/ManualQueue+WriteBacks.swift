@@ -12,7 +12,7 @@ extension ManualQueue {
         switch decider.approvalRun(invoiceID: r.id, channel: r.channel, invoice: invoice, robot: robot.robot, reason: reason) {
         case .nothingToWrite:
             return ([], nil)
-        case let .writes(updates, name, _):
+        case let .writes(updates, name):
             let list = updates.map { "\($0.connector)/\($0.action)" }.joined(separator: ", ")
             if withoutWriteBacks { return ([], "not made (--without-write-backs, done by hand): \(list)") }
             return (updates, "robot \(name) ran on past \(reason) and books with \(list); the booking is held until the case system confirms")

@@ -83,9 +83,11 @@ public struct CaseUpdateStatus: Encodable, Sendable {
         heldBookings = try store.heldBookingCount()
         let listed = try store.caseUpdates(states: ["pending", "refused", "failed"], limit: 200).filter { $0.state != "pending" || $0.failingSince != nil }
         // A write-back refused or given up that a re-run did again since (confirmed under its key or `KEY-2`) is settled.
+        var byInvoice: [String: [Store.CaseUpdateRow]] = [:]   // each invoice's write-backs read once
         attention = try listed.filter { u in
             guard u.state != "pending" else { return true }
-            let redone = try store.caseUpdates(invoice: u.invoiceID).contains {
+            if byInvoice[u.invoiceID] == nil { byInvoice[u.invoiceID] = try store.caseUpdates(invoice: u.invoiceID) }
+            let redone = byInvoice[u.invoiceID, default: []].contains {
                 $0.compensates == nil && $0.state == "sent" && $0.connector == u.connector && $0.action == u.action && $0.id > u.id
             }
             return !redone

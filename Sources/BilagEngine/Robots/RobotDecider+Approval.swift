@@ -11,7 +11,7 @@ public enum ApprovalRun: Sendable {
     /// The robot makes no write-backs when it books (or the invoice is not a robot's deviation): the approval books as it is.
     case nothingToWrite
     /// The robot, past the approved deviation, books with these write-backs.
-    case writes([NewCaseUpdate], robot: String, trace: [TraceStep])
+    case writes([NewCaseUpdate], robot: String)
     /// The robot would write back when it books, but it cannot finish its run (another deviation, a case system down).
     case unfinished(robot: String, actions: [String], why: String)
 }
@@ -28,14 +28,12 @@ extension RobotDecider {
         let runner = RobotRunner(robot: robot)
         let env = runner.environment(ctx)
         guard runner.matches(env) else { return .unfinished(robot: robot.versionTag, actions: actions, why: "the robot no longer takes this invoice") }
-        var trace: [TraceStep] = []
-        let first = runner.run(ctx, in: env, matched: true)
-        trace += first.trace.map { TraceStep(step: "\($0.step) (line \($0.line))", result: $0.result, detail: $0.inputs, micros: $0.micros) }
-        let result = Self.secondLook(first, robot: robot, env: env, ctx, trace: &trace)
+        var unused: [TraceStep] = []   // the approval's own audit says what the run did
+        let result = Self.secondLook(runner.run(ctx, in: env, matched: true), robot: robot, env: env, ctx, trace: &unused)
         guard case let .book(draft) = result.outcome else {
             return .unfinished(robot: robot.versionTag, actions: actions, why: Self.describe(result.outcome))
         }
         let updates = draft.caseUpdates.map(queued)
-        return updates.isEmpty ? .nothingToWrite : .writes(updates, robot: robot.versionTag, trace: trace)
+        return updates.isEmpty ? .nothingToWrite : .writes(updates, robot: robot.versionTag)
     }
 }

@@ -8,11 +8,11 @@ public enum RobotSetup {
     /// The decider the daemon runs with: robots when `Robots/` holds any, else every invoice to `no-robot`.
     /// `starting`: for `bilag run`, which warns about plain-http connectors and expired client certificates (an
     /// operator's command does not repeat those warnings on every call).
+    /// `catalog`: the robots loaded already (`withRobots` checks their wiring first); else `Robots/` is loaded now.
     public static func decider(config: BilagConfig, store: Store, logger: Logger = Logger(label: "bilag.robots"), clock: @escaping @Sendable () -> LocalDate = { LocalDate.today() },
-                               starting: Bool = false) -> RobotDecider {
+                               starting: Bool = false, catalog loaded: RobotCatalog? = nil) -> RobotDecider {
         let connectors = ConnectorConfig.build(config.connectors, root: config.root)
-        let catalog = RobotCatalog(folder: config.robotsPath, connectors: Set(connectors.keys))
-        catalog.reload(force: true)
+        let catalog = loaded ?? loadedCatalog(config)
         let decider = RobotDecider(catalog: catalog, connectors: connectors, store: store, preControl: config.preControl, postingRules: config.postingRules, logger: logger, clock: clock)
         decider.statsDirectory = config.statePath
         decider.configureSending(config)
@@ -24,12 +24,21 @@ public enum RobotSetup {
         return decider
     }
 
+    /// `Robots/` loaded for this configuration's connectors.
+    static func loadedCatalog(_ config: BilagConfig) -> RobotCatalog {
+        let catalog = RobotCatalog(folder: config.robotsPath, connectors: Set(config.connectors.keys))
+        catalog.reload(force: true)
+        return catalog
+    }
+
     /// One error per `http` connector whose client certificate has expired: every request to it will be refused.
     static func warnAboutExpiredCertificates(_ config: BilagConfig, logger: Logger) {
         for (name, c) in config.connectors.sorted(by: { $0.key < $1.key }) {
-            guard let cert = c.http?.resolvingPaths(from: config.root).tls.clientCertificate, HTTPConnector.certificateExpired(cert) else { continue }
+            guard let cert = c.http?.resolvingPaths(from: config.root).tls.clientCertificate else { continue }
+            let notAfter = HTTPConnector.certificateExpiry(cert)   // one openssl run, for the test and the message
+            guard HTTPConnector.isPast(notAfter: notAfter) else { continue }
             logger.error("the client certificate of a case system has expired: it refuses bilag until the certificate is renewed", metadata: [
-                "connector": "\(name)", "certificate": "\(cert)", "expired": "\(HTTPConnector.certificateExpiry(cert))"])
+                "connector": "\(name)", "certificate": "\(cert)", "expired": "\(notAfter)"])
         }
     }
 
@@ -46,10 +55,15 @@ extension Pipeline {
     /// checks the robots' wiring (`RobotWiring`) and refuses to start on a mistake, and warns about connectors.
     public static func withRobots(config: BilagConfig, logger: Logger = Logger(label: "bilag.pipeline"), clock: @escaping @Sendable () -> LocalDate = { LocalDate.today() },
                                   starting: Bool = false) throws -> Pipeline {
-        if starting { try RobotWiring.verify(config) }
+        // Robots/ is loaded once: its wiring checked (a refused start touches nothing), then decided with.
+        let catalog = RobotSetup.loadedCatalog(config)
+        if starting { try RobotWiring.verify(config, robots: catalog.robots) }
         let pipeline = try Pipeline(config: config, logger: logger)
-        let decider = RobotSetup.decider(config: config, store: pipeline.store, clock: clock, starting: starting)
-        if starting { DimensionCoverage.warn(DimensionCoverage.gaps(config: config, robots: decider.catalog.robots, store: pipeline.store), logger: Logger(label: "bilag.robots")) }
+        let decider = RobotSetup.decider(config: config, store: pipeline.store, clock: clock, starting: starting, catalog: catalog)
+        if starting {
+            let gaps = DimensionCoverage.gaps(writers: pipeline.outbox.writers.map(\.writer), robots: catalog.robots, plans: (try? pipeline.store.planDimensionNames()) ?? [:])
+            DimensionCoverage.warn(gaps, logger: Logger(label: "bilag.robots"))
+        }
         // Bookings released by write-backs sent at once are written out as the pipeline's own are.
         decider.released = { [weak pipeline] in try? pipeline?.bookingsCommitted() }
         pipeline.decider = decider

@@ -9,15 +9,16 @@ import Glibc
 /// case-system deadline (a booking held, a reversal that could never be sent) while the daemon looked healthy.
 public enum RobotWiring {
     /// Every problem, as `file:line:column: message` or `connectors.NAME…: message`; empty when all is wired.
-    public static func problems(_ config: BilagConfig, environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
-        let catalog = RobotCatalog(folder: config.robotsPath, connectors: Set(config.connectors.keys))
-        let (robots, _) = catalog.checkAll()   // a robot that does not load is refused and reported as such already
+    /// `robots`: those loaded already; else `Robots/` is loaded here (a robot that does not load is refused and
+    /// reported as such already).
+    public static func problems(_ config: BilagConfig, robots loaded: [Robot]? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        let robots = loaded ?? RobotCatalog(folder: config.robotsPath, connectors: Set(config.connectors.keys)).checkAll().ok
         return robots.flatMap(\.writeBacks).flatMap { writeBackMismatches($0, config: config) } + connectorProblems(config, environment: environment)
     }
 
     /// The start refused with every problem and what to do.
-    public static func verify(_ config: BilagConfig, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        let found = problems(config, environment: environment)
+    public static func verify(_ config: BilagConfig, robots: [Robot]? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let found = problems(config, robots: robots, environment: environment)
         guard !found.isEmpty else { return }
         throw BilagError("config-invalid", "the robots cannot work with this configuration: " + found.joined(separator: "; "),
                          remedy: "fix bilag.yaml, the robot or the file named; `bilag robots check` and `bilag connectors check` show each")

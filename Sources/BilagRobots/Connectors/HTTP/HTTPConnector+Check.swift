@@ -48,7 +48,7 @@ extension HTTPConnector {
         if case let .failure(e) = authorization { out.answers = false; out.detail += "; credentials: \(e)" }
         if let notAfter = out.clientCertificateExpires, Self.isPast(notAfter: notAfter) {
             out.answers = false
-            out.detail += "; the client certificate \(settings.tls.clientCertificate ?? "") EXPIRED on \(out.clientCertificateExpires ?? "?"): the case system refuses it — renew it"
+            out.detail += "; the client certificate \(settings.tls.clientCertificate ?? "") EXPIRED on \(notAfter): the case system refuses it — renew it"
         }
         return out
     }
@@ -58,7 +58,7 @@ extension HTTPConnector {
 
     /// True when `notAfter`, as openssl writes it (`Feb  1 00:00:00 2020 GMT`), has passed; false for anything else
     /// (an expiry that is not known is not known to have passed).
-    static func isPast(notAfter: String, now: Date = Date()) -> Bool {
+    public static func isPast(notAfter: String, now: Date = Date()) -> Bool {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "UTC")

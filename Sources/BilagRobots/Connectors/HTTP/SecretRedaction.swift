@@ -5,23 +5,16 @@ import Foundation
 /// `bilag status` or `--json` output.
 struct SecretRedaction: Sendable {
     static let placeholder = "[secret]"
-    /// Each secret as written, percent-encoded and JSON-escaped, longest first (a secret that contains another is taken whole).
-    let forms: [String]
 
     init(_ secrets: [String]) {
-        var forms = Set<String>()
-        for s in secrets where !s.isEmpty {
-            forms.insert(s)
-            if let encoded = s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) { forms.insert(encoded) }
-            forms.insert(s.replacingOccurrences(of: "/", with: "\\/")) // as a JSON encoder may write it
-        }
-        self.forms = forms.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+        // Longest first: a secret that contains another is taken whole.
         patterns = secrets.filter { !$0.isEmpty }.sorted { $0.count > $1.count }.compactMap { try? NSRegularExpression(pattern: Self.anyEncoding($0)) }
     }
 
     /// Each secret however a gateway may have encoded it when it quotes it back: each character as written or
     /// percent-encoded (in either case of hex: Python's `quote`, Java's `URLEncoder`, JavaScript's
-    /// `encodeURIComponent` each leave other characters alone), a space also as `+`, a `/` also as `\/`.
+    /// `encodeURIComponent` each leave other characters alone), a space also as `+`, a `/` also as `\/` (as a JSON
+    /// encoder may write it).
     let patterns: [NSRegularExpression]
 
     static func anyEncoding(_ secret: String) -> String {
@@ -42,7 +35,6 @@ struct SecretRedaction: Sendable {
 
     func apply(_ text: String) -> String {
         var out = text
-        for f in forms where out.contains(f) { out = out.replacingOccurrences(of: f, with: Self.placeholder) }
         for p in patterns {
             let range = NSRange(out.startIndex..., in: out)
             guard p.firstMatch(in: out, range: range) != nil else { continue }
