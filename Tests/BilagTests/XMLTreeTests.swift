@@ -96,6 +96,13 @@ final class XMLTreeTests: XCTestCase {
         }
         XCTAssertEqual(code("<a>&undefined;</a>"), "entity-abuse", "an entity no DTD declares")
         XCTAssertEqual(code("<a><b></a>"), "malformed-xml")
+        // Cut short inside an element whose name holds "Entity" or an attribute named "encodingCode": malformed, not
+        // an entity attack ("report the sender") nor an encoding problem. libxml2's message names the element.
+        let ubl = "<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\" xmlns:cac=\"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2\" xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">"
+        XCTAssertEqual(code(ubl + "<cac:PartyLegalEntity><cbc:RegistrationName>Ltd</cbc:Registration"), "malformed-xml")
+        XCTAssertEqual(code(ubl + "<cac:PartyLegalEntity><cbc:RegistrationName>Ltd</cbc:RegistrationName>"), "malformed-xml")
+        XCTAssertEqual(code(ubl + "<cbc:EmbeddedDocumentBinaryObject encodingCode>x</cbc:EmbeddedDocumentBinaryObject></Invoice>"), "malformed-xml")
+        XCTAssertEqual(code("<a>&amp</a>"), "entity-abuse", "an entity reference without its semicolon, as before")
         XCTAssertEqual(code("<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>"), "dtd-forbidden")
         XCTAssertEqual(code("<?xml version=\"1.0\"?><!-- c --><!DOCTYPE a SYSTEM \"file:///etc/passwd\"><a/>"), "dtd-forbidden")
         XCTAssertEqual(code(""), "empty-file")

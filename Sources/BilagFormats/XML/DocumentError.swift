@@ -54,8 +54,14 @@ public enum DocumentError: OperatorFacingError, Equatable {
     static func classify(libxmlCode: Int, message: String, line: Int) -> DocumentError {
         let encodingCodes: Set<Int> = [Int(XML_ERR_INVALID_ENCODING.rawValue), Int(XML_ERR_UNSUPPORTED_ENCODING.rawValue), Int(XML_ERR_UNKNOWN_ENCODING.rawValue), Int(XML_ERR_INVALID_CHAR.rawValue)]
         let entityCodes: Set<Int> = [Int(XML_ERR_ENTITY_LOOP.rawValue), Int(XML_ERR_UNDECLARED_ENTITY.rawValue), Int(XML_WAR_UNDECLARED_ENTITY.rawValue), Int(XML_ERR_ENTITY_BOUNDARY.rawValue)]
-        if encodingCodes.contains(libxmlCode) || message.lowercased().contains("encoding") || message.contains("UTF-8") { return .encoding(message, line: line) }
-        if entityCodes.contains(libxmlCode) || message.lowercased().contains("entity") { return .entityAbuse(message) }
+        // The message is matched on libxml2's own wording only: it also names the document's elements and attributes,
+        // and a file cut short inside `cac:PartyLegalEntity` ("Premature end of data in tag PartyLegalEntity") is
+        // malformed, not an entity attack; a missing value of `encodingCode` is not an encoding problem.
+        let text = message.lowercased()
+        let encodingWords = ["unsupported encoding", "unknown encoding", "encoding error", "indicate encoding", "document labelled", "not proper utf-8", "utf-8 content", "switching encoding"]
+        let entityWords = ["entity '", "entity reference loop", "entity amplification", "entity nesting", "entityref:", "entity value", "pereference"]
+        if encodingCodes.contains(libxmlCode) || encodingWords.contains(where: text.contains) { return .encoding(message, line: line) }
+        if entityCodes.contains(libxmlCode) || entityWords.contains(where: text.contains) { return .entityAbuse(message) }
         if libxmlCode == Int(XML_ERR_DOCUMENT_EMPTY.rawValue) { return .notXML("the file holds no XML element") }
         return .malformed(message, line: line)
     }
