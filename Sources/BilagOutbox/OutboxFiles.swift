@@ -73,7 +73,7 @@ public final class OutboxFiles: Sendable {
                    let oldest = Timestamp.date(pending[0].createdAt), now.timeIntervalSince(oldest) < Double(closeAfterSeconds) {
                     break
                 }
-                let entries = try pending.map { OutboxEntry(seq: $0.seq, booked: try $0.booked()) }
+                let entries = try pending.map(OutboxEntry.init)
                 let data = try writer.render(entries)
                 let file = fileName(first: first, last: last, now: now)
                 let manifest = OutboxManifest(file: file, writer: name, kind: kind, entries: entries, data: data, writtenAt: Timestamp.string(now))

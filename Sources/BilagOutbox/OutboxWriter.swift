@@ -6,7 +6,15 @@ import Foundation
 public struct OutboxEntry: Sendable {
     public var seq: Int64
     public var booked: BookedInvoice
-    public init(seq: Int64, booked: BookedInvoice) { self.seq = seq; self.booked = booked }
+    /// The booking's stored line when it is exactly what `booked`'s hand writer writes (`BookedInvoice.jsonLine`):
+    /// the JSONL journal puts its sequence number in rather than writing the line again.
+    public var storedLine: String?
+    public init(seq: Int64, booked: BookedInvoice, storedLine: String? = nil) { self.seq = seq; self.booked = booked; self.storedLine = storedLine }
+
+    /// The entry of a stored booking: its line goes along when this process kept the booking it was written from.
+    public init(_ e: Store.PendingJournalEntry) throws {
+        self.init(seq: e.seq, booked: try e.booked(), storedLine: e.kept == nil ? nil : e.line)
+    }
 }
 
 /// An output of the Outbox: how booked invoices are laid out in one kind of file (the JSONL journal, an ERP import

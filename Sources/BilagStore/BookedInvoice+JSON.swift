@@ -12,6 +12,31 @@ extension BookedInvoice {
     /// journal writer's encoder writes it; nil where the encoder decides.
     public func journalFileLine(seq: Int64) -> String? { json(seq: seq) }
 
+    /// The same line made from `stored`, this booking's line as its hand writer wrote it (`jsonLine`, as
+    /// `Store.handoff` keeps it): `"seq":N` put in before `"sha256"`, its place among the sorted keys, rather than the
+    /// whole line written again. (Inside a JSON string a quote is always escaped, so `,"sha256":"` is a key; the last
+    /// one is the top-level key, as only strings follow it.) Written in full where the booking has no SHA-256.
+    public func journalFileLine(seq: Int64, stored: String) -> String? {
+        guard sha256 != nil else { return json(seq: seq) }
+        var stored = stored
+        return stored.withUTF8 { bytes -> String? in
+            let key: [UInt8] = Array(#","sha256":""#.utf8)
+            var i = bytes.count - key.count
+            while i >= 0 {
+                if bytes[i] == 0x2C, bytes[i + 1] == 0x22, bytes[i + 2] == 0x73, UnsafeBufferPointer(rebasing: bytes[i..<(i + key.count)]).elementsEqual(key) { break }
+                i -= 1
+            }
+            guard i > 0 else { return json(seq: seq) }
+            var out = [UInt8]()
+            out.reserveCapacity(bytes.count + 28)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<i]))
+            out.append(contentsOf: #","seq":"#.utf8)
+            out.append(contentsOf: String(seq).utf8)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i...]))
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
     func json(seq: Int64?) -> String? {
         var w = JSONObjectWriter()
         w.out.reserveCapacity(640)

@@ -18,9 +18,17 @@ extension Store {
         public var line: String
         /// When the booking was committed (an ISO timestamp): a writer closing files by schedule waits from then.
         public var createdAt: String = ""
+        /// The booking as this process stored it, when `line` is exactly what its hand writer wrote
+        /// (`BookedInvoice.jsonLine`, kept in `Store.handoff`): what reading `line` gives, without reading it.
+        public var kept: BookedInvoice?
+
+        public init(seq: Int64, invoiceID: String, line: String, createdAt: String = "", kept: BookedInvoice? = nil) {
+            self.seq = seq; self.invoiceID = invoiceID; self.line = line; self.createdAt = createdAt; self.kept = kept
+        }
 
         /// The booked invoice the entry holds.
         public func booked() throws -> BookedInvoice {
+            if let kept { return kept }
             // Read by hand where the line is as bilag writes it (`BookedInvoice(journalLine:)`), by the decoder otherwise.
             if let booked = BookedInvoice(journalLine: line) { return booked }
             do { return try JSONDecoder().decode(BookedInvoice.self, from: Data(line.utf8)) } catch {
@@ -47,7 +55,8 @@ extension Store {
         try pool.read { db in
             // Read in place rather than through `Row`s: the Outbox writers read every booking's line once.
             func entry(_ c: RawColumns) -> PendingJournalEntry {
-                PendingJournalEntry(seq: c.int(0), invoiceID: c.text(1) ?? "", line: c.text(2) ?? "", createdAt: c.text(3) ?? "")
+                let invoiceID = c.text(1) ?? "", line = c.text(2) ?? ""
+                return PendingJournalEntry(seq: c.int(0), invoiceID: invoiceID, line: line, createdAt: c.text(3) ?? "", kept: handoff.booked(invoiceID, line: line))
             }
             if writer == Self.journalWriter {
                 return try db.cachedStatement(sql: "SELECT seq, invoice_id, line, created_at FROM journal_entry WHERE file IS NULL ORDER BY seq LIMIT ?")

@@ -126,7 +126,10 @@ extension Store {
     public func bookings(after seq: Int64, limit: Int) throws -> [PendingJournalEntry] {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT seq, invoice_id, line, created_at FROM journal_entry WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit])
-                .map { PendingJournalEntry(seq: $0[0], invoiceID: $0[1], line: $0[2], createdAt: $0[3]) }
+                .map { row -> PendingJournalEntry in
+                    let invoiceID: String = row[1], line: String = row[2]
+                    return PendingJournalEntry(seq: row[0], invoiceID: invoiceID, line: line, createdAt: row[3], kept: handoff.booked(invoiceID, line: line))
+                }
         }
     }
 

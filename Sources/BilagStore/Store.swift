@@ -12,6 +12,8 @@ public final class Store: Sendable {
     let pool: DatabasePool
     /// The database file.
     public let path: String
+    /// The bookings this process has just stored, for its Outbox writers (`PendingJournalEntry.kept`).
+    public let handoff = BookedHandoff()
     let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -234,7 +236,13 @@ public final class Store: Sendable {
         try db.cachedStatement(sql: "INSERT INTO event (invoice_id, at, actor, action, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .run(db) { b in b.text(o.invoiceID); b.text(now); b.text(o.actor); b.text(o.action); b.text(current.rawValue); b.text(o.state.rawValue); b.text(detail) }
         if o.state == .booked, let booked = o.booked {
-            let line = try booked.jsonLine ?? String(decoding: encoder.encode(booked), as: UTF8.self)
+            let line: String
+            if let written = booked.jsonLine {
+                line = written
+                handoff.keep(booked, line: line)
+            } else {
+                line = String(decoding: try encoder.encode(booked), as: UTF8.self)
+            }
             if o.caseUpdates.isEmpty {
                 try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").run(db) { b in b.text(o.invoiceID); b.text(now); b.text(line) }
             } else {

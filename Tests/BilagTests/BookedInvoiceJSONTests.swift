@@ -66,6 +66,45 @@ final class BookedInvoiceJSONTests: XCTestCase {
         XCTAssertNil(Self.full(text: "tab\there").journalFileLine(seq: 1))
     }
 
+    /// The journal file's line made from the stored line (the sequence number put in) is the encoder's too, whatever
+    /// the texts hold: a dimension named `sha256`, texts holding `,"sha256":"`, no SHA-256 at all.
+    func testTheJournalFileLineMadeFromTheStoredLineIsTheEncoders() throws {
+        var tricky = Self.full(text: #"x","sha256":"y"#, dimensions: ["sha256": "d", "a": #"","sha256":""#])
+        tricky.supplierName = #"S ,"sha256":" \"#
+        tricky.historyKey = #""#
+        var bare = BookedInvoice(invoiceID: "x", bookedAt: "t", bookedBy: "operator:anne", postings: [])
+        var withHash = bare
+        withHash.sha256 = "00"
+        bare.supplierKey = #","sha256":""#
+        for b in [Self.full(), tricky, bare, withHash] {
+            let stored = try XCTUnwrap(b.jsonLine)
+            for seq: Int64 in [1, 42, 9_007_199_254_740_993] {
+                let expected = String(decoding: try encoder.encode(JournalLine(seq: seq, booked: b)), as: UTF8.self)
+                XCTAssertEqual(b.journalFileLine(seq: seq, stored: stored), expected)
+                XCTAssertEqual(String(decoding: try JournalWriter().render([OutboxEntry(seq: seq, booked: b, storedLine: stored)]), as: UTF8.self), expected + "\n")
+            }
+        }
+    }
+
+    /// What this process booked is handed to its writers only for the very line it was stored as, and the oldest go
+    /// once the list is full.
+    func testTheHandoffGivesABookingBackOnlyForItsOwnLineAndKeepsTheNewest() throws {
+        let handoff = BookedHandoff(capacity: 2)
+        func booking(_ id: String, _ number: String) -> BookedInvoice { BookedInvoice(invoiceID: id, bookedAt: "t", bookedBy: "robot:r@1", invoiceNumber: number, postings: []) }
+        for (id, number) in [("a", "1"), ("b", "2")] { handoff.keep(booking(id, number), line: try XCTUnwrap(booking(id, number).jsonLine)) }
+        XCTAssertEqual(handoff.booked("a", line: try XCTUnwrap(booking("a", "1").jsonLine))?.invoiceNumber, "1")
+        XCTAssertNil(handoff.booked("a", line: try XCTUnwrap(booking("a", "9").jsonLine)), "another line: read, not matched")
+        XCTAssertNil(handoff.booked("c", line: try XCTUnwrap(booking("a", "1").jsonLine)))
+        // Booked again (after a reversal): the newer booking replaces the older.
+        handoff.keep(booking("a", "3"), line: try XCTUnwrap(booking("a", "3").jsonLine))
+        XCTAssertNil(handoff.booked("a", line: try XCTUnwrap(booking("a", "1").jsonLine)))
+        XCTAssertEqual(handoff.booked("a", line: try XCTUnwrap(booking("a", "3").jsonLine))?.invoiceNumber, "3")
+        handoff.keep(booking("c", "4"), line: try XCTUnwrap(booking("c", "4").jsonLine))
+        XCTAssertNil(handoff.booked("a", line: try XCTUnwrap(booking("a", "3").jsonLine)), "the oldest went")
+        XCTAssertNotNil(handoff.booked("b", line: try XCTUnwrap(booking("b", "2").jsonLine)))
+        XCTAssertNotNil(handoff.booked("c", line: try XCTUnwrap(booking("c", "4").jsonLine)))
+    }
+
     func testItStepsAsideWhereTheEncoderDecides() {
         XCTAssertNil(Self.full(text: "line\nbreak").jsonLine, "a control character: the encoder's escape")
         XCTAssertNil(Self.full(dimensions: ["costcentre": "1", "kostsåd": "2"]).jsonLine, "a name that is not plain ASCII: the encoder's order")

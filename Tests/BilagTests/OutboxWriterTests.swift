@@ -76,6 +76,32 @@ final class OutboxWriterTests: XCTestCase {
         XCTAssertEqual(try store.unwritten(by: "list", limit: 10).count, 0)
     }
 
+    /// The bookings this process stored go to its writers as they were booked (`Store.handoff`), not read back from
+    /// their JSON: the files are byte for byte those a writer of another process (reading every line) writes, and only
+    /// a line stored exactly as kept is taken so.
+    func testBookingsHandedOverInProcessGiveTheFilesReadingTheirLinesGives() throws {
+        let root = try TemporaryRoot()
+        let store = try storeWithBookings(root, count: 5)
+        XCTAssertEqual(try store.unwritten(by: Store.journalWriter, limit: 10).filter { $0.kept != nil }.count, 5, "kept as booked")
+        XCTAssertEqual(try outbox(root).flush(store), 10)
+        // The same bookings as a process that did not book them reads them: each line read.
+        let reader = try Store(path: root.databasePath)
+        let read = try reader.bookings(after: 0, limit: 10)
+        XCTAssertEqual(read.count, 5)
+        XCTAssertEqual(read.filter { $0.kept != nil }.count, 0, "nothing kept in another process")
+        let entries = try read.map(OutboxEntry.init)
+        XCTAssertEqual(entries.compactMap(\.storedLine).count, 0)
+        for (dir, writer) in [("journal", JournalWriter() as any OutboxWriter), ("list", InvoiceListWriter())] {
+            let written = files(root.outbox + "/" + dir)
+            XCTAssertEqual(written.count, 1)
+            XCTAssertEqual(try written.map { try XCTUnwrap(FileIO.read(root.outbox + "/" + dir + "/" + $0)) }, [try writer.render(entries)], dir)
+        }
+        // A line that is not the one kept (changed after booking) is read, never matched to the kept booking.
+        let first = try XCTUnwrap(read.first)
+        XCTAssertEqual(store.handoff.booked(first.invoiceID, line: first.line)?.invoiceID, first.invoiceID)
+        XCTAssertNil(store.handoff.booked(first.invoiceID, line: first.line.replacingOccurrences(of: "INV-0", with: "INV-9")))
+    }
+
     /// A file written at 00:30 on 1 December in Copenhagen (23:30 UTC on 30 November) is named for 1 December, as
     /// its payments file and `bilag report day` count it: the journal's, another writer's, and an ERP file's (in its
     /// `time_zone`). At 22:30 UTC on a summer evening (00:30 CEST) likewise.

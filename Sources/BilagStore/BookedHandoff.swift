@@ -1,0 +1,54 @@
+import Synchronization
+
+/// The bookings this process has just stored, kept beside their journal lines so that the Outbox writers of the same
+/// process take them as they are rather than reading back the JSON they were stored as (in the touchless month that
+/// reading was a tenth of the Outbox thread's work, and the journal line's second writing most of the rest).
+///
+/// Only what the hand writer wrote (`BookedInvoice.jsonLine`) is kept, and an entry is given out only for a stored line
+/// equal to the one kept: equal bytes decode to this booking, so what a writer gets is what reading the line would have
+/// given. Anything else (an entry stored by another process, by an earlier run, or pushed out of this bounded list)
+/// is read from its line as before.
+public final class BookedHandoff: Sendable {
+    /// The bookings kept at most (the oldest go first): about two batches' worth at the default batch size, a few MB.
+    public let capacity: Int
+    private let state: Mutex<State>
+
+    struct State {
+        var byInvoice: [String: Kept] = [:]
+        /// Invoice ids in the order kept (a ring: `next` is the oldest once full).
+        var order: [String] = []
+        var next = 0
+    }
+
+    struct Kept {
+        let line: String
+        let booked: BookedInvoice
+    }
+
+    public init(capacity: Int = 2048) {
+        self.capacity = max(1, capacity)
+        state = Mutex(State())
+    }
+
+    /// Keeps `booked` as stored in `line`, which its hand writer wrote (`jsonLine`).
+    public func keep(_ booked: BookedInvoice, line: String) {
+        state.withLock { s in
+            if s.byInvoice.updateValue(Kept(line: line, booked: booked), forKey: booked.invoiceID) != nil { return }
+            if s.order.count < capacity {
+                s.order.append(booked.invoiceID)
+            } else {
+                s.byInvoice.removeValue(forKey: s.order[s.next])
+                s.order[s.next] = booked.invoiceID
+                s.next = (s.next + 1) % capacity
+            }
+        }
+    }
+
+    /// The booking kept for `invoiceID` if it was stored as exactly `line`; nil otherwise.
+    public func booked(_ invoiceID: String, line: String) -> BookedInvoice? {
+        state.withLock { s in
+            guard let k = s.byInvoice[invoiceID], k.line == line else { return nil }
+            return k.booked
+        }
+    }
+}
