@@ -44,11 +44,17 @@ extension Store {
         }
     }
 
-    /// The stored validation report and decision trace (JSON texts). The invoice itself is re-read from the kept original.
+    /// The stored validation report and decision trace (JSON texts), the trace whole: the steps of the robot that
+    /// kept the invoice put back from its decision (`StoredTrace`). The invoice itself is re-read from the kept original.
     public func documents(_ id: String) throws -> (validation: String?, trace: String?) {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT validation_json, trace_json FROM invoice WHERE id = ?", arguments: [id]) else { return (nil, nil) }
-            return (row[0], row[1])
+            let trace = try (row[1] as String?).map { text in
+                try StoredTrace.expanded(text, encoder: encoder) { robot in
+                    try String.fetchOne(db, sql: "SELECT trace_json FROM decision WHERE invoice_id = ? AND robot = ? AND mode = 'live' ORDER BY id DESC LIMIT 1", arguments: [id, robot])
+                }
+            }
+            return (row[0], trace)
         }
     }
 

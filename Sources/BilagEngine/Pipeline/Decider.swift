@@ -21,9 +21,23 @@ public struct TraceStep: Codable, Sendable {
     public var result: String
     public var detail: String?
     public var micros: Int?
+    /// Set on the step that stands for the steps of the robot that kept the invoice (`StoredTrace`): how many, and the
+    /// robot whose live decision, stored with it, holds them.
+    public var steps: Int?
+    public var stepsOfDecision: String?
     public init(step: String, result: String, detail: String? = nil, micros: Int? = nil) {
         self.step = step; self.result = result; self.detail = detail; self.micros = micros
     }
+
+    /// The step standing for the `count` steps of `robot`'s live decision, which hold them.
+    public static func stepsOf(_ robot: String, count: Int) -> TraceStep {
+        var s = TraceStep(step: "steps of robot \(robot)", result: "\(count) steps, in its live decision")
+        s.steps = count
+        s.stepsOfDecision = robot
+        return s
+    }
+
+    enum CodingKeys: String, CodingKey { case step, result, detail, micros, steps, stepsOfDecision = "steps_of_decision" }
 }
 
 /// A decision with who made it and how.

@@ -26,6 +26,14 @@ extension TraceStep {
             guard JSONString.append(s.result, to: &out) else { return try encoded() }
             JSONString.append(raw: ",\"step\":", to: &out)
             guard JSONString.append(s.step, to: &out) else { return try encoded() }
+            if let n = s.steps {
+                JSONString.append(raw: ",\"steps\":", to: &out)
+                out.append(contentsOf: String(n).utf8)
+            }
+            if let robot = s.stepsOfDecision {
+                JSONString.append(raw: ",\"steps_of_decision\":", to: &out)
+                guard JSONString.append(robot, to: &out) else { return try encoded() }
+            }
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))

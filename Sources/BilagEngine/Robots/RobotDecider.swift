@@ -213,7 +213,9 @@ public final class RobotDecider: Decider, @unchecked Sendable {
             trace.append(TraceStep(step: "robot", result: "paused", detail: why))
             return (DecisionRecord(decision: .manual(reason: "robot-paused", message: "robot \(robot.name) is paused (\(why)); handle by hand or resume it with `bilag robots resume \(robot.name)`"), actor: actor, trace: trace, decisions: stored), effects)
         }
-        trace += firstResult.trace.map { TraceStep(step: "\($0.step) (line \($0.line))", result: $0.result, detail: $0.inputs, micros: $0.micros) }
+        // Its steps are stored once, in its live decision (`record` below, written with the invoice): the invoice's
+        // trace holds their place, and reading it puts them back (`StoredTrace`).
+        trace.append(TraceStep.stepsOf(robot.name, count: firstResult.trace.count))
         let result = Self.secondLook(firstResult, robot: robot, env: env, ctx, trace: &trace)
         var decision: Decision
         var updates: [NewCaseUpdate] = []
