@@ -19,7 +19,7 @@ final class RobotPreworkTests: XCTestCase {
     }
 
     /// Everything of a decision but the timings.
-    func shape(_ r: DecisionRecord) -> String {
+    static func shape(_ r: DecisionRecord) -> String {
         let decision: String
         switch r.decision {
         case let .book(b): decision = "book \(b.postings.map { "\($0.account) \($0.dimensions.sorted { $0.key < $1.key })" })"
@@ -45,7 +45,7 @@ final class RobotPreworkTests: XCTestCase {
             let without = decider.decide(plain, connectors: decider.connectors, ahead: true)
             plain.prework = decider.prework(plain)
             XCTAssertNotNil(plain.prework, name)
-            XCTAssertEqual(shape(decider.decide(plain, connectors: decider.connectors, ahead: true)), shape(without), name)
+            XCTAssertEqual(Self.shape(decider.decide(plain, connectors: decider.connectors, ahead: true)), Self.shape(without), name)
         }
     }
 
@@ -54,17 +54,17 @@ final class RobotPreworkTests: XCTestCase {
         try w.addPlans(S.demoPlans)
         let decider = try XCTUnwrap(w.pipeline.decider as? RobotDecider)
         var inv = try input(S.plan("EF-1", cvr: "12345666", ean: "5798000000117", amount: "8200.00", note: "Målepunkt 571313104400123456"), id: "inv-1")
-        let real = shape(decider.decide(inv, connectors: decider.connectors, ahead: true))
+        let real = Self.shape(decider.decide(inv, connectors: decider.connectors, ahead: true))
         XCTAssertTrue(real.hasPrefix("book"), real)
         // A prework saying no robot takes it, made under the robots as they are: it is used (the robots are not asked again).
         let now = decider.generation.load(ordering: .acquiring)
         inv.prework = RobotPrework(generation: now, today: LocalDate(parsing: "2026-12-20")!, variables: InvoiceVariables.values(inv.invoice, channel: "test", today: LocalDate(parsing: "2026-12-20")!), matched: [])
-        XCTAssertTrue(shape(decider.decide(inv, connectors: decider.connectors, ahead: true)).hasPrefix("manual no-robot"))
+        XCTAssertTrue(Self.shape(decider.decide(inv, connectors: decider.connectors, ahead: true)).hasPrefix("manual no-robot"))
         // The robots were looked at again since (a pass begins, a reload): the same prework is not used.
         decider.refresh()
-        XCTAssertEqual(shape(decider.decide(inv, connectors: decider.connectors, ahead: true)), real)
+        XCTAssertEqual(Self.shape(decider.decide(inv, connectors: decider.connectors, ahead: true)), real)
         // Nor one made on another day.
         inv.prework = RobotPrework(generation: decider.generation.load(ordering: .acquiring), today: LocalDate(parsing: "2026-12-19")!, variables: [:], matched: [])
-        XCTAssertEqual(shape(decider.decide(inv, connectors: decider.connectors, ahead: true)), real)
+        XCTAssertEqual(Self.shape(decider.decide(inv, connectors: decider.connectors, ahead: true)), real)
     }
 }

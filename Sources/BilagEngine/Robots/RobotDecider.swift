@@ -155,7 +155,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
     /// The decision and what it changes, with these connectors, history and plans; changes nothing itself.
     func decide(_ input: DecisionInput, connectors: [String: Connector], history: HistoryProvider, plans: PlanProvider) -> (DecisionRecord, Effects) {
         var effects = Effects()
-        let robots = catalog.robots
+        let (robots, needs) = catalog.robotsAndNeeds
         guard !robots.isEmpty else {
             return (DecisionRecord(decision: .manual(reason: ReasonCode.noRobot, message: "no robot handles invoices like this one; book it by hand"), actor: "system",
                                    trace: [TraceStep(step: "route", result: "no robot matched", detail: "no robots are loaded")], decisions: []), effects)
@@ -164,7 +164,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         // Worked out on the examination worker under these robots and this date, or now.
         let prework = (input.prework as? RobotPrework).flatMap { $0.holds(generation: generation.load(ordering: .acquiring), today: today) ? $0 : nil }
         var ctx = RobotContext(invoiceID: input.invoiceID, channel: input.channel, invoice: input.invoice, today: today, connectors: connectors, history: history, plans: plans,
-                               variables: prework?.variables)
+                               variables: prework?.variables, needs: needs)
         // A re-evaluation (an operator's re-run, a changed table): history as it stood when the invoice was first
         // decided, not with what was booked meanwhile. A file just claimed has no decision yet (no query for it).
         if input.takenUpAgain { ctx.historyAsOf = (try? store.firstLiveDecision(invoice: input.invoiceID)) ?? nil }

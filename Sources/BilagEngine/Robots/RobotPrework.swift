@@ -22,10 +22,10 @@ extension RobotDecider {
         // An odd generation: a reload or refresh is under way, the robots may be changing.
         let generation = self.generation.load(ordering: .acquiring)
         guard generation % 2 == 0 else { return nil }
-        let robots = catalog.robots
+        let (robots, needs) = catalog.robotsAndNeeds
         guard !robots.isEmpty else { return nil }
         let today = clock()
-        let ctx = RobotContext(invoiceID: input.invoiceID, channel: input.channel, invoice: input.invoice, today: today, connectors: [:], history: NoHistory(), plans: NoPlans())
+        let ctx = RobotContext(invoiceID: input.invoiceID, channel: input.channel, invoice: input.invoice, today: today, connectors: [:], history: NoHistory(), plans: NoPlans(), needs: needs)
         let matched = Self.matching(robots, ctx)
         // Robots reloaded meanwhile: the view may mix two versions, so none is kept.
         guard self.generation.load(ordering: .acquiring) == generation else { return nil }

@@ -13,10 +13,15 @@ public final class RobotCatalog: Sendable {
     private struct State {
         var loader: RobotLoader
         var active: [String: Robot] = [:] {     // by file path
-            didSet { inForce = active.values.filter { $0.mode != .off }.sorted { ($0.priority, $0.name) > ($1.priority, $1.name) } }
+            didSet {
+                inForce = active.values.filter { $0.mode != .off }.sorted { ($0.priority, $0.name) > ($1.priority, $1.name) }
+                needs = InvoiceVariables.Needs(robots: inForce)
+            }
         }
         /// `robots`, kept as `active` changes: every invoice asks for them.
         var inForce: [Robot] = []
+        /// What those robots can read of an invoice's values (worked out once a change, not once an invoice).
+        var needs = InvoiceVariables.Needs(robots: [])
         var errors: [String: RobotLanguageError] = [:]
         var fingerprint = ""
         /// Whether the folder was loaded before (its first load does not wait for it to settle).
@@ -42,6 +47,11 @@ public final class RobotCatalog: Sendable {
     /// The robots in force, highest priority first.
     public var robots: [Robot] {
         state.withLock { $0.inForce }
+    }
+
+    /// The robots in force and the values of an invoice they can read (`InvoiceVariables.Needs`), read together.
+    public var robotsAndNeeds: (robots: [Robot], needs: InvoiceVariables.Needs) {
+        state.withLock { ($0.inForce, $0.needs) }
     }
 
     /// Load errors by file; a file listed here runs its last good version (if it ever had one).

@@ -91,11 +91,12 @@ public struct RobotContext: Sendable {
     /// do those first decided after it.
     public var historyCut: HistoryCut { historyUncut ? HistoryCut() : HistoryCut(issuedOnOrBefore: invoice.issueDate, decidedBefore: historyAsOf) }
 
-    /// `variables`: `InvoiceVariables.values` of this invoice, channel and date when the caller has them already.
+    /// `variables`: `InvoiceVariables.values` of this invoice, channel and date when the caller has them already;
+    /// otherwise worked out, those `needs` names (the robots that will run can read no others).
     public init(invoiceID: String, channel: String, invoice: Invoice, today: LocalDate, connectors: [String: Connector], history: HistoryProvider, plans: PlanProvider,
-                variables: [String: Value]? = nil) {
+                variables: [String: Value]? = nil, needs: InvoiceVariables.Needs = .all) {
         self.invoiceID = invoiceID; self.channel = channel; self.invoice = invoice; self.today = today; self.connectors = connectors; self.history = history; self.plans = plans
-        self.variables = variables ?? InvoiceVariables.values(invoice, channel: channel, today: today)
+        self.variables = variables ?? InvoiceVariables.values(invoice, channel: channel, today: today, needs: needs)
     }
 }
 
