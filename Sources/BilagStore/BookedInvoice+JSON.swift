@@ -31,7 +31,7 @@ extension BookedInvoice {
             out.reserveCapacity(bytes.count + 28)
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<i]))
             out.append(contentsOf: #","seq":"#.utf8)
-            out.append(contentsOf: String(seq).utf8)
+            JSONString.append(Int(seq), to: &out)
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i...]))
             return String(decoding: out, as: UTF8.self)
         }
@@ -55,7 +55,7 @@ extension BookedInvoice {
         w.key("pay"); w.raw(pay ? "true" : "false")
         w.key("postings"); w.array(postings) { p, w in p.write(to: &w) }
         w.field("robot", robot)
-        if let seq { w.key("seq"); w.out.append(contentsOf: String(seq).utf8) }
+        if let seq { w.key("seq"); JSONString.append(Int(seq), to: &w.out) }
         w.field("sha256", sha256)
         w.field("supplier_key", supplierKey)
         w.field("supplier_name", supplierName)

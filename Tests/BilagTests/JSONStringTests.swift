@@ -1,4 +1,5 @@
 import BilagCore
+import BilagRobotLanguage
 import Foundation
 import XCTest
 
@@ -46,5 +47,41 @@ final class JSONStringTests: XCTestCase {
         XCTAssertEqual(out, Array("[".utf8))
         XCTAssertTrue(JSONString.append("ok \"quoted\"", to: &out))
         XCTAssertEqual(String(decoding: out, as: UTF8.self), "[" + (try encoded("ok \"quoted\"")))
+    }
+
+    /// Numbers are written as `String(n)` writes them, without making the string.
+    func testNumbersAreWrittenAsStringWritesThem() {
+        var values = [0, 1, 9, 10, 99, 100, 40725, -1, -10, -40725, Int.max, Int.min, Int(Int32.max), 9_007_199_254_740_993]
+        for p in 0..<19 { let x = Int(pow(10.0, Double(p))); values += [x - 1, x, x + 1, -x] }
+        for n in values {
+            var out = Array("x".utf8)
+            JSONString.append(n, to: &out)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), "x" + String(n))
+        }
+    }
+}
+
+/// Identifiers are read as typed: spaces and a country prefix in any case are dropped, by the bytes where the text is
+/// plain ASCII and by characters otherwise, with the same result.
+final class IdentifierStripTests: XCTestCase {
+    func testCVRNumbersAsTypedAreReadAlike() {
+        for (text, valid) in [("12345607", true), ("DK12345607", true), ("dk 1234 5607", true), ("Dk\t12345607", true), (" DK 12 34 56 07 ", true), ("D K12345607", true),
+                              ("DK", false), ("D", false), ("", false), ("DE12345607", false), ("12345608", false), ("DK-12345607", false),
+                              ("DK\u{00A0}12345607", true), ("ＤＫ12345607", false), ("12345607\n", true)] {
+            XCTAssertEqual(Identifiers.isValidCVR(text), valid, text.debugDescription)
+        }
+        XCTAssertTrue(Identifiers.isValidNorwegianOrgNumber("no 974 760 673 mva"))
+        XCTAssertTrue(Identifiers.isValidNorwegianOrgNumber("NO974760673MVA"))
+    }
+
+}
+
+/// A value as a trace shows it: lists and records written into one string, records by sorted field name.
+final class ValueDescriptionTests: XCTestCase {
+    func testValuesAreShownAsWritten() throws {
+        let d = try XCTUnwrap(LocalDate(parsing: "2026-10-01"))
+        let v = Value.record(["b": .list([.string("x \"y\""), .null, .number(Amount(parsing: "1.50")!)]), "a": .record(["z": .bool(true), "d": .date(d)]), "c": .list([])])
+        XCTAssertEqual(v.description, #"{a: {d: 2026-10-01, z: true}, b: ["x \"y\"", null, 1.50], c: []}"#)
+        XCTAssertEqual(Value.list([.record([:]), .string("é\n")]).description, #"[{}, "é\n"]"#)
     }
 }

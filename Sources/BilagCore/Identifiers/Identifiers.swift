@@ -144,6 +144,13 @@ public enum Identifiers {
     }
 
     static func stripCountry(_ raw: String, _ cc: String) -> String {
+        // Plain ASCII (nearly every identifier, on every invoice): by the bytes, without a copy per character.
+        if raw.utf8.allSatisfy({ $0 < 0x80 }), cc.utf8.count == 2 {
+            var bytes = raw.utf8.filter { $0 != 0x20 && !(0x09...0x0D).contains($0) }
+            let c = Array(cc.utf8)
+            if bytes.count >= 2, bytes[0] & 0xDF == c[0], bytes[1] & 0xDF == c[1] { bytes.removeFirst(2) }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var s = raw.filter { !$0.isWhitespace }
         if s.uppercased().hasPrefix(cc) { s = String(s.dropFirst(cc.count)) }
         return s

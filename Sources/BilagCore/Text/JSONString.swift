@@ -71,6 +71,23 @@ public enum JSONString {
         return escapes ? .escapes : .plain
     }
 
+    /// Appends `n` in decimal, as `String(n)` writes it, without making the string.
+    @inlinable public static func append(_ n: Int, to out: inout [UInt8]) {
+        if n < 0 { out.append(0x2D) }
+        var m = n.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buf in
+            repeat {
+                buf[19 - count] = UInt8(truncatingIfNeeded: m % 10) + 0x30
+                m /= 10
+                count += 1
+            } while m > 0
+            out.append(contentsOf: buf[(20 - count)...])
+        }
+    }
+
     /// Appends an ASCII fragment (punctuation, a key) as it is.
     @inlinable public static func append(raw: StaticString, to out: inout [UInt8]) {
         raw.withUTF8Buffer { out.append(contentsOf: $0) }

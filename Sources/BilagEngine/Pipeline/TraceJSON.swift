@@ -19,7 +19,7 @@ extension TraceStep {
             }
             if let m = s.micros {
                 JSONString.append(raw: "\"micros\":", to: &out)
-                out.append(contentsOf: String(m).utf8)
+                JSONString.append(m, to: &out)
                 out.append(UInt8(ascii: ","))
             }
             JSONString.append(raw: "\"result\":", to: &out)
@@ -28,7 +28,7 @@ extension TraceStep {
             guard JSONString.append(s.step, to: &out) else { return try encoded() }
             if let n = s.steps {
                 JSONString.append(raw: ",\"steps\":", to: &out)
-                out.append(contentsOf: String(n).utf8)
+                JSONString.append(n, to: &out)
             }
             if let robot = s.stepsOfDecision {
                 JSONString.append(raw: ",\"steps_of_decision\":", to: &out)

@@ -19,9 +19,9 @@ extension RobotDecider {
                 out.append(0x2C)
             }
             JSONString.append(raw: "\"line\":", to: &out)
-            out.append(contentsOf: String(s.line).utf8)
+            JSONString.append(s.line, to: &out)
             JSONString.append(raw: ",\"micros\":", to: &out)
-            out.append(contentsOf: String(s.micros).utf8)
+            JSONString.append(s.micros, to: &out)
             JSONString.append(raw: ",\"result\":", to: &out)
             guard JSONString.append(s.result, to: &out) else { return nil }
             JSONString.append(raw: ",\"step\":", to: &out)

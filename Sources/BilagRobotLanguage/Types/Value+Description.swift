@@ -8,9 +8,35 @@ extension Value: CustomStringConvertible {
         case .number(let n): return n.description
         case .string(let s): return Value.quoted(s)
         case .date(let d): return d.description
-        case .list(let items): return "[" + items.map(\.description).joined(separator: ", ") + "]"
+        case .list, .record:
+            // Written into one string (a trace shows every record a lookup found), not joined from one per element.
+            var out = ""
+            write(to: &out)
+            return out
+        }
+    }
+
+    /// Appends `description` to `out`.
+    func write(to out: inout String) {
+        switch self {
+        case .list(let items):
+            out += "["
+            for (i, v) in items.enumerated() {
+                if i > 0 { out += ", " }
+                v.write(to: &out)
+            }
+            out += "]"
         case .record(let fields):
-            return "{" + fields.keys.sorted().map { "\($0): \(fields[$0]!.description)" }.joined(separator: ", ") + "}"
+            out += "{"
+            for (i, key) in fields.keys.sorted().enumerated() {
+                if i > 0 { out += ", " }
+                out += key
+                out += ": "
+                fields[key]!.write(to: &out)
+            }
+            out += "}"
+        default:
+            out += description
         }
     }
 
