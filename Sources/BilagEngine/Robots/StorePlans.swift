@@ -159,13 +159,35 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
 
     static func compact(_ s: String) -> String { Identifiers.compacted(s) }
 
+    /// The compacted words of a plain-ASCII text, read by the bytes (as the general reading gives them: letters
+    /// upper-cased, digits kept, `-`, `/` and `.` inside a word dropped, anything else between words); nil for any
+    /// other text. Every plan invoice's texts are read, most of them plain ASCII.
+    static func asciiWords(_ text: String) -> [String]? {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        var words: [String] = []
+        var word: [UInt8] = []
+        func end() {
+            if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)); word.removeAll(keepingCapacity: true) }
+        }
+        for b in text.utf8 {
+            switch b {
+            case 0x30...0x39, 0x41...0x5A: word.append(b)
+            case 0x61...0x7A: word.append(b - 0x20)
+            case 0x2D, 0x2E, 0x2F: continue
+            default: end()
+            }
+        }
+        end()
+        return words
+    }
+
     /// The identifier values a text can be read as: each word (letters, digits, `-`, `/`, `.` inside it) without its
     /// separators, and each run of consecutive digit groups joined (a phone number written `40 11 22 33`).
     /// A plan's identifier must equal one of them — `K-2` is not found in `K-24`.
     static func identifierCandidates(_ texts: [String]) -> Set<String> {
         var out = Set<String>()
         for text in texts {
-            let words = text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "/" || $0 == ".") })
+            let words = asciiWords(text) ?? text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "/" || $0 == ".") })
                 .map { compact(String($0)) }.filter { !$0.isEmpty }
             out.formUnion(words)
             var i = 0
