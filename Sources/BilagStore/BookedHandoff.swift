@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// The bookings this process has just stored, kept beside their journal lines so that the Outbox writers of the same
@@ -44,11 +45,16 @@ public final class BookedHandoff: Sendable {
         }
     }
 
-    /// The booking kept for `invoiceID` if it was stored as exactly `line`; nil otherwise.
+    /// The booking kept for `invoiceID` if it was stored as exactly `line`, byte for byte (not merely as text Swift
+    /// deems equal: another Unicode normalisation of the same text writes other bytes); nil otherwise.
     public func booked(_ invoiceID: String, line: String) -> BookedInvoice? {
-        state.withLock { s in
-            guard let k = s.byInvoice[invoiceID], k.line == line else { return nil }
-            return k.booked
-        }
+        guard let k = state.withLock({ $0.byInvoice[invoiceID] }), Self.sameBytes(k.line, line) else { return nil }
+        return k.booked
+    }
+
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        guard a.utf8.count == b.utf8.count else { return false }
+        return a.withUTF8 { x in b.withUTF8 { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
     }
 }

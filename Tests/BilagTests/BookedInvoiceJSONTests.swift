@@ -103,6 +103,12 @@ final class BookedInvoiceJSONTests: XCTestCase {
         XCTAssertNil(handoff.booked("a", line: try XCTUnwrap(booking("a", "3").jsonLine)), "the oldest went")
         XCTAssertNotNil(handoff.booked("b", line: try XCTUnwrap(booking("b", "2").jsonLine)))
         XCTAssertNotNil(handoff.booked("c", line: try XCTUnwrap(booking("c", "4").jsonLine)))
+        // Byte for byte: the same text in another Unicode normalisation (é as e and a combining accent) is another line.
+        let composed = booking("d", "Lægeerklæring é"), decomposed = booking("d", "Lægeerklæring e\u{301}")
+        XCTAssertEqual(composed.jsonLine, decomposed.jsonLine, "Swift deems the two texts equal")
+        handoff.keep(composed, line: try XCTUnwrap(composed.jsonLine))
+        XCTAssertNotNil(handoff.booked("d", line: try XCTUnwrap(composed.jsonLine)))
+        XCTAssertNil(handoff.booked("d", line: try XCTUnwrap(decomposed.jsonLine)), "but not byte for byte")
     }
 
     func testItStepsAsideWhereTheEncoderDecides() {

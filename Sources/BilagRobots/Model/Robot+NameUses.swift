@@ -13,11 +13,17 @@ extension Robot {
         switch subject {
         case let e as Expression: uses.formUnion(e.nameUses)
         case let t as Template: uses.formUnion(t.nameUses)
-        // Data, not expressions: a table's rows may be many.
-        case is Value, is [Value], is [String: Value], is [[String: Value]], is String, is Int, is Bool, is SourceLocation: return
+        // Data, not expressions: a table's rows may be many; caches other threads fill are not looked into.
+        case is Value, is [Value], is [String: Value], is [[String: Value]], is String, is Int, is Bool, is SourceLocation, is NotRobotModel: return
         default:
             precondition(depth < 64, "robot model nested deeper than expected")
             for child in Mirror(reflecting: subject).children { collect(child.value, into: &uses, depth: depth + 1) }
         }
     }
 }
+
+/// What the reflection over a robot (`nameUses`) does not look into: state that is not the robot's file, such as a
+/// table's cache that the examination workers fill while the robots are reloaded.
+protocol NotRobotModel {}
+
+extension ComputedCache: NotRobotModel {}
