@@ -67,4 +67,19 @@ final class RobotPreworkTests: XCTestCase {
         inv.prework = RobotPrework(generation: decider.generation.load(ordering: .acquiring), today: LocalDate(parsing: "2026-12-19")!, variables: [:], matched: [])
         XCTAssertEqual(Self.shape(decider.decide(inv, connectors: decider.connectors, ahead: true)), real)
     }
+
+    /// The posting rules' line in the trace of a booking is worked out once per change of the rules, and follows a
+    /// change (a reload).
+    func testThePostingRulesLineFollowsAChangeOfTheRules() throws {
+        let w = try RobotWorld(today: "2026-12-20")
+        let decider = try XCTUnwrap(w.pipeline.decider as? RobotDecider)
+        let inv = try input(S.med("M1", note: "Attest vedr. CPR 010190-1234", amount: "405.00"), id: "inv-1")
+        func line() -> String? { decider.decide(inv, connectors: decider.connectors, ahead: true).trace.first { $0.step == "posting rules" }?.detail }
+        XCTAssertEqual(line(), decider.postingRules.summary)
+        var rules = decider.postingRules
+        rules.requiredDimensions = ["costcentre", "case"]
+        decider.postingRules = rules
+        XCTAssertEqual(line(), rules.summary)
+        XCTAssertTrue(line()?.contains("dimensions costcentre, case") == true, line() ?? "-")
+    }
 }

@@ -20,7 +20,9 @@ public final class RobotDecider: Decider, @unchecked Sendable {
     let plans: StorePlans
     public var preControl: PreControl
     /// What a posting must satisfy; a robot's booking that breaks it goes to manual (`posting-invalid`).
-    public var postingRules: PostingRules
+    public var postingRules: PostingRules { didSet { postingRulesSummary = postingRules.summary } }
+    /// `postingRules.summary`, the trace's line for every booking that passes them, worked out once a change.
+    private(set) var postingRulesSummary: String
     let pause: PauseMonitor
     let logger: Logger
     /// Refused robot files are logged once per change, not on every pass.
@@ -59,6 +61,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
 
     public init(catalog: RobotCatalog, connectors: [String: Connector], store: Store, preControl: PreControl, postingRules: PostingRules = PostingRules(), logger: Logger, clock: @escaping @Sendable () -> LocalDate = { LocalDate.today() }) {
         self.postingRules = postingRules
+        postingRulesSummary = postingRules.summary
         self.catalog = catalog
         self.connectors = connectors
         self.store = store
@@ -228,7 +231,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         case let .systemFailure(connector, message):
             decision = .wait(connector: connector, message: message, notBefore: connectors[connector]?.notBefore)
         case let .book(draft):
-            let checked = Self.checkBooking(draft, robot: robot.name, invoice: input.invoice, invoiceID: input.invoiceID, today: today, preControl: preControl, postingRules: postingRules)
+            let checked = Self.checkBooking(draft, robot: robot.name, invoice: input.invoice, invoiceID: input.invoiceID, today: today, preControl: preControl, postingRules: postingRules, postingRulesSummary: postingRulesSummary)
             trace += checked.trace
             if let posting = checked.posting {
                 decision = .book(Booking(postings: [posting], pay: draft.pay))
@@ -292,7 +295,8 @@ public final class RobotDecider: Decider, @unchecked Sendable {
     /// What stands between a robot's booking and the ledger: pre-control, then the posting rules (a VAT code unless
     /// declared exempt included). The posting when it passes, else the stop; with trace lines either way. The daemon
     /// and `bilag robots test` both decide with it.
-    public static func checkBooking(_ draft: BookingDraft, robot: String, invoice: Invoice, invoiceID: String, today: LocalDate, preControl: PreControl, postingRules: PostingRules)
+    public static func checkBooking(_ draft: BookingDraft, robot: String, invoice: Invoice, invoiceID: String, today: LocalDate, preControl: PreControl, postingRules: PostingRules,
+                                    postingRulesSummary: String? = nil)
         -> (posting: Posting?, stop: (reason: String, message: String)?, trace: [TraceStep]) {
         var trace: [TraceStep] = []
         let pc = preControl.evaluate(invoice, invoiceID: invoiceID, today: today)
@@ -306,7 +310,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         if draft.vatCode == nil && !draft.vatExempt {
             problems.insert("the posting has no VAT code: give the book step (or the plan) a vat_code, or declare the posting VAT-exempt with vat_code \"exempt\"", at: 0)
         }
-        trace.append(TraceStep(step: "posting rules", result: problems.isEmpty ? "passed" : "refused", detail: problems.isEmpty ? postingRules.summary : problems.joined(separator: "; ")))
+        trace.append(TraceStep(step: "posting rules", result: problems.isEmpty ? "passed" : "refused", detail: problems.isEmpty ? postingRulesSummary ?? postingRules.summary : problems.joined(separator: "; ")))
         guard problems.isEmpty else {
             let message = "robot \(robot) would post to account '\(draft.account)' but the posting rules refuse it: \(problems.joined(separator: "; ")); fix the robot's book step, its table or plan, or post it by hand"
             return (nil, (ReasonCode.postingInvalid, message), trace)
