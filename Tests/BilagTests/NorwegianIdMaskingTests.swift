@@ -56,6 +56,19 @@ final class NorwegianIdMaskingTests: XCTestCase {
         XCTAssertTrue(masked.contains(#""seller_cvr":"1003388394""#), masked)
     }
 
+    /// A hash or an idempotency key (long lowercase hex) whose digits happen to read as a CPR number is shown whole
+    /// (`queue show` masked one key in twenty, so KEY and its re-run's KEY-2 could not be told apart); a CPR number
+    /// next to a few letters is still masked.
+    func testHashesWhoseDigitsReadAsACPRNumberAreShownWhole() {
+        for key in ["3b0a8a30a18b55eae3d1010711234d06", "3b0a8a30a18b55eae3d1010711234d06-2", "0101701234" + String(repeating: "ab", count: 27)] {
+            XCTAssertEqual(PersonalData.mask("key \(key), 1 attempt"), "key \(key), 1 attempt")
+        }
+        XCTAssertEqual(PersonalData.maskJSON(#"{"idempotency_key":"3b0a8a30a18b55eae3d1010711234d06"}"#), #"{"idempotency_key":"3b0a8a30a18b55eae3d1010711234d06"}"#)
+        for text in ["cpr0101701234", "abc0101701234def", "deadbeef0101701234", "CPR 0101701234", "ABCDEF0101701234ABCDEF0101"] {
+            XCTAssertNotEqual(PersonalData.mask(text), text, text)
+        }
+    }
+
     /// Masking runs on every log line: text without ten digits is handed back untouched, and a typical line is cheap.
     func testMaskingKeepsItsFastPath() {
         let plain = "queued for manual handling: no-robot 1656.25 DKK"

@@ -238,7 +238,7 @@ public enum PersonalData {
             } else if lengths.0 == 10 || lengths.0 == 11 {
                 end = ends.0
             }
-            if end > 0, !followsOrganisationScheme(b, at: i) {
+            if end > 0, !followsOrganisationScheme(b, at: i), !insideHexToken(b, i, end, n) {
                 var ds: [Int] = []
                 ds.reserveCapacity(11)
                 for p in i..<end where b[p] &- 48 < 10 { ds.append(Int(b[p] &- 48)) }
@@ -247,6 +247,19 @@ public enum PersonalData {
             i = ends.0
         }
         return nil
+    }
+
+    /// Whether `b[from..<to]` lies inside a long lowercase hexadecimal token with a letter in it — a SHA-256, an
+    /// idempotency key — whose digits may happen to read as a CPR number (about one key in twenty), though no person's
+    /// number was ever written there. Short tokens are not exempt: `abc0101701234` is masked.
+    @inline(__always) static func insideHexToken(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ n: Int) -> Bool {
+        @inline(__always) func isHex(_ c: UInt8) -> Bool { c &- 48 < 10 || c &- 97 < 6 }
+        var start = from, end = to
+        while start > 0, isHex(b[start - 1]) { start -= 1 }
+        while end < n, isHex(b[end]) { end += 1 }
+        guard end - start >= 24 else { return false }
+        for j in start..<end where b[j] &- 97 < 6 { return true }
+        return false
     }
 
     /// Whether a dot parts two groups in `b[from..<to]` (a dot parts only day, month and year).
