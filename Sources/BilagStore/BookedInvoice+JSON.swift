@@ -16,11 +16,13 @@ extension BookedInvoice {
     /// `Store.handoff` keeps it): `"seq":N` put in before `"sha256"`, its place among the sorted keys, rather than the
     /// whole line written again. (Inside a JSON string a quote is always escaped, so `,"sha256":"` is a key; the last
     /// one is the top-level key, as only strings follow it.) Written in full where the booking has no SHA-256.
+    static let sha256Key: [UInt8] = Array(#","sha256":""#.utf8)
+
     public func journalFileLine(seq: Int64, stored: String) -> String? {
         guard sha256 != nil else { return json(seq: seq) }
         var stored = stored
         return stored.withUTF8 { bytes -> String? in
-            let key: [UInt8] = Array(#","sha256":""#.utf8)
+            let key = Self.sha256Key
             var i = bytes.count - key.count
             while i >= 0 {
                 if bytes[i] == 0x2C, bytes[i + 1] == 0x22, bytes[i + 2] == 0x73, UnsafeBufferPointer(rebasing: bytes[i..<(i + key.count)]).elementsEqual(key) { break }

@@ -58,7 +58,7 @@ final class PauseMonitor: @unchecked Sendable {
         let last = outcomes.suffix(s.window)
         let before = outcomes.dropLast(s.window)
         guard !last.isEmpty, !before.isEmpty else { return nil }
-        func rate<C: Collection>(_ c: C, _ hit: (String?) -> Bool) -> Double where C.Element == String? { Double(c.reduce(0) { hit($1) ? $0 + 1 : $0 }) / Double(c.count) }
+        func rate<C: Collection>(_ c: C, _ hit: (String?) -> Bool) -> Double where C.Element == String? { Double(c.count(where: hit)) / Double(c.count) }
         let recentRate = rate(last) { $0 != nil }
         let baseRate = rate(before) { $0 != nil }
         guard recentRate * 100 >= Double(s.rate), recentRate >= baseRate * Double(s.factor), (recentRate - baseRate) * 100 >= Double(s.points) else { return nil }
