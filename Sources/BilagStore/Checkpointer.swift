@@ -1,3 +1,4 @@
+import BilagCore
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -115,7 +116,10 @@ final class Checkpointer: @unchecked Sendable {
     private func startCopying() {
         if !started {
             started = true
-            let t = Thread { [self] in run() }
+            let t = Thread { [self] in
+                ThreadName.setForThisThread("bilag-checkpoint")
+                run()
+            }
             t.name = "bilag-checkpoint"
             t.start()
         }

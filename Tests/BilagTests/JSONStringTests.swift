@@ -84,4 +84,15 @@ final class ValueDescriptionTests: XCTestCase {
         XCTAssertEqual(v.description, #"{a: {d: 2026-10-01, z: true}, b: ["x \"y\"", null, 1.50], c: []}"#)
         XCTAssertEqual(Value.list([.record([:]), .string("é\n")]).description, #"[{}, "é\n"]"#)
     }
+
+    /// A record's fields in key order (as `<` orders texts: capitals before small letters, `å` after `z`), each text
+    /// quoted as on its own, plain or with escapes.
+    func testARecordsFieldsAreInKeyOrderWithTheirTextsQuotedAsAlone() {
+        let texts = ["plain", "", "a\\b", "say \"hi\"", "two\nlines", "tab\there", "æøå 2505472488"]
+        var fields: [String: Value] = [:]
+        for (i, key) in ["å", "z", "Z", "a", "b1", "b", "_"].enumerated() { fields[key] = .string(texts[i]) }
+        let expected = ["Z", "_", "a", "b", "b1", "z", "å"].map { "\($0): \(Value.string(texts[["å", "z", "Z", "a", "b1", "b", "_"].firstIndex(of: $0)!]).description)" }
+        XCTAssertEqual(Value.record(fields).description, "{" + expected.joined(separator: ", ") + "}")
+        XCTAssertEqual(Value.record(["b": .string("x"), "a": .list([.string("y\"z"), .string("w")])]).description, #"{a: ["y\"z", "w"], b: "x"}"#)
+    }
 }

@@ -68,6 +68,29 @@ final class ValidationSyntaxTests: XCTestCase {
         XCTAssertEqual(rules, ["BILAG-FORMAT"])
     }
 
+    /// An element written twice where the rules read one value is found with its path and whether the official or
+    /// only the PEPPOL rules stop on it; a clean document has no such finding (the path is put together only then).
+    func testARepeatedElementIsFoundWithItsPath() throws {
+        let text = try String(contentsOf: ValidationAgreementTests.corpus.appendingPathComponent(Self.ubl), encoding: .utf8)
+        func repeatedFindings(_ t: String) throws -> Set<String> {
+            let doc = try DocumentParser.parse(Data(t.utf8))
+            return Set(doc.lexical.syntax.filter { $0.rule.hasPrefix(LexicalFacts.repeated) }.map { "\($0.rule) \($0.path)" })
+        }
+        XCTAssertEqual(try repeatedFindings(text), [])
+        func twice(_ t: String, _ pattern: String) -> String {
+            guard let r = t.range(of: pattern, options: .regularExpression) else { XCTFail("no \(pattern)"); return t }
+            return t.replacingCharacters(in: r, with: String(t[r]) + String(t[r]))
+        }
+        var changed = twice(text, #"<cbc:PayableAmount [^<]*</cbc:PayableAmount>"#)
+        changed = twice(changed, #"<cac:Country>[\s\S]*?</cac:Country>"#)
+        changed = twice(changed, #"<cbc:PriceAmount [^<]*</cbc:PriceAmount>"#)
+        XCTAssertEqual(try repeatedFindings(changed), [
+            "repeated cac:LegalMonetaryTotal/cbc:PayableAmount",
+            "repeated cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country",
+            "repeated-peppol cac:Price/cbc:PriceAmount",
+        ])
+    }
+
     /// BR-CO-25 (and BR-66/BR-67) are in the CEN Schematron sources but not in the official validation XSLT 1.3.16
     /// nor in PEPPOL: a document without due date and payment terms passes.
     func testNoDueDateNorPaymentTermsIsAccepted() throws {

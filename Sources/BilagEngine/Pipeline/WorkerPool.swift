@@ -1,3 +1,4 @@
+import BilagCore
 import Foundation
 
 /// A fixed set of threads that run submitted work in order of submission: the examination workers.
@@ -21,7 +22,10 @@ final class WorkerPool: @unchecked Sendable {
         width = max(1, threads)
         self.nice = Int32(max(0, min(19, nice)))
         for i in 0..<width {
-            let t = Thread { [self] in work() }
+            let t = Thread { [self] in
+                ThreadName.setForThisThread("\(name)-\(i)")
+                work()
+            }
             t.name = "\(name)-\(i)"
             t.start()
         }

@@ -210,8 +210,9 @@ public final class RobotDecider: Decider, @unchecked Sendable {
             return (DecisionRecord(decision: .manual(reason: ReasonCode.noRobot, message: why), actor: "system", trace: trace, decisions: stored), effects)
         }
         effects.kept = (robot.name, paused)
-        let actor = "robot:\(robot.versionTag)"
-        trace.insert(TraceStep(step: "route", result: "robot \(robot.versionTag)", detail: robot.legalBasis.map { "legal basis: \($0)" }), at: 0)
+        let tag = robot.versionTag
+        let actor = "robot:" + tag
+        trace.insert(TraceStep(step: "route", result: "robot " + tag, detail: robot.legalBasis.map { "legal basis: " + $0 }), at: 0)
         if let why = paused {
             trace.append(TraceStep(step: "robot", result: "paused", detail: why))
             return (DecisionRecord(decision: .manual(reason: "robot-paused", message: "robot \(robot.name) is paused (\(why)); handle by hand or resume it with `bilag robots resume \(robot.name)`"), actor: actor, trace: trace, decisions: stored), effects)

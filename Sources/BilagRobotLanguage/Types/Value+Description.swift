@@ -28,13 +28,19 @@ extension Value: CustomStringConvertible {
             out += "]"
         case .record(let fields):
             out += "{"
-            for (i, key) in fields.keys.sorted().enumerated() {
+            // The fields sorted with their values, not the keys sorted and each value looked up again.
+            for (i, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
                 if i > 0 { out += ", " }
-                out += key
+                out += field.key
                 out += ": "
-                fields[key]!.write(to: &out)
+                field.value.write(to: &out)
             }
             out += "}"
+        case .string(let s) where !Value.needsEscapes(s):
+            // Quoted straight into `out` (a trace shows every text a lookup found), not made a string of its own first.
+            out += "\""
+            out += s
+            out += "\""
         default:
             out += description
         }
@@ -50,10 +56,13 @@ extension Value: CustomStringConvertible {
         }
     }
 
+    /// Whether `s` holds a character `quoted` escapes (`"`, `\`, a line break or a tab).
+    static func needsEscapes(_ s: String) -> Bool { s.utf8.contains { $0 == 0x22 || $0 == 0x5C || $0 == 0x0A || $0 == 0x09 } }
+
     /// `s` in double quotes with `"`, `\` and line breaks escaped, as an expression would write it.
     static func quoted(_ s: String) -> String {
         // Most texts hold nothing to escape: quoted whole, not scalar by scalar (a trace quotes every text it shows).
-        if !s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 == 0x0A || $0 == 0x09 }) { return "\"" + s + "\"" }
+        if !needsEscapes(s) { return "\"" + s + "\"" }
         var out = "\""
         for c in s.unicodeScalars {
             switch c {

@@ -1,3 +1,4 @@
+import BilagCore
 import CLibCurl
 import Foundation
 import Synchronization
@@ -81,8 +82,12 @@ public final class CurlMulti: Sendable {
         // libcurl keeps 4 per transfer added *now*, and closes an idle connection each time one comes back while few
         // are open: between bursts the pool shrinks, and every burst connects (TCP, and TLS) again.
         bilag_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, self.maxInFlight)
-        let thread = Thread { [self] in drive() }
-        thread.name = "bilag-http-\(name)"
+        let threadName = "bilag-http-\(name)"
+        let thread = Thread { [self] in
+            ThreadName.setForThisThread(threadName)
+            drive()
+        }
+        thread.name = threadName
         thread.start()
     }
 
