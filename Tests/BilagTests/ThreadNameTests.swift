@@ -1,20 +1,42 @@
+import BilagCore
 import BilagTestKit
 import Foundation
 import XCTest
 
 /// The daemon's threads carry their names for the system (`top -H`, `ps -L`, `perf`, `scripts/profile-touchless
-/// schedstat`), not only inside Foundation: an operator can tell the examination workers from the committing thread.
+/// schedstat`), not only inside Foundation: an operator can tell the committing thread, the claim thread and the
+/// examination workers apart.
 final class ThreadNameTests: XCTestCase {
-    func testTheExaminationWorkersAreNamedForTheSystem() throws {
+    func testTheDaemonsThreadsAreNamedForTheSystem() throws {
         let root = try TemporaryRoot()
         try root.configure(readiness: "rename", pollIntervalMs: 50)
+        let template = try InvoiceTemplate(corpus: "peppol-bis3/examples/base-example.xml")
+        for s in template.stamp(count: 1500, prefix: "NAMED") { try root.deliver(s.data, to: "peppol/\(s.number).xml") }
         let daemon = try root.start(["run"], environment: ["BILAG_WORKERS": "2"], label: "daemon")
         defer { daemon.kill(); _ = daemon.wait(timeout: 20) }
         func names() -> Set<String> {
             let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemon.pid)/task")) ?? []
             return Set(tasks.compactMap { try? String(contentsOfFile: "/proc/\(daemon.pid)/task/\($0)/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) })
         }
-        let wanted: Set<String> = ["bilag-examine-0", "bilag-examine-1"]
-        XCTAssertTrue(poll(timeout: 30, interval: 0.05) { wanted.isSubset(of: names()) }, "thread names: \(names().sorted())")
+        // While the first pass works through the Inbox: the committing thread and the claim thread, and the workers.
+        var seen = Set<String>()
+        let wanted: Set<String> = ["bilag-commit", "bilag-claim", "bilag-examine-0", "bilag-examine-1"]
+        XCTAssertTrue(poll(timeout: 60, interval: 0.005) { seen.formUnion(names()); return wanted.isSubset(of: seen) }, "thread names seen: \(seen.sorted())")
+    }
+
+    /// A thread that runs a pass for a while (a dispatch queue's, the process's first) gets its own name back after.
+    func testANameForAWhileIsGivenBack() {
+        let done = expectation(description: "thread")
+        let t = Thread {
+            ThreadName.setForThisThread("bilag-test-a")
+            let inside = ThreadName.during("bilag-test-b") { ThreadName.ofThisThread() }
+            XCTAssertEqual(inside, "bilag-test-b")
+            XCTAssertEqual(ThreadName.ofThisThread(), "bilag-test-a")
+            ThreadName.setForThisThread("a-name-longer-than-fifteen-bytes")
+            XCTAssertEqual(ThreadName.ofThisThread(), "a-name-longer-t", "the system keeps 15 bytes")
+            done.fulfill()
+        }
+        t.start()
+        wait(for: [done], timeout: 10)
     }
 }

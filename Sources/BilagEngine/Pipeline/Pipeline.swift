@@ -174,6 +174,11 @@ public final class Pipeline: @unchecked Sendable {
     /// `shouldStop` is asked between batches, so a stop request finishes the batches already claimed and no more.
     @discardableResult
     public func pass(shouldStop: () -> Bool = { false }) throws -> Int {
+        // The thread that runs a pass commits it: named so for the system while it does (`top -H`, `ps -L`).
+        try ThreadName.during("bilag-commit") { try claimExamineAndCommit(shouldStop: shouldStop) }
+    }
+
+    private func claimExamineAndCommit(shouldStop: () -> Bool) throws -> Int {
         defer { flushLog() }
         let log = logger, unclaimable = claimer.unclaimable
         let scanner = InboxScanner(inbox: config.inboxPath, channels: config.channels, defaultReadiness: config.defaultReadiness, firstSeen: firstSeen,
