@@ -24,7 +24,8 @@ final class ThreadNameTests: XCTestCase {
         XCTAssertTrue(poll(timeout: 60, interval: 0.005) { seen.formUnion(names()); return wanted.isSubset(of: seen) }, "thread names seen: \(seen.sorted())")
     }
 
-    /// A thread that runs a pass for a while (a dispatch queue's, the process's first) gets its own name back after.
+    /// A thread named for a while (as the thread that runs a pass is) gets its own name back after; a long name is cut
+    /// at 15 bytes, never inside a character.
     func testANameForAWhileIsGivenBack() {
         let done = expectation(description: "thread")
         let t = Thread {
@@ -34,6 +35,11 @@ final class ThreadNameTests: XCTestCase {
             XCTAssertEqual(ThreadName.ofThisThread(), "bilag-test-a")
             ThreadName.setForThisThread("a-name-longer-than-fifteen-bytes")
             XCTAssertEqual(ThreadName.ofThisThread(), "a-name-longer-t", "the system keeps 15 bytes")
+            ThreadName.setForThisThread("bilag-http-aøøø")
+            XCTAssertEqual(ThreadName.ofThisThread(), "bilag-http-aø", "cut before the character that does not fit")
+            let restored = ThreadName.during("bilag-commit") { ThreadName.ofThisThread() }
+            XCTAssertEqual(restored, "bilag-commit")
+            XCTAssertEqual(ThreadName.ofThisThread(), "bilag-http-aø")
             done.fulfill()
         }
         t.start()

@@ -83,10 +83,15 @@ final class ValidationSyntaxTests: XCTestCase {
         }
         var changed = twice(text, #"<cbc:PayableAmount [^<]*</cbc:PayableAmount>"#)
         changed = twice(changed, #"<cac:Country>[\s\S]*?</cac:Country>"#)
+        // The buyer's country too: the first after the buyer's party begins.
+        if let buyer = changed.range(of: "<cac:AccountingCustomerParty>") {
+            changed = String(changed[..<buyer.lowerBound]) + twice(String(changed[buyer.lowerBound...]), #"<cac:Country>[\s\S]*?</cac:Country>"#)
+        }
         changed = twice(changed, #"<cbc:PriceAmount [^<]*</cbc:PriceAmount>"#)
         XCTAssertEqual(try repeatedFindings(changed), [
             "repeated cac:LegalMonetaryTotal/cbc:PayableAmount",
             "repeated cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country",
+            "repeated cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country",
             "repeated-peppol cac:Price/cbc:PriceAmount",
         ])
     }
