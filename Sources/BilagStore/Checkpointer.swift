@@ -117,10 +117,10 @@ final class Checkpointer: @unchecked Sendable {
         if !started {
             started = true
             let t = Thread { [self] in
-                ThreadName.setForThisThread("bilag-checkpoint")
+                ThreadName.setForThisThread("bilag-wal")
                 run()
             }
-            t.name = "bilag-checkpoint"
+            t.name = "bilag-wal"
             t.start()
         }
         condition.signal()

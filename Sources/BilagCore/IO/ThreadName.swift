@@ -1,7 +1,7 @@
 import Foundation
 
 /// Names the calling thread for the system, so `top -H`, `ps -L`, `perf` and `/proc/PID/task/*/comm` tell bilag's
-/// threads apart (`bilag-commit`, `bilag-examine-0`, `bilag-claim`). Foundation's `Thread.name` set before `start()`
+/// threads apart (`bilag-commit`, `bilag-examine-0`, `bilag-claim`, `bilag-wal`, `http-health`). Foundation's `Thread.name` set before `start()`
 /// stays inside Foundation on Linux. The name is written to `/proc/thread-self/comm` (what `pthread_setname_np` does,
 /// which Swift's Glibc module does not offer); the system keeps 15 bytes of it, cut here at a character's boundary.
 /// Best effort: a thread left unnamed still works.
