@@ -12,12 +12,13 @@ extension BookedInvoice {
     /// journal writer's encoder writes it; nil where the encoder decides.
     public func journalFileLine(seq: Int64) -> String? { json(seq: seq) }
 
+    /// The bytes of the `sha256` key as the line writes it, made once (`journalFileLine(seq:stored:)` looks for them).
+    static let sha256Key: [UInt8] = Array(#","sha256":""#.utf8)
+
     /// The same line made from `stored`, this booking's line as its hand writer wrote it (`jsonLine`, as
     /// `Store.handoff` keeps it): `"seq":N` put in before `"sha256"`, its place among the sorted keys, rather than the
     /// whole line written again. (Inside a JSON string a quote is always escaped, so `,"sha256":"` is a key; the last
     /// one is the top-level key, as only strings follow it.) Written in full where the booking has no SHA-256.
-    static let sha256Key: [UInt8] = Array(#","sha256":""#.utf8)
-
     public func journalFileLine(seq: Int64, stored: String) -> String? {
         guard sha256 != nil else { return json(seq: seq) }
         var stored = stored

@@ -116,12 +116,7 @@ final class Checkpointer: @unchecked Sendable {
     private func startCopying() {
         if !started {
             started = true
-            let t = Thread { [self] in
-                ThreadName.setForThisThread("bilag-wal")
-                run()
-            }
-            t.name = "bilag-wal"
-            t.start()
+            ThreadName.start("bilag-wal") { [self] in run() }
         }
         condition.signal()
     }

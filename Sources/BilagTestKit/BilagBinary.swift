@@ -230,6 +230,12 @@ public final class BilagProcess: Sendable {
         return nil
     }
 
+    /// The names the system has for the process's threads now (`/proc/PID/task/*/comm`).
+    public func threadNames() -> [String] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.compactMap { try? String(contentsOfFile: "/proc/\(pid)/task/\($0)/comm", encoding: .utf8).trimmingCharacters(in: .newlines) }
+    }
+
     static func read(_ path: String) -> String {
         FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }

@@ -207,9 +207,7 @@ final class HTTPRobotTests: XCTestCase {
         try S.med("M1", note: "CPR 010190-1234", amount: "405.00").xml.write(toFile: w.root + "/Inbox/test/m1.xml", atomically: true, encoding: .utf8)
         XCTAssertTrue(try poll(timeout: 30, interval: 0.2) { try healthOK() == 2 }, "the lookup and the write-back: \(String(describing: try? healthOK()))")
         // Each HTTP connector's thread is named for the system (`top -H`): http-NAME.
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemon.pid)/task")) ?? []).compactMap {
-            try? String(contentsOfFile: "/proc/\(daemon.pid)/task/\($0)/comm", encoding: .utf8).trimmingCharacters(in: .newlines)
-        }
+        let names = daemon.threadNames()
         XCTAssertTrue(names.contains("http-health"), "thread names: \(names.sorted())")
 
         daemon.send(SIGHUP)

@@ -14,10 +14,7 @@ final class ThreadNameTests: XCTestCase {
         for s in template.stamp(count: 1500, prefix: "NAMED") { try root.deliver(s.data, to: "peppol/\(s.number).xml") }
         let daemon = try root.start(["run"], environment: ["BILAG_WORKERS": "2"], label: "daemon")
         defer { daemon.kill(); _ = daemon.wait(timeout: 20) }
-        func names() -> Set<String> {
-            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemon.pid)/task")) ?? []
-            return Set(tasks.compactMap { try? String(contentsOfFile: "/proc/\(daemon.pid)/task/\($0)/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) })
-        }
+        func names() -> Set<String> { Set(daemon.threadNames()) }
         // While the first pass works through the Inbox: the committing thread and the claim thread, and the workers.
         var seen = Set<String>()
         let wanted: Set<String> = ["bilag-commit", "bilag-claim", "bilag-examine-0", "bilag-examine-1"]

@@ -329,12 +329,7 @@ public final class Pipeline: @unchecked Sendable {
         init(name: String, _ body: @escaping () throws -> T) {
             self.body = body
             done.enter()
-            let t = Thread { [self] in
-                ThreadName.setForThisThread(name)
-                run()
-            }
-            t.name = name
-            t.start()
+            ThreadName.start(name) { [self] in run() }
         }
 
         private func run() {

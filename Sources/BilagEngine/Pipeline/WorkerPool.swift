@@ -22,12 +22,7 @@ final class WorkerPool: @unchecked Sendable {
         width = max(1, threads)
         self.nice = Int32(max(0, min(19, nice)))
         for i in 0..<width {
-            let t = Thread { [self] in
-                ThreadName.setForThisThread("\(name)-\(i)")
-                work()
-            }
-            t.name = "\(name)-\(i)"
-            t.start()
+            ThreadName.start("\(name)-\(i)") { [self] in work() }
         }
     }
 

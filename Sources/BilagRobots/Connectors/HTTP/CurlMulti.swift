@@ -82,13 +82,8 @@ public final class CurlMulti: Sendable {
         // libcurl keeps 4 per transfer added *now*, and closes an idle connection each time one comes back while few
         // are open: between bursts the pool shrinks, and every burst connects (TCP, and TLS) again.
         bilag_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, self.maxInFlight)
-        let threadName = "http-\(name)"   // the system keeps 15 bytes: room for the connector's name
-        let thread = Thread { [self] in
-            ThreadName.setForThisThread(threadName)
-            drive()
-        }
-        thread.name = threadName
-        thread.start()
+        // The system keeps 15 bytes of a thread's name: room for the connector's.
+        ThreadName.start("http-\(name)") { [self] in drive() }
     }
 
     /// Transfers open now, and the most ever open at once.
