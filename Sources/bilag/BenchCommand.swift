@@ -139,6 +139,7 @@ struct BenchCommand: ParsableCommand {
                     out.line("  \(kind): " + outcomes.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
                 }
                 out.line("  decided ahead on the workers: \(r.decidedAhead["confirmed"] ?? 0) taken at commit, \(r.decidedAhead["redone"] ?? 0) decided again (what they read had changed)")
+                out.line("  " + AllocatorTuning.describe(AllocatorTuning.atStart, environment: ProcessInfo.processInfo.environment))
                 for m in r.mismatches { out.line("  MISMATCH \(m)") }
             }
             if r.asExpected != r.invoices { throw ExitStatus.checkFailed.code }

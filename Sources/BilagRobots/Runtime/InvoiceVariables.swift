@@ -96,6 +96,7 @@ public enum InvoiceVariables {
             record.reserveCapacity(mask.bits == ~0 ? keys.count : mask.bits.nonzeroBitCount)
         }
 
+        @inline(__always)
         mutating func put(_ key: String, _ value: @autoclosure () -> Value) {
             assert(keys[position] == key, "\(key) out of order")
             if mask.has(position) { record[key] = value() }
