@@ -130,7 +130,7 @@ public final class BilagProcess: Sendable {
 
         var env = ProcessInfo.processInfo.environment
         // The child sees only the settings the test gives it.
-        for key in env.keys where key.hasPrefix("BILAG_") || key == "NOTIFY_SOCKET" || key.hasPrefix("WATCHDOG_") || key == "GLIBC_TUNABLES" { env[key] = nil }
+        for key in env.keys where key.hasPrefix("BILAG_") || key == "NOTIFY_SOCKET" || key.hasPrefix("WATCHDOG_") || key == "GLIBC_TUNABLES" || key.hasPrefix("MALLOC_") { env[key] = nil }
         for (k, v) in environment { env[k] = v }
 
         var fa = posix_spawn_file_actions_t()

@@ -3,18 +3,20 @@ import Foundation
 import Glibc
 #endif
 
-/// How bilag asks glibc's allocator to keep memory it has freed, rather than hand it back to the system and ask for it
-/// again moments later.
+/// How bilag asks glibc's allocator to give each thread's arena room up front, rather than grow it a few pages at a
+/// time.
 ///
 /// Each of bilag's busy threads (the committing thread, the examination workers, the Outbox's) allocates from an arena
-/// of its own. By default glibc gives an arena's free top back to the system as soon as it exceeds 128 KiB, and grows
-/// it again a page range at a time: every batch of invoices shrank and regrew each arena, some 1.3 `mprotect` calls
-/// and their page faults per invoice (`scripts/profile-touchless 2000 strace`). With 16 MiB kept at the top of each
-/// arena and 64 MiB of free top tolerated before trimming, a month calls `mprotect` a handful of times
-/// (`bilag bench --touchless 8000`: about 6 % less CPU, a few MiB more resident).
+/// of its own. By default glibc makes a new arena usable only as far as it is used, and grows it with an `mprotect`
+/// call each time it is used further: over a month the arenas grew by some 2,600 such calls per 2,000 invoices
+/// (`scripts/profile-touchless 2000 strace`), each with the kernel's work around it. With `top_pad` at 16 MiB a new
+/// arena starts with 16 MiB usable, which is more than a thread holds at once for ordinary invoices: a month then calls
+/// `mprotect` a handful of times. Pages are resident only once used, and an arena that grew past its 16 MiB for a large
+/// invoice is trimmed back as before, down to what is in use plus the 16 MiB (`bilag bench --touchless 8000`: about
+/// 1 % less CPU, a few MiB more resident).
 ///
-/// An operator who tunes the allocator through `GLIBC_TUNABLES` (any `glibc.malloc.*` setting) keeps their own tuning:
-/// nothing is set then.
+/// An operator who tunes the allocator (`GLIBC_TUNABLES` with a `glibc.malloc.` setting, or one of glibc's `MALLOC_`
+/// variables such as `MALLOC_ARENA_MAX` or `MALLOC_TOP_PAD_`) keeps their own tuning: nothing is set then.
 public enum AllocatorTuning {
     public struct Setting: Equatable, Sendable {
         /// The tunable's name, as `GLIBC_TUNABLES` spells it after `glibc.malloc.`.
@@ -22,18 +24,16 @@ public enum AllocatorTuning {
         public let bytes: Int
     }
 
-    /// What `apply` sets, in this order.
-    public static let settings = [
-        Setting(name: "top_pad", bytes: 16 << 20),
-        Setting(name: "trim_threshold", bytes: 64 << 20),
-    ]
+    /// What `apply` sets.
+    public static let settings = [Setting(name: "top_pad", bytes: 16 << 20)]
 
     /// What was applied for this process, once, when first read (`bilag` reads it first thing).
     public static let atStart: [Setting] = apply(environment: ProcessInfo.processInfo.environment)
 
-    /// Whether the operator tuned the allocator: `GLIBC_TUNABLES` names a `glibc.malloc.` setting.
+    /// Whether the operator tuned the allocator: `GLIBC_TUNABLES` names a `glibc.malloc.` setting, or a `MALLOC_`
+    /// variable is set.
     public static func operatorTuned(_ environment: [String: String]) -> Bool {
-        environment["GLIBC_TUNABLES"]?.contains("glibc.malloc.") == true
+        environment["GLIBC_TUNABLES"]?.contains("glibc.malloc.") == true || environment.keys.contains { $0.hasPrefix("MALLOC_") }
     }
 
     /// Sets `settings` for the whole process, unless the operator tuned the allocator; the settings applied.
@@ -42,11 +42,11 @@ public enum AllocatorTuning {
     public static func apply(environment: [String: String]) -> [Setting] {
         guard !operatorTuned(environment) else { return [] }
         // `mallopt` and its options are in glibc's <malloc.h>, which Swift's Glibc module does not bring in: the
-        // function is found by name (nil on a C library without it), the options are glibc's stable values.
+        // function is found by name (nil on a C library without it), the option is glibc's stable value.
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return [] }
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return [] }   // RTLD_DEFAULT
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        let options: [String: Int32] = ["trim_threshold": -1, "top_pad": -2]   // M_TRIM_THRESHOLD, M_TOP_PAD
+        let options: [String: Int32] = ["top_pad": -2]   // M_TOP_PAD
         var applied: [Setting] = []
         for s in settings {
             if let option = options[s.name], mallopt(option, Int32(clamping: s.bytes)) == 1 { applied.append(s) }
@@ -56,7 +56,7 @@ public enum AllocatorTuning {
 
     /// One line for a benchmark's report: what the figures were measured with.
     public static func describe(_ applied: [Setting], environment: [String: String]) -> String {
-        if operatorTuned(environment) { return "allocator: as GLIBC_TUNABLES sets it" }
+        if operatorTuned(environment) { return "allocator: as the operator's GLIBC_TUNABLES or MALLOC_ variables set it" }
         if applied.isEmpty { return "allocator: the system's defaults" }
         return "allocator: " + applied.map { "\($0.name) \($0.bytes >> 20) MiB" }.joined(separator: ", ")
     }
