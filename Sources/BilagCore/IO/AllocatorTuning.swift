@@ -13,7 +13,7 @@ import Glibc
 /// arena starts with 16 MiB usable, which is more than a thread holds at once for ordinary invoices: a month then calls
 /// `mprotect` a handful of times. Pages are resident only once used, and an arena that grew past its 16 MiB for a large
 /// invoice is trimmed back as before, down to what is in use plus the 16 MiB (`bilag bench --touchless 8000`: about
-/// 1 % less CPU, a few MiB more resident).
+/// 1 % less CPU, the same peak resident memory).
 ///
 /// An operator who tunes the allocator (`GLIBC_TUNABLES` with a `glibc.malloc.` setting, or one of glibc's `MALLOC_`
 /// variables such as `MALLOC_ARENA_MAX` or `MALLOC_TOP_PAD_`) keeps their own tuning: nothing is set then.
