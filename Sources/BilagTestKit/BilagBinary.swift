@@ -233,7 +233,8 @@ public final class BilagProcess: Sendable {
     /// The names the system has for the process's threads now (`/proc/PID/task/*/comm`).
     public func threadNames() -> [String] {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        return tasks.compactMap { try? String(contentsOfFile: "/proc/\(pid)/task/\($0)/comm", encoding: .utf8).trimmingCharacters(in: .newlines) }
+        // (A thread that ended meanwhile reads as nothing.)
+        return tasks.map { Self.read("/proc/\(pid)/task/\($0)/comm").trimmingCharacters(in: .newlines) }.filter { !$0.isEmpty }
     }
 
     static func read(_ path: String) -> String {

@@ -22,10 +22,12 @@ public enum AllocatorTuning {
         /// The tunable's name, as `GLIBC_TUNABLES` spells it after `glibc.malloc.`.
         public let name: String
         public let bytes: Int
+        /// Its option for `mallopt`: glibc's stable value of the macro in <malloc.h>.
+        let option: Int32
     }
 
     /// What `apply` sets.
-    public static let settings = [Setting(name: "top_pad", bytes: 16 << 20)]
+    public static let settings = [Setting(name: "top_pad", bytes: 16 << 20, option: -2)]   // M_TOP_PAD
 
     /// What was applied for this process, once, when first read (`bilag` reads it first thing).
     public static let atStart: [Setting] = apply(environment: ProcessInfo.processInfo.environment)
@@ -42,16 +44,11 @@ public enum AllocatorTuning {
     public static func apply(environment: [String: String]) -> [Setting] {
         guard !operatorTuned(environment) else { return [] }
         // `mallopt` and its options are in glibc's <malloc.h>, which Swift's Glibc module does not bring in: the
-        // function is found by name (nil on a C library without it), the option is glibc's stable value.
+        // function is found by name (nil on a C library without it), the options are glibc's stable values.
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return [] }   // RTLD_DEFAULT
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        let options: [String: Int32] = ["top_pad": -2]   // M_TOP_PAD
-        var applied: [Setting] = []
-        for s in settings {
-            if let option = options[s.name], mallopt(option, Int32(clamping: s.bytes)) == 1 { applied.append(s) }
-        }
-        return applied
+        return settings.filter { mallopt($0.option, Int32(clamping: $0.bytes)) == 1 }
     }
 
     /// One line for a benchmark's report: what the figures were measured with.

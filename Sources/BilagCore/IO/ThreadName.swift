@@ -9,6 +9,7 @@ public enum ThreadName {
     static let maxBytes = 15
 
     public static func setForThisThread(_ name: String) {
+        if name.utf8.count <= maxBytes { Thread.current.name = name; return }
         var cut = "", bytes = 0
         for scalar in name.unicodeScalars {
             bytes += UTF8.width(scalar)
@@ -24,7 +25,7 @@ public enum ThreadName {
     /// Runs `body` with the calling thread named `name`, then gives it back its name: for work run on a thread that is
     /// not bilag's own (a dispatch queue's, the process's first).
     public static func during<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
-        let before = Thread.current.name
+        let before = ofThisThread()
         setForThisThread(name)
         defer { if let before { Thread.current.name = before } }
         return try body()

@@ -6,7 +6,10 @@ extension Value: CustomStringConvertible {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
         case .number(let n): return n.description
-        case .string(let s): return Value.quoted(s)
+        case .string(let s):
+            var out = ""
+            Value.appendQuoted(s, to: &out)
+            return out
         case .date(let d): return d.description
         case .list, .record:
             // Written into one string (a trace shows every record a lookup found), not joined from one per element.
@@ -36,11 +39,9 @@ extension Value: CustomStringConvertible {
                 field.value.write(to: &out)
             }
             out += "}"
-        case .string(let s) where !Value.needsEscapes(s):
+        case .string(let s):
             // Quoted straight into `out` (a trace shows every text a lookup found), not made a string of its own first.
-            out += "\""
-            out += s
-            out += "\""
+            Value.appendQuoted(s, to: &out)
         default:
             out += description
         }
@@ -56,23 +57,23 @@ extension Value: CustomStringConvertible {
         }
     }
 
-    /// Whether `s` holds a character `quoted` escapes (`"`, `\`, a line break or a tab).
-    static func needsEscapes(_ s: String) -> Bool { s.utf8.contains { $0 == 0x22 || $0 == 0x5C || $0 == 0x0A || $0 == 0x09 } }
-
-    /// `s` in double quotes with `"`, `\` and line breaks escaped, as an expression would write it.
-    static func quoted(_ s: String) -> String {
-        // Most texts hold nothing to escape: quoted whole, not scalar by scalar (a trace quotes every text it shows).
-        if !needsEscapes(s) { return "\"" + s + "\"" }
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default: out.unicodeScalars.append(c)
+    /// Appends `s` in double quotes with `"`, `\`, line breaks and tabs escaped, as an expression would write it.
+    static func appendQuoted(_ s: String, to out: inout String) {
+        out += "\""
+        // Most texts hold nothing to escape: appended whole, not scalar by scalar (a trace quotes every text it shows).
+        if !s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 == 0x0A || $0 == 0x09 }) {
+            out += s
+        } else {
+            for c in s.unicodeScalars {
+                switch c {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\t": out += "\\t"
+                default: out.unicodeScalars.append(c)
+                }
             }
         }
-        return out + "\""
+        out += "\""
     }
 }
