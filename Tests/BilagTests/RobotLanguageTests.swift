@@ -384,6 +384,27 @@ final class RobotLanguageTests: XCTestCase {
         XCTAssertEqual(try parse("a + b").evaluate(in: values), 3)
     }
 
+    /// A robot's environment is the invoice's values with its tables and its steps' results set on top, without a
+    /// copy of the invoice's values: a name set on top shadows the invoice's name of that spelling, a name set again
+    /// takes the new value, and an environment made from it by `adding` leaves it as it was.
+    func testNamesSetOnTopOfTheInvoicesValues() throws {
+        var env = Environment(["invoice": ["amount": 10], "seller": ["cvr": "12345678"]])
+        env.set("limit", 5)
+        env.set("invoice", ["amount": 99])
+        env.set("limit", 7)
+        XCTAssertEqual(env["limit"], 7)
+        XCTAssertEqual(try parse("invoice.amount + limit").evaluate(in: env), 106)
+        XCTAssertEqual(try parse("seller.cvr").evaluate(in: env), "12345678")
+        XCTAssertEqual(env.values, ["invoice": ["amount": 99], "seller": ["cvr": "12345678"], "limit": 7])
+        let more = env.adding("limit", 1).adding("extra", true)
+        XCTAssertEqual(more["limit"], 1)
+        XCTAssertEqual(more["extra"], true)
+        XCTAssertEqual(env["limit"], 7)
+        XCTAssertNil(env["extra"])
+        XCTAssertNil(env["nothing"])
+        assertRuntimeError("nothing + 1", column: 5, "no value was given for `nothing`", env)
+    }
+
     // MARK: evaluation
 
     func testDecimalExactness() {

@@ -1,25 +1,43 @@
 /// The values of the names an expression may use, for one invoice.
+///
+/// Two layers: the invoice's values, shared by every robot that looks at the invoice and never copied, and the few
+/// names set on top of them (a robot's tables, its steps' results), which shadow a name of the first layer. A robot's
+/// environment is then made without copying the invoice's values (a hashed table of some fifteen names, copied for
+/// each robot at each invoice), and a step's result is set without hashing; the names set on top are a handful, found
+/// by comparing them (a name of up to 15 bytes compares as two words).
 public struct Environment: Sendable {
-    /// Every name and its value.
-    public private(set) var values: [String: Value]
+    /// The first layer: the invoice's values.
+    private let base: [String: Value]
+    /// The names set on top of `base`, each once, in the order they were first set.
+    private var set: [(name: String, value: Value)] = []
 
     /// An environment with these values.
     public init(_ values: [String: Value] = [:]) {
-        self.values = values
+        base = values
+    }
+
+    /// Every name and its value.
+    public var values: [String: Value] {
+        var all = base
+        for (n, v) in set { all[n] = v }
+        return all
     }
 
     /// This environment with `name` set to `value`.
     public func adding(_ name: String, _ value: Value) -> Environment {
         var copy = self
-        copy.values[name] = value
+        copy.set(name, value)
         return copy
     }
 
-    /// Sets `name` to `value` in place (a step's result: no copy of every other name, as `adding` makes).
+    /// Sets `name` to `value` in place (a step's result).
     public mutating func set(_ name: String, _ value: Value) {
-        values[name] = value
+        if let i = set.firstIndex(where: { $0.name == name }) { set[i].value = value } else { set.append((name, value)) }
     }
 
     /// The value of `name`, if set.
-    public subscript(name: String) -> Value? { values[name] }
+    public subscript(name: String) -> Value? {
+        for entry in set where entry.name == name { return entry.value }
+        return base[name]
+    }
 }

@@ -14,7 +14,7 @@ struct Evaluator {
         case .literal(let v):
             return v
         case .variable(let name):
-            guard let v = env.values[name] else { throw error("no value was given for `\(name)`", at: n.offset) }
+            guard let v = env[name] else { throw error("no value was given for `\(name)`", at: n.offset) }
             return v
         case .field(let base, let name):
             return try field(name, of: try value(base), at: n)

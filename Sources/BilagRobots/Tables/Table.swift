@@ -53,7 +53,7 @@ public struct Table: Sendable {
     /// effective-dated or there is no date).
     public func columnValues(on date: LocalDate?) -> Value {
         guard let effective, let date else { return columnValues }
-        let key = "\(date)|\(effective.from)|\(effective.to ?? "")"
+        let key = InForceKey(date: date, from: effective.from, to: effective.to)
         if let hit = inForceByDate.value(key) { return hit }
         let inForce = rows.filter { self.inForce($0, on: date) }
         var rec: [String: Value] = [:]
@@ -63,7 +63,14 @@ public struct Table: Sendable {
     }
 
     /// `columnValues(on:)` per date (a month of invoices has a few dozen dates; every decision asks).
-    private let inForceByDate = ComputedCache<Value>(limit: 1024)
+    private let inForceByDate = ComputedCache<InForceKey, Value>(limit: 1024)
+
+    /// A date with the columns that bound a row's validity (a copy of a table may be given other ones).
+    struct InForceKey: Hashable, Sendable {
+        let date: LocalDate
+        let from: String
+        let to: String?
+    }
 
     /// The date the rows must be in force on for this invoice (`effectiveOn` evaluated), or nil.
     public func validityDate(in env: Environment) -> LocalDate? {
