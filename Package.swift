@@ -25,9 +25,11 @@ let package = Package(
         .target(name: "BilagFormats", dependencies: ["BilagCore", "CLibXML2"]),
         // Business rules per profile (EN 16931, PEPPOL BIS 3, EHF, OIOUBL).
         .target(name: "BilagValidation", dependencies: ["BilagCore"]),
+        // The one SQLite setting made before the first connection opens (`sqlite3_config` is variadic: C only).
+        .target(name: "CSQLiteConfig", linkerSettings: [.linkedLibrary("sqlite3")]),
         // Durable state: invoices, outcomes, events, journal entries (SQLite via GRDB).
         .target(name: "BilagStore", dependencies: [
-            "BilagCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            "BilagCore", "CSQLiteConfig", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // Inbox watching, readiness rules and the atomic claim.
         .target(name: "BilagIntake", dependencies: [

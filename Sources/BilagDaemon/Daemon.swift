@@ -1,5 +1,6 @@
 import BilagCore
 import BilagEngine
+import BilagStore
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -41,7 +42,8 @@ public enum Daemon {
         var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)
         groupConfig.gracefulShutdownSignals = [.sigterm, .sigint]
         let group = ServiceGroup(configuration: groupConfig)
-        logger.notice("bilag started", metadata: ["root": "\(config.root)", "state": "\(config.statePath)", "workers": "\(config.effectiveWorkers)"])
+        logger.notice("bilag started", metadata: ["root": "\(config.root)", "state": "\(config.statePath)", "workers": "\(config.effectiveWorkers)",
+                                                  "sqlite_memory_statistics": "\(SQLiteTuning.memoryStatisticsOff ? "off" : "on")"])
         try await group.run()
         notifier.notify("STOPPING=1")
         logger.notice("bilag stopped")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BilagBench
 import BilagCore
+import BilagStore
 import BilagEngine
 import Foundation
 
@@ -140,6 +141,7 @@ struct BenchCommand: ParsableCommand {
                 }
                 out.line("  decided ahead on the workers: \(r.decidedAhead["confirmed"] ?? 0) taken at commit, \(r.decidedAhead["redone"] ?? 0) decided again (what they read had changed)")
                 out.line("  " + AllocatorTuning.describe(AllocatorTuning.atStart, environment: ProcessInfo.processInfo.environment))
+                out.line("  " + SQLiteTuning.describe(SQLiteTuning.memoryStatisticsOff))
                 for m in r.mismatches { out.line("  MISMATCH \(m)") }
             }
             if r.asExpected != r.invoices { throw ExitStatus.checkFailed.code }

@@ -22,6 +22,7 @@ struct Bilag: AsyncParsableCommand {
     /// Parses and runs the command; every error leaves with one of the documented exit codes (`ExitStatus`).
     static func main() async {
         _ = AllocatorTuning.atStart
+        _ = SQLiteTuning.memoryStatisticsOff
         do {
             var command = try parseAsRoot(StateFlag.normalised(Array(CommandLine.arguments.dropFirst())))
             if var async = command as? AsyncParsableCommand { try await async.run() } else { try command.run() }
