@@ -32,12 +32,22 @@ public struct Environment: Sendable {
 
     /// Sets `name` to `value` in place (a step's result).
     public mutating func set(_ name: String, _ value: Value) {
-        if let i = set.firstIndex(where: { $0.name == name }) { set[i].value = value } else { set.append((name, value)) }
+        if let i = set.firstIndex(where: { Self.same($0.name, name) }) { set[i].value = value } else { set.append((name, value)) }
     }
 
     /// The value of `name`, if set.
     public subscript(name: String) -> Value? {
-        for entry in set where entry.name == name { return entry.value }
+        // The latest first: a step mostly reads what the steps just before it set.
+        var i = set.count
+        while i > 0 {
+            i -= 1
+            if Self.same(set[i].name, name) { return set[i].value }
+        }
         return base[name]
     }
+
+    /// Whether two names are spelled alike; names of different lengths (most of those compared) are told apart by
+    /// their lengths alone, without the general comparison of texts.
+    @inline(__always)
+    static func same(_ a: String, _ b: String) -> Bool { a.utf8.count == b.utf8.count && a == b }
 }
