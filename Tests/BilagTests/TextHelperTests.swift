@@ -88,6 +88,57 @@ final class TextHelperTests: XCTestCase {
         XCTAssertEqual(DecimalText.format(Decimal(sign: .minus, exponent: -3, significand: 5), scale: 2), "-0.005")
     }
 
+    /// Amounts compare as Foundation compares their values, on the fast path (both fit 64 bits) and off it.
+    func testAmountsCompareAsTheirDecimalValues() {
+        var values: [Decimal] = [0, -0, 1, -1, Decimal(UInt64.max), -Decimal(UInt64.max), Decimal(UInt64.max) * 10, Decimal(string: "1e30")!,
+                                 Decimal(string: "-1e-30")!, Decimal(sign: .plus, exponent: 3, significand: 12), Decimal(sign: .plus, exponent: 0, significand: 12000),
+                                 Decimal(string: "12000.000")!, Decimal(string: "0.001")!, Decimal(string: "0.0010")!, Decimal.nan]
+        var seed: UInt64 = 99
+        for _ in 0..<600 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let significand = seed >> (seed % 50)
+            values.append(Decimal(sign: seed & 1 == 0 ? .plus : .minus, exponent: Int(seed >> 58) - 40 + Int(seed >> 52 & 0x3F) % 20, significand: Decimal(significand)))
+        }
+        for a in values {
+            for b in values.prefix(80) {
+                let x = Amount(a), y = Amount(b)
+                if a.isNaN || b.isNaN { continue }
+                XCTAssertEqual(Amount.compare(x, y), a < b ? -1 : (a == b ? 0 : 1), "\(a) vs \(b)")
+                XCTAssertEqual(x < y, a < b, "\(a) < \(b)")
+                XCTAssertEqual(x == y, a == b, "\(a) == \(b)")
+            }
+            if !a.isNaN { XCTAssertEqual(Amount(a).isNegative, a < 0, "\(a)") }
+        }
+    }
+
+    /// `parseWithScale` reads `[+-]digits[.digits]` between XML whitespace, as Foundation reads the same digits, with the
+    /// number of decimals written; anything else is nil (no exponent, no other digits, no inner space).
+    func testDecimalParseReadsTheWrittenFormOnly() {
+        let posix = Locale(identifier: "en_US_POSIX")
+        var valid = ["0", "-0", "+0", "0.00", "100.50", " 1717.70\n", "\t-343.54 ", "5.", ".5", "-.25", "007.100",
+                     "18446744073709551615", "18446744073709551616", "123456789012345678901234567890.12345678",
+                     "0.000000000000000000000000000001", "99999999999999999999999999999999999999"]
+        var seed: UInt64 = 7
+        for _ in 0..<2000 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let whole = String(seed >> 40), decimals = Int(seed >> 61)
+            let part = String(String(seed % 1_000_000_007).prefix(decimals))
+            let sign = ["", "-", "+"][Int(seed >> 20) % 3], pad = [" ", "", "\r\n", "\t"][Int(seed >> 30) % 4]
+            valid.append(pad + sign + whole + (decimals == 0 ? "" : "." + part) + pad)
+        }
+        for t in valid {
+            guard let (d, scale) = DecimalText.parseWithScale(t) else { XCTFail("refused \(t)"); continue }
+            let trimmed = t.trimmingCharacters(in: .whitespacesAndNewlines)
+            let unsigned = trimmed.hasPrefix("+") ? String(trimmed.dropFirst()) : trimmed
+            XCTAssertEqual(d, Decimal(string: unsigned, locale: posix), t)
+            XCTAssertEqual(scale, unsigned.firstIndex(of: ".").map { unsigned.distance(from: $0, to: unsigned.endIndex) - 1 } ?? 0, t)
+        }
+        for t in ["", " ", "-", "+", ".", "-.", "1.2.3", "1e5", "12a", "--1", "+-1", "1 2", "1,5", "\u{0663}", "１２", "0x10",
+                  "1234567890123456789012345678901234567890", "1.0000000000000000000000000000001"] {
+            XCTAssertNil(DecimalText.parseWithScale(t), t)
+        }
+    }
+
     /// The decision trace's hand-written JSON is byte for byte what the database's encoder writes, and falls back to
     /// the encoder for the texts it does not spell itself (control characters).
     func testTraceJSONEqualsTheEncoders() throws {

@@ -27,12 +27,22 @@ public struct Amount: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static func / (a: Amount, b: Amount) -> Amount { Amount(a.value / b.value) }
     public static prefix func - (a: Amount) -> Amount { Amount(-a.value, scale: a.scale) }
     public static func += (a: inout Amount, b: Amount) { a = a + b }
-    public static func < (a: Amount, b: Amount) -> Bool { a.value < b.value }
-    public static func == (a: Amount, b: Amount) -> Bool { a.value == b.value }
+    public static func < (a: Amount, b: Amount) -> Bool { compare(a, b) < 0 }
+    public static func == (a: Amount, b: Amount) -> Bool { compare(a, b) == 0 }
     public func hash(into h: inout Hasher) { h.combine(value) }
 
-    public var isNegative: Bool { value < 0 }
-    public var magnitude: Amount { value < 0 ? Amount(-value) : self }
+    /// Negative, zero or positive as `a` is less than, equal to or greater than `b`. Amounts as invoices write them
+    /// are compared as integers (`DecimalParts.compare`), not by Foundation, which normalizes both at each comparison.
+    public static func compare(_ a: Amount, _ b: Amount) -> Int {
+        if let c = DecimalParts.compare(a.value, b.value) { return c }
+        return a.value < b.value ? -1 : (a.value == b.value ? 0 : 1)
+    }
+
+    public var isNegative: Bool {
+        if let (negative, significand, _) = DecimalParts.read(value) { return negative && significand != 0 }
+        return value < 0
+    }
+    public var magnitude: Amount { isNegative ? Amount(-value) : self }
 
     /// Rounds to `scale` decimals, half away from zero (the rounding EN 16931 and the Schematron use).
     public func rounded(_ scale: Int = 2) -> Amount {
@@ -86,18 +96,29 @@ public enum DecimalText {
 
     /// Parses and also returns the number of decimals written.
     public static func parseWithScale(_ text: String) -> (Decimal, Int)? {
-        var utf8 = Substring(text).utf8[...]
-        while let f = utf8.first, isSpace(f) { utf8 = utf8.dropFirst() }
-        while let l = utf8.last, isSpace(l) { utf8 = utf8.dropLast() }
-        guard !utf8.isEmpty else { return nil }
+        var text = text
+        // Read through a pointer to the bytes: a `Substring`'s view costs an index check at each byte, and every
+        // amount of every invoice is read here (on the examination workers, and again from the robots' look-ups).
+        return text.withUTF8 { parseWithScale(bytes: $0) }
+    }
+
+    /// `parseWithScale` of UTF-8 bytes.
+    static func parseWithScale(bytes: UnsafeBufferPointer<UInt8>) -> (Decimal, Int)? {
+        var lo = 0, hi = bytes.count
+        while lo < hi, isSpace(bytes[lo]) { lo += 1 }
+        while hi > lo, isSpace(bytes[hi - 1]) { hi -= 1 }
+        guard lo < hi else { return nil }
         var negative = false
-        if utf8.first == UInt8(ascii: "-") { negative = true; utf8 = utf8.dropFirst() } else if utf8.first == UInt8(ascii: "+") { utf8 = utf8.dropFirst() }
+        if bytes[lo] == UInt8(ascii: "-") { negative = true; lo += 1 } else if bytes[lo] == UInt8(ascii: "+") { lo += 1 }
         var mantissa: UInt64 = 0
         var digits = 0
         var fraction = 0
         var seenPoint = false
         var overflow = false
-        for b in utf8 {
+        var i = lo
+        while i < hi {
+            let b = bytes[i]
+            i += 1
             if b == UInt8(ascii: ".") {
                 if seenPoint { return nil }
                 seenPoint = true
@@ -116,7 +137,7 @@ public enum DecimalText {
         // with such values: refuse them here, so hostile input becomes a finding, never a crash.
         if digits > 38 || fraction > 30 { return nil }
         if overflow {
-            let clean = String(decoding: utf8, as: UTF8.self)
+            let clean = String(decoding: UnsafeBufferPointer(rebasing: bytes[lo..<hi]), as: UTF8.self)
             guard let d = Decimal(string: clean, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
             return (negative ? -d : d, fraction)
         }
@@ -158,19 +179,38 @@ public enum DecimalText {
             exponent = 0
         }
         let fraction = -exponent
-        var digits = Array(String(significand).utf8)
-        if digits.count <= fraction { digits.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: fraction - digits.count + 1), at: 0) }
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count + max(scale, fraction) + 3)
-        if negative, significand != 0 { out.append(UInt8(ascii: "-")) }
-        out.append(contentsOf: digits[0..<(digits.count - fraction)])
-        let decimals = max(fraction, scale)
-        if decimals > 0 {
-            out.append(UInt8(ascii: "."))
-            out.append(contentsOf: digits[(digits.count - fraction)...])
-            if decimals > fraction { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: decimals - fraction)) }
+        // The significand's digits, least significant first (at most 20), written straight into the string: no
+        // intermediate string or arrays (every amount of every booking and trace is written here).
+        var reversed: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        return withUnsafeMutableBytes(of: &reversed) { digit -> String in
+            var n = 0
+            var m = significand
+            repeat {
+                digit[n] = UInt8(truncatingIfNeeded: m % 10) + UInt8(ascii: "0")
+                m /= 10
+                n += 1
+            } while m > 0
+            let sign = negative && significand != 0 ? 1 : 0
+            let decimals = max(fraction, scale)
+            let count = sign + max(n - fraction, 1) + (decimals > 0 ? 1 + decimals : 0)
+            return String(unsafeUninitializedCapacity: count) { out in
+                var i = 0
+                if sign == 1 { out[i] = UInt8(ascii: "-"); i += 1 }
+                if n > fraction {
+                    var k = n - 1
+                    while k >= fraction { out[i] = digit[k]; i += 1; k -= 1 }
+                } else {
+                    out[i] = UInt8(ascii: "0"); i += 1
+                }
+                if decimals > 0 {
+                    out[i] = UInt8(ascii: "."); i += 1
+                    var k = fraction - 1
+                    while k >= 0 { out[i] = k < n ? digit[k] : UInt8(ascii: "0"); i += 1; k -= 1 }
+                    for _ in 0..<(decimals - fraction) { out[i] = UInt8(ascii: "0"); i += 1 }
+                }
+                return i
+            }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
@@ -195,6 +235,29 @@ enum DecimalParts {
         }
         return true
     }()
+
+    /// Negative, zero or positive as `a` is less than, equal to or greater than `b`; nil when either does not fit
+    /// `read` (then Foundation compares). The magnitudes are brought to the smaller exponent; one that would pass
+    /// 64 bits on the way is the larger.
+    static func compare(_ a: Decimal, _ b: Decimal) -> Int? {
+        guard let (aNegative, aSignificand, aExponent) = read(a), let (bNegative, bSignificand, bExponent) = read(b) else { return nil }
+        let aSign = aSignificand == 0 ? 0 : (aNegative ? -1 : 1), bSign = bSignificand == 0 ? 0 : (bNegative ? -1 : 1)
+        if aSign != bSign { return aSign < bSign ? -1 : 1 }
+        if aSign == 0 { return 0 }
+        var x = aSignificand, y = bSignificand, ex = aExponent, ey = bExponent
+        while ex > ey {
+            let (r, o) = x.multipliedReportingOverflow(by: 10)
+            if o { return aSign }
+            x = r; ex -= 1
+        }
+        while ey > ex {
+            let (r, o) = y.multipliedReportingOverflow(by: 10)
+            if o { return -aSign }
+            y = r; ey -= 1
+        }
+        let m = x < y ? -1 : (x > y ? 1 : 0)
+        return aSign > 0 ? m : -m
+    }
 
     /// (negative, significand, exponent), or nil when the value is NaN, needs more than 64 bits, or the layout check failed.
     static func read(_ value: Decimal) -> (Bool, UInt64, Int)? {
