@@ -80,6 +80,10 @@ struct LexicalScan {
     func name(_ n: XMLTree.Node, is local: StaticString) -> Bool { tree.equals(n.nameStart, Int(n.nameLength), local) }
 
     /// The element `up` levels above the one being read is named `local`.
+    ///
+    /// This and the other helpers the mutating readers call are inlined: a call of a method of `self` from a mutating
+    /// one passes a copy of the whole scan (some 460 bytes, a `memcpy` at each call, a few at every leaf).
+    @inline(__always)
     func ancestor(_ up: Int, is local: StaticString) -> Bool {
         guard stack.count > up else { return false }
         return name(tree.nodes[Int(stack[stack.count - 1 - up])], is: local)
@@ -239,12 +243,14 @@ struct LexicalScan {
             || tree.equals(Int32(s), l, "PayableAmount")
     }
 
+    @inline(__always)
     func isUBLDate(_ n: XMLTree.Node) -> Bool {
         let s = n.nameStart, l = Int(n.nameLength)
         return tree.equals(s, l, "IssueDate") || tree.equals(s, l, "DueDate") || tree.equals(s, l, "TaxPointDate")
             || tree.equals(s, l, "StartDate") || tree.equals(s, l, "EndDate") || tree.equals(s, l, "ActualDeliveryDate")
     }
 
+    @inline(__always)
     func endsWith(_ n: XMLTree.Node, _ suffix: StaticString) -> Bool {
         let l = Int(n.nameLength), k = suffix.utf8CodeUnitCount
         guard l >= k else { return false }
