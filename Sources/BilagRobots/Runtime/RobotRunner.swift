@@ -14,13 +14,10 @@ public struct RobotRunner {
 
     /// The environment an invoice offers, with the robot's tables.
     public func environment(_ ctx: RobotContext) -> Environment {
-        guard !robot.tables.isEmpty else { return Environment(ctx.variables) }
-        var env = Environment(ctx.variables)
         // Each table as of the invoice's date, which the invoice's own values give (`validityDate`).
-        var tables: [(String, Value)] = []
-        tables.reserveCapacity(robot.tables.count)
-        for (n, t) in robot.tables { tables.append((n, t.effective == nil ? t.columnValues : t.columnValues(on: t.validityDate(in: env)))) }
-        for (n, v) in tables { env.set(n, v) }
+        let invoice = Environment(ctx.variables)
+        var env = invoice
+        for (n, t) in robot.tables { env.set(n, t.effective == nil ? t.columnValues : t.columnValues(on: t.validityDate(in: invoice))) }
         return env
     }
 
