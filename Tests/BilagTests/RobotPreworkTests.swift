@@ -49,6 +49,64 @@ final class RobotPreworkTests: XCTestCase {
         }
     }
 
+    /// The steps of a run that read the invoice alone are run on the worker (`RobotRunner.Beginning`), up to the first
+    /// that reads a case system, history or plans; the committing thread goes on from there. Decisions and traces are
+    /// those of a run from the start, whether the beginning ends the run (a missing CPR number, a credit note) or not,
+    /// and a robot whose first step reads plans has an empty beginning.
+    func testARunGoesOnFromItsBeginningMadeOnTheWorker() throws {
+        let w = try RobotWorld(today: "2026-12-20")
+        try w.addPlans(S.demoPlans)
+        let decider = try XCTUnwrap(w.pipeline.decider as? RobotDecider)
+        let invoices: [(String, ScenarioInvoice, String)] = [
+            ("rent", S.rent("R-11", note: "Lejer 150382-4455", contract: "L-2201-3", amount: "6700.00", date: "2026-11-01"), "lookup"),
+            ("rent credit note", S.rent("R-12", note: "Lejer 150382-4455", contract: "L-2201-3", amount: "6700.00", date: "2026-11-01", credit: true), "ended credit-note"),
+            ("certificate", S.med("M1", note: "Attest vedr. CPR 010190-1234", amount: "405.00"), "lookup"),
+            ("certificate without CPR", S.med("M2", note: "Attest", amount: "405.00"), "ended missing-cpr"),
+            ("plan", S.plan("EF-1", cvr: "12345666", ean: "5798000000117", amount: "8200.00", note: "Målepunkt 571313104400123456"), "plan"),
+        ]
+        for (i, (name, inv, stands)) in invoices.enumerated() {
+            var plain = try input(inv, id: "inv-\(i)")
+            let without = decider.decide(plain, connectors: decider.connectors, ahead: true)
+            plain.prework = decider.prework(plain)
+            let prework = try XCTUnwrap(plain.prework as? RobotPrework, name)
+            let live = try XCTUnwrap(prework.matched.firstIndex { $0.robot.mode != .shadow }, name)
+            let robot = prework.matched[live].robot
+            let beginning = try XCTUnwrap(prework.beginning(live), name)
+            XCTAssertEqual(beginning.trace.first?.step, "match", name)
+            if let ended = beginning.ended {
+                guard case let .deviation(reason, _) = ended.outcome else { return XCTFail("\(name): \(ended.outcome)") }
+                XCTAssertEqual("ended " + reason, stands, name)
+            } else {
+                // It stopped at the first step that reads more than the invoice, having run every step before it.
+                XCTAssertEqual(robot.steps[beginning.next].kind, stands, name)
+                XCTAssertTrue(robot.steps[..<beginning.next].allSatisfy(RobotRunner.readsOnlyTheRun), name)
+                XCTAssertEqual(beginning.trace.count, beginning.next + 1, name)
+            }
+            if name == "rent" { XCTAssertEqual(beginning.next, 6, "require, check, extract, require, require, check: then the lookup") }
+            if name == "plan" { XCTAssertEqual(beginning.next, 0) }
+            XCTAssertEqual(Self.shape(decider.decide(plain, connectors: decider.connectors, ahead: true)), Self.shape(without), name)
+        }
+    }
+
+    /// A run with a stop an operator accepted goes on past that stop; a beginning made ahead did not know of it, so
+    /// such a run starts from the first step, and goes past the stop the beginning ended with.
+    func testARunWithAnAcceptedStopDoesNotTakeTheBeginning() throws {
+        let w = try RobotWorld(today: "2026-12-20")
+        let decider = try XCTUnwrap(w.pipeline.decider as? RobotDecider)
+        let inv = try input(S.med("M2", note: "Attest", amount: "405.00"), id: "inv-1")
+        let prework = try XCTUnwrap(decider.prework(inv) as? RobotPrework)
+        let (robot, env) = try XCTUnwrap(prework.matched.first)
+        let beginning = try XCTUnwrap(prework.beginning(0))
+        guard case .deviation("missing-cpr", _) = beginning.ended?.outcome else { return XCTFail("\(String(describing: beginning.ended?.outcome))") }
+        var ctx = RobotContext(invoiceID: "inv-1", channel: "test", invoice: inv.invoice, today: prework.today, connectors: decider.connectors, history: NoHistory(), plans: NoPlans(),
+                               variables: prework.variables)
+        ctx.accepted = ["missing-cpr"]
+        let fromStart = RobotRunner(robot: robot).run(ctx, in: env, matched: true)
+        let fromBeginning = RobotRunner(robot: robot).run(ctx, in: env, matched: true, from: beginning)
+        XCTAssertTrue(fromStart.trace.contains { $0.step == "approved" }, "\(fromStart.trace)")
+        XCTAssertEqual(fromBeginning.trace.map { "\($0.step)|\($0.result)" }, fromStart.trace.map { "\($0.step)|\($0.result)" })
+    }
+
     func testAPreworkMadeUnderOtherRobotsIsNotUsed() throws {
         let w = try RobotWorld(today: "2026-12-20")
         try w.addPlans(S.demoPlans)

@@ -171,30 +171,32 @@ public final class RobotDecider: Decider, @unchecked Sendable {
         // A re-evaluation (an operator's re-run, a changed table): history as it stood when the invoice was first
         // decided, not with what was booked meanwhile. A file just claimed has no decision yet (no query for it).
         if input.takenUpAgain { ctx.historyAsOf = (try? store.firstLiveDecision(invoice: input.invoiceID)) ?? nil }
-        var live: [(robot: Robot, env: Environment)] = []
+        var live: [(robot: Robot, env: Environment, beginning: RobotRunner.Beginning?)] = []
         var stored: [StoredDecision] = []
         var trace: [TraceStep] = []
-        for (robot, env) in prework?.matched ?? Self.matching(robots, ctx) {
+        for (i, (robot, env)) in (prework?.matched ?? Self.matching(robots, ctx)).enumerated() {
+            // Its run's beginning made on the worker (`RobotPrework`), taken by `run` when no stop is accepted.
+            let beginning = prework?.beginning(i)
             if robot.mode == .shadow {
-                let r = RobotRunner(robot: robot).run(ctx, in: env, matched: true)
+                let r = RobotRunner(robot: robot).run(ctx, in: env, matched: true, from: beginning)
                 stored.append(record(robot, r, input, mode: "shadow"))
                 trace.append(TraceStep(step: "shadow \(robot.versionTag)", result: Self.describe(r.outcome)))
             } else {
-                live.append((robot, env))
+                live.append((robot, env, beginning))
             }
         }
         // The live robots by priority: the first that keeps the invoice decides it; one that declines passes it on.
         var candidates = live
         var kept: (robot: Robot, env: Environment, result: RobotResult, paused: String?)?
         var declined: [String] = []
-        while let (robot, env) = candidates.first {
+        while let (robot, env, beginning) = candidates.first {
             if candidates.count > 1, candidates[1].robot.priority == robot.priority {
                 let tied = candidates.filter { $0.robot.priority == robot.priority }.map(\.robot.name)
                 trace.insert(TraceStep(step: "route", result: "ambiguous", detail: "robots \(tied.joined(separator: ", ")) all match with priority \(robot.priority)"), at: 0)
                 return (DecisionRecord(decision: .manual(reason: "ambiguous-robot", message: "several robots take this invoice with the same priority (\(tied.joined(separator: ", "))); give one a higher priority"), actor: "system", trace: trace, decisions: stored), effects)
             }
             candidates.removeFirst()
-            let result = RobotRunner(robot: robot).run(ctx, in: env, matched: true)
+            let result = RobotRunner(robot: robot).run(ctx, in: env, matched: true, from: beginning)
             if case let .declined(why) = result.outcome {
                 declined.append(robot.name)
                 trace.append(TraceStep(step: "declined by \(robot.versionTag)", result: "not this robot's", detail: why))

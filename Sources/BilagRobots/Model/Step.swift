@@ -2,7 +2,7 @@ import BilagRobotLanguage
 
 /// One step of a robot. Each step either passes (possibly binding a name for later steps), or stops the robot
 /// with a deviation (manual queue), or, for `book`, ends it with a booking.
-public enum Step: Sendable {
+public indirect enum Step: Sendable {
     case require(Require)
     case let_(Let)
     case lookup(Lookup)

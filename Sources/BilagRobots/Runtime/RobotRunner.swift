@@ -22,50 +22,110 @@ public struct RobotRunner {
     }
 
     /// Runs the robot; `env` is `environment(ctx)` when the caller has built it already, and `matched` says that the
-    /// caller found `matches(env)` true (it is not asked again).
-    public func run(_ ctx: RobotContext, in env: Environment? = nil, matched: Bool = false) -> RobotResult {
-        var env = env ?? environment(ctx)
-        var trace: [RobotTraceStep] = []
+    /// caller found `matches(env)` true (it is not asked again). `from` is the run's beginning made ahead
+    /// (`runBeginning`) on the same environment; it is taken only when no stop is accepted (`ctx.accepted`), which
+    /// the beginning made ahead did not know of.
+    public func run(_ ctx: RobotContext, in env: Environment? = nil, matched: Bool = false, from beginning: Beginning? = nil) -> RobotResult {
+        if let beginning, ctx.accepted.isEmpty {
+            if let ended = beginning.ended { return ended }
+            return steps(ctx, from: beginning.next, env: beginning.env, trace: beginning.trace)
+        }
+        let env = env ?? environment(ctx)
         let start = DispatchTime.now().uptimeNanoseconds
-        func micros(_ since: UInt64) -> Int { Int((DispatchTime.now().uptimeNanoseconds - since) / 1000) }
         guard matched || matches(env) else {
-            return RobotResult(outcome: .notMatched, trace: [RobotTraceStep(step: "match", line: robot.matchLocation.line, inputs: nil, result: "no match", micros: micros(start))], historyKey: nil)
+            return RobotResult(outcome: .notMatched, trace: [RobotTraceStep(step: "match", line: robot.matchLocation.line, inputs: nil, result: "no match", micros: Self.micros(start))], historyKey: nil)
         }
-        trace.append(RobotTraceStep(step: "match", line: robot.matchLocation.line, inputs: nil, result: "matched", micros: micros(start)))
-        var historyKey: String?
-        for step in robot.steps {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            do {
-                let r = try perform(step, ctx: ctx, env: &env)
-                if let k = r.historyKey { historyKey = k }
-                trace.append(RobotTraceStep(step: step.kind, line: step.location.line, inputs: r.inputs, result: r.summary, micros: micros(t0)))
-                switch r.effect {
-                case .next: continue
-                case let .stop(reason, _) where ctx.accepted.contains(reason):
-                    trace.append(RobotTraceStep(step: "approved", line: step.location.line, inputs: nil, result: "\(reason) approved by an operator: the run goes on", micros: 0))
-                    continue
-                case let .stop(reason, message):
-                    return RobotResult(outcome: .deviation(reason: reason, message: message), trace: trace, historyKey: historyKey)
-                case let .decline(why):
-                    return RobotResult(outcome: .declined(why), trace: trace, historyKey: nil)
-                case let .book(draft, key):
-                    return RobotResult(outcome: .book(draft), trace: trace, historyKey: key ?? historyKey)
-                }
-            } catch let e as ConnectorError {
-                trace.append(RobotTraceStep(step: step.kind, line: step.location.line, inputs: nil, result: "\(e)", micros: micros(t0)))
-                switch e {
-                case let .unavailable(c, m): return RobotResult(outcome: .systemFailure(connector: c, message: m), trace: trace, historyKey: nil)
-                case let .badAnswer(c, f, m): return RobotResult(outcome: .deviation(reason: "case-system-answer", message: "case system \(c) answered without a usable \(f): \(m)"), trace: trace, historyKey: nil)
-                case let .unknown(c, m): return RobotResult(outcome: .deviation(reason: "robot-error", message: "connector \(c): \(m)"), trace: trace, historyKey: nil)
-                case .invalidData: return RobotResult(outcome: .deviation(reason: "case-data-invalid", message: "\(e)"), trace: trace, historyKey: nil)
-                case .refused: return RobotResult(outcome: .deviation(reason: "case-update-refused", message: "\(e)"), trace: trace, historyKey: nil)
-                }
-            } catch {
-                trace.append(RobotTraceStep(step: step.kind, line: step.location.line, inputs: nil, result: "error: \(error)", micros: micros(t0)))
-                return RobotResult(outcome: .deviation(reason: "robot-error", message: "\(robot.file):\(step.location.line): \(error)"), trace: trace, historyKey: nil)
+        let trace = [RobotTraceStep(step: "match", line: robot.matchLocation.line, inputs: nil, result: "matched", micros: Self.micros(start))]
+        return steps(ctx, from: 0, env: env, trace: trace)
+    }
+
+    /// A matched run's beginning, made ahead of its turn (on an examination worker): the steps that read nothing but
+    /// the invoice's values, the robot's tables and the names bound before them (`readsOnlyTheRun`), up to the first
+    /// that reads a case system, history or plans, or books. Their results depend on nothing else, so `run` from here
+    /// gives the same decision and trace as a run from the start; it is made with no stop accepted.
+    public struct Beginning: Sendable {
+        /// The environment after these steps.
+        public let env: Environment
+        /// The match and these steps, traced.
+        public let trace: [RobotTraceStep]
+        /// The first step not run.
+        public let next: Int
+        /// The run's result when these steps ended it (a stop, a decline, an error); `next` is then not run.
+        public let ended: RobotResult?
+    }
+
+    /// The beginning of the run of a robot that matched `env` (`Beginning`), with no stop accepted (`ctx.accepted` is
+    /// empty); the steps it runs never ask `ctx` for a case system, history or plans.
+    public func runBeginning(_ ctx: RobotContext, in env: Environment) -> Beginning {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var env = env
+        var trace = [RobotTraceStep(step: "match", line: robot.matchLocation.line, inputs: nil, result: "matched", micros: Self.micros(start))]
+        var i = 0, historyKey: String?
+        while i < robot.steps.count, Self.readsOnlyTheRun(robot.steps[i]) {
+            if let ended = step(i, ctx, env: &env, trace: &trace, historyKey: &historyKey) {
+                return Beginning(env: env, trace: trace, next: i + 1, ended: ended)
             }
+            i += 1
         }
-        return RobotResult(outcome: .deviation(reason: "robot-error", message: "the robot ended without booking"), trace: trace, historyKey: nil)
+        return Beginning(env: env, trace: trace, next: i, ended: nil)
+    }
+
+    /// Whether a step reads only the environment: the invoice's values, the robot's tables and the names bound before
+    /// it. Lookups, history, plans and bookings (its write-backs' keys name the invoice) read more.
+    public static func readsOnlyTheRun(_ step: Step) -> Bool {
+        switch step {
+        case .require, .let_, .table, .check, .manual, .decline: return true
+        case .lookup, .history, .plan, .book: return false
+        }
+    }
+
+    static func micros(_ since: UInt64) -> Int { Int((DispatchTime.now().uptimeNanoseconds - since) / 1000) }
+
+    /// Runs the steps from `first` on, after those traced in `trace`.
+    func steps(_ ctx: RobotContext, from first: Int, env: Environment, trace: [RobotTraceStep]) -> RobotResult {
+        var env = env, trace = trace
+        var historyKey: String?
+        var i = first
+        while i < robot.steps.count {
+            if let ended = step(i, ctx, env: &env, trace: &trace, historyKey: &historyKey) { return ended }
+            i += 1
+        }
+        return RobotResult(outcome: .deviation(reason: "robot-error", message: "the robot ended without booking"), trace: trace, historyKey: historyKey)
+    }
+
+    /// Runs step `i`, tracing it; the run's result when the step ends it, nil when the run goes on.
+    private func step(_ i: Int, _ ctx: RobotContext, env: inout Environment, trace: inout [RobotTraceStep], historyKey: inout String?) -> RobotResult? {
+        let step = robot.steps[i]
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        do {
+            let r = try perform(step, ctx: ctx, env: &env)
+            if let k = r.historyKey { historyKey = k }
+            trace.append(RobotTraceStep(step: step.kind, line: step.location.line, inputs: r.inputs, result: r.summary, micros: Self.micros(t0)))
+            switch r.effect {
+            case .next: return nil
+            case let .stop(reason, _) where ctx.accepted.contains(reason):
+                trace.append(RobotTraceStep(step: "approved", line: step.location.line, inputs: nil, result: "\(reason) approved by an operator: the run goes on", micros: 0))
+                return nil
+            case let .stop(reason, message):
+                return RobotResult(outcome: .deviation(reason: reason, message: message), trace: trace, historyKey: historyKey)
+            case let .decline(why):
+                return RobotResult(outcome: .declined(why), trace: trace, historyKey: nil)
+            case let .book(draft, key):
+                return RobotResult(outcome: .book(draft), trace: trace, historyKey: key ?? historyKey)
+            }
+        } catch let e as ConnectorError {
+            trace.append(RobotTraceStep(step: step.kind, line: step.location.line, inputs: nil, result: "\(e)", micros: Self.micros(t0)))
+            switch e {
+            case let .unavailable(c, m): return RobotResult(outcome: .systemFailure(connector: c, message: m), trace: trace, historyKey: nil)
+            case let .badAnswer(c, f, m): return RobotResult(outcome: .deviation(reason: "case-system-answer", message: "case system \(c) answered without a usable \(f): \(m)"), trace: trace, historyKey: nil)
+            case let .unknown(c, m): return RobotResult(outcome: .deviation(reason: "robot-error", message: "connector \(c): \(m)"), trace: trace, historyKey: nil)
+            case .invalidData: return RobotResult(outcome: .deviation(reason: "case-data-invalid", message: "\(e)"), trace: trace, historyKey: nil)
+            case .refused: return RobotResult(outcome: .deviation(reason: "case-update-refused", message: "\(e)"), trace: trace, historyKey: nil)
+            }
+        } catch {
+            trace.append(RobotTraceStep(step: step.kind, line: step.location.line, inputs: nil, result: "error: \(error)", micros: Self.micros(t0)))
+            return RobotResult(outcome: .deviation(reason: "robot-error", message: "\(robot.file):\(step.location.line): \(error)"), trace: trace, historyKey: nil)
+        }
     }
 
     struct StepResult {
