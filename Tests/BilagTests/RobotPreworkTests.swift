@@ -84,8 +84,17 @@ final class RobotPreworkTests: XCTestCase {
             }
             if name == "rent" { XCTAssertEqual(beginning.next, 6, "require, check, extract, require, require, check: then the lookup") }
             if name == "plan" { XCTAssertEqual(beginning.next, 0) }
-            XCTAssertEqual(Self.shape(decider.decide(plain, connectors: decider.connectors, ahead: true)), Self.shape(without), name)
+            let with = decider.decide(plain, connectors: decider.connectors, ahead: true)
+            XCTAssertEqual(Self.shape(with), Self.shape(without), name)
+            // The robots' stored traces too: the steps written on the worker and the rest, as the whole written at once.
+            XCTAssertEqual(with.decisions.map { Self.untimed($0.traceJSON) }, without.decisions.map { Self.untimed($0.traceJSON) }, name)
+            XCTAssertTrue(with.decisions.allSatisfy { $0.traceJSON.hasPrefix("[{\"line\":") }, name)
         }
+    }
+
+    /// A trace's JSON without its timings.
+    static func untimed(_ json: String) -> String {
+        json.replacingOccurrences(of: "\"micros\":[0-9]+", with: "\"micros\":0", options: .regularExpression)
     }
 
     /// A run with a stop an operator accepted goes on past that stop; a beginning made ahead did not know of it, so

@@ -15,6 +15,8 @@ struct Examination: Sendable {
     let businessKey: Store.DuplicateProbe.BusinessKey?
     /// The parse and validate steps of the decision trace.
     let steps: [TraceStep]
+    /// `steps` as the trace's JSON begins (`TraceStep.json`), written here rather than on the committing thread.
+    let stepsWritten: TraceStep.Written?
     /// The validation issues as the database keeps them; nil when there are none.
     let validationJSON: String?
     /// Why the invoice is held for its issue date (`IssueDateGate`); nil when the date was read.
@@ -30,7 +32,7 @@ struct Examination: Sendable {
     init(_ result: Examiner.Result, encoder: JSONEncoder) {
         self.result = result
         guard case let .parsed(doc, report) = result else {
-            summary = nil; businessKey = nil; steps = []; validationJSON = nil; issueDateHold = nil
+            summary = nil; businessKey = nil; steps = []; stepsWritten = nil; validationJSON = nil; issueDateHold = nil
             return
         }
         // The business key is the summary's (the seller key, a normalisation, is worked out once).
@@ -43,6 +45,7 @@ struct Examination: Sendable {
         }
         steps = [TraceStep(step: "parse", result: "\(doc.invoice.syntax.rawValue) \(doc.invoice.documentKind.rawValue), profile \(doc.invoice.profile.rawValue)"),
                  TraceStep(step: "validate", result: report.isValid ? "valid" : "invalid", detail: "\(report.issues.count) issue(s) under \(report.ruleSet)")]
+        stepsWritten = TraceStep.written(steps)
         issueDateHold = IssueDateGate.hold(doc)
         validationJSON = report.issues.isEmpty ? nil : (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) }
     }

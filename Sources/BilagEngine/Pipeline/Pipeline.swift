@@ -596,7 +596,8 @@ public final class Pipeline: @unchecked Sendable {
             }
             o.summary = examined.summary
             o.validationJSON = examined.validationJSON
-            o.traceJSON = try TraceStep.json(trace, encoder: encoder)
+            // The trace begins with the examination's steps, written on the worker (`Examination.stepsWritten`).
+            o.traceJSON = try TraceStep.json(trace, encoder: encoder, first: examined.stepsWritten)
             return o
         }
     }

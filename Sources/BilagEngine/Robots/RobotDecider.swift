@@ -331,7 +331,7 @@ public final class RobotDecider: Decider, @unchecked Sendable {
             case let .declined(why): return ("declined", nil, why)
             }
         }()
-        let traceJSON = Self.traceJSON(r.trace) ?? (try? String(decoding: encoder.encode(r.trace), as: UTF8.self)) ?? "[]"
+        let traceJSON = Self.traceJSON(r.trace, written: r.written) ?? (try? String(decoding: encoder.encode(r.trace), as: UTF8.self)) ?? "[]"
         return StoredDecision(invoiceID: input.invoiceID, robot: robot.name, robotHash: robot.hash, legalBasis: robot.legalBasis, mode: mode, outcome: outcome, reasonCode: reason, message: message,
                               historyKey: r.historyKey, amount: input.invoice.signedAmountDue?.description, issueDate: input.invoice.issueDate?.description,
                               invoiceNumber: input.invoice.invoiceNumber, periodKey: Self.month(of: input.invoice), traceJSON: traceJSON)

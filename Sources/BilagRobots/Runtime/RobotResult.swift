@@ -7,6 +7,12 @@ public struct RobotResult: Sendable {
     /// The history key the decision is filed under (the last `history` step's key, or `book`'s `key`):
     /// later `history` steps find this invoice by it once it is booked, by the robot or by an operator.
     public var historyKey: String?
+    /// The trace's first steps written as JSON ahead of the run's turn (`RobotRunner.Beginning`).
+    public var written: WrittenSteps?
+
+    public init(outcome: Outcome, trace: [RobotTraceStep], historyKey: String?, written: WrittenSteps? = nil) {
+        self.outcome = outcome; self.trace = trace; self.historyKey = historyKey; self.written = written
+    }
 
     public enum Outcome: Sendable {
         /// The robot's `match` did not hold.

@@ -28,7 +28,9 @@ public struct RobotRunner {
     public func run(_ ctx: RobotContext, in env: Environment? = nil, matched: Bool = false, from beginning: Beginning? = nil) -> RobotResult {
         if let beginning, ctx.accepted.isEmpty {
             if let ended = beginning.ended { return ended }
-            return steps(ctx, from: beginning.next, env: beginning.env, trace: beginning.trace)
+            var result = steps(ctx, from: beginning.next, env: beginning.env, trace: beginning.trace)
+            result.written = beginning.written
+            return result
         }
         let env = env ?? environment(ctx)
         let start = DispatchTime.now().uptimeNanoseconds
@@ -52,6 +54,8 @@ public struct RobotRunner {
         public let next: Int
         /// The run's result when these steps ended it (a stop, a decline, an error); `next` is then not run.
         public let ended: RobotResult?
+        /// `trace` written as JSON, on the worker too.
+        public let written: WrittenSteps?
     }
 
     /// The beginning of the run of a robot that matched `env` (`Beginning`), with no stop accepted (`ctx.accepted` is
@@ -62,12 +66,14 @@ public struct RobotRunner {
         var trace = [RobotTraceStep(step: "match", line: robot.matchLocation.line, inputs: nil, result: "matched", micros: Self.micros(start))]
         var i = 0, historyKey: String?
         while i < robot.steps.count, Self.readsOnlyTheRun(robot.steps[i]) {
-            if let ended = step(i, ctx, env: &env, trace: &trace, historyKey: &historyKey) {
-                return Beginning(env: env, trace: trace, next: i + 1, ended: ended)
+            if var ended = step(i, ctx, env: &env, trace: &trace, historyKey: &historyKey) {
+                let written = WrittenSteps(trace)
+                ended.written = written
+                return Beginning(env: env, trace: trace, next: i + 1, ended: ended, written: written)
             }
             i += 1
         }
-        return Beginning(env: env, trace: trace, next: i, ended: nil)
+        return Beginning(env: env, trace: trace, next: i, ended: nil, written: WrittenSteps(trace))
     }
 
     /// Whether a step reads only the environment: the invoice's values, the robot's tables and the names bound before
