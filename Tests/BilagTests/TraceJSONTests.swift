@@ -1,3 +1,4 @@
+import BilagCore
 @testable import BilagEngine
 @testable import BilagRobots
 import Foundation

@@ -16,7 +16,7 @@ struct Examination: Sendable {
     /// The parse and validate steps of the decision trace.
     let steps: [TraceStep]
     /// `steps` as the trace's JSON begins (`TraceStep.json`), written here rather than on the committing thread.
-    let stepsWritten: TraceStep.Written?
+    let stepsWritten: WrittenSteps?
     /// The validation issues as the database keeps them; nil when there are none.
     let validationJSON: String?
     /// Why the invoice is held for its issue date (`IssueDateGate`); nil when the date was read.

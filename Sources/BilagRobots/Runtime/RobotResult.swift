@@ -1,3 +1,4 @@
+import BilagCore
 import BilagRobotLanguage
 
 /// What running one robot on one invoice gave.

@@ -1,3 +1,4 @@
+import BilagCore
 import BilagRobotLanguage
 import Foundation
 
