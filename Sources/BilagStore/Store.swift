@@ -46,12 +46,18 @@ public final class Store: Sendable {
         // Opening creates the file, switches it to WAL and migrates. Two processes doing that at the same moment (the
         // daemon starting while an operator runs a command on a fresh state folder, or after an upgrade) collide:
         // `PRAGMA journal_mode = WAL` fails at once with "database is locked" (SQLite does not wait there), and the
-        // migrator may re-run a migration the other process just applied. Openers take turns on a lock file.
+        // migrator may re-run a migration the other process just applied. Openers take turns on a lock file, made
+        // beside the database: its folder first, so that on a state folder that does not exist yet the first openers
+        // take their turn too (they went without one, and migrated side by side).
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        } catch {
+            throw BilagError("database-unavailable", "cannot make the folder of the database at \(path): \(error)", remedy: "check that the state folder's parent exists and is writable, and that the disk has room")
+        }
         let turn = open(path + ".open-lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         if turn >= 0 { while flock(turn, LOCK_EX) != 0, errno == EINTR {} }
         defer { if turn >= 0 { flock(turn, LOCK_UN); close(turn) } }
         do {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             pool = try DatabasePool(path: path, configuration: config)
             // GRDB turns the writer to `synchronous = NORMAL` when it switches the file to WAL, after
             // `prepareDatabase` ran: a commit would then survive a crash of bilag but not a power cut. The Outbox acts

@@ -193,6 +193,34 @@ final class IntakeTests: XCTestCase {
         }
     }
 
+    /// The daemon starting on a state folder that does not exist yet while a reader opens the same database from
+    /// another process (here this test process, as `records()` does while it waits for the daemon): both open it,
+    /// and the daemon works through its Inbox. Before, the reader went without its turn on the open lock and
+    /// migrated beside the daemon, which stopped with "table … already exists".
+    func testTheDaemonAndAReaderOpeningAFreshDatabaseTogetherBothSucceed() throws {
+        for attempt in 0..<10 {
+            let root = try TemporaryRoot("reader\(attempt)")
+            try root.configure(readiness: "rename", pollIntervalMs: 50)
+            try root.deliver(template.invoice(number: "READER-\(attempt)"), to: "peppol/x.xml")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: root.state), "the state folder does not exist yet")
+            let daemon = try root.start(["run"], label: "daemon")
+            defer { daemon.kill(); _ = daemon.wait(timeout: 20) }
+            // The reader comes a little later at each attempt, so that one of them meets the daemon's own opening.
+            Thread.sleep(forTimeInterval: Double(attempt) * 0.02)
+            var opened: Store?
+            var lastError = ""
+            let deadline = Date().addingTimeInterval(30)
+            while opened == nil, Date() < deadline {
+                do { opened = try Store(path: root.databasePath) } catch { lastError = "\(error)"; if !"\(error)".contains("unable to open") { break } }
+            }
+            let store = try XCTUnwrap(opened, "attempt \(attempt): the reader could not open the database: \(lastError)")
+            let processed = poll(timeout: 60, interval: 0.05) {
+                !daemon.isRunning || ((try? store.invoices(limit: 10)) ?? []).contains { $0.state != .received }
+            } && daemon.isRunning
+            XCTAssertTrue(processed, "attempt \(attempt): the daemon worked through its Inbox: \(root.allProcessOutput())")
+        }
+    }
+
     // MARK: claim ids, unit level
 
     /// Ids sort by arrival also across a restart within the same second (the duplicate check relies on it).
