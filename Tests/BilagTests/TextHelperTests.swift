@@ -155,18 +155,18 @@ final class TextHelperTests: XCTestCase {
         for steps in traces {
             XCTAssertEqual(try TraceStep.json(steps, encoder: encoder), String(decoding: try encoder.encode(steps), as: UTF8.self), "\(steps)")
         }
-        // The examination's steps written ahead on the worker (`TraceStep.written`), then the rest at commit: the same
+        // The examination's steps written ahead on the worker (`WrittenSteps`), then the rest at commit: the same
         // bytes as the whole trace written at once, or through the encoder when a text written ahead holds a control
         // character (nothing is written ahead then).
         for (i, steps) in traces.enumerated() {
             let tail = traces[(i + 1) % traces.count] + [TraceStep.stepsOf("rent-payments", count: i)]
             for cut in 0...steps.count {
-                let first = TraceStep.written(Array(steps[..<cut]))
+                let first = WrittenSteps(Array(steps[..<cut]))
                 let whole = steps + tail
                 XCTAssertEqual(try TraceStep.json(whole, encoder: encoder, first: first), String(decoding: try encoder.encode(whole), as: UTF8.self), "\(whole)")
             }
         }
-        XCTAssertNil(TraceStep.written([TraceStep(step: "parse", result: "a\u{1}b")]))
+        XCTAssertNil(WrittenSteps([TraceStep(step: "parse", result: "a\u{1}b")]))
     }
 
     /// A document kind's `signed` is its amount times its sign, to the last digit and the scale as written.

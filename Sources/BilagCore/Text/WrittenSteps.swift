@@ -53,6 +53,11 @@ public struct WrittenSteps: Sendable {
     }
 
     static func fingerprint<S: JSONTraceStep>(_ steps: ArraySlice<S>) -> Int {
-        steps.reduce(steps.count) { $0 &* 1_000_003 &+ $1.fingerprint }
+        steps.reduce(steps.count) { combine($0, $1.fingerprint) }
     }
+
+    /// `h` with `n` combined into it: a step's numbers, one after another, make its fingerprint
+    /// (`JSONTraceStep.fingerprint`) without an array made for them.
+    @inline(__always)
+    public static func combine(_ h: Int, _ n: Int) -> Int { h &* 1_000_003 &+ n }
 }

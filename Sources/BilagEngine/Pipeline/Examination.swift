@@ -45,7 +45,7 @@ struct Examination: Sendable {
         }
         steps = [TraceStep(step: "parse", result: "\(doc.invoice.syntax.rawValue) \(doc.invoice.documentKind.rawValue), profile \(doc.invoice.profile.rawValue)"),
                  TraceStep(step: "validate", result: report.isValid ? "valid" : "invalid", detail: "\(report.issues.count) issue(s) under \(report.ruleSet)")]
-        stepsWritten = TraceStep.written(steps)
+        stepsWritten = WrittenSteps(steps)
         issueDateHold = IssueDateGate.hold(doc)
         validationJSON = report.issues.isEmpty ? nil : (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) }
     }

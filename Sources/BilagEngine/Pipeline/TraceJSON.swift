@@ -5,14 +5,11 @@ import Foundation
 extension TraceStep: JSONTraceStep {
     /// The decision trace as `encoder` (`.sortedKeys`, `.withoutEscapingSlashes`) writes it, byte for byte, without the
     /// encoder's cost (~15 µs an invoice on the serial path); texts with control characters go through `encoder`.
-    /// `first`: the first steps already written on the examination worker (`written`): only the rest is written here.
+    /// `first`: the first steps already written on the examination worker (`WrittenSteps`): only the rest is written here.
     static func json(_ steps: [TraceStep], encoder: JSONEncoder, first: WrittenSteps? = nil) throws -> String {
         guard let out = WrittenSteps.array(steps, first: first) else { return String(decoding: try encoder.encode(steps), as: UTF8.self) }
         return String(decoding: out, as: UTF8.self)
     }
-
-    /// `steps` written as the first steps of a trace (`WrittenSteps`); nil when a text holds a control character.
-    static func written(_ steps: [TraceStep]) -> WrittenSteps? { WrittenSteps(steps) }
 
     public func appendJSON(to out: inout [UInt8]) -> Bool {
         out.append(UInt8(ascii: "{"))
@@ -43,8 +40,8 @@ extension TraceStep: JSONTraceStep {
     }
 
     public var fingerprint: Int {
-        var h = micros ?? -1
-        for n in [steps ?? -1, step.utf8.count, result.utf8.count, detail?.utf8.count ?? -1, stepsOfDecision?.utf8.count ?? -1] { h = h &* 1_000_003 &+ n }
-        return h
+        var h = WrittenSteps.combine(micros ?? -1, steps ?? -1)
+        h = WrittenSteps.combine(WrittenSteps.combine(h, step.utf8.count), result.utf8.count)
+        return WrittenSteps.combine(WrittenSteps.combine(h, detail?.utf8.count ?? -1), stepsOfDecision?.utf8.count ?? -1)
     }
 }

@@ -16,11 +16,7 @@ struct RobotPrework: DecisionPrework {
     let matched: [(robot: Robot, env: Environment)]
     /// For each of `matched`, the beginning of its run (`RobotRunner.Beginning`): the steps that read the invoice
     /// alone, run here so the committing thread goes on from the first that reads a case system, history or plans.
-    let beginnings: [RobotRunner.Beginning]
-
-    init(generation: Int, today: LocalDate, variables: [String: Value], matched: [(robot: Robot, env: Environment)], beginnings: [RobotRunner.Beginning] = []) {
-        self.generation = generation; self.today = today; self.variables = variables; self.matched = matched; self.beginnings = beginnings
-    }
+    var beginnings: [RobotRunner.Beginning] = []
 
     /// The beginning of the run of `matched[i]`, when one was made.
     func beginning(_ i: Int) -> RobotRunner.Beginning? { i < beginnings.count ? beginnings[i] : nil }

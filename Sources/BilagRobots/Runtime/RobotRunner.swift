@@ -52,7 +52,7 @@ public struct RobotRunner {
             if let ended = step(i, ctx, env: &env, trace: &trace, historyKey: &historyKey) { return ended }
             i += 1
         }
-        return RobotResult(outcome: .deviation(reason: "robot-error", message: "the robot ended without booking"), trace: trace, historyKey: historyKey)
+        return RobotResult(outcome: .deviation(reason: "robot-error", message: "the robot ended without booking"), trace: trace, historyKey: nil)
     }
 
     /// Runs step `i`, tracing it; the run's result when the step ends it, nil when the run goes on.

@@ -23,8 +23,7 @@ extension RobotTraceStep: JSONTraceStep {
     }
 
     public var fingerprint: Int {
-        var h = line
-        for n in [micros, step.utf8.count, result.utf8.count, inputs?.utf8.count ?? -1] { h = h &* 1_000_003 &+ n }
-        return h
+        let h = WrittenSteps.combine(WrittenSteps.combine(line, micros), step.utf8.count)
+        return WrittenSteps.combine(WrittenSteps.combine(h, result.utf8.count), inputs?.utf8.count ?? -1)
     }
 }
