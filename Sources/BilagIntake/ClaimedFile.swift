@@ -2,26 +2,47 @@ import Foundation
 
 /// A file moved out of the Inbox into the state folder: from now on bilag owns it.
 public struct ClaimedFile: Sendable {
-    public var id: String
-    public var channel: String
-    /// Where it was, relative to `Inbox/`.
-    public var sourcePath: String
-    /// Where it is kept, relative to the state folder.
-    public var storedPath: String
-    public var receivedAt: String
-    public var size: Int64 = 0
-    /// Empty for an entry that is not a file, and for a file over the size limit (refused on its size, unread).
-    public var sha256: String = ""
-    /// The bytes, when they fit the size limit.
-    public var bytes: Data?
-    /// Set when the file could not be read, is over the size limit, is not a file, or changed since it was recorded.
-    public var readProblem: ReadProblem?
-    /// True for an invoice taken up again from the store (a re-run, a re-evaluation, unfinished work), which may
-    /// have been decided before; false for a file just claimed from the Inbox, which cannot have been.
-    public var takenUpAgain = false
+    /// The stored fields, held in one box that copies share until one of them changes a field (copy on write): a
+    /// claimed file is passed from the claim through examination to the commit as one retain.
+    public struct Fields: Sendable {
+        public var id: String
+        public var channel: String
+        /// Where it was, relative to `Inbox/`.
+        public var sourcePath: String
+        /// Where it is kept, relative to the state folder.
+        public var storedPath: String
+        public var receivedAt: String
+        public var size: Int64 = 0
+        /// Empty for an entry that is not a file, and for a file over the size limit (refused on its size, unread).
+        public var sha256: String = ""
+        /// The bytes, when they fit the size limit.
+        public var bytes: Data?
+        /// Set when the file could not be read, is over the size limit, is not a file, or changed since it was recorded.
+        public var readProblem: ReadProblem?
+        /// True for an invoice taken up again from the store (a re-run, a re-evaluation, unfinished work), which may
+        /// have been decided before; false for a file just claimed from the Inbox, which cannot have been.
+        public var takenUpAgain: Bool = false
+
+        public init(id: String, channel: String, sourcePath: String, storedPath: String, receivedAt: String, size: Int64 = 0, sha256: String = "") {
+            self.id = id; self.channel = channel; self.sourcePath = sourcePath; self.storedPath = storedPath; self.receivedAt = receivedAt; self.size = size; self.sha256 = sha256
+        }
+    }
+
+    @usableFromInline final class Box: @unchecked Sendable {
+        // Changed only through the accessors below, and only while one value holds it. Overlapping accesses are
+        // refused at compile time on the value that holds the box, so they need no run-time check here.
+        @exclusivity(unchecked) @usableFromInline var fields: Fields
+        @usableFromInline init(_ fields: Fields) { self.fields = fields }
+    }
+
+    @usableFromInline var box: Box
 
     public init(id: String, channel: String, sourcePath: String, storedPath: String, receivedAt: String, size: Int64 = 0, sha256: String = "") {
-        self.id = id; self.channel = channel; self.sourcePath = sourcePath; self.storedPath = storedPath; self.receivedAt = receivedAt; self.size = size; self.sha256 = sha256
+        box = Box(Fields(id: id, channel: channel, sourcePath: sourcePath, storedPath: storedPath, receivedAt: receivedAt, size: size, sha256: sha256))
+    }
+
+    @inlinable mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
     }
 
     public enum ReadProblem: Sendable, Equatable {
@@ -33,5 +54,53 @@ public struct ClaimedFile: Sendable {
         /// (its first bytes are still those claimed), as a file its sender was still writing grows (a `quiet` channel
         /// whose quiet period was shorter than the sender's pause), rather than edited or replaced.
         case originalChanged(recorded: String, now: String, writtenOn: Bool)
+    }
+
+    @inlinable public var id: String {
+        _read { yield box.fields.id }
+        _modify { makeUnique(); yield &box.fields.id }
+    }
+    @inlinable public var channel: String {
+        _read { yield box.fields.channel }
+        _modify { makeUnique(); yield &box.fields.channel }
+    }
+    /// Where it was, relative to `Inbox/`.
+    @inlinable public var sourcePath: String {
+        _read { yield box.fields.sourcePath }
+        _modify { makeUnique(); yield &box.fields.sourcePath }
+    }
+    /// Where it is kept, relative to the state folder.
+    @inlinable public var storedPath: String {
+        _read { yield box.fields.storedPath }
+        _modify { makeUnique(); yield &box.fields.storedPath }
+    }
+    @inlinable public var receivedAt: String {
+        _read { yield box.fields.receivedAt }
+        _modify { makeUnique(); yield &box.fields.receivedAt }
+    }
+    @inlinable public var size: Int64 {
+        _read { yield box.fields.size }
+        _modify { makeUnique(); yield &box.fields.size }
+    }
+    /// Empty for an entry that is not a file, and for a file over the size limit (refused on its size, unread).
+    @inlinable public var sha256: String {
+        _read { yield box.fields.sha256 }
+        _modify { makeUnique(); yield &box.fields.sha256 }
+    }
+    /// The bytes, when they fit the size limit.
+    @inlinable public var bytes: Data? {
+        _read { yield box.fields.bytes }
+        _modify { makeUnique(); yield &box.fields.bytes }
+    }
+    /// Set when the file could not be read, is over the size limit, is not a file, or changed since it was recorded.
+    @inlinable public var readProblem: ReadProblem? {
+        _read { yield box.fields.readProblem }
+        _modify { makeUnique(); yield &box.fields.readProblem }
+    }
+    /// True for an invoice taken up again from the store (a re-run, a re-evaluation, unfinished work), which may
+    /// have been decided before; false for a file just claimed from the Inbox, which cannot have been.
+    @inlinable public var takenUpAgain: Bool {
+        _read { yield box.fields.takenUpAgain }
+        _modify { makeUnique(); yield &box.fields.takenUpAgain }
     }
 }

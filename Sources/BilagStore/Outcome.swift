@@ -2,32 +2,122 @@ import BilagCore
 
 /// What the pipeline or an operator decided for one invoice; applied by `Store.apply` in one transaction.
 public struct Outcome: Sendable {
-    public var invoiceID: String
-    public var state: InvoiceState
-    public var reasonCode: String?
-    public var reasonMessage: String?
-    /// `system`, `robot:NAME@HASH`, `operator:USER`
-    public var actor: String
-    /// The audit action, e.g. `decided`, `approved`, `rejected`, `retried`.
-    public var action: String
-    public var summary: InvoiceSummary?
-    public var duplicateOf: String?
-    /// Present when the outcome books the invoice: what every Outbox writer is handed.
-    public var booked: BookedInvoice?
-    /// JSON of the validation report and the decision trace, kept for the operator.
-    public var validationJSON: String?
-    public var traceJSON: String?
-    /// Extra audit detail (JSON), e.g. the operator's note.
-    public var detail: String?
-    /// Robot decisions to record (the acting one, and any shadow robots').
-    public var decisions: [StoredDecision] = []
-    /// Case-system updates to send once this commits.
-    public var caseUpdates: [NewCaseUpdate] = []
-    /// For an invoice left `received` to wait for a case system: when to try again.
-    public var retryAt: String?
+    /// The stored fields, held in one box that copies share until one of them changes a field (copy on write):
+    /// an outcome goes from a worker through the commit to the store as one retain, not one per text it holds.
+    public struct Fields: Sendable {
+        public var invoiceID: String
+        public var state: InvoiceState
+        public var reasonCode: String?
+        public var reasonMessage: String?
+        /// `system`, `robot:NAME@HASH`, `operator:USER`
+        public var actor: String
+        /// The audit action, e.g. `decided`, `approved`, `rejected`, `retried`.
+        public var action: String
+        public var summary: InvoiceSummary?
+        public var duplicateOf: String?
+        /// Present when the outcome books the invoice: what every Outbox writer is handed.
+        public var booked: BookedInvoice?
+        /// JSON of the validation report and the decision trace, kept for the operator.
+        public var validationJSON: String?
+        public var traceJSON: String?
+        /// Extra audit detail (JSON), e.g. the operator's note.
+        public var detail: String?
+        /// Robot decisions to record (the acting one, and any shadow robots').
+        public var decisions: [StoredDecision] = []
+        /// Case-system updates to send once this commits.
+        public var caseUpdates: [NewCaseUpdate] = []
+        /// For an invoice left `received` to wait for a case system: when to try again.
+        public var retryAt: String?
+
+        public init(invoiceID: String, state: InvoiceState, reasonCode: String? = nil, reasonMessage: String? = nil, actor: String, action: String) {
+            self.invoiceID = invoiceID; self.state = state; self.reasonCode = reasonCode; self.reasonMessage = reasonMessage; self.actor = actor; self.action = action
+        }
+    }
+
+    @usableFromInline final class Box: @unchecked Sendable {
+        // Changed only through the accessors below, and only while one value holds it. Overlapping accesses are
+        // refused at compile time on the value that holds the box, so they need no run-time check here.
+        @exclusivity(unchecked) @usableFromInline var fields: Fields
+        @usableFromInline init(_ fields: Fields) { self.fields = fields }
+    }
+
+    @usableFromInline var box: Box
 
     public init(invoiceID: String, state: InvoiceState, reasonCode: String? = nil, reasonMessage: String? = nil, actor: String, action: String) {
-        self.invoiceID = invoiceID; self.state = state; self.reasonCode = reasonCode; self.reasonMessage = reasonMessage; self.actor = actor; self.action = action
+        box = Box(Fields(invoiceID: invoiceID, state: state, reasonCode: reasonCode, reasonMessage: reasonMessage, actor: actor, action: action))
+    }
+
+    @inlinable mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+    }
+
+    @inlinable public var invoiceID: String {
+        _read { yield box.fields.invoiceID }
+        _modify { makeUnique(); yield &box.fields.invoiceID }
+    }
+    @inlinable public var state: InvoiceState {
+        _read { yield box.fields.state }
+        _modify { makeUnique(); yield &box.fields.state }
+    }
+    @inlinable public var reasonCode: String? {
+        _read { yield box.fields.reasonCode }
+        _modify { makeUnique(); yield &box.fields.reasonCode }
+    }
+    @inlinable public var reasonMessage: String? {
+        _read { yield box.fields.reasonMessage }
+        _modify { makeUnique(); yield &box.fields.reasonMessage }
+    }
+    /// `system`, `robot:NAME@HASH`, `operator:USER`
+    @inlinable public var actor: String {
+        _read { yield box.fields.actor }
+        _modify { makeUnique(); yield &box.fields.actor }
+    }
+    /// The audit action, e.g. `decided`, `approved`, `rejected`, `retried`.
+    @inlinable public var action: String {
+        _read { yield box.fields.action }
+        _modify { makeUnique(); yield &box.fields.action }
+    }
+    @inlinable public var summary: InvoiceSummary? {
+        _read { yield box.fields.summary }
+        _modify { makeUnique(); yield &box.fields.summary }
+    }
+    @inlinable public var duplicateOf: String? {
+        _read { yield box.fields.duplicateOf }
+        _modify { makeUnique(); yield &box.fields.duplicateOf }
+    }
+    /// Present when the outcome books the invoice: what every Outbox writer is handed.
+    @inlinable public var booked: BookedInvoice? {
+        _read { yield box.fields.booked }
+        _modify { makeUnique(); yield &box.fields.booked }
+    }
+    /// JSON of the validation report and the decision trace, kept for the operator.
+    @inlinable public var validationJSON: String? {
+        _read { yield box.fields.validationJSON }
+        _modify { makeUnique(); yield &box.fields.validationJSON }
+    }
+    @inlinable public var traceJSON: String? {
+        _read { yield box.fields.traceJSON }
+        _modify { makeUnique(); yield &box.fields.traceJSON }
+    }
+    /// Extra audit detail (JSON), e.g. the operator's note.
+    @inlinable public var detail: String? {
+        _read { yield box.fields.detail }
+        _modify { makeUnique(); yield &box.fields.detail }
+    }
+    /// Robot decisions to record (the acting one, and any shadow robots').
+    @inlinable public var decisions: [StoredDecision] {
+        _read { yield box.fields.decisions }
+        _modify { makeUnique(); yield &box.fields.decisions }
+    }
+    /// Case-system updates to send once this commits.
+    @inlinable public var caseUpdates: [NewCaseUpdate] {
+        _read { yield box.fields.caseUpdates }
+        _modify { makeUnique(); yield &box.fields.caseUpdates }
+    }
+    /// For an invoice left `received` to wait for a case system: when to try again.
+    @inlinable public var retryAt: String? {
+        _read { yield box.fields.retryAt }
+        _modify { makeUnique(); yield &box.fields.retryAt }
     }
 }
 

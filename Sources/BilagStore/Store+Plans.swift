@@ -8,6 +8,20 @@ extension Store {
 
     private static let dimensionsDecoder = JSONDecoder()
 
+    /// A plan from its columns (`planColumns`, in order), read in place; as `plan(_: Row)` reads it.
+    static func plan(_ c: RawColumns) -> PaymentPlan {
+        func text(_ i: Int32) -> String { c.text(i) ?? "" }
+        var p = PaymentPlan(id: text(0), name: c.text(1), kind: text(2), supplierCVR: text(3), receiverEAN: text(4),
+                            minAmount: c.text(5).flatMap { Amount(parsing: $0) }, maxAmount: c.text(6).flatMap { Amount(parsing: $0) },
+                            cadence: c.text(7), orderNumber: c.text(8), invoicePrefix: c.text(9), identifier: c.text(10), account: text(11),
+                            dimensions: dimensions(c.text(12) ?? "{}"),
+                            vatCode: c.text(13), validFrom: LocalDate(parsing: text(14)) ?? LocalDate(dayNumber: 0), validTo: LocalDate(parsing: text(15)) ?? LocalDate(dayNumber: 0),
+                            createdBy: text(18), note: c.text(19))
+        p.endedAt = c.text(16)
+        p.createdAt = text(17)
+        return p
+    }
+
     static func plan(_ r: Row) -> PaymentPlan {
         var p = PaymentPlan(id: r[0], name: r[1], kind: r[2], supplierCVR: r[3], receiverEAN: r[4],
                             minAmount: (r[5] as String?).flatMap { Amount(parsing: $0) }, maxAmount: (r[6] as String?).flatMap { Amount(parsing: $0) },
@@ -79,8 +93,11 @@ extension Store {
 
     /// Plans for a supplier and receiver, not ended (expired ones included: the robot reports them as expired).
     public func plans(supplierCVR: String, receiverEAN: String) throws -> [PaymentPlan] {
+        // Read in place rather than through `Row`s: a pair may have thousands of plans, one per contract, all read
+        // when the robot first meets the pair and again after any plan changed.
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.planColumns) FROM plan WHERE supplier_cvr = ? AND receiver_ean = ? AND ended_at IS NULL ORDER BY id", arguments: [supplierCVR, receiverEAN]).map(Self.plan)
+            try db.cachedStatement(sql: "SELECT \(Self.planColumns) FROM plan WHERE supplier_cvr = ? AND receiver_ean = ? AND ended_at IS NULL ORDER BY id")
+                .allRows(db, { $0.text(supplierCVR); $0.text(receiverEAN) }, Self.plan)
         }
     }
 

@@ -163,7 +163,8 @@ final class InvoiceModelDocTests: XCTestCase {
     /// A value of each structured model type, for `Mirror` to list its stored properties.
     static func blankValue(_ type: Any.Type) -> Any? {
         switch type {
-        case is Invoice.Type: return Invoice(syntax: .ubl, documentKind: .invoice)
+        // An invoice holds its stored fields in one shared box: they are those of `Invoice.Fields`.
+        case is Invoice.Type: return Invoice.Fields(syntax: .ubl, documentKind: .invoice)
         case is Identifier.Type: return Identifier("")
         case is Note.Type: return Note(text: "")
         case is PrecedingInvoiceReference.Type: return PrecedingInvoiceReference(reference: "")

@@ -1,8 +1,9 @@
 import BilagCore
 import BilagEngine
-import BilagStore
+@testable import BilagStore
 import BilagBench
 import Foundation
+import GRDB
 import XCTest
 
 /// The plans a robot consults are read once and kept until a plan changes (`Store.planVersion`), not read again after
@@ -53,6 +54,45 @@ final class PlanVersionTests: XCTestCase {
         let read = try store.plans(supplierCVR: "12345690", receiverEAN: "5798000000117")
         XCTAssertEqual(read.map(\.id), cases.indices.map { "P-\($0)" })
         for (plan, dims) in zip(read, cases) { XCTAssertEqual(plan.dimensions, dims, plan.id) }
+    }
+
+    /// A pair's plans are read in place, column by column: every column comes back as the `Row` reader (used by the
+    /// listings) gives it, for a plan with every column set and one with every optional column empty, and a plan
+    /// ended or of another pair is left out.
+    func testAPairsPlansReadInPlaceAreThoseTheRowReaderGives() throws {
+        let store = try Store(path: NSTemporaryDirectory() + "bilag-test-plans-\(UUID().uuidString).sqlite")
+        defer { try? FileManager.default.removeItem(atPath: store.path) }
+        var full = PaymentPlan(id: "P-FULL", name: "Leasing, Skole \"Nord\"", kind: "invoice-plan", supplierCVR: "12345690", receiverEAN: "5798000000117",
+                               minAmount: Amount(parsing: "100.50"), maxAmount: Amount(parsing: "20000.00"), cadence: "monthly", orderNumber: "PO-1",
+                               invoicePrefix: "70012", identifier: "571313104400000017", account: "4310010", dimensions: ["costcentre": "1100", "projekt": "Ældre"],
+                               vatCode: "I25", validFrom: LocalDate(parsing: "2026-01-01")!, validTo: LocalDate(parsing: "2027-06-30")!, createdBy: "alice", note: "aftale 7")
+        full.createdAt = "2026-01-02T10:00:00.000Z"
+        let bare = PaymentPlan(id: "P-BARE", kind: "pre-posting", supplierCVR: "12345690", receiverEAN: "5798000000117", account: "4700010",
+                               dimensions: [:], validFrom: LocalDate(parsing: "2026-02-01")!, validTo: PaymentPlan.openEnded, createdBy: "bob")
+        let other = PaymentPlan(id: "P-OTHER", kind: "pre-posting", supplierCVR: "12345690", receiverEAN: "5798000000209", account: "4700010",
+                                dimensions: [:], validFrom: LocalDate(parsing: "2026-02-01")!, validTo: PaymentPlan.openEnded, createdBy: "bob")
+        let ended = PaymentPlan(id: "P-ENDED", kind: "pre-posting", supplierCVR: "12345690", receiverEAN: "5798000000117", account: "4700010",
+                                dimensions: [:], validFrom: LocalDate(parsing: "2026-02-01")!, validTo: PaymentPlan.openEnded, createdBy: "bob")
+        for p in [full, bare, other, ended] { try store.addPlan(p) }
+        try store.endPlan("P-ENDED")
+
+        let inPlace = try store.plans(supplierCVR: "12345690", receiverEAN: "5798000000117")
+        let byRow = try store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Store.planColumns) FROM plan WHERE supplier_cvr = ? AND receiver_ean = ? AND ended_at IS NULL ORDER BY id",
+                             arguments: ["12345690", "5798000000117"]).map(Store.plan)
+        }
+        XCTAssertEqual(inPlace.map(\.id), ["P-BARE", "P-FULL"])
+        XCTAssertEqual(inPlace, byRow)
+        let read = try XCTUnwrap(inPlace.last)
+        XCTAssertEqual(read.name, full.name)
+        XCTAssertEqual(read.minAmount, full.minAmount)
+        XCTAssertEqual(read.dimensions, full.dimensions)
+        XCTAssertEqual(read.identifier, full.identifier)
+        XCTAssertEqual(read.validTo, full.validTo)
+        XCTAssertEqual(read.createdBy, "alice")
+        XCTAssertNil(inPlace[0].name)
+        XCTAssertNil(inPlace[0].minAmount)
+        XCTAssertTrue(inPlace[0].isOpenEnded)
     }
 
     /// An invoice for order PO-0000 of supplier 12345690 to receiver 5798000000117 ends as `withoutIt`; an operator

@@ -12,11 +12,12 @@ public protocol JSONTraceStep {
 /// have the fingerprint they were written with; a trace changed since is written whole.
 public struct WrittenSteps: Sendable {
     public let count: Int
-    let bytes: [UInt8]
-    let fingerprint: Int
+    @usableFromInline let bytes: [UInt8]
+    @usableFromInline let fingerprint: Int
 
     /// `steps` written; nil when a text holds a control character.
-    public init?<S: JSONTraceStep>(_ steps: [S]) {
+    /// (Inlinable, as are the others below: made for the callers' own step types, not looked up at run time.)
+    @inlinable public init?<S: JSONTraceStep>(_ steps: [S]) {
         var out = [UInt8]()
         out.reserveCapacity(steps.count * 128)
         for (i, s) in steps.enumerated() {
@@ -29,13 +30,13 @@ public struct WrittenSteps: Sendable {
     }
 
     /// Whether these are the first steps of `trace` as they were written.
-    public func begin<S: JSONTraceStep>(_ trace: [S]) -> Bool {
+    @inlinable public func begin<S: JSONTraceStep>(_ trace: [S]) -> Bool {
         count <= trace.count && Self.fingerprint(trace[..<count]) == fingerprint
     }
 
     /// `steps` as a JSON array, beginning with `first` when it still begins them; nil when a text holds a control
     /// character.
-    public static func array<S: JSONTraceStep>(_ steps: [S], first: WrittenSteps?) -> [UInt8]? {
+    @inlinable public static func array<S: JSONTraceStep>(_ steps: [S], first: WrittenSteps?) -> [UInt8]? {
         var out = [UInt8]()
         out.reserveCapacity(16 + 128 * steps.count)
         out.append(0x5B)
@@ -52,7 +53,7 @@ public struct WrittenSteps: Sendable {
         return out
     }
 
-    static func fingerprint<S: JSONTraceStep>(_ steps: ArraySlice<S>) -> Int {
+    @inlinable static func fingerprint<S: JSONTraceStep>(_ steps: ArraySlice<S>) -> Int {
         steps.reduce(steps.count) { combine($0, $1.fingerprint) }
     }
 

@@ -24,17 +24,16 @@ struct Router {
     /// A manual-queue outcome, or nil when the invoice may go on to the deciders.
     mutating func route(id: String, sha256: String, businessKey: Store.DuplicateProbe.BusinessKey?, issueDateHold: String? = nil, report: ValidationReport) -> (reason: String, message: String, duplicateOf: String?)? {
         let answer = prefetched[id]
-        let firstBytes = bytesSeen[sha256] ?? answer?.sameBytes
-        if bytesSeen[sha256] == nil { bytesSeen[sha256] = firstBytes ?? id }
-        if let first = firstBytes, first != id {
+        // The first invoice with these bytes: one seen before in this run, else the store's, else this one, which is
+        // noted as the first (one hash of the key, not two).
+        let first = Self.firstOrNoted(&bytesSeen, sha256, answer?.sameBytes ?? id)
+        if first != id {
             return (ReasonCode.duplicateFile, "the same file arrived before as invoice \(first); reject it as a duplicate unless the supplier says otherwise", first)
         }
         if let held = issueDateHold { return (ReasonCode.issueDateUnreadable, held, nil) }
         if let key = businessKey {
-            let compared = key.compared
-            let firstKey = keysSeen[compared] ?? answer?.sameKey
-            if keysSeen[compared] == nil { keysSeen[compared] = firstKey ?? Store.SameKey(id: id, invoiceNumber: key.invoiceNumber, issueDate: key.issueDate) }
-            if let first = firstKey, first.id != id {
+            let first = Self.firstOrNoted(&keysSeen, key.compared, answer?.sameKey ?? Store.SameKey(id: id, invoiceNumber: key.invoiceNumber, issueDate: key.issueDate))
+            if first.id != id {
                 return (ReasonCode.duplicateInvoice, Self.sameNumberMessage(key, first), first.id)
             }
         }
@@ -45,6 +44,13 @@ struct Router {
             return (ReasonCode.validationFailed, "the invoice breaks \(fatal.count) rule(s) of \(report.ruleSet): \(list)\(more)", nil)
         }
         return nil
+    }
+
+    /// The value `seen` holds for `key`; when it holds none, `value`, which it then holds.
+    @inline(__always)
+    static func firstOrNoted<V>(_ seen: inout [String: V], _ key: String, _ value: @autoclosure () -> V) -> V {
+        func held(_ v: inout V) -> V { v }
+        return held(&seen[key, default: value()])
     }
 
     /// Why an invoice is held as the same as an earlier one: as sent before, or the same number sent again written

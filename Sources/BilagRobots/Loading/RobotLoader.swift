@@ -184,8 +184,8 @@ public struct RobotLoader: Sendable {
             guard let known = TableLoader.encodings[named.lowercased()] else { throw y.error(e, "encoding must be one of: \(TableLoader.encodings.keys.sorted().joined(separator: ", "))") }
             encoding = known
         }
-        var table = try TableLoader.load(name: name, path: folder + "/" + rel, displayPath: display, columns: columns, effective: effective, key: key, encoding: encoding, at: y.location(fileNode.value))
-        table.effectiveOn = effectiveOn
+        let loaded = try TableLoader.load(name: name, path: folder + "/" + rel, displayPath: display, columns: columns, effective: effective, key: key, encoding: encoding, at: y.location(fileNode.value))
+        let table = effectiveOn == nil ? loaded : Table(name: loaded.name, file: loaded.file, columns: loaded.columns, rows: loaded.rows, effective: loaded.effective, effectiveOn: effectiveOn)
         let canonical = rel.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
         return (table, canonical, RobotHash.sha256(FileManager.default.contents(atPath: folder + "/" + rel) ?? Data()))
     }

@@ -1,35 +1,43 @@
 import BilagRobotLanguage
 
-/// A robot as loaded from its file: which invoices it takes and the steps that decide them.
-public struct Robot: Sendable {
+/// A robot as loaded from its file: which invoices it takes and the steps that decide them. Never changed once
+/// loaded (a changed file is a new robot), so it is shared, not copied, by every invoice it looks at.
+public final class Robot: Sendable {
     /// The robot's name, unique among the robots (`medical-certificates`).
-    public var name: String
+    public let name: String
     /// What it does, for people.
-    public var description: String
+    public let description: String
     /// The legal basis it acts under (e.g. `Aktivloven §90`), recorded with every decision.
-    public var legalBasis: String?
+    public let legalBasis: String?
     /// Higher wins when several robots match one invoice; a tie goes to manual (`ambiguous-robot`).
-    public var priority: Int
+    public let priority: Int
     /// live: acts; shadow: decides and records, acts on nothing; off: ignored.
-    public var mode: Mode
+    public let mode: Mode
     /// The file it was loaded from, and its version: the SHA-256 of the file's bytes and of each data file's bytes
     /// under its path relative to the robot file. Content-addressed: the same files give the same version wherever
     /// they were loaded from (by name, `Robots/…`, `./Robots/…` or an absolute path).
-    public var file: String
-    public var hash: String
+    public let file: String
+    public let hash: String
     /// Tables loaded from data files beside the robot.
-    public var tables: [String: Table]
+    public let tables: [String: Table]
     /// The match condition: a boolean expression over the invoice.
-    public var match: Expression
+    public let match: Expression
     /// Where `match:` is written.
-    public var matchLocation: SourceLocation
+    public let matchLocation: SourceLocation
     /// The steps, in order.
-    public var steps: [Step]
+    public let steps: [Step]
     /// The data files the robot read (tables), by path relative to the robot file, with their hashes, so a changed
     /// table is a new version too.
-    public var dataFiles: [String: String]
+    public let dataFiles: [String: String]
     /// When the robot pauses itself (`pause:` in the file; documented defaults otherwise).
-    public var pause = PauseSettings()
+    public let pause: PauseSettings
+
+    public init(name: String, description: String, legalBasis: String?, priority: Int, mode: Mode, file: String, hash: String, tables: [String: Table],
+                match: Expression, matchLocation: SourceLocation, steps: [Step], dataFiles: [String: String], pause: PauseSettings = PauseSettings()) {
+        self.name = name; self.description = description; self.legalBasis = legalBasis; self.priority = priority; self.mode = mode
+        self.file = file; self.hash = hash; self.tables = tables; self.match = match; self.matchLocation = matchLocation; self.steps = steps
+        self.dataFiles = dataFiles; self.pause = pause
+    }
 
     public enum Mode: String, Sendable, Codable { case live, shadow, off }
 

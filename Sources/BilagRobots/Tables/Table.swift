@@ -3,25 +3,27 @@ import BilagRobotLanguage
 
 /// A table a robot reads: rows of typed columns from a CSV or JSON file beside the robot (approved CVRs,
 /// reserved EANs, tariff intervals…). Effective-dated tables carry a validity period per row, so a yearly
-/// tariff change is a new row, not a new robot.
-public struct Table: Sendable {
-    public var name: String
-    public var file: String
+/// tariff change is a new row, not a new robot. Never changed once loaded: shared, not copied, by the invoices that
+/// read it.
+public final class Table: Sendable {
+    public let name: String
+    public let file: String
     /// Column names in file order, with their types.
     public let columns: [(name: String, type: FieldType)]
     public let rows: [[String: Value]]
     /// The columns that bound each row's validity (`valid_from` inclusive, `valid_to` inclusive, either may be empty).
-    public var effective: (from: String, to: String?)?
+    public let effective: (from: String, to: String?)?
     /// The date a row must be in force on (`effective: { on: … }`, by default `invoice.service_date`): the table as
     /// expressions see it (`housing_companies.cvr`) holds only the rows in force on it, and a `table` step without
     /// its own `on:` picks among them.
-    public var effectiveOn: Expression?
+    public let effectiveOn: Expression?
     /// The table as expressions see it: a record of columns, each the list of its values
     /// (so `buyer.ean in reserved_eans.ean` reads naturally). Built once at load, read on every decision.
     public let columnValues: Value
 
-    public init(name: String, file: String, columns: [(name: String, type: FieldType)], rows: [[String: Value]], effective: (from: String, to: String?)?) {
-        self.name = name; self.file = file; self.columns = columns; self.rows = rows; self.effective = effective
+    public init(name: String, file: String, columns: [(name: String, type: FieldType)], rows: [[String: Value]], effective: (from: String, to: String?)?,
+                effectiveOn: Expression? = nil) {
+        self.name = name; self.file = file; self.columns = columns; self.rows = rows; self.effective = effective; self.effectiveOn = effectiveOn
         var rec: [String: Value] = [:]
         for c in columns { rec[c.name] = .list(rows.map { $0[c.name] ?? .null }) }
         columnValues = .record(rec)
