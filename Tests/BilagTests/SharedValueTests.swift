@@ -95,6 +95,30 @@ final class SharedValueTests: XCTestCase {
         XCTAssertEqual(copy.traceJSON, "[]")
     }
 
+    func testAChangedBookingCopyLeavesTheOriginalAsItWasAndEncodesAsItsFields() throws {
+        let posting = Posting(account: "4310010", dimensions: ["costcentre": "1100"], netAmount: Amount(parsing: "100.00")!, vatAmount: Amount(parsing: "25.00")!, vatCode: "I25", text: "husleje")
+        let original = BookedInvoice(invoiceID: "I-1", bookedAt: "2026-12-06T00:00:00.000Z", bookedBy: "robot:rent@abc", supplierKey: "12345678",
+                                     amountDue: Amount(parsing: "125.00"), postings: [posting], sha256: "ab", robot: "rent", historyKey: "T-1")
+        var copy = original
+        copy.pay = false
+        copy.postings.append(posting)
+        copy.historyKey = nil
+        XCTAssertTrue(original.pay)
+        XCTAssertEqual(original.postings.count, 1)
+        XCTAssertEqual(original.historyKey, "T-1")
+        XCTAssertEqual(copy.postings.count, 2)
+        XCTAssertNotEqual(copy, original)
+        XCTAssertEqual(original, BookedInvoice(invoiceID: "I-1", bookedAt: "2026-12-06T00:00:00.000Z", bookedBy: "robot:rent@abc", supplierKey: "12345678",
+                                               amountDue: Amount(parsing: "125.00"), postings: [posting], sha256: "ab", robot: "rent", historyKey: "T-1"))
+
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let written = try encoder.encode(original)
+        XCTAssertEqual(written, try encoder.encode(original.box.fields))
+        XCTAssertEqual(String(decoding: written, as: UTF8.self), original.jsonLine, "the hand writer and the encoder still write one line")
+        XCTAssertEqual(try JSONDecoder().decode(BookedInvoice.self, from: written), original)
+    }
+
     func testAChangedClaimedFileCopyLeavesTheOriginalAsItWas() {
         var original = ClaimedFile(id: "C-1", channel: "peppol", sourcePath: "peppol/a.xml", storedPath: "originals/a.xml", receivedAt: "2026-12-06T00:00:00Z")
         original.bytes = Data("<Invoice/>".utf8)
