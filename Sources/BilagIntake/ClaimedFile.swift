@@ -1,3 +1,4 @@
+import BilagCore
 import Foundation
 
 /// A file moved out of the Inbox into the state folder: from now on bilag owns it.
@@ -28,22 +29,13 @@ public struct ClaimedFile: Sendable {
         }
     }
 
-    @usableFromInline final class Box: @unchecked Sendable {
-        // Changed only through the accessors below, and only while one value holds it. Overlapping accesses are
-        // refused at compile time on the value that holds the box, so they need no run-time check here.
-        @exclusivity(unchecked) @usableFromInline var fields: Fields
-        @usableFromInline init(_ fields: Fields) { self.fields = fields }
-    }
-
-    @usableFromInline var box: Box
+    @usableFromInline var box: SharedFields<Fields>
 
     public init(id: String, channel: String, sourcePath: String, storedPath: String, receivedAt: String, size: Int64 = 0, sha256: String = "") {
-        box = Box(Fields(id: id, channel: channel, sourcePath: sourcePath, storedPath: storedPath, receivedAt: receivedAt, size: size, sha256: sha256))
+        box = SharedFields(Fields(id: id, channel: channel, sourcePath: sourcePath, storedPath: storedPath, receivedAt: receivedAt, size: size, sha256: sha256))
     }
 
-    @inlinable mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
-    }
+    @inlinable mutating func makeUnique() { SharedFields.makeUnique(&box) }
 
     public enum ReadProblem: Sendable, Equatable {
         case tooLarge(size: Int64, limit: Int64)

@@ -57,29 +57,20 @@ public struct BookedInvoice: Codable, Hashable, Sendable {
         }
     }
 
-    @usableFromInline final class Box: @unchecked Sendable {
-        // Changed only through the accessors below, and only while one value holds it. Overlapping accesses are
-        // refused at compile time on the value that holds the box, so they need no run-time check here.
-        @exclusivity(unchecked) @usableFromInline var fields: Fields
-        @usableFromInline init(_ fields: Fields) { self.fields = fields }
-    }
-
-    @usableFromInline var box: Box
+    @usableFromInline var box: SharedFields<Fields>
 
     public init(invoiceID: String, bookedAt: String, bookedBy: String, supplierKey: String? = nil, supplierName: String? = nil, invoiceNumber: String? = nil,
                 issueDate: String? = nil, dueDate: String? = nil, documentKind: DocumentKind = .invoice, currency: String? = nil, amountDue: Amount? = nil,
                 totalWithoutVAT: Amount? = nil, totalVAT: Amount? = nil, postings: [Posting], pay: Bool = true, sha256: String? = nil, robot: String? = nil, historyKey: String? = nil,
                 details: BookedInvoiceDetails? = nil) {
-        box = Box(Fields(invoiceID: invoiceID, bookedAt: bookedAt, bookedBy: bookedBy, supplierKey: supplierKey, supplierName: supplierName, invoiceNumber: invoiceNumber,
+        box = SharedFields(Fields(invoiceID: invoiceID, bookedAt: bookedAt, bookedBy: bookedBy, supplierKey: supplierKey, supplierName: supplierName, invoiceNumber: invoiceNumber,
                          issueDate: issueDate, dueDate: dueDate, documentKind: documentKind, currency: currency, amountDue: amountDue, totalWithoutVAT: totalWithoutVAT,
                          totalVAT: totalVAT, postings: postings, pay: pay, sha256: sha256, robot: robot, historyKey: historyKey, details: details))
     }
 
-    @inlinable mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
-    }
+    @inlinable mutating func makeUnique() { SharedFields.makeUnique(&box) }
 
-    public init(from decoder: any Decoder) throws { box = Box(try Fields(from: decoder)) }
+    public init(from decoder: any Decoder) throws { box = SharedFields(try Fields(from: decoder)) }
     public func encode(to encoder: any Encoder) throws { try box.fields.encode(to: encoder) }
     public static func == (a: BookedInvoice, b: BookedInvoice) -> Bool { a.box === b.box || a.box.fields == b.box.fields }
     public func hash(into hasher: inout Hasher) { box.fields.hash(into: &hasher) }

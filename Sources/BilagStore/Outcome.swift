@@ -34,22 +34,13 @@ public struct Outcome: Sendable {
         }
     }
 
-    @usableFromInline final class Box: @unchecked Sendable {
-        // Changed only through the accessors below, and only while one value holds it. Overlapping accesses are
-        // refused at compile time on the value that holds the box, so they need no run-time check here.
-        @exclusivity(unchecked) @usableFromInline var fields: Fields
-        @usableFromInline init(_ fields: Fields) { self.fields = fields }
-    }
-
-    @usableFromInline var box: Box
+    @usableFromInline var box: SharedFields<Fields>
 
     public init(invoiceID: String, state: InvoiceState, reasonCode: String? = nil, reasonMessage: String? = nil, actor: String, action: String) {
-        box = Box(Fields(invoiceID: invoiceID, state: state, reasonCode: reasonCode, reasonMessage: reasonMessage, actor: actor, action: action))
+        box = SharedFields(Fields(invoiceID: invoiceID, state: state, reasonCode: reasonCode, reasonMessage: reasonMessage, actor: actor, action: action))
     }
 
-    @inlinable mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
-    }
+    @inlinable mutating func makeUnique() { SharedFields.makeUnique(&box) }
 
     @inlinable public var invoiceID: String {
         _read { yield box.fields.invoiceID }

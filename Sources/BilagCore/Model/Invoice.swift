@@ -90,24 +90,15 @@ public struct Invoice: Hashable, Codable, Sendable {
         }
     }
 
-    @usableFromInline final class Box: @unchecked Sendable {
-        // Changed only through `Invoice`'s accessors, and only while this invoice is its one holder. Overlapping
-        // accesses are refused at compile time on the invoice, so they need no run-time check here.
-        @exclusivity(unchecked) @usableFromInline var fields: Fields
-        @usableFromInline init(_ fields: Fields) { self.fields = fields }
-    }
-
-    @usableFromInline var box: Box
+    @usableFromInline var box: SharedFields<Fields>
 
     public init(syntax: Syntax, documentKind: DocumentKind, profile: Profile = .unknown) {
-        box = Box(Fields(syntax: syntax, documentKind: documentKind, profile: profile))
+        box = SharedFields(Fields(syntax: syntax, documentKind: documentKind, profile: profile))
     }
 
-    @inlinable mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
-    }
+    @inlinable mutating func makeUnique() { SharedFields.makeUnique(&box) }
 
-    public init(from decoder: any Decoder) throws { box = Box(try Fields(from: decoder)) }
+    public init(from decoder: any Decoder) throws { box = SharedFields(try Fields(from: decoder)) }
     public func encode(to encoder: any Encoder) throws { try box.fields.encode(to: encoder) }
     public static func == (a: Invoice, b: Invoice) -> Bool { a.box === b.box || a.box.fields == b.box.fields }
     public func hash(into hasher: inout Hasher) { box.fields.hash(into: &hasher) }
