@@ -26,6 +26,15 @@ public struct BenchRunner {
         self.binary = binary; self.seed = seed; self.parent = parent; self.keep = keep; self.extraConfig = extraConfig; self.progress = progress
     }
 
+    /// The environment of the `bilag run --once` a run times: this one's, with none of bilag's own variables but the
+    /// pipeline's tuning (`TouchlessBench.tuningVariables`, as the month takes it), and the run's root.
+    /// `BILAG_STATE` and the rest stay behind: the run's database and Outbox are its temporary root's.
+    public static func childEnvironment(_ environment: [String: String], root: String) -> [String: String] {
+        var env = environment.filter { !$0.key.hasPrefix("BILAG_") || TouchlessBench.tuningVariables.contains($0.key) }
+        env["BILAG_ROOT"] = root
+        return env
+    }
+
     public func run(count: Int) throws -> BenchResult {
         let root = try makeRoot()
         var cleanup = !keep
@@ -60,8 +69,7 @@ public struct BenchRunner {
         var selfUsage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &selfUsage)
         let parentPeakKiB = Int(selfUsage.ru_maxrss)
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BILAG_") }
-        env["BILAG_ROOT"] = root
+        let env = Self.childEnvironment(ProcessInfo.processInfo.environment, root: root)
         let child = try ChildProcess.run(binary, ["run", "--once", "--root", root], stdoutPath: root + "/bilag.out", stderrPath: root + "/bilag.log", environment: env)
         guard child.exitCode == 0 else {
             cleanup = false

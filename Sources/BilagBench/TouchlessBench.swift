@@ -21,8 +21,37 @@ public struct TouchlessBench {
     /// (`LoopbackCaseSystem`) serving the same data, every lookup answered after this delay.
     public var caseSystem: CaseSystemSetting?
 
-    public init(count: Int, seed: UInt64 = 42, repository: String, caseSystem: CaseSystemSetting? = nil) {
-        self.count = count; self.seed = seed; self.repository = repository; self.caseSystem = caseSystem
+    /// The environment the pipeline's tuning is read from, as `bilag run` reads it (`tuningVariables` only).
+    public var environment: [String: String]
+
+    public init(count: Int, seed: UInt64 = 42, repository: String, caseSystem: CaseSystemSetting? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.count = count; self.seed = seed; self.repository = repository; self.caseSystem = caseSystem; self.environment = environment
+    }
+
+    /// The variables of `bilag run`'s environment that tune the pipeline, which the month runs with too: what a run
+    /// over the same files would do. The others (`BILAG_STATE` above all: the month's database is its own) are not
+    /// taken.
+    public static let tuningVariables = ["BILAG_WORKERS", "BILAG_WORKERS_NICE", "BILAG_BATCH_SIZE"]
+
+    /// How the pipeline of a run was set up: what its figures were measured with.
+    public struct PipelineShape: Sendable, Encodable, Equatable {
+        /// Examination workers, and whether that is the default (one per core).
+        public var workers: Int
+        public var workersPerCore: Bool
+        public var workersNice: Int
+        public var batchSize: Int
+
+        enum CodingKeys: String, CodingKey { case workers, workersPerCore = "workers_per_core", workersNice = "workers_nice", batchSize = "batch_size" }
+
+        init(_ config: BilagConfig) {
+            workers = config.effectiveWorkers; workersPerCore = config.workers <= 0; workersNice = config.workersNice; batchSize = config.batchSize
+        }
+
+        /// One line for the report.
+        public var description: String {
+            "pipeline: \(workers) examination worker\(workers == 1 ? "" : "s")\(workersPerCore ? " (one per core)" : "") at nice \(workersNice), batches of \(batchSize)"
+        }
     }
 
     /// The loopback case system of a run: each lookup answered after `delayMilliseconds`, at most `maxInFlight`
@@ -74,10 +103,12 @@ public struct TouchlessBench {
         /// Decisions made ahead on the examination workers and taken at commit as they were (`confirmed`), and those
         /// decided again on the committing thread because something they read had changed (`redone`).
         public var decidedAhead: [String: Int]
+        /// The pipeline's workers and batches the month ran with.
+        public var pipeline: PipelineShape
 
         enum CodingKeys: String, CodingKey {
             case invoices, booked, asExpected = "as_expected", touchlessRate = "touchless_rate", expectationMatch = "expectation_match", seconds, cpuSeconds = "cpu_seconds", byKind = "by_kind", mismatches,
-                 caseSystem = "case_system", decidedAhead = "decided_ahead"
+                 caseSystem = "case_system", decidedAhead = "decided_ahead", pipeline
         }
     }
 
@@ -188,7 +219,7 @@ public struct TouchlessBench {
             try Self.replaceConnectors(in: root + "/bilag.yaml", with: loopback.connectorsYAML(maxInFlight: cs.maxInFlight))
             server = loopback
         }
-        let config = try ConfigLoader.load(root: root, environment: [:])
+        let config = try ConfigLoader.load(root: root, environment: environment.filter { Self.tuningVariables.contains($0.key) })
         let today = LocalDate(parsing: "2026-11-30")!
         let pipeline = try Pipeline.withRobots(config: config, clock: { today })
         // One plan per contract: the identifier printed on the invoice is the contract number.
@@ -268,7 +299,8 @@ public struct TouchlessBench {
         }
         return Result(invoices: month.count, booked: booked, asExpected: matched, touchlessRate: Double(booked) / Double(month.count),
                       expectationMatch: Double(matched) / Double(month.count), seconds: seconds, cpuSeconds: cpuSeconds, byKind: byKind, mismatches: mismatches, caseSystem: figures,
-                      decidedAhead: ["confirmed": (robots?.decidedAheadConfirmed.load(ordering: .relaxed) ?? 0) - aheadBefore.0, "redone": (robots?.decidedAheadRedone.load(ordering: .relaxed) ?? 0) - aheadBefore.1])
+                      decidedAhead: ["confirmed": (robots?.decidedAheadConfirmed.load(ordering: .relaxed) ?? 0) - aheadBefore.0, "redone": (robots?.decidedAheadRedone.load(ordering: .relaxed) ?? 0) - aheadBefore.1],
+                      pipeline: PipelineShape(config))
     }
 
     /// `bilag.yaml`'s `connectors:` section (up to the next blank line) replaced by `section`.

@@ -14,7 +14,9 @@ struct BenchCommand: ParsableCommand {
         With no options: the shipped robots (Robots/ and bilag.yaml of --root, default the current folder) on a \
         realistic mixed month of 8,000 invoices — what runs in production — and then, as a secondary line, the \
         pipeline with no robot loaded on 10,000 invoices. --touchless N alone runs the month; --count alone the \
-        pipeline without robots; --case-system-delay 0,20,200 the month against a loopback HTTP case system.
+        pipeline without robots; --case-system-delay 0,20,200 the month against a loopback HTTP case system. Both \
+        run with the pipeline tuning `bilag run` takes from the environment (BILAG_WORKERS, BILAG_WORKERS_NICE, \
+        BILAG_BATCH_SIZE), and the month's report names the workers and batch size it ran with.
 
         For each count N: generates N valid invoices (PEPPOL BIS 3 invoices and credit notes, OIOUBL 2.1; deterministic \
         from --seed) into a fresh temporary root's Inbox/bench/ (not timed); times libxml2 alone parsing the same bytes \
@@ -125,6 +127,7 @@ struct BenchCommand: ParsableCommand {
                 let r = try TouchlessBench(count: n, seed: UInt64(seed), repository: repo, caseSystem: .init(delayMilliseconds: delay, maxInFlight: maxInFlight)).run()
                 if json { try out.json(r) } else { out.line(Self.caseSystemLine(r)) }
                 out.line("  decided ahead on the workers: \(r.decidedAhead["confirmed"] ?? 0) taken at commit, \(r.decidedAhead["redone"] ?? 0) decided again (what they read had changed)")
+                out.line("  " + r.pipeline.description)
                 for m in r.mismatches { out.line("  MISMATCH \(m)") }
                 if r.asExpected != r.invoices { throw ExitStatus.checkFailed.code }
             }
@@ -140,6 +143,7 @@ struct BenchCommand: ParsableCommand {
                     out.line("  \(kind): " + outcomes.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
                 }
                 out.line("  decided ahead on the workers: \(r.decidedAhead["confirmed"] ?? 0) taken at commit, \(r.decidedAhead["redone"] ?? 0) decided again (what they read had changed)")
+                out.line("  " + r.pipeline.description)
                 out.line("  " + AllocatorTuning.describe(AllocatorTuning.atStart, environment: ProcessInfo.processInfo.environment))
                 out.line("  " + SQLiteTuning.describe(SQLiteTuning.memoryStatisticsOff))
                 for m in r.mismatches { out.line("  MISMATCH \(m)") }
