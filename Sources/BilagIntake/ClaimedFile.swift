@@ -2,6 +2,7 @@ import BilagCore
 import Foundation
 
 /// A file moved out of the Inbox into the state folder: from now on bilag owns it.
+@dynamicMemberLookup
 public struct ClaimedFile: Sendable {
     /// The stored fields, held in one box that copies share until one of them changes a field (copy on write): a
     /// claimed file is passed from the claim through examination to the commit as one retain.
@@ -35,7 +36,11 @@ public struct ClaimedFile: Sendable {
         box = SharedFields(Fields(id: id, channel: channel, sourcePath: sourcePath, storedPath: storedPath, receivedAt: receivedAt, size: size, sha256: sha256))
     }
 
-    @inlinable mutating func makeUnique() { SharedFields.makeUnique(&box) }
+    /// Each field of `Fields`, read in place and changed in place once the box is this value's own.
+    @inlinable public subscript<T>(dynamicMember field: WritableKeyPath<Fields, T>) -> T {
+        _read { yield box.fields[keyPath: field] }
+        _modify { SharedFields.makeUnique(&box); yield &box.fields[keyPath: field] }
+    }
 
     public enum ReadProblem: Sendable, Equatable {
         case tooLarge(size: Int64, limit: Int64)
@@ -48,51 +53,4 @@ public struct ClaimedFile: Sendable {
         case originalChanged(recorded: String, now: String, writtenOn: Bool)
     }
 
-    @inlinable public var id: String {
-        _read { yield box.fields.id }
-        _modify { makeUnique(); yield &box.fields.id }
-    }
-    @inlinable public var channel: String {
-        _read { yield box.fields.channel }
-        _modify { makeUnique(); yield &box.fields.channel }
-    }
-    /// Where it was, relative to `Inbox/`.
-    @inlinable public var sourcePath: String {
-        _read { yield box.fields.sourcePath }
-        _modify { makeUnique(); yield &box.fields.sourcePath }
-    }
-    /// Where it is kept, relative to the state folder.
-    @inlinable public var storedPath: String {
-        _read { yield box.fields.storedPath }
-        _modify { makeUnique(); yield &box.fields.storedPath }
-    }
-    @inlinable public var receivedAt: String {
-        _read { yield box.fields.receivedAt }
-        _modify { makeUnique(); yield &box.fields.receivedAt }
-    }
-    @inlinable public var size: Int64 {
-        _read { yield box.fields.size }
-        _modify { makeUnique(); yield &box.fields.size }
-    }
-    /// Empty for an entry that is not a file, and for a file over the size limit (refused on its size, unread).
-    @inlinable public var sha256: String {
-        _read { yield box.fields.sha256 }
-        _modify { makeUnique(); yield &box.fields.sha256 }
-    }
-    /// The bytes, when they fit the size limit.
-    @inlinable public var bytes: Data? {
-        _read { yield box.fields.bytes }
-        _modify { makeUnique(); yield &box.fields.bytes }
-    }
-    /// Set when the file could not be read, is over the size limit, is not a file, or changed since it was recorded.
-    @inlinable public var readProblem: ReadProblem? {
-        _read { yield box.fields.readProblem }
-        _modify { makeUnique(); yield &box.fields.readProblem }
-    }
-    /// True for an invoice taken up again from the store (a re-run, a re-evaluation, unfinished work), which may
-    /// have been decided before; false for a file just claimed from the Inbox, which cannot have been.
-    @inlinable public var takenUpAgain: Bool {
-        _read { yield box.fields.takenUpAgain }
-        _modify { makeUnique(); yield &box.fields.takenUpAgain }
-    }
 }

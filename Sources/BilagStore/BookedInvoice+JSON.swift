@@ -20,7 +20,7 @@ extension BookedInvoice {
     /// whole line written again. (Inside a JSON string a quote is always escaped, so `,"sha256":"` is a key; the last
     /// one is the top-level key, as only strings follow it.) Written in full where the booking has no SHA-256.
     public func journalFileLine(seq: Int64, stored: String) -> String? {
-        guard sha256 != nil else { return json(seq: seq) }
+        guard self.sha256 != nil else { return json(seq: seq) }
         var stored = stored
         return stored.withUTF8 { bytes -> String? in
             let key = Self.sha256Key
@@ -44,26 +44,26 @@ extension BookedInvoice {
         var w = JSONObjectWriter()
         w.out.reserveCapacity(640)
         w.open()
-        w.field("amount_due", amountDue)
-        w.field("booked_at", bookedAt)
-        w.field("booked_by", bookedBy)
-        w.field("currency", currency)
-        if let details { w.key("details"); details.write(to: &w) }
-        w.field("document_kind", documentKind.rawValue)
-        w.field("due_date", dueDate)
-        w.field("history_key", historyKey)
-        w.field("invoice_id", invoiceID)
-        w.field("invoice_number", invoiceNumber)
-        w.field("issue_date", issueDate)
-        w.key("pay"); w.raw(pay ? "true" : "false")
-        w.key("postings"); w.array(postings) { p, w in p.write(to: &w) }
-        w.field("robot", robot)
+        w.field("amount_due", self.amountDue)
+        w.field("booked_at", self.bookedAt)
+        w.field("booked_by", self.bookedBy)
+        w.field("currency", self.currency)
+        if let details = self.details { w.key("details"); details.write(to: &w) }
+        w.field("document_kind", self.documentKind.rawValue)
+        w.field("due_date", self.dueDate)
+        w.field("history_key", self.historyKey)
+        w.field("invoice_id", self.invoiceID)
+        w.field("invoice_number", self.invoiceNumber)
+        w.field("issue_date", self.issueDate)
+        w.key("pay"); w.raw(self.pay ? "true" : "false")
+        w.key("postings"); w.array(self.postings) { p, w in p.write(to: &w) }
+        w.field("robot", self.robot)
         if let seq { w.key("seq"); JSONString.append(Int(seq), to: &w.out) }
-        w.field("sha256", sha256)
-        w.field("supplier_key", supplierKey)
-        w.field("supplier_name", supplierName)
-        w.field("total_vat", totalVAT)
-        w.field("total_without_vat", totalWithoutVAT)
+        w.field("sha256", self.sha256)
+        w.field("supplier_key", self.supplierKey)
+        w.field("supplier_name", self.supplierName)
+        w.field("total_vat", self.totalVAT)
+        w.field("total_without_vat", self.totalWithoutVAT)
         w.close()
         return w.text
     }

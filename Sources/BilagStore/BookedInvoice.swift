@@ -5,6 +5,7 @@ import BilagCore
 ///
 /// The store keeps it as JSON in `journal_entry.line`, with the keys below (the keys journal lines have always had,
 /// so entries written by earlier versions read back as they are); each writer lays it out in its own format.
+@dynamicMemberLookup
 public struct BookedInvoice: Codable, Hashable, Sendable {
     /// The stored fields, held in one box that copies share until one of them changes a field (copy on write): a
     /// booking goes from the robot through the commit to every Outbox writer as one retain. Encoded, compared and
@@ -68,94 +69,15 @@ public struct BookedInvoice: Codable, Hashable, Sendable {
                          totalVAT: totalVAT, postings: postings, pay: pay, sha256: sha256, robot: robot, historyKey: historyKey, details: details))
     }
 
-    @inlinable mutating func makeUnique() { SharedFields.makeUnique(&box) }
+    /// Each field of `Fields`, read in place and changed in place once the box is this value's own.
+    @inlinable public subscript<T>(dynamicMember field: WritableKeyPath<Fields, T>) -> T {
+        _read { yield box.fields[keyPath: field] }
+        _modify { SharedFields.makeUnique(&box); yield &box.fields[keyPath: field] }
+    }
 
     public init(from decoder: any Decoder) throws { box = SharedFields(try Fields(from: decoder)) }
     public func encode(to encoder: any Encoder) throws { try box.fields.encode(to: encoder) }
     public static func == (a: BookedInvoice, b: BookedInvoice) -> Bool { a.box === b.box || a.box.fields == b.box.fields }
     public func hash(into hasher: inout Hasher) { box.fields.hash(into: &hasher) }
 
-    @inlinable public var invoiceID: String {
-        _read { yield box.fields.invoiceID }
-        _modify { makeUnique(); yield &box.fields.invoiceID }
-    }
-    @inlinable public var bookedAt: String {
-        _read { yield box.fields.bookedAt }
-        _modify { makeUnique(); yield &box.fields.bookedAt }
-    }
-    /// `robot:NAME@HASH`, `operator:USER`
-    @inlinable public var bookedBy: String {
-        _read { yield box.fields.bookedBy }
-        _modify { makeUnique(); yield &box.fields.bookedBy }
-    }
-    @inlinable public var supplierKey: String? {
-        _read { yield box.fields.supplierKey }
-        _modify { makeUnique(); yield &box.fields.supplierKey }
-    }
-    @inlinable public var supplierName: String? {
-        _read { yield box.fields.supplierName }
-        _modify { makeUnique(); yield &box.fields.supplierName }
-    }
-    @inlinable public var invoiceNumber: String? {
-        _read { yield box.fields.invoiceNumber }
-        _modify { makeUnique(); yield &box.fields.invoiceNumber }
-    }
-    @inlinable public var issueDate: String? {
-        _read { yield box.fields.issueDate }
-        _modify { makeUnique(); yield &box.fields.issueDate }
-    }
-    @inlinable public var dueDate: String? {
-        _read { yield box.fields.dueDate }
-        _modify { makeUnique(); yield &box.fields.dueDate }
-    }
-    @inlinable public var documentKind: DocumentKind {
-        _read { yield box.fields.documentKind }
-        _modify { makeUnique(); yield &box.fields.documentKind }
-    }
-    @inlinable public var currency: String? {
-        _read { yield box.fields.currency }
-        _modify { makeUnique(); yield &box.fields.currency }
-    }
-    /// BT-115 signed: what is paid (negative for a credit note).
-    @inlinable public var amountDue: Amount {
-        _read { yield box.fields.amountDue }
-        _modify { makeUnique(); yield &box.fields.amountDue }
-    }
-    @inlinable public var totalWithoutVAT: Amount? {
-        _read { yield box.fields.totalWithoutVAT }
-        _modify { makeUnique(); yield &box.fields.totalWithoutVAT }
-    }
-    @inlinable public var totalVAT: Amount? {
-        _read { yield box.fields.totalVAT }
-        _modify { makeUnique(); yield &box.fields.totalVAT }
-    }
-    @inlinable public var postings: [Posting] {
-        _read { yield box.fields.postings }
-        _modify { makeUnique(); yield &box.fields.postings }
-    }
-    @inlinable public var pay: Bool {
-        _read { yield box.fields.pay }
-        _modify { makeUnique(); yield &box.fields.pay }
-    }
-    /// The SHA-256 of the invoice's original bytes: with `invoiceID`, what makes a booking written twice impossible to miss.
-    @inlinable public var sha256: String? {
-        _read { yield box.fields.sha256 }
-        _modify { makeUnique(); yield &box.fields.sha256 }
-    }
-    /// The robot whose history this booking belongs to, and the key it filed it under (the last live robot decision,
-    /// whoever booked): what `bilag store rebuild` restores robots' `history` from.
-    @inlinable public var robot: String? {
-        _read { yield box.fields.robot }
-        _modify { makeUnique(); yield &box.fields.robot }
-    }
-    @inlinable public var historyKey: String? {
-        _read { yield box.fields.historyKey }
-        _modify { makeUnique(); yield &box.fields.historyKey }
-    }
-    /// The VAT breakdown, payment means and supplier identifiers the voucher needs (nil for bookings made before they
-    /// were kept).
-    @inlinable public var details: BookedInvoiceDetails? {
-        _read { yield box.fields.details }
-        _modify { makeUnique(); yield &box.fields.details }
-    }
 }

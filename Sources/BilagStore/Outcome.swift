@@ -1,6 +1,7 @@
 import BilagCore
 
 /// What the pipeline or an operator decided for one invoice; applied by `Store.apply` in one transaction.
+@dynamicMemberLookup
 public struct Outcome: Sendable {
     /// The stored fields, held in one box that copies share until one of them changes a field (copy on write):
     /// an outcome goes from a worker through the commit to the store as one retain, not one per text it holds.
@@ -40,75 +41,10 @@ public struct Outcome: Sendable {
         box = SharedFields(Fields(invoiceID: invoiceID, state: state, reasonCode: reasonCode, reasonMessage: reasonMessage, actor: actor, action: action))
     }
 
-    @inlinable mutating func makeUnique() { SharedFields.makeUnique(&box) }
-
-    @inlinable public var invoiceID: String {
-        _read { yield box.fields.invoiceID }
-        _modify { makeUnique(); yield &box.fields.invoiceID }
-    }
-    @inlinable public var state: InvoiceState {
-        _read { yield box.fields.state }
-        _modify { makeUnique(); yield &box.fields.state }
-    }
-    @inlinable public var reasonCode: String? {
-        _read { yield box.fields.reasonCode }
-        _modify { makeUnique(); yield &box.fields.reasonCode }
-    }
-    @inlinable public var reasonMessage: String? {
-        _read { yield box.fields.reasonMessage }
-        _modify { makeUnique(); yield &box.fields.reasonMessage }
-    }
-    /// `system`, `robot:NAME@HASH`, `operator:USER`
-    @inlinable public var actor: String {
-        _read { yield box.fields.actor }
-        _modify { makeUnique(); yield &box.fields.actor }
-    }
-    /// The audit action, e.g. `decided`, `approved`, `rejected`, `retried`.
-    @inlinable public var action: String {
-        _read { yield box.fields.action }
-        _modify { makeUnique(); yield &box.fields.action }
-    }
-    @inlinable public var summary: InvoiceSummary? {
-        _read { yield box.fields.summary }
-        _modify { makeUnique(); yield &box.fields.summary }
-    }
-    @inlinable public var duplicateOf: String? {
-        _read { yield box.fields.duplicateOf }
-        _modify { makeUnique(); yield &box.fields.duplicateOf }
-    }
-    /// Present when the outcome books the invoice: what every Outbox writer is handed.
-    @inlinable public var booked: BookedInvoice? {
-        _read { yield box.fields.booked }
-        _modify { makeUnique(); yield &box.fields.booked }
-    }
-    /// JSON of the validation report and the decision trace, kept for the operator.
-    @inlinable public var validationJSON: String? {
-        _read { yield box.fields.validationJSON }
-        _modify { makeUnique(); yield &box.fields.validationJSON }
-    }
-    @inlinable public var traceJSON: String? {
-        _read { yield box.fields.traceJSON }
-        _modify { makeUnique(); yield &box.fields.traceJSON }
-    }
-    /// Extra audit detail (JSON), e.g. the operator's note.
-    @inlinable public var detail: String? {
-        _read { yield box.fields.detail }
-        _modify { makeUnique(); yield &box.fields.detail }
-    }
-    /// Robot decisions to record (the acting one, and any shadow robots').
-    @inlinable public var decisions: [StoredDecision] {
-        _read { yield box.fields.decisions }
-        _modify { makeUnique(); yield &box.fields.decisions }
-    }
-    /// Case-system updates to send once this commits.
-    @inlinable public var caseUpdates: [NewCaseUpdate] {
-        _read { yield box.fields.caseUpdates }
-        _modify { makeUnique(); yield &box.fields.caseUpdates }
-    }
-    /// For an invoice left `received` to wait for a case system: when to try again.
-    @inlinable public var retryAt: String? {
-        _read { yield box.fields.retryAt }
-        _modify { makeUnique(); yield &box.fields.retryAt }
+    /// Each field of `Fields`, read in place and changed in place once the box is this value's own.
+    @inlinable public subscript<T>(dynamicMember field: WritableKeyPath<Fields, T>) -> T {
+        _read { yield box.fields[keyPath: field] }
+        _modify { SharedFields.makeUnique(&box); yield &box.fields[keyPath: field] }
     }
 }
 

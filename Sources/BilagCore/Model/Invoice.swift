@@ -2,6 +2,7 @@
 ///
 /// Field names follow the EN 16931 business terms; each carries its BT/BG number.
 /// `docs/invoice-model.md` gives the UBL and CII path of every field.
+@dynamicMemberLookup
 public struct Invoice: Hashable, Codable, Sendable {
     /// The stored fields. An invoice holds them in one box, shared by its copies until one of them changes a field
     /// (copy on write): passing an invoice from the parser through validation, the robots and the store is one
@@ -96,217 +97,41 @@ public struct Invoice: Hashable, Codable, Sendable {
         box = SharedFields(Fields(syntax: syntax, documentKind: documentKind, profile: profile))
     }
 
-    @inlinable mutating func makeUnique() { SharedFields.makeUnique(&box) }
+    /// An invoice of these fields (a reader fills them in as a plain value, then makes the invoice once).
+    public init(_ fields: Fields) {
+        box = SharedFields(fields)
+    }
+
+    /// Each field of `Fields`, read in place and changed in place once the box is this value's own.
+    @inlinable public subscript<T>(dynamicMember field: WritableKeyPath<Fields, T>) -> T {
+        _read { yield box.fields[keyPath: field] }
+        _modify { SharedFields.makeUnique(&box); yield &box.fields[keyPath: field] }
+    }
 
     public init(from decoder: any Decoder) throws { box = SharedFields(try Fields(from: decoder)) }
     public func encode(to encoder: any Encoder) throws { try box.fields.encode(to: encoder) }
     public static func == (a: Invoice, b: Invoice) -> Bool { a.box === b.box || a.box.fields == b.box.fields }
     public func hash(into hasher: inout Hasher) { box.fields.hash(into: &hasher) }
 
-    /// The syntax the document was written in.
-    @inlinable public var syntax: Syntax {
-        _read { yield box.fields.syntax }
-        _modify { makeUnique(); yield &box.fields.syntax }
-    }
-    /// Invoice or credit note (from the root element and BT-3).
-    @inlinable public var documentKind: DocumentKind {
-        _read { yield box.fields.documentKind }
-        _modify { makeUnique(); yield &box.fields.documentKind }
-    }
-    /// The rule set the document declares (from BT-24).
-    @inlinable public var profile: Profile {
-        _read { yield box.fields.profile }
-        _modify { makeUnique(); yield &box.fields.profile }
-    }
 
-    /// BT-1
-    @inlinable public var invoiceNumber: String? {
-        _read { yield box.fields.invoiceNumber }
-        _modify { makeUnique(); yield &box.fields.invoiceNumber }
-    }
-    /// BT-2
-    @inlinable public var issueDate: LocalDate? {
-        _read { yield box.fields.issueDate }
-        _modify { makeUnique(); yield &box.fields.issueDate }
-    }
-    /// BT-3 (UNCL 1001: 380 invoice, 381 credit note, 384 corrected invoice…)
-    @inlinable public var invoiceTypeCode: String? {
-        _read { yield box.fields.invoiceTypeCode }
-        _modify { makeUnique(); yield &box.fields.invoiceTypeCode }
-    }
-    /// BT-5
-    @inlinable public var documentCurrencyCode: CurrencyCode? {
-        _read { yield box.fields.documentCurrencyCode }
-        _modify { makeUnique(); yield &box.fields.documentCurrencyCode }
-    }
-    /// BT-6
-    @inlinable public var vatAccountingCurrencyCode: CurrencyCode? {
-        _read { yield box.fields.vatAccountingCurrencyCode }
-        _modify { makeUnique(); yield &box.fields.vatAccountingCurrencyCode }
-    }
-    /// BT-7
-    @inlinable public var valueAddedTaxPointDate: LocalDate? {
-        _read { yield box.fields.valueAddedTaxPointDate }
-        _modify { makeUnique(); yield &box.fields.valueAddedTaxPointDate }
-    }
-    /// BT-9
-    @inlinable public var paymentDueDate: LocalDate? {
-        _read { yield box.fields.paymentDueDate }
-        _modify { makeUnique(); yield &box.fields.paymentDueDate }
-    }
-    /// BT-10
-    @inlinable public var buyerReference: String? {
-        _read { yield box.fields.buyerReference }
-        _modify { makeUnique(); yield &box.fields.buyerReference }
-    }
-    /// BT-11
-    @inlinable public var projectReference: String? {
-        _read { yield box.fields.projectReference }
-        _modify { makeUnique(); yield &box.fields.projectReference }
-    }
-    /// BT-12
-    @inlinable public var contractReference: String? {
-        _read { yield box.fields.contractReference }
-        _modify { makeUnique(); yield &box.fields.contractReference }
-    }
-    /// BT-13
-    @inlinable public var purchaseOrderReference: String? {
-        _read { yield box.fields.purchaseOrderReference }
-        _modify { makeUnique(); yield &box.fields.purchaseOrderReference }
-    }
-    /// BT-14
-    @inlinable public var salesOrderReference: String? {
-        _read { yield box.fields.salesOrderReference }
-        _modify { makeUnique(); yield &box.fields.salesOrderReference }
-    }
-    /// BT-15
-    @inlinable public var receivingAdviceReference: String? {
-        _read { yield box.fields.receivingAdviceReference }
-        _modify { makeUnique(); yield &box.fields.receivingAdviceReference }
-    }
-    /// BT-16
-    @inlinable public var despatchAdviceReference: String? {
-        _read { yield box.fields.despatchAdviceReference }
-        _modify { makeUnique(); yield &box.fields.despatchAdviceReference }
-    }
-    /// BT-17
-    @inlinable public var tenderOrLotReference: String? {
-        _read { yield box.fields.tenderOrLotReference }
-        _modify { makeUnique(); yield &box.fields.tenderOrLotReference }
-    }
-    /// BT-18
-    @inlinable public var invoicedObjectIdentifier: Identifier? {
-        _read { yield box.fields.invoicedObjectIdentifier }
-        _modify { makeUnique(); yield &box.fields.invoicedObjectIdentifier }
-    }
-    /// BT-19
-    @inlinable public var buyerAccountingReference: String? {
-        _read { yield box.fields.buyerAccountingReference }
-        _modify { makeUnique(); yield &box.fields.buyerAccountingReference }
-    }
-    /// BT-20
-    @inlinable public var paymentTerms: String? {
-        _read { yield box.fields.paymentTerms }
-        _modify { makeUnique(); yield &box.fields.paymentTerms }
-    }
-    /// BG-1 (BT-21, BT-22)
-    @inlinable public var notes: [Note] {
-        _read { yield box.fields.notes }
-        _modify { makeUnique(); yield &box.fields.notes }
-    }
-    /// BG-2 BT-23
-    @inlinable public var businessProcessType: String? {
-        _read { yield box.fields.businessProcessType }
-        _modify { makeUnique(); yield &box.fields.businessProcessType }
-    }
-    /// BG-2 BT-24
-    @inlinable public var specificationIdentifier: String? {
-        _read { yield box.fields.specificationIdentifier }
-        _modify { makeUnique(); yield &box.fields.specificationIdentifier }
-    }
-    /// BG-3 (BT-25, BT-26)
-    @inlinable public var precedingInvoiceReferences: [PrecedingInvoiceReference] {
-        _read { yield box.fields.precedingInvoiceReferences }
-        _modify { makeUnique(); yield &box.fields.precedingInvoiceReferences }
-    }
-    /// BG-4
-    @inlinable public var seller: Party {
-        _read { yield box.fields.seller }
-        _modify { makeUnique(); yield &box.fields.seller }
-    }
-    /// BG-7
-    @inlinable public var buyer: Party {
-        _read { yield box.fields.buyer }
-        _modify { makeUnique(); yield &box.fields.buyer }
-    }
-    /// BG-10
-    @inlinable public var payee: Payee? {
-        _read { yield box.fields.payee }
-        _modify { makeUnique(); yield &box.fields.payee }
-    }
-    /// BG-11
-    @inlinable public var sellerTaxRepresentative: TaxRepresentative? {
-        _read { yield box.fields.sellerTaxRepresentative }
-        _modify { makeUnique(); yield &box.fields.sellerTaxRepresentative }
-    }
-    /// BG-13
-    @inlinable public var delivery: Delivery? {
-        _read { yield box.fields.delivery }
-        _modify { makeUnique(); yield &box.fields.delivery }
-    }
-    /// BG-14
-    @inlinable public var invoicingPeriod: Period? {
-        _read { yield box.fields.invoicingPeriod }
-        _modify { makeUnique(); yield &box.fields.invoicingPeriod }
-    }
-    /// BG-16
-    @inlinable public var paymentInstructions: [PaymentInstructions] {
-        _read { yield box.fields.paymentInstructions }
-        _modify { makeUnique(); yield &box.fields.paymentInstructions }
-    }
-    /// BG-20 and BG-21
-    @inlinable public var allowanceCharges: [AllowanceCharge] {
-        _read { yield box.fields.allowanceCharges }
-        _modify { makeUnique(); yield &box.fields.allowanceCharges }
-    }
-    /// BG-22
-    @inlinable public var totals: DocumentTotals {
-        _read { yield box.fields.totals }
-        _modify { makeUnique(); yield &box.fields.totals }
-    }
-    /// BG-23
-    @inlinable public var vatBreakdown: [VATBreakdown] {
-        _read { yield box.fields.vatBreakdown }
-        _modify { makeUnique(); yield &box.fields.vatBreakdown }
-    }
-    /// BG-24
-    @inlinable public var supportingDocuments: [SupportingDocument] {
-        _read { yield box.fields.supportingDocuments }
-        _modify { makeUnique(); yield &box.fields.supportingDocuments }
-    }
-    /// BG-25
-    @inlinable public var lines: [InvoiceLine] {
-        _read { yield box.fields.lines }
-        _modify { makeUnique(); yield &box.fields.lines }
-    }
 
     /// BG-20: document-level allowances.
-    public var documentAllowances: [AllowanceCharge] { allowanceCharges.filter { !$0.isCharge } }
+    public var documentAllowances: [AllowanceCharge] { self.allowanceCharges.filter { !$0.isCharge } }
     /// BG-21: document-level charges.
-    public var documentCharges: [AllowanceCharge] { allowanceCharges.filter { $0.isCharge } }
+    public var documentCharges: [AllowanceCharge] { self.allowanceCharges.filter { $0.isCharge } }
 
     /// BT-115 signed by document kind: negative for a credit note. This is the amount a booking moves.
-    public var signedAmountDue: Amount? { totals.amountDueForPayment.map(documentKind.signed) }
+    public var signedAmountDue: Amount? { self.totals.amountDueForPayment.map(self.documentKind.signed) }
     /// BT-109 signed by document kind.
-    public var signedTotalWithoutVAT: Amount? { totals.invoiceTotalAmountWithoutVAT.map(documentKind.signed) }
+    public var signedTotalWithoutVAT: Amount? { self.totals.invoiceTotalAmountWithoutVAT.map(self.documentKind.signed) }
     /// BT-110 signed by document kind.
-    public var signedTotalVAT: Amount? { totals.invoiceTotalVATAmount.map(documentKind.signed) }
+    public var signedTotalVAT: Amount? { self.totals.invoiceTotalVATAmount.map(self.documentKind.signed) }
 
     /// The seller's key for duplicate detection and routing: legal registration (CVR/org.nr.), else VAT id, else endpoint, else name.
     public var sellerKey: String? {
-        if let id = seller.legalRegistrationIdentifier?.value, !id.isEmpty { return Identifiers.normalizedPartyKey(id) }
-        if let vat = seller.vatIdentifier, !vat.isEmpty { return Identifiers.normalizedPartyKey(vat) }
-        if let e = seller.electronicAddress?.value, !e.isEmpty { return Identifiers.normalizedPartyKey(e) }
-        return seller.name
+        if let id = self.seller.legalRegistrationIdentifier?.value, !id.isEmpty { return Identifiers.normalizedPartyKey(id) }
+        if let vat = self.seller.vatIdentifier, !vat.isEmpty { return Identifiers.normalizedPartyKey(vat) }
+        if let e = self.seller.electronicAddress?.value, !e.isEmpty { return Identifiers.normalizedPartyKey(e) }
+        return self.seller.name
     }
 }

@@ -1,7 +1,8 @@
 /// The stored fields of a value type held in one box its copies share until one of them changes a field (copy on
-/// write): copying the value is one retain, not one per text and list it holds. The value's accessors read
-/// `fields` in place and call `makeUnique` before they write (`Invoice`, `Outcome`, `ClaimedFile`, `BookedInvoice`).
-/// Public for those values in other modules; each keeps its box to itself.
+/// write): copying the value is one retain, not one per text and list it holds. The value reaches each field through
+/// one `@dynamicMemberLookup` subscript, which reads `fields` in place and calls `makeUnique` before it writes
+/// (`Invoice`, `Outcome`, `ClaimedFile`, `BookedInvoice`); a literal key path there compiles to the field's own
+/// access. Public for those values in other modules; each keeps its box to itself.
 public final class SharedFields<Fields: Sendable>: @unchecked Sendable {
     // @unchecked: changed only through its holder's accessors, and only while one value holds it. Overlapping
     // accesses are refused at compile time on the value that holds the box, so they need no run-time check here.

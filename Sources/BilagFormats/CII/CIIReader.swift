@@ -12,7 +12,7 @@ struct CIIReader {
         let header = root.first(.ciiRoot, "ExchangedDocument")
         let typeCode = header?.text(.ram, "TypeCode")
         let kind: DocumentKind = typeCode.map { DocumentKind.creditNoteTypeCodes.contains($0) } == true ? .creditNote : .invoice
-        var inv = Invoice(syntax: .cii, documentKind: kind, profile: ProfileCache.detect(customization))
+        var inv = Invoice.Fields(syntax: .cii, documentKind: kind, profile: ProfileCache.detect(customization))
         inv.specificationIdentifier = customization
         inv.businessProcessType = context?.first(.ram, "BusinessProcessSpecifiedDocumentContextParameter")?.text(.ram, "ID")
         inv.invoiceTypeCode = typeCode
@@ -24,7 +24,7 @@ struct CIIReader {
             }
         }
         guard let tx = root.first(.ciiRoot, "SupplyChainTradeTransaction") else {
-            return ParsedDocument(invoice: inv, findings: fields.findings, lexical: LexicalScan.scan(root: root, cii: true))
+            return ParsedDocument(invoice: Invoice(inv), findings: fields.findings, lexical: LexicalScan.scan(root: root, cii: true))
         }
         inv.lines = tx.all(.ram, "IncludedSupplyChainTradeLineItem").map { line($0) }
         if let agreement = tx.first(.ram, "ApplicableHeaderTradeAgreement") { readAgreement(agreement, into: &inv) }
@@ -52,7 +52,7 @@ struct CIIReader {
         lexical.syntax += CIIWritten.periodsWithoutFormat102(tx)
         lexical.emptyExemptionReasons = emptyExemptionReasons
         lexical.syntax += CIISyntaxCounts.findings(root, tx)
-        return ParsedDocument(invoice: inv, findings: fields.findings, lexical: lexical)
+        return ParsedDocument(invoice: Invoice(inv), findings: fields.findings, lexical: lexical)
     }
 
     /// The ID of the party's first `ram:SpecifiedTaxRegistration` with `schemeID="VAT"`, as written.
@@ -68,7 +68,7 @@ struct CIIReader {
         return fields.date(s, path + "/udt:DateTimeString")
     }
 
-    mutating func readAgreement(_ a: XMLElement, into inv: inout Invoice) {
+    mutating func readAgreement(_ a: XMLElement, into inv: inout Invoice.Fields) {
         inv.buyerReference = a.text(.ram, "BuyerReference")
         inv.seller = party(a.first(.ram, "SellerTradeParty"))
         inv.buyer = party(a.first(.ram, "BuyerTradeParty"))
@@ -104,7 +104,7 @@ struct CIIReader {
         }
     }
 
-    mutating func readDelivery(_ d: XMLElement, into inv: inout Invoice) {
+    mutating func readDelivery(_ d: XMLElement, into inv: inout Invoice.Fields) {
         var del = Delivery()
         if let ship = d.first(.ram, "ShipToTradeParty") {
             del.locationIdentifier = fields.identifier(ship.first(.ram, "GlobalID")) ?? fields.identifier(ship.first(.ram, "ID"))

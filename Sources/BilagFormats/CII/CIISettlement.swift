@@ -2,7 +2,7 @@ import BilagCore
 
 /// Maps `ram:ApplicableHeaderTradeSettlement`: currency, payment, VAT breakdown, allowances, totals.
 extension CIIReader {
-    mutating func readSettlement(_ s: XMLElement, into inv: inout Invoice) {
+    mutating func readSettlement(_ s: XMLElement, into inv: inout Invoice.Fields) {
         inv.documentCurrencyCode = s.text(.ram, "InvoiceCurrencyCode").map { CurrencyCode($0) }
         inv.vatAccountingCurrencyCode = s.text(.ram, "TaxCurrencyCode").map { CurrencyCode($0) }
         let creditorID = s.text(.ram, "CreditorReferenceID")

@@ -8,7 +8,7 @@ struct UBLReader {
 
     mutating func read(root: XMLElement, kind: DocumentKind) -> ParsedDocument {
         let customization = root.text(.cbc, "CustomizationID")
-        var inv = Invoice(syntax: .ubl, documentKind: kind, profile: ProfileCache.detect(customization))
+        var inv = Invoice.Fields(syntax: .ubl, documentKind: kind, profile: ProfileCache.detect(customization))
         inv.specificationIdentifier = customization
         inv.businessProcessType = root.text(.cbc, "ProfileID")
         inv.invoiceNumber = root.text(.cbc, "ID")
@@ -116,7 +116,7 @@ struct UBLReader {
         if inv.profile != .oioubl { lexical.syntax += UBLSyntaxCounts.findings(root, lineName: lineName) }
         lexical.emptyExemptionReasons = emptyExemptionReasons
         let written = inv.profile == .oioubl ? root.writtenTree() : nil
-        return ParsedDocument(invoice: inv, findings: fields.findings, lexical: lexical, written: written)
+        return ParsedDocument(invoice: Invoice(inv), findings: fields.findings, lexical: lexical, written: written)
     }
 
     /// The UBL syntax rules of the EN 16931 binding that count elements (UBL-SR-05, -12, -46, -53).
@@ -147,7 +147,7 @@ struct UBLReader {
 
     /// OIOUBL 2.x writes the total VAT in `TaxExclusiveAmount` (its own meaning of the element), so BT-109 is
     /// the line total less allowances plus charges, as EN 16931 defines it.
-    static func applyOIOUBLTotals(_ inv: inout Invoice) {
+    static func applyOIOUBLTotals(_ inv: inout Invoice.Fields) {
         guard let lines = inv.totals.sumOfInvoiceLineNetAmount else { return }
         inv.totals.invoiceTotalAmountWithoutVAT = lines - (inv.totals.sumOfAllowancesOnDocumentLevel ?? .zero) + (inv.totals.sumOfChargesOnDocumentLevel ?? .zero)
     }
@@ -225,7 +225,7 @@ struct UBLReader {
     }
 
     /// BT-110 is the TaxTotal in the document currency; BT-111 the one in the VAT accounting currency (BT-6).
-    mutating func readTaxTotals(_ root: XMLElement, into inv: inout Invoice) {
+    mutating func readTaxTotals(_ root: XMLElement, into inv: inout Invoice.Fields) {
         let totals = root.all(.cac, "TaxTotal")
         let docCurrency = inv.documentCurrencyCode?.code
         let taxCurrency = inv.vatAccountingCurrencyCode?.code
