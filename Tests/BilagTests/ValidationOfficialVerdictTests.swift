@@ -122,6 +122,54 @@ final class ValidationOfficialVerdictTests: XCTestCase {
         XCTAssertTrue(ids(twoMeans).contains("UBL-SR-27"), "\(ids(twoMeans))")
     }
 
+    /// The rules whose contexts and `//x` walks `UBLSyntaxCounts` finds once for all of them (a payment means, a
+    /// billing reference, a VAT breakdown; every `PostalAddress` and `Address`, at any depth): each still fires on
+    /// its own, and a clean document has none of them.
+    func testUBLSyntaxCountsThatShareAContext() throws {
+        let base = "peppol-bis3/examples/base-example.xml"
+        let clean = ids(try report(base) { $0 + " " })
+        for rule in ["UBL-SR-26", "UBL-SR-07", "UBL-SR-32", "UBL-SR-51", "UBL-SR-27"] { XCTAssertFalse(clean.contains(rule), rule) }
+        let twoPaymentIDs = try report(base) { $0.replacingOccurrences(of: "<cbc:PaymentID>Snippet1</cbc:PaymentID>", with: "<cbc:PaymentID>Snippet1</cbc:PaymentID><cbc:PaymentID>Snippet2</cbc:PaymentID>") }
+        XCTAssertTrue(ids(twoPaymentIDs).contains("UBL-SR-26"), "\(ids(twoPaymentIDs))")
+        XCTAssertFalse(ids(twoPaymentIDs).contains("UBL-SR-27"), "\(ids(twoPaymentIDs))")
+        let billingWithoutID = try report(base) { $0.replacingOccurrences(of: "<cac:Delivery>", with: "<cac:BillingReference><cac:InvoiceDocumentReference><cbc:IssueDate>2017-10-01</cbc:IssueDate></cac:InvoiceDocumentReference></cac:BillingReference><cac:Delivery>") }
+        XCTAssertTrue(ids(billingWithoutID).contains("UBL-SR-07"), "\(ids(billingWithoutID))")
+        let twoReasons = try report(base) { t in
+            self.replace(t, after: "<cac:TaxSubtotal>", "<cac:TaxScheme>", "<cbc:TaxExemptionReason>A</cbc:TaxExemptionReason><cbc:TaxExemptionReason>B</cbc:TaxExemptionReason><cac:TaxScheme>")
+        }
+        XCTAssertTrue(ids(twoReasons).contains("UBL-SR-32"), "\(ids(twoReasons))")
+        // A second address line in the delivery location's `cac:Address` (three levels down), then in the seller's
+        // `cac:PostalAddress`: the one walk finds either.
+        for anchor in ["<cac:Address>", "<cac:PostalAddress>"] {
+            let twoLines = try report(base) { t in
+                self.replace(t, after: anchor, "<cbc:CityName>", "<cac:AddressLine><cbc:Line>1</cbc:Line></cac:AddressLine><cac:AddressLine><cbc:Line>2</cbc:Line></cac:AddressLine><cbc:CityName>")
+            }
+            XCTAssertTrue(ids(twoLines).contains("UBL-SR-51"), "\(anchor): \(ids(twoLines))")
+        }
+        let oneLine = try report(base) { t in
+            self.replace(t, after: "<cac:Address>", "<cbc:CityName>", "<cac:AddressLine><cbc:Line>1</cbc:Line></cac:AddressLine><cbc:CityName>")
+        }
+        XCTAssertFalse(ids(oneLine).contains("UBL-SR-51"), "\(ids(oneLine))")
+    }
+
+    /// Every amount's `currencyID` is judged, also one that differs from the amount before it and one that comes back
+    /// after another (the scan skips the set only for the same id as the amount just before).
+    func testEveryAmountsCurrencyIDIsJudged() throws {
+        let base = "peppol-bis3/examples/base-example.xml"
+        let clean = try report(base) { $0 + " " }
+        XCTAssertFalse(ids(clean).contains("BR-CL-03"), "\(ids(clean))")
+        // The charge's amount in an unknown currency, between amounts in EUR.
+        let unknown = try report(base) { $0.replacingOccurrences(of: #"<cbc:Amount currencyID="EUR">25</cbc:Amount>"#, with: #"<cbc:Amount currencyID="QQQ">25</cbc:Amount>"#) }
+        XCTAssertTrue(ids(unknown).contains("BR-CL-03"), "\(ids(unknown))")
+        XCTAssertTrue(ids(unknown).contains("PEPPOL-EN16931-CL007"), "\(ids(unknown))")
+        // The last amount of the document in an unknown currency.
+        let last = try report(base) { t in
+            guard let r = t.range(of: #"currencyID="EUR""#, options: .backwards) else { return t }
+            return t.replacingCharacters(in: r, with: #"currencyID="QQQ""#)
+        }
+        XCTAssertTrue(ids(last).contains("BR-CL-03"), "\(ids(last))")
+    }
+
     func testCIISyntaxCounts() throws {
         let base = "en16931-cii/examples/CII_example1.xml"
         let noAccount = try report(base) { $0.replacingOccurrences(of: "<ram:IBANID>NL57 RABO 0107307510</ram:IBANID>", with: "") }

@@ -13,7 +13,7 @@ import Synchronization
 /// for one, and names are compared as bytes. Namespaces are not kept: in a UBL document the rules' paths are all
 /// `cac:`/`cbc:` elements, whose local names are unique among the namespaces a UBL document uses there.
 public final class WrittenTree: @unchecked Sendable {
-    public struct Node: Sendable {
+    public struct Node: Sendable, BitwiseCopyable {
         public var nameStart: Int32
         public var nameLength: Int32
         /// The element's own text; `textStart < 0` when it has none (an empty element).
@@ -32,7 +32,7 @@ public final class WrittenTree: @unchecked Sendable {
     }
 
     /// An attribute without namespace: its local name and value in `bytes`.
-    public struct Attribute: Sendable {
+    public struct Attribute: Sendable, BitwiseCopyable {
         public var nameStart: Int32
         public var nameLength: Int32
         public var valueStart: Int32
@@ -42,28 +42,51 @@ public final class WrittenTree: @unchecked Sendable {
         }
     }
 
-    public let nodes: [Node]
-    public let attributes: [Attribute]
-    public let bytes: [UInt8]
-
-    /// The same three arrays in buffers of the tree's own, which `WrittenElement` reads through plain pointers
-    /// (immutable, freed with the tree): navigation then does no reference counting at all.
+    /// The elements, their attributes and the bytes they refer to, in buffers of the tree's own, which
+    /// `WrittenElement` reads through plain pointers (immutable, freed with the tree): navigation then does no
+    /// reference counting at all.
     @usableFromInline let nodeBuffer: UnsafeMutablePointer<Node>
     @usableFromInline let attributeBuffer: UnsafeMutablePointer<Attribute>
     @usableFromInline let byteBuffer: UnsafeMutablePointer<UInt8>
+    /// How many elements, attributes and bytes the buffers hold.
+    public let nodeCount: Int, attributeCount: Int, byteCount: Int
 
     /// One object validation derives from the tree (the places its rules are stated on), made once and kept with
     /// the tree (`memo`): an `Unmanaged` reference, 0 until set; set once, without a lock.
     @usableFromInline let memoSlot = Atomic<UInt>(0)
 
-    public init(nodes: [Node], attributes: [Attribute], bytes: [UInt8]) {
-        self.nodes = nodes; self.attributes = attributes; self.bytes = bytes
-        nodeBuffer = .allocate(capacity: max(nodes.count, 1))
-        nodeBuffer.initialize(from: nodes, count: nodes.count)
-        attributeBuffer = .allocate(capacity: max(attributes.count, 1))
-        attributeBuffer.initialize(from: attributes, count: attributes.count)
-        byteBuffer = .allocate(capacity: max(bytes.count, 1))
-        byteBuffer.initialize(from: bytes, count: bytes.count)
+    /// A tree of these elements, attributes and bytes (copied into the tree's buffers).
+    public convenience init(nodes: [Node], attributes: [Attribute], bytes: [UInt8]) {
+        var builder = Builder(nodeCapacity: nodes.count, attributeCapacity: attributes.count, byteCapacity: bytes.count)
+        for n in nodes { builder.append(n) }
+        for a in attributes { builder.append(a) }
+        bytes.withUnsafeBufferPointer { builder.append($0) }
+        self.init(builder)
+    }
+
+    /// Takes the builder's buffers (the builder must not be used afterwards).
+    public init(_ builder: Builder) {
+        nodeBuffer = builder.nodes.base; nodeCount = builder.nodes.count
+        attributeBuffer = builder.attributes.base; attributeCount = builder.attributes.count
+        byteBuffer = builder.bytes.base; byteCount = builder.bytes.count
+    }
+
+    /// Fills a tree's buffers in place, growing them as needed, for `init(_:)` to take over: the parser's tree is
+    /// copied straight into them, without arrays in between.
+    public struct Builder {
+        public var nodes: RawBuffer<Node>
+        public var attributes: RawBuffer<Attribute>
+        public var bytes: RawBuffer<UInt8>
+
+        public init(nodeCapacity: Int, attributeCapacity: Int, byteCapacity: Int) {
+            nodes = RawBuffer(capacity: nodeCapacity); attributes = RawBuffer(capacity: attributeCapacity); bytes = RawBuffer(capacity: byteCapacity)
+        }
+        @inline(__always) public mutating func append(_ node: Node) { nodes.append(node) }
+        @inline(__always) public mutating func append(_ attribute: Attribute) { attributes.append(attribute) }
+        public mutating func append(_ b: UnsafeBufferPointer<UInt8>) {
+            guard let from = b.baseAddress, b.count > 0 else { return }
+            bytes.append(from, count: b.count)
+        }
     }
 
     deinit {

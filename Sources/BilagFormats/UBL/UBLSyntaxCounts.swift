@@ -7,7 +7,7 @@ enum UBLSyntaxCounts {
     typealias Step = (Namespace, StaticString)
 
     /// Where a rule is stated.
-    enum Context { case document, line, payee, paymentMeans, billingReference, taxRepresentative, taxSubtotal, supplierParty, additionalDocument, delivery }
+    enum Context: Int, CaseIterable { case document, line, payee, paymentMeans, billingReference, taxRepresentative, taxSubtotal, supplierParty, additionalDocument, delivery }
 
     struct Count: @unchecked Sendable {
         let rule: String
@@ -56,22 +56,27 @@ enum UBLSyntaxCounts {
         let lines = root.all(.cac, lineName)
         let payees = root.all(.cac, "PayeeParty")
         let supplier = root.first(.cac, "AccountingSupplierParty")?.first(.cac, "Party")
-        func contexts(_ c: Context) -> [XMLElement] {
+        let paymentMeans = root.all(.cac, "PaymentMeans")
+        let billingReferences = root.all(.cac, "BillingReference")
+        // One walk over the document for the three descendants the rules read (`//x`), not one walk each.
+        let (taxSubtotals, addresses) = descendants(root)
+        // Each context's elements are found once, not once for each rule stated on it (some 30 rules, 10 contexts).
+        let contexts: [[XMLElement]] = Context.allCases.map { c in
             switch c {
             case .document: return [root]
             case .line: return lines
             case .payee: return payees
-            case .paymentMeans: return root.all(.cac, "PaymentMeans")
-            case .billingReference: return root.all(.cac, "BillingReference")
+            case .paymentMeans: return paymentMeans
+            case .billingReference: return billingReferences
             case .taxRepresentative: return root.all(.cac, "TaxRepresentativeParty")
-            case .taxSubtotal: return descendants(root, (.cac, "TaxSubtotal"))
+            case .taxSubtotal: return taxSubtotals
             case .supplierParty: return supplier.map { [$0] } ?? []
             case .additionalDocument: return root.all(.cac, "AdditionalDocumentReference")
             case .delivery: return root.all(.cac, "Delivery") + lines.flatMap { $0.all(.cac, "Delivery") }
             }
         }
         for count in counts {
-            for e in contexts(count.context) where Self.count(e, count.path[...]) > count.max {
+            for e in contexts[count.context.rawValue] where Self.count(e, count.path[...]) > count.max {
                 out.append(.init(path: e.name, rule: count.rule))
                 break
             }
@@ -81,7 +86,7 @@ enum UBLSyntaxCounts {
             out.append(.init(path: "cac:Item/cac:ClassifiedTaxCategory", rule: "UBL-SR-48"))
         }
         // UBL-SR-07: a billing reference has an invoice document reference with an ID.
-        if root.all(.cac, "BillingReference").contains(where: { count($0, [(.cac, "InvoiceDocumentReference"), (.cbc, "ID")]) == 0 }) {
+        if billingReferences.contains(where: { count($0, [(.cac, "InvoiceDocumentReference"), (.cbc, "ID")]) == 0 }) {
             out.append(.init(path: "cac:BillingReference", rule: "UBL-SR-07"))
         }
         // UBL-SR-19/20/21 (payee): at most one name, identifier (not SEPA) and legal registration, and a payee name
@@ -137,7 +142,7 @@ enum UBLSyntaxCounts {
                 for category in sub.all(.cac, "TaxCategory") { repeated(category, .cbc, "Percent", "cac:TaxSubtotal/cac:TaxCategory/cbc:Percent") }
             }
         }
-        for means in root.all(.cac, "PaymentMeans") { repeated(means, .cbc, "PaymentMeansCode", "cac:PaymentMeans/cbc:PaymentMeansCode") }
+        for means in paymentMeans { repeated(means, .cbc, "PaymentMeansCode", "cac:PaymentMeans/cbc:PaymentMeansCode") }
         for ac in root.all(.cac, "AllowanceCharge") + lines.flatMap({ $0.all(.cac, "AllowanceCharge") }) {
             repeated(ac, .cbc, "Amount", "cac:AllowanceCharge/cbc:Amount")
             repeated(ac, .cbc, "BaseAmount", "cac:AllowanceCharge/cbc:BaseAmount")
@@ -164,7 +169,7 @@ enum UBLSyntaxCounts {
             out.append(.init(path: "cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme", rule: "UBL-SR-18"))
         }
         // UBL-SR-51: an address has at most one AddressLine (every PostalAddress and Address in the document).
-        if (descendants(root, (.cac, "PostalAddress")) + descendants(root, (.cac, "Address"))).contains(where: { $0.all(.cac, "AddressLine").count > 1 }) {
+        if addresses.contains(where: { $0.count(.cac, "AddressLine") > 1 }) {
             out.append(.init(path: "cac:AddressLine", rule: "UBL-SR-51"))
         }
         return out
@@ -179,17 +184,18 @@ enum UBLSyntaxCounts {
         return n
     }
 
-    /// Every descendant element named `step` (`//x`), in document order.
-    static func descendants(_ e: XMLElement, _ step: Step) -> [XMLElement] {
-        var out: [XMLElement] = []
-        collect(e, step, into: &out)
-        return out
+    /// Every descendant `cac:TaxSubtotal` (`//cac:TaxSubtotal`), and every descendant `cac:PostalAddress` and
+    /// `cac:Address` (`//cac:PostalAddress | //cac:Address`; the order does not matter to UBL-SR-51), in one walk.
+    static func descendants(_ e: XMLElement) -> (taxSubtotals: [XMLElement], addresses: [XMLElement]) {
+        var found: (taxSubtotals: [XMLElement], addresses: [XMLElement]) = ([], [])
+        collect(e, into: &found)
+        return found
     }
 
-    private static func collect(_ e: XMLElement, _ step: Step, into out: inout [XMLElement]) {
+    private static func collect(_ e: XMLElement, into found: inout (taxSubtotals: [XMLElement], addresses: [XMLElement])) {
         for c in e.children {
-            if c.is(step.0, step.1) { out.append(c) }
-            collect(c, step, into: &out)
+            if c.is(.cac, "TaxSubtotal") { found.taxSubtotals.append(c) } else if c.is(.cac, "PostalAddress") || c.is(.cac, "Address") { found.addresses.append(c) }
+            collect(c, into: &found)
         }
     }
 }

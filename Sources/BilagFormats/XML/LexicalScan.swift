@@ -16,6 +16,8 @@ struct LexicalScan {
     /// OIOUBL: the line being read (its amount, whether it is free of charge).
     var lineAmount: Amount?
     var lineFree = false
+    /// The `currencyID` last added to `facts.amountCurrencyIDs`.
+    var lastAmountCurrency: String?
 
     static let maxRecorded = 8
 
@@ -110,11 +112,11 @@ struct LexicalScan {
             return
         }
         var rule: String?
-        let onLine = ancestor(depth - 2, is: "InvoiceLine") || ancestor(depth - 2, is: "CreditNoteLine")
         if depth == 3, ancestor(1, is: "LegalMonetaryTotal") || ancestor(1, is: "PrepaidPayment"), endsWith(n, "Amount") {
             rule = "F-LIB014"
             if name(n, is: "TaxExclusiveAmount") { facts.oioubl?.taxExclusiveAmount = e.trimmedText.flatMap { Amount(parsing: $0) } }
-        } else if ancestor(1, is: "TaxSubtotal"), ancestor(2, is: "TaxTotal"), depth == 4 || (depth == 5 && onLine) {
+        } else if ancestor(1, is: "TaxSubtotal"), ancestor(2, is: "TaxTotal"),
+                  depth == 4 || (depth == 5 && (ancestor(3, is: "InvoiceLine") || ancestor(3, is: "CreditNoteLine"))) {
             // F-LIB250/F-LIB261 are stated on the written tree (a TaxAmount left out fails them too).
             if depth == 4, name(n, is: "TaxAmount"), let a = e.trimmedText.flatMap({ Amount(parsing: $0) }) { facts.oioubl?.taxSubtotalSum += a }
         }
@@ -155,11 +157,11 @@ struct LexicalScan {
                 facts.negativeZeroAmounts.append(path())
             }
             if cii, let id = e.rawAttribute("currencyID") {
-                facts.amountCurrencyIDs.insert(id)
+                noteAmountCurrency(id)
             }
             if !cii {
                 if Self.r051Amount(tree, n) {
-                    facts.amountCurrencyIDs.insert(e.rawAttribute("currencyID") ?? "")
+                    noteAmountCurrency(e.rawAttribute("currencyID") ?? "")
                 }
                 currency(e, n)
             } else if tree.equals(n.nameStart, Int(n.nameLength), "TaxTotalAmount"), let doc = documentCurrency, let id = e.rawAttribute("currencyID"),
@@ -193,6 +195,15 @@ struct LexicalScan {
                 facts.badDates.append(.init(path: path(), rule: "CII-DT-097"))
             }
         }
+    }
+
+    /// Adds an amount's `currencyID` to the set; the set is not hashed again for the one the amount before had
+    /// (nearly every amount of a document has the same).
+    @inline(__always)
+    mutating func noteAmountCurrency(_ id: String) {
+        if id == lastAmountCurrency { return }
+        facts.amountCurrencyIDs.insert(id)
+        lastAmountCurrency = id
     }
 
     /// "" (no BR-DEC rule) for an amount of a CII VAT breakdown of category O, L or M: BR-DEC-19/20 are stated in

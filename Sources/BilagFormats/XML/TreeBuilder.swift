@@ -1,3 +1,4 @@
+import BilagCore
 import CLibXML2
 
 /// Builds an `XMLTree` from libxml2's SAX2 events. libxml2 still does all the XML work (well-formedness,

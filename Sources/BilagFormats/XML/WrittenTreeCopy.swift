@@ -2,13 +2,14 @@ import BilagCore
 
 extension XMLElement {
     /// This element and everything under it as a `WrittenTree` for validation: the byte buffer copied once, the
-    /// elements renumbered in document order from 0 (this element), each element's text joined into one run.
+    /// elements renumbered in document order from 0 (this element), each element's text joined into one run. Written
+    /// straight into the tree's own buffers.
     func writtenTree() -> WrittenTree {
         let t = tree
-        var bytes = Array(UnsafeBufferPointer(start: t.bytes, count: Int(maxByte(t))))
-        var nodes: [WrittenTree.Node] = []
-        var attributes: [WrittenTree.Attribute] = []
-        nodes.reserveCapacity(64)
+        // The whole byte buffer: every name, text and attribute value of this element's subtree lies in it (an
+        // envelope's header, when this is the payload of one, comes along unread).
+        var out = WrittenTree.Builder(nodeCapacity: 64, attributeCapacity: 16, byteCapacity: Int(t.byteCount) + 64)
+        out.append(UnsafeBufferPointer(start: t.bytes, count: Int(t.byteCount)))
 
         /// Copies `index` and its subtree; returns its new number.
         func copy(_ index: Int32) -> Int32 {
@@ -19,58 +20,37 @@ extension XMLElement {
                 if first.next < 0 {
                     textStart = first.start; textLength = first.length
                 } else {
-                    textStart = Int32(bytes.count)
+                    textStart = Int32(out.bytes.count)
                     var k = n.firstSegment
                     while k >= 0 {
                         let s = t.segments[Int(k)]
-                        bytes.append(contentsOf: UnsafeBufferPointer(start: t.bytes + Int(s.start), count: Int(s.length)))
+                        out.append(UnsafeBufferPointer(start: t.bytes + Int(s.start), count: Int(s.length)))
                         k = s.next
                     }
-                    textLength = Int32(bytes.count) - textStart
+                    textLength = Int32(out.bytes.count) - textStart
                 }
             }
-            let firstAttribute = Int32(attributes.count)
+            let firstAttribute = Int32(out.attributes.count)
             var i = Int(n.firstAttribute)
             for _ in 0..<Int(n.attributeCount) {
                 let a = t.attributes[i]
-                attributes.append(WrittenTree.Attribute(nameStart: a.nameStart, nameLength: a.nameLength, valueStart: a.valueStart, valueLength: a.valueLength))
+                out.append(WrittenTree.Attribute(nameStart: a.nameStart, nameLength: a.nameLength, valueStart: a.valueStart, valueLength: a.valueLength))
                 i += 1
             }
-            let me = Int32(nodes.count)
-            nodes.append(WrittenTree.Node(nameStart: n.nameStart, nameLength: Int32(n.nameLength), textStart: textStart, textLength: textLength,
-                                          firstChild: -1, nextSibling: -1, firstAttribute: firstAttribute, attributeCount: n.attributeCount))
+            let me = Int32(out.nodes.count)
+            out.append(WrittenTree.Node(nameStart: n.nameStart, nameLength: Int32(n.nameLength), textStart: textStart, textLength: textLength,
+                                        firstChild: -1, nextSibling: -1, firstAttribute: firstAttribute, attributeCount: n.attributeCount))
             var previous: Int32 = -1
             var c = n.firstChild
             while c >= 0 {
                 let child = copy(c)
-                if previous < 0 { nodes[Int(me)].firstChild = child } else { nodes[Int(previous)].nextSibling = child }
+                if previous < 0 { out.nodes[Int(me)].firstChild = child } else { out.nodes[Int(previous)].nextSibling = child }
                 previous = child
                 c = t.nodes[Int(c)].nextSibling
             }
             return me
         }
         _ = copy(index)
-        return WrittenTree(nodes: nodes, attributes: attributes, bytes: bytes)
-    }
-
-    /// One past the last byte any element of the tree refers to (names, text, attribute values all lie below it).
-    private func maxByte(_ t: XMLTree.View) -> Int32 {
-        var end: Int32 = 0
-        func visit(_ index: Int32) {
-            let n = t.nodes[Int(index)]
-            end = max(end, n.nameStart + Int32(n.nameLength))
-            var k = n.firstSegment
-            while k >= 0 { let s = t.segments[Int(k)]; end = max(end, s.start + s.length); k = s.next }
-            var i = Int(n.firstAttribute)
-            for _ in 0..<Int(n.attributeCount) {
-                let a = t.attributes[i]
-                end = max(end, a.valueStart + a.valueLength, a.nameStart + a.nameLength)
-                i += 1
-            }
-            var c = n.firstChild
-            while c >= 0 { visit(c); c = t.nodes[Int(c)].nextSibling }
-        }
-        visit(index)
-        return end
+        return WrittenTree(out)
     }
 }

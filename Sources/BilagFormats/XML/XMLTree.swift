@@ -1,3 +1,5 @@
+import BilagCore
+
 /// A parsed document as flat arrays: elements, their text and their attributes, with every string kept in one
 /// byte buffer. Built once by `TreeBuilder` from libxml2's SAX2 events and read-only afterwards.
 ///
@@ -58,7 +60,7 @@ final class XMLTree {
     }
 
     /// The buffers as plain pointers, for the elements that read them.
-    var view: View { View(nodes: nodes.base, segments: segments.base, attributes: attributes.base, bytes: bytes.base) }
+    var view: View { View(nodes: nodes.base, segments: segments.base, attributes: attributes.base, bytes: bytes.base, byteCount: Int32(bytes.count)) }
 
     /// What an `XMLElement` reads the tree through: the four buffers' addresses, valid while the tree lives. Reading
     /// through a class reference instead retains and releases the tree at each access, a few times per field read
@@ -68,6 +70,8 @@ final class XMLTree {
         let segments: UnsafeMutablePointer<Segment>
         let attributes: UnsafeMutablePointer<Attribute>
         let bytes: UnsafeMutablePointer<UInt8>
+        /// How many bytes `bytes` holds (every name, text and attribute value lies below it).
+        let byteCount: Int32
 
         /// True when the element has this namespace and local name.
         @inline(__always)

@@ -21,8 +21,10 @@ enum OIOUBLDocumentRules {
     }
 
     static func profileRule(_ scheme: String, _ id: String) -> any Rule {
-        WrittenRule(id, "Invalid ProfileID for its schemeID (\(scheme))") { doc, at in
-            guard let (_, list, set) = OIOUBLCodeLists.profilesByScheme[scheme] else { return }
+        // The scheme's list is looked up once, here, not for every document by each of the six rules.
+        let listed = OIOUBLCodeLists.profilesByScheme[scheme]
+        return WrittenRule(id, "Invalid ProfileID for its schemeID (\(scheme))") { doc, at in
+            guard let (_, list, set) = listed else { return }
             guard doc.attributeEq("ProfileID", "schemeID", scheme) else { return }
             if !OIOUBLCodeLists.listed(doc.string("ProfileID"), in: list, set: set) { at.append("cbc:ProfileID") }
         }
