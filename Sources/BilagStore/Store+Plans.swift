@@ -8,7 +8,7 @@ extension Store {
 
     private static let dimensionsDecoder = JSONDecoder()
 
-    /// A plan from its columns (`planColumns`, in order), read in place; as `plan(_: Row)` reads it.
+    /// A plan from its columns (`planColumns`, in order), read in place (no GRDB `Row` per plan).
     static func plan(_ c: RawColumns) -> PaymentPlan {
         func text(_ i: Int32) -> String { c.text(i) ?? "" }
         var p = PaymentPlan(id: text(0), name: c.text(1), kind: text(2), supplierCVR: text(3), receiverEAN: text(4),
@@ -22,15 +22,9 @@ extension Store {
         return p
     }
 
-    static func plan(_ r: Row) -> PaymentPlan {
-        var p = PaymentPlan(id: r[0], name: r[1], kind: r[2], supplierCVR: r[3], receiverEAN: r[4],
-                            minAmount: (r[5] as String?).flatMap { Amount(parsing: $0) }, maxAmount: (r[6] as String?).flatMap { Amount(parsing: $0) },
-                            cadence: r[7], orderNumber: r[8], invoicePrefix: r[9], identifier: r[10], account: r[11],
-                            dimensions: dimensions((r[12] as String?) ?? "{}"),
-                            vatCode: r[13], validFrom: LocalDate(parsing: r[14]) ?? LocalDate(dayNumber: 0), validTo: LocalDate(parsing: r[15]) ?? LocalDate(dayNumber: 0), createdBy: r[18], note: r[19])
-        p.endedAt = r[16]
-        p.createdAt = r[17]
-        return p
+    /// The plans `sql` selects (`planColumns`, in order), each read by `plan(_: RawColumns)`.
+    func plans(_ db: Database, _ sql: String, _ bind: (inout RawBinder) -> Void = { _ in }) throws -> [PaymentPlan] {
+        try db.makeStatement(sql: sql).allRows(db, bind, Self.plan)
     }
 
     /// The dimension names the open plans post, each with the plans that name it.
@@ -78,12 +72,12 @@ extension Store {
 
     public func plans(includeEnded: Bool = false) throws -> [PaymentPlan] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.planColumns) FROM plan" + (includeEnded ? "" : " WHERE ended_at IS NULL") + " ORDER BY supplier_cvr, receiver_ean, id").map(Self.plan)
+            try plans(db, "SELECT \(Self.planColumns) FROM plan" + (includeEnded ? "" : " WHERE ended_at IS NULL") + " ORDER BY supplier_cvr, receiver_ean, id")
         }
     }
 
     public func plan(_ id: String) throws -> PaymentPlan? {
-        try pool.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.planColumns) FROM plan WHERE id = ?", arguments: [id]).map(Self.plan) }
+        try pool.read { db in try plans(db, "SELECT \(Self.planColumns) FROM plan WHERE id = ?") { $0.text(id) }.first }
     }
 
     /// A number that changes whenever any plan is added, changed or removed, by any process (`v9-perf-plan-version`).
@@ -127,7 +121,7 @@ extension Store {
     public func plansDue(within days: Int, today: LocalDate) throws -> [PaymentPlan] {
         let limit = today.adding(days: days).description
         return try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.planColumns) FROM plan WHERE ended_at IS NULL AND valid_to <= ? ORDER BY valid_to, id", arguments: [limit]).map(Self.plan)
+            try plans(db, "SELECT \(Self.planColumns) FROM plan WHERE ended_at IS NULL AND valid_to <= ? ORDER BY valid_to, id") { $0.text(limit) }
         }
     }
 }

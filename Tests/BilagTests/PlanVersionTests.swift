@@ -56,10 +56,10 @@ final class PlanVersionTests: XCTestCase {
         for (plan, dims) in zip(read, cases) { XCTAssertEqual(plan.dimensions, dims, plan.id) }
     }
 
-    /// A pair's plans are read in place, column by column: every column comes back as the `Row` reader (used by the
-    /// listings) gives it, for a plan with every column set and one with every optional column empty, and a plan
-    /// ended or of another pair is left out.
-    func testAPairsPlansReadInPlaceAreThoseTheRowReaderGives() throws {
+    /// Plans are read in place, column by column: a plan with every column set and one with every optional column
+    /// empty come back as they were added, from a pair's plans and from the listings alike, and a plan ended or of
+    /// another pair is left out of the pair's.
+    func testPlansComeBackAsTheyWereAddedFromThePairAndTheListings() throws {
         let store = try Store(path: NSTemporaryDirectory() + "bilag-test-plans-\(UUID().uuidString).sqlite")
         defer { try? FileManager.default.removeItem(atPath: store.path) }
         var full = PaymentPlan(id: "P-FULL", name: "Leasing, Skole \"Nord\"", kind: "invoice-plan", supplierCVR: "12345690", receiverEAN: "5798000000117",
@@ -77,13 +77,16 @@ final class PlanVersionTests: XCTestCase {
         try store.endPlan("P-ENDED")
 
         let inPlace = try store.plans(supplierCVR: "12345690", receiverEAN: "5798000000117")
-        let byRow = try store.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Store.planColumns) FROM plan WHERE supplier_cvr = ? AND receiver_ean = ? AND ended_at IS NULL ORDER BY id",
-                             arguments: ["12345690", "5798000000117"]).map(Store.plan)
-        }
         XCTAssertEqual(inPlace.map(\.id), ["P-BARE", "P-FULL"])
-        XCTAssertEqual(inPlace, byRow)
+        // The listings read the same plans the same way.
+        XCTAssertEqual(try store.plans().filter { $0.receiverEAN == "5798000000117" }, inPlace)
+        XCTAssertEqual(try store.plan("P-FULL"), inPlace.last)
+        XCTAssertEqual(try store.plan("P-ENDED")?.endedAt != nil, true)
+        XCTAssertNil(try store.plan("P-NONE"))
+        XCTAssertEqual(try store.plans(includeEnded: true).map(\.id).sorted(), ["P-BARE", "P-ENDED", "P-FULL", "P-OTHER"])
         let read = try XCTUnwrap(inPlace.last)
+        XCTAssertEqual(read, full)
+        XCTAssertEqual(inPlace[0], bare)
         XCTAssertEqual(read.name, full.name)
         XCTAssertEqual(read.minAmount, full.minAmount)
         XCTAssertEqual(read.dimensions, full.dimensions)
