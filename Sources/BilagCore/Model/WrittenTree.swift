@@ -48,45 +48,14 @@ public final class WrittenTree: @unchecked Sendable {
     @usableFromInline let nodeBuffer: UnsafeMutablePointer<Node>
     @usableFromInline let attributeBuffer: UnsafeMutablePointer<Attribute>
     @usableFromInline let byteBuffer: UnsafeMutablePointer<UInt8>
-    /// How many elements, attributes and bytes the buffers hold.
-    public let nodeCount: Int, attributeCount: Int, byteCount: Int
 
     /// One object validation derives from the tree (the places its rules are stated on), made once and kept with
     /// the tree (`memo`): an `Unmanaged` reference, 0 until set; set once, without a lock.
     @usableFromInline let memoSlot = Atomic<UInt>(0)
 
-    /// A tree of these elements, attributes and bytes (copied into the tree's buffers).
-    public convenience init(nodes: [Node], attributes: [Attribute], bytes: [UInt8]) {
-        var builder = Builder(nodeCapacity: nodes.count, attributeCapacity: attributes.count, byteCapacity: bytes.count)
-        for n in nodes { builder.append(n) }
-        for a in attributes { builder.append(a) }
-        bytes.withUnsafeBufferPointer { builder.append($0) }
-        self.init(builder)
-    }
-
-    /// Takes the builder's buffers (the builder must not be used afterwards).
-    public init(_ builder: Builder) {
-        nodeBuffer = builder.nodes.base; nodeCount = builder.nodes.count
-        attributeBuffer = builder.attributes.base; attributeCount = builder.attributes.count
-        byteBuffer = builder.bytes.base; byteCount = builder.bytes.count
-    }
-
-    /// Fills a tree's buffers in place, growing them as needed, for `init(_:)` to take over: the parser's tree is
-    /// copied straight into them, without arrays in between.
-    public struct Builder {
-        public var nodes: RawBuffer<Node>
-        public var attributes: RawBuffer<Attribute>
-        public var bytes: RawBuffer<UInt8>
-
-        public init(nodeCapacity: Int, attributeCapacity: Int, byteCapacity: Int) {
-            nodes = RawBuffer(capacity: nodeCapacity); attributes = RawBuffer(capacity: attributeCapacity); bytes = RawBuffer(capacity: byteCapacity)
-        }
-        @inline(__always) public mutating func append(_ node: Node) { nodes.append(node) }
-        @inline(__always) public mutating func append(_ attribute: Attribute) { attributes.append(attribute) }
-        public mutating func append(_ b: UnsafeBufferPointer<UInt8>) {
-            guard let from = b.baseAddress, b.count > 0 else { return }
-            bytes.append(from, count: b.count)
-        }
+    /// Takes over the buffers (as `XMLTree` takes its builder's): the tree frees them.
+    public init(nodes: RawBuffer<Node>, attributes: RawBuffer<Attribute>, bytes: RawBuffer<UInt8>) {
+        nodeBuffer = nodes.base; attributeBuffer = attributes.base; byteBuffer = bytes.base
     }
 
     deinit {

@@ -8,8 +8,9 @@ extension XMLElement {
         let t = tree
         // The whole byte buffer: every name, text and attribute value of this element's subtree lies in it (an
         // envelope's header, when this is the payload of one, comes along unread).
-        var out = WrittenTree.Builder(nodeCapacity: 64, attributeCapacity: 16, byteCapacity: Int(t.byteCount) + 64)
-        out.append(UnsafeBufferPointer(start: t.bytes, count: Int(t.byteCount)))
+        var nodes = RawBuffer<WrittenTree.Node>(capacity: 64), attributes = RawBuffer<WrittenTree.Attribute>(capacity: 16)
+        var bytes = RawBuffer<UInt8>(capacity: Int(t.byteCount) + 64)
+        bytes.append(t.bytes, count: Int(t.byteCount))
 
         /// Copies `index` and its subtree; returns its new number.
         func copy(_ index: Int32) -> Int32 {
@@ -20,37 +21,37 @@ extension XMLElement {
                 if first.next < 0 {
                     textStart = first.start; textLength = first.length
                 } else {
-                    textStart = Int32(out.bytes.count)
+                    textStart = Int32(bytes.count)
                     var k = n.firstSegment
                     while k >= 0 {
                         let s = t.segments[Int(k)]
-                        out.append(UnsafeBufferPointer(start: t.bytes + Int(s.start), count: Int(s.length)))
+                        bytes.append(t.bytes + Int(s.start), count: Int(s.length))
                         k = s.next
                     }
-                    textLength = Int32(out.bytes.count) - textStart
+                    textLength = Int32(bytes.count) - textStart
                 }
             }
-            let firstAttribute = Int32(out.attributes.count)
+            let firstAttribute = Int32(attributes.count)
             var i = Int(n.firstAttribute)
             for _ in 0..<Int(n.attributeCount) {
                 let a = t.attributes[i]
-                out.append(WrittenTree.Attribute(nameStart: a.nameStart, nameLength: a.nameLength, valueStart: a.valueStart, valueLength: a.valueLength))
+                attributes.append(WrittenTree.Attribute(nameStart: a.nameStart, nameLength: a.nameLength, valueStart: a.valueStart, valueLength: a.valueLength))
                 i += 1
             }
-            let me = Int32(out.nodes.count)
-            out.append(WrittenTree.Node(nameStart: n.nameStart, nameLength: Int32(n.nameLength), textStart: textStart, textLength: textLength,
-                                        firstChild: -1, nextSibling: -1, firstAttribute: firstAttribute, attributeCount: n.attributeCount))
+            let me = Int32(nodes.count)
+            nodes.append(WrittenTree.Node(nameStart: n.nameStart, nameLength: Int32(n.nameLength), textStart: textStart, textLength: textLength,
+                                          firstChild: -1, nextSibling: -1, firstAttribute: firstAttribute, attributeCount: n.attributeCount))
             var previous: Int32 = -1
             var c = n.firstChild
             while c >= 0 {
                 let child = copy(c)
-                if previous < 0 { out.nodes[Int(me)].firstChild = child } else { out.nodes[Int(previous)].nextSibling = child }
+                if previous < 0 { nodes[Int(me)].firstChild = child } else { nodes[Int(previous)].nextSibling = child }
                 previous = child
                 c = t.nodes[Int(c)].nextSibling
             }
             return me
         }
         _ = copy(index)
-        return WrittenTree(out)
+        return WrittenTree(nodes: nodes, attributes: attributes, bytes: bytes)
     }
 }
