@@ -69,14 +69,13 @@ final class NorwegianIdMaskingTests: XCTestCase {
         }
     }
 
-    /// Masking runs on every log line: text without ten digits is handed back untouched, and a typical line is cheap.
+    /// Masking runs on every log line: text without ten digits in a row is handed back untouched, however often.
+    /// (What masking costs is part of the figures `bilag bench` prints; a unit test does not time it.)
     func testMaskingKeepsItsFastPath() {
         let plain = "queued for manual handling: no-robot 1656.25 DKK"
         XCTAssertEqual(PersonalData.mask(plain), plain)
         let line = #"{"ts":"2026-12-03T16:29:00.123Z","level":"info","invoice":"20261203-162900-123456-p1a2b","state":"manual"}"#
-        let start = Date()
-        for _ in 0..<20_000 { _ = PersonalData.mask(line) }
-        XCTAssertLessThan(Date().timeIntervalSince(start), 2.0, "20,000 log lines masked too slowly")
+        for _ in 0..<1_000 { XCTAssertEqual(PersonalData.mask(line), line) }
     }
 
     /// Through the real binary: a fødselsnummer in a note and a reference, and a CPR with spaces in a file name, reach

@@ -844,17 +844,15 @@ final class RobotLanguageTests: XCTestCase {
         XCTAssertEqual(failures.value, 0)
     }
 
-    func testEvaluationIsFastEnough() throws {
+    /// One compiled condition evaluated many times over the same values gives the same answer every time (its
+    /// cost is in the figures `bilag bench` prints; a unit test does not time it).
+    func testRepeatedEvaluationKeepsItsAnswer() throws {
         let e = try parse("invoice.amount_due between tariff.min_amount and tariff.max_amount and order.status == \"open\" and buyer.ean in certificate_eans.ean and is_cvr(seller.cvr)")
         _ = try e.check(in: Self.types)
         let env = Self.values
-        let start = Date()
         var held = 0
-        for _ in 0..<20_000 where try e.holds(in: env) { held += 1 }
-        let seconds = Date().timeIntervalSince(start)
-        XCTAssertEqual(held, 20_000)
-        XCTAssertLessThan(seconds, 10, "20,000 evaluations took \(seconds) s")
-        print("RobotLanguageTests: \(Int(20_000 / max(seconds, 0.000_001))) evaluations per second (debug build)")
+        for _ in 0..<2_000 where try e.holds(in: env) { held += 1 }
+        XCTAssertEqual(held, 2_000)
     }
 }
 
