@@ -27,7 +27,7 @@ extension Store {
     /// The query of `bookedHistory` (its plan is tested: it must search by the named indexes, never scan).
     static let bookedHistorySQL = """
         SELECT d.invoice_id, d.amount, d.issue_date, d.invoice_number, d.period_key
-        FROM decision d INDEXED BY decision_history JOIN invoice i ON i.id = d.invoice_id
+        FROM decision d INDEXED BY decision_history_newest JOIN invoice i ON i.id = d.invoice_id
         WHERE d.robot = ? AND d.history_key = ? AND d.mode = 'live' AND i.state = 'booked'
           AND d.id = (SELECT MAX(id) FROM decision INDEXED BY decision_invoice WHERE invoice_id = d.invoice_id AND robot = d.robot AND mode = 'live')
           AND (? IS NULL OR (SELECT MIN(id) FROM decision INDEXED BY decision_invoice WHERE invoice_id = d.invoice_id AND robot = d.robot AND mode = 'live' AND outcome <> 'waiting') < ?)

@@ -70,6 +70,30 @@ final class HistoryReaderTests: XCTestCase {
                        ["g|100.00|2026-11-01|g|NULL", "d|100.00|2026-10-01|næste 10|2026-10", "a|100.00|2026-09-01|a|2026-09", "b|NULL|NULL|b|NULL"])
     }
 
+    /// Newest first by issue date, and among invoices of one date the later decided first, whatever order they were
+    /// decided in; an invoice decided again counts once, by its last decision; a replay's decisions and other keys'
+    /// are left out; an invoice without an issue date comes last; the limit takes the newest.
+    func testHistoryComesNewestFirstWhateverOrderItWasDecidedIn() throws {
+        try add("n", state: "booked", issued: nil)
+        try add("m2", state: "booked", issued: "2026-10-01")
+        try add("s", state: "booked", issued: "2026-12-01")
+        try add("m1", state: "booked", issued: "2026-10-01")
+        try add("o", state: "booked", key: "other", issued: "2026-12-15")
+        try add("j", state: "booked", issued: "2026-01-01")
+        try add("x", state: "manual", issued: "2026-12-20")
+        try store.pool.write { db in
+            // `s` decided again later (its last decision carries its date now); a replay of `j` with a later date.
+            try db.execute(sql: "INSERT INTO decision (invoice_id, decided_at, robot, robot_hash, mode, outcome, history_key, amount, issue_date, trace_json) VALUES ('s', '2026-11-02T00:00:00Z', 'rent', 'h', 'live', 'book', 'k', '200.00', '2026-11-15', '[]')")
+            try db.execute(sql: "INSERT INTO decision (invoice_id, decided_at, robot, robot_hash, mode, outcome, history_key, amount, issue_date, trace_json) VALUES ('j', '2026-11-02T00:00:00Z', 'rent', 'h', 'replay', 'book', 'k', '1.00', '2026-12-31', '[]')")
+        }
+        let ids = { (limit: Int) in try self.store.bookedHistory(robot: "rent", key: "k", limit: limit).map(\.invoiceID) }
+        XCTAssertEqual(try ids(12), ["s", "m1", "m2", "j", "n"])
+        XCTAssertEqual(try ids(2), ["s", "m1"])
+        XCTAssertEqual(try store.bookedHistory(robot: "rent", key: "k", limit: 12).first?.amount, "200.00")
+        XCTAssertEqual(try store.bookedHistory(robot: "rent", key: "k", limit: 12, issuedOnOrBefore: "2026-10-31").map(\.invoiceID), ["m1", "m2", "j", "n"])
+        XCTAssertEqual(try store.historyFromOneSnapshot { try ids(3) }, ["s", "m1", "m2"])
+    }
+
     /// Asked again after commits it did not see: each ask reads the database as it stands, also when another connection
     /// (a clerk's approval in another process) committed.
     func testSeesWhatWasCommittedAfterItsFirstAsk() throws {

@@ -16,11 +16,32 @@ final class StoreQueryPlanTests: XCTestCase {
         return try store.pool.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String } }
     }
 
+    /// The history query reads a key's decisions by index, newest first as the index holds them: it never scans, and
+    /// never sorts (a temporary B-tree for the ORDER BY cost as much as the rest of each ask).
     func testTheHistoryQuerySearchesByItsIndexesAndNeverScans() throws {
         let plan = try plan(Store.bookedHistorySQL, ["r", "k", 1, 1, "2026-11-01", "2026-11-01", 12])
-        XCTAssertTrue(plan.contains { $0.contains("d USING INDEX decision_history (robot=? AND history_key=?)") }, "\(plan)")
+        XCTAssertTrue(plan.contains { $0.contains("d USING INDEX decision_history_newest (robot=? AND history_key=? AND mode=?)") }, "\(plan)")
         XCTAssertEqual(plan.filter { $0.contains("decision USING INDEX decision_invoice (invoice_id=?)") }.count, 2, "\(plan)")
         XCTAssertFalse(plan.contains { $0.hasPrefix("SCAN") || $0.contains("decision_robot") }, "\(plan)")
+        XCTAssertFalse(plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+    }
+
+    /// A store from before the history's index was in its order (v13): after the upgrade its old index is gone, the
+    /// new one is there, and the history it held comes back newest first as before.
+    func testTheMigrationPutsTheHistoryIndexInItsOrder() throws {
+        let (dir, old) = try olderDatabase(upTo: "v13-supplier-key-organisation-number")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try old.write { db in
+            for (id, issued) in [("a", "2026-09-01"), ("b", "2026-11-01"), ("c", "2026-10-01")] {
+                try db.execute(sql: "INSERT INTO invoice (id, channel, source_path, stored_path, sha256, size, received_at, state, updated_at) VALUES (?, 'c', ?, ?, ?, 1, '2026-11-01', 'booked', '2026-11-01')", arguments: [id, id, id, id])
+                try db.execute(sql: "INSERT INTO decision (invoice_id, decided_at, robot, robot_hash, mode, outcome, history_key, amount, issue_date, trace_json) VALUES (?, '2026-11-01', 'rent', 'h', 'live', 'book', 'k', '100.00', ?, '[]')", arguments: [id, issued])
+            }
+        }
+        try old.close()
+        let store = try Store(path: dir + "/bilag.sqlite")
+        let indexes = try store.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'decision' ORDER BY name") }
+        XCTAssertTrue(indexes.contains("decision_history_newest") && !indexes.contains("decision_history"), "\(indexes)")
+        XCTAssertEqual(try store.bookedHistory(robot: "rent", key: "k", limit: 12).map(\.invoiceID), ["b", "c", "a"])
     }
 
     /// The duplicate check asks for every invoice whether its supplier sent the number before: by index, never a scan.
@@ -53,11 +74,8 @@ final class StoreQueryPlanTests: XCTestCase {
     /// a payee account under that key, are keyed `12345666` — a resend after the upgrade is the same invoice of the
     /// same supplier, with the same known accounts.
     func testTheMigrationKeysSuppliersByTheirOrganisationNumber() throws {
-        let dir = NSTemporaryDirectory() + "bilag-plan-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let (dir, old) = try olderDatabase(upTo: "v12-robot-tables-seen")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let old = try DatabaseQueue(path: dir + "/bilag.sqlite")
-        try Schema.migrator.migrate(old, upTo: "v12-robot-tables-seen")
         try old.write { db in
             try db.execute(sql: "INSERT INTO invoice (id, channel, source_path, stored_path, sha256, size, received_at, state, updated_at, document_kind, invoice_number, number_key, issue_date, seller_key) VALUES ('a', 'c', 'a.xml', 'a.xml', 'x', 1, '2026-11-01', 'booked', '2026-11-01', 'invoice', 'A-1', 'A1', '2026-11-10', 'CVR12345666')")
             try db.execute(sql: "INSERT INTO payee_account (supplier_key, account_key, label, source, first_seen, last_seen) VALUES ('CVR12345666', 'IBAN:DK5000400440116243', 'IBAN DK5000400440116243', 'paid', '2026-11-01', '2026-11-01')")
@@ -70,12 +88,18 @@ final class StoreQueryPlanTests: XCTestCase {
 
     /// A store migrated up to `version` holding one booked invoice `a` (supplier 12345666, issued 2026-11-10) with
     /// number `booked` and number key `keyedAs`, then opened (so migrated to the end); and its folder.
-    func olderStore(upTo version: String, booked number: String, keyedAs key: String?) throws -> (Store, String) {
+    /// A database in a new folder, migrated as far as `version`: the folder (to remove after) and the database.
+    func olderDatabase(upTo version: String) throws -> (String, DatabaseQueue) {
         let dir = NSTemporaryDirectory() + "bilag-plan-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let path = dir + "/bilag.sqlite"
-        let old = try DatabaseQueue(path: path)
+        let old = try DatabaseQueue(path: dir + "/bilag.sqlite")
         try Schema.migrator.migrate(old, upTo: version)
+        return (dir, old)
+    }
+
+    func olderStore(upTo version: String, booked number: String, keyedAs key: String?) throws -> (Store, String) {
+        let (dir, old) = try olderDatabase(upTo: version)
+        let path = dir + "/bilag.sqlite"
         try old.write { db in
             let keyColumn = key == nil ? "" : ", number_key"
             try db.execute(sql: "INSERT INTO invoice (id, channel, source_path, stored_path, sha256, size, received_at, state, updated_at, document_kind, invoice_number, issue_date, seller_key\(keyColumn)) VALUES ('a', 'c', 'a.xml', 'a.xml', 'x', 1, '2026-11-01', 'booked', '2026-11-01', 'invoice', ?, '2026-11-10', '12345666'\(key == nil ? "" : ", ?"))",
