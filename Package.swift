@@ -65,11 +65,12 @@ let package = Package(
             "BilagCore", "BilagEngine", "CLibXML2", "BilagFormats", "BilagValidation",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // Linked with mimalloc, which takes the place of glibc's malloc for the whole process (`Allocator`).
         .executableTarget(name: "bilag", dependencies: [
             "BilagDaemon", "BilagEngine", "BilagFormats", "BilagValidation", "BilagStore", "BilagCore", "CLibXML2", "BilagBench", "BilagRobots", "BilagIntake",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], linkerSettings: [.linkedLibrary("mimalloc")]),
         // Builders for invoices, temporary roots and a handle on the built binary, for tests.
         .target(name: "BilagTestKit", dependencies: ["BilagCore", "BilagEngine", "BilagStore"]),
         .testTarget(name: "BilagTests", dependencies: [

@@ -43,7 +43,7 @@ public enum Daemon {
         groupConfig.gracefulShutdownSignals = [.sigterm, .sigint]
         let group = ServiceGroup(configuration: groupConfig)
         logger.notice("bilag started", metadata: ["root": "\(config.root)", "state": "\(config.statePath)", "workers": "\(config.effectiveWorkers)",
-                                                  "sqlite_memory_statistics": "\(SQLiteTuning.memoryStatisticsOff ? "off" : "on")"])
+                                                  "allocator": "\(Allocator.inUse)", "sqlite_memory_statistics": "\(SQLiteTuning.memoryStatisticsOff ? "off" : "on")"])
         try await group.run()
         notifier.notify("STOPPING=1")
         logger.notice("bilag stopped")

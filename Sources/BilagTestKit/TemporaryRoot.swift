@@ -69,6 +69,12 @@ public final class TemporaryRoot: Sendable {
         return target
     }
 
+    /// Delivers `count` copies of a corpus invoice into `peppol/`, each with a number of its own (`PREFIX-…`).
+    public func deliverCopies(of corpus: String, count: Int, prefix: String) throws {
+        let template = try InvoiceTemplate(corpus: corpus)
+        for s in template.stamp(count: count, prefix: prefix) { try deliver(s.data, to: "peppol/\(s.number).xml") }
+    }
+
     /// Writes a file in place (not atomically), as a careless sender does.
     @discardableResult
     public func write(_ data: Data, to relativePath: String) throws -> String {

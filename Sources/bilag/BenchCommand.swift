@@ -144,7 +144,7 @@ struct BenchCommand: ParsableCommand {
                 }
                 out.line("  decided ahead on the workers: \(r.decidedAhead["confirmed"] ?? 0) taken at commit, \(r.decidedAhead["redone"] ?? 0) decided again (what they read had changed)")
                 out.line("  " + r.pipeline.description)
-                out.line("  " + AllocatorTuning.describe(AllocatorTuning.atStart, environment: ProcessInfo.processInfo.environment))
+                out.line("  allocator: " + Allocator.inUse)
                 out.line("  " + SQLiteTuning.describe(SQLiteTuning.memoryStatisticsOff))
                 for m in r.mismatches { out.line("  MISMATCH \(m)") }
             }

@@ -21,7 +21,6 @@ struct Bilag: AsyncParsableCommand {
 
     /// Parses and runs the command; every error leaves with one of the documented exit codes (`ExitStatus`).
     static func main() async {
-        _ = AllocatorTuning.atStart
         _ = SQLiteTuning.memoryStatisticsOff
         do {
             var command = try parseAsRoot(StateFlag.normalised(Array(CommandLine.arguments.dropFirst())))

@@ -10,8 +10,7 @@ final class ThreadNameTests: XCTestCase {
     func testTheDaemonsThreadsAreNamedForTheSystem() throws {
         let root = try TemporaryRoot()
         try root.configure(readiness: "rename", pollIntervalMs: 50)
-        let template = try InvoiceTemplate(corpus: "peppol-bis3/examples/base-example.xml")
-        for s in template.stamp(count: 1500, prefix: "NAMED") { try root.deliver(s.data, to: "peppol/\(s.number).xml") }
+        try root.deliverCopies(of: "peppol-bis3/examples/base-example.xml", count: 1500, prefix: "NAMED")
         let daemon = try root.start(["run"], environment: ["BILAG_WORKERS": "2"], label: "daemon")
         defer { daemon.kill(); _ = daemon.wait(timeout: 20) }
         func names() -> Set<String> { Set(daemon.threadNames()) }
