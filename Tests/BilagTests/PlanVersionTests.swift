@@ -2,6 +2,7 @@ import BilagCore
 import BilagEngine
 @testable import BilagStore
 import BilagBench
+import BilagTestKit
 import Foundation
 import GRDB
 import XCTest
@@ -41,8 +42,10 @@ final class PlanVersionTests: XCTestCase {
     /// A plan's dimensions are read back as they were added, whatever their texts (read by hand when plain, by the
     /// decoder when a text has an escape), and a pair's plans are read with them.
     func testAPlansDimensionsAreReadBackAsAdded() throws {
-        let store = try Store(path: NSTemporaryDirectory() + "bilag-test-plans-\(UUID().uuidString).sqlite")
-        defer { try? FileManager.default.removeItem(atPath: store.path) }
+        // In a folder of its own, removed whole with the root: the database and its -wal, -shm and lock files.
+        let root = try TemporaryRoot()
+        defer { withExtendedLifetime(root) {} }
+        let store = try Store(path: root.path + "/plans.sqlite")
         let cases: [[String: String]] = [
             [:], ["costcentre": "1100"], ["costcentre": "1100", "project": "Skole \"Nord\"", "sti": "a\\b/c"],
             ["afdeling": "Sundhed & Ældre", "": "tom nøgle", "linje": "første\nanden", "tab": "\t"],
@@ -60,8 +63,10 @@ final class PlanVersionTests: XCTestCase {
     /// empty come back as they were added, from a pair's plans and from the listings alike, and a plan ended or of
     /// another pair is left out of the pair's.
     func testPlansComeBackAsTheyWereAddedFromThePairAndTheListings() throws {
-        let store = try Store(path: NSTemporaryDirectory() + "bilag-test-plans-\(UUID().uuidString).sqlite")
-        defer { try? FileManager.default.removeItem(atPath: store.path) }
+        // In a folder of its own, removed whole with the root: the database and its -wal, -shm and lock files.
+        let root = try TemporaryRoot()
+        defer { withExtendedLifetime(root) {} }
+        let store = try Store(path: root.path + "/plans.sqlite")
         var full = PaymentPlan(id: "P-FULL", name: "Leasing, Skole \"Nord\"", kind: "invoice-plan", supplierCVR: "12345690", receiverEAN: "5798000000117",
                                minAmount: Amount(parsing: "100.50"), maxAmount: Amount(parsing: "20000.00"), cadence: "monthly", orderNumber: "PO-1",
                                invoicePrefix: "70012", identifier: "571313104400000017", account: "4310010", dimensions: ["costcentre": "1100", "projekt": "Ældre"],
