@@ -16,7 +16,7 @@ public enum Allocator {
     /// What `describe` says, worked out once.
     public static let inUse: String = describe()
 
-    /// `mimalloc 2.0.9 (libmimalloc.so.2)`: the allocator's name and version, and the library `malloc` comes from.
+    /// `mimalloc 2.0.9 (libmimalloc.so.2.0)`: the allocator's name and version, and the library `malloc` comes from.
     static func describe() -> String {
         let library = mallocLibrary()
         let name: String
