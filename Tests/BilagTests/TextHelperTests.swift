@@ -111,6 +111,48 @@ final class TextHelperTests: XCTestCase {
         }
     }
 
+    /// Amounts add and subtract to Foundation's values, whether the sum is worked out on the significands (both fit 64
+    /// bits, the result too) or by Foundation: the same number, the same text, the same hash; a zero is never negative.
+    /// Equal amounts hash alike however their Decimals are written.
+    func testAmountSumsAreFoundationsSums() {
+        XCTAssertTrue(DecimalParts.layoutHolds)
+        var values: [Decimal] = [0, 1, -1, Decimal(UInt64.max), -Decimal(UInt64.max), Decimal(UInt64.max) * 10, Decimal(string: "1e30")!,
+                                 Decimal(string: "-1e-30")!, Decimal(sign: .plus, exponent: 3, significand: 12), Decimal(string: "12000.000")!,
+                                 Decimal(string: "0.001")!, Decimal(string: "-1717.70")!, Decimal(string: "9223372036854775807")!,
+                                 Decimal(string: "18446744073709551615")!, Decimal(string: "0.000000000000000000000000000001")!]
+        var seed: UInt64 = 2026
+        for _ in 0..<400 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let significand = seed >> (seed % 60)
+            values.append(Decimal(sign: seed & 1 == 0 ? .plus : .minus, exponent: -Int(seed >> 59) + Int(seed >> 52 & 0x7) % 4, significand: Decimal(significand)))
+        }
+        var fast = 0
+        for a in values {
+            for b in values.prefix(60) {
+                let x = Amount(a, scale: 2), y = Amount(b, scale: 3)
+                for (sum, expected) in [(x + y, a + b), (x - y, a - b), (y - x, b - a)] {
+                    XCTAssertEqual(sum.value, expected, "\(a) ± \(b)")
+                    XCTAssertFalse(sum.value.isNaN, "\(a) ± \(b)")
+                    XCTAssertEqual(sum.scale, 3)
+                    XCTAssertEqual(sum.description, Amount(expected, scale: 3).description, "\(a) ± \(b)")
+                    XCTAssertEqual(sum.hashValue, Amount(expected, scale: 3).hashValue, "\(a) ± \(b)")
+                    XCTAssertEqual(sum.isNegative, expected < 0, "\(a) ± \(b)")
+                }
+                if DecimalParts.add(a, b, subtracting: false) != nil { fast += 1 }
+            }
+        }
+        XCTAssertGreaterThan(fast, values.count * 20, "most sums of invoice-sized amounts take the integer way")
+        let item = Amount(parsing: "100.50")!, same = Amount(parsing: "100.5")!
+        XCTAssertEqual((item - same).description, "0.00")
+        XCTAssertFalse((item - same).isNegative)
+        XCTAssertEqual((Amount(parsing: "-0.25")! + Amount(parsing: "0.05")!).description, "-0.20")
+        XCTAssertEqual(Amount(parsing: "-0")!.description, "0")
+        let forms = [Amount(parsing: "10.00")!, Amount(10), Amount(Decimal(sign: .plus, exponent: 1, significand: 1)), Amount(parsing: "4.50")! + Amount(parsing: "5.5")!,
+                     Amount(Decimal(UInt64.max) * 10 - Decimal(UInt64.max) * 10 + 10)]
+        XCTAssertEqual(Set(forms).count, 1, "one number, one hash: \(forms)")
+        XCTAssertEqual(Set([Amount(parsing: "0.00")!, Amount(parsing: "-0")!, Amount(parsing: "1.5")! - Amount(parsing: "1.50")!]).count, 1)
+    }
+
     /// `parseWithScale` reads `[+-]digits[.digits]` between XML whitespace, as Foundation reads the same digits, with the
     /// number of decimals written; anything else is nil (no exponent, no other digits, no inner space).
     func testDecimalParseReadsTheWrittenFormOnly() {

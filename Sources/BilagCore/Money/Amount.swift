@@ -21,15 +21,29 @@ public struct Amount: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static let zero = Amount(Decimal.zero)
 
-    public static func + (a: Amount, b: Amount) -> Amount { Amount(a.value + b.value, scale: max(a.scale, b.scale)) }
-    public static func - (a: Amount, b: Amount) -> Amount { Amount(a.value - b.value, scale: max(a.scale, b.scale)) }
+    /// Sums and differences of amounts as invoices write them are worked out as integers (`DecimalParts.add`), not by
+    /// Foundation, which normalizes both operands at each addition (every total, manifest sum and robot's sum).
+    public static func + (a: Amount, b: Amount) -> Amount {
+        Amount(DecimalParts.add(a.value, b.value, subtracting: false) ?? a.value + b.value, scale: max(a.scale, b.scale))
+    }
+    public static func - (a: Amount, b: Amount) -> Amount {
+        Amount(DecimalParts.add(a.value, b.value, subtracting: true) ?? a.value - b.value, scale: max(a.scale, b.scale))
+    }
     public static func * (a: Amount, b: Amount) -> Amount { Amount(a.value * b.value, scale: a.scale + b.scale) }
     public static func / (a: Amount, b: Amount) -> Amount { Amount(a.value / b.value) }
     public static prefix func - (a: Amount) -> Amount { Amount(-a.value, scale: a.scale) }
     public static func += (a: inout Amount, b: Amount) { a = a + b }
     public static func < (a: Amount, b: Amount) -> Bool { compare(a, b) < 0 }
     public static func == (a: Amount, b: Amount) -> Bool { compare(a, b) == 0 }
-    public func hash(into h: inout Hasher) { h.combine(value) }
+    /// Equal amounts hash alike however their Decimals are written (`10.00` as 1000 × 10⁻² or 1 × 10¹): the value's
+    /// parts with trailing zeros dropped, not Foundation's hash, which goes by an approximate Double of each form.
+    public func hash(into h: inout Hasher) {
+        if let (negative, significand, exponent) = DecimalParts.normalized(value) {
+            h.combine(negative); h.combine(significand); h.combine(exponent)
+        } else {
+            h.combine(value)
+        }
+    }
 
     /// Negative, zero or positive as `a` is less than, equal to or greater than `b`. Amounts as invoices write them
     /// are compared as integers (`DecimalParts.compare`), not by Foundation, which normalizes both at each comparison.
@@ -141,7 +155,9 @@ public enum DecimalText {
             guard let d = Decimal(string: clean, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
             return (negative ? -d : d, fraction)
         }
-        let d = Decimal(sign: negative ? .minus : .plus, exponent: -fraction, significand: Decimal(mantissa))
+        // Written straight into the Decimal's storage where its layout is known (every amount of every invoice is read here).
+        let d = DecimalParts.layoutHolds ? DecimalParts.make(negative, mantissa, -fraction)
+                                         : Decimal(sign: negative ? .minus : .plus, exponent: -fraction, significand: Decimal(mantissa))
         return (d, fraction)
     }
 
@@ -232,9 +248,81 @@ enum DecimalParts {
         ]
         for (d, negative, significand, exponent) in probes {
             guard let parts = raw(d), parts.0 == negative, parts.1 == significand, parts.2 == exponent else { return false }
+            // Written back, the parts are the same number to Foundation.
+            let made = make(negative, significand, exponent)
+            guard made == d, !made.isNaN, raw(made).map({ $0 == (negative, significand, exponent) }) == true else { return false }
         }
-        return true
+        return make(false, 0, 0) == Decimal.zero && !make(true, 0, 0).isNaN
     }()
+
+    /// The value's sign, significand and exponent with the significand's trailing zeros dropped (zero is `(false, 0,
+    /// 0)`): the same for every way a Decimal can write one number, where it fits 64 bits once compacted; else nil.
+    static func normalized(_ value: Decimal) -> (Bool, UInt64, Int)? {
+        var parts = read(value)
+        if parts == nil, layoutHolds, !value.isNaN {
+            var compact = value
+            NSDecimalCompact(&compact)
+            parts = raw(compact)
+        }
+        guard var (negative, significand, exponent) = parts else { return nil }
+        if significand == 0 { return (false, 0, 0) }
+        while significand % 10 == 0 { significand /= 10; exponent += 1 }
+        if significand == 0 { negative = false }
+        return (negative, significand, exponent)
+    }
+
+    /// Two significands brought to the smaller of their exponents (the one with the larger exponent times ten until
+    /// they meet); when that would pass 64 bits, which of the two is the larger in magnitude.
+    enum Aligned { case both(UInt64, UInt64, exponent: Int), firstLarger, secondLarger }
+
+    static func aligned(_ xIn: UInt64, _ exIn: Int, _ yIn: UInt64, _ eyIn: Int) -> Aligned {
+        var x = xIn, y = yIn, ex = exIn, ey = eyIn
+        while ex > ey {
+            let (r, o) = x.multipliedReportingOverflow(by: 10)
+            if o { return .firstLarger }
+            x = r; ex -= 1
+        }
+        while ey > ex {
+            let (r, o) = y.multipliedReportingOverflow(by: 10)
+            if o { return .secondLarger }
+            y = r; ey -= 1
+        }
+        return .both(x, y, exponent: ex)
+    }
+
+    /// `a + b` (`a - b` when `subtracting`), worked out on the significands brought to the smaller exponent; nil when
+    /// either does not fit `read` or the result would pass 64 bits (then Foundation adds). Exact: no rounding.
+    static func add(_ a: Decimal, _ b: Decimal, subtracting: Bool) -> Decimal? {
+        guard let (aNegative, aSignificand, aExponent) = read(a), let (bNegativeRead, bSignificand, bExponent) = read(b) else { return nil }
+        let bNegative = subtracting ? !bNegativeRead : bNegativeRead
+        guard case let .both(x, y, ex) = aligned(aSignificand, aExponent, bSignificand, bExponent) else { return nil }
+        if aNegative == bNegative {
+            let (sum, o) = x.addingReportingOverflow(y)
+            if o { return nil }
+            return make(aNegative, sum, ex)
+        }
+        // Opposite signs: the larger magnitude's sign, their difference.
+        return x >= y ? make(aNegative, x - y, ex) : make(bNegative, y - x, ex)
+    }
+
+    /// The Decimal with these parts, written into its storage as `raw` reads it (not compacted; zero is never negative,
+    /// which the layout would read as NaN). Only called once `layoutHolds` has checked the layout with it.
+    static func make(_ negative: Bool, _ significand: UInt64, _ exponent: Int) -> Decimal {
+        var d = Decimal()
+        withUnsafeMutableBytes(of: &d) { b in
+            for i in 0..<b.count { b[i] = 0 }
+            var s = significand, words = 0
+            while s != 0 {
+                b[4 + 2 * words] = UInt8(truncatingIfNeeded: s)
+                b[5 + 2 * words] = UInt8(truncatingIfNeeded: s >> 8)
+                s >>= 16
+                words += 1
+            }
+            b[0] = UInt8(bitPattern: Int8(truncatingIfNeeded: exponent))
+            b[1] = UInt8(words << 4) | (negative && words > 0 ? 0x08 : 0)
+        }
+        return d
+    }
 
     /// Negative, zero or positive as `a` is less than, equal to or greater than `b`; nil when either does not fit
     /// `read` (then Foundation compares). The magnitudes are brought to the smaller exponent; one that would pass
@@ -244,19 +332,13 @@ enum DecimalParts {
         let aSign = aSignificand == 0 ? 0 : (aNegative ? -1 : 1), bSign = bSignificand == 0 ? 0 : (bNegative ? -1 : 1)
         if aSign != bSign { return aSign < bSign ? -1 : 1 }
         if aSign == 0 { return 0 }
-        var x = aSignificand, y = bSignificand, ex = aExponent, ey = bExponent
-        while ex > ey {
-            let (r, o) = x.multipliedReportingOverflow(by: 10)
-            if o { return aSign }
-            x = r; ex -= 1
+        switch aligned(aSignificand, aExponent, bSignificand, bExponent) {
+        case .firstLarger: return aSign
+        case .secondLarger: return -aSign
+        case let .both(x, y, _):
+            let m = x < y ? -1 : (x > y ? 1 : 0)
+            return aSign > 0 ? m : -m
         }
-        while ey > ex {
-            let (r, o) = y.multipliedReportingOverflow(by: 10)
-            if o { return -aSign }
-            y = r; ey -= 1
-        }
-        let m = x < y ? -1 : (x > y ? 1 : 0)
-        return aSign > 0 ? m : -m
     }
 
     /// (negative, significand, exponent), or nil when the value is NaN, needs more than 64 bits, or the layout check failed.
