@@ -30,8 +30,13 @@ public struct JournalWriter: OutboxWriterKind {
         data.reserveCapacity(entries.count * 600)
         for e in entries {
             // Written by hand, byte for byte the encoder's (`BookedInvoice.journalFileLine`), unless the encoder decides.
-            let handWritten = e.storedLine.map { e.booked.journalFileLine(seq: e.seq, stored: $0) } ?? e.booked.journalFileLine(seq: e.seq)
-            if let line = handWritten { data.append(contentsOf: line.utf8) } else { data.append(try encoder.encode(JournalLine(seq: e.seq, booked: e.booked))) }
+            // The stored line with its sequence number put in goes in as bytes, not made a String first.
+            if let stored = e.storedLine, e.booked.appendJournalFileLine(seq: e.seq, stored: stored, to: &data) {
+            } else if let line = e.booked.journalFileLine(seq: e.seq) {
+                data.append(contentsOf: line.utf8)
+            } else {
+                data.append(try encoder.encode(JournalLine(seq: e.seq, booked: e.booked)))
+            }
             data.append(0x0A)
         }
         return data

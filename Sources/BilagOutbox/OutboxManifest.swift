@@ -68,7 +68,8 @@ public struct OutboxManifest: Codable, Sendable, Equatable {
         return e
     }()
 
-    public func encoded() throws -> Data { try Self.encoder.encode(self) }
+    /// The manifest's text: written by hand (`handWritten`), else by `encoder`; the same bytes either way.
+    public func encoded() throws -> Data { try handWritten().map { Data($0) } ?? Self.encoder.encode(self) }
 
     /// The manifest at `path`; nil when there is none or it cannot be read as one.
     public static func read(_ path: String) -> OutboxManifest? {

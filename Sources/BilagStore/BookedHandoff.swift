@@ -1,3 +1,4 @@
+import BilagCore
 import Foundation
 import Synchronization
 
@@ -22,7 +23,7 @@ public final class BookedHandoff: Sendable {
     }
 
     struct Kept {
-        let line: String
+        let line: JSONBytes
         let booked: BookedInvoice
     }
 
@@ -32,7 +33,10 @@ public final class BookedHandoff: Sendable {
     }
 
     /// Keeps `booked` as stored in `line`, which its hand writer wrote (`jsonLine`).
-    public func keep(_ booked: BookedInvoice, line: String) {
+    public func keep(_ booked: BookedInvoice, line: String) { keep(booked, line: JSONBytes(line)) }
+
+    /// `keep` of the line's bytes as the store bound them.
+    public func keep(_ booked: BookedInvoice, line: JSONBytes) {
         state.withLock { s in
             if s.byInvoice.updateValue(Kept(line: line, booked: booked), forKey: booked.invoiceID) != nil { return }
             if s.order.count < capacity {
@@ -52,9 +56,9 @@ public final class BookedHandoff: Sendable {
         return k.booked
     }
 
-    static func sameBytes(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        guard a.utf8.count == b.utf8.count else { return false }
-        return a.withUTF8 { x in b.withUTF8 { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+    static func sameBytes(_ a: JSONBytes, _ b: String) -> Bool {
+        var b = b
+        guard a.bytes.count == b.utf8.count else { return false }
+        return a.bytes.withUnsafeBufferPointer { x in b.withUTF8 { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
     }
 }

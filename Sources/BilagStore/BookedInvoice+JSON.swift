@@ -1,4 +1,5 @@
 import BilagCore
+import Foundation
 
 /// A booked invoice's journal line (`journal_entry.line`) as the store's `JSONEncoder` (`.sortedKeys`,
 /// `.withoutEscapingSlashes`) writes it, byte for byte, without the encoder's cost: it was the largest single cost of
@@ -7,6 +8,9 @@ import BilagCore
 /// encoder. Keys are written in sorted order; `BookedInvoiceJSONTests` compares the two on every field.
 extension BookedInvoice {
     public var jsonLine: String? { json(seq: nil) }
+
+    /// `jsonLine` as its bytes, as the store binds it and the handoff keeps it: not made a String on the committing thread.
+    public var jsonText: JSONBytes? { jsonWriter(seq: nil).bytes }
 
     /// The journal file's line of this booking (`JournalLine`: its fields and its sequence number `seq`), as the
     /// journal writer's encoder writes it; nil where the encoder decides.
@@ -20,27 +24,36 @@ extension BookedInvoice {
     /// whole line written again. (Inside a JSON string a quote is always escaped, so `,"sha256":"` is a key; the last
     /// one is the top-level key, as only strings follow it.) Written in full where the booking has no SHA-256.
     public func journalFileLine(seq: Int64, stored: String) -> String? {
-        guard self.sha256 != nil else { return json(seq: seq) }
+        var line = Data()
+        guard appendJournalFileLine(seq: seq, stored: stored, to: &line) else { return json(seq: seq) }
+        return String(decoding: line, as: UTF8.self)
+    }
+
+    /// Appends `journalFileLine(seq:stored:)` to `data` as bytes, without making a String of it (which checks every byte
+    /// of the line again); false when the line must be written in full (`journalFileLine(seq:)`), `data` untouched.
+    public func appendJournalFileLine(seq: Int64, stored: String, to data: inout Data) -> Bool {
+        guard self.sha256 != nil else { return false }
         var stored = stored
-        return stored.withUTF8 { bytes -> String? in
+        return stored.withUTF8 { bytes -> Bool in
             let key = Self.sha256Key
             var i = bytes.count - key.count
             while i >= 0 {
                 if bytes[i] == 0x2C, bytes[i + 1] == 0x22, bytes[i + 2] == 0x73, UnsafeBufferPointer(rebasing: bytes[i..<(i + key.count)]).elementsEqual(key) { break }
                 i -= 1
             }
-            guard i > 0 else { return json(seq: seq) }
-            var out = [UInt8]()
-            out.reserveCapacity(bytes.count + 28)
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<i]))
-            out.append(contentsOf: #","seq":"#.utf8)
-            JSONString.append(Int(seq), to: &out)
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i...]))
-            return String(decoding: out, as: UTF8.self)
+            guard i > 0 else { return false }
+            var seqText: [UInt8] = Array(#","seq":"#.utf8)
+            JSONString.append(Int(seq), to: &seqText)
+            data.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<i]))
+            data.append(contentsOf: seqText)
+            data.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i...]))
+            return true
         }
     }
 
-    func json(seq: Int64?) -> String? {
+    func json(seq: Int64?) -> String? { jsonWriter(seq: seq).text }
+
+    func jsonWriter(seq: Int64?) -> JSONObjectWriter {
         var w = JSONObjectWriter()
         w.out.reserveCapacity(640)
         w.open()
@@ -65,7 +78,7 @@ extension BookedInvoice {
         w.field("total_vat", self.totalVAT)
         w.field("total_without_vat", self.totalWithoutVAT)
         w.close()
-        return w.text
+        return w
     }
 }
 

@@ -20,7 +20,12 @@ public struct Outcome: Sendable {
         public var booked: BookedInvoice?
         /// JSON of the validation report and the decision trace, kept for the operator.
         public var validationJSON: String?
-        public var traceJSON: String?
+        /// The decision trace as written (`JSONBytes`: bytes until read).
+        public var trace: JSONBytes?
+        public var traceJSON: String? {
+            get { trace?.string }
+            set { trace = newValue.map { JSONBytes($0) } }
+        }
         /// Extra audit detail (JSON), e.g. the operator's note.
         public var detail: String?
         /// Robot decisions to record (the acting one, and any shadow robots').

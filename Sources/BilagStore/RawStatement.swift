@@ -1,3 +1,4 @@
+import BilagCore
 import GRDB
 import GRDBSQLite
 
@@ -27,20 +28,28 @@ struct RawBinder {
     }
 
     mutating func text(_ value: String?) {
+        guard var value else { index += 1; sqlite3_bind_null(statement, index); return }
+        value.withUTF8 { bind($0) }
+    }
+
+    /// Binds UTF-8 bytes as text (a `JSONBytes`'s, as written), without a String made of them.
+    mutating func json(_ value: JSONBytes?) {
+        guard let value else { index += 1; sqlite3_bind_null(statement, index); return }
+        value.bytes.withUnsafeBufferPointer { bind($0) }
+    }
+
+    /// Binds the next parameter to these bytes as text: copied into the scratch when they fit, else by SQLite.
+    private mutating func bind(_ bytes: UnsafeBufferPointer<UInt8>) {
         index += 1
-        guard var value else { sqlite3_bind_null(statement, index); return }
-        let i = index, s = statement
-        used = value.withUTF8 { [used, scratch] bytes in
-            let n = bytes.count
-            // (A null address would bind NULL instead of '': the scratch's address stands in for an empty buffer's.)
-            if n <= scratch.count - used, let start = scratch.baseAddress?.advanced(by: used) {
-                if let from = bytes.baseAddress { start.copyMemory(from: from, byteCount: n) }
-                _ = sqlite3_bind_text(s, i, start.assumingMemoryBound(to: CChar.self), Int32(n), nil)
-                return used + n
-            }
-            _ = UnsafeRawPointer(bytes.baseAddress!).withMemoryRebound(to: CChar.self, capacity: n) { sqlite3_bind_text(s, i, $0, Int32(n), Self.transient) }
-            return used
+        let n = bytes.count
+        // (A null address would bind NULL instead of '': the scratch's address stands in for an empty buffer's.)
+        if n <= scratch.count - used, let start = scratch.baseAddress?.advanced(by: used) {
+            if let from = bytes.baseAddress { start.copyMemory(from: from, byteCount: n) }
+            _ = sqlite3_bind_text(statement, index, start.assumingMemoryBound(to: CChar.self), Int32(n), nil)
+            used += n
+            return
         }
+        _ = UnsafeRawPointer(bytes.baseAddress!).withMemoryRebound(to: CChar.self, capacity: n) { sqlite3_bind_text(statement, index, $0, Int32(n), Self.transient) }
     }
 
     mutating func int(_ value: Int64?) {

@@ -184,19 +184,24 @@ extension Store {
     /// A booking's write-backs, queued with it; a refused, withdrawn or given-up update with the same key (an
     /// operator's re-run) is queued again under that key. The booking is held until they are all confirmed (released
     /// at once when they are: a re-run whose write-backs were confirmed before).
-    func hold(_ o: Outcome, line: String, now: String, db: Database) throws {
+    func hold(_ o: Outcome, line: JSONBytes, now: String, db: Database) throws {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO case_update (invoice_id, connector, action, payload, idempotency_key, created_at, after_reversal) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(idempotency_key) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL, retry_at = NULL, failing_since = NULL, payload = excluded.payload,
               after_reversal = excluded.after_reversal
             WHERE case_update.state IN ('refused', 'withdrawn', 'failed')
             """)
+        var queued = false
         for u in o.caseUpdates {
             let (key, payload, after) = try Self.effectiveKey(u, db: db)
             try insert.run(db) { b in b.text(o.invoiceID); b.text(u.connector); b.text(u.action); b.text(payload); b.text(key); b.text(now); b.text(after) }
+            // Inserted, or queued again: pending. Unchanged: that key's write-back was confirmed before (or is pending).
+            if db.changesCount > 0 { queued = true }
         }
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO held_booking (invoice_id, held_at, line) VALUES (?, ?, ?)").run(db) { b in b.text(o.invoiceID); b.text(now); b.text(line) }
-        _ = try releaseIfConfirmed(o.invoiceID, now: now, db: db)
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO held_booking (invoice_id, held_at, line) VALUES (?, ?, ?)").run(db) { b in b.text(o.invoiceID); b.text(now); b.json(line) }
+        // A write-back just queued is pending, so nothing can be released yet: only a booking none of whose write-backs
+        // was queued now (a re-run whose write-backs were all confirmed before) is asked.
+        if !queued { _ = try releaseIfConfirmed(o.invoiceID, now: now, db: db) }
     }
 
     /// The key a write-back goes under: its own, unless an earlier write-back under that key was reversed (a re-run
@@ -213,7 +218,7 @@ extension Store {
         var n = 1
         var after: String?
         let reversal = try db.cachedStatement(sql: "SELECT state FROM case_update WHERE idempotency_key = ? AND compensates IS NOT NULL")
-        while let state = try String.fetchOne(reversal, arguments: [key + "-c"]), state == "sent" || state == "pending" {
+        while let state = try reversal.firstText(db, { $0.text(key + "-c") }), state == "sent" || state == "pending" {
             after = state == "pending" ? key + "-c" : nil
             n += 1
             key = u.idempotencyKey + "-\(n)"
@@ -223,13 +228,19 @@ extension Store {
         return (key, String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self), after)
     }
 
+    /// The journal entry of a held booking none of whose write-backs is pending (`releaseIfConfirmed`): no row when
+    /// the invoice has no held booking or a write-back is pending.
+    static let releaseSQL = """
+        INSERT INTO journal_entry (invoice_id, created_at, line) SELECT invoice_id, ?, line FROM held_booking WHERE invoice_id = ?
+          AND NOT EXISTS (SELECT 1 FROM case_update WHERE invoice_id = ? AND state = 'pending' AND compensates IS NULL)
+        """
+
     /// Releases the invoice's held booking when none of its write-backs is pending: its journal entry is created.
     func releaseIfConfirmed(_ invoiceID: String, now: String, db: Database) throws -> Bool {
-        guard try db.cachedStatement(sql: "SELECT 1 FROM held_booking WHERE invoice_id = ?").firstInt(db, { $0.text(invoiceID) }) != nil else { return false }
-        let open = try db.cachedStatement(sql: "SELECT COUNT(*) FROM case_update WHERE invoice_id = ? AND state = 'pending' AND compensates IS NULL").firstInt(db) { $0.text(invoiceID) } ?? 0
-        guard open == 0 else { return false }
-        // The held line moves as it is, inside SQLite (it is not read into a string and bound again).
-        try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) SELECT invoice_id, ?, line FROM held_booking WHERE invoice_id = ?").run(db) { b in b.text(now); b.text(invoiceID) }
+        // The held line moves as it is, inside SQLite (it is not read into a string and bound again), in the one
+        // statement that also asks whether the booking is held and none of its write-backs is pending.
+        try db.cachedStatement(sql: Self.releaseSQL).run(db) { b in b.text(now); b.text(invoiceID); b.text(invoiceID) }
+        guard db.changesCount == 1 else { return false }
         try db.cachedStatement(sql: "DELETE FROM held_booking WHERE invoice_id = ?").run(db) { $0.text(invoiceID) }
         try db.cachedStatement(sql: "INSERT INTO event (invoice_id, at, actor, action, from_state, to_state, detail) VALUES (?, ?, 'system', 'released', 'booked', 'booked', ?)")
             .run(db) { b in b.text(invoiceID); b.text(now); b.text("{\"why\":\"every write-back was confirmed by its case system\"}") }

@@ -204,7 +204,7 @@ public final class Store: Sendable {
         let decided = o.state == .received ? nil as String? : now
         func bindState(_ b: inout RawBinder) {
             b.text(o.state.rawValue); b.text(o.reasonCode); b.text(o.reasonMessage); b.text(o.duplicateOf); b.text(o.state == .received ? nil : o.actor)
-            b.text(decided); b.text(now); b.text(o.validationJSON); b.text(o.traceJSON); b.int(o.state == .received ? 0 : 1)
+            b.text(decided); b.text(now); b.text(o.validationJSON); b.json(o.trace); b.int(o.state == .received ? 0 : 1)
             b.text(o.retryAt); b.text(o.retryAt); b.text(now); b.text(o.invoiceID); b.text(current.rawValue)
         }
         if let s = o.summary {
@@ -232,7 +232,7 @@ public final class Store: Sendable {
             try db.cachedStatement(sql: "INSERT INTO decision (invoice_id, decided_at, robot, robot_hash, legal_basis, mode, outcome, reason_code, message, history_key, amount, issue_date, invoice_number, period_key, trace_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .run(db) { b in
                     b.text(o.invoiceID); b.text(now); b.text(d.robot); b.text(d.robotHash); b.text(d.legalBasis); b.text(d.mode); b.text(d.outcome); b.text(d.reasonCode)
-                    b.text(d.message); b.text(d.historyKey); b.text(d.amount); b.text(d.issueDate); b.text(d.invoiceNumber); b.text(d.periodKey); b.text(d.traceJSON)
+                    b.text(d.message); b.text(d.historyKey); b.text(d.amount); b.text(d.issueDate); b.text(d.invoiceNumber); b.text(d.periodKey); b.json(d.trace)
                 }
         }
         var detail = o.detail
@@ -242,15 +242,15 @@ public final class Store: Sendable {
         try db.cachedStatement(sql: "INSERT INTO event (invoice_id, at, actor, action, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .run(db) { b in b.text(o.invoiceID); b.text(now); b.text(o.actor); b.text(o.action); b.text(current.rawValue); b.text(o.state.rawValue); b.text(detail) }
         if o.state == .booked, let booked = o.booked {
-            let line: String
-            if let written = booked.jsonLine {
+            let line: JSONBytes
+            if let written = booked.jsonText {
                 line = written
                 handoff.keep(booked, line: line)
             } else {
-                line = String(decoding: try encoder.encode(booked), as: UTF8.self)
+                line = JSONBytes(bytes: Array(try encoder.encode(booked)))
             }
             if o.caseUpdates.isEmpty {
-                try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").run(db) { b in b.text(o.invoiceID); b.text(now); b.text(line) }
+                try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").run(db) { b in b.text(o.invoiceID); b.text(now); b.json(line) }
             } else {
                 // Written back first: the booking is released to the Outbox once the case systems confirm (`hold`).
                 try hold(o, line: line, now: now, db: db)

@@ -115,4 +115,35 @@ final class BookedInvoiceJSONTests: XCTestCase {
         XCTAssertNil(Self.full(text: "line\nbreak").jsonLine, "a control character: the encoder's escape")
         XCTAssertNil(Self.full(dimensions: ["costcentre": "1", "kostsåd": "2"]).jsonLine, "a name that is not plain ASCII: the encoder's order")
     }
+
+    /// An Outbox manifest written by hand is byte for byte its encoder's, with or without a kind, for one entry and
+    /// for many, several currencies (and none), texts with quotes and backslashes; what it leaves to the encoder (a
+    /// control character, no entries, a currency key of other characters) comes out the encoder's all the same.
+    func testTheHandWrittenManifestIsTheEncoders() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+        func booked(_ id: String, _ currency: String?, _ amount: String) -> BookedInvoice {
+            BookedInvoice(invoiceID: id, bookedAt: "t", bookedBy: "robot:r@1", currency: currency, amountDue: Amount(parsing: amount),
+                          postings: [Posting(account: "4520", netAmount: Amount(parsing: amount)!, vatAmount: Amount(parsing: "-0.375")!)])
+        }
+        let many = (1...250).map { OutboxEntry(seq: Int64($0) * 7, booked: booked("20261206-\($0)-peppol/x", ["DKK", "NOK", nil, "EUR"][$0 % 4], "\($0).5\($0 % 10)")) }
+        let cases: [(String, String?, [OutboxEntry], String)] = [
+            ("journal-2026-12-06-1-1.jsonl", "jsonl", [many[0]], "2026-12-06T10:00:00Z"),
+            (#"unit4 "x" \ y.csv"#, nil, many, "2026-12-06T10:00:00.123Z"),
+            ("f", "erp", [OutboxEntry(seq: 9_007_199_254_740_993, booked: booked(#"Å/"é\"#, "DKK", "-0.00"))], "t"),
+            ("tab\there", "jsonl", [many[1]], "t"),
+            ("empty", "jsonl", [], "t"),
+            ("odd currency", "jsonl", [OutboxEntry(seq: 1, booked: booked("a", "dkk", "1")), OutboxEntry(seq: 2, booked: booked("b", "DK1", "1"))], "t"),
+        ]
+        var handWritten = 0
+        for (file, kind, entries, at) in cases {
+            let data = Data("content of \(file)".utf8)
+            let manifest = OutboxManifest(file: file, writer: "w/\(kind ?? "none")", kind: kind, entries: entries, data: data, writtenAt: at)
+            let expected = try encoder.encode(manifest)
+            XCTAssertEqual(String(decoding: try manifest.encoded(), as: UTF8.self), String(decoding: expected, as: UTF8.self), file)
+            if let hand = manifest.handWritten() { handWritten += 1; XCTAssertEqual(hand, Array(expected), file) }
+            XCTAssertEqual(try JSONDecoder().decode(OutboxManifest.self, from: manifest.encoded()), manifest, file)
+        }
+        XCTAssertEqual(handWritten, 3, "the first three are written by hand; a control character, no entries and other currency keys go to the encoder")
+    }
 }

@@ -126,6 +126,15 @@ final class StoreQueryPlanTests: XCTestCase {
         XCTAssertFalse(plan.contains { $0.hasPrefix("SCAN case_update") && !$0.contains("INDEX") }, "\(plan)")
     }
 
+    /// Releasing a held booking (every confirmed write-back asks) finds the held booking by its key and the invoice's
+    /// pending write-backs by index, never scanning either table.
+    func testReleasingAHeldBookingSearchesByIndex() throws {
+        let plan = try plan(Store.releaseSQL.replacingOccurrences(of: "INSERT INTO journal_entry (invoice_id, created_at, line) ", with: ""), ["t", "i", "i"])
+        XCTAssertTrue(plan.contains { $0.contains("held_booking USING INDEX sqlite_autoindex_held_booking_1 (invoice_id=?)") }, "\(plan)")
+        XCTAssertTrue(plan.contains { $0.contains("case_update USING INDEX case_update_invoice (invoice_id=?)") }, "\(plan)")
+        XCTAssertFalse(plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
+    }
+
     /// The payments writer reads its payment files at every flush (`paymentFiles(writer)`), and the fraud guard a
     /// supplier's known accounts for every invoice a robot would pay (`payeeAccounts(supplier:)`): each by index.
     /// (As `(? IS NULL OR writer = ?)` both scanned their tables.)

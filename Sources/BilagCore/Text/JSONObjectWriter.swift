@@ -42,6 +42,8 @@ public struct JSONObjectWriter {
     }
 
     @inlinable public var text: String? { failed ? nil : String(decoding: out, as: UTF8.self) }
+    /// `text` as its bytes (`JSONBytes`), not made a String.
+    @inlinable public var bytes: JSONBytes? { failed ? nil : JSONBytes(bytes: out) }
 
     @inlinable public mutating func array<T>(_ items: [T], _ write: (T, inout JSONObjectWriter) -> Void) {
         out.append(0x5B)

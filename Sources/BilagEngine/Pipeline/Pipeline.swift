@@ -597,7 +597,7 @@ public final class Pipeline: @unchecked Sendable {
             o.summary = examined.summary
             o.validationJSON = examined.validationJSON
             // The trace begins with the examination's steps, written on the worker (`Examination.stepsWritten`).
-            o.traceJSON = try TraceStep.json(trace, encoder: encoder, first: examined.stepsWritten)
+            o.trace = try TraceStep.text(trace, encoder: encoder, first: examined.stepsWritten)
             return o
         }
     }

@@ -7,8 +7,12 @@ extension TraceStep: JSONTraceStep {
     /// encoder's cost (~15 µs an invoice on the serial path); texts with control characters go through `encoder`.
     /// `first`: the first steps already written on the examination worker (`WrittenSteps`): only the rest is written here.
     static func json(_ steps: [TraceStep], encoder: JSONEncoder, first: WrittenSteps? = nil) throws -> String {
-        guard let out = WrittenSteps.array(steps, first: first) else { return String(decoding: try encoder.encode(steps), as: UTF8.self) }
-        return String(decoding: out, as: UTF8.self)
+        try text(steps, encoder: encoder, first: first).string
+    }
+
+    /// `json` as its bytes, for the store: not made a String on the committing thread.
+    static func text(_ steps: [TraceStep], encoder: JSONEncoder, first: WrittenSteps? = nil) throws -> JSONBytes {
+        JSONBytes(bytes: try WrittenSteps.array(steps, first: first) ?? Array(encoder.encode(steps)))
     }
 
     public func appendJSON(to out: inout [UInt8]) -> Bool {

@@ -8,6 +8,11 @@ extension RobotDecider {
     /// character, and the caller uses the encoder.
     /// `written`: the first steps already written (on the examination worker), taken when they still begin `steps`.
     static func traceJSON(_ steps: [RobotTraceStep], written: WrittenSteps? = nil) -> String? {
-        WrittenSteps.array(steps, first: written).map { String(decoding: $0, as: UTF8.self) }
+        traceBytes(steps, written: written)?.string
+    }
+
+    /// `traceJSON` as its bytes, for the store: not made a String on the committing thread.
+    static func traceBytes(_ steps: [RobotTraceStep], written: WrittenSteps? = nil) -> JSONBytes? {
+        WrittenSteps.array(steps, first: written).map(JSONBytes.init(bytes:))
     }
 }

@@ -331,10 +331,10 @@ public final class RobotDecider: Decider, @unchecked Sendable {
             case let .declined(why): return ("declined", nil, why)
             }
         }()
-        let traceJSON = Self.traceJSON(r.trace, written: r.written) ?? (try? String(decoding: encoder.encode(r.trace), as: UTF8.self)) ?? "[]"
+        let trace = Self.traceBytes(r.trace, written: r.written) ?? JSONBytes(bytes: (try? Array(encoder.encode(r.trace))) ?? Array("[]".utf8))
         return StoredDecision(invoiceID: input.invoiceID, robot: robot.name, robotHash: robot.hash, legalBasis: robot.legalBasis, mode: mode, outcome: outcome, reasonCode: reason, message: message,
                               historyKey: r.historyKey, amount: input.invoice.signedAmountDue?.description, issueDate: input.invoice.issueDate?.description,
-                              invoiceNumber: input.invoice.invoiceNumber, periodKey: Self.month(of: input.invoice), traceJSON: traceJSON)
+                              invoiceNumber: input.invoice.invoiceNumber, periodKey: Self.month(of: input.invoice), trace: trace)
     }
 
     /// The month an invoice is for, `YYYY-MM`: its invoicing period's start, else its issue date (history's
