@@ -12,8 +12,9 @@ import Synchronization
 ///
 /// The date part also names the folder the original is kept in.
 public final class ClaimIDGenerator: Sendable {
-    /// The last second and microsecond given out.
-    private let last = Mutex<(second: Int64, microsecond: Int)>((.min, 0))
+    /// The last second and microsecond given out, and that second written `YYYYMMDD-HHMMSS-` (made once a second, not
+    /// once a claim).
+    private let last = Mutex<(second: Int64, microsecond: Int, prefix: String)>((.min, 0, ""))
     private let salt: String
 
     public init() {
@@ -23,7 +24,7 @@ public final class ClaimIDGenerator: Sendable {
 
     public func next(now: Date = Date()) -> String {
         let t = now.timeIntervalSince1970
-        let (second, micro) = last.withLock { last -> (Int64, Int) in
+        let (prefix, micro) = last.withLock { last -> (String, Int) in
             var second = Int64(t.rounded(.down))
             var micro = min(999_999, max(0, Int(((t - Double(second)) * 1_000_000).rounded(.down))))
             if second < last.second || (second == last.second && micro <= last.microsecond) {
@@ -31,14 +32,21 @@ public final class ClaimIDGenerator: Sendable {
                 micro = last.microsecond + 1
                 if micro > 999_999 { second += 1; micro = 0 }
             }
-            last = (second, micro)
-            return (second, micro)
+            let prefix = second == last.second ? last.prefix : Self.prefix(second)
+            last = (second, micro, prefix)
+            return (prefix, micro)
         }
+        return prefix + String(micro).leftPadded(6) + "-" + salt
+    }
+
+    /// `20261123-082512-` for the second `second` (UTC).
+    static func prefix(_ second: Int64) -> String {
         let ts = Timestamp.string(Date(timeIntervalSince1970: TimeInterval(second))) // 2026-11-23T08:25:12.000Z
         let u = Array(ts.utf8)
-        let date = String(decoding: u[0..<4] + u[5..<7] + u[8..<10], as: UTF8.self)
-        let time = String(decoding: u[11..<13] + u[14..<16] + u[17..<19], as: UTF8.self)
-        return "\(date)-\(time)-\(String(micro).leftPadded(6))-\(salt)"
+        var out: [UInt8] = []
+        for range in [0..<4, 5..<7, 8..<10, 10..<11, 11..<13, 14..<16, 17..<19] { out += range == 10..<11 ? [0x2D] : Array(u[range]) }
+        out.append(0x2D)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The day folder (`2026-11-23`) a claim id's original lives in.

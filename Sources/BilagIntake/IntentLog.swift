@@ -10,9 +10,26 @@ enum IntentLog {
     static let marker = "C1 "
 
     /// One record as a complete line.
+    /// (Made as bytes, each field appended once: every claim writes one, on the claiming thread.)
     static func line(_ f: ClaimedFile) -> String {
-        let body = [f.id, f.channel, escape(f.sourcePath), f.receivedAt, f.storedPath].joined(separator: "\t")
-        return marker + String(CRC32.checksum(Array(body.utf8)), radix: 16).leftPadded(8) + " " + body + "\n"
+        let source = escape(f.sourcePath)
+        var out: [UInt8] = []
+        out.reserveCapacity(16 + f.id.utf8.count + f.channel.utf8.count + source.utf8.count + f.receivedAt.utf8.count + f.storedPath.utf8.count)
+        out.append(contentsOf: marker.utf8)
+        out.append(contentsOf: "00000000 ".utf8)   // the checksum's place, written once the body is
+        let start = out.count
+        for (i, field) in [f.id, f.channel, source, f.receivedAt, f.storedPath].enumerated() {
+            if i > 0 { out.append(0x09) }
+            out.append(contentsOf: field.utf8)
+        }
+        // The checksum of the body in lowercase hex, eight digits (as `String(sum, radix: 16)` zero-padded).
+        let sum = out.withUnsafeBufferPointer { CRC32.checksum(UnsafeBufferPointer(rebasing: $0[start...])) }
+        for digit in 0..<8 {
+            let nibble = UInt8(truncatingIfNeeded: sum >> (28 - 4 * UInt32(digit))) & 0x0F
+            out[marker.utf8.count + digit] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+        }
+        out.append(0x0A)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The claims named by the log's complete, intact records, in order.
@@ -87,9 +104,13 @@ enum CRC32 {
         return c
     }
 
-    static func checksum(_ bytes: [UInt8]) -> UInt32 {
+    static func checksum(_ bytes: [UInt8]) -> UInt32 { bytes.withUnsafeBufferPointer { checksum($0) } }
+
+    static func checksum(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
         var c: UInt32 = 0xFFFF_FFFF
-        for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+        table.withUnsafeBufferPointer { t in
+            for b in bytes { c = t[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+        }
         return c ^ 0xFFFF_FFFF
     }
 }

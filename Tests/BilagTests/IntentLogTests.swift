@@ -57,4 +57,39 @@ final class IntentLogTests: XCTestCase {
         let data = try XCTUnwrap(FileIO.read(dir + "/claims.log"))
         XCTAssertEqual(IntentLog.records(data).map(\.sourcePath), ["b"])
     }
+
+    /// A record is `C1 `, the CRC-32 of its body in eight lowercase hex digits (leading zeros written), a space, the
+    /// body (the five fields, tab-separated, the name escaped) and a newline.
+    func testARecordIsItsChecksumThenItsFields() {
+        var leadingZero = 0
+        for i in 0..<200 {
+            let name = ["plain.xml", "tab\there\\ and a\nnewline", "æøå/Lægeerklæring \(i).xml"][i % 3]
+            let f = ClaimedFile(id: "20261203-120000-\(String(i).leftPadded(6))-p0001", channel: "peppol", sourcePath: name,
+                                storedPath: "originals/2026-12-03/\(i).xml", receivedAt: "2026-12-03T12:00:00.000Z")
+            let body = [f.id, f.channel, IntentLog.escape(name), f.receivedAt, f.storedPath].joined(separator: "\t")
+            let sum = String(CRC32.checksum(Array(body.utf8)), radix: 16)
+            if sum.count < 8 { leadingZero += 1 }
+            XCTAssertEqual(IntentLog.line(f), "C1 " + String(repeating: "0", count: 8 - sum.count) + sum + " " + body + "\n", name)
+            XCTAssertEqual(IntentLog.records(Data(IntentLog.line(f).utf8)).first?.sourcePath, name)
+        }
+        XCTAssertGreaterThan(leadingZero, 0, "some checksum had a leading zero")
+    }
+
+    /// Claim ids written once a second and then per claim name the second they were made in, its microsecond and the
+    /// generator's salt: the same text as the date and time of that instant.
+    func testClaimIDsNameTheirSecondAndMicrosecond() {
+        let g = ClaimIDGenerator()
+        let t = Date(timeIntervalSince1970: 1_795_420_000.5)   // a half: exact in binary, at every second after it too
+        let ids = [g.next(now: t), g.next(now: t), g.next(now: t.addingTimeInterval(1)), g.next(now: t.addingTimeInterval(86_400 * 40))]
+        let salt = String(ids[0].suffix(5))
+        let stamp = { (d: Date) -> String in
+            let ts = Timestamp.string(d)
+            return ts.prefix(4) + ts.dropFirst(5).prefix(2) + ts.dropFirst(8).prefix(2) + "-" + ts.dropFirst(11).prefix(2) + ts.dropFirst(14).prefix(2) + ts.dropFirst(17).prefix(2)
+        }
+        XCTAssertEqual(ids[0], stamp(t) + "-500000-" + salt)
+        XCTAssertEqual(ids[1], stamp(t) + "-500001-" + salt)
+        XCTAssertEqual(ids[2], stamp(t.addingTimeInterval(1)) + "-500000-" + salt)
+        XCTAssertEqual(ids[3], stamp(t.addingTimeInterval(86_400 * 40)) + "-500000-" + salt)
+        XCTAssertEqual(ClaimIDGenerator.dayFolder(of: ids[3]), "2027-01-02")
+    }
 }
