@@ -22,7 +22,27 @@ final class ParserContext {
         ctxt = c
     }
 
-    deinit { xmlFreeParserCtxt(ctxt) }
+    /// The buffer `padded` copies documents into, kept for the thread's next document.
+    private var scratch = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+
+    deinit {
+        xmlFreeParserCtxt(ctxt)
+        scratch.deallocate()
+    }
+
+    /// `bytes` followed by `Padding.blanks` spaces, in this context's buffer (valid until its next call), when
+    /// `Padding.applies` to them; nil otherwise.
+    func padded(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        guard Padding.applies(bytes) else { return nil }
+        let needed = bytes.count + Padding.blanks
+        if scratch.count < needed {
+            scratch.deallocate()
+            scratch = .allocate(byteCount: max(needed, 64 * 1024), alignment: 16)
+        }
+        scratch.copyMemory(from: bytes)
+        UnsafeMutableRawBufferPointer(rebasing: scratch[bytes.count..<needed]).initializeMemory(as: UInt8.self, repeating: 0x20)
+        return UnsafeRawBufferPointer(rebasing: scratch[..<needed])
+    }
 
     /// True while the context may read another document.
     private var reusable: Bool {

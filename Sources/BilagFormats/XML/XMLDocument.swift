@@ -18,7 +18,11 @@ public final class XMLDocument {
     private static let initOnce: Void = { xmlInitParser() }()
 
     /// Parses bytes; throws `DocumentError` for anything that is not a well-formed, DTD-free XML document.
-    public init(bytes: UnsafeRawBufferPointer) throws {
+    public convenience init(bytes: UnsafeRawBufferPointer) throws { try self.init(bytes: bytes, padded: true) }
+
+    /// `padded`: a UTF-8 document that ends its root element is given to libxml2 followed by blanks (`Padding`); the
+    /// tree and any error are the same either way (`XMLPaddingTests`).
+    init(bytes: UnsafeRawBufferPointer, padded: Bool) throws {
         _ = XMLDocument.initOnce
         guard bytes.count > 0 else { throw DocumentError.empty }
         if let problem = Prolog.scan(bytes) { throw problem }
@@ -29,10 +33,11 @@ public final class XMLDocument {
         builder.initialize(to: TreeBuilder(expectedBytes: bytes.count))
         defer { builder.pointee.discard(); builder.deinitialize(count: 1); builder.deallocate() }
         TreeBuilderSAX.install(on: ctxt, builder: builder)
-        let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)
+        let input = padded ? context.padded(bytes) ?? bytes : bytes
+        let base = input.baseAddress!.assumingMemoryBound(to: CChar.self)
         // With no startDocument callback libxml2 builds no tree, so this returns nil; the outcome is in the context,
         // which this resets before it reads (everything but its dictionary of names).
-        let none = xmlCtxtReadMemory(ctxt, base, Int32(clamping: bytes.count), "invoice.xml", nil, XMLDocument.options)
+        let none = xmlCtxtReadMemory(ctxt, base, Int32(clamping: input.count), "invoice.xml", nil, XMLDocument.options)
         if let none { xmlFreeDoc(none) }
         if builder.pointee.sawDoctype { throw DocumentError.doctypeForbidden }
         if builder.pointee.overflowed { throw DocumentError.unreadable("the document's text or names exceed what bilag reads (2 GiB of text, names of 65,535 bytes)") }
