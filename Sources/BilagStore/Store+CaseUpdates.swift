@@ -184,21 +184,16 @@ extension Store {
     /// A booking's write-backs, queued with it; a refused, withdrawn or given-up update with the same key (an
     /// operator's re-run) is queued again under that key. The booking is held until they are all confirmed (released
     /// at once when they are: a re-run whose write-backs were confirmed before).
-    func hold(_ o: Outcome, line: JSONBytes, now: String, db: Database) throws {
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO case_update (invoice_id, connector, action, payload, idempotency_key, created_at, after_reversal) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(idempotency_key) DO UPDATE SET state = 'pending', attempts = 0, last_error = NULL, retry_at = NULL, failing_since = NULL, payload = excluded.payload,
-              after_reversal = excluded.after_reversal
-            WHERE case_update.state IN ('refused', 'withdrawn', 'failed')
-            """)
+    func hold(_ o: Outcome, line: JSONBytes, now: String, db: Database, _ statements: inout OutcomeStatements) throws {
+        let insert = try statements(.insertCaseUpdate), reversal = try statements(.reversalState)
         var queued = false
         for u in o.caseUpdates {
-            let (key, payload, after) = try Self.effectiveKey(u, db: db)
+            let (key, payload, after) = try Self.effectiveKey(u, db: db, reversal: reversal)
             try insert.run(db) { b in b.text(o.invoiceID); b.text(u.connector); b.text(u.action); b.text(payload); b.text(key); b.text(now); b.text(after) }
             // Inserted, or queued again: pending. Unchanged: that key's write-back was confirmed before (or is pending).
             if db.changesCount > 0 { queued = true }
         }
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO held_booking (invoice_id, held_at, line) VALUES (?, ?, ?)").run(db) { b in b.text(o.invoiceID); b.text(now); b.json(line) }
+        try statements(.holdBooking).run(db) { b in b.text(o.invoiceID); b.text(now); b.json(line) }
         // A write-back just queued is pending, so nothing can be released yet: only a booking none of whose write-backs
         // was queued now (a re-run whose write-backs were all confirmed before) is asked.
         if !queued { _ = try releaseIfConfirmed(o.invoiceID, now: now, db: db) }
@@ -213,11 +208,10 @@ extension Store {
     /// - While the reversal is pending its outcome is unknown: the write-back goes under the new key, waits (it is not
     ///   sent while a reversal of its invoice is pending), and names the reversal (`after_reversal`); if that is then
     ///   refused, the request carries the earlier key instead (`caseUpdateWireKey`).
-    static func effectiveKey(_ u: NewCaseUpdate, db: Database) throws -> (key: String, payload: String, afterReversal: String?) {
+    static func effectiveKey(_ u: NewCaseUpdate, db: Database, reversal: Statement) throws -> (key: String, payload: String, afterReversal: String?) {
         var key = u.idempotencyKey
         var n = 1
         var after: String?
-        let reversal = try db.cachedStatement(sql: "SELECT state FROM case_update WHERE idempotency_key = ? AND compensates IS NOT NULL")
         while let state = try reversal.firstText(db, { $0.text(key + "-c") }), state == "sent" || state == "pending" {
             after = state == "pending" ? key + "-c" : nil
             n += 1

@@ -182,16 +182,17 @@ public final class Store: Sendable {
         return try pool.write { db in
             try insertClaims(claims, db)
             var refused: [String] = []
+            var statements = OutcomeStatements(db)
             let getState = try db.cachedStatement(sql: "SELECT state FROM invoice WHERE id = ?")
             for o in outcomes {
                 // Most outcomes move an invoice out of the state they expect (the daemon's: `received`), so the
                 // update is tried on that state first; only when it matches no row is the state read.
                 let expected = from[o.invoiceID]
                 let assumed = expected ?? .received
-                if assumed.canMove(to: o.state), try write(o, from: assumed, now: now, db: db) { continue }
+                if assumed.canMove(to: o.state), try write(o, from: assumed, now: now, db: db, &statements) { continue }
                 if expected != nil { refused.append(o.invoiceID); continue }
                 guard let current = try String.fetchOne(getState, arguments: [o.invoiceID]).flatMap(InvoiceState.init(rawValue:)),
-                      current != assumed, current.canMove(to: o.state), try write(o, from: current, now: now, db: db) else {
+                      current != assumed, current.canMove(to: o.state), try write(o, from: current, now: now, db: db, &statements) else {
                     refused.append(o.invoiceID); continue
                 }
             }
@@ -200,7 +201,7 @@ public final class Store: Sendable {
     }
 
     /// Writes one outcome for an invoice in state `current`; false, with nothing written, when the invoice is not in that state.
-    private func write(_ o: Outcome, from current: InvoiceState, now: String, db: Database) throws -> Bool {
+    private func write(_ o: Outcome, from current: InvoiceState, now: String, db: Database, _ statements: inout OutcomeStatements) throws -> Bool {
         let decided = o.state == .received ? nil as String? : now
         func bindState(_ b: inout RawBinder) {
             b.text(o.state.rawValue); b.text(o.reasonCode); b.text(o.reasonMessage); b.text(o.duplicateOf); b.text(o.state == .received ? nil : o.actor)
@@ -210,26 +211,17 @@ public final class Store: Sendable {
         if let s = o.summary {
             // The parsed summary and the state change in one UPDATE: the row is rewritten once, not twice.
             // (The state part reads only columns the summary part does not set, so this equals two UPDATEs in a row.)
-            try db.cachedStatement(sql: """
-                UPDATE invoice SET syntax = ?, profile = ?, document_kind = ?, invoice_number = ?, number_key = ?, issue_date = ?, due_date = ?, seller_key = ?, seller_name = ?, currency = ?, amount_due = ?, total_without_vat = ?, total_vat = ?,
-                  state = ?, reason_code = ?, reason_message = ?, duplicate_of = COALESCE(?, duplicate_of), decided_by = ?, decided_at = ?, updated_at = ?,
-                  validation_json = COALESCE(?, validation_json), trace_json = COALESCE(?, trace_json), attempts = attempts + ?,
-                  retry_at = ?, waiting_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(waiting_since, ?) END WHERE id = ? AND state = ?
-                """).run(db) { b in
+            try statements(.updateWithSummary).run(db) { b in
                     b.text(s.syntax); b.text(s.profile); b.text(s.documentKind.rawValue); b.text(s.invoiceNumber); b.text(s.numberKey); b.text(s.issueDate); b.text(s.dueDate)
                     b.text(s.sellerKey); b.text(s.sellerName); b.text(s.currency); b.text(s.amountDue); b.text(s.totalWithoutVAT); b.text(s.totalVAT)
                     bindState(&b)
                 }
         } else {
-            try db.cachedStatement(sql: """
-                UPDATE invoice SET state = ?, reason_code = ?, reason_message = ?, duplicate_of = COALESCE(?, duplicate_of), decided_by = ?, decided_at = ?, updated_at = ?,
-                  validation_json = COALESCE(?, validation_json), trace_json = COALESCE(?, trace_json), attempts = attempts + ?,
-                  retry_at = ?, waiting_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(waiting_since, ?) END WHERE id = ? AND state = ?
-                """).run(db, bindState)
+            try statements(.updateState).run(db, bindState)
         }
         guard db.changesCount == 1 else { return false }
         for d in o.decisions {
-            try db.cachedStatement(sql: "INSERT INTO decision (invoice_id, decided_at, robot, robot_hash, legal_basis, mode, outcome, reason_code, message, history_key, amount, issue_date, invoice_number, period_key, trace_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            try statements(.insertDecision)
                 .run(db) { b in
                     b.text(o.invoiceID); b.text(now); b.text(d.robot); b.text(d.robotHash); b.text(d.legalBasis); b.text(d.mode); b.text(d.outcome); b.text(d.reasonCode)
                     b.text(d.message); b.text(d.historyKey); b.text(d.amount); b.text(d.issueDate); b.text(d.invoiceNumber); b.text(d.periodKey); b.json(d.trace)
@@ -239,7 +231,7 @@ public final class Store: Sendable {
         if detail == nil, o.reasonCode != nil || o.reasonMessage != nil {
             detail = try reasonDetail(code: o.reasonCode ?? "", reason: PersonalData.maskCPR(o.reasonMessage ?? ""))
         }
-        try db.cachedStatement(sql: "INSERT INTO event (invoice_id, at, actor, action, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        try statements(.insertEvent)
             .run(db) { b in b.text(o.invoiceID); b.text(now); b.text(o.actor); b.text(o.action); b.text(current.rawValue); b.text(o.state.rawValue); b.text(detail) }
         if o.state == .booked, let booked = o.booked {
             let line: JSONBytes
@@ -250,10 +242,10 @@ public final class Store: Sendable {
                 line = JSONBytes(bytes: Array(try encoder.encode(booked)))
             }
             if o.caseUpdates.isEmpty {
-                try db.cachedStatement(sql: "INSERT INTO journal_entry (invoice_id, created_at, line) VALUES (?, ?, ?)").run(db) { b in b.text(o.invoiceID); b.text(now); b.json(line) }
+                try statements(.insertJournal).run(db) { b in b.text(o.invoiceID); b.text(now); b.json(line) }
             } else {
                 // Written back first: the booking is released to the Outbox once the case systems confirm (`hold`).
-                try hold(o, line: line, now: now, db: db)
+                try hold(o, line: line, now: now, db: db, &statements)
             }
         } else if (o.state == .manual || o.state == .rejected) && current != .received {
             // An invoice that leaves the way to booking: what its write-backs did is reversed (`insertCompensations`).

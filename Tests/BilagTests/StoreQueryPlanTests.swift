@@ -135,6 +135,23 @@ final class StoreQueryPlanTests: XCTestCase {
         XCTAssertFalse(plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
     }
 
+    /// Every statement `apply` runs for each outcome prepares on a migrated store, and is looked up once per `apply`:
+    /// asked again, a slot gives the same prepared statement.
+    func testTheOutcomeStatementsPrepareAndAreLookedUpOnce() throws {
+        let dir = NSTemporaryDirectory() + "bilag-plan-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(path: dir + "/bilag.sqlite")
+        try store.pool.write { db in
+            var statements = OutcomeStatements(db)
+            for slot in OutcomeStatements.Slot.allCases {
+                let first = try statements(slot)
+                XCTAssertTrue(first === (try statements(slot)), "\(slot)")
+                XCTAssertEqual(first.sql.trimmingCharacters(in: .whitespacesAndNewlines), slot.sql.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+        }
+    }
+
     /// The payments writer reads its payment files at every flush (`paymentFiles(writer)`), and the fraud guard a
     /// supplier's known accounts for every invoice a robot would pay (`payeeAccounts(supplier:)`): each by index.
     /// (As `(? IS NULL OR writer = ?)` both scanned their tables.)
