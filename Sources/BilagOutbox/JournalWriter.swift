@@ -31,7 +31,7 @@ public struct JournalWriter: OutboxWriterKind {
         for e in entries {
             // Written by hand, byte for byte the encoder's (`BookedInvoice.journalFileLine`), unless the encoder decides.
             // The stored line with its sequence number put in goes in as bytes, not made a String first.
-            if let stored = e.storedLine, e.booked.appendJournalFileLine(seq: e.seq, stored: stored, to: &data) {
+            if let stored = e.storedBytes, e.booked.appendJournalFileLine(seq: e.seq, stored: stored, to: &data) {
             } else if let line = e.booked.journalFileLine(seq: e.seq) {
                 data.append(contentsOf: line.utf8)
             } else {

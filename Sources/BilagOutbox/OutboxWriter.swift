@@ -8,12 +8,17 @@ public struct OutboxEntry: Sendable {
     public var booked: BookedInvoice
     /// The booking's stored line when it is exactly what `booked`'s hand writer writes (`BookedInvoice.jsonLine`):
     /// the JSONL journal puts its sequence number in rather than writing the line again.
-    public var storedLine: String?
-    public init(seq: Int64, booked: BookedInvoice, storedLine: String? = nil) { self.seq = seq; self.booked = booked; self.storedLine = storedLine }
+    public var storedBytes: JSONBytes?
+    public var storedLine: String? { storedBytes?.string }
+    public init(seq: Int64, booked: BookedInvoice, storedLine: String? = nil) {
+        self.seq = seq; self.booked = booked; self.storedBytes = storedLine.map { JSONBytes($0) }
+    }
 
-    /// The entry of a stored booking: its line goes along when this process kept the booking it was written from.
+    /// The entry of a stored booking: its line goes along (as the bytes kept) when this process kept the booking it was
+    /// written from.
     public init(_ e: Store.PendingJournalEntry) throws {
-        self.init(seq: e.seq, booked: try e.booked(), storedLine: e.kept == nil ? nil : e.line)
+        self.init(seq: e.seq, booked: try e.booked())
+        if e.kept != nil { storedBytes = e.keptLine ?? JSONBytes(e.line) }
     }
 }
 

@@ -56,9 +56,19 @@ public final class BookedHandoff: Sendable {
         return k.booked
     }
 
+    /// The booking kept for `invoiceID`, with its line, if it was stored as exactly `bytes`; nil otherwise.
+    public func booked(_ invoiceID: String, bytes: UnsafeBufferPointer<UInt8>) -> (booked: BookedInvoice, line: JSONBytes)? {
+        guard let k = state.withLock({ $0.byInvoice[invoiceID] }), Self.sameBytes(k.line, bytes) else { return nil }
+        return (k.booked, k.line)
+    }
+
     static func sameBytes(_ a: JSONBytes, _ b: String) -> Bool {
         var b = b
-        guard a.bytes.count == b.utf8.count else { return false }
-        return a.bytes.withUnsafeBufferPointer { x in b.withUTF8 { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+        return b.withUTF8 { sameBytes(a, $0) }
+    }
+
+    static func sameBytes(_ a: JSONBytes, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.bytes.count == y.count else { return false }
+        return a.bytes.withUnsafeBufferPointer { x in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
     }
 }

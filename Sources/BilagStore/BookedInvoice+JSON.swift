@@ -32,23 +32,30 @@ extension BookedInvoice {
     /// Appends `journalFileLine(seq:stored:)` to `data` as bytes, without making a String of it (which checks every byte
     /// of the line again); false when the line must be written in full (`journalFileLine(seq:)`), `data` untouched.
     public func appendJournalFileLine(seq: Int64, stored: String, to data: inout Data) -> Bool {
-        guard self.sha256 != nil else { return false }
         var stored = stored
-        return stored.withUTF8 { bytes -> Bool in
-            let key = Self.sha256Key
-            var i = bytes.count - key.count
-            while i >= 0 {
-                if bytes[i] == 0x2C, bytes[i + 1] == 0x22, bytes[i + 2] == 0x73, UnsafeBufferPointer(rebasing: bytes[i..<(i + key.count)]).elementsEqual(key) { break }
-                i -= 1
-            }
-            guard i > 0 else { return false }
-            var seqText: [UInt8] = Array(#","seq":"#.utf8)
-            JSONString.append(Int(seq), to: &seqText)
-            data.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<i]))
-            data.append(contentsOf: seqText)
-            data.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i...]))
-            return true
+        return stored.withUTF8 { appendJournalFileLine(seq: seq, stored: $0, to: &data) }
+    }
+
+    /// `appendJournalFileLine` of the stored line's bytes as kept (`JSONBytes`).
+    public func appendJournalFileLine(seq: Int64, stored: JSONBytes, to data: inout Data) -> Bool {
+        stored.bytes.withUnsafeBufferPointer { appendJournalFileLine(seq: seq, stored: $0, to: &data) }
+    }
+
+    func appendJournalFileLine(seq: Int64, stored bytes: UnsafeBufferPointer<UInt8>, to data: inout Data) -> Bool {
+        guard self.sha256 != nil else { return false }
+        let key = Self.sha256Key
+        var i = bytes.count - key.count
+        while i >= 0 {
+            if bytes[i] == 0x2C, bytes[i + 1] == 0x22, bytes[i + 2] == 0x73, UnsafeBufferPointer(rebasing: bytes[i..<(i + key.count)]).elementsEqual(key) { break }
+            i -= 1
         }
+        guard i > 0 else { return false }
+        var seqText: [UInt8] = Array(#","seq":"#.utf8)
+        JSONString.append(Int(seq), to: &seqText)
+        data.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<i]))
+        data.append(contentsOf: seqText)
+        data.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i...]))
+        return true
     }
 
     func json(seq: Int64?) -> String? { jsonWriter(seq: seq).text }

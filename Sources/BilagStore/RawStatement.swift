@@ -150,5 +150,10 @@ struct RawColumns {
 
     func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
 
+    /// The column's text as SQLite holds it, valid until the statement steps on; nil for NULL.
+    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+        sqlite3_column_text(statement, column).map { UnsafeBufferPointer(start: $0, count: Int(sqlite3_column_bytes(statement, column))) }
+    }
+
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 }

@@ -15,15 +15,28 @@ extension Store {
     public struct PendingJournalEntry: Sendable {
         public var seq: Int64
         public var invoiceID: String
-        public var line: String
+        /// The stored line: read as text, or the bytes this process kept for it (`keptLine`), made text when asked.
+        public var line: String {
+            get { text ?? keptLine?.string ?? "" }
+            set { text = newValue; keptLine = nil }
+        }
+        private var text: String?
         /// When the booking was committed (an ISO timestamp): a writer closing files by schedule waits from then.
         public var createdAt: String = ""
         /// The booking as this process stored it, when `line` is exactly what its hand writer wrote
         /// (`BookedInvoice.jsonLine`, kept in `Store.handoff`): what reading `line` gives, without reading it.
         public var kept: BookedInvoice?
+        /// With `kept`: the line's bytes as kept, byte for byte the stored line's (so it is never read into a String
+        /// on the Outbox's way: `OutboxEntry.storedBytes`).
+        public private(set) var keptLine: JSONBytes?
 
         public init(seq: Int64, invoiceID: String, line: String, createdAt: String = "", kept: BookedInvoice? = nil) {
-            self.seq = seq; self.invoiceID = invoiceID; self.line = line; self.createdAt = createdAt; self.kept = kept
+            self.seq = seq; self.invoiceID = invoiceID; self.text = line; self.createdAt = createdAt; self.kept = kept
+        }
+
+        /// An entry whose stored line is exactly the one this process kept with its booking.
+        init(seq: Int64, invoiceID: String, kept: (booked: BookedInvoice, line: JSONBytes), createdAt: String) {
+            self.seq = seq; self.invoiceID = invoiceID; self.createdAt = createdAt; self.kept = kept.booked; self.keptLine = kept.line
         }
 
         /// The booked invoice the entry holds.
@@ -54,9 +67,13 @@ extension Store {
     public func unwritten(by writer: String, limit: Int) throws -> [PendingJournalEntry] {
         try pool.read { db in
             // Read in place rather than through `Row`s: the Outbox writers read every booking's line once.
+            // A line this process kept is compared as the bytes SQLite holds, and not read into a String.
             func entry(_ c: RawColumns) -> PendingJournalEntry {
-                let invoiceID = c.text(1) ?? "", line = c.text(2) ?? ""
-                return PendingJournalEntry(seq: c.int(0), invoiceID: invoiceID, line: line, createdAt: c.text(3) ?? "", kept: handoff.booked(invoiceID, line: line))
+                let invoiceID = c.text(1) ?? ""
+                if let kept = c.bytes(2).flatMap({ handoff.booked(invoiceID, bytes: $0) }) {
+                    return PendingJournalEntry(seq: c.int(0), invoiceID: invoiceID, kept: kept, createdAt: c.text(3) ?? "")
+                }
+                return PendingJournalEntry(seq: c.int(0), invoiceID: invoiceID, line: c.text(2) ?? "", createdAt: c.text(3) ?? "")
             }
             if writer == Self.journalWriter {
                 return try db.cachedStatement(sql: "SELECT seq, invoice_id, line, created_at FROM journal_entry WHERE file IS NULL ORDER BY seq LIMIT ?")

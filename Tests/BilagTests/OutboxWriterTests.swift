@@ -82,7 +82,11 @@ final class OutboxWriterTests: XCTestCase {
     func testBookingsHandedOverInProcessGiveTheFilesReadingTheirLinesGives() throws {
         let root = try TemporaryRoot()
         let store = try storeWithBookings(root, count: 5)
-        XCTAssertEqual(try store.unwritten(by: Store.journalWriter, limit: 10).filter { $0.kept != nil }.count, 5, "kept as booked")
+        let pending = try store.unwritten(by: Store.journalWriter, limit: 10)
+        XCTAssertEqual(pending.filter { $0.kept != nil }.count, 5, "kept as booked")
+        XCTAssertEqual(pending.compactMap(\.keptLine).count, 5, "matched as the bytes SQLite holds, never read into a String")
+        XCTAssertEqual(pending.map(\.line), try Store(path: root.databasePath).bookings(after: 0, limit: 10).map(\.line), "a kept entry's line is the stored line")
+        XCTAssertEqual(try pending.map(OutboxEntry.init).map(\.storedLine), pending.map(\.line))
         XCTAssertEqual(try outbox(root).flush(store), 10)
         // The same bookings as a process that did not book them reads them: each line read.
         let reader = try Store(path: root.databasePath)
@@ -100,6 +104,8 @@ final class OutboxWriterTests: XCTestCase {
         let first = try XCTUnwrap(read.first)
         XCTAssertEqual(store.handoff.booked(first.invoiceID, line: first.line)?.invoiceID, first.invoiceID)
         XCTAssertNil(store.handoff.booked(first.invoiceID, line: first.line.replacingOccurrences(of: "INV-0", with: "INV-9")))
+        XCTAssertNil(Array(first.line.replacingOccurrences(of: "INV-0", with: "INV-9").utf8).withUnsafeBufferPointer { store.handoff.booked(first.invoiceID, bytes: $0) })
+        XCTAssertEqual(Array(first.line.utf8).withUnsafeBufferPointer { store.handoff.booked(first.invoiceID, bytes: $0)?.booked.invoiceID }, first.invoiceID)
     }
 
     /// A file written at 00:30 on 1 December in Copenhagen (23:30 UTC on 30 November) is named for 1 December, as
