@@ -46,8 +46,11 @@ final class XMLPaddingTests: XCTestCase {
         let invoice = try Corpus.data("peppol-bis3/examples/base-example.xml")
         var cases: [Data] = []
         for cut in stride(from: 1, to: invoice.count, by: 37) { cases.append(invoice.prefix(cut)) }
-        // Cut just after a `>`: the case the padding is given to.
-        for (i, b) in invoice.enumerated() where b == UInt8(ascii: ">") && i % 5 == 0 { cases.append(invoice.prefix(i + 1)) }
+        // Cut just after a `>` (with its line break, too): the case the padding is given to.
+        for (i, b) in invoice.enumerated() where b == UInt8(ascii: ">") {
+            cases.append(invoice.prefix(i + 1))
+            cases.append(invoice.prefix(i + 2))
+        }
         for tail in ["<extra/>", "junk>", "<!-- c -->", "<?pi x?>", "<!DOCTYPE x>", "</Invoice>", "\r\n  \t", "<a>", "&amp;>", "]]>"] {
             cases.append(invoice + Data(tail.utf8))
         }
