@@ -31,11 +31,9 @@ public struct JournalWriter: OutboxWriterKind {
         for e in entries {
             // Written by hand, byte for byte the encoder's (`BookedInvoice.journalFileLine`), unless the encoder decides.
             // The stored line with its sequence number put in goes in as bytes, not made a String first.
-            if let stored = e.storedBytes, e.booked.appendJournalFileLine(seq: e.seq, stored: stored, to: &data) {
-            } else if let line = e.booked.journalFileLine(seq: e.seq) {
-                data.append(contentsOf: line.utf8)
-            } else {
-                data.append(try encoder.encode(JournalLine(seq: e.seq, booked: e.booked)))
+            let fromStored = e.storedBytes.map { e.booked.appendJournalFileLine(seq: e.seq, stored: $0, to: &data) } ?? false
+            if !fromStored {
+                if let line = e.booked.journalFileLine(seq: e.seq) { data.append(contentsOf: line.utf8) } else { data.append(try encoder.encode(JournalLine(seq: e.seq, booked: e.booked))) }
             }
             data.append(0x0A)
         }

@@ -30,7 +30,7 @@ public struct StoredDecision: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case id, invoiceID = "invoice_id", decidedAt = "decided_at", robot, robotHash = "robot_hash", legalBasis = "legal_basis", mode, outcome
-        case reasonCode = "reason_code", message, historyKey = "history_key", amount, issueDate = "issue_date", invoiceNumber = "invoice_number", periodKey = "period_key", traceJSON = "trace"
+        case reasonCode = "reason_code", message, historyKey = "history_key", amount, issueDate = "issue_date", invoiceNumber = "invoice_number", periodKey = "period_key", trace
     }
 
     public init(invoiceID: String, robot: String, robotHash: String, legalBasis: String?, mode: String, outcome: String, reasonCode: String?, message: String?, historyKey: String?, amount: String?, issueDate: String?, invoiceNumber: String?, periodKey: String?, traceJSON: String) {
@@ -44,28 +44,6 @@ public struct StoredDecision: Codable, Sendable {
         self.init(invoiceID: invoiceID, robot: robot, robotHash: robotHash, legalBasis: legalBasis, mode: mode, outcome: outcome, reasonCode: reasonCode, message: message,
                   historyKey: historyKey, amount: amount, issueDate: issueDate, invoiceNumber: invoiceNumber, periodKey: periodKey, traceJSON: "")
         self.trace = trace
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(invoiceID: try c.decode(String.self, forKey: .invoiceID), robot: try c.decode(String.self, forKey: .robot), robotHash: try c.decode(String.self, forKey: .robotHash),
-                  legalBasis: try c.decodeIfPresent(String.self, forKey: .legalBasis), mode: try c.decode(String.self, forKey: .mode), outcome: try c.decode(String.self, forKey: .outcome),
-                  reasonCode: try c.decodeIfPresent(String.self, forKey: .reasonCode), message: try c.decodeIfPresent(String.self, forKey: .message),
-                  historyKey: try c.decodeIfPresent(String.self, forKey: .historyKey), amount: try c.decodeIfPresent(String.self, forKey: .amount),
-                  issueDate: try c.decodeIfPresent(String.self, forKey: .issueDate), invoiceNumber: try c.decodeIfPresent(String.self, forKey: .invoiceNumber),
-                  periodKey: try c.decodeIfPresent(String.self, forKey: .periodKey), traceJSON: try c.decode(String.self, forKey: .traceJSON))
-        id = try c.decode(Int64.self, forKey: .id)
-        decidedAt = try c.decode(String.self, forKey: .decidedAt)
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id); try c.encode(invoiceID, forKey: .invoiceID); try c.encode(decidedAt, forKey: .decidedAt)
-        try c.encode(robot, forKey: .robot); try c.encode(robotHash, forKey: .robotHash); try c.encodeIfPresent(legalBasis, forKey: .legalBasis)
-        try c.encode(mode, forKey: .mode); try c.encode(outcome, forKey: .outcome); try c.encodeIfPresent(reasonCode, forKey: .reasonCode)
-        try c.encodeIfPresent(message, forKey: .message); try c.encodeIfPresent(historyKey, forKey: .historyKey); try c.encodeIfPresent(amount, forKey: .amount)
-        try c.encodeIfPresent(issueDate, forKey: .issueDate); try c.encodeIfPresent(invoiceNumber, forKey: .invoiceNumber); try c.encodeIfPresent(periodKey, forKey: .periodKey)
-        try c.encode(traceJSON, forKey: .traceJSON)
     }
 }
 

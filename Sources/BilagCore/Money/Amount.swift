@@ -264,10 +264,10 @@ enum DecimalParts {
             NSDecimalCompact(&compact)
             parts = raw(compact)
         }
-        guard var (negative, significand, exponent) = parts else { return nil }
-        if significand == 0 { return (false, 0, 0) }
+        guard let (negative, read, readExponent) = parts else { return nil }
+        if read == 0 { return (false, 0, 0) }
+        var significand = read, exponent = readExponent
         while significand % 10 == 0 { significand /= 10; exponent += 1 }
-        if significand == 0 { negative = false }
         return (negative, significand, exponent)
     }
 

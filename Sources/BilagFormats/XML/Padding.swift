@@ -34,16 +34,10 @@ enum Padding {
         var end = i + 5
         while end + 1 < min(bytes.count, i + 200), !(bytes[end] == UInt8(ascii: "?") && bytes[end + 1] == UInt8(ascii: ">")) { end += 1 }
         let declaration = Array(bytes[i..<end]).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        guard let at = find(Array("encoding".utf8), in: declaration) else { return true }
-        var j = at + 8
+        guard let at = declaration.firstRange(of: Array("encoding".utf8)) else { return true }
+        var j = at.upperBound
         while j < declaration.count, declaration[j] == 0x20 || declaration[j] == 0x3D || declaration[j] == 0x22 || declaration[j] == 0x27 || declaration[j] == 0x09 { j += 1 }
         let name = declaration[j...].prefix { $0 != 0x22 && $0 != 0x27 && $0 != 0x20 && $0 != 0x3F }
         return Array(name) == Array("utf-8".utf8) || Array(name) == Array("utf8".utf8)
-    }
-
-    private static func find(_ needle: [UInt8], in hay: [UInt8]) -> Int? {
-        guard hay.count >= needle.count else { return nil }
-        for k in 0...(hay.count - needle.count) where hay[k..<(k + needle.count)].elementsEqual(needle) { return k }
-        return nil
     }
 }
