@@ -424,6 +424,42 @@ final class RobotLanguageTests: XCTestCase {
         XCTAssertEqual(eval("invoice.amount_due")?.description, "405.00")
     }
 
+    /// `+` and `-` in an expression give Foundation's sum and difference, written with the larger scale, whether the
+    /// operands fit the integer path (`Amount`'s own sum) or not (more than 19 digits, more than 40 decimals).
+    func testSumsAndDifferencesAreFoundations() throws {
+        var rng = SystemRandomNumberGenerator()
+        var texts: [String] = []
+        for _ in 0..<1500 {
+            let digits = String(UInt64.random(in: 0...UInt64.random(in: 1...999_999_999_999), using: &rng))
+            let scale = Int.random(in: 0...6, using: &rng)
+            let padded = String(repeating: "0", count: max(0, scale + 1 - digits.count)) + digits
+            let cut = padded.index(padded.endIndex, offsetBy: -scale)
+            let text = scale == 0 ? padded : padded[..<cut] + "." + padded[cut...]
+            texts.append((Bool.random(using: &rng) ? "-" : "") + text)
+        }
+        texts += ["0", "-0.00", "99999999999999999999.99", "18446744073709551615", "-1844674407370955161.5", "12345678901234567890123456789012345678"]
+        // Beyond the integer path: 40 decimals and more (kept to 40), 38 digits.
+        let unusual = [Amount(Decimal(sign: .plus, exponent: -40, significand: 1), scale: 40), Amount(Decimal(sign: .minus, exponent: -39, significand: 123), scale: 39),
+                       Amount(Decimal(string: "12345678901234567890123456789012345678")!, scale: 0)]
+        let amounts = texts.map { Amount(stringLiteral: $0) } + unusual
+        for i in 0..<amounts.count {
+            let a = amounts[i], b = amounts[(i * 7 + 3) % amounts.count]
+            let env = Environment(["p": .number(a), "q": .number(b)])
+            for (op, expected) in [("+", a.value + b.value), ("-", a.value - b.value)] {
+                let want = Amount(expected, scale: min(max(a.scale, b.scale), 40))
+                guard case let .number(got)? = eval("p \(op) q", env) else { XCTFail("\(a) \(op) \(b)"); continue }
+                XCTAssertEqual(got, want, "\(a) \(op) \(b)")
+                XCTAssertEqual(got.description, want.description, "\(a) \(op) \(b)")
+                XCTAssertEqual(got.scale, want.scale, "\(a) \(op) \(b)")
+            }
+        }
+        let sum = texts.prefix(200).map { Amount(stringLiteral: $0) }
+        let list = Environment(["l": .list(sum.map { .number($0) })])
+        let want = sum.reduce(Amount(0)) { Amount($0.value + $1.value, scale: max($0.scale, $1.scale)) }
+        XCTAssertEqual(eval("sum(l)", list), .number(want))
+        XCTAssertEqual(eval("sum(l)", list)?.description, want.description)
+    }
+
     func testArithmeticFailsCleanly() {
         assertRuntimeError("x / (y - 2.5)", column: 7, "division by zero")
         let huge = Array(repeating: "999999999999999999999999999999", count: 8).joined(separator: " * ")

@@ -233,4 +233,14 @@ final class TextHelperTests: XCTestCase {
             XCTAssertEqual(LocalDate(parsing: date.description), date)
         }
     }
+
+    /// A file's folder, cut by the bytes, is NSString's `deletingLastPathComponent`; a bare name's is "." (where
+    /// NSString traps on Linux).
+    func testAFilesFolderIsNSStringsParentPath() {
+        let paths = ["/tmp/bilag/Outbox/journal-1.csv", "/tmp/x", "/x", "a/b", "a//b", "a/b/", "/a/b//", "/", "//x",
+                     "Outbox/.tmp-1", "/tmp/ø/æ.xml", "rel/dir/file.json", "./f", "../f", "/a/./b"]
+        for p in paths { XCTAssertEqual(FileIO.folder(of: p), (p as NSString).deletingLastPathComponent, p) }
+        XCTAssertEqual(FileIO.folder(of: "journal.csv"), ".")
+        XCTAssertEqual(FileIO.folder(of: "x/"), ".")
+    }
 }

@@ -76,5 +76,20 @@ final class XMLPaddingTests: XCTestCase {
         XCTAssertFalse(applies(">"))
         XCTAssertFalse(Data([0xFF, 0xFE, 0x3C, 0x00]).withUnsafeBytes(Padding.applies))
         XCTAssertFalse(Data([0x3C, 0x00, 0x61, 0x00, 0x3E, 0x00]).withUnsafeBytes(Padding.applies))
+        XCTAssertFalse(applies("<?xml version=\"1.0\" ENCODING=\"windows-1252\"?><a/>"))
+        XCTAssertTrue(applies("<?xml version=\"1.0\" standalone=\"yes\"?><a/>"))
+        XCTAssertTrue(applies("<?xml version=\"1.0\" encodin=\"latin1\"?><a/>"), "no encoding named: UTF-8")
+    }
+
+    /// The declaration's search for `encoding` finds what the standard library's search finds, wherever it is.
+    func testTheDeclarationSearchIsTheStandardLibrarys() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("encodig= ".utf8)
+        for _ in 0..<3000 {
+            let hay = (0..<Int.random(in: 0...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            let needle = (0..<Int.random(in: 1...4, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            XCTAssertEqual(Padding.firstIndex(of: needle, in: hay), hay.firstRange(of: needle)?.lowerBound, "\(hay) \(needle)")
+        }
+        XCTAssertEqual(Padding.firstIndex(of: Array("encoding".utf8), in: Array("<?xml encodinencoding".utf8)), 13)
     }
 }

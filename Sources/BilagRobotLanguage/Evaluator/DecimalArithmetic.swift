@@ -11,13 +11,20 @@ enum DecimalArithmetic {
 
     /// `a + b`, keeping the larger written scale.
     static func add(_ a: Amount, _ b: Amount) throws -> Amount {
-        try result(normalized(a.value) + normalized(b.value), scale: max(a.scale, b.scale))
+        // Operands of at most `maxScale` decimals (every amount an invoice or a case system writes) need no rounding
+        // first: `Amount`'s own sum, on the integers where they fit, not Foundation's, which normalizes both operands.
+        if fits(a), fits(b) { return try result((a + b).value, scale: max(a.scale, b.scale)) }
+        return try result(normalized(a.value) + normalized(b.value), scale: max(a.scale, b.scale))
     }
 
     /// `a - b`, keeping the larger written scale.
     static func subtract(_ a: Amount, _ b: Amount) throws -> Amount {
-        try result(normalized(a.value) - normalized(b.value), scale: max(a.scale, b.scale))
+        if fits(a), fits(b) { return try result((a - b).value, scale: max(a.scale, b.scale)) }
+        return try result(normalized(a.value) - normalized(b.value), scale: max(a.scale, b.scale))
     }
+
+    /// Whether `normalized` leaves the value as it is.
+    private static func fits(_ a: Amount) -> Bool { a.value.exponent >= -maxScale }
 
     /// `a * b`, with the sum of the written scales.
     static func multiply(_ a: Amount, _ b: Amount) throws -> Amount {
