@@ -8,8 +8,10 @@
 public struct Environment: Sendable {
     /// The first layer: the invoice's values.
     private let base: [String: Value]
-    /// The names set on top of `base`, each once, in the order they were first set.
-    private var set: [(name: String, value: Value)] = []
+    /// The names set on top of `base`, each once, in the order they were first set, and their values (kept apart, so
+    /// a lookup compares names without copying, retaining and releasing every value it passes).
+    private var setNames: [String] = []
+    private var setValues: [Value] = []
 
     /// An environment with these values.
     public init(_ values: [String: Value] = [:]) {
@@ -19,7 +21,7 @@ public struct Environment: Sendable {
     /// Every name and its value.
     public var values: [String: Value] {
         var all = base
-        for (n, v) in set { all[n] = v }
+        for (n, v) in zip(setNames, setValues) { all[n] = v }
         return all
     }
 
@@ -32,18 +34,27 @@ public struct Environment: Sendable {
 
     /// Sets `name` to `value` in place (a step's result).
     public mutating func set(_ name: String, _ value: Value) {
-        if let i = set.firstIndex(where: { Self.same($0.name, name) }) { set[i].value = value } else { set.append((name, value)) }
+        if let i = setIndex(name) { setValues[i] = value } else { setNames.append(name); setValues.append(value) }
     }
 
     /// The value of `name`, if set.
     public subscript(name: String) -> Value? {
-        // The latest first: a step mostly reads what the steps just before it set.
-        var i = set.count
-        while i > 0 {
-            i -= 1
-            if Self.same(set[i].name, name) { return set[i].value }
-        }
+        if let i = setIndex(name) { return setValues[i] }
         return base[name]
+    }
+
+    /// Where `name` is among the names set on top; the latest first (a step mostly reads what the steps just before it
+    /// set).
+    @inline(__always)
+    private func setIndex(_ name: String) -> Int? {
+        setNames.withUnsafeBufferPointer { names in
+            var i = names.count
+            while i > 0 {
+                i -= 1
+                if Self.same(names[i], name) { return i }
+            }
+            return nil
+        }
     }
 
     /// Whether two names are spelled alike; names of different lengths (most of those compared) are told apart by
