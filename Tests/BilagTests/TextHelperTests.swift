@@ -45,6 +45,23 @@ final class TextHelperTests: XCTestCase {
         XCTAssertEqual(Identifiers.normalizedPartyKey("æble\u{00A0}12"), "ÆBLE12")
     }
 
+    /// The bytes' party key of an ASCII identifier is the characters' (`generalPartyKey`) for every spelling: pieces of
+    /// labels, prefixes, scheme codes, suffixes and separators in any order.
+    func testThePartyKeyByTheBytesIsTheKeyByTheCharacters() {
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["DK", "NO", "SE", "CVR", "-NR.", "NR", "ORG", ".", "-", ":", "MVA", "01", "0184:", "0007", "12", "345", "6",
+                      "5567321707", " ", "x", "Q", "cvr", "dk", "Org.nr.", "se", "\t", "/", "0", "9"]
+        var spellings = ["SE556732170701", "SE-556732170701", "SE5567321707010", "CVR", "CVR-", "DK", "DK-", "-", "", "MVA",
+                         "0184:", "0184:DK", "1234:", "12345:6", "CVR-NR.:-.DK-12.34", "ORGNR.NO987MVA", "SE55673217-0701"]
+        for _ in 0..<20_000 {
+            spellings.append((0..<Int.random(in: 1...5, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())
+        }
+        for raw in spellings {
+            let upper = String(decoding: raw.utf8.filter { !($0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D)) }.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+            XCTAssertEqual(Identifiers.normalizedPartyKey(raw), Identifiers.generalPartyKey(upper), raw)
+        }
+    }
+
     func testLogEscapingLeavesPlainTextAloneAndEscapesTheRest() {
         XCTAssertEqual(JSONLogHandler.escape("booked 20261123-101010-000001-p0001"), "booked 20261123-101010-000001-p0001")
         XCTAssertEqual(JSONLogHandler.escape("a \"quoted\" \\ path\nnext\tcol\u{01}"), "a \\\"quoted\\\" \\\\ path\\nnext\\tcol\\u0001")

@@ -67,18 +67,51 @@ public enum Identifiers {
     /// The legal identifier, the VAT number and the endpoint of one Danish, Norwegian or Swedish company all give the
     /// same key — which the duplicate check, the payee accounts and the plans compare by.
     public static func normalizedPartyKey(_ raw: String) -> String {
-        var s: String
         if raw.utf8.allSatisfy({ $0 < 0x80 }) {
-            // ASCII (almost every identifier): drop whitespace and upper-case byte by byte.
+            // ASCII (almost every identifier): drop whitespace and upper-case byte by byte, then take the rest off by the
+            // bytes too (`asciiPartyKey`), as `generalPartyKey` takes it off the characters.
             var bytes: [UInt8] = []
             bytes.reserveCapacity(raw.utf8.count)
             for b in raw.utf8 where !(b == 0x20 || (b >= 0x09 && b <= 0x0D)) { bytes.append(b >= 0x61 && b <= 0x7A ? b - 0x20 : b) }
-            // Digits alone (a CVR, an organisation number, a GLN — almost every identifier): nothing more to take off.
-            if bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return String(decoding: bytes, as: UTF8.self) }
-            s = String(decoding: bytes, as: UTF8.self)
-        } else {
-            s = raw.precomposedStringWithCompatibilityMapping.filter { !$0.isWhitespace }.uppercased()
+            return String(decoding: asciiPartyKey(bytes), as: UTF8.self)
         }
+        return generalPartyKey(raw.precomposedStringWithCompatibilityMapping.filter { !$0.isWhitespace }.uppercased())
+    }
+
+    /// `generalPartyKey` on upper-case ASCII without whitespace, by the bytes: the same key, without a `String`
+    /// operation by characters (a supplier's key is made for every invoice, its VAT number mostly `DK12345678`).
+    static func asciiPartyKey(_ input: [UInt8]) -> ArraySlice<UInt8> {
+        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        var s = input[...]
+        // Digits alone (a CVR, an organisation number, a GLN — almost every identifier): nothing to take off.
+        if s.allSatisfy(isDigit) { return s }
+        if let colon = s.firstIndex(of: 0x3A), colon - s.startIndex == 4, s[..<colon].allSatisfy(isDigit) { s = s[(colon + 1)...] }
+        for label in partyKeyLabels where s.starts(with: label) {
+            s = s.dropFirst(label.count)
+            while let f = s.first, f == 0x3A || f == 0x2E || f == 0x2D { s = s.dropFirst() }
+            break
+        }
+        var swedish = false
+        for prefix in partyKeyCountries where s.starts(with: prefix) {
+            var rest = s.dropFirst(2)
+            if rest.first == 0x2D { rest = rest.dropFirst() }
+            if let f = rest.first, isDigit(f) { s = rest; swedish = prefix == partyKeyCountries[2] }
+            break
+        }
+        if s.count >= 3, s.suffix(3).elementsEqual("MVA".utf8) { s = s.dropLast(3) }
+        if s.contains(where: { $0 == 0x2D || $0 == 0x2E }), s.allSatisfy({ isDigit($0) || $0 == 0x2D || $0 == 0x2E }), let f = s.first, isDigit(f) {
+            s = ArraySlice(s.filter(isDigit))
+        }
+        if swedish, s.count == 12, s.suffix(2).elementsEqual("01".utf8), s.allSatisfy(isDigit) { s = s.dropLast(2) }
+        return s
+    }
+
+    private static let partyKeyLabels = ["CVR-NR.", "CVR-NR", "CVRNR.", "CVRNR", "CVR", "ORG.NR.", "ORG.NR", "ORGNR.", "ORGNR"].map { Array($0.utf8) }
+    private static let partyKeyCountries = ["DK", "NO", "SE"].map { Array($0.utf8) }
+
+    /// The key of an identifier already without whitespace and upper-cased, by its characters (any script).
+    static func generalPartyKey(_ upper: String) -> String {
+        var s = upper
         // A scheme code before the identifier (`0184:`, `0007:`, `0192:`), as PEPPOL writes an endpoint.
         if let colon = s.firstIndex(of: ":"), s.distance(from: s.startIndex, to: colon) == 4, s[..<colon].allSatisfy(\.isASCII), s[..<colon].allSatisfy(\.isNumber) {
             s = String(s[s.index(after: colon)...])

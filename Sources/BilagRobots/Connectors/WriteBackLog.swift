@@ -36,12 +36,12 @@ public final class WriteBackLog: Sendable {
             s.sequence += 1
             if s.values > capacity { s.latest = [:]; s.values = 0; s.floor = s.sequence }
             for u in updates {
+                // The connector's values taken out while they are noted: each value hashed once, the connector once.
+                var latest = s.latest.removeValue(forKey: u.connector) ?? [:]
                 for v in u.params.values where Self.names(v) {
-                    if s.latest[u.connector]?.updateValue(s.sequence, forKey: v) == nil {
-                        s.latest[u.connector, default: [:]][v] = s.sequence
-                        s.values += 1
-                    }
+                    if latest.updateValue(s.sequence, forKey: v) == nil { s.values += 1 }
                 }
+                s.latest[u.connector] = latest
             }
         }
     }
