@@ -11,7 +11,7 @@ import Foundation
 final class PauseMonitor: @unchecked Sendable {
     let store: Store
     private let lock = NSLock()
-    private var recent: [String: [String?]] = [:]   // robot → reason per kept invoice (nil: booked), oldest first
+    private var recent: [String: OutcomeWindow] = [:]   // robot → reason per kept invoice (nil: booked), oldest first
     private var paused: [String: String] = [:]
 
     init(store: Store) {
@@ -40,13 +40,15 @@ final class PauseMonitor: @unchecked Sendable {
             lock.unlock()
             let loaded = ((try? store.recentOutcomes(robot: name, limit: keep)) ?? []).reversed().map { $0 == "book" ? nil : Optional($0) }
             lock.lock()
-            if recent[name] == nil { recent[name] = Array(loaded) }
+            if recent[name] == nil { recent[name] = OutcomeWindow(window: settings.window, keep: keep, loaded) }
         }
-        recent[name]!.append(reason)
-        if recent[name]!.count > keep { recent[name]!.removeFirst(recent[name]!.count - keep) }
-        let flags = recent[name]!
-        guard settings.enabled, paused[name] == nil, flags.count >= max(settings.minimum, settings.window + 1) else { lock.unlock(); return nil }
-        guard let why = Self.jump(flags, settings) else { lock.unlock(); return nil }
+        var outcomes = recent.removeValue(forKey: name)!
+        // Settings changed by a reload: the outcomes kept so far, counted for the new window.
+        if outcomes.window != settings.window || outcomes.keep != keep { outcomes = OutcomeWindow(window: settings.window, keep: keep, Array(outcomes.kept)) }
+        outcomes.append(reason)
+        recent[name] = outcomes
+        guard settings.enabled, paused[name] == nil, outcomes.kept.count >= max(settings.minimum, settings.window + 1),
+              outcomes.mayHaveJumped(settings), let why = Self.jump(Array(outcomes.kept), settings) else { lock.unlock(); return nil }
         paused[name] = why
         lock.unlock()
         try? store.setRobotPaused(name, paused: true, reason: why)
@@ -69,5 +71,54 @@ final class PauseMonitor: @unchecked Sendable {
         var why = "deviation rate \(Int(recentRate * 100))% over the last \(last.count) kept invoices against \(Int(baseRate * 100))% before"
         if let top { why += "; the jump is in \(top.0) (\(Int(top.1 * 100))% against \(Int(top.2 * 100))% before)" }
         return why
+    }
+}
+
+/// A robot's last `keep` outcomes (nil: booked, else the deviation's reason), with the deviations among the last
+/// `window` of them and among those before counted as outcomes come and go: a decision costs the same however long
+/// the window, not a shift of the whole array and two counts over it (`PauseMonitor.jump` is asked only when the
+/// counts say the rate may have jumped).
+struct OutcomeWindow {
+    let window: Int
+    let keep: Int
+    /// The outcomes, oldest first; up to twice `keep` of them, of which the last `keep` count (`kept`).
+    private var flags: [String?] = []
+    /// Deviations among the last `window` of `kept`, and among those before them.
+    private(set) var recentDeviations = 0
+    private(set) var earlierDeviations = 0
+
+    init(window: Int, keep: Int, _ outcomes: [String?] = []) {
+        self.window = window; self.keep = max(0, keep)
+        for o in outcomes { append(o) }
+    }
+
+    /// The outcomes that count, oldest first.
+    var kept: ArraySlice<String?> { flags.suffix(keep) }
+
+    mutating func append(_ outcome: String?) {
+        flags.append(outcome)
+        let n = flags.count
+        if outcome != nil { recentDeviations += 1 }
+        let span = max(0, min(window, keep))
+        // The outcome that left the last `window`: one of those before them, if still kept.
+        let moved = n - 1 - span
+        if moved >= 0, flags[moved] != nil {
+            recentDeviations -= 1
+            if moved >= n - keep { earlierDeviations += 1 }
+        }
+        // The outcome no longer kept (one of those before the window, when there are such).
+        let dropped = n - 1 - keep
+        if keep > span, dropped >= 0, flags[dropped] != nil { earlierDeviations -= 1 }
+        if n > 2 * keep + 64 { flags.removeFirst(n - keep) }
+    }
+
+    /// Whether the rates `PauseMonitor.jump` compares pass its test (as it computes them): false means it finds no jump.
+    func mayHaveJumped(_ s: PauseSettings) -> Bool {
+        let count = kept.count
+        let last = min(max(0, window), count), before = count - last
+        guard last > 0, before > 0 else { return false }
+        let recentRate = Double(recentDeviations) / Double(last)
+        let baseRate = Double(earlierDeviations) / Double(before)
+        return recentRate * 100 >= Double(s.rate) && recentRate >= baseRate * Double(s.factor) && (recentRate - baseRate) * 100 >= Double(s.points)
     }
 }
