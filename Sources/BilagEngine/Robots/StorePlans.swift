@@ -55,6 +55,9 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
         }
     }
 
+    /// A pair's plans when no plan names it (most invoices: each of another supplier), made once.
+    private static let noPlans = PairPlans([])
+
     func plans(cvr: String, ean: String) throws -> PairPlans {
         let key = Store.planPair(cvr: cvr, ean: ean)
         lock.lock()
@@ -68,7 +71,7 @@ final class StorePlans: PlanProvider, @unchecked Sendable {
         if let hit = cache[key] { return hit }
         if pairs == nil { pairs = try store.planPairs() }
         // A pair no plan names has none: no query for it (ordinary supplier invoices, each of another supplier).
-        guard pairs?.contains(key) == true else { return PairPlans([]) }
+        guard pairs?.contains(key) == true else { return Self.noPlans }
         let read = PairPlans(try store.plans(supplierCVR: cvr, receiverEAN: ean).map { ($0, $0.identifier.map(Self.compact)) })
         cache[key] = read
         return read

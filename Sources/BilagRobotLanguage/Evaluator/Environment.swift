@@ -34,7 +34,10 @@ public struct Environment: Sendable {
 
     /// Sets `name` to `value` in place (a step's result).
     public mutating func set(_ name: String, _ value: Value) {
-        if let i = setIndex(name) { setValues[i] = value } else { setNames.append(name); setValues.append(value) }
+        if let i = setIndex(name) { setValues[i] = value; return }
+        // Room for a robot's tables and its steps' names at once, not grown one name at a time.
+        if setNames.isEmpty { setNames.reserveCapacity(16); setValues.reserveCapacity(16) }
+        setNames.append(name); setValues.append(value)
     }
 
     /// The value of `name`, if set.

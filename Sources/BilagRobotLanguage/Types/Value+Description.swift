@@ -12,11 +12,24 @@ extension Value: CustomStringConvertible {
             return out
         case .date(let d): return d.description
         case .list, .record:
-            // Written into one string (a trace shows every record a lookup found), not joined from one per element.
+            // Written into one string (a trace shows every record a lookup found), not joined from one per element,
+            // with room for a record's fields made once, not grown append by append.
             var out = ""
+            out.reserveCapacity(Self.descriptionCapacity)
             write(to: &out)
             return out
         }
+    }
+
+    /// Room made at once for a list's or record's description: a record a case system answers (five to ten fields).
+    static let descriptionCapacity = 256
+
+    /// `prefix` followed by `description`, written into one string (a step's summary: `found {…}`).
+    public func description(after prefix: String) -> String {
+        var out = prefix
+        out.reserveCapacity(prefix.utf8.count + Self.descriptionCapacity)
+        write(to: &out)
+        return out
     }
 
     /// Appends `description` to `out`.

@@ -141,7 +141,7 @@ public struct RobotRunner {
             guard let connector = ctx.connectors[s.connector] else { throw ConnectorError.unknown(connector: s.connector, message: "not configured") }
             var params: [String: Value] = [:]
             for p in s.params { params[p.name] = try p.value.evaluate(in: env) }
-            let inputs = "\(s.connector).\(s.query)(" + params.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
+            let inputs = Self.call(s.connector + "." + s.query, params, on: nil)
             let answer = ctx.isReplay ? try connector.lookup(query: s.query, params: params, ignoringUpdatesOf: ctx.invoiceID) : try connector.lookup(query: s.query, params: params)
             let records = try answer.map { try shape($0, s) }
             switch s.expect {
@@ -158,7 +158,7 @@ public struct RobotRunner {
                     return StepResult(effect: stop(many, env, "\(s.connector) has \(records.count) \(s.query) for \(inputs)"), summary: "\(records.count) found", inputs: inputs)
                 }
                 env.set(s.name, .record(records[0]))
-                return StepResult(effect: .next, summary: "found " + Value.record(records[0]).description, inputs: inputs)
+                return StepResult(effect: .next, summary: Value.record(records[0]).description(after: "found "), inputs: inputs)
             }
 
         case let .table(s):
@@ -172,13 +172,13 @@ public struct RobotRunner {
                 date = table.validityDate(in: env)   // the table's own `effective: { on: … }`
             }
             let rows = table.rows(matching: criteria, on: date)
-            let inputs = "\(s.table)(" + criteria.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + (date.map { ", on \($0)" } ?? "") + ")"
+            let inputs = Self.call(s.table, criteria, on: date)
             guard let row = rows.first else {
                 if s.declineWhenNone { return StepResult(effect: .decline("no row of \(s.table) for \(inputs)"), summary: "no row: declined", inputs: inputs) }
                 return StepResult(effect: stop(s.none, env, "no row of \(s.table) for \(inputs)"), summary: "no row", inputs: inputs)
             }
             env.set(s.name, .record(row))
-            return StepResult(effect: .next, summary: "row " + Value.record(row).description, inputs: inputs)
+            return StepResult(effect: .next, summary: Value.record(row).description(after: "row "), inputs: inputs)
 
         case let .check(s):
             let v = try s.condition.evaluate(in: env)
@@ -280,6 +280,23 @@ public struct RobotRunner {
                 throw ConnectorError.badAnswer(connector: s.connector, field: field, message: "expected \(type.rawValue), got \(v)")
             }
         }
+        return out
+    }
+
+    /// `name(a: 1, b: "x", on 2026-11-01)`: a lookup's or table's arguments, sorted by name, as a trace shows them
+    /// (the date after a comma, whatever comes before it); written into one string.
+    static func call(_ name: String, _ arguments: [String: Value], on date: LocalDate?) -> String {
+        var out = name
+        out.reserveCapacity(name.utf8.count + 24 + 32 * arguments.count)
+        out += "("
+        for (i, a) in arguments.sorted(by: { $0.key < $1.key }).enumerated() {
+            if i > 0 { out += ", " }
+            out += a.key
+            out += ": "
+            out += a.value.description
+        }
+        if let date { out += ", on "; out += date.description }
+        out += ")"
         return out
     }
 
