@@ -45,6 +45,18 @@ final class TextHelperTests: XCTestCase {
         XCTAssertEqual(Identifiers.normalizedPartyKey("æble\u{00A0}12"), "ÆBLE12")
     }
 
+    /// A number in a JSON text is written as `String(n)` writes it, by the short way (up to three digits) and the long.
+    func testJSONNumbersAreStringsNumbers() {
+        var numbers = Array(-1100...1100) + [Int.min, Int.max, Int.min + 1, 9_999, 10_000, 123_456_789]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 { numbers.append(Int.random(in: Int.min...Int.max, using: &rng) >> Int.random(in: 0...62, using: &rng)) }
+        for n in numbers {
+            var out: [UInt8] = [0x5B]
+            JSONString.append(n, to: &out)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), "[" + String(n))
+        }
+    }
+
     /// The bytes' party key of an ASCII identifier is the characters' (`generalPartyKey`) for every spelling: pieces of
     /// labels, prefixes, scheme codes, suffixes and separators in any order.
     func testThePartyKeyByTheBytesIsTheKeyByTheCharacters() {

@@ -73,6 +73,14 @@ public enum JSONString {
 
     /// Appends `n` in decimal, as `String(n)` writes it, without making the string.
     @inlinable public static func append(_ n: Int, to out: inout [UInt8]) {
+        // One to three digits (a trace's line numbers and microseconds, a journal's sequence numbers early on): written
+        // straight, without the buffer below.
+        if n >= 0, n < 1000 {
+            if n >= 100 { out.append(UInt8(truncatingIfNeeded: n / 100) + 0x30) }
+            if n >= 10 { out.append(UInt8(truncatingIfNeeded: n / 10 % 10) + 0x30) }
+            out.append(UInt8(truncatingIfNeeded: n % 10) + 0x30)
+            return
+        }
         if n < 0 { out.append(0x2D) }
         var m = n.magnitude
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
