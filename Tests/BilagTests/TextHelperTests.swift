@@ -45,6 +45,17 @@ final class TextHelperTests: XCTestCase {
         XCTAssertEqual(Identifiers.normalizedPartyKey("æble\u{00A0}12"), "ÆBLE12")
     }
 
+    /// An ASCII number's compared form, made by the bytes, is its letters and digits upper-cased, as the characters
+    /// give them.
+    func testACompactedASCIINumberIsItsLettersAndDigitsUpperCased() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<5000 {
+            let raw = String(decoding: (0..<Int.random(in: 0...24, using: &rng)).map { _ in UInt8.random(in: 0x09...0x7E, using: &rng) }, as: UTF8.self)
+            XCTAssertEqual(Identifiers.compacted(raw), String(raw.filter { $0.isLetter || $0.isNumber }).uppercased(), raw)
+        }
+        XCTAssertEqual(Identifiers.compacted("ＣＲ－４７１１"), "CR4711", "full-width forms still fold")
+    }
+
     /// A number in a JSON text is written as `String(n)` writes it, by the short way (up to three digits) and the long.
     func testJSONNumbersAreStringsNumbers() {
         var numbers = Array(-1100...1100) + [Int.min, Int.max, Int.min + 1, 9_999, 10_000, 123_456_789]
