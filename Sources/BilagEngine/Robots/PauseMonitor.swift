@@ -11,7 +11,7 @@ import Foundation
 final class PauseMonitor: @unchecked Sendable {
     let store: Store
     private let lock = NSLock()
-    private var recent: [String: OutcomeWindow] = [:]   // robot → reason per kept invoice (nil: booked), oldest first
+    private var recent: [String: OutcomeWindow] = [:]   // robot → its last outcomes (nil: booked, else the reason)
     private var paused: [String: String] = [:]
 
     init(store: Store) {
@@ -81,7 +81,8 @@ final class PauseMonitor: @unchecked Sendable {
 struct OutcomeWindow {
     let window: Int
     let keep: Int
-    /// The outcomes, oldest first; up to twice `keep` of them, of which the last `keep` count (`kept`).
+    /// The outcomes, oldest first, of which the last `keep` count (`kept`); cut back to those once more than twice
+    /// `keep` (and 64) are held, so a decision rarely moves them.
     private var flags: [String?] = []
     /// Deviations among the last `window` of `kept`, and among those before them.
     private(set) var recentDeviations = 0
