@@ -43,10 +43,9 @@ public final class ClaimIDGenerator: Sendable {
     static func prefix(_ second: Int64) -> String {
         let ts = Timestamp.string(Date(timeIntervalSince1970: TimeInterval(second))) // 2026-11-23T08:25:12.000Z
         let u = Array(ts.utf8)
-        var out: [UInt8] = []
-        for range in [0..<4, 5..<7, 8..<10, 10..<11, 11..<13, 14..<16, 17..<19] { out += range == 10..<11 ? [0x2D] : Array(u[range]) }
-        out.append(0x2D)
-        return String(decoding: out, as: UTF8.self)
+        let dash: [UInt8] = [0x2D]
+        let date = u[0..<4] + u[5..<7] + u[8..<10], time = u[11..<13] + u[14..<16] + u[17..<19]
+        return String(decoding: date + dash + time + dash, as: UTF8.self)
     }
 
     /// The day folder (`2026-11-23`) a claim id's original lives in.

@@ -34,16 +34,15 @@ public struct StoredDecision: Codable, Sendable {
     }
 
     public init(invoiceID: String, robot: String, robotHash: String, legalBasis: String?, mode: String, outcome: String, reasonCode: String?, message: String?, historyKey: String?, amount: String?, issueDate: String?, invoiceNumber: String?, periodKey: String?, traceJSON: String) {
-        self.id = 0; self.invoiceID = invoiceID; self.decidedAt = ""; self.robot = robot; self.robotHash = robotHash; self.legalBasis = legalBasis; self.mode = mode
-        self.outcome = outcome; self.reasonCode = reasonCode; self.message = message; self.historyKey = historyKey; self.amount = amount
-        self.issueDate = issueDate; self.invoiceNumber = invoiceNumber; self.periodKey = periodKey; self.trace = JSONBytes(traceJSON)
+        self.init(invoiceID: invoiceID, robot: robot, robotHash: robotHash, legalBasis: legalBasis, mode: mode, outcome: outcome, reasonCode: reasonCode, message: message,
+                  historyKey: historyKey, amount: amount, issueDate: issueDate, invoiceNumber: invoiceNumber, periodKey: periodKey, trace: JSONBytes(traceJSON))
     }
 
     /// A decision whose trace is JSON bytes as written (`JSONBytes`), not made a String on the way to the store.
     public init(invoiceID: String, robot: String, robotHash: String, legalBasis: String?, mode: String, outcome: String, reasonCode: String?, message: String?, historyKey: String?, amount: String?, issueDate: String?, invoiceNumber: String?, periodKey: String?, trace: JSONBytes) {
-        self.init(invoiceID: invoiceID, robot: robot, robotHash: robotHash, legalBasis: legalBasis, mode: mode, outcome: outcome, reasonCode: reasonCode, message: message,
-                  historyKey: historyKey, amount: amount, issueDate: issueDate, invoiceNumber: invoiceNumber, periodKey: periodKey, traceJSON: "")
-        self.trace = trace
+        self.id = 0; self.invoiceID = invoiceID; self.decidedAt = ""; self.robot = robot; self.robotHash = robotHash; self.legalBasis = legalBasis; self.mode = mode
+        self.outcome = outcome; self.reasonCode = reasonCode; self.message = message; self.historyKey = historyKey; self.amount = amount
+        self.issueDate = issueDate; self.invoiceNumber = invoiceNumber; self.periodKey = periodKey; self.trace = trace
     }
 }
 

@@ -81,6 +81,8 @@ final class PauseMonitor: @unchecked Sendable {
 struct OutcomeWindow {
     let window: Int
     let keep: Int
+    /// How many of the kept outcomes the window takes (`window`, at most all of them).
+    private let span: Int
     /// The outcomes, oldest first, of which the last `keep` count (`kept`); cut back to those once more than twice
     /// `keep` (and 64) are held, so a decision rarely moves them.
     private var flags: [String?] = []
@@ -89,7 +91,7 @@ struct OutcomeWindow {
     private(set) var earlierDeviations = 0
 
     init(window: Int, keep: Int, _ outcomes: [String?] = []) {
-        self.window = window; self.keep = max(0, keep)
+        self.window = window; self.keep = max(0, keep); span = max(0, min(window, keep))
         for o in outcomes { append(o) }
     }
 
@@ -100,7 +102,6 @@ struct OutcomeWindow {
         flags.append(outcome)
         let n = flags.count
         if outcome != nil { recentDeviations += 1 }
-        let span = max(0, min(window, keep))
         // The outcome that left the last `window`: one of those before them, if still kept.
         let moved = n - 1 - span
         if moved >= 0, flags[moved] != nil {
@@ -116,7 +117,7 @@ struct OutcomeWindow {
     /// Whether the rates `PauseMonitor.jump` compares pass its test (as it computes them): false means it finds no jump.
     func mayHaveJumped(_ s: PauseSettings) -> Bool {
         let count = kept.count
-        let last = min(max(0, window), count), before = count - last
+        let last = min(span, count), before = count - last
         guard last > 0, before > 0 else { return false }
         let recentRate = Double(recentDeviations) / Double(last)
         let baseRate = Double(earlierDeviations) / Double(before)

@@ -35,32 +35,10 @@ enum Padding {
         while end + 1 < min(bytes.count, i + 200), !(bytes[end] == UInt8(ascii: "?") && bytes[end + 1] == UInt8(ascii: ">")) { end += 1 }
         // Lower-cased, from the declaration's own bytes (no more than 200).
         let declaration = (i..<end).map { bytes[$0] >= 0x41 && bytes[$0] <= 0x5A ? bytes[$0] | 0x20 : bytes[$0] }
-        guard let at = firstIndex(of: encodingWord, in: declaration) else { return true }
-        var j = at + encodingWord.count
+        guard let at = declaration.withUnsafeBytes({ ByteSearch.find("encoding", in: $0) }) else { return true }
+        var j = at + "encoding".utf8.count
         while j < declaration.count, declaration[j] == 0x20 || declaration[j] == 0x3D || declaration[j] == 0x22 || declaration[j] == 0x27 || declaration[j] == 0x09 { j += 1 }
         let name = declaration[j...].prefix { $0 != 0x22 && $0 != 0x27 && $0 != 0x20 && $0 != 0x3F }
         return Array(name) == Array("utf-8".utf8) || Array(name) == Array("utf8".utf8)
-    }
-
-    private static let encodingWord = Array("encoding".utf8)
-
-    /// Where `needle` first starts in `hay`. A plain scan: Foundation's generic `firstRange(of:)` costs some 17,000
-    /// instructions here, once an invoice.
-    static func firstIndex(of needle: [UInt8], in hay: [UInt8]) -> Int? {
-        guard !needle.isEmpty, hay.count >= needle.count else { return nil }
-        return hay.withUnsafeBufferPointer { h in
-            needle.withUnsafeBufferPointer { n in
-                var k = 0
-                while k + n.count <= h.count {
-                    if h[k] == n[0] {
-                        var m = 1
-                        while m < n.count, h[k + m] == n[m] { m += 1 }
-                        if m == n.count { return k }
-                    }
-                    k += 1
-                }
-                return nil
-            }
-        }
     }
 }

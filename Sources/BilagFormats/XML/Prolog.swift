@@ -6,17 +6,8 @@ enum Prolog {
         var i = 0
         if n >= 2, (bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE) { return nil } // UTF-16: libxml2 decides
         if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
-        func starts(_ s: StaticString, at j: Int) -> Bool {
-            let c = s.utf8CodeUnitCount
-            guard j + c <= n else { return false }
-            for k in 0..<c where bytes[j + k] != s.utf8Start[k] { return false }
-            return true
-        }
-        func find(_ s: StaticString, from j: Int) -> Int? {
-            var k = j
-            while k < n { if starts(s, at: k) { return k }; k += 1 }
-            return nil
-        }
+        func starts(_ s: StaticString, at j: Int) -> Bool { ByteSearch.starts(s, at: j, in: bytes) }
+        func find(_ s: StaticString, from j: Int) -> Int? { ByteSearch.find(s, in: bytes, from: j) }
         while i < n {
             let b = bytes[i]
             if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { i += 1; continue }
