@@ -151,6 +151,42 @@ final class FilesConnectorFreshnessTests: XCTestCase {
         XCTAssertEqual(try c.lookup(query: "orders", params: ["status": .string("invoiced")]).count, 40)
     }
 
+    /// The lines of `updates.jsonl` are read as `JSONDecoder` reads each of them, whoever wrote them: bilag's own lines
+    /// (taken by the payload reader), another writer's (spaces, numbers, escapes, keys in another order), lines the
+    /// decoder refuses (not JSON, a missing field, bytes that are not UTF-8), which are passed over.
+    func testUpdatesLinesAreReadAsTheDecoderReadsEachOfThem() throws {
+        func mine(_ n: Int, _ params: [String: Value], compensate: String? = nil) throws -> String {
+            var u = CaseUpdate(connector: "health", action: "invoice", params: params, idempotencyKey: "k\(n)", invoiceID: "inv-\(n)")
+            u.compensate = compensate
+            return try XCTUnwrap(u.jsonPayload)
+        }
+        var lines: [[UInt8]] = [
+            Array(try mine(0, ["order": .string("O-0"), "amount": .number(Amount(parsing: "1250.50")!), "on": .date(LocalDate(parsing: "2026-11-30")!)]).utf8),
+            Array(try mine(1, ["order": .string("O-1"), "by": .string("Ærø Bolig ApS"), "ok": .bool(true), "none": .null,
+                               "lines": .list([.string("a"), .list([]), .record(["x": .string("y")])])], compensate: "reinstate").utf8),
+            Array(#"{ "action": "invoice", "connector": "health", "idempotency_key": "k2", "invoice_id": "inv-2", "params": {"order": "O-2", "amount": 12.50} }"#.utf8),
+            Array(#"{"params":{"note":"a \"quoted\" \\ text\u00e6","order":"O-3"},"invoice_id":"inv-3","idempotency_key":"k3","connector":"health","action":"invoice"}"#.utf8),
+            Array(#"{"action":"invoice","connector":"health","idempotency_key":"k4","invoice_id":"inv-4","params":{"order":"O-4","note":""#.utf8) + [0xC3, 0x28] + Array(#""}}"#.utf8),
+            Array(#"{"action":"invoice","connector":"health","invoice_id":"inv-5","params":{"order":"O-5"}}"#.utf8),
+            Array("not json".utf8),
+            Array(try mine(7, [:]).utf8),
+        ]
+        lines.append(Array(try mine(8, ["order": .string("O-8")]).utf8))
+        let data = Data(lines.joined(separator: [0x0A]) + [0x0A])
+        let decoder = JSONDecoder()
+        let expected = lines.compactMap { try? decoder.decode(CaseUpdate.self, from: Data($0)) }
+        XCTAssertEqual(expected.map(\.idempotencyKey), ["k0", "k1", "k2", "k3", "k7", "k8"])
+        XCTAssertEqual(FilesConnector.updates(inLines: data), expected)
+        XCTAssertEqual(FilesConnector.updates(inLines: data[data.startIndex...]), expected)
+        // Through a connector: the file's lines are what its lookups see.
+        try ("[" + (0..<9).map { "{\"id\": \"O-\($0)\", \"status\": \"open\"}" }.joined(separator: ",") + "]").write(toFile: dir + "/orders.json", atomically: true, encoding: .utf8)
+        try data.write(to: URL(fileURLWithPath: dir + "/updates.jsonl"))
+        let c = FilesConnector(name: "health", folder: dir, actions: ["invoice": .init(query: "orders", match: ["id": "order"], set: ["status": "=invoiced"])])
+        for (id, invoiced) in [("O-0", true), ("O-1", true), ("O-2", true), ("O-3", true), ("O-4", false), ("O-5", false), ("O-8", true)] {
+            XCTAssertEqual(try status(c, id), .string(invoiced ? "invoiced" : "open"), id)
+        }
+    }
+
     /// `Value.jsonRoundTripped` is exactly what encoding and decoding give back.
     func testJSONRoundTrippedValuesAreWhatDecodingGivesBack() throws {
         let values: [Value] = [.null, .bool(false), .string("æøå \"\\ \u{2028}"), .number(Amount(parsing: "-0.005")!), .number(Amount(parsing: "1e3") ?? Amount(1000)),

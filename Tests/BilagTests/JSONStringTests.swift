@@ -49,6 +49,36 @@ final class JSONStringTests: XCTestCase {
         XCTAssertEqual(String(decoding: out, as: UTF8.self), "[" + (try encoded("ok \"quoted\"")))
     }
 
+    /// Texts appended one after another to one growing output (as a trace is written) read as the encoder's literals
+    /// one after another, whatever the text's make: small or long, a slice's copy, an NSString's, non-ASCII; a refused
+    /// text (a control character) leaves the output as it was.
+    func testManyTextsAppendedToOneOutputAreTheEncodersLiteralsInARow() throws {
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["a", "cpr = \"", "\\", "æøå", "€", " ", "LH-2026-1001", "\"", "x", "\t", "😇", String(repeating: "y", count: 23)]
+        var out = Array("[".utf8), expected = "["
+        var refused = 0, escaped = 0
+        for i in 0..<3000 {
+            var text = (0..<Int.random(in: 0...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            switch i % 3 {
+            case 1: text = String(("<" + text + ">").dropFirst().dropLast())
+            case 2: text = String(NSString(string: text))
+            default: break
+            }
+            let before = out
+            if JSONString.append(text, to: &out) {
+                expected += try encoded(text)
+                if text.contains("\"") || text.contains("\\") { escaped += 1 }
+            } else {
+                XCTAssertTrue(text.contains("\t"), text.debugDescription)
+                XCTAssertEqual(out, before)
+                refused += 1
+            }
+        }
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), expected)
+        XCTAssertGreaterThan(refused, 100)
+        XCTAssertGreaterThan(escaped, 100)
+    }
+
     /// Numbers are written as `String(n)` writes them, without making the string.
     func testNumbersAreWrittenAsStringWritesThem() {
         var values = [0, 1, 9, 10, 99, 100, 40725, -1, -10, -40725, Int.max, Int.min, Int(Int32.max), 9_007_199_254_740_993]

@@ -47,13 +47,22 @@ public final class FilesConnector: Connector, Sendable {
             guard (try? handle.seek(toOffset: UInt64(updatesRead.offset))) != nil, let data = try? handle.readToEnd(), !data.isEmpty else { return }
             guard let lastNewline = data.lastIndex(of: 0x0A) else { return } // a line still being written: next time
             let complete = data[data.startIndex...lastNewline]
-            let decoder = JSONDecoder()
-            for line in complete.split(separator: 0x0A) {
-                guard let u = try? decoder.decode(CaseUpdate.self, from: Data(line)) else { continue }
+            for u in FilesConnector.updates(inLines: complete) {
                 updatesRead.updates.append(u)
                 updatesRead.keys.insert(u.idempotencyKey)
             }
             updatesRead.offset += complete.count
+        }
+    }
+
+    /// The updates in `lines` (complete lines of `updates.jsonl`), each as `JSONDecoder` reads it; lines it cannot read
+    /// are passed over. A line as bilag writes it is read by the payload reader (`CaseUpdate(payload:)`: what the
+    /// decoder gives, without its ~100,000 instructions a line); anything else, or bytes that are not UTF-8, by the
+    /// decoder.
+    static func updates(inLines lines: Data) -> [CaseUpdate] {
+        let decoder = JSONDecoder()
+        return lines.split(separator: 0x0A).compactMap { line in
+            String(validating: line, as: UTF8.self).flatMap(CaseUpdate.init(payload:)) ?? (try? decoder.decode(CaseUpdate.self, from: Data(line)))
         }
     }
 
