@@ -6,57 +6,54 @@ extension Value: CustomStringConvertible {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
         case .number(let n): return n.description
-        case .string(let s):
-            var out = ""
-            Value.appendQuoted(s, to: &out)
-            return out
         case .date(let d): return d.description
-        case .list, .record:
-            // Written into one string (a trace shows every record a lookup found), not joined from one per element,
-            // with room for a record's fields made once, not grown append by append.
-            var out = ""
+        case .string, .list, .record:
+            // Written as bytes into one buffer (a trace shows every record a lookup found), made a string once.
+            var out: [UInt8] = []
             out.reserveCapacity(Self.descriptionCapacity)
             write(to: &out)
-            return out
+            return String(decoding: out, as: UTF8.self)
         }
     }
 
     /// Room made at once for a list's or record's description: a record a case system answers (five to ten fields).
     static let descriptionCapacity = 256
 
-    /// `prefix` followed by `description`, written into one string (a step's summary: `found {…}`).
+    /// `prefix` followed by `description`, written into one buffer (a step's summary: `found {…}`).
     public func description(after prefix: String) -> String {
-        var out = prefix
+        var out: [UInt8] = []
         out.reserveCapacity(prefix.utf8.count + Self.descriptionCapacity)
+        out.append(contentsOf: prefix.utf8)
         write(to: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends `description` to `out`.
-    func write(to out: inout String) {
+    /// Appends `description`'s UTF-8 to `out`: bytes, not a `String` grown append by append (~340 instructions an
+    /// append, a dozen a record's field).
+    public func write(to out: inout [UInt8]) {
         switch self {
         case .list(let items):
-            out += "["
+            out.append(0x5B)   // [
             for (i, v) in items.enumerated() {
-                if i > 0 { out += ", " }
+                if i > 0 { out.append(0x2C); out.append(0x20) }   // ", "
                 v.write(to: &out)
             }
-            out += "]"
+            out.append(0x5D)   // ]
         case .record(let fields):
-            out += "{"
+            out.append(0x7B)   // {
             // The fields sorted with their values, not the keys sorted and each value looked up again.
             for (i, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
-                if i > 0 { out += ", " }
-                out += field.key
-                out += ": "
+                if i > 0 { out.append(0x2C); out.append(0x20) }
+                out.append(contentsOf: field.key.utf8)
+                out.append(0x3A); out.append(0x20)   // ": "
                 field.value.write(to: &out)
             }
-            out += "}"
+            out.append(0x7D)   // }
         case .string(let s):
             // Quoted straight into `out` (a trace shows every text a lookup found), not made a string of its own first.
             Value.appendQuoted(s, to: &out)
         default:
-            out += description
+            out.append(contentsOf: description.utf8)
         }
     }
 
@@ -70,23 +67,34 @@ extension Value: CustomStringConvertible {
         }
     }
 
-    /// Appends `s` in double quotes with `"`, `\`, line breaks and tabs escaped, as an expression would write it.
-    static func appendQuoted(_ s: String, to out: inout String) {
-        out += "\""
-        // Most texts hold nothing to escape: appended whole, not scalar by scalar (a trace quotes every text it shows).
-        if !s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 == 0x0A || $0 == 0x09 }) {
-            out += s
-        } else {
-            for c in s.unicodeScalars {
-                switch c {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\t": out += "\\t"
-                default: out.unicodeScalars.append(c)
-                }
-            }
+    /// Appends `s` in double quotes with `"`, `\`, line breaks and tabs escaped, as an expression would write it. The
+    /// four are ASCII, and no byte of another character's UTF-8 is below 0x80: escaped byte by byte, the rest copied.
+    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        // The text's bytes read where they lie (every native or small string), in runs between escapes.
+        if s.utf8.withContiguousStorageIfAvailable({ appendEscaped($0, to: &out) }) == nil {
+            Array(s.utf8).withUnsafeBufferPointer { appendEscaped($0, to: &out) }
         }
-        out += "\""
+        out.append(0x22)
+    }
+
+    /// Appends `bytes` with `"`, `\`, line breaks and tabs escaped: the runs between them copied whole.
+    static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var run = 0
+        for i in 0..<bytes.count {
+            let escaped: UInt8
+            switch bytes[i] {
+            case 0x22: escaped = 0x22   // \"
+            case 0x5C: escaped = 0x5C   // \\
+            case 0x0A: escaped = 0x6E   // \n
+            case 0x09: escaped = 0x74   // \t
+            default: continue
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+            out.append(0x5C)
+            out.append(escaped)
+            run = i + 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
     }
 }

@@ -286,18 +286,21 @@ public struct RobotRunner {
     /// `name(a: 1, b: "x", on 2026-11-01)`: a lookup's or table's arguments, sorted by name, as a trace shows them
     /// (the date after a comma, whatever comes before it); written into one string.
     static func call(_ name: String, _ arguments: [String: Value], on date: LocalDate?) -> String {
-        var out = name
+        // Written as bytes into one buffer and made a string once (a `String` grown append by append costs ~340
+        // instructions an append).
+        var out: [UInt8] = []
         out.reserveCapacity(name.utf8.count + 24 + 32 * arguments.count)
-        out += "("
+        out.append(contentsOf: name.utf8)
+        out.append(0x28)   // (
         for (i, a) in arguments.sorted(by: { $0.key < $1.key }).enumerated() {
-            if i > 0 { out += ", " }
-            out += a.key
-            out += ": "
-            out += a.value.description
+            if i > 0 { out.append(0x2C); out.append(0x20) }   // ", "
+            out.append(contentsOf: a.key.utf8)
+            out.append(0x3A); out.append(0x20)   // ": "
+            a.value.write(to: &out)
         }
-        if let date { out += ", on "; out += date.description }
-        out += ")"
-        return out
+        if let date { out.append(contentsOf: ", on ".utf8); out.append(contentsOf: date.description.utf8) }
+        out.append(0x29)   // )
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func text(_ v: Value) -> String? {
