@@ -38,13 +38,7 @@ public enum JSONString {
             // (No `reserveCapacity` here: it makes room for exactly what it is asked, and the next append then makes
             // room again; the appends alone grow `out` geometrically.)
             out.append(0x22)
-            var run = 0
-            for i in 0..<bytes.count where bytes[i] == 0x22 || bytes[i] == 0x5C {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
-                out.append(0x5C)
-                run = i
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
+            EscapedBytes.append(bytes, to: &out) { $0 == 0x22 || $0 == 0x5C ? $0 : nil }
             out.append(0x22)
         }
         return true

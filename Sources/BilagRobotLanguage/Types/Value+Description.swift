@@ -1,3 +1,5 @@
+import BilagCore
+
 /// Compact renderings of values: `description` for traces, `displayText` for messages.
 extension Value: CustomStringConvertible {
     /// The value for a decision trace: texts quoted, lists `[a, b]`, records `{key: value}` with keys sorted.
@@ -41,19 +43,24 @@ extension Value: CustomStringConvertible {
             out.append(0x5D)   // ]
         case .record(let fields):
             out.append(0x7B)   // {
-            // The fields sorted with their values, not the keys sorted and each value looked up again.
-            for (i, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
-                if i > 0 { out.append(0x2C); out.append(0x20) }
-                out.append(contentsOf: field.key.utf8)
-                out.append(0x3A); out.append(0x20)   // ": "
-                field.value.write(to: &out)
-            }
+            Self.write(fields: fields, to: &out)
             out.append(0x7D)   // }
         case .string(let s):
             // Quoted straight into `out` (a trace shows every text a lookup found), not made a string of its own first.
             Value.appendQuoted(s, to: &out)
         default:
             out.append(contentsOf: description.utf8)
+        }
+    }
+
+    /// `a: 1, b: "x"`: fields by name (a record's inside, a lookup's or table's arguments), sorted with their values,
+    /// not the keys sorted and each value looked up again.
+    public static func write(fields: [String: Value], to out: inout [UInt8]) {
+        for (i, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
+            if i > 0 { out.append(0x2C); out.append(0x20) }   // ", "
+            out.append(contentsOf: field.key.utf8)
+            out.append(0x3A); out.append(0x20)   // ": "
+            field.value.write(to: &out)
         }
     }
 
@@ -67,8 +74,7 @@ extension Value: CustomStringConvertible {
         }
     }
 
-    /// Appends `s` in double quotes with `"`, `\`, line breaks and tabs escaped, as an expression would write it. The
-    /// four are ASCII, and no byte of another character's UTF-8 is below 0x80: escaped byte by byte, the rest copied.
+    /// Appends `s` in double quotes with `"`, `\`, line breaks and tabs escaped, as an expression would write it.
     static func appendQuoted(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
         // The text's bytes read where they lie (every native or small string), in runs between escapes.
@@ -78,23 +84,15 @@ extension Value: CustomStringConvertible {
         out.append(0x22)
     }
 
-    /// Appends `bytes` with `"`, `\`, line breaks and tabs escaped: the runs between them copied whole.
     static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        var run = 0
-        for i in 0..<bytes.count {
-            let escaped: UInt8
-            switch bytes[i] {
-            case 0x22: escaped = 0x22   // \"
-            case 0x5C: escaped = 0x5C   // \\
-            case 0x0A: escaped = 0x6E   // \n
-            case 0x09: escaped = 0x74   // \t
-            default: continue
+        EscapedBytes.append(bytes, to: &out) { b in
+            switch b {
+            case 0x22, 0x5C: return b   // \" \\
+            case 0x0A: return 0x6E      // \n
+            case 0x09: return 0x74      // \t
+            default: return nil
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
-            out.append(0x5C)
-            out.append(escaped)
-            run = i + 1
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
     }
+
 }

@@ -292,12 +292,7 @@ public struct RobotRunner {
         out.reserveCapacity(name.utf8.count + 24 + 32 * arguments.count)
         out.append(contentsOf: name.utf8)
         out.append(0x28)   // (
-        for (i, a) in arguments.sorted(by: { $0.key < $1.key }).enumerated() {
-            if i > 0 { out.append(0x2C); out.append(0x20) }   // ", "
-            out.append(contentsOf: a.key.utf8)
-            out.append(0x3A); out.append(0x20)   // ": "
-            a.value.write(to: &out)
-        }
+        Value.write(fields: arguments, to: &out)
         if let date { out.append(contentsOf: ", on ".utf8); out.append(contentsOf: date.description.utf8) }
         out.append(0x29)   // )
         return String(decoding: out, as: UTF8.self)
