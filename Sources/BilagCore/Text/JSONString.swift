@@ -16,11 +16,9 @@ public enum JSONString {
     /// Appends `"text"` with `"` and `\` escaped to `out`; false, with `out` unchanged, when the text holds a control
     /// character.
     @inlinable public static func append(_ text: String, to out: inout [UInt8]) -> Bool {
-        // The text's own bytes, read where they are (a native or small string: every string bilag makes): no copy of
-        // the string, so no retain and release of its storage at each of the ~85 texts an invoice's trace writes.
-        if let done = text.utf8.withContiguousStorageIfAvailable({ append(bytes: $0, to: &out) }) { return done }
-        var copy = text
-        return copy.withUTF8 { append(bytes: $0, to: &out) }
+        // The text's own bytes, read where they are: no retain and release of its storage at each of the ~85 texts an
+        // invoice's trace writes.
+        text.withUTF8InPlace { append(bytes: $0, to: &out) }
     }
 
     /// `append(_:to:)` on a text's UTF-8 bytes.

@@ -77,10 +77,8 @@ extension Value: CustomStringConvertible {
     /// Appends `s` in double quotes with `"`, `\`, line breaks and tabs escaped, as an expression would write it.
     static func appendQuoted(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
-        // The text's bytes read where they lie (every native or small string), in runs between escapes.
-        if s.utf8.withContiguousStorageIfAvailable({ appendEscaped($0, to: &out) }) == nil {
-            Array(s.utf8).withUnsafeBufferPointer { appendEscaped($0, to: &out) }
-        }
+        // The text's bytes read where they lie, in runs between escapes.
+        s.withUTF8InPlace { appendEscaped($0, to: &out) }
         out.append(0x22)
     }
 
@@ -94,5 +92,4 @@ extension Value: CustomStringConvertible {
             }
         }
     }
-
 }
